@@ -1,0 +1,200 @@
+import { hash } from '@node-rs/argon2'
+import { findAgencyById } from '../agencies/agency.store.ts'
+import type { Actor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { isoNow } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import { readSecurityPolicy } from '../settings/security-policy.service.ts'
+import type { Executor } from '../storage/database.ts'
+import { generateTemporaryPassword } from './account.ts'
+import {
+  countActiveUsersWithRole,
+  findUserById,
+  findUserByUsername,
+  insertPasswordHistory,
+  insertUser,
+  replaceRoles,
+  rolesOfUser,
+  updateUser,
+} from './account.store.ts'
+import type { RoleGrant } from './account.store.ts'
+import { deleteSessionsOfUser } from './session.store.ts'
+import { isAdminRole, maxReviewLevel, roleLabels, roleSetProblem } from './roles.ts'
+import type { Role } from './roles.ts'
+
+export type NewAccount = Readonly<{ agencyId: number; username: string; displayName: string; roles?: readonly RoleGrant[] }>
+
+/** Who may hand out roles while creating an account. */
+export type GrantAuthority = 'operator' | 'bootstrap' | 'none'
+
+function checkGrants(grants: readonly RoleGrant[]): void {
+  const problem = roleSetProblem(grants.map((g) => g.role))
+  if (problem) throw new AppError('invalid_input', problem, { roles: problem })
+  for (const g of grants) {
+    if (g.role === 'reviewer' && (g.reviewLevel === null || g.reviewLevel < 1 || g.reviewLevel > maxReviewLevel)) {
+      throw new AppError('invalid_input', `审核人须指定 1–${maxReviewLevel} 级审核级别`, { reviewLevel: `请选择 1–${maxReviewLevel} 级` })
+    }
+  }
+}
+
+/**
+ * Creates an account with a random initial password that must be changed at first login and
+ * expires unused (AUTH-06). Returns the password once; it is never stored or logged in clear.
+ */
+export async function createAccount(
+  deps: Deps,
+  actor: Actor,
+  input: NewAccount,
+  authority: GrantAuthority,
+  trxIn?: Executor,
+): Promise<{ id: number; temporaryPassword: string }> {
+  const grants = input.roles ?? []
+  checkGrants(grants)
+  const temporaryPassword = generateTemporaryPassword()
+  const passwordHash = await hash(temporaryPassword)
+  const run = async (trx: Executor) => {
+    if (!(await findAgencyById(trx, input.agencyId))) throw new AppError('invalid_input', '所属机关不存在', { agencyId: '请选择已登记的机关' })
+    if (await findUserByUsername(trx, input.username)) {
+      throw new AppError('conflict', '用户名已被使用', { username: '该用户名已被使用，请换一个' })
+    }
+    if (grants.length > 0) await assertMayGrantOnCreate(trx, authority, grants)
+    const policy = await readSecurityPolicy(trx)
+    const now = deps.clock.now()
+    const id = await insertUser(trx, {
+      agency_id: input.agencyId,
+      username: input.username,
+      display_name: input.displayName,
+      password_hash: passwordHash,
+      password_set_at: now.toISOString(),
+      temporary_expires_at: new Date(now.getTime() + policy.temporaryPasswordHours * 3_600_000).toISOString(),
+      created_at: now.toISOString(),
+    })
+    if (grants.length > 0) await replaceRoles(trx, id, grants, actor.id, now.toISOString())
+    await appendAudit(deps, trx, actor, {
+      action: 'account.create',
+      objectType: 'user',
+      objectId: id,
+      result: 'success',
+      detail: { username: input.username, agencyId: input.agencyId, roles: grants.map((g) => g.role) },
+    })
+    return id
+  }
+  const id = trxIn ? await run(trxIn) : await deps.db.transaction().execute(run)
+  return { id, temporaryPassword }
+}
+
+/**
+ * Roles on creation: an operator with shell access may give any role; the 系统管理员 may create the
+ * first 安全管理员 and 审计管理员, and only until a 安全管理员 exists (issue #2).
+ */
+async function assertMayGrantOnCreate(trx: Executor, authority: GrantAuthority, grants: readonly RoleGrant[]): Promise<void> {
+  if (authority === 'operator') return
+  const bootstrapRoles: Role[] = ['secadmin', 'auditadmin']
+  const allowed =
+    authority === 'bootstrap' &&
+    grants.length === 1 &&
+    bootstrapRoles.includes(grants[0]!.role) &&
+    (await countActiveUsersWithRole(trx, 'secadmin')) === 0 &&
+    (grants[0]!.role === 'secadmin' || (await countActiveUsersWithRole(trx, 'auditadmin')) === 0)
+  if (!allowed) throw new AppError('forbidden', '角色由安全管理员分配；系统管理员仅可在安全管理员设立前创建首个安全管理员和审计管理员')
+}
+
+/** Whether the 系统管理员 may still create the first 安全管理员 or 审计管理员. */
+export async function bootstrapRolesOpen(deps: Deps): Promise<{ secadmin: boolean; auditadmin: boolean }> {
+  const noSec = (await countActiveUsersWithRole(deps.db, 'secadmin')) === 0
+  return { secadmin: noSec, auditadmin: noSec && (await countActiveUsersWithRole(deps.db, 'auditadmin')) === 0 }
+}
+
+async function findOrThrow(trx: Executor, userId: number) {
+  const user = await findUserById(trx, userId)
+  if (!user) throw new AppError('not_found', '账号不存在')
+  return user
+}
+
+/** The 安全管理员 assigns roles (issue #2). An account cannot change its own roles. */
+export async function assignRoles(deps: Deps, actor: Actor, userId: number, grants: readonly RoleGrant[]): Promise<void> {
+  checkGrants(grants)
+  if (actor.id === userId) throw new AppError('forbidden', '不能修改本人的角色')
+  await deps.db.transaction().execute(async (trx) => {
+    await findOrThrow(trx, userId)
+    const before = await rolesOfUser(trx, userId)
+    // The last active 安全管理员 cannot be removed, or nobody could assign roles again.
+    if (before.some((g) => g.role === 'secadmin') && !grants.some((g) => g.role === 'secadmin')) {
+      if ((await countActiveUsersWithRole(trx, 'secadmin')) <= 1) {
+        throw new AppError('invalid_transition', '这是唯一的安全管理员，不能撤销其角色')
+      }
+    }
+    await replaceRoles(trx, userId, grants, actor.id, isoNow(deps.clock))
+    // New powers take effect at the next login: end the account's sessions.
+    await deleteSessionsOfUser(trx, userId)
+    await appendAudit(deps, trx, actor, {
+      action: 'account.roles',
+      objectType: 'user',
+      objectId: userId,
+      result: 'success',
+      detail: { from: before.map((g) => label(g)), to: grants.map((g) => label(g)) },
+    })
+  })
+}
+
+const label = (g: RoleGrant) => (g.reviewLevel ? `${roleLabels[g.role]}(${g.reviewLevel}级)` : roleLabels[g.role])
+
+/** Disabling ends the account's sessions at once (SESS-03). */
+export async function setAccountDisabled(deps: Deps, actor: Actor, userId: number, disabled: boolean): Promise<void> {
+  if (actor.id === userId) throw new AppError('forbidden', '不能停用本人账号')
+  await deps.db.transaction().execute(async (trx) => {
+    await findOrThrow(trx, userId)
+    if (disabled) {
+      const grants = await rolesOfUser(trx, userId)
+      if (grants.some((g) => g.role === 'secadmin') && (await countActiveUsersWithRole(trx, 'secadmin')) <= 1) {
+        throw new AppError('invalid_transition', '这是唯一的安全管理员，不能停用')
+      }
+    }
+    await updateUser(trx, userId, { disabled: disabled ? 1 : 0 })
+    if (disabled) await deleteSessionsOfUser(trx, userId)
+    await appendAudit(deps, trx, actor, {
+      action: disabled ? 'account.disable' : 'account.enable', objectType: 'user', objectId: userId, result: 'success',
+    })
+  })
+}
+
+/** A new random initial password; the old one stops working and every session ends. */
+export async function resetPassword(deps: Deps, actor: Actor, userId: number): Promise<string> {
+  const temporaryPassword = generateTemporaryPassword()
+  const passwordHash = await hash(temporaryPassword)
+  await deps.db.transaction().execute(async (trx) => {
+    const user = await findOrThrow(trx, userId)
+    const policy = await readSecurityPolicy(trx)
+    const now = deps.clock.now()
+    await updateUser(trx, userId, {
+      password_hash: passwordHash,
+      password_set_at: now.toISOString(),
+      password_temporary: 1,
+      temporary_expires_at: new Date(now.getTime() + policy.temporaryPasswordHours * 3_600_000).toISOString(),
+    })
+    await insertPasswordHistory(trx, userId, user.password_hash, now.toISOString())
+    await deleteSessionsOfUser(trx, userId)
+    await appendAudit(deps, trx, actor, { action: 'account.password_reset', objectType: 'user', objectId: userId, result: 'success' })
+  })
+  return temporaryPassword
+}
+
+export async function unlockAccount(deps: Deps, actor: Actor, userId: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await findOrThrow(trx, userId)
+    await updateUser(trx, userId, { locked_until: null, failed_logins: 0 })
+    await appendAudit(deps, trx, actor, { action: 'account.unlock', objectType: 'user', objectId: userId, result: 'success' })
+  })
+}
+
+/** Ends every session of one account (SESS-03: an administrator can end a user's sessions). */
+export async function endSessions(deps: Deps, actor: Actor, userId: number): Promise<number> {
+  return deps.db.transaction().execute(async (trx) => {
+    await findOrThrow(trx, userId)
+    const n = await deleteSessionsOfUser(trx, userId)
+    await appendAudit(deps, trx, actor, { action: 'session.end_all', objectType: 'user', objectId: userId, result: 'success', detail: { sessions: n } })
+    return n
+  })
+}
+

@@ -1,0 +1,206 @@
+import { hash, verify } from '@node-rs/argon2'
+import { randomBytes } from 'node:crypto'
+import type { Actor } from '../audit/audit.ts'
+import { appendAudit, recordAudit } from '../audit/audit.service.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import { sm3Hex } from '../security/crypto.ts'
+import { readSecurityPolicy } from '../settings/security-policy.service.ts'
+import type { SecurityPolicy } from './password-policy.ts'
+import { hasShortIdle, isAdministrator, reviewLevelOf } from './account.ts'
+import type { StaffUser } from './account.ts'
+import { findUserById, findUserByUsername, rolesOfUser, updateUser } from './account.store.ts'
+import type { UserRow } from './account.store.ts'
+import { deleteSession, deleteSessionsOfUser, findSession, insertSession, touchSession } from './session.store.ts'
+import { matchTotp } from './totp.ts'
+
+// Login in two steps when TOTP is on: the password opens a session in stage 'totp' that can do
+// nothing but give the code; the code replaces it with a fresh 'full' session (SESS-01 rotation).
+
+export type Client = Readonly<{ ip: string; userAgent: string }>
+export type LoginOutcome =
+  | { ok: true; token: string; stage: 'totp' | 'full' }
+  | { ok: false; message: string }
+
+const genericFailure = '用户名或密码错误'
+// Compared against when the user does not exist, so that timing does not reveal which usernames exist.
+const decoyHash = hash('decoy-password-for-timing')
+
+export const sessionIdOf = (token: string) => sm3Hex(token)
+const newToken = () => randomBytes(32).toString('base64url')
+
+export const actorOf = (user: Pick<UserRow, 'id' | 'display_name' | 'username' | 'agency_id'>, roles: readonly string[], ip: string): Actor => ({
+  id: user.id,
+  name: `${user.display_name}（${user.username}）`,
+  roles,
+  agencyId: user.agency_id,
+  ip,
+})
+
+const anonymous = (username: string, ip: string): Actor => ({ id: null, name: `未登录（${username.slice(0, 40)}）`, roles: [], agencyId: null, ip })
+
+export async function login(deps: Deps, username: string, password: string, client: Client): Promise<LoginOutcome> {
+  const user = await findUserByUsername(deps.db, username)
+  if (!user) {
+    await verify(await decoyHash, password).catch(() => false)
+    await recordAudit(deps, anonymous(username, client.ip), { action: 'login', objectType: 'user', objectId: username, result: 'failure', detail: { reason: 'unknown_user' } })
+    return { ok: false, message: genericFailure }
+  }
+  const roles = (await rolesOfUser(deps.db, user.id)).map((g) => g.role)
+  const actor = actorOf(user, roles, client.ip)
+  const policy = await readSecurityPolicy(deps.db)
+  const now = deps.clock.now()
+  const fail = async (reason: string, message = genericFailure) => {
+    await recordAudit(deps, actor, { action: 'login', objectType: 'user', objectId: user.id, result: 'failure', detail: { reason } })
+    return { ok: false as const, message }
+  }
+  if (user.locked_until && new Date(user.locked_until) > now) {
+    return fail('locked', `登录失败次数过多，账号已锁定至 ${lockedUntilText(user.locked_until)}；如需提前解锁请联系安全管理员`)
+  }
+  if (!(await verify(user.password_hash, password).catch(() => false))) {
+    return registerFailure(deps, user, actor, policy, 'bad_password')
+  }
+  if (user.disabled) return fail('disabled')
+  if (user.password_temporary && user.temporary_expires_at && new Date(user.temporary_expires_at) <= now) {
+    return fail('temporary_password_expired', '初始密码已过期，请联系系统管理员重新设置')
+  }
+  const stage = user.totp_enabled ? 'totp' : 'full'
+  const token = newToken()
+  await deps.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { failed_logins: 0, locked_until: null, ...(stage === 'full' ? { last_login_at: now.toISOString() } : {}) })
+    // One session at a time for the administrators (SESS-06).
+    if (stage === 'full' && isAdministrator(roles)) await deleteSessionsOfUser(trx, user.id)
+    await insertSession(trx, {
+      id: sessionIdOf(token), user_id: user.id, stage, created_at: now.toISOString(), last_seen_at: now.toISOString(),
+      ip: client.ip, user_agent: client.userAgent.slice(0, 200),
+    })
+    await appendAudit(deps, trx, actor, {
+      action: stage === 'full' ? 'login' : 'login.password_ok', objectType: 'user', objectId: user.id, result: 'success',
+    })
+  })
+  return { ok: true, token, stage }
+}
+
+const lockedUntilText = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hourCycle: 'h23' })
+
+/** A wrong password or code counts toward the lockout (AUTH-04); the message never says which factor failed. */
+async function registerFailure(deps: Deps, user: UserRow, actor: Actor, policy: SecurityPolicy, reason: string): Promise<LoginOutcome> {
+  const now = deps.clock.now()
+  const failures = user.failed_logins + 1
+  const locks = failures >= policy.lockoutThreshold
+  await deps.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, locks
+      ? { failed_logins: 0, locked_until: new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString() }
+      : { failed_logins: failures })
+    await appendAudit(deps, trx, actor, { action: 'login', objectType: 'user', objectId: user.id, result: 'failure', detail: { reason, failures } })
+    if (locks) {
+      await deleteSessionsOfUser(trx, user.id)
+      await appendAudit(deps, trx, actor, { action: 'account.lock', objectType: 'user', objectId: user.id, result: 'success', detail: { minutes: policy.lockoutMinutes } })
+    }
+  })
+  return {
+    ok: false,
+    message: locks ? `登录失败次数过多，账号已锁定 ${policy.lockoutMinutes} 分钟` : reason === 'bad_totp' ? '动态验证码不正确或已使用' : genericFailure,
+  }
+}
+
+export type SessionView =
+  | { state: 'none' }
+  | { state: 'expired' }
+  | { state: 'totp'; userId: number; sessionId: string }
+  | { state: 'full'; user: StaffUser; sessionId: string }
+
+/**
+ * Resolves a cookie to its session, ending it when idle or past its absolute lifetime (SESS-02),
+ * or when the account was disabled meanwhile.
+ */
+export async function resolveSession(deps: Deps, token: string | undefined, ip: string): Promise<SessionView> {
+  if (!token || token.length > 100) return { state: 'none' }
+  const id = sessionIdOf(token)
+  const session = await findSession(deps.db, id)
+  if (!session) return { state: 'none' }
+  const user = await findUserById(deps.db, session.user_id)
+  const now = deps.clock.now()
+  if (!user || user.disabled) {
+    await deleteSession(deps.db, id)
+    return { state: 'expired' }
+  }
+  const grants = await rolesOfUser(deps.db, user.id)
+  const roles = grants.map((g) => g.role)
+  const policy = await readSecurityPolicy(deps.db)
+  const idleMinutes = hasShortIdle(roles) ? Math.min(policy.adminIdleMinutes, policy.idleMinutes) : policy.idleMinutes
+  const idleFor = now.getTime() - new Date(session.last_seen_at).getTime()
+  const age = now.getTime() - new Date(session.created_at).getTime()
+  if (idleFor > idleMinutes * 60_000 || age > policy.absoluteHours * 3_600_000) {
+    await deps.db.transaction().execute(async (trx) => {
+      await deleteSession(trx, id)
+      await appendAudit(deps, trx, actorOf(user, roles, ip), {
+        action: 'session.timeout', objectType: 'session', objectId: user.id, result: 'success', detail: { idleMinutes: Math.floor(idleFor / 60_000) },
+      })
+    })
+    return { state: 'expired' }
+  }
+  // Writing on every request would make every page a write; a minute's precision is enough.
+  if (idleFor >= 60_000) await touchSession(deps.db, id, now.toISOString())
+  if (session.stage === 'totp') return { state: 'totp', userId: user.id, sessionId: id }
+  return { state: 'full', user: staffUserOf(user, grants, policy, now), sessionId: id }
+}
+
+function staffUserOf(user: UserRow, grants: Awaited<ReturnType<typeof rolesOfUser>>, policy: SecurityPolicy, now: Date): StaffUser {
+  const roles = grants.map((g) => g.role)
+  const expired = policy.profile === 'dengbao' && policy.maxAgeDays > 0 &&
+    now.getTime() - new Date(user.password_set_at).getTime() > policy.maxAgeDays * 86_400_000
+  const totpRequired = policy.totpForAllStaff || (policy.totpForAdmins && isAdministrator(roles))
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    agencyId: user.agency_id,
+    roles,
+    reviewLevel: reviewLevelOf(grants),
+    mustChangePassword: user.password_temporary === 1 || expired,
+    mustEnrolTotp: totpRequired && user.totp_enabled === 0,
+    totpEnabled: user.totp_enabled === 1,
+  }
+}
+
+/** The second step of login: a valid, unused code turns the 'totp' session into a new full one. */
+export async function completeTotpLogin(deps: Deps, token: string, code: string, client: Client): Promise<LoginOutcome> {
+  const id = sessionIdOf(token)
+  const session = await findSession(deps.db, id)
+  if (!session || session.stage !== 'totp') return { ok: false, message: '登录已失效，请重新输入用户名和密码' }
+  const user = await findUserById(deps.db, session.user_id)
+  if (!user || !user.totp_secret) return { ok: false, message: '登录已失效，请重新输入用户名和密码' }
+  const roles = (await rolesOfUser(deps.db, user.id)).map((g) => g.role)
+  const actor = actorOf(user, roles, client.ip)
+  const secret = deps.fields.decrypt(user.totp_secret, `users:${user.id}:totp_secret`)
+  const step = matchTotp(secret, code.trim(), deps.clock.now(), user.totp_last_step)
+  if (step === undefined) {
+    const outcome = await registerFailure(deps, user, actor, await readSecurityPolicy(deps.db), 'bad_totp')
+    return outcome
+  }
+  const fresh = newToken()
+  const now = deps.clock.now().toISOString()
+  await deps.db.transaction().execute(async (trx) => {
+    await deleteSession(trx, id)
+    if (isAdministrator(roles)) await deleteSessionsOfUser(trx, user.id)
+    await updateUser(trx, user.id, { totp_last_step: step, failed_logins: 0, last_login_at: now })
+    await insertSession(trx, { id: sessionIdOf(fresh), user_id: user.id, stage: 'full', created_at: now, last_seen_at: now, ip: client.ip, user_agent: client.userAgent.slice(0, 200) })
+    await appendAudit(deps, trx, actor, { action: 'login', objectType: 'user', objectId: user.id, result: 'success', detail: { factor: 'totp' } })
+  })
+  return { ok: true, token: fresh, stage: 'full' }
+}
+
+/** Ends the session on the server, so the old cookie no longer works (SESS-03). */
+export async function logout(deps: Deps, sessionId: string, actor: Actor): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await deleteSession(trx, sessionId)
+    await appendAudit(deps, trx, actor, { action: 'logout', objectType: 'session', objectId: actor.id ?? '', result: 'success' })
+  })
+}
+
+export async function requireUserRow(deps: Deps, id: number): Promise<UserRow> {
+  const user = await findUserById(deps.db, id)
+  if (!user) throw new AppError('not_found', '账号不存在')
+  return user
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod'
+
+// The security policy the 安全管理员 sets. The default is the 等保 level-3 profile
+// (GB/T 22239-2019 §8.1.4.1; security-and-reliability.md AUTH-01..05, SESS-02); the 'asvs'
+// profile drops composition rules and expiry (ASVS 5.0 6.2.5, 6.2.10).
+
+export const securityPolicySchema = z.object({
+  profile: z.enum(['dengbao', 'asvs']),
+  minLength: z.number().int().min(8).max(64),
+  minClasses: z.number().int().min(0).max(4),
+  maxAgeDays: z.number().int().min(0).max(365),
+  historyCount: z.number().int().min(0).max(24),
+  lockoutThreshold: z.number().int().min(3).max(20),
+  lockoutMinutes: z.number().int().min(1).max(1440),
+  idleMinutes: z.number().int().min(5).max(120),
+  adminIdleMinutes: z.number().int().min(5).max(60),
+  absoluteHours: z.number().int().min(1).max(24),
+  temporaryPasswordHours: z.number().int().min(1).max(168),
+  totpForAdmins: z.boolean(),
+  /** The 等保 profile switch of issue #2: TOTP for every staff account. */
+  totpForAllStaff: z.boolean(),
+})
+export type SecurityPolicy = z.infer<typeof securityPolicySchema>
+
+export const defaultSecurityPolicy: SecurityPolicy = Object.freeze({
+  profile: 'dengbao',
+  minLength: 12,
+  minClasses: 3,
+  maxAgeDays: 90,
+  historyCount: 5,
+  lockoutThreshold: 5,
+  lockoutMinutes: 15,
+  idleMinutes: 30,
+  adminIdleMinutes: 15,
+  absoluteHours: 12,
+  temporaryPasswordHours: 72,
+  totpForAdmins: true,
+  totpForAllStaff: false,
+})
+
+// A short list of the most used passwords and the words of this system (AUTH-02). A longer list
+// belongs in a data file; this one catches what people actually try first.
+const common = [
+  'password', 'password1', 'password123', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'qwerty', 'qwerty123',
+  'abc123', 'abcd1234', 'abc@123', 'admin', 'admin123', 'admin@123', 'administrator', 'root', 'root123',
+  '123456', '1234567', '12345678', '123456789', '1234567890', '123123', '111111', '000000', '888888',
+  '666666', 'iloveyou', 'welcome', 'welcome1', 'letmein', 'monkey', 'dragon', 'sunshine', 'master',
+  '1qaz2wsx', '1q2w3e4r', '1q2w3e4r5t', 'zxcvbnm', 'asdfghjkl', 'qazwsx', 'woaini', 'woaini1314',
+  'aa123456', 'a123456', 'a123456789', 'gov', 'gongkai', 'zhengfu', 'xinxigongkai', 'zfxxgk', 'test',
+]
+const systemWords = ['gongkai', 'zhengfu', 'admin', 'gov', 'xinxi', 'gongkai', '公开', '政府', '管理员']
+
+export function characterClasses(password: string): number {
+  return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(password)).length
+}
+
+/** Every reason the password is not acceptable, in Chinese; empty when it is. */
+export function passwordProblems(policy: SecurityPolicy, password: string, context: readonly string[] = []): string[] {
+  const problems: string[] = []
+  const length = [...password].length
+  if (length < policy.minLength) problems.push(`密码至少 ${policy.minLength} 个字符`)
+  if (length > 256) problems.push('密码不得超过 256 个字符')
+  if (policy.profile === 'dengbao' && characterClasses(password) < policy.minClasses) {
+    problems.push(`密码须包含大写字母、小写字母、数字、符号中的至少 ${policy.minClasses} 类`)
+  }
+  const folded = password.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+  const stripped = folded.replace(/\d+$/, '')
+  if (common.includes(folded) || common.includes(stripped)) problems.push('该密码过于常见，请换一个')
+  const words = [...systemWords, ...context.map((c) => c.toLowerCase())].filter((w) => [...w].length >= 3)
+  if (words.some((w) => folded.includes(w.replace(/[^\p{L}\p{N}]/gu, '')) && [...folded].length - [...w].length < 6)) {
+    problems.push('密码不得以用户名、机关名称或系统名称为主体')
+  }
+  return problems
+}

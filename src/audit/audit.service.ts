@@ -1,0 +1,74 @@
+import { isoNow } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import type { Executor } from '../storage/database.ts'
+import { chainMac, formatHead, neutralise, verifyStretch } from './audit.ts'
+import type { Actor, AuditEntry, AuditRow, ChainHead, ChainProblem } from './audit.ts'
+import { findLastAuditRow, insertAuditRow, listAuditRowsAfter, lockAuditChain, searchAuditRows } from './audit.store.ts'
+import type { AuditFilter } from './audit.store.ts'
+
+/**
+ * Appends one entry to the chain inside the caller's transaction, so that a change and its audit
+ * entry commit together or not at all.
+ */
+export async function appendAudit(deps: Pick<Deps, 'kind' | 'keys' | 'clock'>, trx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
+  await lockAuditChain(trx, deps.kind)
+  const last = await findLastAuditRow(trx)
+  const body: Omit<AuditRow, 'mac'> = {
+    seq: (last?.seq ?? 0) + 1,
+    at: isoNow(deps.clock),
+    actor_id: actor.id,
+    actor_name: neutralise(actor.name),
+    actor_roles: actor.roles.join(','),
+    agency_id: actor.agencyId,
+    action: entry.action,
+    object_type: entry.objectType,
+    object_id: neutralise(String(entry.objectId)),
+    source_ip: neutralise(actor.ip),
+    result: entry.result,
+    detail: neutralise(JSON.stringify(entry.detail ?? {})),
+  }
+  await insertAuditRow(trx, { ...body, mac: chainMac(deps.keys.audit, last?.mac ?? '', body) })
+}
+
+/** Records an event that changes nothing else (a login, a denial) in a transaction of its own. */
+export async function recordAudit(deps: Deps, actor: Actor, entry: AuditEntry): Promise<void> {
+  await deps.db.transaction().execute((trx) => appendAudit(deps, trx, actor, entry))
+}
+
+export type ChainReport = Readonly<{ head: ChainHead; problems: ChainProblem[] }>
+
+/** Recomputes the whole chain; with `expected`, also proves the chain was not cut short. */
+export async function verifyAuditChain(deps: Pick<Deps, 'db' | 'keys'>, expected?: ChainHead): Promise<ChainReport> {
+  const prev = { seq: 0, mac: '' }
+  const problems: ChainProblem[] = []
+  let count = 0
+  let macAtExpected: string | undefined
+  for (;;) {
+    const rows = await listAuditRowsAfter(deps.db, prev.seq, 2000)
+    if (rows.length === 0) break
+    problems.push(...verifyStretch(deps.keys.audit, rows, prev))
+    count += rows.length
+    if (expected) macAtExpected ??= rows.find((r) => r.seq === expected.count)?.mac
+  }
+  const head = { count, hash: prev.mac }
+  if (expected) {
+    if (prev.seq < expected.count) {
+      problems.push({
+        seq: prev.seq + 1,
+        kind: 'truncated',
+        message: `审计链被截短：记录的链头为第 ${expected.count} 条，现仅存到第 ${prev.seq} 条（第 ${prev.seq + 1} 条起缺失）`,
+      })
+    } else if (macAtExpected !== expected.hash) {
+      problems.push({
+        seq: expected.count,
+        kind: 'mismatch',
+        message: `第 ${expected.count} 条审计记录与记录的链头 ${formatHead(expected)} 不符`,
+      })
+    }
+  }
+  return { head, problems }
+}
+
+export async function searchAudit(deps: Deps, filter: AuditFilter, page: number, pageSize = 50) {
+  return searchAuditRows(deps.db, filter, pageSize, Math.max(0, page - 1) * pageSize)
+}

@@ -1,0 +1,40 @@
+import { sql } from 'kysely'
+import type { DatabaseKind, Executor } from '../storage/database.ts'
+import type { AuditRow } from './audit.ts'
+
+/** Serialises audit writers: SQLite already holds the write lock (BEGIN IMMEDIATE); PostgreSQL takes an advisory lock. */
+export async function lockAuditChain(trx: Executor, kind: DatabaseKind): Promise<void> {
+  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(70100)`.execute(trx)
+}
+
+export async function findLastAuditRow(trx: Executor): Promise<{ seq: number; mac: string } | undefined> {
+  return trx.selectFrom('audit_log').select(['seq', 'mac']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+}
+
+export async function insertAuditRow(trx: Executor, row: AuditRow): Promise<void> {
+  await trx.insertInto('audit_log').values(row).execute()
+}
+
+export async function listAuditRowsAfter(db: Executor, afterSeq: number, limit: number): Promise<AuditRow[]> {
+  return db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()
+}
+
+export type AuditFilter = Readonly<{
+  actor?: string | undefined
+  action?: string | undefined
+  from?: string | undefined
+  to?: string | undefined
+  result?: string | undefined
+}>
+
+export async function searchAuditRows(db: Executor, filter: AuditFilter, limit: number, offset: number): Promise<AuditRow[]> {
+  let q = db.selectFrom('audit_log').selectAll()
+  if (filter.actor) q = q.where(sql<boolean>`actor_name like ${`%${escapeLike(filter.actor)}%`} escape '\\'`)
+  if (filter.action) q = q.where('action', '=', filter.action)
+  if (filter.result) q = q.where('result', '=', filter.result)
+  if (filter.from) q = q.where('at', '>=', filter.from)
+  if (filter.to) q = q.where('at', '<', filter.to)
+  return q.orderBy('seq', 'desc').limit(limit).offset(offset).execute()
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)

@@ -1,0 +1,205 @@
+import { parseArgs } from 'node:util'
+import { createAccount, resetPassword, unlockAccount } from '../accounts/account.service.ts'
+import { findUserByUsername } from '../accounts/account.store.ts'
+import { isRole, maxReviewLevel } from '../accounts/roles.ts'
+import type { Role } from '../accounts/roles.ts'
+import { findAgencyByCreditCode, findAgencyById, listAgencies } from '../agencies/agency.store.ts'
+import { formatHead, parseHead, systemActor } from '../audit/audit.ts'
+import { recordAudit, verifyAuditChain } from '../audit/audit.service.ts'
+import { checkRestored, createBackup, restoreBackup } from '../backup/backup.service.ts'
+import { loadConfig } from '../config.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import { createDeps, serve } from '../main.ts'
+import { migrateToLatest } from '../storage/migrate.ts'
+
+// The CLI calls the same use cases as the web; it holds no rules of its own (STYLE.md §7).
+
+const help = `用法：gongkai <命令> [选项]
+
+命令：
+  serve                        启动平台（默认端口 3000，PORT 可改；首次启动自动建库迁移）
+  migrate                      将数据库结构升级到最新版本
+  user create --username <用户名> --name <姓名> --agency <机关ID或统一社会信用代码>
+              [--role <角色>]... [--review-level <1-3>]
+                               创建账号并输出一次性初始密码
+                               角色：drafter 起草人、reviewer 审核人、publisher 发布人、
+                               handler 依申请公开办理人、office_head 公开办负责人、supervisor 监督人、
+                               sysadmin 系统管理员、secadmin 安全管理员、auditadmin 审计管理员
+  user passwd <用户名>          重置为新的一次性初始密码（首次登录须修改）
+  user unlock <用户名>          解除登录失败锁定
+  audit verify [--head <条数>:<哈希>]
+                               校验审计链；发现篡改、插入、删除、调序或截短时以非零状态退出
+  backup <文件>                 在线备份数据库和上传文件（不含密钥）
+  restore <文件>                从备份恢复（须先停止平台）
+
+环境变量：PORT、HOST、DATA_DIR、DATABASE_URL、KEY_FILE、GONGKAI_SESSION_KEY、GONGKAI_AUDIT_KEY、GONGKAI_FIELD_KEY
+`
+
+type Out = { log: (s: string) => void; error: (s: string) => void }
+
+export async function runCli(argv: string[], out: Out = console): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        out.log(help)
+        return 0
+      case 'serve':
+        await serve()
+        return 0
+      case 'migrate':
+        return await withDeps(async (deps) => {
+          const applied = await migrateToLatest(deps.db, deps.kind)
+          out.log(applied.length ? `已执行迁移：${applied.join('、')}` : '数据库结构已是最新')
+          return 0
+        }, false)
+      case 'user':
+        return await userCommand(rest, out)
+      case 'audit':
+        return await auditCommand(rest, out)
+      case 'backup':
+        return await backupCommand(rest, out)
+      case 'restore':
+        return await restoreCommand(rest, out)
+      default:
+        out.error(`未知命令：${command}\n\n${help}`)
+        return 2
+    }
+  } catch (e) {
+    out.error(e instanceof AppError || e instanceof Error ? `错误：${e.message}` : `错误：${String(e)}`)
+    return 1
+  }
+}
+
+async function withDeps(fn: (deps: Deps) => Promise<number>, migrate = true): Promise<number> {
+  const deps = await createDeps({ migrate })
+  try {
+    return await fn(deps)
+  } finally {
+    await deps.db.destroy()
+  }
+}
+
+async function userCommand(args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args
+  const actor = systemActor()
+  if (sub === 'create') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { username: { type: 'string' }, name: { type: 'string' }, agency: { type: 'string' }, role: { type: 'string', multiple: true }, 'review-level': { type: 'string' } },
+    })
+    if (!values.username || !values.name || !values.agency) {
+      out.error('须给出 --username、--name 和 --agency')
+      return 2
+    }
+    const roles = values.role ?? []
+    const bad = roles.filter((r) => !isRole(r))
+    if (bad.length) {
+      out.error(`未知角色：${bad.join('、')}`)
+      return 2
+    }
+    const level = values['review-level'] ? Number(values['review-level']) : null
+    if (level !== null && !(Number.isInteger(level) && level >= 1 && level <= maxReviewLevel)) {
+      out.error(`--review-level 须为 1–${maxReviewLevel}`)
+      return 2
+    }
+    return withDeps(async (deps) => {
+      const agencyArg = values.agency as string
+      const agency = /^\d+$/.test(agencyArg) ? await findAgencyById(deps.db, Number(agencyArg)) : await findAgencyByCreditCode(deps.db, agencyArg.toUpperCase())
+      if (!agency) {
+        const known = (await listAgencies(deps.db)).map((a) => `  ${a.id}  ${a.creditCode}  ${a.name}`).join('\n')
+        out.error(`找不到机关：${agencyArg}${known ? `\n已登记的机关：\n${known}` : '（尚未初始化，请先访问 /setup）'}`)
+        return 2
+      }
+      const grants = (roles as Role[]).map((role) => ({ role, reviewLevel: role === 'reviewer' ? level : null }))
+      const { temporaryPassword } = await createAccount(deps, actor, { agencyId: agency.id, username: values.username as string, displayName: values.name as string, roles: grants }, 'operator')
+      out.log(`已创建账号 ${values.username}（${agency.name}）\n一次性初始密码：${temporaryPassword}\n首次登录须修改密码。`)
+      return 0
+    })
+  }
+  if (sub === 'passwd' || sub === 'unlock') {
+    const username = rest[0]
+    if (!username) {
+      out.error(`用法：gongkai user ${sub} <用户名>`)
+      return 2
+    }
+    return withDeps(async (deps) => {
+      const user = await findUserByUsername(deps.db, username)
+      if (!user) {
+        out.error(`账号不存在：${username}`)
+        return 2
+      }
+      if (sub === 'passwd') {
+        out.log(`账号 ${username} 的新一次性初始密码：${await resetPassword(deps, actor, user.id)}\n首次登录须修改密码。`)
+      } else {
+        await unlockAccount(deps, actor, user.id)
+        out.log(`已解除账号 ${username} 的锁定`)
+      }
+      return 0
+    })
+  }
+  out.error('用法：gongkai user create|passwd|unlock …')
+  return 2
+}
+
+async function auditCommand(args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args
+  if (sub !== 'verify') {
+    out.error('用法：gongkai audit verify [--head <条数>:<哈希>]')
+    return 2
+  }
+  const { values } = parseArgs({ args: rest, options: { head: { type: 'string' } } })
+  const expected = values.head ? parseHead(values.head) : undefined
+  if (values.head && !expected) {
+    out.error('--head 的格式应为 <条数>:<64 位十六进制哈希>')
+    return 2
+  }
+  return withDeps(async (deps) => {
+    const report = await verifyAuditChain(deps, expected)
+    await recordAudit(deps, systemActor(), { action: 'audit.verify', objectType: 'audit_log', objectId: '', result: report.problems.length ? 'failure' : 'success', detail: { problems: report.problems.length } })
+    for (const p of report.problems) out.error(p.message)
+    out.log(`审计链头：${formatHead(report.head)}（${report.head.count} 条）`)
+    if (report.problems.length) {
+      out.error(`审计链校验未通过：发现 ${report.problems.length} 处问题`)
+      return 1
+    }
+    out.log('审计链校验通过')
+    return 0
+  }, false)
+}
+
+async function backupCommand(args: string[], out: Out): Promise<number> {
+  const file = args[0]
+  if (!file) {
+    out.error('用法：gongkai backup <文件>')
+    return 2
+  }
+  return withDeps(async (deps) => {
+    const manifest = await createBackup(deps, file)
+    await recordAudit(deps, systemActor(), { action: 'backup.create', objectType: 'backup', objectId: file, result: 'success', detail: { auditHead: manifest.auditHead } })
+    out.log(`备份完成：${file}\n数据库：${manifest.database}；审计链头：${manifest.auditHead}\n备份不含密钥，请另行保管密钥。`)
+    return 0
+  }, false)
+}
+
+async function restoreCommand(args: string[], out: Out): Promise<number> {
+  const file = args[0]
+  if (!file) {
+    out.error('用法：gongkai restore <文件>')
+    return 2
+  }
+  const config = loadConfig()
+  const manifest = await restoreBackup(config, config.databaseUrl ? 'postgres' : 'sqlite', file)
+  return withDeps(async (deps) => {
+    const problems = await checkRestored(deps, manifest)
+    await recordAudit(deps, systemActor(), { action: 'backup.restore', objectType: 'backup', objectId: file, result: problems.length ? 'failure' : 'success', detail: { createdAt: manifest.createdAt } })
+    for (const p of problems) out.error(p)
+    if (problems.length) return 1
+    out.log(`恢复完成：数据为 ${manifest.createdAt} 的备份；审计链校验通过（${manifest.auditHead}）`)
+    return 0
+  }, false)
+}

@@ -1,0 +1,54 @@
+import pino from 'pino'
+import { systemClock } from './clock.ts'
+import type { Clock } from './clock.ts'
+import { loadConfig } from './config.ts'
+import type { Config } from './config.ts'
+import type { Deps } from './deps.ts'
+import { FieldCipher, selfTestCrypto } from './security/crypto.ts'
+import { loadKeys } from './security/keys.ts'
+import { currentSchemaVersion, migrateToLatest } from './storage/migrate.ts'
+import { checkDurability, openDatabase } from './storage/open-database.ts'
+
+/**
+ * Opens everything a use case needs: checks the crypto, loads (or on first start generates) the
+ * keys, opens the database, refuses unsafe engine settings, and migrates when asked.
+ */
+export async function createDeps(opts: { config?: Config; clock?: Clock; migrate?: boolean } = {}): Promise<Deps> {
+  const config = opts.config ?? loadConfig()
+  selfTestCrypto()
+  const keys = loadKeys(config)
+  const opened = openDatabase(config)
+  const problems = await checkDurability(opened)
+  if (problems.length > 0) {
+    await opened.db.destroy()
+    throw new Error(`数据库设置不安全，拒绝启动：\n  ${problems.join('\n  ')}`)
+  }
+  if (opts.migrate) await migrateToLatest(opened.db, opened.kind)
+  const log = pino({ level: config.logLevel, redact: ['*.password', '*.token', '*.secret'] })
+  return Object.freeze({
+    db: opened.db,
+    kind: opened.kind,
+    clock: opts.clock ?? systemClock,
+    keys,
+    fields: new FieldCipher(keys.field),
+    log,
+    config,
+    schemaVersion: await currentSchemaVersion(opened.db, opened.kind),
+  })
+}
+
+export async function serve(): Promise<void> {
+  const deps = await createDeps({ migrate: true })
+  const { buildApp } = await import('./web/app.ts')
+  const app = await buildApp(deps)
+  const close = async () => {
+    await app.close()
+    await deps.db.destroy()
+    process.exit(0)
+  }
+  process.once('SIGINT', close)
+  process.once('SIGTERM', close)
+  await app.listen({ port: deps.config.port, host: deps.config.host })
+  const shown = deps.config.host === '0.0.0.0' || deps.config.host === '127.0.0.1' ? 'localhost' : deps.config.host
+  app.log.info(`政府信息公开平台已启动：http://${shown}:${deps.config.port}/（数据库：${deps.kind}）`)
+}

@@ -1,0 +1,29 @@
+import { defaultSecurityPolicy, securityPolicySchema } from '../accounts/password-policy.ts'
+import type { SecurityPolicy } from '../accounts/password-policy.ts'
+import type { Actor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { isoNow } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import type { Executor } from '../storage/database.ts'
+import { readSetting, writeSetting } from './settings.store.ts'
+
+const key = 'security_policy'
+
+/** The policy in force: the stored one over the defaults (a stored value that no longer parses falls back to the default, never to something weaker). */
+export async function readSecurityPolicy(db: Executor): Promise<SecurityPolicy> {
+  const stored = await readSetting(db, key)
+  if (!stored) return defaultSecurityPolicy
+  const parsed = securityPolicySchema.safeParse({ ...defaultSecurityPolicy, ...JSON.parse(stored) })
+  return parsed.success ? parsed.data : defaultSecurityPolicy
+}
+
+export async function updateSecurityPolicy(deps: Deps, actor: Actor, policy: SecurityPolicy): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await readSecurityPolicy(trx)
+    await writeSetting(trx, key, JSON.stringify(policy), actor.id, isoNow(deps.clock))
+    const changed = Object.fromEntries(
+      Object.entries(policy).filter(([k, v]) => before[k as keyof SecurityPolicy] !== v).map(([k, v]) => [k, { from: before[k as keyof SecurityPolicy], to: v }]),
+    )
+    await appendAudit(deps, trx, actor, { action: 'security_policy.update', objectType: 'setting', objectId: key, result: 'success', detail: changed })
+  })
+}

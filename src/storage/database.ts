@@ -1,0 +1,118 @@
+import type { Generated, Kysely, Transaction } from 'kysely'
+
+// Every table, as Kysely sees it. Instants are ISO-8601 UTC text; booleans are 0/1 integers
+// (better-sqlite3 cannot bind booleans, stack.md pitfall 11).
+
+export interface RegionTable {
+  id: Generated<number>
+  name: string
+  created_at: string
+}
+
+export interface AgencyTable {
+  id: Generated<number>
+  region_id: number
+  name: string
+  credit_code: string
+  level: string
+  kind: string
+  parent_id: number | null
+  is_supervising: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface UnitTable {
+  id: Generated<number>
+  agency_id: number
+  name: string
+  kind: string
+  created_at: string
+}
+
+export interface UserTable {
+  id: Generated<number>
+  agency_id: number
+  username: string
+  display_name: string
+  password_hash: string
+  password_set_at: string
+  /** 1 while the password is an initial or reset one that must be changed at first login. */
+  password_temporary: Generated<number>
+  /** When a temporary password stops working (AUTH-06). */
+  temporary_expires_at: string | null
+  failed_logins: Generated<number>
+  locked_until: string | null
+  disabled: Generated<number>
+  totp_secret: string | null
+  totp_enabled: Generated<number>
+  totp_last_step: number | null
+  created_at: string
+  last_login_at: string | null
+}
+
+export interface PasswordHistoryTable {
+  id: Generated<number>
+  user_id: number
+  password_hash: string
+  created_at: string
+}
+
+export interface UserRoleTable {
+  user_id: number
+  role: string
+  review_level: number | null
+  granted_at: string
+  granted_by: number | null
+}
+
+export interface SessionTable {
+  /** SM3 of the cookie value; the cookie itself is never stored. */
+  id: string
+  user_id: number
+  stage: string
+  created_at: string
+  last_seen_at: string
+  ip: string
+  user_agent: string
+}
+
+export interface SettingTable {
+  key: string
+  value: string
+  updated_at: string
+  updated_by: number | null
+}
+
+export interface AuditLogTable {
+  seq: number
+  at: string
+  actor_id: number | null
+  actor_name: string
+  actor_roles: string
+  agency_id: number | null
+  action: string
+  object_type: string
+  object_id: string
+  source_ip: string
+  result: string
+  detail: string
+  mac: string
+}
+
+export interface Database {
+  regions: RegionTable
+  agencies: AgencyTable
+  units: UnitTable
+  users: UserTable
+  password_history: PasswordHistoryTable
+  user_roles: UserRoleTable
+  sessions: SessionTable
+  settings: SettingTable
+  audit_log: AuditLogTable
+}
+
+export type DatabaseKind = 'sqlite' | 'postgres'
+export type Db = Kysely<Database>
+/** A query runner: the database itself or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>

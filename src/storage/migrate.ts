@@ -1,0 +1,29 @@
+import { Migrator } from 'kysely'
+import type { Migration, MigrationProvider } from 'kysely'
+import type { DatabaseKind, Db } from './database.ts'
+import { foundation } from './migrations/2026-11-26-01-foundation.ts'
+
+// Migrations are listed in code, in order; each name is dated so that the order is the name order.
+const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
+  '2026-11-26-01-foundation': foundation(kind),
+})
+
+export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''
+
+function migratorFor(db: Db, kind: DatabaseKind) {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(kind) }
+  return new Migrator({ db, provider })
+}
+
+/** Brings the schema up to date; each migration runs in its own transaction. */
+export async function migrateToLatest(db: Db, kind: DatabaseKind): Promise<string[]> {
+  const { error, results } = await migratorFor(db, kind).migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/** The name of the newest migration applied, or '' on an empty database. */
+export async function currentSchemaVersion(db: Db, kind: DatabaseKind): Promise<string> {
+  const all = await migratorFor(db, kind).getMigrations()
+  return all.filter((m) => m.executedAt).map((m) => m.name).sort().at(-1) ?? ''
+}

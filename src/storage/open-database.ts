@@ -1,0 +1,76 @@
+import BetterSqlite3 from 'better-sqlite3'
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import type { DatabaseConnection, Driver } from 'kysely'
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import type { Database, DatabaseKind, Db } from './database.ts'
+
+// pg returns int8 (count(*), sums) as strings; our counts fit in a double (stack.md pitfall 11).
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10))
+
+export const sqliteFileName = 'gongkai.db'
+
+/**
+ * Kysely 0.28's SQLite driver starts transactions with a deferred BEGIN. Writers must take the
+ * lock up front (BEGIN IMMEDIATE) or concurrent writers hit SQLITE_BUSY_SNAPSHOT, which skips the
+ * busy handler (security-and-reliability.md key finding 5; stack.md pitfall 12).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+    }
+    return driver
+  }
+}
+
+export type OpenedDatabase = { db: Db; kind: DatabaseKind; sqlite?: BetterSqlite3.Database }
+
+export function openSqliteFile(file: string): BetterSqlite3.Database {
+  mkdirSync(path.dirname(file), { recursive: true })
+  const raw = new BetterSqlite3(file)
+  raw.pragma('journal_mode = WAL')
+  raw.pragma('synchronous = FULL')
+  raw.pragma('foreign_keys = ON')
+  raw.pragma('busy_timeout = 5000')
+  return raw
+}
+
+export function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): OpenedDatabase {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' }
+  }
+  const raw = openSqliteFile(path.join(opts.dataDir, sqliteFileName))
+  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) }), kind: 'sqlite', sqlite: raw }
+}
+
+/**
+ * Refuses to run on settings that can lose an acknowledged write or mangle Chinese text
+ * (security-and-reliability.md §7.3, DUR-10). Returns the list of problems; empty means safe.
+ */
+export async function checkDurability(opened: OpenedDatabase): Promise<string[]> {
+  const problems: string[] = []
+  if (opened.kind === 'sqlite') {
+    const raw = opened.sqlite
+    if (!raw) return ['SQLite 连接缺失']
+    const mode = raw.pragma('journal_mode', { simple: true })
+    if (mode !== 'wal') problems.push(`SQLite journal_mode 为 ${String(mode)}，须为 WAL`)
+    if (raw.pragma('synchronous', { simple: true }) !== 2) problems.push('SQLite synchronous 须为 FULL')
+    if (raw.pragma('foreign_keys', { simple: true }) !== 1) problems.push('SQLite foreign_keys 须为 ON')
+    if (Number(raw.pragma('busy_timeout', { simple: true })) < 5000) problems.push('SQLite busy_timeout 须不少于 5000 毫秒')
+    return problems
+  }
+  const show = async (name: string) => {
+    const r = await sql<{ v: string }>`select current_setting(${name}) as v`.execute(opened.db)
+    return r.rows[0]?.v
+  }
+  if ((await show('server_encoding')) !== 'UTF8') problems.push('PostgreSQL 数据库编码须为 UTF8')
+  if ((await show('fsync')) !== 'on') problems.push('PostgreSQL fsync 须为 on')
+  if ((await show('full_page_writes')) !== 'on') problems.push('PostgreSQL full_page_writes 须为 on')
+  const commit = await show('synchronous_commit')
+  if (commit === 'off') problems.push('PostgreSQL synchronous_commit 不得为 off')
+  return problems
+}

@@ -1,0 +1,215 @@
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import Fastify from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { VNode } from 'preact'
+import type { StaffUser } from '../accounts/account.ts'
+import type { SessionView } from '../accounts/login.service.ts'
+import { resolveSession } from '../accounts/login.service.ts'
+import type { Actor } from '../audit/audit.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import { findRegion } from '../agencies/agency.store.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import type { ErrorCode } from '../errors.ts'
+import { anonCookie, csrfProblem, csrfTokenFor, newAnonBinding, setAnonCookie } from './csrf.ts'
+import { ErrorPage } from './error-pages.tsx'
+import type { PageContext } from './layout.tsx'
+import { policy, policyKey } from './policy.ts'
+import { renderPage } from './render.ts'
+import { registerRoutes } from './routes.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    sessionView: SessionView
+    csrfBinding: string
+    staff: StaffUser | undefined
+    actor: Actor
+  }
+  interface FastifyReply {
+    page(status: number, page: VNode): FastifyReply
+  }
+  interface FastifyInstance {
+    deps: Deps
+    site: SiteState
+    routeKeys: Set<string>
+    sessionCookie: string
+    ctx(request: FastifyRequest): PageContext
+    setSessionCookie(reply: FastifyReply, token: string): void
+  }
+}
+
+/** What the pages need to know about the installation, read at start and refreshed after setup. */
+export type SiteState = { setUp: boolean; regionName: string | undefined }
+
+// The one place that knows HTTP statuses; a new error code must be mapped here (STYLE.md §5).
+export const statusOf: Record<ErrorCode, number> = {
+  not_found: 404,
+  forbidden: 403,
+  invalid_input: 422,
+  invalid_transition: 409,
+  conflict: 409,
+  deadline_passed: 409,
+}
+
+const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public')
+
+export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : {
+      level: deps.config.logLevel,
+      redact: { paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.token'], censor: '[已隐去]' },
+    },
+    genReqId: () => randomUUID(),
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  })
+  const region = await findRegion(deps.db)
+  app.decorate('deps', deps)
+  app.decorate('site', { setUp: region !== undefined, regionName: region?.name })
+  app.decorate('routeKeys', new Set<string>())
+  app.decorate('sessionCookie', deps.config.secureCookies ? '__Host-gk_session' : 'gk_session')
+  app.decorateRequest('sessionView', null as never)
+  app.decorateRequest('csrfBinding', '')
+  app.decorateRequest('staff', undefined)
+  app.decorateRequest('actor', null as never)
+  app.decorateReply('page', function (this: FastifyReply, status: number, page: VNode) {
+    return this.code(status).type('text/html; charset=utf-8').send(renderPage(page))
+  })
+  app.decorate('ctx', (request: FastifyRequest): PageContext => ({
+    csrf: csrfTokenFor(deps.keys.session, request.csrfBinding),
+    user: request.staff,
+    regionName: app.site.regionName,
+    path: request.routeOptions.url ?? request.url,
+  }))
+  app.decorate('setSessionCookie', (reply: FastifyReply, token: string) => {
+    reply.setCookie(app.sessionCookie, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies })
+  })
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const m of methods) if (m !== 'HEAD') app.routeKeys.add(policyKey(m, route.url))
+  })
+
+  await app.register(cookie)
+  await app.register(formbody)
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        ...(deps.config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'same-origin' },
+  })
+  await app.register(rateLimit, { global: false })
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/assets/', index: false, maxAge: '1h' })
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.actor = { id: null, name: '访客', roles: [], agencyId: null, ip: request.ip }
+    const sessionToken = request.cookies[app.sessionCookie]
+    if (!sessionToken) {
+      let binding = request.cookies[anonCookie]
+      if (!binding || binding.length > 64) {
+        binding = newAnonBinding()
+        setAnonCookie(reply, binding, deps.config.secureCookies)
+      }
+      request.csrfBinding = binding
+    }
+  })
+
+  app.addHook('preHandler', async (request, reply) => gate(app, request, reply))
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.page(404, ErrorPage({ ctx: app.ctx(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' })))
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.page(statusOf[error.code], ErrorPage({ ctx: app.ctx(request), status: statusOf[error.code], message: error.message }))
+    }
+    const status = (error as { statusCode?: number }).statusCode
+    if (status === 429) {
+      return reply.page(429, ErrorPage({ ctx: app.ctx(request), status: 429, message: '操作过于频繁，请稍后再试。' }))
+    }
+    if (status && status >= 400 && status < 500) {
+      return reply.page(status, ErrorPage({ ctx: app.ctx(request), status, message: '请求无法处理，请检查后重试。' }))
+    }
+    request.log.error({ err: error, reqId: request.id }, 'unexpected error')
+    return reply.page(500, ErrorPage({ ctx: app.ctx(request), status: 500, message: '系统出现意外错误，我们已记录。', requestId: request.id }))
+  })
+
+  await registerRoutes(app)
+  return app
+}
+
+const setupPaths = new Set(['/setup', '/healthz'])
+
+/** Every request passes here: first-run redirect, session, CSRF, then the policy table. */
+async function gate(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  const deps = app.deps
+  const route = request.routeOptions.url
+  if (!route) return // not found: the 404 handler answers
+  if (route.startsWith('/assets/')) return
+  if (!app.site.setUp && !setupPaths.has(route)) return reply.redirect('/setup')
+  if (app.site.setUp && route === '/setup') return reply.callNotFound()
+
+  const token = request.cookies[app.sessionCookie]
+  const view = await resolveSession(deps, token, request.ip)
+  request.sessionView = view
+  if (view.state === 'full' || view.state === 'totp') request.csrfBinding = view.sessionId
+  else if (token) {
+    reply.clearCookie(app.sessionCookie, { path: '/' })
+    if (!request.csrfBinding) {
+      request.csrfBinding = newAnonBinding()
+      setAnonCookie(reply, request.csrfBinding, deps.config.secureCookies)
+    }
+  }
+  if (view.state === 'full') {
+    request.staff = view.user
+    request.actor = { id: view.user.id, name: `${view.user.displayName}（${view.user.username}）`, roles: view.user.roles, agencyId: view.user.agencyId, ip: request.ip }
+  }
+
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    const problem = csrfProblem(deps.keys.session, request, request.csrfBinding)
+    if (problem) {
+      await recordAudit(deps, request.actor, { action: 'csrf.reject', objectType: 'route', objectId: `${request.method} ${route}`, result: 'denied', detail: { reason: problem } })
+      return reply.page(403, ErrorPage({ ctx: app.ctx(request), status: 403, message: '安全校验未通过（页面可能已过期）。请返回上一页，刷新后重试。' }))
+    }
+  }
+
+  const access = policy[policyKey(request.method, route)]
+  if (access === undefined) return deny(app, request, reply, 'no_policy')
+  if (access === 'public') return
+  const user = request.staff
+  if (!user) {
+    if (view.state === 'expired') return reply.redirect('/login?expired=1')
+    return reply.redirect('/login')
+  }
+  if (access === 'self') return
+  if (user.mustChangePassword) return reply.redirect('/console/password')
+  if (user.mustEnrolTotp) return reply.redirect('/console/totp')
+  if (access === 'staff') return
+  if (!user.roles.some((r) => access.includes(r))) return deny(app, request, reply, 'role')
+}
+
+async function deny(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, reason: string) {
+  await recordAudit(app.deps, request.actor, {
+    action: 'permission.deny', objectType: 'route', objectId: `${request.method} ${request.routeOptions.url ?? request.url}`, result: 'denied', detail: { reason },
+  })
+  return reply.page(403, ErrorPage({ ctx: app.ctx(request), status: 403, message: '您没有执行此操作的权限。如需权限，请联系安全管理员。' }))
+}

@@ -1,0 +1,104 @@
+import type { ComponentChildren } from 'preact'
+import type { StaffUser } from '../accounts/account.ts'
+import { roleLabels } from '../accounts/roles.ts'
+import type { Role } from '../accounts/roles.ts'
+
+export type PageContext = Readonly<{
+  csrf: string
+  user?: StaffUser | undefined
+  regionName?: string | undefined
+  path: string
+}>
+
+function Document(props: { title: string; children: ComponentChildren }) {
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.title}</title>
+        <link rel="stylesheet" href="/assets/site.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">跳到主要内容</a>
+        {props.children}
+      </body>
+    </html>
+  )
+}
+
+export function PortalLayout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  const site = props.ctx.regionName ? `${props.ctx.regionName}政府信息公开` : '政府信息公开平台'
+  return (
+    <Document title={`${props.title} - ${site}`}>
+      <header class="site-header" role="banner">
+        <div class="wrap">
+          <p class="site-name"><a href="/">{site}</a></p>
+          <nav aria-label="公众导航">
+            <ul class="nav">
+              <li><a href="/">首页</a></li>
+              <li><a href="/console">工作人员入口</a></li>
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" class="wrap" tabIndex={-1}>
+        {props.children}
+      </main>
+      <footer class="site-footer" role="contentinfo">
+        <div class="wrap"><p>依据《中华人民共和国政府信息公开条例》公开政府信息</p></div>
+      </footer>
+    </Document>
+  )
+}
+
+type NavItem = { href: string; label: string; roles: readonly Role[] | 'all' }
+const consoleNav: NavItem[] = [
+  { href: '/console', label: '工作台', roles: 'all' },
+  { href: '/console/agencies', label: '机关与单位', roles: ['sysadmin'] },
+  { href: '/console/accounts', label: '账号管理', roles: ['sysadmin'] },
+  { href: '/console/security', label: '安全策略', roles: ['secadmin'] },
+  { href: '/console/security/accounts', label: '角色与解锁', roles: ['secadmin'] },
+  { href: '/console/audit', label: '审计日志', roles: ['auditadmin'] },
+  { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
+  { href: '/console/password', label: '修改密码', roles: 'all' },
+  { href: '/console/totp', label: '动态验证码', roles: 'all' },
+]
+
+export function ConsoleLayout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  const user = props.ctx.user
+  const items = consoleNav.filter((i) => i.roles === 'all' || (user && user.roles.some((r) => (i.roles as readonly Role[]).includes(r))))
+  return (
+    <Document title={`${props.title} - 政府信息公开工作平台`}>
+      <header class="site-header console" role="banner">
+        <div class="wrap">
+          <p class="site-name"><a href="/console">政府信息公开工作平台</a></p>
+          {user && (
+            <div class="who">
+              <span>{user.displayName}（{user.roles.map((r) => roleLabels[r]).join('、') || '未分配角色'}）</span>
+              <form method="post" action="/logout" class="inline">
+                <input type="hidden" name="_csrf" value={props.ctx.csrf} />
+                <button type="submit" class="link-button">退出登录</button>
+              </form>
+            </div>
+          )}
+        </div>
+        {user && !user.mustChangePassword && !user.mustEnrolTotp && (
+          <nav aria-label="工作台导航" class="wrap">
+            <ul class="nav">
+              {items.map((i) => (
+                <li><a href={i.href} aria-current={props.ctx.path === i.href ? 'page' : undefined}>{i.label}</a></li>
+              ))}
+            </ul>
+          </nav>
+        )}
+      </header>
+      <main id="main" class="wrap" tabIndex={-1}>
+        {props.children}
+      </main>
+      <footer class="site-footer" role="contentinfo">
+        <div class="wrap"><p>Gongkai 政府信息公开工作平台</p></div>
+      </footer>
+    </Document>
+  )
+}

@@ -1,0 +1,57 @@
+import type { Role } from '../accounts/roles.ts'
+
+// Who may call each route (AC-01). Deny is the default: a route missing here answers 403 to
+// everyone, and the permission-matrix test fails until it is declared.
+//   'public'  anyone, signed in or not
+//   'staff'   any signed-in staff account (password changed and TOTP enrolled where required)
+//   'self'    any signed-in account, even one that must still change its password or enrol TOTP
+//   roles     signed-in accounts holding one of these roles
+
+export type Access = 'public' | 'staff' | 'self' | readonly Role[]
+
+export const policy: Readonly<Record<string, Access>> = {
+  'GET /': 'public',
+  'GET /healthz': 'public',
+  'GET /assets/*': 'public',
+  'GET /setup': 'public',
+  'POST /setup': 'public',
+  'GET /login': 'public',
+  'POST /login': 'public',
+  'GET /login/totp': 'public',
+  'POST /login/totp': 'public',
+  'POST /logout': 'self',
+
+  'GET /console': 'staff',
+  'GET /console/password': 'self',
+  'POST /console/password': 'self',
+  'GET /console/totp': 'self',
+  'POST /console/totp': 'self',
+
+  // 系统管理员: agencies, units and accounts.
+  'GET /console/agencies': ['sysadmin'],
+  'POST /console/agencies': ['sysadmin'],
+  'GET /console/agencies/:id': ['sysadmin'],
+  'POST /console/agencies/:id/units': ['sysadmin'],
+  'GET /console/accounts': ['sysadmin'],
+  'POST /console/accounts': ['sysadmin'],
+  'POST /console/accounts/:id/disable': ['sysadmin'],
+  'POST /console/accounts/:id/enable': ['sysadmin'],
+  'POST /console/accounts/:id/reset-password': ['sysadmin'],
+
+  // 安全管理员: security policy, roles, locks and sessions.
+  'GET /console/security': ['secadmin'],
+  'POST /console/security': ['secadmin'],
+  'GET /console/security/accounts': ['secadmin'],
+  'POST /console/security/accounts/:id/roles': ['secadmin'],
+  'POST /console/security/accounts/:id/unlock': ['secadmin'],
+  'POST /console/security/accounts/:id/end-sessions': ['secadmin'],
+
+  // 审计管理员: reads the audit log and nothing else.
+  'GET /console/audit': ['auditadmin'],
+  'GET /console/audit/export': ['auditadmin'],
+
+  // 监督人: the whole region, read only.
+  'GET /console/region': ['supervisor'],
+}
+
+export const policyKey = (method: string, url: string) => `${method === 'HEAD' ? 'GET' : method} ${url}`

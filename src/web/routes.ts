@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify'
+import { accountRoutes } from '../accounts/account.routes.tsx'
+import { loginRoutes } from '../accounts/login.routes.tsx'
+import { securityRoutes } from '../accounts/security.routes.tsx'
+import { agencyRoutes } from '../agencies/agency.routes.tsx'
+import { auditRoutes } from '../audit/audit.routes.tsx'
+import { portalRoutes } from '../portal/portal.routes.tsx'
+import { setupRoutes } from '../setup/setup.routes.tsx'
+import { consoleRoutes } from './console.routes.tsx'
+
+export async function registerRoutes(app: FastifyInstance): Promise<void> {
+  // Pages that show or take personal data or credentials are never cached (OUT-03).
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/assets/') && request.url !== '/' && request.url !== '/healthz') reply.header('cache-control', 'no-store')
+  })
+  for (const routes of [portalRoutes, setupRoutes, loginRoutes, consoleRoutes, agencyRoutes, accountRoutes, securityRoutes, auditRoutes]) {
+    routes(app)
+  }
+}
