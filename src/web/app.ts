@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ZodError } from 'zod'
 import type { VNode } from 'preact'
 import type { StaffUser } from '../accounts/account.ts'
 import type { SessionView } from '../accounts/login.service.ts'
@@ -141,6 +142,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof AppError) {
       return reply.page(statusOf[error.code], ErrorPage({ ctx: app.ctx(request), status: statusOf[error.code], message: error.message }))
+    }
+    // A malformed path parameter (e.g. /console/agencies/abc) names nothing that exists.
+    if (error instanceof ZodError) {
+      return reply.page(404, ErrorPage({ ctx: app.ctx(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' }))
     }
     const status = (error as { statusCode?: number }).statusCode
     if (status === 429) {

@@ -11,6 +11,8 @@ import { consoleRoutes } from './console.routes.tsx'
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   // Pages that show or take personal data or credentials are never cached (OUT-03).
   app.addHook('onSend', async (request, reply) => {
+    // The id that the 500 page shows and the log carries, so a report can be matched to its cause.
+    reply.header('x-request-id', request.id)
     if (!request.url.startsWith('/assets/') && request.url !== '/' && request.url !== '/healthz') reply.header('cache-control', 'no-store')
   })
   for (const routes of [portalRoutes, setupRoutes, loginRoutes, consoleRoutes, agencyRoutes, accountRoutes, securityRoutes, auditRoutes]) {
