@@ -126,7 +126,7 @@ export function loginRoutes(app: FastifyInstance): void {
   })
 
   app.get('/login/totp', async (request, reply) => {
-    if (request.sessionView.state !== 'totp') return reply.redirect('/login')
+    if (request.sessionView.state !== 'totp') return reply.redirect('/login', 303)
     return reply.page(200, <TotpLoginPage ctx={app.ctx(request)} form={emptyForm} />)
   })
 

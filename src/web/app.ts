@@ -201,6 +201,8 @@ async function gate(app: FastifyInstance, request: FastifyRequest, reply: Fastif
   if (access === undefined) return deny(app, request, reply, 'no_policy')
   if (access === 'public') return
   const user = request.staff
+  // "Sign in first" is the only 302 to /login; handlers that send a signed-in user there use 303,
+  // which lets the permission-matrix test tell a denial from a workflow step.
   if (!user) {
     if (view.state === 'expired') return reply.redirect('/login?expired=1')
     return reply.redirect('/login')

@@ -54,7 +54,7 @@ export async function testEnv(kind: DatabaseKind, start = '2026-03-02T02:00:00Z'
     clock,
     env,
     async close() {
-      await deps.db.destroy()
+      await deps.db.destroy().catch(() => undefined) // some tests close it themselves
       await pgDb?.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },

@@ -1,0 +1,68 @@
+import BetterSqlite3 from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { login } from '../src/accounts/login.service.ts'
+import { checkDurability, openSqliteFile } from '../src/storage/open-database.ts'
+import { Kysely, SqliteDialect } from 'kysely'
+import type { Database } from '../src/storage/database.ts'
+import { officeCreditCode, setUpRegion } from './support/builders.ts'
+import { gongkai } from './support/cli.ts'
+import { databaseKinds, testEnv } from './support/test-deps.ts'
+
+test('gongkai --help lists every command', async () => {
+  const r = await gongkai(['--help'], { DATA_DIR: '/nonexistent' })
+  expect(r.code).toBe(0)
+  for (const c of ['serve', 'migrate', 'user create', 'user passwd', 'user unlock', 'audit verify', 'backup', 'restore']) expect(r.stdout).toContain(c)
+})
+
+test('an unknown command says so and exits non-zero', async () => {
+  const r = await gongkai(['frobnicate'], { DATA_DIR: '/nonexistent' })
+  expect(r.code).toBe(2)
+  expect(r.stderr).toContain('未知命令：frobnicate')
+})
+
+test('SQLite without synchronous=FULL or WAL is refused', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-dur-'))
+  try {
+    const raw: BetterSqlite3.Database = openSqliteFile(path.join(dir, 'x.db'))
+    raw.pragma('synchronous = NORMAL')
+    raw.pragma('journal_mode = DELETE')
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) })
+    const problems = await checkDurability({ db, kind: 'sqlite', sqlite: raw })
+    expect(problems).toContain('SQLite synchronous 须为 FULL')
+    expect(problems.join()).toContain('须为 WAL')
+    await db.destroy()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+describe.each(databaseKinds)('operator commands on %s', (kind) => {
+  test('an operator creates an account with a role from the shell, resets its password and unlocks it', async () => {
+    const t = await testEnv(kind)
+    try {
+      await setUpRegion(t.deps)
+      const created = await gongkai(['user', 'create', '--username', 'sec.li', '--name', '李安全', '--agency', officeCreditCode, '--role', 'secadmin'], t.env)
+      expect(created.code, created.stderr).toBe(0)
+      const password = /一次性初始密码：(\S+)/.exec(created.stdout)?.[1]
+      expect(password).toHaveLength(16)
+      expect((await login(t.deps, 'sec.li', password!, { ip: '1.1.1.1', userAgent: '' })).ok).toBe(true)
+      const twoAdmins = await gongkai(['user', 'create', '--username', 'x.y', '--name', '某', '--agency', officeCreditCode, '--role', 'secadmin', '--role', 'auditadmin'], t.env)
+      expect(twoAdmins.code).toBe(1)
+      expect(twoAdmins.stderr).toContain('三员分立')
+      const reset = await gongkai(['user', 'passwd', 'sec.li'], t.env)
+      const fresh = /新一次性初始密码：(\S+)/.exec(reset.stdout)?.[1]
+      expect(fresh).toBeDefined()
+      expect((await login(t.deps, 'sec.li', password!, { ip: '1.1.1.1', userAgent: '' })).ok).toBe(false)
+      for (let i = 0; i < 5; i++) await login(t.deps, 'sec.li', 'Wrong-Password-9', { ip: '1.1.1.1', userAgent: '' })
+      expect((await login(t.deps, 'sec.li', fresh!, { ip: '1.1.1.1', userAgent: '' })).ok).toBe(false)
+      const unlocked = await gongkai(['user', 'unlock', 'sec.li'], t.env)
+      expect(unlocked.code).toBe(0)
+      expect((await login(t.deps, 'sec.li', fresh!, { ip: '1.1.1.1', userAgent: '' })).ok).toBe(true)
+    } finally {
+      await t.close()
+    }
+  })
+})
