@@ -20,7 +20,7 @@ import {
 } from './account.store.ts'
 import type { RoleGrant } from './account.store.ts'
 import { deleteSessionsOfUser } from './session.store.ts'
-import { isAdminRole, maxReviewLevel, roleLabels, roleSetProblem } from './roles.ts'
+import { maxReviewLevel, roleLabels, roleSetProblem } from './roles.ts'
 import type { Role } from './roles.ts'
 
 export type NewAccount = Readonly<{ agencyId: number; username: string; displayName: string; roles?: readonly RoleGrant[] }>

@@ -4,7 +4,7 @@ import { listAgencies } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
 import { AppError } from '../errors.ts'
 import { readSecurityPolicy, updateSecurityPolicy } from '../settings/security-policy.service.ts'
-import { Csrf, ErrorSummary, Field, Notice, Select, emptyForm } from '../web/form.tsx'
+import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
@@ -150,23 +150,23 @@ export function securityRoutes(app: FastifyInstance): void {
       locked: u.locked_until && new Date(u.locked_until) > now ? formatShanghai(u.locked_until) : null, disabled: u.disabled === 1,
     }))
   }
-  const page = async (ctx: PageContext, status: number, message?: string, error?: string) =>
+  const page = async (ctx: PageContext, message?: string, error?: string) =>
     <SecurityAccountsPage ctx={ctx} rows={await rows()} message={message} error={error} />
 
   app.get('/console/security/accounts', async (request, reply) => {
     const done = (request.query as { done?: string }).done
-    return reply.page(200, await page(app.ctx(request), 200, done ? '已保存。' : undefined))
+    return reply.page(200, await page(app.ctx(request), done ? '已保存。' : undefined))
   })
 
   app.post('/console/security/accounts/:id/roles', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(rolesForm, request.body)
-    if (!parsed.ok) return reply.page(422, await page(app.ctx(request), 422, undefined, Object.values(parsed.form.errors).join('；')))
+    if (!parsed.ok) return reply.page(422, await page(app.ctx(request), undefined, Object.values(parsed.form.errors).join('；')))
     const grants = parsed.data.roles.map((role) => ({ role, reviewLevel: role === 'reviewer' ? parsed.data.reviewLevel : null }))
     try {
       await assignRoles(deps, request.actor, id, grants)
     } catch (e) {
-      if (e instanceof AppError && e.code !== 'not_found') return reply.page(422, await page(app.ctx(request), 422, undefined, e.message))
+      if (e instanceof AppError && e.code !== 'not_found') return reply.page(422, await page(app.ctx(request), undefined, e.message))
       throw e
     }
     return reply.redirect('/console/security/accounts?done=1', 303)

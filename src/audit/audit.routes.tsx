@@ -59,7 +59,7 @@ function AuditPage(props: { ctx: PageContext; rows: AuditRow[]; q: FilterQuery; 
         <button type="submit">筛选</button>
       </form>
       <p>
-        <a href={`/console/audit/export?${query.toString()}`}>导出筛选结果（CSV）</a>　
+        <a href={`/console/audit/export?${query.toString()}`}>导出筛选结果（CSV）</a>{' '}
         <a href={`/console/audit?${query.toString()}${query.size ? '&' : ''}verify=1`}>校验审计链</a>
       </p>
       <table class="audit">
