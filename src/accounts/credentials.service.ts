@@ -49,7 +49,10 @@ export async function beginTotpEnrolment(deps: Deps, actor: Actor & { id: number
   const user = await requireUserRow(deps, actor.id)
   if (user.totp_enabled) throw new AppError('invalid_transition', '已启用动态验证码')
   const secret = newTotpSecret()
-  await updateUser(deps.db, user.id, { totp_secret: deps.fields.encrypt(secret, `users:${user.id}:totp_secret`) })
+  await deps.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { totp_secret: deps.fields.encrypt(secret, `users:${user.id}:totp_secret`) })
+    await appendAudit(deps, trx, actor, { action: 'account.totp_secret', objectType: 'user', objectId: user.id, result: 'success' })
+  })
   return secret
 }
 

@@ -118,7 +118,15 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     referrerPolicy: { policy: 'same-origin' },
   })
-  await app.register(rateLimit, { global: false })
+  await app.register(rateLimit, {
+    global: false,
+    // A blocked address is recorded, not silently dropped, so that staff can see who floods the form.
+    onExceeded: (request) => {
+      void recordAudit(deps, request.actor ?? { id: null, name: '访客', roles: [], agencyId: null, ip: request.ip }, {
+        action: 'rate_limit.block', objectType: 'route', objectId: `${request.method} ${request.routeOptions.url ?? request.url}`, result: 'denied',
+      }).catch((err: unknown) => request.log.error({ err }, 'audit of rate-limit block failed'))
+    },
+  })
   await app.register(fastifyStatic, { root: publicDir, prefix: '/assets/', index: false, maxAge: '1h' })
 
   app.addHook('onRequest', async (request, reply) => {
