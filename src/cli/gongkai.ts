@@ -12,6 +12,7 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { createDeps, serve } from '../main.ts'
 import { migrateToLatest } from '../storage/migrate.ts'
+import { reportCheck, reportImport } from './report-commands.ts'
 
 // The CLI calls the same use cases as the web; it holds no rules of its own (STYLE.md §7).
 
@@ -30,6 +31,8 @@ const help = `用法：gongkai <命令> [选项]
   user unlock <用户名>          解除登录失败锁定
   audit verify [--head <条数>:<哈希>]
                                校验审计链；发现篡改、插入、删除、调序或截短时以非零状态退出
+  report import <文件…|目录>    读取已发布的年报（文本、HTML、DOCX、PDF、JSON），输出交换格式 JSON
+  report check <文件…|目录>     检查年报的勾稽关系；有错误时以 1 退出，无法读取时以 2 退出
   backup <文件>                 在线备份数据库和上传文件（不含密钥）
   restore <文件>                从备份恢复（须先停止平台）
 
@@ -61,6 +64,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await userCommand(rest, out)
       case 'audit':
         return await auditCommand(rest, out)
+      case 'report':
+        return await reportCommand(rest, out)
       case 'backup':
         return await backupCommand(rest, out)
       case 'restore':
@@ -143,6 +148,14 @@ async function userCommand(args: string[], out: Out): Promise<number> {
     })
   }
   out.error('用法：gongkai user create|passwd|unlock …')
+  return 2
+}
+
+async function reportCommand(args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args
+  if (sub === 'import') return reportImport(rest, out)
+  if (sub === 'check') return reportCheck(rest, out)
+  out.error('用法：gongkai report import|check <文件…|目录>')
   return 2
 }
 

@@ -1,0 +1,260 @@
+import { appealGroups } from '../report-format.ts'
+import { formatForYear, formats } from '../report-format.ts'
+import type { FormatId, ReportFormat } from '../report-format.ts'
+import { blankReport } from '../report.ts'
+import type { AnnualReport, Cell } from '../report.ts'
+import { squeeze } from './normalize.ts'
+import type { Token } from './tokens.ts'
+import { readRowValues } from './row-values.ts'
+
+// Reads the interchange JSON out of a token stream. Rows are found by their anchors in order; the
+// values of a row are those between its anchor and the next row's. Nothing is invented: a row not
+// found is listed in `missing`, a blank cell is null, an unreadable row is `ambiguous`.
+
+type Stream = { tokens: Token[]; text: string; owner: number[] }
+
+function streamOf(tokens: Token[]): Stream {
+  let text = ''
+  const owner: number[] = []
+  tokens.forEach((tok, i) => {
+    if (tok.t !== 'text') return
+    const s = squeeze(tok.s)
+    text += s
+    for (let k = 0; k < s.length; k++) owner.push(i)
+  })
+  return { tokens, text, owner }
+}
+
+/** The token index where a label match starts, searching the label text from `fromChar`. */
+function findAnchor(s: Stream, re: RegExp, fromChar: number, toChar = s.text.length): { token: number; char: number; end: number } | undefined {
+  const slice = s.text.slice(fromChar, toChar)
+  const m = re.exec(slice)
+  if (!m) return undefined
+  const char = fromChar + m.index
+  return { token: s.owner[char]!, char, end: char + m[0].length }
+}
+
+const sectionPatterns = {
+  overview: [/[一1][、.]?总体情况/, /总体情况/],
+  article20: [/[二2][、.]?主动公开政府信息(?:情况)?/, /主动公开政府信息情况/],
+  applications: [/收到和处理政府信息公开申请(?:情况)?/, /收到和处理政府信息公开/],
+  appeals: [/政府信息公开行政复议[、,]?行政诉讼(?:情况)?/, /行政复议[、,]?行政诉讼情况/],
+  problems: [/存在的主要问题及改进情况/, /[五5][、.]?存在的主要问题/],
+  other: [/其他需要报告的事项/, /[六6][、.]?其他需要报告/],
+} as const
+type SectionName = keyof typeof sectionPatterns
+const order: SectionName[] = ['overview', 'article20', 'applications', 'appeals', 'problems', 'other']
+
+type Located = Partial<Record<SectionName, { token: number; char: number; end: number }>>
+
+function locateSections(s: Stream): Located {
+  const found: Located = {}
+  let from = 0
+  for (const name of order) {
+    for (const re of sectionPatterns[name]) {
+      const hit = findAnchor(s, re, from)
+      if (hit) {
+        found[name] = hit
+        from = hit.end
+        break
+      }
+    }
+  }
+  return found
+}
+
+/** [start, end) in tokens and label characters of a section, from its heading to the next one found. */
+function rangeOf(s: Stream, located: Located, name: SectionName) {
+  const start = located[name]
+  if (!start) return undefined
+  const later = order.slice(order.indexOf(name) + 1).map((n) => located[n]).find(Boolean)
+  return { fromToken: start.token, toToken: later?.token ?? s.tokens.length, fromChar: start.end, toChar: later?.char ?? s.text.length }
+}
+
+function detectFormat(s: Stream, located: Located, year: number | null): FormatId {
+  const from = located.article20?.char ?? 0
+  const to = located.problems?.char ?? s.text.length
+  const tables = s.text.slice(from, to)
+  if (/制发件数|废止件数|现行有效件数|逾期不补|收费通知|本年收费金额/.test(tables)) return '2021'
+  if (/新制作数量|新公开数量|对外公开总数|上一年项目|对外管理服务|采购项目|采购总金额/.test(tables)) return '2019'
+  return year !== null ? formatForYear(year) : '2021'
+}
+
+function detectYear(s: Stream, located: Located): number | null {
+  const head = s.text.slice(0, located.overview?.char ?? Math.min(400, s.text.length))
+  const all = s.text
+  const patterns = [
+    /(20\d\d)年度?(?:政府信息公开|政务公开)(?:工作)?年度?报告/,
+    /统计期限?(?:为|自|从)?(20\d\d)年1月1日/,
+    /截至(20\d\d)年12月31日/,
+    /(20\d\d)年1月1日(?:起)?至(?:20\d\d年)?12月31日/,
+  ]
+  for (const text of [head, all]) {
+    for (const re of patterns) {
+      const m = re.exec(text)
+      if (m) return Number(m[1])
+    }
+  }
+  return null
+}
+
+const agencySuffix = /(人民政府|办公室|办公厅|委员会|局|厅|署|院|中心|街道办事处|街道|镇|乡|委|办|所|队|站|会)$/
+
+function detectAgency(s: Stream, located: Located): string | null {
+  const head = s.text.slice(0, located.overview?.char ?? Math.min(400, s.text.length))
+  const m = /([\p{Script=Han}()（）]{2,40}?)(20\d\d)年度?(?:政府信息公开|政务公开)(?:工作)?年度?报告/u.exec(head)
+  if (m?.[1] && agencySuffix.test(m[1])) return m[1].replace(/^.*?(?:关于|发布|公开)(?=[\p{Script=Han}])/u, '')
+  const byOffice = /本报告由(.{2,40}?)(?:根据|依据|按照)/.exec(head)
+  if (byOffice?.[1]) return byOffice[1].replace(/办公室$/, '').replace(/办公厅$/, '') || null
+  return null
+}
+
+function narrative(s: Stream, located: Located, name: SectionName): string | null {
+  const range = rangeOf(s, located, name)
+  if (!range) return null
+  const lines: string[] = []
+  let line = ''
+  // The heading itself is the first line of the range; the text starts after it.
+  for (let i = range.fromToken; i < range.toToken; i++) {
+    const tok = s.tokens[i]!
+    if (tok.t === 'break') {
+      lines.push(line)
+      line = ''
+      continue
+    }
+    const piece = tok.t === 'text' ? tok.s : tok.raw
+    line += line && tok.sp && /[\w)]$/.test(line) && /^[\w(]/.test(piece) ? ` ${piece}` : piece
+  }
+  lines.push(line)
+  const heading = sectionPatterns[name].find((re) => re.test(squeeze(lines[0] ?? '')))
+  if (heading) lines[0] = squeeze(lines[0]!).replace(/^.*?(情况|事项)/, '')
+  const text = lines.map((l) => l.trim()).filter(Boolean).join('\n').trim()
+  return text || null
+}
+
+type RowSlot = { key: string; anchor: RegExp; width: number; check?: (cells: Cell[]) => boolean }
+
+/**
+ * Finds each row's anchor in order within [fromChar, toChar) and gives it the values up to the
+ * next anchor found. A run of rows whose anchors were lost shares the span of the row before them
+ * and is read in order when the count fits exactly.
+ */
+function readRows(s: Stream, slots: readonly RowSlot[], fromChar: number, toChar: number, toToken: number) {
+  const hits: ({ token: number; char: number; end: number } | undefined)[] = []
+  let from = fromChar
+  for (const slot of slots) {
+    const hit = findAnchor(s, slot.anchor, from, toChar)
+    hits.push(hit)
+    if (hit) from = hit.end
+  }
+  const values = new Map<string, Cell[]>()
+  const ambiguous: string[] = []
+  for (let i = 0; i < slots.length; i++) {
+    const hit = hits[i]
+    if (!hit) continue
+    let next = i + 1
+    while (next < slots.length && !hits[next]) next++
+    const endToken = next < slots.length ? hits[next]!.token : toToken
+    const span = s.tokens.slice(hit.token, endToken).filter((t) => t.t === 'value') as Extract<Token, { t: 'value' }>[]
+    const group = slots.slice(i, next)
+    const width = group.reduce((n, g) => n + g.width, 0)
+    if (group.length > 1 && span.length === width) {
+      let k = 0
+      for (const g of group) {
+        values.set(g.key, span.slice(k, k + g.width).map((t) => t.v))
+        k += g.width
+      }
+      continue
+    }
+    const slot = slots[i]!
+    const read = readRowValues(span, slot.width, slot.check)
+    if (read === 'ambiguous') ambiguous.push(slot.key)
+    else values.set(slot.key, read)
+  }
+  return { values, ambiguous }
+}
+
+const r2 = (cells: Cell[]) => cells.slice(0, 6).reduce<number>((a, c) => a + (c ?? 0), 0) === (cells[6] ?? 0)
+const r4 = (cells: Cell[]) => [0, 5, 10].every((o) => cells.slice(o, o + 4).reduce<number>((a, c) => a + (c ?? 0), 0) === (cells[o + 4] ?? 0))
+
+export function parseReport(tokens: Token[]): AnnualReport {
+  const s = streamOf(tokens)
+  const located = locateSections(s)
+  const year = detectYear(s, located)
+  const format = detectFormat(s, located, year)
+  const f: ReportFormat = formats[format]
+  const report = blankReport(format, year, detectAgency(s, located))
+  const missing: string[] = []
+  const ambiguous: string[] = []
+
+  const a20 = rangeOf(s, located, 'article20')
+  if (!a20) {
+    missing.push('article20')
+    report.article20 = {}
+  } else {
+    const rows = f.article20.flatMap((b) => b.rows)
+    const { values, ambiguous: amb } = readRows(s, rows.map((r) => ({ key: r.key, anchor: r.anchor, width: r.columns.length })), a20.fromChar, a20.toChar, a20.toToken)
+    for (const row of rows) {
+      const cells = values.get(row.key)
+      if (cells) report.article20[row.key] = Object.fromEntries(row.columns.map((c, i) => [c.key, cells[i] ?? null]))
+      else {
+        delete report.article20[row.key]
+        missing.push(`article20.${row.key}`)
+      }
+    }
+    ambiguous.push(...amb.map((k) => `article20.${k}`))
+  }
+
+  const apps = rangeOf(s, located, 'applications')
+  if (!apps) {
+    missing.push('applications')
+    report.applications.rows = {}
+  } else {
+    const { values, ambiguous: amb } = readRows(s, f.applicationRows.map((r) => ({ key: r.code, anchor: r.anchor, width: 7, check: r2 })), apps.fromChar, apps.toChar, apps.toToken)
+    for (const row of f.applicationRows) {
+      const cells = values.get(row.code)
+      if (cells) report.applications.rows[row.code] = cells
+      else {
+        delete report.applications.rows[row.code]
+        missing.push(`applications.${row.code}`)
+      }
+    }
+    ambiguous.push(...amb.map((k) => `applications.${k}`))
+  }
+
+  const appeals = rangeOf(s, located, 'appeals')
+  if (!appeals) {
+    missing.push('appeals')
+    report.appeals = {}
+  } else {
+    // The fifteen numbers follow the header; they are read as one row anchored on its last header word.
+    const header = findLastHeader(s, appeals.fromChar, appeals.toChar)
+    const span = s.tokens.slice(header ?? appeals.fromToken, appeals.toToken).filter((t) => t.t === 'value') as Extract<Token, { t: 'value' }>[]
+    const read = span.length === 0 && header === undefined ? undefined : readRowValues(span, 15, r4)
+    if (read === undefined) {
+      missing.push('appeals')
+      report.appeals = {}
+    } else if (read === 'ambiguous') {
+      ambiguous.push('appeals')
+      missing.push('appeals')
+      report.appeals = {}
+    } else {
+      appealGroups.forEach((g, i) => { report.appeals[g] = read.slice(i * 5, i * 5 + 5) })
+    }
+  }
+
+  report.sections = { overview: narrative(s, located, 'overview'), problems: narrative(s, located, 'problems'), other: narrative(s, located, 'other') }
+  report.missing = [...missing.filter((m) => !ambiguous.includes(m)), ...ambiguous]
+  if (ambiguous.length) report.ambiguous = ambiguous
+  return report
+}
+
+/** Where the appeals header ends: after the last of its column words. */
+function findLastHeader(s: Stream, fromChar: number, toChar: number): number | undefined {
+  const slice = s.text.slice(fromChar, toChar)
+  const re = /总计|审结/g
+  let last: RegExpExecArray | undefined
+  for (const m of slice.matchAll(re)) last = m as RegExpExecArray
+  if (!last) return undefined
+  return s.owner[fromChar + last.index + last[0].length - 1]
+}
