@@ -102,3 +102,13 @@ test('across years: carried in must equal last year\'s carried out (X1), documen
   expect(x1.map((x) => x.left[0]!.cell)).toEqual(['applications.CARRIED_IN[0]'])
   expect(x1[0]!.severity).toBe('warning')
 })
+
+test('N1: a narrative figure that disagrees with the table is a warning naming both numbers', () => {
+  const report = huaian()
+  report.sections.overview = '2024年，全市共受理政府信息公开申请3119件，答\n复3050件（含上年度结转申请34件，另有103件顺延到下年度答复）。政府信息公开行政复议351件；政府信息公开行政诉讼46件。'
+  expect(checkReport(report).findings).toEqual([])
+  report.sections.overview = report.sections.overview.replace('受理政府信息公开申请3119件', '受理政府信息公开申请3120件')
+  const n1 = checkReport(report).findings
+  expect(n1.map((x) => [x.rule, x.severity, x.message])).toEqual([['N1', 'warning', 'N1（本年新收申请）：总体情况写明 3120 件，表格为 3119 件']])
+  expect(hasErrors(checkReport(report))).toBe(false)
+})

@@ -1,5 +1,6 @@
 import { appealColumns, appealGroupLabels, appealGroups, applicantColumns, formats } from './report-format.ts'
 import type { AnnualReport, Cell } from './report.ts'
+import { checkNarrative } from './report-narrative.ts'
 
 // The consistency rules of report-interchange.md: R1–R5 are errors, X1–X3 and N1 warnings. A rule
 // that needs a part the report lacks is "not checked", never "broken". Blank cells count as 0 and
@@ -95,6 +96,7 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
   }
 
   findings.push(...nonNegativeIntegers(report))
+  findings.push(...checkNarrative(report))
   if (previous) findings.push(...acrossYears(report, previous))
   else notChecked.push({ rule: 'X1', reason: '未提供上一年度报告' })
   return { findings, notChecked }
