@@ -1,6 +1,7 @@
-// Text from published reports is normalised once before parsing: NFKC (full-width digits and
-// punctuation, the Kangxi radicals block), the CJK Radicals Supplement that NFKC leaves alone
-// (stack.md pitfall 19), traditional characters of the report's vocabulary, and stray spaces.
+// Text from published reports is normalised once before parsing: full-width digits, letters and
+// number signs, the Kangxi radicals block (by NFKC), the CJK Radicals Supplement that NFKC leaves
+// alone (stack.md pitfall 19), traditional characters of the report's vocabulary, and stray spaces.
+// Chinese punctuation （，。：；“”） is kept: narratives are given back as written.
 
 // Traditional → simplified, for the characters that occur in report labels and headings.
 const traditional = '開報資訊條請數據結轉處屬國祕機關禁險權護內務過執詢項無現製補經訴復議訟維糾審總計個規範許罰強費採購額單訂廢現張與對應類別種證號門網頁發佈於從為辦當時間區縣鄉鎮處廳廣東陝貴歷團體學術構織會務勞動農業衛計聯繫電話郵傳聞獲這麼麽們來進達運營費用'
@@ -17,7 +18,9 @@ for (const [t, s] of Object.entries({ '徵': '征', '佈': '布', '產': '产', 
 const radicals: Record<string, string> = { '⺠': '民', '⻅': '见', '⻓': '长', '⻔': '门', '⻢': '马', '⻛': '风', '⻜': '飞', '⻆': '角', '⻋': '车', '⻝': '食', '⻘': '青', '⻚': '页', '⻬': '齐', '⻩': '黄', '⻰': '龙', '⻳': '龟', '⺟': '母' }
 
 export function normaliseText(text: string): string {
-  let out = text.normalize('NFKC')
+  let out = text
+    .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff0d\uff0e\uff0f\uff05]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\u2f00-\u2fdf]/g, (c) => c.normalize('NFKC'))
   out = out.replace(/[\u2e80-\u2eff]/g, (c) => radicals[c] ?? c)
   out = out.replace(/[\u3400-\u9fff\uf900-\ufaff]/g, (c) => t2s.get(c) ?? c)
   // Non-breaking and zero-width spaces become plain spaces or nothing.
