@@ -2,6 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { importReport } from '../src/reports/import/read-file.ts'
 import { renderReportDocument } from '../src/reports/render/report-html.tsx'
+import { renderReportXlsx } from '../src/reports/render/report-xlsx.ts'
+import { renderReportDocx } from '../src/reports/render/report-docx.ts'
 import type { AnnualReport } from '../src/reports/report.ts'
 import { arbitraryReport } from './support/report-arbitrary.ts'
 
@@ -11,6 +13,8 @@ type Exporter = { name: string; file: string; render: (r: AnnualReport) => Promi
 const exporters: Exporter[] = [
   { name: 'HTML', file: 'report.html', render: async (r) => Buffer.from(renderReportDocument(r)) },
   { name: 'JSON', file: 'report.json', render: async (r) => Buffer.from(JSON.stringify(r)) },
+  { name: 'XLSX', file: 'report.xlsx', render: renderReportXlsx },
+  { name: 'DOCX', file: 'report.docx', render: renderReportDocx },
 ]
 
 const comparable = (r: AnnualReport) => ({ format: r.format, year: r.year, agency: r.agency, article20: r.article20, applications: r.applications.rows, appeals: r.appeals, sections: r.sections })
