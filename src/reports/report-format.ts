@@ -1,7 +1,8 @@
 // The two national report formats as data (law-and-format.md §2.3–2.6; report-interchange.md).
 // One renderer, importer and checker serve both; a third format is a new definition here.
-// `anchor` is the shortest label fragment that finds a row in a flattened published report: it
-// must survive labels broken across lines, and be unique after the previous row's anchor.
+// `anchor` holds label fragments from different parts of the label, any one of which finds the row
+// in a flattened published report: a label broken across lines, or interleaved with a neighbouring
+// cell's words in a PDF, keeps at least one intact. The first match after the previous row counts.
 
 export type FormatId = '2019' | '2021'
 
@@ -55,30 +56,30 @@ const outcomeGroup = {
 }
 
 const commonHead: ApplicationRow[] = [
-  { code: 'NEW', label: '一、本年新收政府信息公开申请数量', anchor: /本年新收/, outcome: false },
+  { code: 'NEW', label: '一、本年新收政府信息公开申请数量', anchor: /本年新收|新收政府信息/, outcome: false },
   { code: 'CARRIED_IN', label: '二、上年结转政府信息公开申请数量', anchor: /上年结转/, outcome: false },
   { code: 'GRANTED', label: '（一）予以公开', anchor: /予以公开/, outcome: true },
-  { code: 'PARTIAL', label: '（二）部分公开（区分处理的，只计这一情形，不计其他情形）', anchor: /部分公开/, outcome: true },
-  { code: 'DENY_SECRET', label: '1.属于国家秘密', group: outcomeGroup.deny, anchor: /国家秘密/, outcome: true },
-  { code: 'DENY_LAW', label: '2.其他法律行政法规禁止公开', group: outcomeGroup.deny, anchor: /禁止公开/, outcome: true },
-  { code: 'DENY_SECURITY', label: '3.危及“三安全一稳定”', group: outcomeGroup.deny, anchor: /三安全/, outcome: true },
-  { code: 'DENY_THIRD_PARTY', label: '4.保护第三方合法权益', group: outcomeGroup.deny, anchor: /第三方/, outcome: true },
-  { code: 'DENY_INTERNAL', label: '5.属于三类内部事务信息', group: outcomeGroup.deny, anchor: /内部事务/, outcome: true },
-  { code: 'DENY_PROCESS', label: '6.属于四类过程性信息', group: outcomeGroup.deny, anchor: /过程性/, outcome: true },
-  { code: 'DENY_ENFORCEMENT_FILE', label: '7.属于行政执法案卷', group: outcomeGroup.deny, anchor: /执法案卷/, outcome: true },
-  { code: 'DENY_QUERY', label: '8.属于行政查询事项', group: outcomeGroup.deny, anchor: /查询事项/, outcome: true },
-  { code: 'UNABLE_NOT_HELD', label: '1.本机关不掌握相关政府信息', group: outcomeGroup.unable, anchor: /不掌握/, outcome: true },
-  { code: 'UNABLE_NEEDS_CREATION', label: '2.没有现成信息需要另行制作', group: outcomeGroup.unable, anchor: /另行制作/, outcome: true },
-  { code: 'UNABLE_UNCLEAR', label: '3.补正后申请内容仍不明确', group: outcomeGroup.unable, anchor: /仍不明确/, outcome: true },
-  { code: 'NP_PETITION', label: '1.信访举报投诉类申请', group: outcomeGroup.notProcessed, anchor: /信访/, outcome: true },
+  { code: 'PARTIAL', label: '（二）部分公开（区分处理的，只计这一情形，不计其他情形）', anchor: /部分公开|区分处理/, outcome: true },
+  { code: 'DENY_SECRET', label: '1.属于国家秘密', group: outcomeGroup.deny, anchor: /国家秘密|属于国家/, outcome: true },
+  { code: 'DENY_LAW', label: '2.其他法律行政法规禁止公开', group: outcomeGroup.deny, anchor: /禁止公开|法律行政法规/, outcome: true },
+  { code: 'DENY_SECURITY', label: '3.危及“三安全一稳定”', group: outcomeGroup.deny, anchor: /三安全|一稳定|危及/, outcome: true },
+  { code: 'DENY_THIRD_PARTY', label: '4.保护第三方合法权益', group: outcomeGroup.deny, anchor: /第三方|合法权益/, outcome: true },
+  { code: 'DENY_INTERNAL', label: '5.属于三类内部事务信息', group: outcomeGroup.deny, anchor: /内部事务|三类内部/, outcome: true },
+  { code: 'DENY_PROCESS', label: '6.属于四类过程性信息', group: outcomeGroup.deny, anchor: /过程性|四类过程/, outcome: true },
+  { code: 'DENY_ENFORCEMENT_FILE', label: '7.属于行政执法案卷', group: outcomeGroup.deny, anchor: /执法案卷|行政执法/, outcome: true },
+  { code: 'DENY_QUERY', label: '8.属于行政查询事项', group: outcomeGroup.deny, anchor: /查询事项|行政查询/, outcome: true },
+  { code: 'UNABLE_NOT_HELD', label: '1.本机关不掌握相关政府信息', group: outcomeGroup.unable, anchor: /不掌握|本机关不/, outcome: true },
+  { code: 'UNABLE_NEEDS_CREATION', label: '2.没有现成信息需要另行制作', group: outcomeGroup.unable, anchor: /另行制作|没有现成/, outcome: true },
+  { code: 'UNABLE_UNCLEAR', label: '3.补正后申请内容仍不明确', group: outcomeGroup.unable, anchor: /仍不明确|补正后申请/, outcome: true },
+  { code: 'NP_PETITION', label: '1.信访举报投诉类申请', group: outcomeGroup.notProcessed, anchor: /信访|举报投诉/, outcome: true },
   { code: 'NP_REPEAT', label: '2.重复申请', group: outcomeGroup.notProcessed, anchor: /重复申请/, outcome: true },
-  { code: 'NP_PUBLICATION', label: '3.要求提供公开出版物', group: outcomeGroup.notProcessed, anchor: /出版物/, outcome: true },
-  { code: 'NP_MASSIVE', label: '4.无正当理由大量反复申请', group: outcomeGroup.notProcessed, anchor: /大量反复/, outcome: true },
-  { code: 'NP_CONFIRM', label: '5.要求行政机关确认或重新出具已获取信息', group: outcomeGroup.notProcessed, anchor: /重新出具|确认或重新/, outcome: true },
+  { code: 'NP_PUBLICATION', label: '3.要求提供公开出版物', group: outcomeGroup.notProcessed, anchor: /出版物|要求提供公开/, outcome: true },
+  { code: 'NP_MASSIVE', label: '4.无正当理由大量反复申请', group: outcomeGroup.notProcessed, anchor: /大量反复|无正当理由大量/, outcome: true },
+  { code: 'NP_CONFIRM', label: '5.要求行政机关确认或重新出具已获取信息', group: outcomeGroup.notProcessed, anchor: /重新出具|确认或重新|已获取信息/, outcome: true },
 ]
 const commonTail: ApplicationRow[] = [
   { code: 'TOTAL', label: '（七）总计', anchor: /总计/, outcome: false },
-  { code: 'CARRIED_OUT', label: '四、结转下年度继续办理', anchor: /结转下年/, outcome: false },
+  { code: 'CARRIED_OUT', label: '四、结转下年度继续办理', anchor: /结转下年|下年度继续/, outcome: false },
 ]
 
 export const format2019: ReportFormat = {
@@ -158,8 +159,8 @@ export const format2021: ReportFormat = {
   ],
   applicationRows: [
     ...commonHead,
-    { code: 'OTHER_NO_CORRECTION', label: '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', group: outcomeGroup.other, anchor: /逾期不补/, outcome: true },
-    { code: 'OTHER_NO_FEE', label: '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', group: outcomeGroup.other, anchor: /收费通知|未按收费|缴纳费用/, outcome: true },
+    { code: 'OTHER_NO_CORRECTION', label: '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', group: outcomeGroup.other, anchor: /逾期不补|无正当理由逾|不补正/, outcome: true },
+    { code: 'OTHER_NO_FEE', label: '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', group: outcomeGroup.other, anchor: /收费通知|未按收费|缴纳费用|逾期未按/, outcome: true },
     { code: 'OTHER_OTHER', label: '3.其他', group: outcomeGroup.other, anchor: /其他/, outcome: true },
     ...commonTail,
   ],

@@ -26,12 +26,14 @@ function streamOf(tokens: Token[]): Stream {
 }
 
 /** The token index where a label match starts, searching the label text from `fromChar`. */
-function findAnchor(s: Stream, re: RegExp, fromChar: number, toChar = s.text.length): { token: number; char: number; end: number } | undefined {
+type Hit = { token: number; char: number; end: number; match: string }
+
+function findAnchor(s: Stream, re: RegExp, fromChar: number, toChar = s.text.length): Hit | undefined {
   const slice = s.text.slice(fromChar, toChar)
   const m = re.exec(slice)
   if (!m) return undefined
   const char = fromChar + m.index
-  return { token: s.owner[char]!, char, end: char + m[0].length }
+  return { token: s.owner[char]!, char, end: char + m[0].length, match: m[0] }
 }
 
 const sectionPatterns = {
@@ -45,7 +47,7 @@ const sectionPatterns = {
 type SectionName = keyof typeof sectionPatterns
 const order: SectionName[] = ['overview', 'article20', 'applications', 'appeals', 'problems', 'other']
 
-type Located = Partial<Record<SectionName, { token: number; char: number; end: number }>>
+type Located = Partial<Record<SectionName, Hit>>
 
 function locateSections(s: Stream): Located {
   const found: Located = {}
@@ -132,7 +134,7 @@ function narrative(s: Stream, located: Located, name: SectionName): string | nul
   return text || null
 }
 
-type RowSlot = { key: string; anchor: RegExp; width: number; check?: (cells: Cell[]) => boolean }
+type RowSlot = { key: string; anchor: RegExp; width: number; label?: string; check?: (cells: Cell[]) => boolean }
 
 /**
  * Finds each row's anchor in order within [fromChar, toChar) and gives it the values up to the
@@ -140,22 +142,31 @@ type RowSlot = { key: string; anchor: RegExp; width: number; check?: (cells: Cel
  * and is read in order when the count fits exactly.
  */
 function readRows(s: Stream, slots: readonly RowSlot[], fromChar: number, toChar: number, toToken: number) {
-  const hits: ({ token: number; char: number; end: number } | undefined)[] = []
+  const hits: (Hit | undefined)[] = []
   let from = fromChar
   for (const slot of slots) {
     const hit = findAnchor(s, slot.anchor, from, toChar)
-    hits.push(hit)
+    hits.push(hit && labelStart(s, slot, hit, from))
     if (hit) from = hit.end
   }
   const values = new Map<string, Cell[]>()
   const ambiguous: string[] = []
+  const spans = new Map<number, ValueToken[]>()
+  for (let i = 0; i < slots.length; i++) {
+    const hit = hits[i]
+    if (!hit) continue
+    let next = i + 1
+    while (next < slots.length && !hits[next]) next++
+    spans.set(i, s.tokens.slice(hit.token, next < slots.length ? hits[next]!.token : toToken).filter((t) => t.t === 'value') as ValueToken[])
+  }
+  const centres = columnCentres(slots, spans)
   for (let i = 0; i < slots.length; i++) {
     const hit = hits[i]
     if (!hit) continue
     let next = i + 1
     while (next < slots.length && !hits[next]) next++
     const endToken = next < slots.length ? hits[next]!.token : toToken
-    const span = s.tokens.slice(hit.token, endToken).filter((t) => t.t === 'value') as Extract<Token, { t: 'value' }>[]
+    const span = spans.get(i) ?? s.tokens.slice(hit.token, endToken).filter((t) => t.t === 'value') as ValueToken[]
     const group = slots.slice(i, next)
     const width = group.reduce((n, g) => n + g.width, 0)
     if (group.length > 1 && span.length === width) {
@@ -167,11 +178,65 @@ function readRows(s: Stream, slots: readonly RowSlot[], fromChar: number, toChar
       continue
     }
     const slot = slots[i]!
-    const read = readRowValues(span, slot.width, slot.check)
+    const placed = span.length < slot.width ? placeByColumn(span, centres.get(slot.width)) : undefined
+    const read = placed ?? readRowValues(span, slot.width, slot.check)
     if (read === 'ambiguous') ambiguous.push(slot.key)
     else values.set(slot.key, read)
   }
   return { values, ambiguous }
+}
+
+type ValueToken = Extract<Token, { t: 'value' }>
+
+/**
+ * A row begins where its label begins, not where its anchor happens to stand: in a PDF the values
+ * are printed beside the first line of a label that wraps, before the anchor's line. The start is
+ * moved back over as much of the known label as the text shows just before the anchor.
+ */
+function labelStart(s: Stream, slot: RowSlot, hit: Hit, from: number): Hit {
+  if (!slot.label) return hit
+  const label = squeeze(slot.label)
+  const at = label.indexOf(hit.match)
+  if (at <= 0) return hit
+  const prefix = label.slice(0, at)
+  let take = 0
+  while (take < prefix.length && hit.char - take - 1 >= from && s.text[hit.char - take - 1] === prefix[prefix.length - take - 1]) take++
+  if (take === 0) return hit
+  const char = hit.char - take
+  return { ...hit, token: s.owner[char]!, char }
+}
+
+/** Where each column's values were printed, from the rows of the table that have every cell (PDF only). */
+function columnCentres(slots: readonly RowSlot[], spans: Map<number, ValueToken[]>): Map<number, number[]> {
+  const byWidth = new Map<number, number[][]>()
+  spans.forEach((span, i) => {
+    const width = slots[i]!.width
+    if (span.length !== width || span.some((t) => t.x === undefined)) return
+    byWidth.set(width, [...(byWidth.get(width) ?? []), span.map((t) => t.x!)])
+  })
+  const centres = new Map<number, number[]>()
+  byWidth.forEach((rows, width) => {
+    centres.set(width, Array.from({ length: width }, (_, c) => median(rows.map((r) => r[c]!))))
+  })
+  return centres
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/** A row with blank cells, placed by where its values stand; undefined unless every value falls in its own column. */
+function placeByColumn(span: ValueToken[], centres: number[] | undefined): Cell[] | undefined {
+  if (!centres || span.length === 0 || span.some((t) => t.x === undefined)) return undefined
+  const gap = Math.min(...centres.slice(1).map((c, i) => c - centres[i]!))
+  const cells: Cell[] = Array<Cell>(centres.length).fill(null)
+  const used = new Set<number>()
+  for (const t of span) {
+    const distances = centres.map((c) => Math.abs(c - t.x!))
+    const col = distances.indexOf(Math.min(...distances))
+    if (used.has(col) || distances[col]! > gap / 2) return undefined
+    used.add(col)
+    cells[col] = t.v
+  }
+  return cells
 }
 
 const r2 = (cells: Cell[]) => cells.slice(0, 6).reduce<number>((a, c) => a + (c ?? 0), 0) === (cells[6] ?? 0)
@@ -193,7 +258,7 @@ export function parseReport(tokens: Token[]): AnnualReport {
     report.article20 = {}
   } else {
     const rows = f.article20.flatMap((b) => b.rows)
-    const { values, ambiguous: amb } = readRows(s, rows.map((r) => ({ key: r.key, anchor: r.anchor, width: r.columns.length })), a20.fromChar, a20.toChar, a20.toToken)
+    const { values, ambiguous: amb } = readRows(s, rows.map((r) => ({ key: r.key, anchor: r.anchor, width: r.columns.length, label: r.label })), a20.fromChar, a20.toChar, a20.toToken)
     for (const row of rows) {
       const cells = values.get(row.key)
       if (cells) report.article20[row.key] = Object.fromEntries(row.columns.map((c, i) => [c.key, cells[i] ?? null]))
@@ -210,7 +275,7 @@ export function parseReport(tokens: Token[]): AnnualReport {
     missing.push('applications')
     report.applications.rows = {}
   } else {
-    const { values, ambiguous: amb } = readRows(s, f.applicationRows.map((r) => ({ key: r.code, anchor: r.anchor, width: 7, check: r2 })), apps.fromChar, apps.toChar, apps.toToken)
+    const { values, ambiguous: amb } = readRows(s, f.applicationRows.map((r) => ({ key: r.code, anchor: r.anchor, width: 7, label: r.label, check: r2 })), apps.fromChar, apps.toChar, apps.toToken)
     for (const row of f.applicationRows) {
       const cells = values.get(row.code)
       if (cells) report.applications.rows[row.code] = cells

@@ -6,7 +6,7 @@ import { normaliseText } from './normalize.ts'
 
 export type Token =
   | { t: 'text'; s: string; sp: boolean }
-  | { t: 'value'; v: number | null; raw: string; sp: boolean }
+  | { t: 'value'; v: number | null; raw: string; sp: boolean; x?: number }
   | { t: 'break' }
 
 const numberRe = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/
