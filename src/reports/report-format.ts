@@ -72,9 +72,9 @@ const commonHead: ApplicationRow[] = [
   { code: 'UNABLE_NEEDS_CREATION', label: '2.没有现成信息需要另行制作', group: outcomeGroup.unable, anchor: /另行制作|没有现成/, outcome: true },
   { code: 'UNABLE_UNCLEAR', label: '3.补正后申请内容仍不明确', group: outcomeGroup.unable, anchor: /仍不明确|补正后申请/, outcome: true },
   { code: 'NP_PETITION', label: '1.信访举报投诉类申请', group: outcomeGroup.notProcessed, anchor: /信访|举报投诉/, outcome: true },
-  { code: 'NP_REPEAT', label: '2.重复申请', group: outcomeGroup.notProcessed, anchor: /重复申请/, outcome: true },
+  { code: 'NP_REPEAT', label: '2.重复申请', group: outcomeGroup.notProcessed, anchor: /重[复複]申请/, outcome: true },
   { code: 'NP_PUBLICATION', label: '3.要求提供公开出版物', group: outcomeGroup.notProcessed, anchor: /出版物|要求提供公开/, outcome: true },
-  { code: 'NP_MASSIVE', label: '4.无正当理由大量反复申请', group: outcomeGroup.notProcessed, anchor: /大量反复|无正当理由大量/, outcome: true },
+  { code: 'NP_MASSIVE', label: '4.无正当理由大量反复申请', group: outcomeGroup.notProcessed, anchor: /大量反[复覆]|无正当理由大量/, outcome: true },
   { code: 'NP_CONFIRM', label: '5.要求行政机关确认或重新出具已获取信息', group: outcomeGroup.notProcessed, anchor: /重新出具|确认或重新|已获取信息/, outcome: true },
 ]
 const commonTail: ApplicationRow[] = [

@@ -41,6 +41,10 @@ export function openSqliteFile(file: string): BetterSqlite3.Database {
 export function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): OpenedDatabase {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
+    // An idle client's connection can end under it (server restart, an administrator terminating
+    // backends); pg reports that as an 'error' event that would otherwise crash the process. The
+    // pool drops the client and the next query opens a new one.
+    pool.on('error', (err) => process.emitWarning(`PostgreSQL 空闲连接中断：${err.message}`))
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' }
   }
   const raw = openSqliteFile(path.join(opts.dataDir, sqliteFileName))
