@@ -80,12 +80,15 @@ test('blank cells come back null, never 0', async () => {
   const original = huaian()
   original.applications.rows.NP_MASSIVE = [null, null, null, null, null, null, null]
   original.applications.rows.DENY_SECRET = [2, 0, null, 0, 0, 0, 2]
+  original.applications.rows.OTHER_NO_FEE = [6, 0, 0, 0, 0, 0, null]
   original.article20.fees = { amountWan: null }
-  for (const style of ['pipes', 'tabs', 'spaces'] as const) {
+  for (const style of ['pipes', 'tabs', 'spaces', 'broken-labels', 'traditional'] as const) {
     const report = await importReport(Buffer.from(flatten(original, style)), 'r.txt')
     expect(report.applications.rows.NP_MASSIVE, style).toEqual([null, null, null, null, null, null, null])
     expect(report.applications.rows.DENY_SECRET, style).toEqual([2, 0, null, 0, 0, 0, 2])
     expect(report.article20.fees, style).toEqual({ amountWan: null })
+    expect(report.applications.rows.OTHER_NO_FEE, style).toEqual([6, 0, 0, 0, 0, 0, null])
+    expect(report.applications.rows.OTHER_OTHER, style).toEqual(original.applications.rows.OTHER_OTHER)
   }
 })
 

@@ -32,7 +32,8 @@ export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
     const before = piece.slice(last, start)
     const after = piece.slice(end)
     // 1.属于国家秘密, 2、重复申请, (3): an item number, not a cell.
-    const itemNumber = /^[.、．)）]/.test(after) && !/^\.\d/.test(after) && after.length > 1
+    // A bare "3." is an item number whose label went on to the next line.
+    const itemNumber = (/^[.、．)）]/.test(after) && !/^\.\d/.test(after) && after.length > 1) || (/^[.、．]$/.test(after) && before === '' && m[0].length <= 2)
     const inWords = wordSuffix.test(after) || /[第约共计近超逾余]$/.test(before) || /^[a-zA-Z@]/.test(after) || /[a-zA-Z@:/]$/.test(before)
     // A sign belongs to the number only at the start of a cell ("+2", "-1"), not inside words.
     let numText = m[0]
@@ -57,8 +58,9 @@ export const isFurniture = (line: string) => /^\s*(?:[-—–]\s*\d+\s*[-—–]
 
 /**
  * One line of flattened text. Cells separated by `|` or tabs may be empty: an empty cell between
- * two filled ones, or a line holding nothing but the separator, is a blank cell; empty cells at the
- * end of a line are the padding of merged cells.
+ * two filled ones, or a line holding nothing but the separator, is a blank cell. After the last
+ * filled cell, `|` padding stands for merged cells (as pages flatten them, one cell a line), while
+ * tabs copied from a spreadsheet or document table keep each empty cell: those are blanks.
  */
 export function tokenizeLine(rawLine: string, out: Token[]): void {
   const line = normaliseText(rawLine)
@@ -73,8 +75,9 @@ export function tokenizeLine(rawLine: string, out: Token[]): void {
     const cells = line.split(separator)
     let lastFilled = -1
     cells.forEach((c, i) => { if (c.trim()) lastFilled = i })
+    const keepTrailing = separator === '\t'
     cells.forEach((c, i) => {
-      if (i > lastFilled) return
+      if (i > lastFilled && !keepTrailing) return
       if (!c.trim()) out.push({ t: 'value', v: null, raw: '', sp: true })
       else tokenizeCell(c, out)
     })
