@@ -102,6 +102,14 @@ test('a report cut off part-way lists what is missing and reads what is there', 
   expect(report.missing).toContain('appeals')
 })
 
+test('a page cut off right after a row label does not turn that row into blanks', async () => {
+  const original = huaian()
+  const text = flatten(original, 'spaces', { cutAfter: 'DENY_PROCESS' }) + '\n7.属于行政执法案卷'
+  const report = await importReport(Buffer.from(text), 'cut.txt')
+  expect(report.applications.rows.DENY_ENFORCEMENT_FILE).toBeUndefined()
+  expect(report.missing).toContain('applications.DENY_ENFORCEMENT_FILE')
+})
+
 test('digits run together are split only where exactly one split satisfies the row total', async () => {
   const original = huaian()
   const text = flatten(original, 'spaces')

@@ -70,7 +70,8 @@ function rangeOf(s: Stream, located: Located, name: SectionName) {
   const start = located[name]
   if (!start) return undefined
   const later = order.slice(order.indexOf(name) + 1).map((n) => located[n]).find(Boolean)
-  return { fromToken: start.token, toToken: later?.token ?? s.tokens.length, fromChar: start.end, toChar: later?.char ?? s.text.length }
+  // A section that runs to the end of the text may have been cut off there.
+  return { fromToken: start.token, toToken: later?.token ?? s.tokens.length, fromChar: start.end, toChar: later?.char ?? s.text.length, cutOff: !later }
 }
 
 function detectFormat(s: Stream, located: Located, year: number | null): FormatId {
@@ -141,7 +142,7 @@ type RowSlot = { key: string; anchor: RegExp; width: number; label?: string; che
  * next anchor found. A run of rows whose anchors were lost shares the span of the row before them
  * and is read in order when the count fits exactly.
  */
-function readRows(s: Stream, slots: readonly RowSlot[], fromChar: number, toChar: number, toToken: number) {
+function readRows(s: Stream, slots: readonly RowSlot[], fromChar: number, toChar: number, toToken: number, cutOff = false) {
   const hits: (Hit | undefined)[] = []
   let from = fromChar
   for (const slot of slots) {
@@ -178,6 +179,8 @@ function readRows(s: Stream, slots: readonly RowSlot[], fromChar: number, toChar
       continue
     }
     const slot = slots[i]!
+    // The text ends on this row's label: the page was cut off here, not a row of blanks.
+    if (cutOff && next === slots.length && span.length === 0) continue
     const placed = span.length < slot.width ? placeByColumn(span, centres.get(slot.width)) : undefined
     const read = placed ?? readRowValues(span, slot.width, slot.check)
     if (read === 'ambiguous') ambiguous.push(slot.key)
@@ -258,7 +261,7 @@ export function parseReport(tokens: Token[]): AnnualReport {
     report.article20 = {}
   } else {
     const rows = f.article20.flatMap((b) => b.rows)
-    const { values, ambiguous: amb } = readRows(s, rows.map((r) => ({ key: r.key, anchor: r.anchor, width: r.columns.length, label: r.label })), a20.fromChar, a20.toChar, a20.toToken)
+    const { values, ambiguous: amb } = readRows(s, rows.map((r) => ({ key: r.key, anchor: r.anchor, width: r.columns.length, label: r.label })), a20.fromChar, a20.toChar, a20.toToken, a20.cutOff)
     for (const row of rows) {
       const cells = values.get(row.key)
       if (cells) report.article20[row.key] = Object.fromEntries(row.columns.map((c, i) => [c.key, cells[i] ?? null]))
@@ -275,7 +278,7 @@ export function parseReport(tokens: Token[]): AnnualReport {
     missing.push('applications')
     report.applications.rows = {}
   } else {
-    const { values, ambiguous: amb } = readRows(s, f.applicationRows.map((r) => ({ key: r.code, anchor: r.anchor, width: 7, label: r.label, check: r2 })), apps.fromChar, apps.toChar, apps.toToken)
+    const { values, ambiguous: amb } = readRows(s, f.applicationRows.map((r) => ({ key: r.code, anchor: r.anchor, width: 7, label: r.label, check: r2 })), apps.fromChar, apps.toChar, apps.toToken, apps.cutOff)
     for (const row of f.applicationRows) {
       const cells = values.get(row.code)
       if (cells) report.applications.rows[row.code] = cells
