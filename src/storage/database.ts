@@ -100,6 +100,28 @@ export interface AuditLogTable {
   mac: string
 }
 
+export interface AnnualReportTable {
+  id: Generated<number>
+  agency_id: number
+  year: number
+  format: string
+  /** 'computed' from the platform's records, or 'imported' from a published document. */
+  source: string
+  /** 'draft', 'published' or 'superseded' (computed); 'imported'. */
+  status: string
+  version: Generated<number>
+  /** The interchange JSON (report-interchange.md). */
+  data: string
+  source_name: string | null
+  override_reason: string | null
+  supersedes_id: number | null
+  created_at: string
+  created_by: number | null
+  updated_at: string
+  published_at: string | null
+  published_by: number | null
+}
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -110,6 +132,7 @@ export interface Database {
   sessions: SessionTable
   settings: SettingTable
   audit_log: AuditLogTable
+  annual_reports: AnnualReportTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'

@@ -37,6 +37,7 @@ export function PortalLayout(props: { ctx: PageContext; title: string; children:
           <nav aria-label="公众导航">
             <ul class="nav">
               <li><a href="/">首页</a></li>
+              <li><a href="/reports">年度报告</a></li>
               <li><a href="/console">工作人员入口</a></li>
             </ul>
           </nav>
@@ -60,7 +61,9 @@ const consoleNav: NavItem[] = [
   { href: '/console/security', label: '安全策略', roles: ['secadmin'] },
   { href: '/console/security/accounts', label: '角色与解锁', roles: ['secadmin'] },
   { href: '/console/audit', label: '审计日志', roles: ['auditadmin'] },
+  { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
+  { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },
   { href: '/console/password', label: '修改密码', roles: 'all' },
   { href: '/console/totp', label: '动态验证码', roles: 'all' },
 ]

@@ -20,6 +20,10 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /login/totp': 'public',
   'POST /login/totp': 'public',
   'POST /logout': 'self',
+  // The portal's 年度报告 column: published reports only.
+  'GET /reports': 'public',
+  'GET /reports/:id': 'public',
+  'GET /reports/:id/download/:kind': 'public',
 
   'GET /console': 'staff',
   'GET /console/password': 'self',
@@ -52,6 +56,17 @@ export const policy: Readonly<Record<string, Access>> = {
 
   // 监督人: the whole region, read only.
   'GET /console/region': ['supervisor'],
+  'GET /console/region/reports': ['supervisor'],
+
+  // Annual reports: drafters compute and write them, the office head publishes (issue #3); reviewers
+  // and publishers read them. Each sees only its own agency's reports (report.service.ts).
+  'GET /console/reports': ['drafter', 'reviewer', 'publisher', 'office_head'],
+  'POST /console/reports': ['drafter', 'office_head'],
+  'POST /console/reports/import': ['drafter', 'office_head'],
+  'GET /console/reports/:id': ['drafter', 'reviewer', 'publisher', 'office_head'],
+  'POST /console/reports/:id/narrative': ['drafter', 'office_head'],
+  'POST /console/reports/:id/publish': ['office_head'],
+  'GET /console/reports/:id/download/:kind': ['drafter', 'reviewer', 'publisher', 'office_head'],
 }
 
 export const policyKey = (method: string, url: string) => `${method === 'HEAD' ? 'GET' : method} ${url}`

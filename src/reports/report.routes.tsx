@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { AppError } from '../errors.ts'
+import { Notice, emptyForm } from '../web/form.tsx'
+import type { FormState } from '../web/form.tsx'
+import { parseForm } from '../web/form-parse.ts'
+import { ConsoleLayout } from '../web/layout.tsx'
+import { appealGroups, appealGroupLabels } from './report-format.ts'
+import type { AnnualReport } from './report.ts'
+import { contentDisposition, exportKinds, exportReport } from './render/report-export.ts'
+import { ReportBody } from './render/report-html.tsx'
+import { checkStored, computeDraft, findOwnReport, importEarlierReport, listOwnReports, publishReport, regionReportOf, saveNarrative } from './report.service.ts'
+import { Findings, ReportPage, ReportsListPage } from './report.views.tsx'
+
+const idParam = z.object({ id: z.coerce.number().int().positive() })
+const downloadParams = z.object({ id: z.coerce.number().int().positive(), kind: z.enum(exportKinds) })
+const computeForm = z.object({ year: z.coerce.number({ error: '请选择报告年度' }).int() })
+const importForm = z.object({ text: z.string({ error: '请粘贴报告全文' }).trim().min(50, '请粘贴报告全文（至少包含一张表格）').max(500_000, '文本过长') })
+const narrativeText = z.string().max(50_000, '叙述过长').transform((v) => v.replace(/\r\n/g, '\n').trim() || null)
+const narrativeForm = z.object({ overview: narrativeText, problems: narrativeText, other: narrativeText })
+const publishForm = z.object({ overrideReason: z.string().max(500).optional() })
+
+const editors = ['drafter', 'office_head']
+
+/** The computed figures staff most often quote in the narrative, ready to copy. */
+function figuresOf(report: AnnualReport): string[] {
+  const rows = report.applications.rows
+  const total = (code: string) => rows[code]?.[6] ?? 0
+  return [
+    `本年新收政府信息公开申请 ${total('NEW')} 件`,
+    `上年结转 ${total('CARRIED_IN')} 件`,
+    `本年度办理 ${total('TOTAL')} 件（予以公开 ${total('GRANTED')} 件、部分公开 ${total('PARTIAL')} 件）`,
+    `结转下年度 ${total('CARRIED_OUT')} 件`,
+    ...appealGroups.map((g) => `${appealGroupLabels[g]} ${report.appeals[g]?.[4] ?? 0} 件`),
+  ]
+}
+
+export function reportRoutes(app: FastifyInstance): void {
+  const deps = app.deps
+  const staff = (request: FastifyRequest) => ({ ...request.actor, id: request.staff!.id, agencyId: request.staff!.agencyId })
+  const thisYear = () => Number(deps.clock.now().toLocaleString('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }))
+  const canEdit = (request: FastifyRequest) => request.staff!.roles.some((r) => editors.includes(r))
+
+  const listPage = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, message?: string) =>
+    reply.page(status, <ReportsListPage ctx={app.ctx(request)} reports={await listOwnReports(deps, staff(request))} form={form} thisYear={thisYear()} canEdit={canEdit(request)} message={message} />)
+
+  app.get('/console/reports', async (request, reply) => listPage(request, reply, 200, emptyForm))
+
+  app.post('/console/reports', async (request, reply) => {
+    const parsed = parseForm(computeForm, request.body)
+    if (!parsed.ok) return listPage(request, reply, 422, parsed.form)
+    try {
+      const id = await computeDraft(deps, staff(request), parsed.data.year)
+      return reply.redirect(`/console/reports/${id}`, 303)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return listPage(request, reply, 422, { values: parsed.data, errors: e.fields })
+      throw e
+    }
+  })
+
+  app.post('/console/reports/import', async (request, reply) => {
+    const parsed = parseForm(importForm, request.body)
+    if (!parsed.ok) return listPage(request, reply, 422, parsed.form)
+    try {
+      const id = await importEarlierReport(deps, staff(request), Buffer.from(parsed.data.text), '粘贴的文本')
+      return reply.redirect(`/console/reports/${id}`, 303)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return listPage(request, reply, 422, { values: parsed.data, errors: { text: e.message } })
+      throw e
+    }
+  })
+
+  const reportPage = async (request: FastifyRequest, reply: FastifyReply, id: number, status: number, form: FormState, message?: string) => {
+    const stored = await findOwnReport(deps, staff(request), id)
+    const check = await checkStored(deps, stored)
+    const roles = request.staff!.roles
+    return reply.page(status, (
+      <ReportPage ctx={app.ctx(request)} stored={stored} check={check} canEdit={canEdit(request)} canPublish={roles.includes('office_head')}
+        form={form} figures={figuresOf(stored.report)} message={message} />
+    ))
+  }
+
+  app.get('/console/reports/:id', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const q = request.query as { saved?: string; published?: string }
+    return reportPage(request, reply, id, 200, emptyForm, q.saved ? '叙述已保存。' : q.published ? '已发布到门户网站“年度报告”栏目。' : undefined)
+  })
+
+  app.post('/console/reports/:id/narrative', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(narrativeForm, request.body)
+    if (!parsed.ok) return reportPage(request, reply, id, 422, parsed.form)
+    await saveNarrative(deps, staff(request), id, parsed.data)
+    return reply.redirect(`/console/reports/${id}?saved=1`, 303)
+  })
+
+  app.post('/console/reports/:id/publish', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(publishForm, request.body)
+    const reason = parsed.ok ? parsed.data.overrideReason : undefined
+    try {
+      await publishReport(deps, staff(request), id, reason)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_transition' && Object.keys(e.fields).length > 0) {
+        return reportPage(request, reply, id, 422, { values: {}, errors: e.fields })
+      }
+      throw e
+    }
+    return reply.redirect(`/console/reports/${id}?published=1`, 303)
+  })
+
+  app.get('/console/reports/:id/download/:kind', async (request, reply) => {
+    const { id, kind } = downloadParams.parse(request.params)
+    const stored = await findOwnReport(deps, staff(request), id)
+    const file = await exportReport(stored.report, kind)
+    return reply.header('content-type', file.type).header('content-disposition', contentDisposition(file.fileName)).send(file.body)
+  })
+
+  // The supervising office: the region's report of a year, with each agency's findings.
+  app.get('/console/region/reports', async (request, reply) => {
+    const parsed = z.object({ year: z.coerce.number().int().min(2019).max(thisYear()) }).safeParse(request.query)
+    const year = parsed.success ? parsed.data.year : thisYear() - 1
+    const region = await regionReportOf(deps, year)
+    return reply.page(200, (
+      <ConsoleLayout ctx={app.ctx(request)} title={`${year}年区域年度报告汇总`}>
+        <h1>{year}年区域年度报告汇总</h1>
+        <form method="get" action="/console/region/reports" class="filters">
+          <div class="field"><label for="f-year">年度</label><input id="f-year" name="year" inputMode="numeric" value={String(year)} /></div>
+          <button type="submit">查看</button>
+        </form>
+        <p>已计入 {region.agencies.length} 个机关的报告。{region.withoutReport.length > 0 && `尚无报告：${region.withoutReport.join('、')}。`}</p>
+        {region.excluded.length > 0 && <Notice kind="warn">{region.excluded.map((x) => `${x.agencyName}：${x.reason}`).join('；')}</Notice>}
+        {region.agencies.map((a) => (
+          <details>
+            <summary>{a.agencyName}：{a.check.findings.filter((f) => f.severity === 'error').length} 个错误，{a.check.findings.filter((f) => f.severity === 'warning').length} 个提示</summary>
+            <Findings check={a.check} missing={[]} />
+          </details>
+        ))}
+        <ReportBody report={region.report} />
+      </ConsoleLayout>
+    ))
+  })
+}

@@ -1,0 +1,143 @@
+import type { Actor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { findAgencyById, findRegion, listAgencies } from '../agencies/agency.store.ts'
+import { isoNow } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import type { Executor } from '../storage/database.ts'
+import { AppError } from '../errors.ts'
+import { importReport } from './import/read-file.ts'
+import { checkReport, hasErrors } from './report-checks.ts'
+import type { CheckResult } from './report-checks.ts'
+import { computeReport } from './report-compute.ts'
+import { formatForYear } from './report-format.ts'
+import { noRecords } from './report-records.ts'
+import type { AgencyYearRecords } from './report-records.ts'
+import { rollUpRegion } from './report-region.ts'
+import type { RegionReport } from './report-region.ts'
+import type { Sections } from './report.ts'
+import { findDraft, findReportById, findReportOfRecord, insertReport, listReportsOfAgency, listReportsOfYear, updateReportRow } from './report.store.ts'
+import type { StoredReport } from './report.store.ts'
+
+type Staff = Actor & { id: number; agencyId: number }
+
+/**
+ * The records behind an agency-year. Applications, appeals and article-20 records are persisted by
+ * the request and activity modules (issues #5 and #6); until they exist an agency has none, and
+ * its computed report counts zero everywhere.
+ */
+export async function recordsOf(_deps: Deps, _agencyId: number, _year: number): Promise<AgencyYearRecords> {
+  return noRecords
+}
+
+/** The agency's report of a year as a draft computed afresh from the records; an existing draft keeps its narrative. */
+export async function computeDraft(deps: Deps, actor: Staff, year: number): Promise<number> {
+  const agency = await findAgencyById(deps.db, actor.agencyId)
+  if (!agency) throw new AppError('not_found', '所属机关不存在')
+  const currentYear = Number(deps.clock.now().toLocaleString('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }))
+  if (year < 2019 || year > currentYear) throw new AppError('invalid_input', `报告年度应在 2019 至 ${currentYear} 年之间`, { year: `报告年度应在 2019 至 ${currentYear} 年之间` })
+  const { report } = computeReport(await recordsOf(deps, agency.id, year), { year, agency: agency.name, format: formatForYear(year) })
+  return deps.db.transaction().execute(async (trx) => {
+    const now = isoNow(deps.clock)
+    const draft = await findDraft(trx, agency.id, year)
+    if (draft) {
+      report.sections = draft.report.sections
+      await updateReportRow(trx, draft.id, { report, updated_at: now })
+      await appendAudit(deps, trx, actor, { action: 'report.recompute', objectType: 'annual_report', objectId: draft.id, result: 'success', detail: { year } })
+      return draft.id
+    }
+    const id = await insertReport(trx, {
+      agency_id: agency.id, year, format: report.format, source: 'computed', status: 'draft', version: 0, report,
+      source_name: null, override_reason: null, supersedes_id: null, created_at: now, created_by: actor.id, updated_at: now, published_at: null, published_by: null,
+    })
+    await appendAudit(deps, trx, actor, { action: 'report.create', objectType: 'annual_report', objectId: id, result: 'success', detail: { year } })
+    return id
+  })
+}
+
+/** A report of the actor's own agency; another agency's report is not found (AC-02). */
+export async function findOwnReport(deps: Deps, actor: Staff, id: number, db: Executor = deps.db): Promise<StoredReport> {
+  const stored = await findReportById(db, id)
+  if (!stored || stored.agency_id !== actor.agencyId) throw new AppError('not_found', '年度报告不存在')
+  return stored
+}
+
+export const listOwnReports = (deps: Deps, actor: Staff) => listReportsOfAgency(deps.db, actor.agencyId)
+
+/** Checks a stored report, with the agency's report of the year before for X1–X3. */
+export async function checkStored(deps: Deps, stored: StoredReport): Promise<CheckResult> {
+  const previous = await findReportOfRecord(deps.db, stored.agency_id, stored.year - 1)
+  return checkReport(stored.report, previous?.report)
+}
+
+export async function saveNarrative(deps: Deps, actor: Staff, id: number, sections: Sections): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const stored = await findOwnReport(deps, actor, id, trx)
+    if (stored.status !== 'draft') throw new AppError('invalid_transition', '已发布的年度报告不能修改；如需更正，请重新生成草稿并发布更正版本')
+    await updateReportRow(trx, id, { report: { ...stored.report, sections }, updated_at: isoNow(deps.clock) })
+    await appendAudit(deps, trx, actor, { action: 'report.narrative', objectType: 'annual_report', objectId: id, result: 'success' })
+  })
+}
+
+/**
+ * Publishes a draft (law-and-format.md §8.3: blocked while an R1–R5 error stands, unless the office
+ * head overrides it with a recorded reason). A version already published for the year is
+ * superseded, and stays visible as history.
+ */
+export async function publishReport(deps: Deps, actor: Staff, id: number, overrideReason: string | undefined): Promise<void> {
+  const stored = await findOwnReport(deps, actor, id)
+  if (stored.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以发布')
+  const check = await checkStored(deps, stored)
+  const reason = overrideReason?.trim()
+  if (hasErrors(check) && !reason) {
+    throw new AppError('invalid_transition', '报告存在勾稽关系错误，不能发布；如确需发布，请由公开办负责人填写理由', { overrideReason: '存在错误时须填写发布理由' })
+  }
+  await deps.db.transaction().execute(async (trx) => {
+    const current = await findReportOfRecord(trx, stored.agency_id, stored.year)
+    const now = isoNow(deps.clock)
+    const previous = current?.status === 'published' ? current : undefined
+    if (previous) await updateReportRow(trx, previous.id, { status: 'superseded', updated_at: now })
+    await updateReportRow(trx, id, {
+      status: 'published', version: (previous?.version ?? 0) + 1, supersedes_id: previous?.id ?? null,
+      override_reason: hasErrors(check) ? (reason ?? null) : null, published_at: now, published_by: actor.id, updated_at: now,
+    })
+    await appendAudit(deps, trx, actor, {
+      action: 'report.publish', objectType: 'annual_report', objectId: id, result: 'success',
+      detail: { year: stored.year, version: (previous?.version ?? 0) + 1, supersedes: previous?.id ?? null, override: hasErrors(check) ? reason : undefined },
+    })
+  })
+}
+
+/** Attaches a report of an earlier year, as published elsewhere, so that X1–X3 can run against it. */
+export async function importEarlierReport(deps: Deps, actor: Staff, bytes: Buffer, name: string): Promise<number> {
+  let report
+  try {
+    report = await importReport(bytes, name)
+  } catch (e) {
+    throw new AppError('invalid_input', `无法读取该报告：${e instanceof Error ? e.message : String(e)}`, { text: '无法读取该报告' })
+  }
+  if (report.year === null) throw new AppError('invalid_input', '无法从文本中识别报告年度，请确认包含“××××年政府信息公开工作年度报告”', { text: '无法识别报告年度' })
+  const agency = await findAgencyById(deps.db, actor.agencyId)
+  report.agency ??= agency?.name ?? null
+  return deps.db.transaction().execute(async (trx) => {
+    const now = isoNow(deps.clock)
+    const id = await insertReport(trx, {
+      agency_id: actor.agencyId, year: report.year!, format: report.format, source: 'imported', status: 'imported', version: 0, report,
+      source_name: name.slice(0, 200), override_reason: null, supersedes_id: null, created_at: now, created_by: actor.id, updated_at: now, published_at: null, published_by: null,
+    })
+    await appendAudit(deps, trx, actor, { action: 'report.import', objectType: 'annual_report', objectId: id, result: 'success', detail: { year: report.year, missing: report.missing.length } })
+    return id
+  })
+}
+
+/** The region's report of a year for the supervising office: each agency's report of record, summed. */
+export async function regionReportOf(deps: Deps, year: number): Promise<RegionReport & { withoutReport: string[] }> {
+  const region = await findRegion(deps.db)
+  const agencies = await listAgencies(deps.db)
+  const reports = (await listReportsOfYear(deps.db, year)).filter((r) => r.status === 'published' || r.status === 'imported')
+  const parts = agencies.flatMap((a) => {
+    const mine = reports.filter((r) => r.agency_id === a.id).sort((x, y) => (x.status === y.status ? y.version - x.version : x.status === 'published' ? -1 : 1))[0]
+    return mine ? [{ agencyId: a.id, agencyName: a.name, report: mine.report }] : []
+  })
+  const rolled = rollUpRegion(region?.name ?? '本区域', year, formatForYear(year), parts)
+  return { ...rolled, withoutReport: agencies.filter((a) => !parts.some((p) => p.agencyId === a.id)).map((a) => a.name) }
+}

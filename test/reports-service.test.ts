@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { createAgency } from '../src/agencies/agency.service.ts'
+import { systemActor } from '../src/audit/audit.ts'
+import { searchAudit } from '../src/audit/audit.service.ts'
+import { AppError } from '../src/errors.ts'
+import { insertReport, listPublishedReports } from '../src/reports/report.store.ts'
+import { checkStored, computeDraft, findOwnReport, importEarlierReport, publishReport, regionReportOf, saveNarrative } from '../src/reports/report.service.ts'
+import type { AnnualReport } from '../src/reports/report.ts'
+import { setUpRegion } from './support/builders.ts'
+import { flatten } from './support/report-text.ts'
+import { databaseKinds, testEnv } from './support/test-deps.ts'
+
+const staffOf = (id: number, agencyId: number) => ({ ...systemActor('测试员'), id, agencyId })
+const huaian = () => JSON.parse(readFileSync(path.resolve('test/fixtures/reports/huaian-2024.expected.json'), 'utf8')) as AnnualReport
+
+describe.each(databaseKinds)('annual reports on %s', (kind) => {
+  test('compute a draft, write its narrative, publish it; a correction supersedes it and both stay visible', async () => {
+    const t = await testEnv(kind, '2025-01-10T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const actor = staffOf(1, officeId)
+      const id = await computeDraft(t.deps, actor, 2024)
+      const draft = await findOwnReport(t.deps, actor, id)
+      expect(draft.report.format).toBe('2021')
+      expect(draft.report.applications.rows.NEW).toEqual([0, 0, 0, 0, 0, 0, 0])
+      await saveNarrative(t.deps, actor, id, { overview: '2024年，本机关未收到政府信息公开申请。', problems: '无。', other: '本年度未收取信息处理费。' })
+      expect(await computeDraft(t.deps, actor, 2024)).toBe(id) // recomputing keeps the one draft and its narrative
+      expect((await findOwnReport(t.deps, actor, id)).report.sections.other).toBe('本年度未收取信息处理费。')
+      await publishReport(t.deps, actor, id, undefined)
+      await expect(saveNarrative(t.deps, actor, id, { overview: '改', problems: null, other: null })).rejects.toThrow(/不能修改/)
+
+      const second = await computeDraft(t.deps, actor, 2024)
+      expect(second).not.toBe(id)
+      await publishReport(t.deps, actor, second, undefined)
+      const published = await listPublishedReports(t.deps.db)
+      expect(published.map((r) => [r.id, r.status, r.version, r.supersedes_id])).toEqual([[second, 'published', 2, id], [id, 'superseded', 1, null]])
+      expect((await searchAudit(t.deps, { action: 'report.publish' }, 1)).length).toBe(2)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('publishing is blocked while an error finding stands, unless the office head gives a reason', async () => {
+    const t = await testEnv(kind, '2025-01-10T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const actor = staffOf(1, officeId)
+      const bad = huaian()
+      bad.applications.rows.NEW![0] = 3002
+      const now = t.clock.now().toISOString()
+      const id = await insertReport(t.deps.db, {
+        agency_id: officeId, year: 2024, format: '2021', source: 'computed', status: 'draft', version: 0, report: { ...bad, sections: { overview: null, problems: null, other: null }, missing: [] },
+        source_name: null, override_reason: null, supersedes_id: null, created_at: now, created_by: null, updated_at: now, published_at: null, published_by: null,
+      })
+      await expect(publishReport(t.deps, actor, id, undefined)).rejects.toBeInstanceOf(AppError)
+      await publishReport(t.deps, actor, id, '自然人列差 1 件系上年结转口径调整，已在说明中注明')
+      const stored = await findOwnReport(t.deps, actor, id)
+      expect(stored.status).toBe('published')
+      expect(stored.override_reason).toContain('口径调整')
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('an imported report of last year is what this year\'s carried-in is checked against (X1)', async () => {
+    const t = await testEnv(kind, '2025-01-10T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const actor = staffOf(1, officeId)
+      const last = huaian()
+      last.year = 2023
+      const text = flatten({ ...last, sections: { overview: '略', problems: '无', other: '无' }, missing: [] } as AnnualReport, 'spaces', { title: '淮安市人民政府2023年政府信息公开工作年度报告' })
+      const imported = await importEarlierReport(t.deps, actor, Buffer.from(text), '2023年报.txt')
+      expect((await findOwnReport(t.deps, actor, imported)).status).toBe('imported')
+      const draft = await findOwnReport(t.deps, actor, await computeDraft(t.deps, actor, 2024))
+      const x1 = (await checkStored(t.deps, draft)).findings.filter((f) => f.rule === 'X1')
+      // Last year carried 103 applications into 2024; this agency's records show none.
+      expect(x1.map((f) => f.message)).toContain('X1（自然人列）：本年上年结转 0，不等于 上年报告结转下年度 103')
+      await expect(importEarlierReport(t.deps, actor, Buffer.from('这不是年报'), 'x.txt')).rejects.toThrow(/年度/)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('another agency\'s report is not found, and the region report sums the published ones', async () => {
+    const t = await testEnv(kind, '2025-01-10T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const bureau = await createAgency(t.deps, systemActor(), { name: '垫江县司法局', creditCode: '11500231MB1530120U', level: '县级', kind: '政府部门', parentId: officeId })
+      const office = staffOf(1, officeId)
+      const justice = staffOf(2, bureau)
+      const id = await computeDraft(t.deps, office, 2024)
+      await expect(findOwnReport(t.deps, justice, id)).rejects.toThrow(/不存在/)
+      await publishReport(t.deps, office, id, undefined)
+      const region = await regionReportOf(t.deps, 2024)
+      expect(region.agencies.map((a) => a.agencyName)).toEqual(['垫江县人民政府办公室'])
+      expect(region.withoutReport).toEqual(['垫江县司法局'])
+      expect(region.report.agency).toBe('重庆市垫江县')
+    } finally {
+      await t.close()
+    }
+  })
+})
