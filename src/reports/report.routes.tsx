@@ -136,7 +136,7 @@ export function reportRoutes(app: FastifyInstance): void {
             <Findings check={a.check} missing={[]} />
           </details>
         ))}
-        <ReportBody report={region.report} />
+        <ReportBody report={region.report} level={2} />
       </ConsoleLayout>
     ))
   })

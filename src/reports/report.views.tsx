@@ -141,7 +141,7 @@ export function ReportPage(props: { ctx: PageContext; stored: StoredReport; chec
       )}
       <section aria-labelledby="preview-h">
         <h2 id="preview-h">预览</h2>
-        <div class="report-preview"><ReportBody report={stored.report} /></div>
+        <div class="report-preview"><ReportBody report={stored.report} level={3} /></div>
       </section>
       {props.children}
     </ConsoleLayout>

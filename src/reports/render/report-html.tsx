@@ -36,22 +36,30 @@ function Narrative(props: { text: string | null }) {
   return <>{paragraphs.length ? paragraphs.map((p) => <p>{p}</p>) : <p>无。</p>}</>
 }
 
-function Section(props: { title: string; children: ComponentChildren }) {
-  return <section><h2>{props.title}</h2>{props.children}</section>
+type Level = 1 | 2 | 3
+const Heading = (props: { level: number; children: ComponentChildren }) => {
+  const Tag = `h${Math.min(6, props.level)}` as 'h2'
+  return <Tag>{props.children}</Tag>
 }
 
-/** The body of the report: title, the six sections, the three tables. */
-export function ReportBody(props: { report: AnnualReport }) {
+function Section(props: { title: string; level: number; children: ComponentChildren }) {
+  return <section><Heading level={props.level}>{props.title}</Heading>{props.children}</section>
+}
+
+/** The body of the report: title, the six sections, the three tables; `level` is the title's heading level. */
+export function ReportBody(props: { report: AnnualReport; level?: Level }) {
   const r = props.report
+  const level = props.level ?? 1
+  const sub = level + 1
   return (
     <article class="annual-report">
-      <h1>{reportTitle(r)}</h1>
-      <Section title={sectionTitles.overview}><Narrative text={r.sections.overview} /></Section>
-      <Section title={sectionTitles.article20}><GridTable grid={article20Grid(r)} className="article20" /></Section>
-      <Section title={sectionTitles.applications}><GridTable grid={applicationsGrid(r)} className="applications" /></Section>
-      <Section title={sectionTitles.appeals}><GridTable grid={appealsGrid(r)} className="appeals" /></Section>
-      <Section title={sectionTitles.problems}><Narrative text={r.sections.problems} /></Section>
-      <Section title={sectionTitles.other}><Narrative text={r.sections.other} /></Section>
+      <Heading level={level}>{reportTitle(r)}</Heading>
+      <Section level={sub} title={sectionTitles.overview}><Narrative text={r.sections.overview} /></Section>
+      <Section level={sub} title={sectionTitles.article20}><GridTable grid={article20Grid(r)} className="article20" /></Section>
+      <Section level={sub} title={sectionTitles.applications}><GridTable grid={applicationsGrid(r)} className="applications" /></Section>
+      <Section level={sub} title={sectionTitles.appeals}><GridTable grid={appealsGrid(r)} className="appeals" /></Section>
+      <Section level={sub} title={sectionTitles.problems}><Narrative text={r.sections.problems} /></Section>
+      <Section level={sub} title={sectionTitles.other}><Narrative text={r.sections.other} /></Section>
     </article>
   )
 }
