@@ -13,6 +13,7 @@ import { formatForYear } from './report-format.ts'
 import { noRecords } from './report-records.ts'
 import type { AgencyYearRecords } from './report-records.ts'
 import { rollUpRegion } from './report-region.ts'
+import { loadApplicationRecords } from './report-count.sql.ts'
 import type { RegionReport } from './report-region.ts'
 import type { Sections } from './report.ts'
 import { findDraft, findReportById, findReportOfRecord, insertReport, listReportsOfAgency, listReportsOfYear, updateReportRow } from './report.store.ts'
@@ -21,12 +22,11 @@ import type { StoredReport } from './report.store.ts'
 type Staff = Actor & { id: number; agencyId: number }
 
 /**
- * The records behind an agency-year. Applications, appeals and article-20 records are persisted by
- * the request and activity modules (issues #5 and #6); until they exist an agency has none, and
- * its computed report counts zero everywhere.
+ * The records behind an agency-year: the applications table, and (as their capabilities persist
+ * them, issues #5 and #6) appeals and article-20 records, of which there are none yet.
  */
-export async function recordsOf(_deps: Deps, _agencyId: number, _year: number): Promise<AgencyYearRecords> {
-  return noRecords
+export async function recordsOf(deps: Deps, agencyId: number, year: number): Promise<AgencyYearRecords> {
+  return { ...noRecords, applications: await loadApplicationRecords(deps.db, agencyId, year) }
 }
 
 /** The agency's report of a year as a draft computed afresh from the records; an existing draft keeps its narrative. */

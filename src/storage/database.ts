@@ -122,6 +122,18 @@ export interface AnnualReportTable {
   published_by: number | null
 }
 
+export interface ApplicationTable {
+  id: Generated<number>
+  agency_id: number
+  /** The tracking number given to the applicant. */
+  number: string
+  applicant_category: string
+  received_on: string
+  concluded_on: string | null
+  outcome: string | null
+  created_at: string
+}
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -133,6 +145,7 @@ export interface Database {
   settings: SettingTable
   audit_log: AuditLogTable
   annual_reports: AnnualReportTable
+  applications: ApplicationTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'

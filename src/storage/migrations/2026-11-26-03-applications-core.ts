@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely'
+import type { DatabaseKind } from '../database.ts'
+
+// The core of the applications table: what the annual report counts (law-and-format.md §8.2) —
+// the applicant's category at receipt, the art. 31 receipt date, and the conclusion with its
+// outcome. The disclosure-on-request capability (issue #5) adds the rest of the application.
+
+export function applicationsCore(kind: DatabaseKind) {
+  return {
+    async up(db: Kysely<unknown>) {
+      let t = db.schema.createTable('applications')
+      t = kind === 'sqlite'
+        ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        : t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      await t
+        .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
+        .addColumn('number', 'text', (c) => c.notNull().unique())
+        .addColumn('applicant_category', 'text', (c) => c.notNull())
+        .addColumn('received_on', 'text', (c) => c.notNull())
+        .addColumn('concluded_on', 'text')
+        .addColumn('outcome', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('applications_agency_received').on('applications').columns(['agency_id', 'received_on']).execute()
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('applications').execute()
+    },
+  }
+}
