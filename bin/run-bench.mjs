@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { register } from 'tsx/esm/api'
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench')
-const areas = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', ''))
+const areas = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && f !== 'report-compute.bench.ts').map((f) => f.replace('.bench.ts', ''))
 const area = process.argv[2]
 if (!area || !existsSync(path.join(dir, `${area}.bench.ts`))) {
   console.error(`用法 / usage: npm run bench -- <${areas.join('|')}>`)
@@ -14,3 +14,5 @@ if (!area || !existsSync(path.join(dir, `${area}.bench.ts`))) {
 }
 register()
 await import(path.join(dir, `${area}.bench.ts`))
+// The reports area also measures computing a region-year's report.
+if (area === 'reports') await import(path.join(dir, 'report-compute.bench.ts'))
