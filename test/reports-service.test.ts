@@ -6,13 +6,25 @@ import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
 import { AppError } from '../src/errors.ts'
 import { insertReport, listPublishedReports } from '../src/reports/report.store.ts'
-import { checkStored, computeDraft, findOwnReport, importEarlierReport, publishReport, regionReportOf, saveNarrative } from '../src/reports/report.service.ts'
+import { checkStored, computeDraft, findOwnReport, importEarlierReport, publishReport, regionReportOf, reviewReport, saveNarrative, submitForReview } from '../src/reports/report.service.ts'
+import type { TestEnv } from './support/test-deps.ts'
 import type { AnnualReport } from '../src/reports/report.ts'
-import { setUpRegion } from './support/builders.ts'
+import { buildStaff, setUpRegion } from './support/builders.ts'
 import { flatten } from './support/report-text.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 
 const staffOf = (id: number, agencyId: number) => ({ ...systemActor('测试员'), id, agencyId })
+const allChecks = ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'] as const
+
+/** Submits a draft and has three different reviewers of the agency sign levels 1 to 3. */
+async function reviewThrough(t: TestEnv, author: ReturnType<typeof staffOf>, id: number) {
+  await submitForReview(t.deps, author, id)
+  for (const level of [1, 2, 3]) {
+    const reviewer = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level, agencyId: author.agencyId })
+    await reviewReport(t.deps, staffOf(reviewer.id, author.agencyId), level, id, { decision: 'approved', checks: allChecks, reason: null })
+  }
+}
+
 const huaian = () => JSON.parse(readFileSync(path.resolve('test/fixtures/reports/huaian-2024.expected.json'), 'utf8')) as AnnualReport
 
 describe.each(databaseKinds)('annual reports on %s', (kind) => {
@@ -28,11 +40,14 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
       await saveNarrative(t.deps, actor, id, { overview: '2024年，本机关未收到政府信息公开申请。', problems: '无。', other: '本年度未收取信息处理费。' })
       expect(await computeDraft(t.deps, actor, 2024)).toBe(id) // recomputing keeps the one draft and its narrative
       expect((await findOwnReport(t.deps, actor, id)).report.sections.other).toBe('本年度未收取信息处理费。')
+      await expect(publishReport(t.deps, actor, id, undefined)).rejects.toThrow(/先审后发/)
+      await reviewThrough(t, actor, id)
       await publishReport(t.deps, actor, id, undefined)
       await expect(saveNarrative(t.deps, actor, id, { overview: '改', problems: null, other: null })).rejects.toThrow(/不能修改/)
 
       const second = await computeDraft(t.deps, actor, 2024)
       expect(second).not.toBe(id)
+      await reviewThrough(t, actor, second)
       await publishReport(t.deps, actor, second, undefined)
       const published = await listPublishedReports(t.deps.db)
       expect(published.map((r) => [r.id, r.status, r.version, r.supersedes_id])).toEqual([[second, 'published', 2, id], [id, 'superseded', 1, null]])
@@ -54,11 +69,43 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
         agency_id: officeId, year: 2024, format: '2021', source: 'computed', status: 'draft', version: 0, report: { ...bad, sections: { overview: null, problems: null, other: null }, missing: [] },
         source_name: null, override_reason: null, supersedes_id: null, created_at: now, created_by: null, updated_at: now, published_at: null, published_by: null,
       })
+      await reviewThrough(t, actor, id)
       await expect(publishReport(t.deps, actor, id, undefined)).rejects.toBeInstanceOf(AppError)
       await publishReport(t.deps, actor, id, '自然人列差 1 件系上年结转口径调整，已在说明中注明')
       const stored = await findOwnReport(t.deps, actor, id)
       expect(stored.status).toBe('published')
       expect(stored.override_reason).toContain('口径调整')
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('review levels: the author cannot sign, one person signs one level, a return with a reason reopens the draft', async () => {
+    const t = await testEnv(kind, '2025-01-10T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const drafter = await buildStaff(t.deps, { roles: ['drafter', 'reviewer'], reviewLevel: 1 })
+      const author = staffOf(drafter.id, officeId)
+      const id = await computeDraft(t.deps, author, 2024)
+      await submitForReview(t.deps, author, id)
+      await expect(saveNarrative(t.deps, author, id, { overview: 'x', problems: null, other: null })).rejects.toThrow(/不能修改/)
+      await expect(reviewReport(t.deps, author, 1, id, { decision: 'approved', checks: allChecks, reason: null })).rejects.toThrow(/起草人不能审核/)
+      const r1 = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 })
+      const first = staffOf(r1.id, officeId)
+      await expect(reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: ['political'], reason: null })).rejects.toThrow(/法律关/)
+      await reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: allChecks, reason: null })
+      await expect(reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: allChecks, reason: null })).rejects.toThrow(/级别不符/)
+      const r2 = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 })
+      await expect(reviewReport(t.deps, staffOf(r2.id, officeId), 2, id, { decision: 'returned', checks: [], reason: '' })).rejects.toThrow(/理由/)
+      await reviewReport(t.deps, staffOf(r2.id, officeId), 2, id, { decision: 'returned', checks: [], reason: '总体情况未写依申请公开办理情况' })
+      const back = await findOwnReport(t.deps, author, id)
+      expect(back.status).toBe('draft')
+      await saveNarrative(t.deps, author, id, { overview: '补充了依申请公开情况。', problems: null, other: null })
+      await submitForReview(t.deps, author, id)
+      // A new round: level 1 signs again, and the same first reviewer may sign it.
+      await reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: allChecks, reason: null })
+      expect((await findOwnReport(t.deps, author, id)).review_round).toBe(2)
+      expect((await searchAudit(t.deps, { action: 'review.return' }, 1)).length).toBe(1)
     } finally {
       await t.close()
     }
@@ -93,6 +140,7 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
       const justice = staffOf(2, bureau)
       const id = await computeDraft(t.deps, office, 2024)
       await expect(findOwnReport(t.deps, justice, id)).rejects.toThrow(/不存在/)
+      await reviewThrough(t, office, id)
       await publishReport(t.deps, office, id, undefined)
       const region = await regionReportOf(t.deps, 2024)
       expect(region.agencies.map((a) => a.agencyName)).toEqual(['垫江县人民政府办公室'])

@@ -9,7 +9,9 @@ import { appealGroups, appealGroupLabels } from './report-format.ts'
 import type { AnnualReport } from './report.ts'
 import { contentDisposition, exportKinds, exportReport } from './render/report-export.ts'
 import { ReportBody } from './render/report-html.tsx'
-import { checkStored, computeDraft, findOwnReport, importEarlierReport, listOwnReports, publishReport, regionReportOf, saveNarrative } from './report.service.ts'
+import { checkStored, computeDraft, findOwnReport, importEarlierReport, listOwnReports, publishReport, regionReportOf, reviewReport, saveNarrative, submitForReview } from './report.service.ts'
+import { missingChecks, nextLevel, reviewChecks, signingProblem } from '../reviews/review.ts'
+import { readReviewConfig, signaturesOf } from '../reviews/review.service.ts'
 import { Findings, ReportPage, ReportsListPage } from './report.views.tsx'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
@@ -19,6 +21,11 @@ const importForm = z.object({ text: z.string({ error: '请粘贴报告全文' })
 const narrativeText = z.string().max(50_000, '叙述过长').transform((v) => v.replace(/\r\n/g, '\n').trim() || null)
 const narrativeForm = z.object({ overview: narrativeText, problems: narrativeText, other: narrativeText })
 const publishForm = z.object({ overrideReason: z.string().max(500).optional() })
+const reviewForm = z.object({
+  decision: z.enum(['approved', 'returned'], { error: '请选择审核通过或退回' }),
+  checks: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(reviewChecks))),
+  reason: z.string().max(1000).optional().transform((v) => v?.trim() || null),
+})
 
 const editors = ['drafter', 'office_head']
 
@@ -73,17 +80,28 @@ export function reportRoutes(app: FastifyInstance): void {
   const reportPage = async (request: FastifyRequest, reply: FastifyReply, id: number, status: number, form: FormState, message?: string) => {
     const stored = await findOwnReport(deps, staff(request), id)
     const check = await checkStored(deps, stored)
-    const roles = request.staff!.roles
+    const user = request.staff!
+    const config = await readReviewConfig(deps.db, stored.agency_id)
+    const signatures = await signaturesOf(deps.db, 'annual_report', stored.id)
+    const round = signatures.filter((x) => x.round === stored.review_round)
+    const waitingLevel = nextLevel(config, round)
+    const review = {
+      config, signatures, waitingLevel,
+      mayReview: user.roles.includes('reviewer') && !signingProblem({ config, round, reviewerId: user.id, reviewerLevel: user.reviewLevel, authorId: stored.created_by }),
+      requiredChecks: typeof waitingLevel === 'number' ? missingChecks(config, waitingLevel, []) : [],
+    }
     return reply.page(status, (
-      <ReportPage ctx={app.ctx(request)} stored={stored} check={check} canEdit={canEdit(request)} canPublish={roles.includes('office_head')}
-        form={form} figures={figuresOf(stored.report)} message={message} />
+      <ReportPage ctx={app.ctx(request)} stored={stored} check={check} canEdit={canEdit(request)} canPublish={user.roles.includes('office_head')}
+        review={review} form={form} figures={figuresOf(stored.report)} message={message} />
     ))
   }
 
   app.get('/console/reports/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const q = request.query as { saved?: string; published?: string }
-    return reportPage(request, reply, id, 200, emptyForm, q.saved ? '叙述已保存。' : q.published ? '已发布到门户网站“年度报告”栏目。' : undefined)
+    const q2 = request.query as { submitted?: string; reviewed?: string }
+    const message = q.saved ? '叙述已保存。' : q.published ? '已发布到门户网站“年度报告”栏目。' : q2.submitted ? '已提交审核。' : q2.reviewed ? '审核意见已记录。' : undefined
+    return reportPage(request, reply, id, 200, emptyForm, message)
   })
 
   app.post('/console/reports/:id/narrative', async (request, reply) => {
@@ -92,6 +110,25 @@ export function reportRoutes(app: FastifyInstance): void {
     if (!parsed.ok) return reportPage(request, reply, id, 422, parsed.form)
     await saveNarrative(deps, staff(request), id, parsed.data)
     return reply.redirect(`/console/reports/${id}?saved=1`, 303)
+  })
+
+  app.post('/console/reports/:id/submit', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    await submitForReview(deps, staff(request), id)
+    return reply.redirect(`/console/reports/${id}?submitted=1`, 303)
+  })
+
+  app.post('/console/reports/:id/review', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(reviewForm, request.body)
+    if (!parsed.ok) return reportPage(request, reply, id, 422, parsed.form)
+    try {
+      await reviewReport(deps, staff(request), request.staff!.reviewLevel, id, parsed.data)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return reportPage(request, reply, id, 422, { values: {}, errors: e.fields })
+      throw e
+    }
+    return reply.redirect(`/console/reports/${id}?reviewed=1`, 303)
   })
 
   app.post('/console/reports/:id/publish', async (request, reply) => {

@@ -13,10 +13,12 @@ import { formatForYear } from './report-format.ts'
 import { noRecords } from './report-records.ts'
 import type { AgencyYearRecords } from './report-records.ts'
 import { rollUpRegion } from './report-region.ts'
+import { signReview } from '../reviews/review.service.ts'
+import type { Decision } from '../reviews/review.service.ts'
 import { loadApplicationRecords } from './report-count.sql.ts'
 import type { RegionReport } from './report-region.ts'
 import type { Sections } from './report.ts'
-import { findDraft, findReportById, findReportOfRecord, insertReport, listReportsOfAgency, listReportsOfYear, updateReportRow } from './report.store.ts'
+import { findOpenReport, findReportById, findReportOfRecord, insertReport, listReportsOfAgency, listReportsOfYear, updateReportRow } from './report.store.ts'
 import type { StoredReport } from './report.store.ts'
 
 type Staff = Actor & { id: number; agencyId: number }
@@ -38,7 +40,10 @@ export async function computeDraft(deps: Deps, actor: Staff, year: number): Prom
   const { report } = computeReport(await recordsOf(deps, agency.id, year), { year, agency: agency.name, format: formatForYear(year) })
   return deps.db.transaction().execute(async (trx) => {
     const now = isoNow(deps.clock)
-    const draft = await findDraft(trx, agency.id, year)
+    const draft = await findOpenReport(trx, agency.id, year)
+    if (draft && draft.status !== 'draft') {
+      throw new AppError('invalid_transition', `${year}年度报告正在审核或待发布，审核退回后才能重新计算`)
+    }
     if (draft) {
       report.sections = draft.report.sections
       await updateReportRow(trx, draft.id, { report, updated_at: now })
@@ -78,14 +83,37 @@ export async function saveNarrative(deps: Deps, actor: Staff, id: number, sectio
   })
 }
 
+/** The drafter hands the draft to the first review level (先审后发); it cannot be edited while in review. */
+export async function submitForReview(deps: Deps, actor: Staff, id: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const stored = await findOwnReport(deps, actor, id, trx)
+    if (stored.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以提交审核')
+    await updateReportRow(trx, id, { status: 'in_review', review_round: stored.review_round + 1, updated_at: isoNow(deps.clock) })
+    await appendAudit(deps, trx, actor, { action: 'report.submit', objectType: 'annual_report', objectId: id, result: 'success', detail: { round: stored.review_round + 1 } })
+  })
+}
+
+/** A reviewer signs the waiting level: approved through every level, the report waits for the office head; returned, it is a draft again. */
+export async function reviewReport(deps: Deps, actor: Staff, reviewerLevel: number | null, id: number, decision: Decision): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const stored = await findOwnReport(deps, actor, id, trx)
+    if (stored.status !== 'in_review') throw new AppError('invalid_transition', '该报告不在审核中')
+    const after = await signReview(deps, trx, actor, reviewerLevel, {
+      objectType: 'annual_report', objectId: id, agencyId: stored.agency_id, authorId: stored.created_by, round: stored.review_round,
+    }, decision)
+    if (after === 'returned') await updateReportRow(trx, id, { status: 'draft', updated_at: isoNow(deps.clock) })
+    if (after === 'complete') await updateReportRow(trx, id, { status: 'approved', updated_at: isoNow(deps.clock) })
+  })
+}
+
 /**
- * Publishes a draft (law-and-format.md §8.3: blocked while an R1–R5 error stands, unless the office
- * head overrides it with a recorded reason). A version already published for the year is
- * superseded, and stays visible as history.
+ * Publishes a report that passed every review level (law-and-format.md §8.3: blocked while an
+ * R1–R5 error stands, unless the office head overrides it with a recorded reason). A version
+ * already published for the year is superseded, and stays visible as history.
  */
 export async function publishReport(deps: Deps, actor: Staff, id: number, overrideReason: string | undefined): Promise<void> {
   const stored = await findOwnReport(deps, actor, id)
-  if (stored.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以发布')
+  if (stored.status !== 'approved') throw new AppError('invalid_transition', '报告须经各级审核通过后才能发布（先审后发）')
   const check = await checkStored(deps, stored)
   const reason = overrideReason?.trim()
   if (hasErrors(check) && !reason) {

@@ -11,7 +11,7 @@ const toStored = (row: ReportRow): StoredReport => {
   return { ...rest, report: annualReportSchema.parse(JSON.parse(data)) as AnnualReport }
 }
 
-export async function insertReport(db: Executor, row: Omit<ReportRow, 'id' | 'data'> & { report: AnnualReport }): Promise<number> {
+export async function insertReport(db: Executor, row: Omit<ReportRow, 'id' | 'data' | 'review_round'> & { report: AnnualReport }): Promise<number> {
   const { report, ...rest } = row
   const r = await db.insertInto('annual_reports').values({ ...rest, data: JSON.stringify(report) }).returning('id').executeTakeFirstOrThrow()
   return r.id
@@ -32,8 +32,10 @@ export async function listReportsOfAgency(db: Executor, agencyId: number): Promi
   return rows.map(toStored)
 }
 
-export async function findDraft(db: Executor, agencyId: number, year: number): Promise<StoredReport | undefined> {
-  const row = await db.selectFrom('annual_reports').selectAll().where('agency_id', '=', agencyId).where('year', '=', year).where('status', '=', 'draft').executeTakeFirst()
+/** The agency's unpublished report of a year: a draft, or one in review or approved. */
+export async function findOpenReport(db: Executor, agencyId: number, year: number): Promise<StoredReport | undefined> {
+  const row = await db.selectFrom('annual_reports').selectAll().where('agency_id', '=', agencyId).where('year', '=', year)
+    .where('status', 'in', ['draft', 'in_review', 'approved']).executeTakeFirst()
   return row && toStored(row)
 }
 

@@ -107,9 +107,11 @@ export interface AnnualReportTable {
   format: string
   /** 'computed' from the platform's records, or 'imported' from a published document. */
   source: string
-  /** 'draft', 'published' or 'superseded' (computed); 'imported'. */
+  /** 'draft', 'in_review', 'approved', 'published' or 'superseded' (computed); 'imported'. */
   status: string
   version: Generated<number>
+  /** How many times the report was submitted for review; signatures belong to a round. */
+  review_round: Generated<number>
   /** The interchange JSON (report-interchange.md). */
   data: string
   source_name: string | null
@@ -134,6 +136,21 @@ export interface ApplicationTable {
   created_at: string
 }
 
+export interface ReviewTable {
+  id: Generated<number>
+  agency_id: number
+  object_type: string
+  object_id: number
+  round: number
+  level: number
+  reviewer_id: number
+  decision: string
+  /** The checks the reviewer confirmed, as a JSON array of check codes. */
+  checks: string
+  reason: string | null
+  at: string
+}
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -146,6 +163,7 @@ export interface Database {
   audit_log: AuditLogTable
   annual_reports: AnnualReportTable
   applications: ApplicationTable
+  reviews: ReviewTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'

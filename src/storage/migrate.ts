@@ -4,12 +4,14 @@ import type { DatabaseKind, Db } from './database.ts'
 import { foundation } from './migrations/2026-11-26-01-foundation.ts'
 import { annualReports } from './migrations/2026-11-26-02-annual-reports.ts'
 import { applicationsCore } from './migrations/2026-11-26-03-applications-core.ts'
+import { reviews } from './migrations/2026-11-26-04-reviews.ts'
 
 // Migrations are listed in code, in order; each name is dated so that the order is the name order.
 const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
   '2026-11-26-01-foundation': foundation(kind),
   '2026-11-26-02-annual-reports': annualReports(kind),
   '2026-11-26-03-applications-core': applicationsCore(kind),
+  '2026-11-26-04-reviews': reviews(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''

@@ -58,13 +58,15 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/region': ['supervisor'],
   'GET /console/region/reports': ['supervisor'],
 
-  // Annual reports: drafters compute and write them, the office head publishes (issue #3); reviewers
-  // and publishers read them. Each sees only its own agency's reports (report.service.ts).
+  // Annual reports: drafters compute and write them, reviewers sign the review levels, the office
+  // head publishes (issue #3); publishers read them. Each sees only its own agency's reports.
   'GET /console/reports': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'POST /console/reports': ['drafter', 'office_head'],
   'POST /console/reports/import': ['drafter', 'office_head'],
   'GET /console/reports/:id': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'POST /console/reports/:id/narrative': ['drafter', 'office_head'],
+  'POST /console/reports/:id/submit': ['drafter', 'office_head'],
+  'POST /console/reports/:id/review': ['reviewer'],
   'POST /console/reports/:id/publish': ['office_head'],
   'GET /console/reports/:id/download/:kind': ['drafter', 'reviewer', 'publisher', 'office_head'],
 }

@@ -43,9 +43,10 @@ async function signIn(page: Page, account: StaffAccount) {
   expect(new URL(page.url()).pathname).toBe('/console')
 }
 
-test('compute → edit narrative → publish → the report is in the portal and its DOCX and PDF open', async () => {
+test('compute → edit narrative → three review levels → publish → the report is in the portal and its DOCX and PDF open', async () => {
   const drafter = await buildStaff(t.deps, { roles: ['drafter'] })
   const head = await buildStaff(t.deps, { roles: ['office_head'] })
+  const reviewers = [1, 2, 3].map((level) => buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level }))
   const context = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', acceptDownloads: true })
   const page = await context.newPage()
   const violations: string[] = []
@@ -66,10 +67,23 @@ test('compute → edit narrative → publish → the report is in the portal and
     await page.getByRole('button', { name: '保存叙述' }).click()
     await expect(page.locator('[role=status]').first().textContent()).resolves.toContain('叙述已保存')
     await expect(page.locator('.report-preview').textContent()).resolves.toContain('本年度未收取信息处理费。')
-    // A drafter cannot publish: there is no such form for them.
+    // A drafter cannot publish: there is no such form for them; the draft goes to review.
     await expect(page.getByRole('button', { name: '发布' }).count()).resolves.toBe(0)
+    await page.getByRole('button', { name: '提交审核' }).click()
+    await expect(page.locator('main').textContent()).resolves.toContain('当前待初审')
     const reportUrl = page.url()
     await page.getByRole('button', { name: '退出登录' }).click()
+
+    // 初审, 复审, 终审: three different reviewers confirm the checks (保密关 at the last level).
+    for (const [i, pending] of reviewers.entries()) {
+      await signIn(page, await pending)
+      await page.goto(reportUrl)
+      for (const box of await page.getByRole('checkbox').all()) await box.check()
+      if (i === 0) await check('report-02-review')
+      await page.getByRole('button', { name: '审核通过' }).click()
+      await expect(page.locator('[role=status]').first().textContent()).resolves.toContain('审核意见已记录')
+      await page.getByRole('button', { name: '退出登录' }).click()
+    }
 
     await signIn(page, head)
     await page.goto(reportUrl)
@@ -79,10 +93,10 @@ test('compute → edit narrative → publish → the report is in the portal and
 
     await page.goto(`${base}/`)
     await page.getByRole('link', { name: '年度报告' }).click()
-    await check('report-02-portal-list')
+    await check('report-03-portal-list')
     await page.getByRole('link', { name: '垫江县人民政府办公室2024年政府信息公开工作年度报告' }).click()
     await expect(page.locator('main').textContent()).resolves.toContain('本办未收到政府信息公开申请')
-    await check('report-03-portal-report')
+    await check('report-04-portal-report')
 
     const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-dl-'))
     try {

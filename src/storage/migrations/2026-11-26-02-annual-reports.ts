@@ -19,6 +19,7 @@ export function annualReports(kind: DatabaseKind) {
         .addColumn('source', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('review_round', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('data', 'text', (c) => c.notNull())
         .addColumn('source_name', 'text')
         .addColumn('override_reason', 'text')

@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import type { Actor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { isoNow } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import { readSetting } from '../settings/settings.store.ts'
+import type { Executor } from '../storage/database.ts'
+import { defaultReviewConfig, missingChecks, nextLevel, reviewCheckLabels, signingProblem } from './review.ts'
+import type { ReviewCheck, ReviewConfig, Signature } from './review.ts'
+
+const configSchema = z.object({ levels: z.array(z.string().min(1)).min(1).max(5), confidentialityLevel: z.number().int().min(1) })
+
+/** The agency's review levels (a setting per agency; issue #4 gives it a page), else three. */
+export async function readReviewConfig(db: Executor, agencyId: number): Promise<ReviewConfig> {
+  const stored = await readSetting(db, `review_config:${agencyId}`)
+  const parsed = stored ? configSchema.safeParse(JSON.parse(stored)) : undefined
+  if (!parsed?.success || parsed.data.confidentialityLevel > parsed.data.levels.length) return defaultReviewConfig
+  return parsed.data
+}
+
+export type Reviewed = Readonly<{ objectType: string; objectId: number; agencyId: number; authorId: number | null; round: number }>
+export type SignatureRow = Signature & { reviewerName: string; at: string; reason: string | null; round: number; checks: ReviewCheck[] }
+
+export async function signaturesOf(db: Executor, objectType: string, objectId: number): Promise<SignatureRow[]> {
+  const rows = await db.selectFrom('reviews').innerJoin('users', 'users.id', 'reviews.reviewer_id')
+    .select(['reviews.level', 'reviews.reviewer_id', 'reviews.decision', 'reviews.at', 'reviews.reason', 'reviews.round', 'reviews.checks', 'users.display_name'])
+    .where('object_type', '=', objectType).where('object_id', '=', objectId).orderBy('reviews.id').execute()
+  return rows.map((r) => ({
+    level: r.level, reviewerId: r.reviewer_id, decision: r.decision as Signature['decision'], at: r.at, reason: r.reason, round: r.round,
+    checks: JSON.parse(r.checks) as ReviewCheck[], reviewerName: r.display_name,
+  }))
+}
+
+export type Decision = { decision: 'approved' | 'returned'; checks: readonly ReviewCheck[]; reason: string | null }
+
+/**
+ * Signs the waiting level of an object inside the caller's transaction. Returns where the object
+ * stands after it: returned to its author, at the next level, or through every level.
+ */
+export async function signReview(
+  deps: Deps, trx: Executor, actor: Actor & { id: number }, reviewerLevel: number | null, object: Reviewed, d: Decision,
+): Promise<'returned' | 'complete' | number> {
+  const config = await readReviewConfig(trx, object.agencyId)
+  const round = (await signaturesOf(trx, object.objectType, object.objectId)).filter((s) => s.round === object.round)
+  const problem = signingProblem({ config, round, reviewerId: actor.id, reviewerLevel, authorId: object.authorId })
+  if (problem) throw new AppError('forbidden', problem)
+  const level = nextLevel(config, round) as number
+  if (d.decision === 'approved') {
+    const missing = missingChecks(config, level, d.checks)
+    if (missing.length) throw new AppError('invalid_input', `请确认：${missing.map((c) => reviewCheckLabels[c]).join('、')}`, { checks: `请确认：${missing.map((c) => reviewCheckLabels[c]).join('、')}` })
+  } else if (!d.reason?.trim()) {
+    throw new AppError('invalid_input', '退回须写明理由', { reason: '退回须写明理由' })
+  }
+  await trx.insertInto('reviews').values({
+    agency_id: object.agencyId, object_type: object.objectType, object_id: object.objectId, round: object.round, level,
+    reviewer_id: actor.id, decision: d.decision, checks: JSON.stringify(d.checks), reason: d.reason?.trim() || null, at: isoNow(deps.clock),
+  }).execute()
+  await appendAudit(deps, trx, actor, {
+    action: d.decision === 'approved' ? 'review.approve' : 'review.return', objectType: object.objectType, objectId: object.objectId, result: 'success',
+    detail: { round: object.round, level, checks: d.checks, reason: d.reason ?? undefined },
+  })
+  if (d.decision === 'returned') return 'returned'
+  const after = nextLevel(config, [...round, { level, reviewerId: actor.id, decision: 'approved' }])
+  return after
+}
