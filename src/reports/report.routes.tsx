@@ -9,6 +9,7 @@ import { appealGroups, appealGroupLabels } from './report-format.ts'
 import type { AnnualReport } from './report.ts'
 import { contentDisposition, exportKinds, exportReport } from './render/report-export.ts'
 import { ReportBody } from './render/report-html.tsx'
+import { sourceKindOf } from './import/read-file.ts'
 import { checkStored, computeDraft, findOwnReport, importEarlierReport, listOwnReports, publishReport, regionReportOf, reviewReport, saveNarrative, submitForReview } from './report.service.ts'
 import { missingChecks, nextLevel, reviewChecks, signingProblem } from '../reviews/review.ts'
 import { readReviewConfig, signaturesOf } from '../reviews/review.service.ts'
@@ -73,6 +74,27 @@ export function reportRoutes(app: FastifyInstance): void {
       return reply.redirect(`/console/reports/${id}`, 303)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input') return listPage(request, reply, 422, { values: parsed.data, errors: { text: e.message } })
+      throw e
+    }
+  })
+
+  // A published report of an earlier year as a file: type by extension and by content (FILE-01).
+  app.post('/console/reports/upload', async (request, reply) => {
+    const body = request.body as { file?: { filename: string; toBuffer(): Promise<Buffer>; file: { truncated: boolean } } } | undefined
+    const file = body?.file
+    const fail = (message: string) => listPage(request, reply, 422, { values: {}, errors: { file: message } })
+    if (!file || typeof file.toBuffer !== 'function') return fail('请选择要导入的报告文件')
+    const bytes = await file.toBuffer()
+    if (file.file.truncated) return fail('文件超过 10 MB')
+    const ext = /\.([a-z]+)$/i.exec(file.filename)?.[1]?.toLowerCase() ?? ''
+    const kind = sourceKindOf(bytes, file.filename)
+    const allowed: Record<string, string[]> = { txt: ['text'], htm: ['html', 'text'], html: ['html', 'text'], docx: ['docx'], pdf: ['pdf'], xlsx: ['xlsx'], json: ['json'] }
+    if (!allowed[ext]?.includes(kind)) return fail('仅支持 TXT、HTML、DOCX、PDF、XLSX、JSON 格式，且文件内容须与扩展名一致')
+    try {
+      const id = await importEarlierReport(deps, staff(request), bytes, file.filename)
+      return reply.redirect(`/console/reports/${id}`, 303)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return fail(e.message)
       throw e
     }
   })

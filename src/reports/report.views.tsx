@@ -132,6 +132,15 @@ export function ReportsListPage(props: { ctx: PageContext; reports: StoredReport
             </div>
             <button type="submit">导入</button>
           </form>
+          <form method="post" action="/console/reports/upload" enctype="multipart/form-data" aria-label="上传报告文件">
+            <Csrf token={props.ctx.csrf} />
+            <div class={props.form.errors.file ? 'field has-error' : 'field'}>
+              <label for="f-file">或上传报告文件（TXT、HTML、DOCX、PDF、XLSX，10 MB 以内）</label>
+              {props.form.errors.file && <p class="error" id="e-file">{props.form.errors.file}</p>}
+              <input id="f-file" name="file" type="file" accept=".txt,.htm,.html,.docx,.pdf,.xlsx,.json" aria-describedby={props.form.errors.file ? 'e-file' : undefined} />
+            </div>
+            <button type="submit">上传并导入</button>
+          </form>
         </>
       )}
     </ConsoleLayout>

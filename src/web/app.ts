@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
+import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify from 'fastify'
@@ -100,6 +101,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
 
   await app.register(cookie)
   await app.register(formbody)
+  // Uploads are parsed before the CSRF check, which reads the token among the fields; limits
+  // apply while streaming (FILE-01): 10 MB, one file, a few fields.
+  await app.register(multipart, { attachFieldsToBody: true, limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 10, parts: 12 } })
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,

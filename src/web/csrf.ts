@@ -25,7 +25,10 @@ export function csrfProblem(key: Buffer, request: FastifyRequest, binding: strin
     if (host !== request.headers.host) return 'bad_origin'
   }
   const body = request.body as Record<string, unknown> | undefined
-  const sent = (typeof body?._csrf === 'string' && body._csrf) || request.headers['x-csrf-token']
+  // A multipart field arrives as { value }, an ordinary form field as a string.
+  const field = body?._csrf
+  const fromBody = typeof field === 'string' ? field : field && typeof field === 'object' && 'value' in field ? (field as { value: unknown }).value : undefined
+  const sent = (typeof fromBody === 'string' && fromBody) || request.headers['x-csrf-token']
   if (typeof sent !== 'string' || sent.length === 0) return 'missing_token'
   const expected = Buffer.from(csrfTokenFor(key, binding))
   return equalBytes(Buffer.from(sent), expected) ? undefined : 'bad_token'

@@ -63,6 +63,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/reports': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'POST /console/reports': ['drafter', 'office_head'],
   'POST /console/reports/import': ['drafter', 'office_head'],
+  'POST /console/reports/upload': ['drafter', 'office_head'],
   'GET /console/reports/:id': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'POST /console/reports/:id/narrative': ['drafter', 'office_head'],
   'POST /console/reports/:id/submit': ['drafter', 'office_head'],
