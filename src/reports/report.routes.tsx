@@ -192,6 +192,7 @@ export function reportRoutes(app: FastifyInstance): void {
         {region.agencies.map((a) => (
           <details>
             <summary>{a.agencyName}：{a.check.findings.filter((f) => f.severity === 'error').length} 个错误，{a.check.findings.filter((f) => f.severity === 'warning').length} 个提示</summary>
+            {region.publishedIds.has(a.agencyId) ? <p><a href={`/reports/${region.publishedIds.get(a.agencyId)}`}>查看该机关发布的报告</a></p> : <p class="hint">该机关的报告为导入的已发布文本。</p>}
             <Findings check={a.check} missing={[]} />
           </details>
         ))}

@@ -158,14 +158,16 @@ export async function importEarlierReport(deps: Deps, actor: Staff, bytes: Buffe
 }
 
 /** The region's report of a year for the supervising office: each agency's report of record, summed. */
-export async function regionReportOf(deps: Deps, year: number): Promise<RegionReport & { withoutReport: string[] }> {
+export async function regionReportOf(deps: Deps, year: number): Promise<RegionReport & { withoutReport: string[]; publishedIds: Map<number, number> }> {
   const region = await findRegion(deps.db)
   const agencies = await listAgencies(deps.db)
   const reports = (await listReportsOfYear(deps.db, year)).filter((r) => r.status === 'published' || r.status === 'imported')
+  const publishedIds = new Map<number, number>()
   const parts = agencies.flatMap((a) => {
     const mine = reports.filter((r) => r.agency_id === a.id).sort((x, y) => (x.status === y.status ? y.version - x.version : x.status === 'published' ? -1 : 1))[0]
+    if (mine?.status === 'published') publishedIds.set(a.id, mine.id)
     return mine ? [{ agencyId: a.id, agencyName: a.name, report: mine.report }] : []
   })
   const rolled = rollUpRegion(region?.name ?? '本区域', year, formatForYear(year), parts)
-  return { ...rolled, withoutReport: agencies.filter((a) => !parts.some((p) => p.agencyId === a.id)).map((a) => a.name) }
+  return { ...rolled, withoutReport: agencies.filter((a) => !parts.some((p) => p.agencyId === a.id)).map((a) => a.name), publishedIds }
 }
