@@ -1,20 +1,15 @@
 import { sql } from 'kysely'
 import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely'
 import type { DatabaseKind } from '../database.ts'
+import { withIdColumn } from './id-column.ts'
 
 // Regions, agencies, units, accounts, roles, sessions, settings and the append-only audit log.
 
-type Id = <T extends string>(t: CreateTableBuilder<T, never>) => CreateTableBuilder<T, 'id'>
-
-const idColumn = (kind: DatabaseKind): Id => (t) =>
-  kind === 'sqlite'
-    ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    : t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
 
 const text = (c: ColumnDefinitionBuilder) => c.notNull()
 
 export function foundation(kind: DatabaseKind) {
-  const withId = idColumn(kind)
+  const withId = <T extends string>(t: CreateTableBuilder<T, never>) => withIdColumn(kind, t)
   return {
     async up(db: Kysely<unknown>) {
       await withId(db.schema.createTable('regions'))

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DatabaseKind } from '../database.ts'
+import { withIdColumn } from './id-column.ts'
 
 // Annual reports of each agency: drafts computed from records, published versions (frozen; a
 // correction supersedes the version before it), and reports of earlier years imported from
@@ -8,11 +9,7 @@ import type { DatabaseKind } from '../database.ts'
 export function annualReports(kind: DatabaseKind) {
   return {
     async up(db: Kysely<unknown>) {
-      let t = db.schema.createTable('annual_reports')
-      t = kind === 'sqlite'
-        ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        : t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      await t
+      await withIdColumn(kind, db.schema.createTable('annual_reports'))
         .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
         .addColumn('year', 'integer', (c) => c.notNull())
         .addColumn('format', 'text', (c) => c.notNull())

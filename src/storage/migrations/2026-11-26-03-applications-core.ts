@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DatabaseKind } from '../database.ts'
+import { withIdColumn } from './id-column.ts'
 
 // The core of the applications table: what the annual report counts (law-and-format.md §8.2) —
 // the applicant's category at receipt, the art. 31 receipt date, and the conclusion with its
@@ -8,11 +9,7 @@ import type { DatabaseKind } from '../database.ts'
 export function applicationsCore(kind: DatabaseKind) {
   return {
     async up(db: Kysely<unknown>) {
-      let t = db.schema.createTable('applications')
-      t = kind === 'sqlite'
-        ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        : t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      await t
+      await withIdColumn(kind, db.schema.createTable('applications'))
         .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
         .addColumn('number', 'text', (c) => c.notNull().unique())
         .addColumn('applicant_category', 'text', (c) => c.notNull())

@@ -1,16 +1,13 @@
 import type { Kysely } from 'kysely'
 import type { DatabaseKind } from '../database.ts'
+import { withIdColumn } from './id-column.ts'
 
 // Review signatures (先审后发) of any reviewed object: annual reports now, disclosure items with #4.
 
 export function reviews(kind: DatabaseKind) {
   return {
     async up(db: Kysely<unknown>) {
-      let t = db.schema.createTable('reviews')
-      t = kind === 'sqlite'
-        ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        : t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      await t
+      await withIdColumn(kind, db.schema.createTable('reviews'))
         .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
         .addColumn('object_type', 'text', (c) => c.notNull())
         .addColumn('object_id', 'integer', (c) => c.notNull())
