@@ -64,3 +64,30 @@ describe.each(databaseKinds)('section 三 counted in SQL on %s', (kind) => {
     }
   })
 })
+
+describe.each(databaseKinds)('why is this cell 1? on %s', (kind) => {
+  test('a computed cell links to the applications it counted', async () => {
+    const { testApp } = await import('./support/app.ts')
+    const { buildStaff, signIn } = await import('./support/builders.ts')
+    const t = await testApp(kind)
+    try {
+      t.clock.set('2025-01-10T02:00:00Z')
+      await t.deps.db.insertInto('applications').values([
+        { agency_id: t.officeId, number: 'YS-2024-0007', applicant_category: 'legalService', received_on: '2024-06-01', concluded_on: '2024-06-20', outcome: 'PARTIAL', created_at: 'x' },
+      ]).execute()
+      const staff = await buildStaff(t.deps, { roles: ['drafter'] })
+      const s = await signIn(t.app, staff)
+      const made = await t.app.inject({ method: 'POST', url: '/console/reports', headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(s.csrf)}&year=2024` })
+      const page = await t.app.inject({ url: String(made.headers.location), headers: { cookie: s.cookie } })
+      const link = /href="([^"]*cell\?ref=applications\.PARTIAL%5B4%5D)"/.exec(page.body)?.[1]
+      expect(link).toBeDefined()
+      const cell = await t.app.inject({ url: link!.replace(/&amp;/g, '&'), headers: { cookie: s.cookie } })
+      expect(cell.statusCode).toBe(200)
+      expect(cell.body).toContain('YS-2024-0007')
+      expect(cell.body).toContain('（二）部分公开')
+      expect(cell.body).toContain('法律服务机构')
+    } finally {
+      await t.close()
+    }
+  })
+})

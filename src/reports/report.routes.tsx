@@ -5,12 +5,12 @@ import { Notice, emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
-import { appealGroups, appealGroupLabels } from './report-format.ts'
+import { appealGroups, appealGroupLabels, formats } from './report-format.ts'
 import type { AnnualReport } from './report.ts'
 import { contentDisposition, exportKinds, exportReport } from './render/report-export.ts'
 import { ReportBody } from './render/report-html.tsx'
 import { sourceKindOf } from './import/read-file.ts'
-import { checkStored, computeDraft, findOwnReport, importEarlierReport, listOwnReports, publishReport, regionReportOf, reviewReport, saveNarrative, submitForReview } from './report.service.ts'
+import { checkStored, computeDraft, explainCell, findOwnReport, importEarlierReport, listOwnReports, publishReport, regionReportOf, reviewReport, saveNarrative, submitForReview } from './report.service.ts'
 import { missingChecks, nextLevel, reviewChecks, signingProblem } from '../reviews/review.ts'
 import { readReviewConfig, signaturesOf } from '../reviews/review.service.ts'
 import { Findings, ReportPage, ReportsListPage } from './report.views.tsx'
@@ -132,6 +132,30 @@ export function reportRoutes(app: FastifyInstance): void {
     if (!parsed.ok) return reportPage(request, reply, id, 422, parsed.form)
     await saveNarrative(deps, staff(request), id, parsed.data)
     return reply.redirect(`/console/reports/${id}?saved=1`, 303)
+  })
+
+  app.get('/console/reports/:id/cell', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const ref = z.object({ ref: z.string().max(80) }).parse(request.query).ref
+    const cell = await explainCell(deps, staff(request), id, ref)
+    const outcomeLabel = (code: string | null) => formats['2021'].applicationRows.find((r) => r.code === code)?.label ?? '—'
+    return reply.page(200, (
+      <ConsoleLayout ctx={app.ctx(request)} title="单元格来源">
+        <p><a href={`/console/reports/${id}`}>← 返回年度报告</a></p>
+        <h1>{cell.label}</h1>
+        <p>报告中的数值：<strong>{cell.stored ?? '空白'}</strong>；按当前记录计数：<strong>{cell.current}</strong>。</p>
+        {cell.stored !== null && cell.stored !== cell.current && <Notice kind="warn">报告生成后记录有变化；重新计算草稿可更新此数（已发布的版本保持不变）。</Notice>}
+        {cell.records.length > 0 && (
+          <table>
+            <caption>计入此数的政府信息公开申请</caption>
+            <thead><tr><th scope="col">申请编号</th><th scope="col">收到日期</th><th scope="col">办结日期</th><th scope="col">办理结果</th></tr></thead>
+            <tbody>{cell.records.map((a) => <tr><td>{String(a.id)}</td><td>{a.receivedOn}</td><td>{a.concludedOn ?? '办理中'}</td><td>{outcomeLabel(a.outcome)}</td></tr>)}</tbody>
+          </table>
+        )}
+        {cell.otherIds.length > 0 && <p>计入此数的记录：{cell.otherIds.join('、')}</p>}
+        {cell.current === 0 && <p>没有记录计入此数。</p>}
+      </ConsoleLayout>
+    ))
   })
 
   app.post('/console/reports/:id/submit', async (request, reply) => {

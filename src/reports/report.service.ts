@@ -9,7 +9,7 @@ import { importReport } from './import/read-file.ts'
 import { checkReport, hasErrors } from './report-checks.ts'
 import type { CheckResult } from './report-checks.ts'
 import { computeReport } from './report-compute.ts'
-import { formatForYear } from './report-format.ts'
+import { appealColumns, appealGroupLabels, applicantColumns, formatForYear, formats } from './report-format.ts'
 import { noRecords } from './report-records.ts'
 import type { AgencyYearRecords } from './report-records.ts'
 import { rollUpRegion } from './report-region.ts'
@@ -17,7 +17,7 @@ import { signReview } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
 import { loadApplicationRecords } from './report-count.sql.ts'
 import type { RegionReport } from './report-region.ts'
-import type { Sections } from './report.ts'
+import type { AnnualReport, Cell, Sections } from './report.ts'
 import { findOpenReport, findReportById, findReportOfRecord, insertReport, listReportsOfAgency, listReportsOfYear, updateReportRow } from './report.store.ts'
 import type { StoredReport } from './report.store.ts'
 
@@ -170,4 +170,43 @@ export async function regionReportOf(deps: Deps, year: number): Promise<RegionRe
   })
   const rolled = rollUpRegion(region?.name ?? '本区域', year, formatForYear(year), parts)
   return { ...rolled, withoutReport: agencies.filter((a) => !parts.some((p) => p.agencyId === a.id)).map((a) => a.name), publishedIds }
+}
+
+export type CellExplanation = {
+  ref: string
+  label: string
+  stored: number | null
+  current: number
+  records: AgencyYearRecords['applications'][number][]
+  otherIds: (string | number)[]
+}
+
+const cellRef = /^(?:applications\.([A-Z_]+)\[(\d)\]|appeals\.(\w+)\[(\d)\]|article20\.(\w+)\.(\w+))$/
+
+/** "Why is this cell 6?": the records the cell counts now, beside the value the report holds. */
+export async function explainCell(deps: Deps, actor: Staff, id: number, ref: string): Promise<CellExplanation> {
+  const stored = await findOwnReport(deps, actor, id)
+  const m = cellRef.exec(ref)
+  if (!m || stored.source !== 'computed') throw new AppError('not_found', '该单元格没有可追溯的记录')
+  const records = await recordsOf(deps, stored.agency_id, stored.year)
+  const { basis } = computeReport(records, { year: stored.year, format: stored.report.format })
+  const ids = basis.get(ref) ?? []
+  const f = formats[stored.report.format]
+  let label: string
+  let storedValue: Cell | undefined
+  if (m[1]) {
+    const row = f.applicationRows.find((r) => r.code === m[1])
+    label = `${row?.group ?? ''}${row?.label ?? m[1]} · ${applicantColumns[Number(m[2])]}`
+    storedValue = stored.report.applications.rows[m[1]]?.[Number(m[2])]
+  } else if (m[3]) {
+    label = `${appealGroupLabels[m[3] as keyof typeof appealGroupLabels] ?? m[3]} · ${appealColumns[Number(m[4])]}`
+    storedValue = stored.report.appeals[m[3] as keyof AnnualReport['appeals']]?.[Number(m[4])]
+  } else {
+    const row = f.article20.flatMap((b) => b.rows).find((r) => r.key === m[5])
+    label = `${row?.label ?? m[5]} · ${row?.columns.find((c) => c.key === m[6])?.label ?? m[6]}`
+    storedValue = stored.report.article20[m[5]!]?.[m[6]!]
+  }
+  const idSet = new Set(ids)
+  const applications = m[1] ? records.applications.filter((a) => idSet.has(a.id)) : []
+  return { ref, label, stored: storedValue ?? null, current: m[1] ? applications.length : ids.length, records: applications, otherIds: m[1] ? [] : ids }
 }

@@ -203,7 +203,9 @@ export function ReportPage(props: { ctx: PageContext; stored: StoredReport; chec
       )}
       <section aria-labelledby="preview-h">
         <h2 id="preview-h">预览</h2>
-        <div class="report-preview"><ReportBody report={stored.report} level={3} /></div>
+        {stored.source === 'computed' && <p class="hint">点击表格中的数字，可查看计入该数的记录。</p>}
+        <div class="report-preview"><ReportBody report={stored.report} level={3}
+          cellLink={stored.source === 'computed' ? (ref) => `${base}/cell?ref=${encodeURIComponent(ref)}` : undefined} /></div>
       </section>
       {props.children}
     </ConsoleLayout>

@@ -8,12 +8,14 @@ import type { AnnualReport, Cell } from '../report.ts'
 
 export type GridCell =
   | { kind: 'label'; text: string; colSpan: number; rowSpan: number; note?: boolean }
-  | { kind: 'value'; value: Cell | undefined; cellKind: CellKind; colSpan: number; rowSpan: number; unit?: string }
+  | { kind: 'value'; value: Cell | undefined; cellKind: CellKind; colSpan: number; rowSpan: number; unit?: string; ref: string }
 
 export type Grid = { title: string; width: number; headerRows: number; rows: GridCell[][] }
 
 const label = (text: string, colSpan = 1, rowSpan = 1): GridCell => ({ kind: 'label', text, colSpan, rowSpan })
-const value = (v: Cell | undefined, cellKind: CellKind = 'count', colSpan = 1, unit?: string): GridCell => ({ kind: 'value', value: v, cellKind, colSpan, rowSpan: 1, ...(unit ? { unit } : {}) })
+/** A value cell; `ref` names it as findings and the basis of computed cells do (applications.NEW[0]). */
+const value = (ref: string, v: Cell | undefined, cellKind: CellKind = 'count', colSpan = 1, unit?: string): GridCell =>
+  ({ kind: 'value', value: v, cellKind, colSpan, rowSpan: 1, ref, ...(unit ? { unit } : {}) })
 
 export function article20Grid(report: AnnualReport): Grid {
   const f = formats[report.format]
@@ -25,7 +27,7 @@ export function article20Grid(report: AnnualReport): Grid {
       const values = report.article20[row.key]
       rows.push([
         label(row.label),
-        ...row.columns.map((col, i) => value(values?.[col.key], col.kind, i === row.columns.length - 1 ? 4 - row.columns.length : 1,
+        ...row.columns.map((col, i) => value(`article20.${row.key}.${col.key}`, values?.[col.key], col.kind, i === row.columns.length - 1 ? 4 - row.columns.length : 1,
           // The 2019 header gives no unit for 采购总金额; the amount is written with it (law-and-format.md §2.3).
           col.kind === 'amountWan' && report.format === '2019' ? '万元' : undefined)),
       ])
@@ -37,7 +39,7 @@ export function article20Grid(report: AnnualReport): Grid {
 export function applicationsGrid(report: AnnualReport): Grid {
   const f = formats[report.format]
   const data = report.applications.rows
-  const cells = (code: string) => applicantColumns.map((_, i) => value(data[code]?.[i]))
+  const cells = (code: string) => applicantColumns.map((_, i) => value(`applications.${code}[${i}]`, data[code]?.[i]))
   const outcomeCount = f.applicationRows.filter((r) => r.outcome || r.code === 'TOTAL').length
   const rows: GridCell[][] = [
     [{ ...label(checkNote, 3, 3), note: true } as GridCell, label('申请人情况', 7)],
@@ -76,7 +78,7 @@ export function appealsGrid(report: AnnualReport): Grid {
       [label('行政复议', 5), label('行政诉讼', 10)],
       [...appealColumns.map((c) => label(c, 1, 2)), label('未经复议直接起诉', 5), label('复议后起诉', 5)],
       [...appealColumns.map((c) => label(c)), ...appealColumns.map((c) => label(c))],
-      appealGroups.flatMap((g) => [0, 1, 2, 3, 4].map((i) => value(a[g]?.[i]))),
+      appealGroups.flatMap((g) => [0, 1, 2, 3, 4].map((i) => value(`appeals.${g}[${i}]`, a[g]?.[i]))),
     ],
   }
 }

@@ -11,7 +11,10 @@ import type { Grid, GridCell } from './report-grid.ts'
 
 export const reportTitle = (r: AnnualReport) => `${r.agency ?? ''}${r.year ? `${r.year}年` : ''}政府信息公开工作年度报告`
 
-function GridTable(props: { grid: Grid; className: string }) {
+/** Where a computed cell links to the records behind it (the console); none on the portal. */
+export type CellLink = (ref: string) => string | undefined
+
+function GridTable(props: { grid: Grid; className: string; cellLink?: CellLink | undefined }) {
   const { grid } = props
   const head = grid.rows.slice(0, grid.headerRows)
   const body = grid.rows.slice(grid.headerRows)
@@ -19,7 +22,7 @@ function GridTable(props: { grid: Grid; className: string }) {
     <tr>
       {cells.map((cell) => cell.kind === 'label'
         ? <th colSpan={cell.colSpan} rowSpan={cell.rowSpan} scope={inHead ? (cell.colSpan > 1 ? 'colgroup' : 'col') : cell.rowSpan > 1 ? 'rowgroup' : 'row'} class={cell.note ? 'note' : undefined}>{cell.text}</th>
-        : <td colSpan={cell.colSpan}>{cellText(cell)}</td>)}
+        : <td colSpan={cell.colSpan}>{valueContent(cell, props.cellLink)}</td>)}
     </tr>
   )
   return (
@@ -36,6 +39,12 @@ function Narrative(props: { text: string | null }) {
   return <>{paragraphs.length ? paragraphs.map((p) => <p>{p}</p>) : <p>无。</p>}</>
 }
 
+function valueContent(cell: Extract<GridCell, { kind: 'value' }>, link: CellLink | undefined) {
+  const text = cellText(cell)
+  const href = text && link ? link(cell.ref) : undefined
+  return href ? <a href={href} title="查看计入此数的记录">{text}</a> : text
+}
+
 type Level = 1 | 2 | 3
 const Heading = (props: { level: number; children: ComponentChildren }) => {
   const Tag = `h${Math.min(6, props.level)}` as 'h2'
@@ -47,7 +56,7 @@ function Section(props: { title: string; level: number; children: ComponentChild
 }
 
 /** The body of the report: title, the six sections, the three tables; `level` is the title's heading level. */
-export function ReportBody(props: { report: AnnualReport; level?: Level }) {
+export function ReportBody(props: { report: AnnualReport; level?: Level; cellLink?: CellLink | undefined }) {
   const r = props.report
   const level = props.level ?? 1
   const sub = level + 1
@@ -55,9 +64,9 @@ export function ReportBody(props: { report: AnnualReport; level?: Level }) {
     <article class="annual-report">
       <Heading level={level}>{reportTitle(r)}</Heading>
       <Section level={sub} title={sectionTitles.overview}><Narrative text={r.sections.overview} /></Section>
-      <Section level={sub} title={sectionTitles.article20}><GridTable grid={article20Grid(r)} className="article20" /></Section>
-      <Section level={sub} title={sectionTitles.applications}><GridTable grid={applicationsGrid(r)} className="applications" /></Section>
-      <Section level={sub} title={sectionTitles.appeals}><GridTable grid={appealsGrid(r)} className="appeals" /></Section>
+      <Section level={sub} title={sectionTitles.article20}><GridTable grid={article20Grid(r)} className="article20" cellLink={props.cellLink} /></Section>
+      <Section level={sub} title={sectionTitles.applications}><GridTable grid={applicationsGrid(r)} className="applications" cellLink={props.cellLink} /></Section>
+      <Section level={sub} title={sectionTitles.appeals}><GridTable grid={appealsGrid(r)} className="appeals" cellLink={props.cellLink} /></Section>
       <Section level={sub} title={sectionTitles.problems}><Narrative text={r.sections.problems} /></Section>
       <Section level={sub} title={sectionTitles.other}><Narrative text={r.sections.other} /></Section>
     </article>
