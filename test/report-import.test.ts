@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { importReport, importReportFile } from '../src/reports/import/read-file.ts'
@@ -29,6 +30,27 @@ test('gongkai report import reads the Dianjiang justice bureau\'s 2020 report ex
   expectToHold(report, expectedOf('dianjiang-justice-2020.expected.json'))
   expect(report.missing).toEqual([])
   expect(report.sections.other).toBe('无。')
+})
+
+test('gongkai report check exits 1 on a report with a broken sum, and says where in Chinese and as JSON', async () => {
+  const broken = readFileSync(path.join(fixtures, 'dianjiang-justice-2020.txt'), 'utf8')
+    .replace('二、上年结转政府信息公开申请数量 |\n0 |', '二、上年结转政府信息公开申请数量 |\n2 |')
+  const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-check-'))
+  try {
+    const file = path.join(dir, 'broken.txt')
+    writeFileSync(file, broken)
+    const r = await gongkai(['report', 'check', file], { DATA_DIR: '/nonexistent' })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('[错误] R1（自然人列）')
+    expect(r.stdout).toContain('[错误] R2（上年结转行）')
+    const j = await gongkai(['report', 'check', '--json', file], { DATA_DIR: '/nonexistent' })
+    expect(j.code).toBe(1)
+    const result = JSON.parse(j.stdout) as { findings: { rule: string; left: { cell: string }[] }[] }
+    expect(result.findings.map((f) => f.rule).sort()).toEqual(['R1', 'R2'])
+    expect(result.findings.every((f) => f.left.concat((f as unknown as { right: { cell: string }[] }).right).some((c) => c.cell === 'applications.CARRIED_IN[0]'))).toBe(true)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test('gongkai report check passes the Dianjiang report and exits 2 on an unreadable file', async () => {

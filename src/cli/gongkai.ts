@@ -32,7 +32,9 @@ const help = `用法：gongkai <命令> [选项]
   audit verify [--head <条数>:<哈希>]
                                校验审计链；发现篡改、插入、删除、调序或截短时以非零状态退出
   report import <文件…|目录>    读取已发布的年报（文本、HTML、DOCX、PDF、JSON），输出交换格式 JSON
-  report check <文件…|目录>     检查年报的勾稽关系；有错误时以 1 退出，无法读取时以 2 退出
+  report check [--json] <文件…|目录>
+                               检查年报的勾稽关系；有错误时以 1 退出，无法读取时以 2 退出；
+                               --json 每个文件输出一行结构化结果
   backup <文件>                 在线备份数据库和上传文件（不含密钥）
   restore <文件>                从备份恢复（须先停止平台）
 

@@ -47,9 +47,13 @@ export async function reportImport(args: string[], out: Out): Promise<number> {
   return failed > 0 ? 2 : 0
 }
 
-/** `report check`: findings for people; exit 1 when an error rule is broken, 2 when an input could not be read. */
-export async function reportCheck(args: string[], out: Out): Promise<number> {
-  const files = await expand(args)
+/**
+ * `report check`: findings for people, or with --json one object per file for programs; exit 1
+ * when an error rule is broken, 2 when an input could not be read.
+ */
+export async function reportCheck(argv: string[], out: Out): Promise<number> {
+  const json = argv.includes('--json')
+  const files = await expand(argv.filter((a) => a !== '--json'))
   if (files.length === 0) {
     out.error('用法：gongkai report check <文件…|目录|JSON>')
     return 2
@@ -60,11 +64,14 @@ export async function reportCheck(args: string[], out: Out): Promise<number> {
     try {
       const report = await importReportFile(file)
       const result = checkReport(report)
-      out.log(`${file}\n${describeCheck(report, result).join('\n')}`)
+      if (json) out.log(JSON.stringify({ file, format: report.format, year: report.year, agency: report.agency, missing: report.missing, ...result }))
+      else out.log(`${file}\n${describeCheck(report, result).join('\n')}`)
       if (hasErrors(result)) errors = true
     } catch (e) {
       unreadable = true
-      out.error(`${file}\n  无法读取：${e instanceof Error ? e.message : String(e)}`)
+      const reason = e instanceof Error ? e.message : String(e)
+      if (json) out.log(JSON.stringify({ file, error: reason }))
+      else out.error(`${file}\n  无法读取：${reason}`)
     }
   }
   return unreadable ? 2 : errors ? 1 : 0
