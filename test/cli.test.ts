@@ -66,3 +66,20 @@ describe.each(databaseKinds)('operator commands on %s', (kind) => {
     }
   })
 })
+
+test('gongkai scan finds an ID number in a document and exits 1; a clean report exits 0', async () => {
+  const { mkdtempSync: mk, writeFileSync: write, rmSync: rm } = await import('node:fs')
+  const dir = mk(path.join(tmpdir(), 'gongkai-scan-'))
+  try {
+    write(path.join(dir, 'a.txt'), '经办人 王五，身份证号 11010519491231002X。')
+    const found = await gongkai(['scan', path.join(dir, 'a.txt')], { DATA_DIR: '/nonexistent' })
+    expect(found.code).toBe(1)
+    expect(found.stdout).toContain('[居民身份证号码] 110***********002X')
+    expect(found.stdout).not.toContain('19491231')
+    const clean = await gongkai(['scan', path.resolve('test/fixtures/reports/dianjiang-justice-2020.txt')], { DATA_DIR: '/nonexistent' })
+    expect(clean.code).toBe(0)
+    expect(clean.stdout).toContain('未发现涉密或个人信息')
+  } finally {
+    rm(dir, { recursive: true, force: true })
+  }
+})

@@ -13,6 +13,7 @@ import { AppError } from '../errors.ts'
 import { createDeps, serve } from '../main.ts'
 import { migrateToLatest } from '../storage/migrate.ts'
 import { reportCheck, reportImport } from './report-commands.ts'
+import { scanCommand } from './scan-command.ts'
 
 // The CLI calls the same use cases as the web; it holds no rules of its own (STYLE.md §7).
 
@@ -35,6 +36,8 @@ const help = `用法：gongkai <命令> [选项]
   report check [--json] <文件…|目录>
                                检查年报的勾稽关系；有错误时以 1 退出，无法读取时以 2 退出；
                                --json 每个文件输出一行结构化结果
+  scan <文件…>                  发布前保密与个人信息检查（身份证号、手机号、银行卡号、密级标志等）；
+                               发现问题以 1 退出
   backup <文件>                 在线备份数据库和上传文件（不含密钥）
   restore <文件>                从备份恢复（须先停止平台）
 
@@ -68,6 +71,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await auditCommand(rest, out)
       case 'report':
         return await reportCommand(rest, out)
+      case 'scan':
+        return await scanCommand(rest, out)
       case 'backup':
         return await backupCommand(rest, out)
       case 'restore':
