@@ -1,6 +1,7 @@
 import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
+import { seedColumns } from '../disclosures/disclosure.store.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import type { Executor } from '../storage/database.ts'
@@ -34,6 +35,8 @@ export async function createAgency(deps: Deps, actor: Actor, input: AgencyInput)
     if (!region) throw new AppError('invalid_transition', '尚未完成初始化，请先访问 /setup')
     await assertAgencyIsNew(trx, region.id, input)
     const id = await insertAgency(trx, region.id, input, false, isoNow(deps.clock))
+    // Every agency starts with the standard column tree (issue #4), editable afterwards.
+    await seedColumns(trx, id, isoNow(deps.clock))
     await appendAudit(deps, trx, actor, {
       action: 'agency.create', objectType: 'agency', objectId: id, result: 'success', detail: { name: input.name },
     })

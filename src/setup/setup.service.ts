@@ -7,6 +7,7 @@ import { assertAgencyIsNew } from '../agencies/agency.service.ts'
 import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
+import { seedColumns } from '../disclosures/disclosure.store.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 
@@ -33,6 +34,7 @@ export async function performSetup(deps: Deps, input: SetupInput, ip: string): P
     const office = { name: input.officeName, creditCode: input.officeCreditCode, level: input.officeLevel, kind: '政府办公室' as const, parentId: null }
     await assertAgencyIsNew(trx, regionId, office)
     const agencyId = await insertAgency(trx, regionId, office, true, at)
+    await seedColumns(trx, agencyId, at)
     const actor: Actor = { id: null, name: '初始化向导', roles: [], agencyId, ip }
     await appendAudit(deps, trx, actor, {
       action: 'setup', objectType: 'region', objectId: regionId, result: 'success',

@@ -151,6 +151,59 @@ export interface ReviewTable {
   at: string
 }
 
+export interface ColumnTable {
+  id: Generated<number>
+  agency_id: number
+  parent_id: number | null
+  name: string
+  class: string
+  article20_item: number | null
+  sort: number
+  created_at: string
+}
+
+export interface ItemTable {
+  id: Generated<number>
+  agency_id: number
+  column_id: number
+  /** 索引号: issued when the item is created, never changed. */
+  index_number: string
+  title: string
+  doc_number: string | null
+  written_on: string | null
+  /** 形成或变更日期: art. 26 counts 20 working days from it. */
+  formed_on: string
+  topic: string | null
+  genre: string | null
+  keywords: string | null
+  summary: string | null
+  /** The body as plain text paragraphs; rendered escaped. */
+  body: string
+  /** 'rule' or 'normative' for 规章 and 行政规范性文件 (report section 二(一)). */
+  doc_kind: string | null
+  validity: string
+  effective_on: string | null
+  repealed_on: string | null
+  lapsed_on: string | null
+  /** 'draft', 'in_review', 'approved', 'published', 'withdrawn', 'quarantined'. */
+  status: string
+  review_round: Generated<number>
+  /** The last scan's findings (JSON), while any stands. */
+  findings: string | null
+  withdrawn_reason: string | null
+  created_by: number | null
+  created_at: string
+  updated_at: string
+  published_at: string | null
+  published_by: number | null
+}
+
+export interface IndexSerialTable {
+  agency_id: number
+  year: number
+  last: number
+}
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -164,6 +217,9 @@ export interface Database {
   annual_reports: AnnualReportTable
   applications: ApplicationTable
   reviews: ReviewTable
+  columns: ColumnTable
+  items: ItemTable
+  index_serials: IndexSerialTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'

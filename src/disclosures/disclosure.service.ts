@@ -1,0 +1,132 @@
+import type { Actor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { findAgencyById } from '../agencies/agency.store.ts'
+import { isoNow } from '../clock.ts'
+import { scanItem } from '../confidentiality/scan.ts'
+import type { Finding, KnownPerson } from '../confidentiality/scan-rules.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import { signReview } from '../reviews/review.service.ts'
+import type { Decision } from '../reviews/review.service.ts'
+import type { Executor } from '../storage/database.ts'
+import { formatIndexNumber } from './column-tree.ts'
+import type { ItemInput } from './disclosure.ts'
+import { findColumn, findItem, insertItem, nextSerial, updateItemRow } from './disclosure.store.ts'
+import type { ItemRow } from './disclosure.store.ts'
+
+// The path of an item from draft to the public (条例 arts. 19–26; issue #4): review before
+// publishing, the confidentiality scan that blocks by default, and withdrawal with a public notice.
+
+type Staff = Actor & { id: number; agencyId: number }
+
+const shanghaiYear = (d: Date) => Number(d.toLocaleString('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }))
+
+const columnsOf = (input: ItemInput) => ({
+  title: input.title, doc_number: input.docNumber ?? null, written_on: input.writtenOn ?? null, formed_on: input.formedOn,
+  topic: input.topic ?? null, genre: input.genre ?? null, keywords: input.keywords ?? null, summary: input.summary ?? null, body: input.body,
+  doc_kind: input.docKind ?? null, validity: input.validity, effective_on: input.effectiveOn ?? null, repealed_on: input.repealedOn ?? null, lapsed_on: input.lapsedOn ?? null,
+})
+
+async function assertOwnColumn(trx: Executor, actor: Staff, columnId: number) {
+  const column = await findColumn(trx, columnId)
+  if (!column || column.agency_id !== actor.agencyId) throw new AppError('invalid_input', '栏目不存在', { columnId: '请选择本机关的栏目' })
+}
+
+/** A new draft; its 索引号 is issued now and never changes (law-and-format.md §5.3). */
+export async function createItem(deps: Deps, actor: Staff, input: ItemInput): Promise<number> {
+  return deps.db.transaction().execute(async (trx) => {
+    await assertOwnColumn(trx, actor, input.columnId)
+    const agency = await findAgencyById(trx, actor.agencyId)
+    if (!agency) throw new AppError('not_found', '所属机关不存在')
+    const now = deps.clock.now()
+    const year = shanghaiYear(now)
+    const indexNumber = formatIndexNumber(agency.creditCode, year, await nextSerial(trx, agency.id, year))
+    const id = await insertItem(trx, {
+      agency_id: agency.id, column_id: input.columnId, index_number: indexNumber, ...columnsOf(input), status: 'draft', findings: null, withdrawn_reason: null,
+      created_by: actor.id, created_at: now.toISOString(), updated_at: now.toISOString(), published_at: null, published_by: null,
+    })
+    await appendAudit(deps, trx, actor, { action: 'item.create', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber, title: input.title } })
+    return id
+  })
+}
+
+export async function findOwnItem(deps: Deps, actor: Staff, id: number, db: Executor = deps.db): Promise<ItemRow> {
+  const item = await findItem(db, id)
+  if (!item || item.agency_id !== actor.agencyId) throw new AppError('not_found', '信息不存在')
+  return item
+}
+
+/** Only a draft is edited; an item returned from review is a draft again (IN-06: an edit never keeps approvals). */
+export async function updateItem(deps: Deps, actor: Staff, id: number, input: ItemInput): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const item = await findOwnItem(deps, actor, id, trx)
+    if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以修改；审核中或已发布的信息不能修改')
+    await assertOwnColumn(trx, actor, input.columnId)
+    await updateItemRow(trx, id, { column_id: input.columnId, ...columnsOf(input), updated_at: isoNow(deps.clock) })
+    await appendAudit(deps, trx, actor, { action: 'item.update', objectType: 'item', objectId: id, result: 'success' })
+  })
+}
+
+export async function submitItem(deps: Deps, actor: Staff, id: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const item = await findOwnItem(deps, actor, id, trx)
+    if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以提交审核')
+    await updateItemRow(trx, id, { status: 'in_review', review_round: item.review_round + 1, updated_at: isoNow(deps.clock) })
+    await appendAudit(deps, trx, actor, { action: 'item.submit', objectType: 'item', objectId: id, result: 'success', detail: { round: item.review_round + 1 } })
+  })
+}
+
+export async function reviewItem(deps: Deps, actor: Staff, reviewerLevel: number | null, id: number, decision: Decision): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const item = await findOwnItem(deps, actor, id, trx)
+    if (item.status !== 'in_review') throw new AppError('invalid_transition', '该信息不在审核中')
+    const after = await signReview(deps, trx, actor, reviewerLevel, { objectType: 'item', objectId: id, agencyId: item.agency_id, authorId: item.created_by, round: item.review_round }, decision)
+    if (after === 'returned') await updateItemRow(trx, id, { status: 'draft', updated_at: isoNow(deps.clock) })
+    if (after === 'complete') await updateItemRow(trx, id, { status: 'approved', updated_at: isoNow(deps.clock) })
+  })
+}
+
+export type PublishOutcome = { published: true } | { published: false; findings: Finding[]; quarantined: boolean }
+
+/**
+ * Publishes an approved item at the server's time (never typed in, never back-dated). The scan runs
+ * first and blocks by default; a secret marking quarantines the item and is reported to the office
+ * head through the audit log.
+ */
+export async function publishItem(deps: Deps, actor: Staff, id: number, known: readonly KnownPerson[] = []): Promise<PublishOutcome> {
+  const item = await findOwnItem(deps, actor, id)
+  if (item.status !== 'approved') throw new AppError('invalid_transition', '信息须经各级审核通过后才能发布（先审后发）')
+  const findings = await scanItem({
+    title: item.title, bodyHtml: item.body.split('\n').map((p) => `<p>${escapeHtml(p)}</p>`).join(''),
+    metadata: Object.fromEntries(Object.entries({ 文号: item.doc_number, 主题词: item.keywords, 内容概述: item.summary }).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    attachments: [],
+  }, known)
+  return deps.db.transaction().execute(async (trx) => {
+    const now = isoNow(deps.clock)
+    if (findings.length > 0) {
+      const quarantined = findings.some((f) => !f.clearable)
+      await updateItemRow(trx, id, { findings: JSON.stringify(findings), status: quarantined ? 'quarantined' : item.status, updated_at: now })
+      await appendAudit(deps, trx, actor, {
+        action: quarantined ? 'item.quarantine' : 'item.scan_block', objectType: 'item', objectId: id, result: 'denied',
+        detail: { findings: findings.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })) },
+      })
+      return { published: false as const, findings, quarantined }
+    }
+    await updateItemRow(trx, id, { status: 'published', findings: null, published_at: now, published_by: actor.id, updated_at: now })
+    await appendAudit(deps, trx, actor, { action: 'item.publish', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber: item.index_number } })
+    return { published: true as const }
+  })
+}
+
+/** Withdrawal needs a reason; the item's page then carries a public notice of the change instead of the content. */
+export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason: string): Promise<void> {
+  if (!reason.trim()) throw new AppError('invalid_input', '撤回须写明理由', { reason: '撤回须写明理由' })
+  await deps.db.transaction().execute(async (trx) => {
+    const item = await findOwnItem(deps, actor, id, trx)
+    if (item.status !== 'published') throw new AppError('invalid_transition', '只有已发布的信息可以撤回')
+    await updateItemRow(trx, id, { status: 'withdrawn', withdrawn_reason: reason.trim(), updated_at: isoNow(deps.clock) })
+    await appendAudit(deps, trx, actor, { action: 'item.withdraw', objectType: 'item', objectId: id, result: 'success', detail: { reason: reason.trim() } })
+  })
+}
+
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)

@@ -1,0 +1,48 @@
+import type { Kysely, Selectable } from 'kysely'
+import { sql } from 'kysely'
+import type { ColumnTable, Executor, ItemTable } from '../storage/database.ts'
+import { insertColumnTree } from '../storage/migrations/2026-11-26-05-disclosures.ts'
+import { standardColumns } from './column-tree.ts'
+
+export type ColumnRow = Selectable<ColumnTable>
+export type ItemRow = Selectable<ItemTable>
+
+export const seedColumns = (trx: Executor, agencyId: number, at: string) => insertColumnTree(trx as unknown as Kysely<unknown>, agencyId, standardColumns, null, at)
+
+export async function listColumns(db: Executor, agencyId: number): Promise<ColumnRow[]> {
+  return db.selectFrom('columns').selectAll().where('agency_id', '=', agencyId).orderBy('parent_id', 'asc').orderBy('sort').execute()
+}
+
+export async function findColumn(db: Executor, id: number): Promise<ColumnRow | undefined> {
+  return db.selectFrom('columns').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The next serial of an agency-year, taken under the write lock so that no two items share one. */
+export async function nextSerial(trx: Executor, agencyId: number, year: number): Promise<number> {
+  await trx.insertInto('index_serials').values({ agency_id: agencyId, year, last: 0 }).onConflict((oc) => oc.columns(['agency_id', 'year']).doNothing()).execute()
+  const row = await trx.updateTable('index_serials').set({ last: sql`last + 1` }).where('agency_id', '=', agencyId).where('year', '=', year).returning('last').executeTakeFirstOrThrow()
+  return row.last
+}
+
+export async function insertItem(trx: Executor, row: Omit<ItemRow, 'id' | 'review_round'>): Promise<number> {
+  const r = await trx.insertInto('items').values(row).returning('id').executeTakeFirstOrThrow()
+  return r.id
+}
+
+export async function updateItemRow(trx: Executor, id: number, changes: Partial<Omit<ItemRow, 'id'>>): Promise<void> {
+  await trx.updateTable('items').set(changes).where('id', '=', id).execute()
+}
+
+export async function findItem(db: Executor, id: number): Promise<ItemRow | undefined> {
+  return db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function listItemsOfAgency(db: Executor, agencyId: number): Promise<ItemRow[]> {
+  return db.selectFrom('items').selectAll().where('agency_id', '=', agencyId).orderBy('updated_at', 'desc').limit(200).execute()
+}
+
+/** Public items of a column (published, or withdrawn with its notice), newest first. */
+export async function listPublicItems(db: Executor, columnId: number, limit = 50): Promise<ItemRow[]> {
+  return db.selectFrom('items').selectAll().where('column_id', '=', columnId).where('status', 'in', ['published', 'withdrawn'])
+    .orderBy('published_at', 'desc').limit(limit).execute()
+}

@@ -1,0 +1,81 @@
+import { sql } from 'kysely'
+import type { Kysely } from 'kysely'
+import { standardColumns } from '../../disclosures/column-tree.ts'
+import type { ColumnDef } from '../../disclosures/column-tree.ts'
+import type { DatabaseKind } from '../database.ts'
+import { withIdColumn } from './id-column.ts'
+
+// Proactive disclosure: each agency's columns, its items with the catalogue metadata, and the
+// serials behind index numbers. Agencies that exist already get the standard column tree.
+
+export function disclosures(kind: DatabaseKind) {
+  return {
+    async up(db: Kysely<unknown>) {
+      await withIdColumn(kind, db.schema.createTable('columns'))
+        .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
+        .addColumn('parent_id', 'integer', (c) => c.references('columns.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('class', 'text', (c) => c.notNull())
+        .addColumn('article20_item', 'integer')
+        .addColumn('sort', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('columns_agency').on('columns').column('agency_id').execute()
+
+      await withIdColumn(kind, db.schema.createTable('items'))
+        .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
+        .addColumn('column_id', 'integer', (c) => c.notNull().references('columns.id'))
+        .addColumn('index_number', 'text', (c) => c.notNull().unique())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('doc_number', 'text')
+        .addColumn('written_on', 'text')
+        .addColumn('formed_on', 'text', (c) => c.notNull())
+        .addColumn('topic', 'text')
+        .addColumn('genre', 'text')
+        .addColumn('keywords', 'text')
+        .addColumn('summary', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('doc_kind', 'text')
+        .addColumn('validity', 'text', (c) => c.notNull())
+        .addColumn('effective_on', 'text')
+        .addColumn('repealed_on', 'text')
+        .addColumn('lapsed_on', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('review_round', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('findings', 'text')
+        .addColumn('withdrawn_reason', 'text')
+        .addColumn('created_by', 'integer', (c) => c.references('users.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('published_at', 'text')
+        .addColumn('published_by', 'integer', (c) => c.references('users.id'))
+        .execute()
+      await db.schema.createIndex('items_agency_status').on('items').columns(['agency_id', 'status', 'published_at']).execute()
+      await db.schema.createIndex('items_column').on('items').columns(['column_id', 'status', 'published_at']).execute()
+
+      await db.schema.createTable('index_serials')
+        .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('last', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('index_serials_pk', ['agency_id', 'year'])
+        .execute()
+
+      const agencies = await sql<{ id: number }>`select id from agencies`.execute(db)
+      for (const a of agencies.rows) await insertColumnTree(db, a.id, standardColumns, null, new Date().toISOString())
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['index_serials', 'items', 'columns']) await db.schema.dropTable(t).execute()
+    },
+  }
+}
+
+/** Inserts a column tree for one agency (used here and when an agency is created). */
+export async function insertColumnTree(db: Kysely<unknown>, agencyId: number, tree: readonly ColumnDef[], parentId: number | null, at: string): Promise<void> {
+  let sort = 0
+  for (const col of tree) {
+    sort += 10
+    const row = await sql<{ id: number }>`insert into columns (agency_id, parent_id, name, class, article20_item, sort, created_at)
+      values (${agencyId}, ${parentId}, ${col.name}, ${col.class}, ${col.article20Item ?? null}, ${sort}, ${at}) returning id`.execute(db)
+    if (col.children) await insertColumnTree(db, agencyId, col.children, row.rows[0]!.id, at)
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, test } from 'vitest'
+import { createAgency } from '../src/agencies/agency.service.ts'
+import { systemActor } from '../src/audit/audit.ts'
+import { searchAudit } from '../src/audit/audit.service.ts'
+import { listColumns, listPublicItems } from '../src/disclosures/disclosure.store.ts'
+import { createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
+import type { ItemInput } from '../src/disclosures/disclosure.ts'
+import { buildStaff, officeCreditCode, setUpRegion } from './support/builders.ts'
+import { databaseKinds, testEnv } from './support/test-deps.ts'
+import type { TestEnv } from './support/test-deps.ts'
+
+const allChecks = ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'] as const
+const staffOf = (id: number, agencyId: number) => ({ ...systemActor('测试员'), id, agencyId })
+
+async function newsColumn(t: TestEnv, agencyId: number) {
+  return (await listColumns(t.deps.db, agencyId)).find((c) => c.name === '部门动态')!.id
+}
+
+const input = (columnId: number, over: Partial<ItemInput> = {}): ItemInput => ({
+  columnId, title: '县司法局开展法治宣传进社区活动', formedOn: '2026-03-01', body: '3月1日，县司法局在桂溪街道开展法治宣传活动。', validity: 'valid', ...over,
+})
+
+async function throughReview(t: TestEnv, author: ReturnType<typeof staffOf>, id: number) {
+  await submitItem(t.deps, author, id)
+  for (const level of [1, 2, 3]) {
+    const r = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level, agencyId: author.agencyId })
+    await reviewItem(t.deps, staffOf(r.id, author.agencyId), level, id, { decision: 'approved', checks: allChecks, reason: null })
+  }
+}
+
+describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
+  test('every agency gets the standard column tree, with the fifteen article-20 columns', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const bureau = await createAgency(t.deps, systemActor(), { name: '垫江县司法局', creditCode: '11500231MB1530120U', level: '县级', kind: '政府部门', parentId: officeId })
+      for (const agency of [officeId, bureau]) {
+        const columns = await listColumns(t.deps.db, agency)
+        expect(columns.filter((c) => c.article20_item !== null).map((c) => c.article20_item)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1))
+        expect(columns.map((c) => c.name)).toEqual(expect.arrayContaining(['政府信息公开指南', '政府信息公开年报', '部门动态', '通知公告']))
+      }
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('an item gets the next 索引号 of its agency and year, which editing never changes', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const column = await newsColumn(t, officeId)
+      const a = await createItem(t.deps, author, input(column))
+      const b = await createItem(t.deps, author, input(column, { title: '第二条信息' }))
+      expect((await findOwnItem(t.deps, author, a)).index_number).toBe(`${officeCreditCode}/2026-00001`)
+      expect((await findOwnItem(t.deps, author, b)).index_number).toBe(`${officeCreditCode}/2026-00002`)
+      await updateItem(t.deps, author, a, input(column, { title: '改过的名称' }))
+      const edited = await findOwnItem(t.deps, author, a)
+      expect([edited.title, edited.index_number]).toEqual(['改过的名称', `${officeCreditCode}/2026-00001`])
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('nothing is published unreviewed; after three levels the publisher publishes at the server\'s time; withdrawal leaves a notice', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
+      const column = await newsColumn(t, officeId)
+      const id = await createItem(t.deps, author, input(column))
+      await expect(publishItem(t.deps, publisher, id)).rejects.toThrow(/先审后发/)
+      await throughReview(t, author, id)
+      await expect(updateItem(t.deps, author, id, input(column))).rejects.toThrow(/不能修改/)
+      t.clock.advanceMinutes(90)
+      expect(await publishItem(t.deps, publisher, id)).toEqual({ published: true })
+      const item = await findOwnItem(t.deps, author, id)
+      expect([item.status, item.published_at]).toEqual(['published', '2026-03-02T03:30:00.000Z'])
+      expect((await listPublicItems(t.deps.db, column)).map((i) => i.id)).toEqual([id])
+      await expect(withdrawItem(t.deps, publisher, id, ' ')).rejects.toThrow(/理由/)
+      await withdrawItem(t.deps, publisher, id, '内容有误，更正后重新发布')
+      expect((await findOwnItem(t.deps, author, id)).status).toBe('withdrawn')
+      expect((await listPublicItems(t.deps.db, column))[0]!.withdrawn_reason).toBe('内容有误，更正后重新发布')
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('the scan blocks publishing of personal data, and a secret marking quarantines the item', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
+      const column = await newsColumn(t, officeId)
+      const personal = await createItem(t.deps, author, input(column, { body: '获奖人张三，身份证号 11010519491231002X。' }))
+      await throughReview(t, author, personal)
+      const blocked = await publishItem(t.deps, publisher, personal)
+      expect(blocked).toMatchObject({ published: false, quarantined: false })
+      expect((await findOwnItem(t.deps, author, personal)).status).toBe('approved')
+      const secret = await createItem(t.deps, author, input(column, { body: '机密★1年\n关于某事项的请示' }))
+      await throughReview(t, author, secret)
+      expect(await publishItem(t.deps, publisher, secret)).toMatchObject({ published: false, quarantined: true })
+      expect((await findOwnItem(t.deps, author, secret)).status).toBe('quarantined')
+      expect((await searchAudit(t.deps, { action: 'item.quarantine' }, 1)).length).toBe(1)
+      expect(await listPublicItems(t.deps.db, column)).toEqual([])
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('another agency\'s item and columns are out of reach', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const bureau = await createAgency(t.deps, systemActor(), { name: '垫江县司法局', creditCode: '11500231MB1530120U', level: '县级', kind: '政府部门', parentId: officeId })
+      const officeAuthor = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const bureauAuthor = staffOf((await buildStaff(t.deps, { roles: ['drafter'], agencyId: bureau })).id, bureau)
+      const id = await createItem(t.deps, officeAuthor, input(await newsColumn(t, officeId)))
+      await expect(findOwnItem(t.deps, bureauAuthor, id)).rejects.toThrow(/不存在/)
+      await expect(createItem(t.deps, bureauAuthor, input(await newsColumn(t, officeId)))).rejects.toThrow(/栏目不存在/)
+    } finally {
+      await t.close()
+    }
+  })
+})
