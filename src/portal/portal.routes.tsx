@@ -18,7 +18,7 @@ export function portalRoutes(app: FastifyInstance): void {
           <h2 id="agencies-heading">公开主体</h2>
           {agencies.length === 0 ? <p>暂无已登记的机关。</p> : (
             <ul class="agency-list">
-              {agencies.map((a) => <li>{a.name}{a.isSupervising && <span class="tag">政府信息公开工作主管部门</span>}</li>)}
+              {agencies.map((a) => <li><a href={`/agencies/${a.id}`}>{a.name}</a>{a.isSupervising && <span class="tag">政府信息公开工作主管部门</span>}</li>)}
             </ul>
           )}
         </section>

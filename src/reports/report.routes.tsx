@@ -11,8 +11,8 @@ import { contentDisposition, exportKinds, exportReport } from './render/report-e
 import { ReportBody } from './render/report-html.tsx'
 import { sourceKindOf } from './import/read-file.ts'
 import { checkStored, computeDraft, explainCell, findOwnReport, importEarlierReport, listOwnReports, publishReport, regionReportOf, reviewReport, saveNarrative, submitForReview } from './report.service.ts'
-import { missingChecks, nextLevel, reviewChecks, signingProblem } from '../reviews/review.ts'
-import { readReviewConfig, signaturesOf } from '../reviews/review.service.ts'
+import { reviewForm } from '../reviews/review.form.ts'
+import { reviewViewFor } from '../reviews/review.service.ts'
 import { Findings, ReportPage, ReportsListPage } from './report.views.tsx'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
@@ -22,11 +22,7 @@ const importForm = z.object({ text: z.string({ error: '请粘贴报告全文' })
 const narrativeText = z.string().max(50_000, '叙述过长').transform((v) => v.replace(/\r\n/g, '\n').trim() || null)
 const narrativeForm = z.object({ overview: narrativeText, problems: narrativeText, other: narrativeText })
 const publishForm = z.object({ overrideReason: z.string().max(500).optional() })
-const reviewForm = z.object({
-  decision: z.enum(['approved', 'returned'], { error: '请选择审核通过或退回' }),
-  checks: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(reviewChecks))),
-  reason: z.string().max(1000).optional().transform((v) => v?.trim() || null),
-})
+
 
 const editors = ['drafter', 'office_head']
 
@@ -103,15 +99,7 @@ export function reportRoutes(app: FastifyInstance): void {
     const stored = await findOwnReport(deps, staff(request), id)
     const check = await checkStored(deps, stored)
     const user = request.staff!
-    const config = await readReviewConfig(deps.db, stored.agency_id)
-    const signatures = await signaturesOf(deps.db, 'annual_report', stored.id)
-    const round = signatures.filter((x) => x.round === stored.review_round)
-    const waitingLevel = nextLevel(config, round)
-    const review = {
-      config, signatures, waitingLevel,
-      mayReview: user.roles.includes('reviewer') && !signingProblem({ config, round, reviewerId: user.id, reviewerLevel: user.reviewLevel, authorId: stored.created_by }),
-      requiredChecks: typeof waitingLevel === 'number' ? missingChecks(config, waitingLevel, []) : [],
-    }
+    const review = await reviewViewFor(deps.db, { objectType: 'annual_report', objectId: stored.id, agencyId: stored.agency_id, authorId: stored.created_by, round: stored.review_round }, user)
     return reply.page(status, (
       <ReportPage ctx={app.ctx(request)} stored={stored} check={check} canEdit={canEdit(request)} canPublish={user.roles.includes('office_head')}
         review={review} form={form} figures={figuresOf(stored.report)} message={message} />

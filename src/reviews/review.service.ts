@@ -64,3 +64,20 @@ export async function signReview(
   const after = nextLevel(config, [...round, { level, reviewerId: actor.id, decision: 'approved' }])
   return after
 }
+
+/** What a review section shows one user: the levels, the signatures, and whether this user may sign now. */
+export async function reviewViewFor(
+  db: Executor,
+  object: Reviewed,
+  user: { id: number; roles: readonly string[]; reviewLevel: number | null },
+): Promise<{ config: ReviewConfig; signatures: SignatureRow[]; waitingLevel: number | 'complete'; mayReview: boolean; requiredChecks: ReviewCheck[] }> {
+  const config = await readReviewConfig(db, object.agencyId)
+  const signatures = await signaturesOf(db, object.objectType, object.objectId)
+  const round = signatures.filter((x) => x.round === object.round)
+  const waitingLevel = nextLevel(config, round)
+  return {
+    config, signatures, waitingLevel,
+    mayReview: user.roles.includes('reviewer') && !signingProblem({ config, round, reviewerId: user.id, reviewerLevel: user.reviewLevel, authorId: object.authorId }),
+    requiredChecks: typeof waitingLevel === 'number' ? missingChecks(config, waitingLevel, []) : [],
+  }
+}

@@ -61,6 +61,7 @@ const consoleNav: NavItem[] = [
   { href: '/console/security', label: '安全策略', roles: ['secadmin'] },
   { href: '/console/security/accounts', label: '角色与解锁', roles: ['secadmin'] },
   { href: '/console/audit', label: '审计日志', roles: ['auditadmin'] },
+  { href: '/console/items', label: '主动公开', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
   { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },

@@ -24,6 +24,9 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /reports': 'public',
   'GET /reports/:id': 'public',
   'GET /reports/:id/download/:kind': 'public',
+  'GET /agencies/:id': 'public',
+  'GET /columns/:id': 'public',
+  'GET /items/:id': 'public',
 
   'GET /console': 'staff',
   'GET /console/password': 'self',
@@ -57,6 +60,18 @@ export const policy: Readonly<Record<string, Access>> = {
   // 监督人: the whole region, read only.
   'GET /console/region': ['supervisor'],
   'GET /console/region/reports': ['supervisor'],
+
+  // Proactive disclosure: drafters write, reviewers sign their level, publishers publish; the
+  // office head may withdraw too. Each sees only its own agency's items (disclosure.service.ts).
+  'GET /console/items': ['drafter', 'reviewer', 'publisher', 'office_head'],
+  'GET /console/items/new': ['drafter'],
+  'POST /console/items': ['drafter'],
+  'GET /console/items/:id': ['drafter', 'reviewer', 'publisher', 'office_head'],
+  'POST /console/items/:id': ['drafter'],
+  'POST /console/items/:id/submit': ['drafter'],
+  'POST /console/items/:id/review': ['reviewer'],
+  'POST /console/items/:id/publish': ['publisher'],
+  'POST /console/items/:id/withdraw': ['publisher', 'office_head'],
 
   // Annual reports: drafters compute and write them, reviewers sign the review levels, the office
   // head publishes (issue #3); publishers read them. Each sees only its own agency's reports.

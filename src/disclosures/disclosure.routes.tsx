@@ -1,0 +1,121 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { formatShanghai } from '../clock.ts'
+import { AppError } from '../errors.ts'
+import { reviewForm } from '../reviews/review.form.ts'
+import { reviewViewFor } from '../reviews/review.service.ts'
+import { emptyForm } from '../web/form.tsx'
+import type { FormState } from '../web/form.tsx'
+import { parseForm } from '../web/form-parse.ts'
+import { ConsoleLayout } from '../web/layout.tsx'
+import { itemForm, itemStatusLabels } from './disclosure.ts'
+import { createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
+import { listColumns, listItemsOfAgency } from './disclosure.store.ts'
+import { ItemForm, ItemPage } from './disclosure.views.tsx'
+
+const idParam = z.object({ id: z.coerce.number().int().positive() })
+const withdrawForm = z.object({ reason: z.string({ error: '请填写撤回理由' }).trim().min(2, '请填写撤回理由').max(500) })
+
+export function disclosureRoutes(app: FastifyInstance): void {
+  const deps = app.deps
+  const staff = (request: FastifyRequest) => ({ ...request.actor, id: request.staff!.id, agencyId: request.staff!.agencyId })
+  const has = (request: FastifyRequest, ...roles: string[]) => request.staff!.roles.some((r) => roles.includes(r))
+
+  app.get('/console/items', async (request, reply) => {
+    const items = await listItemsOfAgency(deps.db, request.staff!.agencyId)
+    const columns = new Map((await listColumns(deps.db, request.staff!.agencyId)).map((c) => [c.id, c.name]))
+    return reply.page(200, (
+      <ConsoleLayout ctx={app.ctx(request)} title="主动公开信息">
+        <h1>主动公开信息</h1>
+        {has(request, 'drafter') && <p><a class="button" href="/console/items/new">起草新信息</a></p>}
+        <table>
+          <caption>本机关的信息（最近 200 条）</caption>
+          <thead><tr><th scope="col">名称</th><th scope="col">栏目</th><th scope="col">索引号</th><th scope="col">状态</th><th scope="col">更新时间</th></tr></thead>
+          <tbody>{items.map((i) => (
+            <tr><td><a href={`/console/items/${i.id}`}>{i.title}</a></td><td>{columns.get(i.column_id)}</td><td>{i.index_number}</td><td>{itemStatusLabels[i.status]}</td><td>{formatShanghai(i.updated_at)}</td></tr>
+          ))}</tbody>
+        </table>
+      </ConsoleLayout>
+    ))
+  })
+
+  const newPage = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) => reply.page(status, (
+    <ConsoleLayout ctx={app.ctx(request)} title="起草信息">
+      <h1>起草主动公开信息</h1>
+      <ItemForm ctx={app.ctx(request)} action="/console/items" columns={await listColumns(deps.db, request.staff!.agencyId)} form={form} submitLabel="保存草稿" />
+    </ConsoleLayout>
+  ))
+
+  app.get('/console/items/new', async (request, reply) => newPage(request, reply, 200, { values: { validity: 'valid' }, errors: {} }))
+
+  app.post('/console/items', async (request, reply) => {
+    const parsed = parseForm(itemForm, request.body)
+    if (!parsed.ok) return newPage(request, reply, 422, parsed.form)
+    try {
+      const id = await createItem(deps, staff(request), parsed.data)
+      return reply.redirect(`/console/items/${id}?saved=1`, 303)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return newPage(request, reply, 422, { values: request.body as Record<string, unknown>, errors: e.fields })
+      throw e
+    }
+  })
+
+  const itemPage = async (request: FastifyRequest, reply: FastifyReply, id: number, status: number, form: FormState, message?: string) => {
+    const item = await findOwnItem(deps, staff(request), id)
+    const review = await reviewViewFor(deps.db, { objectType: 'item', objectId: id, agencyId: item.agency_id, authorId: item.created_by, round: item.review_round }, request.staff!)
+    return reply.page(status, (
+      <ItemPage ctx={app.ctx(request)} item={item} columns={await listColumns(deps.db, item.agency_id)} form={form} review={review} message={message}
+        canEdit={has(request, 'drafter')} canPublish={has(request, 'publisher')} canWithdraw={has(request, 'publisher', 'office_head')} />
+    ))
+  }
+
+  const messages: Record<string, string> = { saved: '已保存。', submitted: '已提交审核。', reviewed: '审核意见已记录。', published: '已发布到门户网站。', withdrawn: '已撤回，门户网站保留撤回说明。' }
+  app.get('/console/items/:id', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const key = Object.keys(messages).find((k) => (request.query as Record<string, string>)[k])
+    return itemPage(request, reply, id, 200, emptyForm, key ? messages[key] : undefined)
+  })
+
+  app.post('/console/items/:id', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(itemForm, request.body)
+    if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
+    await updateItem(deps, staff(request), id, parsed.data)
+    return reply.redirect(`/console/items/${id}?saved=1`, 303)
+  })
+
+  app.post('/console/items/:id/submit', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    await submitItem(deps, staff(request), id)
+    return reply.redirect(`/console/items/${id}?submitted=1`, 303)
+  })
+
+  app.post('/console/items/:id/review', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(reviewForm, request.body)
+    if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
+    try {
+      await reviewItem(deps, staff(request), request.staff!.reviewLevel, id, parsed.data)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return itemPage(request, reply, id, 422, { values: {}, errors: e.fields })
+      throw e
+    }
+    return reply.redirect(`/console/items/${id}?reviewed=1`, 303)
+  })
+
+  app.post('/console/items/:id/publish', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const outcome = await publishItem(deps, staff(request), id)
+    if (!outcome.published) return itemPage(request, reply, id, 409, emptyForm)
+    return reply.redirect(`/console/items/${id}?published=1`, 303)
+  })
+
+  app.post('/console/items/:id/withdraw', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(withdrawForm, request.body)
+    if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
+    await withdrawItem(deps, staff(request), id, parsed.data.reason)
+    return reply.redirect(`/console/items/${id}?withdrawn=1`, 303)
+  })
+
+}

@@ -1,0 +1,93 @@
+import { formatShanghai } from '../clock.ts'
+import { findingLabels } from '../confidentiality/scan-rules.ts'
+import type { Finding } from '../confidentiality/scan-rules.ts'
+import { ReviewSection } from '../reviews/review.views.tsx'
+import type { ReviewView } from '../reviews/review.views.tsx'
+import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
+import type { FormState } from '../web/form.tsx'
+import { ConsoleLayout } from '../web/layout.tsx'
+import type { PageContext } from '../web/layout.tsx'
+import type { ColumnRow, ItemRow } from './disclosure.store.ts'
+import { genres, itemStatusLabels, validityLabels } from './disclosure.ts'
+
+export const itemFormValues = (item: ItemRow) => ({
+  columnId: String(item.column_id), title: item.title, docNumber: item.doc_number ?? '', writtenOn: item.written_on ?? '', formedOn: item.formed_on,
+  topic: item.topic ?? '', genre: item.genre ?? '', keywords: item.keywords ?? '', summary: item.summary ?? '', body: item.body,
+  docKind: item.doc_kind ?? '', validity: item.validity, effectiveOn: item.effective_on ?? '', repealedOn: item.repealed_on ?? '', lapsedOn: item.lapsed_on ?? '',
+})
+
+export function ItemForm(props: { ctx: PageContext; action: string; columns: ColumnRow[]; form: FormState; submitLabel: string }) {
+  const f = props.form
+  const body = typeof f.values.body === 'string' ? f.values.body : ''
+  return (
+    <form method="post" action={props.action} novalidate>
+      <Csrf token={props.ctx.csrf} />
+      <Select form={f} name="columnId" label="栏目" options={props.columns.filter((c) => c.class !== 'statutory').map((c) => ({ value: String(c.id), label: c.name }))} required />
+      <Field form={f} name="title" label="名称" required />
+      <Field form={f} name="docNumber" label="文号" />
+      <Field form={f} name="writtenOn" label="成文日期" type="date" />
+      <Field form={f} name="formedOn" label="形成或变更日期" type="date" hint="自此日起 20 个工作日内公开（条例第二十六条）" required />
+      <Field form={f} name="topic" label="主题分类" />
+      <Select form={f} name="genre" label="体裁" options={genres} />
+      <Field form={f} name="keywords" label="主题词" />
+      <Field form={f} name="summary" label="内容概述" />
+      <div class={f.errors.body ? 'field wide has-error' : 'field wide'}>
+        <label for="f-body">正文<span class="req">（必填）</span></label>
+        {f.errors.body && <p class="error" id="e-body">{f.errors.body}</p>}
+        <textarea id="f-body" name="body" rows={12} aria-describedby={f.errors.body ? 'e-body' : undefined}>{body}</textarea>
+      </div>
+      <Select form={f} name="docKind" label="文件类型" placeholder="一般信息" options={[{ value: 'rule', label: '规章' }, { value: 'normative', label: '行政规范性文件' }]} />
+      <Select form={f} name="validity" label="有效性" options={Object.entries(validityLabels).map(([value, label]) => ({ value, label }))} required />
+      <Field form={f} name="effectiveOn" label="实施日期" type="date" />
+      <Field form={f} name="repealedOn" label="废止日期" type="date" />
+      <Field form={f} name="lapsedOn" label="失效日期" type="date" />
+      <button type="submit">{props.submitLabel}</button>
+    </form>
+  )
+}
+
+export function Findings(props: { findings: Finding[] }) {
+  return (
+    <div class="error-summary" role="alert">
+      <h2>保密审查发现以下内容，不能发布</h2>
+      <ul>{props.findings.map((f) => <li><strong>{findingLabels[f.kind]}</strong>：{f.masked}（{f.surface}）{!f.clearable && '，不可解除，信息已隔离并报公开办负责人'}</li>)}</ul>
+    </div>
+  )
+}
+
+export function ItemPage(props: {
+  ctx: PageContext; item: ItemRow; columns: ColumnRow[]; form: FormState; review: ReviewView; message?: string | undefined
+  canEdit: boolean; canPublish: boolean; canWithdraw: boolean
+}) {
+  const { item } = props
+  const base = `/console/items/${item.id}`
+  const findings = item.findings ? (JSON.parse(item.findings) as Finding[]) : []
+  return (
+    <ConsoleLayout ctx={props.ctx} title={item.title}>
+      <p><a href="/console/items">← 全部信息</a></p>
+      <h1>{item.title}</h1>
+      <p>索引号：<code>{item.index_number}</code>；状态：<strong>{itemStatusLabels[item.status] ?? item.status}</strong>{item.published_at && `；发布于 ${formatShanghai(item.published_at)}`}</p>
+      {props.message && <Notice>{props.message}</Notice>}
+      {findings.length > 0 && <Findings findings={findings} />}
+      <ErrorSummary form={props.form} />
+      <ReviewSection ctx={props.ctx} base={base} status={item.status} review={props.review} form={props.form} canSubmit={props.canEdit} />
+      {item.status === 'approved' && props.canPublish && (
+        <form method="post" action={`${base}/publish`}><Csrf token={props.ctx.csrf} /><button type="submit">发布</button></form>
+      )}
+      {item.status === 'published' && props.canWithdraw && (
+        <form method="post" action={`${base}/withdraw`}>
+          <Csrf token={props.ctx.csrf} />
+          <Field form={props.form} name="reason" label="撤回理由" required />
+          <button type="submit" class="secondary">撤回</button>
+        </form>
+      )}
+      {item.status === 'draft' && props.canEdit ? (
+        <section aria-labelledby="edit-h"><h2 id="edit-h">修改</h2>
+          <ItemForm ctx={props.ctx} action={base} columns={props.columns} form={props.form.errors && Object.keys(props.form.errors).length ? props.form : { values: itemFormValues(item), errors: {} }} submitLabel="保存" />
+        </section>
+      ) : (
+        <section aria-labelledby="body-h"><h2 id="body-h">正文</h2>{item.body.split('\n').filter(Boolean).map((p) => <p>{p}</p>)}</section>
+      )}
+    </ConsoleLayout>
+  )
+}
