@@ -104,3 +104,13 @@ export function scanText(text: string, surface: string, known: readonly KnownPer
   }
   return out.sort((a, b) => a.offset - b.offset)
 }
+
+/** Where a finding stands, as staff read it. */
+export function surfaceLabel(surface: string): string {
+  if (surface === 'title') return '名称'
+  if (surface === 'body') return '正文'
+  if (surface.startsWith('metadata.')) return surface.slice('metadata.'.length)
+  if (surface.startsWith('attachment-name:')) return `附件名“${surface.slice('attachment-name:'.length)}”`
+  if (surface.startsWith('attachment:')) return `附件“${surface.slice('attachment:'.length)}”`
+  return surface
+}

@@ -89,3 +89,8 @@ test('an annual report page raises nothing, though its tables say 不予公开 a
   const dianjiang = readFileSync(path.resolve('test/fixtures/reports/dianjiang-justice-2020.txt'), 'utf8')
   expect(scanText(dianjiang, 'body')).toEqual([])
 })
+
+test('where a finding stands is said in Chinese', async () => {
+  const { surfaceLabel } = await import('./scan-rules.ts')
+  expect(['title', 'body', 'metadata.文号', 'attachment:名单.xlsx'].map(surfaceLabel)).toEqual(['名称', '正文', '文号', '附件“名单.xlsx”'])
+})

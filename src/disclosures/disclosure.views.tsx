@@ -1,5 +1,5 @@
 import { formatShanghai } from '../clock.ts'
-import { findingLabels } from '../confidentiality/scan-rules.ts'
+import { findingLabels, surfaceLabel } from '../confidentiality/scan-rules.ts'
 import type { Finding } from '../confidentiality/scan-rules.ts'
 import { ReviewSection } from '../reviews/review.views.tsx'
 import type { ReviewView } from '../reviews/review.views.tsx'
@@ -50,7 +50,7 @@ export function Findings(props: { findings: Finding[] }) {
   return (
     <div class="error-summary" role="alert">
       <h2>保密审查发现以下内容，不能发布</h2>
-      <ul>{props.findings.map((f) => <li><strong>{findingLabels[f.kind]}</strong>：{f.masked}（{f.surface}）{!f.clearable && '，不可解除，信息已隔离并报公开办负责人'}</li>)}</ul>
+      <ul>{props.findings.map((f) => <li><strong>{findingLabels[f.kind]}</strong>：{f.masked}（位于{surfaceLabel(f.surface)}）{!f.clearable && '，不可解除，信息已隔离并报公开办负责人'}</li>)}</ul>
     </div>
   )
 }

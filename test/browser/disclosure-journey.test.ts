@@ -1,0 +1,110 @@
+import type { FastifyInstance } from 'fastify'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { buildApp } from '../../src/web/app.ts'
+import { axeViolations, launchBrowser, screenshot } from '../support/browser.ts'
+import { buildStaff, setUpRegion } from '../support/builders.ts'
+import type { StaffAccount } from '../support/builders.ts'
+import { testEnv } from '../support/test-deps.ts'
+import type { TestEnv } from '../support/test-deps.ts'
+
+// A drafter writes an item; the drafter and a second-level signer are refused at other levels;
+// three different reviewers sign; the publisher publishes; the item is in its column on the portal.
+// An item holding an ID number is blocked with the finding shown.
+
+let browser: Browser
+let t: TestEnv
+let app: FastifyInstance
+let base: string
+beforeAll(async () => {
+  browser = await launchBrowser()
+  t = await testEnv('sqlite', '2026-03-02T02:00:00Z')
+  await setUpRegion(t.deps)
+  app = await buildApp(t.deps, { logger: false })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+})
+afterAll(async () => {
+  await browser?.close()
+  await app?.close()
+  await t?.close()
+})
+
+async function as(page: Page, account: StaffAccount, then: () => Promise<void>) {
+  await page.goto(`${base}/login`)
+  await page.getByLabel('用户名').fill(account.username)
+  await page.getByLabel('密码').fill(account.password)
+  await page.getByRole('button', { name: '登录' }).click()
+  await then()
+  await page.getByRole('button', { name: '退出登录' }).click()
+}
+
+async function draft(page: Page, title: string, body: string): Promise<string> {
+  await page.goto(`${base}/console/items/new`)
+  await page.getByLabel('栏目').selectOption({ label: '部门动态' })
+  await page.getByLabel('名称').fill(title)
+  await page.getByLabel(/^形成或变更日期/).fill('2026-03-01')
+  await page.getByLabel(/^正文/).fill(body)
+  await page.getByRole('button', { name: '保存草稿' }).click()
+  await page.getByRole('button', { name: '提交审核' }).click()
+  return page.url().replace(/\?.*$/, '')
+}
+
+test('draft → three review levels (others refused) → publish → the item is on the portal; an ID number blocks publishing', async () => {
+  const drafter = await buildStaff(t.deps, { roles: ['drafter'] })
+  const publisher = await buildStaff(t.deps, { roles: ['publisher'] })
+  const reviewers = [await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })]
+  const context = await browser.newContext({ bypassCSP: true, locale: 'zh-CN' })
+  const page = await context.newPage()
+  const violations: string[] = []
+  try {
+    let itemUrl = ''
+    let blockedUrl = ''
+    await as(page, drafter, async () => {
+      itemUrl = await draft(page, '县司法局开展法治宣传进社区活动', '3月1日，县司法局在桂溪街道开展法治宣传活动，发放资料500余份。')
+      blockedUrl = await draft(page, '法律援助获奖名单', '获奖人张三，身份证号 11010519491231002X。')
+      await screenshot(page, 'item-01-submitted')
+      violations.push(...await axeViolations(page))
+      // The drafter has no signing form on their own item.
+      await page.goto(itemUrl)
+      await expect(page.getByRole('button', { name: '审核通过' }).count()).resolves.toBe(0)
+    })
+    for (const [i, reviewer] of reviewers.entries()) {
+      await as(page, reviewer, async () => {
+        for (const url of [itemUrl, blockedUrl]) {
+          await page.goto(url)
+          for (const box of await page.getByRole('checkbox').all()) await box.check()
+          await page.getByRole('button', { name: '审核通过' }).click()
+          await expect(page.locator('[role=status]').first().textContent()).resolves.toContain('审核意见已记录')
+        }
+        if (i === 1) {
+          // The second-level signer sees no form at the third level.
+          await page.goto(itemUrl)
+          await expect(page.getByRole('button', { name: '审核通过' }).count()).resolves.toBe(0)
+        }
+      })
+    }
+    await as(page, publisher, async () => {
+      await page.goto(blockedUrl)
+      await page.getByRole('button', { name: '发布' }).click()
+      await expect(page.locator('.error-summary').textContent()).resolves.toContain('居民身份证号码：110***********002X（位于正文）')
+      await screenshot(page, 'item-02-blocked')
+      await page.goto(itemUrl)
+      await page.getByRole('button', { name: '发布' }).click()
+      await expect(page.locator('[role=status]').first().textContent()).resolves.toContain('已发布')
+    })
+    await page.goto(`${base}/`)
+    await page.getByRole('link', { name: '垫江县人民政府办公室' }).click()
+    await page.getByRole('link', { name: '部门动态' }).click()
+    await expect(page.getByRole('link', { name: '法律援助获奖名单' }).count()).resolves.toBe(0)
+    await page.getByRole('link', { name: '县司法局开展法治宣传进社区活动' }).click()
+    await expect(page.locator('table.metadata').textContent()).resolves.toContain('11500231MB15204609/2026-00001')
+    await expect(page.locator('main').textContent()).resolves.toContain('发放资料500余份')
+    await screenshot(page, 'item-03-portal')
+    violations.push(...await axeViolations(page))
+    expect(violations).toEqual([])
+  } finally {
+    await context.close()
+  }
+})
