@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts'
 import { signReview } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
 import type { Executor } from '../storage/database.ts'
+import { indexItemText, unindexItem } from '../search/search.store.ts'
 import { formatIndexNumber } from './column-tree.ts'
 import type { ItemInput } from './disclosure.ts'
 import { findColumn, findItem, insertItem, nextSerial, updateItemRow } from './disclosure.store.ts'
@@ -113,6 +114,7 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known: r
       return { published: false as const, findings, quarantined }
     }
     await updateItemRow(trx, id, { status: 'published', findings: null, published_at: now, published_by: actor.id, updated_at: now })
+    await indexItemText(trx, id, searchableText(item))
     await appendAudit(deps, trx, actor, { action: 'item.publish', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber: item.index_number } })
     return { published: true as const }
   })
@@ -125,8 +127,13 @@ export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason:
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'published') throw new AppError('invalid_transition', '只有已发布的信息可以撤回')
     await updateItemRow(trx, id, { status: 'withdrawn', withdrawn_reason: reason.trim(), updated_at: isoNow(deps.clock) })
+    await unindexItem(trx, id)
     await appendAudit(deps, trx, actor, { action: 'item.withdraw', objectType: 'item', objectId: id, result: 'success', detail: { reason: reason.trim() } })
   })
 }
+
+/** What search finds an item by: its title, number, keywords, summary and body. */
+export const searchableText = (item: Pick<ItemRow, 'title' | 'doc_number' | 'keywords' | 'summary' | 'body'>) =>
+  [item.title, item.doc_number, item.keywords, item.summary, item.body].filter(Boolean).join('\n')
 
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)

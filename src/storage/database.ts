@@ -204,6 +204,11 @@ export interface IndexSerialTable {
   last: number
 }
 
+export interface ItemSearchTable {
+  item_id: number
+  tokens: string
+}
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -220,6 +225,7 @@ export interface Database {
   columns: ColumnTable
   items: ItemTable
   index_serials: IndexSerialTable
+  item_search: ItemSearchTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'
