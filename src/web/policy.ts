@@ -27,6 +27,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /agencies/:id': 'public',
   'GET /columns/:id': 'public',
   'GET /items/:id': 'public',
+  'GET /search': 'public',
 
   'GET /console': 'staff',
   'GET /console/password': 'self',

@@ -7,6 +7,7 @@ import { auditRoutes } from '../audit/audit.routes.tsx'
 import { portalRoutes } from '../portal/portal.routes.tsx'
 import { portalReportRoutes } from '../portal/reports.routes.tsx'
 import { portalItemRoutes } from '../portal/items.routes.tsx'
+import { portalSearchRoutes } from '../portal/search.routes.tsx'
 import { disclosureRoutes } from '../disclosures/disclosure.routes.tsx'
 import { reportRoutes } from '../reports/report.routes.tsx'
 import { setupRoutes } from '../setup/setup.routes.tsx'
@@ -19,7 +20,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
     reply.header('x-request-id', request.id)
     if (!request.url.startsWith('/assets/') && !request.url.startsWith('/reports') && !/^\/(agencies|columns|items)\//.test(request.url) && request.url !== '/' && request.url !== '/healthz') reply.header('cache-control', 'no-store')
   })
-  for (const routes of [portalRoutes, portalReportRoutes, portalItemRoutes, disclosureRoutes, setupRoutes, loginRoutes, consoleRoutes, agencyRoutes, accountRoutes, securityRoutes, auditRoutes, reportRoutes]) {
+  for (const routes of [portalRoutes, portalReportRoutes, portalItemRoutes, portalSearchRoutes, disclosureRoutes, setupRoutes, loginRoutes, consoleRoutes, agencyRoutes, accountRoutes, securityRoutes, auditRoutes, reportRoutes]) {
     routes(app)
   }
 }

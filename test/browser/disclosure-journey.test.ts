@@ -51,7 +51,7 @@ async function draft(page: Page, title: string, body: string): Promise<string> {
   return page.url().replace(/\?.*$/, '')
 }
 
-test('draft → three review levels (others refused) → publish → the item is on the portal; an ID number blocks publishing', async () => {
+test('draft → three review levels (others refused) → publish → the item is on the portal and found by search; an ID number blocks publishing', async () => {
   const drafter = await buildStaff(t.deps, { roles: ['drafter'] })
   const publisher = await buildStaff(t.deps, { roles: ['publisher'] })
   const reviewers = [await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })]
@@ -102,6 +102,16 @@ test('draft → three review levels (others refused) → publish → the item is
     await expect(page.locator('table.metadata').textContent()).resolves.toContain('11500231MB15204609/2026-00001')
     await expect(page.locator('main').textContent()).resolves.toContain('发放资料500余份')
     await screenshot(page, 'item-03-portal')
+    violations.push(...await axeViolations(page))
+    // Search by a two-character word finds it, with the match marked; the blocked item stays unfound.
+    await page.getByRole('link', { name: '搜索' }).click()
+    await page.getByLabel('关键词').fill('宣传')
+    await page.getByRole('button', { name: '搜索' }).click()
+    await expect(page.locator('ol.results li').count()).resolves.toBe(1)
+    await expect(page.locator('ol.results mark').first().textContent()).resolves.toBe('宣传')
+    await page.getByLabel('关键词').fill('获奖')
+    await page.getByRole('button', { name: '搜索' }).click()
+    await expect(page.locator('main').textContent()).resolves.toContain('没有找到包含“获奖”的信息')
     violations.push(...await axeViolations(page))
     expect(violations).toEqual([])
   } finally {
