@@ -3,7 +3,7 @@ import { createAgency } from '../src/agencies/agency.service.ts'
 import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
 import { listColumns, listPublicItems } from '../src/disclosures/disclosure.store.ts'
-import { createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
+import { clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
 import { buildStaff, officeCreditCode, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -99,12 +99,22 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const blocked = await publishItem(t.deps, publisher, personal)
       expect(blocked).toMatchObject({ published: false, quarantined: false })
       expect((await findOwnItem(t.deps, author, personal)).status).toBe('approved')
+      // Only the reviewer of the confidentiality level (the third, by default) may clear it, with a reason.
+      const second = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 })
+      await expect(clearFindings(t.deps, staffOf(second.id, officeId), 2, personal, '同意公开')).rejects.toThrow(/保密审查/)
+      const third = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })
+      await expect(clearFindings(t.deps, staffOf(third.id, officeId), 3, personal, ' ')).rejects.toThrow(/理由/)
+      await clearFindings(t.deps, staffOf(third.id, officeId), 3, personal, '获奖名单经本人书面同意公开')
+      expect(await publishItem(t.deps, publisher, personal)).toEqual({ published: true })
+      expect((await searchAudit(t.deps, { action: 'item.findings_clear' }, 1)).length).toBe(1)
       const secret = await createItem(t.deps, author, input(column, { body: '机密★1年\n关于某事项的请示' }))
       await throughReview(t, author, secret)
       expect(await publishItem(t.deps, publisher, secret)).toMatchObject({ published: false, quarantined: true })
       expect((await findOwnItem(t.deps, author, secret)).status).toBe('quarantined')
       expect((await searchAudit(t.deps, { action: 'item.quarantine' }, 1)).length).toBe(1)
-      expect(await listPublicItems(t.deps.db, column)).toEqual([])
+      const reviewer3 = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })
+      await expect(clearFindings(t.deps, staffOf(reviewer3.id, officeId), 3, secret, '无')).rejects.toThrow(/密级标志/)
+      expect((await listPublicItems(t.deps.db, column)).map((i) => i.id)).toEqual([personal])
     } finally {
       await t.close()
     }

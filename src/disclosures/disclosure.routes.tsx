@@ -9,7 +9,7 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { itemForm, itemStatusLabels } from './disclosure.ts'
-import { createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
+import { clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
 import { listColumns, listItemsOfAgency } from './disclosure.store.ts'
 import { ItemForm, ItemPage } from './disclosure.views.tsx'
 
@@ -65,11 +65,12 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const review = await reviewViewFor(deps.db, { objectType: 'item', objectId: id, agencyId: item.agency_id, authorId: item.created_by, round: item.review_round }, request.staff!)
     return reply.page(status, (
       <ItemPage ctx={app.ctx(request)} item={item} columns={await listColumns(deps.db, item.agency_id)} form={form} review={review} message={message}
-        canEdit={has(request, 'drafter')} canPublish={has(request, 'publisher')} canWithdraw={has(request, 'publisher', 'office_head')} />
+        canEdit={has(request, 'drafter')} canPublish={has(request, 'publisher')} canWithdraw={has(request, 'publisher', 'office_head')}
+        canClear={has(request, 'reviewer') && request.staff!.reviewLevel === review.config.confidentialityLevel} />
     ))
   }
 
-  const messages: Record<string, string> = { saved: '已保存。', submitted: '已提交审核。', reviewed: '审核意见已记录。', published: '已发布到门户网站。', withdrawn: '已撤回，门户网站保留撤回说明。' }
+  const messages: Record<string, string> = { saved: '已保存。', submitted: '已提交审核。', reviewed: '审核意见已记录。', published: '已发布到门户网站。', withdrawn: '已撤回，门户网站保留撤回说明。', cleared: '已解除保密审查发现，可以发布。' }
   app.get('/console/items/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const key = Object.keys(messages).find((k) => (request.query as Record<string, string>)[k])
@@ -108,6 +109,14 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const outcome = await publishItem(deps, staff(request), id)
     if (!outcome.published) return itemPage(request, reply, id, 409, emptyForm)
     return reply.redirect(`/console/items/${id}?published=1`, 303)
+  })
+
+  app.post('/console/items/:id/clear-findings', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(withdrawForm, request.body)
+    if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
+    await clearFindings(deps, staff(request), request.staff!.reviewLevel, id, parsed.data.reason)
+    return reply.redirect(`/console/items/${id}?cleared=1`, 303)
   })
 
   app.post('/console/items/:id/withdraw', async (request, reply) => {

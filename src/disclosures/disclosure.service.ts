@@ -6,7 +6,7 @@ import { scanItem } from '../confidentiality/scan.ts'
 import type { Finding, KnownPerson } from '../confidentiality/scan-rules.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { signReview } from '../reviews/review.service.ts'
+import { readReviewConfig, signReview } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
 import type { Executor } from '../storage/database.ts'
 import { indexItemText, unindexItem } from '../search/search.store.ts'
@@ -43,7 +43,7 @@ export async function createItem(deps: Deps, actor: Staff, input: ItemInput): Pr
     const year = shanghaiYear(now)
     const indexNumber = formatIndexNumber(agency.creditCode, year, await nextSerial(trx, agency.id, year))
     const id = await insertItem(trx, {
-      agency_id: agency.id, column_id: input.columnId, index_number: indexNumber, ...columnsOf(input), status: 'draft', findings: null, withdrawn_reason: null,
+      agency_id: agency.id, column_id: input.columnId, index_number: indexNumber, ...columnsOf(input), status: 'draft', findings: null, cleared_findings: null, withdrawn_reason: null,
       created_by: actor.id, created_at: now.toISOString(), updated_at: now.toISOString(), published_at: null, published_by: null,
     })
     await appendAudit(deps, trx, actor, { action: 'item.create', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber, title: input.title } })
@@ -102,9 +102,13 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known: r
     metadata: Object.fromEntries(Object.entries({ 文号: item.doc_number, 主题词: item.keywords, 内容概述: item.summary }).filter((e): e is [string, string] => typeof e[1] === 'string')),
     attachments: [],
   }, known)
+  const cleared = new Set((item.cleared_findings ? (JSON.parse(item.cleared_findings) as Clearance).fingerprints : []))
+  // A cleared finding stays cleared only while the same text stands in the same place.
+  const standing = findings.filter((f) => !f.clearable || !cleared.has(fingerprint(f)))
   return deps.db.transaction().execute(async (trx) => {
     const now = isoNow(deps.clock)
-    if (findings.length > 0) {
+    if (standing.length > 0) {
+      const findings = standing
       const quarantined = findings.some((f) => !f.clearable)
       await updateItemRow(trx, id, { findings: JSON.stringify(findings), status: quarantined ? 'quarantined' : item.status, updated_at: now })
       await appendAudit(deps, trx, actor, {
@@ -117,6 +121,31 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known: r
     await indexItemText(trx, id, searchableText(item))
     await appendAudit(deps, trx, actor, { action: 'item.publish', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber: item.index_number } })
     return { published: true as const }
+  })
+}
+
+type Clearance = { fingerprints: string[]; reason: string; by: number; at: string }
+const fingerprint = (f: Finding) => `${f.kind}|${f.surface}|${f.offset}|${f.masked}`
+
+/**
+ * The reviewer who holds the confidentiality level clears personal-data and restriction-mark
+ * findings with a reason (audited). A secret marking cannot be cleared here.
+ */
+export async function clearFindings(deps: Deps, actor: Staff, reviewerLevel: number | null, id: number, reason: string): Promise<void> {
+  if (!reason.trim()) throw new AppError('invalid_input', '解除须写明理由', { reason: '解除须写明理由' })
+  await deps.db.transaction().execute(async (trx) => {
+    const item = await findOwnItem(deps, actor, id, trx)
+    const config = await readReviewConfig(trx, item.agency_id)
+    if (reviewerLevel !== config.confidentialityLevel) throw new AppError('forbidden', `只有${config.levels[config.confidentialityLevel - 1]}（保密审查）审核人可以解除保密审查发现`)
+    const findings = item.findings ? (JSON.parse(item.findings) as Finding[]) : []
+    if (findings.length === 0) throw new AppError('invalid_transition', '没有待解除的发现')
+    if (findings.some((f) => !f.clearable)) throw new AppError('forbidden', '含密级标志的信息不能在系统中解除，请报公开办负责人处理')
+    const clearance: Clearance = { fingerprints: findings.map(fingerprint), reason: reason.trim(), by: actor.id, at: isoNow(deps.clock) }
+    await updateItemRow(trx, id, { cleared_findings: JSON.stringify(clearance), findings: null, updated_at: clearance.at })
+    await appendAudit(deps, trx, actor, {
+      action: 'item.findings_clear', objectType: 'item', objectId: id, result: 'success',
+      detail: { reason: clearance.reason, findings: findings.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })) },
+    })
   })
 }
 

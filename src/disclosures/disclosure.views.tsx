@@ -57,7 +57,7 @@ export function Findings(props: { findings: Finding[] }) {
 
 export function ItemPage(props: {
   ctx: PageContext; item: ItemRow; columns: ColumnRow[]; form: FormState; review: ReviewView; message?: string | undefined
-  canEdit: boolean; canPublish: boolean; canWithdraw: boolean
+  canEdit: boolean; canPublish: boolean; canWithdraw: boolean; canClear: boolean
 }) {
   const { item } = props
   const base = `/console/items/${item.id}`
@@ -69,6 +69,13 @@ export function ItemPage(props: {
       <p>索引号：<code>{item.index_number}</code>；状态：<strong>{itemStatusLabels[item.status] ?? item.status}</strong>{item.published_at && `；发布于 ${formatShanghai(item.published_at)}`}</p>
       {props.message && <Notice>{props.message}</Notice>}
       {findings.length > 0 && <Findings findings={findings} />}
+      {findings.length > 0 && props.canClear && findings.every((f) => f.clearable) && (
+        <form method="post" action={`${base}/clear-findings`}>
+          <Csrf token={props.ctx.csrf} />
+          <Field form={props.form} name="reason" label="解除理由（保密审查）" hint="例如：获奖名单经本人同意公开；解除记录写入审计日志" required />
+          <button type="submit" class="secondary">解除以上发现</button>
+        </form>
+      )}
       <ErrorSummary form={props.form} />
       <ReviewSection ctx={props.ctx} base={base} status={item.status} review={props.review} form={props.form} canSubmit={props.canEdit} />
       {item.status === 'approved' && props.canPublish && (

@@ -190,6 +190,8 @@ export interface ItemTable {
   review_round: Generated<number>
   /** The last scan's findings (JSON), while any stands. */
   findings: string | null
+  /** Findings the confidentiality reviewer cleared, with who, when and why (JSON). */
+  cleared_findings: string | null
   withdrawn_reason: string | null
   created_by: number | null
   created_at: string

@@ -73,6 +73,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/items/:id/review': ['reviewer'],
   'POST /console/items/:id/publish': ['publisher'],
   'POST /console/items/:id/withdraw': ['publisher', 'office_head'],
+  'POST /console/items/:id/clear-findings': ['reviewer'],
 
   // Annual reports: drafters compute and write them, reviewers sign the review levels, the office
   // head publishes (issue #3); publishers read them. Each sees only its own agency's reports.

@@ -43,6 +43,7 @@ export function disclosures(kind: DatabaseKind) {
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('review_round', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('findings', 'text')
+        .addColumn('cleared_findings', 'text')
         .addColumn('withdrawn_reason', 'text')
         .addColumn('created_by', 'integer', (c) => c.references('users.id'))
         .addColumn('created_at', 'text', (c) => c.notNull())
