@@ -49,6 +49,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
       <PortalLayout ctx={app.ctx(request)} title={column.name}>
         <p><a href={`/agencies/${column.agency_id}`}>{agency?.name}</a> › {column.name}</p>
         <h1>{column.name}</h1>
+        <p><a href={`/columns/${column.id}/feed.xml`}>订阅本栏目（Atom）</a></p>
         {items.length === 0 ? <p>本栏目暂无信息。</p> : (
           <ul class="item-list">{items.map((i) => <li><a href={`/items/${i.id}`}>{i.title}</a> <span class="hint">{i.published_at && formatShanghai(i.published_at).slice(0, 10)}</span></li>)}</ul>
         )}

@@ -28,6 +28,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /columns/:id': 'public',
   'GET /items/:id': 'public',
   'GET /search': 'public',
+  'GET /columns/:id/feed.xml': 'public',
+  'GET /sitemap.xml': 'public',
 
   'GET /console': 'staff',
   'GET /console/password': 'self',

@@ -8,6 +8,7 @@ import { portalRoutes } from '../portal/portal.routes.tsx'
 import { portalReportRoutes } from '../portal/reports.routes.tsx'
 import { portalItemRoutes } from '../portal/items.routes.tsx'
 import { portalSearchRoutes } from '../portal/search.routes.tsx'
+import { portalFeedRoutes } from '../portal/feeds.routes.tsx'
 import { disclosureRoutes } from '../disclosures/disclosure.routes.tsx'
 import { reportRoutes } from '../reports/report.routes.tsx'
 import { setupRoutes } from '../setup/setup.routes.tsx'
@@ -18,9 +19,9 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
     // The id that the 500 page shows and the log carries, so a report can be matched to its cause.
     reply.header('x-request-id', request.id)
-    if (!request.url.startsWith('/assets/') && !request.url.startsWith('/reports') && !/^\/(agencies|columns|items)\//.test(request.url) && request.url !== '/' && request.url !== '/healthz') reply.header('cache-control', 'no-store')
+    if (!request.url.startsWith('/assets/') && !request.url.startsWith('/reports') && !/^\/(agencies|columns|items)\//.test(request.url) && request.url !== '/sitemap.xml' && request.url !== '/' && request.url !== '/healthz') reply.header('cache-control', 'no-store')
   })
-  for (const routes of [portalRoutes, portalReportRoutes, portalItemRoutes, portalSearchRoutes, disclosureRoutes, setupRoutes, loginRoutes, consoleRoutes, agencyRoutes, accountRoutes, securityRoutes, auditRoutes, reportRoutes]) {
+  for (const routes of [portalRoutes, portalReportRoutes, portalItemRoutes, portalSearchRoutes, portalFeedRoutes, disclosureRoutes, setupRoutes, loginRoutes, consoleRoutes, agencyRoutes, accountRoutes, securityRoutes, auditRoutes, reportRoutes]) {
     routes(app)
   }
 }

@@ -31,6 +31,13 @@ afterAll(async () => {
   await t?.close()
 })
 
+async function columnIdOf(name: string): Promise<number> {
+  const { listColumns } = await import('../../src/disclosures/disclosure.store.ts')
+  const { listAgencies } = await import('../../src/agencies/agency.store.ts')
+  const [office] = await listAgencies(t.deps.db)
+  return (await listColumns(t.deps.db, office!.id)).find((c) => c.name === name)!.id
+}
+
 async function as(page: Page, account: StaffAccount, then: () => Promise<void>) {
   await page.goto(`${base}/login`)
   await page.getByLabel('用户名').fill(account.username)
@@ -51,7 +58,7 @@ async function draft(page: Page, title: string, body: string): Promise<string> {
   return page.url().replace(/\?.*$/, '')
 }
 
-test('draft → three review levels (others refused) → publish → the item is on the portal and found by search; an ID number blocks publishing', async () => {
+test('draft → three review levels (others refused) → publish → the item is on the portal and found by search and in its feed; an ID number blocks publishing', async () => {
   const drafter = await buildStaff(t.deps, { roles: ['drafter'] })
   const publisher = await buildStaff(t.deps, { roles: ['publisher'] })
   const reviewers = [await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })]
@@ -113,6 +120,12 @@ test('draft → three review levels (others refused) → publish → the item is
     await page.getByRole('button', { name: '搜索' }).click()
     await expect(page.locator('main').textContent()).resolves.toContain('没有找到包含“获奖”的信息')
     violations.push(...await axeViolations(page))
+    // The column's Atom feed and the sitemap carry the published item, and only it.
+    const feed = await (await page.request.get(`${base}/columns/${await columnIdOf('部门动态')}/feed.xml`)).text()
+    expect(feed).toContain('<title>县司法局开展法治宣传进社区活动</title>')
+    expect(feed).not.toContain('法律援助获奖名单')
+    const sitemap = await (await page.request.get(`${base}/sitemap.xml`)).text()
+    expect(sitemap).toMatch(/<loc>http:\/\/127\.0\.0\.1:\d+\/items\/\d+<\/loc>/)
     expect(violations).toEqual([])
   } finally {
     await context.close()
