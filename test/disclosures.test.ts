@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest'
 import { createAgency } from '../src/agencies/agency.service.ts'
 import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
-import { listColumns, listPublicItems } from '../src/disclosures/disclosure.store.ts'
+import { columnStats, listColumns, listPublicItems } from '../src/disclosures/disclosure.store.ts'
+import { columnHealth } from '../src/disclosures/column-health.ts'
 import { clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
 import { buildStaff, officeCreditCode, setUpRegion } from './support/builders.ts'
@@ -115,6 +116,26 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const reviewer3 = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })
       await expect(clearFindings(t.deps, staffOf(reviewer3.id, officeId), 3, secret, '无')).rejects.toThrow(/密级标志/)
       expect((await listPublicItems(t.deps.db, column)).map((i) => i.id)).toEqual([personal])
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('column health: a new agency\'s columns are empty; a news item keeps 部门动态 fresh for two weeks', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const fresh = columnHealth(await columnStats(t.deps.db, officeId), t.clock.now())
+      expect(fresh.veto).toEqual([`空白栏目 ${fresh.empty} 个（达到 5 个即单项否决）`])
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
+      const id = await createItem(t.deps, author, input(await newsColumn(t, officeId)))
+      await throughReview(t, author, id)
+      await publishItem(t.deps, publisher, id)
+      const news = (r: ReturnType<typeof columnHealth>) => r.columns.find((c) => c.name === '部门动态')!
+      expect(news(columnHealth(await columnStats(t.deps.db, officeId), t.clock.now())).state).toBe('ok')
+      t.clock.advanceDays(15)
+      expect(news(columnHealth(await columnStats(t.deps.db, officeId), t.clock.now()))).toMatchObject({ state: 'stale', daysSince: 15 })
     } finally {
       await t.close()
     }

@@ -46,3 +46,15 @@ export async function listPublicItems(db: Executor, columnId: number, limit = 50
   return db.selectFrom('items').selectAll().where('column_id', '=', columnId).where('status', 'in', ['published', 'withdrawn'])
     .orderBy('published_at', 'desc').limit(limit).execute()
 }
+
+/** Each column of an agency with its published count and last publication, for column health. */
+export async function columnStats(db: Executor, agencyId: number) {
+  const columns = await listColumns(db, agencyId)
+  const rows = await db.selectFrom('items').select((eb) => ['column_id', eb.fn.max('published_at').as('last'), eb.fn.countAll<number>().as('n')])
+    .where('agency_id', '=', agencyId).where('status', '=', 'published').groupBy('column_id').execute()
+  const byColumn = new Map(rows.map((r) => [r.column_id, r]))
+  return columns.map((c) => ({
+    id: c.id, name: c.name, class: c.class, lastPublishedAt: (byColumn.get(c.id)?.last as string | null | undefined) ?? null,
+    published: Number(byColumn.get(c.id)?.n ?? 0), hasChildren: columns.some((x) => x.parent_id === c.id),
+  }))
+}

@@ -63,9 +63,11 @@ const consoleNav: NavItem[] = [
   { href: '/console/security/accounts', label: '角色与解锁', roles: ['secadmin'] },
   { href: '/console/audit', label: '审计日志', roles: ['auditadmin'] },
   { href: '/console/items', label: '主动公开', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
+  { href: '/console/columns/health', label: '栏目健康', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
   { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },
+  { href: '/console/region/columns', label: '区域栏目健康', roles: ['supervisor'] },
   { href: '/console/password', label: '修改密码', roles: 'all' },
   { href: '/console/totp', label: '动态验证码', roles: 'all' },
 ]

@@ -76,6 +76,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/items/:id/publish': ['publisher'],
   'POST /console/items/:id/withdraw': ['publisher', 'office_head'],
   'POST /console/items/:id/clear-findings': ['reviewer'],
+  'GET /console/columns/health': ['drafter', 'reviewer', 'publisher', 'office_head'],
+  'GET /console/region/columns': ['supervisor'],
 
   // Annual reports: drafters compute and write them, reviewers sign the review levels, the office
   // head publishes (issue #3); publishers read them. Each sees only its own agency's reports.
