@@ -4,7 +4,7 @@ import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
 import { columnStats, listColumns, listPublicItems } from '../src/disclosures/disclosure.store.ts'
 import { columnHealth } from '../src/disclosures/column-health.ts'
-import { clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
+import { addAttachment, clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
 import { buildStaff, officeCreditCode, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -136,6 +136,30 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       expect(news(columnHealth(await columnStats(t.deps.db, officeId), t.clock.now())).state).toBe('ok')
       t.clock.advanceDays(15)
       expect(news(columnHealth(await columnStats(t.deps.db, officeId), t.clock.now()))).toMatchObject({ state: 'stale', daysSince: 15 })
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('an attachment must be of an allowed type by name and content; one with an ID number blocks publishing', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
+      const id = await createItem(t.deps, author, input(await newsColumn(t, officeId)))
+      await expect(addAttachment(t.deps, author, id, '说明.pdf', Buffer.from('<script>alert(1)</script>'))).rejects.toThrow(/内容须与扩展名一致/)
+      await expect(addAttachment(t.deps, author, id, '程序.exe', Buffer.from('MZ'))).rejects.toThrow(/仅支持/)
+      const { Document, Packer, Paragraph } = await import('docx')
+      const bytes = await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('联系人身份证号 11010519491231002X')] }] }))
+      await addAttachment(t.deps, author, id, '../../名单.docx', bytes)
+      const [att] = await t.deps.db.selectFrom('attachments').selectAll().execute()
+      expect(att!.file_name).toBe('名单.docx')
+      expect(att!.storage_key).toMatch(/^\d{4}\/[0-9a-f]{32}$/)
+      await throughReview(t, author, id)
+      const outcome = await publishItem(t.deps, publisher, id)
+      expect(outcome.published).toBe(false)
+      if (!outcome.published) expect(outcome.findings.map((f) => [f.kind, f.surface])).toEqual([['id_number', 'attachment:名单.docx']])
     } finally {
       await t.close()
     }

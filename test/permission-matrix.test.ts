@@ -60,7 +60,7 @@ describe.each(databaseKinds)('every route × every role on %s', (kind) => {
       for (const role of roles) sessions.set(role, await signIn(t.app, await buildStaff(t.deps, { roles: [role] })))
 
       const concrete = (route: string) => route.replace('/:id/units', `/${t.officeId}/units`).replace('/agencies/:id', `/agencies/${t.officeId}`)
-        .replace(':id', String(victim.id)).replace(':kind', 'json').replace('*', 'site.css')
+        .replace(':id', String(victim.id)).replace(':kind', 'json').replace(':attachmentId', '1').replace('*', 'site.css')
       // Logging out ends the session, so it goes last.
       const order = listed.filter((r) => r !== 'POST /logout').concat('POST /logout')
       const failures: string[] = []

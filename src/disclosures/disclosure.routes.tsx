@@ -9,8 +9,9 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { itemForm, itemStatusLabels } from './disclosure.ts'
-import { clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
-import { listColumns, listItemsOfAgency } from './disclosure.store.ts'
+import { addAttachment, clearFindings, createItem, removeAttachment, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
+import { findAttachment, listAttachments, listColumns, listItemsOfAgency } from './disclosure.store.ts'
+import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
 import { ItemForm, ItemPage } from './disclosure.views.tsx'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
@@ -64,13 +65,13 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const item = await findOwnItem(deps, staff(request), id)
     const review = await reviewViewFor(deps.db, { objectType: 'item', objectId: id, agencyId: item.agency_id, authorId: item.created_by, round: item.review_round }, request.staff!)
     return reply.page(status, (
-      <ItemPage ctx={app.ctx(request)} item={item} columns={await listColumns(deps.db, item.agency_id)} form={form} review={review} message={message}
+      <ItemPage ctx={app.ctx(request)} item={item} columns={await listColumns(deps.db, item.agency_id)} form={form} review={review} message={message} attachments={await listAttachments(deps.db, id)}
         canEdit={has(request, 'drafter')} canPublish={has(request, 'publisher')} canWithdraw={has(request, 'publisher', 'office_head')}
         canClear={has(request, 'reviewer') && request.staff!.reviewLevel === review.config.confidentialityLevel} />
     ))
   }
 
-  const messages: Record<string, string> = { saved: '已保存。', submitted: '已提交审核。', reviewed: '审核意见已记录。', published: '已发布到门户网站。', withdrawn: '已撤回，门户网站保留撤回说明。', cleared: '已解除保密审查发现，可以发布。' }
+  const messages: Record<string, string> = { saved: '已保存。', submitted: '已提交审核。', reviewed: '审核意见已记录。', published: '已发布到门户网站。', withdrawn: '已撤回，门户网站保留撤回说明。', cleared: '已解除保密审查发现，可以发布。', attached: '附件已上传。' }
   app.get('/console/items/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const key = Object.keys(messages).find((k) => (request.query as Record<string, string>)[k])
@@ -109,6 +110,36 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const outcome = await publishItem(deps, staff(request), id)
     if (!outcome.published) return itemPage(request, reply, id, 409, emptyForm)
     return reply.redirect(`/console/items/${id}?published=1`, 303)
+  })
+
+  app.post('/console/items/:id/attachments', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const file = (request.body as { file?: { filename: string; toBuffer(): Promise<Buffer>; file: { truncated: boolean } } } | undefined)?.file
+    if (!file || typeof file.toBuffer !== 'function') return itemPage(request, reply, id, 422, { values: {}, errors: { file: '请选择要上传的附件' } })
+    const bytes = await file.toBuffer()
+    if (file.file.truncated) return itemPage(request, reply, id, 422, { values: {}, errors: { file: '附件超过 10 MB' } })
+    try {
+      await addAttachment(deps, staff(request), id, file.filename, bytes)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return itemPage(request, reply, id, 422, { values: {}, errors: e.fields })
+      throw e
+    }
+    return reply.redirect(`/console/items/${id}?attached=1`, 303)
+  })
+
+  app.post('/console/items/:id/attachments/:attachmentId/delete', async (request, reply) => {
+    const { id, attachmentId } = z.object({ id: z.coerce.number().int().positive(), attachmentId: z.coerce.number().int().positive() }).parse(request.params)
+    await removeAttachment(deps, staff(request), id, attachmentId)
+    return reply.redirect(`/console/items/${id}?saved=1`, 303)
+  })
+
+  app.get('/console/items/:id/attachments/:attachmentId', async (request, reply) => {
+    const { id, attachmentId } = z.object({ id: z.coerce.number().int().positive(), attachmentId: z.coerce.number().int().positive() }).parse(request.params)
+    await findOwnItem(deps, staff(request), id)
+    const row = await findAttachment(deps.db, id, attachmentId)
+    if (!row) throw new AppError('not_found', '附件不存在')
+    return reply.header('content-type', row.content_type).header('content-disposition', downloadDisposition(row.file_name))
+      .header('content-security-policy', "sandbox; default-src 'none'").send(readStoredFile(deps.config.dataDir, row.storage_key))
   })
 
   app.post('/console/items/:id/clear-findings', async (request, reply) => {

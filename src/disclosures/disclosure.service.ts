@@ -12,7 +12,8 @@ import type { Executor } from '../storage/database.ts'
 import { indexItemText, unindexItem } from '../search/search.store.ts'
 import { formatIndexNumber } from './column-tree.ts'
 import type { ItemInput } from './disclosure.ts'
-import { findColumn, findItem, insertItem, nextSerial, updateItemRow } from './disclosure.store.ts'
+import { findAttachment, findColumn, findItem, insertItem, listAttachments, nextSerial, updateItemRow } from './disclosure.store.ts'
+import { allowedType, readStoredFile, storeFile } from '../files/file-store.ts'
 import type { ItemRow } from './disclosure.store.ts'
 
 // The path of an item from draft to the public (条例 arts. 19–26; issue #4): review before
@@ -87,6 +88,38 @@ export async function reviewItem(deps: Deps, actor: Staff, reviewerLevel: number
   })
 }
 
+/** A file's name as people see it: no path, no control characters, a sensible length. */
+export const cleanFileName = (name: string) => (name.split(/[\\/]/).pop() ?? 'file').replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069"]/gu, '').slice(-120) || 'file'
+
+/** Attaches a file to a draft: allowed types only, checked by name and content; stored outside the web root. */
+export async function addAttachment(deps: Deps, actor: Staff, itemId: number, rawName: string, bytes: Buffer): Promise<number> {
+  const fileName = cleanFileName(rawName)
+  const type = allowedType(fileName, bytes)
+  if (!type) throw new AppError('invalid_input', '附件仅支持 PDF、DOCX、XLSX、JPG、PNG，且文件内容须与扩展名一致', { file: '附件类型不允许或内容与扩展名不符' })
+  const item = await findOwnItem(deps, actor, itemId)
+  if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以添加附件')
+  const stored = storeFile(deps.config.dataDir, bytes, deps.clock.now())
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await trx.insertInto('attachments').values({
+      item_id: itemId, agency_id: item.agency_id, file_name: fileName, content_type: type, size: stored.size, sha256: stored.sha256, storage_key: stored.key,
+      created_at: isoNow(deps.clock), created_by: actor.id,
+    }).returning('id').executeTakeFirstOrThrow()
+    await appendAudit(deps, trx, actor, { action: 'item.attach', objectType: 'item', objectId: itemId, result: 'success', detail: { file: fileName, size: stored.size, sha256: stored.sha256 } })
+    return row.id
+  })
+}
+
+export async function removeAttachment(deps: Deps, actor: Staff, itemId: number, attachmentId: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const item = await findOwnItem(deps, actor, itemId, trx)
+    if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以删除附件')
+    const row = await findAttachment(trx, itemId, attachmentId)
+    if (!row) throw new AppError('not_found', '附件不存在')
+    await trx.deleteFrom('attachments').where('id', '=', attachmentId).execute()
+    await appendAudit(deps, trx, actor, { action: 'item.detach', objectType: 'item', objectId: itemId, result: 'success', detail: { file: row.file_name } })
+  })
+}
+
 export type PublishOutcome = { published: true } | { published: false; findings: Finding[]; quarantined: boolean }
 
 /**
@@ -100,7 +133,7 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known: r
   const findings = await scanItem({
     title: item.title, bodyHtml: item.body.split('\n').map((p) => `<p>${escapeHtml(p)}</p>`).join(''),
     metadata: Object.fromEntries(Object.entries({ 文号: item.doc_number, 主题词: item.keywords, 内容概述: item.summary }).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    attachments: [],
+    attachments: (await listAttachments(deps.db, id)).map((a) => ({ name: a.file_name, bytes: readStoredFile(deps.config.dataDir, a.storage_key) })),
   }, known)
   const cleared = new Set((item.cleared_findings ? (JSON.parse(item.cleared_findings) as Clearance).fingerprints : []))
   // A cleared finding stays cleared only while the same text stands in the same place.

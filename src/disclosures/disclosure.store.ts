@@ -58,3 +58,11 @@ export async function columnStats(db: Executor, agencyId: number) {
     published: Number(byColumn.get(c.id)?.n ?? 0), hasChildren: columns.some((x) => x.parent_id === c.id),
   }))
 }
+
+export async function listAttachments(db: Executor, itemId: number) {
+  return db.selectFrom('attachments').selectAll().where('item_id', '=', itemId).orderBy('id').execute()
+}
+
+export async function findAttachment(db: Executor, itemId: number, id: number) {
+  return db.selectFrom('attachments').selectAll().where('item_id', '=', itemId).where('id', '=', id).executeTakeFirst()
+}

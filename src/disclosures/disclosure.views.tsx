@@ -55,8 +55,37 @@ export function Findings(props: { findings: Finding[] }) {
   )
 }
 
+type AttachmentRow = { id: number; file_name: string; size: number }
+
+function Attachments(props: { ctx: PageContext; base: string; attachments: AttachmentRow[]; form: FormState; canEdit: boolean }) {
+  return (
+    <section aria-labelledby="att-h">
+      <h2 id="att-h">附件</h2>
+      {props.attachments.length === 0 ? <p>无附件。</p> : (
+        <ul>{props.attachments.map((a) => (
+          <li>
+            <a href={`${props.base}/attachments/${a.id}`}>{a.file_name}</a>（{Math.ceil(a.size / 1024)} KB）
+            {props.canEdit && <form method="post" action={`${props.base}/attachments/${a.id}/delete`} class="inline"> <Csrf token={props.ctx.csrf} /><button type="submit" class="secondary">删除<span class="visually-hidden">{a.file_name}</span></button></form>}
+          </li>
+        ))}</ul>
+      )}
+      {props.canEdit && (
+        <form method="post" action={`${props.base}/attachments`} enctype="multipart/form-data">
+          <Csrf token={props.ctx.csrf} />
+          <div class={props.form.errors.file ? 'field has-error' : 'field'}>
+            <label for="f-file">上传附件（PDF、DOCX、XLSX、JPG、PNG，10 MB 以内）</label>
+            {props.form.errors.file && <p class="error" id="e-file">{props.form.errors.file}</p>}
+            <input id="f-file" name="file" type="file" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png" aria-describedby={props.form.errors.file ? 'e-file' : undefined} />
+          </div>
+          <button type="submit">上传</button>
+        </form>
+      )}
+    </section>
+  )
+}
+
 export function ItemPage(props: {
-  ctx: PageContext; item: ItemRow; columns: ColumnRow[]; form: FormState; review: ReviewView; message?: string | undefined
+  ctx: PageContext; item: ItemRow; columns: ColumnRow[]; form: FormState; review: ReviewView; message?: string | undefined; attachments: AttachmentRow[]
   canEdit: boolean; canPublish: boolean; canWithdraw: boolean; canClear: boolean
 }) {
   const { item } = props
@@ -88,6 +117,7 @@ export function ItemPage(props: {
           <button type="submit" class="secondary">撤回</button>
         </form>
       )}
+      <Attachments ctx={props.ctx} base={base} attachments={props.attachments} form={props.form} canEdit={item.status === 'draft' && props.canEdit} />
       {item.status === 'draft' && props.canEdit ? (
         <section aria-labelledby="edit-h"><h2 id="edit-h">修改</h2>
           <ItemForm ctx={props.ctx} action={base} columns={props.columns} form={props.form.errors && Object.keys(props.form.errors).length ? props.form : { values: itemFormValues(item), errors: {} }} submitLabel="保存" />

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { findAgencyById } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
-import { findColumn, findItem, listColumns, listPublicItems } from '../disclosures/disclosure.store.ts'
+import { findAttachment, findColumn, findItem, listAttachments, listColumns, listPublicItems } from '../disclosures/disclosure.store.ts'
+import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
 import { validityLabels } from '../disclosures/disclosure.ts'
 import { AppError } from '../errors.ts'
 import { Notice } from '../web/form.tsx'
@@ -57,12 +58,23 @@ export function portalItemRoutes(app: FastifyInstance): void {
     ))
   })
 
+  app.get('/items/:id/attachments/:attachmentId', async (request, reply) => {
+    const { id, attachmentId } = z.object({ id: z.coerce.number().int().positive(), attachmentId: z.coerce.number().int().positive() }).parse(request.params)
+    const item = await findItem(deps.db, id)
+    const row = item?.status === 'published' ? await findAttachment(deps.db, id, attachmentId) : undefined
+    if (!row) throw new AppError('not_found', '附件不存在')
+    // Served as a download, never rendered inline from the upload store (FILE-03).
+    return reply.header('content-type', row.content_type).header('content-disposition', downloadDisposition(row.file_name))
+      .header('content-security-policy', "sandbox; default-src 'none'").send(readStoredFile(deps.config.dataDir, row.storage_key))
+  })
+
   app.get('/items/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const item = await findItem(deps.db, id)
     if (!item || (item.status !== 'published' && item.status !== 'withdrawn')) throw new AppError('not_found', '信息不存在')
     const agency = await findAgencyById(deps.db, item.agency_id)
     const column = await findColumn(deps.db, item.column_id)
+    const attachments = item.status === 'published' ? await listAttachments(deps.db, item.id) : []
     const rows: [string, string | null][] = [
       ['索引号', item.index_number], ['名称', item.title], ['发布机构', agency?.name ?? null], ['文号', item.doc_number], ['成文日期', item.written_on],
       ['发布日期', item.published_at ? formatShanghai(item.published_at).slice(0, 10) : null], ['主题分类', item.topic], ['体裁', item.genre], ['主题词', item.keywords],
@@ -76,8 +88,12 @@ export function portalItemRoutes(app: FastifyInstance): void {
           <tbody>{rows.filter(([, v]) => v).map(([k, v]) => <tr><th scope="row">{k}</th><td>{v}</td></tr>)}</tbody>
         </table>
         <h1>{item.title}</h1>
-        {item.status === 'withdrawn' ? <Notice kind="warn">本信息已撤回。撤回说明：{item.withdrawn_reason}</Notice>
-          : item.body.split('\n').filter(Boolean).map((p) => <p>{p}</p>)}
+        {item.status === 'withdrawn' ? <Notice kind="warn">本信息已撤回。撤回说明：{item.withdrawn_reason}</Notice> : (
+          <>
+            {item.body.split('\n').filter(Boolean).map((p) => <p>{p}</p>)}
+            {attachments.length > 0 && <section aria-labelledby="att-h"><h2 id="att-h">附件</h2><ul>{attachments.map((a) => <li><a href={`/items/${item.id}/attachments/${a.id}`}>{a.file_name}</a></li>)}</ul></section>}
+          </>
+        )}
       </PortalLayout>
     ))
   })

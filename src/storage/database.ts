@@ -200,6 +200,20 @@ export interface ItemTable {
   published_by: number | null
 }
 
+export interface AttachmentTable {
+  id: Generated<number>
+  item_id: number
+  agency_id: number
+  file_name: string
+  content_type: string
+  size: number
+  sha256: string
+  /** Where the bytes lie under DATA_DIR/files: a server-made name, never the uploaded one. */
+  storage_key: string
+  created_at: string
+  created_by: number | null
+}
+
 export interface IndexSerialTable {
   agency_id: number
   year: number
@@ -228,6 +242,7 @@ export interface Database {
   items: ItemTable
   index_serials: IndexSerialTable
   item_search: ItemSearchTable
+  attachments: AttachmentTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'

@@ -28,6 +28,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /columns/:id': 'public',
   'GET /items/:id': 'public',
   'GET /search': 'public',
+  'GET /items/:id/attachments/:attachmentId': 'public',
   'GET /columns/:id/feed.xml': 'public',
   'GET /sitemap.xml': 'public',
 
@@ -76,6 +77,9 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/items/:id/publish': ['publisher'],
   'POST /console/items/:id/withdraw': ['publisher', 'office_head'],
   'POST /console/items/:id/clear-findings': ['reviewer'],
+  'POST /console/items/:id/attachments': ['drafter'],
+  'POST /console/items/:id/attachments/:attachmentId/delete': ['drafter'],
+  'GET /console/items/:id/attachments/:attachmentId': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'GET /console/columns/health': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'GET /console/region/columns': ['supervisor'],
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -10,14 +13,16 @@ import type { TestEnv } from '../support/test-deps.ts'
 
 // A drafter writes an item; the drafter and a second-level signer are refused at other levels;
 // three different reviewers sign; the publisher publishes; the item is in its column on the portal.
-// An item holding an ID number is blocked with the finding shown.
+// An item whose DOCX attachment holds an ID number is blocked with the finding shown.
 
 let browser: Browser
+let dir: string
 let t: TestEnv
 let app: FastifyInstance
 let base: string
 beforeAll(async () => {
   browser = await launchBrowser()
+  dir = mkdtempSync(path.join(tmpdir(), 'gongkai-att-'))
   t = await testEnv('sqlite', '2026-03-02T02:00:00Z')
   await setUpRegion(t.deps)
   app = await buildApp(t.deps, { logger: false })
@@ -27,6 +32,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await browser?.close()
+  rmSync(dir, { recursive: true, force: true })
   await app?.close()
   await t?.close()
 })
@@ -47,13 +53,25 @@ async function as(page: Page, account: StaffAccount, then: () => Promise<void>) 
   await page.getByRole('button', { name: '退出登录' }).click()
 }
 
-async function draft(page: Page, title: string, body: string): Promise<string> {
+async function docx(text: string): Promise<string> {
+  const { Document, Packer, Paragraph } = await import('docx')
+  const file = path.join(dir, `${Math.random().toString(36).slice(2)}.docx`)
+  writeFileSync(file, await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph(text)] }] })))
+  return file
+}
+
+async function draft(page: Page, title: string, body: string, attachment?: { name: string; file: string }): Promise<string> {
   await page.goto(`${base}/console/items/new`)
   await page.getByLabel('栏目').selectOption({ label: '部门动态' })
   await page.getByLabel('名称').fill(title)
   await page.getByLabel(/^形成或变更日期/).fill('2026-03-01')
   await page.getByLabel(/^正文/).fill(body)
   await page.getByRole('button', { name: '保存草稿' }).click()
+  if (attachment) {
+    await page.getByLabel(/^上传附件/).setInputFiles({ name: attachment.name, mimeType: 'application/octet-stream', buffer: readFileSync(attachment.file) })
+    await page.getByRole('button', { name: '上传', exact: true }).click()
+    await expect(page.getByRole('link', { name: attachment.name }).count()).resolves.toBe(1)
+  }
   await page.getByRole('button', { name: '提交审核' }).click()
   return page.url().replace(/\?.*$/, '')
 }
@@ -62,15 +80,16 @@ test('draft → three review levels (others refused) → publish → the item is
   const drafter = await buildStaff(t.deps, { roles: ['drafter'] })
   const publisher = await buildStaff(t.deps, { roles: ['publisher'] })
   const reviewers = [await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })]
-  const context = await browser.newContext({ bypassCSP: true, locale: 'zh-CN' })
+  const context = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', acceptDownloads: true })
   const page = await context.newPage()
   const violations: string[] = []
   try {
     let itemUrl = ''
     let blockedUrl = ''
     await as(page, drafter, async () => {
-      itemUrl = await draft(page, '县司法局开展法治宣传进社区活动', '3月1日，县司法局在桂溪街道开展法治宣传活动，发放资料500余份。')
-      blockedUrl = await draft(page, '法律援助获奖名单', '获奖人张三，身份证号 11010519491231002X。')
+      itemUrl = await draft(page, '县司法局开展法治宣传进社区活动', '3月1日，县司法局在桂溪街道开展法治宣传活动，发放资料500余份。',
+        { name: '活动方案.docx', file: await docx('法治宣传进社区活动方案：宣传时间、地点和内容。') })
+      blockedUrl = await draft(page, '法律援助获奖名单', '获奖名单见附件。', { name: '获奖名单.docx', file: await docx('获奖人张三，身份证号 11010519491231002X。') })
       await screenshot(page, 'item-01-submitted')
       violations.push(...await axeViolations(page))
       // The drafter has no signing form on their own item.
@@ -95,7 +114,7 @@ test('draft → three review levels (others refused) → publish → the item is
     await as(page, publisher, async () => {
       await page.goto(blockedUrl)
       await page.getByRole('button', { name: '发布' }).click()
-      await expect(page.locator('.error-summary').textContent()).resolves.toContain('居民身份证号码：110***********002X（位于正文）')
+      await expect(page.locator('.error-summary').textContent()).resolves.toContain('居民身份证号码：110***********002X（位于附件“获奖名单.docx”）')
       await screenshot(page, 'item-02-blocked')
       await page.goto(itemUrl)
       await page.getByRole('button', { name: '发布' }).click()
@@ -108,6 +127,8 @@ test('draft → three review levels (others refused) → publish → the item is
     await page.getByRole('link', { name: '县司法局开展法治宣传进社区活动' }).click()
     await expect(page.locator('table.metadata').textContent()).resolves.toContain('11500231MB15204609/2026-00001')
     await expect(page.locator('main').textContent()).resolves.toContain('发放资料500余份')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '活动方案.docx' }).click()])
+    expect(download.suggestedFilename()).toBe('活动方案.docx')
     await screenshot(page, 'item-03-portal')
     violations.push(...await axeViolations(page))
     // Search by a two-character word finds it, with the match marked; the blocked item stays unfound.

@@ -54,6 +54,19 @@ export function disclosures(kind: DatabaseKind) {
       await db.schema.createIndex('items_agency_status').on('items').columns(['agency_id', 'status', 'published_at']).execute()
       await db.schema.createIndex('items_column').on('items').columns(['column_id', 'status', 'published_at']).execute()
 
+      await withIdColumn(kind, db.schema.createTable('attachments'))
+        .addColumn('item_id', 'integer', (c) => c.notNull().references('items.id'))
+        .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
+        .addColumn('file_name', 'text', (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('storage_key', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'integer', (c) => c.references('users.id'))
+        .execute()
+      await db.schema.createIndex('attachments_item').on('attachments').column('item_id').execute()
+
       await db.schema.createTable('index_serials')
         .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
         .addColumn('year', 'integer', (c) => c.notNull())
@@ -65,7 +78,7 @@ export function disclosures(kind: DatabaseKind) {
       for (const a of agencies.rows) await insertColumnTree(db, a.id, standardColumns, null, new Date().toISOString())
     },
     async down(db: Kysely<unknown>) {
-      for (const t of ['index_serials', 'items', 'columns']) await db.schema.dropTable(t).execute()
+      for (const t of ['index_serials', 'attachments', 'items', 'columns']) await db.schema.dropTable(t).execute()
     },
   }
 }
