@@ -66,3 +66,15 @@ export async function listAttachments(db: Executor, itemId: number) {
 export async function findAttachment(db: Executor, itemId: number, id: number) {
   return db.selectFrom('attachments').selectAll().where('item_id', '=', itemId).where('id', '=', id).executeTakeFirst()
 }
+
+export type CatalogueFilter = { agencyId: number; columnId?: number | undefined; genre?: string | undefined; year?: number | undefined; topic?: string | undefined }
+
+/** The catalogue: an agency's published items with their metadata, filtered, newest first. */
+export async function listCatalogue(db: Executor, f: CatalogueFilter, limit = 50, offset = 0): Promise<ItemRow[]> {
+  let q = db.selectFrom('items').selectAll().where('agency_id', '=', f.agencyId).where('status', '=', 'published')
+  if (f.columnId) q = q.where('column_id', '=', f.columnId)
+  if (f.genre) q = q.where('genre', '=', f.genre)
+  if (f.topic) q = q.where('topic', '=', f.topic)
+  if (f.year) q = q.where('published_at', '>=', `${f.year}-01-01`).where('published_at', '<', `${f.year + 1}-01-01`)
+  return q.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute()
+}

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { findAgencyById } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
-import { findAttachment, findColumn, findItem, listAttachments, listColumns, listPublicItems } from '../disclosures/disclosure.store.ts'
+import { findAttachment, findColumn, findItem, listAttachments, listCatalogue, listColumns, listPublicItems } from '../disclosures/disclosure.store.ts'
 import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
-import { validityLabels } from '../disclosures/disclosure.ts'
+import { genres, validityLabels } from '../disclosures/disclosure.ts'
 import { AppError } from '../errors.ts'
 import { Notice } from '../web/form.tsx'
 import { PortalLayout } from '../web/layout.tsx'
@@ -30,12 +30,50 @@ export function portalItemRoutes(app: FastifyInstance): void {
           <ul class="column-tree">
             {top.map((c) => (
               <li>
-                {c.class === 'report' ? <a href="/reports">{c.name}</a> : <a href={`/columns/${c.id}`}>{c.name}</a>}
+                {c.class === 'report' ? <a href="/reports">{c.name}</a> : c.class === 'guide' ? <a href={`/agencies/${id}/guide`}>{c.name}</a>
+                  : c.class === 'catalogue' ? <a href={`/agencies/${id}/catalogue`}>{c.name}</a> : <a href={`/columns/${c.id}`}>{c.name}</a>}
                 {columns.some((x) => x.parent_id === c.id) && <ul>{columns.filter((x) => x.parent_id === c.id).map((x) => <li><a href={`/columns/${x.id}`}>{x.name}</a></li>)}</ul>}
               </li>
             ))}
           </ul>
         </nav>
+      </PortalLayout>
+    ))
+  })
+
+  app.get('/agencies/:id/catalogue', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const agency = await findAgencyById(deps.db, id)
+    if (!agency) throw new AppError('not_found', '机关不存在')
+    const f = z.object({
+      column: z.coerce.number().int().positive().optional().catch(undefined),
+      genre: z.enum(genres).optional().catch(undefined),
+      year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+      page: z.coerce.number().int().min(1).max(1000).optional().catch(undefined),
+    }).parse(request.query)
+    const page = f.page ?? 1
+    const columns = await listColumns(deps.db, id)
+    const items = await listCatalogue(deps.db, { agencyId: id, columnId: f.column, genre: f.genre, year: f.year }, 51, (page - 1) * 50)
+    const names = new Map(columns.map((c) => [c.id, c.name]))
+    const link = (p: number) => `/agencies/${id}/catalogue?${new URLSearchParams(Object.entries({ column: f.column, genre: f.genre, year: f.year, page: p }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString()}`
+    return reply.page(200, (
+      <PortalLayout ctx={app.ctx(request)} title={`${agency.name}政府信息公开目录`}>
+        <p><a href={`/agencies/${id}`}>{agency.name}</a> › 政府信息公开目录</p>
+        <h1>{agency.name}政府信息公开目录</h1>
+        <form method="get" action={`/agencies/${id}/catalogue`} class="filters">
+          <div class="field"><label for="f-column">栏目</label><select id="f-column" name="column"><option value="">全部</option>{columns.filter((c) => !columns.some((x) => x.parent_id === c.id)).map((c) => <option value={String(c.id)} selected={c.id === f.column}>{c.name}</option>)}</select></div>
+          <div class="field"><label for="f-genre">体裁</label><select id="f-genre" name="genre"><option value="">全部</option>{genres.map((g) => <option value={g} selected={g === f.genre}>{g}</option>)}</select></div>
+          <div class="field"><label for="f-year">发布年份</label><input id="f-year" name="year" inputMode="numeric" value={f.year ? String(f.year) : ''} /></div>
+          <button type="submit">筛选</button>
+        </form>
+        <table>
+          <caption>目录（最新在前）</caption>
+          <thead><tr><th scope="col">索引号</th><th scope="col">名称</th><th scope="col">文号</th><th scope="col">栏目</th><th scope="col">发布日期</th></tr></thead>
+          <tbody>{items.slice(0, 50).map((i) => (
+            <tr><td>{i.index_number}</td><td><a href={`/items/${i.id}`}>{i.title}</a></td><td>{i.doc_number ?? ''}</td><td>{names.get(i.column_id)}</td><td>{i.published_at && formatShanghai(i.published_at).slice(0, 10)}</td></tr>
+          ))}</tbody>
+        </table>
+        <nav aria-label="分页" class="pager">{page > 1 && <a href={link(page - 1)}>上一页</a>}{items.length > 50 && <a href={link(page + 1)}>下一页</a>}</nav>
       </PortalLayout>
     ))
   })

@@ -64,6 +64,8 @@ const consoleNav: NavItem[] = [
   { href: '/console/audit', label: '审计日志', roles: ['auditadmin'] },
   { href: '/console/items', label: '主动公开', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/columns/health', label: '栏目健康', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
+  { href: '/console/guide', label: '公开指南', roles: ['office_head'] },
+  { href: '/console/review-levels', label: '审核级别', roles: ['office_head'] },
   { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
   { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },

@@ -28,6 +28,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /columns/:id': 'public',
   'GET /items/:id': 'public',
   'GET /search': 'public',
+  'GET /agencies/:id/guide': 'public',
+  'GET /agencies/:id/catalogue': 'public',
   'GET /items/:id/attachments/:attachmentId': 'public',
   'GET /columns/:id/feed.xml': 'public',
   'GET /sitemap.xml': 'public',
@@ -82,6 +84,11 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/items/:id/attachments/:attachmentId': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'GET /console/columns/health': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'GET /console/region/columns': ['supervisor'],
+  // The office head sets the agency's guide data and its review levels.
+  'GET /console/guide': ['office_head'],
+  'POST /console/guide': ['office_head'],
+  'GET /console/review-levels': ['office_head'],
+  'POST /console/review-levels': ['office_head'],
 
   // Annual reports: drafters compute and write them, reviewers sign the review levels, the office
   // head publishes (issue #3); publishers read them. Each sees only its own agency's reports.

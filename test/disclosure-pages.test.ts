@@ -1,0 +1,63 @@
+import { describe, expect, test } from 'vitest'
+import { listColumns } from '../src/disclosures/disclosure.store.ts'
+import { createItem, findOwnItem, publishItem, reviewItem, submitItem } from '../src/disclosures/disclosure.service.ts'
+import { systemActor } from '../src/audit/audit.ts'
+import { buildStaff, form, signIn } from './support/builders.ts'
+import { testApp } from './support/app.ts'
+import { databaseKinds } from './support/test-deps.ts'
+
+const post = (cookie: string) => ({ cookie, 'content-type': 'application/x-www-form-urlencoded' })
+const staffOf = (id: number, agencyId: number) => ({ ...systemActor('测试员'), id, agencyId })
+
+describe.each(databaseKinds)('disclosure settings and catalogue on %s', (kind) => {
+  test('the office head fills the guide; the portal\'s guide page is generated from it', async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const values = { officeName: '垫江县人民政府办公室政务公开科', address: '垫江县桂溪街道人民路 1 号', postcode: '408300', hours: '工作日 9:00—17:00', phone: '023-74512345', fax: '', email: 'bad-address', notes: '' }
+      const bad = await t.app.inject({ method: 'POST', url: '/console/guide', headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values }) })
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('电子邮箱格式不正确')
+      expect(bad.body).toContain('value="垫江县桂溪街道人民路 1 号"')
+      const ok = await t.app.inject({ method: 'POST', url: '/console/guide', headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, email: 'gk@example.gov.cn' }) })
+      expect(ok.statusCode).toBe(303)
+      const page = await t.app.inject(`/agencies/${t.officeId}/guide`)
+      expect(page.body).toContain('垫江县人民政府办公室政务公开科')
+      expect(page.body).toContain('023-74512345')
+      expect(page.body).toContain('20 个工作日')
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('with two review levels set by the office head, an item is approved after two signatures; the catalogue lists it', async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const bad = await t.app.inject({ method: 'POST', url: '/console/review-levels', headers: post(s.cookie), payload: form({ _csrf: s.csrf, levels: '初审\n终审', confidentialityLevel: '3' }) })
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('不能超过审核级数')
+      const ok = await t.app.inject({ method: 'POST', url: '/console/review-levels', headers: post(s.cookie), payload: form({ _csrf: s.csrf, levels: '初审\n终审', confidentialityLevel: '2' }) })
+      expect(ok.statusCode).toBe(303)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, t.officeId)
+      const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '通知公告')!.id
+      const id = await createItem(t.deps, author, { columnId: column, title: '关于春节放假的通知', docNumber: '垫府办发〔2026〕1号', formedOn: '2026-02-01', genre: '通知', body: '春节放假安排如下。', validity: 'valid' })
+      await submitItem(t.deps, author, id)
+      for (const level of [1, 2]) {
+        const r = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level })
+        const checks = level === 2 ? ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'] as const : ['political', 'legal', 'wording', 'opinionRisk'] as const
+        await reviewItem(t.deps, staffOf(r.id, t.officeId), level, id, { decision: 'approved', checks, reason: null })
+      }
+      expect((await findOwnItem(t.deps, author, id)).status).toBe('approved')
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, t.officeId)
+      await publishItem(t.deps, publisher, id)
+      const catalogue = await t.app.inject(`/agencies/${t.officeId}/catalogue?genre=${encodeURIComponent('通知')}`)
+      expect(catalogue.body).toContain('垫府办发〔2026〕1号')
+      expect(catalogue.body).toContain('/2026-00001')
+      const other = await t.app.inject(`/agencies/${t.officeId}/catalogue?genre=${encodeURIComponent('公告')}`)
+      expect(other.body).not.toContain('关于春节放假的通知')
+    } finally {
+      await t.close()
+    }
+  })
+})
