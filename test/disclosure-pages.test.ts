@@ -61,3 +61,48 @@ describe.each(databaseKinds)('disclosure settings and catalogue on %s', (kind) =
     }
   })
 })
+
+describe.each(databaseKinds)('channels, counts and quotas on %s', (kind) => {
+  test('each item counts once in its primary channel, publications per channel beside; units\' monthly quotas are shown', async () => {
+    const t = await testApp(kind)
+    try {
+      const { createUnit } = await import('../src/agencies/agency.service.ts')
+      const { recordChannelPublication } = await import('../src/disclosures/disclosure.service.ts')
+      const { countPublications } = await import('../src/disclosures/counts.ts')
+      const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const added = await t.app.inject({ method: 'POST', url: '/console/channels', headers: post(head.cookie), payload: form({ _csrf: head.csrf, name: '“法治垫江”微信公众号', kind: 'wechat' }) })
+      expect(added.statusCode).toBe(303)
+      const [portal, wechat] = await t.deps.db.selectFrom('channels').selectAll().where('agency_id', '=', t.officeId).orderBy('id').execute()
+      const unit = await createUnit(t.deps, systemActor(), t.officeId, { name: '法制股', kind: '科室' })
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, t.officeId)
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, t.officeId)
+      const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '部门动态')!.id
+      const ids: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const id = await createItem(t.deps, author, { columnId: column, title: `动态${i}`, formedOn: '2026-03-01', body: '内容', validity: 'valid', unitId: i < 2 ? unit : undefined, primaryChannelId: i >= 3 ? wechat!.id : undefined })
+        await submitItem(t.deps, author, id)
+        for (const level of [1, 2, 3]) {
+          const r = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level })
+          await reviewItem(t.deps, staffOf(r.id, t.officeId), level, id, { decision: 'approved', checks: ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'], reason: null })
+        }
+        await publishItem(t.deps, publisher, id)
+        ids.push(id)
+      }
+      await recordChannelPublication(t.deps, publisher, ids[0]!, wechat!.id, '2026-03-02', 'https://mp.example/a')
+      await expect(recordChannelPublication(t.deps, publisher, ids[1]!, portal!.id, '2026-03-02', null)).rejects.toThrow(/门户网站以外/)
+      await expect(recordChannelPublication(t.deps, publisher, ids[1]!, wechat!.id, '2026-12-31', null)).rejects.toThrow(/发布日期/)
+      const c = await countPublications(t.deps.db, t.officeId, '2026-01-01', '2026-12-31')
+      expect(c.total).toBe(5)
+      expect(c.byPrimaryChannel).toEqual([{ name: '门户网站', items: 3 }, { name: '“法治垫江”微信公众号', items: 2 }])
+      expect(c.publicationsByChannel).toEqual([{ name: '门户网站', publications: 5 }, { name: '“法治垫江”微信公众号', publications: 1 }])
+      expect(c.byUnit).toEqual([{ name: '未注明单位', items: 3 }, { name: '法制股', items: 2 }])
+      expect(c.byMonth).toEqual([{ month: '2026-03', items: 5 }])
+      const quotas = await t.app.inject({ url: '/console/quotas?year=2026', headers: { cookie: head.cookie } })
+      expect(quotas.body).toMatch(/法制股<\/th>(<td>0 ✗<\/td>){2}<td>2 ✓<\/td>/)
+      const counts = await t.app.inject({ url: '/console/counts?from=2026-01-01&to=2026-12-31', headers: { cookie: head.cookie } })
+      expect(counts.body).toContain('主动公开信息共 <strong>5</strong> 条')
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -9,8 +9,9 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { itemForm, itemStatusLabels } from './disclosure.ts'
-import { addAttachment, clearFindings, createItem, removeAttachment, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
-import { findAttachment, listAttachments, listColumns, listItemsOfAgency } from './disclosure.store.ts'
+import { addAttachment, clearFindings, createItem, recordChannelPublication, removeAttachment, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
+import { findAttachment, listAttachments, listChannels, listColumns, listItemChannels, listItemsOfAgency } from './disclosure.store.ts'
+import { listUnits } from '../agencies/agency.store.ts'
 import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
 import { ItemForm, ItemPage } from './disclosure.views.tsx'
 
@@ -43,7 +44,8 @@ export function disclosureRoutes(app: FastifyInstance): void {
   const newPage = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) => reply.page(status, (
     <ConsoleLayout ctx={app.ctx(request)} title="起草信息">
       <h1>起草主动公开信息</h1>
-      <ItemForm ctx={app.ctx(request)} action="/console/items" columns={await listColumns(deps.db, request.staff!.agencyId)} form={form} submitLabel="保存草稿" />
+      <ItemForm ctx={app.ctx(request)} action="/console/items" columns={await listColumns(deps.db, request.staff!.agencyId)} units={await listUnits(deps.db, request.staff!.agencyId)}
+        channels={await listChannels(deps.db, request.staff!.agencyId)} form={form} submitLabel="保存草稿" />
     </ConsoleLayout>
   ))
 
@@ -65,13 +67,14 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const item = await findOwnItem(deps, staff(request), id)
     const review = await reviewViewFor(deps.db, { objectType: 'item', objectId: id, agencyId: item.agency_id, authorId: item.created_by, round: item.review_round }, request.staff!)
     return reply.page(status, (
-      <ItemPage ctx={app.ctx(request)} item={item} columns={await listColumns(deps.db, item.agency_id)} form={form} review={review} message={message} attachments={await listAttachments(deps.db, id)}
+      <ItemPage ctx={app.ctx(request)} item={item} columns={await listColumns(deps.db, item.agency_id)} units={await listUnits(deps.db, item.agency_id)} channels={await listChannels(deps.db, item.agency_id)}
+        publications={await listItemChannels(deps.db, id)} form={form} review={review} message={message} attachments={await listAttachments(deps.db, id)}
         canEdit={has(request, 'drafter')} canPublish={has(request, 'publisher')} canWithdraw={has(request, 'publisher', 'office_head')}
         canClear={has(request, 'reviewer') && request.staff!.reviewLevel === review.config.confidentialityLevel} />
     ))
   }
 
-  const messages: Record<string, string> = { saved: '已保存。', submitted: '已提交审核。', reviewed: '审核意见已记录。', published: '已发布到门户网站。', withdrawn: '已撤回，门户网站保留撤回说明。', cleared: '已解除保密审查发现，可以发布。', attached: '附件已上传。' }
+  const messages: Record<string, string> = { saved: '已保存。', submitted: '已提交审核。', reviewed: '审核意见已记录。', published: '已发布到门户网站。', withdrawn: '已撤回，门户网站保留撤回说明。', cleared: '已解除保密审查发现，可以发布。', attached: '附件已上传。', recorded: '已登记。' }
   app.get('/console/items/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const key = Object.keys(messages).find((k) => (request.query as Record<string, string>)[k])
@@ -140,6 +143,23 @@ export function disclosureRoutes(app: FastifyInstance): void {
     if (!row) throw new AppError('not_found', '附件不存在')
     return reply.header('content-type', row.content_type).header('content-disposition', downloadDisposition(row.file_name))
       .header('content-security-policy', "sandbox; default-src 'none'").send(readStoredFile(deps.config.dataDir, row.storage_key))
+  })
+
+  app.post('/console/items/:id/channels', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(z.object({
+      channelId: z.coerce.number({ error: '请选择渠道' }).int().positive('请选择渠道'),
+      publishedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '请填写发布日期'),
+      link: z.string().trim().max(500).refine((v) => v === '' || /^https?:\/\//.test(v), '链接应以 http:// 或 https:// 开头').optional(),
+    }), request.body)
+    if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
+    try {
+      await recordChannelPublication(deps, staff(request), id, parsed.data.channelId, parsed.data.publishedOn, parsed.data.link || null)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return itemPage(request, reply, id, 422, { values: parsed.data, errors: e.fields })
+      throw e
+    }
+    return reply.redirect(`/console/items/${id}?recorded=1`, 303)
   })
 
   app.post('/console/items/:id/clear-findings', async (request, reply) => {

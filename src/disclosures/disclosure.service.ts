@@ -1,7 +1,7 @@
 import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { findAgencyById } from '../agencies/agency.store.ts'
-import { isoNow } from '../clock.ts'
+import { formatShanghai, isoNow } from '../clock.ts'
 import { scanItem } from '../confidentiality/scan.ts'
 import type { Finding, KnownPerson } from '../confidentiality/scan-rules.ts'
 import type { Deps } from '../deps.ts'
@@ -12,7 +12,8 @@ import type { Executor } from '../storage/database.ts'
 import { indexItemText, unindexItem } from '../search/search.store.ts'
 import { formatIndexNumber } from './column-tree.ts'
 import type { ItemInput } from './disclosure.ts'
-import { findAttachment, findColumn, findItem, insertItem, listAttachments, nextSerial, updateItemRow } from './disclosure.store.ts'
+import { findAttachment, findColumn, findItem, insertItem, listAttachments, listChannels, nextSerial, updateItemRow } from './disclosure.store.ts'
+import { listUnits } from '../agencies/agency.store.ts'
 import { allowedType, readStoredFile, storeFile } from '../files/file-store.ts'
 import type { ItemRow } from './disclosure.store.ts'
 
@@ -24,20 +25,27 @@ type Staff = Actor & { id: number; agencyId: number }
 const shanghaiYear = (d: Date) => Number(d.toLocaleString('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }))
 
 const columnsOf = (input: ItemInput) => ({
+  unit_id: input.unitId ?? null, primary_channel_id: input.primaryChannelId ?? null,
   title: input.title, doc_number: input.docNumber ?? null, written_on: input.writtenOn ?? null, formed_on: input.formedOn,
   topic: input.topic ?? null, genre: input.genre ?? null, keywords: input.keywords ?? null, summary: input.summary ?? null, body: input.body,
   doc_kind: input.docKind ?? null, validity: input.validity, effective_on: input.effectiveOn ?? null, repealed_on: input.repealedOn ?? null, lapsed_on: input.lapsedOn ?? null,
 })
 
-async function assertOwnColumn(trx: Executor, actor: Staff, columnId: number) {
+async function assertOwnColumn(trx: Executor, actor: Staff, columnId: number, input?: ItemInput) {
   const column = await findColumn(trx, columnId)
   if (!column || column.agency_id !== actor.agencyId) throw new AppError('invalid_input', '栏目不存在', { columnId: '请选择本机关的栏目' })
+  if (input?.unitId && !(await listUnits(trx, actor.agencyId)).some((u) => u.id === input.unitId)) {
+    throw new AppError('invalid_input', '报送单位不存在', { unitId: '请选择本机关的单位' })
+  }
+  if (input?.primaryChannelId && !(await listChannels(trx, actor.agencyId)).some((c) => c.id === input.primaryChannelId)) {
+    throw new AppError('invalid_input', '发布渠道不存在', { primaryChannelId: '请选择本机关的渠道' })
+  }
 }
 
 /** A new draft; its 索引号 is issued now and never changes (law-and-format.md §5.3). */
 export async function createItem(deps: Deps, actor: Staff, input: ItemInput): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
-    await assertOwnColumn(trx, actor, input.columnId)
+    await assertOwnColumn(trx, actor, input.columnId, input)
     const agency = await findAgencyById(trx, actor.agencyId)
     if (!agency) throw new AppError('not_found', '所属机关不存在')
     const now = deps.clock.now()
@@ -63,7 +71,7 @@ export async function updateItem(deps: Deps, actor: Staff, id: number, input: It
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以修改；审核中或已发布的信息不能修改')
-    await assertOwnColumn(trx, actor, input.columnId)
+    await assertOwnColumn(trx, actor, input.columnId, input)
     await updateItemRow(trx, id, { column_id: input.columnId, ...columnsOf(input), updated_at: isoNow(deps.clock) })
     await appendAudit(deps, trx, actor, { action: 'item.update', objectType: 'item', objectId: id, result: 'success' })
   })
@@ -150,7 +158,11 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known: r
       })
       return { published: false as const, findings, quarantined }
     }
-    await updateItemRow(trx, id, { status: 'published', findings: null, published_at: now, published_by: actor.id, updated_at: now })
+    // Publication on the portal is automatic and recorded like any channel's; the portal is the
+    // primary channel unless the item names another.
+    const portal = (await listChannels(trx, item.agency_id)).find((c) => c.kind === 'portal')
+    await updateItemRow(trx, id, { status: 'published', findings: null, published_at: now, published_by: actor.id, updated_at: now, primary_channel_id: item.primary_channel_id ?? portal?.id ?? null })
+    if (portal) await trx.insertInto('item_channels').values({ item_id: id, channel_id: portal.id, published_at: now, link: null, recorded_by: actor.id, recorded_at: now }).execute()
     await indexItemText(trx, id, searchableText(item))
     await appendAudit(deps, trx, actor, { action: 'item.publish', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber: item.index_number } })
     return { published: true as const }
@@ -179,6 +191,23 @@ export async function clearFindings(deps: Deps, actor: Staff, reviewerLevel: num
       action: 'item.findings_clear', objectType: 'item', objectId: id, result: 'success',
       detail: { reason: clearance.reason, findings: findings.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })) },
     })
+  })
+}
+
+/** Records that a published item also went out on another channel (a WeChat account, the credit site …): when, where, by whom. */
+export async function recordChannelPublication(deps: Deps, actor: Staff, id: number, channelId: number, publishedOn: string, link: string | null): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const item = await findOwnItem(deps, actor, id, trx)
+    if (item.status !== 'published') throw new AppError('invalid_transition', '信息发布后才能登记其他渠道的发布情况')
+    const channel = (await listChannels(trx, item.agency_id)).find((c) => c.id === channelId)
+    if (!channel || channel.kind === 'portal') throw new AppError('invalid_input', '请选择门户网站以外的渠道', { channelId: '请选择门户网站以外的渠道' })
+    const now = deps.clock.now()
+    if (new Date(`${publishedOn}T00:00:00+08:00`) > now || publishedOn < formatShanghai(item.published_at!).slice(0, 10)) {
+      throw new AppError('invalid_input', '发布日期应在门户网站发布之后、今天及以前', { publishedOn: '发布日期应在门户网站发布之后、今天及以前' })
+    }
+    await trx.deleteFrom('item_channels').where('item_id', '=', id).where('channel_id', '=', channelId).execute()
+    await trx.insertInto('item_channels').values({ item_id: id, channel_id: channelId, published_at: new Date(`${publishedOn}T00:00:00+08:00`).toISOString(), link, recorded_by: actor.id, recorded_at: now.toISOString() }).execute()
+    await appendAudit(deps, trx, actor, { action: 'item.channel', objectType: 'item', objectId: id, result: 'success', detail: { channel: channel.name, publishedOn, link } })
   })
 }
 

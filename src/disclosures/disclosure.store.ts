@@ -1,13 +1,27 @@
 import type { Kysely, Selectable } from 'kysely'
 import { sql } from 'kysely'
 import type { ColumnTable, Executor, ItemTable } from '../storage/database.ts'
-import { insertColumnTree } from '../storage/migrations/2026-11-26-05-disclosures.ts'
+import { insertColumnTree, insertPortalChannel } from '../storage/migrations/2026-11-26-05-disclosures.ts'
 import { standardColumns } from './column-tree.ts'
 
 export type ColumnRow = Selectable<ColumnTable>
 export type ItemRow = Selectable<ItemTable>
 
-export const seedColumns = (trx: Executor, agencyId: number, at: string) => insertColumnTree(trx as unknown as Kysely<unknown>, agencyId, standardColumns, null, at)
+/** A new agency's standard column tree and its portal channel. */
+export async function seedColumns(trx: Executor, agencyId: number, at: string): Promise<void> {
+  await insertColumnTree(trx as unknown as Kysely<unknown>, agencyId, standardColumns, null, at)
+  await insertPortalChannel(trx as unknown as Kysely<unknown>, agencyId, at)
+}
+
+export async function listChannels(db: Executor, agencyId: number) {
+  return db.selectFrom('channels').selectAll().where('agency_id', '=', agencyId).orderBy('id').execute()
+}
+
+export async function listItemChannels(db: Executor, itemId: number) {
+  return db.selectFrom('item_channels').innerJoin('channels', 'channels.id', 'item_channels.channel_id')
+    .select(['item_channels.channel_id', 'item_channels.published_at', 'item_channels.link', 'channels.name', 'channels.kind'])
+    .where('item_id', '=', itemId).orderBy('item_channels.published_at').execute()
+}
 
 export async function listColumns(db: Executor, agencyId: number): Promise<ColumnRow[]> {
   return db.selectFrom('columns').selectAll().where('agency_id', '=', agencyId).orderBy('parent_id', 'asc').orderBy('sort').execute()

@@ -14,6 +14,8 @@ const optionalText = (max: number, label: string) => z.preprocess((v) => (typeof
 
 export const itemForm = z.object({
   columnId: z.coerce.number({ error: '请选择栏目' }).int().positive('请选择栏目'),
+  unitId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  primaryChannelId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
   title: z.string({ error: '请填写名称' }).trim().min(2, '名称至少 2 个字').max(200, '名称不得超过 200 个字')
     .refine((v) => !/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(v), '名称含有不允许的控制字符'),
   docNumber: optionalText(60, '文号'),

@@ -11,12 +11,14 @@ import type { ColumnRow, ItemRow } from './disclosure.store.ts'
 import { genres, itemStatusLabels, validityLabels } from './disclosure.ts'
 
 export const itemFormValues = (item: ItemRow) => ({
-  columnId: String(item.column_id), title: item.title, docNumber: item.doc_number ?? '', writtenOn: item.written_on ?? '', formedOn: item.formed_on,
+  columnId: String(item.column_id), unitId: item.unit_id ? String(item.unit_id) : '', primaryChannelId: item.primary_channel_id ? String(item.primary_channel_id) : '', title: item.title, docNumber: item.doc_number ?? '', writtenOn: item.written_on ?? '', formedOn: item.formed_on,
   topic: item.topic ?? '', genre: item.genre ?? '', keywords: item.keywords ?? '', summary: item.summary ?? '', body: item.body,
   docKind: item.doc_kind ?? '', validity: item.validity, effectiveOn: item.effective_on ?? '', repealedOn: item.repealed_on ?? '', lapsedOn: item.lapsed_on ?? '',
 })
 
-export function ItemForm(props: { ctx: PageContext; action: string; columns: ColumnRow[]; form: FormState; submitLabel: string }) {
+export type Choice = { id: number; name: string }
+
+export function ItemForm(props: { ctx: PageContext; action: string; columns: ColumnRow[]; units: Choice[]; channels: Choice[]; form: FormState; submitLabel: string }) {
   const f = props.form
   const body = typeof f.values.body === 'string' ? f.values.body : ''
   return (
@@ -24,6 +26,8 @@ export function ItemForm(props: { ctx: PageContext; action: string; columns: Col
       <Csrf token={props.ctx.csrf} />
       <Select form={f} name="columnId" label="栏目" options={props.columns.filter((c) => c.class !== 'statutory').map((c) => ({ value: String(c.id), label: c.name }))} required />
       <Field form={f} name="title" label="名称" required />
+      <Select form={f} name="unitId" label="报送单位" placeholder="不注明" options={props.units.map((u) => ({ value: String(u.id), label: u.name }))} />
+      <Select form={f} name="primaryChannelId" label="主要发布渠道" placeholder="门户网站（默认）" options={props.channels.map((c) => ({ value: String(c.id), label: c.name }))} />
       <Field form={f} name="docNumber" label="文号" />
       <Field form={f} name="writtenOn" label="成文日期" type="date" />
       <Field form={f} name="formedOn" label="形成或变更日期" type="date" hint="自此日起 20 个工作日内公开（条例第二十六条）" required />
@@ -85,7 +89,8 @@ function Attachments(props: { ctx: PageContext; base: string; attachments: Attac
 }
 
 export function ItemPage(props: {
-  ctx: PageContext; item: ItemRow; columns: ColumnRow[]; form: FormState; review: ReviewView; message?: string | undefined; attachments: AttachmentRow[]
+  ctx: PageContext; item: ItemRow; columns: ColumnRow[]; units: Choice[]; channels: (Choice & { kind: string })[]; form: FormState; review: ReviewView; message?: string | undefined; attachments: AttachmentRow[]
+  publications: { channel_id: number; name: string; published_at: string; link: string | null }[]
   canEdit: boolean; canPublish: boolean; canWithdraw: boolean; canClear: boolean
 }) {
   const { item } = props
@@ -117,10 +122,26 @@ export function ItemPage(props: {
           <button type="submit" class="secondary">撤回</button>
         </form>
       )}
+      {item.status === 'published' && (
+        <section aria-labelledby="ch-h">
+          <h2 id="ch-h">发布渠道</h2>
+          <ul>{props.publications.map((p) => <li>{p.name}：{formatShanghai(p.published_at).slice(0, 10)}{p.link && <> <a href={p.link} rel="noopener noreferrer">{p.link}</a></>}{p.channel_id === item.primary_channel_id && '（主要渠道）'}</li>)}</ul>
+          {props.channels.some((c) => c.kind !== 'portal') && (props.canPublish || props.canEdit) && (
+            <form method="post" action={`${base}/channels`}>
+              <Csrf token={props.ctx.csrf} />
+              <Select form={props.form} name="channelId" label="登记在其他渠道的发布" options={props.channels.filter((c) => c.kind !== 'portal').map((c) => ({ value: String(c.id), label: c.name }))} required />
+              <Field form={props.form} name="publishedOn" label="发布日期" type="date" required />
+              <Field form={props.form} name="link" label="链接" />
+              <button type="submit" class="secondary">登记</button>
+            </form>
+          )}
+          <div class="field wide"><label for="f-paste">可复制到其他平台的正文</label><textarea id="f-paste" rows={6} readOnly>{`${item.title}\n\n${item.body}`}</textarea></div>
+        </section>
+      )}
       <Attachments ctx={props.ctx} base={base} attachments={props.attachments} form={props.form} canEdit={item.status === 'draft' && props.canEdit} />
       {item.status === 'draft' && props.canEdit ? (
         <section aria-labelledby="edit-h"><h2 id="edit-h">修改</h2>
-          <ItemForm ctx={props.ctx} action={base} columns={props.columns} form={props.form.errors && Object.keys(props.form.errors).length ? props.form : { values: itemFormValues(item), errors: {} }} submitLabel="保存" />
+          <ItemForm ctx={props.ctx} action={base} columns={props.columns} units={props.units} channels={props.channels} form={props.form.errors && Object.keys(props.form.errors).length ? props.form : { values: itemFormValues(item), errors: {} }} submitLabel="保存" />
         </section>
       ) : (
         <section aria-labelledby="body-h"><h2 id="body-h">正文</h2>{item.body.split('\n').filter(Boolean).map((p) => <p>{p}</p>)}</section>

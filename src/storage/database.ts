@@ -166,6 +166,10 @@ export interface ItemTable {
   id: Generated<number>
   agency_id: number
   column_id: number
+  /** The unit that reported it (information reporting, 信息报送). */
+  unit_id: number | null
+  /** The channel the item is counted in once; its other publications are counted per channel. */
+  primary_channel_id: number | null
   /** 索引号: issued when the item is created, never changed. */
   index_number: string
   title: string
@@ -214,6 +218,24 @@ export interface AttachmentTable {
   created_by: number | null
 }
 
+export interface ChannelTable {
+  id: Generated<number>
+  agency_id: number
+  name: string
+  /** 'portal', 'wechat', 'credit', 'services', 'gazette', 'other'. */
+  kind: string
+  created_at: string
+}
+
+export interface ItemChannelTable {
+  item_id: number
+  channel_id: number
+  published_at: string
+  link: string | null
+  recorded_by: number | null
+  recorded_at: string
+}
+
 export interface IndexSerialTable {
   agency_id: number
   year: number
@@ -243,6 +265,8 @@ export interface Database {
   index_serials: IndexSerialTable
   item_search: ItemSearchTable
   attachments: AttachmentTable
+  channels: ChannelTable
+  item_channels: ItemChannelTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'

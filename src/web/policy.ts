@@ -79,6 +79,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/items/:id/publish': ['publisher'],
   'POST /console/items/:id/withdraw': ['publisher', 'office_head'],
   'POST /console/items/:id/clear-findings': ['reviewer'],
+  'POST /console/items/:id/channels': ['drafter', 'publisher'],
   'POST /console/items/:id/attachments': ['drafter'],
   'POST /console/items/:id/attachments/:attachmentId/delete': ['drafter'],
   'GET /console/items/:id/attachments/:attachmentId': ['drafter', 'reviewer', 'publisher', 'office_head'],
@@ -88,6 +89,11 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/guide': ['office_head'],
   'POST /console/guide': ['office_head'],
   'GET /console/review-levels': ['office_head'],
+  'GET /console/channels': ['office_head'],
+  'POST /console/channels': ['office_head'],
+  'GET /console/counts': ['drafter', 'reviewer', 'publisher', 'office_head'],
+  'GET /console/quotas': ['drafter', 'reviewer', 'publisher', 'office_head'],
+  'POST /console/quotas': ['office_head'],
   'POST /console/review-levels': ['office_head'],
 
   // Annual reports: drafters compute and write them, reviewers sign the review levels, the office

@@ -22,9 +22,19 @@ export function disclosures(kind: DatabaseKind) {
         .execute()
       await db.schema.createIndex('columns_agency').on('columns').column('agency_id').execute()
 
+      await withIdColumn(kind, db.schema.createTable('channels'))
+        .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('channels_agency_name', ['agency_id', 'name'])
+        .execute()
+
       await withIdColumn(kind, db.schema.createTable('items'))
         .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
         .addColumn('column_id', 'integer', (c) => c.notNull().references('columns.id'))
+        .addColumn('unit_id', 'integer', (c) => c.references('units.id'))
+        .addColumn('primary_channel_id', 'integer', (c) => c.references('channels.id'))
         .addColumn('index_number', 'text', (c) => c.notNull().unique())
         .addColumn('title', 'text', (c) => c.notNull())
         .addColumn('doc_number', 'text')
@@ -67,6 +77,16 @@ export function disclosures(kind: DatabaseKind) {
         .execute()
       await db.schema.createIndex('attachments_item').on('attachments').column('item_id').execute()
 
+      await db.schema.createTable('item_channels')
+        .addColumn('item_id', 'integer', (c) => c.notNull().references('items.id'))
+        .addColumn('channel_id', 'integer', (c) => c.notNull().references('channels.id'))
+        .addColumn('published_at', 'text', (c) => c.notNull())
+        .addColumn('link', 'text')
+        .addColumn('recorded_by', 'integer', (c) => c.references('users.id'))
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('item_channels_pk', ['item_id', 'channel_id'])
+        .execute()
+
       await db.schema.createTable('index_serials')
         .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
         .addColumn('year', 'integer', (c) => c.notNull())
@@ -75,10 +95,13 @@ export function disclosures(kind: DatabaseKind) {
         .execute()
 
       const agencies = await sql<{ id: number }>`select id from agencies`.execute(db)
-      for (const a of agencies.rows) await insertColumnTree(db, a.id, standardColumns, null, new Date().toISOString())
+      for (const a of agencies.rows) {
+        await insertColumnTree(db, a.id, standardColumns, null, new Date().toISOString())
+        await insertPortalChannel(db, a.id, new Date().toISOString())
+      }
     },
     async down(db: Kysely<unknown>) {
-      for (const t of ['index_serials', 'attachments', 'items', 'columns']) await db.schema.dropTable(t).execute()
+      for (const t of ['index_serials', 'item_channels', 'attachments', 'items', 'channels', 'columns']) await db.schema.dropTable(t).execute()
     },
   }
 }
@@ -92,4 +115,9 @@ export async function insertColumnTree(db: Kysely<unknown>, agencyId: number, tr
       values (${agencyId}, ${parentId}, ${col.name}, ${col.class}, ${col.article20Item ?? null}, ${sort}, ${at}) returning id`.execute(db)
     if (col.children) await insertColumnTree(db, agencyId, col.children, row.rows[0]!.id, at)
   }
+}
+
+/** Every agency publishes on the portal; other channels are added by the agency. */
+export async function insertPortalChannel(db: Kysely<unknown>, agencyId: number, at: string): Promise<void> {
+  await sql`insert into channels (agency_id, name, kind, created_at) values (${agencyId}, ${'门户网站'}, ${'portal'}, ${at})`.execute(db)
 }
