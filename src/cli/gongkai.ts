@@ -36,6 +36,8 @@ const help = `用法：gongkai <命令> [选项]
   report check [--json] <文件…|目录>
                                检查年报的勾稽关系；有错误时以 1 退出，无法读取时以 2 退出；
                                --json 每个文件输出一行结构化结果
+  items import <CSV或JSON文件> --agency <机关ID或统一社会信用代码>
+                               从旧网站迁移已公开的信息（保留原发布日期，标记为导入，全部成功或全部不导入）
   scan <文件…>                  发布前保密与个人信息检查（身份证号、手机号、银行卡号、密级标志等）；
                                发现问题以 1 退出
   backup <文件>                 在线备份数据库和上传文件（不含密钥）
@@ -73,6 +75,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await reportCommand(rest, out)
       case 'scan':
         return await scanCommand(rest, out)
+      case 'items':
+        return await itemsCommand(rest, out)
       case 'backup':
         return await backupCommand(rest, out)
       case 'restore':
@@ -156,6 +160,31 @@ async function userCommand(args: string[], out: Out): Promise<number> {
   }
   out.error('用法：gongkai user create|passwd|unlock …')
   return 2
+}
+
+async function itemsCommand(args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args
+  const { values, positionals } = parseArgs({ args: rest, options: { agency: { type: 'string' } }, allowPositionals: true })
+  const file = positionals[0]
+  if (sub !== 'import' || !file || !values.agency) {
+    out.error('用法：gongkai items import <CSV或JSON文件> --agency <机关ID或统一社会信用代码>')
+    return 2
+  }
+  const { readFile } = await import('node:fs/promises')
+  const { importItems, readImportFile } = await import('../disclosures/item-import.ts')
+  return withDeps(async (deps) => {
+    const agencyArg = values.agency as string
+    const agency = /^\d+$/.test(agencyArg) ? await findAgencyById(deps.db, Number(agencyArg)) : await findAgencyByCreditCode(deps.db, agencyArg.toUpperCase())
+    if (!agency) {
+      out.error(`找不到机关：${agencyArg}`)
+      return 2
+    }
+    const text = await readFile(file, 'utf8')
+    const result = await importItems(deps, systemActor(), agency.id, readImportFile(text, file))
+    out.log(`已导入 ${result.imported} 条信息到 ${agency.name}（保留原发布日期，标记为导入）`)
+    for (const f of result.findings) out.log(`  第 ${f.line} 行“${f.title}”保密审查发现：${f.findings.join('、')}（已公开，请尽快处理）`)
+    return 0
+  })
 }
 
 async function reportCommand(args: string[], out: Out): Promise<number> {

@@ -191,6 +191,8 @@ export interface ItemTable {
   lapsed_on: string | null
   /** 'draft', 'in_review', 'approved', 'published', 'withdrawn', 'quarantined'. */
   status: string
+  /** 'platform', or 'imported' from an agency's old site with its original publication date. */
+  source: Generated<string>
   review_round: Generated<number>
   /** The last scan's findings (JSON), while any stands. */
   findings: string | null

@@ -51,6 +51,7 @@ export function disclosures(kind: DatabaseKind) {
         .addColumn('repealed_on', 'text')
         .addColumn('lapsed_on', 'text')
         .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull().defaultTo('platform'))
         .addColumn('review_round', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('findings', 'text')
         .addColumn('cleared_findings', 'text')

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { parseCsv } from '../src/disclosures/item-import.ts'
+import { searchItems } from '../src/search/search.store.ts'
+import { officeCreditCode, setUpRegion } from './support/builders.ts'
+import { gongkai } from './support/cli.ts'
+import { databaseKinds, testEnv } from './support/test-deps.ts'
+
+test('CSV fields may hold commas, quotes and line breaks', () => {
+  expect(parseCsv('a,b\n"x, y","他说""好""\n第二行"\n')).toEqual([['a', 'b'], ['x, y', '他说"好"\n第二行']])
+})
+
+describe.each(databaseKinds)('importing items from an old site on %s', (kind) => {
+  test('a file with a bad line imports nothing and names the line; a good one keeps the original dates, skips review, and lists scan findings', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-import-'))
+    try {
+      await setUpRegion(t.deps)
+      const header = 'column,title,publishedAt,docNumber,body\n'
+      const bad = path.join(dir, 'bad.csv')
+      writeFileSync(bad, `${header}部门动态,旧闻一,2021-05-06,,正文一\n不存在的栏目,旧闻二,2021-05-07,,正文二\n部门动态,旧闻三,明天,,正文三\n`)
+      const refused = await gongkai(['items', 'import', bad, '--agency', officeCreditCode], t.env)
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain('第 3 行：栏目“不存在的栏目”不存在')
+      expect(refused.stderr).toContain('第 4 行：publishedAt 发布日期格式应为')
+      expect(await t.deps.db.selectFrom('items').selectAll().execute()).toEqual([])
+
+      const good = path.join(dir, 'good.csv')
+      writeFileSync(good, `${header}部门动态,召开普法工作会议,2021-05-06 10:30,,"会议要求，各科室做好普法工作。"\n通知公告,关于值班安排的通知,2022-01-28,垫司发〔2022〕3号,值班电话 13912345678。\n`)
+      const ok = await gongkai(['items', 'import', good, '--agency', officeCreditCode], t.env)
+      expect(ok.code, ok.stderr).toBe(0)
+      expect(ok.stdout).toContain('已导入 2 条信息')
+      expect(ok.stdout).toContain('第 3 行“关于值班安排的通知”保密审查发现：phone:139****5678')
+      const items = await t.deps.db.selectFrom('items').select(['title', 'published_at', 'status', 'source', 'index_number']).orderBy('id').execute()
+      expect(items).toEqual([
+        { title: '召开普法工作会议', published_at: '2021-05-06T02:30:00.000Z', status: 'published', source: 'imported', index_number: `${officeCreditCode}/2021-00001` },
+        { title: '关于值班安排的通知', published_at: '2022-01-28T01:00:00.000Z', status: 'published', source: 'imported', index_number: `${officeCreditCode}/2022-00001` },
+      ])
+      expect((await searchItems(t.deps.db, t.deps.kind, '普法', {}, 'date')).length).toBe(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await t.close()
+    }
+  })
+})
