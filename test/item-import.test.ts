@@ -4,8 +4,11 @@ import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parseCsv } from '../src/disclosures/item-import.ts'
 import { searchItems } from '../src/search/search.store.ts'
-import { officeCreditCode, setUpRegion } from './support/builders.ts'
+
 import { gongkai } from './support/cli.ts'
+import { testApp } from './support/app.ts'
+import { buildStaff, officeCreditCode, setUpRegion, signIn } from './support/builders.ts'
+import { multipart } from './support/multipart.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 
 test('CSV fields may hold commas, quotes and line breaks', () => {
@@ -41,6 +44,26 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
       expect((await searchItems(t.deps.db, t.deps.kind, '普法', {}, 'date')).length).toBe(1)
     } finally {
       rmSync(dir, { recursive: true, force: true })
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('the import page on %s', (kind) => {
+  test('the office head uploads a JSON file of old items and sees what was imported', async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const json = JSON.stringify([{ column: '政策文件', title: '关于印发某办法的通知', publishedAt: '2020-06-01', body: '现将办法印发给你们。' }])
+      const body = multipart({ _csrf: s.csrf }, { name: '旧网站.json', content: Buffer.from(json) })
+      const res = await t.app.inject({ method: 'POST', url: '/console/items/import', headers: { cookie: s.cookie, 'content-type': body.contentType }, payload: body.payload })
+      expect(res.statusCode).toBe(200)
+      expect(res.body).toContain('已导入 1 条')
+      const broken = multipart({ _csrf: s.csrf }, { name: '坏.json', content: Buffer.from('[{"title": "x"}]') })
+      const bad = await t.app.inject({ method: 'POST', url: '/console/items/import', headers: { cookie: s.cookie, 'content-type': broken.contentType }, payload: broken.payload })
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('第 1 行')
+    } finally {
       await t.close()
     }
   })

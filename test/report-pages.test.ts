@@ -4,18 +4,8 @@ import { describe, expect, test } from 'vitest'
 import { listReportsOfAgency } from '../src/reports/report.store.ts'
 import { buildStaff, signIn } from './support/builders.ts'
 import { testApp } from './support/app.ts'
+import { multipart } from './support/multipart.ts'
 import { databaseKinds } from './support/test-deps.ts'
-
-function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer }) {
-  const boundary = '----gongkai-test-boundary'
-  const parts: Buffer[] = []
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
-  if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file.content, Buffer.from('\r\n'))
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`))
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` }
-}
 
 const dianjiang = readFileSync(path.resolve('test/fixtures/reports/dianjiang-justice-2020.txt'))
 

@@ -10,6 +10,8 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { countPublications } from './counts.ts'
+import { importItems, readImportFile } from './item-import.ts'
+import type { ImportResult } from './item-import.ts'
 import { listChannels } from './disclosure.store.ts'
 
 // Channels (门户网站, WeChat accounts by name, 信用网站, 政务服务平台, 政府公报 …), the period counts
@@ -55,6 +57,38 @@ export function channelRoutes(app: FastifyInstance): void {
       await appendAudit(deps, trx, actor, { action: 'channel.create', objectType: 'channel', objectId: row.id, result: 'success', detail: parsed.data })
     })
     return reply.redirect('/console/channels', 303)
+  })
+
+  const importPage = async (request: FastifyRequest, reply: FastifyReply, status: number, error?: string, result?: ImportResult) => reply.page(status, (
+    <ConsoleLayout ctx={app.ctx(request)} title="导入已公开信息">
+      <h1>从旧网站导入已公开的信息</h1>
+      <p class="hint">CSV（首行为列名：column、title、publishedAt、body，可选 docNumber、writtenOn、formedOn、topic、genre、keywords、summary）或 JSON 数组（可含 base64 附件）。保留原发布日期，标记为“导入”，不经审核；保密审查的发现会列出，但不阻止导入。任一行有误则全部不导入。</p>
+      {error && <div class="error-summary" role="alert"><h2>导入未执行</h2><pre class="problems">{error}</pre></div>}
+      {result && (
+        <Notice>已导入 {result.imported} 条。{result.findings.length > 0 && `其中 ${result.findings.length} 条有保密审查发现，请尽快处理：${result.findings.map((f) => `第 ${f.line} 行“${f.title}”`).join('、')}`}</Notice>
+      )}
+      <form method="post" action="/console/items/import" enctype="multipart/form-data">
+        <Csrf token={app.ctx(request).csrf} />
+        <div class="field"><label for="f-file">文件（CSV 或 JSON，10 MB 以内）</label><input id="f-file" name="file" type="file" accept=".csv,.json" /></div>
+        <button type="submit">导入</button>
+      </form>
+    </ConsoleLayout>
+  ))
+
+  app.get('/console/items/import', async (request, reply) => importPage(request, reply, 200))
+
+  app.post('/console/items/import', async (request, reply) => {
+    const file = (request.body as { file?: { filename: string; toBuffer(): Promise<Buffer>; file: { truncated: boolean } } } | undefined)?.file
+    if (!file || typeof file.toBuffer !== 'function') return importPage(request, reply, 422, '请选择要导入的文件')
+    const bytes = await file.toBuffer()
+    if (file.file.truncated) return importPage(request, reply, 422, '文件超过 10 MB')
+    try {
+      const result = await importItems(deps, request.actor, request.staff!.agencyId, readImportFile(bytes.toString('utf8'), file.filename))
+      return importPage(request, reply, 200, undefined, result)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return importPage(request, reply, 422, e.message)
+      throw e
+    }
   })
 
   app.get('/console/counts', async (request, reply) => {

@@ -67,6 +67,7 @@ const consoleNav: NavItem[] = [
   { href: '/console/counts', label: '发布统计', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/quotas', label: '信息报送', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/channels', label: '发布渠道', roles: ['office_head'] },
+  { href: '/console/items/import', label: '导入旧信息', roles: ['office_head'] },
   { href: '/console/guide', label: '公开指南', roles: ['office_head'] },
   { href: '/console/review-levels', label: '审核级别', roles: ['office_head'] },
   { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },

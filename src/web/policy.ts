@@ -89,6 +89,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/guide': ['office_head'],
   'POST /console/guide': ['office_head'],
   'GET /console/review-levels': ['office_head'],
+  'GET /console/items/import': ['office_head'],
+  'POST /console/items/import': ['office_head'],
   'GET /console/channels': ['office_head'],
   'POST /console/channels': ['office_head'],
   'GET /console/counts': ['drafter', 'reviewer', 'publisher', 'office_head'],
