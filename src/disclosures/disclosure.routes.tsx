@@ -12,6 +12,8 @@ import { itemForm, itemStatusLabels } from './disclosure.ts'
 import { addAttachment, clearFindings, createItem, recordChannelPublication, removeAttachment, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
 import { findAttachment, listAttachments, listChannels, listColumns, listItemChannels, listItemsOfAgency } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
+import { loadCalendar } from '../deadlines/calendar.store.ts'
+import { publicationTimeliness } from './timeliness.ts'
 import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
 import { ItemForm, ItemPage } from './disclosure.views.tsx'
 
@@ -65,10 +67,11 @@ export function disclosureRoutes(app: FastifyInstance): void {
 
   const itemPage = async (request: FastifyRequest, reply: FastifyReply, id: number, status: number, form: FormState, message?: string) => {
     const item = await findOwnItem(deps, staff(request), id)
+    const timeliness = publicationTimeliness(await loadCalendar(deps.db), item.formed_on, item.published_at, deps.clock.now())
     const review = await reviewViewFor(deps.db, { objectType: 'item', objectId: id, agencyId: item.agency_id, authorId: item.created_by, round: item.review_round }, request.staff!)
     return reply.page(status, (
       <ItemPage ctx={app.ctx(request)} item={item} columns={await listColumns(deps.db, item.agency_id)} units={await listUnits(deps.db, item.agency_id)} channels={await listChannels(deps.db, item.agency_id)}
-        publications={await listItemChannels(deps.db, id)} form={form} review={review} message={message} attachments={await listAttachments(deps.db, id)}
+        publications={await listItemChannels(deps.db, id)} timeliness={item.source === 'platform' ? timeliness : undefined} form={form} review={review} message={message} attachments={await listAttachments(deps.db, id)}
         canEdit={has(request, 'drafter')} canPublish={has(request, 'publisher')} canWithdraw={has(request, 'publisher', 'office_head')}
         canClear={has(request, 'reviewer') && request.staff!.reviewLevel === review.config.confidentialityLevel} />
     ))

@@ -9,6 +9,7 @@ import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import type { ColumnRow, ItemRow } from './disclosure.store.ts'
 import { genres, itemStatusLabels, validityLabels } from './disclosure.ts'
+import type { Timeliness } from './timeliness.ts'
 
 export const itemFormValues = (item: ItemRow) => ({
   columnId: String(item.column_id), unitId: item.unit_id ? String(item.unit_id) : '', primaryChannelId: item.primary_channel_id ? String(item.primary_channel_id) : '', title: item.title, docNumber: item.doc_number ?? '', writtenOn: item.written_on ?? '', formedOn: item.formed_on,
@@ -91,6 +92,7 @@ function Attachments(props: { ctx: PageContext; base: string; attachments: Attac
 export function ItemPage(props: {
   ctx: PageContext; item: ItemRow; columns: ColumnRow[]; units: Choice[]; channels: (Choice & { kind: string })[]; form: FormState; review: ReviewView; message?: string | undefined; attachments: AttachmentRow[]
   publications: { channel_id: number; name: string; published_at: string; link: string | null }[]
+  timeliness?: Timeliness | undefined
   canEdit: boolean; canPublish: boolean; canWithdraw: boolean; canClear: boolean
 }) {
   const { item } = props
@@ -101,6 +103,9 @@ export function ItemPage(props: {
       <p><a href="/console/items">← 全部信息</a></p>
       <h1>{item.title}</h1>
       <p>索引号：<code>{item.index_number}</code>；状态：<strong>{itemStatusLabels[item.status] ?? item.status}</strong>{item.published_at && `；发布于 ${formatShanghai(item.published_at)}`}</p>
+      {props.timeliness && (props.timeliness.due === null
+        ? <Notice kind="warn">公开时限无法核定：{'unverified' in props.timeliness ? props.timeliness.unverified : ''}</Notice>
+        : <p>公开时限（条例第二十六条）：{props.timeliness.due} 前{'late' in props.timeliness && props.timeliness.late && <strong class="error">（已逾期）</strong>}</p>)}
       {props.message && <Notice>{props.message}</Notice>}
       {findings.length > 0 && <Findings findings={findings} />}
       {findings.length > 0 && props.canClear && findings.every((f) => f.clearable) && (

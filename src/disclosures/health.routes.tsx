@@ -5,6 +5,9 @@ import { ConsoleLayout } from '../web/layout.tsx'
 import { columnHealth } from './column-health.ts'
 import type { ColumnState } from './column-health.ts'
 import { columnStats } from './disclosure.store.ts'
+import { formatShanghai } from '../clock.ts'
+import { loadCalendar } from '../deadlines/calendar.store.ts'
+import { publicationTimeliness } from './timeliness.ts'
 
 const stateLabels: Record<ColumnState, string> = { ok: '正常', stale: '未按期更新', long_stale: '长期未更新', empty: '空白栏目', generated: '自动生成' }
 
@@ -23,6 +26,31 @@ export function healthRoutes(app: FastifyInstance): void {
           <thead><tr><th scope="col">栏目</th><th scope="col">已发布</th><th scope="col">距上次更新（天）</th><th scope="col">状态</th></tr></thead>
           <tbody>{report.columns.map((c) => <tr><td>{c.name}</td><td>{c.published}</td><td>{c.daysSince ?? '—'}</td><td>{stateLabels[c.state]}</td></tr>)}</tbody>
         </table>
+      </ConsoleLayout>
+    ))
+  })
+
+  // 条例 art. 26: items published more than 20 working days after being made or changed.
+  app.get('/console/timeliness', async (request, reply) => {
+    const cal = await loadCalendar(deps.db)
+    const items = await deps.db.selectFrom('items').select(['id', 'title', 'formed_on', 'published_at', 'status', 'source'])
+      .where('agency_id', '=', request.staff!.agencyId).where('status', 'in', ['draft', 'in_review', 'approved', 'published']).where('source', '=', 'platform')
+      .orderBy('formed_on', 'desc').limit(500).execute()
+    const rows = items.map((i) => ({ ...i, t: publicationTimeliness(cal, i.formed_on, i.published_at, deps.clock.now()) }))
+    const late = rows.filter((r) => 'late' in r.t && r.t.late)
+    const unverified = rows.filter((r) => r.t.due === null)
+    return reply.page(200, (
+      <ConsoleLayout ctx={app.ctx(request)} title="公开时限">
+        <h1>公开时限（条例第二十六条）</h1>
+        <p class="hint">主动公开的政府信息应当自形成或者变更之日起 20 个工作日内予以公开。</p>
+        {late.length === 0 ? <Notice>没有逾期公开或已逾期未公开的信息。</Notice> : (
+          <table>
+            <caption>逾期的信息</caption>
+            <thead><tr><th scope="col">名称</th><th scope="col">形成或变更日期</th><th scope="col">公开时限</th><th scope="col">发布日期</th></tr></thead>
+            <tbody>{late.map((r) => <tr><td><a href={`/console/items/${r.id}`}>{r.title}</a></td><td>{r.formed_on}</td><td>{r.t.due}</td><td>{r.published_at ? formatShanghai(r.published_at).slice(0, 10) : '尚未发布'}</td></tr>)}</tbody>
+          </table>
+        )}
+        {unverified.length > 0 && <Notice kind="warn">{unverified.length} 条信息的时限无法核定：{'unverified' in unverified[0]!.t ? unverified[0]!.t.unverified : ''}</Notice>}
       </ConsoleLayout>
     ))
   })

@@ -249,6 +249,19 @@ export interface ItemSearchTable {
   tokens: string
 }
 
+export interface HolidayCalendarTable {
+  date: string
+  /** 'holiday' (a weekday off) or 'makeup_workday' (a weekend day worked, 调休). */
+  kind: string
+  name: string
+}
+
+export interface CalendarYearTable {
+  year: number
+  source: string
+  recorded_at: string
+}
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -269,6 +282,8 @@ export interface Database {
   attachments: AttachmentTable
   channels: ChannelTable
   item_channels: ItemChannelTable
+  holiday_calendar: HolidayCalendarTable
+  calendar_years: CalendarYearTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'

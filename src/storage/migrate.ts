@@ -7,6 +7,7 @@ import { applicationsCore } from './migrations/2026-11-26-03-applications-core.t
 import { reviews } from './migrations/2026-11-26-04-reviews.ts'
 import { disclosures } from './migrations/2026-11-26-05-disclosures.ts'
 import { search } from './migrations/2026-11-26-06-search.ts'
+import { holidayCalendar } from './migrations/2026-11-26-07-holiday-calendar.ts'
 
 // Migrations are listed in code, in order; each name is dated so that the order is the name order.
 const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
@@ -16,6 +17,7 @@ const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
   '2026-11-26-04-reviews': reviews(kind),
   '2026-11-26-05-disclosures': disclosures(kind),
   '2026-11-26-06-search': search(kind),
+  '2026-11-26-07-holiday-calendar': holidayCalendar(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''
