@@ -4,7 +4,7 @@ import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
 import { columnStats, listColumns, listPublicItems } from '../src/disclosures/disclosure.store.ts'
 import { columnHealth } from '../src/disclosures/column-health.ts'
-import { addAttachment, clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
+import { addAttachment, changeValidity, clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
 import { buildStaff, officeCreditCode, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -160,6 +160,30 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const outcome = await publishItem(t.deps, publisher, id)
       expect(outcome.published).toBe(false)
       if (!outcome.published) expect(outcome.findings.map((f) => [f.kind, f.surface])).toEqual([['id_number', 'attachment:名单.docx']])
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('a published 行政规范性文件 is counted in report section 二(一) as issued and in force; repealed later, it leaves the count', async () => {
+    const t = await testEnv(kind, '2025-03-02T02:00:00Z')
+    try {
+      const { computeDraft, findOwnReport } = await import('../src/reports/report.service.ts')
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
+      const policy = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '政策文件')!.id
+      const id = await createItem(t.deps, author, input(policy, { title: '某县政府信息公开工作办法', docKind: 'normative', writtenOn: '2024-03-01', formedOn: '2024-03-01' }))
+      await throughReview(t, author, id)
+      await publishItem(t.deps, publisher, id)
+      const office = staffOf(author.id, officeId)
+      const r2024 = await findOwnReport(t.deps, office, await computeDraft(t.deps, office, 2024))
+      expect(r2024.report.article20.normativeDocuments).toEqual({ issued: 1, repealed: 0, inForce: 1 })
+      await expect(changeValidity(t.deps, publisher, id, 'repealed', '2024-01-01')).rejects.toThrow(/不能早于成文日期/)
+      await changeValidity(t.deps, publisher, id, 'repealed', '2025-02-01')
+      expect((await findOwnItem(t.deps, author, id)).status).toBe('published')
+      const r2025 = await findOwnReport(t.deps, office, await computeDraft(t.deps, office, 2025))
+      expect(r2025.report.article20.normativeDocuments).toEqual({ issued: 0, repealed: 1, inForce: 0 })
     } finally {
       await t.close()
     }

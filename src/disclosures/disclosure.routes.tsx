@@ -9,7 +9,7 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { itemForm, itemStatusLabels } from './disclosure.ts'
-import { addAttachment, clearFindings, createItem, recordChannelPublication, removeAttachment, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
+import { addAttachment, changeValidity, clearFindings, createItem, recordChannelPublication, removeAttachment, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
 import { findAttachment, listAttachments, listChannels, listColumns, listItemChannels, listItemsOfAgency } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
@@ -163,6 +163,19 @@ export function disclosureRoutes(app: FastifyInstance): void {
       throw e
     }
     return reply.redirect(`/console/items/${id}?recorded=1`, 303)
+  })
+
+  app.post('/console/items/:id/validity', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(z.object({ validity: z.enum(['repealed', 'lapsed'], { error: '请选择废止或失效' }), on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '请填写日期') }), request.body)
+    if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
+    try {
+      await changeValidity(deps, staff(request), id, parsed.data.validity, parsed.data.on)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return itemPage(request, reply, id, 422, { values: parsed.data, errors: e.fields })
+      throw e
+    }
+    return reply.redirect(`/console/items/${id}?saved=1`, 303)
   })
 
   app.post('/console/items/:id/clear-findings', async (request, reply) => {

@@ -211,6 +211,20 @@ export async function recordChannelPublication(deps: Deps, actor: Staff, id: num
   })
 }
 
+/**
+ * A published document is repealed or lapses: it stays published, marked so (issue #4), and the
+ * annual report's 二(一) counts it from that date. A metadata change, audited, not a new review.
+ */
+export async function changeValidity(deps: Deps, actor: Staff, id: number, validity: 'repealed' | 'lapsed', on: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const item = await findOwnItem(deps, actor, id, trx)
+    if (item.status !== 'published') throw new AppError('invalid_transition', '只有已发布的信息可以标注废止或失效')
+    if (on < (item.written_on ?? item.formed_on)) throw new AppError('invalid_input', '废止或失效日期不能早于成文日期', { on: '废止或失效日期不能早于成文日期' })
+    await updateItemRow(trx, id, validity === 'repealed' ? { validity, repealed_on: on, updated_at: isoNow(deps.clock) } : { validity, lapsed_on: on, updated_at: isoNow(deps.clock) })
+    await appendAudit(deps, trx, actor, { action: 'item.validity', objectType: 'item', objectId: id, result: 'success', detail: { validity, on } })
+  })
+}
+
 /** Withdrawal needs a reason; the item's page then carries a public notice of the change instead of the content. */
 export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason: string): Promise<void> {
   if (!reason.trim()) throw new AppError('invalid_input', '撤回须写明理由', { reason: '撤回须写明理由' })

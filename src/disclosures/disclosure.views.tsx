@@ -120,6 +120,14 @@ export function ItemPage(props: {
       {item.status === 'approved' && props.canPublish && (
         <form method="post" action={`${base}/publish`}><Csrf token={props.ctx.csrf} /><button type="submit">发布</button></form>
       )}
+      {item.status === 'published' && item.validity === 'valid' && props.canWithdraw && (
+        <form method="post" action={`${base}/validity`}>
+          <Csrf token={props.ctx.csrf} />
+          <Select form={props.form} name="validity" label="标注废止或失效（信息保持公开）" options={[{ value: 'repealed', label: '废止' }, { value: 'lapsed', label: '失效' }]} required />
+          <Field form={props.form} name="on" label="日期" type="date" required />
+          <button type="submit" class="secondary">标注</button>
+        </form>
+      )}
       {item.status === 'published' && props.canWithdraw && (
         <form method="post" action={`${base}/withdraw`}>
           <Csrf token={props.ctx.csrf} />

@@ -117,6 +117,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
       ['索引号', item.index_number], ['名称', item.title], ['发布机构', agency?.name ?? null], ['文号', item.doc_number], ['成文日期', item.written_on],
       ['发布日期', item.published_at ? formatShanghai(item.published_at).slice(0, 10) : null], ['主题分类', item.topic], ['体裁', item.genre], ['主题词', item.keywords],
       ['有效性', validityLabels[item.validity as keyof typeof validityLabels] ?? item.validity],
+      ['实施日期', item.effective_on], ['废止日期', item.repealed_on], ['失效日期', item.lapsed_on],
     ]
     return reply.page(200, (
       <PortalLayout ctx={app.ctx(request)} title={item.title}>
@@ -126,6 +127,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
           <tbody>{rows.filter(([, v]) => v).map(([k, v]) => <tr><th scope="row">{k}</th><td>{v}</td></tr>)}</tbody>
         </table>
         <h1>{item.title}</h1>
+        {item.validity !== 'valid' && <Notice kind="warn">本文件已{validityLabels[item.validity as keyof typeof validityLabels]}（{item.repealed_on ?? item.lapsed_on}）。</Notice>}
         {item.status === 'withdrawn' ? <Notice kind="warn">本信息已撤回。撤回说明：{item.withdrawn_reason}</Notice> : (
           <>
             {item.body.split('\n').filter(Boolean).map((p) => <p>{p}</p>)}

@@ -4,7 +4,8 @@ import { formats } from './report-format.ts'
 import type { FormatId } from './report-format.ts'
 import type { Cell } from './report.ts'
 import { applicantCategories } from './report-records.ts'
-import type { ApplicationRecord, ApplicantCategory, OutcomeCode } from './report-records.ts'
+import type { ApplicationRecord, ApplicantCategory, DocumentRecord, OutcomeCode } from './report-records.ts'
+import { formatShanghai } from '../clock.ts'
 
 // Section 三 counted in the database: one scan of the year's relevant applications, grouped by
 // category and outcome, with the same definitions as report-compute.ts (law-and-format.md §8.2).
@@ -62,5 +63,23 @@ export async function loadApplicationRecords(db: Executor, agencyId: number, yea
     receivedOn: r.received_on,
     concludedOn: r.concluded_on,
     outcome: r.outcome as OutcomeCode | null,
+  }))
+}
+
+/** 规章 and 行政规范性文件 published by the agency, as document records for report section 二(一). */
+export async function loadDocumentRecords(db: Executor, agencyId: number): Promise<DocumentRecord[]> {
+  const rows = await db.selectFrom('items')
+    .select(['id', 'doc_kind', 'written_on', 'formed_on', 'published_at', 'repealed_on', 'lapsed_on', 'status'])
+    .where('agency_id', '=', agencyId).where('doc_kind', 'in', ['rule', 'normative']).where('status', 'in', ['published', 'withdrawn'])
+    .execute()
+  return rows.map((r) => ({
+    id: `item-${r.id}`,
+    docKind: r.doc_kind as DocumentRecord['docKind'],
+    // 制发: the date the document was made (成文日期), else the date it was formed.
+    issuedOn: r.written_on ?? r.formed_on,
+    publishedOn: r.published_at ? formatShanghai(r.published_at).slice(0, 10) : null,
+    repealedOn: r.repealed_on,
+    // A withdrawn document is no longer public; it is not counted in force after its withdrawal.
+    lapsedOn: r.lapsed_on,
   }))
 }
