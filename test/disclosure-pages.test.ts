@@ -106,3 +106,35 @@ describe.each(databaseKinds)('channels, counts and quotas on %s', (kind) => {
     }
   })
 })
+
+describe.each(databaseKinds)('the portal\'s render cache on %s', (kind) => {
+  test('a public page is served from the cache until a change, then rendered afresh', async () => {
+    const t = await testApp(kind)
+    try {
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, t.officeId)
+      const publisherAccount = await buildStaff(t.deps, { roles: ['publisher'] })
+      const publisher = staffOf(publisherAccount.id, t.officeId)
+      const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '部门动态')!.id
+      const id = await createItem(t.deps, author, { columnId: column, title: '缓存测试信息', formedOn: '2026-03-01', body: '正文', validity: 'valid' })
+      await submitItem(t.deps, author, id)
+      for (const level of [1, 2, 3]) {
+        const r = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level })
+        await reviewItem(t.deps, staffOf(r.id, t.officeId), level, id, { decision: 'approved', checks: ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'], reason: null })
+      }
+      await publishItem(t.deps, publisher, id)
+      const first = await t.app.inject(`/items/${id}`)
+      expect(first.headers['x-cache']).toBeUndefined()
+      const second = await t.app.inject(`/items/${id}`)
+      expect(second.headers['x-cache']).toBe('hit')
+      expect(second.body).toBe(first.body)
+      const s = await signIn(t.app, publisherAccount)
+      const out = await t.app.inject({ method: 'POST', url: `/console/items/${id}/withdraw`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, reason: '内容需要更正' }) })
+      expect(out.statusCode).toBe(303)
+      const after = await t.app.inject(`/items/${id}`)
+      expect(after.headers['x-cache']).toBeUndefined()
+      expect(after.body).toContain('本信息已撤回')
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -25,7 +25,7 @@ test('npm start on an empty data directory serves /healthz and a Chinese page wi
       await new Promise((r) => setTimeout(r, 250))
     }
     expect(health?.status).toBe(200)
-    expect(await health!.json()).toEqual({ status: 'ok', database: 'sqlite', schemaVersion: '2026-11-26-07-holiday-calendar' })
+    expect(await health!.json()).toEqual({ status: 'ok', database: 'sqlite', schemaVersion: '2026-11-26-08-site-state' })
     const home = await fetch(`http://127.0.0.1:${port}/`)
     expect(home.url).toMatch(/\/setup$/)
     expect(await home.text()).toContain('平台初始化')

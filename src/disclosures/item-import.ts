@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts'
 import { storeFile } from '../files/file-store.ts'
 import { allowedType } from '../files/file-store.ts'
 import { indexItemText } from '../search/search.store.ts'
+import { bumpSiteGeneration } from '../web/page-cache.ts'
 import { formatIndexNumber } from './column-tree.ts'
 import { genres } from './disclosure.ts'
 import { searchableText, cleanFileName, escapeHtml } from './disclosure.service.ts'
@@ -133,6 +134,7 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
       await indexItemText(trx, row.id, searchableText({ title: p.row.title, doc_number: p.row.docNumber ?? null, keywords: p.row.keywords ?? null, summary: p.row.summary ?? null, body: p.row.body }))
       if (found.length) findings.push({ line: p.line, title: p.row.title, findings: found.map((f) => `${f.kind}:${f.masked}`) })
     }
+    await bumpSiteGeneration(trx)
     await appendAudit(deps, trx, actor, { action: 'item.import', objectType: 'agency', objectId: agencyId, result: 'success', detail: { items: parsed.length, withFindings: findings.length } })
   })
   return { imported: parsed.length, findings }

@@ -262,6 +262,11 @@ export interface CalendarYearTable {
   recorded_at: string
 }
 
+export interface SiteStateTable {
+  id: number
+  generation: number
+}
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -284,6 +289,7 @@ export interface Database {
   item_channels: ItemChannelTable
   holiday_calendar: HolidayCalendarTable
   calendar_years: CalendarYearTable
+  site_state: SiteStateTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'

@@ -8,6 +8,7 @@ import { reviews } from './migrations/2026-11-26-04-reviews.ts'
 import { disclosures } from './migrations/2026-11-26-05-disclosures.ts'
 import { search } from './migrations/2026-11-26-06-search.ts'
 import { holidayCalendar } from './migrations/2026-11-26-07-holiday-calendar.ts'
+import { siteState } from './migrations/2026-11-26-08-site-state.ts'
 
 // Migrations are listed in code, in order; each name is dated so that the order is the name order.
 const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
@@ -18,6 +19,7 @@ const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
   '2026-11-26-05-disclosures': disclosures(kind),
   '2026-11-26-06-search': search(kind),
   '2026-11-26-07-holiday-calendar': holidayCalendar(kind),
+  '2026-11-26-08-site-state': siteState(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''

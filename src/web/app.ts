@@ -26,6 +26,7 @@ import type { PageContext } from './layout.tsx'
 import { policy, policyKey } from './policy.ts'
 import { renderPage } from './render.ts'
 import { registerRoutes } from './routes.ts'
+import { registerPageCache } from './page-cache.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -147,6 +148,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   })
 
   app.addHook('preHandler', async (request, reply) => gate(app, request, reply))
+  registerPageCache(app, app.sessionCookie)
 
   app.setNotFoundHandler((request, reply) =>
     reply.page(404, ErrorPage({ ctx: app.ctx(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' })))
