@@ -1,8 +1,6 @@
 // HTTP throughput of the platform, measured with wrk side by side in one run (the machines are shared
 // and noisy, so only ratios are meaningful): /healthz (no I/O, the reference), the portal home page
 // (one SQLite read and a Preact render) and the login page (session cookie + CSRF token + form).
-import { execFile, execFileSync, spawnSync } from 'node:child_process'
-import { promisify } from 'node:util'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -10,22 +8,7 @@ import { loadConfig } from '../src/config.ts'
 import { createDeps } from '../src/main.ts'
 import { performSetup } from '../src/setup/setup.service.ts'
 import { buildApp } from '../src/web/app.ts'
-
-function ensureWrk() {
-  if (spawnSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' }).status === 0) return
-  if (process.getuid?.() !== 0) throw new Error('需要 wrk：请运行 apt-get install wrk')
-  execFileSync('apt-get', ['install', '-y', '-q', 'wrk'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-}
-
-// wrk runs as a child process while this process serves: it must not block the event loop.
-async function wrk(url: string, seconds: number): Promise<number> {
-  const { stdout: out } = await promisify(execFile)('wrk', ['-t1', '-c32', `-d${seconds}s`, url], { encoding: 'utf8' })
-  const m = /Requests\/sec:\s+([\d.]+)/.exec(out)
-  if (!m) throw new Error(`wrk output not understood:\n${out}`)
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)
-  if (errors) throw new Error(`${url}: ${errors[1]} error responses`)
-  return Number(m[1])
-}
+import { ensureWrk, wrk } from './support/wrk.ts'
 
 ensureWrk()
 const dataDir = mkdtempSync(path.join(tmpdir(), 'gongkai-bench-'))

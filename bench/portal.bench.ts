@@ -1,0 +1,152 @@
+// The public portal at scale, measured side by side in one run (npm run bench -- portal --items N):
+// item and column pages against the same server's /healthz (goal ≥ 0.5×, from the render cache);
+// search latency p50/p95 over seeded 1–6 character queries against the usual design — FTS5 trigram
+// ranked by bm25 with LIKE under three characters (goal p95 ≤ 0.15×) — with our results exact; the
+// server's peak memory; and on PostgreSQL the same queries against pg_trgm LIKE ordered by date.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { loadConfig } from '../src/config.ts'
+import type { Deps } from '../src/deps.ts'
+import { listColumns } from '../src/disclosures/disclosure.store.ts'
+import { createDeps } from '../src/main.ts'
+import { searchItems } from '../src/search/search.store.ts'
+import { documentTokens } from '../src/search/tokenize.ts'
+import { performSetup } from '../src/setup/setup.service.ts'
+import { buildApp } from '../src/web/app.ts'
+import { ensureWrk, wrk } from './support/wrk.ts'
+
+const arg = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined }
+const count = Number(arg('items') ?? process.env.BENCH_ITEMS ?? 300_000)
+const seconds = Number(process.env.BENCH_SECONDS ?? 5)
+const words = ['政府信息公开', '预算决算', '依申请公开', '行政许可', '政策解读', '法治宣传', '公共服务', '安全生产', '乡村振兴', '营商环境', '疫情防控', '社会保障', '招投标公告', '人事任免', '规划计划', '统计信息', '环境保护', '食品安全', '教育医疗', '就业创业']
+const queries = ['公', '信', '预', '公开', '预算', '府信', '依申请', '公共服务', '乡村振兴', '政府信息公开']
+
+function textOf(n: number, len: number): string {
+  let x = (n * 2654435761) % 4294967296
+  let s = ''
+  while (s.length < len) {
+    x = (x * 1664525 + 1013904223) % 4294967296
+    s += words[x % words.length] + (x % 5 === 0 ? '，' : x % 7 === 0 ? '。' : '')
+  }
+  return s
+}
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+async function latencies(fn: (q: string) => Promise<unknown>, rounds = 5): Promise<number[]> {
+  const out: number[] = []
+  for (let r = 0; r < rounds; r++) for (const q of queries) {
+    const s = process.hrtime.bigint()
+    await fn(q)
+    out.push(Number(process.hrtime.bigint() - s) / 1e6)
+  }
+  return out
+}
+
+async function seed(deps: Deps, officeId: number, columnId: number): Promise<number> {
+  const started = Date.now()
+  const batch = 500
+  for (let start = 0; start < count; start += batch) {
+    await deps.db.transaction().execute(async (trx) => {
+      const rows = Array.from({ length: Math.min(batch, count - start) }, (_, k) => {
+        const n = start + k
+        return {
+          agency_id: officeId, column_id: columnId, index_number: `BENCH/${2000 + (n % 26)}-${String(n).padStart(7, '0')}`, title: textOf(n, 20), formed_on: '2026-01-01', body: textOf(n + 7, 120),
+          validity: 'valid', status: 'published', created_at: 'bench', updated_at: 'bench', published_at: new Date(Date.UTC(2020, 0, 1) + (n % 2190) * 86_400_000).toISOString(),
+        }
+      })
+      const ids = await trx.insertInto('items').values(rows).returning('id').execute()
+      await trx.insertInto('item_search').values(ids.map((r, k) => ({ item_id: r.id, tokens: documentTokens(`${rows[k]!.title}\n${rows[k]!.body}`).join(' ') }))).execute()
+      if (deps.kind === 'sqlite') {
+        await sql`insert into bench_trigram (rowid, text) select id, title || char(10) || body from items where id between ${ids[0]!.id} and ${ids.at(-1)!.id}`.execute(trx)
+      }
+    })
+  }
+  return (Date.now() - started) / 1000
+}
+
+async function measure(label: string, env: Record<string, string>) {
+  const deps = await createDeps({ config: loadConfig({ LOG_LEVEL: 'silent', ...env }), migrate: true })
+  try {
+    await performSetup(deps, { regionName: '基准县', officeName: '基准县人民政府办公室', officeCreditCode: '11500231MB15204609', officeLevel: '县级', adminUsername: 'bench.admin', adminName: '基准' }, '127.0.0.1')
+    const office = (await deps.db.selectFrom('agencies').select('id').executeTakeFirstOrThrow()).id
+    const column = (await listColumns(deps.db, office)).find((c) => c.name === '部门动态')!.id
+    if (deps.kind === 'sqlite') await sql`create virtual table bench_trigram using fts5(text, tokenize = 'trigram')`.execute(deps.db)
+    else {
+      await sql`create extension if not exists pg_trgm`.execute(deps.db)
+    }
+    const seededIn = await seed(deps, office, column)
+    if (deps.kind === 'postgres') {
+      await sql`create index bench_trgm on items using gin ((title || ' ' || body) gin_trgm_ops)`.execute(deps.db)
+      await sql`analyze`.execute(deps.db)
+    }
+    console.log(`${label}: ${count.toLocaleString('en')} items seeded in ${seededIn.toFixed(1)} s`)
+
+    const app = await buildApp(deps, { logger: false })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const address = app.server.address()
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+    let peak = process.memoryUsage().rss
+    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss) }, 100)
+    try {
+      const itemId = (await deps.db.selectFrom('items').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()).id
+      await wrk(`${base}/healthz`, 1)
+      const healthz = await wrk(`${base}/healthz`, seconds)
+      const item = await wrk(`${base}/items/${itemId}`, seconds)
+      const columnPage = await wrk(`${base}/columns/${column}`, seconds)
+      console.log(`  /healthz ${healthz.toFixed(0)} rps; item page ${item.toFixed(0)} rps = ${(item / healthz).toFixed(2)}×; column page ${columnPage.toFixed(0)} rps = ${(columnPage / healthz).toFixed(2)}× (goal ≥ 0.5×)`)
+    } finally {
+      clearInterval(sampler)
+      await app.close()
+    }
+
+    const ours = await latencies((q) => searchItems(deps.db, deps.kind, q, {}, 'relevance'))
+    const oursByDate = await latencies((q) => searchItems(deps.db, deps.kind, q, {}, 'date'))
+    const usual = deps.kind === 'sqlite'
+      ? await latencies((q) => ([...q].length >= 3
+        ? sql`select rowid from bench_trigram where bench_trigram match ${`"${q}"`} order by bm25(bench_trigram) limit 20`.execute(deps.db)
+        : sql`select id from items where title like ${`%${q}%`} or body like ${`%${q}%`} order by id desc limit 20`.execute(deps.db)))
+      : await latencies((q) => sql`select id from items where (title || ' ' || body) like ${`%${q}%`} order by published_at desc limit 20`.execute(deps.db))
+    const p = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms`
+    const baselineName = deps.kind === 'sqlite' ? 'FTS5 trigram + LIKE (<3 chars), bm25' : 'pg_trgm LIKE, by date'
+    console.log(`  search, ours by relevance: ${p(ours)}; by date: ${p(oursByDate)}`)
+    console.log(`  search, ${baselineName}: ${p(usual)}`)
+    console.log(`  ratio p95 ours/usual: relevance ${(percentile(ours, 95) / percentile(usual, 95)).toFixed(2)}×, date ${(percentile(oursByDate, 95) / percentile(usual, 95)).toFixed(2)}× (goal ≤ 0.15×)`)
+    // Exactness: our matches equal a substring scan for every query.
+    let exact = true
+    for (const q of queries) {
+      const mine = (await searchItems(deps.db, deps.kind, q, {}, 'date', 1_000_000)).length
+      const scan = await sql<{ n: number }>`select count(*) as n from items where status = 'published' and (title || ${'\n'} || body) like ${`%${q}%`}`.execute(deps.db)
+      if (mine !== Number(scan.rows[0]!.n)) { exact = false; console.log(`  NOT EXACT for ${q}: ${mine} vs ${scan.rows[0]!.n}`) }
+    }
+    console.log(`  results exact against a substring scan: ${exact ? 'yes' : 'NO'}; server peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB`)
+  } finally {
+    await deps.db.destroy()
+  }
+}
+
+ensureWrk()
+const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-portal-bench-'))
+try {
+  await measure('SQLite', { DATA_DIR: dir })
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
+const admin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const client = new pg.Client({ connectionString: admin })
+const connected = await client.connect().then(() => true, () => false)
+if (!connected) console.log('PostgreSQL: skipped, no server (set BENCH_DATABASE_URL)')
+else {
+  const name = `gongkai_portal_${Date.now()}`
+  await client.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`)
+  try {
+    const url = new URL(admin)
+    url.pathname = `/${name}`
+    await measure('PostgreSQL', { DATA_DIR: tmpdir(), DATABASE_URL: url.toString() })
+  } finally {
+    await client.query(`drop database if exists ${name} with (force)`)
+    await client.end()
+  }
+}
