@@ -12,8 +12,7 @@ import { loadConfig } from '../src/config.ts'
 import type { Deps } from '../src/deps.ts'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
 import { createDeps } from '../src/main.ts'
-import { searchItems } from '../src/search/search.store.ts'
-import { documentTokens } from '../src/search/tokenize.ts'
+import { indexItemText, searchItems } from '../src/search/search.store.ts'
 import { performSetup } from '../src/setup/setup.service.ts'
 import { buildApp } from '../src/web/app.ts'
 import { ensureWrk, wrk } from './support/wrk.ts'
@@ -58,7 +57,7 @@ async function seed(deps: Deps, officeId: number, columnId: number): Promise<num
         }
       })
       const ids = await trx.insertInto('items').values(rows).returning('id').execute()
-      await trx.insertInto('item_search').values(ids.map((r, k) => ({ item_id: r.id, tokens: documentTokens(`${rows[k]!.title}\n${rows[k]!.body}`).join(' ') }))).execute()
+      for (const [k, r] of ids.entries()) await indexItemText(trx, deps.kind, r.id, rows[k]!.published_at, `${rows[k]!.title}\n${rows[k]!.body}`)
       if (deps.kind === 'sqlite') {
         await sql`insert into bench_trigram (rowid, text) select id, title || char(10) || body from items where id between ${ids[0]!.id} and ${ids.at(-1)!.id}`.execute(trx)
       }

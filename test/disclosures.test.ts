@@ -3,6 +3,7 @@ import { createAgency } from '../src/agencies/agency.service.ts'
 import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
 import { columnStats, listColumns, listPublicItems } from '../src/disclosures/disclosure.store.ts'
+import { searchItems } from '../src/search/search.store.ts'
 import { columnHealth } from '../src/disclosures/column-health.ts'
 import { addAttachment, changeValidity, clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
@@ -79,8 +80,10 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const item = await findOwnItem(t.deps, author, id)
       expect([item.status, item.published_at]).toEqual(['published', '2026-03-02T03:30:00.000Z'])
       expect((await listPublicItems(t.deps.db, column)).map((i) => i.id)).toEqual([id])
+      expect((await searchItems(t.deps.db, t.deps.kind, '法治宣传', {}, 'date')).map((h) => h.id)).toEqual([id])
       await expect(withdrawItem(t.deps, publisher, id, ' ')).rejects.toThrow(/理由/)
       await withdrawItem(t.deps, publisher, id, '内容有误，更正后重新发布')
+      expect(await searchItems(t.deps.db, t.deps.kind, '法治宣传', {}, 'date')).toEqual([])
       expect((await findOwnItem(t.deps, author, id)).status).toBe('withdrawn')
       expect((await listPublicItems(t.deps.db, column))[0]!.withdrawn_reason).toBe('内容有误，更正后重新发布')
     } finally {

@@ -36,7 +36,7 @@ describe.each(databaseKinds)('search on %s', (kind) => {
           created_by: null, created_at: 'x', updated_at: 'x', published_at: `2026-02-${String((n % 27) + 1).padStart(2, '0')}T00:00:00.000Z`, published_by: null,
         }).returning('id').executeTakeFirstOrThrow()
         if (n % 10 !== 9) {
-          await indexItemText(t.deps.db, row.id, searchableText(item))
+          await indexItemText(t.deps.db, t.deps.kind, row.id, `2026-02-${String((n % 27) + 1).padStart(2, '0')}T00:00:00.000Z`, searchableText(item))
           texts.set(row.id, normaliseText(searchableText(item)).toLowerCase())
         }
       }
@@ -45,8 +45,11 @@ describe.each(databaseKinds)('search on %s', (kind) => {
         const expected = [...texts.entries()].filter(([, text]) => words.every((w) => text.includes(w))).map(([id]) => id).sort((a, b) => a - b)
         const found = (await searchItems(t.deps.db, t.deps.kind, q, {}, 'relevance', 1000)).map((h) => h.id).sort((a, b) => a - b)
         expect(found, q).toEqual(expected)
-        const byDate = (await searchItems(t.deps.db, t.deps.kind, q, {}, 'date', 1000)).map((h) => h.id)
-        expect([...byDate].sort((a, b) => a - b), q).toEqual(expected)
+        const byDate = await searchItems(t.deps.db, t.deps.kind, q, {}, 'date', 1000)
+        expect(byDate.map((h) => h.id).sort((a, b) => a - b), q).toEqual(expected)
+        // Newest first.
+        const dates = await Promise.all(byDate.map(async (h) => (await t.deps.db.selectFrom('items').select('published_at').where('id', '=', h.id).executeTakeFirstOrThrow()).published_at!))
+        expect(dates, q).toEqual([...dates].sort().reverse())
       }
       expect(texts.size).toBe(72)
     } finally {

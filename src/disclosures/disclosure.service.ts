@@ -163,7 +163,7 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known: r
     const portal = (await listChannels(trx, item.agency_id)).find((c) => c.kind === 'portal')
     await updateItemRow(trx, id, { status: 'published', findings: null, published_at: now, published_by: actor.id, updated_at: now, primary_channel_id: item.primary_channel_id ?? portal?.id ?? null })
     if (portal) await trx.insertInto('item_channels').values({ item_id: id, channel_id: portal.id, published_at: now, link: null, recorded_by: actor.id, recorded_at: now }).execute()
-    await indexItemText(trx, id, searchableText(item))
+    await indexItemText(trx, deps.kind, id, now, searchableText(item))
     await appendAudit(deps, trx, actor, { action: 'item.publish', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber: item.index_number } })
     return { published: true as const }
   })
@@ -232,7 +232,7 @@ export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason:
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'published') throw new AppError('invalid_transition', '只有已发布的信息可以撤回')
     await updateItemRow(trx, id, { status: 'withdrawn', withdrawn_reason: reason.trim(), updated_at: isoNow(deps.clock) })
-    await unindexItem(trx, id)
+    if (item.published_at) await unindexItem(trx, deps.kind, id, item.published_at)
     await appendAudit(deps, trx, actor, { action: 'item.withdraw', objectType: 'item', objectId: id, result: 'success', detail: { reason: reason.trim() } })
   })
 }

@@ -131,7 +131,7 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
       for (const f of stored[i]!) {
         await trx.insertInto('attachments').values({ item_id: row.id, agency_id: agencyId, file_name: f.name, content_type: f.type, size: f.size, sha256: f.sha256, storage_key: f.key, created_at: now.toISOString(), created_by: actor.id }).execute()
       }
-      await indexItemText(trx, row.id, searchableText({ title: p.row.title, doc_number: p.row.docNumber ?? null, keywords: p.row.keywords ?? null, summary: p.row.summary ?? null, body: p.row.body }))
+      await indexItemText(trx, deps.kind, row.id, p.publishedAt, searchableText({ title: p.row.title, doc_number: p.row.docNumber ?? null, keywords: p.row.keywords ?? null, summary: p.row.summary ?? null, body: p.row.body }))
       if (found.length) findings.push({ line: p.line, title: p.row.title, findings: found.map((f) => `${f.kind}:${f.masked}`) })
     }
     await bumpSiteGeneration(trx)

@@ -6,15 +6,38 @@ import type { QueryPart } from './tokenize.ts'
 
 // One query language, two engines: FTS5 MATCH on SQLite, to_tsquery('simple') on PostgreSQL.
 // Tokens are letters and digits only (tokenize.ts), so they need no escaping inside either syntax.
+//
+// Order by date stops early: on SQLite each row's rowid is a date key (publication second, item,
+// chunk) that FTS5 walks backwards; on PostgreSQL an index on published_at. Order by relevance ranks
+// the newest `rankedCandidates` matches only, so that a query matching most items (one character,
+// a very common word) costs the same as a rare one (stack.md pitfall 9); the set of matches itself
+// is always exact.
 
-export async function indexItemText(trx: Executor, itemId: number, text: string): Promise<void> {
-  await trx.deleteFrom('item_search').where('item_id', '=', itemId).execute()
-  const chunks = chunkTokens(documentTokens(text))
-  for (const chunk of chunks) if (chunk.length) await trx.insertInto('item_search').values({ item_id: itemId, tokens: chunk.join(' ') }).execute()
+export const rankedCandidates = 2000
+
+/** SQLite rowid: seconds since 1970 (32 bits), the item's low 16 bits, the chunk (8 bits). */
+const rowKey = (publishedAt: string, itemId: number, chunk: number) =>
+  BigInt(Math.floor(new Date(publishedAt).getTime() / 1000)) * 16_777_216n + BigInt((itemId & 0xffff) << 8) + BigInt(chunk & 0xff)
+
+export async function indexItemText(trx: Executor, kind: DatabaseKind, itemId: number, publishedAt: string, text: string): Promise<void> {
+  await unindexItem(trx, kind, itemId, publishedAt)
+  const chunks = chunkTokens(documentTokens(text)).filter((c) => c.length)
+  for (const [i, chunk] of chunks.entries()) {
+    if (kind === 'sqlite') {
+      await sql`insert into item_search (rowid, item_id, published_at, tokens) values (${rowKey(publishedAt, itemId, i)}, ${itemId}, ${publishedAt}, ${chunk.join(' ')})`.execute(trx)
+    } else {
+      await trx.insertInto('item_search').values({ item_id: itemId, published_at: publishedAt, tokens: chunk.join(' ') }).execute()
+    }
+  }
 }
 
-export async function unindexItem(trx: Executor, itemId: number): Promise<void> {
-  await trx.deleteFrom('item_search').where('item_id', '=', itemId).execute()
+/** Removes an item's rows: on SQLite by their rowid range (item_id is not indexed in FTS5), on PostgreSQL by item. */
+export async function unindexItem(trx: Executor, kind: DatabaseKind, itemId: number, publishedAt: string): Promise<void> {
+  if (kind === 'sqlite') {
+    await sql`delete from item_search where rowid between ${rowKey(publishedAt, itemId, 0)} and ${rowKey(publishedAt, itemId, 255)}`.execute(trx)
+  } else {
+    await trx.deleteFrom('item_search').where('item_id', '=', itemId).execute()
+  }
 }
 
 const fts5 = (parts: QueryPart[]) => parts.map((p) => (p.kind === 'prefix' ? `"${p.token}"*` : p.kind === 'phrase' ? `"${p.tokens.join(' ')}"` : `"${p.token}"`)).join(' AND ')
@@ -32,13 +55,34 @@ export async function searchItems(db: Executor, kind: DatabaseKind, query: strin
   if (filter.columnId) conditions.push(sql`i.column_id = ${filter.columnId}`)
   if (filter.year) conditions.push(sql`i.published_at >= ${`${filter.year}-01-01`} and i.published_at < ${`${filter.year + 1}-01-01`}`)
   const where = sql.join(conditions, sql` and `)
-  // bm25 cannot stand inside an aggregate: the matches are ranked first, then grouped per item (an item's chunks).
-  const rows = kind === 'sqlite'
-    ? await sql<{ id: number; rank: number }>`with m as materialized (select item_id as id, bm25(item_search) as rank from item_search where item_search match ${fts5(parts)})
-        select m.id as id, min(m.rank) as rank from m join items i on i.id = m.id where ${where} group by m.id
-        order by ${order === 'date' ? sql`max(i.published_at) desc, m.id desc` : sql`min(m.rank) asc, m.id desc`} limit ${limit} offset ${offset}`.execute(db)
-    : await sql<{ id: number; rank: number }>`select s.item_id as id, max(ts_rank(s.tsv, to_tsquery('simple', ${tsquery(parts)}))) as rank from item_search s join items i on i.id = s.item_id
-        where s.tsv @@ to_tsquery('simple', ${tsquery(parts)}) and ${where} group by s.item_id
-        order by ${order === 'date' ? sql`max(i.published_at) desc, s.item_id desc` : sql`max(ts_rank(s.tsv, to_tsquery('simple', ${tsquery(parts)}))) desc, s.item_id desc`} limit ${limit} offset ${offset}`.execute(db)
-  return rows.rows.map((r) => ({ id: Number(r.id), rank: Number(r.rank) }))
+  // An item with several chunks can match more than once: take a margin and keep its first row.
+  const take = (limit + offset) * 2 + 10
+  let rows: { id: number; rank: number }[]
+  if (kind === 'sqlite') {
+    const m = fts5(parts)
+    rows = order === 'date'
+      ? (await sql<{ id: number; rank: number }>`select s.item_id as id, 0 as rank from item_search s join items i on i.id = s.item_id
+          where item_search match ${m} and ${where} order by s.rowid desc limit ${take}`.execute(db)).rows
+      : (await sql<{ id: number; rank: number }>`select s.item_id as id, s.rank as rank from item_search s join items i on i.id = s.item_id
+          where item_search match ${m} and ${where}
+            and s.rowid >= coalesce((select min(rowid) from (select rowid from item_search where item_search match ${m} order by rowid desc limit ${rankedCandidates})), 0)
+          order by s.rank limit ${take}`.execute(db)).rows
+  } else {
+    const q = tsquery(parts)
+    rows = order === 'date'
+      ? (await sql<{ id: number; rank: number }>`select s.item_id as id, 0 as rank from item_search s join items i on i.id = s.item_id
+          where s.tsv @@ to_tsquery('simple', ${q}) and ${where} order by s.published_at desc, s.item_id desc limit ${take}`.execute(db)).rows
+      : (await sql<{ id: number; rank: number }>`with c as (select s.item_id, s.tsv from item_search s join items i on i.id = s.item_id
+            where s.tsv @@ to_tsquery('simple', ${q}) and ${where} order by s.published_at desc limit ${rankedCandidates})
+          select item_id as id, ts_rank(tsv, to_tsquery('simple', ${q})) as rank from c order by rank desc, item_id desc limit ${take}`.execute(db)).rows
+  }
+  const seen = new Set<number>()
+  const hits: SearchHit[] = []
+  for (const r of rows) {
+    const id = Number(r.id)
+    if (seen.has(id)) continue
+    seen.add(id)
+    hits.push({ id, rank: Number(r.rank) })
+  }
+  return hits.slice(offset, offset + limit)
 }

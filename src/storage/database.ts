@@ -246,6 +246,7 @@ export interface IndexSerialTable {
 
 export interface ItemSearchTable {
   item_id: number
+  published_at: string
   tokens: string
 }
 

@@ -8,15 +8,19 @@ import type { DatabaseKind } from '../database.ts'
 export function search(kind: DatabaseKind) {
   return {
     async up(db: Kysely<unknown>) {
+      // Rows carry the publication time so that date order stops early: on SQLite the rowid itself is
+      // a date key (search.store.ts), on PostgreSQL an indexed column.
       if (kind === 'sqlite') {
-        await sql`create virtual table item_search using fts5(item_id unindexed, tokens, tokenize = 'unicode61 remove_diacritics 2', prefix = '1')`.execute(db)
+        await sql`create virtual table item_search using fts5(item_id unindexed, published_at unindexed, tokens, tokenize = 'unicode61 remove_diacritics 2', prefix = '1')`.execute(db)
       } else {
         await sql`create table item_search (
           item_id integer not null references items(id),
+          published_at text not null,
           tokens text not null,
           tsv tsvector generated always as (to_tsvector('simple', tokens)) stored)`.execute(db)
         await sql`create index item_search_tsv on item_search using gin (tsv)`.execute(db)
         await sql`create index item_search_item on item_search (item_id)`.execute(db)
+        await sql`create index item_search_date on item_search (published_at desc)`.execute(db)
       }
     },
     async down(db: Kysely<unknown>) {
