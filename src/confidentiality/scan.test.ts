@@ -40,6 +40,16 @@ describe('attachments', () => {
     expect(findings.every((f) => !f.masked.includes('19491231'))).toBe(true)
   })
 
+  test('an ID number in a cell of a hidden column is found', async () => {
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('表')
+    ws.addRow(['事项', '备注'])
+    ws.addRow(['许可', idNumber])
+    ws.getColumn(2).hidden = true
+    const findings = await scanItem(item({ attachments: [{ name: '表.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) }] }))
+    expect(findings.map((f) => f.kind)).toEqual(['id_number'])
+  })
+
   test('an ID number in a DOCX header is found', async () => {
     const doc = new Document({ sections: [{ headers: { default: new Header({ children: [new Paragraph(`经办人身份证号 ${idNumber}`)] }) }, footers: { default: new Footer({ children: [new Paragraph('第 1 页')] }) }, children: [new Paragraph('正文没有个人信息。')] }] })
     const findings = await scanItem(item({ attachments: [{ name: '通知.docx', bytes: await Packer.toBuffer(doc) }] }))
