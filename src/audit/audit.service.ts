@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts'
 import type { Executor } from '../storage/database.ts'
 import { chainMac, formatHead, neutralise, verifyStretch } from './audit.ts'
 import type { Actor, AuditEntry, AuditRow, ChainHead, ChainProblem } from './audit.ts'
-import { findLastAuditRow, insertAuditRow, listAuditRowsAfter, lockAuditChain, searchAuditRows } from './audit.store.ts'
+import { findLastAuditRow, insertAuditRow, listAuditRowsAfter, listAuditRowsOf, lockAuditChain, searchAuditRows } from './audit.store.ts'
 import type { AuditFilter } from './audit.store.ts'
 
 /**
@@ -72,3 +72,6 @@ export async function verifyAuditChain(deps: Pick<Deps, 'db' | 'keys'>, expected
 export async function searchAudit(deps: Deps, filter: AuditFilter, page: number, pageSize = 50) {
   return searchAuditRows(deps.db, filter, pageSize, Math.max(0, page - 1) * pageSize)
 }
+
+/** The history of one object (an item, a report) as the audit log holds it, oldest first. */
+export const historyOf = (deps: Pick<Deps, 'db'>, objectType: string, objectId: number) => listAuditRowsOf(deps.db, objectType, objectId)

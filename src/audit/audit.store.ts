@@ -38,3 +38,8 @@ export async function searchAuditRows(db: Executor, filter: AuditFilter, limit: 
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** The entries about one object, oldest first: an item's or a report's history. */
+export async function listAuditRowsOf(db: Executor, objectType: string, objectId: string | number): Promise<AuditRow[]> {
+  return db.selectFrom('audit_log').selectAll().where('object_type', '=', objectType).where('object_id', '=', String(objectId)).orderBy('seq').limit(500).execute()
+}

@@ -12,6 +12,7 @@ import { itemForm, itemStatusLabels } from './disclosure.ts'
 import { addAttachment, changeValidity, clearFindings, createItem, recordChannelPublication, removeAttachment, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
 import { findAttachment, listAttachments, listChannels, listColumns, listItemChannels, listItemsOfAgency } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
+import { historyOf } from '../audit/audit.service.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
 import { publicationTimeliness } from './timeliness.ts'
 import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
@@ -71,7 +72,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const review = await reviewViewFor(deps.db, { objectType: 'item', objectId: id, agencyId: item.agency_id, authorId: item.created_by, round: item.review_round }, request.staff!)
     return reply.page(status, (
       <ItemPage ctx={app.ctx(request)} item={item} columns={await listColumns(deps.db, item.agency_id)} units={await listUnits(deps.db, item.agency_id)} channels={await listChannels(deps.db, item.agency_id)}
-        publications={await listItemChannels(deps.db, id)} timeliness={item.source === 'platform' ? timeliness : undefined} form={form} review={review} message={message} attachments={await listAttachments(deps.db, id)}
+        history={await historyOf(deps, 'item', id)} publications={await listItemChannels(deps.db, id)} timeliness={item.source === 'platform' ? timeliness : undefined} form={form} review={review} message={message} attachments={await listAttachments(deps.db, id)}
         canEdit={has(request, 'drafter')} canPublish={has(request, 'publisher')} canWithdraw={has(request, 'publisher', 'office_head')}
         canClear={has(request, 'reviewer') && request.staff!.reviewLevel === review.config.confidentialityLevel} />
     ))

@@ -60,6 +60,12 @@ export function Findings(props: { findings: Finding[] }) {
   )
 }
 
+const historyLabels: Record<string, string> = {
+  'item.create': '起草', 'item.update': '修改', 'item.submit': '提交审核', 'review.approve': '审核通过', 'review.return': '退回修改', 'item.attach': '上传附件',
+  'item.detach': '删除附件', 'item.publish': '发布', 'item.scan_block': '保密审查发现问题，未发布', 'item.quarantine': '发现密级标志，已隔离', 'item.findings_clear': '解除保密审查发现',
+  'item.withdraw': '撤回', 'item.validity': '标注废止或失效', 'item.channel': '登记其他渠道发布',
+}
+
 type AttachmentRow = { id: number; file_name: string; size: number }
 
 function Attachments(props: { ctx: PageContext; base: string; attachments: AttachmentRow[]; form: FormState; canEdit: boolean }) {
@@ -93,6 +99,7 @@ export function ItemPage(props: {
   ctx: PageContext; item: ItemRow; columns: ColumnRow[]; units: Choice[]; channels: (Choice & { kind: string })[]; form: FormState; review: ReviewView; message?: string | undefined; attachments: AttachmentRow[]
   publications: { channel_id: number; name: string; published_at: string; link: string | null }[]
   timeliness?: Timeliness | undefined
+  history: { seq: number; at: string; actor_name: string; action: string; result: string }[]
   canEdit: boolean; canPublish: boolean; canWithdraw: boolean; canClear: boolean
 }) {
   const { item } = props
@@ -151,6 +158,10 @@ export function ItemPage(props: {
           <div class="field wide"><label for="f-paste">可复制到其他平台的正文</label><textarea id="f-paste" rows={6} readOnly>{`${item.title}\n\n${item.body}`}</textarea></div>
         </section>
       )}
+      <details class="history">
+        <summary>处理记录（{props.history.length} 条）</summary>
+        <ol>{props.history.map((h) => <li>{formatShanghai(h.at)} {h.actor_name}：{historyLabels[h.action] ?? h.action}{h.result !== 'success' && `（${h.result === 'denied' ? '未通过' : '失败'}）`}</li>)}</ol>
+      </details>
       <Attachments ctx={props.ctx} base={base} attachments={props.attachments} form={props.form} canEdit={item.status === 'draft' && props.canEdit} />
       {item.status === 'draft' && props.canEdit ? (
         <section aria-labelledby="edit-h"><h2 id="edit-h">修改</h2>

@@ -116,6 +116,8 @@ test('draft → three review levels (others refused) → publish → the item is
       await page.getByRole('button', { name: '发布' }).click()
       await expect(page.locator('.error-summary').textContent()).resolves.toContain('居民身份证号码：110***********002X（位于附件“获奖名单.docx”）')
       await screenshot(page, 'item-02-blocked')
+      // The item's history lists every step so far.
+      await expect(page.locator('details.history').textContent()).resolves.toMatch(/起草[\s\S]*提交审核[\s\S]*审核通过[\s\S]*保密审查发现问题，未发布/)
       await page.goto(itemUrl)
       await page.getByRole('button', { name: '发布' }).click()
       await expect(page.locator('[role=status]').first().textContent()).resolves.toContain('已发布')
