@@ -41,7 +41,14 @@ export async function serve(): Promise<void> {
   const deps = await createDeps({ migrate: true })
   const { buildApp } = await import('./web/app.ts')
   const app = await buildApp(deps)
+  // Scheduled publications go out at the server's time; every process may try, one wins each item.
+  const { publishDueItems } = await import('./disclosures/disclosure.service.ts')
+  const scheduler = setInterval(() => {
+    publishDueItems(deps).catch((err: unknown) => app.log.error({ err }, 'scheduled publication failed'))
+  }, 30_000)
+  scheduler.unref()
   const close = async () => {
+    clearInterval(scheduler)
     await app.close()
     await deps.db.destroy()
     process.exit(0)

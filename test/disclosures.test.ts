@@ -5,7 +5,7 @@ import { searchAudit } from '../src/audit/audit.service.ts'
 import { columnStats, listColumns, listPublicItems } from '../src/disclosures/disclosure.store.ts'
 import { searchItems } from '../src/search/search.store.ts'
 import { columnHealth } from '../src/disclosures/column-health.ts'
-import { addAttachment, changeValidity, clearFindings, createItem, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
+import { addAttachment, changeValidity, clearFindings, createItem, publishDueItems, schedulePublication, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
 import { buildStaff, officeCreditCode, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -187,6 +187,28 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       expect((await findOwnItem(t.deps, author, id)).status).toBe('published')
       const r2025 = await findOwnReport(t.deps, office, await computeDraft(t.deps, office, 2025))
       expect(r2025.report.article20.normativeDocuments).toEqual({ issued: 0, repealed: 1, inForce: 0 })
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('a scheduled item is published when its time comes, at the server\'s time, once', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
+      const id = await createItem(t.deps, author, input(await newsColumn(t, officeId)))
+      await expect(schedulePublication(t.deps, publisher, id, '2026-03-02T03:00:00.000Z')).rejects.toThrow(/审核通过/)
+      await throughReview(t, author, id)
+      await expect(schedulePublication(t.deps, publisher, id, '2026-03-02T01:00:00.000Z')).rejects.toThrow(/晚于现在/)
+      await schedulePublication(t.deps, publisher, id, '2026-03-02T03:00:00.000Z')
+      expect(await publishDueItems(t.deps)).toBe(0)
+      t.clock.advanceMinutes(61)
+      expect(await publishDueItems(t.deps)).toBe(1)
+      expect(await publishDueItems(t.deps)).toBe(0)
+      const item = await findOwnItem(t.deps, author, id)
+      expect([item.status, item.published_at, item.published_by, item.scheduled_at]).toEqual(['published', '2026-03-02T03:01:00.000Z', publisher.id, null])
     } finally {
       await t.close()
     }

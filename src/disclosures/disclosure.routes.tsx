@@ -9,7 +9,7 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { itemForm, itemStatusLabels } from './disclosure.ts'
-import { addAttachment, changeValidity, clearFindings, createItem, recordChannelPublication, removeAttachment, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
+import { addAttachment, changeValidity, clearFindings, createItem, schedulePublication, recordChannelPublication, removeAttachment, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from './disclosure.service.ts'
 import { findAttachment, listAttachments, listChannels, listColumns, listItemChannels, listItemsOfAgency } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
 import { historyOf } from '../audit/audit.service.ts'
@@ -78,7 +78,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     ))
   }
 
-  const messages: Record<string, string> = { saved: '已保存。', submitted: '已提交审核。', reviewed: '审核意见已记录。', published: '已发布到门户网站。', withdrawn: '已撤回，门户网站保留撤回说明。', cleared: '已解除保密审查发现，可以发布。', attached: '附件已上传。', recorded: '已登记。' }
+  const messages: Record<string, string> = { saved: '已保存。', submitted: '已提交审核。', reviewed: '审核意见已记录。', published: '已发布到门户网站。', withdrawn: '已撤回，门户网站保留撤回说明。', cleared: '已解除保密审查发现，可以发布。', attached: '附件已上传。', recorded: '已登记。', scheduled: '定时发布已设置。' }
   app.get('/console/items/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const key = Object.keys(messages).find((k) => (request.query as Record<string, string>)[k])
@@ -185,6 +185,20 @@ export function disclosureRoutes(app: FastifyInstance): void {
     if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
     await clearFindings(deps, staff(request), request.staff!.reviewLevel, id, parsed.data.reason)
     return reply.redirect(`/console/items/${id}?cleared=1`, 303)
+  })
+
+  app.post('/console/items/:id/schedule', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(z.object({ at: z.string().regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})?$/, '请选择发布时间') }), request.body)
+    if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
+    try {
+      // The time is chosen in Beijing time; an empty value cancels the schedule.
+      await schedulePublication(deps, staff(request), id, parsed.data.at ? new Date(`${parsed.data.at}:00+08:00`).toISOString() : null)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'invalid_input') return itemPage(request, reply, id, 422, { values: parsed.data, errors: e.fields })
+      throw e
+    }
+    return reply.redirect(`/console/items/${id}?scheduled=1`, 303)
   })
 
   app.post('/console/items/:id/withdraw', async (request, reply) => {

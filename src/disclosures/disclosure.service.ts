@@ -161,7 +161,10 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known: r
     // Publication on the portal is automatic and recorded like any channel's; the portal is the
     // primary channel unless the item names another.
     const portal = (await listChannels(trx, item.agency_id)).find((c) => c.kind === 'portal')
-    await updateItemRow(trx, id, { status: 'published', findings: null, published_at: now, published_by: actor.id, updated_at: now, primary_channel_id: item.primary_channel_id ?? portal?.id ?? null })
+    // Only one publication wins, whichever process or scheduler gets there first.
+    const moved = await trx.updateTable('items').set({ status: 'published', findings: null, published_at: now, published_by: actor.id, updated_at: now, scheduled_at: null, primary_channel_id: item.primary_channel_id ?? portal?.id ?? null })
+      .where('id', '=', id).where('status', '=', 'approved').executeTakeFirst()
+    if (Number(moved.numUpdatedRows) !== 1) throw new AppError('invalid_transition', '该信息已发布或状态已变化')
     if (portal) await trx.insertInto('item_channels').values({ item_id: id, channel_id: portal.id, published_at: now, link: null, recorded_by: actor.id, recorded_at: now }).execute()
     await indexItemText(trx, deps.kind, id, now, searchableText(item))
     await appendAudit(deps, trx, actor, { action: 'item.publish', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber: item.index_number } })
@@ -223,6 +226,35 @@ export async function changeValidity(deps: Deps, actor: Staff, id: number, valid
     await updateItemRow(trx, id, validity === 'repealed' ? { validity, repealed_on: on, updated_at: isoNow(deps.clock) } : { validity, lapsed_on: on, updated_at: isoNow(deps.clock) })
     await appendAudit(deps, trx, actor, { action: 'item.validity', objectType: 'item', objectId: id, result: 'success', detail: { validity, on } })
   })
+}
+
+/** Schedules an approved item to be published at a later time (the server publishes it then, at its own time). */
+export async function schedulePublication(deps: Deps, actor: Staff, id: number, at: string | null): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const item = await findOwnItem(deps, actor, id, trx)
+    if (item.status !== 'approved') throw new AppError('invalid_transition', '只有审核通过的信息可以定时发布')
+    if (at !== null && new Date(at) <= deps.clock.now()) throw new AppError('invalid_input', '定时发布的时间应晚于现在', { at: '定时发布的时间应晚于现在' })
+    await updateItemRow(trx, id, { scheduled_at: at, scheduled_by: at ? actor.id : null, updated_at: isoNow(deps.clock) })
+    await appendAudit(deps, trx, actor, { action: at ? 'item.schedule' : 'item.unschedule', objectType: 'item', objectId: id, result: 'success', detail: { at } })
+  })
+}
+
+/** Publishes every approved item whose scheduled time has come, as the publisher who scheduled it. */
+export async function publishDueItems(deps: Deps): Promise<number> {
+  const due = await deps.db.selectFrom('items').innerJoin('users', 'users.id', 'items.scheduled_by')
+    .select(['items.id', 'items.agency_id', 'items.scheduled_by', 'users.display_name', 'users.username'])
+    .where('items.status', '=', 'approved').where('items.scheduled_at', '<=', isoNow(deps.clock)).execute()
+  let published = 0
+  for (const d of due) {
+    const actor = { id: d.scheduled_by!, name: `${d.display_name}（${d.username}，定时发布）`, roles: ['publisher'], agencyId: d.agency_id, ip: 'scheduler' }
+    try {
+      const outcome = await publishItem(deps, actor, d.id)
+      if (outcome.published) published++
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e // another process published it first, or it changed meanwhile
+    }
+  }
+  return published
 }
 
 /** Withdrawal needs a reason; the item's page then carries a public notice of the change instead of the content. */

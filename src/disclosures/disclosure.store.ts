@@ -38,7 +38,7 @@ export async function nextSerial(trx: Executor, agencyId: number, year: number):
   return row.last
 }
 
-export async function insertItem(trx: Executor, row: Omit<ItemRow, 'id' | 'review_round' | 'source'>): Promise<number> {
+export async function insertItem(trx: Executor, row: Omit<ItemRow, 'id' | 'review_round' | 'source' | 'scheduled_at' | 'scheduled_by'>): Promise<number> {
   const r = await trx.insertInto('items').values(row).returning('id').executeTakeFirstOrThrow()
   return r.id
 }

@@ -125,7 +125,15 @@ export function ItemPage(props: {
       <ErrorSummary form={props.form} />
       <ReviewSection ctx={props.ctx} base={base} status={item.status} review={props.review} form={props.form} canSubmit={props.canEdit} />
       {item.status === 'approved' && props.canPublish && (
-        <form method="post" action={`${base}/publish`}><Csrf token={props.ctx.csrf} /><button type="submit">发布</button></form>
+        <>
+          <form method="post" action={`${base}/publish`}><Csrf token={props.ctx.csrf} /><button type="submit">发布</button></form>
+          <form method="post" action={`${base}/schedule`}>
+            <Csrf token={props.ctx.csrf} />
+            {item.scheduled_at && <p>已定于 {formatShanghai(item.scheduled_at).slice(0, 16)} 发布（届时以服务器时间为发布时间）。清空时间并保存即取消。</p>}
+            <Field form={props.form} name="at" label="定时发布（北京时间）" type="datetime-local" />
+            <button type="submit" class="secondary">保存定时</button>
+          </form>
+        </>
       )}
       {item.status === 'published' && item.validity === 'valid' && props.canWithdraw && (
         <form method="post" action={`${base}/validity`}>

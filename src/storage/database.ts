@@ -199,6 +199,9 @@ export interface ItemTable {
   /** Findings the confidentiality reviewer cleared, with who, when and why (JSON). */
   cleared_findings: string | null
   withdrawn_reason: string | null
+  /** A scheduled publication: when, and by whom; the item is published at the server's time then. */
+  scheduled_at: string | null
+  scheduled_by: number | null
   created_by: number | null
   created_at: string
   updated_at: string

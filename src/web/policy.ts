@@ -79,6 +79,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/items/:id/submit': ['drafter'],
   'POST /console/items/:id/review': ['reviewer'],
   'POST /console/items/:id/publish': ['publisher'],
+  'POST /console/items/:id/schedule': ['publisher'],
   'POST /console/items/:id/withdraw': ['publisher', 'office_head'],
   'POST /console/items/:id/validity': ['publisher', 'office_head'],
   'POST /console/items/:id/clear-findings': ['reviewer'],

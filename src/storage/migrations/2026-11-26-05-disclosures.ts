@@ -56,6 +56,8 @@ export function disclosures(kind: DatabaseKind) {
         .addColumn('findings', 'text')
         .addColumn('cleared_findings', 'text')
         .addColumn('withdrawn_reason', 'text')
+        .addColumn('scheduled_at', 'text')
+        .addColumn('scheduled_by', 'integer', (c) => c.references('users.id'))
         .addColumn('created_by', 'integer', (c) => c.references('users.id'))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
