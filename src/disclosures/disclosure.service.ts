@@ -6,7 +6,7 @@ import { scanItem } from '../confidentiality/scan.ts'
 import type { Finding, KnownPerson } from '../confidentiality/scan-rules.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { readReviewConfig, signReview } from '../reviews/review.service.ts'
+import { readReviewConfig, signSubject, submitSubject } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
 import type { Executor } from '../storage/database.ts'
 import { indexItemText, unindexItem } from '../search/search.store.ts'
@@ -77,23 +77,18 @@ export async function updateItem(deps: Deps, actor: Staff, id: number, input: It
   })
 }
 
+/** The review path of an item, for the shared review steps (reviews module). */
+const itemSubject = (deps: Deps, trx: Executor, item: ItemRow) => ({
+  objectType: 'item', auditPrefix: 'item', noun: '信息', id: item.id, status: item.status, round: item.review_round, agencyId: item.agency_id, authorId: item.created_by,
+  update: (changes: { status: string; review_round?: number }) => updateItemRow(trx, item.id, { ...changes, updated_at: isoNow(deps.clock) }),
+})
+
 export async function submitItem(deps: Deps, actor: Staff, id: number): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    const item = await findOwnItem(deps, actor, id, trx)
-    if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以提交审核')
-    await updateItemRow(trx, id, { status: 'in_review', review_round: item.review_round + 1, updated_at: isoNow(deps.clock) })
-    await appendAudit(deps, trx, actor, { action: 'item.submit', objectType: 'item', objectId: id, result: 'success', detail: { round: item.review_round + 1 } })
-  })
+  await deps.db.transaction().execute(async (trx) => submitSubject(deps, trx, actor, itemSubject(deps, trx, await findOwnItem(deps, actor, id, trx))))
 }
 
 export async function reviewItem(deps: Deps, actor: Staff, reviewerLevel: number | null, id: number, decision: Decision): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    const item = await findOwnItem(deps, actor, id, trx)
-    if (item.status !== 'in_review') throw new AppError('invalid_transition', '该信息不在审核中')
-    const after = await signReview(deps, trx, actor, reviewerLevel, { objectType: 'item', objectId: id, agencyId: item.agency_id, authorId: item.created_by, round: item.review_round }, decision)
-    if (after === 'returned') await updateItemRow(trx, id, { status: 'draft', updated_at: isoNow(deps.clock) })
-    if (after === 'complete') await updateItemRow(trx, id, { status: 'approved', updated_at: isoNow(deps.clock) })
-  })
+  await deps.db.transaction().execute(async (trx) => signSubject(deps, trx, actor, reviewerLevel, itemSubject(deps, trx, await findOwnItem(deps, actor, id, trx)), decision))
 }
 
 /** A file's name as people see it: no path, no control characters, a sensible length. */

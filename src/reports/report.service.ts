@@ -13,7 +13,7 @@ import { appealColumns, appealGroupLabels, applicantColumns, formatForYear, form
 import { noRecords } from './report-records.ts'
 import type { AgencyYearRecords } from './report-records.ts'
 import { rollUpRegion } from './report-region.ts'
-import { signReview } from '../reviews/review.service.ts'
+import { signSubject, submitSubject } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
 import { loadApplicationRecords, loadDocumentRecords } from './report-count.sql.ts'
 import type { RegionReport } from './report-region.ts'
@@ -84,27 +84,20 @@ export async function saveNarrative(deps: Deps, actor: Staff, id: number, sectio
   })
 }
 
+/** The review path of a report, for the shared review steps (reviews module). */
+const reportSubject = (deps: Deps, trx: Executor, stored: StoredReport) => ({
+  objectType: 'annual_report', auditPrefix: 'report', noun: '报告', id: stored.id, status: stored.status, round: stored.review_round, agencyId: stored.agency_id, authorId: stored.created_by,
+  update: (changes: { status: string; review_round?: number }) => updateReportRow(trx, stored.id, { ...changes, updated_at: isoNow(deps.clock) }),
+})
+
 /** The drafter hands the draft to the first review level (先审后发); it cannot be edited while in review. */
 export async function submitForReview(deps: Deps, actor: Staff, id: number): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    const stored = await findOwnReport(deps, actor, id, trx)
-    if (stored.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以提交审核')
-    await updateReportRow(trx, id, { status: 'in_review', review_round: stored.review_round + 1, updated_at: isoNow(deps.clock) })
-    await appendAudit(deps, trx, actor, { action: 'report.submit', objectType: 'annual_report', objectId: id, result: 'success', detail: { round: stored.review_round + 1 } })
-  })
+  await deps.db.transaction().execute(async (trx) => submitSubject(deps, trx, actor, reportSubject(deps, trx, await findOwnReport(deps, actor, id, trx))))
 }
 
 /** A reviewer signs the waiting level: approved through every level, the report waits for the office head; returned, it is a draft again. */
 export async function reviewReport(deps: Deps, actor: Staff, reviewerLevel: number | null, id: number, decision: Decision): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    const stored = await findOwnReport(deps, actor, id, trx)
-    if (stored.status !== 'in_review') throw new AppError('invalid_transition', '该报告不在审核中')
-    const after = await signReview(deps, trx, actor, reviewerLevel, {
-      objectType: 'annual_report', objectId: id, agencyId: stored.agency_id, authorId: stored.created_by, round: stored.review_round,
-    }, decision)
-    if (after === 'returned') await updateReportRow(trx, id, { status: 'draft', updated_at: isoNow(deps.clock) })
-    if (after === 'complete') await updateReportRow(trx, id, { status: 'approved', updated_at: isoNow(deps.clock) })
-  })
+  await deps.db.transaction().execute(async (trx) => signSubject(deps, trx, actor, reviewerLevel, reportSubject(deps, trx, await findOwnReport(deps, actor, id, trx)), decision))
 }
 
 /**

@@ -81,3 +81,33 @@ export async function reviewViewFor(
     requiredChecks: typeof waitingLevel === 'number' ? missingChecks(config, waitingLevel, []) : [],
   }
 }
+
+/** What the review path needs of a reviewed object (an item, an annual report). */
+export type ReviewSubject = Readonly<{
+  objectType: string
+  /** The audit prefix and the noun staff read: ('item', '信息'), ('report', '报告'). */
+  auditPrefix: string
+  noun: string
+  id: number
+  status: string
+  round: number
+  agencyId: number
+  authorId: number | null
+  /** Writes the object's new status (and round) in the caller's transaction. */
+  update: (changes: { status: string; review_round?: number }) => Promise<void>
+}>
+
+/** The author hands a draft to the first level; a new round of signatures begins. */
+export async function submitSubject(deps: Deps, trx: Executor, actor: Actor & { id: number }, s: ReviewSubject): Promise<void> {
+  if (s.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以提交审核')
+  await s.update({ status: 'in_review', review_round: s.round + 1 })
+  await appendAudit(deps, trx, actor, { action: `${s.auditPrefix}.submit`, objectType: s.objectType, objectId: s.id, result: 'success', detail: { round: s.round + 1 } })
+}
+
+/** A reviewer signs the waiting level: through every level the object is approved; returned, it is a draft again. */
+export async function signSubject(deps: Deps, trx: Executor, actor: Actor & { id: number }, reviewerLevel: number | null, s: ReviewSubject, decision: Decision): Promise<void> {
+  if (s.status !== 'in_review') throw new AppError('invalid_transition', `该${s.noun}不在审核中`)
+  const after = await signReview(deps, trx, actor, reviewerLevel, { objectType: s.objectType, objectId: s.id, agencyId: s.agencyId, authorId: s.authorId, round: s.round }, decision)
+  if (after === 'returned') await s.update({ status: 'draft' })
+  if (after === 'complete') await s.update({ status: 'approved' })
+}
