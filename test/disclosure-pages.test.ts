@@ -138,3 +138,24 @@ describe.each(databaseKinds)('the portal\'s render cache on %s', (kind) => {
     }
   })
 })
+
+describe.each(databaseKinds)('column settings on %s', (kind) => {
+  test('the office head adds a news column and renames it; a duplicate name at the same level is refused', async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const added = await t.app.inject({ method: 'POST', url: '/console/columns', headers: post(s.cookie), payload: form({ _csrf: s.csrf, name: '乡村振兴动态', class: 'news', parentId: '' }) })
+      expect(added.statusCode).toBe(303)
+      const dup = await t.app.inject({ method: 'POST', url: '/console/columns', headers: post(s.cookie), payload: form({ _csrf: s.csrf, name: '乡村振兴动态', class: 'news', parentId: '' }) })
+      expect(dup.statusCode).toBe(422)
+      expect(dup.body).toContain('同级已有同名栏目')
+      const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '乡村振兴动态')!
+      expect(column.class).toBe('news')
+      await t.app.inject({ method: 'POST', url: `/console/columns/${column.id}`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, name: '乡村振兴' }) })
+      expect((await listColumns(t.deps.db, t.officeId)).find((c) => c.id === column.id)!.name).toBe('乡村振兴')
+      expect((await t.app.inject(`/agencies/${t.officeId}`)).body).toContain('乡村振兴')
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -68,6 +68,7 @@ const consoleNav: NavItem[] = [
   { href: '/console/timeliness', label: '公开时限', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/counts', label: '发布统计', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/quotas', label: '信息报送', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
+  { href: '/console/columns', label: '栏目设置', roles: ['office_head'] },
   { href: '/console/channels', label: '发布渠道', roles: ['office_head'] },
   { href: '/console/items/import', label: '导入旧信息', roles: ['office_head'] },
   { href: '/console/guide', label: '公开指南', roles: ['office_head'] },
