@@ -56,6 +56,9 @@ describe.each(databaseKinds)('disclosure settings and catalogue on %s', (kind) =
       expect(catalogue.body).toContain('/2026-00001')
       const other = await t.app.inject(`/agencies/${t.officeId}/catalogue?genre=${encodeURIComponent('公告')}`)
       expect(other.body).not.toContain('关于春节放假的通知')
+      const region = await t.app.inject('/catalogue')
+      expect(region.body).toContain('关于春节放假的通知')
+      expect(region.body).toContain('垫江县人民政府办公室')
     } finally {
       await t.close()
     }

@@ -81,11 +81,12 @@ export async function findAttachment(db: Executor, itemId: number, id: number) {
   return db.selectFrom('attachments').selectAll().where('item_id', '=', itemId).where('id', '=', id).executeTakeFirst()
 }
 
-export type CatalogueFilter = { agencyId: number; columnId?: number | undefined; genre?: string | undefined; year?: number | undefined; topic?: string | undefined }
+export type CatalogueFilter = { agencyId?: number | undefined; columnId?: number | undefined; genre?: string | undefined; year?: number | undefined; topic?: string | undefined }
 
 /** The catalogue: an agency's published items with their metadata, filtered, newest first. */
 export async function listCatalogue(db: Executor, f: CatalogueFilter, limit = 50, offset = 0): Promise<ItemRow[]> {
-  let q = db.selectFrom('items').selectAll().where('agency_id', '=', f.agencyId).where('status', '=', 'published')
+  let q = db.selectFrom('items').selectAll().where('status', '=', 'published')
+  if (f.agencyId) q = q.where('agency_id', '=', f.agencyId)
   if (f.columnId) q = q.where('column_id', '=', f.columnId)
   if (f.genre) q = q.where('genre', '=', f.genre)
   if (f.topic) q = q.where('topic', '=', f.topic)

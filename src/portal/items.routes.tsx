@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { findAgencyById } from '../agencies/agency.store.ts'
+import { findAgencyById, listAgencies } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
 import { findAttachment, findColumn, findItem, listAttachments, listCatalogue, listColumns, listPublicItems } from '../disclosures/disclosure.store.ts'
 import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
@@ -71,6 +71,40 @@ export function portalItemRoutes(app: FastifyInstance): void {
           <thead><tr><th scope="col">索引号</th><th scope="col">名称</th><th scope="col">文号</th><th scope="col">栏目</th><th scope="col">发布日期</th></tr></thead>
           <tbody>{items.slice(0, 50).map((i) => (
             <tr><td>{i.index_number}</td><td><a href={`/items/${i.id}`}>{i.title}</a></td><td>{i.doc_number ?? ''}</td><td>{names.get(i.column_id)}</td><td>{i.published_at && formatShanghai(i.published_at).slice(0, 10)}</td></tr>
+          ))}</tbody>
+        </table>
+        <nav aria-label="分页" class="pager">{page > 1 && <a href={link(page - 1)}>上一页</a>}{items.length > 50 && <a href={link(page + 1)}>下一页</a>}</nav>
+      </PortalLayout>
+    ))
+  })
+
+  // The whole region's catalogue: every agency's published items, newest first.
+  app.get('/catalogue', async (request, reply) => {
+    const f = z.object({
+      agency: z.coerce.number().int().positive().optional().catch(undefined),
+      genre: z.enum(genres).optional().catch(undefined),
+      year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+      page: z.coerce.number().int().min(1).max(1000).optional().catch(undefined),
+    }).parse(request.query)
+    const page = f.page ?? 1
+    const agencies = await listAgencies(deps.db)
+    const names = new Map(agencies.map((a) => [a.id, a.name]))
+    const items = await listCatalogue(deps.db, { agencyId: f.agency, genre: f.genre, year: f.year }, 51, (page - 1) * 50)
+    const link = (p: number) => `/catalogue?${new URLSearchParams(Object.entries({ agency: f.agency, genre: f.genre, year: f.year, page: p }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString()}`
+    return reply.page(200, (
+      <PortalLayout ctx={app.ctx(request)} title="政府信息公开目录">
+        <h1>政府信息公开目录</h1>
+        <form method="get" action="/catalogue" class="filters">
+          <div class="field"><label for="f-agency">机关</label><select id="f-agency" name="agency"><option value="">全部机关</option>{agencies.map((a) => <option value={String(a.id)} selected={a.id === f.agency}>{a.name}</option>)}</select></div>
+          <div class="field"><label for="f-genre">体裁</label><select id="f-genre" name="genre"><option value="">全部</option>{genres.map((g) => <option value={g} selected={g === f.genre}>{g}</option>)}</select></div>
+          <div class="field"><label for="f-year">发布年份</label><input id="f-year" name="year" inputMode="numeric" value={f.year ? String(f.year) : ''} /></div>
+          <button type="submit">筛选</button>
+        </form>
+        <table>
+          <caption>全区域目录（最新在前）</caption>
+          <thead><tr><th scope="col">索引号</th><th scope="col">名称</th><th scope="col">发布机构</th><th scope="col">文号</th><th scope="col">发布日期</th></tr></thead>
+          <tbody>{items.slice(0, 50).map((i) => (
+            <tr><td>{i.index_number}</td><td><a href={`/items/${i.id}`}>{i.title}</a></td><td>{names.get(i.agency_id)}</td><td>{i.doc_number ?? ''}</td><td>{i.published_at && formatShanghai(i.published_at).slice(0, 10)}</td></tr>
           ))}</tbody>
         </table>
         <nav aria-label="分页" class="pager">{page > 1 && <a href={link(page - 1)}>上一页</a>}{items.length > 50 && <a href={link(page + 1)}>下一页</a>}</nav>

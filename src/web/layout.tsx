@@ -37,6 +37,7 @@ export function PortalLayout(props: { ctx: PageContext; title: string; children:
           <nav aria-label="公众导航">
             <ul class="nav">
               <li><a href="/">首页</a></li>
+              <li><a href="/catalogue">公开目录</a></li>
               <li><a href="/search">搜索</a></li>
               <li><a href="/reports">年度报告</a></li>
               <li><a href="/console">工作人员入口</a></li>

@@ -7,7 +7,7 @@ import type { Executor } from '../storage/database.ts'
 // moves a counter in the database; each process reads it at most once a second, so a change made
 // by another process (or the CLI) reaches every cache within a second.
 
-const cacheable = /^\/(?:$|reports(?:\/\d+)?$|agencies\/\d+(?:\/(?:guide|catalogue))?(?:\?.*)?$|columns\/\d+(?:\/feed\.xml)?$|items\/\d+$|sitemap\.xml$)/
+const cacheable = /^\/(?:$|catalogue(?:\?.*)?$|reports(?:\/\d+)?$|agencies\/\d+(?:\/(?:guide|catalogue))?(?:\?.*)?$|columns\/\d+(?:\/feed\.xml)?$|items\/\d+$|sitemap\.xml$)/
 const maxEntries = 5000
 
 type Entry = { body: string; type: string }

@@ -30,6 +30,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /search': 'public',
   'GET /agencies/:id/guide': 'public',
   'GET /agencies/:id/catalogue': 'public',
+  'GET /catalogue': 'public',
   'GET /items/:id/attachments/:attachmentId': 'public',
   'GET /columns/:id/feed.xml': 'public',
   'GET /sitemap.xml': 'public',
