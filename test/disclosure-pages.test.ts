@@ -162,3 +162,23 @@ describe.each(databaseKinds)('column settings on %s', (kind) => {
     }
   })
 })
+
+describe.each(databaseKinds)('index number format on %s', (kind) => {
+  test('with the organisation-code prefix and the year-month form, new items are numbered so; the serial still runs per year', async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const bad = await t.app.inject({ method: 'POST', url: '/console/index-format', headers: post(s.cookie), payload: form({ _csrf: s.csrf, prefix: 'custom', custom: '', period: 'year' }) })
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('请填写自定义前段码')
+      const ok = await t.app.inject({ method: 'POST', url: '/console/index-format', headers: post(s.cookie), payload: form({ _csrf: s.csrf, prefix: 'org', custom: '', period: 'month' }) })
+      expect(ok.statusCode).toBe(303)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, t.officeId)
+      const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '通知公告')!.id
+      const id = await createItem(t.deps, author, { columnId: column, title: '格式测试', formedOn: '2026-03-01', body: '正文', validity: 'valid' })
+      expect((await findOwnItem(t.deps, author, id)).index_number).toBe('MB1520460/202603-00001')
+    } finally {
+      await t.close()
+    }
+  })
+})

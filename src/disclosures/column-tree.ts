@@ -41,4 +41,13 @@ export const standardColumns: readonly ColumnDef[] = [
 ]
 
 /** 索引号 (law-and-format.md §5.3): prefix (the USCC by default) / year - five-digit serial. */
-export const formatIndexNumber = (prefix: string, year: number, serial: number) => `${prefix}/${year}-${String(serial).padStart(5, '0')}`
+export const formatIndexNumber = (prefix: string, year: number, serial: number, month?: number) =>
+  `${prefix}/${year}${month ? String(month).padStart(2, '0') : ''}-${String(serial).padStart(5, '0')}`
+
+/** How an agency writes its index numbers: which prefix, and the year or year-and-month form seen on some sites. */
+export type IndexFormat = { prefix: 'uscc' | 'org' | 'custom'; custom?: string | undefined; period: 'year' | 'month' }
+export const defaultIndexFormat: IndexFormat = { prefix: 'uscc', period: 'year' }
+
+/** The prefix: the 18-character USCC, the 9-character 组织机构代码 inside it (positions 9–17), or the agency's own. */
+export const indexPrefix = (format: IndexFormat, creditCode: string) =>
+  format.prefix === 'org' ? creditCode.slice(8, 17) : format.prefix === 'custom' && format.custom ? format.custom : creditCode

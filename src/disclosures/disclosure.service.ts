@@ -10,7 +10,8 @@ import { readReviewConfig, signSubject, submitSubject } from '../reviews/review.
 import type { Decision } from '../reviews/review.service.ts'
 import type { Executor } from '../storage/database.ts'
 import { indexItemText, unindexItem } from '../search/search.store.ts'
-import { formatIndexNumber } from './column-tree.ts'
+import { formatIndexNumber, indexPrefix } from './column-tree.ts'
+import { readIndexFormat } from './index-format.ts'
 import type { ItemInput } from './disclosure.ts'
 import { findAttachment, findColumn, findItem, insertItem, listAttachments, listChannels, nextSerial, updateItemRow } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
@@ -50,7 +51,9 @@ export async function createItem(deps: Deps, actor: Staff, input: ItemInput): Pr
     if (!agency) throw new AppError('not_found', '所属机关不存在')
     const now = deps.clock.now()
     const year = shanghaiYear(now)
-    const indexNumber = formatIndexNumber(agency.creditCode, year, await nextSerial(trx, agency.id, year))
+    const format = await readIndexFormat(trx, agency.id)
+    const month = Number(formatShanghai(now.toISOString()).slice(5, 7))
+    const indexNumber = formatIndexNumber(indexPrefix(format, agency.creditCode), year, await nextSerial(trx, agency.id, year), format.period === 'month' ? month : undefined)
     const id = await insertItem(trx, {
       agency_id: agency.id, column_id: input.columnId, index_number: indexNumber, ...columnsOf(input), status: 'draft', findings: null, cleared_findings: null, withdrawn_reason: null,
       created_by: actor.id, created_at: now.toISOString(), updated_at: now.toISOString(), published_at: null, published_by: null,

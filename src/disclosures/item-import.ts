@@ -10,7 +10,8 @@ import { storeFile } from '../files/file-store.ts'
 import { allowedType } from '../files/file-store.ts'
 import { indexItemText } from '../search/search.store.ts'
 import { bumpSiteGeneration } from '../web/page-cache.ts'
-import { formatIndexNumber } from './column-tree.ts'
+import { formatIndexNumber, indexPrefix } from './column-tree.ts'
+import { readIndexFormat } from './index-format.ts'
 import { genres } from './disclosure.ts'
 import { searchableText, cleanFileName, escapeHtml } from './disclosure.service.ts'
 import { listChannels, listColumns, nextSerial } from './disclosure.store.ts'
@@ -115,12 +116,13 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
   const stored = parsed.map((p) => p.files.map((f) => ({ ...f, ...storeFile(deps.config.dataDir, f.bytes, now) })))
   await deps.db.transaction().execute(async (trx) => {
     const portal = (await listChannels(trx, agencyId)).find((c) => c.kind === 'portal')
+    const format = await readIndexFormat(trx, agencyId)
     for (const [i, p] of parsed.entries()) {
       const year = Number(formatShanghai(p.publishedAt).slice(0, 4))
       const found = scanned[i]!
       const row = await trx.insertInto('items').values({
         agency_id: agencyId, column_id: p.columnId, unit_id: null, primary_channel_id: portal?.id ?? null,
-        index_number: formatIndexNumber(agency.creditCode, year, await nextSerial(trx, agencyId, year)),
+        index_number: formatIndexNumber(indexPrefix(format, agency.creditCode), year, await nextSerial(trx, agencyId, year), format.period === 'month' ? Number(formatShanghai(p.publishedAt).slice(5, 7)) : undefined),
         title: p.row.title, doc_number: p.row.docNumber ?? null, written_on: p.row.writtenOn ?? null, formed_on: p.row.formedOn ?? formatShanghai(p.publishedAt).slice(0, 10),
         topic: p.row.topic ?? null, genre: p.row.genre ?? null, keywords: p.row.keywords ?? null, summary: p.row.summary ?? null, body: p.row.body,
         doc_kind: null, validity: 'valid', effective_on: null, repealed_on: null, lapsed_on: null, status: 'published', source: 'imported',

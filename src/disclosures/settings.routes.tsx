@@ -9,6 +9,10 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout, PortalLayout } from '../web/layout.tsx'
 import { guideForm, readGuide, saveGuide } from './guide.ts'
+import { indexFormatForm, readIndexFormat } from './index-format.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { isoNow } from '../clock.ts'
+import { writeSetting } from '../settings/settings.store.ts'
 import { listColumns } from './disclosure.store.ts'
 
 // The office head's settings of proactive disclosure: the 指南's contact data and the review levels.
@@ -81,6 +85,38 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
     if (!parsed.ok) return levelsPage(request, reply, 422, parsed.form)
     await saveReviewConfig(deps, staff(request), parsed.data)
     return reply.redirect('/console/review-levels?saved=1', 303)
+  })
+
+  const formatPage = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, saved = false) => reply.page(status, (
+    <ConsoleLayout ctx={app.ctx(request)} title="索引号格式">
+      <h1>索引号格式</h1>
+      {saved && <Notice>已保存。只影响此后新生成的索引号，已发布信息的索引号不变。</Notice>}
+      <p class="hint">索引号为“前段码/后段码”，后段码为年份（或年月）加 5 位顺序号，按年编号（《政府信息公开目录系统实施指引（试行）》）。</p>
+      <ErrorSummary form={form} />
+      <form method="post" action="/console/index-format" novalidate>
+        <Csrf token={app.ctx(request).csrf} />
+        <Select form={form} name="prefix" label="前段码" options={[{ value: 'uscc', label: '统一社会信用代码（18 位）' }, { value: 'org', label: '组织机构代码（9 位）' }, { value: 'custom', label: '自定义' }]} required />
+        <Field form={form} name="custom" label="自定义前段码" />
+        <Select form={form} name="period" label="后段码" options={[{ value: 'year', label: '年份-顺序号（如 2026-00001）' }, { value: 'month', label: '年月-顺序号（如 202603-00001）' }]} required />
+        <button type="submit">保存</button>
+      </form>
+    </ConsoleLayout>
+  ))
+
+  app.get('/console/index-format', async (request, reply) => {
+    const format = await readIndexFormat(deps.db, request.staff!.agencyId)
+    return formatPage(request, reply, 200, { values: { ...format }, errors: {} }, (request.query as { saved?: string }).saved === '1')
+  })
+
+  app.post('/console/index-format', async (request, reply) => {
+    const parsed = parseForm(indexFormatForm, request.body)
+    if (!parsed.ok) return formatPage(request, reply, 422, parsed.form)
+    const actor = staff(request)
+    await deps.db.transaction().execute(async (trx) => {
+      await writeSetting(trx, `index_format:${actor.agencyId}`, JSON.stringify(parsed.data), actor.id, isoNow(deps.clock))
+      await appendAudit(deps, trx, actor, { action: 'index_format.update', objectType: 'agency', objectId: actor.agencyId, result: 'success', detail: parsed.data })
+    })
+    return reply.redirect('/console/index-format?saved=1', 303)
   })
 
   app.get('/agencies/:id/guide', async (request, reply) => {

@@ -74,6 +74,7 @@ const consoleNav: NavItem[] = [
   { href: '/console/items/import', label: '导入旧信息', roles: ['office_head'] },
   { href: '/console/guide', label: '公开指南', roles: ['office_head'] },
   { href: '/console/review-levels', label: '审核级别', roles: ['office_head'] },
+  { href: '/console/index-format', label: '索引号格式', roles: ['office_head'] },
   { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
   { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },

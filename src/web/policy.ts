@@ -94,6 +94,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/guide': ['office_head'],
   'POST /console/guide': ['office_head'],
   'GET /console/review-levels': ['office_head'],
+  'GET /console/index-format': ['office_head'],
+  'POST /console/index-format': ['office_head'],
   'GET /console/items/import': ['office_head'],
   'POST /console/items/import': ['office_head'],
   'GET /console/columns': ['office_head'],
