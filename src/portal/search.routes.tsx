@@ -7,6 +7,7 @@ import { findItem } from '../disclosures/disclosure.store.ts'
 import type { ItemRow } from '../disclosures/disclosure.store.ts'
 import { normaliseText } from '../reports/import/normalize.ts'
 import { searchItems } from '../search/search.store.ts'
+import { genres } from '../disclosures/disclosure.ts'
 import { PortalLayout } from '../web/layout.tsx'
 
 // Search across the region (/search?q=), with filters, ordered by relevance or date, matches marked.
@@ -15,6 +16,7 @@ const query = z.object({
   q: z.string().max(100).optional(),
   agency: z.coerce.number().int().positive().optional().catch(undefined),
   year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+  genre: z.enum(genres).optional().catch(undefined),
   sort: z.enum(['relevance', 'date']).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1000).optional().catch(undefined),
 })
@@ -52,11 +54,11 @@ export function portalSearchRoutes(app: FastifyInstance): void {
     const q = params.q?.trim() ?? ''
     const sort = params.sort ?? 'relevance'
     const page = params.page ?? 1
-    const hits = q ? await searchItems(deps.db, deps.kind, q, { agencyId: params.agency, year: params.year }, sort, 21, (page - 1) * 20) : []
+    const hits = q ? await searchItems(deps.db, deps.kind, q, { agencyId: params.agency, year: params.year, genre: params.genre }, sort, 21, (page - 1) * 20) : []
     const items = (await Promise.all(hits.slice(0, 20).map((h) => findItem(deps.db, h.id)))).filter((i): i is ItemRow => Boolean(i))
     const agencies = await listAgencies(deps.db)
     const names = new Map(agencies.map((a) => [a.id, a.name]))
-    const link = (over: Record<string, string | number | undefined>) => `/search?${new URLSearchParams(Object.entries({ q, agency: params.agency, year: params.year, sort, ...over }).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString()}`
+    const link = (over: Record<string, string | number | undefined>) => `/search?${new URLSearchParams(Object.entries({ q, agency: params.agency, year: params.year, genre: params.genre, sort, ...over }).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString()}`
     return reply.page(200, (
       <PortalLayout ctx={app.ctx(request)} title={q ? `“${q}”的搜索结果` : '搜索'}>
         <h1>搜索政府信息</h1>
@@ -65,6 +67,10 @@ export function portalSearchRoutes(app: FastifyInstance): void {
           <div class="field">
             <label for="f-agency">机关</label>
             <select id="f-agency" name="agency"><option value="">全部机关</option>{agencies.map((a) => <option value={String(a.id)} selected={a.id === params.agency}>{a.name}</option>)}</select>
+          </div>
+          <div class="field">
+            <label for="f-genre">体裁</label>
+            <select id="f-genre" name="genre"><option value="">全部</option>{genres.map((g) => <option value={g} selected={g === params.genre}>{g}</option>)}</select>
           </div>
           <div class="field"><label for="f-year">发布年份</label><input id="f-year" name="year" inputMode="numeric" value={params.year ? String(params.year) : ''} /></div>
           <div class="field">

@@ -43,7 +43,7 @@ export async function unindexItem(trx: Executor, kind: DatabaseKind, itemId: num
 const fts5 = (parts: QueryPart[]) => parts.map((p) => (p.kind === 'prefix' ? `"${p.token}"*` : p.kind === 'phrase' ? `"${p.tokens.join(' ')}"` : `"${p.token}"`)).join(' AND ')
 const tsquery = (parts: QueryPart[]) => parts.map((p) => (p.kind === 'prefix' ? `'${p.token}':*` : p.kind === 'phrase' ? p.tokens.map((t) => `'${t}'`).join(' <-> ') : `'${p.token}'`)).join(' & ')
 
-export type SearchFilter = Readonly<{ agencyId?: number | undefined; columnId?: number | undefined; year?: number | undefined }>
+export type SearchFilter = Readonly<{ agencyId?: number | undefined; columnId?: number | undefined; year?: number | undefined; genre?: string | undefined }>
 export type SearchHit = { id: number; rank: number }
 
 /** Published items matching every part of the query, best first or newest first. */
@@ -53,6 +53,7 @@ export async function searchItems(db: Executor, kind: DatabaseKind, query: strin
   const conditions: RawBuilder<unknown>[] = [sql`i.status = 'published'`]
   if (filter.agencyId) conditions.push(sql`i.agency_id = ${filter.agencyId}`)
   if (filter.columnId) conditions.push(sql`i.column_id = ${filter.columnId}`)
+  if (filter.genre) conditions.push(sql`i.genre = ${filter.genre}`)
   if (filter.year) conditions.push(sql`i.published_at >= ${`${filter.year}-01-01`} and i.published_at < ${`${filter.year + 1}-01-01`}`)
   const where = sql.join(conditions, sql` and `)
   // An item with several chunks can match more than once: take a margin and keep its first row.
