@@ -122,7 +122,8 @@ describe.each(databaseKinds)('the portal\'s render cache on %s', (kind) => {
       const publisherAccount = await buildStaff(t.deps, { roles: ['publisher'] })
       const publisher = staffOf(publisherAccount.id, t.officeId)
       const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '部门动态')!.id
-      const id = await createItem(t.deps, author, { columnId: column, title: '缓存测试信息', formedOn: '2026-03-01', body: '正文', validity: 'valid' })
+      const id = await createItem(t.deps, author, { columnId: column, title: '缓存测试信息', formedOn: '2026-03-01', validity: 'valid',
+        body: '<p onclick="alert(1)"><strong>正文</strong><script>alert(2)</script><img src=x onerror=alert(3)><a href="javascript:alert(4)">链接</a></p>' })
       await submitItem(t.deps, author, id)
       for (const level of [1, 2, 3]) {
         const r = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level })
@@ -131,6 +132,9 @@ describe.each(databaseKinds)('the portal\'s render cache on %s', (kind) => {
       await publishItem(t.deps, publisher, id)
       const first = await t.app.inject(`/items/${id}`)
       expect(first.headers['x-cache']).toBeUndefined()
+      // Rich text keeps its formatting and loses every script.
+      expect(first.body).toContain('<p><strong>正文</strong><a>链接</a></p>')
+      expect(first.body).not.toMatch(/<script|onclick|onerror|javascript:/)
       const second = await t.app.inject(`/items/${id}`)
       expect(second.headers['x-cache']).toBe('hit')
       expect(second.body).toBe(first.body)

@@ -11,6 +11,7 @@ import type { Decision } from '../reviews/review.service.ts'
 import type { Executor } from '../storage/database.ts'
 import { indexItemText, unindexItem } from '../search/search.store.ts'
 import { formatIndexNumber, indexPrefix } from './column-tree.ts'
+import { bodyText, sanitizeBody } from './rich-text.ts'
 import { readIndexFormat } from './index-format.ts'
 import type { ItemInput } from './disclosure.ts'
 import { findAttachment, findColumn, findItem, insertItem, listAttachments, listChannels, nextSerial, updateItemRow } from './disclosure.store.ts'
@@ -28,7 +29,7 @@ const shanghaiYear = (d: Date) => Number(d.toLocaleString('en-CA', { timeZone: '
 const columnsOf = (input: ItemInput) => ({
   unit_id: input.unitId ?? null, primary_channel_id: input.primaryChannelId ?? null,
   title: input.title, doc_number: input.docNumber ?? null, written_on: input.writtenOn ?? null, formed_on: input.formedOn,
-  topic: input.topic ?? null, genre: input.genre ?? null, keywords: input.keywords ?? null, summary: input.summary ?? null, body: input.body,
+  topic: input.topic ?? null, genre: input.genre ?? null, keywords: input.keywords ?? null, summary: input.summary ?? null, body: sanitizeBody(input.body),
   doc_kind: input.docKind ?? null, validity: input.validity, effective_on: input.effectiveOn ?? null, repealed_on: input.repealedOn ?? null, lapsed_on: input.lapsedOn ?? null,
 })
 
@@ -137,7 +138,7 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known: r
   const item = await findOwnItem(deps, actor, id)
   if (item.status !== 'approved') throw new AppError('invalid_transition', '信息须经各级审核通过后才能发布（先审后发）')
   const findings = await scanItem({
-    title: item.title, bodyHtml: item.body.split('\n').map((p) => `<p>${escapeHtml(p)}</p>`).join(''),
+    title: item.title, bodyHtml: sanitizeBody(item.body),
     metadata: Object.fromEntries(Object.entries({ 文号: item.doc_number, 主题词: item.keywords, 内容概述: item.summary }).filter((e): e is [string, string] => typeof e[1] === 'string')),
     attachments: (await listAttachments(deps.db, id)).map((a) => ({ name: a.file_name, bytes: readStoredFile(deps.config.dataDir, a.storage_key) })),
   }, known)
@@ -269,6 +270,6 @@ export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason:
 
 /** What search finds an item by: its title, number, keywords, summary and body. */
 export const searchableText = (item: Pick<ItemRow, 'title' | 'doc_number' | 'keywords' | 'summary' | 'body'>) =>
-  [item.title, item.doc_number, item.keywords, item.summary, item.body].filter(Boolean).join('\n')
+  [item.title, item.doc_number, item.keywords, item.summary, bodyText(item.body)].filter(Boolean).join('\n')
 
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)

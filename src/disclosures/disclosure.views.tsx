@@ -10,6 +10,7 @@ import type { PageContext } from '../web/layout.tsx'
 import type { ColumnRow, ItemRow } from './disclosure.store.ts'
 import { genres, itemStatusLabels, validityLabels } from './disclosure.ts'
 import type { Timeliness } from './timeliness.ts'
+import { bodyText, sanitizeBody } from './rich-text.ts'
 
 export const itemFormValues = (item: ItemRow) => ({
   columnId: String(item.column_id), unitId: item.unit_id ? String(item.unit_id) : '', primaryChannelId: item.primary_channel_id ? String(item.primary_channel_id) : '', title: item.title, docNumber: item.doc_number ?? '', writtenOn: item.written_on ?? '', formedOn: item.formed_on,
@@ -38,8 +39,9 @@ export function ItemForm(props: { ctx: PageContext; action: string; columns: Col
       <Field form={f} name="summary" label="内容概述" />
       <div class={f.errors.body ? 'field wide has-error' : 'field wide'}>
         <label for="f-body">正文<span class="req">（必填）</span></label>
+        <p class="hint" id="h-body">可直接输入文字（每段一行），或使用 &lt;p&gt;、&lt;strong&gt;、&lt;ul&gt;、&lt;table&gt;、&lt;a&gt; 等基本格式；其他标记会被去除。</p>
         {f.errors.body && <p class="error" id="e-body">{f.errors.body}</p>}
-        <textarea id="f-body" name="body" rows={12} aria-describedby={f.errors.body ? 'e-body' : undefined}>{body}</textarea>
+        <textarea id="f-body" name="body" rows={12} aria-describedby={f.errors.body ? 'h-body e-body' : 'h-body'}>{body}</textarea>
       </div>
       <Select form={f} name="docKind" label="文件类型" placeholder="一般信息" options={[{ value: 'rule', label: '规章' }, { value: 'normative', label: '行政规范性文件' }]} />
       <Select form={f} name="validity" label="有效性" options={Object.entries(validityLabels).map(([value, label]) => ({ value, label }))} required />
@@ -163,7 +165,7 @@ export function ItemPage(props: {
               <button type="submit" class="secondary">登记</button>
             </form>
           )}
-          <div class="field wide"><label for="f-paste">可复制到其他平台的正文</label><textarea id="f-paste" rows={6} readOnly>{`${item.title}\n\n${item.body}`}</textarea></div>
+          <div class="field wide"><label for="f-paste">可复制到其他平台的正文</label><textarea id="f-paste" rows={6} readOnly>{`${item.title}\n\n${bodyText(item.body)}`}</textarea></div>
         </section>
       )}
       <details class="history">
@@ -176,7 +178,7 @@ export function ItemPage(props: {
           <ItemForm ctx={props.ctx} action={base} columns={props.columns} units={props.units} channels={props.channels} form={props.form.errors && Object.keys(props.form.errors).length ? props.form : { values: itemFormValues(item), errors: {} }} submitLabel="保存" />
         </section>
       ) : (
-        <section aria-labelledby="body-h"><h2 id="body-h">正文</h2>{item.body.split('\n').filter(Boolean).map((p) => <p>{p}</p>)}</section>
+        <section aria-labelledby="body-h"><h2 id="body-h">正文</h2><div class="item-body" dangerouslySetInnerHTML={{ __html: sanitizeBody(item.body) }} /></section>
       )}
     </ConsoleLayout>
   )

@@ -13,7 +13,8 @@ import { bumpSiteGeneration } from '../web/page-cache.ts'
 import { formatIndexNumber, indexPrefix } from './column-tree.ts'
 import { readIndexFormat } from './index-format.ts'
 import { genres } from './disclosure.ts'
-import { searchableText, cleanFileName, escapeHtml } from './disclosure.service.ts'
+import { searchableText, cleanFileName } from './disclosure.service.ts'
+import { sanitizeBody } from './rich-text.ts'
 import { listChannels, listColumns, nextSerial } from './disclosure.store.ts'
 
 // Moving from an old site: existing items come in with their original publication dates, marked as
@@ -110,7 +111,7 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
 
   const findings: ImportResult['findings'] = []
   const scanned = await Promise.all(parsed.map(async (p) => scanItem({
-    title: p.row.title, bodyHtml: p.row.body.split('\n').map((x) => `<p>${escapeHtml(x)}</p>`).join(''), metadata: p.row.docNumber ? { 文号: p.row.docNumber } : {},
+    title: p.row.title, bodyHtml: sanitizeBody(p.row.body), metadata: p.row.docNumber ? { 文号: p.row.docNumber } : {},
     attachments: p.files.map((f) => ({ name: f.name, bytes: f.bytes })),
   })))
   const stored = parsed.map((p) => p.files.map((f) => ({ ...f, ...storeFile(deps.config.dataDir, f.bytes, now) })))
@@ -124,7 +125,7 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
         agency_id: agencyId, column_id: p.columnId, unit_id: null, primary_channel_id: portal?.id ?? null,
         index_number: formatIndexNumber(indexPrefix(format, agency.creditCode), year, await nextSerial(trx, agencyId, year), format.period === 'month' ? Number(formatShanghai(p.publishedAt).slice(5, 7)) : undefined),
         title: p.row.title, doc_number: p.row.docNumber ?? null, written_on: p.row.writtenOn ?? null, formed_on: p.row.formedOn ?? formatShanghai(p.publishedAt).slice(0, 10),
-        topic: p.row.topic ?? null, genre: p.row.genre ?? null, keywords: p.row.keywords ?? null, summary: p.row.summary ?? null, body: p.row.body,
+        topic: p.row.topic ?? null, genre: p.row.genre ?? null, keywords: p.row.keywords ?? null, summary: p.row.summary ?? null, body: sanitizeBody(p.row.body),
         doc_kind: null, validity: 'valid', effective_on: null, repealed_on: null, lapsed_on: null, status: 'published', source: 'imported',
         findings: found.length ? JSON.stringify(found) : null, cleared_findings: null, withdrawn_reason: null,
         created_by: actor.id, created_at: now.toISOString(), updated_at: now.toISOString(), published_at: p.publishedAt, published_by: actor.id,

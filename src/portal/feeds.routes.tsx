@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { listAgencies } from '../agencies/agency.store.ts'
 import { escapeHtml } from '../disclosures/disclosure.service.ts'
+import { bodyText } from '../disclosures/rich-text.ts'
 import { findColumn, listColumns, listPublicItems } from '../disclosures/disclosure.store.ts'
 import { listPublishedReports } from '../reports/report.store.ts'
 import { AppError } from '../errors.ts'
@@ -27,7 +28,7 @@ export function portalFeedRoutes(app: FastifyInstance): void {
     <title>${escapeHtml(i.title)}</title>
     <link href="${base}/items/${i.id}"/>
     <updated>${i.published_at}</updated>
-    <summary>${escapeHtml((i.summary ?? i.body).slice(0, 200))}</summary>
+    <summary>${escapeHtml((i.summary ?? bodyText(i.body)).slice(0, 200))}</summary>
   </entry>`).join('\n')
     return reply.type('application/atom+xml; charset=utf-8').send(`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">

@@ -5,6 +5,7 @@ import { formatShanghai } from '../clock.ts'
 import { findAttachment, findColumn, findItem, listAttachments, listCatalogue, listColumns, listPublicItems } from '../disclosures/disclosure.store.ts'
 import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
 import { genres, validityLabels } from '../disclosures/disclosure.ts'
+import { sanitizeBody } from '../disclosures/rich-text.ts'
 import { AppError } from '../errors.ts'
 import { Notice } from '../web/form.tsx'
 import { PortalLayout } from '../web/layout.tsx'
@@ -164,7 +165,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
         {item.validity !== 'valid' && <Notice kind="warn">本文件已{validityLabels[item.validity as keyof typeof validityLabels]}（{item.repealed_on ?? item.lapsed_on}）。</Notice>}
         {item.status === 'withdrawn' ? <Notice kind="warn">本信息已撤回。撤回说明：{item.withdrawn_reason}</Notice> : (
           <>
-            {item.body.split('\n').filter(Boolean).map((p) => <p>{p}</p>)}
+            <div class="item-body" dangerouslySetInnerHTML={{ __html: sanitizeBody(item.body) }} />
             {attachments.length > 0 && <section aria-labelledby="att-h"><h2 id="att-h">附件</h2><ul>{attachments.map((a) => <li><a href={`/items/${item.id}/attachments/${a.id}`}>{a.file_name}</a></li>)}</ul></section>}
           </>
         )}

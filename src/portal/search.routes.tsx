@@ -8,6 +8,7 @@ import type { ItemRow } from '../disclosures/disclosure.store.ts'
 import { normaliseText } from '../reports/import/normalize.ts'
 import { searchItems } from '../search/search.store.ts'
 import { genres } from '../disclosures/disclosure.ts'
+import { bodyText } from '../disclosures/rich-text.ts'
 import { PortalLayout } from '../web/layout.tsx'
 
 // Search across the region (/search?q=), with filters, ordered by relevance or date, matches marked.
@@ -41,7 +42,7 @@ export function highlight(text: string, q: string): ComponentChildren {
 }
 
 function snippet(item: ItemRow, q: string): string {
-  const body = item.summary ?? item.body
+  const body = item.summary ?? bodyText(item.body)
   const first = normaliseText(body).toLowerCase().indexOf(normaliseText(q).toLowerCase().split(/\s+/)[0] ?? '')
   const start = Math.max(0, first - 40)
   return `${start > 0 ? '…' : ''}${body.slice(start, start + 120)}${body.length > start + 120 ? '…' : ''}`

@@ -1,0 +1,44 @@
+import * as cheerio from 'cheerio'
+import type { AnyNode, Element } from 'domhandler'
+import { htmlText } from '../confidentiality/extract-text.ts'
+
+// Item bodies are rich text, sanitised by an allow-list (OUT-01): paragraphs, emphasis, lists,
+// headings, tables and links to http(s) or this site. Everything else is dropped: scripts, styles
+// and frames with their content, other tags unwrapped to their text, every attribute but a few.
+// Plain text (no tags) becomes escaped paragraphs. Bodies are stored sanitised and sanitised again
+// when shown.
+
+const allowed = new Set(['p', 'br', 'strong', 'b', 'em', 'i', 'u', 'ul', 'ol', 'li', 'h2', 'h3', 'h4', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'blockquote'])
+const dropped = new Set(['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'svg', 'math', 'form', 'input', 'button', 'select', 'textarea'])
+
+const escapeText = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+export function sanitizeBody(input: string): string {
+  if (!/<[a-zA-Z!/]/.test(input)) {
+    return input.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((l) => `<p>${escapeText(l)}</p>`).join('')
+  }
+  const $ = cheerio.load(`<div id="root">${input}</div>`, null, false)
+  const out = (node: AnyNode): string => {
+    if (node.type === 'text') return escapeText((node as unknown as { data: string }).data)
+    if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') return ''
+    const el = node as Element
+    const name = el.name.toLowerCase()
+    if (dropped.has(name)) return ''
+    const inner = (el.children ?? []).map(out).join('')
+    if (!allowed.has(name)) return inner
+    if (name === 'br') return '<br>'
+    let attrs = ''
+    if (name === 'a') {
+      const href = (el.attribs?.href ?? '').trim()
+      if (/^(https?:\/\/|\/(?!\/))/i.test(href)) attrs = ` href="${escapeText(href)}" rel="noopener noreferrer"`
+    }
+    if (name === 'td' || name === 'th') {
+      for (const a of ['colspan', 'rowspan']) if (/^\d{1,2}$/.test(el.attribs?.[a] ?? '')) attrs += ` ${a}="${el.attribs![a]}"`
+    }
+    return `<${name}${attrs}>${inner}</${name}>`
+  }
+  return ($('#root').get(0) as Element).children.map(out).join('')
+}
+
+/** The text of a body, for search, the scan's reading, feeds and pasting into other platforms. */
+export const bodyText = (body: string) => htmlText(body).replace(/\n{2,}/g, '\n').trim()
