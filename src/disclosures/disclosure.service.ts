@@ -17,6 +17,7 @@ import type { ItemInput } from './disclosure.ts'
 import { findAttachment, findColumn, findItem, insertItem, listAttachments, listChannels, nextSerial, updateItemRow } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
 import { allowedType, readStoredFile, storeFile } from '../files/file-store.ts'
+import { withoutImageMetadata } from '../files/image-metadata.ts'
 import type { ItemRow } from './disclosure.store.ts'
 
 // The path of an item from draft to the public (条例 arts. 19–26; issue #4): review before
@@ -105,7 +106,8 @@ export async function addAttachment(deps: Deps, actor: Staff, itemId: number, ra
   if (!type) throw new AppError('invalid_input', '附件仅支持 PDF、DOCX、XLSX、JPG、PNG，且文件内容须与扩展名一致', { file: '附件类型不允许或内容与扩展名不符' })
   const item = await findOwnItem(deps, actor, itemId)
   if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以添加附件')
-  const stored = storeFile(deps.config.dataDir, bytes, deps.clock.now())
+  // Published images lose their metadata (EXIF GPS, camera, names) before they are stored (FILE-05).
+  const stored = storeFile(deps.config.dataDir, withoutImageMetadata(type, bytes), deps.clock.now())
   return deps.db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('attachments').values({
       item_id: itemId, agency_id: item.agency_id, file_name: fileName, content_type: type, size: stored.size, sha256: stored.sha256, storage_key: stored.key,
