@@ -61,20 +61,13 @@ export async function searchItems(db: Executor, kind: DatabaseKind, query: strin
   let rows: { id: number; rank: number }[]
   if (kind === 'sqlite') {
     const m = fts5(parts)
-    const unfiltered = !filter.agencyId && !filter.columnId && !filter.year && !filter.genre
-    if (order === 'date') {
-      rows = (await sql<{ id: number; rank: number }>`select s.item_id as id, 0 as rank from item_search s join items i on i.id = s.item_id
+    rows = order === 'date'
+      ? (await sql<{ id: number; rank: number }>`select s.item_id as id, 0 as rank from item_search s join items i on i.id = s.item_id
           where item_search match ${m} and ${where} order by s.rowid desc limit ${take}`.execute(db)).rows
-    } else {
-      // The newest candidates' lowest rowid, found first, lets FTS5 rank only rows at or above it.
-      const bound = await sql<{ low: number | bigint | null }>`select min(rowid) as low from (select rowid from item_search where item_search match ${m} order by rowid desc limit ${rankedCandidates})`.execute(db)
-      const low = bound.rows[0]?.low ?? 0
-      rows = unfiltered
-        // Only published items are indexed, so without filters the index alone answers.
-        ? (await sql<{ id: number; rank: number }>`select item_id as id, rank from item_search where item_search match ${m} and rowid >= ${low} order by rank limit ${take}`.execute(db)).rows
-        : (await sql<{ id: number; rank: number }>`select s.item_id as id, s.rank as rank from item_search s join items i on i.id = s.item_id
-            where item_search match ${m} and s.rowid >= ${low} and ${where} order by s.rank limit ${take}`.execute(db)).rows
-    }
+      : (await sql<{ id: number; rank: number }>`select s.item_id as id, s.rank as rank from item_search s join items i on i.id = s.item_id
+          where item_search match ${m} and ${where}
+            and s.rowid >= coalesce((select min(rowid) from (select rowid from item_search where item_search match ${m} order by rowid desc limit ${rankedCandidates})), 0)
+          order by s.rank limit ${take}`.execute(db)).rows
   } else {
     const q = tsquery(parts)
     rows = order === 'date'
