@@ -3,11 +3,7 @@
 // search latency p50/p95 over seeded 1–6 character queries against the usual design — FTS5 trigram
 // ranked by bm25 with LIKE under three characters (goal p95 ≤ 0.15×) — with our results exact; the
 // server's peak memory; and on PostgreSQL the same queries against pg_trgm LIKE ordered by date.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { loadConfig } from '../src/config.ts'
 import type { Deps } from '../src/deps.ts'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
@@ -15,6 +11,7 @@ import { createDeps } from '../src/main.ts'
 import { indexItemText, searchItems } from '../src/search/search.store.ts'
 import { performSetup } from '../src/setup/setup.service.ts'
 import { buildApp } from '../src/web/app.ts'
+import { onBothDatabases } from './support/both-databases.ts'
 import { ensureWrk, wrk } from './support/wrk.ts'
 
 const arg = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined }
@@ -127,25 +124,4 @@ async function measure(label: string, env: Record<string, string>) {
 }
 
 ensureWrk()
-const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-portal-bench-'))
-try {
-  await measure('SQLite', { DATA_DIR: dir })
-} finally {
-  rmSync(dir, { recursive: true, force: true })
-}
-const admin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const client = new pg.Client({ connectionString: admin })
-const connected = await client.connect().then(() => true, () => false)
-if (!connected) console.log('PostgreSQL: skipped, no server (set BENCH_DATABASE_URL)')
-else {
-  const name = `gongkai_portal_${Date.now()}`
-  await client.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`)
-  try {
-    const url = new URL(admin)
-    url.pathname = `/${name}`
-    await measure('PostgreSQL', { DATA_DIR: tmpdir(), DATABASE_URL: url.toString() })
-  } finally {
-    await client.query(`drop database if exists ${name} with (force)`)
-    await client.end()
-  }
-}
+await onBothDatabases('portal_bench', measure)

@@ -1,16 +1,13 @@
 // Computing section 三 of one region-year's report from 1,000,000 application records, on SQLite
 // and on PostgreSQL, as a ratio to one plain GROUP BY over the same rows (goal ≤ 3×), measured side
 // by side in one run.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { loadConfig } from '../src/config.ts'
 import type { Deps } from '../src/deps.ts'
 import { createDeps } from '../src/main.ts'
 import { countApplicationsSql } from '../src/reports/report-count.sql.ts'
 import { outcomeCodes } from '../src/reports/report-records.ts'
+import { onBothDatabases } from './support/both-databases.ts'
 
 const rows = Number(process.env.BENCH_APPLICATIONS ?? 1_000_000)
 const agencies = 20
@@ -80,27 +77,4 @@ async function measure(label: string, env: Record<string, string>) {
 }
 
 console.log(`年报计算 / report computation: ${rows.toLocaleString('en')} applications in ${agencies} agencies, best of 3`)
-const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-bench-'))
-try {
-  await measure('SQLite', { DATA_DIR: dir })
-} finally {
-  rmSync(dir, { recursive: true, force: true })
-}
-const admin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const name = `gongkai_bench_${Date.now()}`
-const client = new pg.Client({ connectionString: admin })
-try {
-  await client.connect()
-} catch (e) {
-  console.log(`  PostgreSQL  skipped: no server at ${admin.replace(/\/\/[^@]*@/, '//')} (${e instanceof Error ? e.message : String(e)}); set BENCH_DATABASE_URL`)
-  process.exit(0)
-}
-await client.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`)
-try {
-  const url = new URL(admin)
-  url.pathname = `/${name}`
-  await measure('PostgreSQL', { DATA_DIR: tmpdir(), DATABASE_URL: url.toString() })
-} finally {
-  await client.query(`drop database if exists ${name} with (force)`)
-  await client.end()
-}
+await onBothDatabases('bench', measure)
