@@ -18,6 +18,7 @@ const schema = z.object({
   GONGKAI_FIELD_KEY: z.string().optional(),
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  MALWARE_SCAN_COMMAND: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 })
@@ -32,6 +33,8 @@ export type Config = Readonly<{
   secureCookies: boolean
   trustProxy: boolean
   logLevel: z.infer<typeof schema>['LOG_LEVEL']
+  /** The malware scanner run on every upload, given the file's path (files/malware-scan.ts). */
+  malwareScanCommand: string | undefined
   production: boolean
 }>
 
@@ -54,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.SECURE_COOKIES === 'auto' ? production : e.SECURE_COOKIES === 'true',
     trustProxy: e.TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
+    malwareScanCommand: e.MALWARE_SCAN_COMMAND?.trim() || undefined,
     production,
   })
 }

@@ -144,6 +144,25 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
     }
   })
 
+  test('an attachment that fails the malware check, or could not be checked, is not stored and the refusal is audited', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const id = await createItem(t.deps, author, input(await newsColumn(t, officeId)))
+      const eicar = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$' + 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+      await expect(addAttachment(t.deps, author, id, '通知.pdf', Buffer.from(`%PDF-1.4\n${eicar}`))).rejects.toThrow(/未通过病毒检查（EICAR-Test-File）/)
+      // A scanner that cannot run fails closed.
+      const broken = { ...t.deps, config: { ...t.deps.config, malwareScanCommand: '/nonexistent/clamdscan' } }
+      await expect(addAttachment(broken, author, id, '通知.pdf', Buffer.from('%PDF-1.4 通知'))).rejects.toThrow(/病毒检查未能完成/)
+      expect(await t.deps.db.selectFrom('attachments').selectAll().execute()).toEqual([])
+      const audit = await searchAudit(t.deps, { action: 'file.malware' }, 1)
+      expect(audit.map((r) => r.result)).toEqual(['failure', 'failure'])
+    } finally {
+      await t.close()
+    }
+  })
+
   test('an attachment must be of an allowed type by name and content; one with an ID number blocks publishing', async () => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     try {

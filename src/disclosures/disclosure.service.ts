@@ -18,6 +18,7 @@ import { findAttachment, findColumn, findItem, insertItem, listAttachments, list
 import { listUnits } from '../agencies/agency.store.ts'
 import { allowedType, readStoredFile, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
+import { refuseMalware } from '../files/malware-scan.ts'
 import type { ItemRow } from './disclosure.store.ts'
 
 // The path of an item from draft to the public (条例 arts. 19–26; issue #4): review before
@@ -106,6 +107,7 @@ export async function addAttachment(deps: Deps, actor: Staff, itemId: number, ra
   if (!type) throw new AppError('invalid_input', '附件仅支持 PDF、DOCX、XLSX、JPG、PNG，且文件内容须与扩展名一致', { file: '附件类型不允许或内容与扩展名不符' })
   const item = await findOwnItem(deps, actor, itemId)
   if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以添加附件')
+  await refuseMalware(deps, actor, 'item', itemId, fileName, bytes)
   // Published images lose their metadata (EXIF GPS, camera, names) before they are stored (FILE-05).
   const stored = storeFile(deps.config.dataDir, withoutImageMetadata(type, bytes), deps.clock.now())
   return deps.db.transaction().execute(async (trx) => {

@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts'
 import { storeFile } from '../files/file-store.ts'
 import { allowedType } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
+import { malwareRefusal, scanForMalware } from '../files/malware-scan.ts'
 import { indexItemText } from '../search/search.store.ts'
 import { bumpSiteGeneration } from '../web/page-cache.ts'
 import { formatIndexNumber, indexPrefix } from './column-tree.ts'
@@ -103,7 +104,9 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
     for (const a of r.data.attachments ?? []) {
       const bytes = Buffer.from(a.base64, 'base64')
       const type = allowedType(cleanFileName(a.name), bytes)
+      const refusal = type ? malwareRefusal(await scanForMalware(deps.config, bytes)) : undefined
       if (!type) problems.push(`第 ${line} 行：附件“${a.name}”类型不允许或内容与扩展名不符`)
+      else if (refusal) problems.push(`第 ${line} 行：附件“${a.name}”${refusal}`)
       else files.push({ name: cleanFileName(a.name), bytes: withoutImageMetadata(type, bytes), type })
     }
     parsed.push({ line, row: r.data, columnId: column.id, publishedAt: publishedAt.toISOString(), files })

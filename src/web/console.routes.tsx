@@ -20,6 +20,11 @@ export function consoleRoutes(app: FastifyInstance): void {
             密钥文件与数据存放在同一目录（{app.deps.config.dataDir}）。生产环境请通过环境变量或数据目录以外的密钥文件（KEY_FILE）提供密钥，并单独保管。
           </Notice>
         )}
+        {isAdmin && !app.deps.config.malwareScanCommand && (
+          <Notice kind="warn">
+            未配置防病毒扫描程序（MALWARE_SCAN_COMMAND，如 clamdscan --no-summary），上传文件目前只检查 EICAR 测试样本。生产环境请安装并配置防病毒引擎。
+          </Notice>
+        )}
         <dl class="facts">
           <dt>姓名</dt><dd>{user.displayName}</dd>
           <dt>所属机关</dt><dd>{agency?.name}</dd>
