@@ -7,6 +7,8 @@ import { searchItems } from '../src/search/search.store.ts'
 import { columnHealth } from '../src/disclosures/column-health.ts'
 import { addAttachment, changeValidity, clearFindings, createItem, publishDueItems, schedulePublication, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
+import { applicationForm } from '../src/requests/request.ts'
+import { submitApplication } from '../src/requests/request.service.ts'
 import { buildStaff, officeCreditCode, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 import type { TestEnv } from './support/test-deps.ts'
@@ -139,6 +141,26 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       expect(news(columnHealth(await columnStats(t.deps.db, officeId), t.clock.now())).state).toBe('ok')
       t.clock.advanceDays(15)
       expect(news(columnHealth(await columnStats(t.deps.db, officeId), t.clock.now()))).toMatchObject({ state: 'stale', daysSince: 15 })
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('an item that echoes an applicant this agency holds (name with phone) is blocked before publishing', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      await submitApplication(t.deps, systemActor('申请人'), officeId, applicationForm.parse({
+        applicantKind: 'person', category: 'natural', name: '赵德柱', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13811112222',
+        address: '垫江县桂溪街道', infoDescription: '低保名单', wantedForm: 'electronic', deliveryWay: 'online',
+      }), { channel: 'online' })
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
+      const id = await createItem(t.deps, author, input(await newsColumn(t, officeId), { body: '经核实，赵德柱（电话 13811112222）反映的问题已处理。' }))
+      await throughReview(t, author, id)
+      const outcome = await publishItem(t.deps, publisher, id)
+      expect(outcome.published).toBe(false)
+      if (!outcome.published) expect(outcome.findings.map((f) => f.kind)).toContain('known_person')
     } finally {
       await t.close()
     }

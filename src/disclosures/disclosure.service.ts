@@ -19,6 +19,7 @@ import { listUnits } from '../agencies/agency.store.ts'
 import { allowedType, readStoredFile, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
+import { knownApplicants } from '../requests/request.service.ts'
 import type { ItemRow } from './disclosure.store.ts'
 
 // The path of an item from draft to the public (条例 arts. 19–26; issue #4): review before
@@ -138,14 +139,16 @@ export type PublishOutcome = { published: true } | { published: false; findings:
  * first and blocks by default; a secret marking quarantines the item and is reported to the office
  * head through the audit log.
  */
-export async function publishItem(deps: Deps, actor: Staff, id: number, known: readonly KnownPerson[] = []): Promise<PublishOutcome> {
+export async function publishItem(deps: Deps, actor: Staff, id: number, known?: readonly KnownPerson[]): Promise<PublishOutcome> {
   const item = await findOwnItem(deps, actor, id)
+  // The applicants whose personal data this agency holds (disclosure on request) are looked for too.
+  const people = known ?? await knownApplicants(deps, deps.db, item.agency_id)
   if (item.status !== 'approved') throw new AppError('invalid_transition', '信息须经各级审核通过后才能发布（先审后发）')
   const findings = await scanItem({
     title: item.title, bodyHtml: sanitizeBody(item.body),
     metadata: Object.fromEntries(Object.entries({ 文号: item.doc_number, 主题词: item.keywords, 内容概述: item.summary }).filter((e): e is [string, string] => typeof e[1] === 'string')),
     attachments: (await listAttachments(deps.db, id)).map((a) => ({ name: a.file_name, bytes: readStoredFile(deps.config.dataDir, a.storage_key) })),
-  }, known)
+  }, people)
   const cleared = new Set((item.cleared_findings ? (JSON.parse(item.cleared_findings) as Clearance).fingerprints : []))
   // A cleared finding stays cleared only while the same text stands in the same place.
   const standing = findings.filter((f) => !f.clearable || !cleared.has(fingerprint(f)))

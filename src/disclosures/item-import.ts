@@ -10,6 +10,7 @@ import { storeFile } from '../files/file-store.ts'
 import { allowedType } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { malwareRefusal, scanForMalware } from '../files/malware-scan.ts'
+import { knownApplicants } from '../requests/request.service.ts'
 import { indexItemText } from '../search/search.store.ts'
 import { bumpSiteGeneration } from '../web/page-cache.ts'
 import { formatIndexNumber, indexPrefix } from './column-tree.ts'
@@ -114,10 +115,11 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
   if (problems.length) throw new AppError('invalid_input', `导入未执行，请修改后重试：\n${problems.join('\n')}`, { file: problems.join('\n') })
 
   const findings: ImportResult['findings'] = []
+  const people = await knownApplicants(deps, deps.db, agencyId)
   const scanned = await Promise.all(parsed.map(async (p) => scanItem({
     title: p.row.title, bodyHtml: sanitizeBody(p.row.body), metadata: p.row.docNumber ? { 文号: p.row.docNumber } : {},
     attachments: p.files.map((f) => ({ name: f.name, bytes: f.bytes })),
-  })))
+  }, people)))
   const stored = parsed.map((p) => p.files.map((f) => ({ ...f, ...storeFile(deps.config.dataDir, f.bytes, now) })))
   await deps.db.transaction().execute(async (trx) => {
     const portal = (await listChannels(trx, agencyId)).find((c) => c.kind === 'portal')

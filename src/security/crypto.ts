@@ -15,9 +15,11 @@ export function equalBytes(a: Buffer, b: Buffer): boolean {
 export class FieldCipher {
   private readonly encKey: Buffer
   private readonly macKey: Buffer
+  private readonly blindKey: Buffer
   constructor(master: Buffer) {
     this.encKey = Buffer.from(hkdfSync('sm3', master, Buffer.alloc(0), 'gongkai field enc v1', 16))
     this.macKey = Buffer.from(hkdfSync('sm3', master, Buffer.alloc(0), 'gongkai field mac v1', 32))
+    this.blindKey = Buffer.from(hkdfSync('sm3', master, Buffer.alloc(0), 'gongkai field blind index v1', 32))
   }
 
   encrypt(plain: string, aad: string): string {
@@ -26,6 +28,11 @@ export class FieldCipher {
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
     const mac = hmacSm3(this.macKey, Buffer.concat([Buffer.from(`${aad}\n`, 'utf8'), iv, ct]))
     return `v1.${Buffer.concat([iv, ct, mac]).toString('base64url')}`
+  }
+
+  /** A keyed hash for finding equal values without decrypting them (the same applicant's ID number). */
+  blindIndex(value: string, purpose: string): string {
+    return hmacSm3(this.blindKey, `${purpose}\n${value}`).toString('base64url')
   }
 
   decrypt(stored: string, aad: string): string {

@@ -1,4 +1,4 @@
-import type { Generated, Kysely, Transaction } from 'kysely'
+import type { Selectable, Generated, Kysely, Transaction } from 'kysely'
 
 // Every table, as Kysely sees it. Instants are ISO-8601 UTC text; booleans are 0/1 integers
 // (better-sqlite3 cannot bind booleans, stack.md pitfall 11).
@@ -133,6 +133,96 @@ export interface ApplicationTable {
   received_on: string
   concluded_on: string | null
   outcome: string | null
+  created_at: string
+  channel: string | null
+  submitted_at: string | null
+  /** open | correction | concluded */
+  status: string | null
+  applicant_kind: string | null
+  applicant_name_enc: string | null
+  applicant_name_masked: string | null
+  contact_person_enc: string | null
+  id_type: string | null
+  id_number_enc: string | null
+  credit_code: string | null
+  /** A keyed hash of the applicant's document number: the same applicant found again without decrypting. */
+  applicant_key: string | null
+  phone_enc: string | null
+  email_enc: string | null
+  address_enc: string | null
+  postcode: string | null
+  info_title: string | null
+  info_doc_number: string | null
+  info_description: string | null
+  wanted_form: string | null
+  delivery_way: string | null
+  needs_assistance: number | null
+  query_code_enc: string | null
+  idempotency_key: string | null
+  /** JSON array of flags for the handler (no_js, possible_repeat, frequent). */
+  flags: string | null
+  handler_id: number | null
+  /** Cached from the statutory clock for the queues; the clock itself is recomputed from the events. */
+  due_on: string | null
+  paused_since: string | null
+  reply_type: string | null
+  legal_basis: string | null
+  decided_on: string | null
+  delivered_method: string | null
+  delivered_on: string | null
+  on_time: number | null
+  fee_method: string | null
+  fee_amount: number | null
+  related_application_id: number | null
+  updated_at: string | null
+}
+
+/** An application as read. */
+export type ApplicationRow = Selectable<ApplicationTable>
+
+export interface ApplicationEventTable {
+  id: Generated<number>
+  application_id: number
+  kind: string
+  on_date: string
+  detail: string
+  actor_id: number | null
+  actor_name: string
+  created_at: string
+}
+
+export interface ApplicationFileTable {
+  id: Generated<number>
+  application_id: number
+  file_name: string
+  content_type: string
+  size: number
+  sha256: string
+  storage_key: string
+  created_at: string
+}
+
+export interface LetterTable {
+  id: Generated<number>
+  application_id: number
+  kind: string
+  body_enc: string
+  status: string
+  issued_on: string | null
+  created_by: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface AppealTable {
+  id: Generated<number>
+  agency_id: number
+  application_id: number | null
+  kind: string
+  filed_on: string
+  raw_result: string | null
+  concluded_on: string | null
+  note: string | null
   created_at: string
 }
 
@@ -283,6 +373,10 @@ export interface Database {
   audit_log: AuditLogTable
   annual_reports: AnnualReportTable
   applications: ApplicationTable
+  application_events: ApplicationEventTable
+  application_files: ApplicationFileTable
+  letters: LetterTable
+  appeals: AppealTable
   reviews: ReviewTable
   columns: ColumnTable
   items: ItemTable

@@ -1,0 +1,453 @@
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
+import type { Actor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { isoNow } from '../clock.ts'
+import type { KnownPerson } from '../confidentiality/scan-rules.ts'
+import { addWorkingDays } from '../deadlines/calendar.ts'
+import { loadCalendar } from '../deadlines/calendar.store.ts'
+import { computeClock, perPieceFee, perVolumeFee, statutoryClock } from '../deadlines/statutory-clock.ts'
+import type { ClockEvent, ClockSettings, ClockState } from '../deadlines/statutory-clock.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import type { OutcomeCode } from '../reports/report-records.ts'
+import { readSetting } from '../settings/settings.store.ts'
+import type { ApplicationRow, Executor } from '../storage/database.ts'
+import type { ApplicationInput, Channel } from './request.ts'
+import { outcomeCodes } from './request.ts'
+
+// The use cases of disclosure on request. Every change is one transaction with its timeline event
+// and its audit entry; the due date is recomputed from the timeline each time (statutory-clock.ts)
+// and cached on the row only for the queues. Personal data is encrypted with the field key, bound
+// to the application's number, and never written to the audit log.
+
+type Staff = Actor & { id: number; agencyId: number }
+
+/** Today in Beijing, as a calendar date. */
+export const shanghaiDate = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+
+const codeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
+const newQueryCode = () => Array.from({ length: 10 }, () => codeAlphabet[randomInt(codeAlphabet.length)]).join('')
+const newNumber = (today: string) => `YSQ${today.replaceAll('-', '')}${String(randomInt(1_000_000)).padStart(6, '0')}`
+const maskName = (name: string) => { const c = [...name]; return c.length <= 1 ? '*' : c.length === 2 ? `${c[0]}*` : `${c[0]}${'*'.repeat(c.length - 2)}${c.at(-1)}` }
+
+/** Personal fields are bound to their application by the AAD, so a ciphertext moved to another row fails. */
+const aad = (number: string, field: string) => `application:${number}:${field}`
+
+export async function readClockSettings(db: Executor): Promise<ClockSettings> {
+  const fee = await readSetting(db, 'requests.feePausesClock')
+  return { ...statutoryClock, feePausesClock: fee !== 'false' }
+}
+
+export type ApplicationEvent = { id: number; kind: string; on: string; detail: Record<string, unknown>; actorName: string; at: string }
+
+export async function listEvents(db: Executor, applicationId: number): Promise<ApplicationEvent[]> {
+  const rows = await db.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('id').execute()
+  return rows.map((r) => ({ id: r.id, kind: r.kind, on: r.on_date, detail: JSON.parse(r.detail) as Record<string, unknown>, actorName: r.actor_name, at: r.created_at }))
+}
+
+function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
+  const out: ClockEvent[] = []
+  for (const e of events) {
+    const d = e.detail
+    if (e.kind === 'correction_requested') out.push({ kind: 'correctionRequested', on: e.on, correctBy: String(d.correctBy) })
+    else if (e.kind === 'correction_received') out.push({ kind: 'correctionReceived', on: e.on })
+    else if (e.kind === 'consultation_sent') out.push({ kind: 'consultationSent', on: e.on, party: d.party === 'agency' ? 'agency' : 'thirdParty', ref: String(e.id) })
+    else if (e.kind === 'consultation_replied') out.push({ kind: 'consultationReplied', on: e.on, ref: String(d.ref) })
+    else if (e.kind === 'extension_approved') out.push({ kind: 'extensionApproved', on: e.on, days: Number(d.days) })
+    else if (e.kind === 'fee_notified') out.push({ kind: 'feeNotified', on: e.on })
+    else if (e.kind === 'fee_paid') out.push({ kind: 'feePaid', on: e.on })
+    else if (e.kind === 'delay_set') out.push({ kind: 'delaySet', on: e.on, until: String(d.until) })
+  }
+  return out
+}
+
+/** The application's clock as of today (or `asOf`), with every step that moved its due date. */
+export async function clockOf(deps: Deps, db: Executor, app: ApplicationRow, asOf?: string): Promise<ClockState> {
+  const events = await listEvents(db, app.id)
+  const today = asOf ?? shanghaiDate(deps.clock.now())
+  return computeClock(await loadCalendar(db), app.received_on, clockEvents(events), app.concluded_on && app.concluded_on < today ? app.concluded_on : today, await readClockSettings(db))
+}
+
+async function findApplicationRow(db: Executor, id: number): Promise<ApplicationRow | undefined> {
+  return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** An application of the actor's own agency, or not found (never another agency's, AC-03). */
+export async function findOwnApplication(deps: Deps, actor: Staff, id: number, db: Executor = deps.db): Promise<ApplicationRow> {
+  const row = await findApplicationRow(db, id)
+  if (!row || row.agency_id !== actor.agencyId || !row.status) throw new AppError('not_found', '申请不存在')
+  return row
+}
+
+async function addEvent(deps: Deps, trx: Executor, actor: Actor, app: ApplicationRow, kind: string, on: string, detail: Record<string, unknown> = {}): Promise<number> {
+  const row = await trx.insertInto('application_events').values({
+    application_id: app.id, kind, on_date: on, detail: JSON.stringify(detail), actor_id: actor.id, actor_name: actor.name, created_at: isoNow(deps.clock),
+  }).returning('id').executeTakeFirstOrThrow()
+  await appendAudit(deps, trx, actor, { action: `application.${kind}`, objectType: 'application', objectId: app.number, result: 'success', detail: { on, ...publicDetail(detail) } })
+  return row.id
+}
+
+// Event details hold dates, counts and codes; free text is kept out of the audit log.
+const publicDetail = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([k]) => !['note', 'opinion', 'what', 'to', 'reason'].includes(k)))
+
+/** Recomputes and caches the due date after a change; returns the clock. */
+async function refreshDue(deps: Deps, trx: Executor, app: ApplicationRow): Promise<ClockState> {
+  const fresh = (await findApplicationRow(trx, app.id))!
+  const clock = await clockOf(deps, trx, fresh)
+  await trx.updateTable('applications').set({ due_on: clock.due, paused_since: clock.pausedSince, updated_at: isoNow(deps.clock) }).where('id', '=', app.id).execute()
+  return clock
+}
+
+const dateOnly = /^\d{4}-\d{2}-\d{2}$/
+function checkDate(value: string, field: string, label: string, today: string, notBefore?: string): void {
+  if (!dateOnly.test(value) || Number.isNaN(Date.parse(value))) throw new AppError('invalid_input', `${label}格式应为 YYYY-MM-DD`, { [field]: '日期格式应为 YYYY-MM-DD' })
+  if (value > today) throw new AppError('invalid_input', `${label}不能晚于今天`, { [field]: '不能晚于今天' })
+  if (notBefore && value < notBefore) throw new AppError('invalid_input', `${label}不能早于${notBefore}`, { [field]: `不能早于${notBefore}` })
+}
+
+export type Submission = { id: number; number: string; queryCode: string; repeated: boolean }
+export type SubmitMeta = { channel: Channel; receivedOn?: string; idempotencyKey?: string; flags?: string[] }
+
+/**
+ * Takes in an application, from the portal (received the day both sides confirm: the system's
+ * receipt is the agency's confirmation) or registered by staff with the date its channel implies.
+ * A retried submission with the same idempotency key returns the first one.
+ */
+export async function submitApplication(deps: Deps, actor: Actor, agencyId: number, input: ApplicationInput, meta: SubmitMeta): Promise<Submission> {
+  const today = shanghaiDate(deps.clock.now())
+  const receivedOn = meta.receivedOn ?? today
+  checkDate(receivedOn, 'receivedOn', '收到申请之日', today)
+  if (meta.idempotencyKey) {
+    const prior = await deps.db.selectFrom('applications').select(['id', 'number', 'query_code_enc']).where('idempotency_key', '=', meta.idempotencyKey).executeTakeFirst()
+    if (prior) return { id: prior.id, number: prior.number, queryCode: deps.fields.decrypt(prior.query_code_enc!, aad(prior.number, 'query_code')), repeated: true }
+  }
+  const key = input.applicantKind === 'person' ? `${input.idType}:${input.idNumber!.toUpperCase()}` : `org:${input.creditCode!.toUpperCase()}`
+  const applicantKey = deps.fields.blindIndex(key, 'applicant')
+  const queryCode = newQueryCode()
+  const flags = [...(meta.flags ?? [])]
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const agency = await trx.selectFrom('agencies').select(['id', 'name']).where('id', '=', agencyId).executeTakeFirst()
+      if (!agency) throw new AppError('not_found', '机关不存在')
+      const recent = await trx.selectFrom('applications').select(['id', 'info_description', 'info_title', 'outcome', 'received_on'])
+        .where('agency_id', '=', agencyId).where('applicant_key', '=', applicantKey).where('received_on', '>=', addDays(receivedOn, -365)).orderBy('id', 'desc').execute()
+      const request = normaliseRequest(`${input.infoTitle ?? ''}${input.infoDescription}`)
+      const repeat = recent.find((r) => r.outcome && !r.outcome.startsWith('OTHER_') && similar(normaliseRequest(`${r.info_title ?? ''}${r.info_description ?? ''}`), request))
+      if (repeat) flags.push('possible_repeat')
+      const frequentThreshold = Number((await readSetting(trx, 'requests.frequentThreshold')) ?? 10)
+      if (recent.filter((r) => r.received_on >= addDays(receivedOn, -30)).length + 1 >= frequentThreshold) flags.push('frequent')
+      let number = newNumber(today)
+      while (await trx.selectFrom('applications').select('id').where('number', '=', number).executeTakeFirst()) number = newNumber(today)
+      const enc = (v: string | undefined, field: string) => (v ? deps.fields.encrypt(v, aad(number, field)) : null)
+      const row = await trx.insertInto('applications').values({
+        agency_id: agencyId, number, applicant_category: input.category, received_on: receivedOn, concluded_on: null, outcome: null, created_at: isoNow(deps.clock),
+        channel: meta.channel, submitted_at: isoNow(deps.clock), status: 'open', applicant_kind: input.applicantKind,
+        applicant_name_enc: enc(input.name, 'name'), applicant_name_masked: maskName(input.name), contact_person_enc: enc(input.contactPerson, 'contact_person'),
+        id_type: input.idType ?? null, id_number_enc: enc(input.idNumber?.toUpperCase(), 'id_number'), credit_code: input.creditCode?.toUpperCase() ?? null, applicant_key: applicantKey,
+        phone_enc: enc(input.phone, 'phone'), email_enc: enc(input.email, 'email'), address_enc: enc(input.address, 'address'), postcode: input.postcode ?? null,
+        info_title: input.infoTitle ?? null, info_doc_number: input.infoDocNumber ?? null, info_description: input.infoDescription,
+        wanted_form: input.wantedForm, delivery_way: input.deliveryWay, needs_assistance: input.needsAssistance ? 1 : 0,
+        query_code_enc: deps.fields.encrypt(queryCode, aad(number, 'query_code')), idempotency_key: meta.idempotencyKey ?? null, flags: JSON.stringify(flags),
+        handler_id: null, due_on: null, paused_since: null, related_application_id: repeat?.id ?? null, updated_at: isoNow(deps.clock),
+      }).returning('id').executeTakeFirstOrThrow()
+      const app = (await findApplicationRow(trx, row.id))!
+      await addEvent(deps, trx, actor, app, 'received', receivedOn, { channel: meta.channel, flags })
+      await refreshDue(deps, trx, app)
+      return { id: row.id, number, queryCode, repeated: false }
+    })
+  } catch (e) {
+    // Two copies of one retried submission raced: the second finds the first.
+    if (meta.idempotencyKey && !(e instanceof AppError)) {
+      const prior = await deps.db.selectFrom('applications').select(['id', 'number', 'query_code_enc']).where('idempotency_key', '=', meta.idempotencyKey).executeTakeFirst()
+      if (prior) return { id: prior.id, number: prior.number, queryCode: deps.fields.decrypt(prior.query_code_enc!, aad(prior.number, 'query_code')), repeated: true }
+    }
+    throw e
+  }
+}
+
+const addDays = (date: string, n: number) => { const d = new Date(`${date}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10) }
+const normaliseRequest = (s: string) => s.replace(/[\s\p{P}\p{S}]/gu, '').toLowerCase()
+/** Substantially the same request: the texts share at least 80% of their character bigrams. */
+function similar(a: string, b: string): boolean {
+  if (!a || !b) return false
+  if (a === b) return true
+  const grams = (s: string) => { const c = [...s]; const out = new Set<string>(); for (let i = 0; i + 1 < c.length; i++) out.add(c[i]! + c[i + 1]!); return out }
+  const ga = grams(a)
+  const gb = grams(b)
+  let common = 0
+  for (const g of ga) if (gb.has(g)) common++
+  return common / Math.max(ga.size, gb.size, 1) >= 0.8
+}
+
+async function change(deps: Deps, actor: Staff, id: number, work: (trx: Executor, app: ApplicationRow, today: string) => Promise<void>): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const app = await findOwnApplication(deps, actor, id, trx)
+    // The first handler to act takes the application; the office head acts without taking it.
+    if (app.handler_id === null && actor.roles.includes('handler')) await trx.updateTable('applications').set({ handler_id: actor.id }).where('id', '=', id).execute()
+    await work(trx, app, shanghaiDate(deps.clock.now()))
+    await refreshDue(deps, trx, app)
+  })
+}
+
+const mustBeOpen = (app: ApplicationRow) => { if (app.status === 'concluded') throw new AppError('invalid_transition', '申请已办结') }
+
+/** Art. 30: one notice, within 7 working days, naming what to correct and a reasonable period. */
+export async function requestCorrection(deps: Deps, actor: Staff, id: number, input: { on: string; correctBy: string; what: string }): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    mustBeOpen(app)
+    checkDate(input.on, 'on', '补正通知日期', today, app.received_on)
+    if (!dateOnly.test(input.correctBy) || input.correctBy <= input.on) throw new AppError('invalid_input', '补正期限应晚于通知日期', { correctBy: '补正期限应晚于通知日期' })
+    if (!input.what.trim()) throw new AppError('invalid_input', '请写明需要补正的事项', { what: '请写明需要补正的事项' })
+    if ((await listEvents(trx, app.id)).some((e) => e.kind === 'correction_requested')) throw new AppError('invalid_transition', '补正通知应一次性告知（条例第三十条），本申请已发出过补正通知')
+    await addEvent(deps, trx, actor, app, 'correction_requested', input.on, { correctBy: input.correctBy, what: input.what.trim() })
+    await trx.updateTable('applications').set({ status: 'correction' }).where('id', '=', app.id).execute()
+  })
+}
+
+export async function receiveCorrection(deps: Deps, actor: Staff, id: number, input: { on: string }): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    if (app.status !== 'correction') throw new AppError('invalid_transition', '本申请没有等待补正')
+    const asked = (await listEvents(trx, app.id)).find((e) => e.kind === 'correction_requested')!
+    checkDate(input.on, 'on', '收到补正之日', today, asked.on)
+    await addEvent(deps, trx, actor, app, 'correction_received', input.on)
+    await trx.updateTable('applications').set({ status: 'open' }).where('id', '=', app.id).execute()
+  })
+}
+
+/** The correction period passed without a correction: the application is taken as abandoned (OTHER_NO_CORRECTION). */
+export async function concludeWithoutCorrection(deps: Deps, actor: Staff, id: number, input: { on: string }): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    if (app.status !== 'correction') throw new AppError('invalid_transition', '本申请没有等待补正')
+    const asked = (await listEvents(trx, app.id)).find((e) => e.kind === 'correction_requested')!
+    checkDate(input.on, 'on', '办结日期', today)
+    if (input.on <= String(asked.detail.correctBy)) throw new AppError('invalid_transition', `补正期限（${String(asked.detail.correctBy)}）尚未届满`)
+    await conclude(deps, trx, actor, app, input.on, 'OTHER_NO_CORRECTION', 'none', '', 'concluded_no_correction')
+  })
+}
+
+export async function sendConsultation(deps: Deps, actor: Staff, id: number, input: { on: string; party: 'thirdParty' | 'agency'; to: string }): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    mustBeOpen(app)
+    if (app.status === 'correction') throw new AppError('invalid_transition', '等待补正期间不能征求意见')
+    checkDate(input.on, 'on', '发出征求意见之日', today, app.received_on)
+    if (!input.to.trim()) throw new AppError('invalid_input', '请填写征求意见的对象', { to: '请填写征求意见的对象' })
+    await addEvent(deps, trx, actor, app, 'consultation_sent', input.on, { party: input.party, to: input.to.trim() })
+  })
+}
+
+export async function recordConsultationReply(deps: Deps, actor: Staff, id: number, input: { on: string; ref: number; opinion: string }): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    const events = await listEvents(trx, app.id)
+    const sent = events.find((e) => e.id === input.ref && e.kind === 'consultation_sent')
+    if (!sent) throw new AppError('not_found', '没有这次征求意见')
+    if (events.some((e) => e.kind === 'consultation_replied' && Number(e.detail.ref) === input.ref)) throw new AppError('invalid_transition', '这次征求意见已记录答复')
+    checkDate(input.on, 'on', '收到答复之日', today, sent.on)
+    await addEvent(deps, trx, actor, app, 'consultation_replied', input.on, { ref: input.ref, opinion: input.opinion.trim() })
+  })
+}
+
+/** Art. 33: the office head approves at most 20 working days, before the due date, and the applicant is told. */
+export async function approveExtension(deps: Deps, actor: Staff, id: number, input: { on: string; days: number; reason: string }): Promise<void> {
+  if (!actor.roles.includes('office_head')) throw new AppError('forbidden', '延长答复期限须经政府信息公开工作机构负责人同意')
+  await change(deps, actor, id, async (trx, app, today) => {
+    mustBeOpen(app)
+    checkDate(input.on, 'on', '批准延期之日', today, app.received_on)
+    if (!Number.isInteger(input.days) || input.days < 1 || input.days > statutoryClock.maxExtensionDays) throw new AppError('invalid_input', '延长期限为 1 至 20 个工作日', { days: '延长期限为 1 至 20 个工作日' })
+    if (!input.reason.trim()) throw new AppError('invalid_input', '请写明延期理由', { reason: '请写明延期理由' })
+    const events = await listEvents(trx, app.id)
+    if (events.some((e) => e.kind === 'extension_approved')) throw new AppError('invalid_transition', '答复期限已延长过，延长期限最长不超过 20 个工作日')
+    const clock = await clockOf(deps, trx, app, input.on)
+    if (!clock.due || input.on > clock.due) throw new AppError('deadline_passed', `延期须在答复期限（${clock.due ?? '未起算'}）届满前批准`)
+    await addEvent(deps, trx, actor, app, 'extension_approved', input.on, { days: input.days, reason: input.reason.trim() })
+  })
+}
+
+/** 109号: per piece by the applicant's rank in the calendar month, or per volume by pages; never both. */
+export async function notifyFee(deps: Deps, actor: Staff, id: number, input: { on: string; method: 'piece' | 'volume'; pages?: number }): Promise<number> {
+  let amount = 0
+  await change(deps, actor, id, async (trx, app, today) => {
+    mustBeOpen(app)
+    checkDate(input.on, 'on', '收费通知日期', today, app.received_on)
+    if (app.fee_method) throw new AppError('invalid_transition', '本申请已发出收费通知；按件与按量不得同时计收')
+    if (input.method === 'piece') {
+      const month = app.received_on.slice(0, 7)
+      const same = await trx.selectFrom('applications').select(['id', 'received_on']).where('agency_id', '=', app.agency_id).where('applicant_key', '=', app.applicant_key)
+        .where('received_on', '>=', `${month}-01`).where('received_on', '<=', `${month}-31`).execute()
+      const rank = same.filter((r) => r.received_on < app.received_on || (r.received_on === app.received_on && r.id <= app.id)).length
+      amount = perPieceFee(rank)
+    } else {
+      if (!input.pages || !Number.isInteger(input.pages) || input.pages < 1) throw new AppError('invalid_input', '按量计收须填写页数', { pages: '请填写页数' })
+      amount = perVolumeFee(input.pages)
+    }
+    if (amount === 0) throw new AppError('invalid_input', '按收费标准本申请无需缴费（按件：当月第 1–10 件免费；按量：30 页以内免费）')
+    await addEvent(deps, trx, actor, app, 'fee_notified', input.on, { method: input.method, pages: input.pages ?? null, amount })
+    await trx.updateTable('applications').set({ fee_method: input.method, fee_amount: amount }).where('id', '=', app.id).execute()
+  })
+  return amount
+}
+
+export async function recordFeePaid(deps: Deps, actor: Staff, id: number, input: { on: string }): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    const notice = (await listEvents(trx, app.id)).find((e) => e.kind === 'fee_notified')
+    if (!notice) throw new AppError('invalid_transition', '本申请没有收费通知')
+    checkDate(input.on, 'on', '缴费日期', today, notice.on)
+    await addEvent(deps, trx, actor, app, 'fee_paid', input.on, { amount: notice.detail.amount })
+  })
+}
+
+/** Not paid within 20 working days of the notice: taken as abandoned (OTHER_NO_FEE). */
+export async function concludeWithoutFee(deps: Deps, actor: Staff, id: number, input: { on: string }): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    const events = await listEvents(trx, app.id)
+    const notice = events.find((e) => e.kind === 'fee_notified')
+    if (!notice || events.some((e) => e.kind === 'fee_paid')) throw new AppError('invalid_transition', '本申请没有未缴的收费通知')
+    checkDate(input.on, 'on', '办结日期', today)
+    const payBy = addWorkingDays(await loadCalendar(trx), notice.on, statutoryClock.feePayDays)
+    if (input.on <= payBy) throw new AppError('invalid_transition', `缴费期限（${payBy}）尚未届满`)
+    await conclude(deps, trx, actor, app, input.on, 'OTHER_NO_FEE', 'none', '', 'concluded_no_fee')
+  })
+}
+
+/** Art. 35: a reasonable later date, set by the office head with the notice to the applicant recorded. */
+export async function setDelay(deps: Deps, actor: Staff, id: number, input: { on: string; until: string; reason: string }): Promise<void> {
+  if (!actor.roles.includes('office_head')) throw new AppError('forbidden', '延迟答复期限须由政府信息公开工作机构负责人确定')
+  await change(deps, actor, id, async (trx, app, today) => {
+    mustBeOpen(app)
+    checkDate(input.on, 'on', '告知日期', today, app.received_on)
+    if (!dateOnly.test(input.until) || input.until <= input.on) throw new AppError('invalid_input', '延迟答复期限应晚于告知日期', { until: '应晚于告知日期' })
+    if (!input.reason.trim()) throw new AppError('invalid_input', '请写明理由', { reason: '请写明理由' })
+    await addEvent(deps, trx, actor, app, 'delay_set', input.on, { until: input.until, reason: input.reason.trim() })
+  })
+}
+
+const denyCodes = new Set(['DENY_SECRET', 'DENY_LAW', 'DENY_SECURITY', 'DENY_THIRD_PARTY', 'DENY_INTERNAL', 'DENY_PROCESS', 'DENY_ENFORCEMENT_FILE', 'DENY_QUERY'])
+
+export type DecisionInput = { on: string; outcome: string; replyType: string; basis: string; relatedNumber?: string }
+
+/** The decision in the report's taxonomy, with the art. 36 reply type and the articles relied on (spec §8.3). */
+export async function decideApplication(deps: Deps, actor: Staff, id: number, input: DecisionInput): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    mustBeOpen(app)
+    if (app.status === 'correction') throw new AppError('invalid_transition', '申请正在等待补正，请先记录补正结果')
+    checkDate(input.on, 'on', '答复日期', today, app.received_on)
+    if (!(outcomeCodes as readonly string[]).includes(input.outcome) || input.outcome === 'OTHER_NO_CORRECTION' || input.outcome === 'OTHER_NO_FEE') {
+      throw new AppError('invalid_input', '请选择答复结果（逾期不补正、逾期不缴费请用对应的办结操作）', { outcome: '请选择答复结果' })
+    }
+    const basis = input.basis.trim()
+    if ((denyCodes.has(input.outcome) || input.outcome === 'PARTIAL') && !basis) throw new AppError('invalid_input', '不予公开和部分公开须写明依据的条款和理由', { basis: '请写明依据的条款和理由' })
+    let related: number | null = app.related_application_id
+    if (input.outcome === 'NP_REPEAT') {
+      const earlier = input.relatedNumber ? await trx.selectFrom('applications').select(['id', 'applicant_key', 'outcome']).where('number', '=', input.relatedNumber.trim()).where('agency_id', '=', app.agency_id).executeTakeFirst() : undefined
+      if (!earlier || earlier.applicant_key !== app.applicant_key || !earlier.outcome) throw new AppError('invalid_input', '重复申请须关联同一申请人已答复的申请编号', { relatedNumber: '请填写同一申请人已答复的申请编号' })
+      related = earlier.id
+    }
+    if (input.outcome === 'NP_MASSIVE' && !(await listEvents(trx, app.id)).some((e) => e.kind === 'delay_set' || e.kind === 'reasons_requested')) {
+      throw new AppError('invalid_transition', '以“无正当理由大量反复申请”不予处理前，须先要求申请人说明理由（条例第三十五条）')
+    }
+    await trx.updateTable('applications').set({ related_application_id: related }).where('id', '=', app.id).execute()
+    await conclude(deps, trx, actor, app, input.on, input.outcome as OutcomeCode, input.replyType, basis, 'decided')
+  })
+}
+
+async function conclude(deps: Deps, trx: Executor, actor: Actor, app: ApplicationRow, on: string, outcome: OutcomeCode, replyType: string, basis: string, kind: string): Promise<void> {
+  await addEvent(deps, trx, actor, app, kind, on, { outcome, replyType })
+  await trx.updateTable('applications').set({ status: 'concluded', outcome, concluded_on: on, decided_on: on, reply_type: replyType, legal_basis: basis || null }).where('id', '=', app.id).execute()
+}
+
+/** Art. 35 first step: the applicant is asked for the reasons of a clearly excessive number of requests. */
+export async function requestReasons(deps: Deps, actor: Staff, id: number, input: { on: string }): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    mustBeOpen(app)
+    checkDate(input.on, 'on', '要求说明理由之日', today, app.received_on)
+    await addEvent(deps, trx, actor, app, 'reasons_requested', input.on)
+  })
+}
+
+export const deliveryMethods = { direct: '直接送达（申请人签收）', entrusted: '委托其他行政机关送达', post: '邮寄送达（交邮政企业）', email: '电子邮件', online: '网上送达' } as const
+
+/** Delivery (235号): the signature date, or the posting date for mail, decides whether the reply was on time. */
+export async function recordDelivery(deps: Deps, actor: Staff, id: number, input: { on: string; method: keyof typeof deliveryMethods }): Promise<boolean> {
+  let onTime = false
+  await change(deps, actor, id, async (trx, app, today) => {
+    if (app.status !== 'concluded' || !app.decided_on) throw new AppError('invalid_transition', '请先作出答复')
+    if (!(input.method in deliveryMethods)) throw new AppError('invalid_input', '请选择送达方式', { method: '请选择送达方式' })
+    checkDate(input.on, 'on', input.method === 'post' ? '交邮日期' : '送达日期', today, app.decided_on)
+    const clock = await clockOf(deps, trx, app, input.on)
+    onTime = clock.due !== null && input.on <= clock.due
+    await addEvent(deps, trx, actor, app, 'delivered', input.on, { method: input.method, onTime })
+    await trx.updateTable('applications').set({ delivered_method: input.method, delivered_on: input.on, on_time: onTime ? 1 : 0 }).where('id', '=', app.id).execute()
+  })
+  return onTime
+}
+
+export async function withdrawApplication(deps: Deps, actor: Staff, id: number, input: { on: string }): Promise<void> {
+  await change(deps, actor, id, async (trx, app, today) => {
+    mustBeOpen(app)
+    checkDate(input.on, 'on', '撤回日期', today, app.received_on)
+    await conclude(deps, trx, actor, app, input.on, 'OTHER_OTHER', 'none', '申请人撤回申请', 'withdrawn')
+  })
+}
+
+export type ApplicantDetails = { name: string; contactPerson: string | null; idNumber: string | null; phone: string | null; email: string | null; address: string | null }
+
+function decryptApplicant(deps: Deps, app: ApplicationRow): ApplicantDetails {
+  const dec = (v: string | null, field: string) => (v ? deps.fields.decrypt(v, aad(app.number, field)) : null)
+  return { name: dec(app.applicant_name_enc, 'name') ?? '', contactPerson: dec(app.contact_person_enc, 'contact_person'), idNumber: dec(app.id_number_enc, 'id_number'), phone: dec(app.phone_enc, 'phone'), email: dec(app.email_enc, 'email'), address: dec(app.address_enc, 'address') }
+}
+
+const maskTail = (s: string | null, keep = 4) => (s ? `${'*'.repeat(Math.max(0, [...s].length - keep))}${s.slice(-keep)}` : null)
+
+/** What everyone in the agency sees by default: masked. */
+export function maskedApplicant(deps: Deps, app: ApplicationRow): ApplicantDetails {
+  const d = decryptApplicant(deps, app)
+  return { name: app.applicant_name_masked ?? '', contactPerson: d.contactPerson ? maskName(d.contactPerson) : null, idNumber: maskTail(d.idNumber), phone: d.phone ? `${d.phone.slice(0, 3)}****${d.phone.slice(-4)}` : null, email: d.email ? d.email.replace(/^(.).*(@.*)$/, '$1***$2') : null, address: d.address ? `${[...d.address].slice(0, 6).join('')}……` : null }
+}
+
+/** The full personal data, for the application's own handler and the office head only; each reveal is audited. */
+export async function revealApplicant(deps: Deps, actor: Staff, id: number): Promise<ApplicantDetails> {
+  const app = await findOwnApplication(deps, actor, id)
+  const allowed = app.handler_id === actor.id || actor.roles.includes('office_head')
+  await deps.db.transaction().execute((trx) => appendAudit(deps, trx, actor, { action: 'application.reveal', objectType: 'application', objectId: app.number, result: allowed ? 'success' : 'denied' }))
+  if (!allowed) throw new AppError('forbidden', '只有本申请的承办人和公开办负责人可以查看完整的个人信息')
+  return decryptApplicant(deps, app)
+}
+
+/** The applicants this agency holds, for the pre-publication scan (their names with ID numbers, phones, addresses). */
+export async function knownApplicants(deps: Deps, db: Executor, agencyId: number): Promise<KnownPerson[]> {
+  const rows = await db.selectFrom('applications').selectAll().where('agency_id', '=', agencyId).where('applicant_name_enc', 'is not', null).where('applicant_kind', '=', 'person').execute()
+  return rows.map((r) => { const d = decryptApplicant(deps, r); return { name: d.name, idNumber: d.idNumber, phone: d.phone, address: d.address } })
+}
+
+export type PublicStatus = { number: string; status: string; receivedOn: string; due: string | null; outcome: string | null; decidedOn: string | null; steps: { on: string; text: string }[]; letters: { id: number; kind: string; issuedOn: string }[] }
+
+/** Constant-time match of a number and query code; undefined for any mismatch, the same for both halves. */
+export async function findByTracking(deps: Deps, number: string, queryCode: string): Promise<ApplicationRow | undefined> {
+  const row = await deps.db.selectFrom('applications').selectAll().where('number', '=', number.trim().toUpperCase()).executeTakeFirst()
+  const stored = row?.query_code_enc ? deps.fields.decrypt(row.query_code_enc, aad(row.number, 'query_code')) : randomBytes(5).toString('hex').toUpperCase()
+  const a = Buffer.from(stored.padEnd(16))
+  const b = Buffer.from(queryCode.trim().toUpperCase().padEnd(16).slice(0, 16))
+  const same = a.length === b.length && timingSafeEqual(a, b)
+  return same && row ? row : undefined
+}
+
+/** The second check before letters: the last four characters of the applicant's ID number or phone. */
+export function secondCheck(deps: Deps, app: ApplicationRow, lastFour: string): boolean {
+  const d = decryptApplicant(deps, app)
+  const want = Buffer.from(lastFour.trim().toUpperCase().padEnd(4).slice(0, 4))
+  const ok = (v: string | null) => v !== null && v.length >= 4 && timingSafeEqual(Buffer.from(v.slice(-4).toUpperCase()), want)
+  // Both are compared, always, so that the time taken does not say which one matched.
+  const byId = ok(d.idNumber)
+  const byPhone = ok(d.phone)
+  return byId || byPhone
+}
+
+export async function publicStatus(deps: Deps, app: ApplicationRow): Promise<PublicStatus> {
+  const clock = await clockOf(deps, deps.db, app)
+  const letters = await deps.db.selectFrom('letters').select(['id', 'kind', 'issued_on']).where('application_id', '=', app.id).where('status', '=', 'issued').orderBy('id').execute()
+  return {
+    number: app.number, status: app.status ?? 'open', receivedOn: app.received_on, due: app.status === 'concluded' ? null : clock.due, outcome: app.outcome, decidedOn: app.decided_on,
+    steps: clock.steps.map((s) => ({ on: s.on, text: s.text })), letters: letters.map((l) => ({ id: l.id, kind: l.kind, issuedOn: l.issued_on! })),
+  }
+}
+
+export { decryptApplicant }

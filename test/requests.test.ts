@@ -1,0 +1,159 @@
+import { describe, expect, test } from 'vitest'
+import { systemActor } from '../src/audit/audit.ts'
+import { searchAudit } from '../src/audit/audit.service.ts'
+import { recordsOf } from '../src/reports/report.service.ts'
+import { applicationForm } from '../src/requests/request.ts'
+import type { ApplicationInput } from '../src/requests/request.ts'
+import {
+  approveExtension, clockOf, concludeWithoutFee, decideApplication, findByTracking, findOwnApplication, knownApplicants, notifyFee, receiveCorrection,
+  recordConsultationReply, recordDelivery, requestCorrection, revealApplicant, secondCheck, sendConsultation, submitApplication,
+} from '../src/requests/request.service.ts'
+import { buildStaff, setUpRegion } from './support/builders.ts'
+import { databaseKinds, testEnv } from './support/test-deps.ts'
+import type { TestEnv } from './support/test-deps.ts'
+
+// Disclosure on request through the same use cases the console and the portal call. Every due date
+// is a literal counted by hand on the 2026 State Council notice (see statutory-clock.test.ts).
+
+const citizen = (over: Partial<ApplicationInput> = {}): ApplicationInput => applicationForm.parse({
+  applicantKind: 'person', category: 'natural', name: '李明华', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13912345678',
+  address: '重庆市垫江县桂溪街道新华路 18 号', infoDescription: '2025年桂溪街道老旧小区改造项目的资金使用明细', wantedForm: 'electronic', deliveryWay: 'online', ...over,
+})
+const online = { channel: 'online' as const }
+// Beijing 10:00 on a date.
+const at = (t: TestEnv, date: string) => t.clock.set(`${date}T02:00:00Z`)
+
+async function staff(t: TestEnv, roles: ('handler' | 'office_head')[]) {
+  const { officeId } = await setUpRegion(t.deps)
+  const s = await buildStaff(t.deps, { roles })
+  return { ...systemActor(roles.join()), id: s.id, agencyId: officeId, roles }
+}
+
+describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
+  test('a correction, a consultation and an extension move the due date exactly as the 2026 calendar says; the decision is on time', async () => {
+    const t = await testEnv(kind, '2026-04-27T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const handler = await staff(t, ['handler'])
+      const head = await staff(t, ['office_head'])
+      const { id, number, queryCode } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), online)
+      const due = async () => (await findOwnApplication(t.deps, handler, id)).due_on
+      // Received on submission 4-27 (Mon); 20 working days over 劳动节 and the make-up Saturday 5-9.
+      expect(await due()).toBe('2026-05-27')
+
+      at(t, '2026-04-29')
+      await requestCorrection(t.deps, handler, id, { on: '2026-04-29', correctBy: '2026-05-15', what: '请写明所需资金明细的项目名称' })
+      expect(await due()).toBeNull()
+      await expect(requestCorrection(t.deps, handler, id, { on: '2026-04-29', correctBy: '2026-05-15', what: '再补正' })).rejects.toThrow(/一次性告知/)
+
+      at(t, '2026-05-08')
+      await receiveCorrection(t.deps, handler, id, { on: '2026-05-08' })
+      expect(await due()).toBe('2026-06-04')
+
+      at(t, '2026-05-20')
+      await sendConsultation(t.deps, handler, id, { on: '2026-05-20', party: 'thirdParty', to: '垫江县某建筑公司' })
+      at(t, '2026-05-27')
+      const sent = (await clockOf(t.deps, t.deps.db, await findOwnApplication(t.deps, handler, id))).pausedSince
+      expect(sent).toBe('2026-05-20')
+      const ref = (await t.deps.db.selectFrom('application_events').select('id').where('kind', '=', 'consultation_sent').executeTakeFirstOrThrow()).id
+      await recordConsultationReply(t.deps, handler, id, { on: '2026-05-27', ref, opinion: '不同意公开报价明细' })
+      expect(await due()).toBe('2026-06-11')
+
+      at(t, '2026-06-05')
+      await expect(approveExtension(t.deps, handler, id, { on: '2026-06-05', days: 20, reason: '需要分离不予公开的内容' })).rejects.toThrow(/负责人同意/)
+      await approveExtension(t.deps, head, id, { on: '2026-06-05', days: 20, reason: '需要分离不予公开的内容' })
+      expect(await due()).toBe('2026-07-10')
+
+      at(t, '2026-07-08')
+      await expect(decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '' })).rejects.toThrow(/依据/)
+      await decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '条例第三十二条、第三十七条：报价明细涉及第三方商业秘密，已区分处理' })
+      at(t, '2026-07-09')
+      expect(await recordDelivery(t.deps, handler, id, { on: '2026-07-09', method: 'post' })).toBe(true)
+
+      // The report counts it: received in 2026 by a natural person, concluded as partial.
+      const { applications } = await recordsOf(t.deps, officeId, 2026)
+      expect(applications).toEqual([{ id: number, applicantCategory: 'natural', receivedOn: '2026-04-27', concludedOn: '2026-07-08', outcome: 'PARTIAL' }])
+
+      // The citizen finds it by number and code, and passes the second check with the phone's last four.
+      const found = await findByTracking(t.deps, number, queryCode)
+      expect(found?.id).toBe(id)
+      expect(await findByTracking(t.deps, number, 'WRONGCODE2')).toBeUndefined()
+      expect(secondCheck(t.deps, found!, '5678')).toBe(true)
+      expect(secondCheck(t.deps, found!, '002X')).toBe(true)
+      expect(secondCheck(t.deps, found!, '0000')).toBe(false)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('personal data is encrypted, masked, revealed only to the handler and the office head, and kept out of the audit log', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const handler = await staff(t, ['handler'])
+      const other = await staff(t, ['handler'])
+      const head = await staff(t, ['office_head'])
+      const { id } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), online)
+      const raw = JSON.stringify(await t.deps.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
+      for (const secret of ['李明华', '11010519491231002X', '13912345678', '新华路']) expect(raw).not.toContain(secret)
+      await requestCorrection(t.deps, handler, id, { on: '2026-03-02', correctBy: '2026-03-20', what: '请补充项目名称' })
+      await expect(revealApplicant(t.deps, other, id)).rejects.toThrow(/只有本申请的承办人/)
+      expect((await revealApplicant(t.deps, handler, id)).idNumber).toBe('11010519491231002X')
+      expect((await revealApplicant(t.deps, head, id)).phone).toBe('13912345678')
+      const audit = await searchAudit(t.deps, { action: 'application.reveal' }, 1)
+      expect(audit.map((r) => r.result).sort()).toEqual(['denied', 'success', 'success'])
+      const everything = JSON.stringify(await searchAudit(t.deps, {}, 1, 500))
+      for (const secret of ['李明华', '11010519491231002X', '13912345678']) expect(everything).not.toContain(secret)
+      // The pre-publication scan knows this applicant.
+      expect(await knownApplicants(t.deps, t.deps.db, officeId)).toEqual([{ name: '李明华', idNumber: '11010519491231002X', phone: '13912345678', address: '重庆市垫江县桂溪街道新华路 18 号' }])
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('a retried submission creates one application; a bad ID number is refused with a Chinese message', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const a = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), { ...online, idempotencyKey: 'k-123456789012' })
+      const b = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), { ...online, idempotencyKey: 'k-123456789012' })
+      expect(b).toEqual({ ...a, repeated: true })
+      expect(await t.deps.db.selectFrom('applications').select('id').execute()).toHaveLength(1)
+      const bad = applicationForm.safeParse({ ...citizen(), idNumber: '110105194912310021' })
+      expect(bad.success).toBe(false)
+      expect(bad.error?.issues[0]?.message).toMatch(/居民身份证号码不正确/)
+      const org = applicationForm.safeParse({ ...citizen(), applicantKind: 'org', category: 'commercial', creditCode: '91500231MA5U000000', contactPerson: '王五' })
+      expect(org.error?.issues.map((i) => i.message)).toContain('统一社会信用代码不正确（请核对最后一位校验码）')
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('per-piece fees follow the applicant\'s count in the month; unpaid after 20 working days it ends as OTHER_NO_FEE; a repeat is flagged', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const handler = await staff(t, ['handler'])
+      const ids: number[] = []
+      const subjects = ['道路养护合同', '路灯维修记录', '绿化招标文件', '垃圾清运费用', '停车场收费标准', '学校食堂检查', '河道整治方案', '公交线路调整', '菜市场改造预算', '社区医院设备采购', '公园建设规划']
+      for (const subject of subjects) ids.push((await submitApplication(t.deps, systemActor('申请人'), officeId, citizen({ infoDescription: `桂溪街道${subject}` }), online)).id)
+      await expect(notifyFee(t.deps, handler, ids[9]!, { on: '2026-03-02', method: 'piece' })).rejects.toThrow(/无需缴费/)
+      expect(await notifyFee(t.deps, handler, ids[10]!, { on: '2026-03-02', method: 'piece' })).toBe(100)
+      await expect(notifyFee(t.deps, handler, ids[10]!, { on: '2026-03-02', method: 'volume', pages: 50 })).rejects.toThrow(/不得同时计收/)
+      // Pay by: 20 working days after 3-02 = 3-30; the notice stops the clock meanwhile.
+      at(t, '2026-03-30')
+      await expect(concludeWithoutFee(t.deps, handler, ids[10]!, { on: '2026-03-30' })).rejects.toThrow(/尚未届满/)
+      at(t, '2026-03-31')
+      await concludeWithoutFee(t.deps, handler, ids[10]!, { on: '2026-03-31' })
+      expect((await findOwnApplication(t.deps, handler, ids[10]!)).outcome).toBe('OTHER_NO_FEE')
+
+      await decideApplication(t.deps, handler, ids[0]!, { on: '2026-03-31', outcome: 'GRANTED', replyType: '2', basis: '' })
+      const again = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen({ infoDescription: '桂溪街道的道路养护合同。' }), online)
+      const row = await findOwnApplication(t.deps, handler, again.id)
+      expect(JSON.parse(row.flags!)).toContain('possible_repeat')
+      expect(row.related_application_id).toBe(ids[0])
+    } finally {
+      await t.close()
+    }
+  })
+})
