@@ -83,3 +83,25 @@ test('gongkai scan finds an ID number in a document and exits 1; a clean report 
     rm(dir, { recursive: true, force: true })
   }
 })
+
+describe.each(databaseKinds)('gongkai calendar on %s', (kind) => {
+  test('shows a year\'s holidays and make-up days, counts working days, and refuses a year without a notice', async () => {
+    const t = await testEnv(kind)
+    try {
+      const show = await gongkai(['calendar', 'show', '2026'], t.env)
+      expect(show.code, show.stderr).toBe(0)
+      expect(show.stdout).toContain('2026-02-14 周六') // make-up Saturday before the Spring Festival
+      expect(show.stdout).toContain('2026-10-07 周三')
+      // Counted by hand on the 2026 notice: 9-29, 9-30, 10-8, 10-9, 10-10 (Sat, make-up) … 10-30.
+      const workdays = await gongkai(['calendar', 'workdays', '2026-09-28', '20'], t.env)
+      expect(workdays.stdout.trim()).toBe('2026-10-30 周五')
+      const missing = await gongkai(['calendar', 'workdays', '2026-12-20', '20'], t.env)
+      expect(missing.code).toBe(2)
+      expect(missing.stderr).toContain('缺少 2027 年节假日安排')
+      expect((await gongkai(['calendar', 'show', '2027'], t.env)).code).toBe(2)
+      expect((await gongkai(['calendar', 'workdays', 'tomorrow', '3'], t.env)).stderr).toContain('用法')
+    } finally {
+      await t.close()
+    }
+  })
+})

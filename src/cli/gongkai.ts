@@ -14,6 +14,7 @@ import { createDeps, serve } from '../main.ts'
 import { migrateToLatest } from '../storage/migrate.ts'
 import { reportCheck, reportImport } from './report-commands.ts'
 import { scanCommand } from './scan-command.ts'
+import { calendarCommand } from './calendar-command.ts'
 
 // The CLI calls the same use cases as the web; it holds no rules of its own (STYLE.md §7).
 
@@ -40,6 +41,8 @@ const help = `用法：gongkai <命令> [选项]
                                从旧网站迁移已公开的信息（保留原发布日期，标记为导入，全部成功或全部不导入）
   scan <文件…>                  发布前保密与个人信息检查（身份证号、手机号、银行卡号、密级标志等）；
                                发现问题以 1 退出
+  calendar show <年份>          列出该年放假日和调休上班日（缺少该年安排时以 2 退出）
+  calendar workdays <日期> <n>  输出该日期（YYYY-MM-DD）之后第 n 个工作日；日历缺少所需年份时以 2 退出
   backup <文件>                 在线备份数据库和上传文件（不含密钥）
   restore <文件>                从备份恢复（须先停止平台）
 
@@ -75,6 +78,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await reportCommand(rest, out)
       case 'scan':
         return await scanCommand(rest, out)
+      case 'calendar':
+        return await withDeps((deps) => calendarCommand(deps, rest, out))
       case 'items':
         return await itemsCommand(rest, out)
       case 'backup':
