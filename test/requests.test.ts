@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest'
 import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
 import { recordsOf } from '../src/reports/report.service.ts'
+import { docxText, pdfText } from '../src/confidentiality/extract-text.ts'
+import { editLetter, issueLetter, letterFile, listLetters } from '../src/requests/letter.service.ts'
 import { applicationForm } from '../src/requests/request.ts'
 import type { ApplicationInput } from '../src/requests/request.ts'
 import {
@@ -67,6 +69,25 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       at(t, '2026-07-08')
       await expect(decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '' })).rejects.toThrow(/依据/)
       await decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '条例第三十二条、第三十七条：报价明细涉及第三方商业秘密，已区分处理' })
+      // Each step drafted its letter; the decision cites art. 37 and gives the appeal rights.
+      const app = await findOwnApplication(t.deps, handler, id)
+      const letters = await listLetters(t.deps, t.deps.db, app)
+      expect(letters.map((l) => l.kind)).toEqual(['correction', 'consultation', 'extension', 'decision'])
+      expect(letters[2]!.body).toContain('延长 20 个工作日，至2026年7月10日')
+      const decision = letters[3]!
+      expect(decision.body).toMatch(/^李明华：/)
+      expect(decision.body).toContain('第三十七条')
+      expect(decision.body).toContain('六十日内向重庆市垫江县人民政府申请行政复议')
+      await editLetter(t.deps, handler, id, decision.id, `${decision.body}\n联系电话：023-74512345`)
+      await issueLetter(t.deps, handler, id, decision.id)
+      await expect(editLetter(t.deps, handler, id, decision.id, '改')).rejects.toThrow(/已印发/)
+      const pdf = await letterFile(t.deps, app, decision.id, 'pdf', true)
+      const pdfWords = (await pdfText(pdf.bytes)).replace(/\s+/g, '')
+      for (const words of ['政府信息公开申请答复书', '第三十七条', '023-74512345', '李明华']) expect(pdfWords).toContain(words)
+      expect(await docxText((await letterFile(t.deps, app, decision.id, 'docx', true)).bytes)).toContain('六个月内依法向人民法院提起行政诉讼')
+      // The correction notice is still a draft: the applicant cannot download it.
+      await expect(letterFile(t.deps, app, letters[0]!.id, 'pdf', true)).rejects.toThrow(/不存在/)
+
       at(t, '2026-07-09')
       expect(await recordDelivery(t.deps, handler, id, { on: '2026-07-09', method: 'post' })).toBe(true)
 

@@ -14,6 +14,7 @@ import { readSetting } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
 import type { ApplicationInput, Channel } from './request.ts'
 import { outcomeCodes } from './request.ts'
+import { draftLetter } from './letter.service.ts'
 
 // The use cases of disclosure on request. Every change is one transaction with its timeline event
 // and its audit entry; the due date is recomputed from the timeline each time (statutory-clock.ts)
@@ -201,6 +202,7 @@ export async function requestCorrection(deps: Deps, actor: Staff, id: number, in
     if ((await listEvents(trx, app.id)).some((e) => e.kind === 'correction_requested')) throw new AppError('invalid_transition', '补正通知应一次性告知（条例第三十条），本申请已发出过补正通知')
     await addEvent(deps, trx, actor, app, 'correction_requested', input.on, { correctBy: input.correctBy, what: input.what.trim() })
     await trx.updateTable('applications').set({ status: 'correction' }).where('id', '=', app.id).execute()
+    await draftLetter(deps, trx, actor, app, 'correction')
   })
 }
 
@@ -232,6 +234,7 @@ export async function sendConsultation(deps: Deps, actor: Staff, id: number, inp
     checkDate(input.on, 'on', '发出征求意见之日', today, app.received_on)
     if (!input.to.trim()) throw new AppError('invalid_input', '请填写征求意见的对象', { to: '请填写征求意见的对象' })
     await addEvent(deps, trx, actor, app, 'consultation_sent', input.on, { party: input.party, to: input.to.trim() })
+    if (input.party === 'thirdParty') await draftLetter(deps, trx, actor, app, 'consultation')
   })
 }
 
@@ -259,6 +262,8 @@ export async function approveExtension(deps: Deps, actor: Staff, id: number, inp
     const clock = await clockOf(deps, trx, app, input.on)
     if (!clock.due || input.on > clock.due) throw new AppError('deadline_passed', `延期须在答复期限（${clock.due ?? '未起算'}）届满前批准`)
     await addEvent(deps, trx, actor, app, 'extension_approved', input.on, { days: input.days, reason: input.reason.trim() })
+    await refreshDue(deps, trx, app)
+    await draftLetter(deps, trx, actor, app, 'extension')
   })
 }
 
@@ -282,6 +287,7 @@ export async function notifyFee(deps: Deps, actor: Staff, id: number, input: { o
     if (amount === 0) throw new AppError('invalid_input', '按收费标准本申请无需缴费（按件：当月第 1–10 件免费；按量：30 页以内免费）')
     await addEvent(deps, trx, actor, app, 'fee_notified', input.on, { method: input.method, pages: input.pages ?? null, amount })
     await trx.updateTable('applications').set({ fee_method: input.method, fee_amount: amount }).where('id', '=', app.id).execute()
+    await draftLetter(deps, trx, actor, app, 'fee')
   })
   return amount
 }
@@ -317,6 +323,8 @@ export async function setDelay(deps: Deps, actor: Staff, id: number, input: { on
     if (!dateOnly.test(input.until) || input.until <= input.on) throw new AppError('invalid_input', '延迟答复期限应晚于告知日期', { until: '应晚于告知日期' })
     if (!input.reason.trim()) throw new AppError('invalid_input', '请写明理由', { reason: '请写明理由' })
     await addEvent(deps, trx, actor, app, 'delay_set', input.on, { until: input.until, reason: input.reason.trim() })
+    await refreshDue(deps, trx, app)
+    await draftLetter(deps, trx, actor, app, 'delay')
   })
 }
 
@@ -352,6 +360,8 @@ export async function decideApplication(deps: Deps, actor: Staff, id: number, in
 async function conclude(deps: Deps, trx: Executor, actor: Actor, app: ApplicationRow, on: string, outcome: OutcomeCode, replyType: string, basis: string, kind: string): Promise<void> {
   await addEvent(deps, trx, actor, app, kind, on, { outcome, replyType })
   await trx.updateTable('applications').set({ status: 'concluded', outcome, concluded_on: on, decided_on: on, reply_type: replyType, legal_basis: basis || null }).where('id', '=', app.id).execute()
+  // A withdrawal needs no letter; every other ending is answered in writing.
+  if (kind !== 'withdrawn') await draftLetter(deps, trx, actor, app, 'decision')
 }
 
 /** Art. 35 first step: the applicant is asked for the reasons of a clearly excessive number of requests. */

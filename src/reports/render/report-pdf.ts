@@ -1,44 +1,12 @@
-import { createRequire } from 'node:module'
-import path from 'node:path'
+import { pdfmake } from '../../documents/pdf.ts'
+import type { Node } from '../../documents/pdf.ts'
 import { sectionTitles } from '../report-format.ts'
 import type { AnnualReport } from '../report.ts'
 import { reportTitle } from './report-html.tsx'
 import { appealsGrid, applicationsGrid, article20Grid, cellText, placeCells } from './report-grid.ts'
 import type { Grid } from './report-grid.ts'
 
-// PDF through pdfmake (pure JS) with Noto Sans SC from npm, embedded as a subset TrueType font, so
-// no system font is needed and the text extracts as the same characters (stack.md §2.6, pitfall 19).
-
-const require = createRequire(import.meta.url)
-const fontDir = path.dirname(require.resolve('@expo-google-fonts/noto-sans-sc/package.json'))
-const fonts = {
-  NotoSansSC: {
-    normal: path.join(fontDir, '400Regular', 'NotoSansSC_400Regular.ttf'),
-    bold: path.join(fontDir, '700Bold', 'NotoSansSC_700Bold.ttf'),
-    italics: path.join(fontDir, '400Regular', 'NotoSansSC_400Regular.ttf'),
-    bolditalics: path.join(fontDir, '700Bold', 'NotoSansSC_700Bold.ttf'),
-  },
-}
-
-type Node = Record<string, unknown> | string
-type PdfMake = {
-  setFonts(f: unknown): void
-  setUrlAccessPolicy(cb: (url: string) => boolean): void
-  setLocalAccessPolicy(cb: (p: string) => boolean): void
-  createPdf(doc: unknown): { getBuffer(): Promise<Buffer> }
-}
-
-let ready: PdfMake | undefined
-function pdfmake(): PdfMake {
-  if (ready) return ready
-  const pm = require('pdfmake') as PdfMake
-  pm.setFonts(fonts)
-  // No remote resources at all, and local files only from the font directory.
-  pm.setUrlAccessPolicy(() => false)
-  pm.setLocalAccessPolicy((p) => path.resolve(p).startsWith(fontDir))
-  ready = pm
-  return pm
-}
+// The annual report as PDF (documents/pdf.ts holds the pdfmake set-up and its font).
 
 function gridTable(grid: Grid, fontSize: number, widths: (string | number)[] = Array(grid.width).fill('*')): Node {
   const body: Node[][] = grid.rows.map(() => Array.from({ length: grid.width }, () => ({})))

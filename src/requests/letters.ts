@@ -1,0 +1,146 @@
+import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx'
+import { renderLetterPdf } from '../documents/pdf.ts'
+import type { LetterDocument } from '../documents/pdf.ts'
+
+// The letters of disclosure on request (告知书): a template per kind and, for decisions, per
+// outcome, filled from the application and its clock, editable by the handler until issued, and
+// rendered as DOCX and PDF. Every letter that ends a step carries the appeal rights (行政复议法
+// 60 days, 行政诉讼法 6 months). Agencies may replace any template (setting letters.<agency>.<kind>).
+
+export const letterKinds = {
+  receipt: '政府信息公开申请回执',
+  correction: '补正申请告知书',
+  consultation: '征求第三方意见函',
+  extension: '延期答复告知书',
+  fee: '收取信息处理费通知书',
+  delay: '延迟答复告知书',
+  decision: '政府信息公开申请答复书',
+} as const
+export type LetterKind = keyof typeof letterKinds
+
+export type LetterFacts = Readonly<{
+  agency: string
+  applicant: string
+  number: string
+  receivedOn: string
+  request: string
+  due?: string | null | undefined
+  correctionWhat?: string | undefined
+  correctBy?: string | undefined
+  extensionDays?: number | undefined
+  extensionReason?: string | undefined
+  feeAmount?: number | undefined
+  feeBasis?: string | undefined
+  payBy?: string | undefined
+  delayUntil?: string | undefined
+  delayReason?: string | undefined
+  outcome?: string | undefined
+  replyType?: string | undefined
+  basis?: string | undefined
+  thirdParty?: string | undefined
+  reconsiderationBody: string
+}>
+
+const cn = (date: string | null | undefined) => (date ? `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日` : '（日期）')
+
+export const appealRights = (f: LetterFacts) =>
+  `如对本答复不服，可以自收到本答复之日起六十日内向${f.reconsiderationBody}申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。`
+
+/** The decision's main paragraph, by outcome and reply type, citing the articles. */
+function decisionText(f: LetterFacts): string {
+  const basis = f.basis ? `（${f.basis}）` : ''
+  switch (f.outcome) {
+    case 'GRANTED':
+      return f.replyType === '1'
+        ? '经审查，您申请获取的政府信息本机关已经主动公开。根据《中华人民共和国政府信息公开条例》第三十六条第（一）项的规定，现告知您获取该政府信息的方式和途径：可登录本机关政府信息公开专栏查阅。'
+        : '经审查，您申请获取的政府信息属于公开范围。根据《中华人民共和国政府信息公开条例》第三十六条第（二）项的规定，现按您要求的形式予以提供。'
+    case 'PARTIAL':
+      return `经审查，您申请获取的政府信息中部分内容不应当公开${basis}。根据《中华人民共和国政府信息公开条例》第三十七条的规定，本机关对能够区分处理的可以公开的部分予以提供，对不应当公开的部分不予公开。`
+    case 'DENY_SECRET': case 'DENY_LAW': case 'DENY_SECURITY': case 'DENY_THIRD_PARTY': case 'DENY_INTERNAL': case 'DENY_PROCESS': case 'DENY_ENFORCEMENT_FILE': case 'DENY_QUERY':
+      return `经审查，您申请获取的政府信息不予公开${basis}。根据《中华人民共和国政府信息公开条例》第三十六条第（三）项的规定，本机关决定不予公开。`
+    case 'UNABLE_NOT_HELD':
+      return f.replyType === '5'
+        ? `经审查，您申请获取的政府信息不属于本机关负责公开${basis}。根据《中华人民共和国政府信息公开条例》第三十六条第（五）项的规定，特此告知。`
+        : '经检索，本机关没有制作或者获取您申请公开的政府信息。根据《中华人民共和国政府信息公开条例》第三十六条第（四）项的规定，告知您该政府信息不存在。'
+    case 'UNABLE_NEEDS_CREATION':
+      return '经审查，您申请获取的信息需要本机关对现有政府信息进行加工、分析。根据《中华人民共和国政府信息公开条例》第三十八条的规定，本机关不予提供。'
+    case 'UNABLE_UNCLEAR':
+      return '您的申请经补正后内容仍不明确，本机关无法确定您所需要的政府信息，故无法提供。'
+    case 'NP_PETITION':
+      return '经审查，您提出的申请属于信访、投诉、举报事项。根据《中华人民共和国政府信息公开条例》第三十九条第一款的规定，本机关不作为政府信息公开申请处理，请通过相应渠道提出。'
+    case 'NP_REPEAT':
+      return '您提出的申请与本机关已经答复的您的申请内容相同。根据《中华人民共和国政府信息公开条例》第三十六条第（六）项的规定，本机关不予重复处理。'
+    case 'NP_PUBLICATION':
+      return '您申请获取的信息属于公开出版物。根据《中华人民共和国政府信息公开条例》第三十九条第二款的规定，您可以通过公开出版物获取。'
+    case 'NP_MASSIVE':
+      return '您申请公开政府信息的数量、频次明显超过合理范围，经要求说明理由，理由不合理。根据《中华人民共和国政府信息公开条例》第三十五条的规定，本机关不予处理。'
+    case 'NP_CONFIRM':
+      return '您要求本机关确认或者重新出具已获取的信息，不属于政府信息公开申请的范围，本机关不作为政府信息公开申请处理。'
+    case 'OTHER_NO_CORRECTION':
+      return `本机关已于补正告知书中告知您补正事项和期限，您无正当理由逾期未补正。根据《中华人民共和国政府信息公开条例》第三十条的规定，视为您放弃申请，本机关不再处理。`
+    case 'OTHER_NO_FEE':
+      return '本机关已向您发出收取信息处理费通知，您逾期未缴纳。根据《政府信息公开信息处理费管理办法》的规定，视为您放弃申请，本机关不再处理。'
+    default:
+      return `关于您的申请，本机关处理如下${basis}。`
+  }
+}
+
+/** The default text of a letter, one paragraph per line; the first line is the salutation. */
+export function defaultLetterText(kind: LetterKind, f: LetterFacts): string {
+  const head = `${f.applicant}：`
+  const received = `本机关于${cn(f.receivedOn)}收到您提出的政府信息公开申请（申请编号：${f.number}），申请获取“${f.request}”。`
+  const lines: string[] = (() => {
+    switch (kind) {
+      case 'receipt':
+        return [head, `${received}`, `根据《中华人民共和国政府信息公开条例》第三十三条的规定，本机关将在收到申请之日起 20 个工作日内予以答复${f.due ? `（预计不晚于${cn(f.due)}；补正、征求意见、延期等情形依法顺延）` : ''}。`, '您可以凭申请编号和查询码在本平台“申请查询”页面查看办理进度。查询码请妥善保管。']
+      case 'correction':
+        return [head, received, `经审查，您的申请内容不明确。根据《中华人民共和国政府信息公开条例》第三十条的规定，请您对以下内容作出补正：${f.correctionWhat ?? '（补正事项）'}。`, `请于${cn(f.correctBy)}前提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关将不再处理该申请。`]
+      case 'consultation':
+        return [`${f.thirdParty ?? '（第三方）'}：`, `本机关收到一份政府信息公开申请，申请公开的信息可能涉及贵方合法权益。根据《中华人民共和国政府信息公开条例》第三十二条的规定，现书面征求贵方意见。`, `请于收到本函之日起 15 个工作日内提出意见。逾期未提出意见的，本机关将依照条例的规定决定是否公开。第三方不同意公开且有合理理由的，本机关不予公开；但不公开可能对公共利益造成重大影响的，本机关可以决定予以公开，并将决定公开的内容和理由书面告知贵方。`]
+      case 'extension':
+        return [head, received, `因${f.extensionReason ?? '（延期理由）'}，本机关不能在规定期限内作出答复。根据《中华人民共和国政府信息公开条例》第三十三条第二款的规定，经本机关政府信息公开工作机构负责人同意，答复期限延长 ${f.extensionDays ?? 20} 个工作日，至${cn(f.due)}。`]
+      case 'fee':
+        return [head, received, `根据《中华人民共和国政府信息公开条例》第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，您的申请${f.feeBasis ?? ''}，应缴纳信息处理费人民币 ${f.feeAmount ?? 0} 元。`, `请于${cn(f.payBy)}前（收到本通知次日起 20 个工作日内）缴纳。逾期未缴纳的，视为放弃申请，本机关将不再处理该申请。`]
+      case 'delay':
+        return [head, received, `您申请公开政府信息的数量、频次明显超过合理范围。根据《中华人民共和国政府信息公开条例》第三十五条的规定，本机关确定延迟答复，答复期限至${cn(f.delayUntil)}。理由：${f.delayReason ?? ''}。`]
+      case 'decision':
+        return [head, received, decisionText(f), appealRights(f)]
+    }
+  })()
+  return lines.join('\n')
+}
+
+/** Replaces {占位符} in an agency's own template with the facts; unknown names stay as they are. */
+export function fillTemplate(template: string, f: LetterFacts): string {
+  const values: Record<string, string> = {
+    申请人: f.applicant, 申请编号: f.number, 收到日期: cn(f.receivedOn), 申请内容: f.request, 答复期限: cn(f.due), 机关名称: f.agency,
+    补正事项: f.correctionWhat ?? '', 补正期限: cn(f.correctBy), 延长天数: String(f.extensionDays ?? ''), 延期理由: f.extensionReason ?? '',
+    收费金额: String(f.feeAmount ?? ''), 缴费期限: cn(f.payBy), 延迟期限: cn(f.delayUntil), 依据: f.basis ?? '', 复议机关: f.reconsiderationBody,
+    救济途径: appealRights(f),
+  }
+  return template.replace(/\{([\u4e00-\u9fff]+)\}/g, (m, k: string) => values[k] ?? m)
+}
+
+export const letterDocument = (kind: LetterKind, agency: string, number: string, body: string, date: string): LetterDocument => ({
+  agency, title: letterKinds[kind], reference: `申请编号：${number}`, paragraphs: body.split(/\n+/).map((p) => p.trim()).filter(Boolean), date: cn(date),
+})
+
+export const letterPdf = (doc: LetterDocument) => renderLetterPdf(doc)
+
+export async function letterDocx(doc: LetterDocument): Promise<Buffer> {
+  const run = (text: string, opts: { bold?: boolean; size?: number; font?: string } = {}) => new TextRun({ text, bold: opts.bold, size: opts.size ?? 32, font: { eastAsia: opts.font ?? '仿宋_GB2312', ascii: 'Times New Roman' } })
+  const d = new Document({
+    title: doc.title,
+    sections: [{
+      children: [
+        new Paragraph({ alignment: AlignmentType.CENTER, children: [run(doc.agency, { size: 36, font: '黑体' })] }),
+        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 200 }, children: [run(doc.title, { size: 44, font: '方正小标宋简体' })] }),
+        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 300 }, children: [run(doc.reference, { size: 24 })] }),
+        ...doc.paragraphs.map((p, i) => new Paragraph({ indent: i === 0 ? undefined : { firstLine: 640 }, spacing: { line: 560 }, children: [run(p)] })),
+        new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 400 }, children: [run(doc.agency)] }),
+        new Paragraph({ alignment: AlignmentType.RIGHT, children: [run(doc.date)] }),
+      ],
+    }],
+  })
+  return Packer.toBuffer(d)
+}
