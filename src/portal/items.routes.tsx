@@ -27,6 +27,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
     return reply.page(200, (
       <PortalLayout ctx={app.ctx(request)} title={`${agency.name}政府信息公开`}>
         <h1>{agency.name}政府信息公开</h1>
+        <p><a href={`/agencies/${id}/apply`}>在线申请政府信息公开</a> · <a href="/track">申请查询</a></p>
         <nav aria-label="栏目">
           <ul class="column-tree">
             {top.map((c) => (

@@ -10,7 +10,7 @@ export type PageContext = Readonly<{
   path: string
 }>
 
-function Document(props: { title: string; children: ComponentChildren }) {
+function Document(props: { title: string; scripts?: readonly string[] | undefined; children: ComponentChildren }) {
   return (
     <html lang="zh-CN">
       <head>
@@ -18,6 +18,7 @@ function Document(props: { title: string; children: ComponentChildren }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
         <link rel="stylesheet" href="/assets/site.css" />
+        {props.scripts?.map((src) => <script src={src} defer />)}
       </head>
       <body>
         <a class="skip-link" href="#main">跳到主要内容</a>
@@ -27,10 +28,10 @@ function Document(props: { title: string; children: ComponentChildren }) {
   )
 }
 
-export function PortalLayout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+export function PortalLayout(props: { ctx: PageContext; title: string; scripts?: readonly string[]; children: ComponentChildren }) {
   const site = props.ctx.regionName ? `${props.ctx.regionName}政府信息公开` : '政府信息公开平台'
   return (
-    <Document title={`${props.title} - ${site}`}>
+    <Document title={`${props.title} - ${site}`} scripts={props.scripts}>
       <header class="site-header" role="banner">
         <div class="wrap">
           <p class="site-name"><a href="/">{site}</a></p>
@@ -40,6 +41,7 @@ export function PortalLayout(props: { ctx: PageContext; title: string; children:
               <li><a href="/catalogue">公开目录</a></li>
               <li><a href="/search">搜索</a></li>
               <li><a href="/reports">年度报告</a></li>
+              <li><a href="/track">申请查询</a></li>
               <li><a href="/console">工作人员入口</a></li>
             </ul>
           </nav>

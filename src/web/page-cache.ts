@@ -9,6 +9,7 @@ import type { Executor } from '../storage/database.ts'
 
 const cacheable = /^\/(?:$|catalogue(?:\?.*)?$|reports(?:\/\d+)?$|agencies\/\d+(?:\/(?:guide|catalogue))?(?:\?.*)?$|columns\/\d+(?:\/feed\.xml)?$|items\/\d+$|sitemap\.xml$)/
 const maxEntries = 5000
+const quiet = /^\/(?:log(?:in|out)|agencies\/\d+\/apply|apply\/|track|console\/applications)/
 
 type Entry = { body: string; type: string }
 
@@ -44,8 +45,8 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
 
   app.addHook('onSend', async (request, reply, payload) => {
     // Invalidate before the answer leaves, so the next request of the same client sees the change.
-    // Signing in and out changes nothing public.
-    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400 && !/^\/log(in|out)/.test(request.url)) {
+    // Signing in and out, applying, tracking and handling applications change nothing public.
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400 && !quiet.test(request.url)) {
       await bumpSiteGeneration(deps.db)
       pages.clear()
       checkedAt = 0

@@ -34,6 +34,13 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /items/:id/attachments/:attachmentId': 'public',
   'GET /columns/:id/feed.xml': 'public',
   'GET /sitemap.xml': 'public',
+  // Disclosure on request, the citizen's side: the form, the receipt, the status by number and code.
+  'GET /agencies/:id/apply': 'public',
+  'POST /agencies/:id/apply': 'public',
+  'POST /apply/receipt': 'public',
+  'GET /track': 'public',
+  'POST /track': 'public',
+  'POST /track/letters/:id': 'public',
 
   'GET /console': 'staff',
   'GET /console/password': 'self',

@@ -1,0 +1,95 @@
+import { describe, expect, test } from 'vitest'
+import { pdfText } from '../src/confidentiality/extract-text.ts'
+import { solveChallenge } from '../src/requests/proof-of-work.ts'
+import { anonymousSession, form } from './support/builders.ts'
+import { testApp } from './support/app.ts'
+import type { TestApp } from './support/app.ts'
+import { databaseKinds } from './support/test-deps.ts'
+
+// The citizen's side over HTTP: the form validates and keeps the input, the proof of work is
+// checked (and its absence only tightens the limit and flags the application), a retry creates
+// nothing new, the receipt is a real PDF, and the status page needs both the number and the code.
+
+const post = (cookie: string) => ({ cookie, 'content-type': 'application/x-www-form-urlencoded' })
+const values = {
+  category: 'natural', name: '李明华', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13912345678', address: '重庆市垫江县桂溪街道新华路 18 号',
+  infoDescription: '2025年桂溪街道老旧小区改造项目的资金使用明细', wantedForm: 'electronic', deliveryWay: 'online',
+}
+const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''
+
+async function openForm(t: TestApp, cookie: string) {
+  const page = await t.app.inject({ url: `/agencies/${t.officeId}/apply`, headers: { cookie } })
+  expect(page.statusCode).toBe(200)
+  return { challenge: hidden(page.body, 'powChallenge'), idem: hidden(page.body, 'idem') }
+}
+
+describe.each(databaseKinds)('the public application form on %s', (kind) => {
+  test('a bad ID number is refused with the input kept; a good application gets a number, a code, a receipt and a status page', async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await anonymousSession(t.app)
+      const { challenge, idem } = await openForm(t, s.cookie)
+      const bad = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, idNumber: '110105194912310021', idem, powChallenge: challenge, powNonce: solveChallenge(challenge) }) })
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('居民身份证号码不正确')
+      expect(bad.body).toContain('重庆市垫江县桂溪街道新华路 18 号')
+      expect(await t.deps.db.selectFrom('applications').select('id').execute()).toHaveLength(0)
+
+      const payload = form({ _csrf: s.csrf, ...values, idem, powChallenge: challenge, powNonce: solveChallenge(challenge) })
+      const ok = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload })
+      expect(ok.statusCode).toBe(200)
+      const number = /id="tracking-number">([^<]+)</.exec(ok.body)![1]!
+      const code = /id="query-code">([^<]+)</.exec(ok.body)![1]!
+      expect(ok.body).toContain('答复期限（按目前情况）至 2026-03-30')
+      // The retry (same form, same key) shows the same application again and creates nothing.
+      const retry = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload })
+      expect(retry.statusCode).toBe(200)
+      expect(retry.body).toContain(number)
+      expect(retry.body).toContain('没有重复提交')
+      expect(await t.deps.db.selectFrom('applications').select('id').execute()).toHaveLength(1)
+      // A spent challenge cannot be used for a new application.
+      const reuse = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, infoDescription: '另一份申请的内容描述', idem: 'another-key-0123456789', powChallenge: challenge, powNonce: solveChallenge(challenge) }) })
+      expect(reuse.statusCode).toBe(422)
+
+      const receipt = await t.app.inject({ method: 'POST', url: '/apply/receipt', headers: post(s.cookie), payload: form({ _csrf: s.csrf, number, queryCode: code }) })
+      expect(receipt.headers['content-type']).toBe('application/pdf')
+      const text = (await pdfText(receipt.rawPayload)).replace(/\s+/g, '')
+      expect(text).toContain('政府信息公开申请回执')
+      expect(text).toContain(number)
+
+      const wrong = await t.app.inject({ method: 'POST', url: '/track', headers: post(s.cookie), payload: form({ _csrf: s.csrf, number, queryCode: 'AAAAAAAAAA' }) })
+      expect(wrong.statusCode).toBe(422)
+      expect(wrong.body).toContain('申请编号或查询码不正确')
+      const status = await t.app.inject({ method: 'POST', url: '/track', headers: post(s.cookie), payload: form({ _csrf: s.csrf, number, queryCode: code }) })
+      expect(status.statusCode).toBe(200)
+      expect(status.body).toContain('办理中')
+      expect(status.body).toContain('2026-03-30')
+      expect(status.body).not.toContain('李明华')
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('without JavaScript the form still submits, flagged, under a tighter limit; a forged proof is refused', async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await anonymousSession(t.app)
+      const forged = await openForm(t, s.cookie)
+      const refused = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, idem: forged.idem, powChallenge: forged.challenge.replace(/^\d+/, '1'), powNonce: '0' }) })
+      expect(refused.statusCode).toBe(422)
+      expect(refused.body).toContain('安全校验未通过')
+      const codes: number[] = []
+      for (let n = 0; n < 4; n++) {
+        const { challenge, idem } = await openForm(t, s.cookie)
+        const r = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, infoDescription: `第${n}件：${values.infoDescription}`, idem, powChallenge: challenge, powNonce: '' }) })
+        codes.push(r.statusCode)
+      }
+      expect(codes).toEqual([200, 200, 200, 429])
+      const rows = await t.deps.db.selectFrom('applications').select('flags').execute()
+      expect(rows).toHaveLength(3)
+      for (const r of rows) expect(JSON.parse(r.flags!)).toContain('no_js')
+    } finally {
+      await t.close()
+    }
+  })
+})
