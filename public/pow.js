@@ -1,3 +1,4 @@
+/* global window, document, crypto, TextEncoder */
 // Proof of work for the application form (src/requests/proof-of-work.ts): finds a nonce whose
 // SHA-256 with the challenge starts with the required zero bits, then submits. Without this
 // script the form still submits; the server applies a tighter limit instead.
