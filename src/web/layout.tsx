@@ -77,10 +77,12 @@ const consoleNav: NavItem[] = [
   { href: '/console/guide', label: '公开指南', roles: ['office_head'] },
   { href: '/console/review-levels', label: '审核级别', roles: ['office_head'] },
   { href: '/console/index-format', label: '索引号格式', roles: ['office_head'] },
+  { href: '/console/applications', label: '依申请公开', roles: ['handler', 'office_head'] },
   { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
   { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },
   { href: '/console/region/columns', label: '区域栏目健康', roles: ['supervisor'] },
+  { href: '/console/region/applications', label: '区域依申请公开', roles: ['supervisor'] },
   { href: '/console/password', label: '修改密码', roles: 'all' },
   { href: '/console/totp', label: '动态验证码', roles: 'all' },
 ]

@@ -129,6 +129,18 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/reports/:id/publish': ['office_head'],
   'GET /console/reports/:id/cell': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'GET /console/reports/:id/download/:kind': ['drafter', 'reviewer', 'publisher', 'office_head'],
+
+  // Disclosure on request: handlers work the applications of their agency; the office head approves
+  // extensions and art. 35 delays (enforced again in request.service.ts). The supervisor sees queues.
+  'GET /console/applications': ['handler', 'office_head'],
+  'GET /console/applications/new': ['handler', 'office_head'],
+  'POST /console/applications': ['handler', 'office_head'],
+  'GET /console/applications/:id': ['handler', 'office_head'],
+  'POST /console/applications/:id/reveal': ['handler', 'office_head'],
+  'POST /console/applications/:id/letters/:letterId': ['handler', 'office_head'],
+  'GET /console/applications/:id/letters/:letterId/:format': ['handler', 'office_head'],
+  'POST /console/applications/:id/:action': ['handler', 'office_head'],
+  'GET /console/region/applications': ['supervisor'],
 }
 
 export const policyKey = (method: string, url: string) => `${method === 'HEAD' ? 'GET' : method} ${url}`

@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest'
+import { buildStaff, form, signIn } from './support/builders.ts'
+import { testApp } from './support/app.ts'
+import { databaseKinds } from './support/test-deps.ts'
+
+// The handler's console over HTTP: registration of a paper application with its art. 31 date, the
+// clock explained on the page, validated steps that keep the input, masked personal data and the
+// audited reveal, the queues, and the supervisor's region view.
+
+const post = (cookie: string) => ({ cookie, 'content-type': 'application/x-www-form-urlencoded' })
+const applicant = {
+  category: 'natural', name: '王秀英', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13700001111', address: '垫江县澄溪镇长安街 5 号',
+  infoDescription: '澄溪镇 2025 年农村公路养护资金分配表', wantedForm: 'paper', deliveryWay: 'post',
+}
+
+describe.each(databaseKinds)('the handler\'s console on %s', (kind) => {
+  test('a mailed application is registered with its signing date; steps move the due date on the page; personal data stays masked until revealed', async () => {
+    const t = await testApp(kind)
+    try {
+      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const bad = await t.app.inject({ method: 'POST', url: '/console/applications', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, ...applicant, channel: 'mail_signed', receivedOn: '2026-03-09' }) })
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('收到申请之日不能晚于今天')
+      expect(bad.body).toContain('澄溪镇 2025 年农村公路养护资金分配表')
+      // Signed for on Friday 2-27 (clock: 2026-03-02): Saturday 2-28 is a make-up working day (1), 3-2…3-6 (6),
+      // 3-9…3-13 (11), 3-16…3-20 (16), 3-23…3-26 (20).
+      const ok = await t.app.inject({ method: 'POST', url: '/console/applications', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, ...applicant, channel: 'mail_signed', receivedOn: '2026-02-27' }) })
+      expect(ok.statusCode).toBe(303)
+      const url = ok.headers.location!.replace(/\?.*$/, '')
+      const id = Number(url.split('/').pop())
+      let page = await t.app.inject({ url, headers: { cookie: handler.cookie } })
+      expect(page.body).toContain('id="due">2026-03-26<')
+      expect(page.body).toContain('本机关签收之日')
+      expect(page.body).toContain('王*英')
+      expect(page.body).not.toContain('王秀英')
+      expect(page.body).not.toContain('13700001111')
+
+      const missing = await t.app.inject({ method: 'POST', url: `${url}/correction`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', correctBy: '2026-03-16', what: '' }) })
+      expect(missing.statusCode).toBe(422)
+      expect(missing.body).toContain('请写明需要补正的事项')
+      const consult = await t.app.inject({ method: 'POST', url: `${url}/consultation`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', party: 'agency', to: '垫江县交通局' }) })
+      expect(consult.statusCode).toBe(303)
+      page = await t.app.inject({ url, headers: { cookie: handler.cookie } })
+      expect(page.body).toContain('征求其他机关意见（第三十四条）')
+      expect(page.body).toContain('自 2026-03-02 起计时暂停')
+
+      // The handler who acted sees everything; the reveal is audited.
+      const revealed = await t.app.inject({ method: 'POST', url: `${url}/reveal`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf }) })
+      expect(revealed.body).toContain('王秀英')
+      expect(revealed.body).toContain('13700001111')
+      const audit = await t.deps.db.selectFrom('audit_log').select('action').where('action', '=', 'application.reveal').execute()
+      expect(audit).toHaveLength(1)
+
+      // Only the office head extends.
+      const byHandler = await t.app.inject({ method: 'POST', url: `${url}/extension`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', days: '10', reason: '材料较多' }) })
+      expect(byHandler.statusCode).toBe(403)
+      const byHead = await t.app.inject({ method: 'POST', url: `${url}/extension`, headers: post(head.cookie), payload: form({ _csrf: head.csrf, on: '2026-03-02', days: '10', reason: '材料较多' }) })
+      expect(byHead.statusCode).toBe(303)
+      page = await t.app.inject({ url, headers: { cookie: handler.cookie } })
+      expect(page.body).toContain('延长答复期限 10 个工作日')
+      expect(page.body).toContain('延期答复告知书（草稿）')
+
+      const queue = await t.app.inject({ url: '/console/applications?queue=open', headers: { cookie: handler.cookie } })
+      expect(queue.body).toContain(`/console/applications/${id}`)
+      const supervisor = await signIn(t.app, await buildStaff(t.deps, { roles: ['supervisor'] }))
+      const region = await t.app.inject({ url: '/console/region/applications', headers: { cookie: supervisor.cookie } })
+      expect(region.statusCode).toBe(200)
+      expect(region.body).toContain('区域依申请公开办理情况')
+    } finally {
+      await t.close()
+    }
+  })
+})
