@@ -71,4 +71,23 @@ describe.each(databaseKinds)('the handler\'s console on %s', (kind) => {
       await t.close()
     }
   })
+  test('an appeal is recorded and concluded from the console; a bad date keeps the form', async () => {
+    const t = await testApp(kind)
+    try {
+      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const bad = await t.app.inject({ method: 'POST', url: '/console/appeals', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, kind: 'reconsideration', filedOn: '2099-01-01', note: '申请人不服答复' }) })
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('日期无效或晚于今天')
+      const ok = await t.app.inject({ method: 'POST', url: '/console/appeals', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, kind: 'reconsideration', filedOn: '2026-02-10' }) })
+      expect(ok.statusCode).toBe(303)
+      const id = (await t.deps.db.selectFrom('appeals').select('id').executeTakeFirstOrThrow()).id
+      const done = await t.app.inject({ method: 'POST', url: `/console/appeals/${id}/conclude`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, rawResult: '撤销', concludedOn: '2026-02-27' }) })
+      expect(done.statusCode).toBe(303)
+      const list = await t.app.inject({ url: '/console/appeals', headers: { cookie: handler.cookie } })
+      expect(list.body).toContain('撤销（2026-02-27）')
+      expect(list.body).toContain('结果纠正')
+    } finally {
+      await t.close()
+    }
+  })
 })

@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
+import { computeReport } from '../src/reports/report-compute.ts'
 import { recordsOf } from '../src/reports/report.service.ts'
+import { concludeAppeal, recordAppeal } from '../src/requests/appeal.service.ts'
 import { docxText, pdfText } from '../src/confidentiality/extract-text.ts'
 import { editLetter, issueLetter, letterFile, listLetters } from '../src/requests/letter.service.ts'
 import { applicationForm } from '../src/requests/request.ts'
@@ -173,6 +175,29 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       const row = await findOwnApplication(t.deps, handler, again.id)
       expect(JSON.parse(row.flags!)).toContain('possible_repeat')
       expect(row.related_application_id).toBe(ids[0])
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('appeals on %s', (kind) => {
+  test('reconsideration and litigation cases fill report section 四 by their state at 31 December, through the result mapping', async () => {
+    const t = await testEnv(kind, '2027-03-01T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const handler = await staff(t, ['handler'])
+      const { number } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), { channel: 'in_person', receivedOn: '2026-03-02' })
+      const upheld = await recordAppeal(t.deps, handler, { kind: 'reconsideration', filedOn: '2026-05-10', applicationNumber: number })
+      await concludeAppeal(t.deps, handler, upheld, { rawResult: '驳回复议申请', concludedOn: '2026-07-01' })
+      const corrected = await recordAppeal(t.deps, handler, { kind: 'litigationDirect', filedOn: '2026-06-01' })
+      await concludeAppeal(t.deps, handler, corrected, { rawResult: '确认违法', concludedOn: '2026-11-20' })
+      // Decided in 2027: still pending at the end of 2026.
+      const pending = await recordAppeal(t.deps, handler, { kind: 'litigationAfterReconsideration', filedOn: '2026-09-01' })
+      await concludeAppeal(t.deps, handler, pending, { rawResult: '维持', concludedOn: '2027-02-01' })
+      await expect(recordAppeal(t.deps, handler, { kind: 'reconsideration', filedOn: '2026-05-10', applicationNumber: 'YSQ-NONE' })).rejects.toThrow(/没有这个申请编号/)
+      const { report } = computeReport(await recordsOf(t.deps, officeId, 2026), { year: 2026, format: '2021' })
+      expect(report.appeals).toEqual({ reconsideration: [1, 0, 0, 0, 1], litigationDirect: [0, 1, 0, 0, 1], litigationAfterReconsideration: [0, 0, 0, 1, 1] })
     } finally {
       await t.close()
     }

@@ -141,6 +141,9 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/applications/:id/letters/:letterId/:format': ['handler', 'office_head'],
   'POST /console/applications/:id/:action': ['handler', 'office_head'],
   'GET /console/region/applications': ['supervisor'],
+  'GET /console/appeals': ['handler', 'office_head'],
+  'POST /console/appeals': ['handler', 'office_head'],
+  'POST /console/appeals/:id/conclude': ['handler', 'office_head'],
 }
 
 export const policyKey = (method: string, url: string) => `${method === 'HEAD' ? 'GET' : method} ${url}`
