@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, test } from 'vitest'
+import { latestSchemaVersion } from '../src/storage/migrate.ts'
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
@@ -25,7 +26,7 @@ test('npm start on an empty data directory serves /healthz and a Chinese page wi
       await new Promise((r) => setTimeout(r, 250))
     }
     expect(health?.status).toBe(200)
-    expect(await health!.json()).toEqual({ status: 'ok', database: 'sqlite', schemaVersion: '2026-11-26-08-site-state' })
+    expect(await health!.json()).toEqual({ status: 'ok', database: 'sqlite', schemaVersion: latestSchemaVersion('sqlite') })
     const home = await fetch(`http://127.0.0.1:${port}/`)
     expect(home.url).toMatch(/\/setup$/)
     expect(await home.text()).toContain('平台初始化')
