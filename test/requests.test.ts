@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
+import { recordCalendarYear } from '../src/deadlines/calendar.service.ts'
 import { computeReport } from '../src/reports/report-compute.ts'
 import { recordsOf } from '../src/reports/report.service.ts'
 import { concludeAppeal, recordAppeal } from '../src/requests/appeal.service.ts'
@@ -9,7 +10,7 @@ import { editLetter, issueLetter, letterFile, listLetters } from '../src/request
 import { applicationForm } from '../src/requests/request.ts'
 import type { ApplicationInput } from '../src/requests/request.ts'
 import {
-  approveExtension, clockOf, concludeWithoutFee, decideApplication, findByTracking, findOwnApplication, knownApplicants, notifyFee, receiveCorrection,
+  approveExtension, clockOf, clockOrProblem, refreshOpenDueDates, concludeWithoutFee, decideApplication, findByTracking, findOwnApplication, knownApplicants, notifyFee, receiveCorrection,
   recordConsultationReply, recordDelivery, requestCorrection, revealApplicant, secondCheck, sendConsultation, submitApplication,
 } from '../src/requests/request.service.ts'
 import { buildStaff, setUpRegion } from './support/builders.ts'
@@ -198,6 +199,27 @@ describe.each(databaseKinds)('appeals on %s', (kind) => {
       await expect(recordAppeal(t.deps, handler, { kind: 'reconsideration', filedOn: '2026-05-10', applicationNumber: 'YSQ-NONE' })).rejects.toThrow(/没有这个申请编号/)
       const { report } = computeReport(await recordsOf(t.deps, officeId, 2026), { year: 2026, format: '2021' })
       expect(report.appeals).toEqual({ reconsideration: [1, 0, 0, 0, 1], litigationDirect: [0, 1, 0, 0, 1], litigationAfterReconsideration: [0, 0, 0, 1, 1] })
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('a due date in a year without a holiday notice on %s', (kind) => {
+  test('the application is taken in with its due date undetermined and a visible reason; once the notice is recorded the date is set', async () => {
+    const t = await testEnv(kind, '2026-12-10T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const handler = await staff(t, ['handler'])
+      const { id } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), online)
+      const app = await findOwnApplication(t.deps, handler, id)
+      expect(app.due_on).toBeNull()
+      expect((await clockOrProblem(t.deps, t.deps.db, app)).problem).toMatch(/缺少 2027 年节假日安排/)
+      // A made-up 2027 notice (1 January off only), recorded as the 系统管理员 would.
+      await recordCalendarYear(t.deps, systemActor(), { year: 2027, source: '测试用 2027 年安排（非真实通知）', holidays: ['2027-01-01'], makeupWorkdays: [] })
+      await refreshOpenDueDates(t.deps)
+      // 12-11 (1), 12-14…12-18 (6), 12-21…12-25 (11), 12-28…12-31 (15), 1-4…1-8 (20).
+      expect((await findOwnApplication(t.deps, handler, id)).due_on).toBe('2027-01-08')
     } finally {
       await t.close()
     }

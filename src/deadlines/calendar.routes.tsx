@@ -6,6 +6,7 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { calendarYearForm, recordCalendarYear } from './calendar.service.ts'
+import { refreshOpenDueDates } from '../requests/request.service.ts'
 import { listCalendarYears } from './calendar.store.ts'
 
 export function calendarRoutes(app: FastifyInstance): void {
@@ -54,6 +55,8 @@ export function calendarRoutes(app: FastifyInstance): void {
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
     try {
       await recordCalendarYear(deps, request.actor, parsed.data)
+      // Applications whose due date ran into this year get it now.
+      await refreshOpenDueDates(deps)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input') return page(request, reply, 422, { values: request.body as Record<string, unknown>, errors: e.fields })
       throw e

@@ -1,7 +1,7 @@
 import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
-import { addWorkingDays } from '../deadlines/calendar.ts'
+import { addWorkingDays, CalendarMissing } from '../deadlines/calendar.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
 import { statutoryClock } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
@@ -10,7 +10,7 @@ import { readSetting } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
 import { defaultLetterText, fillTemplate, letterDocument, letterDocx, letterKinds, letterPdf } from './letters.ts'
 import type { LetterFacts, LetterKind } from './letters.ts'
-import { clockOf, decryptApplicant, findOwnApplication, listEvents, shanghaiDate } from './request.service.ts'
+import { clockOrProblem, decryptApplicant, findOwnApplication, listEvents, shanghaiDate } from './request.service.ts'
 
 // Letters are drafted when the step that needs one is recorded, edited by the handler, and issued;
 // an issued letter is fixed. The text carries personal data, so it is stored encrypted.
@@ -18,12 +18,21 @@ import { clockOf, decryptApplicant, findOwnApplication, listEvents, shanghaiDate
 type Staff = Actor & { id: number; agencyId: number }
 const aad = (app: ApplicationRow, letterKind: string) => `letter:${app.number}:${letterKind}`
 
+async function payByOf(db: Executor, noticeOn: string): Promise<string | undefined> {
+  try {
+    return addWorkingDays(await loadCalendar(db), noticeOn, statutoryClock.feePayDays)
+  } catch (e) {
+    if (e instanceof CalendarMissing) return undefined
+    throw e
+  }
+}
+
 async function factsFor(deps: Deps, db: Executor, app: ApplicationRow, kind: LetterKind, extra: Partial<LetterFacts> = {}): Promise<LetterFacts> {
   const agency = await db.selectFrom('agencies').select(['name']).where('id', '=', app.agency_id).executeTakeFirstOrThrow()
   const region = await db.selectFrom('regions').select('name').executeTakeFirst()
   const events = await listEvents(db, app.id)
   const last = (k: string) => [...events].reverse().find((e) => e.kind === k)
-  const clock = await clockOf(deps, db, app)
+  const { clock } = await clockOrProblem(deps, db, app)
   const who = decryptApplicant(deps, app)
   const fee = last('fee_notified')
   return {
@@ -32,14 +41,14 @@ async function factsFor(deps: Deps, db: Executor, app: ApplicationRow, kind: Let
     number: app.number,
     receivedOn: app.received_on,
     request: [app.info_title, app.info_doc_number, app.info_description].filter(Boolean).join('；'),
-    due: clock.due,
+    due: clock?.due ?? null,
     correctionWhat: last('correction_requested')?.detail.what as string | undefined,
     correctBy: last('correction_requested')?.detail.correctBy as string | undefined,
     extensionDays: last('extension_approved')?.detail.days as number | undefined,
     extensionReason: last('extension_approved')?.detail.reason as string | undefined,
     feeAmount: fee?.detail.amount as number | undefined,
     feeBasis: fee ? (fee.detail.method === 'piece' ? '为本月内您提出的超过 10 件的申请，按件计收' : `共 ${String(fee.detail.pages)} 页，超过 30 页，按量计收`) : undefined,
-    payBy: fee ? addWorkingDays(await loadCalendar(db), fee.on, statutoryClock.feePayDays) : undefined,
+    payBy: fee ? await payByOf(db, fee.on) : undefined,
     delayUntil: last('delay_set')?.detail.until as string | undefined,
     delayReason: last('delay_set')?.detail.reason as string | undefined,
     outcome: app.outcome ?? undefined,

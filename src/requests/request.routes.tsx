@@ -15,10 +15,11 @@ import { editLetter, issueLetter, letterFile, listLetters } from './letter.servi
 import { applicantCategoryLabels, applicationForm, channels, deliveryWays, idTypes, outcomeLabel, outcomeOptions, receiptRule, registrationForm, replyTypes, statusLabels, wantedForms } from './request.ts'
 import type { ApplicantDetails } from './request.service.ts'
 import {
-  approveExtension, clockOf, concludeWithoutCorrection, concludeWithoutFee, decideApplication, deliveryMethods, findOwnApplication, listEvents, maskedApplicant, notifyFee,
+  approveExtension, clockOrProblem, concludeWithoutCorrection, concludeWithoutFee, decideApplication, deliveryMethods, findOwnApplication, listEvents, maskedApplicant, notifyFee,
   receiveCorrection, recordConsultationReply, recordDelivery, recordFeePaid, requestCorrection, requestReasons, revealApplicant, sendConsultation, setDelay, shanghaiDate, submitApplication, withdrawApplication,
 } from './request.service.ts'
 import type { ApplicationRow } from '../storage/database.ts'
+import type { ClockState } from '../deadlines/statutory-clock.ts'
 
 // The handler's console: queues by due date, registration of applications received on paper, in
 // person, by mail, fax, e-mail or orally, and one page per application with its clock explained
@@ -54,7 +55,7 @@ function ActionForm(props: { ctx: PageContext; id: number; action: string; title
 }
 
 function ApplicationPage(props: {
-  ctx: PageContext; app: ApplicationRow; applicant: ApplicantDetails; revealed: boolean; clock: Awaited<ReturnType<typeof clockOf>>; events: Awaited<ReturnType<typeof listEvents>>
+  ctx: PageContext; app: ApplicationRow; applicant: ApplicantDetails; revealed: boolean; clock: ClockState | null; problem: string | null; events: Awaited<ReturnType<typeof listEvents>>
   letters: Awaited<ReturnType<typeof listLetters>>; form: FormState; message?: string | undefined; notice?: string | undefined; isHead: boolean; today: string
 }) {
   const { app, clock, form, today } = props
@@ -68,11 +69,12 @@ function ApplicationPage(props: {
       {props.notice && <Notice>{props.notice}</Notice>}
       <ErrorSummary form={form} message={props.message} />
       {flags.map((f) => <Notice kind="warn">{flagLabels[f] ?? f}</Notice>)}
+      {props.problem && <Notice kind="warn">答复期限暂无法计算：{props.problem}</Notice>}
       <dl class="facts">
-        <dt>状态</dt><dd id="status">{statusLabels[app.status as keyof typeof statusLabels]}{clock.pausedSince && open && `（自 ${clock.pausedSince} 起计时暂停）`}</dd>
+        <dt>状态</dt><dd id="status">{statusLabels[app.status as keyof typeof statusLabels]}{clock?.pausedSince && open && `（自 ${clock.pausedSince} 起计时暂停）`}</dd>
         <dt>渠道</dt><dd>{channels[app.channel as keyof typeof channels] ?? app.channel}</dd>
         <dt>收到申请之日</dt><dd>{app.received_on}（{receiptRule[app.channel as keyof typeof receiptRule] ?? ''}）</dd>
-        <dt>答复期限</dt><dd id="due">{open ? (clock.due ?? '补正期间不计时') : `已办结（${app.concluded_on}）`}</dd>
+        <dt>答复期限</dt><dd id="due">{open ? (clock ? clock.due ?? '补正期间不计时' : '待定（缺少节假日安排）') : `已办结（${app.concluded_on}）`}</dd>
         {app.outcome && <><dt>答复结果</dt><dd id="outcome">{outcomeLabel(app.outcome)}</dd></>}
         {app.delivered_on && <><dt>送达</dt><dd>{deliveryMethods[app.delivered_method as keyof typeof deliveryMethods]} {app.delivered_on}，{app.on_time ? '按期' : '逾期'}</dd></>}
         {app.fee_amount ? <><dt>信息处理费</dt><dd>{app.fee_amount} 元（{app.fee_method === 'piece' ? '按件' : '按量'}）</dd></> : null}
@@ -99,8 +101,8 @@ function ApplicationPage(props: {
         <dt>所需形式</dt><dd>{wantedForms[app.wanted_form as keyof typeof wantedForms]}，{deliveryWays[app.delivery_way as keyof typeof deliveryWays]}</dd>
       </dl>
       <h2>答复期限的计算</h2>
-      <ol class="timeline" id="clock-steps">{clock.steps.map((s) => <li><time>{s.on}</time> {s.text}{s.due && <>，期限至 <strong>{s.due}</strong></>}</li>)}</ol>
-      <p>补正通知应于 {clock.correctionNoticeBy} 前发出（条例第三十条）。</p>
+      {clock && <ol class="timeline" id="clock-steps">{clock.steps.map((s) => <li><time>{s.on}</time> {s.text}{s.due && <>，期限至 <strong>{s.due}</strong></>}</li>)}</ol>}
+      {clock && <p>补正通知应于 {clock.correctionNoticeBy} 前发出（条例第三十条）。</p>}
       <h2>办理记录</h2>
       <table>
         <thead><tr><th scope="col">日期</th><th scope="col">事项</th><th scope="col">经办人</th></tr></thead>
@@ -232,7 +234,7 @@ export function requestRoutes(app: FastifyInstance): void {
     const row = await findOwnApplication(deps, staff(request), id)
     const today = shanghaiDate(deps.clock.now())
     return reply.page(status, ApplicationPage({
-      ctx: app.ctx(request), app: row, applicant: opts.revealed ?? maskedApplicant(deps, row), revealed: !!opts.revealed, clock: await clockOf(deps, deps.db, row), events: await listEvents(deps.db, id),
+      ctx: app.ctx(request), app: row, applicant: opts.revealed ?? maskedApplicant(deps, row), revealed: !!opts.revealed, ...(await clockOrProblem(deps, deps.db, row)), events: await listEvents(deps.db, id),
       letters: await listLetters(deps, deps.db, row), form: opts.form ?? emptyForm, message: opts.message, notice: opts.notice, isHead: isHead(request), today,
     }))
   }
@@ -262,7 +264,7 @@ export function requestRoutes(app: FastifyInstance): void {
           <tbody>{list.map((a) => (
             <tr class={a.status !== 'concluded' && a.due_on && a.due_on < today ? 'overdue' : undefined}>
               <td><a href={`/console/applications/${a.id}`}>{a.number}</a></td><td>{a.applicant_name_masked}</td><td>{a.received_on}</td>
-              <td>{a.status === 'concluded' ? '—' : a.due_on ?? '补正中'}{a.status !== 'concluded' && a.due_on && a.due_on < today && '（已逾期）'}{a.paused_since && a.status !== 'concluded' && '（暂停）'}</td>
+              <td>{a.status === 'concluded' ? '—' : a.due_on ?? (a.status === 'correction' ? '补正中' : '待定（缺少节假日安排）')}{a.status !== 'concluded' && a.due_on && a.due_on < today && '（已逾期）'}{a.paused_since && a.status !== 'concluded' && '（暂停）'}</td>
               <td>{a.status === 'concluded' ? outcomeLabel(a.outcome ?? '') : statusLabels[a.status as keyof typeof statusLabels]}</td><td>{(a.info_title ?? a.info_description ?? '').slice(0, 40)}</td>
             </tr>
           ))}</tbody>

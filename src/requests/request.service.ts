@@ -3,7 +3,7 @@ import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { KnownPerson } from '../confidentiality/scan-rules.ts'
-import { addWorkingDays } from '../deadlines/calendar.ts'
+import { addWorkingDays, CalendarMissing } from '../deadlines/calendar.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
 import { computeClock, perPieceFee, perVolumeFee, statutoryClock } from '../deadlines/statutory-clock.ts'
 import type { ClockEvent, ClockSettings, ClockState } from '../deadlines/statutory-clock.ts'
@@ -91,12 +91,32 @@ async function addEvent(deps: Deps, trx: Executor, actor: Actor, app: Applicatio
 // Event details hold dates, counts and codes; free text is kept out of the audit log.
 const publicDetail = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([k]) => !['note', 'opinion', 'what', 'to', 'reason'].includes(k)))
 
-/** Recomputes and caches the due date after a change; returns the clock. */
-async function refreshDue(deps: Deps, trx: Executor, app: ApplicationRow): Promise<ClockState> {
+/**
+ * The clock, or the reason it cannot be computed: a due date that runs into a year whose holiday
+ * notice is not recorded yet. The application is still taken in and worked; the due date shows as
+ * undetermined with that reason until the 系统管理员 records the notice.
+ */
+export async function clockOrProblem(deps: Deps, db: Executor, app: ApplicationRow, asOf?: string): Promise<{ clock: ClockState | null; problem: string | null }> {
+  try {
+    return { clock: await clockOf(deps, db, app, asOf), problem: null }
+  } catch (e) {
+    if (e instanceof CalendarMissing) return { clock: null, problem: e.message }
+    throw e
+  }
+}
+
+/** After a year's holiday notice is recorded: the open applications' due dates, computed afresh. */
+export async function refreshOpenDueDates(deps: Deps): Promise<number> {
+  const open = await deps.db.selectFrom('applications').selectAll().where('status', 'in', ['open', 'correction']).execute()
+  for (const app of open) await deps.db.transaction().execute((trx) => refreshDue(deps, trx, app))
+  return open.length
+}
+
+/** Recomputes and caches the due date after a change. */
+async function refreshDue(deps: Deps, trx: Executor, app: ApplicationRow): Promise<void> {
   const fresh = (await findApplicationRow(trx, app.id))!
-  const clock = await clockOf(deps, trx, fresh)
-  await trx.updateTable('applications').set({ due_on: clock.due, paused_since: clock.pausedSince, updated_at: isoNow(deps.clock) }).where('id', '=', app.id).execute()
-  return clock
+  const { clock } = await clockOrProblem(deps, trx, fresh)
+  await trx.updateTable('applications').set({ due_on: clock?.due ?? null, paused_since: clock?.pausedSince ?? null, updated_at: isoNow(deps.clock) }).where('id', '=', app.id).execute()
 }
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/
@@ -259,7 +279,8 @@ export async function approveExtension(deps: Deps, actor: Staff, id: number, inp
     if (!input.reason.trim()) throw new AppError('invalid_input', '请写明延期理由', { reason: '请写明延期理由' })
     const events = await listEvents(trx, app.id)
     if (events.some((e) => e.kind === 'extension_approved')) throw new AppError('invalid_transition', '答复期限已延长过，延长期限最长不超过 20 个工作日')
-    const clock = await clockOf(deps, trx, app, input.on)
+    const { clock, problem } = await clockOrProblem(deps, trx, app, input.on)
+    if (!clock) throw new AppError('invalid_transition', problem!)
     if (!clock.due || input.on > clock.due) throw new AppError('deadline_passed', `延期须在答复期限（${clock.due ?? '未起算'}）届满前批准`)
     await addEvent(deps, trx, actor, app, 'extension_approved', input.on, { days: input.days, reason: input.reason.trim() })
     await refreshDue(deps, trx, app)
@@ -382,7 +403,8 @@ export async function recordDelivery(deps: Deps, actor: Staff, id: number, input
     if (app.status !== 'concluded' || !app.decided_on) throw new AppError('invalid_transition', '请先作出答复')
     if (!(input.method in deliveryMethods)) throw new AppError('invalid_input', '请选择送达方式', { method: '请选择送达方式' })
     checkDate(input.on, 'on', input.method === 'post' ? '交邮日期' : '送达日期', today, app.decided_on)
-    const clock = await clockOf(deps, trx, app, input.on)
+    const { clock, problem } = await clockOrProblem(deps, trx, app, input.on)
+    if (!clock) throw new AppError('invalid_transition', problem!)
     onTime = clock.due !== null && input.on <= clock.due
     await addEvent(deps, trx, actor, app, 'delivered', input.on, { method: input.method, onTime })
     await trx.updateTable('applications').set({ delivered_method: input.method, delivered_on: input.on, on_time: onTime ? 1 : 0 }).where('id', '=', app.id).execute()
@@ -452,11 +474,11 @@ export function secondCheck(deps: Deps, app: ApplicationRow, lastFour: string): 
 }
 
 export async function publicStatus(deps: Deps, app: ApplicationRow): Promise<PublicStatus> {
-  const clock = await clockOf(deps, deps.db, app)
+  const { clock } = await clockOrProblem(deps, deps.db, app)
   const letters = await deps.db.selectFrom('letters').select(['id', 'kind', 'issued_on']).where('application_id', '=', app.id).where('status', '=', 'issued').orderBy('id').execute()
   return {
-    number: app.number, status: app.status ?? 'open', receivedOn: app.received_on, due: app.status === 'concluded' ? null : clock.due, outcome: app.outcome, decidedOn: app.decided_on,
-    steps: clock.steps.map((s) => ({ on: s.on, text: s.text })), letters: letters.map((l) => ({ id: l.id, kind: l.kind, issuedOn: l.issued_on! })),
+    number: app.number, status: app.status ?? 'open', receivedOn: app.received_on, due: app.status === 'concluded' ? null : clock?.due ?? null, outcome: app.outcome, decidedOn: app.decided_on,
+    steps: clock ? clock.steps.map((s) => ({ on: s.on, text: s.text })) : [{ on: app.received_on, text: '收到申请；答复期限待国务院办公厅公布下一年度节假日安排后确定' }], letters: letters.map((l) => ({ id: l.id, kind: l.kind, issuedOn: l.issued_on! })),
   }
 }
 
