@@ -19,6 +19,8 @@ const schema = z.object({
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   MALWARE_SCAN_COMMAND: z.string().optional(),
+  APPLY_PROOF_OF_WORK: z.enum(['on', 'off']).default('on'),
+  APPLY_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 })
@@ -35,6 +37,9 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof schema>['LOG_LEVEL']
   /** The malware scanner run on every upload, given the file's path (files/malware-scan.ts). */
   malwareScanCommand: string | undefined
+  /** The application form's proof of work and per-address limits (off only for load tests on loopback). */
+  applyProofOfWork: boolean
+  applyRateLimitPerHour: number
   production: boolean
 }>
 
@@ -58,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
     malwareScanCommand: e.MALWARE_SCAN_COMMAND?.trim() || undefined,
+    applyProofOfWork: e.APPLY_PROOF_OF_WORK === 'on',
+    applyRateLimitPerHour: e.APPLY_RATE_LIMIT,
     production,
   })
 }

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
+import { forgetCalendar } from './calendar.store.ts'
 
 // Each November the 系统管理员 records the next year's State Council notice: its rest days and its
 // 调休 working days. Until then that year cannot be counted (calendar.ts).
@@ -32,4 +33,5 @@ export async function recordCalendarYear(deps: Deps, actor: Actor, input: Calend
     await trx.insertInto('calendar_years').values({ year: input.year, source: input.source, recorded_at: isoNow(deps.clock) }).execute()
     await appendAudit(deps, trx, actor, { action: 'calendar.year', objectType: 'calendar', objectId: input.year, result: 'success', detail: { source: input.source, holidays: input.holidays.length, makeup: input.makeupWorkdays.length } })
   })
+  forgetCalendar(deps)
 }

@@ -15,3 +15,18 @@ export async function loadCalendar(db: Executor): Promise<WorkCalendar> {
 export async function listCalendarYears(db: Executor) {
   return db.selectFrom('calendar_years').selectAll().orderBy('year', 'desc').execute()
 }
+
+// The calendar changes once a year; a clock computed per request need not read it each time. Kept
+// per Deps (one database), for 30 seconds, and dropped at once when this process records a year.
+const cached = new WeakMap<object, { at: number; calendar: WorkCalendar }>()
+const freshFor = 30_000
+
+export async function calendarFor(deps: object, db: Executor): Promise<WorkCalendar> {
+  const hit = cached.get(deps)
+  if (hit && Date.now() - hit.at < freshFor) return hit.calendar
+  const calendar = await loadCalendar(db)
+  cached.set(deps, { at: Date.now(), calendar })
+  return calendar
+}
+
+export const forgetCalendar = (deps: object) => { cached.delete(deps) }

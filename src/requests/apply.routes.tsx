@@ -162,10 +162,10 @@ const letterForm = trackForm.extend({ lastFour: z.string().trim().max(4).default
 export function applyRoutes(app: FastifyInstance): void {
   const deps = app.deps
   const pow = new ProofOfWork(deps.keys.session)
-  const bits = Number(process.env.APPLY_POW_BITS ?? defaultBits)
+  const bits = defaultBits
   // Without the proof of work: at most 3 submissions per address per hour, and each is flagged.
   const noScriptLimit = new AddressLimit(3, 3600_000)
-  const submitLimit = { rateLimit: { max: Number(process.env.APPLY_RATE_LIMIT ?? 20), timeWindow: '1 hour' } }
+  const submitLimit = { rateLimit: { max: deps.config.applyRateLimitPerHour, timeWindow: '1 hour' } }
   const trackLimit = { rateLimit: { max: 20, timeWindow: '10 minutes' } }
 
   const agencyOf = async (id: number) => {
@@ -193,7 +193,7 @@ export function applyRoutes(app: FastifyInstance): void {
     const idempotencyKey = /^[\w-]{16,64}$/.test(idem) ? `web:${idem}` : undefined
     // A retry of a submission that went through (a reload, a double click) shows the same receipt.
     const retry = idempotencyKey ? await deps.db.selectFrom('applications').select('id').where('idempotency_key', '=', idempotencyKey).executeTakeFirst() : undefined
-    const verdict = retry ? 'ok' : pow.verify(stringValue(body.powChallenge), stringValue(body.powNonce), deps.clock.now())
+    const verdict = retry || !deps.config.applyProofOfWork ? 'ok' : pow.verify(stringValue(body.powChallenge), stringValue(body.powNonce), deps.clock.now())
     const flags: string[] = []
     if (verdict === 'missing') {
       if (!noScriptLimit.take(request.ip, Date.now())) {

@@ -2,7 +2,7 @@ import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import { addWorkingDays, CalendarMissing } from '../deadlines/calendar.ts'
-import { loadCalendar } from '../deadlines/calendar.store.ts'
+import { calendarFor } from '../deadlines/calendar.store.ts'
 import { statutoryClock } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
@@ -18,9 +18,9 @@ import { clockOrProblem, decryptApplicant, findOwnApplication, listEvents, shang
 type Staff = Actor & { id: number; agencyId: number }
 const aad = (app: ApplicationRow, letterKind: string) => `letter:${app.number}:${letterKind}`
 
-async function payByOf(db: Executor, noticeOn: string): Promise<string | undefined> {
+async function payByOf(deps: Deps, db: Executor, noticeOn: string): Promise<string | undefined> {
   try {
-    return addWorkingDays(await loadCalendar(db), noticeOn, statutoryClock.feePayDays)
+    return addWorkingDays(await calendarFor(deps, db), noticeOn, statutoryClock.feePayDays)
   } catch (e) {
     if (e instanceof CalendarMissing) return undefined
     throw e
@@ -48,7 +48,7 @@ async function factsFor(deps: Deps, db: Executor, app: ApplicationRow, kind: Let
     extensionReason: last('extension_approved')?.detail.reason as string | undefined,
     feeAmount: fee?.detail.amount as number | undefined,
     feeBasis: fee ? (fee.detail.method === 'piece' ? '为本月内您提出的超过 10 件的申请，按件计收' : `共 ${String(fee.detail.pages)} 页，超过 30 页，按量计收`) : undefined,
-    payBy: fee ? await payByOf(db, fee.on) : undefined,
+    payBy: fee ? await payByOf(deps, db, fee.on) : undefined,
     delayUntil: last('delay_set')?.detail.until as string | undefined,
     delayReason: last('delay_set')?.detail.reason as string | undefined,
     outcome: app.outcome ?? undefined,

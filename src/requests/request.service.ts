@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { KnownPerson } from '../confidentiality/scan-rules.ts'
 import { addWorkingDays, CalendarMissing } from '../deadlines/calendar.ts'
-import { loadCalendar } from '../deadlines/calendar.store.ts'
+import { calendarFor } from '../deadlines/calendar.store.ts'
 import { computeClock, perPieceFee, perVolumeFee, statutoryClock } from '../deadlines/statutory-clock.ts'
 import type { ClockEvent, ClockSettings, ClockState } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
@@ -66,7 +66,7 @@ function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
 export async function clockOf(deps: Deps, db: Executor, app: ApplicationRow, asOf?: string): Promise<ClockState> {
   const events = await listEvents(db, app.id)
   const today = asOf ?? shanghaiDate(deps.clock.now())
-  return computeClock(await loadCalendar(db), app.received_on, clockEvents(events), app.concluded_on && app.concluded_on < today ? app.concluded_on : today, await readClockSettings(db))
+  return computeClock(await calendarFor(deps, db), app.received_on, clockEvents(events), app.concluded_on && app.concluded_on < today ? app.concluded_on : today, await readClockSettings(db))
 }
 
 async function findApplicationRow(db: Executor, id: number): Promise<ApplicationRow | undefined> {
@@ -160,7 +160,14 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
       let number = newNumber(today)
       while (await trx.selectFrom('applications').select('id').where('number', '=', number).executeTakeFirst()) number = newNumber(today)
       const enc = (v: string | undefined, field: string) => (v ? deps.fields.encrypt(v, aad(number, field)) : null)
-      const row = await trx.insertInto('applications').values({
+      // A new application has no steps yet: its due date is 20 working days from receipt.
+      let due: string | null = null
+      try {
+        due = computeClock(await calendarFor(deps, trx), receivedOn, [], today, await readClockSettings(trx)).due
+      } catch (e) {
+        if (!(e instanceof CalendarMissing)) throw e
+      }
+      const app = await trx.insertInto('applications').values({
         agency_id: agencyId, number, applicant_category: input.category, received_on: receivedOn, concluded_on: null, outcome: null, created_at: isoNow(deps.clock),
         channel: meta.channel, submitted_at: isoNow(deps.clock), status: 'open', applicant_kind: input.applicantKind,
         applicant_name_enc: enc(input.name, 'name'), applicant_name_masked: maskName(input.name), contact_person_enc: enc(input.contactPerson, 'contact_person'),
@@ -169,11 +176,11 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
         info_title: input.infoTitle ?? null, info_doc_number: input.infoDocNumber ?? null, info_description: input.infoDescription,
         wanted_form: input.wantedForm, delivery_way: input.deliveryWay, needs_assistance: input.needsAssistance ? 1 : 0,
         query_code_enc: deps.fields.encrypt(queryCode, aad(number, 'query_code')), idempotency_key: meta.idempotencyKey ?? null, flags: JSON.stringify(flags),
-        handler_id: null, due_on: null, paused_since: null, related_application_id: repeat?.id ?? null, updated_at: isoNow(deps.clock),
-      }).returning('id').executeTakeFirstOrThrow()
-      const app = (await findApplicationRow(trx, row.id))!
+        handler_id: null, due_on: due, paused_since: null, related_application_id: repeat?.id ?? null, updated_at: isoNow(deps.clock),
+      }).returningAll().executeTakeFirstOrThrow()
+      // Last, so that the audit chain's lock is held only to the commit.
       await addEvent(deps, trx, actor, app, 'received', receivedOn, { channel: meta.channel, flags })
-      await refreshDue(deps, trx, app)
+      const row = app
       return { id: row.id, number, queryCode, repeated: false }
     })
   } catch (e) {
@@ -329,7 +336,7 @@ export async function concludeWithoutFee(deps: Deps, actor: Staff, id: number, i
     const notice = events.find((e) => e.kind === 'fee_notified')
     if (!notice || events.some((e) => e.kind === 'fee_paid')) throw new AppError('invalid_transition', '本申请没有未缴的收费通知')
     checkDate(input.on, 'on', '办结日期', today)
-    const payBy = addWorkingDays(await loadCalendar(trx), notice.on, statutoryClock.feePayDays)
+    const payBy = addWorkingDays(await calendarFor(deps, trx), notice.on, statutoryClock.feePayDays)
     if (input.on <= payBy) throw new AppError('invalid_transition', `缴费期限（${payBy}）尚未届满`)
     await conclude(deps, trx, actor, app, input.on, 'OTHER_NO_FEE', 'none', '', 'concluded_no_fee')
   })

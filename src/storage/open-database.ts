@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
-import type { DatabaseConnection, Driver } from 'kysely'
+import type { DatabaseConnection, Driver, SqliteDatabase } from 'kysely'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
@@ -26,6 +26,29 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Kysely's SQLite driver prepares every query afresh; a submission runs some fifteen statements, so
+ * the server keeps the prepared statements of the texts it has seen (bounded; statements are
+ * reusable once finished, and one connection runs one query at a time).
+ */
+function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>()
+  return {
+    prepare(text: string) {
+      let stmt = statements.get(text)
+      if (!stmt) {
+        stmt = raw.prepare(text)
+        if (statements.size >= 2000) statements.delete(statements.keys().next().value as string)
+        statements.set(text, stmt)
+      }
+      return stmt as unknown as ReturnType<SqliteDatabase['prepare']>
+    },
+    close() {
+      raw.close()
+    },
+  }
+}
+
 export type OpenedDatabase = { db: Db; kind: DatabaseKind; sqlite?: BetterSqlite3.Database }
 
 export function openSqliteFile(file: string): BetterSqlite3.Database {
@@ -48,7 +71,7 @@ export function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: 
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' }
   }
   const raw = openSqliteFile(path.join(opts.dataDir, sqliteFileName))
-  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) }), kind: 'sqlite', sqlite: raw }
+  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) }), kind: 'sqlite', sqlite: raw }
 }
 
 /**
