@@ -14,7 +14,7 @@ import { letterKinds } from './letters.ts'
 import type { LetterKind } from './letters.ts'
 import { AddressLimit, defaultBits, issueChallenge, ProofOfWork } from './proof-of-work.ts'
 import { applicantCategoryLabels, applicationForm, deliveryWays, idTypes, outcomeLabel, statusLabels, wantedForms } from './request.ts'
-import { findByTracking, publicStatus, secondCheck, submitApplication } from './request.service.ts'
+import { findByTracking, findSubmission, publicStatus, secondCheck, submitApplication } from './request.service.ts'
 import type { PublicStatus } from './request.service.ts'
 
 // The citizen's side: the application form of each agency, the receipt, and the status page by
@@ -192,7 +192,7 @@ export function applyRoutes(app: FastifyInstance): void {
     const idem = stringValue(body.idem)
     const idempotencyKey = /^[\w-]{16,64}$/.test(idem) ? `web:${idem}` : undefined
     // A retry of a submission that went through (a reload, a double click) shows the same receipt.
-    const retry = idempotencyKey ? await deps.db.selectFrom('applications').select('id').where('idempotency_key', '=', idempotencyKey).executeTakeFirst() : undefined
+    const retry = idempotencyKey ? await findSubmission(deps, idempotencyKey) : undefined
     const verdict = retry || !deps.config.applyProofOfWork ? 'ok' : pow.verify(stringValue(body.powChallenge), stringValue(body.powNonce), deps.clock.now())
     const flags: string[] = []
     if (verdict === 'missing') {
@@ -203,9 +203,8 @@ export function applyRoutes(app: FastifyInstance): void {
     } else if (verdict !== 'ok') {
       return reply.page(422, freshForm(request, agency, { values: body, errors: {} }, '安全校验未通过或已过期，请重新提交。'))
     }
-    const result = await submitApplication(deps, request.actor, agency.id, parsed.data, { channel: 'online', flags, ...(idempotencyKey ? { idempotencyKey } : {}) })
-    const row = (await deps.db.selectFrom('applications').select(['received_on', 'due_on']).where('id', '=', result.id).executeTakeFirstOrThrow())
-    return reply.page(200, SubmittedPage({ ctx: app.ctx(request), agency: agency.name, number: result.number, queryCode: result.queryCode, receivedOn: row.received_on, due: row.due_on, repeated: result.repeated }))
+    const result = retry ?? await submitApplication(deps, request.actor, agency.id, parsed.data, { channel: 'online', flags, ...(idempotencyKey ? { idempotencyKey } : {}) })
+    return reply.page(200, SubmittedPage({ ctx: app.ctx(request), agency: agency.name, number: result.number, queryCode: result.queryCode, receivedOn: result.receivedOn, due: result.due, repeated: result.repeated }))
   })
 
   app.post('/apply/receipt', { config: trackLimit }, async (request, reply) => {

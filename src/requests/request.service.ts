@@ -126,7 +126,13 @@ function checkDate(value: string, field: string, label: string, today: string, n
   if (notBefore && value < notBefore) throw new AppError('invalid_input', `${label}不能早于${notBefore}`, { [field]: `不能早于${notBefore}` })
 }
 
-export type Submission = { id: number; number: string; queryCode: string; repeated: boolean }
+export type Submission = { id: number; number: string; queryCode: string; repeated: boolean; receivedOn: string; due: string | null }
+/** The submission made earlier with this idempotency key, if any (a retry answers with it). */
+export async function findSubmission(deps: Deps, idempotencyKey: string): Promise<Submission | undefined> {
+  const prior = await deps.db.selectFrom('applications').select(['id', 'number', 'query_code_enc', 'received_on', 'due_on']).where('idempotency_key', '=', idempotencyKey).executeTakeFirst()
+  return prior && { id: prior.id, number: prior.number, queryCode: deps.fields.decrypt(prior.query_code_enc!, aad(prior.number, 'query_code')), repeated: true, receivedOn: prior.received_on, due: prior.due_on }
+}
+
 export type SubmitMeta = { channel: Channel; receivedOn?: string; idempotencyKey?: string; flags?: string[] }
 
 /**
@@ -139,8 +145,8 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
   const receivedOn = meta.receivedOn ?? today
   checkDate(receivedOn, 'receivedOn', '收到申请之日', today)
   if (meta.idempotencyKey) {
-    const prior = await deps.db.selectFrom('applications').select(['id', 'number', 'query_code_enc']).where('idempotency_key', '=', meta.idempotencyKey).executeTakeFirst()
-    if (prior) return { id: prior.id, number: prior.number, queryCode: deps.fields.decrypt(prior.query_code_enc!, aad(prior.number, 'query_code')), repeated: true }
+    const prior = await findSubmission(deps, meta.idempotencyKey)
+    if (prior) return prior
   }
   const key = input.applicantKind === 'person' ? `${input.idType}:${input.idNumber!.toUpperCase()}` : `org:${input.creditCode!.toUpperCase()}`
   const applicantKey = deps.fields.blindIndex(key, 'applicant')
@@ -181,13 +187,13 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
       // Last, so that the audit chain's lock is held only to the commit.
       await addEvent(deps, trx, actor, app, 'received', receivedOn, { channel: meta.channel, flags })
       const row = app
-      return { id: row.id, number, queryCode, repeated: false }
+      return { id: row.id, number, queryCode, repeated: false, receivedOn, due }
     })
   } catch (e) {
     // Two copies of one retried submission raced: the second finds the first.
     if (meta.idempotencyKey && !(e instanceof AppError)) {
-      const prior = await deps.db.selectFrom('applications').select(['id', 'number', 'query_code_enc']).where('idempotency_key', '=', meta.idempotencyKey).executeTakeFirst()
-      if (prior) return { id: prior.id, number: prior.number, queryCode: deps.fields.decrypt(prior.query_code_enc!, aad(prior.number, 'query_code')), repeated: true }
+      const prior = await findSubmission(deps, meta.idempotencyKey)
+      if (prior) return prior
     }
     throw e
   }
