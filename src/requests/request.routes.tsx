@@ -38,9 +38,9 @@ const options = (labels: Record<string, string>) => Object.entries(labels).map((
 type Queue = 'overdue' | 'soon' | 'open' | 'correction' | 'concluded' | 'all'
 const queueLabels: Record<Queue, string> = { overdue: '已逾期', soon: '5 个工作日内到期', open: '办理中', correction: '等待补正', concluded: '已办结', all: '全部' }
 
-function DateField(props: { form: FormState; name: string; label: string; today: string }) {
+function DateField(props: { form: FormState; name: string; label: string; today: string; idSuffix?: string }) {
   const value = stringValue(props.form.values[props.name]) || props.today
-  return <Field form={{ values: { ...props.form.values, [props.name]: value }, errors: props.form.errors }} name={props.name} label={props.label} type="date" required />
+  return <Field form={{ values: { ...props.form.values, [props.name]: value }, errors: props.form.errors }} name={props.name} label={props.label} type="date" required idSuffix={props.idSuffix} />
 }
 
 function ActionForm(props: { ctx: PageContext; id: number; action: string; title: string; button: string; children?: preact.ComponentChildren }) {
@@ -127,73 +127,73 @@ function ApplicationPage(props: {
       {open && <h2>办理</h2>}
       {open && app.status === 'correction' && (
         <>
-          <ActionForm ctx={props.ctx} id={app.id} action="correction-received" title="收到补正后的申请" button="记录收到补正"><DateField form={form} name="on" label="收到补正之日" today={today} /></ActionForm>
-          <ActionForm ctx={props.ctx} id={app.id} action="no-correction" title="逾期未补正" button="视为放弃，不再处理"><DateField form={form} name="on" label="办结日期" today={today} /></ActionForm>
+          <ActionForm ctx={props.ctx} id={app.id} action="correction-received" title="收到补正后的申请" button="记录收到补正"><DateField idSuffix="correction-received" form={form} name="on" label="收到补正之日" today={today} /></ActionForm>
+          <ActionForm ctx={props.ctx} id={app.id} action="no-correction" title="逾期未补正" button="视为放弃，不再处理"><DateField idSuffix="no-correction" form={form} name="on" label="办结日期" today={today} /></ActionForm>
         </>
       )}
       {open && app.status === 'open' && (
         <>
           {!props.events.some((e) => e.kind === 'correction_requested') && (
             <ActionForm ctx={props.ctx} id={app.id} action="correction" title="补正（一次性告知）" button="发出补正通知">
-              <DateField form={form} name="on" label="通知日期" today={today} />
-              <Field form={form} name="correctBy" label="补正期限" type="date" required />
-              <Field form={form} name="what" label="需要补正的事项" required />
+              <DateField idSuffix="correction" form={form} name="on" label="通知日期" today={today} />
+              <Field idSuffix="correction" form={form} name="correctBy" label="补正期限" type="date" required />
+              <Field idSuffix="correction" form={form} name="what" label="需要补正的事项" required />
             </ActionForm>
           )}
           <ActionForm ctx={props.ctx} id={app.id} action="consultation" title="征求意见（期间不计入答复期限）" button="记录发出征求意见">
-            <DateField form={form} name="on" label="发出日期" today={today} />
-            <Select form={form} name="party" label="对象" options={[{ value: 'thirdParty', label: '第三方（条例第三十二条）' }, { value: 'agency', label: '其他机关（条例第三十四条）' }]} required />
-            <Field form={form} name="to" label="征求意见的对象名称" required />
+            <DateField idSuffix="consultation" form={form} name="on" label="发出日期" today={today} />
+            <Select idSuffix="consultation" form={form} name="party" label="对象" options={[{ value: 'thirdParty', label: '第三方（条例第三十二条）' }, { value: 'agency', label: '其他机关（条例第三十四条）' }]} required />
+            <Field idSuffix="consultation" form={form} name="to" label="征求意见的对象名称" required />
           </ActionForm>
           {openConsultations.map((c) => (
             <ActionForm ctx={props.ctx} id={app.id} action="consultation-reply" title={`收到${String(c.detail.to)}的意见`} button="记录答复">
               <input type="hidden" name="ref" value={String(c.id)} />
-              <DateField form={form} name="on" label="收到答复之日" today={today} />
-              <Field form={form} name="opinion" label="意见摘要" />
+              <DateField idSuffix={`reply-${c.id}`} form={form} name="on" label="收到答复之日" today={today} />
+              <Field idSuffix={`reply-${c.id}`} form={form} name="opinion" label="意见摘要" />
             </ActionForm>
           ))}
           {props.isHead && !props.events.some((e) => e.kind === 'extension_approved') && (
             <ActionForm ctx={props.ctx} id={app.id} action="extension" title="延长答复期限（负责人同意）" button="批准延期">
-              <DateField form={form} name="on" label="批准日期" today={today} />
-              <Field form={form} name="days" label="延长工作日数（不超过 20）" inputmode="numeric" required />
-              <Field form={form} name="reason" label="延期理由" required />
+              <DateField idSuffix="extension" form={form} name="on" label="批准日期" today={today} />
+              <Field idSuffix="extension" form={form} name="days" label="延长工作日数（不超过 20）" inputmode="numeric" required />
+              <Field idSuffix="extension" form={form} name="reason" label="延期理由" required />
             </ActionForm>
           )}
           {!app.fee_method && (
             <ActionForm ctx={props.ctx} id={app.id} action="fee" title="收取信息处理费（国办函〔2020〕109号）" button="发出收费通知">
-              <DateField form={form} name="on" label="通知日期" today={today} />
-              <Select form={form} name="method" label="计收方式（二者只能选一）" options={[{ value: 'piece', label: '按件计收（本月第 11 件起）' }, { value: 'volume', label: '按量计收（超过 30 页）' }]} required />
-              <Field form={form} name="pages" label="页数（按量计收时填写）" inputmode="numeric" />
+              <DateField idSuffix="fee" form={form} name="on" label="通知日期" today={today} />
+              <Select idSuffix="fee" form={form} name="method" label="计收方式（二者只能选一）" options={[{ value: 'piece', label: '按件计收（本月第 11 件起）' }, { value: 'volume', label: '按量计收（超过 30 页）' }]} required />
+              <Field idSuffix="fee" form={form} name="pages" label="页数（按量计收时填写）" inputmode="numeric" />
             </ActionForm>
           )}
           {feeOpen && (
             <>
-              <ActionForm ctx={props.ctx} id={app.id} action="fee-paid" title="申请人已缴费" button="记录缴费"><DateField form={form} name="on" label="缴费日期" today={today} /></ActionForm>
-              <ActionForm ctx={props.ctx} id={app.id} action="no-fee" title="逾期未缴费" button="视为放弃，不再处理"><DateField form={form} name="on" label="办结日期" today={today} /></ActionForm>
+              <ActionForm ctx={props.ctx} id={app.id} action="fee-paid" title="申请人已缴费" button="记录缴费"><DateField idSuffix="fee-paid" form={form} name="on" label="缴费日期" today={today} /></ActionForm>
+              <ActionForm ctx={props.ctx} id={app.id} action="no-fee" title="逾期未缴费" button="视为放弃，不再处理"><DateField idSuffix="no-fee" form={form} name="on" label="办结日期" today={today} /></ActionForm>
             </>
           )}
-          <ActionForm ctx={props.ctx} id={app.id} action="reasons" title="要求说明理由（条例第三十五条）" button="记录已要求说明理由"><DateField form={form} name="on" label="日期" today={today} /></ActionForm>
+          <ActionForm ctx={props.ctx} id={app.id} action="reasons" title="要求说明理由（条例第三十五条）" button="记录已要求说明理由"><DateField idSuffix="reasons" form={form} name="on" label="日期" today={today} /></ActionForm>
           {props.isHead && (
             <ActionForm ctx={props.ctx} id={app.id} action="delay" title="确定延迟答复的合理期限（条例第三十五条）" button="确定期限并告知">
-              <DateField form={form} name="on" label="告知日期" today={today} />
-              <Field form={form} name="until" label="延迟答复期限" type="date" required />
-              <Field form={form} name="reason" label="理由" required />
+              <DateField idSuffix="delay" form={form} name="on" label="告知日期" today={today} />
+              <Field idSuffix="delay" form={form} name="until" label="延迟答复期限" type="date" required />
+              <Field idSuffix="delay" form={form} name="reason" label="理由" required />
             </ActionForm>
           )}
           <ActionForm ctx={props.ctx} id={app.id} action="decide" title="作出答复" button="作出答复">
-            <DateField form={form} name="on" label="答复日期" today={today} />
-            <Select form={form} name="outcome" label="答复结果（年度报告分类）" options={outcomeOptions.filter((o) => o.code !== 'OTHER_NO_CORRECTION' && o.code !== 'OTHER_NO_FEE').map((o) => ({ value: o.code, label: o.label }))} required />
-            <Select form={form} name="replyType" label="答复类型（条例第三十六条）" options={options(replyTypes)} required />
-            <Field form={form} name="basis" label="依据的条款和理由（不予公开、部分公开必填）" />
-            <Field form={form} name="relatedNumber" label="重复申请：此前已答复的申请编号" />
+            <DateField idSuffix="decide" form={form} name="on" label="答复日期" today={today} />
+            <Select idSuffix="decide" form={form} name="outcome" label="答复结果（年度报告分类）" options={outcomeOptions.filter((o) => o.code !== 'OTHER_NO_CORRECTION' && o.code !== 'OTHER_NO_FEE').map((o) => ({ value: o.code, label: o.label }))} required />
+            <Select idSuffix="decide" form={form} name="replyType" label="答复类型（条例第三十六条）" options={options(replyTypes)} required />
+            <Field idSuffix="decide" form={form} name="basis" label="依据的条款和理由（不予公开、部分公开必填）" />
+            <Field idSuffix="decide" form={form} name="relatedNumber" label="重复申请：此前已答复的申请编号" />
           </ActionForm>
-          <ActionForm ctx={props.ctx} id={app.id} action="withdraw" title="申请人撤回申请" button="记录撤回"><DateField form={form} name="on" label="撤回日期" today={today} /></ActionForm>
+          <ActionForm ctx={props.ctx} id={app.id} action="withdraw" title="申请人撤回申请" button="记录撤回"><DateField idSuffix="withdraw" form={form} name="on" label="撤回日期" today={today} /></ActionForm>
         </>
       )}
       {app.status === 'concluded' && app.decided_on && !app.delivered_on && (
         <ActionForm ctx={props.ctx} id={app.id} action="deliver" title="送达（国办公开办函〔2016〕235号）" button="记录送达">
-          <Select form={form} name="method" label="送达方式" options={options(deliveryMethods)} required />
-          <DateField form={form} name="on" label="签收日期（邮寄为交邮日期）" today={today} />
+          <Select idSuffix="deliver" form={form} name="method" label="送达方式" options={options(deliveryMethods)} required />
+          <DateField idSuffix="deliver" form={form} name="on" label="签收日期（邮寄为交邮日期）" today={today} />
         </ActionForm>
       )}
     </ConsoleLayout>

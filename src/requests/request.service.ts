@@ -491,7 +491,11 @@ export async function publicStatus(deps: Deps, app: ApplicationRow): Promise<Pub
   const letters = await deps.db.selectFrom('letters').select(['id', 'kind', 'issued_on']).where('application_id', '=', app.id).where('status', '=', 'issued').orderBy('id').execute()
   return {
     number: app.number, status: app.status ?? 'open', receivedOn: app.received_on, due: app.status === 'concluded' ? null : clock?.due ?? null, outcome: app.outcome, decidedOn: app.decided_on,
-    steps: clock ? clock.steps.map((s) => ({ on: s.on, text: s.text })) : [{ on: app.received_on, text: '收到申请；答复期限待国务院办公厅公布下一年度节假日安排后确定' }], letters: letters.map((l) => ({ id: l.id, kind: l.kind, issuedOn: l.issued_on! })),
+    steps: [
+      ...(clock ? clock.steps.map((s) => ({ on: s.on, text: s.text })) : [{ on: app.received_on, text: '收到申请；答复期限待国务院办公厅公布下一年度节假日安排后确定' }]),
+      ...(app.status === 'concluded' && app.concluded_on ? [{ on: app.concluded_on, text: app.outcome === 'OTHER_OTHER' && !app.reply_type?.match(/\d/) ? '办结' : '作出答复' }] : []),
+      ...(app.delivered_on ? [{ on: app.delivered_on, text: '答复文书送达' }] : []),
+    ], letters: letters.map((l) => ({ id: l.id, kind: l.kind, issuedOn: l.issued_on! })),
   }
 }
 

@@ -37,19 +37,22 @@ type FieldProps = {
   /** Passwords are never sent back to the browser. */
   keep?: boolean
   inputmode?: 'numeric' | 'text'
+  /** Makes the id unique when a page holds several forms with the same field names. */
+  idSuffix?: string | undefined
 }
 
 export function Field(props: FieldProps) {
   const error = props.form.errors[props.name]
+  const fid = `f-${props.name}${props.idSuffix ? `-${props.idSuffix}` : ''}`
   const value = props.keep === false ? '' : stringValue(props.form.values[props.name])
-  const describedBy = [props.hint ? `h-${props.name}` : '', error ? `e-${props.name}` : ''].filter(Boolean).join(' ')
+  const describedBy = [props.hint ? `h-${fid}` : '', error ? `e-${fid}` : ''].filter(Boolean).join(' ')
   return (
     <div class={error ? 'field has-error' : 'field'}>
-      <label for={`f-${props.name}`}>{props.label}{props.required && <span class="req">（必填）</span>}</label>
-      {props.hint && <p class="hint" id={`h-${props.name}`}>{props.hint}</p>}
-      {error && <p class="error" id={`e-${props.name}`}>{error}</p>}
+      <label for={fid}>{props.label}{props.required && <span class="req">（必填）</span>}</label>
+      {props.hint && <p class="hint" id={`h-${fid}`}>{props.hint}</p>}
+      {error && <p class="error" id={`e-${fid}`}>{error}</p>}
       <input
-        id={`f-${props.name}`}
+        id={fid}
         name={props.name}
         type={props.type ?? 'text'}
         value={value}
@@ -63,14 +66,15 @@ export function Field(props: FieldProps) {
   )
 }
 
-export function Select(props: { form: FormState; name: string; label: string; options: readonly (string | { value: string; label: string })[]; required?: boolean; placeholder?: string }) {
+export function Select(props: { form: FormState; name: string; label: string; options: readonly (string | { value: string; label: string })[]; required?: boolean; placeholder?: string; idSuffix?: string | undefined }) {
   const error = props.form.errors[props.name]
+  const fid = `f-${props.name}${props.idSuffix ? `-${props.idSuffix}` : ''}`
   const value = stringValue(props.form.values[props.name])
   return (
     <div class={error ? 'field has-error' : 'field'}>
-      <label for={`f-${props.name}`}>{props.label}{props.required && <span class="req">（必填）</span>}</label>
-      {error && <p class="error" id={`e-${props.name}`}>{error}</p>}
-      <select id={`f-${props.name}`} name={props.name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `e-${props.name}` : undefined}>
+      <label for={fid}>{props.label}{props.required && <span class="req">（必填）</span>}</label>
+      {error && <p class="error" id={`e-${fid}`}>{error}</p>}
+      <select id={fid} name={props.name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `e-${fid}` : undefined}>
         <option value="">{props.placeholder ?? '请选择'}</option>
         {props.options.map((o) => {
           const opt = typeof o === 'string' ? { value: o, label: o } : o
