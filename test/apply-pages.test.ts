@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { pdfText } from '../src/confidentiality/extract-text.ts'
 import { solveChallenge } from '../src/requests/proof-of-work.ts'
-import { anonymousSession, form } from './support/builders.ts'
+import { anonymousSession, buildStaff, form, signIn } from './support/builders.ts'
+import { multipart } from './support/multipart.ts'
 import { testApp } from './support/app.ts'
 import type { TestApp } from './support/app.ts'
 import { databaseKinds } from './support/test-deps.ts'
@@ -65,6 +66,24 @@ describe.each(databaseKinds)('the public application form on %s', (kind) => {
       expect(status.body).toContain('办理中')
       expect(status.body).toContain('2026-03-30')
       expect(status.body).not.toContain('李明华')
+
+      // The applicant adds a copy of the ID; the wrong kind of file is refused; a handler opens it, audited.
+      const upload = (name: string, content: Buffer) => { const m = multipart({ _csrf: s.csrf, number, queryCode: code }, { name, content }); return t.app.inject({ method: 'POST', url: '/track/files', headers: { cookie: s.cookie, 'content-type': m.contentType }, payload: m.payload }) }
+      const exe = await upload('身份证.exe', Buffer.from('MZ'))
+      expect(exe.statusCode).toBe(422)
+      expect(exe.body).toContain('材料仅支持 PDF、JPG、PNG')
+      const ok2 = await upload('身份证复印件.pdf', Buffer.from('%PDF-1.4 身份证复印件'))
+      expect(ok2.statusCode).toBe(200)
+      expect(ok2.body).toContain('材料已上传')
+      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const appId = (await t.deps.db.selectFrom('applications').select('id').executeTakeFirstOrThrow()).id
+      const page = await t.app.inject({ url: `/console/applications/${appId}`, headers: { cookie: handler.cookie } })
+      expect(page.body).toContain('身份证复印件.pdf')
+      const fileId = (await t.deps.db.selectFrom('application_files').select('id').executeTakeFirstOrThrow()).id
+      const opened = await t.app.inject({ url: `/console/applications/${appId}/files/${fileId}`, headers: { cookie: handler.cookie } })
+      expect(opened.headers['content-disposition']).toContain('attachment')
+      expect(opened.body).toContain('身份证复印件')
+      expect(await t.deps.db.selectFrom('audit_log').select('action').where('action', '=', 'application.file_open').execute()).toHaveLength(1)
     } finally {
       await t.close()
     }

@@ -16,7 +16,7 @@ import { readIndexFormat } from './index-format.ts'
 import type { ItemInput } from './disclosure.ts'
 import { findAttachment, findColumn, findItem, insertItem, listAttachments, listChannels, nextSerial, updateItemRow } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
-import { allowedType, readStoredFile, storeFile } from '../files/file-store.ts'
+import { allowedType, cleanFileName, readStoredFile, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
 import { knownApplicants } from '../requests/request.service.ts'
@@ -98,8 +98,7 @@ export async function reviewItem(deps: Deps, actor: Staff, reviewerLevel: number
   await deps.db.transaction().execute(async (trx) => signSubject(deps, trx, actor, reviewerLevel, itemSubject(deps, trx, await findOwnItem(deps, actor, id, trx)), decision))
 }
 
-/** A file's name as people see it: no path, no control characters, a sensible length. */
-export const cleanFileName = (name: string) => (name.split(/[\\/]/).pop() ?? 'file').replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069"]/gu, '').slice(-120) || 'file'
+export { cleanFileName }
 
 /** Attaches a file to a draft: allowed types only, checked by name and content; stored outside the web root. */
 export async function addAttachment(deps: Deps, actor: Staff, itemId: number, rawName: string, bytes: Buffer): Promise<number> {

@@ -52,3 +52,6 @@ export function allowedType(fileName: string, bytes: Buffer): string | undefined
 }
 
 export const downloadDisposition = (fileName: string) => `attachment; filename="file.${fileName.split('.').pop() ?? 'bin'}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
+
+/** A file's name as people see it: no path, no control characters, a sensible length. */
+export const cleanFileName = (name: string) => (name.split(/[\\/]/).pop() ?? 'file').replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069"]/gu, '').slice(-120) || 'file'

@@ -14,7 +14,7 @@ import { letterKinds } from './letters.ts'
 import type { LetterKind } from './letters.ts'
 import { AddressLimit, defaultBits, issueChallenge, ProofOfWork } from './proof-of-work.ts'
 import { applicantCategoryLabels, applicationForm, deliveryWays, idTypes, outcomeLabel, statusLabels, wantedForms } from './request.ts'
-import { findByTracking, findSubmission, publicStatus, secondCheck, submitApplication } from './request.service.ts'
+import { addApplicantFile, findByTracking, findSubmission, publicStatus, secondCheck, submitApplication } from './request.service.ts'
 import type { PublicStatus } from './request.service.ts'
 
 // The citizen's side: the application form of each agency, the receipt, and the status page by
@@ -82,6 +82,21 @@ function ApplyPage(props: { ctx: PageContext; agency: { id: number; name: string
   )
 }
 
+function UploadForm(props: { ctx: PageContext; number: string; queryCode: string }) {
+  return (
+    <form method="post" action="/track/files" enctype="multipart/form-data" class="upload">
+      <h2>补充材料</h2>
+      <p>如需提交身份证明复印件、授权委托书等材料，可在此上传（PDF、JPG、PNG，每份不超过 10 MB，最多 5 份）。材料只供办理本申请使用，不会公开。</p>
+      <input type="hidden" name="_csrf" value={props.ctx.csrf} />
+      <input type="hidden" name="number" value={props.number} />
+      <input type="hidden" name="queryCode" value={props.queryCode} />
+      <label for="f-file">选择文件</label>
+      <input id="f-file" name="file" type="file" accept=".pdf,.jpg,.jpeg,.png" />
+      <button type="submit">上传材料</button>
+    </form>
+  )
+}
+
 function SubmittedPage(props: { ctx: PageContext; agency: string; number: string; queryCode: string; receivedOn: string; due: string | null; repeated: boolean }) {
   return (
     <PortalLayout ctx={props.ctx} title="申请已提交">
@@ -99,12 +114,13 @@ function SubmittedPage(props: { ctx: PageContext; agency: string; number: string
         <input type="hidden" name="queryCode" value={props.queryCode} />
         <button type="submit">下载申请回执（PDF）</button>
       </form>
+      <UploadForm ctx={props.ctx} number={props.number} queryCode={props.queryCode} />
       <p><a href="/track">查询办理进度</a></p>
     </PortalLayout>
   )
 }
 
-function TrackPage(props: { ctx: PageContext; form: FormState; message?: string | undefined; status?: PublicStatus | undefined; letterMessage?: string | undefined }) {
+function TrackPage(props: { ctx: PageContext; form: FormState; message?: string | undefined; status?: PublicStatus | undefined; letterMessage?: string | undefined; notice?: string | undefined }) {
   const s = props.status
   return (
     <PortalLayout ctx={props.ctx} title="申请查询">
@@ -122,6 +138,8 @@ function TrackPage(props: { ctx: PageContext; form: FormState; message?: string 
       )}
       {s && (
         <>
+          {props.notice && <Notice>{props.notice}</Notice>}
+          {props.message && <Notice kind="warn">{props.message}</Notice>}
           <dl class="facts">
             <dt>申请编号</dt><dd>{s.number}</dd>
             <dt>办理状态</dt><dd id="status">{statusLabels[s.status as keyof typeof statusLabels] ?? s.status}</dd>
@@ -150,6 +168,7 @@ function TrackPage(props: { ctx: PageContext; form: FormState; message?: string 
               ))}
             </>
           )}
+          {s.status !== 'concluded' && <UploadForm ctx={props.ctx} number={s.number} queryCode={stringValue(props.form.values.queryCode)} />}
         </>
       )}
     </PortalLayout>
@@ -228,6 +247,29 @@ export function applyRoutes(app: FastifyInstance): void {
     const found = await findByTracking(deps, parsed.data.number, parsed.data.queryCode)
     if (!found) return reply.page(422, TrackPage({ ctx: app.ctx(request), form: { values: { number: parsed.data.number }, errors: {} }, message: '申请编号或查询码不正确。' }))
     return reply.page(200, TrackPage({ ctx: app.ctx(request), form: { values: parsed.data, errors: {} }, status: await publicStatus(deps, found) }))
+  })
+
+  app.post('/track/files', { config: trackLimit }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    // Multipart fields arrive as { value } objects.
+    const body = (request.body ?? {}) as Record<string, { value?: string; filename?: string; toBuffer?: () => Promise<Buffer>; file?: { truncated: boolean } } | undefined>
+    const number = String(body.number?.value ?? '')
+    const queryCode = String(body.queryCode?.value ?? '')
+    const found = number && queryCode ? await findByTracking(deps, number, queryCode) : undefined
+    if (!found) return reply.page(422, TrackPage({ ctx: app.ctx(request), form: emptyForm, message: '申请编号或查询码不正确。' }))
+    const values = { number, queryCode }
+    const page = async (status: number, opts: { message?: string; notice?: string }) => reply.page(status, TrackPage({ ctx: app.ctx(request), form: { values, errors: {} }, status: await publicStatus(deps, found), ...opts }))
+    const file = body.file
+    if (!file?.toBuffer || !file.filename) return page(422, { message: '请选择要上传的文件。' })
+    const bytes = await file.toBuffer()
+    if (file.file?.truncated) return page(422, { message: '文件超过 10 MB。' })
+    try {
+      await addApplicantFile(deps, request.actor, found, file.filename, bytes)
+    } catch (e) {
+      if (e instanceof AppError && e.code !== 'not_found') return page(422, { message: e.message })
+      throw e
+    }
+    return page(200, { notice: '材料已上传。' })
   })
 
   app.post('/track/letters/:id', { config: trackLimit }, async (request, reply) => {

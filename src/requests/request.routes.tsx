@@ -15,7 +15,7 @@ import { editLetter, issueLetter, letterFile, listLetters } from './letter.servi
 import { applicantCategoryLabels, applicationForm, channels, deliveryWays, idTypes, outcomeLabel, outcomeOptions, receiptRule, registrationForm, replyTypes, statusLabels, wantedForms } from './request.ts'
 import type { ApplicantDetails } from './request.service.ts'
 import {
-  approveExtension, clockOrProblem, concludeWithoutCorrection, concludeWithoutFee, decideApplication, deliveryMethods, findOwnApplication, listEvents, maskedApplicant, notifyFee,
+  approveExtension, clockOrProblem, concludeWithoutCorrection, listApplicantFiles, readApplicantFile, concludeWithoutFee, decideApplication, deliveryMethods, findOwnApplication, listEvents, maskedApplicant, notifyFee,
   receiveCorrection, recordConsultationReply, recordDelivery, recordFeePaid, requestCorrection, requestReasons, revealApplicant, sendConsultation, setDelay, shanghaiDate, submitApplication, withdrawApplication,
 } from './request.service.ts'
 import type { ApplicationRow } from '../storage/database.ts'
@@ -56,7 +56,7 @@ function ActionForm(props: { ctx: PageContext; id: number; action: string; title
 
 function ApplicationPage(props: {
   ctx: PageContext; app: ApplicationRow; applicant: ApplicantDetails; revealed: boolean; clock: ClockState | null; problem: string | null; events: Awaited<ReturnType<typeof listEvents>>
-  letters: Awaited<ReturnType<typeof listLetters>>; form: FormState; message?: string | undefined; notice?: string | undefined; isHead: boolean; today: string
+  letters: Awaited<ReturnType<typeof listLetters>>; files: Awaited<ReturnType<typeof listApplicantFiles>>; form: FormState; message?: string | undefined; notice?: string | undefined; isHead: boolean; today: string
 }) {
   const { app, clock, form, today } = props
   const flags = JSON.parse(app.flags ?? '[]') as string[]
@@ -100,6 +100,8 @@ function ApplicationPage(props: {
         <dt>内容描述</dt><dd>{app.info_description}</dd>
         <dt>所需形式</dt><dd>{wantedForms[app.wanted_form as keyof typeof wantedForms]}，{deliveryWays[app.delivery_way as keyof typeof deliveryWays]}</dd>
       </dl>
+      <h2>申请人提交的材料</h2>
+      {props.files.length === 0 ? <p>无。</p> : <ul>{props.files.map((f) => <li><a href={`/console/applications/${app.id}/files/${f.id}`}>{f.file_name}</a>（{Math.ceil(f.size / 1024)} KB，查看将记录审计）</li>)}</ul>}
       <h2>答复期限的计算</h2>
       {clock && <ol class="timeline" id="clock-steps">{clock.steps.map((s) => <li><time>{s.on}</time> {s.text}{s.due && <>，期限至 <strong>{s.due}</strong></>}</li>)}</ol>}
       {clock && <p>补正通知应于 {clock.correctionNoticeBy} 前发出（条例第三十条）。</p>}
@@ -235,7 +237,7 @@ export function requestRoutes(app: FastifyInstance): void {
     const today = shanghaiDate(deps.clock.now())
     return reply.page(status, ApplicationPage({
       ctx: app.ctx(request), app: row, applicant: opts.revealed ?? maskedApplicant(deps, row), revealed: !!opts.revealed, ...(await clockOrProblem(deps, deps.db, row)), events: await listEvents(deps.db, id),
-      letters: await listLetters(deps, deps.db, row), form: opts.form ?? emptyForm, message: opts.message, notice: opts.notice, isHead: isHead(request), today,
+      letters: await listLetters(deps, deps.db, row), files: await listApplicantFiles(deps.db, id), form: opts.form ?? emptyForm, message: opts.message, notice: opts.notice, isHead: isHead(request), today,
     }))
   }
 
@@ -349,6 +351,13 @@ export function requestRoutes(app: FastifyInstance): void {
       if (e instanceof AppError && e.code !== 'not_found') return showApplication(request, reply, id, statusOf[e.code], { message: e.message })
       throw e
     }
+  })
+
+  app.get('/console/applications/:id/files/:fileId', async (request, reply) => {
+    const { id, fileId } = z.object({ id: z.coerce.number().int().positive(), fileId: z.coerce.number().int().positive() }).parse(request.params)
+    const file = await readApplicantFile(deps, staff(request), id, fileId)
+    return reply.header('content-type', file.type).header('content-disposition', downloadDisposition(file.name))
+      .header('content-security-policy', "sandbox; default-src 'none'").send(file.bytes)
   })
 
   app.get('/console/applications/:id/letters/:letterId/:format', async (request, reply) => {

@@ -9,6 +9,8 @@ import { computeClock, perPieceFee, perVolumeFee, statutoryClock } from '../dead
 import type { ClockEvent, ClockSettings, ClockState } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
+import { allowedType, cleanFileName, readStoredFile, storeFile } from '../files/file-store.ts'
+import { refuseMalware } from '../files/malware-scan.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
 import { readSetting } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
@@ -500,3 +502,39 @@ export async function publicStatus(deps: Deps, app: ApplicationRow): Promise<Pub
 }
 
 export { decryptApplicant }
+
+const applicantFileTypes = new Set(['application/pdf', 'image/jpeg', 'image/png'])
+const maxApplicantFiles = 5
+
+/**
+ * A file the applicant adds to the application (a copy of the ID, a power of attorney): PDF, JPG or
+ * PNG by name and content, malware-checked, at most five, while the application is open. Such files
+ * are never publishable and are shown only to the agency's handlers.
+ */
+export async function addApplicantFile(deps: Deps, actor: Actor, app: ApplicationRow, rawName: string, bytes: Buffer): Promise<void> {
+  const fileName = cleanFileName(rawName)
+  const type = allowedType(fileName, bytes)
+  if (!type || !applicantFileTypes.has(type)) throw new AppError('invalid_input', '材料仅支持 PDF、JPG、PNG，且文件内容须与扩展名一致', { file: '文件类型不允许或内容与扩展名不符' })
+  if (app.status === 'concluded') throw new AppError('invalid_transition', '申请已办结，不能再上传材料')
+  await refuseMalware(deps, actor, 'application', app.id, fileName, bytes)
+  const stored = storeFile(deps.config.dataDir, bytes, deps.clock.now())
+  await deps.db.transaction().execute(async (trx) => {
+    const count = (await trx.selectFrom('application_files').select('id').where('application_id', '=', app.id).execute()).length
+    if (count >= maxApplicantFiles) throw new AppError('invalid_input', `每件申请最多上传 ${maxApplicantFiles} 份材料`, { file: `最多 ${maxApplicantFiles} 份` })
+    await trx.insertInto('application_files').values({ application_id: app.id, file_name: fileName, content_type: type, size: stored.size, sha256: stored.sha256, storage_key: stored.key, created_at: isoNow(deps.clock) }).execute()
+    await appendAudit(deps, trx, actor, { action: 'application.file_add', objectType: 'application', objectId: app.number, result: 'success', detail: { size: stored.size, sha256: stored.sha256 } })
+  })
+}
+
+export async function listApplicantFiles(db: Executor, applicationId: number) {
+  return db.selectFrom('application_files').select(['id', 'file_name', 'content_type', 'size', 'created_at']).where('application_id', '=', applicationId).orderBy('id').execute()
+}
+
+/** A handler opens an applicant's file: personal data, so the opening is audited. */
+export async function readApplicantFile(deps: Deps, actor: Staff, applicationId: number, fileId: number): Promise<{ name: string; type: string; bytes: Buffer }> {
+  const app = await findOwnApplication(deps, actor, applicationId)
+  const row = await deps.db.selectFrom('application_files').selectAll().where('id', '=', fileId).where('application_id', '=', app.id).executeTakeFirst()
+  if (!row) throw new AppError('not_found', '材料不存在')
+  await deps.db.transaction().execute((trx) => appendAudit(deps, trx, actor, { action: 'application.file_open', objectType: 'application', objectId: app.number, result: 'success', detail: { file: fileId } }))
+  return { name: row.file_name, type: row.content_type, bytes: readStoredFile(deps.config.dataDir, row.storage_key) }
+}

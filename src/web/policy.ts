@@ -41,6 +41,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /track': 'public',
   'POST /track': 'public',
   'POST /track/letters/:id': 'public',
+  'POST /track/files': 'public',
 
   'GET /console': 'staff',
   'GET /console/password': 'self',
@@ -139,6 +140,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/applications/:id/reveal': ['handler', 'office_head'],
   'POST /console/applications/:id/letters/:letterId': ['handler', 'office_head'],
   'GET /console/applications/:id/letters/:letterId/:format': ['handler', 'office_head'],
+  'GET /console/applications/:id/files/:fileId': ['handler', 'office_head'],
   'POST /console/applications/:id/:action': ['handler', 'office_head'],
   'GET /console/region/applications': ['supervisor'],
   'GET /console/appeals': ['handler', 'office_head'],
