@@ -75,11 +75,14 @@ describe.each(databaseKinds)('the public application form on %s', (kind) => {
       const ok2 = await upload('身份证复印件.pdf', Buffer.from('%PDF-1.4 身份证复印件'))
       expect(ok2.statusCode).toBe(200)
       expect(ok2.body).toContain('材料已上传')
-      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const other = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
       const appId = (await t.deps.db.selectFrom('applications').select('id').executeTakeFirstOrThrow()).id
       const page = await t.app.inject({ url: `/console/applications/${appId}`, headers: { cookie: handler.cookie } })
       expect(page.body).toContain('身份证复印件.pdf')
       const fileId = (await t.deps.db.selectFrom('application_files').select('id').executeTakeFirstOrThrow()).id
+      // A handler who has not taken the application does not see the applicant's files.
+      expect((await t.app.inject({ url: `/console/applications/${appId}/files/${fileId}`, headers: { cookie: other.cookie } })).statusCode).toBe(403)
       const opened = await t.app.inject({ url: `/console/applications/${appId}/files/${fileId}`, headers: { cookie: handler.cookie } })
       expect(opened.headers['content-disposition']).toContain('attachment')
       expect(opened.body).toContain('身份证复印件')

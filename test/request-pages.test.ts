@@ -90,4 +90,39 @@ describe.each(databaseKinds)('the handler\'s console on %s', (kind) => {
       await t.close()
     }
   })
+  test('the office head\'s reconsideration body and own template go into the letters; the 系统管理员 decides whether a fee notice stops the clock', async () => {
+    const t = await testApp(kind)
+    try {
+      const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const bad = await t.app.inject({ method: 'POST', url: '/console/request-settings', headers: post(head.cookie), payload: form({ _csrf: head.csrf, reconsiderationBody: '', frequentThreshold: '1' }) })
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('请填写行政复议机关')
+      const ok = await t.app.inject({ method: 'POST', url: '/console/request-settings', headers: post(head.cookie), payload: form({
+        _csrf: head.csrf, reconsiderationBody: '重庆市垫江县人民政府行政复议办公室', frequentThreshold: '5',
+        template_correction: '{申请人}：\n您的申请（{申请编号}）需补正：{补正事项}。请于{补正期限}前补正。', template_decision: '',
+      }) })
+      expect(ok.statusCode).toBe(303)
+      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const created = await t.app.inject({ method: 'POST', url: '/console/applications', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, ...applicant, channel: 'in_person', receivedOn: '2026-03-02' }) })
+      const url = created.headers.location!.replace(/\?.*$/, '')
+      await t.app.inject({ method: 'POST', url: `${url}/correction`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', correctBy: '2026-03-16', what: '写明路段名称' }) })
+      const page = await t.app.inject({ url, headers: { cookie: handler.cookie } })
+      expect(page.body).toContain('王秀英：\n您的申请（YSQ')
+      expect(page.body).toContain('需补正：写明路段名称。请于2026年3月16日前补正。')
+
+      // Fee notice on 3-02 (per volume, 50 pages) for a second application; due 3-30 counted as paused by default.
+      const sys = await signIn(t.app, await buildStaff(t.deps, { roles: ['sysadmin'] }))
+      const second = await t.app.inject({ method: 'POST', url: '/console/applications', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, ...applicant, infoDescription: '另一份申请', channel: 'in_person', receivedOn: '2026-03-02' }) })
+      const url2 = second.headers.location!.replace(/\?.*$/, '')
+      await t.app.inject({ method: 'POST', url: `${url2}/fee`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', method: 'volume', pages: '50' }) })
+      expect((await t.app.inject({ url: url2, headers: { cookie: handler.cookie } })).body).toContain('自 2026-03-02 起计时暂停')
+      const off = await t.app.inject({ method: 'POST', url: '/console/calendar/fee-pause', headers: post(sys.cookie), payload: form({ _csrf: sys.csrf }) })
+      expect(off.statusCode).toBe(303)
+      const after = await t.app.inject({ url: url2, headers: { cookie: handler.cookie } })
+      expect(after.body).not.toContain('计时暂停')
+      expect(after.body).toContain('id="due">2026-03-30<')
+    } finally {
+      await t.close()
+    }
+  })
 })

@@ -6,7 +6,10 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { calendarYearForm, recordCalendarYear } from './calendar.service.ts'
-import { refreshOpenDueDates } from '../requests/request.service.ts'
+import { readClockSettings, refreshOpenDueDates } from '../requests/request.service.ts'
+import { writeSetting } from '../settings/settings.store.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { isoNow } from '../clock.ts'
 import { listCalendarYears } from './calendar.store.ts'
 
 export function calendarRoutes(app: FastifyInstance): void {
@@ -16,6 +19,7 @@ export function calendarRoutes(app: FastifyInstance): void {
     const years = await listCalendarYears(deps.db)
     const next = Number(formatShanghai(deps.clock.now().toISOString()).slice(0, 4)) + 1
     const missingNext = !years.some((y) => Number(y.year) === next)
+    const feePauses = (await readClockSettings(deps.db)).feePausesClock
     return reply.page(status, (
       <ConsoleLayout ctx={app.ctx(request)} title="节假日安排">
         <h1>节假日安排（工作日计算）</h1>
@@ -26,6 +30,16 @@ export function calendarRoutes(app: FastifyInstance): void {
           <thead><tr><th scope="col">年份</th><th scope="col">依据</th><th scope="col">录入时间</th></tr></thead>
           <tbody>{years.map((y) => <tr><td>{y.year}</td><td>{y.source}</td><td>{formatShanghai(y.recorded_at)}</td></tr>)}</tbody>
         </table>
+        <h2 id="fee-h">收费期间是否计入答复期限</h2>
+        <form method="post" action="/console/calendar/fee-pause" aria-labelledby="fee-h">
+          <Csrf token={app.ctx(request).csrf} />
+          <p>国办函〔2020〕109号的收费通知至申请人缴费之间是否不计入答复期限，各地做法不一。默认不计入（计时暂停）。</p>
+          <div class="field">
+            <input type="checkbox" id="f-feePausesClock" name="feePausesClock" checked={feePauses} />
+            <label for="f-feePausesClock">收费通知发出至缴费期间，答复期限暂停计算</label>
+          </div>
+          <button type="submit">保存</button>
+        </form>
         <h2 id="add-h">录入一年的放假安排</h2>
         <ErrorSummary form={form} />
         <form method="post" action="/console/calendar" aria-labelledby="add-h" novalidate>
@@ -61,6 +75,16 @@ export function calendarRoutes(app: FastifyInstance): void {
       if (e instanceof AppError && e.code === 'invalid_input') return page(request, reply, 422, { values: request.body as Record<string, unknown>, errors: e.fields })
       throw e
     }
+    return reply.redirect('/console/calendar?saved=1', 303)
+  })
+
+  app.post('/console/calendar/fee-pause', async (request, reply) => {
+    const on = (request.body as { feePausesClock?: string }).feePausesClock === 'on'
+    await deps.db.transaction().execute(async (trx) => {
+      await writeSetting(trx, 'requests.feePausesClock', on ? 'true' : 'false', request.staff!.id, isoNow(deps.clock))
+      await appendAudit(deps, trx, request.actor, { action: 'requests.fee_pause', objectType: 'setting', objectId: 'requests.feePausesClock', result: 'success', detail: { on } })
+    })
+    await refreshOpenDueDates(deps)
     return reply.redirect('/console/calendar?saved=1', 303)
   })
 }

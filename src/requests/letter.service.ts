@@ -86,6 +86,7 @@ export async function listLetters(deps: Deps, db: Executor, app: ApplicationRow)
 
 async function ownLetter(deps: Deps, trx: Executor, actor: Staff, appId: number, letterId: number) {
   const app = await findOwnApplication(deps, actor, appId, trx)
+  if (app.handler_id !== actor.id && !actor.roles.includes('office_head')) throw new AppError('forbidden', '文书含有个人信息，仅本申请的承办人和公开办负责人可以处理')
   const letter = await trx.selectFrom('letters').selectAll().where('id', '=', letterId).where('application_id', '=', app.id).executeTakeFirst()
   if (!letter) throw new AppError('not_found', '文书不存在')
   return { app, letter }

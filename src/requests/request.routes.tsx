@@ -56,7 +56,7 @@ function ActionForm(props: { ctx: PageContext; id: number; action: string; title
 
 function ApplicationPage(props: {
   ctx: PageContext; app: ApplicationRow; applicant: ApplicantDetails; revealed: boolean; clock: ClockState | null; problem: string | null; events: Awaited<ReturnType<typeof listEvents>>
-  letters: Awaited<ReturnType<typeof listLetters>>; files: Awaited<ReturnType<typeof listApplicantFiles>>; form: FormState; message?: string | undefined; notice?: string | undefined; isHead: boolean; today: string
+  letters: Awaited<ReturnType<typeof listLetters>>; files: Awaited<ReturnType<typeof listApplicantFiles>>; personal: boolean; form: FormState; message?: string | undefined; notice?: string | undefined; isHead: boolean; today: string
 }) {
   const { app, clock, form, today } = props
   const flags = JSON.parse(app.flags ?? '[]') as string[]
@@ -101,7 +101,7 @@ function ApplicationPage(props: {
         <dt>所需形式</dt><dd>{wantedForms[app.wanted_form as keyof typeof wantedForms]}，{deliveryWays[app.delivery_way as keyof typeof deliveryWays]}</dd>
       </dl>
       <h2>申请人提交的材料</h2>
-      {props.files.length === 0 ? <p>无。</p> : <ul>{props.files.map((f) => <li><a href={`/console/applications/${app.id}/files/${f.id}`}>{f.file_name}</a>（{Math.ceil(f.size / 1024)} KB，查看将记录审计）</li>)}</ul>}
+      {props.files.length > 0 && !props.personal ? <p>共 {props.files.length} 份，仅本申请的承办人和公开办负责人可以查看。</p> : props.files.length === 0 ? <p>无。</p> : <ul>{props.files.map((f) => <li><a href={`/console/applications/${app.id}/files/${f.id}`}>{f.file_name}</a>（{Math.ceil(f.size / 1024)} KB，查看将记录审计）</li>)}</ul>}
       <h2>答复期限的计算</h2>
       {clock && <ol class="timeline" id="clock-steps">{clock.steps.map((s) => <li><time>{s.on}</time> {s.text}{s.due && <>，期限至 <strong>{s.due}</strong></>}</li>)}</ol>}
       {clock && <p>补正通知应于 {clock.correctionNoticeBy} 前发出（条例第三十条）。</p>}
@@ -111,7 +111,8 @@ function ApplicationPage(props: {
         <tbody>{props.events.map((e) => <tr><td>{e.on}</td><td>{eventLabels[e.kind] ?? e.kind}{e.detail.outcome ? `：${outcomeLabel(String(e.detail.outcome))}` : ''}{e.detail.to ? `：${String(e.detail.to)}` : ''}</td><td>{e.actorName}</td></tr>)}</tbody>
       </table>
       <h2>文书</h2>
-      {props.letters.length === 0 ? <p>暂无文书。</p> : props.letters.map((l) => (
+      {!props.personal && props.letters.length > 0 && <p>文书含有申请人的个人信息，仅本申请的承办人和公开办负责人可以查看。</p>}
+      {props.letters.length === 0 ? <p>暂无文书。</p> : !props.personal ? null : props.letters.map((l) => (
         <section class="letter" aria-label={l.title}>
           <h3>{l.title}（{l.status === 'issued' ? `已印发 ${l.issuedOn}` : '草稿'}）</h3>
           {l.status === 'draft' ? (
@@ -237,7 +238,7 @@ export function requestRoutes(app: FastifyInstance): void {
     const today = shanghaiDate(deps.clock.now())
     return reply.page(status, ApplicationPage({
       ctx: app.ctx(request), app: row, applicant: opts.revealed ?? maskedApplicant(deps, row), revealed: !!opts.revealed, ...(await clockOrProblem(deps, deps.db, row)), events: await listEvents(deps.db, id),
-      letters: await listLetters(deps, deps.db, row), files: await listApplicantFiles(deps.db, id), form: opts.form ?? emptyForm, message: opts.message, notice: opts.notice, isHead: isHead(request), today,
+      letters: await listLetters(deps, deps.db, row), files: await listApplicantFiles(deps.db, id), personal: row.handler_id === request.staff!.id || isHead(request), form: opts.form ?? emptyForm, message: opts.message, notice: opts.notice, isHead: isHead(request), today,
     }))
   }
 
@@ -363,6 +364,7 @@ export function requestRoutes(app: FastifyInstance): void {
   app.get('/console/applications/:id/letters/:letterId/:format', async (request, reply) => {
     const { id, letterId, format } = letterParam.parse(request.params)
     const row = await findOwnApplication(deps, staff(request), id)
+    if (row.handler_id !== request.staff!.id && !isHead(request)) throw new AppError('forbidden', '文书含有个人信息，仅本申请的承办人和公开办负责人可以下载')
     const file = await letterFile(deps, row, letterId, format ?? 'pdf', false)
     return reply.type(file.type).header('content-disposition', downloadDisposition(file.name)).send(file.bytes)
   })

@@ -163,7 +163,7 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
       const request = normaliseRequest(`${input.infoTitle ?? ''}${input.infoDescription}`)
       const repeat = recent.find((r) => r.outcome && !r.outcome.startsWith('OTHER_') && similar(normaliseRequest(`${r.info_title ?? ''}${r.info_description ?? ''}`), request))
       if (repeat) flags.push('possible_repeat')
-      const frequentThreshold = Number((await readSetting(trx, 'requests.frequentThreshold')) ?? 10)
+      const frequentThreshold = Number((await readSetting(trx, `requests.${agencyId}.frequentThreshold`)) ?? 10)
       if (recent.filter((r) => r.received_on >= addDays(receivedOn, -30)).length + 1 >= frequentThreshold) flags.push('frequent')
       let number = newNumber(today)
       while (await trx.selectFrom('applications').select('id').where('number', '=', number).executeTakeFirst()) number = newNumber(today)
@@ -533,6 +533,7 @@ export async function listApplicantFiles(db: Executor, applicationId: number) {
 /** A handler opens an applicant's file: personal data, so the opening is audited. */
 export async function readApplicantFile(deps: Deps, actor: Staff, applicationId: number, fileId: number): Promise<{ name: string; type: string; bytes: Buffer }> {
   const app = await findOwnApplication(deps, actor, applicationId)
+  if (app.handler_id !== actor.id && !actor.roles.includes('office_head')) throw new AppError('forbidden', '申请人的材料仅本申请的承办人和公开办负责人可以查看')
   const row = await deps.db.selectFrom('application_files').selectAll().where('id', '=', fileId).where('application_id', '=', app.id).executeTakeFirst()
   if (!row) throw new AppError('not_found', '材料不存在')
   await deps.db.transaction().execute((trx) => appendAudit(deps, trx, actor, { action: 'application.file_open', objectType: 'application', objectId: app.number, result: 'success', detail: { file: fileId } }))
