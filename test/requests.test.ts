@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
 import { recordCalendarYear } from '../src/deadlines/calendar.service.ts'
+import { writeSetting } from '../src/settings/settings.store.ts'
 import { computeReport } from '../src/reports/report-compute.ts'
 import { recordsOf } from '../src/reports/report.service.ts'
 import { concludeAppeal, recordAppeal } from '../src/requests/appeal.service.ts'
@@ -10,7 +11,7 @@ import { editLetter, issueLetter, letterFile, listLetters } from '../src/request
 import { applicationForm } from '../src/requests/request.ts'
 import type { ApplicationInput } from '../src/requests/request.ts'
 import {
-  approveExtension, clockOf, clockOrProblem, refreshOpenDueDates, concludeWithoutFee, decideApplication, findByTracking, findOwnApplication, knownApplicants, notifyFee, receiveCorrection,
+  approveExtension, clockOf, clockOrProblem, purgeExpiredPersonalData, refreshOpenDueDates, concludeWithoutFee, decideApplication, findByTracking, findOwnApplication, knownApplicants, notifyFee, receiveCorrection,
   recordConsultationReply, recordDelivery, requestCorrection, revealApplicant, secondCheck, sendConsultation, submitApplication,
 } from '../src/requests/request.service.ts'
 import { buildStaff, setUpRegion } from './support/builders.ts'
@@ -220,6 +221,29 @@ describe.each(databaseKinds)('a due date in a year without a holiday notice on %
       await refreshOpenDueDates(t.deps)
       // 12-11 (1), 12-14…12-18 (6), 12-21…12-25 (11), 12-28…12-31 (15), 1-4…1-8 (20).
       expect((await findOwnApplication(t.deps, handler, id)).due_on).toBe('2027-01-08')
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('retention on %s', (kind) => {
+  test('personal data of applications concluded longer ago than the retention setting is erased; the report still counts them', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const handler = await staff(t, ['handler'])
+      const old = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), { channel: 'in_person', receivedOn: '2023-03-01' })
+      await decideApplication(t.deps, handler, old.id, { on: '2023-03-20', outcome: 'GRANTED', replyType: '2', basis: '' })
+      const recent = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen({ infoDescription: '另一件申请的内容' }), online)
+      await writeSetting(t.deps.db, 'requests.retentionYears', '2', null, '2026-03-02T00:00:00Z')
+      expect(await purgeExpiredPersonalData(t.deps, systemActor(), true)).toEqual({ cutoff: '2024-03-02', count: 1 })
+      await purgeExpiredPersonalData(t.deps, systemActor())
+      const gone = await findOwnApplication(t.deps, handler, old.id)
+      expect([gone.id_number_enc, gone.phone_enc, gone.address_enc]).toEqual([null, null, null])
+      expect((await findOwnApplication(t.deps, handler, recent.id)).phone_enc).not.toBeNull()
+      expect((await recordsOf(t.deps, officeId, 2023)).applications).toHaveLength(1)
+      expect((await searchAudit(t.deps, { action: 'application.purge' }, 1))).toHaveLength(1)
     } finally {
       await t.close()
     }

@@ -15,6 +15,7 @@ import { migrateToLatest } from '../storage/migrate.ts'
 import { reportCheck, reportImport } from './report-commands.ts'
 import { scanCommand } from './scan-command.ts'
 import { calendarCommand } from './calendar-command.ts'
+import { purgeExpiredPersonalData } from '../requests/request.service.ts'
 
 // The CLI calls the same use cases as the web; it holds no rules of its own (STYLE.md §7).
 
@@ -41,6 +42,8 @@ const help = `用法：gongkai <命令> [选项]
                                从旧网站迁移已公开的信息（保留原发布日期，标记为导入，全部成功或全部不导入）
   scan <文件…>                  发布前保密与个人信息检查（身份证号、手机号、银行卡号、密级标志等）；
                                发现问题以 1 退出
+  applications purge [--dry-run]
+                               按保存期限（设置 requests.retentionYears，默认 10 年）清除已办结申请的证件号码、联系方式和上传材料
   calendar show <年份>          列出该年放假日和调休上班日（缺少该年安排时以 2 退出）
   calendar workdays <日期> <n>  输出该日期（YYYY-MM-DD）之后第 n 个工作日；日历缺少所需年份时以 2 退出
   backup <文件>                 在线备份数据库和上传文件（不含密钥）
@@ -78,6 +81,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await reportCommand(rest, out)
       case 'scan':
         return await scanCommand(rest, out)
+      case 'applications':
+        return await withDeps((deps) => applicationsCommand(deps, rest, out))
       case 'calendar':
         return await withDeps((deps) => calendarCommand(deps, rest, out))
       case 'items':
@@ -256,4 +261,15 @@ async function restoreCommand(args: string[], out: Out): Promise<number> {
     out.log(`恢复完成：数据为 ${manifest.createdAt} 的备份；审计链校验通过（${manifest.auditHead}）`)
     return 0
   }, false)
+}
+
+async function applicationsCommand(deps: Deps, args: string[], out: Out): Promise<number> {
+  if (args[0] !== 'purge') {
+    out.error('用法：gongkai applications purge [--dry-run]')
+    return 2
+  }
+  const dryRun = args.includes('--dry-run')
+  const r = await purgeExpiredPersonalData(deps, systemActor(), dryRun)
+  out.log(`${dryRun ? '将清除' : '已清除'} ${r.count} 件申请的个人信息（${r.cutoff} 以前办结）`)
+  return 0
 }

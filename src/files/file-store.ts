@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
 import { filesDirName } from '../backup/backup.service.ts'
 
@@ -55,3 +55,9 @@ export const downloadDisposition = (fileName: string) => `attachment; filename="
 
 /** A file's name as people see it: no path, no control characters, a sensible length. */
 export const cleanFileName = (name: string) => (name.split(/[\\/]/).pop() ?? 'file').replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069"]/gu, '').slice(-120) || 'file'
+
+/** Deletes a stored file (retention); a file already gone is not an error. */
+export function removeStoredFile(dataDir: string, key: string): void {
+  if (!/^\d{4}\/[0-9a-f]{32}$/.test(key)) throw new Error('invalid storage key')
+  rmSync(path.join(dataDir, filesDirName, key), { force: true })
+}

@@ -9,7 +9,7 @@ import { computeClock, perPieceFee, perVolumeFee, statutoryClock } from '../dead
 import type { ClockEvent, ClockSettings, ClockState } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { allowedType, cleanFileName, readStoredFile, storeFile } from '../files/file-store.ts'
+import { allowedType, cleanFileName, readStoredFile, removeStoredFile, storeFile } from '../files/file-store.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
 import { readSetting } from '../settings/settings.store.ts'
@@ -538,4 +538,32 @@ export async function readApplicantFile(deps: Deps, actor: Staff, applicationId:
   if (!row) throw new AppError('not_found', '材料不存在')
   await deps.db.transaction().execute((trx) => appendAudit(deps, trx, actor, { action: 'application.file_open', objectType: 'application', objectId: app.number, result: 'success', detail: { file: fileId } }))
   return { name: row.file_name, type: row.content_type, bytes: readStoredFile(deps.config.dataDir, row.storage_key) }
+}
+
+export const defaultRetentionYears = 10
+
+/**
+ * Retention (a setting, requests.retentionYears, default 10 years [U]: practice follows each
+ * archive's own schedule): once an application has been concluded that long, the applicant's ID
+ * number, contacts and uploaded files are erased. What the annual report counts, the name and the
+ * issued letters stay as the record of the case.
+ */
+export async function purgeExpiredPersonalData(deps: Deps, actor: Actor, dryRun = false): Promise<{ cutoff: string; count: number }> {
+  const years = Number((await readSetting(deps.db, 'requests.retentionYears')) ?? defaultRetentionYears)
+  const today = shanghaiDate(deps.clock.now())
+  const cutoff = `${Number(today.slice(0, 4)) - years}${today.slice(4)}`
+  const expired = await deps.db.selectFrom('applications').select(['id', 'number']).where('status', '=', 'concluded').where('concluded_on', '<', cutoff)
+    .where((eb) => eb.or([eb('id_number_enc', 'is not', null), eb('phone_enc', 'is not', null), eb('address_enc', 'is not', null), eb('email_enc', 'is not', null)])).execute()
+  if (dryRun || expired.length === 0) return { cutoff, count: expired.length }
+  const keys: string[] = []
+  await deps.db.transaction().execute(async (trx) => {
+    for (const a of expired) {
+      keys.push(...(await trx.selectFrom('application_files').select('storage_key').where('application_id', '=', a.id).execute()).map((f) => f.storage_key))
+      await trx.deleteFrom('application_files').where('application_id', '=', a.id).execute()
+      await trx.updateTable('applications').set({ id_number_enc: null, phone_enc: null, email_enc: null, address_enc: null, contact_person_enc: null, postcode: null, query_code_enc: null }).where('id', '=', a.id).execute()
+    }
+    await appendAudit(deps, trx, actor, { action: 'application.purge', objectType: 'application', objectId: `${expired.length}`, result: 'success', detail: { cutoff, years, numbers: expired.map((a) => a.number) } })
+  })
+  for (const key of keys) removeStoredFile(deps.config.dataDir, key)
+  return { cutoff, count: expired.length }
 }
