@@ -1,4 +1,7 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { promisify } from 'node:util'
 
 /** Installs wrk from Debian when it is missing (root), else says what to run. */
@@ -16,4 +19,38 @@ export async function wrk(url: string, seconds: number): Promise<number> {
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)
   if (errors) throw new Error(`${url}: ${errors[1]} error responses`)
   return Number(m[1])
+}
+
+/**
+ * POSTs a form with wrk, each request with a unique `idem` and `n` (wrk's Lua request hook), so
+ * that every request is a new submission; returns the acknowledged (2xx) requests per second.
+ */
+export async function wrkPostForm(url: string, seconds: number, connections: number, cookie: string, fields: Record<string, string>): Promise<{ rate: number; errors: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-wrk-'))
+  const script = path.join(dir, 'post.lua')
+  const enc = (v: string) => encodeURIComponent(v).replace(/%/g, '%%')
+  const body = Object.entries(fields).map(([k, v]) => `${k}=${enc(v)}`).join('&')
+  writeFileSync(script, `
+local counter = 0
+local thread_id = 0
+function setup(thread) thread:set("tid", math.random(1, 1000000000)) end
+function init(args) thread_id = tid end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "${cookie}"
+request = function()
+  counter = counter + 1
+  local n = string.format("%d-%d", thread_id, counter)
+  local body = string.format("${body}&idem=bench-%s-xxxxxxxx&idNumber=E%s", n, n)
+  return wrk.format(nil, nil, nil, body)
+end
+`)
+  try {
+    const { stdout: out } = await promisify(execFile)('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], { encoding: 'utf8' })
+    const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
+    const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
+    return { rate: (requests - errors) / seconds, errors }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }

@@ -14,6 +14,7 @@ import { refuseMalware } from '../files/malware-scan.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
 import { readSetting } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
+import { groupCommitter } from '../storage/group-commit.ts'
 import type { ApplicationInput, Channel } from './request.ts'
 import { outcomeCodes } from './request.ts'
 import { draftLetter } from './letter.service.ts'
@@ -155,7 +156,10 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
   const queryCode = newQueryCode()
   const flags = [...(meta.flags ?? [])]
   try {
-    return await deps.db.transaction().execute(async (trx) => {
+    // On SQLite (one writer) submissions share commits under load (storage/group-commit.ts); each is
+    // answered after its commit. PostgreSQL runs them in parallel on its pool.
+    const write = <T,>(work: (trx: Executor) => Promise<T>) => (deps.kind === 'sqlite' ? groupCommitter(deps).run(work) : deps.db.transaction().execute(work))
+    return await write(async (trx) => {
       const agency = await trx.selectFrom('agencies').select(['id', 'name']).where('id', '=', agencyId).executeTakeFirst()
       if (!agency) throw new AppError('not_found', '机关不存在')
       const recent = await trx.selectFrom('applications').select(['id', 'info_description', 'info_title', 'outcome', 'received_on'])
