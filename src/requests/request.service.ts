@@ -12,7 +12,7 @@ import { AppError } from '../errors.ts'
 import { allowedType, cleanFileName, readStoredFile, removeStoredFile, storeFile } from '../files/file-store.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
-import { readSetting } from '../settings/settings.store.ts'
+import { readSetting, readSettingCached } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
 import { groupCommitter } from '../storage/group-commit.ts'
 import type { ApplicationInput, Channel } from './request.ts'
@@ -37,8 +37,8 @@ const maskName = (name: string) => { const c = [...name]; return c.length <= 1 ?
 /** Personal fields are bound to their application by the AAD, so a ciphertext moved to another row fails. */
 const aad = (number: string, field: string) => `application:${number}:${field}`
 
-export async function readClockSettings(db: Executor): Promise<ClockSettings> {
-  const fee = await readSetting(db, 'requests.feePausesClock')
+export async function readClockSettings(db: Executor, scope?: object): Promise<ClockSettings> {
+  const fee = scope ? await readSettingCached(scope, db, 'requests.feePausesClock') : await readSetting(db, 'requests.feePausesClock')
   return { ...statutoryClock, feePausesClock: fee !== 'false' }
 }
 
@@ -69,7 +69,7 @@ function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
 export async function clockOf(deps: Deps, db: Executor, app: ApplicationRow, asOf?: string): Promise<ClockState> {
   const events = await listEvents(db, app.id)
   const today = asOf ?? shanghaiDate(deps.clock.now())
-  return computeClock(await calendarFor(deps, db), app.received_on, clockEvents(events), app.concluded_on && app.concluded_on < today ? app.concluded_on : today, await readClockSettings(db))
+  return computeClock(await calendarFor(deps, db), app.received_on, clockEvents(events), app.concluded_on && app.concluded_on < today ? app.concluded_on : today, await readClockSettings(db, deps))
 }
 
 async function findApplicationRow(db: Executor, id: number): Promise<ApplicationRow | undefined> {
@@ -136,7 +136,7 @@ export async function findSubmission(deps: Deps, idempotencyKey: string): Promis
   return prior && { id: prior.id, number: prior.number, queryCode: deps.fields.decrypt(prior.query_code_enc!, aad(prior.number, 'query_code')), repeated: true, receivedOn: prior.received_on, due: prior.due_on }
 }
 
-export type SubmitMeta = { channel: Channel; receivedOn?: string; idempotencyKey?: string; flags?: string[] }
+export type SubmitMeta = { channel: Channel; receivedOn?: string; idempotencyKey?: string; flags?: string[]; /** The caller has just looked the key up. */ idempotencyChecked?: boolean }
 
 /**
  * Takes in an application, from the portal (received the day both sides confirm: the system's
@@ -147,7 +147,7 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
   const today = shanghaiDate(deps.clock.now())
   const receivedOn = meta.receivedOn ?? today
   checkDate(receivedOn, 'receivedOn', '收到申请之日', today)
-  if (meta.idempotencyKey) {
+  if (meta.idempotencyKey && !meta.idempotencyChecked) {
     const prior = await findSubmission(deps, meta.idempotencyKey)
     if (prior) return prior
   }
@@ -167,7 +167,7 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
       const request = normaliseRequest(`${input.infoTitle ?? ''}${input.infoDescription}`)
       const repeat = recent.find((r) => r.outcome && !r.outcome.startsWith('OTHER_') && similar(normaliseRequest(`${r.info_title ?? ''}${r.info_description ?? ''}`), request))
       if (repeat) flags.push('possible_repeat')
-      const frequentThreshold = Number((await readSetting(trx, `requests.${agencyId}.frequentThreshold`)) ?? 10)
+      const frequentThreshold = Number((await readSettingCached(deps, trx, `requests.${agencyId}.frequentThreshold`)) ?? 10)
       if (recent.filter((r) => r.received_on >= addDays(receivedOn, -30)).length + 1 >= frequentThreshold) flags.push('frequent')
       let number = newNumber(today)
       while (await trx.selectFrom('applications').select('id').where('number', '=', number).executeTakeFirst()) number = newNumber(today)
@@ -175,7 +175,7 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
       // A new application has no steps yet: its due date is 20 working days from receipt.
       let due: string | null = null
       try {
-        due = computeClock(await calendarFor(deps, trx), receivedOn, [], today, await readClockSettings(trx)).due
+        due = computeClock(await calendarFor(deps, trx), receivedOn, [], today, await readClockSettings(trx, deps)).due
       } catch (e) {
         if (!(e instanceof CalendarMissing)) throw e
       }

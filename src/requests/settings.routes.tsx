@@ -6,7 +6,7 @@ import { Csrf, ErrorSummary, Field, Notice, stringValue } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
-import { readSetting, writeSetting } from '../settings/settings.store.ts'
+import { deleteSetting, readSetting, writeSetting } from '../settings/settings.store.ts'
 import { letterKinds } from './letters.ts'
 
 // The office head's settings for disclosure on request: where reconsideration is applied for (it
@@ -74,7 +74,7 @@ export function requestSettingsRoutes(app: FastifyInstance): void {
       for (const k of kinds) {
         const text = String(data[`template_${k}`] ?? '').trim()
         if (text) await writeSetting(trx, keyOf(agencyId, k), text, request.staff!.id, at)
-        else await trx.deleteFrom('settings').where('key', '=', keyOf(agencyId, k)).execute()
+        else await deleteSetting(trx, keyOf(agencyId, k))
       }
       await appendAudit(deps, trx, request.actor, { action: 'requests.settings', objectType: 'agency', objectId: agencyId, result: 'success', detail: { reconsiderationBody: data.reconsiderationBody, frequentThreshold: data.frequentThreshold, templates: kinds.filter((k) => String(data[`template_${k}`] ?? '').trim()) } })
     })
