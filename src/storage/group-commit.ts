@@ -12,7 +12,12 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 export class GroupCommitter {
   private readonly queue: Entry[] = []
   private running = false
-  constructor(private readonly db: Db, private readonly maxBatch = 64) {}
+  /**
+   * `lingerMs`: how long the first request of a batch waits for others. SQLite's commit blocks the
+   * event loop (better-sqlite3 is synchronous), so nothing can join a batch during it; a short wait
+   * lets the requests already read from the sockets reach the queue.
+   */
+  constructor(private readonly db: Db, private readonly maxBatch = 64, private readonly lingerMs = 2) {}
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -25,6 +30,7 @@ export class GroupCommitter {
     this.running = true
     try {
       while (this.queue.length > 0) {
+        if (this.lingerMs > 0 && this.queue.length < this.maxBatch) await new Promise((r) => setTimeout(r, this.lingerMs))
         const batch = this.queue.splice(0, this.maxBatch)
         const outcomes: Outcome[] = []
         let trx: Awaited<ReturnType<ReturnType<Db['startTransaction']>['execute']>> | undefined
