@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import { login } from '../src/accounts/login.service.ts'
 import { systemActor } from '../src/audit/audit.ts'
-import { recordAudit } from '../src/audit/audit.service.ts'
+import { recordAudit, verifyAuditChain } from '../src/audit/audit.service.ts'
 import type { DatabaseKind } from '../src/storage/database.ts'
 import { buildStaff } from './support/builders.ts'
 import { gongkai } from './support/cli.ts'
@@ -135,6 +135,22 @@ describe.each(databaseKinds)('audit chain on %s', (kind) => {
       expect(r.code).toBe(1)
       expect(r.stderr).toContain('审计链被截短')
       expect(r.stderr).toContain(`记录的链头为第 ${count} 条`)
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('concurrent appends on %s', (kind) => {
+  test('entries written at the same time from many connections form one unbroken chain', async () => {
+    const t = await testEnv(kind)
+    try {
+      await Promise.all(Array.from({ length: 40 }, (_, i) => recordAudit(t.deps, systemActor(), { action: 'test.concurrent', objectType: 'test', objectId: i, result: 'success' })))
+      const report = await verifyAuditChain(t.deps)
+      expect(report.problems).toEqual([])
+      const seqs = (await t.deps.db.selectFrom('audit_log').select('seq').orderBy('seq').execute()).map((r) => Number(r.seq))
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1))
+      expect(seqs.length).toBeGreaterThanOrEqual(40)
     } finally {
       await t.close()
     }

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts'
 import type { Executor } from '../storage/database.ts'
 import { chainMac, formatHead, neutralise, verifyStretch } from './audit.ts'
 import type { Actor, AuditEntry, AuditRow, ChainHead, ChainProblem } from './audit.ts'
-import { findLastAuditRow, insertAuditRow, listAuditRowsAfter, listAuditRowsOf, lockAuditChain, searchAuditRows } from './audit.store.ts'
+import { insertAuditRow, listAuditRowsAfter, listAuditRowsOf, lockAndReadChainHead, searchAuditRows } from './audit.store.ts'
 import type { AuditFilter } from './audit.store.ts'
 
 /**
@@ -11,8 +11,7 @@ import type { AuditFilter } from './audit.store.ts'
  * entry commit together or not at all.
  */
 export async function appendAudit(deps: Pick<Deps, 'kind' | 'keys' | 'clock'>, trx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
-  await lockAuditChain(trx, deps.kind)
-  const last = await findLastAuditRow(trx)
+  const last = await lockAndReadChainHead(trx, deps.kind)
   const body: Omit<AuditRow, 'mac'> = {
     seq: (last?.seq ?? 0) + 1,
     at: isoNow(deps.clock),

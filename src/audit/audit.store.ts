@@ -3,8 +3,10 @@ import type { DatabaseKind, Executor } from '../storage/database.ts'
 import type { AuditRow } from './audit.ts'
 
 /** Serialises audit writers: SQLite already holds the write lock (BEGIN IMMEDIATE); PostgreSQL takes an advisory lock. */
-export async function lockAuditChain(trx: Executor, kind: DatabaseKind): Promise<void> {
-  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(70100)`.execute(trx)
+/** Takes the chain's lock and reads its head: one statement on PostgreSQL, two on SQLite (already locked by BEGIN IMMEDIATE). */
+export async function lockAndReadChainHead(trx: Executor, kind: DatabaseKind): Promise<{ seq: number; mac: string } | undefined> {
+  if (kind === 'postgres') return (await sql<{ seq: number; mac: string }>`select seq, mac from audit_chain_head()`.execute(trx)).rows[0]
+  return findLastAuditRow(trx)
 }
 
 export async function findLastAuditRow(trx: Executor): Promise<{ seq: number; mac: string } | undefined> {

@@ -222,7 +222,7 @@ export function applyRoutes(app: FastifyInstance): void {
     } else if (verdict !== 'ok') {
       return reply.page(422, freshForm(request, agency, { values: body, errors: {} }, '安全校验未通过或已过期，请重新提交。'))
     }
-    const result = retry ?? await submitApplication(deps, request.actor, agency.id, parsed.data, { channel: 'online', flags, ...(idempotencyKey ? { idempotencyKey, idempotencyChecked: true } : {}) })
+    const result = retry ?? await submitApplication(deps, request.actor, agency.id, parsed.data, { channel: 'online', flags, agencyChecked: true, ...(idempotencyKey ? { idempotencyKey, idempotencyChecked: true } : {}) })
     return reply.page(200, SubmittedPage({ ctx: app.ctx(request), agency: agency.name, number: result.number, queryCode: result.queryCode, receivedOn: result.receivedOn, due: result.due, repeated: result.repeated }))
   })
 

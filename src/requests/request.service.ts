@@ -136,7 +136,7 @@ export async function findSubmission(deps: Deps, idempotencyKey: string): Promis
   return prior && { id: prior.id, number: prior.number, queryCode: deps.fields.decrypt(prior.query_code_enc!, aad(prior.number, 'query_code')), repeated: true, receivedOn: prior.received_on, due: prior.due_on }
 }
 
-export type SubmitMeta = { channel: Channel; receivedOn?: string; idempotencyKey?: string; flags?: string[]; /** The caller has just looked the key up. */ idempotencyChecked?: boolean }
+export type SubmitMeta = { channel: Channel; receivedOn?: string; idempotencyKey?: string; flags?: string[]; /** The caller has just looked the key up. */ idempotencyChecked?: boolean; /** The caller has just found the agency. */ agencyChecked?: boolean }
 
 /**
  * Takes in an application, from the portal (received the day both sides confirm: the system's
@@ -160,8 +160,7 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
     // answered after its commit. PostgreSQL runs them in parallel on its pool.
     const write = <T,>(work: (trx: Executor) => Promise<T>) => (deps.kind === 'sqlite' ? groupCommitter(deps).run(work) : deps.db.transaction().execute(work))
     return await write(async (trx) => {
-      const agency = await trx.selectFrom('agencies').select(['id', 'name']).where('id', '=', agencyId).executeTakeFirst()
-      if (!agency) throw new AppError('not_found', '机关不存在')
+      if (!meta.agencyChecked && !(await trx.selectFrom('agencies').select('id').where('id', '=', agencyId).executeTakeFirst())) throw new AppError('not_found', '机关不存在')
       const recent = await trx.selectFrom('applications').select(['id', 'info_description', 'info_title', 'outcome', 'received_on'])
         .where('agency_id', '=', agencyId).where('applicant_key', '=', applicantKey).where('received_on', '>=', addDays(receivedOn, -365)).orderBy('id', 'desc').execute()
       const request = normaliseRequest(`${input.infoTitle ?? ''}${input.infoDescription}`)
@@ -169,9 +168,6 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
       if (repeat) flags.push('possible_repeat')
       const frequentThreshold = Number((await readSettingCached(deps, trx, `requests.${agencyId}.frequentThreshold`)) ?? 10)
       if (recent.filter((r) => r.received_on >= addDays(receivedOn, -30)).length + 1 >= frequentThreshold) flags.push('frequent')
-      let number = newNumber(today)
-      while (await trx.selectFrom('applications').select('id').where('number', '=', number).executeTakeFirst()) number = newNumber(today)
-      const enc = (v: string | undefined, field: string) => (v ? deps.fields.encrypt(v, aad(number, field)) : null)
       // A new application has no steps yet: its due date is 20 working days from receipt.
       let due: string | null = null
       try {
@@ -179,17 +175,24 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
       } catch (e) {
         if (!(e instanceof CalendarMissing)) throw e
       }
-      const app = await trx.insertInto('applications').values({
-        agency_id: agencyId, number, applicant_category: input.category, received_on: receivedOn, concluded_on: null, outcome: null, created_at: isoNow(deps.clock),
-        channel: meta.channel, submitted_at: isoNow(deps.clock), status: 'open', applicant_kind: input.applicantKind,
-        applicant_name_enc: enc(input.name, 'name'), applicant_name_masked: maskName(input.name), contact_person_enc: enc(input.contactPerson, 'contact_person'),
-        id_type: input.idType ?? null, id_number_enc: enc(input.idNumber?.toUpperCase(), 'id_number'), credit_code: input.creditCode?.toUpperCase() ?? null, applicant_key: applicantKey,
-        phone_enc: enc(input.phone, 'phone'), email_enc: enc(input.email, 'email'), address_enc: enc(input.address, 'address'), postcode: input.postcode ?? null,
-        info_title: input.infoTitle ?? null, info_doc_number: input.infoDocNumber ?? null, info_description: input.infoDescription,
-        wanted_form: input.wantedForm, delivery_way: input.deliveryWay, needs_assistance: input.needsAssistance ? 1 : 0,
-        query_code_enc: deps.fields.encrypt(queryCode, aad(number, 'query_code')), idempotency_key: meta.idempotencyKey ?? null, flags: JSON.stringify(flags),
-        handler_id: null, due_on: due, paused_since: null, related_application_id: repeat?.id ?? null, updated_at: isoNow(deps.clock),
-      }).returningAll().executeTakeFirstOrThrow()
+      // The number is random; the rare clash with an existing one is skipped by the insert itself.
+      let app: ApplicationRow | undefined
+      let number = ''
+      while (!app) {
+        number = newNumber(today)
+        const enc = (v: string | undefined, field: string) => (v ? deps.fields.encrypt(v, aad(number, field)) : null)
+        app = await trx.insertInto('applications').values({
+          agency_id: agencyId, number, applicant_category: input.category, received_on: receivedOn, concluded_on: null, outcome: null, created_at: isoNow(deps.clock),
+          channel: meta.channel, submitted_at: isoNow(deps.clock), status: 'open', applicant_kind: input.applicantKind,
+          applicant_name_enc: enc(input.name, 'name'), applicant_name_masked: maskName(input.name), contact_person_enc: enc(input.contactPerson, 'contact_person'),
+          id_type: input.idType ?? null, id_number_enc: enc(input.idNumber?.toUpperCase(), 'id_number'), credit_code: input.creditCode?.toUpperCase() ?? null, applicant_key: applicantKey,
+          phone_enc: enc(input.phone, 'phone'), email_enc: enc(input.email, 'email'), address_enc: enc(input.address, 'address'), postcode: input.postcode ?? null,
+          info_title: input.infoTitle ?? null, info_doc_number: input.infoDocNumber ?? null, info_description: input.infoDescription,
+          wanted_form: input.wantedForm, delivery_way: input.deliveryWay, needs_assistance: input.needsAssistance ? 1 : 0,
+          query_code_enc: deps.fields.encrypt(queryCode, aad(number, 'query_code')), idempotency_key: meta.idempotencyKey ?? null, flags: JSON.stringify(flags),
+          handler_id: null, due_on: due, paused_since: null, related_application_id: repeat?.id ?? null, updated_at: isoNow(deps.clock),
+        }).onConflict((oc) => oc.column('number').doNothing()).returningAll().executeTakeFirst()
+      }
       // Last, so that the audit chain's lock is held only to the commit.
       await addEvent(deps, trx, actor, app, 'received', receivedOn, { channel: meta.channel, flags })
       const row = app

@@ -10,6 +10,7 @@ import { search } from './migrations/2026-11-26-06-search.ts'
 import { holidayCalendar } from './migrations/2026-11-26-07-holiday-calendar.ts'
 import { siteState } from './migrations/2026-11-26-08-site-state.ts'
 import { requests } from './migrations/2026-11-26-09-requests.ts'
+import { auditHead } from './migrations/2026-11-26-10-audit-head.ts'
 
 // Migrations are listed in code, in order; each name is dated so that the order is the name order.
 const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
@@ -22,6 +23,7 @@ const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
   '2026-11-26-07-holiday-calendar': holidayCalendar(kind),
   '2026-11-26-08-site-state': siteState(kind),
   '2026-11-26-09-requests': requests(kind),
+  '2026-11-26-10-audit-head': auditHead(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''
