@@ -13,8 +13,8 @@ export async function findLastAuditRow(trx: Executor): Promise<{ seq: number; ma
   return trx.selectFrom('audit_log').select(['seq', 'mac']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
 }
 
-export async function insertAuditRow(trx: Executor, row: AuditRow): Promise<void> {
-  await trx.insertInto('audit_log').values(row).execute()
+export async function insertAuditRows(trx: Executor, rows: readonly AuditRow[]): Promise<void> {
+  await trx.insertInto('audit_log').values([...rows]).execute()
 }
 
 export async function listAuditRowsAfter(db: Executor, afterSeq: number, limit: number): Promise<AuditRow[]> {

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 import type { Actor } from '../audit/audit.ts'
-import { appendAudit } from '../audit/audit.service.ts'
+import { appendAudit, appendAuditBatch } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { KnownPerson } from '../confidentiality/scan-rules.ts'
 import { addWorkingDays, CalendarMissing } from '../deadlines/calendar.ts'
@@ -138,6 +138,9 @@ export async function findSubmission(deps: Deps, idempotencyKey: string): Promis
 
 export type SubmitMeta = { channel: Channel; receivedOn?: string; idempotencyKey?: string; flags?: string[]; /** The caller has just looked the key up. */ idempotencyChecked?: boolean; /** The caller has just found the agency. */ agencyChecked?: boolean }
 
+/** One application to take in, with what was worked out before its transaction. */
+type NewApplication = { actor: Actor; agencyId: number; input: ApplicationInput; meta: SubmitMeta; receivedOn: string; applicantKey: string; queryCode: string }
+
 /**
  * Takes in an application, from the portal (received the day both sides confirm: the system's
  * receipt is the agency's confirmation) or registered by staff with the date its channel implies.
@@ -152,52 +155,14 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
     if (prior) return prior
   }
   const key = input.applicantKind === 'person' ? `${input.idType}:${input.idNumber!.toUpperCase()}` : `org:${input.creditCode!.toUpperCase()}`
-  const applicantKey = deps.fields.blindIndex(key, 'applicant')
-  const queryCode = newQueryCode()
-  const flags = [...(meta.flags ?? [])]
+  const item: NewApplication = { actor, agencyId, input, meta, receivedOn, applicantKey: deps.fields.blindIndex(key, 'applicant'), queryCode: newQueryCode() }
   try {
-    // On SQLite (one writer) submissions share commits under load (storage/group-commit.ts); each is
-    // answered after its commit. PostgreSQL runs them in parallel on its pool.
-    const write = <T,>(work: (trx: Executor) => Promise<T>) => (deps.kind === 'sqlite' ? groupCommitter(deps).run(work) : deps.db.transaction().execute(work))
-    return await write(async (trx) => {
-      if (!meta.agencyChecked && !(await trx.selectFrom('agencies').select('id').where('id', '=', agencyId).executeTakeFirst())) throw new AppError('not_found', '机关不存在')
-      const recent = await trx.selectFrom('applications').select(['id', 'info_description', 'info_title', 'outcome', 'received_on'])
-        .where('agency_id', '=', agencyId).where('applicant_key', '=', applicantKey).where('received_on', '>=', addDays(receivedOn, -365)).orderBy('id', 'desc').execute()
-      const request = normaliseRequest(`${input.infoTitle ?? ''}${input.infoDescription}`)
-      const repeat = recent.find((r) => r.outcome && !r.outcome.startsWith('OTHER_') && similar(normaliseRequest(`${r.info_title ?? ''}${r.info_description ?? ''}`), request))
-      if (repeat) flags.push('possible_repeat')
-      const frequentThreshold = Number((await readSettingCached(deps, trx, `requests.${agencyId}.frequentThreshold`)) ?? 10)
-      if (recent.filter((r) => r.received_on >= addDays(receivedOn, -30)).length + 1 >= frequentThreshold) flags.push('frequent')
-      // A new application has no steps yet: its due date is 20 working days from receipt.
-      let due: string | null = null
-      try {
-        due = computeClock(await calendarFor(deps, trx), receivedOn, [], today, await readClockSettings(trx, deps)).due
-      } catch (e) {
-        if (!(e instanceof CalendarMissing)) throw e
-      }
-      // The number is random; the rare clash with an existing one is skipped by the insert itself.
-      let app: ApplicationRow | undefined
-      let number = ''
-      while (!app) {
-        number = newNumber(today)
-        const enc = (v: string | undefined, field: string) => (v ? deps.fields.encrypt(v, aad(number, field)) : null)
-        app = await trx.insertInto('applications').values({
-          agency_id: agencyId, number, applicant_category: input.category, received_on: receivedOn, concluded_on: null, outcome: null, created_at: isoNow(deps.clock),
-          channel: meta.channel, submitted_at: isoNow(deps.clock), status: 'open', applicant_kind: input.applicantKind,
-          applicant_name_enc: enc(input.name, 'name'), applicant_name_masked: maskName(input.name), contact_person_enc: enc(input.contactPerson, 'contact_person'),
-          id_type: input.idType ?? null, id_number_enc: enc(input.idNumber?.toUpperCase(), 'id_number'), credit_code: input.creditCode?.toUpperCase() ?? null, applicant_key: applicantKey,
-          phone_enc: enc(input.phone, 'phone'), email_enc: enc(input.email, 'email'), address_enc: enc(input.address, 'address'), postcode: input.postcode ?? null,
-          info_title: input.infoTitle ?? null, info_doc_number: input.infoDocNumber ?? null, info_description: input.infoDescription,
-          wanted_form: input.wantedForm, delivery_way: input.deliveryWay, needs_assistance: input.needsAssistance ? 1 : 0,
-          query_code_enc: deps.fields.encrypt(queryCode, aad(number, 'query_code')), idempotency_key: meta.idempotencyKey ?? null, flags: JSON.stringify(flags),
-          handler_id: null, due_on: due, paused_since: null, related_application_id: repeat?.id ?? null, updated_at: isoNow(deps.clock),
-        }).onConflict((oc) => oc.column('number').doNothing()).returningAll().executeTakeFirst()
-      }
-      // Last, so that the audit chain's lock is held only to the commit.
-      await addEvent(deps, trx, actor, app, 'received', receivedOn, { channel: meta.channel, flags })
-      const row = app
-      return { id: row.id, number, queryCode, repeated: false, receivedOn, due }
-    })
+    // Under load, submissions share transactions: on SQLite (one writer) each in its own savepoint
+    // of a group commit; on PostgreSQL written together with multi-row statements, falling back to
+    // one by one if the batch fails. Each is answered only after the commit that holds it.
+    return deps.kind === 'sqlite'
+      ? await groupCommitter(deps).run(async (trx) => (await insertApplications(deps, trx, [item]))[0]!)
+      : await submissionBatcher(deps).run(item)
   } catch (e) {
     // Two copies of one retried submission raced: the second finds the first.
     if (meta.idempotencyKey && !(e instanceof AppError)) {
@@ -207,6 +172,111 @@ export async function submitApplication(deps: Deps, actor: Actor, agencyId: numb
     throw e
   }
 }
+
+/** Writes new applications, their 'received' events and audit entries, with a few statements for any number of them. */
+async function insertApplications(deps: Deps, trx: Executor, items: readonly NewApplication[]): Promise<Submission[]> {
+  const today = shanghaiDate(deps.clock.now())
+  for (const agencyId of new Set(items.filter((i) => !i.meta.agencyChecked).map((i) => i.agencyId))) {
+    if (!(await trx.selectFrom('agencies').select('id').where('id', '=', agencyId).executeTakeFirst())) throw new AppError('not_found', '机关不存在')
+  }
+  const earliest = items.map((i) => addDays(i.receivedOn, -365)).sort()[0]!
+  const recent = await trx.selectFrom('applications').select(['id', 'agency_id', 'applicant_key', 'info_description', 'info_title', 'outcome', 'received_on'])
+    .where('applicant_key', 'in', [...new Set(items.map((i) => i.applicantKey))]).where('received_on', '>=', earliest).orderBy('id', 'desc').execute()
+  const calendar = await calendarFor(deps, trx)
+  const clockSettings = await readClockSettings(trx, deps)
+  const prepared: { item: NewApplication; flags: string[]; due: string | null; related: number | null }[] = []
+  for (const [k, item] of items.entries()) {
+    const { input, meta, receivedOn, agencyId } = item
+    const flags = [...(meta.flags ?? [])]
+    const mine = recent.filter((r) => r.agency_id === agencyId && r.applicant_key === item.applicantKey && r.received_on >= addDays(receivedOn, -365))
+    const request = normaliseRequest(`${input.infoTitle ?? ''}${input.infoDescription}`)
+    const repeat = mine.find((r) => r.outcome && !r.outcome.startsWith('OTHER_') && similar(normaliseRequest(`${r.info_title ?? ''}${r.info_description ?? ''}`), request))
+    if (repeat) flags.push('possible_repeat')
+    const frequentThreshold = Number((await readSettingCached(deps, trx, `requests.${agencyId}.frequentThreshold`)) ?? 10)
+    const sameBatch = items.slice(0, k).filter((o) => o.agencyId === agencyId && o.applicantKey === item.applicantKey).length
+    if (mine.filter((r) => r.received_on >= addDays(receivedOn, -30)).length + sameBatch + 1 >= frequentThreshold) flags.push('frequent')
+    // A new application has no steps yet: its due date is 20 working days from receipt.
+    let due: string | null = null
+    try {
+      due = computeClock(calendar, receivedOn, [], today, clockSettings).due
+    } catch (e) {
+      if (!(e instanceof CalendarMissing)) throw e
+    }
+    prepared.push({ item, flags, due, related: repeat?.id ?? null })
+  }
+  const rowFor = (p: (typeof prepared)[number], number: string) => {
+    const { input, meta } = p.item
+    const enc = (v: string | undefined, field: string) => (v ? deps.fields.encrypt(v, aad(number, field)) : null)
+    return {
+      agency_id: p.item.agencyId, number, applicant_category: input.category, received_on: p.item.receivedOn, concluded_on: null, outcome: null, created_at: isoNow(deps.clock),
+      channel: meta.channel, submitted_at: isoNow(deps.clock), status: 'open', applicant_kind: input.applicantKind,
+      applicant_name_enc: enc(input.name, 'name'), applicant_name_masked: maskName(input.name), contact_person_enc: enc(input.contactPerson, 'contact_person'),
+      id_type: input.idType ?? null, id_number_enc: enc(input.idNumber?.toUpperCase(), 'id_number'), credit_code: input.creditCode?.toUpperCase() ?? null, applicant_key: p.item.applicantKey,
+      phone_enc: enc(input.phone, 'phone'), email_enc: enc(input.email, 'email'), address_enc: enc(input.address, 'address'), postcode: input.postcode ?? null,
+      info_title: input.infoTitle ?? null, info_doc_number: input.infoDocNumber ?? null, info_description: input.infoDescription,
+      wanted_form: input.wantedForm, delivery_way: input.deliveryWay, needs_assistance: input.needsAssistance ? 1 : 0,
+      query_code_enc: deps.fields.encrypt(p.item.queryCode, aad(number, 'query_code')), idempotency_key: meta.idempotencyKey ?? null, flags: JSON.stringify(p.flags),
+      handler_id: null, due_on: p.due, paused_since: null, related_application_id: p.related, updated_at: isoNow(deps.clock),
+    }
+  }
+  // Numbers are random; a rare clash with an existing one is skipped by the insert and drawn again.
+  const stored = new Map<number, ApplicationRow>()
+  while (stored.size < prepared.length) {
+    const waiting = prepared.map((p, i) => ({ p, i, number: newNumber(today) })).filter(({ i }) => !stored.has(i))
+    const rows = await trx.insertInto('applications').values(waiting.map(({ p, number }) => rowFor(p, number))).onConflict((oc) => oc.column('number').doNothing()).returningAll().execute()
+    const byNumber = new Map(rows.map((r) => [r.number, r]))
+    for (const w of waiting) { const r = byNumber.get(w.number); if (r) stored.set(w.i, r) }
+  }
+  const apps = prepared.map((_, i) => stored.get(i)!)
+  await trx.insertInto('application_events').values(prepared.map((p, i) => ({
+    application_id: apps[i]!.id, kind: 'received', on_date: p.item.receivedOn, detail: JSON.stringify({ channel: p.item.meta.channel, flags: p.flags }), actor_id: p.item.actor.id, actor_name: p.item.actor.name, created_at: isoNow(deps.clock),
+  }))).execute()
+  // Last, so that the audit chain's lock is held only to the commit.
+  await appendAuditBatch(deps, trx, prepared.map((p, i) => ({ actor: p.item.actor, entry: { action: 'application.received', objectType: 'application', objectId: apps[i]!.number, result: 'success' as const, detail: { on: p.item.receivedOn, channel: p.item.meta.channel, flags: p.flags } } })))
+  return prepared.map((p, i) => ({ id: apps[i]!.id, number: apps[i]!.number, queryCode: p.item.queryCode, repeated: false, receivedOn: p.item.receivedOn, due: p.due }))
+}
+
+/**
+ * PostgreSQL: submissions that arrive within 2 ms of each other are written in one transaction
+ * with multi-row statements (each statement a round trip, and the audit chain's lock is held by one
+ * writer at a time). If the batch fails (a raced idempotency key, say) each is written on its own.
+ */
+class SubmissionBatcher {
+  private readonly queue: { item: NewApplication; resolve: (s: Submission) => void; reject: (e: unknown) => void }[] = []
+  private running = false
+  constructor(private readonly deps: Deps) {}
+  run(item: NewApplication): Promise<Submission> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject })
+      if (!this.running) void this.drain()
+    })
+  }
+  private async drain(): Promise<void> {
+    this.running = true
+    try {
+      while (this.queue.length > 0) {
+        await new Promise((r) => setTimeout(r, 2))
+        const batch = this.queue.splice(0, 64)
+        try {
+          const done = await this.deps.db.transaction().execute((trx) => insertApplications(this.deps, trx, batch.map((b) => b.item)))
+          batch.forEach((b, i) => b.resolve(done[i]!))
+        } catch {
+          for (const b of batch) {
+            try {
+              b.resolve((await this.deps.db.transaction().execute((trx) => insertApplications(this.deps, trx, [b.item])))[0]!)
+            } catch (e) {
+              b.reject(e)
+            }
+          }
+        }
+      }
+    } finally {
+      this.running = false
+    }
+  }
+}
+const batchers = new WeakMap<object, SubmissionBatcher>()
+const submissionBatcher = (deps: Deps) => { let b = batchers.get(deps); if (!b) batchers.set(deps, (b = new SubmissionBatcher(deps))); return b }
 
 const addDays = (date: string, n: number) => { const d = new Date(`${date}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10) }
 const normaliseRequest = (s: string) => s.replace(/[\s\p{P}\p{S}]/gu, '').toLowerCase()
