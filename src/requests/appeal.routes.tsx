@@ -6,7 +6,7 @@ import { Csrf, ErrorSummary, Field, Select, emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
-import { appealKinds, concludeAppeal, defaultResultMapping, listAppeals, rawResults, recordAppeal } from './appeal.service.ts'
+import { appealKinds, concludeAppeal, listAppeals, mappingOf, rawResults, recordAppeal } from './appeal.service.ts'
 
 // Reconsideration and litigation cases of the agency: record when filed, conclude with the raw
 // result; the report's section 四 counts them through the result mapping.
@@ -27,6 +27,7 @@ export function appealRoutes(app: FastifyInstance): void {
   const page = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, message?: string) => {
     const ctx = app.ctx(request)
     const cases = await listAppeals(deps.db, request.staff!.agencyId)
+    const mapping = await mappingOf(deps.db)
     return reply.page(status, (
       <ConsoleLayout ctx={ctx} title="复议与诉讼">
         <h1>政府信息公开行政复议、行政诉讼</h1>
@@ -37,7 +38,7 @@ export function appealRoutes(app: FastifyInstance): void {
           <tbody>{cases.map((c) => (
             <tr>
               <td>{appealKinds[c.kind as keyof typeof appealKinds]}</td><td>{c.filed_on}</td><td>{c.raw_result ? `${c.raw_result}（${c.concluded_on}）` : '尚未审结'}</td>
-              <td>{c.raw_result ? columnLabel[defaultResultMapping[c.raw_result] ?? 'other'] : '尚未审结'}</td>
+              <td>{c.raw_result ? columnLabel[mapping[c.raw_result] ?? 'other'] : '尚未审结'}</td>
               <td>{!c.raw_result && (
                 <form method="post" action={`/console/appeals/${c.id}/conclude`} class="inline">
                   <Csrf token={ctx.csrf} />

@@ -24,7 +24,7 @@ export const defaultResultMapping: Record<string, 'upheld' | 'corrected' | 'othe
   终止: 'other', 撤回: 'other', 调解: 'other', 驳回起诉: 'other', 其他: 'other',
 }
 
-async function mappingOf(db: Executor): Promise<Record<string, 'upheld' | 'corrected' | 'other'>> {
+export async function mappingOf(db: Executor): Promise<Record<string, 'upheld' | 'corrected' | 'other'>> {
   const own = await readSetting(db, 'appeals.resultMapping')
   return own ? { ...defaultResultMapping, ...(JSON.parse(own) as Record<string, 'upheld' | 'corrected' | 'other'>) } : defaultResultMapping
 }
