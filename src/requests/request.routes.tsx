@@ -56,9 +56,11 @@ function ActionForm(props: { ctx: PageContext; id: number; action: string; title
 
 function ApplicationPage(props: {
   ctx: PageContext; app: ApplicationRow; applicant: ApplicantDetails; revealed: boolean; clock: ClockState | null; problem: string | null; events: Awaited<ReturnType<typeof listEvents>>
-  letters: Awaited<ReturnType<typeof listLetters>>; files: Awaited<ReturnType<typeof listApplicantFiles>>; personal: boolean; form: FormState; message?: string | undefined; notice?: string | undefined; isHead: boolean; today: string
+  letters: Awaited<ReturnType<typeof listLetters>>; files: Awaited<ReturnType<typeof listApplicantFiles>>; personal: boolean; form: FormState; action?: string | undefined; message?: string | undefined; notice?: string | undefined; isHead: boolean; today: string
 }) {
   const { app, clock, form, today } = props
+  // A failed step keeps its input and shows its errors in its own form only.
+  const formOf = (action: string) => (action === props.action ? form : emptyForm)
   const flags = JSON.parse(app.flags ?? '[]') as string[]
   const open = app.status !== 'concluded'
   const openConsultations = props.events.filter((e) => e.kind === 'consultation_sent' && !props.events.some((r) => r.kind === 'consultation_replied' && Number(r.detail.ref) === e.id))
@@ -67,7 +69,7 @@ function ApplicationPage(props: {
     <ConsoleLayout ctx={props.ctx} title={`申请 ${app.number}`}>
       <h1>政府信息公开申请 {app.number}</h1>
       {props.notice && <Notice>{props.notice}</Notice>}
-      <ErrorSummary form={form} message={props.message} />
+      <ErrorSummary form={form} message={props.message} idSuffix={props.action} />
       {flags.map((f) => <Notice kind="warn">{flagLabels[f] ?? f}</Notice>)}
       {props.problem && <Notice kind="warn">答复期限暂无法计算：{props.problem}</Notice>}
       <dl class="facts">
@@ -130,73 +132,73 @@ function ApplicationPage(props: {
       {open && <h2>办理</h2>}
       {open && app.status === 'correction' && (
         <>
-          <ActionForm ctx={props.ctx} id={app.id} action="correction-received" title="收到补正后的申请" button="记录收到补正"><DateField idSuffix="correction-received" form={form} name="on" label="收到补正之日" today={today} /></ActionForm>
-          <ActionForm ctx={props.ctx} id={app.id} action="no-correction" title="逾期未补正" button="视为放弃，不再处理"><DateField idSuffix="no-correction" form={form} name="on" label="办结日期" today={today} /></ActionForm>
+          <ActionForm ctx={props.ctx} id={app.id} action="correction-received" title="收到补正后的申请" button="记录收到补正"><DateField idSuffix="correction-received" form={formOf('correction-received')} name="on" label="收到补正之日" today={today} /></ActionForm>
+          <ActionForm ctx={props.ctx} id={app.id} action="no-correction" title="逾期未补正" button="视为放弃，不再处理"><DateField idSuffix="no-correction" form={formOf('no-correction')} name="on" label="办结日期" today={today} /></ActionForm>
         </>
       )}
       {open && app.status === 'open' && (
         <>
           {!props.events.some((e) => e.kind === 'correction_requested') && (
             <ActionForm ctx={props.ctx} id={app.id} action="correction" title="补正（一次性告知）" button="发出补正通知">
-              <DateField idSuffix="correction" form={form} name="on" label="通知日期" today={today} />
-              <Field idSuffix="correction" form={form} name="correctBy" label="补正期限" type="date" required />
-              <Field idSuffix="correction" form={form} name="what" label="需要补正的事项" required />
+              <DateField idSuffix="correction" form={formOf('correction')} name="on" label="通知日期" today={today} />
+              <Field idSuffix="correction" form={formOf('correction')} name="correctBy" label="补正期限" type="date" required />
+              <Field idSuffix="correction" form={formOf('correction')} name="what" label="需要补正的事项" required />
             </ActionForm>
           )}
           <ActionForm ctx={props.ctx} id={app.id} action="consultation" title="征求意见（期间不计入答复期限）" button="记录发出征求意见">
-            <DateField idSuffix="consultation" form={form} name="on" label="发出日期" today={today} />
-            <Select idSuffix="consultation" form={form} name="party" label="对象" options={[{ value: 'thirdParty', label: '第三方（条例第三十二条）' }, { value: 'agency', label: '其他机关（条例第三十四条）' }]} required />
-            <Field idSuffix="consultation" form={form} name="to" label="征求意见的对象名称" required />
+            <DateField idSuffix="consultation" form={formOf('consultation')} name="on" label="发出日期" today={today} />
+            <Select idSuffix="consultation" form={formOf('consultation')} name="party" label="对象" options={[{ value: 'thirdParty', label: '第三方（条例第三十二条）' }, { value: 'agency', label: '其他机关（条例第三十四条）' }]} required />
+            <Field idSuffix="consultation" form={formOf('consultation')} name="to" label="征求意见的对象名称" required />
           </ActionForm>
           {openConsultations.map((c) => (
             <ActionForm ctx={props.ctx} id={app.id} action="consultation-reply" title={`收到${String(c.detail.to)}的意见`} button="记录答复">
               <input type="hidden" name="ref" value={String(c.id)} />
-              <DateField idSuffix={`reply-${c.id}`} form={form} name="on" label="收到答复之日" today={today} />
-              <Field idSuffix={`reply-${c.id}`} form={form} name="opinion" label="意见摘要" />
+              <DateField idSuffix={`reply-${c.id}`} form={formOf('consultation-reply')} name="on" label="收到答复之日" today={today} />
+              <Field idSuffix={`reply-${c.id}`} form={formOf('consultation-reply')} name="opinion" label="意见摘要" />
             </ActionForm>
           ))}
           {props.isHead && !props.events.some((e) => e.kind === 'extension_approved') && (
             <ActionForm ctx={props.ctx} id={app.id} action="extension" title="延长答复期限（负责人同意）" button="批准延期">
-              <DateField idSuffix="extension" form={form} name="on" label="批准日期" today={today} />
-              <Field idSuffix="extension" form={form} name="days" label="延长工作日数（不超过 20）" inputmode="numeric" required />
-              <Field idSuffix="extension" form={form} name="reason" label="延期理由" required />
+              <DateField idSuffix="extension" form={formOf('extension')} name="on" label="批准日期" today={today} />
+              <Field idSuffix="extension" form={formOf('extension')} name="days" label="延长工作日数（不超过 20）" inputmode="numeric" required />
+              <Field idSuffix="extension" form={formOf('extension')} name="reason" label="延期理由" required />
             </ActionForm>
           )}
           {!app.fee_method && (
             <ActionForm ctx={props.ctx} id={app.id} action="fee" title="收取信息处理费（国办函〔2020〕109号）" button="发出收费通知">
-              <DateField idSuffix="fee" form={form} name="on" label="通知日期" today={today} />
-              <Select idSuffix="fee" form={form} name="method" label="计收方式（二者只能选一）" options={[{ value: 'piece', label: '按件计收（本月第 11 件起）' }, { value: 'volume', label: '按量计收（超过 30 页）' }]} required />
-              <Field idSuffix="fee" form={form} name="pages" label="页数（按量计收时填写）" inputmode="numeric" />
+              <DateField idSuffix="fee" form={formOf('fee')} name="on" label="通知日期" today={today} />
+              <Select idSuffix="fee" form={formOf('fee')} name="method" label="计收方式（二者只能选一）" options={[{ value: 'piece', label: '按件计收（本月第 11 件起）' }, { value: 'volume', label: '按量计收（超过 30 页）' }]} required />
+              <Field idSuffix="fee" form={formOf('fee')} name="pages" label="页数（按量计收时填写）" inputmode="numeric" />
             </ActionForm>
           )}
           {feeOpen && (
             <>
-              <ActionForm ctx={props.ctx} id={app.id} action="fee-paid" title="申请人已缴费" button="记录缴费"><DateField idSuffix="fee-paid" form={form} name="on" label="缴费日期" today={today} /></ActionForm>
-              <ActionForm ctx={props.ctx} id={app.id} action="no-fee" title="逾期未缴费" button="视为放弃，不再处理"><DateField idSuffix="no-fee" form={form} name="on" label="办结日期" today={today} /></ActionForm>
+              <ActionForm ctx={props.ctx} id={app.id} action="fee-paid" title="申请人已缴费" button="记录缴费"><DateField idSuffix="fee-paid" form={formOf('fee-paid')} name="on" label="缴费日期" today={today} /></ActionForm>
+              <ActionForm ctx={props.ctx} id={app.id} action="no-fee" title="逾期未缴费" button="视为放弃，不再处理"><DateField idSuffix="no-fee" form={formOf('no-fee')} name="on" label="办结日期" today={today} /></ActionForm>
             </>
           )}
-          <ActionForm ctx={props.ctx} id={app.id} action="reasons" title="要求说明理由（条例第三十五条）" button="记录已要求说明理由"><DateField idSuffix="reasons" form={form} name="on" label="日期" today={today} /></ActionForm>
+          <ActionForm ctx={props.ctx} id={app.id} action="reasons" title="要求说明理由（条例第三十五条）" button="记录已要求说明理由"><DateField idSuffix="reasons" form={formOf('reasons')} name="on" label="日期" today={today} /></ActionForm>
           {props.isHead && (
             <ActionForm ctx={props.ctx} id={app.id} action="delay" title="确定延迟答复的合理期限（条例第三十五条）" button="确定期限并告知">
-              <DateField idSuffix="delay" form={form} name="on" label="告知日期" today={today} />
-              <Field idSuffix="delay" form={form} name="until" label="延迟答复期限" type="date" required />
-              <Field idSuffix="delay" form={form} name="reason" label="理由" required />
+              <DateField idSuffix="delay" form={formOf('delay')} name="on" label="告知日期" today={today} />
+              <Field idSuffix="delay" form={formOf('delay')} name="until" label="延迟答复期限" type="date" required />
+              <Field idSuffix="delay" form={formOf('delay')} name="reason" label="理由" required />
             </ActionForm>
           )}
           <ActionForm ctx={props.ctx} id={app.id} action="decide" title="作出答复" button="作出答复">
-            <DateField idSuffix="decide" form={form} name="on" label="答复日期" today={today} />
-            <Select idSuffix="decide" form={form} name="outcome" label="答复结果（年度报告分类）" options={outcomeOptions.filter((o) => o.code !== 'OTHER_NO_CORRECTION' && o.code !== 'OTHER_NO_FEE').map((o) => ({ value: o.code, label: o.label }))} required />
-            <Select idSuffix="decide" form={form} name="replyType" label="答复类型（条例第三十六条）" options={options(replyTypes)} required />
-            <Field idSuffix="decide" form={form} name="basis" label="依据的条款和理由（不予公开、部分公开必填）" />
-            <Field idSuffix="decide" form={form} name="relatedNumber" label="重复申请：此前已答复的申请编号" />
+            <DateField idSuffix="decide" form={formOf('decide')} name="on" label="答复日期" today={today} />
+            <Select idSuffix="decide" form={formOf('decide')} name="outcome" label="答复结果（年度报告分类）" options={outcomeOptions.filter((o) => o.code !== 'OTHER_NO_CORRECTION' && o.code !== 'OTHER_NO_FEE').map((o) => ({ value: o.code, label: o.label }))} required />
+            <Select idSuffix="decide" form={formOf('decide')} name="replyType" label="答复类型（条例第三十六条）" options={options(replyTypes)} required />
+            <Field idSuffix="decide" form={formOf('decide')} name="basis" label="依据的条款和理由（不予公开、部分公开必填）" />
+            <Field idSuffix="decide" form={formOf('decide')} name="relatedNumber" label="重复申请：此前已答复的申请编号" />
           </ActionForm>
-          <ActionForm ctx={props.ctx} id={app.id} action="withdraw" title="申请人撤回申请" button="记录撤回"><DateField idSuffix="withdraw" form={form} name="on" label="撤回日期" today={today} /></ActionForm>
+          <ActionForm ctx={props.ctx} id={app.id} action="withdraw" title="申请人撤回申请" button="记录撤回"><DateField idSuffix="withdraw" form={formOf('withdraw')} name="on" label="撤回日期" today={today} /></ActionForm>
         </>
       )}
       {app.status === 'concluded' && app.decided_on && !app.delivered_on && (
         <ActionForm ctx={props.ctx} id={app.id} action="deliver" title="送达（国办公开办函〔2016〕235号）" button="记录送达">
-          <Select idSuffix="deliver" form={form} name="method" label="送达方式" options={options(deliveryMethods)} required />
-          <DateField idSuffix="deliver" form={form} name="on" label="签收日期（邮寄为交邮日期）" today={today} />
+          <Select idSuffix="deliver" form={formOf('deliver')} name="method" label="送达方式" options={options(deliveryMethods)} required />
+          <DateField idSuffix="deliver" form={formOf('deliver')} name="on" label="签收日期（邮寄为交邮日期）" today={today} />
         </ActionForm>
       )}
     </ConsoleLayout>
@@ -233,12 +235,12 @@ export function requestRoutes(app: FastifyInstance): void {
   const staff = (request: FastifyRequest) => ({ ...request.actor, id: request.staff!.id, agencyId: request.staff!.agencyId })
   const isHead = (request: FastifyRequest) => request.staff!.roles.includes('office_head')
 
-  const showApplication = async (request: FastifyRequest, reply: FastifyReply, id: number, status: number, opts: { form?: FormState; message?: string; notice?: string; revealed?: ApplicantDetails } = {}) => {
+  const showApplication = async (request: FastifyRequest, reply: FastifyReply, id: number, status: number, opts: { form?: FormState; message?: string; notice?: string; revealed?: ApplicantDetails; action?: string } = {}) => {
     const row = await findOwnApplication(deps, staff(request), id)
     const today = shanghaiDate(deps.clock.now())
     return reply.page(status, ApplicationPage({
       ctx: app.ctx(request), app: row, applicant: opts.revealed ?? maskedApplicant(deps, row), revealed: !!opts.revealed, ...(await clockOrProblem(deps, deps.db, row)), events: await listEvents(deps.db, id),
-      letters: await listLetters(deps, deps.db, row), files: await listApplicantFiles(deps.db, id), personal: row.handler_id === request.staff!.id || isHead(request), form: opts.form ?? emptyForm, message: opts.message, notice: opts.notice, isHead: isHead(request), today,
+      letters: await listLetters(deps, deps.db, row), files: await listApplicantFiles(deps.db, id), personal: row.handler_id === request.staff!.id || isHead(request), form: opts.form ?? emptyForm, action: opts.action, message: opts.message, notice: opts.notice, isHead: isHead(request), today,
     }))
   }
 
@@ -375,7 +377,7 @@ export function requestRoutes(app: FastifyInstance): void {
     if (!(action in actionForms)) throw new AppError('not_found', '没有这项操作')
     const a = action as Action
     const parsed = parseForm(actionForms[a], request.body)
-    if (!parsed.ok) return showApplication(request, reply, id, 422, { form: parsed.form })
+    if (!parsed.ok) return showApplication(request, reply, id, 422, { form: parsed.form, action: a })
     const s = staff(request)
     const d = parsed.data as Record<string, unknown> & { on: string }
     try {
@@ -396,7 +398,7 @@ export function requestRoutes(app: FastifyInstance): void {
         case 'withdraw': await withdrawApplication(deps, s, id, { on: d.on }); break
       }
     } catch (e) {
-      if (e instanceof AppError && e.code !== 'not_found') return showApplication(request, reply, id, statusOf[e.code], { form: { values: request.body as Record<string, unknown>, errors: e.fields }, message: e.message })
+      if (e instanceof AppError && e.code !== 'not_found') return showApplication(request, reply, id, statusOf[e.code], { form: { values: request.body as Record<string, unknown>, errors: e.fields }, message: e.message, action: a })
       if (e instanceof CalendarMissing) return showApplication(request, reply, id, 409, { message: e.message })
       throw e
     }

@@ -8,7 +8,7 @@ export const emptyForm: FormState = { values: {}, errors: {} }
 
 export const Csrf = (props: { token: string }) => <input type="hidden" name="_csrf" value={props.token} />
 
-export function ErrorSummary(props: { form: FormState; message?: string | undefined }) {
+export function ErrorSummary(props: { form: FormState; message?: string | undefined; idSuffix?: string | undefined }) {
   const entries = Object.entries(props.form.errors)
   if (entries.length === 0 && !props.message) return null
   return (
@@ -18,7 +18,7 @@ export function ErrorSummary(props: { form: FormState; message?: string | undefi
       {entries.length > 0 && (
         <ul>
           {entries.map(([field, message]) => (
-            <li><a href={`#f-${field}`}>{message}</a></li>
+            <li><a href={`#f-${field}${props.idSuffix ? `-${props.idSuffix}` : ''}`}>{message}</a></li>
           ))}
         </ul>
       )}
