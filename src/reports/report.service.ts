@@ -17,6 +17,7 @@ import { signSubject, submitSubject } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
 import { loadApplicationRecords, loadDocumentRecords } from './report-count.sql.ts'
 import { loadAppealRecords } from '../requests/appeal.service.ts'
+import { loadActivityRecords } from '../activities/activity.service.ts'
 import type { RegionReport } from './report-region.ts'
 import type { AnnualReport, Cell, Sections } from './report.ts'
 import { findOpenReport, findReportById, findReportOfRecord, insertReport, listReportsOfAgency, listReportsOfYear, updateReportRow } from './report.store.ts'
@@ -26,10 +27,11 @@ type Staff = Actor & { id: number; agencyId: number }
 
 /**
  * The records behind an agency-year: the applications table, the 规章 and 行政规范性文件 among the
- * published items, the appeals, and (when issue #6 persists them) the other article-20 records.
+ * published items, the appeals, and the article-20 activity records (list of powers, decisions,
+ * fees, procurement).
  */
 export async function recordsOf(deps: Deps, agencyId: number, year: number): Promise<AgencyYearRecords> {
-  return { ...noRecords, applications: await loadApplicationRecords(deps.db, agencyId, year), documents: await loadDocumentRecords(deps.db, agencyId), appeals: await loadAppealRecords(deps.db, agencyId) }
+  return { ...noRecords, applications: await loadApplicationRecords(deps.db, agencyId, year), documents: await loadDocumentRecords(deps.db, agencyId), appeals: await loadAppealRecords(deps.db, agencyId), ...(await loadActivityRecords(deps.db, agencyId)) }
 }
 
 /** The agency's report of a year as a draft computed afresh from the records; an existing draft keeps its narrative. */

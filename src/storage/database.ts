@@ -361,6 +361,11 @@ export interface SiteStateTable {
   generation: number
 }
 
+export interface PowerItemTable { id: Generated<number>; agency_id: number; type: string; name: string; valid_from: string; valid_to: string | null; created_at: string }
+export interface ActivityDecisionTable { id: Generated<number>; agency_id: number; kind: string; decided_on: string; matter: string; count: number; created_at: string }
+export interface FeeCollectionTable { id: Generated<number>; agency_id: number; collected_on: string; item: string; amount_fen: number; created_at: string }
+export interface ProcurementProjectTable { id: Generated<number>; agency_id: number; contracted_on: string; name: string; amount_fen: number; created_at: string }
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -377,6 +382,10 @@ export interface Database {
   application_files: ApplicationFileTable
   letters: LetterTable
   appeals: AppealTable
+  power_items: PowerItemTable
+  activity_decisions: ActivityDecisionTable
+  fee_collections: FeeCollectionTable
+  procurement_projects: ProcurementProjectTable
   reviews: ReviewTable
   columns: ColumnTable
   items: ItemTable

@@ -80,6 +80,7 @@ const consoleNav: NavItem[] = [
   { href: '/console/applications', label: '依申请公开', roles: ['handler', 'office_head'] },
   { href: '/console/appeals', label: '复议与诉讼', roles: ['handler', 'office_head'] },
   { href: '/console/request-settings', label: '依申请公开设置', roles: ['office_head'] },
+  { href: '/console/activities', label: '第二十条活动记录', roles: ['drafter', 'office_head'] },
   { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
   { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
   { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },

@@ -144,6 +144,11 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/applications/:id/files/:fileId': ['handler', 'office_head'],
   'POST /console/applications/:id/:action': ['handler', 'office_head'],
   'GET /console/region/applications': ['supervisor'],
+  // Article-20 activity records (section 二 of the report): kept by the office's drafters and head.
+  'GET /console/activities': ['drafter', 'office_head'],
+  'GET /console/activities/:kind/template.csv': ['drafter', 'office_head'],
+  'POST /console/activities/:kind': ['drafter', 'office_head'],
+  'POST /console/activities/:kind/import': ['drafter', 'office_head'],
   'GET /console/request-settings': ['office_head'],
   'POST /console/request-settings': ['office_head'],
   'GET /console/appeals': ['handler', 'office_head'],
