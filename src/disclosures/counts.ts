@@ -8,11 +8,15 @@ import type { Executor } from '../storage/database.ts'
 export type Counts = {
   total: number
   byPrimaryChannel: { name: string; items: number }[]
+  /** Items by the kind of their primary channel (门户网站, 微信公众号 …), as a 总体情况 states them, with the channels inside. */
+  byChannelKind: { kind: string; label: string; items: number; channels: { name: string; items: number }[] }[]
   publicationsByChannel: { name: string; publications: number }[]
   byColumn: { name: string; items: number }[]
   byUnit: { name: string; items: number }[]
   byMonth: { month: string; items: number }[]
 }
+
+export const channelKindLabels: Record<string, string> = { portal: '门户网站', wechat: '微信公众号', credit: '信用网站', services: '政务服务平台', gazette: '政府公报', other: '其他渠道' }
 
 const tally = (keys: string[]) => {
   const m = new Map<string, number>()
@@ -28,7 +32,7 @@ export async function countPublications(db: Executor, agencyId: number, from: st
     .leftJoin('channels', 'channels.id', 'items.primary_channel_id')
     .leftJoin('units', 'units.id', 'items.unit_id')
     .innerJoin('columns', 'columns.id', 'items.column_id')
-    .select(['items.id', 'items.published_at', 'channels.name as channel', 'units.name as unit', 'columns.name as column'])
+    .select(['items.id', 'items.published_at', 'channels.name as channel', 'channels.kind as channelKind', 'units.name as unit', 'columns.name as column'])
     .where('items.agency_id', '=', agencyId).where('items.status', 'in', ['published', 'withdrawn'])
     .where('items.published_at', '>=', start).where('items.published_at', '<', end).execute()
   const publications = await db.selectFrom('item_channels').innerJoin('channels', 'channels.id', 'item_channels.channel_id')
@@ -37,6 +41,10 @@ export async function countPublications(db: Executor, agencyId: number, from: st
   return {
     total: items.length,
     byPrimaryChannel: tally(items.map((i) => i.channel ?? '门户网站')).map(([name, items]) => ({ name, items })),
+    byChannelKind: tally(items.map((i) => i.channelKind ?? 'portal')).map(([kind, n]) => ({
+      kind, label: channelKindLabels[kind] ?? kind, items: n,
+      channels: tally(items.filter((i) => (i.channelKind ?? 'portal') === kind).map((i) => i.channel ?? '门户网站')).map(([name, c]) => ({ name, items: c })),
+    })),
     publicationsByChannel: tally(publications.map((p) => p.name)).map(([name, n]) => ({ name, publications: n })),
     byColumn: tally(items.map((i) => i.column)).map(([name, items]) => ({ name, items })),
     byUnit: tally(items.map((i) => i.unit ?? '未注明单位')).map(([name, items]) => ({ name, items })),

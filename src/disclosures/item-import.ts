@@ -40,6 +40,8 @@ export const importRow = z.object({
   genre: optional(z.enum(genres, { error: '体裁不在公文种类之列' })),
   keywords: optional(z.string().max(100)),
   summary: optional(z.string().max(500)),
+  /** The channel it was first published on (an agency channel's name); the portal when absent. */
+  channel: optional(z.string().max(60)),
   attachments: z.array(z.object({ name: z.string().min(1), base64: z.string().min(1) })).optional(),
 })
 export type ImportRow = z.infer<typeof importRow>
@@ -86,6 +88,7 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
   const agency = await findAgencyById(deps.db, agencyId)
   if (!agency) throw new AppError('not_found', '机关不存在')
   const columns = await listColumns(deps.db, agencyId)
+  const channels = await listChannels(deps.db, agencyId)
   const problems: string[] = []
   const parsed: { line: number; row: ImportRow; columnId: number; publishedAt: string; files: { name: string; bytes: Buffer; type: string }[] }[] = []
   const now = deps.clock.now()
@@ -97,6 +100,7 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
     }
     const column = columns.find((c) => c.name === r.data.column && !columns.some((x) => x.parent_id === c.id))
     if (!column) { problems.push(`第 ${line} 行：栏目“${r.data.column}”不存在`); continue }
+    if (r.data.channel && !channels.some((c) => c.name === r.data.channel)) { problems.push(`第 ${line} 行：发布渠道“${r.data.channel}”未登记`); continue }
     // A date alone is taken as 9:00 Beijing time that day.
     const [day, time = '09:00'] = r.data.publishedAt.split(/[ T]/)
     const publishedAt = new Date(`${day}T${time.length === 5 ? `${time}:00` : time}+08:00`)
@@ -122,13 +126,14 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
   }, people)))
   const stored = parsed.map((p) => p.files.map((f) => ({ ...f, ...storeFile(deps.config.dataDir, f.bytes, now) })))
   await deps.db.transaction().execute(async (trx) => {
-    const portal = (await listChannels(trx, agencyId)).find((c) => c.kind === 'portal')
+    const portal = channels.find((c) => c.kind === 'portal')
     const format = await readIndexFormat(trx, agencyId)
     for (const [i, p] of parsed.entries()) {
       const year = Number(formatShanghai(p.publishedAt).slice(0, 4))
       const found = scanned[i]!
+      const primary = p.row.channel ? channels.find((c) => c.name === p.row.channel) : portal
       const row = await trx.insertInto('items').values({
-        agency_id: agencyId, column_id: p.columnId, unit_id: null, primary_channel_id: portal?.id ?? null,
+        agency_id: agencyId, column_id: p.columnId, unit_id: null, primary_channel_id: primary?.id ?? null,
         index_number: formatIndexNumber(indexPrefix(format, agency.creditCode), year, await nextSerial(trx, agencyId, year), format.period === 'month' ? Number(formatShanghai(p.publishedAt).slice(5, 7)) : undefined),
         title: p.row.title, doc_number: p.row.docNumber ?? null, written_on: p.row.writtenOn ?? null, formed_on: p.row.formedOn ?? formatShanghai(p.publishedAt).slice(0, 10),
         topic: p.row.topic ?? null, genre: p.row.genre ?? null, keywords: p.row.keywords ?? null, summary: p.row.summary ?? null, body: sanitizeBody(p.row.body),
@@ -136,7 +141,7 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
         findings: found.length ? JSON.stringify(found) : null, cleared_findings: null, withdrawn_reason: null,
         created_by: actor.id, created_at: now.toISOString(), updated_at: now.toISOString(), published_at: p.publishedAt, published_by: actor.id,
       }).returning('id').executeTakeFirstOrThrow()
-      if (portal) await trx.insertInto('item_channels').values({ item_id: row.id, channel_id: portal.id, published_at: p.publishedAt, link: null, recorded_by: actor.id, recorded_at: now.toISOString() }).execute()
+      if (primary) await trx.insertInto('item_channels').values({ item_id: row.id, channel_id: primary.id, published_at: p.publishedAt, link: null, recorded_by: actor.id, recorded_at: now.toISOString() }).execute()
       for (const f of stored[i]!) {
         await trx.insertInto('attachments').values({ item_id: row.id, agency_id: agencyId, file_name: f.name, content_type: f.type, size: f.size, sha256: f.sha256, storage_key: f.key, created_at: now.toISOString(), created_by: actor.id }).execute()
       }

@@ -1,3 +1,5 @@
+import { countPublications } from '../disclosures/counts.ts'
+import type { Counts } from '../disclosures/counts.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { AppError } from '../errors.ts'
@@ -27,10 +29,14 @@ const publishForm = z.object({ overrideReason: z.string().max(500).optional() })
 const editors = ['drafter', 'office_head']
 
 /** The computed figures staff most often quote in the narrative, ready to copy. */
-function figuresOf(report: AnnualReport): string[] {
+function figuresOf(report: AnnualReport, counts?: Counts): string[] {
   const rows = report.applications.rows
   const total = (code: string) => rows[code]?.[6] ?? 0
+  const published = counts && counts.total > 0
+    ? [`本年主动公开政府信息 ${counts.total} 条，其中${counts.byChannelKind.map((k) => `${k.kind === 'other' || k.channels.length === 1 ? k.channels.map((c) => `${c.name} ${c.items} 条`).join('、') : `${k.label} ${k.items} 条（${k.channels.map((c) => `${c.name} ${c.items} 条`).join('、')}）`}`).join('、')}`]
+    : []
   return [
+    ...published,
     `本年新收政府信息公开申请 ${total('NEW')} 件`,
     `上年结转 ${total('CARRIED_IN')} 件`,
     `本年度办理 ${total('TOTAL')} 件（予以公开 ${total('GRANTED')} 件、部分公开 ${total('PARTIAL')} 件）`,
@@ -102,7 +108,7 @@ export function reportRoutes(app: FastifyInstance): void {
     const review = await reviewViewFor(deps.db, { objectType: 'annual_report', objectId: stored.id, agencyId: stored.agency_id, authorId: stored.created_by, round: stored.review_round }, user)
     return reply.page(status, (
       <ReportPage ctx={app.ctx(request)} stored={stored} check={check} canEdit={canEdit(request)} canPublish={user.roles.includes('office_head')}
-        review={review} form={form} figures={figuresOf(stored.report)} message={message} />
+        review={review} form={form} figures={figuresOf(stored.report, await countPublications(deps.db, stored.agency_id, `${stored.year}-01-01`, `${stored.year}-12-31`))} message={message} />
     ))
   }
 
