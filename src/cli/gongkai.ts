@@ -15,6 +15,15 @@ import { migrateToLatest } from '../storage/migrate.ts'
 import { reportCheck, reportImport } from './report-commands.ts'
 import { scanCommand } from './scan-command.ts'
 import { calendarCommand } from './calendar-command.ts'
+import { computeReport } from '../reports/report-compute.ts'
+import { formatForYear } from '../reports/report-format.ts'
+import { recordsOf } from '../reports/report.service.ts'
+import { busyAgency, createDemo, demoPassword, justiceBureau } from '../demo/demo.ts'
+import { findRegion } from '../agencies/agency.store.ts'
+import { sqliteFileName } from '../storage/open-database.ts'
+import { filesDirName } from '../backup/backup.service.ts'
+import { existsSync, rmSync } from 'node:fs'
+import path from 'node:path'
 import { purgeExpiredPersonalData } from '../requests/request.service.ts'
 
 // The CLI calls the same use cases as the web; it holds no rules of its own (STYLE.md §7).
@@ -42,6 +51,10 @@ const help = `用法：gongkai <命令> [选项]
                                从旧网站迁移已公开的信息（保留原发布日期，标记为导入，全部成功或全部不导入）
   scan <文件…>                  发布前保密与个人信息检查（身份证号、手机号、银行卡号、密级标志等）；
                                发现问题以 1 退出
+  demo [--force] [--serve]     在 DATA_DIR 生成演示区域（重庆市垫江县：垫江县司法局 2020 年记录、一个业务繁忙的机关、各角色演示账号）；
+                               DATA_DIR 已有数据库时拒绝，--force 重建（仅 SQLite）；--serve 生成后启动（已有演示数据则直接启动）
+  report compute --agency <机关名称、ID或统一社会信用代码> --year <年份>
+                               由记录计算该机关该年度的年报，输出交换格式 JSON
   applications purge [--dry-run]
                                按保存期限（设置 requests.retentionYears，默认 10 年）清除已办结申请的证件号码、联系方式和上传材料
   calendar show <年份>          列出该年放假日和调休上班日（缺少该年安排时以 2 退出）
@@ -81,6 +94,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await reportCommand(rest, out)
       case 'scan':
         return await scanCommand(rest, out)
+      case 'demo':
+        return await demoCommand(rest, out)
       case 'applications':
         return await withDeps((deps) => applicationsCommand(deps, rest, out))
       case 'calendar':
@@ -201,7 +216,8 @@ async function reportCommand(args: string[], out: Out): Promise<number> {
   const [sub, ...rest] = args
   if (sub === 'import') return reportImport(rest, out)
   if (sub === 'check') return reportCheck(rest, out)
-  out.error('用法：gongkai report import|check <文件…|目录>')
+  if (sub === 'compute') return withDeps((deps) => reportCompute(deps, rest, out))
+  out.error('用法：gongkai report import|check <文件…|目录>，或 report compute --agency <机关> --year <年份>')
   return 2
 }
 
@@ -271,5 +287,59 @@ async function applicationsCommand(deps: Deps, args: string[], out: Out): Promis
   const dryRun = args.includes('--dry-run')
   const r = await purgeExpiredPersonalData(deps, systemActor(), dryRun)
   out.log(`${dryRun ? '将清除' : '已清除'} ${r.count} 件申请的个人信息（${r.cutoff} 以前办结）`)
+  return 0
+}
+
+async function demoCommand(args: string[], out: Out): Promise<number> {
+  const force = args.includes('--force')
+  const serveAfter = args.includes('--serve')
+  const config = loadConfig()
+  const file = path.join(config.dataDir, sqliteFileName)
+  if (!config.databaseUrl && existsSync(file)) {
+    if (force) {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
+      rmSync(path.join(config.dataDir, filesDirName), { recursive: true, force: true })
+    } else if (serveAfter) {
+      out.log(`使用 ${config.dataDir} 中已有的数据启动（重建请加 --force）`)
+      await serve()
+      return 0
+    } else {
+      out.error(`${config.dataDir} 中已有数据库；演示数据只能在空目录中生成。重建请加 --force（将删除该目录中的数据库和上传文件）`)
+      return 2
+    }
+  }
+  const code = await withDeps(async (deps) => {
+    if (await findRegion(deps.db)) {
+      out.error('数据库中已有数据；演示数据只能在空数据库中生成')
+      return 2
+    }
+    out.log('正在生成演示数据……')
+    const result = await createDemo(deps)
+    out.log(`演示区域：重庆市垫江县；${justiceBureau}（2020 年 296 条信息及第二十条记录）；${busyAgency}（${result.busyYear} 年 ${result.busyIntended.length} 件申请）`)
+    out.log(`演示账号（密码均为 ${demoPassword}；管理员首次登录须绑定动态验证码）：`)
+    for (const a of result.accounts) out.log(`  ${a.username.padEnd(18)} ${a.role.padEnd(14)} ${a.agency}`)
+    return 0
+  })
+  if (code !== 0 || !serveAfter) return code
+  await serve()
+  return 0
+}
+
+/** `report compute`: the agency's report of a year computed from its records, as interchange JSON. */
+async function reportCompute(deps: Deps, args: string[], out: Out): Promise<number> {
+  const { values } = parseArgs({ args, options: { agency: { type: 'string' }, year: { type: 'string' } }, allowPositionals: false, strict: false })
+  const year = Number(values.year)
+  if (typeof values.agency !== 'string' || !Number.isInteger(year) || year < 2008 || year > 2100) {
+    out.error('用法：gongkai report compute --agency <机关名称、ID或统一社会信用代码> --year <年份>')
+    return 2
+  }
+  const key = values.agency
+  const agency = (await listAgencies(deps.db)).find((a) => a.name === key || String(a.id) === key || a.creditCode === key.toUpperCase())
+  if (!agency) {
+    out.error(`找不到机关：${key}`)
+    return 2
+  }
+  const { report } = computeReport(await recordsOf(deps, agency.id, year), { year, agency: agency.name, format: formatForYear(year) })
+  out.log(JSON.stringify(report, null, 2))
   return 0
 }
