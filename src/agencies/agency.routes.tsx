@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { listUsers } from '../accounts/account.store.ts'
 import { AppError } from '../errors.ts'
 import { Csrf, ErrorSummary, Field, Select, emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
@@ -108,25 +107,5 @@ export function agencyRoutes(app: FastifyInstance): void {
       throw e
     }
     return reply.redirect(`/console/agencies/${id}`, 303)
-  })
-
-  // The supervising office's view of the region; grows with the region-view issue.
-  app.get('/console/region', async (request, reply) => {
-    const agencies = await listAgencies(deps.db)
-    const users = await listUsers(deps.db)
-    return reply.page(200, (
-      <ConsoleLayout ctx={app.ctx(request)} title="区域概况">
-        <h1>区域概况</h1>
-        <table>
-          <caption>各机关概况</caption>
-          <thead><tr><th scope="col">机关</th><th scope="col">层级</th><th scope="col">在用账号</th></tr></thead>
-          <tbody>
-            {agencies.map((a) => (
-              <tr><td>{a.name}</td><td>{a.level}</td><td>{users.filter((u) => u.agency_id === a.id && !u.disabled).length}</td></tr>
-            ))}
-          </tbody>
-        </table>
-      </ConsoleLayout>
-    ))
   })
 }

@@ -77,6 +77,7 @@ export const policy: Readonly<Record<string, Access>> = {
 
   // 监督人: the whole region, read only.
   'GET /console/region': ['supervisor'],
+  'GET /console/region/export.:ext': ['supervisor'],
   'GET /console/region/reports': ['supervisor'],
 
   // Proactive disclosure: drafters write, reviewers sign their level, publishers publish; the

@@ -1,0 +1,111 @@
+import ExcelJS from 'exceljs'
+import { listAgencies, listUnits } from '../agencies/agency.store.ts'
+import { formatShanghai } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import { columnHealth } from '../disclosures/column-health.ts'
+import { countPublications } from '../disclosures/counts.ts'
+import { columnStats } from '../disclosures/disclosure.store.ts'
+import { checkReport } from '../reports/report-checks.ts'
+import { listReportsOfYear } from '../reports/report.store.ts'
+import { readSetting } from '../settings/settings.store.ts'
+
+// The supervising office's view of its region (issue #6): for every agency its open and overdue
+// applications, column health against the 19号 veto thresholds, last month's unit quotas, items per
+// channel this year, and last year's annual report — its status, whether it met its deadline
+// (1月31日 for a government department, 3月31日 for the government's own report, art. 49; earlier
+// local dates are settings) and its check findings.
+
+export type AgencyState = {
+  id: number
+  name: string
+  open: number
+  overdue: number
+  stale: number
+  longStale: number
+  empty: number
+  veto: string[]
+  unitsMissingQuota: number
+  units: number
+  published: number
+  byChannelKind: string
+  reportYear: number
+  reportStatus: '未开始' | '草稿' | '审核中' | '已审核' | '已发布'
+  reportDeadline: string
+  reportOnTime: boolean | null
+  reportErrors: number
+  reportWarnings: number
+}
+
+const statusLabel: Record<string, AgencyState['reportStatus']> = { draft: '草稿', in_review: '审核中', approved: '已审核', published: '已发布' }
+
+/** The deadline of an agency's report of `year` (art. 49), or the earlier local date set for the region. */
+async function deadlineFor(deps: Deps, isGovernment: boolean, year: number): Promise<string> {
+  const local = await readSetting(deps.db, isGovernment ? 'reports.deadline.government' : 'reports.deadline.department')
+  return `${year + 1}-${local && /^\d{2}-\d{2}$/.test(local) ? local : isGovernment ? '03-31' : '01-31'}`
+}
+
+export async function regionOverview(deps: Deps): Promise<AgencyState[]> {
+  const now = deps.clock.now()
+  const today = formatShanghai(now.toISOString()).slice(0, 10)
+  const year = Number(today.slice(0, 4))
+  const reportYear = year - 1
+  const lastMonth = new Date(Date.UTC(year, Number(today.slice(5, 7)) - 1, 0))
+  const lm = lastMonth.toISOString().slice(0, 10)
+  const applications = await deps.db.selectFrom('applications').select(['agency_id', 'due_on']).where('status', 'in', ['open', 'correction']).execute()
+  const reports = (await listReportsOfYear(deps.db, reportYear)).filter((r) => r.source === 'computed' && r.status !== 'superseded')
+  const out: AgencyState[] = []
+  for (const a of await listAgencies(deps.db)) {
+    const mine = applications.filter((x) => x.agency_id === a.id)
+    const health = columnHealth(await columnStats(deps.db, a.id), now)
+    const units = await listUnits(deps.db, a.id)
+    const perMonth = Number(JSON.parse((await readSetting(deps.db, `quota:${a.id}`)) ?? '{"perMonth":1}').perMonth)
+    const month = await countPublications(deps.db, a.id, `${lm.slice(0, 8)}01`, lm)
+    const byUnit = new Map(month.byUnit.map((u) => [u.name, u.items]))
+    const counts = await countPublications(deps.db, a.id, `${year}-01-01`, today)
+    const report = reports.filter((r) => r.agency_id === a.id).sort((x, y) => y.id - x.id)[0]
+    const isGovernment = a.isSupervising
+    const deadline = await deadlineFor(deps, isGovernment, reportYear)
+    const published = report?.status === 'published' ? formatShanghai(report.published_at!).slice(0, 10) : null
+    const check = report ? checkReport(report.report) : undefined
+    out.push({
+      id: a.id, name: a.name, open: mine.length, overdue: mine.filter((x) => x.due_on && x.due_on < today).length,
+      stale: health.stale, longStale: health.longStale, empty: health.empty, veto: health.veto,
+      units: units.length, unitsMissingQuota: units.filter((u) => (byUnit.get(u.name) ?? 0) < perMonth).length,
+      published: counts.total, byChannelKind: counts.byChannelKind.map((k) => `${k.label} ${k.items}`).join('、'),
+      reportYear, reportStatus: report ? statusLabel[report.status] ?? '草稿' : '未开始', reportDeadline: deadline,
+      reportOnTime: published ? published <= deadline : today > deadline ? false : null,
+      reportErrors: check?.findings.filter((f) => f.severity === 'error').length ?? 0, reportWarnings: check?.findings.filter((f) => f.severity === 'warning').length ?? 0,
+    })
+  }
+  return out
+}
+
+export const overviewColumns: { key: keyof AgencyState; label: string; value: (s: AgencyState) => string | number }[] = [
+  { key: 'name', label: '机关', value: (s) => s.name },
+  { key: 'open', label: '办理中申请', value: (s) => s.open },
+  { key: 'overdue', label: '逾期申请', value: (s) => s.overdue },
+  { key: 'stale', label: '不更新栏目', value: (s) => s.stale },
+  { key: 'longStale', label: '长期不更新栏目', value: (s) => s.longStale },
+  { key: 'empty', label: '空白栏目', value: (s) => s.empty },
+  { key: 'veto', label: '单项否决', value: (s) => s.veto.join('；') || '无' },
+  { key: 'unitsMissingQuota', label: '上月未达报送要求的单位', value: (s) => `${s.unitsMissingQuota}/${s.units}` },
+  { key: 'published', label: '本年发布信息', value: (s) => s.published },
+  { key: 'byChannelKind', label: '按渠道', value: (s) => s.byChannelKind },
+  { key: 'reportStatus', label: '上年度年报', value: (s) => s.reportStatus },
+  { key: 'reportOnTime', label: '按期发布', value: (s) => (s.reportOnTime === null ? `截止 ${s.reportDeadline}` : s.reportOnTime ? '按期' : `逾期（截止 ${s.reportDeadline}）`) },
+  { key: 'reportErrors', label: '年报错误/提示', value: (s) => `${s.reportErrors}/${s.reportWarnings}` },
+]
+
+/** Any table as CSV (with a BOM, so that Excel reads it as UTF-8) or XLSX, the same cells. */
+export function tableCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const cell = (v: string | number) => { const s = String(v); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s }
+  return `\ufeff${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`
+}
+
+export async function tableXlsx(sheet: string, header: readonly string[], rows: readonly (readonly (string | number)[])[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  const ws = wb.addWorksheet(sheet)
+  ws.addRow([...header]).font = { bold: true }
+  for (const r of rows) ws.addRow([...r])
+  return Buffer.from(await wb.xlsx.writeBuffer())
+}

@@ -1,0 +1,43 @@
+import ExcelJS from 'exceljs'
+import { describe, expect, test } from 'vitest'
+import { systemActor } from '../src/audit/audit.ts'
+import { applicationForm } from '../src/requests/request.ts'
+import { submitApplication } from '../src/requests/request.service.ts'
+import { testApp } from './support/app.ts'
+import { buildStaff, signIn } from './support/builders.ts'
+import { databaseKinds } from './support/test-deps.ts'
+
+// The supervising office's overview: an agency with an overdue application and empty columns shows
+// them, sorts to the top by overdue applications, and the same table exports to CSV and XLSX.
+
+describe.each(databaseKinds)('the region overview on %s', (kind) => {
+  test('shows an agency\'s overdue application and column health, sorts, filters and exports the table', async () => {
+    const t = await testApp(kind)
+    try {
+      // Received 2026-01-05; 20 working days end before the test clock's 2026-03-02: overdue.
+      await submitApplication(t.deps, systemActor('申请人'), t.officeId, applicationForm.parse({
+        applicantKind: 'person', category: 'natural', name: '李明华', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13912345678',
+        address: '垫江县', infoDescription: '某项目资金明细', wantedForm: 'electronic', deliveryWay: 'online',
+      }), { channel: 'in_person', receivedOn: '2026-01-05' })
+      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['supervisor'] }))
+      const page = await t.app.inject({ url: '/console/region?sort=overdue&dir=desc&only=problems', headers: { cookie: s.cookie } })
+      expect(page.statusCode).toBe(200)
+      const row = /<tr class="overdue"><th scope="row">垫江县人民政府办公室<\/th>(.*?)<\/tr>/.exec(page.body)?.[1] ?? ''
+      const cells = [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1])
+      expect(cells.slice(0, 2)).toEqual(['1', '1']) // open, overdue
+      expect(Number(cells[4])).toBeGreaterThanOrEqual(5) // empty columns of a new agency
+      expect(cells[5]).toContain('空白栏目') // a veto item is named
+      const xlsx = await t.app.inject({ url: '/console/region/export.xlsx?sort=overdue&dir=desc', headers: { cookie: s.cookie } })
+      const wb = new ExcelJS.Workbook()
+      await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+      const sheet = wb.worksheets[0]!
+      expect(sheet.getRow(1).getCell(3).value).toBe('逾期申请')
+      expect(sheet.getRow(2).getCell(1).value).toBe('垫江县人民政府办公室')
+      expect(sheet.getRow(2).getCell(3).value).toBe(1)
+      const csv = await t.app.inject({ url: '/console/region/export.csv', headers: { cookie: s.cookie } })
+      expect(csv.body).toContain('机关,办理中申请,逾期申请')
+    } finally {
+      await t.close()
+    }
+  })
+})
