@@ -1,3 +1,4 @@
+import { cellValue, explainRegionCell } from './report.service.ts'
 import { countPublications } from '../disclosures/counts.ts'
 import type { Counts } from '../disclosures/counts.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -214,7 +215,55 @@ export function reportRoutes(app: FastifyInstance): void {
             <Findings check={a.check} missing={[]} />
           </details>
         ))}
-        <ReportBody report={region.report} level={2} />
+        <p class="hint">点击表中的数字，可查看各机关的数值并追溯到计入的记录。</p>
+        <ReportBody report={region.report} level={2} cellLink={(ref) => `/console/region/reports/cell?year=${year}&ref=${encodeURIComponent(ref)}`} />
+      </ConsoleLayout>
+    ))
+  })
+
+  // Drill-down, step 1: one cell of the region's report, agency by agency.
+  app.get('/console/region/reports/cell', async (request, reply) => {
+    const q = z.object({ year: z.coerce.number().int().min(2019).max(thisYear()), ref: z.string().max(80) }).parse(request.query)
+    const region = await regionReportOf(deps, q.year)
+    const total = cellValue(region.report, q.ref)
+    if (total === undefined) throw new AppError('not_found', '该单元格不存在')
+    return reply.page(200, (
+      <ConsoleLayout ctx={app.ctx(request)} title="区域单元格">
+        <p><a href={`/console/region/reports?year=${q.year}`}>← 返回区域年报汇总</a></p>
+        <h1>{q.year}年区域汇总：{q.ref}</h1>
+        <p>区域合计：<strong id="region-total">{total ?? '空白'}</strong></p>
+        <table>
+          <caption>各机关的数值</caption>
+          <thead><tr><th scope="col">机关</th><th scope="col">数值</th><th scope="col">记录</th></tr></thead>
+          <tbody>{region.parts.map((p) => (
+            <tr><th scope="row">{p.agencyName}</th><td>{cellValue(p.report, q.ref) ?? '空白'}</td>
+              <td>{region.publishedIds.has(p.agencyId) ? <a href={`/console/region/reports/${region.publishedIds.get(p.agencyId)}/cell?ref=${encodeURIComponent(q.ref)}`}>查看{p.agencyName}计入的记录</a> : '导入的已发布报告，无记录'}</td></tr>
+          ))}</tbody>
+        </table>
+      </ConsoleLayout>
+    ))
+  })
+
+  // Drill-down, step 2: the records one agency's cell counts.
+  app.get('/console/region/reports/:id/cell', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const ref = z.object({ ref: z.string().max(80) }).parse(request.query).ref
+    const cell = await explainRegionCell(deps, id, ref)
+    const outcomeLabel = (code: string | null) => formats['2021'].applicationRows.find((r) => r.code === code)?.label ?? '—'
+    return reply.page(200, (
+      <ConsoleLayout ctx={app.ctx(request)} title="单元格来源">
+        <p><a href={`/console/region/reports/cell?year=${cell.year}&ref=${encodeURIComponent(ref)}`}>← 返回各机关数值</a></p>
+        <h1>{cell.label}</h1>
+        <p>报告中的数值：<strong id="agency-value">{cell.stored ?? '空白'}</strong>；按当前记录计数：<strong>{cell.current}</strong>。</p>
+        {cell.records.length > 0 && (
+          <table>
+            <caption>计入此数的政府信息公开申请</caption>
+            <thead><tr><th scope="col">申请编号</th><th scope="col">收到日期</th><th scope="col">办结日期</th><th scope="col">办理结果</th></tr></thead>
+            <tbody>{cell.records.map((a) => <tr><td>{String(a.id)}</td><td>{a.receivedOn}</td><td>{a.concludedOn ?? '办理中'}</td><td>{outcomeLabel(a.outcome)}</td></tr>)}</tbody>
+          </table>
+        )}
+        {cell.otherIds.length > 0 && <p>计入此数的记录：{cell.otherIds.join('、')}</p>}
+        {cell.current === 0 && <p>没有记录计入此数。</p>}
       </ConsoleLayout>
     ))
   })

@@ -154,7 +154,7 @@ export async function importEarlierReport(deps: Deps, actor: Staff, bytes: Buffe
 }
 
 /** The region's report of a year for the supervising office: each agency's report of record, summed. */
-export async function regionReportOf(deps: Deps, year: number): Promise<RegionReport & { withoutReport: string[]; publishedIds: Map<number, number> }> {
+export async function regionReportOf(deps: Deps, year: number): Promise<RegionReport & { withoutReport: string[]; publishedIds: Map<number, number>; parts: { agencyId: number; agencyName: string; report: AnnualReport }[] }> {
   const region = await findRegion(deps.db)
   const agencies = await listAgencies(deps.db)
   const reports = (await listReportsOfYear(deps.db, year)).filter((r) => r.status === 'published' || r.status === 'imported')
@@ -165,7 +165,7 @@ export async function regionReportOf(deps: Deps, year: number): Promise<RegionRe
     return mine ? [{ agencyId: a.id, agencyName: a.name, report: mine.report }] : []
   })
   const rolled = rollUpRegion(region?.name ?? '本区域', year, formatForYear(year), parts)
-  return { ...rolled, withoutReport: agencies.filter((a) => !parts.some((p) => p.agencyId === a.id)).map((a) => a.name), publishedIds }
+  return { ...rolled, withoutReport: agencies.filter((a) => !parts.some((p) => p.agencyId === a.id)).map((a) => a.name), publishedIds, parts }
 }
 
 export type CellExplanation = {
@@ -181,7 +181,26 @@ const cellRef = /^(?:applications\.([A-Z_]+)\[(\d)\]|appeals\.(\w+)\[(\d)\]|arti
 
 /** "Why is this cell 6?": the records the cell counts now, beside the value the report holds. */
 export async function explainCell(deps: Deps, actor: Staff, id: number, ref: string): Promise<CellExplanation> {
-  const stored = await findOwnReport(deps, actor, id)
+  return explainStoredCell(deps, await findOwnReport(deps, actor, id), ref)
+}
+
+/** A cell's value in a report, by its reference (applications.NEW[6], appeals.reconsideration[4], article20.fees.amountWan). */
+export function cellValue(report: AnnualReport, ref: string): Cell | undefined {
+  const m = cellRef.exec(ref)
+  if (!m) return undefined
+  if (m[1]) return report.applications.rows[m[1]]?.[Number(m[2])]
+  if (m[3]) return report.appeals[m[3] as keyof AnnualReport['appeals']]?.[Number(m[4])]
+  return report.article20[m[5]!]?.[m[6]!]
+}
+
+/** The supervising office drills into any agency's published report of the region. */
+export async function explainRegionCell(deps: Deps, reportId: number, ref: string): Promise<CellExplanation & { agencyId: number; year: number }> {
+  const stored = await findReportById(deps.db, reportId)
+  if (!stored || stored.status !== 'published') throw new AppError('not_found', '报告不存在或尚未发布')
+  return { ...(await explainStoredCell(deps, stored, ref)), agencyId: stored.agency_id, year: stored.year }
+}
+
+async function explainStoredCell(deps: Deps, stored: StoredReport, ref: string): Promise<CellExplanation> {
   const m = cellRef.exec(ref)
   if (!m || stored.source !== 'computed') throw new AppError('not_found', '该单元格没有可追溯的记录')
   const records = await recordsOf(deps, stored.agency_id, stored.year)

@@ -79,6 +79,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/region': ['supervisor'],
   'GET /console/region/export.:ext': ['supervisor'],
   'GET /console/region/reports': ['supervisor'],
+  'GET /console/region/reports/cell': ['supervisor'],
+  'GET /console/region/reports/:id/cell': ['supervisor'],
 
   // Proactive disclosure: drafters write, reviewers sign their level, publishers publish; the
   // office head may withdraw too. Each sees only its own agency's items (disclosure.service.ts).
