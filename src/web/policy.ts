@@ -78,6 +78,8 @@ export const policy: Readonly<Record<string, Access>> = {
   // 监督人: the whole region, read only.
   'GET /console/region': ['supervisor'],
   'GET /console/region/export.:ext': ['supervisor'],
+  'GET /console/region/dashboard': ['supervisor'],
+  'GET /console/dashboard': ['drafter', 'reviewer', 'publisher', 'handler', 'office_head'],
   'GET /console/region/reports': ['supervisor'],
   'GET /console/region/reports/cell': ['supervisor'],
   'GET /console/region/reports/:id/cell': ['supervisor'],

@@ -79,6 +79,12 @@ test('overdue application and stale column → region report → agency cell →
   expect(await axeViolations(page)).toEqual([])
   await screenshot(page, 'region-2-records')
 
+  // The region's dashboard: charts as images with their data tables, accessible.
+  await page.goto(`${base}/console/region/dashboard`)
+  await expect(page.getByRole('table', { name: /各月办结的申请/ }).count()).resolves.toBe(1)
+  expect(await axeViolations(page)).toEqual([])
+  await screenshot(page, 'region-3-dashboard')
+
   await page.goto(`${base}/console/region`)
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 XLSX' }).click()])
   const chunks: Buffer[] = []
