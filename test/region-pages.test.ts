@@ -36,6 +36,11 @@ describe.each(databaseKinds)('the region overview on %s', (kind) => {
       expect(sheet.getRow(2).getCell(3).value).toBe(1)
       const csv = await t.app.inject({ url: '/console/region/export.csv', headers: { cookie: s.cookie } })
       expect(csv.body).toContain('机关,办理中申请,逾期申请')
+      // The region's other tables export too.
+      expect((await t.app.inject({ url: '/console/region/applications?format=csv', headers: { cookie: s.cookie } })).body).toContain('垫江县人民政府办公室,1,1,')
+      expect((await t.app.inject({ url: '/console/region/columns?format=csv', headers: { cookie: s.cookie } })).body).toContain('机关,未按期更新,长期未更新,空白栏目,单项否决')
+      const regionXlsx = await t.app.inject({ url: '/console/region/reports?year=2025&download=xlsx', headers: { cookie: s.cookie } })
+      expect(regionXlsx.headers['content-type']).toContain('spreadsheetml')
     } finally {
       await t.close()
     }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { listAgencies } from '../agencies/agency.store.ts'
 import { Notice } from '../web/form.tsx'
+import { sendTableIfAsked } from '../region/region.service.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { columnHealth } from './column-health.ts'
 import type { ColumnState } from './column-health.ts'
@@ -58,9 +59,12 @@ export function healthRoutes(app: FastifyInstance): void {
   app.get('/console/region/columns', async (request, reply) => {
     const rows = []
     for (const agency of await listAgencies(deps.db)) rows.push({ agency, report: columnHealth(await columnStats(deps.db, agency.id), deps.clock.now()) })
+    const header = ['机关', '未按期更新', '长期未更新', '空白栏目', '单项否决']
+    if (await sendTableIfAsked(request, reply, '区域栏目健康', header, rows.map(({ agency, report }) => [agency.name, report.stale, report.longStale, report.empty, report.veto.join('；') || '否']))) return reply
     return reply.page(200, (
       <ConsoleLayout ctx={app.ctx(request)} title="区域栏目健康">
         <h1>区域栏目健康</h1>
+        <p><a href="/console/region/columns?format=csv">导出 CSV</a> · <a href="/console/region/columns?format=xlsx">导出 XLSX</a></p>
         <table>
           <caption>各机关栏目情况</caption>
           <thead><tr><th scope="col">机关</th><th scope="col">未按期更新</th><th scope="col">长期未更新</th><th scope="col">空白栏目</th><th scope="col">单项否决</th></tr></thead>

@@ -109,3 +109,13 @@ export async function tableXlsx(sheet: string, header: readonly string[], rows: 
   for (const r of rows) ws.addRow([...r])
   return Buffer.from(await wb.xlsx.writeBuffer())
 }
+
+/** Sends a table as the file the query asks for (?format=csv|xlsx); false when it asks for the page. */
+export async function sendTableIfAsked(request: { query: unknown }, reply: { type(t: string): { header(k: string, v: string): { send(b: unknown): unknown } } }, name: string, header: readonly string[], rows: readonly (readonly (string | number)[])[]): Promise<boolean> {
+  const format = (request.query as { format?: string } | undefined)?.format
+  if (format !== 'csv' && format !== 'xlsx') return false
+  const disposition = `attachment; filename="table.${format}"; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`
+  if (format === 'csv') reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send(tableCsv(header, rows))
+  else reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', disposition).send(await tableXlsx(name, header, rows))
+  return true
+}

@@ -199,9 +199,15 @@ export function reportRoutes(app: FastifyInstance): void {
     const parsed = z.object({ year: z.coerce.number().int().min(2019).max(thisYear()) }).safeParse(request.query)
     const year = parsed.success ? parsed.data.year : thisYear() - 1
     const region = await regionReportOf(deps, year)
+    const download = (request.query as { download?: string }).download
+    if (download === 'xlsx' || download === 'docx' || download === 'pdf') {
+      const file = await exportReport(region.report, download)
+      return reply.header('content-type', file.type).header('content-disposition', contentDisposition(file.fileName)).send(file.body)
+    }
     return reply.page(200, (
       <ConsoleLayout ctx={app.ctx(request)} title={`${year}年区域年度报告汇总`}>
         <h1>{year}年区域年度报告汇总</h1>
+        <p>导出：<a href={`/console/region/reports?year=${year}&download=xlsx`}>XLSX</a> · <a href={`/console/region/reports?year=${year}&download=docx`}>DOCX</a> · <a href={`/console/region/reports?year=${year}&download=pdf`}>PDF</a></p>
         <form method="get" action="/console/region/reports" class="filters">
           <div class="field"><label for="f-year">年度</label><input id="f-year" name="year" inputMode="numeric" value={String(year)} /></div>
           <button type="submit">查看</button>

@@ -11,6 +11,7 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import type { PageContext } from '../web/layout.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
+import { sendTableIfAsked } from '../region/region.service.ts'
 import { editLetter, issueLetter, letterFile, listLetters } from './letter.service.ts'
 import { applicantCategoryLabels, applicationForm, channels, deliveryWays, idTypes, outcomeLabel, outcomeOptions, receiptRule, registrationForm, replyTypes, statusLabels, wantedForms } from './request.ts'
 import type { ApplicantDetails } from './request.service.ts'
@@ -414,9 +415,15 @@ export function requestRoutes(app: FastifyInstance): void {
     let soonBy = today
     try { soonBy = addWorkingDays(await loadCalendar(deps.db), today, 5) } catch (e) { if (!(e instanceof CalendarMissing)) throw e }
     const name = new Map(agencies.map((a) => [a.id, a.name]))
+    const tableRows = agencies.map((a) => {
+      const mine = rows.filter((r) => r.agency_id === a.id)
+      return [a.name, mine.length, mine.filter((r) => r.due_on && r.due_on < today).length, mine.filter((r) => r.due_on && r.due_on >= today && r.due_on <= soonBy).length]
+    })
+    if (await sendTableIfAsked(request, reply, '区域依申请公开', ['机关', '办理中', '已逾期', '5个工作日内到期'], tableRows)) return reply
     return reply.page(200, (
       <ConsoleLayout ctx={app.ctx(request)} title="区域依申请公开">
         <h1>区域依申请公开办理情况</h1>
+        <p><a href="/console/region/applications?format=csv">导出 CSV</a> · <a href="/console/region/applications?format=xlsx">导出 XLSX</a></p>
         <table>
           <caption>各机关办理中的申请</caption>
           <thead><tr><th scope="col">机关</th><th scope="col">办理中</th><th scope="col">已逾期</th><th scope="col">5 个工作日内到期</th></tr></thead>
