@@ -41,6 +41,9 @@ export async function serve(): Promise<void> {
   const deps = await createDeps({ migrate: true })
   const { buildApp } = await import('./web/app.ts')
   const app = await buildApp(deps)
+  // Jobs left running by a process that ended were cut off (jobs/jobs.ts).
+  const { markInterruptedJobs } = await import('./jobs/jobs.ts')
+  await markInterruptedJobs(deps)
   // Scheduled publications go out at the server's time; every process may try, one wins each item.
   const { publishDueItems } = await import('./disclosures/disclosure.service.ts')
   const scheduler = setInterval(() => {

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts'
 import { downloadDisposition } from '../files/file-store.ts'
 import { Csrf, Notice } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
+import { largeImport, startJob } from '../jobs/jobs.ts'
 import { addActivity, importActivities, labelOfDecision, labelOfPower, listActivities, readActivityFile, recordKinds, templateCsv } from './activity.service.ts'
 import type { RecordKind } from './activity.service.ts'
 
@@ -97,7 +98,16 @@ export function activityRoutes(app: FastifyInstance): void {
     const bytes = await file.toBuffer()
     if (file.file.truncated) return page(request, reply, 422, { message: '文件超过 10 MB' })
     try {
-      const n = await importActivities(deps, staff(request), kind, await readActivityFile(bytes, file.filename))
+      const rows = await readActivityFile(bytes, file.filename)
+      // A large file runs as a job with its progress shown (jobs/jobs.ts).
+      if (rows.length > largeImport) {
+        const id = await startJob(deps, staff(request), 'activities.import', `导入${recordKinds[kind].label}（${file.filename}，${rows.length} 行）`, rows.length, async (progress) => {
+          const n = await importActivities(deps, staff(request), kind, rows, progress)
+          return `已导入 ${n} 条记录。`
+        })
+        return reply.redirect(`/console/jobs/${id}`, 303)
+      }
+      const n = await importActivities(deps, staff(request), kind, rows)
       return reply.redirect(`/console/activities?imported=${n}`, 303)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input') return page(request, reply, 422, { message: e.message })

@@ -121,7 +121,7 @@ async function insertParsed(trx: Executor, agencyId: number, p: Parsed, at: stri
 }
 
 /** Imports every row or none; the refusal names each bad row, its column and why. */
-export async function importActivities(deps: Deps, actor: Staff, kind: RecordKind, rows: readonly Row[]): Promise<number> {
+export async function importActivities(deps: Deps, actor: Staff, kind: RecordKind, rows: readonly Row[], onProgress?: (done: number) => void): Promise<number> {
   const missing = recordKinds[kind].columns.filter((c) => c !== '失效日期' && c !== '件数' && rows.length > 0 && !(c in rows[0]!.cells))
   if (missing.length) throw new AppError('invalid_input', `导入未执行：缺少列 ${missing.map((c) => `“${c}”`).join('、')}（请使用模板）`, { file: '缺少列' })
   if (rows.length === 0) throw new AppError('invalid_input', '导入未执行：文件中没有数据行', { file: '没有数据行' })
@@ -135,7 +135,10 @@ export async function importActivities(deps: Deps, actor: Staff, kind: RecordKin
   if (problems.length) throw new AppError('invalid_input', `导入未执行，请修改后重试：\n${problems.join('\n')}`, { file: problems.join('\n') })
   await deps.db.transaction().execute(async (trx) => {
     const at = isoNow(deps.clock)
-    for (const v of values) await insertParsed(trx, actor.agencyId, v, at)
+    for (const [i, v] of values.entries()) {
+      await insertParsed(trx, actor.agencyId, v, at)
+      if (i % 50 === 0) onProgress?.(i)
+    }
     await appendAudit(deps, trx, actor, { action: 'activities.import', objectType: 'agency', objectId: actor.agencyId, result: 'success', detail: { kind, rows: values.length } })
   })
   return values.length

@@ -8,6 +8,7 @@ import { readSetting, writeSetting } from '../settings/settings.store.ts'
 import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
+import { largeImport, startJob } from '../jobs/jobs.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { countPublications } from './counts.ts'
 import { importItems, readImportFile } from './item-import.ts'
@@ -83,7 +84,17 @@ export function channelRoutes(app: FastifyInstance): void {
     const bytes = await file.toBuffer()
     if (file.file.truncated) return importPage(request, reply, 422, '文件超过 10 MB')
     try {
-      const result = await importItems(deps, request.actor, request.staff!.agencyId, readImportFile(bytes.toString('utf8'), file.filename))
+      const rows = readImportFile(bytes.toString('utf8'), file.filename)
+      // A large file runs as a job: the page shows its progress and can be left and come back to.
+      if (rows.length > largeImport) {
+        const actor = { ...request.actor, id: request.staff!.id, agencyId: request.staff!.agencyId }
+        const id = await startJob(deps, actor, 'items.import', `导入旧信息（${file.filename}，${rows.length} 行）`, rows.length, async (progress) => {
+          const r = await importItems(deps, request.actor, actor.agencyId, rows, progress)
+          return `已导入 ${r.imported} 条。${r.findings.length > 0 ? `其中 ${r.findings.length} 条有保密审查发现，请尽快处理：${r.findings.map((f) => `第 ${f.line} 行“${f.title}”`).join('、')}` : ''}`
+        })
+        return reply.redirect(`/console/jobs/${id}`, 303)
+      }
+      const result = await importItems(deps, request.actor, request.staff!.agencyId, rows)
       return importPage(request, reply, 200, undefined, result)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input') return importPage(request, reply, 422, e.message)

@@ -84,7 +84,7 @@ export function readImportFile(text: string, fileName: string): { line: number; 
 
 export type ImportResult = { imported: number; findings: { line: number; title: string; findings: string[] }[] }
 
-export async function importItems(deps: Deps, actor: Actor, agencyId: number, rows: { line: number; value: Record<string, unknown> }[]): Promise<ImportResult> {
+export async function importItems(deps: Deps, actor: Actor, agencyId: number, rows: { line: number; value: Record<string, unknown> }[], onProgress?: (done: number) => void): Promise<ImportResult> {
   const agency = await findAgencyById(deps.db, agencyId)
   if (!agency) throw new AppError('not_found', '机关不存在')
   const columns = await listColumns(deps.db, agencyId)
@@ -120,15 +120,18 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
 
   const findings: ImportResult['findings'] = []
   const people = await knownApplicants(deps, deps.db, agencyId)
+  // Progress: scanning is the first half of the work, writing the second.
+  let scannedCount = 0
   const scanned = await Promise.all(parsed.map(async (p) => scanItem({
     title: p.row.title, bodyHtml: sanitizeBody(p.row.body), metadata: p.row.docNumber ? { 文号: p.row.docNumber } : {},
     attachments: p.files.map((f) => ({ name: f.name, bytes: f.bytes })),
-  }, people)))
+  }, people).then((f) => { onProgress?.(Math.floor(++scannedCount / 2)); return f })))
   const stored = parsed.map((p) => p.files.map((f) => ({ ...f, ...storeFile(deps.config.dataDir, f.bytes, now) })))
   await deps.db.transaction().execute(async (trx) => {
     const portal = channels.find((c) => c.kind === 'portal')
     const format = await readIndexFormat(trx, agencyId)
     for (const [i, p] of parsed.entries()) {
+      onProgress?.(Math.floor(parsed.length / 2 + i / 2))
       const year = Number(formatShanghai(p.publishedAt).slice(0, 4))
       const found = scanned[i]!
       const primary = p.row.channel ? channels.find((c) => c.name === p.row.channel) : portal

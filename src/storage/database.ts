@@ -366,6 +366,8 @@ export interface ActivityDecisionTable { id: Generated<number>; agency_id: numbe
 export interface FeeCollectionTable { id: Generated<number>; agency_id: number; collected_on: string; item: string; amount_fen: number; created_at: string }
 export interface ProcurementProjectTable { id: Generated<number>; agency_id: number; contracted_on: string; name: string; amount_fen: number; created_at: string }
 
+export interface JobTable { id: Generated<number>; agency_id: number; kind: string; label: string; status: string; done: number; total: number; message: string | null; created_by: number | null; created_at: string; updated_at: string }
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -386,6 +388,7 @@ export interface Database {
   activity_decisions: ActivityDecisionTable
   fee_collections: FeeCollectionTable
   procurement_projects: ProcurementProjectTable
+  jobs: JobTable
   reviews: ReviewTable
   columns: ColumnTable
   items: ItemTable

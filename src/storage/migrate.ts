@@ -12,6 +12,7 @@ import { siteState } from './migrations/2026-11-26-08-site-state.ts'
 import { requests } from './migrations/2026-11-26-09-requests.ts'
 import { auditHead } from './migrations/2026-11-26-10-audit-head.ts'
 import { activities } from './migrations/2026-11-26-11-activities.ts'
+import { jobs } from './migrations/2026-11-26-12-jobs.ts'
 
 // Migrations are listed in code, in order; each name is dated so that the order is the name order.
 const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
@@ -26,6 +27,7 @@ const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
   '2026-11-26-09-requests': requests(kind),
   '2026-11-26-10-audit-head': auditHead(kind),
   '2026-11-26-11-activities': activities(kind),
+  '2026-11-26-12-jobs': jobs(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''

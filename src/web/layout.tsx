@@ -10,7 +10,7 @@ export type PageContext = Readonly<{
   path: string
 }>
 
-function Document(props: { title: string; scripts?: readonly string[] | undefined; children: ComponentChildren }) {
+function Document(props: { title: string; scripts?: readonly string[] | undefined; refresh?: number | undefined; children: ComponentChildren }) {
   return (
     <html lang="zh-CN">
       <head>
@@ -19,6 +19,7 @@ function Document(props: { title: string; scripts?: readonly string[] | undefine
         <title>{props.title}</title>
         <link rel="stylesheet" href="/assets/site.css" />
         {props.scripts?.map((src) => <script src={src} defer />)}
+        {props.refresh && <meta http-equiv="refresh" content={String(props.refresh)} />}
       </head>
       <body>
         <a class="skip-link" href="#main">跳到主要内容</a>
@@ -92,11 +93,11 @@ const consoleNav: NavItem[] = [
   { href: '/console/totp', label: '动态验证码', roles: 'all' },
 ]
 
-export function ConsoleLayout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+export function ConsoleLayout(props: { ctx: PageContext; title: string; refresh?: number | undefined; children: ComponentChildren }) {
   const user = props.ctx.user
   const items = consoleNav.filter((i) => i.roles === 'all' || (user && user.roles.some((r) => (i.roles as readonly Role[]).includes(r))))
   return (
-    <Document title={`${props.title} - 政府信息公开工作平台`}>
+    <Document title={`${props.title} - 政府信息公开工作平台`} refresh={props.refresh}>
       <header class="site-header console" role="banner">
         <div class="wrap">
           <p class="site-name"><a href="/console">政府信息公开工作平台</a></p>

@@ -79,6 +79,9 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/region': ['supervisor'],
   'GET /console/region/export.:ext': ['supervisor'],
   'GET /console/region/dashboard': ['supervisor'],
+  // Long-running work: the agency's staff follow the jobs they and their colleagues started.
+  'GET /console/jobs': 'staff',
+  'GET /console/jobs/:id': 'staff',
   'GET /console/dashboard': ['drafter', 'reviewer', 'publisher', 'handler', 'office_head'],
   'GET /console/region/reports': ['supervisor'],
   'GET /console/region/reports/cell': ['supervisor'],

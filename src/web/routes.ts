@@ -24,6 +24,7 @@ import { requestSettingsRoutes } from '../requests/settings.routes.tsx'
 import { activityRoutes } from '../activities/activity.routes.tsx'
 import { regionRoutes } from '../region/region.routes.tsx'
 import { dashboardRoutes } from '../region/dashboard.routes.tsx'
+import { jobRoutes } from '../jobs/jobs.routes.tsx'
 import { consoleRoutes } from './console.routes.tsx'
 
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
@@ -33,7 +34,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
     reply.header('x-request-id', request.id)
     if (!request.url.startsWith('/assets/') && !request.url.startsWith('/reports') && !/^\/(agencies|columns|items)\//.test(request.url) && request.url !== '/sitemap.xml' && request.url !== '/' && request.url !== '/healthz') reply.header('cache-control', 'no-store')
   })
-  for (const routes of [portalRoutes, portalReportRoutes, portalItemRoutes, portalSearchRoutes, portalFeedRoutes, disclosureRoutes, healthRoutes, disclosureSettingsRoutes, channelRoutes, columnRoutes, calendarRoutes, setupRoutes, loginRoutes, consoleRoutes, agencyRoutes, accountRoutes, securityRoutes, auditRoutes, reportRoutes, applyRoutes, requestRoutes, appealRoutes, requestSettingsRoutes, activityRoutes, regionRoutes, dashboardRoutes]) {
+  for (const routes of [portalRoutes, portalReportRoutes, portalItemRoutes, portalSearchRoutes, portalFeedRoutes, disclosureRoutes, healthRoutes, disclosureSettingsRoutes, channelRoutes, columnRoutes, calendarRoutes, setupRoutes, loginRoutes, consoleRoutes, agencyRoutes, accountRoutes, securityRoutes, auditRoutes, reportRoutes, applyRoutes, requestRoutes, appealRoutes, requestSettingsRoutes, activityRoutes, regionRoutes, dashboardRoutes, jobRoutes]) {
     routes(app)
   }
 }

@@ -1,0 +1,57 @@
+import type { Actor } from '../audit/audit.ts'
+import { isoNow } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+
+// Long-running work (issue #6): started by a request, run after it in this process, its progress
+// kept in memory while it runs (the work may hold the database for its whole transaction) and its
+// end written to the jobs table. A job still "running" when a process starts was cut off by a restart.
+
+type Staff = Actor & { id: number; agencyId: number }
+
+/** Import files with more rows than this run as a job with their progress shown. */
+export const largeImport = 200
+const live = new Map<number, { done: number; total: number }>()
+
+export type JobView = { id: number; label: string; status: 'running' | 'done' | 'failed' | 'interrupted'; done: number; total: number; message: string | null }
+
+/** Starts `work` after this request; it reports its progress and returns the message shown at the end. */
+export async function startJob(deps: Deps, actor: Staff, kind: string, label: string, total: number, work: (progress: (done: number) => void) => Promise<string>): Promise<number> {
+  const at = isoNow(deps.clock)
+  const row = await deps.db.insertInto('jobs').values({ agency_id: actor.agencyId, kind, label, status: 'running', done: 0, total, message: null, created_by: actor.id, created_at: at, updated_at: at })
+    .returning('id').executeTakeFirstOrThrow()
+  live.set(row.id, { done: 0, total })
+  setImmediate(() => {
+    void (async () => {
+      let status: JobView['status'] = 'done'
+      let message: string
+      try {
+        message = await work((done) => live.set(row.id, { done, total }))
+      } catch (e) {
+        status = 'failed'
+        message = e instanceof AppError ? e.message : '任务出现意外错误，已记录。'
+        if (!(e instanceof AppError)) deps.log.error({ err: e, job: row.id }, 'job failed')
+      }
+      await deps.db.updateTable('jobs').set({ status, message, done: status === 'done' ? total : live.get(row.id)?.done ?? 0, updated_at: isoNow(deps.clock) }).where('id', '=', row.id).execute()
+      live.delete(row.id)
+    })()
+  })
+  return row.id
+}
+
+export async function findJob(deps: Deps, actor: Staff, id: number): Promise<JobView> {
+  const row = await deps.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row || row.agency_id !== actor.agencyId) throw new AppError('not_found', '任务不存在')
+  const progress = live.get(id)
+  return { id, label: row.label, status: row.status as JobView['status'], done: progress?.done ?? Number(row.done), total: Number(row.total), message: row.message }
+}
+
+export async function listJobs(deps: Deps, actor: Staff): Promise<JobView[]> {
+  const rows = await deps.db.selectFrom('jobs').selectAll().where('agency_id', '=', actor.agencyId).orderBy('id', 'desc').limit(50).execute()
+  return rows.map((r) => ({ id: r.id, label: r.label, status: r.status as JobView['status'], done: live.get(r.id)?.done ?? Number(r.done), total: Number(r.total), message: r.message }))
+}
+
+/** At start: work left running by a process that ended is marked as cut off. */
+export async function markInterruptedJobs(deps: Deps): Promise<void> {
+  await deps.db.updateTable('jobs').set({ status: 'interrupted', message: '平台重启，任务中断；请重新提交。', updated_at: isoNow(deps.clock) }).where('status', '=', 'running').execute()
+}
