@@ -1,4 +1,6 @@
+import ExcelJS from 'exceljs'
 import { describe, expect, test } from 'vitest'
+import { syntheticCreditCode } from '../src/demo/busy-year.ts'
 import { createAgency } from '../src/agencies/agency.service.ts'
 import { systemActor } from '../src/audit/audit.ts'
 import { markInterruptedJobs } from '../src/jobs/jobs.ts'
@@ -51,6 +53,27 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       await t.deps.db.insertInto('jobs').values({ agency_id: t.officeId, kind: 'items.import', label: '未完成的导入', status: 'running', done: 10, total: 500, message: null, created_by: null, created_at: 'x', updated_at: 'x' }).execute()
       await markInterruptedJobs(t.deps)
       expect((await t.app.inject({ url: '/console/jobs', headers: { cookie: s.cookie } })).body).toContain('已中断')
+    } finally {
+      await t.close()
+    }
+  }, 60_000)
+  test('a large region\'s overview export runs as a job whose page offers the file', async () => {
+    const t = await testApp(kind)
+    try {
+      for (let n = 1; n <= 21; n++) await createAgency(t.deps, systemActor(), { name: `测试机关${n}`, creditCode: syntheticCreditCode(n, '11500231MB'), level: '县级', kind: '政府部门', parentId: t.officeId })
+      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['supervisor'] }))
+      const started = await t.app.inject({ url: '/console/region/export.xlsx', headers: { cookie: s.cookie } })
+      expect(started.statusCode).toBe(303)
+      let page = ''
+      for (let i = 0; i < 150 && !page.includes('已完成'); i++) {
+        page = (await t.app.inject({ url: started.headers.location!, headers: { cookie: s.cookie } })).body
+        if (!page.includes('已完成')) await new Promise((r) => setTimeout(r, 200))
+      }
+      expect(page).toContain('已导出 22 个机关。')
+      const file = await t.app.inject({ url: `${started.headers.location!}/file`, headers: { cookie: s.cookie } })
+      const wb = new ExcelJS.Workbook()
+      await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer)
+      expect(wb.worksheets[0]!.rowCount).toBe(23)
     } finally {
       await t.close()
     }

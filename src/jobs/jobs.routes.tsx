@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { ConsoleLayout } from '../web/layout.tsx'
-import { findJob, listJobs } from './jobs.ts'
+import { downloadDisposition } from '../files/file-store.ts'
+import { findJob, jobFile, listJobs } from './jobs.ts'
 
 // A job's page refreshes itself every two seconds while it runs (no JavaScript needed); its owner can
 // leave and come back from the list of the agency's recent jobs.
@@ -26,6 +27,12 @@ export function jobRoutes(app: FastifyInstance): void {
     ))
   })
 
+  app.get('/console/jobs/:id/file', async (request, reply) => {
+    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
+    const file = await jobFile(deps, staff(request), id)
+    return reply.type(file.type).header('content-disposition', downloadDisposition(file.name)).send(file.bytes)
+  })
+
   app.get('/console/jobs/:id', async (request, reply) => {
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
     const job = await findJob(deps, staff(request), id)
@@ -38,6 +45,7 @@ export function jobRoutes(app: FastifyInstance): void {
         <progress id="job-progress" max={job.total} value={job.done}>{job.done}/{job.total}</progress>
         {running && <p class="hint">页面每两秒自动刷新；可以离开本页，稍后在“后台任务”中查看结果。</p>}
         {job.message && <pre class="problems" id="job-message">{job.message}</pre>}
+        {job.file && job.status === 'done' && <p><a href={`/console/jobs/${job.id}/file`}>下载 {job.file}</a></p>}
         <p><a href="/console/jobs">全部后台任务</a></p>
       </ConsoleLayout>
     ))

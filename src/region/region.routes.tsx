@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { downloadDisposition } from '../files/file-store.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
+import { bulkExportAgencies, startJob } from '../jobs/jobs.ts'
 import { overviewColumns, regionOverview, tableCsv, tableXlsx } from './region.service.ts'
 import type { AgencyState } from './region.service.ts'
 
@@ -61,7 +62,19 @@ export function regionRoutes(app: FastifyInstance): void {
 
   app.get('/console/region/export.:ext', async (request, reply) => {
     const { ext } = z.object({ ext: z.enum(['csv', 'xlsx']) }).parse(request.params)
-    const { header, rows } = await rowsFor(query.parse(request.query))
+    const q = query.parse(request.query)
+    // A large region's export is a job: its page shows the progress and offers the file at the end.
+    const agencyCount = (await deps.db.selectFrom('agencies').select('id').execute()).length
+    if (agencyCount > bulkExportAgencies) {
+      const actor = { ...request.actor, id: request.staff!.id, agencyId: request.staff!.agencyId }
+      const id = await startJob(deps, actor, 'region.export', `导出区域概况（${ext.toUpperCase()}，${agencyCount} 个机关）`, agencyCount, async () => {
+        const { header, rows } = await rowsFor(q)
+        const bytes = ext === 'csv' ? Buffer.from(tableCsv(header, rows)) : await tableXlsx('区域概况', header, rows)
+        return { message: `已导出 ${rows.length} 个机关。`, file: { name: `区域概况.${ext}`, type: ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes } }
+      })
+      return reply.redirect(`/console/jobs/${id}`, 303)
+    }
+    const { header, rows } = await rowsFor(q)
     if (ext === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', downloadDisposition('区域概况.csv')).send(tableCsv(header, rows))
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', downloadDisposition('区域概况.xlsx')).send(await tableXlsx('区域概况', header, rows))
   })

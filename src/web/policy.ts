@@ -82,6 +82,7 @@ export const policy: Readonly<Record<string, Access>> = {
   // Long-running work: the agency's staff follow the jobs they and their colleagues started.
   'GET /console/jobs': 'staff',
   'GET /console/jobs/:id': 'staff',
+  'GET /console/jobs/:id/file': 'staff',
   'GET /console/dashboard': ['drafter', 'reviewer', 'publisher', 'handler', 'office_head'],
   'GET /console/region/reports': ['supervisor'],
   'GET /console/region/reports/cell': ['supervisor'],

@@ -16,6 +16,10 @@ export function jobs(kind: DatabaseKind) {
         .addColumn('done', 'integer', (c) => c.notNull())
         .addColumn('total', 'integer', (c) => c.notNull())
         .addColumn('message', 'text')
+        // A file the job made (a bulk export), stored like uploads, for its owner to download.
+        .addColumn('file_key', 'text')
+        .addColumn('file_name', 'text')
+        .addColumn('file_type', 'text')
         .addColumn('created_by', 'integer')
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
