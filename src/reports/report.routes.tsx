@@ -1,4 +1,5 @@
 import { cellValue, explainRegionCell } from './report.service.ts'
+import type { CellExplanation } from './report.service.ts'
 import { countPublications } from '../disclosures/counts.ts'
 import type { Counts } from '../disclosures/counts.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -44,6 +45,27 @@ function figuresOf(report: AnnualReport, counts?: Counts): string[] {
     `结转下年度 ${total('CARRIED_OUT')} 件`,
     ...appealGroups.map((g) => `${appealGroupLabels[g]} ${report.appeals[g]?.[4] ?? 0} 件`),
   ]
+}
+
+/** "Why is this cell N": the stored value beside the count now, and the records counted. */
+function CellRecords(props: { cell: CellExplanation; valueId?: string }) {
+  const cell = props.cell
+  const outcomeLabel = (code: string | null) => formats['2021'].applicationRows.find((r) => r.code === code)?.label ?? '—'
+  return (
+    <>
+      <p>报告中的数值：<strong id={props.valueId}>{cell.stored ?? '空白'}</strong>；按当前记录计数：<strong>{cell.current}</strong>。</p>
+      {cell.stored !== null && cell.stored !== cell.current && <Notice kind="warn">报告生成后记录有变化；重新计算草稿可更新此数（已发布的版本保持不变）。</Notice>}
+      {cell.records.length > 0 && (
+        <table>
+          <caption>计入此数的政府信息公开申请</caption>
+          <thead><tr><th scope="col">申请编号</th><th scope="col">收到日期</th><th scope="col">办结日期</th><th scope="col">办理结果</th></tr></thead>
+          <tbody>{cell.records.map((a) => <tr><td>{String(a.id)}</td><td>{a.receivedOn}</td><td>{a.concludedOn ?? '办理中'}</td><td>{outcomeLabel(a.outcome)}</td></tr>)}</tbody>
+        </table>
+      )}
+      {cell.otherIds.length > 0 && <p>计入此数的记录：{cell.otherIds.join('、')}</p>}
+      {cell.current === 0 && <p>没有记录计入此数。</p>}
+    </>
+  )
 }
 
 export function reportRoutes(app: FastifyInstance): void {
@@ -133,22 +155,11 @@ export function reportRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const ref = z.object({ ref: z.string().max(80) }).parse(request.query).ref
     const cell = await explainCell(deps, staff(request), id, ref)
-    const outcomeLabel = (code: string | null) => formats['2021'].applicationRows.find((r) => r.code === code)?.label ?? '—'
     return reply.page(200, (
       <ConsoleLayout ctx={app.ctx(request)} title="单元格来源">
         <p><a href={`/console/reports/${id}`}>← 返回年度报告</a></p>
         <h1>{cell.label}</h1>
-        <p>报告中的数值：<strong>{cell.stored ?? '空白'}</strong>；按当前记录计数：<strong>{cell.current}</strong>。</p>
-        {cell.stored !== null && cell.stored !== cell.current && <Notice kind="warn">报告生成后记录有变化；重新计算草稿可更新此数（已发布的版本保持不变）。</Notice>}
-        {cell.records.length > 0 && (
-          <table>
-            <caption>计入此数的政府信息公开申请</caption>
-            <thead><tr><th scope="col">申请编号</th><th scope="col">收到日期</th><th scope="col">办结日期</th><th scope="col">办理结果</th></tr></thead>
-            <tbody>{cell.records.map((a) => <tr><td>{String(a.id)}</td><td>{a.receivedOn}</td><td>{a.concludedOn ?? '办理中'}</td><td>{outcomeLabel(a.outcome)}</td></tr>)}</tbody>
-          </table>
-        )}
-        {cell.otherIds.length > 0 && <p>计入此数的记录：{cell.otherIds.join('、')}</p>}
-        {cell.current === 0 && <p>没有记录计入此数。</p>}
+        <CellRecords cell={cell} />
       </ConsoleLayout>
     ))
   })
@@ -255,21 +266,11 @@ export function reportRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const ref = z.object({ ref: z.string().max(80) }).parse(request.query).ref
     const cell = await explainRegionCell(deps, id, ref)
-    const outcomeLabel = (code: string | null) => formats['2021'].applicationRows.find((r) => r.code === code)?.label ?? '—'
     return reply.page(200, (
       <ConsoleLayout ctx={app.ctx(request)} title="单元格来源">
         <p><a href={`/console/region/reports/cell?year=${cell.year}&ref=${encodeURIComponent(ref)}`}>← 返回各机关数值</a></p>
         <h1>{cell.label}</h1>
-        <p>报告中的数值：<strong id="agency-value">{cell.stored ?? '空白'}</strong>；按当前记录计数：<strong>{cell.current}</strong>。</p>
-        {cell.records.length > 0 && (
-          <table>
-            <caption>计入此数的政府信息公开申请</caption>
-            <thead><tr><th scope="col">申请编号</th><th scope="col">收到日期</th><th scope="col">办结日期</th><th scope="col">办理结果</th></tr></thead>
-            <tbody>{cell.records.map((a) => <tr><td>{String(a.id)}</td><td>{a.receivedOn}</td><td>{a.concludedOn ?? '办理中'}</td><td>{outcomeLabel(a.outcome)}</td></tr>)}</tbody>
-          </table>
-        )}
-        {cell.otherIds.length > 0 && <p>计入此数的记录：{cell.otherIds.join('、')}</p>}
-        {cell.current === 0 && <p>没有记录计入此数。</p>}
+        <CellRecords cell={cell} valueId="agency-value" />
       </ConsoleLayout>
     ))
   })

@@ -9,8 +9,7 @@ import { recordsOf } from '../../src/reports/report.service.ts'
 import { insertReport } from '../../src/reports/report.store.ts'
 import { applicationForm } from '../../src/requests/request.ts'
 import { decideApplication, submitApplication } from '../../src/requests/request.service.ts'
-import { buildApp } from '../../src/web/app.ts'
-import { axeViolations, launchBrowser, screenshot } from '../support/browser.ts'
+import { axeViolations, launchBrowser, screenshot, serveApp } from '../support/browser.ts'
 import { buildStaff, setUpRegion } from '../support/builders.ts'
 import type { StaffAccount } from '../support/builders.ts'
 import { testEnv } from '../support/test-deps.ts'
@@ -45,10 +44,9 @@ beforeAll(async () => {
   const { report } = computeReport(await recordsOf(t.deps, officeId, 2025), { year: 2025, format: '2021', agency: '垫江县人民政府办公室' })
   await insertReport(t.deps.db, { agency_id: officeId, year: 2025, format: '2021', source: 'computed', status: 'published', version: 1, source_name: null, override_reason: null, supersedes_id: null,
     created_at: '2026-01-20T00:00:00Z', created_by: null, updated_at: '2026-01-20T00:00:00Z', published_at: '2026-01-20T00:00:00Z', published_by: null, report })
-  app = await buildApp(t.deps, { logger: false })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address()
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  const served = await serveApp(t.deps)
+  app = served.app
+  base = served.base
 })
 afterAll(async () => {
   await browser?.close()

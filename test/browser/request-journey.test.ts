@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { pdfText } from '../../src/confidentiality/extract-text.ts'
-import { buildApp } from '../../src/web/app.ts'
-import { axeViolations, launchBrowser, screenshot } from '../support/browser.ts'
+import { axeViolations, launchBrowser, screenshot, serveApp } from '../support/browser.ts'
 import { buildStaff, setUpRegion } from '../support/builders.ts'
 import type { StaffAccount } from '../support/builders.ts'
 import { testEnv } from '../support/test-deps.ts'
@@ -29,10 +28,9 @@ beforeAll(async () => {
   officeId = (await setUpRegion(t.deps)).officeId
   handler = await buildStaff(t.deps, { roles: ['handler'] })
   head = await buildStaff(t.deps, { roles: ['office_head'] })
-  app = await buildApp(t.deps, { logger: false })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address()
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  const served = await serveApp(t.deps)
+  app = served.app
+  base = served.base
 })
 afterAll(async () => {
   await browser?.close()

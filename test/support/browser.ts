@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import { chromium } from 'playwright-core'
+import type { Deps } from '../../src/deps.ts'
+import { buildApp } from '../../src/web/app.ts'
 import type { Browser, Page } from 'playwright-core'
 
 // Debian's Chromium, found on PATH or through CHROMIUM_PATH; `npm test` installs it when missing
@@ -50,4 +53,12 @@ export const screenshotDir = path.resolve('test-results', 'screenshots')
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (!existsSync(screenshotDir)) mkdirSync(screenshotDir, { recursive: true })
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
+}
+
+/** The real application listening on a free loopback port, for a browser to visit. */
+export async function serveApp(deps: Deps): Promise<{ app: FastifyInstance; base: string }> {
+  const app = await buildApp(deps, { logger: false })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  return { app, base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` }
 }
