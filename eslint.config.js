@@ -11,10 +11,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // SQL is built with Kysely or its sql`` tag, which binds values; a raw string query is a review question (IN-03).
-      'no-restricted-syntax': ['error', {
-        selector: "CallExpression[callee.property.name='raw'][arguments.0.type='TemplateLiteral']",
-        message: 'Do not build SQL from template strings; use Kysely or sql`` with bound values.',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='raw'][arguments.0.type='TemplateLiteral']",
+          message: 'Do not build SQL from template strings; use Kysely or sql`` with bound values.',
+        },
+      ],
     },
   },
   {

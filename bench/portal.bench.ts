@@ -14,10 +14,34 @@ import { buildApp } from '../src/web/app.ts'
 import { onBothDatabases } from './support/both-databases.ts'
 import { ensureWrk, wrk } from './support/wrk.ts'
 
-const arg = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined }
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
 const count = Number(arg('items') ?? process.env.BENCH_ITEMS ?? 300_000)
 const seconds = Number(process.env.BENCH_SECONDS ?? 5)
-const words = ['政府信息公开', '预算决算', '依申请公开', '行政许可', '政策解读', '法治宣传', '公共服务', '安全生产', '乡村振兴', '营商环境', '疫情防控', '社会保障', '招投标公告', '人事任免', '规划计划', '统计信息', '环境保护', '食品安全', '教育医疗', '就业创业']
+const words = [
+  '政府信息公开',
+  '预算决算',
+  '依申请公开',
+  '行政许可',
+  '政策解读',
+  '法治宣传',
+  '公共服务',
+  '安全生产',
+  '乡村振兴',
+  '营商环境',
+  '疫情防控',
+  '社会保障',
+  '招投标公告',
+  '人事任免',
+  '规划计划',
+  '统计信息',
+  '环境保护',
+  '食品安全',
+  '教育医疗',
+  '就业创业',
+]
 const queries = ['公', '信', '预', '公开', '预算', '府信', '依申请', '公共服务', '乡村振兴', '政府信息公开']
 
 function textOf(n: number, len: number): string {
@@ -30,14 +54,16 @@ function textOf(n: number, len: number): string {
   return s
 }
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
 async function latencies(fn: (q: string) => Promise<unknown>, rounds = 5): Promise<number[]> {
   const out: number[] = []
-  for (let r = 0; r < rounds; r++) for (const q of queries) {
-    const s = process.hrtime.bigint()
-    await fn(q)
-    out.push(Number(process.hrtime.bigint() - s) / 1e6)
-  }
+  for (let r = 0; r < rounds; r++)
+    for (const q of queries) {
+      const s = process.hrtime.bigint()
+      await fn(q)
+      out.push(Number(process.hrtime.bigint() - s) / 1e6)
+    }
   return out
 }
 
@@ -49,14 +75,26 @@ async function seed(deps: Deps, officeId: number, columnId: number): Promise<num
       const rows = Array.from({ length: Math.min(batch, count - start) }, (_, k) => {
         const n = start + k
         return {
-          agency_id: officeId, column_id: columnId, index_number: `BENCH/${2000 + (n % 26)}-${String(n).padStart(7, '0')}`, title: textOf(n, 20), formed_on: '2026-01-01', body: textOf(n + 7, 120),
-          validity: 'valid', status: 'published', created_at: 'bench', updated_at: 'bench', published_at: new Date(Date.UTC(2020, 0, 1) + (n % 2190) * 86_400_000).toISOString(),
+          agency_id: officeId,
+          column_id: columnId,
+          index_number: `BENCH/${2000 + (n % 26)}-${String(n).padStart(7, '0')}`,
+          title: textOf(n, 20),
+          formed_on: '2026-01-01',
+          body: textOf(n + 7, 120),
+          validity: 'valid',
+          status: 'published',
+          created_at: 'bench',
+          updated_at: 'bench',
+          published_at: new Date(Date.UTC(2020, 0, 1) + (n % 2190) * 86_400_000).toISOString(),
         }
       })
       const ids = await trx.insertInto('items').values(rows).returning('id').execute()
-      for (const [k, r] of ids.entries()) await indexItemText(trx, deps.kind, r.id, rows[k]!.published_at, `${rows[k]!.title}\n${rows[k]!.body}`)
+      for (const [k, r] of ids.entries())
+        await indexItemText(trx, deps.kind, r.id, rows[k]!.published_at, `${rows[k]!.title}\n${rows[k]!.body}`)
       if (deps.kind === 'sqlite') {
-        await sql`insert into bench_trigram (rowid, text) select id, title || char(10) || body from items where id between ${ids[0]!.id} and ${ids.at(-1)!.id}`.execute(trx)
+        await sql`insert into bench_trigram (rowid, text) select id, title || char(10) || body from items where id between ${ids[0]!.id} and ${ids.at(-1)!.id}`.execute(
+          trx,
+        )
       }
     })
   }
@@ -66,10 +104,22 @@ async function seed(deps: Deps, officeId: number, columnId: number): Promise<num
 async function measure(label: string, env: Record<string, string>) {
   const deps = await createDeps({ config: loadConfig({ LOG_LEVEL: 'silent', ...env }), migrate: true })
   try {
-    await performSetup(deps, { regionName: '基准县', officeName: '基准县人民政府办公室', officeCreditCode: '11500231MB15204609', officeLevel: '县级', adminUsername: 'bench.admin', adminName: '基准' }, '127.0.0.1')
+    await performSetup(
+      deps,
+      {
+        regionName: '基准县',
+        officeName: '基准县人民政府办公室',
+        officeCreditCode: '11500231MB15204609',
+        officeLevel: '县级',
+        adminUsername: 'bench.admin',
+        adminName: '基准',
+      },
+      '127.0.0.1',
+    )
     const office = (await deps.db.selectFrom('agencies').select('id').executeTakeFirstOrThrow()).id
     const column = (await listColumns(deps.db, office)).find((c) => c.name === '部门动态')!.id
-    if (deps.kind === 'sqlite') await sql`create virtual table bench_trigram using fts5(text, tokenize = 'trigram')`.execute(deps.db)
+    if (deps.kind === 'sqlite')
+      await sql`create virtual table bench_trigram using fts5(text, tokenize = 'trigram')`.execute(deps.db)
     else {
       await sql`create extension if not exists pg_trgm`.execute(deps.db)
     }
@@ -85,14 +135,20 @@ async function measure(label: string, env: Record<string, string>) {
     const address = app.server.address()
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
     let peak = process.memoryUsage().rss
-    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss) }, 100)
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss)
+    }, 100)
     try {
-      const itemId = (await deps.db.selectFrom('items').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()).id
+      const itemId = (
+        await deps.db.selectFrom('items').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+      ).id
       await wrk(`${base}/healthz`, 1)
       const healthz = await wrk(`${base}/healthz`, seconds)
       const item = await wrk(`${base}/items/${itemId}`, seconds)
       const columnPage = await wrk(`${base}/columns/${column}`, seconds)
-      console.log(`  /healthz ${healthz.toFixed(0)} rps; item page ${item.toFixed(0)} rps = ${(item / healthz).toFixed(2)}×; column page ${columnPage.toFixed(0)} rps = ${(columnPage / healthz).toFixed(2)}× (goal ≥ 0.5×)`)
+      console.log(
+        `  /healthz ${healthz.toFixed(0)} rps; item page ${item.toFixed(0)} rps = ${(item / healthz).toFixed(2)}×; column page ${columnPage.toFixed(0)} rps = ${(columnPage / healthz).toFixed(2)}× (goal ≥ 0.5×)`,
+      )
     } finally {
       clearInterval(sampler)
       await app.close()
@@ -100,24 +156,46 @@ async function measure(label: string, env: Record<string, string>) {
 
     const ours = await latencies((q) => searchItems(deps.db, deps.kind, q, {}, 'relevance'))
     const oursByDate = await latencies((q) => searchItems(deps.db, deps.kind, q, {}, 'date'))
-    const usual = deps.kind === 'sqlite'
-      ? await latencies((q) => ([...q].length >= 3
-        ? sql`select rowid from bench_trigram where bench_trigram match ${`"${q}"`} order by bm25(bench_trigram) limit 20`.execute(deps.db)
-        : sql`select id from items where title like ${`%${q}%`} or body like ${`%${q}%`} order by id desc limit 20`.execute(deps.db)))
-      : await latencies((q) => sql`select id from items where (title || ' ' || body) like ${`%${q}%`} order by published_at desc limit 20`.execute(deps.db))
+    const usual =
+      deps.kind === 'sqlite'
+        ? await latencies((q) =>
+            [...q].length >= 3
+              ? sql`select rowid from bench_trigram where bench_trigram match ${`"${q}"`} order by bm25(bench_trigram) limit 20`.execute(
+                  deps.db,
+                )
+              : sql`select id from items where title like ${`%${q}%`} or body like ${`%${q}%`} order by id desc limit 20`.execute(
+                  deps.db,
+                ),
+          )
+        : await latencies((q) =>
+            sql`select id from items where (title || ' ' || body) like ${`%${q}%`} order by published_at desc limit 20`.execute(
+              deps.db,
+            ),
+          )
     const p = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms`
     const baselineName = deps.kind === 'sqlite' ? 'FTS5 trigram + LIKE (<3 chars), bm25' : 'pg_trgm LIKE, by date'
     console.log(`  search, ours by relevance: ${p(ours)}; by date: ${p(oursByDate)}`)
     console.log(`  search, ${baselineName}: ${p(usual)}`)
-    console.log(`  ratio p95 ours/usual: relevance ${(percentile(ours, 95) / percentile(usual, 95)).toFixed(2)}×, date ${(percentile(oursByDate, 95) / percentile(usual, 95)).toFixed(2)}× (goal ≤ 0.15×)`)
+    console.log(
+      `  ratio p95 ours/usual: relevance ${(percentile(ours, 95) / percentile(usual, 95)).toFixed(2)}×, date ${(percentile(oursByDate, 95) / percentile(usual, 95)).toFixed(2)}× (goal ≤ 0.15×)`,
+    )
     // Exactness: our matches equal a substring scan for every query.
     let exact = true
     for (const q of queries) {
       const mine = (await searchItems(deps.db, deps.kind, q, {}, 'date', 1_000_000)).length
-      const scan = await sql<{ n: number }>`select count(*) as n from items where status = 'published' and (title || ${'\n'} || body) like ${`%${q}%`}`.execute(deps.db)
-      if (mine !== Number(scan.rows[0]!.n)) { exact = false; console.log(`  NOT EXACT for ${q}: ${mine} vs ${scan.rows[0]!.n}`) }
+      const scan = await sql<{
+        n: number
+      }>`select count(*) as n from items where status = 'published' and (title || ${'\n'} || body) like ${`%${q}%`}`.execute(
+        deps.db,
+      )
+      if (mine !== Number(scan.rows[0]!.n)) {
+        exact = false
+        console.log(`  NOT EXACT for ${q}: ${mine} vs ${scan.rows[0]!.n}`)
+      }
     }
-    console.log(`  results exact against a substring scan: ${exact ? 'yes' : 'NO'}; server peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB`)
+    console.log(
+      `  results exact against a substring scan: ${exact ? 'yes' : 'NO'}; server peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB`,
+    )
   } finally {
     await deps.db.destroy()
   }

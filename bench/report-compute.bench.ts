@@ -24,16 +24,35 @@ async function best(fn: () => Promise<unknown>, rounds = 3): Promise<number> {
 
 async function seed(deps: Deps): Promise<number[]> {
   const now = new Date().toISOString()
-  const region = await deps.db.insertInto('regions').values({ name: '基准区域', created_at: now }).returning('id').executeTakeFirstOrThrow()
+  const region = await deps.db
+    .insertInto('regions')
+    .values({ name: '基准区域', created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const ids: number[] = []
   for (let i = 0; i < agencies; i++) {
-    const a = await deps.db.insertInto('agencies').values({
-      region_id: region.id, name: `基准机关${i}`, credit_code: `BENCH${String(i).padStart(13, '0')}`, level: '县级', kind: '政府部门', parent_id: null, is_supervising: 0, created_at: now, updated_at: now,
-    }).returning('id').executeTakeFirstOrThrow()
+    const a = await deps.db
+      .insertInto('agencies')
+      .values({
+        region_id: region.id,
+        name: `基准机关${i}`,
+        credit_code: `BENCH${String(i).padStart(13, '0')}`,
+        level: '县级',
+        kind: '政府部门',
+        parent_id: null,
+        is_supervising: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     ids.push(a.id)
   }
   const first = ids[0]!
-  const outcomes = sql.join(outcomeCodes.map((c, i) => sql`select ${i} as i, ${c} as code`), sql` union all `)
+  const outcomes = sql.join(
+    outcomeCodes.map((c, i) => sql`select ${i} as i, ${c} as code`),
+    sql` union all `,
+  )
   // Deterministic pseudo-random rows: four years of receipts, one in thirteen still pending.
   if (deps.kind === 'sqlite') {
     await sql`
@@ -68,13 +87,21 @@ async function measure(label: string, env: Record<string, string>) {
     const started = Date.now()
     const ids = await seed(deps)
     const seeded = Date.now() - started
-    const plain = await best(() => sql`select applicant_category, count(*) as n from applications where agency_id in (${sql.join(ids)}) group by applicant_category`.execute(deps.db))
+    const plain = await best(() =>
+      sql`select applicant_category, count(*) as n from applications where agency_id in (${sql.join(ids)}) group by applicant_category`.execute(
+        deps.db,
+      ),
+    )
     const report = await best(() => countApplicationsSql(deps.db, ids, 2024, '2021'))
-    console.log(`  ${label.padEnd(11)} plain GROUP BY ${plain.toFixed(0).padStart(6)} ms   report section 三 ${report.toFixed(0).padStart(6)} ms   ratio ${(report / plain).toFixed(2)}× (goal ≤ 3×; seeded in ${(seeded / 1000).toFixed(1)} s)`)
+    console.log(
+      `  ${label.padEnd(11)} plain GROUP BY ${plain.toFixed(0).padStart(6)} ms   report section 三 ${report.toFixed(0).padStart(6)} ms   ratio ${(report / plain).toFixed(2)}× (goal ≤ 3×; seeded in ${(seeded / 1000).toFixed(1)} s)`,
+    )
   } finally {
     await deps.db.destroy()
   }
 }
 
-console.log(`年报计算 / report computation: ${rows.toLocaleString('en')} applications in ${agencies} agencies, best of 3`)
+console.log(
+  `年报计算 / report computation: ${rows.toLocaleString('en')} applications in ${agencies} agencies, best of 3`,
+)
 await onBothDatabases('bench', measure)

@@ -10,7 +10,9 @@ import type { Style } from '../test/support/report-text.ts'
 const count = Number(process.env.BENCH_REPORTS ?? 400)
 const styles: Style[] = ['pipes', 'spaces', 'tabs', 'broken-labels', 'traditional']
 const reports = fc.sample(arbitraryReport({ blanks: true }), { numRuns: count, seed: 42 })
-const texts = reports.map((r, i) => Buffer.from(flatten(r, styles[i % styles.length]!, { title: `${r.agency}${r.year}年政府信息公开工作年度报告` })))
+const texts = reports.map((r, i) =>
+  Buffer.from(flatten(r, styles[i % styles.length]!, { title: `${r.agency}${r.year}年政府信息公开工作年度报告` })),
+)
 const megabytes = texts.reduce((n, t) => n + t.length, 0) / 1e6
 
 async function time(label: string, fn: () => Promise<void>, rounds = 3): Promise<number> {
@@ -37,4 +39,6 @@ const full = await time('import to interchange JSON', async () => {
     if (JSON.stringify(r.applications.rows) !== JSON.stringify(reports[i]!.applications.rows)) wrong++
   }
 })
-console.log(`  ratio import / baseline: ${(full / baseline).toFixed(1)}× (goal ≤ 10×); ${(count / (full / 1000)).toFixed(0)} reports/s; ${wrong} read wrong; ${sink > 0 ? '' : ' '}`)
+console.log(
+  `  ratio import / baseline: ${(full / baseline).toFixed(1)}× (goal ≤ 10×); ${(count / (full / 1000)).toFixed(0)} reports/s; ${wrong} read wrong; ${sink > 0 ? '' : ' '}`,
+)

@@ -21,7 +21,10 @@ import Database from 'better-sqlite3'
 import { onBothDatabases } from './support/both-databases.ts'
 import { ensureWrk, wrkPostForm } from './support/wrk.ts'
 
-const arg = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined }
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
 const seconds = Number(arg('seconds') ?? process.env.BENCH_SECONDS ?? 10)
 const clients = Number(arg('clients') ?? 16)
 const kills = Number(arg('kills') ?? 100)
@@ -44,7 +47,11 @@ function fsyncRate(dir: string, ms = 3000): number {
   let n = 0
   const end = Date.now() + ms
   try {
-    while (Date.now() < end) { writeSync(fd, block); fsyncSync(fd); n++ }
+    while (Date.now() < end) {
+      writeSync(fd, block)
+      fsyncSync(fd)
+      n++
+    }
   } finally {
     closeSync(fd)
     rmSync(file, { force: true })
@@ -56,7 +63,16 @@ type Server = { child: ChildProcess; base: string }
 
 async function startServer(env: Record<string, string>, port: number): Promise<Server> {
   const child = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', APPLY_PROOF_OF_WORK: 'off', APPLY_RATE_LIMIT: '100000000' }, stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      APPLY_PROOF_OF_WORK: 'off',
+      APPLY_RATE_LIMIT: '100000000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
   })
   const base = `http://127.0.0.1:${port}`
   const started = Date.now()
@@ -68,7 +84,11 @@ async function startServer(env: Record<string, string>, port: number): Promise<S
   throw new Error('server did not start')
 }
 
-const stop = (s: Server, signal: NodeJS.Signals) => new Promise<void>((resolve) => { s.child.once('exit', () => resolve()); s.child.kill(signal) })
+const stop = (s: Server, signal: NodeJS.Signals) =>
+  new Promise<void>((resolve) => {
+    s.child.once('exit', () => resolve())
+    s.child.kill(signal)
+  })
 
 /** A browser-like client: one anonymous session (cookie + CSRF token) taken from the form page. */
 async function session(base: string, agencyId: number) {
@@ -86,15 +106,36 @@ function idNumber(n: number): string {
 
 function formBody(csrf: string, idem: string, n: number): string {
   return new URLSearchParams({
-    _csrf: csrf, idem, category: 'natural', name: `压测申请人${n}`, idType: 'resident_id', idNumber: idNumber(n), phone: `139${String(n % 1e8).padStart(8, '0')}`,
-    address: `垫江县桂溪街道${n}号`, infoDescription: `第${n}号申请：道路养护合同`, wantedForm: 'electronic', deliveryWay: 'online', powChallenge: '', powNonce: '',
+    _csrf: csrf,
+    idem,
+    category: 'natural',
+    name: `压测申请人${n}`,
+    idType: 'resident_id',
+    idNumber: idNumber(n),
+    phone: `139${String(n % 1e8).padStart(8, '0')}`,
+    address: `垫江县桂溪街道${n}号`,
+    infoDescription: `第${n}号申请：道路养护合同`,
+    wantedForm: 'electronic',
+    deliveryWay: 'online',
+    powChallenge: '',
+    powNonce: '',
   }).toString()
 }
 
 /** One submission; the tracking number when the server acknowledged it, undefined when it did not. */
-async function submit(base: string, s: { cookie: string; csrf: string }, agencyId: number, idem: string, n: number): Promise<string | undefined> {
+async function submit(
+  base: string,
+  s: { cookie: string; csrf: string },
+  agencyId: number,
+  idem: string,
+  n: number,
+): Promise<string | undefined> {
   try {
-    const res = await fetch(`${base}/agencies/${agencyId}/apply`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base }, body: formBody(s.csrf, idem, n) })
+    const res = await fetch(`${base}/agencies/${agencyId}/apply`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base },
+      body: formBody(s.csrf, idem, n),
+    })
     const html = await res.text()
     return res.status === 200 ? /id="tracking-number">([^<]+)</.exec(html)?.[1] : undefined
   } catch {
@@ -108,8 +149,18 @@ async function setUp(base: string): Promise<number> {
   const cookie = (page.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ')
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
   const res = await fetch(`${base}/setup`, {
-    method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base }, redirect: 'manual',
-    body: new URLSearchParams({ _csrf: csrf, regionName: '基准县', officeName: '基准县人民政府办公室', officeCreditCode: '11500231MB15204609', officeLevel: '县级', adminUsername: 'bench.admin', adminName: '基准' }).toString(),
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    redirect: 'manual',
+    body: new URLSearchParams({
+      _csrf: csrf,
+      regionName: '基准县',
+      officeName: '基准县人民政府办公室',
+      officeCreditCode: '11500231MB15204609',
+      officeLevel: '县级',
+      adminUsername: 'bench.admin',
+      adminName: '基准',
+    }).toString(),
   })
   if (res.status >= 400) throw new Error(`setup failed: ${res.status}`)
   return 1
@@ -121,14 +172,20 @@ async function readRows(env: Record<string, string>): Promise<Rows> {
     const client = new pg.Client({ connectionString: env.DATABASE_URL })
     await client.connect()
     try {
-      return (await client.query<{ idempotency_key: string; number: string }>('select idempotency_key, number from applications where idempotency_key is not null')).rows
+      return (
+        await client.query<{ idempotency_key: string; number: string }>(
+          'select idempotency_key, number from applications where idempotency_key is not null',
+        )
+      ).rows
     } finally {
       await client.end()
     }
   }
   const db = new Database(path.join(env.DATA_DIR!, 'gongkai.db'), { readonly: true })
   try {
-    return db.prepare('select idempotency_key, number from applications where idempotency_key is not null').all() as Rows
+    return db
+      .prepare('select idempotency_key, number from applications where idempotency_key is not null')
+      .all() as Rows
   } finally {
     db.close()
   }
@@ -151,9 +208,17 @@ async function measure(label: string, given: Record<string, string>) {
     delete fields.idem
     delete fields.idNumber
     fields.idType = 'passport'
-    const { rate, errors } = await wrkPostForm(`${server.base}/agencies/${agencyId}/apply`, seconds, clients, s0.cookie, fields)
+    const { rate, errors } = await wrkPostForm(
+      `${server.base}/agencies/${agencyId}/apply`,
+      seconds,
+      clients,
+      s0.cookie,
+      fields,
+    )
     const stored = (await readRows(env)).length
-    console.log(`${label}: wrk, ${clients} connections for ${seconds} s: ${rate.toFixed(0)} durable submissions/s (${errors} errors; ${stored} stored); raw append+fsync ${fsyncs.toFixed(0)}/s; ratio ${(rate / fsyncs).toFixed(2)}× (goal ≥ 0.15×)`)
+    console.log(
+      `${label}: wrk, ${clients} connections for ${seconds} s: ${rate.toFixed(0)} durable submissions/s (${errors} errors; ${stored} stored); raw append+fsync ${fsyncs.toFixed(0)}/s; ratio ${(rate / fsyncs).toFixed(2)}× (goal ≥ 0.15×)`,
+    )
 
     // 2. Crash test.
     const acknowledged = new Map<string, string>()
@@ -166,7 +231,10 @@ async function measure(label: string, given: Record<string, string>) {
       const inFlight = ss.map(async (s) => {
         while (!stopping) {
           // Retry what is outstanding first, then new submissions.
-          const [idem, num] = pending.size > 0 && Math.random() < 0.5 ? [...pending.entries()][0]! : [randomBytes(12).toString('hex'), next++]
+          const [idem, num] =
+            pending.size > 0 && Math.random() < 0.5
+              ? [...pending.entries()][0]!
+              : [randomBytes(12).toString('hex'), next++]
           pending.set(idem, num)
           const number = await submit(server.base, s, agencyId, idem, num)
           if (number) {
@@ -197,7 +265,9 @@ async function measure(label: string, given: Record<string, string>) {
     const numbers = new Set(rows.map((r) => r.number))
     const missing = [...acknowledged.values()].filter((num) => !numbers.has(num)).length
     const twice = [...perKey.values()].filter((c) => c > 1).length
-    console.log(`  crash test: ${kills} SIGKILLs with submissions in flight; ${acknowledged.size} acknowledged; missing after restart: ${missing}; created twice: ${twice}; retries answered with another number: ${repeatMismatch} → ${missing === 0 && twice === 0 && repeatMismatch === 0 ? 'PASS' : 'FAIL'}`)
+    console.log(
+      `  crash test: ${kills} SIGKILLs with submissions in flight; ${acknowledged.size} acknowledged; missing after restart: ${missing}; created twice: ${twice}; retries answered with another number: ${repeatMismatch} → ${missing === 0 && twice === 0 && repeatMismatch === 0 ? 'PASS' : 'FAIL'}`,
+    )
     if (missing || twice || repeatMismatch) process.exitCode = 1
   } finally {
     if (server.child.exitCode === null) await stop(server, 'SIGKILL')

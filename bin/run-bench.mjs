@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url'
 import { register } from 'tsx/esm/api'
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench')
-const areas = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && f !== 'report-compute.bench.ts').map((f) => f.replace('.bench.ts', ''))
+const areas = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts') && f !== 'report-compute.bench.ts')
+  .map((f) => f.replace('.bench.ts', ''))
 const area = process.argv[2]
 if (!area || !existsSync(path.join(dir, `${area}.bench.ts`))) {
   console.error(`用法 / usage: npm run bench -- <${areas.join('|')}>`)

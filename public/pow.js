@@ -2,7 +2,7 @@
 // Proof of work for the application form (src/requests/proof-of-work.ts): finds a nonce whose
 // SHA-256 with the challenge starts with the required zero bits, then submits. Without this
 // script the form still submits; the server applies a tighter limit instead.
-(function () {
+;(function () {
   var form = document.querySelector('form[data-pow]')
   if (!form || !window.crypto || !window.crypto.subtle || !window.TextEncoder) return
   var status = document.getElementById('pow-status')
@@ -10,7 +10,10 @@
   function zeroBits(bytes) {
     var n = 0
     for (var i = 0; i < bytes.length; i++) {
-      if (bytes[i] === 0) { n += 8; continue }
+      if (bytes[i] === 0) {
+        n += 8
+        continue
+      }
       return n + Math.clz32(bytes[i]) - 24
     }
     return n
@@ -28,7 +31,16 @@
     var n = 0
     function step() {
       var batch = []
-      for (var k = 0; k < 256; k++, n++) batch.push(crypto.subtle.digest('SHA-256', enc.encode(challenge + ':' + n)).then((function (m) { return function (h) { return { n: m, h: new Uint8Array(h) } } })(n)))
+      for (var k = 0; k < 256; k++, n++)
+        batch.push(
+          crypto.subtle.digest('SHA-256', enc.encode(challenge + ':' + n)).then(
+            (function (m) {
+              return function (h) {
+                return { n: m, h: new Uint8Array(h) }
+              }
+            })(n),
+          ),
+        )
       Promise.all(batch).then(function (results) {
         for (var i = 0; i < results.length; i++) {
           if (zeroBits(results[i].h) >= bits) {

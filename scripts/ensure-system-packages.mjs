@@ -12,10 +12,18 @@ const hasCjkFont = () => {
 }
 
 const needs = [
-  { pkg: 'chromium', ok: () => Boolean(process.env.CHROMIUM_PATH) || has('chromium') || has('chromium-browser'), why: '浏览器测试 / browser tests' },
+  {
+    pkg: 'chromium',
+    ok: () => Boolean(process.env.CHROMIUM_PATH) || has('chromium') || has('chromium-browser'),
+    why: '浏览器测试 / browser tests',
+  },
   { pkg: 'fonts-noto-cjk', ok: hasCjkFont, why: '中文截图 / Chinese screenshots' },
   { pkg: 'poppler-utils', ok: () => has('pdftotext'), why: 'PDF 文本提取 / PDF text checks' },
-  { pkg: 'postgresql-client', ok: () => has('pg_dump') && has('pg_restore'), why: 'PostgreSQL 备份 / PostgreSQL backup' },
+  {
+    pkg: 'postgresql-client',
+    ok: () => has('pg_dump') && has('pg_restore'),
+    why: 'PostgreSQL 备份 / PostgreSQL backup',
+  },
 ]
 
 const missing = needs.filter((n) => !n.ok())

@@ -1,11 +1,6 @@
 // One error class with a closed list of codes; the domain never speaks HTTP (see web/app.ts).
 export type ErrorCode =
-  | 'not_found'
-  | 'forbidden'
-  | 'invalid_input'
-  | 'invalid_transition'
-  | 'conflict'
-  | 'deadline_passed'
+  'not_found' | 'forbidden' | 'invalid_input' | 'invalid_transition' | 'conflict' | 'deadline_passed'
 
 export class AppError extends Error {
   constructor(

@@ -16,7 +16,8 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
     const t = await testEnv(kind)
     try {
       const staff = await buildStaff(t.deps, { roles: ['drafter'] })
-      for (let i = 0; i < 4; i++) expect((await login(t.deps, staff.username, 'wrong-Password-1', client)).ok).toBe(false)
+      for (let i = 0; i < 4; i++)
+        expect((await login(t.deps, staff.username, 'wrong-Password-1', client)).ok).toBe(false)
       const fifth = await login(t.deps, staff.username, 'wrong-Password-1', client)
       expect(fifth).toEqual({ ok: false, message: '登录失败次数过多，账号已锁定 15 分钟' })
       const locked = await login(t.deps, staff.username, staff.password, client)
@@ -102,7 +103,13 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
       const view = await resolveSession(t.deps, outcome.token, client.ip)
       expect(view.state === 'full' && view.user.mustChangePassword).toBe(true)
       if (view.state !== 'full') return
-      await changeOwnPassword(t.deps, { ...systemActor(), id: staff.id }, view.sessionId, staff.password, 'Fresh-Password#91')
+      await changeOwnPassword(
+        t.deps,
+        { ...systemActor(), id: staff.id },
+        view.sessionId,
+        staff.password,
+        'Fresh-Password#91',
+      )
       const after = await resolveSession(t.deps, outcome.token, client.ip)
       expect(after.state === 'full' && after.user.mustChangePassword).toBe(false)
     } finally {
@@ -116,7 +123,9 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
       const staff = await buildStaff(t.deps, { roles: ['drafter'] })
       const actor = { ...systemActor(), id: staff.id }
       await changeOwnPassword(t.deps, actor, 'x', staff.password, 'Second-Password#2')
-      await expect(changeOwnPassword(t.deps, actor, 'x', 'Second-Password#2', staff.password)).rejects.toThrow(/最近 5 次/)
+      await expect(changeOwnPassword(t.deps, actor, 'x', 'Second-Password#2', staff.password)).rejects.toThrow(
+        /最近 5 次/,
+      )
       const user = await findUserById(t.deps.db, staff.id)
       expect(user?.password_temporary).toBe(0)
     } finally {
@@ -128,7 +137,12 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
     const t = await testEnv(kind)
     try {
       const { officeId } = await setUpRegion(t.deps)
-      const { temporaryPassword } = await createAccount(t.deps, systemActor(), { agencyId: officeId, username: 'late.user', displayName: '迟到' }, 'operator')
+      const { temporaryPassword } = await createAccount(
+        t.deps,
+        systemActor(),
+        { agencyId: officeId, username: 'late.user', displayName: '迟到' },
+        'operator',
+      )
       t.clock.advanceDays(3)
       t.clock.advanceMinutes(1)
       const outcome = await login(t.deps, 'late.user', temporaryPassword, client)
@@ -144,9 +158,22 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
       const staff = await buildStaff(t.deps, { roles: ['drafter'] })
       const sec = await buildStaff(t.deps, { roles: ['secadmin'] })
       const actor = { ...systemActor('安全管理员'), id: sec.id }
-      await expect(assignRoles(t.deps, actor, staff.id, [{ role: 'sysadmin', reviewLevel: null }, { role: 'auditadmin', reviewLevel: null }])).rejects.toThrow(/三员分立/)
-      await expect(assignRoles(t.deps, actor, staff.id, [{ role: 'auditadmin', reviewLevel: null }, { role: 'drafter', reviewLevel: null }])).rejects.toThrow(/不得兼任业务角色/)
-      await assignRoles(t.deps, actor, staff.id, [{ role: 'reviewer', reviewLevel: 2 }, { role: 'drafter', reviewLevel: null }])
+      await expect(
+        assignRoles(t.deps, actor, staff.id, [
+          { role: 'sysadmin', reviewLevel: null },
+          { role: 'auditadmin', reviewLevel: null },
+        ]),
+      ).rejects.toThrow(/三员分立/)
+      await expect(
+        assignRoles(t.deps, actor, staff.id, [
+          { role: 'auditadmin', reviewLevel: null },
+          { role: 'drafter', reviewLevel: null },
+        ]),
+      ).rejects.toThrow(/不得兼任业务角色/)
+      await assignRoles(t.deps, actor, staff.id, [
+        { role: 'reviewer', reviewLevel: 2 },
+        { role: 'drafter', reviewLevel: null },
+      ])
     } finally {
       await t.close()
     }
@@ -157,11 +184,48 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
     try {
       const { officeId } = await setUpRegion(t.deps)
       const sys = systemActor('系统管理员')
-      await createAccount(t.deps, sys, { agencyId: officeId, username: 'audit1', displayName: '审计', roles: [{ role: 'auditadmin', reviewLevel: null }] }, 'bootstrap')
-      await createAccount(t.deps, sys, { agencyId: officeId, username: 'sec1', displayName: '安全', roles: [{ role: 'secadmin', reviewLevel: null }] }, 'bootstrap')
-      const again = createAccount(t.deps, sys, { agencyId: officeId, username: 'sec2', displayName: '安全二', roles: [{ role: 'secadmin', reviewLevel: null }] }, 'bootstrap')
+      await createAccount(
+        t.deps,
+        sys,
+        {
+          agencyId: officeId,
+          username: 'audit1',
+          displayName: '审计',
+          roles: [{ role: 'auditadmin', reviewLevel: null }],
+        },
+        'bootstrap',
+      )
+      await createAccount(
+        t.deps,
+        sys,
+        { agencyId: officeId, username: 'sec1', displayName: '安全', roles: [{ role: 'secadmin', reviewLevel: null }] },
+        'bootstrap',
+      )
+      const again = createAccount(
+        t.deps,
+        sys,
+        {
+          agencyId: officeId,
+          username: 'sec2',
+          displayName: '安全二',
+          roles: [{ role: 'secadmin', reviewLevel: null }],
+        },
+        'bootstrap',
+      )
       await expect(again).rejects.toBeInstanceOf(AppError)
-      await expect(createAccount(t.deps, sys, { agencyId: officeId, username: 'drafter9', displayName: '起草', roles: [{ role: 'drafter', reviewLevel: null }] }, 'bootstrap')).rejects.toThrow(/安全管理员分配/)
+      await expect(
+        createAccount(
+          t.deps,
+          sys,
+          {
+            agencyId: officeId,
+            username: 'drafter9',
+            displayName: '起草',
+            roles: [{ role: 'drafter', reviewLevel: null }],
+          },
+          'bootstrap',
+        ),
+      ).rejects.toThrow(/安全管理员分配/)
     } finally {
       await t.close()
     }

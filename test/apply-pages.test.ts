@@ -13,8 +13,15 @@ import { databaseKinds } from './support/test-deps.ts'
 
 const post = (cookie: string) => ({ cookie, 'content-type': 'application/x-www-form-urlencoded' })
 const values = {
-  category: 'natural', name: '李明华', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13912345678', address: '重庆市垫江县桂溪街道新华路 18 号',
-  infoDescription: '2025年桂溪街道老旧小区改造项目的资金使用明细', wantedForm: 'electronic', deliveryWay: 'online',
+  category: 'natural',
+  name: '李明华',
+  idType: 'resident_id',
+  idNumber: '11010519491231002X',
+  phone: '13912345678',
+  address: '重庆市垫江县桂溪街道新华路 18 号',
+  infoDescription: '2025年桂溪街道老旧小区改造项目的资金使用明细',
+  wantedForm: 'electronic',
+  deliveryWay: 'online',
 }
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''
 
@@ -30,45 +37,108 @@ describe.each(databaseKinds)('the public application form on %s', (kind) => {
     try {
       const s = await anonymousSession(t.app)
       const { challenge, idem } = await openForm(t, s.cookie)
-      const bad = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, idNumber: '110105194912310021', idem, powChallenge: challenge, powNonce: solveChallenge(challenge) }) })
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: `/agencies/${t.officeId}/apply`,
+        headers: post(s.cookie),
+        payload: form({
+          _csrf: s.csrf,
+          ...values,
+          idNumber: '110105194912310021',
+          idem,
+          powChallenge: challenge,
+          powNonce: solveChallenge(challenge),
+        }),
+      })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('居民身份证号码不正确')
       expect(bad.body).toContain('重庆市垫江县桂溪街道新华路 18 号')
       expect(await t.deps.db.selectFrom('applications').select('id').execute()).toHaveLength(0)
 
-      const payload = form({ _csrf: s.csrf, ...values, idem, powChallenge: challenge, powNonce: solveChallenge(challenge) })
-      const ok = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload })
+      const payload = form({
+        _csrf: s.csrf,
+        ...values,
+        idem,
+        powChallenge: challenge,
+        powNonce: solveChallenge(challenge),
+      })
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: `/agencies/${t.officeId}/apply`,
+        headers: post(s.cookie),
+        payload,
+      })
       expect(ok.statusCode).toBe(200)
       const number = /id="tracking-number">([^<]+)</.exec(ok.body)![1]!
       const code = /id="query-code">([^<]+)</.exec(ok.body)![1]!
       expect(ok.body).toContain('答复期限（按目前情况）至 2026-03-30')
       // The retry (same form, same key) shows the same application again and creates nothing.
-      const retry = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload })
+      const retry = await t.app.inject({
+        method: 'POST',
+        url: `/agencies/${t.officeId}/apply`,
+        headers: post(s.cookie),
+        payload,
+      })
       expect(retry.statusCode).toBe(200)
       expect(retry.body).toContain(number)
       expect(retry.body).toContain('没有重复提交')
       expect(await t.deps.db.selectFrom('applications').select('id').execute()).toHaveLength(1)
       // A spent challenge cannot be used for a new application.
-      const reuse = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, infoDescription: '另一份申请的内容描述', idem: 'another-key-0123456789', powChallenge: challenge, powNonce: solveChallenge(challenge) }) })
+      const reuse = await t.app.inject({
+        method: 'POST',
+        url: `/agencies/${t.officeId}/apply`,
+        headers: post(s.cookie),
+        payload: form({
+          _csrf: s.csrf,
+          ...values,
+          infoDescription: '另一份申请的内容描述',
+          idem: 'another-key-0123456789',
+          powChallenge: challenge,
+          powNonce: solveChallenge(challenge),
+        }),
+      })
       expect(reuse.statusCode).toBe(422)
 
-      const receipt = await t.app.inject({ method: 'POST', url: '/apply/receipt', headers: post(s.cookie), payload: form({ _csrf: s.csrf, number, queryCode: code }) })
+      const receipt = await t.app.inject({
+        method: 'POST',
+        url: '/apply/receipt',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, number, queryCode: code }),
+      })
       expect(receipt.headers['content-type']).toBe('application/pdf')
       const text = (await pdfText(receipt.rawPayload)).replace(/\s+/g, '')
       expect(text).toContain('政府信息公开申请回执')
       expect(text).toContain(number)
 
-      const wrong = await t.app.inject({ method: 'POST', url: '/track', headers: post(s.cookie), payload: form({ _csrf: s.csrf, number, queryCode: 'AAAAAAAAAA' }) })
+      const wrong = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, number, queryCode: 'AAAAAAAAAA' }),
+      })
       expect(wrong.statusCode).toBe(422)
       expect(wrong.body).toContain('申请编号或查询码不正确')
-      const status = await t.app.inject({ method: 'POST', url: '/track', headers: post(s.cookie), payload: form({ _csrf: s.csrf, number, queryCode: code }) })
+      const status = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, number, queryCode: code }),
+      })
       expect(status.statusCode).toBe(200)
       expect(status.body).toContain('办理中')
       expect(status.body).toContain('2026-03-30')
       expect(status.body).not.toContain('李明华')
 
       // The applicant adds a copy of the ID; the wrong kind of file is refused; a handler opens it, audited.
-      const upload = (name: string, content: Buffer) => { const m = multipart({ _csrf: s.csrf, number, queryCode: code }, { name, content }); return t.app.inject({ method: 'POST', url: '/track/files', headers: { cookie: s.cookie, 'content-type': m.contentType }, payload: m.payload }) }
+      const upload = (name: string, content: Buffer) => {
+        const m = multipart({ _csrf: s.csrf, number, queryCode: code }, { name, content })
+        return t.app.inject({
+          method: 'POST',
+          url: '/track/files',
+          headers: { cookie: s.cookie, 'content-type': m.contentType },
+          payload: m.payload,
+        })
+      }
       const exe = await upload('身份证.exe', Buffer.from('MZ'))
       expect(exe.statusCode).toBe(422)
       expect(exe.body).toContain('材料仅支持 PDF、JPG、PNG')
@@ -82,11 +152,27 @@ describe.each(databaseKinds)('the public application form on %s', (kind) => {
       expect(page.body).toContain('身份证复印件.pdf')
       const fileId = (await t.deps.db.selectFrom('application_files').select('id').executeTakeFirstOrThrow()).id
       // A handler who has not taken the application does not see the applicant's files.
-      expect((await t.app.inject({ url: `/console/applications/${appId}/files/${fileId}`, headers: { cookie: other.cookie } })).statusCode).toBe(403)
-      const opened = await t.app.inject({ url: `/console/applications/${appId}/files/${fileId}`, headers: { cookie: handler.cookie } })
+      expect(
+        (
+          await t.app.inject({
+            url: `/console/applications/${appId}/files/${fileId}`,
+            headers: { cookie: other.cookie },
+          })
+        ).statusCode,
+      ).toBe(403)
+      const opened = await t.app.inject({
+        url: `/console/applications/${appId}/files/${fileId}`,
+        headers: { cookie: handler.cookie },
+      })
       expect(opened.headers['content-disposition']).toContain('attachment')
       expect(opened.body).toContain('身份证复印件')
-      expect(await t.deps.db.selectFrom('audit_log').select('action').where('action', '=', 'application.file_open').execute()).toHaveLength(1)
+      expect(
+        await t.deps.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('action', '=', 'application.file_open')
+          .execute(),
+      ).toHaveLength(1)
     } finally {
       await t.close()
     }
@@ -97,13 +183,36 @@ describe.each(databaseKinds)('the public application form on %s', (kind) => {
     try {
       const s = await anonymousSession(t.app)
       const forged = await openForm(t, s.cookie)
-      const refused = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, idem: forged.idem, powChallenge: forged.challenge.replace(/^\d+/, '1'), powNonce: '0' }) })
+      const refused = await t.app.inject({
+        method: 'POST',
+        url: `/agencies/${t.officeId}/apply`,
+        headers: post(s.cookie),
+        payload: form({
+          _csrf: s.csrf,
+          ...values,
+          idem: forged.idem,
+          powChallenge: forged.challenge.replace(/^\d+/, '1'),
+          powNonce: '0',
+        }),
+      })
       expect(refused.statusCode).toBe(422)
       expect(refused.body).toContain('安全校验未通过')
       const codes: number[] = []
       for (let n = 0; n < 4; n++) {
         const { challenge, idem } = await openForm(t, s.cookie)
-        const r = await t.app.inject({ method: 'POST', url: `/agencies/${t.officeId}/apply`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, infoDescription: `第${n}件：${values.infoDescription}`, idem, powChallenge: challenge, powNonce: '' }) })
+        const r = await t.app.inject({
+          method: 'POST',
+          url: `/agencies/${t.officeId}/apply`,
+          headers: post(s.cookie),
+          payload: form({
+            _csrf: s.csrf,
+            ...values,
+            infoDescription: `第${n}件：${values.infoDescription}`,
+            idem,
+            powChallenge: challenge,
+            powNonce: '',
+          }),
+        })
         codes.push(r.statusCode)
       }
       expect(codes).toEqual([200, 200, 200, 429])

@@ -53,7 +53,9 @@ describe.each(databaseKinds)('audit chain on %s', (kind) => {
     const t = await testEnv(kind)
     try {
       await someHistory(t)
-      await expect(sql`update audit_log set result = 'success' where seq = 2`.execute(t.deps.db)).rejects.toThrow(/append-only/)
+      await expect(sql`update audit_log set result = 'success' where seq = 2`.execute(t.deps.db)).rejects.toThrow(
+        /append-only/,
+      )
       await expect(sql`delete from audit_log where seq = 2`.execute(t.deps.db)).rejects.toThrow(/append-only/)
     } finally {
       await t.close()
@@ -79,8 +81,16 @@ describe.each(databaseKinds)('audit chain on %s', (kind) => {
     try {
       await someHistory(t)
       await dropGuard(t, kind)
-      const last = await t.deps.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow()
-      await t.deps.db.insertInto('audit_log').values({ ...last, seq: last.seq + 1, action: 'login', actor_name: '伪造' }).execute()
+      const last = await t.deps.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirstOrThrow()
+      await t.deps.db
+        .insertInto('audit_log')
+        .values({ ...last, seq: last.seq + 1, action: 'login', actor_name: '伪造' })
+        .execute()
       const r = await gongkai(['audit', 'verify'], t.env)
       expect(r.code).toBe(1)
       expect(r.stderr).toContain(`第 ${last.seq + 1} 条审计记录校验失败`)
@@ -145,10 +155,21 @@ describe.each(databaseKinds)('concurrent appends on %s', (kind) => {
   test('entries written at the same time from many connections form one unbroken chain', async () => {
     const t = await testEnv(kind)
     try {
-      await Promise.all(Array.from({ length: 40 }, (_, i) => recordAudit(t.deps, systemActor(), { action: 'test.concurrent', objectType: 'test', objectId: i, result: 'success' })))
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          recordAudit(t.deps, systemActor(), {
+            action: 'test.concurrent',
+            objectType: 'test',
+            objectId: i,
+            result: 'success',
+          }),
+        ),
+      )
       const report = await verifyAuditChain(t.deps)
       expect(report.problems).toEqual([])
-      const seqs = (await t.deps.db.selectFrom('audit_log').select('seq').orderBy('seq').execute()).map((r) => Number(r.seq))
+      const seqs = (await t.deps.db.selectFrom('audit_log').select('seq').orderBy('seq').execute()).map((r) =>
+        Number(r.seq),
+      )
       expect(seqs).toEqual(seqs.map((_, i) => i + 1))
       expect(seqs.length).toBeGreaterThanOrEqual(40)
     } finally {

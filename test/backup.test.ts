@@ -28,7 +28,13 @@ describe.each(databaseKinds)('backup and restore on %s', (kind) => {
       for (const k of Object.values(keys)) expect(raw).not.toContain(k)
 
       // Changes after the backup, then the restore, as an operator does it: server stopped.
-      await createAgency(t.deps, systemActor(), { name: '垫江县司法局', creditCode: '11500231MB1530120U', level: '县级', kind: '政府部门', parentId: null })
+      await createAgency(t.deps, systemActor(), {
+        name: '垫江县司法局',
+        creditCode: '11500231MB1530120U',
+        level: '县级',
+        kind: '政府部门',
+        parentId: null,
+      })
       writeFileSync(path.join(t.env.DATA_DIR!, 'files', '2026', 'b.txt'), '备份之后')
       expect(await listAgencies(t.deps.db)).toHaveLength(2)
       await t.deps.db.destroy()

@@ -24,13 +24,19 @@ describe.each(databaseKinds)('a busy year on %s', (kind) => {
       const s = await buildStaff(t.deps, { roles: ['handler'] })
       const handler = { ...systemActor('承办人'), id: s.id, agencyId: officeId, roles: ['handler'] }
       // Made-up 2027 notice (1 January off), so that December's due dates can be counted.
-      await recordCalendarYear(t.deps, systemActor(), { year: 2027, source: '测试用 2027 年安排（非真实通知）', holidays: ['2027-01-01'], makeupWorkdays: [] })
+      await recordCalendarYear(t.deps, systemActor(), {
+        year: 2027,
+        source: '测试用 2027 年安排（非真实通知）',
+        holidays: ['2027-01-01'],
+        makeupWorkdays: [],
+      })
       const intended = await generateBusyYear(t.deps, handler, 2026, count)
 
       const report2025 = computeReport(await recordsOf(t.deps, officeId, 2025), { year: 2025, format: '2021' }).report
       const report2026 = computeReport(await recordsOf(t.deps, officeId, 2026), { year: 2026, format: '2021' }).report
       const expected = tallyIntended(intended, 2026)
-      for (const [code, cells] of Object.entries(report2026.applications.rows)) expect(cells, code).toEqual(expected[code] ?? [0, 0, 0, 0, 0, 0, 0])
+      for (const [code, cells] of Object.entries(report2026.applications.rows))
+        expect(cells, code).toEqual(expected[code] ?? [0, 0, 0, 0, 0, 0, 0])
       // Every path was taken, and some applications were carried in and out.
       expect(Object.keys(expected).filter((k) => k.startsWith('OTHER_') || k.startsWith('NP_')).length).toBe(8)
       expect(expected.CARRIED_IN![6]).toBeGreaterThan(0)

@@ -14,7 +14,17 @@ import { databaseKinds, testEnv } from './support/test-deps.ts'
 test('gongkai --help lists every command', async () => {
   const r = await gongkai(['--help'], { DATA_DIR: '/nonexistent' })
   expect(r.code).toBe(0)
-  for (const c of ['serve', 'migrate', 'user create', 'user passwd', 'user unlock', 'audit verify', 'backup', 'restore']) expect(r.stdout).toContain(c)
+  for (const c of [
+    'serve',
+    'migrate',
+    'user create',
+    'user passwd',
+    'user unlock',
+    'audit verify',
+    'backup',
+    'restore',
+  ])
+    expect(r.stdout).toContain(c)
 })
 
 test('an unknown command says so and exits non-zero', async () => {
@@ -44,12 +54,42 @@ describe.each(databaseKinds)('operator commands on %s', (kind) => {
     const t = await testEnv(kind)
     try {
       await setUpRegion(t.deps)
-      const created = await gongkai(['user', 'create', '--username', 'sec.li', '--name', '李安全', '--agency', officeCreditCode, '--role', 'secadmin'], t.env)
+      const created = await gongkai(
+        [
+          'user',
+          'create',
+          '--username',
+          'sec.li',
+          '--name',
+          '李安全',
+          '--agency',
+          officeCreditCode,
+          '--role',
+          'secadmin',
+        ],
+        t.env,
+      )
       expect(created.code, created.stderr).toBe(0)
       const password = /一次性初始密码：(\S+)/.exec(created.stdout)?.[1]
       expect(password).toHaveLength(16)
       expect((await login(t.deps, 'sec.li', password!, { ip: '1.1.1.1', userAgent: '' })).ok).toBe(true)
-      const twoAdmins = await gongkai(['user', 'create', '--username', 'x.y', '--name', '某', '--agency', officeCreditCode, '--role', 'secadmin', '--role', 'auditadmin'], t.env)
+      const twoAdmins = await gongkai(
+        [
+          'user',
+          'create',
+          '--username',
+          'x.y',
+          '--name',
+          '某',
+          '--agency',
+          officeCreditCode,
+          '--role',
+          'secadmin',
+          '--role',
+          'auditadmin',
+        ],
+        t.env,
+      )
       expect(twoAdmins.code).toBe(1)
       expect(twoAdmins.stderr).toContain('三员分立')
       const reset = await gongkai(['user', 'passwd', 'sec.li'], t.env)
@@ -76,7 +116,9 @@ test('gongkai scan finds an ID number in a document and exits 1; a clean report 
     expect(found.code).toBe(1)
     expect(found.stdout).toContain('[居民身份证号码] 110***********002X')
     expect(found.stdout).not.toContain('19491231')
-    const clean = await gongkai(['scan', path.resolve('test/fixtures/reports/dianjiang-justice-2020.txt')], { DATA_DIR: '/nonexistent' })
+    const clean = await gongkai(['scan', path.resolve('test/fixtures/reports/dianjiang-justice-2020.txt')], {
+      DATA_DIR: '/nonexistent',
+    })
     expect(clean.code).toBe(0)
     expect(clean.stdout).toContain('未发现涉密或个人信息')
   } finally {
@@ -85,7 +127,7 @@ test('gongkai scan finds an ID number in a document and exits 1; a clean report 
 })
 
 describe.each(databaseKinds)('gongkai calendar on %s', (kind) => {
-  test('shows a year\'s holidays and make-up days, counts working days, and refuses a year without a notice', async () => {
+  test("shows a year's holidays and make-up days, counts working days, and refuses a year without a notice", async () => {
     const t = await testEnv(kind)
     try {
       const show = await gongkai(['calendar', 'show', '2026'], t.env)

@@ -10,16 +10,35 @@ const post = (cookie: string) => ({ cookie, 'content-type': 'application/x-www-f
 const staffOf = (id: number, agencyId: number) => ({ ...systemActor('测试员'), id, agencyId })
 
 describe.each(databaseKinds)('disclosure settings and catalogue on %s', (kind) => {
-  test('the office head fills the guide; the portal\'s guide page is generated from it', async () => {
+  test("the office head fills the guide; the portal's guide page is generated from it", async () => {
     const t = await testApp(kind)
     try {
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
-      const values = { officeName: '垫江县人民政府办公室政务公开科', address: '垫江县桂溪街道人民路 1 号', postcode: '408300', hours: '工作日 9:00—17:00', phone: '023-74512345', fax: '', email: 'bad-address', notes: '' }
-      const bad = await t.app.inject({ method: 'POST', url: '/console/guide', headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values }) })
+      const values = {
+        officeName: '垫江县人民政府办公室政务公开科',
+        address: '垫江县桂溪街道人民路 1 号',
+        postcode: '408300',
+        hours: '工作日 9:00—17:00',
+        phone: '023-74512345',
+        fax: '',
+        email: 'bad-address',
+        notes: '',
+      }
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/console/guide',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, ...values }),
+      })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('电子邮箱格式不正确')
       expect(bad.body).toContain('value="垫江县桂溪街道人民路 1 号"')
-      const ok = await t.app.inject({ method: 'POST', url: '/console/guide', headers: post(s.cookie), payload: form({ _csrf: s.csrf, ...values, email: 'gk@example.gov.cn' }) })
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/console/guide',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, ...values, email: 'gk@example.gov.cn' }),
+      })
       expect(ok.statusCode).toBe(303)
       const page = await t.app.inject(`/agencies/${t.officeId}/guide`)
       expect(page.body).toContain('垫江县人民政府办公室政务公开科')
@@ -34,18 +53,39 @@ describe.each(databaseKinds)('disclosure settings and catalogue on %s', (kind) =
     const t = await testApp(kind)
     try {
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
-      const bad = await t.app.inject({ method: 'POST', url: '/console/review-levels', headers: post(s.cookie), payload: form({ _csrf: s.csrf, levels: '初审\n终审', confidentialityLevel: '3' }) })
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/console/review-levels',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, levels: '初审\n终审', confidentialityLevel: '3' }),
+      })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('不能超过审核级数')
-      const ok = await t.app.inject({ method: 'POST', url: '/console/review-levels', headers: post(s.cookie), payload: form({ _csrf: s.csrf, levels: '初审\n终审', confidentialityLevel: '2' }) })
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/console/review-levels',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, levels: '初审\n终审', confidentialityLevel: '2' }),
+      })
       expect(ok.statusCode).toBe(303)
       const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, t.officeId)
       const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '通知公告')!.id
-      const id = await createItem(t.deps, author, { columnId: column, title: '关于春节放假的通知', docNumber: '垫府办发〔2026〕1号', formedOn: '2026-02-01', genre: '通知', body: '春节放假安排如下。', validity: 'valid' })
+      const id = await createItem(t.deps, author, {
+        columnId: column,
+        title: '关于春节放假的通知',
+        docNumber: '垫府办发〔2026〕1号',
+        formedOn: '2026-02-01',
+        genre: '通知',
+        body: '春节放假安排如下。',
+        validity: 'valid',
+      })
       await submitItem(t.deps, author, id)
       for (const level of [1, 2]) {
         const r = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level })
-        const checks = level === 2 ? ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'] as const : ['political', 'legal', 'wording', 'opinionRisk'] as const
+        const checks =
+          level === 2
+            ? (['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'] as const)
+            : (['political', 'legal', 'wording', 'opinionRisk'] as const)
         await reviewItem(t.deps, staffOf(r.id, t.officeId), level, id, { decision: 'approved', checks, reason: null })
       }
       expect((await findOwnItem(t.deps, author, id)).status).toBe('approved')
@@ -70,43 +110,81 @@ describe.each(databaseKinds)('disclosure settings and catalogue on %s', (kind) =
 })
 
 describe.each(databaseKinds)('channels, counts and quotas on %s', (kind) => {
-  test('each item counts once in its primary channel, publications per channel beside; units\' monthly quotas are shown', async () => {
+  test("each item counts once in its primary channel, publications per channel beside; units' monthly quotas are shown", async () => {
     const t = await testApp(kind)
     try {
       const { createUnit } = await import('../src/agencies/agency.service.ts')
       const { recordChannelPublication } = await import('../src/disclosures/disclosure.service.ts')
       const { countPublications } = await import('../src/disclosures/counts.ts')
       const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
-      const added = await t.app.inject({ method: 'POST', url: '/console/channels', headers: post(head.cookie), payload: form({ _csrf: head.csrf, name: '“法治垫江”微信公众号', kind: 'wechat' }) })
+      const added = await t.app.inject({
+        method: 'POST',
+        url: '/console/channels',
+        headers: post(head.cookie),
+        payload: form({ _csrf: head.csrf, name: '“法治垫江”微信公众号', kind: 'wechat' }),
+      })
       expect(added.statusCode).toBe(303)
-      const [portal, wechat] = await t.deps.db.selectFrom('channels').selectAll().where('agency_id', '=', t.officeId).orderBy('id').execute()
+      const [portal, wechat] = await t.deps.db
+        .selectFrom('channels')
+        .selectAll()
+        .where('agency_id', '=', t.officeId)
+        .orderBy('id')
+        .execute()
       const unit = await createUnit(t.deps, systemActor(), t.officeId, { name: '法制股', kind: '科室' })
       const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, t.officeId)
       const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, t.officeId)
       const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '部门动态')!.id
       const ids: number[] = []
       for (let i = 0; i < 5; i++) {
-        const id = await createItem(t.deps, author, { columnId: column, title: `动态${i}`, formedOn: '2026-03-01', body: '内容', validity: 'valid', unitId: i < 2 ? unit : undefined, primaryChannelId: i >= 3 ? wechat!.id : undefined })
+        const id = await createItem(t.deps, author, {
+          columnId: column,
+          title: `动态${i}`,
+          formedOn: '2026-03-01',
+          body: '内容',
+          validity: 'valid',
+          unitId: i < 2 ? unit : undefined,
+          primaryChannelId: i >= 3 ? wechat!.id : undefined,
+        })
         await submitItem(t.deps, author, id)
         for (const level of [1, 2, 3]) {
           const r = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level })
-          await reviewItem(t.deps, staffOf(r.id, t.officeId), level, id, { decision: 'approved', checks: ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'], reason: null })
+          await reviewItem(t.deps, staffOf(r.id, t.officeId), level, id, {
+            decision: 'approved',
+            checks: ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'],
+            reason: null,
+          })
         }
         await publishItem(t.deps, publisher, id)
         ids.push(id)
       }
       await recordChannelPublication(t.deps, publisher, ids[0]!, wechat!.id, '2026-03-02', 'https://mp.example/a')
-      await expect(recordChannelPublication(t.deps, publisher, ids[1]!, portal!.id, '2026-03-02', null)).rejects.toThrow(/门户网站以外/)
-      await expect(recordChannelPublication(t.deps, publisher, ids[1]!, wechat!.id, '2026-12-31', null)).rejects.toThrow(/发布日期/)
+      await expect(
+        recordChannelPublication(t.deps, publisher, ids[1]!, portal!.id, '2026-03-02', null),
+      ).rejects.toThrow(/门户网站以外/)
+      await expect(
+        recordChannelPublication(t.deps, publisher, ids[1]!, wechat!.id, '2026-12-31', null),
+      ).rejects.toThrow(/发布日期/)
       const c = await countPublications(t.deps.db, t.officeId, '2026-01-01', '2026-12-31')
       expect(c.total).toBe(5)
-      expect(c.byPrimaryChannel).toEqual([{ name: '门户网站', items: 3 }, { name: '“法治垫江”微信公众号', items: 2 }])
-      expect(c.publicationsByChannel).toEqual([{ name: '门户网站', publications: 5 }, { name: '“法治垫江”微信公众号', publications: 1 }])
-      expect(c.byUnit).toEqual([{ name: '未注明单位', items: 3 }, { name: '法制股', items: 2 }])
+      expect(c.byPrimaryChannel).toEqual([
+        { name: '门户网站', items: 3 },
+        { name: '“法治垫江”微信公众号', items: 2 },
+      ])
+      expect(c.publicationsByChannel).toEqual([
+        { name: '门户网站', publications: 5 },
+        { name: '“法治垫江”微信公众号', publications: 1 },
+      ])
+      expect(c.byUnit).toEqual([
+        { name: '未注明单位', items: 3 },
+        { name: '法制股', items: 2 },
+      ])
       expect(c.byMonth).toEqual([{ month: '2026-03', items: 5 }])
       const quotas = await t.app.inject({ url: '/console/quotas?year=2026', headers: { cookie: head.cookie } })
       expect(quotas.body).toMatch(/法制股<\/th>(<td>0 ✗<\/td>){2}<td>2 ✓<\/td>/)
-      const counts = await t.app.inject({ url: '/console/counts?from=2026-01-01&to=2026-12-31', headers: { cookie: head.cookie } })
+      const counts = await t.app.inject({
+        url: '/console/counts?from=2026-01-01&to=2026-12-31',
+        headers: { cookie: head.cookie },
+      })
       expect(counts.body).toContain('主动公开信息共 <strong>5</strong> 条')
     } finally {
       await t.close()
@@ -114,7 +192,7 @@ describe.each(databaseKinds)('channels, counts and quotas on %s', (kind) => {
   })
 })
 
-describe.each(databaseKinds)('the portal\'s render cache on %s', (kind) => {
+describe.each(databaseKinds)("the portal's render cache on %s", (kind) => {
   test('a public page is served from the cache until a change, then rendered afresh', async () => {
     const t = await testApp(kind)
     try {
@@ -122,12 +200,21 @@ describe.each(databaseKinds)('the portal\'s render cache on %s', (kind) => {
       const publisherAccount = await buildStaff(t.deps, { roles: ['publisher'] })
       const publisher = staffOf(publisherAccount.id, t.officeId)
       const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '部门动态')!.id
-      const id = await createItem(t.deps, author, { columnId: column, title: '缓存测试信息', formedOn: '2026-03-01', validity: 'valid',
-        body: '<p onclick="alert(1)"><strong>正文</strong><script>alert(2)</script><img src=x onerror=alert(3)><a href="javascript:alert(4)">链接</a></p>' })
+      const id = await createItem(t.deps, author, {
+        columnId: column,
+        title: '缓存测试信息',
+        formedOn: '2026-03-01',
+        validity: 'valid',
+        body: '<p onclick="alert(1)"><strong>正文</strong><script>alert(2)</script><img src=x onerror=alert(3)><a href="javascript:alert(4)">链接</a></p>',
+      })
       await submitItem(t.deps, author, id)
       for (const level of [1, 2, 3]) {
         const r = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level })
-        await reviewItem(t.deps, staffOf(r.id, t.officeId), level, id, { decision: 'approved', checks: ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'], reason: null })
+        await reviewItem(t.deps, staffOf(r.id, t.officeId), level, id, {
+          decision: 'approved',
+          checks: ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'],
+          reason: null,
+        })
       }
       await publishItem(t.deps, publisher, id)
       const first = await t.app.inject(`/items/${id}`)
@@ -139,7 +226,12 @@ describe.each(databaseKinds)('the portal\'s render cache on %s', (kind) => {
       expect(second.headers['x-cache']).toBe('hit')
       expect(second.body).toBe(first.body)
       const s = await signIn(t.app, publisherAccount)
-      const out = await t.app.inject({ method: 'POST', url: `/console/items/${id}/withdraw`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, reason: '内容需要更正' }) })
+      const out = await t.app.inject({
+        method: 'POST',
+        url: `/console/items/${id}/withdraw`,
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, reason: '内容需要更正' }),
+      })
       expect(out.statusCode).toBe(303)
       const after = await t.app.inject(`/items/${id}`)
       expect(after.headers['x-cache']).toBeUndefined()
@@ -155,14 +247,29 @@ describe.each(databaseKinds)('column settings on %s', (kind) => {
     const t = await testApp(kind)
     try {
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
-      const added = await t.app.inject({ method: 'POST', url: '/console/columns', headers: post(s.cookie), payload: form({ _csrf: s.csrf, name: '乡村振兴动态', class: 'news', parentId: '' }) })
+      const added = await t.app.inject({
+        method: 'POST',
+        url: '/console/columns',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, name: '乡村振兴动态', class: 'news', parentId: '' }),
+      })
       expect(added.statusCode).toBe(303)
-      const dup = await t.app.inject({ method: 'POST', url: '/console/columns', headers: post(s.cookie), payload: form({ _csrf: s.csrf, name: '乡村振兴动态', class: 'news', parentId: '' }) })
+      const dup = await t.app.inject({
+        method: 'POST',
+        url: '/console/columns',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, name: '乡村振兴动态', class: 'news', parentId: '' }),
+      })
       expect(dup.statusCode).toBe(422)
       expect(dup.body).toContain('同级已有同名栏目')
       const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '乡村振兴动态')!
       expect(column.class).toBe('news')
-      await t.app.inject({ method: 'POST', url: `/console/columns/${column.id}`, headers: post(s.cookie), payload: form({ _csrf: s.csrf, name: '乡村振兴' }) })
+      await t.app.inject({
+        method: 'POST',
+        url: `/console/columns/${column.id}`,
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, name: '乡村振兴' }),
+      })
       expect((await listColumns(t.deps.db, t.officeId)).find((c) => c.id === column.id)!.name).toBe('乡村振兴')
       expect((await t.app.inject(`/agencies/${t.officeId}`)).body).toContain('乡村振兴')
     } finally {
@@ -176,14 +283,30 @@ describe.each(databaseKinds)('index number format on %s', (kind) => {
     const t = await testApp(kind)
     try {
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
-      const bad = await t.app.inject({ method: 'POST', url: '/console/index-format', headers: post(s.cookie), payload: form({ _csrf: s.csrf, prefix: 'custom', custom: '', period: 'year' }) })
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/console/index-format',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, prefix: 'custom', custom: '', period: 'year' }),
+      })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('请填写自定义前段码')
-      const ok = await t.app.inject({ method: 'POST', url: '/console/index-format', headers: post(s.cookie), payload: form({ _csrf: s.csrf, prefix: 'org', custom: '', period: 'month' }) })
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/console/index-format',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, prefix: 'org', custom: '', period: 'month' }),
+      })
       expect(ok.statusCode).toBe(303)
       const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, t.officeId)
       const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '通知公告')!.id
-      const id = await createItem(t.deps, author, { columnId: column, title: '格式测试', formedOn: '2026-03-01', body: '正文', validity: 'valid' })
+      const id = await createItem(t.deps, author, {
+        columnId: column,
+        title: '格式测试',
+        formedOn: '2026-03-01',
+        body: '正文',
+        validity: 'valid',
+      })
       expect((await findOwnItem(t.deps, author, id)).index_number).toBe('MB1520460/202603-00001')
     } finally {
       await t.close()

@@ -5,7 +5,20 @@ import { searchAudit } from '../src/audit/audit.service.ts'
 import { columnStats, listColumns, listPublicItems } from '../src/disclosures/disclosure.store.ts'
 import { searchItems } from '../src/search/search.store.ts'
 import { columnHealth } from '../src/disclosures/column-health.ts'
-import { addAttachment, changeValidity, clearFindings, createItem, publishDueItems, schedulePublication, findOwnItem, publishItem, reviewItem, submitItem, updateItem, withdrawItem } from '../src/disclosures/disclosure.service.ts'
+import {
+  addAttachment,
+  changeValidity,
+  clearFindings,
+  createItem,
+  publishDueItems,
+  schedulePublication,
+  findOwnItem,
+  publishItem,
+  reviewItem,
+  submitItem,
+  updateItem,
+  withdrawItem,
+} from '../src/disclosures/disclosure.service.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
 import { applicationForm } from '../src/requests/request.ts'
 import { submitApplication } from '../src/requests/request.service.ts'
@@ -21,14 +34,23 @@ async function newsColumn(t: TestEnv, agencyId: number) {
 }
 
 const input = (columnId: number, over: Partial<ItemInput> = {}): ItemInput => ({
-  columnId, title: '县司法局开展法治宣传进社区活动', formedOn: '2026-03-01', body: '3月1日，县司法局在桂溪街道开展法治宣传活动。', validity: 'valid', ...over,
+  columnId,
+  title: '县司法局开展法治宣传进社区活动',
+  formedOn: '2026-03-01',
+  body: '3月1日，县司法局在桂溪街道开展法治宣传活动。',
+  validity: 'valid',
+  ...over,
 })
 
 async function throughReview(t: TestEnv, author: ReturnType<typeof staffOf>, id: number) {
   await submitItem(t.deps, author, id)
   for (const level of [1, 2, 3]) {
     const r = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level, agencyId: author.agencyId })
-    await reviewItem(t.deps, staffOf(r.id, author.agencyId), level, id, { decision: 'approved', checks: allChecks, reason: null })
+    await reviewItem(t.deps, staffOf(r.id, author.agencyId), level, id, {
+      decision: 'approved',
+      checks: allChecks,
+      reason: null,
+    })
   }
 }
 
@@ -37,11 +59,21 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
     const t = await testEnv(kind)
     try {
       const { officeId } = await setUpRegion(t.deps)
-      const bureau = await createAgency(t.deps, systemActor(), { name: '垫江县司法局', creditCode: '11500231MB1530120U', level: '县级', kind: '政府部门', parentId: officeId })
+      const bureau = await createAgency(t.deps, systemActor(), {
+        name: '垫江县司法局',
+        creditCode: '11500231MB1530120U',
+        level: '县级',
+        kind: '政府部门',
+        parentId: officeId,
+      })
       for (const agency of [officeId, bureau]) {
         const columns = await listColumns(t.deps.db, agency)
-        expect(columns.filter((c) => c.article20_item !== null).map((c) => c.article20_item)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1))
-        expect(columns.map((c) => c.name)).toEqual(expect.arrayContaining(['政府信息公开指南', '政府信息公开年报', '部门动态', '通知公告']))
+        expect(columns.filter((c) => c.article20_item !== null).map((c) => c.article20_item)).toEqual(
+          Array.from({ length: 15 }, (_, i) => i + 1),
+        )
+        expect(columns.map((c) => c.name)).toEqual(
+          expect.arrayContaining(['政府信息公开指南', '政府信息公开年报', '部门动态', '通知公告']),
+        )
       }
     } finally {
       await t.close()
@@ -66,7 +98,7 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
     }
   })
 
-  test('nothing is published unreviewed; after three levels the publisher publishes at the server\'s time; withdrawal leaves a notice', async () => {
+  test("nothing is published unreviewed; after three levels the publisher publishes at the server's time; withdrawal leaves a notice", async () => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
@@ -100,14 +132,20 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
       const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
       const column = await newsColumn(t, officeId)
-      const personal = await createItem(t.deps, author, input(column, { body: '获奖人张三，身份证号 11010519491231002X。' }))
+      const personal = await createItem(
+        t.deps,
+        author,
+        input(column, { body: '获奖人张三，身份证号 11010519491231002X。' }),
+      )
       await throughReview(t, author, personal)
       const blocked = await publishItem(t.deps, publisher, personal)
       expect(blocked).toMatchObject({ published: false, quarantined: false })
       expect((await findOwnItem(t.deps, author, personal)).status).toBe('approved')
       // Only the reviewer of the confidentiality level (the third, by default) may clear it, with a reason.
       const second = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 })
-      await expect(clearFindings(t.deps, staffOf(second.id, officeId), 2, personal, '同意公开')).rejects.toThrow(/保密审查/)
+      await expect(clearFindings(t.deps, staffOf(second.id, officeId), 2, personal, '同意公开')).rejects.toThrow(
+        /保密审查/,
+      )
       const third = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })
       await expect(clearFindings(t.deps, staffOf(third.id, officeId), 3, personal, ' ')).rejects.toThrow(/理由/)
       await clearFindings(t.deps, staffOf(third.id, officeId), 3, personal, '获奖名单经本人书面同意公开')
@@ -126,7 +164,7 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
     }
   })
 
-  test('column health: a new agency\'s columns are empty; a news item keeps 部门动态 fresh for two weeks', async () => {
+  test("column health: a new agency's columns are empty; a news item keeps 部门动态 fresh for two weeks", async () => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
@@ -140,7 +178,10 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const news = (r: ReturnType<typeof columnHealth>) => r.columns.find((c) => c.name === '部门动态')!
       expect(news(columnHealth(await columnStats(t.deps.db, officeId), t.clock.now())).state).toBe('ok')
       t.clock.advanceDays(15)
-      expect(news(columnHealth(await columnStats(t.deps.db, officeId), t.clock.now()))).toMatchObject({ state: 'stale', daysSince: 15 })
+      expect(news(columnHealth(await columnStats(t.deps.db, officeId), t.clock.now()))).toMatchObject({
+        state: 'stale',
+        daysSince: 15,
+      })
     } finally {
       await t.close()
     }
@@ -150,13 +191,31 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
-      await submitApplication(t.deps, systemActor('申请人'), officeId, applicationForm.parse({
-        applicantKind: 'person', category: 'natural', name: '赵德柱', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13811112222',
-        address: '垫江县桂溪街道', infoDescription: '低保名单', wantedForm: 'electronic', deliveryWay: 'online',
-      }), { channel: 'online' })
+      await submitApplication(
+        t.deps,
+        systemActor('申请人'),
+        officeId,
+        applicationForm.parse({
+          applicantKind: 'person',
+          category: 'natural',
+          name: '赵德柱',
+          idType: 'resident_id',
+          idNumber: '11010519491231002X',
+          phone: '13811112222',
+          address: '垫江县桂溪街道',
+          infoDescription: '低保名单',
+          wantedForm: 'electronic',
+          deliveryWay: 'online',
+        }),
+        { channel: 'online' },
+      )
       const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
       const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
-      const id = await createItem(t.deps, author, input(await newsColumn(t, officeId), { body: '经核实，赵德柱（电话 13811112222）反映的问题已处理。' }))
+      const id = await createItem(
+        t.deps,
+        author,
+        input(await newsColumn(t, officeId), { body: '经核实，赵德柱（电话 13811112222）反映的问题已处理。' }),
+      )
       await throughReview(t, author, id)
       const outcome = await publishItem(t.deps, publisher, id)
       expect(outcome.published).toBe(false)
@@ -173,10 +232,14 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
       const id = await createItem(t.deps, author, input(await newsColumn(t, officeId)))
       const eicar = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$' + 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
-      await expect(addAttachment(t.deps, author, id, '通知.pdf', Buffer.from(`%PDF-1.4\n${eicar}`))).rejects.toThrow(/未通过病毒检查（EICAR-Test-File）/)
+      await expect(addAttachment(t.deps, author, id, '通知.pdf', Buffer.from(`%PDF-1.4\n${eicar}`))).rejects.toThrow(
+        /未通过病毒检查（EICAR-Test-File）/,
+      )
       // A scanner that cannot run fails closed.
       const broken = { ...t.deps, config: { ...t.deps.config, malwareScanCommand: '/nonexistent/clamdscan' } }
-      await expect(addAttachment(broken, author, id, '通知.pdf', Buffer.from('%PDF-1.4 通知'))).rejects.toThrow(/病毒检查未能完成/)
+      await expect(addAttachment(broken, author, id, '通知.pdf', Buffer.from('%PDF-1.4 通知'))).rejects.toThrow(
+        /病毒检查未能完成/,
+      )
       expect(await t.deps.db.selectFrom('attachments').selectAll().execute()).toEqual([])
       const audit = await searchAudit(t.deps, { action: 'file.malware' }, 1)
       expect(audit.map((r) => r.result)).toEqual(['failure', 'failure'])
@@ -192,10 +255,14 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
       const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
       const id = await createItem(t.deps, author, input(await newsColumn(t, officeId)))
-      await expect(addAttachment(t.deps, author, id, '说明.pdf', Buffer.from('<script>alert(1)</script>'))).rejects.toThrow(/内容须与扩展名一致/)
+      await expect(
+        addAttachment(t.deps, author, id, '说明.pdf', Buffer.from('<script>alert(1)</script>')),
+      ).rejects.toThrow(/内容须与扩展名一致/)
       await expect(addAttachment(t.deps, author, id, '程序.exe', Buffer.from('MZ'))).rejects.toThrow(/仅支持/)
       const { Document, Packer, Paragraph } = await import('docx')
-      const bytes = await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('联系人身份证号 11010519491231002X')] }] }))
+      const bytes = await Packer.toBuffer(
+        new Document({ sections: [{ children: [new Paragraph('联系人身份证号 11010519491231002X')] }] }),
+      )
       await addAttachment(t.deps, author, id, '../../名单.docx', bytes)
       const [att] = await t.deps.db.selectFrom('attachments').selectAll().execute()
       expect(att!.file_name).toBe('名单.docx')
@@ -203,7 +270,8 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       await throughReview(t, author, id)
       const outcome = await publishItem(t.deps, publisher, id)
       expect(outcome.published).toBe(false)
-      if (!outcome.published) expect(outcome.findings.map((f) => [f.kind, f.surface])).toEqual([['id_number', 'attachment:名单.docx']])
+      if (!outcome.published)
+        expect(outcome.findings.map((f) => [f.kind, f.surface])).toEqual([['id_number', 'attachment:名单.docx']])
     } finally {
       await t.close()
     }
@@ -217,7 +285,16 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
       const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
       const policy = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '政策文件')!.id
-      const id = await createItem(t.deps, author, input(policy, { title: '某县政府信息公开工作办法', docKind: 'normative', writtenOn: '2024-03-01', formedOn: '2024-03-01' }))
+      const id = await createItem(
+        t.deps,
+        author,
+        input(policy, {
+          title: '某县政府信息公开工作办法',
+          docKind: 'normative',
+          writtenOn: '2024-03-01',
+          formedOn: '2024-03-01',
+        }),
+      )
       await throughReview(t, author, id)
       await publishItem(t.deps, publisher, id)
       const office = staffOf(author.id, officeId)
@@ -233,7 +310,7 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
     }
   })
 
-  test('a scheduled item is published when its time comes, at the server\'s time, once', async () => {
+  test("a scheduled item is published when its time comes, at the server's time, once", async () => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
@@ -249,17 +326,28 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       expect(await publishDueItems(t.deps)).toBe(1)
       expect(await publishDueItems(t.deps)).toBe(0)
       const item = await findOwnItem(t.deps, author, id)
-      expect([item.status, item.published_at, item.published_by, item.scheduled_at]).toEqual(['published', '2026-03-02T03:01:00.000Z', publisher.id, null])
+      expect([item.status, item.published_at, item.published_by, item.scheduled_at]).toEqual([
+        'published',
+        '2026-03-02T03:01:00.000Z',
+        publisher.id,
+        null,
+      ])
     } finally {
       await t.close()
     }
   })
 
-  test('another agency\'s item and columns are out of reach', async () => {
+  test("another agency's item and columns are out of reach", async () => {
     const t = await testEnv(kind)
     try {
       const { officeId } = await setUpRegion(t.deps)
-      const bureau = await createAgency(t.deps, systemActor(), { name: '垫江县司法局', creditCode: '11500231MB1530120U', level: '县级', kind: '政府部门', parentId: officeId })
+      const bureau = await createAgency(t.deps, systemActor(), {
+        name: '垫江县司法局',
+        creditCode: '11500231MB1530120U',
+        level: '县级',
+        kind: '政府部门',
+        parentId: officeId,
+      })
       const officeAuthor = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
       const bureauAuthor = staffOf((await buildStaff(t.deps, { roles: ['drafter'], agencyId: bureau })).id, bureau)
       const id = await createItem(t.deps, officeAuthor, input(await newsColumn(t, officeId)))

@@ -15,8 +15,18 @@ describe.each(databaseKinds)('web on %s', (kind) => {
       expect((await t.app.inject('/console')).headers.location).toBe('/setup')
       const anon = await anonymousSession(t.app)
       const bad = await t.app.inject({
-        method: 'POST', url: '/setup', headers: formHeaders(anon.cookie),
-        payload: form({ _csrf: anon.csrf, regionName: '重庆市垫江县', officeName: '垫江县人民政府办公室', officeCreditCode: '11500231MB15204608', officeLevel: '县级', adminUsername: 'A', adminName: '张三' }),
+        method: 'POST',
+        url: '/setup',
+        headers: formHeaders(anon.cookie),
+        payload: form({
+          _csrf: anon.csrf,
+          regionName: '重庆市垫江县',
+          officeName: '垫江县人民政府办公室',
+          officeCreditCode: '11500231MB15204608',
+          officeLevel: '县级',
+          adminUsername: 'A',
+          adminName: '张三',
+        }),
       })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('统一社会信用代码校验位不正确')
@@ -25,8 +35,18 @@ describe.each(databaseKinds)('web on %s', (kind) => {
       expect(await findRegion(t.deps.db)).toBeUndefined()
 
       const good = await t.app.inject({
-        method: 'POST', url: '/setup', headers: formHeaders(anon.cookie),
-        payload: form({ _csrf: anon.csrf, regionName: '重庆市垫江县', officeName: '垫江县人民政府办公室', officeCreditCode: '11500231MB15204609', officeLevel: '县级', adminUsername: 'admin.dj', adminName: '张三' }),
+        method: 'POST',
+        url: '/setup',
+        headers: formHeaders(anon.cookie),
+        payload: form({
+          _csrf: anon.csrf,
+          regionName: '重庆市垫江县',
+          officeName: '垫江县人民政府办公室',
+          officeCreditCode: '11500231MB15204609',
+          officeLevel: '县级',
+          adminUsername: 'admin.dj',
+          adminName: '张三',
+        }),
       })
       expect(good.statusCode).toBe(201)
       expect(good.body).toMatch(/id="initial-password">[^<]{16}</)
@@ -41,15 +61,19 @@ describe.each(databaseKinds)('web on %s', (kind) => {
     }
   })
 
-  test('a form posted without its token, with another session\'s token, or from another site is refused 403 and audited', async () => {
+  test("a form posted without its token, with another session's token, or from another site is refused 403 and audited", async () => {
     const t = await testApp(kind)
     try {
       const staff = await buildStaff(t.deps, { roles: ['drafter'] })
       const anon = await anonymousSession(t.app)
       const other = await anonymousSession(t.app)
-      const login = (cookie: string, extra: Record<string, string>, headers: Record<string, string> = {}) => t.app.inject({
-        method: 'POST', url: '/login', headers: { ...formHeaders(cookie), ...headers }, payload: form({ username: staff.username, password: staff.password, ...extra }),
-      })
+      const login = (cookie: string, extra: Record<string, string>, headers: Record<string, string> = {}) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/login',
+          headers: { ...formHeaders(cookie), ...headers },
+          payload: form({ username: staff.username, password: staff.password, ...extra }),
+        })
       expect((await login(anon.cookie, {})).statusCode).toBe(403)
       expect((await login(anon.cookie, { _csrf: other.csrf })).statusCode).toBe(403)
       expect((await login(anon.cookie, { _csrf: anon.csrf }, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403)
@@ -59,7 +83,12 @@ describe.each(databaseKinds)('web on %s', (kind) => {
       // A signed-in session's token does not work for another session.
       const a = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
       const b = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
-      const res = await t.app.inject({ method: 'POST', url: '/logout', headers: formHeaders(a.cookie), payload: form({ _csrf: b.csrf }) })
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/logout',
+        headers: formHeaders(a.cookie),
+        payload: form({ _csrf: b.csrf }),
+      })
       expect(res.statusCode).toBe(403)
     } finally {
       await t.close()
@@ -109,7 +138,12 @@ describe.each(databaseKinds)('web on %s', (kind) => {
       const anon = await anonymousSession(t.app)
       const codes: number[] = []
       for (let i = 0; i < 21; i++) {
-        const res = await t.app.inject({ method: 'POST', url: '/login', headers: formHeaders(anon.cookie), payload: form({ _csrf: anon.csrf, username: `nobody${i}`, password: 'x' }) })
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/login',
+          headers: formHeaders(anon.cookie),
+          payload: form({ _csrf: anon.csrf, username: `nobody${i}`, password: 'x' }),
+        })
         codes.push(res.statusCode)
       }
       expect(codes.slice(0, 20).every((c) => c === 422)).toBe(true)
@@ -124,7 +158,12 @@ describe.each(databaseKinds)('web on %s', (kind) => {
     try {
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
       expect((await t.app.inject({ url: '/console', headers: { cookie: s.cookie } })).statusCode).toBe(200)
-      const out = await t.app.inject({ method: 'POST', url: '/logout', headers: formHeaders(s.cookie), payload: form({ _csrf: s.csrf }) })
+      const out = await t.app.inject({
+        method: 'POST',
+        url: '/logout',
+        headers: formHeaders(s.cookie),
+        payload: form({ _csrf: s.csrf }),
+      })
       expect(out.statusCode).toBe(303)
       const replay = await t.app.inject({ url: '/console', headers: { cookie: s.cookie } })
       expect(replay.headers.location).toBe('/login')
@@ -138,22 +177,61 @@ describe.each(databaseKinds)('web on %s', (kind) => {
     try {
       const { createAccount } = await import('../src/accounts/account.service.ts')
       const { systemActor } = await import('../src/audit/audit.ts')
-      const created = await createAccount(t.deps, systemActor(), { agencyId: t.officeId, username: 'audit.new', displayName: '审计员', roles: [{ role: 'auditadmin', reviewLevel: null }] }, 'operator')
+      const created = await createAccount(
+        t.deps,
+        systemActor(),
+        {
+          agencyId: t.officeId,
+          username: 'audit.new',
+          displayName: '审计员',
+          roles: [{ role: 'auditadmin', reviewLevel: null }],
+        },
+        'operator',
+      )
       const s = await signIn(t.app, { id: created.id, username: 'audit.new', password: created.temporaryPassword })
-      expect((await t.app.inject({ url: '/console/audit', headers: { cookie: s.cookie } })).headers.location).toBe('/console/password')
-      const weak = await t.app.inject({ method: 'POST', url: '/console/password', headers: formHeaders(s.cookie), payload: form({ _csrf: s.csrf, current: created.temporaryPassword, next: 'short', confirm: 'short' }) })
+      expect((await t.app.inject({ url: '/console/audit', headers: { cookie: s.cookie } })).headers.location).toBe(
+        '/console/password',
+      )
+      const weak = await t.app.inject({
+        method: 'POST',
+        url: '/console/password',
+        headers: formHeaders(s.cookie),
+        payload: form({ _csrf: s.csrf, current: created.temporaryPassword, next: 'short', confirm: 'short' }),
+      })
       expect(weak.statusCode).toBe(422)
       expect(weak.body).toContain('密码至少 12 个字符')
       expect(weak.body).not.toContain(created.temporaryPassword)
-      const ok = await t.app.inject({ method: 'POST', url: '/console/password', headers: formHeaders(s.cookie), payload: form({ _csrf: s.csrf, current: created.temporaryPassword, next: 'Audit-Officer#2026', confirm: 'Audit-Officer#2026' }) })
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/console/password',
+        headers: formHeaders(s.cookie),
+        payload: form({
+          _csrf: s.csrf,
+          current: created.temporaryPassword,
+          next: 'Audit-Officer#2026',
+          confirm: 'Audit-Officer#2026',
+        }),
+      })
       expect(ok.headers.location).toBe('/console/totp')
-      expect((await t.app.inject({ url: '/console/audit', headers: { cookie: s.cookie } })).headers.location).toBe('/console/totp')
+      expect((await t.app.inject({ url: '/console/audit', headers: { cookie: s.cookie } })).headers.location).toBe(
+        '/console/totp',
+      )
       const page = await t.app.inject({ url: '/console/totp', headers: { cookie: s.cookie } })
       const secret = /id="totp-secret">([A-Z2-7]+)</.exec(page.body)?.[1]
       expect(secret).toBeDefined()
-      const wrong = await t.app.inject({ method: 'POST', url: '/console/totp', headers: formHeaders(s.cookie), payload: form({ _csrf: s.csrf, code: '123456' }) })
+      const wrong = await t.app.inject({
+        method: 'POST',
+        url: '/console/totp',
+        headers: formHeaders(s.cookie),
+        payload: form({ _csrf: s.csrf, code: '123456' }),
+      })
       expect(wrong.statusCode).toBe(422)
-      const enrol = await t.app.inject({ method: 'POST', url: '/console/totp', headers: formHeaders(s.cookie), payload: form({ _csrf: s.csrf, code: currentCode(t.deps, secret!) }) })
+      const enrol = await t.app.inject({
+        method: 'POST',
+        url: '/console/totp',
+        headers: formHeaders(s.cookie),
+        payload: form({ _csrf: s.csrf, code: currentCode(t.deps, secret!) }),
+      })
       expect(enrol.statusCode).toBe(303)
       expect((await t.app.inject({ url: '/console/audit', headers: { cookie: s.cookie } })).statusCode).toBe(200)
     } finally {

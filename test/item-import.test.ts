@@ -12,7 +12,10 @@ import { multipart } from './support/multipart.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 
 test('CSV fields may hold commas, quotes and line breaks', () => {
-  expect(parseCsv('a,b\n"x, y","他说""好""\n第二行"\n')).toEqual([['a', 'b'], ['x, y', '他说"好"\n第二行']])
+  expect(parseCsv('a,b\n"x, y","他说""好""\n第二行"\n')).toEqual([
+    ['a', 'b'],
+    ['x, y', '他说"好"\n第二行'],
+  ])
 })
 
 describe.each(databaseKinds)('importing items from an old site on %s', (kind) => {
@@ -23,7 +26,10 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
       await setUpRegion(t.deps)
       const header = 'column,title,publishedAt,docNumber,body\n'
       const bad = path.join(dir, 'bad.csv')
-      writeFileSync(bad, `${header}部门动态,旧闻一,2021-05-06,,正文一\n不存在的栏目,旧闻二,2021-05-07,,正文二\n部门动态,旧闻三,明天,,正文三\n`)
+      writeFileSync(
+        bad,
+        `${header}部门动态,旧闻一,2021-05-06,,正文一\n不存在的栏目,旧闻二,2021-05-07,,正文二\n部门动态,旧闻三,明天,,正文三\n`,
+      )
       const refused = await gongkai(['items', 'import', bad, '--agency', officeCreditCode], t.env)
       expect(refused.code).toBe(1)
       expect(refused.stderr).toContain('第 3 行：栏目“不存在的栏目”不存在')
@@ -31,15 +37,34 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
       expect(await t.deps.db.selectFrom('items').selectAll().execute()).toEqual([])
 
       const good = path.join(dir, 'good.csv')
-      writeFileSync(good, `${header}部门动态,召开普法工作会议,2021-05-06 10:30,,"会议要求，各科室做好普法工作。"\n通知公告,关于值班安排的通知,2022-01-28,垫司发〔2022〕3号,值班电话 13912345678。\n`)
+      writeFileSync(
+        good,
+        `${header}部门动态,召开普法工作会议,2021-05-06 10:30,,"会议要求，各科室做好普法工作。"\n通知公告,关于值班安排的通知,2022-01-28,垫司发〔2022〕3号,值班电话 13912345678。\n`,
+      )
       const ok = await gongkai(['items', 'import', good, '--agency', officeCreditCode], t.env)
       expect(ok.code, ok.stderr).toBe(0)
       expect(ok.stdout).toContain('已导入 2 条信息')
       expect(ok.stdout).toContain('第 3 行“关于值班安排的通知”保密审查发现：phone:139****5678')
-      const items = await t.deps.db.selectFrom('items').select(['title', 'published_at', 'status', 'source', 'index_number']).orderBy('id').execute()
+      const items = await t.deps.db
+        .selectFrom('items')
+        .select(['title', 'published_at', 'status', 'source', 'index_number'])
+        .orderBy('id')
+        .execute()
       expect(items).toEqual([
-        { title: '召开普法工作会议', published_at: '2021-05-06T02:30:00.000Z', status: 'published', source: 'imported', index_number: `${officeCreditCode}/2021-00001` },
-        { title: '关于值班安排的通知', published_at: '2022-01-28T01:00:00.000Z', status: 'published', source: 'imported', index_number: `${officeCreditCode}/2022-00001` },
+        {
+          title: '召开普法工作会议',
+          published_at: '2021-05-06T02:30:00.000Z',
+          status: 'published',
+          source: 'imported',
+          index_number: `${officeCreditCode}/2021-00001`,
+        },
+        {
+          title: '关于值班安排的通知',
+          published_at: '2022-01-28T01:00:00.000Z',
+          status: 'published',
+          source: 'imported',
+          index_number: `${officeCreditCode}/2022-00001`,
+        },
       ])
       expect((await searchItems(t.deps.db, t.deps.kind, '普法', {}, 'date')).length).toBe(1)
     } finally {
@@ -54,13 +79,25 @@ describe.each(databaseKinds)('the import page on %s', (kind) => {
     const t = await testApp(kind)
     try {
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
-      const json = JSON.stringify([{ column: '政策文件', title: '关于印发某办法的通知', publishedAt: '2020-06-01', body: '现将办法印发给你们。' }])
+      const json = JSON.stringify([
+        { column: '政策文件', title: '关于印发某办法的通知', publishedAt: '2020-06-01', body: '现将办法印发给你们。' },
+      ])
       const body = multipart({ _csrf: s.csrf }, { name: '旧网站.json', content: Buffer.from(json) })
-      const res = await t.app.inject({ method: 'POST', url: '/console/items/import', headers: { cookie: s.cookie, 'content-type': body.contentType }, payload: body.payload })
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/console/items/import',
+        headers: { cookie: s.cookie, 'content-type': body.contentType },
+        payload: body.payload,
+      })
       expect(res.statusCode).toBe(200)
       expect(res.body).toContain('已导入 1 条')
       const broken = multipart({ _csrf: s.csrf }, { name: '坏.json', content: Buffer.from('[{"title": "x"}]') })
-      const bad = await t.app.inject({ method: 'POST', url: '/console/items/import', headers: { cookie: s.cookie, 'content-type': broken.contentType }, payload: broken.payload })
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/console/items/import',
+        headers: { cookie: s.cookie, 'content-type': broken.contentType },
+        payload: broken.payload,
+      })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('第 1 行')
     } finally {

@@ -17,9 +17,20 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     const t = await testApp(kind)
     try {
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
-      const csv = ['column,title,publishedAt,body', ...Array.from({ length: 250 }, (_, n) => `部门动态,旧网站动态第${n + 1}期,2025-0${1 + (n % 9)}-10,旧网站的动态信息正文。`)].join('\n')
+      const csv = [
+        'column,title,publishedAt,body',
+        ...Array.from(
+          { length: 250 },
+          (_, n) => `部门动态,旧网站动态第${n + 1}期,2025-0${1 + (n % 9)}-10,旧网站的动态信息正文。`,
+        ),
+      ].join('\n')
       const m = multipart({ _csrf: s.csrf }, { name: '旧网站.csv', content: Buffer.from(csv) })
-      const started = await t.app.inject({ method: 'POST', url: '/console/items/import', headers: { cookie: s.cookie, 'content-type': m.contentType }, payload: m.payload })
+      const started = await t.app.inject({
+        method: 'POST',
+        url: '/console/items/import',
+        headers: { cookie: s.cookie, 'content-type': m.contentType },
+        payload: m.payload,
+      })
       expect(started.statusCode).toBe(303)
       const url = started.headers.location!
       expect(url).toMatch(/^\/console\/jobs\/\d+$/)
@@ -31,17 +42,38 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       expect(page).toContain('<p id="job-status">已完成</p>')
       expect(page).toContain('已导入 250 条。')
       expect(page).not.toContain('http-equiv="refresh"')
-      expect(await t.deps.db.selectFrom('items').select('id').where('source', '=', 'imported').execute()).toHaveLength(250)
-      expect((await t.app.inject({ url: '/console/jobs', headers: { cookie: s.cookie } })).body).toContain('导入旧信息（旧网站.csv，250 行）')
+      expect(await t.deps.db.selectFrom('items').select('id').where('source', '=', 'imported').execute()).toHaveLength(
+        250,
+      )
+      expect((await t.app.inject({ url: '/console/jobs', headers: { cookie: s.cookie } })).body).toContain(
+        '导入旧信息（旧网站.csv，250 行）',
+      )
 
-      const other = await createAgency(t.deps, systemActor(), { name: '垫江县司法局', creditCode: '11500231MB1530120U', level: '县级', kind: '政府部门', parentId: t.officeId })
+      const other = await createAgency(t.deps, systemActor(), {
+        name: '垫江县司法局',
+        creditCode: '11500231MB1530120U',
+        level: '县级',
+        kind: '政府部门',
+        parentId: t.officeId,
+      })
       const stranger = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'], agencyId: other }))
       expect((await t.app.inject({ url, headers: { cookie: stranger.cookie } })).statusCode).toBe(404)
 
       // A large activities file runs as a job too.
-      const decisions = ['类别,决定日期,事项,件数', ...Array.from({ length: 240 }, (_, n) => `行政处罚,2025-03-${String(1 + (n % 28)).padStart(2, '0')},处罚决定${n + 1},1`)].join('\n')
+      const decisions = [
+        '类别,决定日期,事项,件数',
+        ...Array.from(
+          { length: 240 },
+          (_, n) => `行政处罚,2025-03-${String(1 + (n % 28)).padStart(2, '0')},处罚决定${n + 1},1`,
+        ),
+      ].join('\n')
       const m2 = multipart({ _csrf: s.csrf }, { name: '决定.csv', content: Buffer.from(decisions) })
-      const job2 = await t.app.inject({ method: 'POST', url: '/console/activities/decisions/import', headers: { cookie: s.cookie, 'content-type': m2.contentType }, payload: m2.payload })
+      const job2 = await t.app.inject({
+        method: 'POST',
+        url: '/console/activities/decisions/import',
+        headers: { cookie: s.cookie, 'content-type': m2.contentType },
+        payload: m2.payload,
+      })
       expect(job2.headers.location).toMatch(/^\/console\/jobs\/\d+$/)
       let page2 = ''
       for (let i = 0; i < 150 && !page2.includes('已完成'); i++) {
@@ -50,17 +82,38 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       }
       expect(page2).toContain('已导入 240 条记录。')
 
-      await t.deps.db.insertInto('jobs').values({ agency_id: t.officeId, kind: 'items.import', label: '未完成的导入', status: 'running', done: 10, total: 500, message: null, created_by: null, created_at: 'x', updated_at: 'x' }).execute()
+      await t.deps.db
+        .insertInto('jobs')
+        .values({
+          agency_id: t.officeId,
+          kind: 'items.import',
+          label: '未完成的导入',
+          status: 'running',
+          done: 10,
+          total: 500,
+          message: null,
+          created_by: null,
+          created_at: 'x',
+          updated_at: 'x',
+        })
+        .execute()
       await markInterruptedJobs(t.deps)
       expect((await t.app.inject({ url: '/console/jobs', headers: { cookie: s.cookie } })).body).toContain('已中断')
     } finally {
       await t.close()
     }
   }, 60_000)
-  test('a large region\'s overview export runs as a job whose page offers the file', async () => {
+  test("a large region's overview export runs as a job whose page offers the file", async () => {
     const t = await testApp(kind)
     try {
-      for (let n = 1; n <= 21; n++) await createAgency(t.deps, systemActor(), { name: `测试机关${n}`, creditCode: syntheticCreditCode(n, '11500231MB'), level: '县级', kind: '政府部门', parentId: t.officeId })
+      for (let n = 1; n <= 21; n++)
+        await createAgency(t.deps, systemActor(), {
+          name: `测试机关${n}`,
+          creditCode: syntheticCreditCode(n, '11500231MB'),
+          level: '县级',
+          kind: '政府部门',
+          parentId: t.officeId,
+        })
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['supervisor'] }))
       const started = await t.app.inject({ url: '/console/region/export.xlsx', headers: { cookie: s.cookie } })
       expect(started.statusCode).toBe(303)

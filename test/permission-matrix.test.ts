@@ -12,7 +12,8 @@ import { databaseKinds } from './support/test-deps.ts'
 // the routes come from the router itself, so a route added without a policy entry fails here.
 
 const entries = Object.entries(policy) as [string, Access][]
-const allowedRoles = (access: Access): readonly Role[] => (access === 'public' || access === 'staff' || access === 'self' ? roles : access)
+const allowedRoles = (access: Access): readonly Role[] =>
+  access === 'public' || access === 'staff' || access === 'self' ? roles : access
 
 describe('the policy table follows the role rules of issue #2', () => {
   test('administrator routes belong to exactly one administrator role and to no business role', () => {
@@ -26,7 +27,8 @@ describe('the policy table follows the role rules of issue #2', () => {
   test('the 审计管理员 and the 监督人 can only read', () => {
     for (const [route, access] of entries) {
       if (typeof access === 'string') continue
-      if (access.includes('auditadmin') || access.includes('supervisor')) expect(route.startsWith('GET '), route).toBe(true)
+      if (access.includes('auditadmin') || access.includes('supervisor'))
+        expect(route.startsWith('GET '), route).toBe(true)
     }
   })
 
@@ -37,7 +39,7 @@ describe('the policy table follows the role rules of issue #2', () => {
     }
   })
 
-  test('accounts are the 系统管理员\'s; roles, locks and the security policy the 安全管理员\'s', () => {
+  test("accounts are the 系统管理员's; roles, locks and the security policy the 安全管理员's", () => {
     for (const [route, access] of entries) {
       if (route.includes('/console/accounts')) expect(access).toEqual(['sysadmin'])
       if (route.includes('/console/security')) expect(access).toEqual(['secadmin'])
@@ -52,15 +54,27 @@ describe.each(databaseKinds)('every route × every role on %s', (kind) => {
     const t = await testApp(kind)
     try {
       const listed = [...t.app.routeKeys].sort()
-      expect(listed.filter((r) => !(r in policy)), 'routes without a policy entry').toEqual([])
-      expect(Object.keys(policy).filter((r) => !listed.includes(r)), 'policy entries without a route').toEqual([])
+      expect(
+        listed.filter((r) => !(r in policy)),
+        'routes without a policy entry',
+      ).toEqual([])
+      expect(
+        Object.keys(policy).filter((r) => !listed.includes(r)),
+        'policy entries without a route',
+      ).toEqual([])
 
       const victim = await buildStaff(t.deps, { roles: ['drafter'] })
       const sessions = new Map<Who, Browserless | undefined>([['anonymous', undefined]])
       for (const role of roles) sessions.set(role, await signIn(t.app, await buildStaff(t.deps, { roles: [role] })))
 
-      const concrete = (route: string) => route.replace('/:id/units', `/${t.officeId}/units`).replace('/agencies/:id', `/agencies/${t.officeId}`)
-        .replace(':id', String(victim.id)).replace(':kind', 'json').replace(':attachmentId', '1').replace('*', 'site.css')
+      const concrete = (route: string) =>
+        route
+          .replace('/:id/units', `/${t.officeId}/units`)
+          .replace('/agencies/:id', `/agencies/${t.officeId}`)
+          .replace(':id', String(victim.id))
+          .replace(':kind', 'json')
+          .replace(':attachmentId', '1')
+          .replace('*', 'site.css')
       // Logging out ends the session, so it goes last.
       const order = listed.filter((r) => r !== 'POST /logout').concat('POST /logout')
       const failures: string[] = []
@@ -70,11 +84,17 @@ describe.each(databaseKinds)('every route × every role on %s', (kind) => {
           const res = await t.app.inject({
             method: method as 'GET' | 'POST',
             url: concrete(route),
-            headers: { ...(session ? { cookie: session.cookie } : {}), ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+            headers: {
+              ...(session ? { cookie: session.cookie } : {}),
+              ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+            },
             ...(method === 'POST' ? { payload: form({ _csrf: session?.csrf ?? 'none' }) } : {}),
           })
           const access = policy[key]!
-          const denied = res.statusCode === 403 || (res.statusCode === 302 && (res.headers.location === '/login' || res.headers.location === '/login?expired=1'))
+          const denied =
+            res.statusCode === 403 ||
+            (res.statusCode === 302 &&
+              (res.headers.location === '/login' || res.headers.location === '/login?expired=1'))
           let expectDenied: boolean
           if (route === '/setup') {
             if (res.statusCode !== 404) failures.push(`${who} ${key}: expected 404 after setup, got ${res.statusCode}`)
@@ -85,7 +105,10 @@ describe.each(databaseKinds)('every route × every role on %s', (kind) => {
           else expectDenied = !allowedRoles(access).includes(who)
           // Anonymous POSTs to public forms fail CSRF (no token of theirs): that is a denial of the request, not of the route.
           if (who === 'anonymous' && method === 'POST' && access === 'public') continue
-          if (denied !== expectDenied) failures.push(`${who} ${key}: ${expectDenied ? 'should be denied' : 'should be allowed'}, got ${res.statusCode} ${res.headers.location ?? ''}`)
+          if (denied !== expectDenied)
+            failures.push(
+              `${who} ${key}: ${expectDenied ? 'should be denied' : 'should be allowed'}, got ${res.statusCode} ${res.headers.location ?? ''}`,
+            )
         }
       }
       expect(failures).toEqual([])

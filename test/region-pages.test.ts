@@ -11,23 +11,43 @@ import { databaseKinds } from './support/test-deps.ts'
 // them, sorts to the top by overdue applications, and the same table exports to CSV and XLSX.
 
 describe.each(databaseKinds)('the region overview on %s', (kind) => {
-  test('shows an agency\'s overdue application and column health, sorts, filters and exports the table', async () => {
+  test("shows an agency's overdue application and column health, sorts, filters and exports the table", async () => {
     const t = await testApp(kind)
     try {
       // Received 2026-01-05; 20 working days end before the test clock's 2026-03-02: overdue.
-      await submitApplication(t.deps, systemActor('申请人'), t.officeId, applicationForm.parse({
-        applicantKind: 'person', category: 'natural', name: '李明华', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13912345678',
-        address: '垫江县', infoDescription: '某项目资金明细', wantedForm: 'electronic', deliveryWay: 'online',
-      }), { channel: 'in_person', receivedOn: '2026-01-05' })
+      await submitApplication(
+        t.deps,
+        systemActor('申请人'),
+        t.officeId,
+        applicationForm.parse({
+          applicantKind: 'person',
+          category: 'natural',
+          name: '李明华',
+          idType: 'resident_id',
+          idNumber: '11010519491231002X',
+          phone: '13912345678',
+          address: '垫江县',
+          infoDescription: '某项目资金明细',
+          wantedForm: 'electronic',
+          deliveryWay: 'online',
+        }),
+        { channel: 'in_person', receivedOn: '2026-01-05' },
+      )
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['supervisor'] }))
-      const page = await t.app.inject({ url: '/console/region?sort=overdue&dir=desc&only=problems', headers: { cookie: s.cookie } })
+      const page = await t.app.inject({
+        url: '/console/region?sort=overdue&dir=desc&only=problems',
+        headers: { cookie: s.cookie },
+      })
       expect(page.statusCode).toBe(200)
       const row = /<tr class="overdue"><th scope="row">垫江县人民政府办公室<\/th>(.*?)<\/tr>/.exec(page.body)?.[1] ?? ''
       const cells = [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1])
       expect(cells.slice(0, 2)).toEqual(['1', '1']) // open, overdue
       expect(Number(cells[4])).toBeGreaterThanOrEqual(5) // empty columns of a new agency
       expect(cells[5]).toContain('空白栏目') // a veto item is named
-      const xlsx = await t.app.inject({ url: '/console/region/export.xlsx?sort=overdue&dir=desc', headers: { cookie: s.cookie } })
+      const xlsx = await t.app.inject({
+        url: '/console/region/export.xlsx?sort=overdue&dir=desc',
+        headers: { cookie: s.cookie },
+      })
       const wb = new ExcelJS.Workbook()
       await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
       const sheet = wb.worksheets[0]!
@@ -37,9 +57,16 @@ describe.each(databaseKinds)('the region overview on %s', (kind) => {
       const csv = await t.app.inject({ url: '/console/region/export.csv', headers: { cookie: s.cookie } })
       expect(csv.body).toContain('机关,办理中申请,逾期申请')
       // The region's other tables export too.
-      expect((await t.app.inject({ url: '/console/region/applications?format=csv', headers: { cookie: s.cookie } })).body).toContain('垫江县人民政府办公室,1,1,')
-      expect((await t.app.inject({ url: '/console/region/columns?format=csv', headers: { cookie: s.cookie } })).body).toContain('机关,未按期更新,长期未更新,空白栏目,单项否决')
-      const regionXlsx = await t.app.inject({ url: '/console/region/reports?year=2025&download=xlsx', headers: { cookie: s.cookie } })
+      expect(
+        (await t.app.inject({ url: '/console/region/applications?format=csv', headers: { cookie: s.cookie } })).body,
+      ).toContain('垫江县人民政府办公室,1,1,')
+      expect(
+        (await t.app.inject({ url: '/console/region/columns?format=csv', headers: { cookie: s.cookie } })).body,
+      ).toContain('机关,未按期更新,长期未更新,空白栏目,单项否决')
+      const regionXlsx = await t.app.inject({
+        url: '/console/region/reports?year=2025&download=xlsx',
+        headers: { cookie: s.cookie },
+      })
       expect(regionXlsx.headers['content-type']).toContain('spreadsheetml')
     } finally {
       await t.close()

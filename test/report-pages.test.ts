@@ -10,13 +10,18 @@ import { databaseKinds } from './support/test-deps.ts'
 const dianjiang = readFileSync(path.resolve('test/fixtures/reports/dianjiang-justice-2020.txt'))
 
 describe.each(databaseKinds)('report pages on %s', (kind) => {
-  test('a drafter uploads last year\'s published report; a file whose content does not match its name is refused', async () => {
+  test("a drafter uploads last year's published report; a file whose content does not match its name is refused", async () => {
     const t = await testApp(kind)
     try {
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
       const upload = async (fields: Record<string, string>, file?: { name: string; content: Buffer }) => {
         const body = multipart(fields, file)
-        return t.app.inject({ method: 'POST', url: '/console/reports/upload', headers: { cookie: s.cookie, 'content-type': body.contentType }, payload: body.payload })
+        return t.app.inject({
+          method: 'POST',
+          url: '/console/reports/upload',
+          headers: { cookie: s.cookie, 'content-type': body.contentType },
+          payload: body.payload,
+        })
       }
       const ok = await upload({ _csrf: s.csrf }, { name: '2020年报.txt', content: dianjiang })
       expect(ok.statusCode, ok.body.slice(0, 300)).toBe(303)
@@ -35,12 +40,17 @@ describe.each(databaseKinds)('report pages on %s', (kind) => {
     }
   })
 
-  test('a reviewer can read the agency\'s reports but cannot compute or publish them', async () => {
+  test("a reviewer can read the agency's reports but cannot compute or publish them", async () => {
     const t = await testApp(kind)
     try {
       const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 }))
       expect((await t.app.inject({ url: '/console/reports', headers: { cookie: s.cookie } })).statusCode).toBe(200)
-      const compute = await t.app.inject({ method: 'POST', url: '/console/reports', headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(s.csrf)}&year=2024` })
+      const compute = await t.app.inject({
+        method: 'POST',
+        url: '/console/reports',
+        headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `_csrf=${encodeURIComponent(s.csrf)}&year=2024`,
+      })
       expect(compute.statusCode).toBe(403)
     } finally {
       await t.close()

@@ -19,7 +19,15 @@ const exporters: Exporter[] = [
   { name: 'PDF', file: 'report.pdf', render: renderReportPdf, runs: 12 },
 ]
 
-const comparable = (r: AnnualReport) => ({ format: r.format, year: r.year, agency: r.agency, article20: r.article20, applications: r.applications.rows, appeals: r.appeals, sections: r.sections })
+const comparable = (r: AnnualReport) => ({
+  format: r.format,
+  year: r.year,
+  agency: r.agency,
+  article20: r.article20,
+  applications: r.applications.rows,
+  appeals: r.appeals,
+  sections: r.sections,
+})
 
 describe.each(exporters)('$name export', ({ render, file, runs }) => {
   test('imports back to the same report, for random valid reports with blank cells', async () => {

@@ -6,7 +6,17 @@ import { systemActor } from '../src/audit/audit.ts'
 import { searchAudit } from '../src/audit/audit.service.ts'
 import { AppError } from '../src/errors.ts'
 import { insertReport, listPublishedReports } from '../src/reports/report.store.ts'
-import { checkStored, computeDraft, findOwnReport, importEarlierReport, publishReport, regionReportOf, reviewReport, saveNarrative, submitForReview } from '../src/reports/report.service.ts'
+import {
+  checkStored,
+  computeDraft,
+  findOwnReport,
+  importEarlierReport,
+  publishReport,
+  regionReportOf,
+  reviewReport,
+  saveNarrative,
+  submitForReview,
+} from '../src/reports/report.service.ts'
 import type { TestEnv } from './support/test-deps.ts'
 import type { AnnualReport } from '../src/reports/report.ts'
 import { buildStaff, setUpRegion } from './support/builders.ts'
@@ -21,11 +31,16 @@ async function reviewThrough(t: TestEnv, author: ReturnType<typeof staffOf>, id:
   await submitForReview(t.deps, author, id)
   for (const level of [1, 2, 3]) {
     const reviewer = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level, agencyId: author.agencyId })
-    await reviewReport(t.deps, staffOf(reviewer.id, author.agencyId), level, id, { decision: 'approved', checks: allChecks, reason: null })
+    await reviewReport(t.deps, staffOf(reviewer.id, author.agencyId), level, id, {
+      decision: 'approved',
+      checks: allChecks,
+      reason: null,
+    })
   }
 }
 
-const huaian = () => JSON.parse(readFileSync(path.resolve('test/fixtures/reports/huaian-2024.expected.json'), 'utf8')) as AnnualReport
+const huaian = () =>
+  JSON.parse(readFileSync(path.resolve('test/fixtures/reports/huaian-2024.expected.json'), 'utf8')) as AnnualReport
 
 describe.each(databaseKinds)('annual reports on %s', (kind) => {
   test('compute a draft, write its narrative, publish it; a correction supersedes it and both stay visible', async () => {
@@ -37,20 +52,29 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
       const draft = await findOwnReport(t.deps, actor, id)
       expect(draft.report.format).toBe('2021')
       expect(draft.report.applications.rows.NEW).toEqual([0, 0, 0, 0, 0, 0, 0])
-      await saveNarrative(t.deps, actor, id, { overview: '2024年，本机关未收到政府信息公开申请。', problems: '无。', other: '本年度未收取信息处理费。' })
+      await saveNarrative(t.deps, actor, id, {
+        overview: '2024年，本机关未收到政府信息公开申请。',
+        problems: '无。',
+        other: '本年度未收取信息处理费。',
+      })
       expect(await computeDraft(t.deps, actor, 2024)).toBe(id) // recomputing keeps the one draft and its narrative
       expect((await findOwnReport(t.deps, actor, id)).report.sections.other).toBe('本年度未收取信息处理费。')
       await expect(publishReport(t.deps, actor, id, undefined)).rejects.toThrow(/先审后发/)
       await reviewThrough(t, actor, id)
       await publishReport(t.deps, actor, id, undefined)
-      await expect(saveNarrative(t.deps, actor, id, { overview: '改', problems: null, other: null })).rejects.toThrow(/不能修改/)
+      await expect(saveNarrative(t.deps, actor, id, { overview: '改', problems: null, other: null })).rejects.toThrow(
+        /不能修改/,
+      )
 
       const second = await computeDraft(t.deps, actor, 2024)
       expect(second).not.toBe(id)
       await reviewThrough(t, actor, second)
       await publishReport(t.deps, actor, second, undefined)
       const published = await listPublishedReports(t.deps.db)
-      expect(published.map((r) => [r.id, r.status, r.version, r.supersedes_id])).toEqual([[second, 'published', 2, id], [id, 'superseded', 1, null]])
+      expect(published.map((r) => [r.id, r.status, r.version, r.supersedes_id])).toEqual([
+        [second, 'published', 2, id],
+        [id, 'superseded', 1, null],
+      ])
       expect((await searchAudit(t.deps, { action: 'report.publish' }, 1)).length).toBe(2)
     } finally {
       await t.close()
@@ -66,8 +90,21 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
       bad.applications.rows.NEW![0] = 3002
       const now = t.clock.now().toISOString()
       const id = await insertReport(t.deps.db, {
-        agency_id: officeId, year: 2024, format: '2021', source: 'computed', status: 'draft', version: 0, report: { ...bad, sections: { overview: null, problems: null, other: null }, missing: [] },
-        source_name: null, override_reason: null, supersedes_id: null, created_at: now, created_by: null, updated_at: now, published_at: null, published_by: null,
+        agency_id: officeId,
+        year: 2024,
+        format: '2021',
+        source: 'computed',
+        status: 'draft',
+        version: 0,
+        report: { ...bad, sections: { overview: null, problems: null, other: null }, missing: [] },
+        source_name: null,
+        override_reason: null,
+        supersedes_id: null,
+        created_at: now,
+        created_by: null,
+        updated_at: now,
+        published_at: null,
+        published_by: null,
       })
       await reviewThrough(t, actor, id)
       await expect(publishReport(t.deps, actor, id, undefined)).rejects.toBeInstanceOf(AppError)
@@ -88,16 +125,30 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
       const author = staffOf(drafter.id, officeId)
       const id = await computeDraft(t.deps, author, 2024)
       await submitForReview(t.deps, author, id)
-      await expect(saveNarrative(t.deps, author, id, { overview: 'x', problems: null, other: null })).rejects.toThrow(/不能修改/)
-      await expect(reviewReport(t.deps, author, 1, id, { decision: 'approved', checks: allChecks, reason: null })).rejects.toThrow(/起草人不能审核/)
+      await expect(saveNarrative(t.deps, author, id, { overview: 'x', problems: null, other: null })).rejects.toThrow(
+        /不能修改/,
+      )
+      await expect(
+        reviewReport(t.deps, author, 1, id, { decision: 'approved', checks: allChecks, reason: null }),
+      ).rejects.toThrow(/起草人不能审核/)
       const r1 = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 })
       const first = staffOf(r1.id, officeId)
-      await expect(reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: ['political'], reason: null })).rejects.toThrow(/法律关/)
+      await expect(
+        reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: ['political'], reason: null }),
+      ).rejects.toThrow(/法律关/)
       await reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: allChecks, reason: null })
-      await expect(reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: allChecks, reason: null })).rejects.toThrow(/级别不符/)
+      await expect(
+        reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: allChecks, reason: null }),
+      ).rejects.toThrow(/级别不符/)
       const r2 = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 })
-      await expect(reviewReport(t.deps, staffOf(r2.id, officeId), 2, id, { decision: 'returned', checks: [], reason: '' })).rejects.toThrow(/理由/)
-      await reviewReport(t.deps, staffOf(r2.id, officeId), 2, id, { decision: 'returned', checks: [], reason: '总体情况未写依申请公开办理情况' })
+      await expect(
+        reviewReport(t.deps, staffOf(r2.id, officeId), 2, id, { decision: 'returned', checks: [], reason: '' }),
+      ).rejects.toThrow(/理由/)
+      await reviewReport(t.deps, staffOf(r2.id, officeId), 2, id, {
+        decision: 'returned',
+        checks: [],
+        reason: '总体情况未写依申请公开办理情况',
+      })
       const back = await findOwnReport(t.deps, author, id)
       expect(back.status).toBe('draft')
       await saveNarrative(t.deps, author, id, { overview: '补充了依申请公开情况。', problems: null, other: null })
@@ -111,14 +162,18 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
     }
   })
 
-  test('an imported report of last year is what this year\'s carried-in is checked against (X1)', async () => {
+  test("an imported report of last year is what this year's carried-in is checked against (X1)", async () => {
     const t = await testEnv(kind, '2025-01-10T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
       const actor = staffOf(1, officeId)
       const last = huaian()
       last.year = 2023
-      const text = flatten({ ...last, sections: { overview: '略', problems: '无', other: '无' }, missing: [] } as AnnualReport, 'spaces', { title: '淮安市人民政府2023年政府信息公开工作年度报告' })
+      const text = flatten(
+        { ...last, sections: { overview: '略', problems: '无', other: '无' }, missing: [] } as AnnualReport,
+        'spaces',
+        { title: '淮安市人民政府2023年政府信息公开工作年度报告' },
+      )
       const imported = await importEarlierReport(t.deps, actor, Buffer.from(text), '2023年报.txt')
       expect((await findOwnReport(t.deps, actor, imported)).status).toBe('imported')
       const draft = await findOwnReport(t.deps, actor, await computeDraft(t.deps, actor, 2024))
@@ -131,11 +186,17 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
     }
   })
 
-  test('another agency\'s report is not found, and the region report sums the published ones', async () => {
+  test("another agency's report is not found, and the region report sums the published ones", async () => {
     const t = await testEnv(kind, '2025-01-10T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
-      const bureau = await createAgency(t.deps, systemActor(), { name: '垫江县司法局', creditCode: '11500231MB1530120U', level: '县级', kind: '政府部门', parentId: officeId })
+      const bureau = await createAgency(t.deps, systemActor(), {
+        name: '垫江县司法局',
+        creditCode: '11500231MB1530120U',
+        level: '县级',
+        kind: '政府部门',
+        parentId: officeId,
+      })
       const office = staffOf(1, officeId)
       const justice = staffOf(2, bureau)
       const id = await computeDraft(t.deps, office, 2024)

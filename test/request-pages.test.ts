@@ -9,23 +9,40 @@ import { databaseKinds } from './support/test-deps.ts'
 
 const post = (cookie: string) => ({ cookie, 'content-type': 'application/x-www-form-urlencoded' })
 const applicant = {
-  category: 'natural', name: '王秀英', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13700001111', address: '垫江县澄溪镇长安街 5 号',
-  infoDescription: '澄溪镇 2025 年农村公路养护资金分配表', wantedForm: 'paper', deliveryWay: 'post',
+  category: 'natural',
+  name: '王秀英',
+  idType: 'resident_id',
+  idNumber: '11010519491231002X',
+  phone: '13700001111',
+  address: '垫江县澄溪镇长安街 5 号',
+  infoDescription: '澄溪镇 2025 年农村公路养护资金分配表',
+  wantedForm: 'paper',
+  deliveryWay: 'post',
 }
 
-describe.each(databaseKinds)('the handler\'s console on %s', (kind) => {
+describe.each(databaseKinds)("the handler's console on %s", (kind) => {
   test('a mailed application is registered with its signing date; steps move the due date on the page; personal data stays masked until revealed', async () => {
     const t = await testApp(kind)
     try {
       const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
       const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
-      const bad = await t.app.inject({ method: 'POST', url: '/console/applications', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, ...applicant, channel: 'mail_signed', receivedOn: '2026-03-09' }) })
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/console/applications',
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, ...applicant, channel: 'mail_signed', receivedOn: '2026-03-09' }),
+      })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('收到申请之日不能晚于今天')
       expect(bad.body).toContain('澄溪镇 2025 年农村公路养护资金分配表')
       // Signed for on Friday 2-27 (clock: 2026-03-02): Saturday 2-28 is a make-up working day (1), 3-2…3-6 (6),
       // 3-9…3-13 (11), 3-16…3-20 (16), 3-23…3-26 (20).
-      const ok = await t.app.inject({ method: 'POST', url: '/console/applications', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, ...applicant, channel: 'mail_signed', receivedOn: '2026-02-27' }) })
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/console/applications',
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, ...applicant, channel: 'mail_signed', receivedOn: '2026-02-27' }),
+      })
       expect(ok.statusCode).toBe(303)
       const url = ok.headers.location!.replace(/\?.*$/, '')
       const id = Number(url.split('/').pop())
@@ -36,26 +53,55 @@ describe.each(databaseKinds)('the handler\'s console on %s', (kind) => {
       expect(page.body).not.toContain('王秀英')
       expect(page.body).not.toContain('13700001111')
 
-      const missing = await t.app.inject({ method: 'POST', url: `${url}/correction`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', correctBy: '2026-03-16', what: '' }) })
+      const missing = await t.app.inject({
+        method: 'POST',
+        url: `${url}/correction`,
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, on: '2026-03-02', correctBy: '2026-03-16', what: '' }),
+      })
       expect(missing.statusCode).toBe(422)
       expect(missing.body).toContain('请写明需要补正的事项')
-      const consult = await t.app.inject({ method: 'POST', url: `${url}/consultation`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', party: 'agency', to: '垫江县交通局' }) })
+      const consult = await t.app.inject({
+        method: 'POST',
+        url: `${url}/consultation`,
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, on: '2026-03-02', party: 'agency', to: '垫江县交通局' }),
+      })
       expect(consult.statusCode).toBe(303)
       page = await t.app.inject({ url, headers: { cookie: handler.cookie } })
       expect(page.body).toContain('征求其他机关意见（第三十四条）')
       expect(page.body).toContain('自 2026-03-02 起计时暂停')
 
       // The handler who acted sees everything; the reveal is audited.
-      const revealed = await t.app.inject({ method: 'POST', url: `${url}/reveal`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf }) })
+      const revealed = await t.app.inject({
+        method: 'POST',
+        url: `${url}/reveal`,
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf }),
+      })
       expect(revealed.body).toContain('王秀英')
       expect(revealed.body).toContain('13700001111')
-      const audit = await t.deps.db.selectFrom('audit_log').select('action').where('action', '=', 'application.reveal').execute()
+      const audit = await t.deps.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('action', '=', 'application.reveal')
+        .execute()
       expect(audit).toHaveLength(1)
 
       // Only the office head extends.
-      const byHandler = await t.app.inject({ method: 'POST', url: `${url}/extension`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', days: '10', reason: '材料较多' }) })
+      const byHandler = await t.app.inject({
+        method: 'POST',
+        url: `${url}/extension`,
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, on: '2026-03-02', days: '10', reason: '材料较多' }),
+      })
       expect(byHandler.statusCode).toBe(403)
-      const byHead = await t.app.inject({ method: 'POST', url: `${url}/extension`, headers: post(head.cookie), payload: form({ _csrf: head.csrf, on: '2026-03-02', days: '10', reason: '材料较多' }) })
+      const byHead = await t.app.inject({
+        method: 'POST',
+        url: `${url}/extension`,
+        headers: post(head.cookie),
+        payload: form({ _csrf: head.csrf, on: '2026-03-02', days: '10', reason: '材料较多' }),
+      })
       expect(byHead.statusCode).toBe(303)
       page = await t.app.inject({ url, headers: { cookie: handler.cookie } })
       expect(page.body).toContain('延长答复期限 10 个工作日')
@@ -75,13 +121,28 @@ describe.each(databaseKinds)('the handler\'s console on %s', (kind) => {
     const t = await testApp(kind)
     try {
       const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
-      const bad = await t.app.inject({ method: 'POST', url: '/console/appeals', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, kind: 'reconsideration', filedOn: '2099-01-01', note: '申请人不服答复' }) })
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/console/appeals',
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, kind: 'reconsideration', filedOn: '2099-01-01', note: '申请人不服答复' }),
+      })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('日期无效或晚于今天')
-      const ok = await t.app.inject({ method: 'POST', url: '/console/appeals', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, kind: 'reconsideration', filedOn: '2026-02-10' }) })
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/console/appeals',
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, kind: 'reconsideration', filedOn: '2026-02-10' }),
+      })
       expect(ok.statusCode).toBe(303)
       const id = (await t.deps.db.selectFrom('appeals').select('id').executeTakeFirstOrThrow()).id
-      const done = await t.app.inject({ method: 'POST', url: `/console/appeals/${id}/conclude`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, rawResult: '撤销', concludedOn: '2026-02-27' }) })
+      const done = await t.app.inject({
+        method: 'POST',
+        url: `/console/appeals/${id}/conclude`,
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, rawResult: '撤销', concludedOn: '2026-02-27' }),
+      })
       expect(done.statusCode).toBe(303)
       const list = await t.app.inject({ url: '/console/appeals', headers: { cookie: handler.cookie } })
       expect(list.body).toContain('撤销（2026-02-27）')
@@ -90,33 +151,79 @@ describe.each(databaseKinds)('the handler\'s console on %s', (kind) => {
       await t.close()
     }
   })
-  test('the office head\'s reconsideration body and own template go into the letters; the 系统管理员 decides whether a fee notice stops the clock', async () => {
+  test("the office head's reconsideration body and own template go into the letters; the 系统管理员 decides whether a fee notice stops the clock", async () => {
     const t = await testApp(kind)
     try {
       const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
-      const bad = await t.app.inject({ method: 'POST', url: '/console/request-settings', headers: post(head.cookie), payload: form({ _csrf: head.csrf, reconsiderationBody: '', frequentThreshold: '1' }) })
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/console/request-settings',
+        headers: post(head.cookie),
+        payload: form({ _csrf: head.csrf, reconsiderationBody: '', frequentThreshold: '1' }),
+      })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('请填写行政复议机关')
-      const ok = await t.app.inject({ method: 'POST', url: '/console/request-settings', headers: post(head.cookie), payload: form({
-        _csrf: head.csrf, reconsiderationBody: '重庆市垫江县人民政府行政复议办公室', frequentThreshold: '5',
-        template_correction: '{申请人}：\n您的申请（{申请编号}）需补正：{补正事项}。请于{补正期限}前补正。', template_decision: '',
-      }) })
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/console/request-settings',
+        headers: post(head.cookie),
+        payload: form({
+          _csrf: head.csrf,
+          reconsiderationBody: '重庆市垫江县人民政府行政复议办公室',
+          frequentThreshold: '5',
+          template_correction: '{申请人}：\n您的申请（{申请编号}）需补正：{补正事项}。请于{补正期限}前补正。',
+          template_decision: '',
+        }),
+      })
       expect(ok.statusCode).toBe(303)
       const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
-      const created = await t.app.inject({ method: 'POST', url: '/console/applications', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, ...applicant, channel: 'in_person', receivedOn: '2026-03-02' }) })
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/console/applications',
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, ...applicant, channel: 'in_person', receivedOn: '2026-03-02' }),
+      })
       const url = created.headers.location!.replace(/\?.*$/, '')
-      await t.app.inject({ method: 'POST', url: `${url}/correction`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', correctBy: '2026-03-16', what: '写明路段名称' }) })
+      await t.app.inject({
+        method: 'POST',
+        url: `${url}/correction`,
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, on: '2026-03-02', correctBy: '2026-03-16', what: '写明路段名称' }),
+      })
       const page = await t.app.inject({ url, headers: { cookie: handler.cookie } })
       expect(page.body).toContain('王秀英：\n您的申请（YSQ')
       expect(page.body).toContain('需补正：写明路段名称。请于2026年3月16日前补正。')
 
       // Fee notice on 3-02 (per volume, 50 pages) for a second application; due 3-30 counted as paused by default.
       const sys = await signIn(t.app, await buildStaff(t.deps, { roles: ['sysadmin'] }))
-      const second = await t.app.inject({ method: 'POST', url: '/console/applications', headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, ...applicant, infoDescription: '另一份申请', channel: 'in_person', receivedOn: '2026-03-02' }) })
+      const second = await t.app.inject({
+        method: 'POST',
+        url: '/console/applications',
+        headers: post(handler.cookie),
+        payload: form({
+          _csrf: handler.csrf,
+          ...applicant,
+          infoDescription: '另一份申请',
+          channel: 'in_person',
+          receivedOn: '2026-03-02',
+        }),
+      })
       const url2 = second.headers.location!.replace(/\?.*$/, '')
-      await t.app.inject({ method: 'POST', url: `${url2}/fee`, headers: post(handler.cookie), payload: form({ _csrf: handler.csrf, on: '2026-03-02', method: 'volume', pages: '50' }) })
-      expect((await t.app.inject({ url: url2, headers: { cookie: handler.cookie } })).body).toContain('自 2026-03-02 起计时暂停')
-      const off = await t.app.inject({ method: 'POST', url: '/console/calendar/fee-pause', headers: post(sys.cookie), payload: form({ _csrf: sys.csrf }) })
+      await t.app.inject({
+        method: 'POST',
+        url: `${url2}/fee`,
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, on: '2026-03-02', method: 'volume', pages: '50' }),
+      })
+      expect((await t.app.inject({ url: url2, headers: { cookie: handler.cookie } })).body).toContain(
+        '自 2026-03-02 起计时暂停',
+      )
+      const off = await t.app.inject({
+        method: 'POST',
+        url: '/console/calendar/fee-pause',
+        headers: post(sys.cookie),
+        payload: form({ _csrf: sys.csrf }),
+      })
       expect(off.statusCode).toBe(303)
       const after = await t.app.inject({ url: url2, headers: { cookie: handler.cookie } })
       expect(after.body).not.toContain('计时暂停')

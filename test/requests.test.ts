@@ -11,8 +11,25 @@ import { editLetter, issueLetter, letterFile, listLetters } from '../src/request
 import { applicationForm } from '../src/requests/request.ts'
 import type { ApplicationInput } from '../src/requests/request.ts'
 import {
-  approveExtension, clockOf, clockOrProblem, purgeExpiredPersonalData, refreshOpenDueDates, concludeWithoutFee, decideApplication, findByTracking, findOwnApplication, knownApplicants, notifyFee, receiveCorrection,
-  recordConsultationReply, recordDelivery, requestCorrection, revealApplicant, secondCheck, sendConsultation, submitApplication,
+  approveExtension,
+  clockOf,
+  clockOrProblem,
+  purgeExpiredPersonalData,
+  refreshOpenDueDates,
+  concludeWithoutFee,
+  decideApplication,
+  findByTracking,
+  findOwnApplication,
+  knownApplicants,
+  notifyFee,
+  receiveCorrection,
+  recordConsultationReply,
+  recordDelivery,
+  requestCorrection,
+  revealApplicant,
+  secondCheck,
+  sendConsultation,
+  submitApplication,
 } from '../src/requests/request.service.ts'
 import { buildStaff, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -21,10 +38,20 @@ import type { TestEnv } from './support/test-deps.ts'
 // Disclosure on request through the same use cases the console and the portal call. Every due date
 // is a literal counted by hand on the 2026 State Council notice (see statutory-clock.test.ts).
 
-const citizen = (over: Partial<ApplicationInput> = {}): ApplicationInput => applicationForm.parse({
-  applicantKind: 'person', category: 'natural', name: '李明华', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13912345678',
-  address: '重庆市垫江县桂溪街道新华路 18 号', infoDescription: '2025年桂溪街道老旧小区改造项目的资金使用明细', wantedForm: 'electronic', deliveryWay: 'online', ...over,
-})
+const citizen = (over: Partial<ApplicationInput> = {}): ApplicationInput =>
+  applicationForm.parse({
+    applicantKind: 'person',
+    category: 'natural',
+    name: '李明华',
+    idType: 'resident_id',
+    idNumber: '11010519491231002X',
+    phone: '13912345678',
+    address: '重庆市垫江县桂溪街道新华路 18 号',
+    infoDescription: '2025年桂溪街道老旧小区改造项目的资金使用明细',
+    wantedForm: 'electronic',
+    deliveryWay: 'online',
+    ...over,
+  })
 const online = { channel: 'online' as const }
 // Beijing 10:00 on a date.
 const at = (t: TestEnv, date: string) => t.clock.set(`${date}T02:00:00Z`)
@@ -42,15 +69,27 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       const { officeId } = await setUpRegion(t.deps)
       const handler = await staff(t, ['handler'])
       const head = await staff(t, ['office_head'])
-      const { id, number, queryCode } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), online)
+      const { id, number, queryCode } = await submitApplication(
+        t.deps,
+        systemActor('申请人'),
+        officeId,
+        citizen(),
+        online,
+      )
       const due = async () => (await findOwnApplication(t.deps, handler, id)).due_on
       // Received on submission 4-27 (Mon); 20 working days over 劳动节 and the make-up Saturday 5-9.
       expect(await due()).toBe('2026-05-27')
 
       at(t, '2026-04-29')
-      await requestCorrection(t.deps, handler, id, { on: '2026-04-29', correctBy: '2026-05-15', what: '请写明所需资金明细的项目名称' })
+      await requestCorrection(t.deps, handler, id, {
+        on: '2026-04-29',
+        correctBy: '2026-05-15',
+        what: '请写明所需资金明细的项目名称',
+      })
       expect(await due()).toBeNull()
-      await expect(requestCorrection(t.deps, handler, id, { on: '2026-04-29', correctBy: '2026-05-15', what: '再补正' })).rejects.toThrow(/一次性告知/)
+      await expect(
+        requestCorrection(t.deps, handler, id, { on: '2026-04-29', correctBy: '2026-05-15', what: '再补正' }),
+      ).rejects.toThrow(/一次性告知/)
 
       at(t, '2026-05-08')
       await receiveCorrection(t.deps, handler, id, { on: '2026-05-08' })
@@ -61,18 +100,33 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       at(t, '2026-05-27')
       const sent = (await clockOf(t.deps, t.deps.db, await findOwnApplication(t.deps, handler, id))).pausedSince
       expect(sent).toBe('2026-05-20')
-      const ref = (await t.deps.db.selectFrom('application_events').select('id').where('kind', '=', 'consultation_sent').executeTakeFirstOrThrow()).id
+      const ref = (
+        await t.deps.db
+          .selectFrom('application_events')
+          .select('id')
+          .where('kind', '=', 'consultation_sent')
+          .executeTakeFirstOrThrow()
+      ).id
       await recordConsultationReply(t.deps, handler, id, { on: '2026-05-27', ref, opinion: '不同意公开报价明细' })
       expect(await due()).toBe('2026-06-11')
 
       at(t, '2026-06-05')
-      await expect(approveExtension(t.deps, handler, id, { on: '2026-06-05', days: 20, reason: '需要分离不予公开的内容' })).rejects.toThrow(/负责人同意/)
+      await expect(
+        approveExtension(t.deps, handler, id, { on: '2026-06-05', days: 20, reason: '需要分离不予公开的内容' }),
+      ).rejects.toThrow(/负责人同意/)
       await approveExtension(t.deps, head, id, { on: '2026-06-05', days: 20, reason: '需要分离不予公开的内容' })
       expect(await due()).toBe('2026-07-10')
 
       at(t, '2026-07-08')
-      await expect(decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '' })).rejects.toThrow(/依据/)
-      await decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '条例第三十二条、第三十七条：报价明细涉及第三方商业秘密，已区分处理' })
+      await expect(
+        decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '' }),
+      ).rejects.toThrow(/依据/)
+      await decideApplication(t.deps, handler, id, {
+        on: '2026-07-08',
+        outcome: 'PARTIAL',
+        replyType: '2',
+        basis: '条例第三十二条、第三十七条：报价明细涉及第三方商业秘密，已区分处理',
+      })
       // Each step drafted its letter; the decision cites art. 37 and gives the appeal rights.
       const app = await findOwnApplication(t.deps, handler, id)
       const letters = await listLetters(t.deps, t.deps.db, app)
@@ -87,8 +141,11 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       await expect(editLetter(t.deps, handler, id, decision.id, '改')).rejects.toThrow(/已印发/)
       const pdf = await letterFile(t.deps, app, decision.id, 'pdf', true)
       const pdfWords = (await pdfText(pdf.bytes)).replace(/\s+/g, '')
-      for (const words of ['政府信息公开申请答复书', '第三十七条', '023-74512345', '李明华']) expect(pdfWords).toContain(words)
-      expect(await docxText((await letterFile(t.deps, app, decision.id, 'docx', true)).bytes)).toContain('六个月内依法向人民法院提起行政诉讼')
+      for (const words of ['政府信息公开申请答复书', '第三十七条', '023-74512345', '李明华'])
+        expect(pdfWords).toContain(words)
+      expect(await docxText((await letterFile(t.deps, app, decision.id, 'docx', true)).bytes)).toContain(
+        '六个月内依法向人民法院提起行政诉讼',
+      )
       // The correction notice is still a draft: the applicant cannot download it.
       await expect(letterFile(t.deps, app, letters[0]!.id, 'pdf', true)).rejects.toThrow(/不存在/)
 
@@ -97,7 +154,15 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
 
       // The report counts it: received in 2026 by a natural person, concluded as partial.
       const { applications } = await recordsOf(t.deps, officeId, 2026)
-      expect(applications).toEqual([{ id: number, applicantCategory: 'natural', receivedOn: '2026-04-27', concludedOn: '2026-07-08', outcome: 'PARTIAL' }])
+      expect(applications).toEqual([
+        {
+          id: number,
+          applicantCategory: 'natural',
+          receivedOn: '2026-04-27',
+          concludedOn: '2026-07-08',
+          outcome: 'PARTIAL',
+        },
+      ])
 
       // The citizen finds it by number and code, and passes the second check with the phone's last four.
       const found = await findByTracking(t.deps, number, queryCode)
@@ -119,9 +184,15 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       const other = await staff(t, ['handler'])
       const head = await staff(t, ['office_head'])
       const { id } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), online)
-      const raw = JSON.stringify(await t.deps.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
+      const raw = JSON.stringify(
+        await t.deps.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+      )
       for (const secret of ['李明华', '11010519491231002X', '13912345678', '新华路']) expect(raw).not.toContain(secret)
-      await requestCorrection(t.deps, handler, id, { on: '2026-03-02', correctBy: '2026-03-20', what: '请补充项目名称' })
+      await requestCorrection(t.deps, handler, id, {
+        on: '2026-03-02',
+        correctBy: '2026-03-20',
+        what: '请补充项目名称',
+      })
       await expect(revealApplicant(t.deps, other, id)).rejects.toThrow(/只有本申请的承办人/)
       expect((await revealApplicant(t.deps, handler, id)).idNumber).toBe('11010519491231002X')
       expect((await revealApplicant(t.deps, head, id)).phone).toBe('13912345678')
@@ -130,7 +201,14 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       const everything = JSON.stringify(await searchAudit(t.deps, {}, 1, 500))
       for (const secret of ['李明华', '11010519491231002X', '13912345678']) expect(everything).not.toContain(secret)
       // The pre-publication scan knows this applicant.
-      expect(await knownApplicants(t.deps, t.deps.db, officeId)).toEqual([{ name: '李明华', idNumber: '11010519491231002X', phone: '13912345678', address: '重庆市垫江县桂溪街道新华路 18 号' }])
+      expect(await knownApplicants(t.deps, t.deps.db, officeId)).toEqual([
+        {
+          name: '李明华',
+          idNumber: '11010519491231002X',
+          phone: '13912345678',
+          address: '重庆市垫江县桂溪街道新华路 18 号',
+        },
+      ])
     } finally {
       await t.close()
     }
@@ -140,31 +218,70 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
     const t = await testEnv(kind)
     try {
       const { officeId } = await setUpRegion(t.deps)
-      const a = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), { ...online, idempotencyKey: 'k-123456789012' })
-      const b = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), { ...online, idempotencyKey: 'k-123456789012' })
+      const a = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), {
+        ...online,
+        idempotencyKey: 'k-123456789012',
+      })
+      const b = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), {
+        ...online,
+        idempotencyKey: 'k-123456789012',
+      })
       expect(b).toEqual({ ...a, repeated: true })
       expect(await t.deps.db.selectFrom('applications').select('id').execute()).toHaveLength(1)
       const bad = applicationForm.safeParse({ ...citizen(), idNumber: '110105194912310021' })
       expect(bad.success).toBe(false)
       expect(bad.error?.issues[0]?.message).toMatch(/居民身份证号码不正确/)
-      const org = applicationForm.safeParse({ ...citizen(), applicantKind: 'org', category: 'commercial', creditCode: '91500231MA5U000000', contactPerson: '王五' })
+      const org = applicationForm.safeParse({
+        ...citizen(),
+        applicantKind: 'org',
+        category: 'commercial',
+        creditCode: '91500231MA5U000000',
+        contactPerson: '王五',
+      })
       expect(org.error?.issues.map((i) => i.message)).toContain('统一社会信用代码不正确（请核对最后一位校验码）')
     } finally {
       await t.close()
     }
   })
 
-  test('per-piece fees follow the applicant\'s count in the month; unpaid after 20 working days it ends as OTHER_NO_FEE; a repeat is flagged', async () => {
+  test("per-piece fees follow the applicant's count in the month; unpaid after 20 working days it ends as OTHER_NO_FEE; a repeat is flagged", async () => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
       const handler = await staff(t, ['handler'])
       const ids: number[] = []
-      const subjects = ['道路养护合同', '路灯维修记录', '绿化招标文件', '垃圾清运费用', '停车场收费标准', '学校食堂检查', '河道整治方案', '公交线路调整', '菜市场改造预算', '社区医院设备采购', '公园建设规划']
-      for (const subject of subjects) ids.push((await submitApplication(t.deps, systemActor('申请人'), officeId, citizen({ infoDescription: `桂溪街道${subject}` }), online)).id)
-      await expect(notifyFee(t.deps, handler, ids[9]!, { on: '2026-03-02', method: 'piece' })).rejects.toThrow(/无需缴费/)
+      const subjects = [
+        '道路养护合同',
+        '路灯维修记录',
+        '绿化招标文件',
+        '垃圾清运费用',
+        '停车场收费标准',
+        '学校食堂检查',
+        '河道整治方案',
+        '公交线路调整',
+        '菜市场改造预算',
+        '社区医院设备采购',
+        '公园建设规划',
+      ]
+      for (const subject of subjects)
+        ids.push(
+          (
+            await submitApplication(
+              t.deps,
+              systemActor('申请人'),
+              officeId,
+              citizen({ infoDescription: `桂溪街道${subject}` }),
+              online,
+            )
+          ).id,
+        )
+      await expect(notifyFee(t.deps, handler, ids[9]!, { on: '2026-03-02', method: 'piece' })).rejects.toThrow(
+        /无需缴费/,
+      )
       expect(await notifyFee(t.deps, handler, ids[10]!, { on: '2026-03-02', method: 'piece' })).toBe(100)
-      await expect(notifyFee(t.deps, handler, ids[10]!, { on: '2026-03-02', method: 'volume', pages: 50 })).rejects.toThrow(/不得同时计收/)
+      await expect(
+        notifyFee(t.deps, handler, ids[10]!, { on: '2026-03-02', method: 'volume', pages: 50 }),
+      ).rejects.toThrow(/不得同时计收/)
       // Pay by: 20 working days after 3-02 = 3-30; the notice stops the clock meanwhile.
       at(t, '2026-03-30')
       await expect(concludeWithoutFee(t.deps, handler, ids[10]!, { on: '2026-03-30' })).rejects.toThrow(/尚未届满/)
@@ -172,8 +289,19 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       await concludeWithoutFee(t.deps, handler, ids[10]!, { on: '2026-03-31' })
       expect((await findOwnApplication(t.deps, handler, ids[10]!)).outcome).toBe('OTHER_NO_FEE')
 
-      await decideApplication(t.deps, handler, ids[0]!, { on: '2026-03-31', outcome: 'GRANTED', replyType: '2', basis: '' })
-      const again = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen({ infoDescription: '桂溪街道的道路养护合同。' }), online)
+      await decideApplication(t.deps, handler, ids[0]!, {
+        on: '2026-03-31',
+        outcome: 'GRANTED',
+        replyType: '2',
+        basis: '',
+      })
+      const again = await submitApplication(
+        t.deps,
+        systemActor('申请人'),
+        officeId,
+        citizen({ infoDescription: '桂溪街道的道路养护合同。' }),
+        online,
+      )
       const row = await findOwnApplication(t.deps, handler, again.id)
       expect(JSON.parse(row.flags!)).toContain('possible_repeat')
       expect(row.related_application_id).toBe(ids[0])
@@ -189,17 +317,37 @@ describe.each(databaseKinds)('appeals on %s', (kind) => {
     try {
       const { officeId } = await setUpRegion(t.deps)
       const handler = await staff(t, ['handler'])
-      const { number } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), { channel: 'in_person', receivedOn: '2026-03-02' })
-      const upheld = await recordAppeal(t.deps, handler, { kind: 'reconsideration', filedOn: '2026-05-10', applicationNumber: number })
+      const { number } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), {
+        channel: 'in_person',
+        receivedOn: '2026-03-02',
+      })
+      const upheld = await recordAppeal(t.deps, handler, {
+        kind: 'reconsideration',
+        filedOn: '2026-05-10',
+        applicationNumber: number,
+      })
       await concludeAppeal(t.deps, handler, upheld, { rawResult: '驳回复议申请', concludedOn: '2026-07-01' })
       const corrected = await recordAppeal(t.deps, handler, { kind: 'litigationDirect', filedOn: '2026-06-01' })
       await concludeAppeal(t.deps, handler, corrected, { rawResult: '确认违法', concludedOn: '2026-11-20' })
       // Decided in 2027: still pending at the end of 2026.
-      const pending = await recordAppeal(t.deps, handler, { kind: 'litigationAfterReconsideration', filedOn: '2026-09-01' })
+      const pending = await recordAppeal(t.deps, handler, {
+        kind: 'litigationAfterReconsideration',
+        filedOn: '2026-09-01',
+      })
       await concludeAppeal(t.deps, handler, pending, { rawResult: '维持', concludedOn: '2027-02-01' })
-      await expect(recordAppeal(t.deps, handler, { kind: 'reconsideration', filedOn: '2026-05-10', applicationNumber: 'YSQ-NONE' })).rejects.toThrow(/没有这个申请编号/)
+      await expect(
+        recordAppeal(t.deps, handler, {
+          kind: 'reconsideration',
+          filedOn: '2026-05-10',
+          applicationNumber: 'YSQ-NONE',
+        }),
+      ).rejects.toThrow(/没有这个申请编号/)
       const { report } = computeReport(await recordsOf(t.deps, officeId, 2026), { year: 2026, format: '2021' })
-      expect(report.appeals).toEqual({ reconsideration: [1, 0, 0, 0, 1], litigationDirect: [0, 1, 0, 0, 1], litigationAfterReconsideration: [0, 0, 0, 1, 1] })
+      expect(report.appeals).toEqual({
+        reconsideration: [1, 0, 0, 0, 1],
+        litigationDirect: [0, 1, 0, 0, 1],
+        litigationAfterReconsideration: [0, 0, 0, 1, 1],
+      })
     } finally {
       await t.close()
     }
@@ -217,7 +365,12 @@ describe.each(databaseKinds)('a due date in a year without a holiday notice on %
       expect(app.due_on).toBeNull()
       expect((await clockOrProblem(t.deps, t.deps.db, app)).problem).toMatch(/缺少 2027 年节假日安排/)
       // A made-up 2027 notice (1 January off only), recorded as the 系统管理员 would.
-      await recordCalendarYear(t.deps, systemActor(), { year: 2027, source: '测试用 2027 年安排（非真实通知）', holidays: ['2027-01-01'], makeupWorkdays: [] })
+      await recordCalendarYear(t.deps, systemActor(), {
+        year: 2027,
+        source: '测试用 2027 年安排（非真实通知）',
+        holidays: ['2027-01-01'],
+        makeupWorkdays: [],
+      })
       await refreshOpenDueDates(t.deps)
       // 12-11 (1), 12-14…12-18 (6), 12-21…12-25 (11), 12-28…12-31 (15), 1-4…1-8 (20).
       expect((await findOwnApplication(t.deps, handler, id)).due_on).toBe('2027-01-08')
@@ -233,9 +386,23 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
     try {
       const { officeId } = await setUpRegion(t.deps)
       const handler = await staff(t, ['handler'])
-      const old = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), { channel: 'in_person', receivedOn: '2023-03-01' })
-      await decideApplication(t.deps, handler, old.id, { on: '2023-03-20', outcome: 'GRANTED', replyType: '2', basis: '' })
-      const recent = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen({ infoDescription: '另一件申请的内容' }), online)
+      const old = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), {
+        channel: 'in_person',
+        receivedOn: '2023-03-01',
+      })
+      await decideApplication(t.deps, handler, old.id, {
+        on: '2023-03-20',
+        outcome: 'GRANTED',
+        replyType: '2',
+        basis: '',
+      })
+      const recent = await submitApplication(
+        t.deps,
+        systemActor('申请人'),
+        officeId,
+        citizen({ infoDescription: '另一件申请的内容' }),
+        online,
+      )
       await writeSetting(t.deps.db, 'requests.retentionYears', '2', null, '2026-03-02T00:00:00Z')
       expect(await purgeExpiredPersonalData(t.deps, systemActor(), true)).toEqual({ cutoff: '2024-03-02', count: 1 })
       await purgeExpiredPersonalData(t.deps, systemActor())
@@ -243,7 +410,7 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
       expect([gone.id_number_enc, gone.phone_enc, gone.address_enc]).toEqual([null, null, null])
       expect((await findOwnApplication(t.deps, handler, recent.id)).phone_enc).not.toBeNull()
       expect((await recordsOf(t.deps, officeId, 2023)).applications).toHaveLength(1)
-      expect((await searchAudit(t.deps, { action: 'application.purge' }, 1))).toHaveLength(1)
+      expect(await searchAudit(t.deps, { action: 'application.purge' }, 1)).toHaveLength(1)
     } finally {
       await t.close()
     }

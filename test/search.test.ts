@@ -9,7 +9,24 @@ import { databaseKinds, testEnv } from './support/test-deps.ts'
 // Search is exact: for every query, the items found are the items a brute-force substring scan
 // finds over the same text, on both databases.
 
-const phrases = ['政府信息公开', '预算决算', '依申请公开', '行政许可', '政策解读', '法治宣传', '公共服务', '信息', '公开', '申请', '预算', '安全生产', '乡村振兴', '2024年', 'budget', '招投标公告']
+const phrases = [
+  '政府信息公开',
+  '预算决算',
+  '依申请公开',
+  '行政许可',
+  '政策解读',
+  '法治宣传',
+  '公共服务',
+  '信息',
+  '公开',
+  '申请',
+  '预算',
+  '安全生产',
+  '乡村振兴',
+  '2024年',
+  'budget',
+  '招投标公告',
+]
 function textOf(n: number): string {
   let s = ''
   let x = n * 7919 + 13
@@ -19,17 +36,65 @@ function textOf(n: number): string {
   }
   return s
 }
-const queries = ['公', '申', '算', '开', '信息', '公开', '预算', '府信', '依申请', '政府信息公开', '政府信息公开申请', '法治', '振兴乡村', 'budget', '预算 budget', '2024', '不存在的词']
+const queries = [
+  '公',
+  '申',
+  '算',
+  '开',
+  '信息',
+  '公开',
+  '预算',
+  '府信',
+  '依申请',
+  '政府信息公开',
+  '政府信息公开申请',
+  '法治',
+  '振兴乡村',
+  'budget',
+  '预算 budget',
+  '2024',
+  '不存在的词',
+]
 
 type Env = Awaited<ReturnType<typeof testEnv>>
-async function addItem(t: Env, officeId: number, column: number, n: number, title: string, body: string, day: number): Promise<number> {
+async function addItem(
+  t: Env,
+  officeId: number,
+  column: number,
+  n: number,
+  title: string,
+  body: string,
+  day: number,
+): Promise<number> {
   const item = { title, doc_number: null, keywords: null, summary: null, body }
   const publishedAt = `2026-03-${String(day).padStart(2, '0')}T08:00:00.000Z`
-  const row = await t.deps.db.insertInto('items').values({
-    agency_id: officeId, column_id: column, index_number: `R/2026-${String(n).padStart(5, '0')}`, ...item, formed_on: '2026-01-01', written_on: null, topic: null, genre: null,
-    doc_kind: null, validity: 'valid', effective_on: null, repealed_on: null, lapsed_on: null, status: 'published', findings: null, withdrawn_reason: null,
-    created_by: null, created_at: 'x', updated_at: 'x', published_at: publishedAt, published_by: null,
-  }).returning('id').executeTakeFirstOrThrow()
+  const row = await t.deps.db
+    .insertInto('items')
+    .values({
+      agency_id: officeId,
+      column_id: column,
+      index_number: `R/2026-${String(n).padStart(5, '0')}`,
+      ...item,
+      formed_on: '2026-01-01',
+      written_on: null,
+      topic: null,
+      genre: null,
+      doc_kind: null,
+      validity: 'valid',
+      effective_on: null,
+      repealed_on: null,
+      lapsed_on: null,
+      status: 'published',
+      findings: null,
+      withdrawn_reason: null,
+      created_by: null,
+      created_at: 'x',
+      updated_at: 'x',
+      published_at: publishedAt,
+      published_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   await indexItemText(t.deps.db, t.deps.kind, row.id, publishedAt, searchableText(item))
   return row.id
 }
@@ -40,14 +105,40 @@ describe.each(databaseKinds)('search on %s', (kind) => {
     try {
       const { officeId } = await setUpRegion(t.deps)
       const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
-      const passing = await addItem(t, officeId, column, 1, '本局召开年度工作会议', `会议总结了全年工作，研究部署了明年重点任务，其中提到乡村振兴。${'会议还听取了各科室的工作汇报。'.repeat(8)}`, 20)
-      const about = await addItem(t, officeId, column, 2, '乡村振兴工作简报', '本期简报介绍乡村振兴示范村建设、乡村振兴产业项目和乡村振兴人才培养情况。', 10)
+      const passing = await addItem(
+        t,
+        officeId,
+        column,
+        1,
+        '本局召开年度工作会议',
+        `会议总结了全年工作，研究部署了明年重点任务，其中提到乡村振兴。${'会议还听取了各科室的工作汇报。'.repeat(8)}`,
+        20,
+      )
+      const about = await addItem(
+        t,
+        officeId,
+        column,
+        2,
+        '乡村振兴工作简报',
+        '本期简报介绍乡村振兴示范村建设、乡村振兴产业项目和乡村振兴人才培养情况。',
+        10,
+      )
       const both = await addItem(t, officeId, column, 3, '乡村振兴与法治宣传', '法治宣传进村入户，服务乡村振兴。', 5)
-      expect((await searchItems(t.deps.db, t.deps.kind, '乡村振兴', {}, 'relevance')).map((h) => h.id)).toEqual([about, both, passing])
+      expect((await searchItems(t.deps.db, t.deps.kind, '乡村振兴', {}, 'relevance')).map((h) => h.id)).toEqual([
+        about,
+        both,
+        passing,
+      ])
       // By date the newest comes first whatever it says.
-      expect((await searchItems(t.deps.db, t.deps.kind, '乡村振兴', {}, 'date')).map((h) => h.id)).toEqual([passing, about, both])
+      expect((await searchItems(t.deps.db, t.deps.kind, '乡村振兴', {}, 'date')).map((h) => h.id)).toEqual([
+        passing,
+        about,
+        both,
+      ])
       // Two parts: the item that holds the rarer word more often wins.
-      expect((await searchItems(t.deps.db, t.deps.kind, '乡村振兴 法治', {}, 'relevance')).map((h) => h.id)).toEqual([both])
+      expect((await searchItems(t.deps.db, t.deps.kind, '乡村振兴 法治', {}, 'relevance')).map((h) => h.id)).toEqual([
+        both,
+      ])
     } finally {
       await t.close()
     }
@@ -60,7 +151,10 @@ describe.each(databaseKinds)('search on %s', (kind) => {
       const columns = await listColumns(t.deps.db, officeId)
       const busy = columns.find((c) => c.name === '部门动态')!.id
       const quiet = columns.find((c) => c.name === '通知公告')!.id
-      const old = [await addItem(t, officeId, quiet, 1, '关于预算公开的通知', '预算公开。', 1), await addItem(t, officeId, quiet, 2, '预算执行情况公告', '预算。', 2)]
+      const old = [
+        await addItem(t, officeId, quiet, 1, '关于预算公开的通知', '预算公开。', 1),
+        await addItem(t, officeId, quiet, 2, '预算执行情况公告', '预算。', 2),
+      ]
       for (let n = 0; n < 6; n++) await addItem(t, officeId, busy, 10 + n, `预算动态第${n}期`, '预算工作动态。', 10 + n)
       // A window of four candidates: the newest four matches overall are all in the busy column.
       const found = await searchItems(t.deps.db, t.deps.kind, '预算', { columnId: quiet }, 'relevance', 20, 0, 4)
@@ -70,7 +164,6 @@ describe.each(databaseKinds)('search on %s', (kind) => {
     }
   })
 
-
   test('finds exactly the items a substring scan finds, for 1-, 2- and longer queries and mixed text', async () => {
     const t = await testEnv(kind)
     try {
@@ -78,26 +171,79 @@ describe.each(databaseKinds)('search on %s', (kind) => {
       const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
       const texts = new Map<number, string>()
       for (let n = 0; n < 80; n++) {
-        const item = { title: `第${n}号 ${textOf(n).slice(0, 20)}`, doc_number: null, keywords: null, summary: null, body: textOf(n + 1000) }
-        const row = await t.deps.db.insertInto('items').values({
-          agency_id: officeId, column_id: column, index_number: `X/2026-${String(n).padStart(5, '0')}`, ...item, formed_on: '2026-01-01', written_on: null, topic: null, genre: null,
-          doc_kind: null, validity: 'valid', effective_on: null, repealed_on: null, lapsed_on: null, status: n % 10 === 9 ? 'draft' : 'published', findings: null, withdrawn_reason: null,
-          created_by: null, created_at: 'x', updated_at: 'x', published_at: `2026-02-${String((n % 27) + 1).padStart(2, '0')}T00:00:00.000Z`, published_by: null,
-        }).returning('id').executeTakeFirstOrThrow()
+        const item = {
+          title: `第${n}号 ${textOf(n).slice(0, 20)}`,
+          doc_number: null,
+          keywords: null,
+          summary: null,
+          body: textOf(n + 1000),
+        }
+        const row = await t.deps.db
+          .insertInto('items')
+          .values({
+            agency_id: officeId,
+            column_id: column,
+            index_number: `X/2026-${String(n).padStart(5, '0')}`,
+            ...item,
+            formed_on: '2026-01-01',
+            written_on: null,
+            topic: null,
+            genre: null,
+            doc_kind: null,
+            validity: 'valid',
+            effective_on: null,
+            repealed_on: null,
+            lapsed_on: null,
+            status: n % 10 === 9 ? 'draft' : 'published',
+            findings: null,
+            withdrawn_reason: null,
+            created_by: null,
+            created_at: 'x',
+            updated_at: 'x',
+            published_at: `2026-02-${String((n % 27) + 1).padStart(2, '0')}T00:00:00.000Z`,
+            published_by: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
         if (n % 10 !== 9) {
-          await indexItemText(t.deps.db, t.deps.kind, row.id, `2026-02-${String((n % 27) + 1).padStart(2, '0')}T00:00:00.000Z`, searchableText(item))
+          await indexItemText(
+            t.deps.db,
+            t.deps.kind,
+            row.id,
+            `2026-02-${String((n % 27) + 1).padStart(2, '0')}T00:00:00.000Z`,
+            searchableText(item),
+          )
           texts.set(row.id, normaliseText(searchableText(item)).toLowerCase())
         }
       }
       for (const q of queries) {
         const words = q.toLowerCase().split(/\s+/)
-        const expected = [...texts.entries()].filter(([, text]) => words.every((w) => text.includes(w))).map(([id]) => id).sort((a, b) => a - b)
-        const found = (await searchItems(t.deps.db, t.deps.kind, q, {}, 'relevance', 1000)).map((h) => h.id).sort((a, b) => a - b)
+        const expected = [...texts.entries()]
+          .filter(([, text]) => words.every((w) => text.includes(w)))
+          .map(([id]) => id)
+          .sort((a, b) => a - b)
+        const found = (await searchItems(t.deps.db, t.deps.kind, q, {}, 'relevance', 1000))
+          .map((h) => h.id)
+          .sort((a, b) => a - b)
         expect(found, q).toEqual(expected)
         const byDate = await searchItems(t.deps.db, t.deps.kind, q, {}, 'date', 1000)
-        expect(byDate.map((h) => h.id).sort((a, b) => a - b), q).toEqual(expected)
+        expect(
+          byDate.map((h) => h.id).sort((a, b) => a - b),
+          q,
+        ).toEqual(expected)
         // Newest first.
-        const dates = await Promise.all(byDate.map(async (h) => (await t.deps.db.selectFrom('items').select('published_at').where('id', '=', h.id).executeTakeFirstOrThrow()).published_at!))
+        const dates = await Promise.all(
+          byDate.map(
+            async (h) =>
+              (
+                await t.deps.db
+                  .selectFrom('items')
+                  .select('published_at')
+                  .where('id', '=', h.id)
+                  .executeTakeFirstOrThrow()
+              ).published_at!,
+          ),
+        )
         expect(dates, q).toEqual([...dates].sort().reverse())
       }
       expect(texts.size).toBe(72)

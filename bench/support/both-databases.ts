@@ -15,16 +15,21 @@ export async function onBothDatabases(prefix: string, measure: Measure): Promise
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-  const admin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  const admin =
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
   const client = new pg.Client({ connectionString: admin })
   try {
     await client.connect()
   } catch (e) {
-    console.log(`PostgreSQL: skipped, no server at ${admin.replace(/\/\/[^@]*@/, '//')} (${e instanceof Error ? e.message : String(e)}); set BENCH_DATABASE_URL`)
+    console.log(
+      `PostgreSQL: skipped, no server at ${admin.replace(/\/\/[^@]*@/, '//')} (${e instanceof Error ? e.message : String(e)}); set BENCH_DATABASE_URL`,
+    )
     return
   }
   const name = `gongkai_${prefix.replace(/\W/g, '_')}_${Date.now()}`
-  await client.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`)
+  await client.query(
+    `create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`,
+  )
   try {
     const url = new URL(admin)
     url.pathname = `/${name}`

@@ -8,7 +8,10 @@ import { promisify } from 'node:util'
 export function ensureWrk(): void {
   if (spawnSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' }).status === 0) return
   if (process.getuid?.() !== 0) throw new Error('需要 wrk：请运行 apt-get install wrk')
-  execFileSync('apt-get', ['install', '-y', '-q', 'wrk'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+  execFileSync('apt-get', ['install', '-y', '-q', 'wrk'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  })
 }
 
 /** Requests per second from wrk, run as a child process so that this process keeps serving. */
@@ -25,12 +28,22 @@ export async function wrk(url: string, seconds: number): Promise<number> {
  * POSTs a form with wrk, each request with a unique `idem` and `n` (wrk's Lua request hook), so
  * that every request is a new submission; returns the acknowledged (2xx) requests per second.
  */
-export async function wrkPostForm(url: string, seconds: number, connections: number, cookie: string, fields: Record<string, string>): Promise<{ rate: number; errors: number }> {
+export async function wrkPostForm(
+  url: string,
+  seconds: number,
+  connections: number,
+  cookie: string,
+  fields: Record<string, string>,
+): Promise<{ rate: number; errors: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-wrk-'))
   const script = path.join(dir, 'post.lua')
   const enc = (v: string) => encodeURIComponent(v).replace(/%/g, '%%')
-  const body = Object.entries(fields).map(([k, v]) => `${k}=${enc(v)}`).join('&')
-  writeFileSync(script, `
+  const body = Object.entries(fields)
+    .map(([k, v]) => `${k}=${enc(v)}`)
+    .join('&')
+  writeFileSync(
+    script,
+    `
 local counter = 0
 local thread_id = 0
 function setup(thread) thread:set("tid", math.random(1, 1000000000)) end
@@ -44,9 +57,14 @@ request = function()
   local body = string.format("${body}&idem=bench-%s-xxxxxxxx&idNumber=E%s", n, n)
   return wrk.format(nil, nil, nil, body)
 end
-`)
+`,
+  )
   try {
-    const { stdout: out } = await promisify(execFile)('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], { encoding: 'utf8' })
+    const { stdout: out } = await promisify(execFile)(
+      'wrk',
+      ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url],
+      { encoding: 'utf8' },
+    )
     const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
     const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
     return { rate: (requests - errors) / seconds, errors }

@@ -22,9 +22,19 @@ const accountForm = z.object({
   bootstrapRole: z.enum(['', 'secadmin', 'auditadmin']).optional(),
 })
 
-type Listing = { users: UserRow[]; roles: Map<number, RoleGrant[]>; agencies: Agency[]; bootstrap: { secadmin: boolean; auditadmin: boolean } }
+type Listing = {
+  users: UserRow[]
+  roles: Map<number, RoleGrant[]>
+  agencies: Agency[]
+  bootstrap: { secadmin: boolean; auditadmin: boolean }
+}
 
-function AccountsPage(props: { ctx: PageContext; data: Listing; form: FormState; created?: { username: string; password: string } | undefined }) {
+function AccountsPage(props: {
+  ctx: PageContext
+  data: Listing
+  form: FormState
+  created?: { username: string; password: string } | undefined
+}) {
   const { users, roles, agencies, bootstrap } = props.data
   const agencyName = new Map(agencies.map((a) => [a.id, a.name]))
   const bootOptions = [
@@ -36,12 +46,22 @@ function AccountsPage(props: { ctx: PageContext; data: Listing; form: FormState;
       <h1>账号管理</h1>
       {props.created && (
         <Notice>
-          账号 <strong>{props.created.username}</strong> 已创建。初始密码（仅显示一次，须当面或以安全方式交付本人）：<code id="temporary-password">{props.created.password}</code>
+          账号 <strong>{props.created.username}</strong> 已创建。初始密码（仅显示一次，须当面或以安全方式交付本人）：
+          <code id="temporary-password">{props.created.password}</code>
         </Notice>
       )}
       <table>
         <caption>全部账号</caption>
-        <thead><tr><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">所属机关</th><th scope="col">角色</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">用户名</th>
+            <th scope="col">姓名</th>
+            <th scope="col">所属机关</th>
+            <th scope="col">角色</th>
+            <th scope="col">状态</th>
+            <th scope="col">操作</th>
+          </tr>
+        </thead>
         <tbody>
           {users.map((u) => (
             <tr>
@@ -51,13 +71,22 @@ function AccountsPage(props: { ctx: PageContext; data: Listing; form: FormState;
               <td>{(roles.get(u.id) ?? []).map((g) => roleLabels[g.role]).join('、') || '—'}</td>
               <td>{u.disabled ? '已停用' : u.password_temporary ? '待首次登录' : '正常'}</td>
               <td class="actions">
-                <form method="post" action={`/console/accounts/${u.id}/${u.disabled ? 'enable' : 'disable'}`} class="inline">
+                <form
+                  method="post"
+                  action={`/console/accounts/${u.id}/${u.disabled ? 'enable' : 'disable'}`}
+                  class="inline"
+                >
                   <Csrf token={props.ctx.csrf} />
-                  <button type="submit" class="secondary">{u.disabled ? '启用' : '停用'}<span class="visually-hidden">账号 {u.username}</span></button>
+                  <button type="submit" class="secondary">
+                    {u.disabled ? '启用' : '停用'}
+                    <span class="visually-hidden">账号 {u.username}</span>
+                  </button>
                 </form>
                 <form method="post" action={`/console/accounts/${u.id}/reset-password`} class="inline">
                   <Csrf token={props.ctx.csrf} />
-                  <button type="submit" class="secondary">重置密码<span class="visually-hidden">（{u.username}）</span></button>
+                  <button type="submit" class="secondary">
+                    重置密码<span class="visually-hidden">（{u.username}）</span>
+                  </button>
                 </form>
               </td>
             </tr>
@@ -65,14 +94,31 @@ function AccountsPage(props: { ctx: PageContext; data: Listing; form: FormState;
         </tbody>
       </table>
       <h2 id="new-account">新建账号</h2>
-      <p class="hint">角色由安全管理员分配。{bootOptions.length > 0 && '安全管理员设立之前，可在此直接创建首个安全管理员和审计管理员。'}</p>
+      <p class="hint">
+        角色由安全管理员分配。
+        {bootOptions.length > 0 && '安全管理员设立之前，可在此直接创建首个安全管理员和审计管理员。'}
+      </p>
       <ErrorSummary form={props.form} />
       <form method="post" action="/console/accounts" novalidate aria-labelledby="new-account">
         <Csrf token={props.ctx.csrf} />
-        <Select form={props.form} name="agencyId" label="所属机关" options={agencies.map((a) => ({ value: String(a.id), label: a.name }))} required />
+        <Select
+          form={props.form}
+          name="agencyId"
+          label="所属机关"
+          options={agencies.map((a) => ({ value: String(a.id), label: a.name }))}
+          required
+        />
         <Field form={props.form} name="username" label="用户名" required />
         <Field form={props.form} name="displayName" label="姓名" required />
-        {bootOptions.length > 0 && <Select form={props.form} name="bootstrapRole" label="管理员角色" placeholder="不设（普通工作人员）" options={bootOptions} />}
+        {bootOptions.length > 0 && (
+          <Select
+            form={props.form}
+            name="bootstrapRole"
+            label="管理员角色"
+            placeholder="不设（普通工作人员）"
+            options={bootOptions}
+          />
+        )}
         <button type="submit">创建账号</button>
       </form>
     </ConsoleLayout>
@@ -82,29 +128,49 @@ function AccountsPage(props: { ctx: PageContext; data: Listing; form: FormState;
 export function accountRoutes(app: FastifyInstance): void {
   const deps = app.deps
   const listing = async (): Promise<Listing> => ({
-    users: await listUsers(deps.db), roles: await rolesByUser(deps.db), agencies: await listAgencies(deps.db), bootstrap: await bootstrapRolesOpen(deps),
+    users: await listUsers(deps.db),
+    roles: await rolesByUser(deps.db),
+    agencies: await listAgencies(deps.db),
+    bootstrap: await bootstrapRolesOpen(deps),
   })
 
-  app.get('/console/accounts', async (request, reply) => reply.page(200, <AccountsPage ctx={app.ctx(request)} data={await listing()} form={emptyForm} />))
+  app.get('/console/accounts', async (request, reply) =>
+    reply.page(200, <AccountsPage ctx={app.ctx(request)} data={await listing()} form={emptyForm} />),
+  )
 
   app.post('/console/accounts', async (request, reply) => {
     const parsed = parseForm(accountForm, request.body)
-    if (!parsed.ok) return reply.page(422, <AccountsPage ctx={app.ctx(request)} data={await listing()} form={parsed.form} />)
+    if (!parsed.ok)
+      return reply.page(422, <AccountsPage ctx={app.ctx(request)} data={await listing()} form={parsed.form} />)
     const { bootstrapRole, ...input } = parsed.data
     try {
       const roles = bootstrapRole ? [{ role: bootstrapRole, reviewLevel: null }] : []
       const created = await createAccount(deps, request.actor, { ...input, roles }, 'bootstrap')
-      return reply.page(201, <AccountsPage ctx={app.ctx(request)} data={await listing()} form={emptyForm} created={{ username: input.username, password: created.temporaryPassword }} />)
+      return reply.page(
+        201,
+        <AccountsPage
+          ctx={app.ctx(request)}
+          data={await listing()}
+          form={emptyForm}
+          created={{ username: input.username, password: created.temporaryPassword }}
+        />,
+      )
     } catch (e) {
       if (e instanceof AppError && (e.code === 'conflict' || e.code === 'invalid_input' || e.code === 'forbidden')) {
         const errors = Object.keys(e.fields).length > 0 ? e.fields : { bootstrapRole: e.message }
-        return reply.page(422, <AccountsPage ctx={app.ctx(request)} data={await listing()} form={{ values: parsed.data, errors }} />)
+        return reply.page(
+          422,
+          <AccountsPage ctx={app.ctx(request)} data={await listing()} form={{ values: parsed.data, errors }} />,
+        )
       }
       throw e
     }
   })
 
-  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     app.post(`/console/accounts/:id/${action}`, async (request, reply) => {
       const { id } = idParam.parse(request.params)
       await setAccountDisabled(deps, request.actor, id, disabled)
@@ -116,6 +182,14 @@ export function accountRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const password = await resetPassword(deps, request.actor, id)
     const user = (await listUsers(deps.db)).find((u) => u.id === id)
-    return reply.page(200, <AccountsPage ctx={app.ctx(request)} data={await listing()} form={emptyForm} created={{ username: user?.username ?? '', password }} />)
+    return reply.page(
+      200,
+      <AccountsPage
+        ctx={app.ctx(request)}
+        data={await listing()}
+        form={emptyForm}
+        created={{ username: user?.username ?? '', password }}
+      />,
+    )
   })
 }

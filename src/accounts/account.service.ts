@@ -23,7 +23,12 @@ import { deleteSessionsOfUser } from './session.store.ts'
 import { maxReviewLevel, roleLabels, roleSetProblem } from './roles.ts'
 import type { Role } from './roles.ts'
 
-export type NewAccount = Readonly<{ agencyId: number; username: string; displayName: string; roles?: readonly RoleGrant[] }>
+export type NewAccount = Readonly<{
+  agencyId: number
+  username: string
+  displayName: string
+  roles?: readonly RoleGrant[]
+}>
 
 /** Who may hand out roles while creating an account. */
 export type GrantAuthority = 'operator' | 'bootstrap' | 'none'
@@ -33,7 +38,9 @@ function checkGrants(grants: readonly RoleGrant[]): void {
   if (problem) throw new AppError('invalid_input', problem, { roles: problem })
   for (const g of grants) {
     if (g.role === 'reviewer' && (g.reviewLevel === null || g.reviewLevel < 1 || g.reviewLevel > maxReviewLevel)) {
-      throw new AppError('invalid_input', `审核人须指定 1–${maxReviewLevel} 级审核级别`, { reviewLevel: `请选择 1–${maxReviewLevel} 级` })
+      throw new AppError('invalid_input', `审核人须指定 1–${maxReviewLevel} 级审核级别`, {
+        reviewLevel: `请选择 1–${maxReviewLevel} 级`,
+      })
     }
   }
 }
@@ -54,7 +61,8 @@ export async function createAccount(
   const temporaryPassword = generateTemporaryPassword()
   const passwordHash = await hash(temporaryPassword)
   const run = async (trx: Executor) => {
-    if (!(await findAgencyById(trx, input.agencyId))) throw new AppError('invalid_input', '所属机关不存在', { agencyId: '请选择已登记的机关' })
+    if (!(await findAgencyById(trx, input.agencyId)))
+      throw new AppError('invalid_input', '所属机关不存在', { agencyId: '请选择已登记的机关' })
     if (await findUserByUsername(trx, input.username)) {
       throw new AppError('conflict', '用户名已被使用', { username: '该用户名已被使用，请换一个' })
     }
@@ -88,7 +96,11 @@ export async function createAccount(
  * Roles on creation: an operator with shell access may give any role; the 系统管理员 may create the
  * first 安全管理员 and 审计管理员, and only until a 安全管理员 exists (issue #2).
  */
-async function assertMayGrantOnCreate(trx: Executor, authority: GrantAuthority, grants: readonly RoleGrant[]): Promise<void> {
+async function assertMayGrantOnCreate(
+  trx: Executor,
+  authority: GrantAuthority,
+  grants: readonly RoleGrant[],
+): Promise<void> {
   if (authority === 'operator') return
   const bootstrapRoles: Role[] = ['secadmin', 'auditadmin']
   const allowed =
@@ -97,7 +109,11 @@ async function assertMayGrantOnCreate(trx: Executor, authority: GrantAuthority, 
     bootstrapRoles.includes(grants[0]!.role) &&
     (await countActiveUsersWithRole(trx, 'secadmin')) === 0 &&
     (grants[0]!.role === 'secadmin' || (await countActiveUsersWithRole(trx, 'auditadmin')) === 0)
-  if (!allowed) throw new AppError('forbidden', '角色由安全管理员分配；系统管理员仅可在安全管理员设立前创建首个安全管理员和审计管理员')
+  if (!allowed)
+    throw new AppError(
+      'forbidden',
+      '角色由安全管理员分配；系统管理员仅可在安全管理员设立前创建首个安全管理员和审计管理员',
+    )
 }
 
 /** Whether the 系统管理员 may still create the first 安全管理员 or 审计管理员. */
@@ -113,7 +129,12 @@ async function findOrThrow(trx: Executor, userId: number) {
 }
 
 /** The 安全管理员 assigns roles (issue #2). An account cannot change its own roles. */
-export async function assignRoles(deps: Deps, actor: Actor, userId: number, grants: readonly RoleGrant[]): Promise<void> {
+export async function assignRoles(
+  deps: Deps,
+  actor: Actor,
+  userId: number,
+  grants: readonly RoleGrant[],
+): Promise<void> {
   checkGrants(grants)
   if (actor.id === userId) throw new AppError('forbidden', '不能修改本人的角色')
   await deps.db.transaction().execute(async (trx) => {
@@ -154,7 +175,10 @@ export async function setAccountDisabled(deps: Deps, actor: Actor, userId: numbe
     await updateUser(trx, userId, { disabled: disabled ? 1 : 0 })
     if (disabled) await deleteSessionsOfUser(trx, userId)
     await appendAudit(deps, trx, actor, {
-      action: disabled ? 'account.disable' : 'account.enable', objectType: 'user', objectId: userId, result: 'success',
+      action: disabled ? 'account.disable' : 'account.enable',
+      objectType: 'user',
+      objectId: userId,
+      result: 'success',
     })
   })
 }
@@ -175,7 +199,12 @@ export async function resetPassword(deps: Deps, actor: Actor, userId: number): P
     })
     await insertPasswordHistory(trx, userId, user.password_hash, now.toISOString())
     await deleteSessionsOfUser(trx, userId)
-    await appendAudit(deps, trx, actor, { action: 'account.password_reset', objectType: 'user', objectId: userId, result: 'success' })
+    await appendAudit(deps, trx, actor, {
+      action: 'account.password_reset',
+      objectType: 'user',
+      objectId: userId,
+      result: 'success',
+    })
   })
   return temporaryPassword
 }
@@ -184,7 +213,12 @@ export async function unlockAccount(deps: Deps, actor: Actor, userId: number): P
   await deps.db.transaction().execute(async (trx) => {
     await findOrThrow(trx, userId)
     await updateUser(trx, userId, { locked_until: null, failed_logins: 0 })
-    await appendAudit(deps, trx, actor, { action: 'account.unlock', objectType: 'user', objectId: userId, result: 'success' })
+    await appendAudit(deps, trx, actor, {
+      action: 'account.unlock',
+      objectType: 'user',
+      objectId: userId,
+      result: 'success',
+    })
   })
 }
 
@@ -193,8 +227,13 @@ export async function endSessions(deps: Deps, actor: Actor, userId: number): Pro
   return deps.db.transaction().execute(async (trx) => {
     await findOrThrow(trx, userId)
     const n = await deleteSessionsOfUser(trx, userId)
-    await appendAudit(deps, trx, actor, { action: 'session.end_all', objectType: 'user', objectId: userId, result: 'success', detail: { sessions: n } })
+    await appendAudit(deps, trx, actor, {
+      action: 'session.end_all',
+      objectType: 'user',
+      objectId: userId,
+      result: 'success',
+      detail: { sessions: n },
+    })
     return n
   })
 }
-

@@ -15,7 +15,16 @@ export async function findUserByUsername(db: Executor, username: string): Promis
 
 export async function insertUser(
   db: Executor,
-  user: Pick<UserRow, 'agency_id' | 'username' | 'display_name' | 'password_hash' | 'password_set_at' | 'temporary_expires_at' | 'created_at'>,
+  user: Pick<
+    UserRow,
+    | 'agency_id'
+    | 'username'
+    | 'display_name'
+    | 'password_hash'
+    | 'password_set_at'
+    | 'temporary_expires_at'
+    | 'created_at'
+  >,
 ): Promise<number> {
   const row = await db
     .insertInto('users')
@@ -36,23 +45,43 @@ export async function listUsers(db: Executor, agencyId?: number): Promise<UserRo
 }
 
 export async function rolesOfUser(db: Executor, userId: number): Promise<RoleGrant[]> {
-  const rows = await db.selectFrom('user_roles').select(['role', 'review_level']).where('user_id', '=', userId).orderBy('role').execute()
+  const rows = await db
+    .selectFrom('user_roles')
+    .select(['role', 'review_level'])
+    .where('user_id', '=', userId)
+    .orderBy('role')
+    .execute()
   return rows.map((r) => ({ role: r.role as Role, reviewLevel: r.review_level }))
 }
 
 export async function rolesByUser(db: Executor): Promise<Map<number, RoleGrant[]>> {
   const rows = await db.selectFrom('user_roles').select(['user_id', 'role', 'review_level']).orderBy('role').execute()
   const map = new Map<number, RoleGrant[]>()
-  for (const r of rows) map.set(r.user_id, [...(map.get(r.user_id) ?? []), { role: r.role as Role, reviewLevel: r.review_level }])
+  for (const r of rows)
+    map.set(r.user_id, [...(map.get(r.user_id) ?? []), { role: r.role as Role, reviewLevel: r.review_level }])
   return map
 }
 
-export async function replaceRoles(db: Executor, userId: number, grants: readonly RoleGrant[], by: number | null, at: string): Promise<void> {
+export async function replaceRoles(
+  db: Executor,
+  userId: number,
+  grants: readonly RoleGrant[],
+  by: number | null,
+  at: string,
+): Promise<void> {
   await db.deleteFrom('user_roles').where('user_id', '=', userId).execute()
   if (grants.length === 0) return
   await db
     .insertInto('user_roles')
-    .values(grants.map((g) => ({ user_id: userId, role: g.role, review_level: g.reviewLevel, granted_at: at, granted_by: by })))
+    .values(
+      grants.map((g) => ({
+        user_id: userId,
+        role: g.role,
+        review_level: g.reviewLevel,
+        granted_at: at,
+        granted_by: by,
+      })),
+    )
     .execute()
 }
 

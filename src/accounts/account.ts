@@ -39,7 +39,8 @@ export const isAdministrator = (roles: readonly Role[]) => roles.some(isAdminRol
  */
 export const hasShortIdle = (roles: readonly Role[]) => roles.some((r) => isAdminRole(r) || r === 'publisher')
 
-export const reviewLevelOf = (grants: readonly RoleGrant[]) => grants.find((g) => g.role === 'reviewer')?.reviewLevel ?? null
+export const reviewLevelOf = (grants: readonly RoleGrant[]) =>
+  grants.find((g) => g.role === 'reviewer')?.reviewLevel ?? null
 
 const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnpqrstuvwxyz', '23456789', '#%+-=@^_']
 

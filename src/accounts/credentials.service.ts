@@ -15,29 +15,56 @@ import { matchTotp, newTotpSecret } from './totp.ts'
  * Changes one's own password: the current one must be given, the new one must meet the policy and
  * differ from the last ones kept (AUTH-03). Other sessions of the account end (SESS-03).
  */
-export async function changeOwnPassword(deps: Deps, actor: Actor & { id: number }, sessionId: string, current: string, next: string): Promise<void> {
+export async function changeOwnPassword(
+  deps: Deps,
+  actor: Actor & { id: number },
+  sessionId: string,
+  current: string,
+  next: string,
+): Promise<void> {
   const user = await requireUserRow(deps, actor.id)
   if (!(await verify(user.password_hash, current).catch(() => false))) {
-    await recordAudit(deps, actor, { action: 'account.password_change', objectType: 'user', objectId: user.id, result: 'failure', detail: { reason: 'bad_current' } })
+    await recordAudit(deps, actor, {
+      action: 'account.password_change',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'failure',
+      detail: { reason: 'bad_current' },
+    })
     throw new AppError('invalid_input', '当前密码不正确', { current: '当前密码不正确' })
   }
   const policy = await readSecurityPolicy(deps.db)
   const agency = await findAgencyById(deps.db, user.agency_id)
   const problems = passwordProblems(policy, next, [user.username, user.display_name, agency?.name ?? ''])
   if (problems.length > 0) throw new AppError('invalid_input', problems.join('；'), { next: problems.join('；') })
-  const previous = [user.password_hash, ...(await recentPasswordHashes(deps.db, user.id, Math.max(0, policy.historyCount - 1)))]
+  const previous = [
+    user.password_hash,
+    ...(await recentPasswordHashes(deps.db, user.id, Math.max(0, policy.historyCount - 1))),
+  ]
   for (const old of previous.slice(0, Math.max(1, policy.historyCount))) {
     if (await verify(old, next).catch(() => false)) {
-      throw new AppError('invalid_input', `新密码不得与最近 ${policy.historyCount} 次使用的密码相同`, { next: `新密码不得与最近 ${policy.historyCount} 次使用的密码相同` })
+      throw new AppError('invalid_input', `新密码不得与最近 ${policy.historyCount} 次使用的密码相同`, {
+        next: `新密码不得与最近 ${policy.historyCount} 次使用的密码相同`,
+      })
     }
   }
   const passwordHash = await hash(next)
   const now = deps.clock.now().toISOString()
   await deps.db.transaction().execute(async (trx) => {
     await insertPasswordHistory(trx, user.id, user.password_hash, now)
-    await updateUser(trx, user.id, { password_hash: passwordHash, password_set_at: now, password_temporary: 0, temporary_expires_at: null })
+    await updateUser(trx, user.id, {
+      password_hash: passwordHash,
+      password_set_at: now,
+      password_temporary: 0,
+      temporary_expires_at: null,
+    })
     await deleteSessionsOfUser(trx, user.id, sessionId)
-    await appendAudit(deps, trx, actor, { action: 'account.password_change', objectType: 'user', objectId: user.id, result: 'success' })
+    await appendAudit(deps, trx, actor, {
+      action: 'account.password_change',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'success',
+    })
   })
 }
 
@@ -51,7 +78,12 @@ export async function beginTotpEnrolment(deps: Deps, actor: Actor & { id: number
   const secret = newTotpSecret()
   await deps.db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { totp_secret: deps.fields.encrypt(secret, `users:${user.id}:totp_secret`) })
-    await appendAudit(deps, trx, actor, { action: 'account.totp_secret', objectType: 'user', objectId: user.id, result: 'success' })
+    await appendAudit(deps, trx, actor, {
+      action: 'account.totp_secret',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'success',
+    })
   })
   return secret
 }
@@ -69,11 +101,23 @@ export async function confirmTotpEnrolment(deps: Deps, actor: Actor & { id: numb
   if (!secret) throw new AppError('invalid_transition', '请先生成动态验证码密钥')
   const step = matchTotp(secret, code.trim(), deps.clock.now(), null)
   if (step === undefined) {
-    await recordAudit(deps, actor, { action: 'account.totp_enrol', objectType: 'user', objectId: user.id, result: 'failure' })
-    throw new AppError('invalid_input', '验证码不正确，请核对手机上显示的 6 位数字', { code: '验证码不正确，请核对手机上显示的 6 位数字' })
+    await recordAudit(deps, actor, {
+      action: 'account.totp_enrol',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'failure',
+    })
+    throw new AppError('invalid_input', '验证码不正确，请核对手机上显示的 6 位数字', {
+      code: '验证码不正确，请核对手机上显示的 6 位数字',
+    })
   }
   await deps.db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { totp_enabled: 1, totp_last_step: step })
-    await appendAudit(deps, trx, actor, { action: 'account.totp_enrol', objectType: 'user', objectId: user.id, result: 'success' })
+    await appendAudit(deps, trx, actor, {
+      action: 'account.totp_enrol',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'success',
+    })
   })
 }

@@ -18,9 +18,7 @@ import { matchTotp } from './totp.ts'
 // nothing but give the code; the code replaces it with a fresh 'full' session (SESS-01 rotation).
 
 export type Client = Readonly<{ ip: string; userAgent: string }>
-export type LoginOutcome =
-  | { ok: true; token: string; stage: 'totp' | 'full' }
-  | { ok: false; message: string }
+export type LoginOutcome = { ok: true; token: string; stage: 'totp' | 'full' } | { ok: false; message: string }
 
 const genericFailure = '用户名或密码错误'
 // Compared against when the user does not exist, so that timing does not reveal which usernames exist.
@@ -29,7 +27,11 @@ const decoyHash = hash('decoy-password-for-timing')
 export const sessionIdOf = (token: string) => sm3Hex(token)
 const newToken = () => randomBytes(32).toString('base64url')
 
-export const actorOf = (user: Pick<UserRow, 'id' | 'display_name' | 'username' | 'agency_id'>, roles: readonly string[], ip: string): Actor => ({
+export const actorOf = (
+  user: Pick<UserRow, 'id' | 'display_name' | 'username' | 'agency_id'>,
+  roles: readonly string[],
+  ip: string,
+): Actor => ({
   id: user.id,
   name: `${user.display_name}（${user.username}）`,
   roles,
@@ -37,13 +39,25 @@ export const actorOf = (user: Pick<UserRow, 'id' | 'display_name' | 'username' |
   ip,
 })
 
-const anonymous = (username: string, ip: string): Actor => ({ id: null, name: `未登录（${username.slice(0, 40)}）`, roles: [], agencyId: null, ip })
+const anonymous = (username: string, ip: string): Actor => ({
+  id: null,
+  name: `未登录（${username.slice(0, 40)}）`,
+  roles: [],
+  agencyId: null,
+  ip,
+})
 
 export async function login(deps: Deps, username: string, password: string, client: Client): Promise<LoginOutcome> {
   const user = await findUserByUsername(deps.db, username)
   if (!user) {
     await verify(await decoyHash, password).catch(() => false)
-    await recordAudit(deps, anonymous(username, client.ip), { action: 'login', objectType: 'user', objectId: username, result: 'failure', detail: { reason: 'unknown_user' } })
+    await recordAudit(deps, anonymous(username, client.ip), {
+      action: 'login',
+      objectType: 'user',
+      objectId: username,
+      result: 'failure',
+      detail: { reason: 'unknown_user' },
+    })
     return { ok: false, message: genericFailure }
   }
   const roles = (await rolesOfUser(deps.db, user.id)).map((g) => g.role)
@@ -51,11 +65,20 @@ export async function login(deps: Deps, username: string, password: string, clie
   const policy = await readSecurityPolicy(deps.db)
   const now = deps.clock.now()
   const fail = async (reason: string, message = genericFailure) => {
-    await recordAudit(deps, actor, { action: 'login', objectType: 'user', objectId: user.id, result: 'failure', detail: { reason } })
+    await recordAudit(deps, actor, {
+      action: 'login',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'failure',
+      detail: { reason },
+    })
     return { ok: false as const, message }
   }
   if (user.locked_until && new Date(user.locked_until) > now) {
-    return fail('locked', `登录失败次数过多，账号已锁定至 ${lockedUntilText(user.locked_until)}；如需提前解锁请联系安全管理员`)
+    return fail(
+      'locked',
+      `登录失败次数过多，账号已锁定至 ${lockedUntilText(user.locked_until)}；如需提前解锁请联系安全管理员`,
+    )
   }
   if (!(await verify(user.password_hash, password).catch(() => false))) {
     return registerFailure(deps, user, actor, policy, 'bad_password')
@@ -67,40 +90,79 @@ export async function login(deps: Deps, username: string, password: string, clie
   const stage = user.totp_enabled ? 'totp' : 'full'
   const token = newToken()
   await deps.db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, { failed_logins: 0, locked_until: null, ...(stage === 'full' ? { last_login_at: now.toISOString() } : {}) })
+    await updateUser(trx, user.id, {
+      failed_logins: 0,
+      locked_until: null,
+      ...(stage === 'full' ? { last_login_at: now.toISOString() } : {}),
+    })
     // One session at a time for the administrators (SESS-06).
     if (stage === 'full' && isAdministrator(roles)) await deleteSessionsOfUser(trx, user.id)
     await insertSession(trx, {
-      id: sessionIdOf(token), user_id: user.id, stage, created_at: now.toISOString(), last_seen_at: now.toISOString(),
-      ip: client.ip, user_agent: client.userAgent.slice(0, 200),
+      id: sessionIdOf(token),
+      user_id: user.id,
+      stage,
+      created_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      ip: client.ip,
+      user_agent: client.userAgent.slice(0, 200),
     })
     await appendAudit(deps, trx, actor, {
-      action: stage === 'full' ? 'login' : 'login.password_ok', objectType: 'user', objectId: user.id, result: 'success',
+      action: stage === 'full' ? 'login' : 'login.password_ok',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'success',
     })
   })
   return { ok: true, token, stage }
 }
 
-const lockedUntilText = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hourCycle: 'h23' })
+const lockedUntilText = (iso: string) =>
+  new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hourCycle: 'h23' })
 
 /** A wrong password or code counts toward the lockout (AUTH-04); the message never says which factor failed. */
-async function registerFailure(deps: Deps, user: UserRow, actor: Actor, policy: SecurityPolicy, reason: string): Promise<LoginOutcome> {
+async function registerFailure(
+  deps: Deps,
+  user: UserRow,
+  actor: Actor,
+  policy: SecurityPolicy,
+  reason: string,
+): Promise<LoginOutcome> {
   const now = deps.clock.now()
   const failures = user.failed_logins + 1
   const locks = failures >= policy.lockoutThreshold
   await deps.db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, locks
-      ? { failed_logins: 0, locked_until: new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString() }
-      : { failed_logins: failures })
-    await appendAudit(deps, trx, actor, { action: 'login', objectType: 'user', objectId: user.id, result: 'failure', detail: { reason, failures } })
+    await updateUser(
+      trx,
+      user.id,
+      locks
+        ? { failed_logins: 0, locked_until: new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString() }
+        : { failed_logins: failures },
+    )
+    await appendAudit(deps, trx, actor, {
+      action: 'login',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'failure',
+      detail: { reason, failures },
+    })
     if (locks) {
       await deleteSessionsOfUser(trx, user.id)
-      await appendAudit(deps, trx, actor, { action: 'account.lock', objectType: 'user', objectId: user.id, result: 'success', detail: { minutes: policy.lockoutMinutes } })
+      await appendAudit(deps, trx, actor, {
+        action: 'account.lock',
+        objectType: 'user',
+        objectId: user.id,
+        result: 'success',
+        detail: { minutes: policy.lockoutMinutes },
+      })
     }
   })
   return {
     ok: false,
-    message: locks ? `登录失败次数过多，账号已锁定 ${policy.lockoutMinutes} 分钟` : reason === 'bad_totp' ? '动态验证码不正确或已使用' : genericFailure,
+    message: locks
+      ? `登录失败次数过多，账号已锁定 ${policy.lockoutMinutes} 分钟`
+      : reason === 'bad_totp'
+        ? '动态验证码不正确或已使用'
+        : genericFailure,
   }
 }
 
@@ -135,7 +197,11 @@ export async function resolveSession(deps: Deps, token: string | undefined, ip: 
     await deps.db.transaction().execute(async (trx) => {
       await deleteSession(trx, id)
       await appendAudit(deps, trx, actorOf(user, roles, ip), {
-        action: 'session.timeout', objectType: 'session', objectId: user.id, result: 'success', detail: { idleMinutes: Math.floor(idleFor / 60_000) },
+        action: 'session.timeout',
+        objectType: 'session',
+        objectId: user.id,
+        result: 'success',
+        detail: { idleMinutes: Math.floor(idleFor / 60_000) },
       })
     })
     return { state: 'expired' }
@@ -146,9 +212,16 @@ export async function resolveSession(deps: Deps, token: string | undefined, ip: 
   return { state: 'full', user: staffUserOf(user, grants, policy, now), sessionId: id }
 }
 
-function staffUserOf(user: UserRow, grants: Awaited<ReturnType<typeof rolesOfUser>>, policy: SecurityPolicy, now: Date): StaffUser {
+function staffUserOf(
+  user: UserRow,
+  grants: Awaited<ReturnType<typeof rolesOfUser>>,
+  policy: SecurityPolicy,
+  now: Date,
+): StaffUser {
   const roles = grants.map((g) => g.role)
-  const expired = policy.profile === 'dengbao' && policy.maxAgeDays > 0 &&
+  const expired =
+    policy.profile === 'dengbao' &&
+    policy.maxAgeDays > 0 &&
     now.getTime() - new Date(user.password_set_at).getTime() > policy.maxAgeDays * 86_400_000
   const totpRequired = policy.totpForAllStaff || (policy.totpForAdmins && isAdministrator(roles))
   return {
@@ -165,7 +238,12 @@ function staffUserOf(user: UserRow, grants: Awaited<ReturnType<typeof rolesOfUse
 }
 
 /** The second step of login: a valid, unused code turns the 'totp' session into a new full one. */
-export async function completeTotpLogin(deps: Deps, token: string, code: string, client: Client): Promise<LoginOutcome> {
+export async function completeTotpLogin(
+  deps: Deps,
+  token: string,
+  code: string,
+  client: Client,
+): Promise<LoginOutcome> {
   const id = sessionIdOf(token)
   const session = await findSession(deps.db, id)
   if (!session || session.stage !== 'totp') return { ok: false, message: '登录已失效，请重新输入用户名和密码' }
@@ -185,8 +263,22 @@ export async function completeTotpLogin(deps: Deps, token: string, code: string,
     await deleteSession(trx, id)
     if (isAdministrator(roles)) await deleteSessionsOfUser(trx, user.id)
     await updateUser(trx, user.id, { totp_last_step: step, failed_logins: 0, last_login_at: now })
-    await insertSession(trx, { id: sessionIdOf(fresh), user_id: user.id, stage: 'full', created_at: now, last_seen_at: now, ip: client.ip, user_agent: client.userAgent.slice(0, 200) })
-    await appendAudit(deps, trx, actor, { action: 'login', objectType: 'user', objectId: user.id, result: 'success', detail: { factor: 'totp' } })
+    await insertSession(trx, {
+      id: sessionIdOf(fresh),
+      user_id: user.id,
+      stage: 'full',
+      created_at: now,
+      last_seen_at: now,
+      ip: client.ip,
+      user_agent: client.userAgent.slice(0, 200),
+    })
+    await appendAudit(deps, trx, actor, {
+      action: 'login',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'success',
+      detail: { factor: 'totp' },
+    })
   })
   return { ok: true, token: fresh, stage: 'full' }
 }
@@ -195,7 +287,12 @@ export async function completeTotpLogin(deps: Deps, token: string, code: string,
 export async function logout(deps: Deps, sessionId: string, actor: Actor): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await deleteSession(trx, sessionId)
-    await appendAudit(deps, trx, actor, { action: 'logout', objectType: 'session', objectId: actor.id ?? '', result: 'success' })
+    await appendAudit(deps, trx, actor, {
+      action: 'logout',
+      objectType: 'session',
+      objectId: actor.id ?? '',
+      result: 'success',
+    })
   })
 }
 

@@ -17,7 +17,7 @@ test('the ASVS profile accepts a long passphrase of one class', () => {
   expect(passwordProblems(asvs, 'correcthorsebatterystaple')).toEqual([])
 })
 
-test('common passwords and the system\'s own words are refused', () => {
+test("common passwords and the system's own words are refused", () => {
   expect(passwordProblems(dengbao, 'Password123456').join()).toMatch(/过于常见|主体/)
   expect(passwordProblems(dengbao, 'Admin@123456').length).toBeGreaterThan(0)
   expect(passwordProblems(dengbao, 'Zhangsan#2026', ['zhangsan']).join()).toMatch(/用户名/)

@@ -19,7 +19,11 @@ import type { Role } from './roles.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 const num = (label: string, min: number, max: number) =>
-  z.coerce.number({ error: `请填写${label}` }).int(`${label}须为整数`).min(min, `${label}不得小于 ${min}`).max(max, `${label}不得大于 ${max}`)
+  z.coerce
+    .number({ error: `请填写${label}` })
+    .int(`${label}须为整数`)
+    .min(min, `${label}不得小于 ${min}`)
+    .max(max, `${label}不得大于 ${max}`)
 const checkbox = z.preprocess((v) => v === 'on' || v === '1' || v === 'true', z.boolean())
 
 const policyForm = z.object({
@@ -39,15 +43,26 @@ const policyForm = z.object({
 }) satisfies z.ZodType<SecurityPolicy>
 
 const rolesForm = z.object({
-  roles: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(allRoles, { error: '角色不存在' }))),
-  reviewLevel: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().int().min(1).max(maxReviewLevel).nullable()),
+  roles: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.enum(allRoles, { error: '角色不存在' })),
+  ),
+  reviewLevel: z.preprocess(
+    (v) => (v === '' || v === undefined ? null : v),
+    z.coerce.number().int().min(1).max(maxReviewLevel).nullable(),
+  ),
 })
 
 function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: boolean }) {
   const f = props.form
   const box = (name: string, label: string) => (
     <div class="field checkbox">
-      <input type="checkbox" id={`f-${name}`} name={name} checked={f.values[name] === true || f.values[name] === 'on'} />
+      <input
+        type="checkbox"
+        id={`f-${name}`}
+        name={name}
+        checked={f.values[name] === true || f.values[name] === 'on'}
+      />
       <label for={`f-${name}`}>{label}</label>
     </div>
   )
@@ -55,13 +70,31 @@ function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: boolean 
     <ConsoleLayout ctx={props.ctx} title="安全策略">
       <h1>安全策略</h1>
       {props.saved && <Notice>安全策略已保存。</Notice>}
-      <p class="hint">默认值符合网络安全等级保护第三级要求（GB/T 22239-2019）。选择“ASVS”模板将不再强制字符类别和定期更换密码，须在系统安全文档中记录此偏离。</p>
+      <p class="hint">
+        默认值符合网络安全等级保护第三级要求（GB/T
+        22239-2019）。选择“ASVS”模板将不再强制字符类别和定期更换密码，须在系统安全文档中记录此偏离。
+      </p>
       <ErrorSummary form={f} />
       <form method="post" action="/console/security" novalidate>
         <Csrf token={props.ctx.csrf} />
-        <Select form={f} name="profile" label="策略模板" options={[{ value: 'dengbao', label: '等保三级（默认）' }, { value: 'asvs', label: 'OWASP ASVS' }]} required />
+        <Select
+          form={f}
+          name="profile"
+          label="策略模板"
+          options={[
+            { value: 'dengbao', label: '等保三级（默认）' },
+            { value: 'asvs', label: 'OWASP ASVS' },
+          ]}
+          required
+        />
         <Field form={f} name="minLength" label="最短密码长度（字符）" inputmode="numeric" required />
-        <Field form={f} name="minClasses" label="至少包含的字符类别数（大写、小写、数字、符号）" inputmode="numeric" required />
+        <Field
+          form={f}
+          name="minClasses"
+          label="至少包含的字符类别数（大写、小写、数字、符号）"
+          inputmode="numeric"
+          required
+        />
         <Field form={f} name="maxAgeDays" label="密码有效天数（0 为不过期）" inputmode="numeric" required />
         <Field form={f} name="historyCount" label="不得重复使用最近几次密码" inputmode="numeric" required />
         <Field form={f} name="lockoutThreshold" label="连续登录失败几次后锁定" inputmode="numeric" required />
@@ -78,26 +111,55 @@ function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: boolean 
   )
 }
 
-type Row = { id: number; username: string; name: string; agency: string; grants: RoleGrant[]; locked: string | null; disabled: boolean }
+type Row = {
+  id: number
+  username: string
+  name: string
+  agency: string
+  grants: RoleGrant[]
+  locked: string | null
+  disabled: boolean
+}
 
-function SecurityAccountsPage(props: { ctx: PageContext; rows: Row[]; message?: string | undefined; error?: string | undefined }) {
+function SecurityAccountsPage(props: {
+  ctx: PageContext
+  rows: Row[]
+  message?: string | undefined
+  error?: string | undefined
+}) {
   return (
     <ConsoleLayout ctx={props.ctx} title="角色与解锁">
       <h1>角色与解锁</h1>
       {props.message && <Notice>{props.message}</Notice>}
-      {props.error && <div class="error-summary" role="alert"><p>{props.error}</p></div>}
+      {props.error && (
+        <div class="error-summary" role="alert">
+          <p>{props.error}</p>
+        </div>
+      )}
       <p class="hint">一个账号不得兼任两种管理员角色，管理员不得兼任业务角色。修改角色后，该账号须重新登录。</p>
       {props.rows.map((r) => (
         <section class="account-card" aria-labelledby={`acct-${r.id}`}>
-          <h2 id={`acct-${r.id}`}>{r.name}（{r.username}）</h2>
-          <p>{r.agency}{r.disabled && '；已停用'}{r.locked && `；已锁定至 ${r.locked}`}</p>
+          <h2 id={`acct-${r.id}`}>
+            {r.name}（{r.username}）
+          </h2>
+          <p>
+            {r.agency}
+            {r.disabled && '；已停用'}
+            {r.locked && `；已锁定至 ${r.locked}`}
+          </p>
           <form method="post" action={`/console/security/accounts/${r.id}/roles`}>
             <Csrf token={props.ctx.csrf} />
             <fieldset>
               <legend>角色</legend>
               {allRoles.map((role: Role) => (
                 <div class="checkbox">
-                  <input type="checkbox" id={`r-${r.id}-${role}`} name="roles" value={role} checked={r.grants.some((g) => g.role === role)} />
+                  <input
+                    type="checkbox"
+                    id={`r-${r.id}-${role}`}
+                    name="roles"
+                    value={role}
+                    checked={r.grants.some((g) => g.role === role)}
+                  />
                   <label for={`r-${r.id}-${role}`}>{roleLabels[role]}</label>
                 </div>
               ))}
@@ -105,7 +167,9 @@ function SecurityAccountsPage(props: { ctx: PageContext; rows: Row[]; message?: 
               <select id={`lvl-${r.id}`} name="reviewLevel">
                 <option value="">不适用</option>
                 {Array.from({ length: maxReviewLevel }, (_, i) => i + 1).map((l) => (
-                  <option value={String(l)} selected={r.grants.some((g) => g.reviewLevel === l)}>{l} 级</option>
+                  <option value={String(l)} selected={r.grants.some((g) => g.reviewLevel === l)}>
+                    {l} 级
+                  </option>
                 ))}
               </select>
             </fieldset>
@@ -113,11 +177,15 @@ function SecurityAccountsPage(props: { ctx: PageContext; rows: Row[]; message?: 
           </form>
           <form method="post" action={`/console/security/accounts/${r.id}/unlock`} class="inline">
             <Csrf token={props.ctx.csrf} />
-            <button type="submit" class="secondary">解除锁定</button>
+            <button type="submit" class="secondary">
+              解除锁定
+            </button>
           </form>
           <form method="post" action={`/console/security/accounts/${r.id}/end-sessions`} class="inline">
             <Csrf token={props.ctx.csrf} />
-            <button type="submit" class="secondary">结束全部会话</button>
+            <button type="submit" class="secondary">
+              结束全部会话
+            </button>
           </form>
         </section>
       ))}
@@ -131,7 +199,10 @@ export function securityRoutes(app: FastifyInstance): void {
   app.get('/console/security', async (request, reply) => {
     const policy = await readSecurityPolicy(deps.db)
     const saved = (request.query as { saved?: string }).saved === '1'
-    return reply.page(200, <PolicyPage ctx={app.ctx(request)} form={{ values: { ...policy }, errors: {} }} saved={saved} />)
+    return reply.page(
+      200,
+      <PolicyPage ctx={app.ctx(request)} form={{ values: { ...policy }, errors: {} }} saved={saved} />,
+    )
   })
 
   app.post('/console/security', async (request, reply) => {
@@ -146,12 +217,18 @@ export function securityRoutes(app: FastifyInstance): void {
     const grants = await rolesByUser(deps.db)
     const now = deps.clock.now()
     return (await listUsers(deps.db)).map((u) => ({
-      id: u.id, username: u.username, name: u.display_name, agency: agencies.get(u.agency_id) ?? '', grants: grants.get(u.id) ?? [],
-      locked: u.locked_until && new Date(u.locked_until) > now ? formatShanghai(u.locked_until) : null, disabled: u.disabled === 1,
+      id: u.id,
+      username: u.username,
+      name: u.display_name,
+      agency: agencies.get(u.agency_id) ?? '',
+      grants: grants.get(u.id) ?? [],
+      locked: u.locked_until && new Date(u.locked_until) > now ? formatShanghai(u.locked_until) : null,
+      disabled: u.disabled === 1,
     }))
   }
-  const page = async (ctx: PageContext, message?: string, error?: string) =>
+  const page = async (ctx: PageContext, message?: string, error?: string) => (
     <SecurityAccountsPage ctx={ctx} rows={await rows()} message={message} error={error} />
+  )
 
   app.get('/console/security/accounts', async (request, reply) => {
     const done = (request.query as { done?: string }).done
@@ -161,12 +238,17 @@ export function securityRoutes(app: FastifyInstance): void {
   app.post('/console/security/accounts/:id/roles', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(rolesForm, request.body)
-    if (!parsed.ok) return reply.page(422, await page(app.ctx(request), undefined, Object.values(parsed.form.errors).join('；')))
-    const grants = parsed.data.roles.map((role) => ({ role, reviewLevel: role === 'reviewer' ? parsed.data.reviewLevel : null }))
+    if (!parsed.ok)
+      return reply.page(422, await page(app.ctx(request), undefined, Object.values(parsed.form.errors).join('；')))
+    const grants = parsed.data.roles.map((role) => ({
+      role,
+      reviewLevel: role === 'reviewer' ? parsed.data.reviewLevel : null,
+    }))
     try {
       await assignRoles(deps, request.actor, id, grants)
     } catch (e) {
-      if (e instanceof AppError && e.code !== 'not_found') return reply.page(422, await page(app.ctx(request), undefined, e.message))
+      if (e instanceof AppError && e.code !== 'not_found')
+        return reply.page(422, await page(app.ctx(request), undefined, e.message))
       throw e
     }
     return reply.redirect('/console/security/accounts?done=1', 303)

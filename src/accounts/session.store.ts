@@ -28,6 +28,10 @@ export async function deleteSessionsOfUser(db: Executor, userId: number, exceptI
 }
 
 export async function countSessionsOfUser(db: Executor, userId: number): Promise<number> {
-  const r = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow()
   return Number(r.n)
 }

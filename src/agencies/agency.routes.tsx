@@ -19,10 +19,25 @@ function AgenciesPage(props: { ctx: PageContext; agencies: Agency[]; form: FormS
       <h1>机关与单位</h1>
       <table>
         <caption>本区域已登记的机关</caption>
-        <thead><tr><th scope="col">机关全称</th><th scope="col">统一社会信用代码</th><th scope="col">层级</th><th scope="col">类别</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">机关全称</th>
+            <th scope="col">统一社会信用代码</th>
+            <th scope="col">层级</th>
+            <th scope="col">类别</th>
+          </tr>
+        </thead>
         <tbody>
           {props.agencies.map((a) => (
-            <tr><td><a href={`/console/agencies/${a.id}`}>{a.name}</a>{a.isSupervising && '（主管部门）'}</td><td>{a.creditCode}</td><td>{a.level}</td><td>{a.kind}</td></tr>
+            <tr>
+              <td>
+                <a href={`/console/agencies/${a.id}`}>{a.name}</a>
+                {a.isSupervising && '（主管部门）'}
+              </td>
+              <td>{a.creditCode}</td>
+              <td>{a.level}</td>
+              <td>{a.kind}</td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -34,7 +49,13 @@ function AgenciesPage(props: { ctx: PageContext; agencies: Agency[]; form: FormS
         <Field form={props.form} name="creditCode" label="统一社会信用代码" required />
         <Select form={props.form} name="level" label="行政层级" options={agencyLevels} required />
         <Select form={props.form} name="kind" label="机关类别" options={agencyKinds} required />
-        <Select form={props.form} name="parentId" label="上级机关" placeholder="无" options={props.agencies.map((a) => ({ value: String(a.id), label: a.name }))} />
+        <Select
+          form={props.form}
+          name="parentId"
+          label="上级机关"
+          placeholder="无"
+          options={props.agencies.map((a) => ({ value: String(a.id), label: a.name }))}
+        />
         <button type="submit">登记</button>
       </form>
     </ConsoleLayout>
@@ -45,10 +66,21 @@ function AgencyPage(props: { ctx: PageContext; agency: Agency; units: Unit[]; fo
   return (
     <ConsoleLayout ctx={props.ctx} title={props.agency.name}>
       <h1>{props.agency.name}</h1>
-      <p>统一社会信用代码：{props.agency.creditCode}；{props.agency.level}{props.agency.kind}</p>
+      <p>
+        统一社会信用代码：{props.agency.creditCode}；{props.agency.level}
+        {props.agency.kind}
+      </p>
       <h2>内设科室与下属单位</h2>
-      {props.units.length === 0 ? <p>尚未登记单位。</p> : (
-        <ul>{props.units.map((u) => <li>{u.name}（{u.kind}）</li>)}</ul>
+      {props.units.length === 0 ? (
+        <p>尚未登记单位。</p>
+      ) : (
+        <ul>
+          {props.units.map((u) => (
+            <li>
+              {u.name}（{u.kind}）
+            </li>
+          ))}
+        </ul>
       )}
       <h2 id="new-unit">登记单位</h2>
       <ErrorSummary form={props.form} />
@@ -65,9 +97,13 @@ function AgencyPage(props: { ctx: PageContext; agency: Agency; units: Unit[]; fo
 export function agencyRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
-  const agenciesPage = async (ctx: PageContext, form: FormState) => <AgenciesPage ctx={ctx} agencies={await listAgencies(deps.db)} form={form} />
+  const agenciesPage = async (ctx: PageContext, form: FormState) => (
+    <AgenciesPage ctx={ctx} agencies={await listAgencies(deps.db)} form={form} />
+  )
 
-  app.get('/console/agencies', async (request, reply) => reply.page(200, await agenciesPage(app.ctx(request), emptyForm)))
+  app.get('/console/agencies', async (request, reply) =>
+    reply.page(200, await agenciesPage(app.ctx(request), emptyForm)),
+  )
 
   app.post('/console/agencies', async (request, reply) => {
     const parsed = parseForm(agencyForm, request.body)
@@ -77,7 +113,10 @@ export function agencyRoutes(app: FastifyInstance): void {
       return reply.redirect(`/console/agencies/${id}`, 303)
     } catch (e) {
       if (e instanceof AppError && Object.keys(e.fields).length > 0) {
-        return reply.page(422, await agenciesPage(app.ctx(request), { values: request.body as Record<string, unknown>, errors: e.fields }))
+        return reply.page(
+          422,
+          await agenciesPage(app.ctx(request), { values: request.body as Record<string, unknown>, errors: e.fields }),
+        )
       }
       throw e
     }
@@ -102,7 +141,10 @@ export function agencyRoutes(app: FastifyInstance): void {
       await createUnit(deps, request.actor, id, parsed.data)
     } catch (e) {
       if (e instanceof AppError && Object.keys(e.fields).length > 0) {
-        return reply.page(422, await agencyPage(app.ctx(request), id, { values: request.body as Record<string, unknown>, errors: e.fields }))
+        return reply.page(
+          422,
+          await agencyPage(app.ctx(request), id, { values: request.body as Record<string, unknown>, errors: e.fields }),
+        )
       }
       throw e
     }

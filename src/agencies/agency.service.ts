@@ -38,7 +38,11 @@ export async function createAgency(deps: Deps, actor: Actor, input: AgencyInput)
     // Every agency starts with the standard column tree (issue #4), editable afterwards.
     await seedColumns(trx, id, isoNow(deps.clock))
     await appendAudit(deps, trx, actor, {
-      action: 'agency.create', objectType: 'agency', objectId: id, result: 'success', detail: { name: input.name },
+      action: 'agency.create',
+      objectType: 'agency',
+      objectId: id,
+      result: 'success',
+      detail: { name: input.name },
     })
     return id
   })
@@ -52,7 +56,11 @@ export async function createUnit(deps: Deps, actor: Actor, agencyId: number, inp
     }
     const id = await insertUnit(trx, agencyId, input, isoNow(deps.clock))
     await appendAudit(deps, trx, actor, {
-      action: 'unit.create', objectType: 'unit', objectId: id, result: 'success', detail: { agencyId, name: input.name },
+      action: 'unit.create',
+      objectType: 'unit',
+      objectId: id,
+      result: 'success',
+      detail: { agencyId, name: input.name },
     })
     return id
   })

@@ -23,7 +23,16 @@ const toAgency = (r: AgencyRow): Agency => ({
   isSupervising: r.is_supervising === 1,
 })
 
-const agencyColumns = ['id', 'region_id', 'name', 'credit_code', 'level', 'kind', 'parent_id', 'is_supervising'] as const
+const agencyColumns = [
+  'id',
+  'region_id',
+  'name',
+  'credit_code',
+  'level',
+  'kind',
+  'parent_id',
+  'is_supervising',
+] as const
 
 export async function findRegion(db: Executor): Promise<{ id: number; name: string } | undefined> {
   return db.selectFrom('regions').select(['id', 'name']).orderBy('id').limit(1).executeTakeFirst()
@@ -35,7 +44,12 @@ export async function insertRegion(db: Executor, name: string, at: string): Prom
 }
 
 export async function listAgencies(db: Executor): Promise<Agency[]> {
-  const rows = await db.selectFrom('agencies').select(agencyColumns).orderBy('is_supervising', 'desc').orderBy('id').execute()
+  const rows = await db
+    .selectFrom('agencies')
+    .select(agencyColumns)
+    .orderBy('is_supervising', 'desc')
+    .orderBy('id')
+    .execute()
   return rows.map(toAgency)
 }
 
@@ -50,11 +64,22 @@ export async function findAgencyByCreditCode(db: Executor, code: string): Promis
 }
 
 export async function findAgencyByName(db: Executor, regionId: number, name: string): Promise<Agency | undefined> {
-  const row = await db.selectFrom('agencies').select(agencyColumns).where('region_id', '=', regionId).where('name', '=', name).executeTakeFirst()
+  const row = await db
+    .selectFrom('agencies')
+    .select(agencyColumns)
+    .where('region_id', '=', regionId)
+    .where('name', '=', name)
+    .executeTakeFirst()
   return row && toAgency(row)
 }
 
-export async function insertAgency(db: Executor, regionId: number, input: AgencyInput, supervising: boolean, at: string): Promise<number> {
+export async function insertAgency(
+  db: Executor,
+  regionId: number,
+  input: AgencyInput,
+  supervising: boolean,
+  at: string,
+): Promise<number> {
   const row = await db
     .insertInto('agencies')
     .values({
@@ -74,12 +99,22 @@ export async function insertAgency(db: Executor, regionId: number, input: Agency
 }
 
 export async function listUnits(db: Executor, agencyId: number): Promise<Unit[]> {
-  const rows = await db.selectFrom('units').select(['id', 'agency_id', 'name', 'kind']).where('agency_id', '=', agencyId).orderBy('id').execute()
+  const rows = await db
+    .selectFrom('units')
+    .select(['id', 'agency_id', 'name', 'kind'])
+    .where('agency_id', '=', agencyId)
+    .orderBy('id')
+    .execute()
   return rows.map((r) => ({ id: r.id, agencyId: r.agency_id, name: r.name, kind: r.kind }))
 }
 
 export async function findUnitByName(db: Executor, agencyId: number, name: string) {
-  return db.selectFrom('units').select('id').where('agency_id', '=', agencyId).where('name', '=', name).executeTakeFirst()
+  return db
+    .selectFrom('units')
+    .select('id')
+    .where('agency_id', '=', agencyId)
+    .where('name', '=', name)
+    .executeTakeFirst()
 }
 
 export async function insertUnit(db: Executor, agencyId: number, input: UnitInput, at: string): Promise<number> {

@@ -39,7 +39,10 @@ export const agencyForm = z.object({
   creditCode: creditCodeField,
   level: z.enum(agencyLevels, { error: '请选择机关层级' }),
   kind: z.enum(agencyKinds, { error: '请选择机关类别' }),
-  parentId: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().int().positive().nullable()),
+  parentId: z.preprocess(
+    (v) => (v === '' || v === undefined ? null : v),
+    z.coerce.number().int().positive().nullable(),
+  ),
 })
 export type AgencyInput = z.infer<typeof agencyForm>
 

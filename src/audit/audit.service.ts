@@ -3,14 +3,25 @@ import type { Deps } from '../deps.ts'
 import type { Executor } from '../storage/database.ts'
 import { chainMac, formatHead, neutralise, verifyStretch } from './audit.ts'
 import type { Actor, AuditEntry, AuditRow, ChainHead, ChainProblem } from './audit.ts'
-import { insertAuditRows, listAuditRowsAfter, listAuditRowsOf, lockAndReadChainHead, searchAuditRows } from './audit.store.ts'
+import {
+  insertAuditRows,
+  listAuditRowsAfter,
+  listAuditRowsOf,
+  lockAndReadChainHead,
+  searchAuditRows,
+} from './audit.store.ts'
 import type { AuditFilter } from './audit.store.ts'
 
 /**
  * Appends one entry to the chain inside the caller's transaction, so that a change and its audit
  * entry commit together or not at all.
  */
-export async function appendAudit(deps: Pick<Deps, 'kind' | 'keys' | 'clock'>, trx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
+export async function appendAudit(
+  deps: Pick<Deps, 'kind' | 'keys' | 'clock'>,
+  trx: Executor,
+  actor: Actor,
+  entry: AuditEntry,
+): Promise<void> {
   await appendAuditBatch(deps, trx, [{ actor, entry }])
 }
 
@@ -18,7 +29,11 @@ export async function appendAudit(deps: Pick<Deps, 'kind' | 'keys' | 'clock'>, t
  * Appends several entries in order under one hold of the chain's lock, with one insert: for work
  * done in batches (the public form's submissions under load), the same chain as one by one.
  */
-export async function appendAuditBatch(deps: Pick<Deps, 'kind' | 'keys' | 'clock'>, trx: Executor, entries: readonly { actor: Actor; entry: AuditEntry }[]): Promise<void> {
+export async function appendAuditBatch(
+  deps: Pick<Deps, 'kind' | 'keys' | 'clock'>,
+  trx: Executor,
+  entries: readonly { actor: Actor; entry: AuditEntry }[],
+): Promise<void> {
   if (entries.length === 0) return
   const last = await lockAndReadChainHead(trx, deps.kind)
   let seq = last?.seq ?? 0
@@ -90,4 +105,5 @@ export async function searchAudit(deps: Deps, filter: AuditFilter, page: number,
 }
 
 /** The history of one object (an item, a report) as the audit log holds it, oldest first. */
-export const historyOf = (deps: Pick<Deps, 'db'>, objectType: string, objectId: number) => listAuditRowsOf(deps.db, objectType, objectId)
+export const historyOf = (deps: Pick<Deps, 'db'>, objectType: string, objectId: number) =>
+  listAuditRowsOf(deps.db, objectType, objectId)

@@ -4,8 +4,12 @@ import type { AuditRow } from './audit.ts'
 
 /** Serialises audit writers: SQLite already holds the write lock (BEGIN IMMEDIATE); PostgreSQL takes an advisory lock. */
 /** Takes the chain's lock and reads its head: one statement on PostgreSQL, two on SQLite (already locked by BEGIN IMMEDIATE). */
-export async function lockAndReadChainHead(trx: Executor, kind: DatabaseKind): Promise<{ seq: number; mac: string } | undefined> {
-  if (kind === 'postgres') return (await sql<{ seq: number; mac: string }>`select seq, mac from audit_chain_head()`.execute(trx)).rows[0]
+export async function lockAndReadChainHead(
+  trx: Executor,
+  kind: DatabaseKind,
+): Promise<{ seq: number; mac: string } | undefined> {
+  if (kind === 'postgres')
+    return (await sql<{ seq: number; mac: string }>`select seq, mac from audit_chain_head()`.execute(trx)).rows[0]
   return findLastAuditRow(trx)
 }
 
@@ -14,7 +18,10 @@ export async function findLastAuditRow(trx: Executor): Promise<{ seq: number; ma
 }
 
 export async function insertAuditRows(trx: Executor, rows: readonly AuditRow[]): Promise<void> {
-  await trx.insertInto('audit_log').values([...rows]).execute()
+  await trx
+    .insertInto('audit_log')
+    .values([...rows])
+    .execute()
 }
 
 export async function listAuditRowsAfter(db: Executor, afterSeq: number, limit: number): Promise<AuditRow[]> {
@@ -29,7 +36,12 @@ export type AuditFilter = Readonly<{
   result?: string | undefined
 }>
 
-export async function searchAuditRows(db: Executor, filter: AuditFilter, limit: number, offset: number): Promise<AuditRow[]> {
+export async function searchAuditRows(
+  db: Executor,
+  filter: AuditFilter,
+  limit: number,
+  offset: number,
+): Promise<AuditRow[]> {
   let q = db.selectFrom('audit_log').selectAll()
   if (filter.actor) q = q.where(sql<boolean>`actor_name like ${`%${escapeLike(filter.actor)}%`} escape '\\'`)
   if (filter.action) q = q.where('action', '=', filter.action)
@@ -42,6 +54,17 @@ export async function searchAuditRows(db: Executor, filter: AuditFilter, limit: 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 /** The entries about one object, oldest first: an item's or a report's history. */
-export async function listAuditRowsOf(db: Executor, objectType: string, objectId: string | number): Promise<AuditRow[]> {
-  return db.selectFrom('audit_log').selectAll().where('object_type', '=', objectType).where('object_id', '=', String(objectId)).orderBy('seq').limit(500).execute()
+export async function listAuditRowsOf(
+  db: Executor,
+  objectType: string,
+  objectId: string | number,
+): Promise<AuditRow[]> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('object_type', '=', objectType)
+    .where('object_id', '=', String(objectId))
+    .orderBy('seq')
+    .limit(500)
+    .execute()
 }

@@ -42,14 +42,26 @@ export type AuditRow = {
 export const systemActor = (name = '命令行操作员'): Actor => ({ id: null, name, roles: [], agencyId: null, ip: 'cli' })
 
 /** CR/LF, other controls and bidi overrides are escaped before they reach the log (LOG-04). */
+// eslint-disable-next-line no-control-regex
+const unsafeCharacters = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g
+
 export const neutralise = (value: string): string =>
-  // eslint-disable-next-line no-control-regex
-  value.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  value.replace(unsafeCharacters, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 export function canonicalBody(row: Omit<AuditRow, 'mac'>): string {
   return JSON.stringify([
-    row.seq, row.at, row.actor_id, row.actor_name, row.actor_roles, row.agency_id,
-    row.action, row.object_type, row.object_id, row.source_ip, row.result, row.detail,
+    row.seq,
+    row.at,
+    row.actor_id,
+    row.actor_name,
+    row.actor_roles,
+    row.agency_id,
+    row.action,
+    row.object_type,
+    row.object_id,
+    row.source_ip,
+    row.result,
+    row.detail,
   ])
 }
 

@@ -1,6 +1,16 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -49,7 +59,13 @@ function listFiles(root: string, dir = root): { path: string; size: number; sha2
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name)
     if (e.isDirectory()) return listFiles(root, full)
-    return [{ path: path.relative(root, full), size: statSync(full).size, sha256: createHash('sha256').update(readFileSync(full)).digest('hex') }]
+    return [
+      {
+        path: path.relative(root, full),
+        size: statSync(full).size,
+        sha256: createHash('sha256').update(readFileSync(full)).digest('hex'),
+      },
+    ]
   })
 }
 
@@ -62,14 +78,24 @@ export async function createBackup(deps: Deps, file: string): Promise<BackupMani
     const head = (await verifyAuditChain(deps)).head
     const counts = await countRows(deps)
     if (deps.kind === 'sqlite') {
-      const source = new BetterSqlite3(path.join(deps.config.dataDir, sqliteFileName), { readonly: true, fileMustExist: true })
+      const source = new BetterSqlite3(path.join(deps.config.dataDir, sqliteFileName), {
+        readonly: true,
+        fileMustExist: true,
+      })
       try {
         await source.backup(path.join(work, 'database.sqlite'))
       } finally {
         source.close()
       }
     } else {
-      await run('pg_dump', ['--format=custom', '--no-owner', '--no-acl', '--file', path.join(work, 'database.pgdump'), requireUrl(deps.config)])
+      await run('pg_dump', [
+        '--format=custom',
+        '--no-owner',
+        '--no-acl',
+        '--file',
+        path.join(work, 'database.pgdump'),
+        requireUrl(deps.config),
+      ])
     }
     const filesDir = path.join(deps.config.dataDir, filesDirName)
     if (existsSync(filesDir)) cpSync(filesDir, path.join(work, filesDirName), { recursive: true })
@@ -112,7 +138,9 @@ export async function restoreBackup(config: Config, kind: DatabaseKind, file: st
       throw new Error(`该备份来自 ${manifest.database} 数据库，当前配置为 ${kind}，不能直接恢复`)
     }
     for (const f of manifest.files) {
-      const actual = createHash('sha256').update(readFileSync(path.join(work, filesDirName, f.path))).digest('hex')
+      const actual = createHash('sha256')
+        .update(readFileSync(path.join(work, filesDirName, f.path)))
+        .digest('hex')
       if (actual !== f.sha256) throw new Error(`备份中的文件已损坏：${f.path}`)
     }
     if (kind === 'sqlite') {
@@ -122,7 +150,16 @@ export async function restoreBackup(config: Config, kind: DatabaseKind, file: st
       for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true })
       renameSync(staged, target)
     } else {
-      await run('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-acl', '--single-transaction', '--dbname', requireUrl(config), path.join(work, 'database.pgdump')])
+      await run('pg_restore', [
+        '--clean',
+        '--if-exists',
+        '--no-owner',
+        '--no-acl',
+        '--single-transaction',
+        '--dbname',
+        requireUrl(config),
+        path.join(work, 'database.pgdump'),
+      ])
     }
     const filesDir = path.join(config.dataDir, filesDirName)
     rmSync(filesDir, { recursive: true, force: true })

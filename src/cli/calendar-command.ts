@@ -27,7 +27,14 @@ export async function calendarCommand(deps: Deps, args: string[], out: Out): Pro
     for (const d of inYear(cal.makeupWorkdays)) out.log(`  ${d} ${weekday(d)}`)
     return 0
   }
-  if (sub === 'workdays' && a && /^\d{4}-\d{2}-\d{2}$/.test(a) && b && /^\d+$/.test(b) && !Number.isNaN(Date.parse(a))) {
+  if (
+    sub === 'workdays' &&
+    a &&
+    /^\d{4}-\d{2}-\d{2}$/.test(a) &&
+    b &&
+    /^\d+$/.test(b) &&
+    !Number.isNaN(Date.parse(a))
+  ) {
     try {
       const day = addWorkingDays(cal, a, Number(b))
       out.log(`${day} ${weekday(day)}`)
@@ -40,6 +47,8 @@ export async function calendarCommand(deps: Deps, args: string[], out: Out): Pro
       throw e
     }
   }
-  out.error('用法：gongkai calendar show <年份>\n      gongkai calendar workdays <日期 YYYY-MM-DD> <工作日数>（输出该日期之后第 n 个工作日，当日不计）')
+  out.error(
+    '用法：gongkai calendar show <年份>\n      gongkai calendar workdays <日期 YYYY-MM-DD> <工作日数>（输出该日期之后第 n 个工作日，当日不计）',
+  )
   return 2
 }

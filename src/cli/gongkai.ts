@@ -131,7 +131,13 @@ async function userCommand(args: string[], out: Out): Promise<number> {
   if (sub === 'create') {
     const { values } = parseArgs({
       args: rest,
-      options: { username: { type: 'string' }, name: { type: 'string' }, agency: { type: 'string' }, role: { type: 'string', multiple: true }, 'review-level': { type: 'string' } },
+      options: {
+        username: { type: 'string' },
+        name: { type: 'string' },
+        agency: { type: 'string' },
+        role: { type: 'string', multiple: true },
+        'review-level': { type: 'string' },
+      },
     })
     if (!values.username || !values.name || !values.agency) {
       out.error('须给出 --username、--name 和 --agency')
@@ -150,15 +156,24 @@ async function userCommand(args: string[], out: Out): Promise<number> {
     }
     return withDeps(async (deps) => {
       const agencyArg = values.agency as string
-      const agency = /^\d+$/.test(agencyArg) ? await findAgencyById(deps.db, Number(agencyArg)) : await findAgencyByCreditCode(deps.db, agencyArg.toUpperCase())
+      const agency = /^\d+$/.test(agencyArg)
+        ? await findAgencyById(deps.db, Number(agencyArg))
+        : await findAgencyByCreditCode(deps.db, agencyArg.toUpperCase())
       if (!agency) {
         const known = (await listAgencies(deps.db)).map((a) => `  ${a.id}  ${a.creditCode}  ${a.name}`).join('\n')
         out.error(`找不到机关：${agencyArg}${known ? `\n已登记的机关：\n${known}` : '（尚未初始化，请先访问 /setup）'}`)
         return 2
       }
       const grants = (roles as Role[]).map((role) => ({ role, reviewLevel: role === 'reviewer' ? level : null }))
-      const { temporaryPassword } = await createAccount(deps, actor, { agencyId: agency.id, username: values.username as string, displayName: values.name as string, roles: grants }, 'operator')
-      out.log(`已创建账号 ${values.username}（${agency.name}）\n一次性初始密码：${temporaryPassword}\n首次登录须修改密码。`)
+      const { temporaryPassword } = await createAccount(
+        deps,
+        actor,
+        { agencyId: agency.id, username: values.username as string, displayName: values.name as string, roles: grants },
+        'operator',
+      )
+      out.log(
+        `已创建账号 ${values.username}（${agency.name}）\n一次性初始密码：${temporaryPassword}\n首次登录须修改密码。`,
+      )
       return 0
     })
   }
@@ -175,7 +190,9 @@ async function userCommand(args: string[], out: Out): Promise<number> {
         return 2
       }
       if (sub === 'passwd') {
-        out.log(`账号 ${username} 的新一次性初始密码：${await resetPassword(deps, actor, user.id)}\n首次登录须修改密码。`)
+        out.log(
+          `账号 ${username} 的新一次性初始密码：${await resetPassword(deps, actor, user.id)}\n首次登录须修改密码。`,
+        )
       } else {
         await unlockAccount(deps, actor, user.id)
         out.log(`已解除账号 ${username} 的锁定`)
@@ -189,7 +206,11 @@ async function userCommand(args: string[], out: Out): Promise<number> {
 
 async function itemsCommand(args: string[], out: Out): Promise<number> {
   const [sub, ...rest] = args
-  const { values, positionals } = parseArgs({ args: rest, options: { agency: { type: 'string' } }, allowPositionals: true })
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { agency: { type: 'string' } },
+    allowPositionals: true,
+  })
   const file = positionals[0]
   if (sub !== 'import' || !file || !values.agency) {
     out.error('用法：gongkai items import <CSV或JSON文件> --agency <机关ID或统一社会信用代码>')
@@ -199,7 +220,9 @@ async function itemsCommand(args: string[], out: Out): Promise<number> {
   const { importItems, readImportFile } = await import('../disclosures/item-import.ts')
   return withDeps(async (deps) => {
     const agencyArg = values.agency as string
-    const agency = /^\d+$/.test(agencyArg) ? await findAgencyById(deps.db, Number(agencyArg)) : await findAgencyByCreditCode(deps.db, agencyArg.toUpperCase())
+    const agency = /^\d+$/.test(agencyArg)
+      ? await findAgencyById(deps.db, Number(agencyArg))
+      : await findAgencyByCreditCode(deps.db, agencyArg.toUpperCase())
     if (!agency) {
       out.error(`找不到机关：${agencyArg}`)
       return 2
@@ -207,7 +230,8 @@ async function itemsCommand(args: string[], out: Out): Promise<number> {
     const text = await readFile(file, 'utf8')
     const result = await importItems(deps, systemActor(), agency.id, readImportFile(text, file))
     out.log(`已导入 ${result.imported} 条信息到 ${agency.name}（保留原发布日期，标记为导入）`)
-    for (const f of result.findings) out.log(`  第 ${f.line} 行“${f.title}”保密审查发现：${f.findings.join('、')}（已公开，请尽快处理）`)
+    for (const f of result.findings)
+      out.log(`  第 ${f.line} 行“${f.title}”保密审查发现：${f.findings.join('、')}（已公开，请尽快处理）`)
     return 0
   })
 }
@@ -235,7 +259,13 @@ async function auditCommand(args: string[], out: Out): Promise<number> {
   }
   return withDeps(async (deps) => {
     const report = await verifyAuditChain(deps, expected)
-    await recordAudit(deps, systemActor(), { action: 'audit.verify', objectType: 'audit_log', objectId: '', result: report.problems.length ? 'failure' : 'success', detail: { problems: report.problems.length } })
+    await recordAudit(deps, systemActor(), {
+      action: 'audit.verify',
+      objectType: 'audit_log',
+      objectId: '',
+      result: report.problems.length ? 'failure' : 'success',
+      detail: { problems: report.problems.length },
+    })
     for (const p of report.problems) out.error(p.message)
     out.log(`审计链头：${formatHead(report.head)}（${report.head.count} 条）`)
     if (report.problems.length) {
@@ -255,8 +285,16 @@ async function backupCommand(args: string[], out: Out): Promise<number> {
   }
   return withDeps(async (deps) => {
     const manifest = await createBackup(deps, file)
-    await recordAudit(deps, systemActor(), { action: 'backup.create', objectType: 'backup', objectId: file, result: 'success', detail: { auditHead: manifest.auditHead } })
-    out.log(`备份完成：${file}\n数据库：${manifest.database}；审计链头：${manifest.auditHead}\n备份不含密钥，请另行保管密钥。`)
+    await recordAudit(deps, systemActor(), {
+      action: 'backup.create',
+      objectType: 'backup',
+      objectId: file,
+      result: 'success',
+      detail: { auditHead: manifest.auditHead },
+    })
+    out.log(
+      `备份完成：${file}\n数据库：${manifest.database}；审计链头：${manifest.auditHead}\n备份不含密钥，请另行保管密钥。`,
+    )
     return 0
   }, false)
 }
@@ -271,7 +309,13 @@ async function restoreCommand(args: string[], out: Out): Promise<number> {
   const manifest = await restoreBackup(config, config.databaseUrl ? 'postgres' : 'sqlite', file)
   return withDeps(async (deps) => {
     const problems = await checkRestored(deps, manifest)
-    await recordAudit(deps, systemActor(), { action: 'backup.restore', objectType: 'backup', objectId: file, result: problems.length ? 'failure' : 'success', detail: { createdAt: manifest.createdAt } })
+    await recordAudit(deps, systemActor(), {
+      action: 'backup.restore',
+      objectType: 'backup',
+      objectId: file,
+      result: problems.length ? 'failure' : 'success',
+      detail: { createdAt: manifest.createdAt },
+    })
     for (const p of problems) out.error(p)
     if (problems.length) return 1
     out.log(`恢复完成：数据为 ${manifest.createdAt} 的备份；审计链校验通过（${manifest.auditHead}）`)
@@ -304,7 +348,9 @@ async function demoCommand(args: string[], out: Out): Promise<number> {
       await serve()
       return 0
     } else {
-      out.error(`${config.dataDir} 中已有数据库；演示数据只能在空目录中生成。重建请加 --force（将删除该目录中的数据库和上传文件）`)
+      out.error(
+        `${config.dataDir} 中已有数据库；演示数据只能在空目录中生成。重建请加 --force（将删除该目录中的数据库和上传文件）`,
+      )
       return 2
     }
   }
@@ -315,7 +361,9 @@ async function demoCommand(args: string[], out: Out): Promise<number> {
     }
     out.log('正在生成演示数据……')
     const result = await createDemo(deps)
-    out.log(`演示区域：重庆市垫江县；${justiceBureau}（2020 年 296 条信息及第二十条记录）；${busyAgency}（${result.busyYear} 年 ${result.busyIntended.length} 件申请）`)
+    out.log(
+      `演示区域：重庆市垫江县；${justiceBureau}（2020 年 296 条信息及第二十条记录）；${busyAgency}（${result.busyYear} 年 ${result.busyIntended.length} 件申请）`,
+    )
     out.log(`演示账号（密码均为 ${demoPassword}；管理员首次登录须绑定动态验证码）：`)
     for (const a of result.accounts) out.log(`  ${a.username.padEnd(18)} ${a.role.padEnd(14)} ${a.agency}`)
     return 0
@@ -327,19 +375,30 @@ async function demoCommand(args: string[], out: Out): Promise<number> {
 
 /** `report compute`: the agency's report of a year computed from its records, as interchange JSON. */
 async function reportCompute(deps: Deps, args: string[], out: Out): Promise<number> {
-  const { values } = parseArgs({ args, options: { agency: { type: 'string' }, year: { type: 'string' } }, allowPositionals: false, strict: false })
+  const { values } = parseArgs({
+    args,
+    options: { agency: { type: 'string' }, year: { type: 'string' } },
+    allowPositionals: false,
+    strict: false,
+  })
   const year = Number(values.year)
   if (typeof values.agency !== 'string' || !Number.isInteger(year) || year < 2008 || year > 2100) {
     out.error('用法：gongkai report compute --agency <机关名称、ID或统一社会信用代码> --year <年份>')
     return 2
   }
   const key = values.agency
-  const agency = (await listAgencies(deps.db)).find((a) => a.name === key || String(a.id) === key || a.creditCode === key.toUpperCase())
+  const agency = (await listAgencies(deps.db)).find(
+    (a) => a.name === key || String(a.id) === key || a.creditCode === key.toUpperCase(),
+  )
   if (!agency) {
     out.error(`找不到机关：${key}`)
     return 2
   }
-  const { report } = computeReport(await recordsOf(deps, agency.id, year), { year, agency: agency.name, format: formatForYear(year) })
+  const { report } = computeReport(await recordsOf(deps, agency.id, year), {
+    year,
+    agency: agency.name,
+    format: formatForYear(year),
+  })
   out.log(JSON.stringify(report, null, 2))
   return 0
 }

@@ -64,7 +64,17 @@ export async function reportCheck(argv: string[], out: Out): Promise<number> {
     try {
       const report = await importReportFile(file)
       const result = checkReport(report)
-      if (json) out.log(JSON.stringify({ file, format: report.format, year: report.year, agency: report.agency, missing: report.missing, ...result }))
+      if (json)
+        out.log(
+          JSON.stringify({
+            file,
+            format: report.format,
+            year: report.year,
+            agency: report.agency,
+            missing: report.missing,
+            ...result,
+          }),
+        )
       else out.log(`${file}\n${describeCheck(report, result).join('\n')}`)
       if (hasErrors(result)) errors = true
     } catch (e) {

@@ -20,8 +20,15 @@ export async function scanCommand(files: string[], out: Out): Promise<number> {
       out.error(`无法读取：${file}`)
       return 2
     }
-    const findings = await scanItem({ title: '', bodyHtml: '', metadata: {}, attachments: [{ name: path.basename(file), bytes }] })
-    out.log(`${file}：${findings.length === 0 ? '未发现涉密或个人信息' : `发现 ${findings.length} 处${quarantines(findings) ? '（含密级标志，不得公开）' : ''}`}`)
+    const findings = await scanItem({
+      title: '',
+      bodyHtml: '',
+      metadata: {},
+      attachments: [{ name: path.basename(file), bytes }],
+    })
+    out.log(
+      `${file}：${findings.length === 0 ? '未发现涉密或个人信息' : `发现 ${findings.length} 处${quarantines(findings) ? '（含密级标志，不得公开）' : ''}`}`,
+    )
     for (const f of findings) out.log(`  [${findingLabels[f.kind]}] ${f.masked}${f.clearable ? '' : '（不可解除）'}`)
     if (findings.length) found = true
   }

@@ -14,18 +14,33 @@ async function openZip(bytes: Buffer): Promise<JSZip> {
   const zip = await JSZip.loadAsync(bytes)
   const entries = Object.values(zip.files)
   if (entries.length > maxEntries) throw new UnscannableFile('压缩包内文件过多，拒绝处理')
-  const total = entries.reduce((n, e) => n + ((e as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0), 0)
+  const total = entries.reduce(
+    (n, e) => n + ((e as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0),
+    0,
+  )
   if (total > maxUncompressed) throw new UnscannableFile('解压后体积过大，拒绝处理')
   return zip
 }
 
 export async function docxText(bytes: Buffer): Promise<string> {
   const zip = await openZip(bytes)
-  const parts = Object.keys(zip.files).filter((n) => /^word\/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$/.test(n)).sort()
+  const parts = Object.keys(zip.files)
+    .filter((n) => /^word\/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$/.test(n))
+    .sort()
   const texts: string[] = []
   for (const name of parts) {
     const xml = await zip.file(name)!.async('string')
-    texts.push(xml.replace(/<\/w:p>/g, '\n').replace(/<w:tab\/>/g, '\t').replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'))
+    texts.push(
+      xml
+        .replace(/<\/w:p>/g, '\n')
+        .replace(/<w:tab\/>/g, '\t')
+        .replace(/<[^>]+>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&amp;/g, '&'),
+    )
   }
   return texts.join('\n')
 }
@@ -43,7 +58,13 @@ export async function xlsxText(bytes: Buffer): Promise<string> {
       const cells: string[] = []
       row.eachCell({ includeEmpty: false }, (cell) => {
         const v = cell.value
-        cells.push(v && typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : v && typeof v === 'object' && 'result' in v ? String(v.result) : String(v ?? ''))
+        cells.push(
+          v && typeof v === 'object' && 'richText' in v
+            ? v.richText.map((t) => t.text).join('')
+            : v && typeof v === 'object' && 'result' in v
+              ? String(v.result)
+              : String(v ?? ''),
+        )
         if (cell.note) cells.push(typeof cell.note === 'string' ? cell.note : JSON.stringify(cell.note))
       })
       lines.push(cells.join('\t'))

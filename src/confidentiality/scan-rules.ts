@@ -2,7 +2,8 @@
 // pure rules over text. It fails closed: a finding blocks publishing until cleared, and a secret
 // marking cannot be cleared in the application at all (the item is quarantined).
 
-export type FindingKind = 'id_number' | 'phone' | 'bank_card' | 'secret_marking' | 'restriction_mark' | 'known_person' | 'unscannable'
+export type FindingKind =
+  'id_number' | 'phone' | 'bank_card' | 'secret_marking' | 'restriction_mark' | 'known_person' | 'unscannable'
 export type Finding = Readonly<{
   kind: FindingKind
   /** Where it was found: 'title', 'body', 'metadata.文号', 'attachment:名称.docx' … */
@@ -27,7 +28,12 @@ export const findingLabels: Record<FindingKind, string> = {
 }
 
 /** A person whose data the agency holds (from applications), to catch it echoed in public text. */
-export type KnownPerson = Readonly<{ name: string; idNumber?: string | null; phone?: string | null; address?: string | null }>
+export type KnownPerson = Readonly<{
+  name: string
+  idNumber?: string | null
+  phone?: string | null
+  address?: string | null
+}>
 
 const idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const idCheck = '10X98765432'
@@ -57,7 +63,8 @@ export function luhn(digits: string): boolean {
   return sum % 10 === 0
 }
 
-export const mask = (s: string) => (s.length <= 4 ? '*'.repeat(s.length) : `${s.slice(0, 3)}${'*'.repeat(Math.max(1, s.length - 7))}${s.slice(-4)}`)
+export const mask = (s: string) =>
+  s.length <= 4 ? '*'.repeat(s.length) : `${s.slice(0, 3)}${'*'.repeat(Math.max(1, s.length - 7))}${s.slice(-4)}`
 
 const before = (text: string, at: number, n: number) => text.slice(Math.max(0, at - n), at)
 
@@ -67,7 +74,14 @@ const documentContext = /(索引号|文号|信用代码|编号|代码|邮编|邮
 export function scanText(text: string, surface: string, known: readonly KnownPerson[] = []): Finding[] {
   const out: Finding[] = []
   const push = (kind: FindingKind, offset: number, matched: string, clearable = true) =>
-    out.push({ kind, surface, masked: kind === 'secret_marking' || kind === 'restriction_mark' ? matched : mask(matched), offset, length: matched.length, clearable })
+    out.push({
+      kind,
+      surface,
+      masked: kind === 'secret_marking' || kind === 'restriction_mark' ? matched : mask(matched),
+      offset,
+      length: matched.length,
+      clearable,
+    })
 
   // Runs of digits standing alone (not part of a longer run or an identifier with letters).
   for (const m of text.matchAll(/(?<![\dA-Za-z])\d[\d ]{9,22}[\dXx](?![\dA-Za-z])/g)) {
@@ -76,7 +90,12 @@ export function scanText(text: string, surface: string, known: readonly KnownPer
     const ctx = before(text, m.index, 12)
     if (documentContext.test(ctx)) continue
     if (digits.length === 18 && isValidIdNumber(digits)) push('id_number', m.index, raw)
-    else if (/^\d{16,19}$/.test(digits) && luhn(digits) && (/(卡号|银行|账号|账户|帐号|card)/i.test(before(text, m.index, 20)) || /^\d{4}( \d{4}){3,4}( \d{1,3})?$/.test(raw))) {
+    else if (
+      /^\d{16,19}$/.test(digits) &&
+      luhn(digits) &&
+      (/(卡号|银行|账号|账户|帐号|card)/i.test(before(text, m.index, 20)) ||
+        /^\d{4}( \d{4}){3,4}( \d{1,3})?$/.test(raw))
+    ) {
       push('bank_card', m.index, raw)
     }
   }
@@ -84,10 +103,13 @@ export function scanText(text: string, surface: string, known: readonly KnownPer
     if (!documentContext.test(before(text, m.index, 12))) push('phone', m.index, m[0])
   }
   // 密级标志 (GB/T 7156): 绝密★, 机密★一年, 秘密☆; 涉密 marked on a document. Not clearable.
-  for (const m of text.matchAll(/(绝密|机密|秘密)\s*[★☆]|【?涉密】?(?=[\s\n]|$)|^\s*涉\s*密\s*$/gm)) push('secret_marking', m.index, m[0].trim(), false)
+  for (const m of text.matchAll(/(绝密|机密|秘密)\s*[★☆]|【?涉密】?(?=[\s\n]|$)|^\s*涉\s*密\s*$/gm))
+    push('secret_marking', m.index, m[0].trim(), false)
   // Restriction marks used as a marking: a line of its own, or bracketed — not the words in a sentence
   // or a table label ("不予公开" is a row of the annual report).
-  for (const m of text.matchAll(/^[\s【[（(]*(内部资料|内部文件|内部|不予公开|不得公开)(?:[\s，,]*注意保存)?[\s】\]）)]*$|[【[](内部资料|内部|不予公开)[】\]]/gm)) {
+  for (const m of text.matchAll(
+    /^[\s【[（(]*(内部资料|内部文件|内部|不予公开|不得公开)(?:[\s，,]*注意保存)?[\s】\]）)]*$|[【[](内部资料|内部|不予公开)[】\]]/gm,
+  )) {
     push('restriction_mark', m.index, m[0].trim())
   }
   // Known applicants' data echoed: an ID number or phone exactly, or the name beside one of their data.
@@ -98,7 +120,12 @@ export function scanText(text: string, surface: string, known: readonly KnownPer
       if (at >= 0) push('known_person', at, value)
     }
     const nameAt = p.name.length >= 2 ? flat.indexOf(p.name) : -1
-    if (nameAt >= 0 && [p.idNumber, p.phone, p.address].some((v) => v && Math.abs(flat.indexOf(v.replace(/\s+/g, '')) - nameAt) < 80 && flat.includes(v.replace(/\s+/g, '')))) {
+    if (
+      nameAt >= 0 &&
+      [p.idNumber, p.phone, p.address].some(
+        (v) => v && Math.abs(flat.indexOf(v.replace(/\s+/g, '')) - nameAt) < 80 && flat.includes(v.replace(/\s+/g, '')),
+      )
+    ) {
       push('known_person', nameAt, p.name)
     }
   }

@@ -13,7 +13,13 @@ import { quarantines, scanItem } from './scan.ts'
 // Each test makes the real file it scans.
 
 const idNumber = '11010519491231002X'
-const item = (over: Partial<Parameters<typeof scanItem>[0]> = {}) => ({ title: '关于开展政务公开培训的通知', bodyHtml: '<p>各科室：定于下周开展培训。</p>', metadata: {}, attachments: [], ...over })
+const item = (over: Partial<Parameters<typeof scanItem>[0]> = {}) => ({
+  title: '关于开展政务公开培训的通知',
+  bodyHtml: '<p>各科室：定于下周开展培训。</p>',
+  metadata: {},
+  attachments: [],
+  ...over,
+})
 
 test('ID numbers are recognised by their check digit and birth date', () => {
   expect(isValidIdNumber(idNumber)).toBe(true)
@@ -46,18 +52,31 @@ describe('attachments', () => {
     ws.addRow(['事项', '备注'])
     ws.addRow(['许可', idNumber])
     ws.getColumn(2).hidden = true
-    const findings = await scanItem(item({ attachments: [{ name: '表.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) }] }))
+    const findings = await scanItem(
+      item({ attachments: [{ name: '表.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) }] }),
+    )
     expect(findings.map((f) => f.kind)).toEqual(['id_number'])
   })
 
   test('an ID number in a DOCX header is found', async () => {
-    const doc = new Document({ sections: [{ headers: { default: new Header({ children: [new Paragraph(`经办人身份证号 ${idNumber}`)] }) }, footers: { default: new Footer({ children: [new Paragraph('第 1 页')] }) }, children: [new Paragraph('正文没有个人信息。')] }] })
+    const doc = new Document({
+      sections: [
+        {
+          headers: { default: new Header({ children: [new Paragraph(`经办人身份证号 ${idNumber}`)] }) },
+          footers: { default: new Footer({ children: [new Paragraph('第 1 页')] }) },
+          children: [new Paragraph('正文没有个人信息。')],
+        },
+      ],
+    })
     const findings = await scanItem(item({ attachments: [{ name: '通知.docx', bytes: await Packer.toBuffer(doc) }] }))
     expect(findings.map((f) => f.kind)).toEqual(['id_number'])
   })
 
   test('a phone number in a PDF text layer is found', async () => {
-    const report: AnnualReport = { ...blankReport('2021', 2024, '某局'), sections: { overview: '联系人手机 13912345678。', problems: null, other: null } }
+    const report: AnnualReport = {
+      ...blankReport('2021', 2024, '某局'),
+      sections: { overview: '联系人手机 13912345678。', problems: null, other: null },
+    }
     const findings = await scanItem(item({ attachments: [{ name: '说明.pdf', bytes: await renderReportPdf(report) }] }))
     expect(findings.map((f) => [f.kind, f.masked])).toEqual([['phone', '139****5678']])
   })
@@ -70,7 +89,8 @@ describe('attachments', () => {
 })
 
 test('a Luhn-valid card number beside 银行卡号 is found; an index number and a long figure are not', () => {
-  const text = '退款至银行卡号 6222 0212 3456 7890 128，误写为 6222 0212 3456 7890 120。索引号：11500231MB15204609/2024-00001；文号 2024000012345678；本年处理决定数量 3985758。'
+  const text =
+    '退款至银行卡号 6222 0212 3456 7890 128，误写为 6222 0212 3456 7890 120。索引号：11500231MB15204609/2024-00001；文号 2024000012345678；本年处理决定数量 3985758。'
   const findings = scanText(text, 'body')
   expect(findings.map((f) => [f.kind, f.masked])).toEqual([['bank_card', '622**************** 128']])
 })
@@ -87,20 +107,43 @@ test('内部资料 standing as a marking is found; the same words inside a sente
   expect(scanText('依法不予公开的信息一律不予公开，内部资料的管理另有规定。', 'body')).toEqual([])
 })
 
-test('a known applicant\'s name with their phone echoed in an item is found', async () => {
-  const findings = await scanItem(item({ bodyHtml: '<p>经核实，王小明（电话 139 1234 5678）反映的问题已处理。</p>' }), [{ name: '王小明', phone: '13912345678', idNumber: null, address: '垫江县桂溪街道1号' }])
-  expect(findings.filter((f) => f.kind === 'known_person').map((f) => f.masked)).toEqual(expect.arrayContaining(['139****5678', '***']))
+test("a known applicant's name with their phone echoed in an item is found", async () => {
+  const findings = await scanItem(item({ bodyHtml: '<p>经核实，王小明（电话 139 1234 5678）反映的问题已处理。</p>' }), [
+    { name: '王小明', phone: '13912345678', idNumber: null, address: '垫江县桂溪街道1号' },
+  ])
+  expect(findings.filter((f) => f.kind === 'known_person').map((f) => f.masked)).toEqual(
+    expect.arrayContaining(['139****5678', '***']),
+  )
 })
 
 test('an annual report page raises nothing, though its tables say 不予公开 and hold large figures', async () => {
-  const huaian = JSON.parse(readFileSync(path.resolve('test/fixtures/reports/huaian-2024.expected.json'), 'utf8')) as AnnualReport
-  const report = { ...huaian, sections: { overview: '2024年，全市共受理政府信息公开申请3119件。', problems: '无。', other: '全年收取信息处理费3940元。' }, missing: [] }
-  expect(await scanItem(item({ title: '淮安市人民政府2024年政府信息公开工作年度报告', bodyHtml: renderReportDocument(report) }))).toEqual([])
+  const huaian = JSON.parse(
+    readFileSync(path.resolve('test/fixtures/reports/huaian-2024.expected.json'), 'utf8'),
+  ) as AnnualReport
+  const report = {
+    ...huaian,
+    sections: {
+      overview: '2024年，全市共受理政府信息公开申请3119件。',
+      problems: '无。',
+      other: '全年收取信息处理费3940元。',
+    },
+    missing: [],
+  }
+  expect(
+    await scanItem(
+      item({ title: '淮安市人民政府2024年政府信息公开工作年度报告', bodyHtml: renderReportDocument(report) }),
+    ),
+  ).toEqual([])
   const dianjiang = readFileSync(path.resolve('test/fixtures/reports/dianjiang-justice-2020.txt'), 'utf8')
   expect(scanText(dianjiang, 'body')).toEqual([])
 })
 
 test('where a finding stands is said in Chinese', async () => {
   const { surfaceLabel } = await import('./scan-rules.ts')
-  expect(['title', 'body', 'metadata.文号', 'attachment:名单.xlsx'].map(surfaceLabel)).toEqual(['名称', '正文', '文号', '附件“名单.xlsx”'])
+  expect(['title', 'body', 'metadata.文号', 'attachment:名单.xlsx'].map(surfaceLabel)).toEqual([
+    '名称',
+    '正文',
+    '文号',
+    '附件“名单.xlsx”',
+  ])
 })

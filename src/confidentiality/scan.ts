@@ -25,7 +25,14 @@ export async function scanItem(input: ScanInput, known: readonly KnownPerson[] =
       findings.push(...scanText(await attachmentText(file.bytes, file.name), `attachment:${file.name}`, known))
     } catch (e) {
       const reason = e instanceof UnscannableFile ? e.message : '文件无法解析'
-      findings.push({ kind: 'unscannable', surface: `attachment:${file.name}`, masked: reason, offset: 0, length: 0, clearable: true })
+      findings.push({
+        kind: 'unscannable',
+        surface: `attachment:${file.name}`,
+        masked: reason,
+        offset: 0,
+        length: 0,
+        clearable: true,
+      })
     }
   }
   return findings

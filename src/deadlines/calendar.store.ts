@@ -29,4 +29,6 @@ export async function calendarFor(deps: object, db: Executor): Promise<WorkCalen
   return calendar
 }
 
-export const forgetCalendar = (deps: object) => { cached.delete(deps) }
+export const forgetCalendar = (deps: object) => {
+  cached.delete(deps)
+}

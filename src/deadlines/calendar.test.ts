@@ -6,12 +6,20 @@ import type { WorkCalendar } from './calendar.ts'
 // typed in by hand: the expected dates are worked out from it, never by the code under test.
 const range = (from: string, to: string) => {
   const out: string[] = []
-  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10))
+  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1))
+    out.push(d.toISOString().slice(0, 10))
   return out
 }
 const cal2026: WorkCalendar = {
-  holidays: new Set([...range('2026-01-01', '2026-01-03'), ...range('2026-02-15', '2026-02-23'), ...range('2026-04-04', '2026-04-06'), ...range('2026-05-01', '2026-05-05'),
-    ...range('2026-06-19', '2026-06-21'), ...range('2026-09-25', '2026-09-27'), ...range('2026-10-01', '2026-10-07')]),
+  holidays: new Set([
+    ...range('2026-01-01', '2026-01-03'),
+    ...range('2026-02-15', '2026-02-23'),
+    ...range('2026-04-04', '2026-04-06'),
+    ...range('2026-05-01', '2026-05-05'),
+    ...range('2026-06-19', '2026-06-21'),
+    ...range('2026-09-25', '2026-09-27'),
+    ...range('2026-10-01', '2026-10-07'),
+  ]),
   makeupWorkdays: new Set(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']),
   years: new Set([2026]),
 }

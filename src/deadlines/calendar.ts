@@ -2,7 +2,11 @@
 // 调休 working weekend days of each year's 国务院办公厅 notice, held as data. A year whose notice is
 // not loaded cannot be counted: the engine refuses rather than fall back to Monday–Friday (TIME-03).
 
-export type WorkCalendar = Readonly<{ holidays: ReadonlySet<string>; makeupWorkdays: ReadonlySet<string>; years: ReadonlySet<number> }>
+export type WorkCalendar = Readonly<{
+  holidays: ReadonlySet<string>
+  makeupWorkdays: ReadonlySet<string>
+  years: ReadonlySet<number>
+}>
 
 export class CalendarMissing extends Error {
   constructor(readonly year: number) {

@@ -7,20 +7,47 @@ import { computeClock, deliveredOnTime, perPieceFee, perVolumeFee, statutoryCloc
 // §6.1); every expected date below was counted by hand on those tables, day by day, in the comments.
 const range = (from: string, to: string) => {
   const out: string[] = []
-  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10))
+  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1))
+    out.push(d.toISOString().slice(0, 10))
   return out
 }
 const official: WorkCalendar = {
   holidays: new Set([
-    '2025-01-01', ...range('2025-01-28', '2025-02-04'), ...range('2025-04-04', '2025-04-06'), ...range('2025-05-01', '2025-05-05'), ...range('2025-05-31', '2025-06-02'), ...range('2025-10-01', '2025-10-08'),
-    ...range('2026-01-01', '2026-01-03'), ...range('2026-02-15', '2026-02-23'), ...range('2026-04-04', '2026-04-06'), ...range('2026-05-01', '2026-05-05'),
-    ...range('2026-06-19', '2026-06-21'), ...range('2026-09-25', '2026-09-27'), ...range('2026-10-01', '2026-10-07'),
+    '2025-01-01',
+    ...range('2025-01-28', '2025-02-04'),
+    ...range('2025-04-04', '2025-04-06'),
+    ...range('2025-05-01', '2025-05-05'),
+    ...range('2025-05-31', '2025-06-02'),
+    ...range('2025-10-01', '2025-10-08'),
+    ...range('2026-01-01', '2026-01-03'),
+    ...range('2026-02-15', '2026-02-23'),
+    ...range('2026-04-04', '2026-04-06'),
+    ...range('2026-05-01', '2026-05-05'),
+    ...range('2026-06-19', '2026-06-21'),
+    ...range('2026-09-25', '2026-09-27'),
+    ...range('2026-10-01', '2026-10-07'),
   ]),
-  makeupWorkdays: new Set(['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11', '2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']),
+  makeupWorkdays: new Set([
+    '2025-01-26',
+    '2025-02-08',
+    '2025-04-27',
+    '2025-09-28',
+    '2025-10-11',
+    '2026-01-04',
+    '2026-02-14',
+    '2026-02-28',
+    '2026-05-09',
+    '2026-09-20',
+    '2026-10-10',
+  ]),
   years: new Set([2025, 2026]),
 }
 // A made-up 2027 (only 1 January off) for crossing the year end; the real notice is not out yet.
-const withFixture2027: WorkCalendar = { ...official, holidays: new Set([...official.holidays, '2027-01-01']), years: new Set([2025, 2026, 2027]) }
+const withFixture2027: WorkCalendar = {
+  ...official,
+  holidays: new Set([...official.holidays, '2027-01-01']),
+  years: new Set([2025, 2026, 2027]),
+}
 
 describe('the statutory clock', () => {
   test('20 working days run from the day after receipt, over the Spring Festival and both make-up Saturdays', () => {
@@ -52,32 +79,54 @@ describe('the statutory clock', () => {
     // 6-22…6-26 (10), 6-29…7-3 (15), 7-6…7-10 (20).
     // Before the correction: 4-28…4-30 (3), 劳动节 5-1…5-5, 5-6…5-8 (6), 5-9 (7), 5-11…5-15 (12),
     // 5-18…5-22 (17), 5-25…5-27 (20). Each step shows the due date as it stood that day.
-    expect(c.steps.map((s) => s.due)).toEqual(['2026-05-27', null, '2026-06-04', '2026-06-04', '2026-06-11', '2026-07-10'])
+    expect(c.steps.map((s) => s.due)).toEqual([
+      '2026-05-27',
+      null,
+      '2026-06-04',
+      '2026-06-04',
+      '2026-06-11',
+      '2026-07-10',
+    ])
     expect(c.due).toBe('2026-07-10')
     expect(c.countedFrom).toBe('2026-05-08')
     expect(c.steps.map((s) => s.text).join('\n')).toMatch(/5 个工作日不计入/)
   })
 
   test('while the applicant corrects the application there is no due date', () => {
-    const c = computeClock(official, '2026-04-27', [{ kind: 'correctionRequested', on: '2026-04-29', correctBy: '2026-05-15' }], '2026-05-06')
+    const c = computeClock(
+      official,
+      '2026-04-27',
+      [{ kind: 'correctionRequested', on: '2026-04-29', correctBy: '2026-05-15' }],
+      '2026-05-06',
+    )
     expect(c.due).toBeNull()
     expect(c.awaitingCorrection).toBe(true)
   })
 
   test('a correction notice later than seven working days is marked late', () => {
     // 7 working days after 3-02: 3-3…3-6 (4), 3-9, 3-10, 3-11 (7).
-    const c = computeClock(official, '2026-03-02', [{ kind: 'correctionRequested', on: '2026-03-12', correctBy: '2026-03-20' }], '2026-03-12')
+    const c = computeClock(
+      official,
+      '2026-03-02',
+      [{ kind: 'correctionRequested', on: '2026-03-12', correctBy: '2026-03-20' }],
+      '2026-03-12',
+    )
     expect(c.correctionNoticeBy).toBe('2026-03-11')
     expect(c.steps[1]!.text).toMatch(/已逾期/)
   })
 
   test('the time between a fee notice and the payment does not count, unless the setting says otherwise', () => {
     // Receipt 3-02: 3-3…3-6 (4), 3-9…3-13 (9), 3-16…3-20 (14), 3-23…3-27 (19), 3-30 (20).
-    const fee = [{ kind: 'feeNotified', on: '2026-03-10' }, { kind: 'feePaid', on: '2026-03-17' }] as const
+    const fee = [
+      { kind: 'feeNotified', on: '2026-03-10' },
+      { kind: 'feePaid', on: '2026-03-17' },
+    ] as const
     expect(computeClock(official, '2026-03-02', [], '2026-03-02').due).toBe('2026-03-30')
     // Paused 3-11, 3-12, 3-13, 3-16, 3-17 (5): 3-31, 4-1, 4-2, 4-3 (4), 清明 4-4…4-6, 4-7 (5).
     expect(computeClock(official, '2026-03-02', fee, '2026-03-20').due).toBe('2026-04-07')
-    expect(computeClock(official, '2026-03-02', fee, '2026-03-20', { ...statutoryClock, feePausesClock: false }).due).toBe('2026-03-30')
+    expect(
+      computeClock(official, '2026-03-02', fee, '2026-03-20', { ...statutoryClock, feePausesClock: false }).due,
+    ).toBe('2026-03-30')
   })
 
   test('an open consultation stops the clock until today, and at most for the 15 working days the other side has', () => {
@@ -92,13 +141,23 @@ describe('the statutory clock', () => {
   })
 
   test('an extension approved after the due date is not counted', () => {
-    const c = computeClock(official, '2026-03-02', [{ kind: 'extensionApproved', on: '2026-03-31', days: 20 }], '2026-03-31')
+    const c = computeClock(
+      official,
+      '2026-03-02',
+      [{ kind: 'extensionApproved', on: '2026-03-31', days: 20 }],
+      '2026-03-31',
+    )
     expect(c.due).toBe('2026-03-30')
     expect(c.steps.at(-1)!.text).toMatch(/不予计入/)
   })
 
   test('art. 35 sets a later reasonable date with its notice', () => {
-    const c = computeClock(official, '2026-03-02', [{ kind: 'delaySet', on: '2026-03-05', until: '2026-05-29' }], '2026-03-05')
+    const c = computeClock(
+      official,
+      '2026-03-02',
+      [{ kind: 'delaySet', on: '2026-03-05', until: '2026-05-29' }],
+      '2026-03-05',
+    )
     expect(c.due).toBe('2026-05-29')
     expect(c.steps.at(-1)!.text).toMatch(/第三十五条/)
   })

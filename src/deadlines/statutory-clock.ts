@@ -18,7 +18,12 @@ export type ClockSettings = Readonly<{
 }>
 
 export const statutoryClock: ClockSettings = {
-  replyDays: 20, correctionNoticeDays: 7, consultationReplyDays: 15, feePayDays: 20, maxExtensionDays: 20, feePausesClock: true,
+  replyDays: 20,
+  correctionNoticeDays: 7,
+  consultationReplyDays: 15,
+  feePayDays: 20,
+  maxExtensionDays: 20,
+  feePausesClock: true,
 }
 
 export type ClockEvent =
@@ -78,7 +83,13 @@ function walk(cal: WorkCalendar, start: string, count: number, pauses: readonly 
  * The clock of one application as of `asOf` (today): an open consultation or fee notice is taken to
  * end today, or at the end of the other side's time to answer or pay, whichever comes first.
  */
-export function computeClock(cal: WorkCalendar, receivedOn: string, events: readonly ClockEvent[], asOf: string, settings: ClockSettings = statutoryClock): ClockState {
+export function computeClock(
+  cal: WorkCalendar,
+  receivedOn: string,
+  events: readonly ClockEvent[],
+  asOf: string,
+  settings: ClockSettings = statutoryClock,
+): ClockState {
   const ordered = [...events].sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0))
   const correctionNoticeBy = addWorkingDays(cal, receivedOn, settings.correctionNoticeDays)
   let countedFrom = receivedOn
@@ -91,33 +102,55 @@ export function computeClock(cal: WorkCalendar, receivedOn: string, events: read
 
   // Open pauses run to today or to the end of the other side's time, whichever is first.
   // Each step shows the due date as it stood that day; the last one as it stands on `asOf`.
-  const currentPauses = (at: string): Pause[] => [...pauses, ...[...open.values()].map((o) => {
-    const end = addWorkingDays(cal, o.on, o.limit)
-    return { from: o.on, to: at < end ? at : end, label: o.label }
-  })]
+  const currentPauses = (at: string): Pause[] => [
+    ...pauses,
+    ...[...open.values()].map((o) => {
+      const end = addWorkingDays(cal, o.on, o.limit)
+      return { from: o.on, to: at < end ? at : end, label: o.label }
+    }),
+  ]
   let today = receivedOn
-  const due = (): string | null => (awaitingCorrection ? null : delayedTo ?? walk(cal, countedFrom, settings.replyDays + extensionDays, currentPauses(today)))
+  const due = (): string | null =>
+    awaitingCorrection
+      ? null
+      : (delayedTo ?? walk(cal, countedFrom, settings.replyDays + extensionDays, currentPauses(today)))
 
-  steps.push({ on: receivedOn, text: `收到申请（条例第三十一条），自次日起算 ${settings.replyDays} 个工作日`, due: due() })
+  steps.push({
+    on: receivedOn,
+    text: `收到申请（条例第三十一条），自次日起算 ${settings.replyDays} 个工作日`,
+    due: due(),
+  })
   for (const e of ordered) {
     today = e.on
     switch (e.kind) {
       case 'correctionRequested': {
         awaitingCorrection = true
         const late = e.on > correctionNoticeBy ? `；应于${cn(correctionNoticeBy)}前发出，已逾期` : ''
-        steps.push({ on: e.on, text: `发出补正通知（第三十条），补正期限至${cn(e.correctBy)}，期间不计时${late}`, due: null })
+        steps.push({
+          on: e.on,
+          text: `发出补正通知（第三十条），补正期限至${cn(e.correctBy)}，期间不计时${late}`,
+          due: null,
+        })
         break
       }
       case 'correctionReceived':
         awaitingCorrection = false
         countedFrom = e.on
         pauses.length = 0
-        steps.push({ on: e.on, text: `收到补正后的申请，答复期限自次日重新起算 ${settings.replyDays} 个工作日（第三十条）`, due: due() })
+        steps.push({
+          on: e.on,
+          text: `收到补正后的申请，答复期限自次日重新起算 ${settings.replyDays} 个工作日（第三十条）`,
+          due: due(),
+        })
         break
       case 'consultationSent': {
         const label = e.party === 'thirdParty' ? '征求第三方意见（第三十二条）' : '征求其他机关意见（第三十四条）'
         open.set(e.ref, { on: e.on, label, limit: settings.consultationReplyDays })
-        steps.push({ on: e.on, text: `${label}，自次日起至答复之日不计入答复期限（对方 ${settings.consultationReplyDays} 个工作日内答复）`, due: due() })
+        steps.push({
+          on: e.on,
+          text: `${label}，自次日起至答复之日不计入答复期限（对方 ${settings.consultationReplyDays} 个工作日内答复）`,
+          due: due(),
+        })
         break
       }
       case 'consultationReplied': {
@@ -127,14 +160,22 @@ export function computeClock(cal: WorkCalendar, receivedOn: string, events: read
         const end = addWorkingDays(cal, o.on, o.limit)
         const to = e.on < end ? e.on : end
         pauses.push({ from: o.on, to, label: o.label })
-        steps.push({ on: e.on, text: `${o.label.replace(/（.*/, '')}收到答复，${workdaysBetween(cal, o.on, to)} 个工作日不计入`, due: due() })
+        steps.push({
+          on: e.on,
+          text: `${o.label.replace(/（.*/, '')}收到答复，${workdaysBetween(cal, o.on, to)} 个工作日不计入`,
+          due: due(),
+        })
         break
       }
       case 'feeNotified':
         if (settings.feePausesClock) open.set('fee', { on: e.on, label: '收费通知', limit: settings.feePayDays })
-        steps.push({ on: e.on, text: settings.feePausesClock
-          ? `发出收费通知（国办函〔2020〕109号），申请人 ${settings.feePayDays} 个工作日内缴费，期间不计入答复期限`
-          : `发出收费通知（国办函〔2020〕109号），申请人 ${settings.feePayDays} 个工作日内缴费`, due: due() })
+        steps.push({
+          on: e.on,
+          text: settings.feePausesClock
+            ? `发出收费通知（国办函〔2020〕109号），申请人 ${settings.feePayDays} 个工作日内缴费，期间不计入答复期限`
+            : `发出收费通知（国办函〔2020〕109号），申请人 ${settings.feePayDays} 个工作日内缴费`,
+          due: due(),
+        })
         break
       case 'feePaid': {
         const o = open.get('fee')
@@ -151,20 +192,36 @@ export function computeClock(cal: WorkCalendar, receivedOn: string, events: read
         const before = due()
         if (before && e.on <= before && e.days > 0 && e.days <= settings.maxExtensionDays) {
           extensionDays += e.days
-          steps.push({ on: e.on, text: `经政府信息公开工作机构负责人同意延长答复期限 ${e.days} 个工作日（第三十三条）`, due: due() })
+          steps.push({
+            on: e.on,
+            text: `经政府信息公开工作机构负责人同意延长答复期限 ${e.days} 个工作日（第三十三条）`,
+            due: due(),
+          })
         } else {
-          steps.push({ on: e.on, text: `延期不予计入：须在答复期限届满前经负责人同意，且不超过 ${settings.maxExtensionDays} 个工作日`, due: before })
+          steps.push({
+            on: e.on,
+            text: `延期不予计入：须在答复期限届满前经负责人同意，且不超过 ${settings.maxExtensionDays} 个工作日`,
+            due: before,
+          })
         }
         break
       }
       case 'delaySet':
         delayedTo = e.until
-        steps.push({ on: e.on, text: `申请数量、频次明显超过合理范围，确定延迟答复的合理期限至${cn(e.until)}并告知申请人（第三十五条）`, due: due() })
+        steps.push({
+          on: e.on,
+          text: `申请数量、频次明显超过合理范围，确定延迟答复的合理期限至${cn(e.until)}并告知申请人（第三十五条）`,
+          due: due(),
+        })
         break
     }
   }
   today = asOf
-  const openSince = [...open.values()].filter((o) => asOf <= addWorkingDays(cal, o.on, o.limit)).map((o) => o.on).sort()[0] ?? null
+  const openSince =
+    [...open.values()]
+      .filter((o) => asOf <= addWorkingDays(cal, o.on, o.limit))
+      .map((o) => o.on)
+      .sort()[0] ?? null
   return { receivedOn, countedFrom, due: due(), correctionNoticeBy, pausedSince: openSince, awaitingCorrection, steps }
 }
 

@@ -6,8 +6,17 @@ import { applicantCategories } from '../reports/report-records.ts'
 import type { ApplicantCategory } from '../reports/report-records.ts'
 import { applicationForm } from '../requests/request.ts'
 import {
-  concludeWithoutCorrection, concludeWithoutFee, decideApplication, notifyFee, receiveCorrection, recordConsultationReply, requestCorrection, requestReasons, sendConsultation,
-  submitApplication, withdrawApplication,
+  concludeWithoutCorrection,
+  concludeWithoutFee,
+  decideApplication,
+  notifyFee,
+  receiveCorrection,
+  recordConsultationReply,
+  requestCorrection,
+  requestReasons,
+  sendConsultation,
+  submitApplication,
+  withdrawApplication,
 } from '../requests/request.service.ts'
 
 // A busy year of applications driven through the same use cases the console calls: received from
@@ -16,18 +25,55 @@ import {
 // row itself (never through the product's mapping) so that a test — or the demo — can hold the
 // computed report against its own tally.
 
-const decisions = ['GRANTED', 'PARTIAL', 'DENY_SECRET', 'DENY_LAW', 'DENY_SECURITY', 'DENY_THIRD_PARTY', 'DENY_INTERNAL', 'DENY_PROCESS', 'DENY_ENFORCEMENT_FILE', 'DENY_QUERY',
-  'UNABLE_NOT_HELD', 'UNABLE_NEEDS_CREATION', 'UNABLE_UNCLEAR', 'NP_PETITION', 'NP_PUBLICATION', 'NP_MASSIVE', 'NP_CONFIRM'] as const
-type Path = (typeof decisions)[number] | 'NP_REPEAT' | 'OTHER_NO_CORRECTION' | 'OTHER_NO_FEE' | 'OTHER_OTHER' | 'PENDING'
-const paths: readonly Path[] = [...decisions, 'NP_REPEAT', 'OTHER_NO_CORRECTION', 'OTHER_NO_FEE', 'OTHER_OTHER', 'PENDING']
+const decisions = [
+  'GRANTED',
+  'PARTIAL',
+  'DENY_SECRET',
+  'DENY_LAW',
+  'DENY_SECURITY',
+  'DENY_THIRD_PARTY',
+  'DENY_INTERNAL',
+  'DENY_PROCESS',
+  'DENY_ENFORCEMENT_FILE',
+  'DENY_QUERY',
+  'UNABLE_NOT_HELD',
+  'UNABLE_NEEDS_CREATION',
+  'UNABLE_UNCLEAR',
+  'NP_PETITION',
+  'NP_PUBLICATION',
+  'NP_MASSIVE',
+  'NP_CONFIRM',
+] as const
+type Path =
+  (typeof decisions)[number] | 'NP_REPEAT' | 'OTHER_NO_CORRECTION' | 'OTHER_NO_FEE' | 'OTHER_OTHER' | 'PENDING'
+const paths: readonly Path[] = [
+  ...decisions,
+  'NP_REPEAT',
+  'OTHER_NO_CORRECTION',
+  'OTHER_NO_FEE',
+  'OTHER_OTHER',
+  'PENDING',
+]
 
-export type Intended = { category: ApplicantCategory; receivedOn: string; concludedOn: string | null; row: string | null }
+export type Intended = {
+  category: ApplicantCategory
+  receivedOn: string
+  concludedOn: string | null
+  row: string | null
+}
 
 function rng(seed: number) {
   let x = seed
-  return () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648 }
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648
+    return x / 2147483648
+  }
 }
-const addDays = (date: string, n: number) => { const d = new Date(`${date}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10) }
+const addDays = (date: string, n: number) => {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
 
 const idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 export function syntheticIdNumber(n: number): string {
@@ -54,19 +100,28 @@ export function tallyIntended(apps: readonly Intended[], year: number): Record<s
   for (const a of apps) {
     if (a.receivedOn >= start && a.receivedOn <= end) add('NEW', a.category)
     if (a.receivedOn < start && (a.concludedOn === null || a.concludedOn >= start)) add('CARRIED_IN', a.category)
-    if (a.concludedOn && a.concludedOn >= start && a.concludedOn <= end) { add(a.row!, a.category); add('TOTAL', a.category) }
+    if (a.concludedOn && a.concludedOn >= start && a.concludedOn <= end) {
+      add(a.row!, a.category)
+      add('TOTAL', a.category)
+    }
     if (a.receivedOn <= end && (a.concludedOn === null || a.concludedOn > end)) add('CARRIED_OUT', a.category)
   }
   return rows
 }
 
 /** Drives `count` applications for `year` (the clock must stand after `year`-01-25 of the next year). */
-export async function generateBusyYear(deps: Deps, handler: Actor & { id: number; agencyId: number }, year: number, count: number, seed = 20261126): Promise<Intended[]> {
+export async function generateBusyYear(
+  deps: Deps,
+  handler: Actor & { id: number; agencyId: number },
+  year: number,
+  count: number,
+  seed = 20261126,
+): Promise<Intended[]> {
   const agencyId = handler.agencyId
   const citizen = systemActor('申请人')
   const last = `${year + 1}-01-25`
   const random = rng(seed)
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!
   const intended: Intended[] = []
   const span = (Date.UTC(year, 11, 31) - Date.UTC(year - 1, 10, 1)) / 86_400_000 + 1
   for (let n = 0; n < count; n++) {
@@ -75,8 +130,17 @@ export async function generateBusyYear(deps: Deps, handler: Actor & { id: number
     const receivedOn = addDays(`${year - 1}-11-01`, Math.floor(random() * span))
     const person = category === 'natural'
     const input = applicationForm.parse({
-      applicantKind: person ? 'person' : 'org', category, name: person ? `申请人${n}` : `某某有限公司${n}`, ...(person ? { idType: 'resident_id', idNumber: syntheticIdNumber(n) } : { creditCode: syntheticCreditCode(n), contactPerson: `经办人${n}` }),
-      phone: `139${String(n).padStart(8, '0')}`, address: `垫江县桂溪街道${n}号`, infoDescription: `第${n}号申请：${['道路', '学校', '医院', '河道', '公交'][n % 5]}${n}相关文件`, wantedForm: 'electronic', deliveryWay: 'online',
+      applicantKind: person ? 'person' : 'org',
+      category,
+      name: person ? `申请人${n}` : `某某有限公司${n}`,
+      ...(person
+        ? { idType: 'resident_id', idNumber: syntheticIdNumber(n) }
+        : { creditCode: syntheticCreditCode(n), contactPerson: `经办人${n}` }),
+      phone: `139${String(n).padStart(8, '0')}`,
+      address: `垫江县桂溪街道${n}号`,
+      infoDescription: `第${n}号申请：${['道路', '学校', '医院', '河道', '公交'][n % 5]}${n}相关文件`,
+      wantedForm: 'electronic',
+      deliveryWay: 'online',
     })
     const { id } = await submitApplication(deps, citizen, agencyId, input, { channel: 'in_person', receivedOn })
     let concludedOn: string | null = addDays(receivedOn, 5 + Math.floor(random() * 40))
@@ -88,15 +152,27 @@ export async function generateBusyYear(deps: Deps, handler: Actor & { id: number
         row = null
         break
       case 'OTHER_NO_CORRECTION':
-        await requestCorrection(deps, handler, id, { on: receivedOn, correctBy: addDays(receivedOn, 10), what: '请写明项目名称' })
+        await requestCorrection(deps, handler, id, {
+          on: receivedOn,
+          correctBy: addDays(receivedOn, 10),
+          what: '请写明项目名称',
+        })
         concludedOn = addDays(receivedOn, 11 + Math.floor(random() * 10))
-        if (concludedOn > last) { concludedOn = null; row = null; break }
+        if (concludedOn > last) {
+          concludedOn = null
+          row = null
+          break
+        }
         await concludeWithoutCorrection(deps, handler, id, { on: concludedOn })
         break
       case 'OTHER_NO_FEE':
         await notifyFee(deps, handler, id, { on: receivedOn, method: 'volume', pages: 50 })
         concludedOn = addDays(receivedOn, 40)
-        if (concludedOn > last) { concludedOn = null; row = null; break }
+        if (concludedOn > last) {
+          concludedOn = null
+          row = null
+          break
+        }
         await concludeWithoutFee(deps, handler, id, { on: concludedOn })
         break
       case 'OTHER_OTHER':
@@ -105,24 +181,55 @@ export async function generateBusyYear(deps: Deps, handler: Actor & { id: number
       case 'NP_REPEAT': {
         // The same applicant asked the same before and was answered; this one repeats it.
         const earlier = await submitApplication(deps, citizen, agencyId, input, { channel: 'in_person', receivedOn })
-        await decideApplication(deps, handler, earlier.id, { on: receivedOn, outcome: 'GRANTED', replyType: '2', basis: '' })
+        await decideApplication(deps, handler, earlier.id, {
+          on: receivedOn,
+          outcome: 'GRANTED',
+          replyType: '2',
+          basis: '',
+        })
         intended.push({ category, receivedOn, concludedOn: receivedOn, row: 'GRANTED' })
-        await decideApplication(deps, handler, id, { on: concludedOn, outcome: 'NP_REPEAT', replyType: '6', basis: '条例第三十六条第（六）项', relatedNumber: earlier.number })
+        await decideApplication(deps, handler, id, {
+          on: concludedOn,
+          outcome: 'NP_REPEAT',
+          replyType: '6',
+          basis: '条例第三十六条第（六）项',
+          relatedNumber: earlier.number,
+        })
         break
       }
       default: {
         if (n % 7 === 0) {
-          await requestCorrection(deps, handler, id, { on: receivedOn, correctBy: addDays(receivedOn, 10), what: '请写明项目名称' })
+          await requestCorrection(deps, handler, id, {
+            on: receivedOn,
+            correctBy: addDays(receivedOn, 10),
+            what: '请写明项目名称',
+          })
           await receiveCorrection(deps, handler, id, { on: addDays(receivedOn, 3) })
           if (concludedOn < addDays(receivedOn, 3)) concludedOn = addDays(receivedOn, 3)
         }
         if (n % 5 === 0) {
           await sendConsultation(deps, handler, id, { on: receivedOn, party: 'thirdParty', to: '第三方' })
-          const ref = (await deps.db.selectFrom('application_events').select('id').where('application_id', '=', id).where('kind', '=', 'consultation_sent').executeTakeFirstOrThrow()).id
-          await recordConsultationReply(deps, handler, id, { on: addDays(receivedOn, 3) > concludedOn ? concludedOn : addDays(receivedOn, 3), ref, opinion: '' })
+          const ref = (
+            await deps.db
+              .selectFrom('application_events')
+              .select('id')
+              .where('application_id', '=', id)
+              .where('kind', '=', 'consultation_sent')
+              .executeTakeFirstOrThrow()
+          ).id
+          await recordConsultationReply(deps, handler, id, {
+            on: addDays(receivedOn, 3) > concludedOn ? concludedOn : addDays(receivedOn, 3),
+            ref,
+            opinion: '',
+          })
         }
         if (path === 'NP_MASSIVE') await requestReasons(deps, handler, id, { on: receivedOn })
-        await decideApplication(deps, handler, id, { on: concludedOn, outcome: path, replyType: path.startsWith('DENY') ? '3' : '2', basis: path.startsWith('DENY') || path === 'PARTIAL' ? '依据条例有关条款' : '' })
+        await decideApplication(deps, handler, id, {
+          on: concludedOn,
+          outcome: path,
+          replyType: path.startsWith('DENY') ? '3' : '2',
+          basis: path.startsWith('DENY') || path === 'PARTIAL' ? '依据条例有关条款' : '',
+        })
       }
     }
     intended.push({ category, receivedOn, concludedOn, row })

@@ -3,7 +3,12 @@
 // procurement projects, 44.48 万元), in the import files' own form.
 
 const rows = (n: number, make: (i: number) => Record<string, string>) => Array.from({ length: n }, (_, i) => make(i))
-const power = (type: string, name: string, from: string, to = '') => ({ 事项类型: type, 事项名称: name, 生效日期: from, 失效日期: to })
+const power = (type: string, name: string, from: string, to = '') => ({
+  事项类型: type,
+  事项名称: name,
+  生效日期: from,
+  失效日期: to,
+})
 
 export const activities = {
   powers: [
@@ -21,9 +26,19 @@ export const activities = {
     ...rows(39, (i) => power('行政处罚', `司法行政处罚事项（${i + 1}）`, '2019-01-01')),
   ],
   decisions: [
-    ...rows(6, (i) => ({ 类别: '行政许可', 决定日期: `2020-${String(2 + i * 2).padStart(2, '0')}-15`, 事项: '行政许可决定', 件数: '1' })),
+    ...rows(6, (i) => ({
+      类别: '行政许可',
+      决定日期: `2020-${String(2 + i * 2).padStart(2, '0')}-15`,
+      事项: '行政许可决定',
+      件数: '1',
+    })),
     // Held by the services platform: monthly counts, 1,780 in the year.
-    ...rows(12, (i) => ({ 类别: '其他对外管理服务事项', 决定日期: `2020-${String(i + 1).padStart(2, '0')}-28`, 事项: '公共法律服务办件（月度汇总）', 件数: String(i === 11 ? 152 : 148) })),
+    ...rows(12, (i) => ({
+      类别: '其他对外管理服务事项',
+      决定日期: `2020-${String(i + 1).padStart(2, '0')}-28`,
+      事项: '公共法律服务办件（月度汇总）',
+      件数: String(i === 11 ? 152 : 148),
+    })),
   ],
   fees: [] as Record<string, string>[],
   procurement: [

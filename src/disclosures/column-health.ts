@@ -5,7 +5,14 @@ import type { ColumnClass } from './column-tree.ts'
 // 动态/要闻 stale after 2 weeks, 通知公告/政策文件 after 6 months — five stale columns fail the site;
 // ten columns left unupdated for a long time fail it; five empty columns fail it.
 
-export type ColumnStat = { id: number; name: string; class: ColumnClass | string; lastPublishedAt: string | null; published: number; hasChildren: boolean }
+export type ColumnStat = {
+  id: number
+  name: string
+  class: ColumnClass | string
+  lastPublishedAt: string | null
+  published: number
+  hasChildren: boolean
+}
 export type ColumnState = 'ok' | 'stale' | 'long_stale' | 'empty' | 'generated'
 export type ColumnHealth = ColumnStat & { state: ColumnState; daysSince: number | null }
 export type HealthReport = { columns: ColumnHealth[]; stale: number; longStale: number; empty: number; veto: string[] }
@@ -26,7 +33,9 @@ export function columnHealth(stats: readonly ColumnStat[], now: Date, longStaleD
     if (rule !== null && daysSince > rule) return { ...c, state: 'stale', daysSince }
     return { ...c, state: 'ok', daysSince }
   })
-  const stale = columns.filter((c) => c.state === 'stale' || (c.state === 'long_stale' && updateRuleDays[c.class as ColumnClass] !== null)).length
+  const stale = columns.filter(
+    (c) => c.state === 'stale' || (c.state === 'long_stale' && updateRuleDays[c.class as ColumnClass] !== null),
+  ).length
   const longStale = columns.filter((c) => c.state === 'long_stale').length
   const empty = columns.filter((c) => c.state === 'empty').length
   const veto = [

@@ -5,7 +5,14 @@
 export type ColumnClass = 'guide' | 'catalogue' | 'statutory' | 'report' | 'news' | 'notice' | 'policy' | 'other'
 
 export const updateRuleDays: Record<ColumnClass, number | null> = {
-  guide: null, catalogue: null, statutory: null, report: null, news: 14, notice: 183, policy: 183, other: null,
+  guide: null,
+  catalogue: null,
+  statutory: null,
+  report: null,
+  news: 14,
+  notice: 183,
+  policy: 183,
+  other: null,
 }
 
 export type ColumnDef = { name: string; class: ColumnClass; article20Item?: number; children?: ColumnDef[] }
@@ -32,7 +39,11 @@ export const article20Items: readonly { item: number; name: string; class: Colum
 export const standardColumns: readonly ColumnDef[] = [
   { name: '政府信息公开指南', class: 'guide' },
   { name: '政府信息公开目录', class: 'catalogue' },
-  { name: '法定主动公开内容', class: 'statutory', children: article20Items.map((a) => ({ name: a.name, class: a.class, article20Item: a.item })) },
+  {
+    name: '法定主动公开内容',
+    class: 'statutory',
+    children: article20Items.map((a) => ({ name: a.name, class: a.class, article20Item: a.item })),
+  },
   { name: '政府信息公开年报', class: 'report' },
   { name: '部门动态', class: 'news' },
   { name: '通知公告', class: 'notice' },
@@ -50,4 +61,8 @@ export const defaultIndexFormat: IndexFormat = { prefix: 'uscc', period: 'year' 
 
 /** The prefix: the 18-character USCC, the 9-character 组织机构代码 inside it (positions 9–17), or the agency's own. */
 export const indexPrefix = (format: IndexFormat, creditCode: string) =>
-  format.prefix === 'org' ? creditCode.slice(8, 17) : format.prefix === 'custom' && format.custom ? format.custom : creditCode
+  format.prefix === 'org'
+    ? creditCode.slice(8, 17)
+    : format.prefix === 'custom' && format.custom
+      ? format.custom
+      : creditCode

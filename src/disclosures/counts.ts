@@ -16,7 +16,14 @@ export type Counts = {
   byMonth: { month: string; items: number }[]
 }
 
-export const channelKindLabels: Record<string, string> = { portal: '门户网站', wechat: '微信公众号', credit: '信用网站', services: '政务服务平台', gazette: '政府公报', other: '其他渠道' }
+export const channelKindLabels: Record<string, string> = {
+  portal: '门户网站',
+  wechat: '微信公众号',
+  credit: '信用网站',
+  services: '政务服务平台',
+  gazette: '政府公报',
+  other: '其他渠道',
+}
 
 const tally = (keys: string[]) => {
   const m = new Map<string, number>()
@@ -28,26 +35,48 @@ const tally = (keys: string[]) => {
 export async function countPublications(db: Executor, agencyId: number, from: string, to: string): Promise<Counts> {
   const start = new Date(`${from}T00:00:00+08:00`).toISOString()
   const end = new Date(new Date(`${to}T00:00:00+08:00`).getTime() + 86_400_000).toISOString()
-  const items = await db.selectFrom('items')
+  const items = await db
+    .selectFrom('items')
     .leftJoin('channels', 'channels.id', 'items.primary_channel_id')
     .leftJoin('units', 'units.id', 'items.unit_id')
     .innerJoin('columns', 'columns.id', 'items.column_id')
-    .select(['items.id', 'items.published_at', 'channels.name as channel', 'channels.kind as channelKind', 'units.name as unit', 'columns.name as column'])
-    .where('items.agency_id', '=', agencyId).where('items.status', 'in', ['published', 'withdrawn'])
-    .where('items.published_at', '>=', start).where('items.published_at', '<', end).execute()
-  const publications = await db.selectFrom('item_channels').innerJoin('channels', 'channels.id', 'item_channels.channel_id')
+    .select([
+      'items.id',
+      'items.published_at',
+      'channels.name as channel',
+      'channels.kind as channelKind',
+      'units.name as unit',
+      'columns.name as column',
+    ])
+    .where('items.agency_id', '=', agencyId)
+    .where('items.status', 'in', ['published', 'withdrawn'])
+    .where('items.published_at', '>=', start)
+    .where('items.published_at', '<', end)
+    .execute()
+  const publications = await db
+    .selectFrom('item_channels')
+    .innerJoin('channels', 'channels.id', 'item_channels.channel_id')
     .select(['channels.name'])
-    .where('channels.agency_id', '=', agencyId).where('item_channels.published_at', '>=', start).where('item_channels.published_at', '<', end).execute()
+    .where('channels.agency_id', '=', agencyId)
+    .where('item_channels.published_at', '>=', start)
+    .where('item_channels.published_at', '<', end)
+    .execute()
   return {
     total: items.length,
     byPrimaryChannel: tally(items.map((i) => i.channel ?? '门户网站')).map(([name, items]) => ({ name, items })),
     byChannelKind: tally(items.map((i) => i.channelKind ?? 'portal')).map(([kind, n]) => ({
-      kind, label: channelKindLabels[kind] ?? kind, items: n,
-      channels: tally(items.filter((i) => (i.channelKind ?? 'portal') === kind).map((i) => i.channel ?? '门户网站')).map(([name, c]) => ({ name, items: c })),
+      kind,
+      label: channelKindLabels[kind] ?? kind,
+      items: n,
+      channels: tally(
+        items.filter((i) => (i.channelKind ?? 'portal') === kind).map((i) => i.channel ?? '门户网站'),
+      ).map(([name, c]) => ({ name, items: c })),
     })),
     publicationsByChannel: tally(publications.map((p) => p.name)).map(([name, n]) => ({ name, publications: n })),
     byColumn: tally(items.map((i) => i.column)).map(([name, items]) => ({ name, items })),
     byUnit: tally(items.map((i) => i.unit ?? '未注明单位')).map(([name, items]) => ({ name, items })),
-    byMonth: tally(items.map((i) => formatShanghai(i.published_at!).slice(0, 7))).sort((a, b) => a[0].localeCompare(b[0])).map(([month, items]) => ({ month, items })),
+    byMonth: tally(items.map((i) => formatShanghai(i.published_at!).slice(0, 7)))
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([month, items]) => ({ month, items })),
   }
 }

@@ -14,7 +14,16 @@ import { formatIndexNumber, indexPrefix } from './column-tree.ts'
 import { bodyText, sanitizeBody } from './rich-text.ts'
 import { readIndexFormat } from './index-format.ts'
 import type { ItemInput } from './disclosure.ts'
-import { findAttachment, findColumn, findItem, insertItem, listAttachments, listChannels, nextSerial, updateItemRow } from './disclosure.store.ts'
+import {
+  findAttachment,
+  findColumn,
+  findItem,
+  insertItem,
+  listAttachments,
+  listChannels,
+  nextSerial,
+  updateItemRow,
+} from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
 import { allowedType, cleanFileName, readStoredFile, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
@@ -30,19 +39,35 @@ type Staff = Actor & { id: number; agencyId: number }
 const shanghaiYear = (d: Date) => Number(d.toLocaleString('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }))
 
 const columnsOf = (input: ItemInput) => ({
-  unit_id: input.unitId ?? null, primary_channel_id: input.primaryChannelId ?? null,
-  title: input.title, doc_number: input.docNumber ?? null, written_on: input.writtenOn ?? null, formed_on: input.formedOn,
-  topic: input.topic ?? null, genre: input.genre ?? null, keywords: input.keywords ?? null, summary: input.summary ?? null, body: sanitizeBody(input.body),
-  doc_kind: input.docKind ?? null, validity: input.validity, effective_on: input.effectiveOn ?? null, repealed_on: input.repealedOn ?? null, lapsed_on: input.lapsedOn ?? null,
+  unit_id: input.unitId ?? null,
+  primary_channel_id: input.primaryChannelId ?? null,
+  title: input.title,
+  doc_number: input.docNumber ?? null,
+  written_on: input.writtenOn ?? null,
+  formed_on: input.formedOn,
+  topic: input.topic ?? null,
+  genre: input.genre ?? null,
+  keywords: input.keywords ?? null,
+  summary: input.summary ?? null,
+  body: sanitizeBody(input.body),
+  doc_kind: input.docKind ?? null,
+  validity: input.validity,
+  effective_on: input.effectiveOn ?? null,
+  repealed_on: input.repealedOn ?? null,
+  lapsed_on: input.lapsedOn ?? null,
 })
 
 async function assertOwnColumn(trx: Executor, actor: Staff, columnId: number, input?: ItemInput) {
   const column = await findColumn(trx, columnId)
-  if (!column || column.agency_id !== actor.agencyId) throw new AppError('invalid_input', '栏目不存在', { columnId: '请选择本机关的栏目' })
+  if (!column || column.agency_id !== actor.agencyId)
+    throw new AppError('invalid_input', '栏目不存在', { columnId: '请选择本机关的栏目' })
   if (input?.unitId && !(await listUnits(trx, actor.agencyId)).some((u) => u.id === input.unitId)) {
     throw new AppError('invalid_input', '报送单位不存在', { unitId: '请选择本机关的单位' })
   }
-  if (input?.primaryChannelId && !(await listChannels(trx, actor.agencyId)).some((c) => c.id === input.primaryChannelId)) {
+  if (
+    input?.primaryChannelId &&
+    !(await listChannels(trx, actor.agencyId)).some((c) => c.id === input.primaryChannelId)
+  ) {
     throw new AppError('invalid_input', '发布渠道不存在', { primaryChannelId: '请选择本机关的渠道' })
   }
 }
@@ -57,12 +82,34 @@ export async function createItem(deps: Deps, actor: Staff, input: ItemInput): Pr
     const year = shanghaiYear(now)
     const format = await readIndexFormat(trx, agency.id)
     const month = Number(formatShanghai(now.toISOString()).slice(5, 7))
-    const indexNumber = formatIndexNumber(indexPrefix(format, agency.creditCode), year, await nextSerial(trx, agency.id, year), format.period === 'month' ? month : undefined)
+    const indexNumber = formatIndexNumber(
+      indexPrefix(format, agency.creditCode),
+      year,
+      await nextSerial(trx, agency.id, year),
+      format.period === 'month' ? month : undefined,
+    )
     const id = await insertItem(trx, {
-      agency_id: agency.id, column_id: input.columnId, index_number: indexNumber, ...columnsOf(input), status: 'draft', findings: null, cleared_findings: null, withdrawn_reason: null,
-      created_by: actor.id, created_at: now.toISOString(), updated_at: now.toISOString(), published_at: null, published_by: null,
+      agency_id: agency.id,
+      column_id: input.columnId,
+      index_number: indexNumber,
+      ...columnsOf(input),
+      status: 'draft',
+      findings: null,
+      cleared_findings: null,
+      withdrawn_reason: null,
+      created_by: actor.id,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      published_at: null,
+      published_by: null,
     })
-    await appendAudit(deps, trx, actor, { action: 'item.create', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber, title: input.title } })
+    await appendAudit(deps, trx, actor, {
+      action: 'item.create',
+      objectType: 'item',
+      objectId: id,
+      result: 'success',
+      detail: { indexNumber, title: input.title },
+    })
     return id
   })
 }
@@ -77,7 +124,8 @@ export async function findOwnItem(deps: Deps, actor: Staff, id: number, db: Exec
 export async function updateItem(deps: Deps, actor: Staff, id: number, input: ItemInput): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
-    if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以修改；审核中或已发布的信息不能修改')
+    if (item.status !== 'draft')
+      throw new AppError('invalid_transition', '只有草稿可以修改；审核中或已发布的信息不能修改')
     await assertOwnColumn(trx, actor, input.columnId, input)
     await updateItemRow(trx, id, { column_id: input.columnId, ...columnsOf(input), updated_at: isoNow(deps.clock) })
     await appendAudit(deps, trx, actor, { action: 'item.update', objectType: 'item', objectId: id, result: 'success' })
@@ -86,36 +134,91 @@ export async function updateItem(deps: Deps, actor: Staff, id: number, input: It
 
 /** The review path of an item, for the shared review steps (reviews module). */
 const itemSubject = (deps: Deps, trx: Executor, item: ItemRow) => ({
-  objectType: 'item', auditPrefix: 'item', noun: '信息', id: item.id, status: item.status, round: item.review_round, agencyId: item.agency_id, authorId: item.created_by,
-  update: (changes: { status: string; review_round?: number }) => updateItemRow(trx, item.id, { ...changes, updated_at: isoNow(deps.clock) }),
+  objectType: 'item',
+  auditPrefix: 'item',
+  noun: '信息',
+  id: item.id,
+  status: item.status,
+  round: item.review_round,
+  agencyId: item.agency_id,
+  authorId: item.created_by,
+  update: (changes: { status: string; review_round?: number }) =>
+    updateItemRow(trx, item.id, { ...changes, updated_at: isoNow(deps.clock) }),
 })
 
 export async function submitItem(deps: Deps, actor: Staff, id: number): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => submitSubject(deps, trx, actor, itemSubject(deps, trx, await findOwnItem(deps, actor, id, trx))))
+  await deps.db
+    .transaction()
+    .execute(async (trx) =>
+      submitSubject(deps, trx, actor, itemSubject(deps, trx, await findOwnItem(deps, actor, id, trx))),
+    )
 }
 
-export async function reviewItem(deps: Deps, actor: Staff, reviewerLevel: number | null, id: number, decision: Decision): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => signSubject(deps, trx, actor, reviewerLevel, itemSubject(deps, trx, await findOwnItem(deps, actor, id, trx)), decision))
+export async function reviewItem(
+  deps: Deps,
+  actor: Staff,
+  reviewerLevel: number | null,
+  id: number,
+  decision: Decision,
+): Promise<void> {
+  await deps.db
+    .transaction()
+    .execute(async (trx) =>
+      signSubject(
+        deps,
+        trx,
+        actor,
+        reviewerLevel,
+        itemSubject(deps, trx, await findOwnItem(deps, actor, id, trx)),
+        decision,
+      ),
+    )
 }
 
 export { cleanFileName }
 
 /** Attaches a file to a draft: allowed types only, checked by name and content; stored outside the web root. */
-export async function addAttachment(deps: Deps, actor: Staff, itemId: number, rawName: string, bytes: Buffer): Promise<number> {
+export async function addAttachment(
+  deps: Deps,
+  actor: Staff,
+  itemId: number,
+  rawName: string,
+  bytes: Buffer,
+): Promise<number> {
   const fileName = cleanFileName(rawName)
   const type = allowedType(fileName, bytes)
-  if (!type) throw new AppError('invalid_input', '附件仅支持 PDF、DOCX、XLSX、JPG、PNG，且文件内容须与扩展名一致', { file: '附件类型不允许或内容与扩展名不符' })
+  if (!type)
+    throw new AppError('invalid_input', '附件仅支持 PDF、DOCX、XLSX、JPG、PNG，且文件内容须与扩展名一致', {
+      file: '附件类型不允许或内容与扩展名不符',
+    })
   const item = await findOwnItem(deps, actor, itemId)
   if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以添加附件')
   await refuseMalware(deps, actor, 'item', itemId, fileName, bytes)
   // Published images lose their metadata (EXIF GPS, camera, names) before they are stored (FILE-05).
   const stored = storeFile(deps.config.dataDir, withoutImageMetadata(type, bytes), deps.clock.now())
   return deps.db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto('attachments').values({
-      item_id: itemId, agency_id: item.agency_id, file_name: fileName, content_type: type, size: stored.size, sha256: stored.sha256, storage_key: stored.key,
-      created_at: isoNow(deps.clock), created_by: actor.id,
-    }).returning('id').executeTakeFirstOrThrow()
-    await appendAudit(deps, trx, actor, { action: 'item.attach', objectType: 'item', objectId: itemId, result: 'success', detail: { file: fileName, size: stored.size, sha256: stored.sha256 } })
+    const row = await trx
+      .insertInto('attachments')
+      .values({
+        item_id: itemId,
+        agency_id: item.agency_id,
+        file_name: fileName,
+        content_type: type,
+        size: stored.size,
+        sha256: stored.sha256,
+        storage_key: stored.key,
+        created_at: isoNow(deps.clock),
+        created_by: actor.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await appendAudit(deps, trx, actor, {
+      action: 'item.attach',
+      objectType: 'item',
+      objectId: itemId,
+      result: 'success',
+      detail: { file: fileName, size: stored.size, sha256: stored.sha256 },
+    })
     return row.id
   })
 }
@@ -127,7 +230,13 @@ export async function removeAttachment(deps: Deps, actor: Staff, itemId: number,
     const row = await findAttachment(trx, itemId, attachmentId)
     if (!row) throw new AppError('not_found', '附件不存在')
     await trx.deleteFrom('attachments').where('id', '=', attachmentId).execute()
-    await appendAudit(deps, trx, actor, { action: 'item.detach', objectType: 'item', objectId: itemId, result: 'success', detail: { file: row.file_name } })
+    await appendAudit(deps, trx, actor, {
+      action: 'item.detach',
+      objectType: 'item',
+      objectId: itemId,
+      result: 'success',
+      detail: { file: row.file_name },
+    })
   })
 }
 
@@ -138,17 +247,33 @@ export type PublishOutcome = { published: true } | { published: false; findings:
  * first and blocks by default; a secret marking quarantines the item and is reported to the office
  * head through the audit log.
  */
-export async function publishItem(deps: Deps, actor: Staff, id: number, known?: readonly KnownPerson[]): Promise<PublishOutcome> {
+export async function publishItem(
+  deps: Deps,
+  actor: Staff,
+  id: number,
+  known?: readonly KnownPerson[],
+): Promise<PublishOutcome> {
   const item = await findOwnItem(deps, actor, id)
   // The applicants whose personal data this agency holds (disclosure on request) are looked for too.
-  const people = known ?? await knownApplicants(deps, deps.db, item.agency_id)
+  const people = known ?? (await knownApplicants(deps, deps.db, item.agency_id))
   if (item.status !== 'approved') throw new AppError('invalid_transition', '信息须经各级审核通过后才能发布（先审后发）')
-  const findings = await scanItem({
-    title: item.title, bodyHtml: sanitizeBody(item.body),
-    metadata: Object.fromEntries(Object.entries({ 文号: item.doc_number, 主题词: item.keywords, 内容概述: item.summary }).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    attachments: (await listAttachments(deps.db, id)).map((a) => ({ name: a.file_name, bytes: readStoredFile(deps.config.dataDir, a.storage_key) })),
-  }, people)
-  const cleared = new Set((item.cleared_findings ? (JSON.parse(item.cleared_findings) as Clearance).fingerprints : []))
+  const findings = await scanItem(
+    {
+      title: item.title,
+      bodyHtml: sanitizeBody(item.body),
+      metadata: Object.fromEntries(
+        Object.entries({ 文号: item.doc_number, 主题词: item.keywords, 内容概述: item.summary }).filter(
+          (e): e is [string, string] => typeof e[1] === 'string',
+        ),
+      ),
+      attachments: (await listAttachments(deps.db, id)).map((a) => ({
+        name: a.file_name,
+        bytes: readStoredFile(deps.config.dataDir, a.storage_key),
+      })),
+    },
+    people,
+  )
+  const cleared = new Set(item.cleared_findings ? (JSON.parse(item.cleared_findings) as Clearance).fingerprints : [])
   // A cleared finding stays cleared only while the same text stands in the same place.
   const standing = findings.filter((f) => !f.clearable || !cleared.has(fingerprint(f)))
   return deps.db.transaction().execute(async (trx) => {
@@ -156,9 +281,16 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known?: 
     if (standing.length > 0) {
       const findings = standing
       const quarantined = findings.some((f) => !f.clearable)
-      await updateItemRow(trx, id, { findings: JSON.stringify(findings), status: quarantined ? 'quarantined' : item.status, updated_at: now })
+      await updateItemRow(trx, id, {
+        findings: JSON.stringify(findings),
+        status: quarantined ? 'quarantined' : item.status,
+        updated_at: now,
+      })
       await appendAudit(deps, trx, actor, {
-        action: quarantined ? 'item.quarantine' : 'item.scan_block', objectType: 'item', objectId: id, result: 'denied',
+        action: quarantined ? 'item.quarantine' : 'item.scan_block',
+        objectType: 'item',
+        objectId: id,
+        result: 'denied',
         detail: { findings: findings.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })) },
       })
       return { published: false as const, findings, quarantined }
@@ -167,12 +299,41 @@ export async function publishItem(deps: Deps, actor: Staff, id: number, known?: 
     // primary channel unless the item names another.
     const portal = (await listChannels(trx, item.agency_id)).find((c) => c.kind === 'portal')
     // Only one publication wins, whichever process or scheduler gets there first.
-    const moved = await trx.updateTable('items').set({ status: 'published', findings: null, published_at: now, published_by: actor.id, updated_at: now, scheduled_at: null, primary_channel_id: item.primary_channel_id ?? portal?.id ?? null })
-      .where('id', '=', id).where('status', '=', 'approved').executeTakeFirst()
+    const moved = await trx
+      .updateTable('items')
+      .set({
+        status: 'published',
+        findings: null,
+        published_at: now,
+        published_by: actor.id,
+        updated_at: now,
+        scheduled_at: null,
+        primary_channel_id: item.primary_channel_id ?? portal?.id ?? null,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'approved')
+      .executeTakeFirst()
     if (Number(moved.numUpdatedRows) !== 1) throw new AppError('invalid_transition', '该信息已发布或状态已变化')
-    if (portal) await trx.insertInto('item_channels').values({ item_id: id, channel_id: portal.id, published_at: now, link: null, recorded_by: actor.id, recorded_at: now }).execute()
+    if (portal)
+      await trx
+        .insertInto('item_channels')
+        .values({
+          item_id: id,
+          channel_id: portal.id,
+          published_at: now,
+          link: null,
+          recorded_by: actor.id,
+          recorded_at: now,
+        })
+        .execute()
     await indexItemText(trx, deps.kind, id, now, searchableText(item))
-    await appendAudit(deps, trx, actor, { action: 'item.publish', objectType: 'item', objectId: id, result: 'success', detail: { indexNumber: item.index_number } })
+    await appendAudit(deps, trx, actor, {
+      action: 'item.publish',
+      objectType: 'item',
+      objectId: id,
+      result: 'success',
+      detail: { indexNumber: item.index_number },
+    })
     return { published: true as const }
   })
 }
@@ -184,38 +345,93 @@ const fingerprint = (f: Finding) => `${f.kind}|${f.surface}|${f.offset}|${f.mask
  * The reviewer who holds the confidentiality level clears personal-data and restriction-mark
  * findings with a reason (audited). A secret marking cannot be cleared here.
  */
-export async function clearFindings(deps: Deps, actor: Staff, reviewerLevel: number | null, id: number, reason: string): Promise<void> {
+export async function clearFindings(
+  deps: Deps,
+  actor: Staff,
+  reviewerLevel: number | null,
+  id: number,
+  reason: string,
+): Promise<void> {
   if (!reason.trim()) throw new AppError('invalid_input', '解除须写明理由', { reason: '解除须写明理由' })
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     const config = await readReviewConfig(trx, item.agency_id)
-    if (reviewerLevel !== config.confidentialityLevel) throw new AppError('forbidden', `只有${config.levels[config.confidentialityLevel - 1]}（保密审查）审核人可以解除保密审查发现`)
+    if (reviewerLevel !== config.confidentialityLevel)
+      throw new AppError(
+        'forbidden',
+        `只有${config.levels[config.confidentialityLevel - 1]}（保密审查）审核人可以解除保密审查发现`,
+      )
     const findings = item.findings ? (JSON.parse(item.findings) as Finding[]) : []
     if (findings.length === 0) throw new AppError('invalid_transition', '没有待解除的发现')
-    if (findings.some((f) => !f.clearable)) throw new AppError('forbidden', '含密级标志的信息不能在系统中解除，请报公开办负责人处理')
-    const clearance: Clearance = { fingerprints: findings.map(fingerprint), reason: reason.trim(), by: actor.id, at: isoNow(deps.clock) }
-    await updateItemRow(trx, id, { cleared_findings: JSON.stringify(clearance), findings: null, updated_at: clearance.at })
+    if (findings.some((f) => !f.clearable))
+      throw new AppError('forbidden', '含密级标志的信息不能在系统中解除，请报公开办负责人处理')
+    const clearance: Clearance = {
+      fingerprints: findings.map(fingerprint),
+      reason: reason.trim(),
+      by: actor.id,
+      at: isoNow(deps.clock),
+    }
+    await updateItemRow(trx, id, {
+      cleared_findings: JSON.stringify(clearance),
+      findings: null,
+      updated_at: clearance.at,
+    })
     await appendAudit(deps, trx, actor, {
-      action: 'item.findings_clear', objectType: 'item', objectId: id, result: 'success',
-      detail: { reason: clearance.reason, findings: findings.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })) },
+      action: 'item.findings_clear',
+      objectType: 'item',
+      objectId: id,
+      result: 'success',
+      detail: {
+        reason: clearance.reason,
+        findings: findings.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })),
+      },
     })
   })
 }
 
 /** Records that a published item also went out on another channel (a WeChat account, the credit site …): when, where, by whom. */
-export async function recordChannelPublication(deps: Deps, actor: Staff, id: number, channelId: number, publishedOn: string, link: string | null): Promise<void> {
+export async function recordChannelPublication(
+  deps: Deps,
+  actor: Staff,
+  id: number,
+  channelId: number,
+  publishedOn: string,
+  link: string | null,
+): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'published') throw new AppError('invalid_transition', '信息发布后才能登记其他渠道的发布情况')
     const channel = (await listChannels(trx, item.agency_id)).find((c) => c.id === channelId)
-    if (!channel || channel.kind === 'portal') throw new AppError('invalid_input', '请选择门户网站以外的渠道', { channelId: '请选择门户网站以外的渠道' })
+    if (!channel || channel.kind === 'portal')
+      throw new AppError('invalid_input', '请选择门户网站以外的渠道', { channelId: '请选择门户网站以外的渠道' })
     const now = deps.clock.now()
-    if (new Date(`${publishedOn}T00:00:00+08:00`) > now || publishedOn < formatShanghai(item.published_at!).slice(0, 10)) {
-      throw new AppError('invalid_input', '发布日期应在门户网站发布之后、今天及以前', { publishedOn: '发布日期应在门户网站发布之后、今天及以前' })
+    if (
+      new Date(`${publishedOn}T00:00:00+08:00`) > now ||
+      publishedOn < formatShanghai(item.published_at!).slice(0, 10)
+    ) {
+      throw new AppError('invalid_input', '发布日期应在门户网站发布之后、今天及以前', {
+        publishedOn: '发布日期应在门户网站发布之后、今天及以前',
+      })
     }
     await trx.deleteFrom('item_channels').where('item_id', '=', id).where('channel_id', '=', channelId).execute()
-    await trx.insertInto('item_channels').values({ item_id: id, channel_id: channelId, published_at: new Date(`${publishedOn}T00:00:00+08:00`).toISOString(), link, recorded_by: actor.id, recorded_at: now.toISOString() }).execute()
-    await appendAudit(deps, trx, actor, { action: 'item.channel', objectType: 'item', objectId: id, result: 'success', detail: { channel: channel.name, publishedOn, link } })
+    await trx
+      .insertInto('item_channels')
+      .values({
+        item_id: id,
+        channel_id: channelId,
+        published_at: new Date(`${publishedOn}T00:00:00+08:00`).toISOString(),
+        link,
+        recorded_by: actor.id,
+        recorded_at: now.toISOString(),
+      })
+      .execute()
+    await appendAudit(deps, trx, actor, {
+      action: 'item.channel',
+      objectType: 'item',
+      objectId: id,
+      result: 'success',
+      detail: { channel: channel.name, publishedOn, link },
+    })
   })
 }
 
@@ -223,13 +439,32 @@ export async function recordChannelPublication(deps: Deps, actor: Staff, id: num
  * A published document is repealed or lapses: it stays published, marked so (issue #4), and the
  * annual report's 二(一) counts it from that date. A metadata change, audited, not a new review.
  */
-export async function changeValidity(deps: Deps, actor: Staff, id: number, validity: 'repealed' | 'lapsed', on: string): Promise<void> {
+export async function changeValidity(
+  deps: Deps,
+  actor: Staff,
+  id: number,
+  validity: 'repealed' | 'lapsed',
+  on: string,
+): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'published') throw new AppError('invalid_transition', '只有已发布的信息可以标注废止或失效')
-    if (on < (item.written_on ?? item.formed_on)) throw new AppError('invalid_input', '废止或失效日期不能早于成文日期', { on: '废止或失效日期不能早于成文日期' })
-    await updateItemRow(trx, id, validity === 'repealed' ? { validity, repealed_on: on, updated_at: isoNow(deps.clock) } : { validity, lapsed_on: on, updated_at: isoNow(deps.clock) })
-    await appendAudit(deps, trx, actor, { action: 'item.validity', objectType: 'item', objectId: id, result: 'success', detail: { validity, on } })
+    if (on < (item.written_on ?? item.formed_on))
+      throw new AppError('invalid_input', '废止或失效日期不能早于成文日期', { on: '废止或失效日期不能早于成文日期' })
+    await updateItemRow(
+      trx,
+      id,
+      validity === 'repealed'
+        ? { validity, repealed_on: on, updated_at: isoNow(deps.clock) }
+        : { validity, lapsed_on: on, updated_at: isoNow(deps.clock) },
+    )
+    await appendAudit(deps, trx, actor, {
+      action: 'item.validity',
+      objectType: 'item',
+      objectId: id,
+      result: 'success',
+      detail: { validity, on },
+    })
   })
 }
 
@@ -238,20 +473,41 @@ export async function schedulePublication(deps: Deps, actor: Staff, id: number, 
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'approved') throw new AppError('invalid_transition', '只有审核通过的信息可以定时发布')
-    if (at !== null && new Date(at) <= deps.clock.now()) throw new AppError('invalid_input', '定时发布的时间应晚于现在', { at: '定时发布的时间应晚于现在' })
-    await updateItemRow(trx, id, { scheduled_at: at, scheduled_by: at ? actor.id : null, updated_at: isoNow(deps.clock) })
-    await appendAudit(deps, trx, actor, { action: at ? 'item.schedule' : 'item.unschedule', objectType: 'item', objectId: id, result: 'success', detail: { at } })
+    if (at !== null && new Date(at) <= deps.clock.now())
+      throw new AppError('invalid_input', '定时发布的时间应晚于现在', { at: '定时发布的时间应晚于现在' })
+    await updateItemRow(trx, id, {
+      scheduled_at: at,
+      scheduled_by: at ? actor.id : null,
+      updated_at: isoNow(deps.clock),
+    })
+    await appendAudit(deps, trx, actor, {
+      action: at ? 'item.schedule' : 'item.unschedule',
+      objectType: 'item',
+      objectId: id,
+      result: 'success',
+      detail: { at },
+    })
   })
 }
 
 /** Publishes every approved item whose scheduled time has come, as the publisher who scheduled it. */
 export async function publishDueItems(deps: Deps): Promise<number> {
-  const due = await deps.db.selectFrom('items').innerJoin('users', 'users.id', 'items.scheduled_by')
+  const due = await deps.db
+    .selectFrom('items')
+    .innerJoin('users', 'users.id', 'items.scheduled_by')
     .select(['items.id', 'items.agency_id', 'items.scheduled_by', 'users.display_name', 'users.username'])
-    .where('items.status', '=', 'approved').where('items.scheduled_at', '<=', isoNow(deps.clock)).execute()
+    .where('items.status', '=', 'approved')
+    .where('items.scheduled_at', '<=', isoNow(deps.clock))
+    .execute()
   let published = 0
   for (const d of due) {
-    const actor = { id: d.scheduled_by!, name: `${d.display_name}（${d.username}，定时发布）`, roles: ['publisher'], agencyId: d.agency_id, ip: 'scheduler' }
+    const actor = {
+      id: d.scheduled_by!,
+      name: `${d.display_name}（${d.username}，定时发布）`,
+      roles: ['publisher'],
+      agencyId: d.agency_id,
+      ip: 'scheduler',
+    }
     try {
       const outcome = await publishItem(deps, actor, d.id)
       if (outcome.published) published++
@@ -268,9 +524,19 @@ export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason:
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'published') throw new AppError('invalid_transition', '只有已发布的信息可以撤回')
-    await updateItemRow(trx, id, { status: 'withdrawn', withdrawn_reason: reason.trim(), updated_at: isoNow(deps.clock) })
+    await updateItemRow(trx, id, {
+      status: 'withdrawn',
+      withdrawn_reason: reason.trim(),
+      updated_at: isoNow(deps.clock),
+    })
     if (item.published_at) await unindexItem(trx, deps.kind, id, item.published_at)
-    await appendAudit(deps, trx, actor, { action: 'item.withdraw', objectType: 'item', objectId: id, result: 'success', detail: { reason: reason.trim() } })
+    await appendAudit(deps, trx, actor, {
+      action: 'item.withdraw',
+      objectType: 'item',
+      objectId: id,
+      result: 'success',
+      detail: { reason: reason.trim() },
+    })
   })
 }
 
@@ -278,4 +544,5 @@ export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason:
 export const searchableText = (item: Pick<ItemRow, 'title' | 'doc_number' | 'keywords' | 'summary' | 'body'>) =>
   [item.title, item.doc_number, item.keywords, item.summary, bodyText(item.body)].filter(Boolean).join('\n')
 
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)

@@ -18,13 +18,29 @@ export async function listChannels(db: Executor, agencyId: number) {
 }
 
 export async function listItemChannels(db: Executor, itemId: number) {
-  return db.selectFrom('item_channels').innerJoin('channels', 'channels.id', 'item_channels.channel_id')
-    .select(['item_channels.channel_id', 'item_channels.published_at', 'item_channels.link', 'channels.name', 'channels.kind'])
-    .where('item_id', '=', itemId).orderBy('item_channels.published_at').execute()
+  return db
+    .selectFrom('item_channels')
+    .innerJoin('channels', 'channels.id', 'item_channels.channel_id')
+    .select([
+      'item_channels.channel_id',
+      'item_channels.published_at',
+      'item_channels.link',
+      'channels.name',
+      'channels.kind',
+    ])
+    .where('item_id', '=', itemId)
+    .orderBy('item_channels.published_at')
+    .execute()
 }
 
 export async function listColumns(db: Executor, agencyId: number): Promise<ColumnRow[]> {
-  return db.selectFrom('columns').selectAll().where('agency_id', '=', agencyId).orderBy('parent_id', 'asc').orderBy('sort').execute()
+  return db
+    .selectFrom('columns')
+    .selectAll()
+    .where('agency_id', '=', agencyId)
+    .orderBy('parent_id', 'asc')
+    .orderBy('sort')
+    .execute()
 }
 
 export async function findColumn(db: Executor, id: number): Promise<ColumnRow | undefined> {
@@ -33,12 +49,25 @@ export async function findColumn(db: Executor, id: number): Promise<ColumnRow | 
 
 /** The next serial of an agency-year, taken under the write lock so that no two items share one. */
 export async function nextSerial(trx: Executor, agencyId: number, year: number): Promise<number> {
-  await trx.insertInto('index_serials').values({ agency_id: agencyId, year, last: 0 }).onConflict((oc) => oc.columns(['agency_id', 'year']).doNothing()).execute()
-  const row = await trx.updateTable('index_serials').set({ last: sql`last + 1` }).where('agency_id', '=', agencyId).where('year', '=', year).returning('last').executeTakeFirstOrThrow()
+  await trx
+    .insertInto('index_serials')
+    .values({ agency_id: agencyId, year, last: 0 })
+    .onConflict((oc) => oc.columns(['agency_id', 'year']).doNothing())
+    .execute()
+  const row = await trx
+    .updateTable('index_serials')
+    .set({ last: sql`last + 1` })
+    .where('agency_id', '=', agencyId)
+    .where('year', '=', year)
+    .returning('last')
+    .executeTakeFirstOrThrow()
   return row.last
 }
 
-export async function insertItem(trx: Executor, row: Omit<ItemRow, 'id' | 'review_round' | 'source' | 'scheduled_at' | 'scheduled_by'>): Promise<number> {
+export async function insertItem(
+  trx: Executor,
+  row: Omit<ItemRow, 'id' | 'review_round' | 'source' | 'scheduled_at' | 'scheduled_by'>,
+): Promise<number> {
   const r = await trx.insertInto('items').values(row).returning('id').executeTakeFirstOrThrow()
   return r.id
 }
@@ -52,24 +81,45 @@ export async function findItem(db: Executor, id: number): Promise<ItemRow | unde
 }
 
 export async function listItemsOfAgency(db: Executor, agencyId: number): Promise<ItemRow[]> {
-  return db.selectFrom('items').selectAll().where('agency_id', '=', agencyId).orderBy('updated_at', 'desc').limit(200).execute()
+  return db
+    .selectFrom('items')
+    .selectAll()
+    .where('agency_id', '=', agencyId)
+    .orderBy('updated_at', 'desc')
+    .limit(200)
+    .execute()
 }
 
 /** Public items of a column (published, or withdrawn with its notice), newest first. */
 export async function listPublicItems(db: Executor, columnId: number, limit = 50): Promise<ItemRow[]> {
-  return db.selectFrom('items').selectAll().where('column_id', '=', columnId).where('status', 'in', ['published', 'withdrawn'])
-    .orderBy('published_at', 'desc').limit(limit).execute()
+  return db
+    .selectFrom('items')
+    .selectAll()
+    .where('column_id', '=', columnId)
+    .where('status', 'in', ['published', 'withdrawn'])
+    .orderBy('published_at', 'desc')
+    .limit(limit)
+    .execute()
 }
 
 /** Each column of an agency with its published count and last publication, for column health. */
 export async function columnStats(db: Executor, agencyId: number) {
   const columns = await listColumns(db, agencyId)
-  const rows = await db.selectFrom('items').select((eb) => ['column_id', eb.fn.max('published_at').as('last'), eb.fn.countAll<number>().as('n')])
-    .where('agency_id', '=', agencyId).where('status', '=', 'published').groupBy('column_id').execute()
+  const rows = await db
+    .selectFrom('items')
+    .select((eb) => ['column_id', eb.fn.max('published_at').as('last'), eb.fn.countAll<number>().as('n')])
+    .where('agency_id', '=', agencyId)
+    .where('status', '=', 'published')
+    .groupBy('column_id')
+    .execute()
   const byColumn = new Map(rows.map((r) => [r.column_id, r]))
   return columns.map((c) => ({
-    id: c.id, name: c.name, class: c.class, lastPublishedAt: (byColumn.get(c.id)?.last as string | null | undefined) ?? null,
-    published: Number(byColumn.get(c.id)?.n ?? 0), hasChildren: columns.some((x) => x.parent_id === c.id),
+    id: c.id,
+    name: c.name,
+    class: c.class,
+    lastPublishedAt: (byColumn.get(c.id)?.last as string | null | undefined) ?? null,
+    published: Number(byColumn.get(c.id)?.n ?? 0),
+    hasChildren: columns.some((x) => x.parent_id === c.id),
   }))
 }
 
@@ -81,7 +131,13 @@ export async function findAttachment(db: Executor, itemId: number, id: number) {
   return db.selectFrom('attachments').selectAll().where('item_id', '=', itemId).where('id', '=', id).executeTakeFirst()
 }
 
-export type CatalogueFilter = { agencyId?: number | undefined; columnId?: number | undefined; genre?: string | undefined; year?: number | undefined; topic?: string | undefined }
+export type CatalogueFilter = {
+  agencyId?: number | undefined
+  columnId?: number | undefined
+  genre?: string | undefined
+  year?: number | undefined
+  topic?: string | undefined
+}
 
 /** The catalogue: an agency's published items with their metadata, filtered, newest first. */
 export async function listCatalogue(db: Executor, f: CatalogueFilter, limit = 50, offset = 0): Promise<ItemRow[]> {

@@ -13,11 +13,18 @@ const text = (label: string, max: number) => z.string().trim().max(max, `${label
 export const guideForm = z.object({
   officeName: text('工作机构名称', 60).min(2, '请填写政府信息公开工作机构名称'),
   address: text('办公地址', 120).min(2, '请填写办公地址'),
-  postcode: z.string().trim().regex(/^(\d{6})?$/, '邮政编码应为 6 位数字'),
+  postcode: z
+    .string()
+    .trim()
+    .regex(/^(\d{6})?$/, '邮政编码应为 6 位数字'),
   hours: text('办公时间', 120).min(2, '请填写办公时间'),
   phone: text('联系电话', 40).min(5, '请填写联系电话'),
   fax: text('传真', 40),
-  email: z.string().trim().max(100).refine((v) => v === '' || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), '电子邮箱格式不正确'),
+  email: z
+    .string()
+    .trim()
+    .max(100)
+    .refine((v) => v === '' || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), '电子邮箱格式不正确'),
   notes: text('其他说明', 2000),
 })
 export type Guide = z.infer<typeof guideForm>
@@ -29,9 +36,18 @@ export async function readGuide(db: Executor, agencyId: number): Promise<Guide |
   return parsed.success ? parsed.data : undefined
 }
 
-export async function saveGuide(deps: Deps, actor: Actor & { id: number; agencyId: number }, guide: Guide): Promise<void> {
+export async function saveGuide(
+  deps: Deps,
+  actor: Actor & { id: number; agencyId: number },
+  guide: Guide,
+): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await writeSetting(trx, `guide:${actor.agencyId}`, JSON.stringify(guide), actor.id, isoNow(deps.clock))
-    await appendAudit(deps, trx, actor, { action: 'guide.update', objectType: 'agency', objectId: actor.agencyId, result: 'success' })
+    await appendAudit(deps, trx, actor, {
+      action: 'guide.update',
+      objectType: 'agency',
+      objectId: actor.agencyId,
+      result: 'success',
+    })
   })
 }

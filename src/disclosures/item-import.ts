@@ -26,12 +26,16 @@ import { listChannels, listColumns, nextSerial } from './disclosure.store.ts'
 // The whole file goes in or nothing does, and every bad line is named.
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional())
+const optional = <T extends z.ZodType>(s: T) =>
+  z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional())
 
 export const importRow = z.object({
   column: z.string({ error: '缺少栏目' }).trim().min(1, '缺少栏目'),
   title: z.string({ error: '缺少名称' }).trim().min(2, '名称至少 2 个字').max(200, '名称不得超过 200 个字'),
-  publishedAt: z.string({ error: '缺少发布日期' }).trim().regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/, '发布日期格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:mm'),
+  publishedAt: z
+    .string({ error: '缺少发布日期' })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/, '发布日期格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:mm'),
   body: z.string({ error: '缺少正文' }).trim().min(1, '缺少正文'),
   docNumber: optional(z.string().max(60)),
   writtenOn: optional(date),
@@ -56,15 +60,27 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!
     if (quoted) {
-      if (c === '"' && src[i + 1] === '"') { field += '"'; i++ } else if (c === '"') quoted = false
+      if (c === '"' && src[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
       else field += c
     } else if (c === '"' && field === '') quoted = true
-    else if (c === ',') { row.push(field); field = '' } else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && src[i + 1] === '\n') i++
-      row.push(field); rows.push(row); row = []; field = ''
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
     } else field += c
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row) }
+  if (field !== '' || row.length) {
+    row.push(field)
+    rows.push(row)
+  }
   return rows.filter((r) => r.some((f) => f.trim() !== ''))
 }
 
@@ -72,7 +88,11 @@ export function parseCsv(text: string): string[][] {
 export function readImportFile(text: string, fileName: string): { line: number; value: Record<string, unknown> }[] {
   if (/\.json$/i.test(fileName) || text.trimStart().startsWith('[')) {
     let data: unknown
-    try { data = JSON.parse(text) } catch { throw new AppError('invalid_input', 'JSON 格式错误，无法读取', { file: 'JSON 格式错误' }) }
+    try {
+      data = JSON.parse(text)
+    } catch {
+      throw new AppError('invalid_input', 'JSON 格式错误，无法读取', { file: 'JSON 格式错误' })
+    }
     if (!Array.isArray(data)) throw new AppError('invalid_input', 'JSON 应为信息数组', { file: 'JSON 应为信息数组' })
     return data.map((value, i) => ({ line: i + 1, value: value as Record<string, unknown> }))
   }
@@ -84,27 +104,50 @@ export function readImportFile(text: string, fileName: string): { line: number; 
 
 export type ImportResult = { imported: number; findings: { line: number; title: string; findings: string[] }[] }
 
-export async function importItems(deps: Deps, actor: Actor, agencyId: number, rows: { line: number; value: Record<string, unknown> }[], onProgress?: (done: number) => void): Promise<ImportResult> {
+export async function importItems(
+  deps: Deps,
+  actor: Actor,
+  agencyId: number,
+  rows: { line: number; value: Record<string, unknown> }[],
+  onProgress?: (done: number) => void,
+): Promise<ImportResult> {
   const agency = await findAgencyById(deps.db, agencyId)
   if (!agency) throw new AppError('not_found', '机关不存在')
   const columns = await listColumns(deps.db, agencyId)
   const channels = await listChannels(deps.db, agencyId)
   const problems: string[] = []
-  const parsed: { line: number; row: ImportRow; columnId: number; publishedAt: string; files: { name: string; bytes: Buffer; type: string }[] }[] = []
+  const parsed: {
+    line: number
+    row: ImportRow
+    columnId: number
+    publishedAt: string
+    files: { name: string; bytes: Buffer; type: string }[]
+  }[] = []
   const now = deps.clock.now()
   for (const { line, value } of rows) {
     const r = importRow.safeParse(value)
     if (!r.success) {
-      problems.push(`第 ${line} 行：${r.error.issues.map((i) => `${String(i.path[0] ?? '')}${i.path.length ? ' ' : ''}${i.message}`).join('；')}`)
+      problems.push(
+        `第 ${line} 行：${r.error.issues.map((i) => `${String(i.path[0] ?? '')}${i.path.length ? ' ' : ''}${i.message}`).join('；')}`,
+      )
       continue
     }
     const column = columns.find((c) => c.name === r.data.column && !columns.some((x) => x.parent_id === c.id))
-    if (!column) { problems.push(`第 ${line} 行：栏目“${r.data.column}”不存在`); continue }
-    if (r.data.channel && !channels.some((c) => c.name === r.data.channel)) { problems.push(`第 ${line} 行：发布渠道“${r.data.channel}”未登记`); continue }
+    if (!column) {
+      problems.push(`第 ${line} 行：栏目“${r.data.column}”不存在`)
+      continue
+    }
+    if (r.data.channel && !channels.some((c) => c.name === r.data.channel)) {
+      problems.push(`第 ${line} 行：发布渠道“${r.data.channel}”未登记`)
+      continue
+    }
     // A date alone is taken as 9:00 Beijing time that day.
     const [day, time = '09:00'] = r.data.publishedAt.split(/[ T]/)
     const publishedAt = new Date(`${day}T${time.length === 5 ? `${time}:00` : time}+08:00`)
-    if (Number.isNaN(publishedAt.getTime()) || publishedAt > now) { problems.push(`第 ${line} 行：发布日期无效或晚于今天`); continue }
+    if (Number.isNaN(publishedAt.getTime()) || publishedAt > now) {
+      problems.push(`第 ${line} 行：发布日期无效或晚于今天`)
+      continue
+    }
     const files: { name: string; bytes: Buffer; type: string }[] = []
     for (const a of r.data.attachments ?? []) {
       const bytes = Buffer.from(a.base64, 'base64')
@@ -116,16 +159,31 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
     }
     parsed.push({ line, row: r.data, columnId: column.id, publishedAt: publishedAt.toISOString(), files })
   }
-  if (problems.length) throw new AppError('invalid_input', `导入未执行，请修改后重试：\n${problems.join('\n')}`, { file: problems.join('\n') })
+  if (problems.length)
+    throw new AppError('invalid_input', `导入未执行，请修改后重试：\n${problems.join('\n')}`, {
+      file: problems.join('\n'),
+    })
 
   const findings: ImportResult['findings'] = []
   const people = await knownApplicants(deps, deps.db, agencyId)
   // Progress: scanning is the first half of the work, writing the second.
   let scannedCount = 0
-  const scanned = await Promise.all(parsed.map(async (p) => scanItem({
-    title: p.row.title, bodyHtml: sanitizeBody(p.row.body), metadata: p.row.docNumber ? { 文号: p.row.docNumber } : {},
-    attachments: p.files.map((f) => ({ name: f.name, bytes: f.bytes })),
-  }, people).then((f) => { onProgress?.(Math.floor(++scannedCount / 2)); return f })))
+  const scanned = await Promise.all(
+    parsed.map(async (p) =>
+      scanItem(
+        {
+          title: p.row.title,
+          bodyHtml: sanitizeBody(p.row.body),
+          metadata: p.row.docNumber ? { 文号: p.row.docNumber } : {},
+          attachments: p.files.map((f) => ({ name: f.name, bytes: f.bytes })),
+        },
+        people,
+      ).then((f) => {
+        onProgress?.(Math.floor(++scannedCount / 2))
+        return f
+      }),
+    ),
+  )
   const stored = parsed.map((p) => p.files.map((f) => ({ ...f, ...storeFile(deps.config.dataDir, f.bytes, now) })))
   await deps.db.transaction().execute(async (trx) => {
     const portal = channels.find((c) => c.kind === 'portal')
@@ -135,24 +193,98 @@ export async function importItems(deps: Deps, actor: Actor, agencyId: number, ro
       const year = Number(formatShanghai(p.publishedAt).slice(0, 4))
       const found = scanned[i]!
       const primary = p.row.channel ? channels.find((c) => c.name === p.row.channel) : portal
-      const row = await trx.insertInto('items').values({
-        agency_id: agencyId, column_id: p.columnId, unit_id: null, primary_channel_id: primary?.id ?? null,
-        index_number: formatIndexNumber(indexPrefix(format, agency.creditCode), year, await nextSerial(trx, agencyId, year), format.period === 'month' ? Number(formatShanghai(p.publishedAt).slice(5, 7)) : undefined),
-        title: p.row.title, doc_number: p.row.docNumber ?? null, written_on: p.row.writtenOn ?? null, formed_on: p.row.formedOn ?? formatShanghai(p.publishedAt).slice(0, 10),
-        topic: p.row.topic ?? null, genre: p.row.genre ?? null, keywords: p.row.keywords ?? null, summary: p.row.summary ?? null, body: sanitizeBody(p.row.body),
-        doc_kind: null, validity: 'valid', effective_on: null, repealed_on: null, lapsed_on: null, status: 'published', source: 'imported',
-        findings: found.length ? JSON.stringify(found) : null, cleared_findings: null, withdrawn_reason: null,
-        created_by: actor.id, created_at: now.toISOString(), updated_at: now.toISOString(), published_at: p.publishedAt, published_by: actor.id,
-      }).returning('id').executeTakeFirstOrThrow()
-      if (primary) await trx.insertInto('item_channels').values({ item_id: row.id, channel_id: primary.id, published_at: p.publishedAt, link: null, recorded_by: actor.id, recorded_at: now.toISOString() }).execute()
+      const row = await trx
+        .insertInto('items')
+        .values({
+          agency_id: agencyId,
+          column_id: p.columnId,
+          unit_id: null,
+          primary_channel_id: primary?.id ?? null,
+          index_number: formatIndexNumber(
+            indexPrefix(format, agency.creditCode),
+            year,
+            await nextSerial(trx, agencyId, year),
+            format.period === 'month' ? Number(formatShanghai(p.publishedAt).slice(5, 7)) : undefined,
+          ),
+          title: p.row.title,
+          doc_number: p.row.docNumber ?? null,
+          written_on: p.row.writtenOn ?? null,
+          formed_on: p.row.formedOn ?? formatShanghai(p.publishedAt).slice(0, 10),
+          topic: p.row.topic ?? null,
+          genre: p.row.genre ?? null,
+          keywords: p.row.keywords ?? null,
+          summary: p.row.summary ?? null,
+          body: sanitizeBody(p.row.body),
+          doc_kind: null,
+          validity: 'valid',
+          effective_on: null,
+          repealed_on: null,
+          lapsed_on: null,
+          status: 'published',
+          source: 'imported',
+          findings: found.length ? JSON.stringify(found) : null,
+          cleared_findings: null,
+          withdrawn_reason: null,
+          created_by: actor.id,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+          published_at: p.publishedAt,
+          published_by: actor.id,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      if (primary)
+        await trx
+          .insertInto('item_channels')
+          .values({
+            item_id: row.id,
+            channel_id: primary.id,
+            published_at: p.publishedAt,
+            link: null,
+            recorded_by: actor.id,
+            recorded_at: now.toISOString(),
+          })
+          .execute()
       for (const f of stored[i]!) {
-        await trx.insertInto('attachments').values({ item_id: row.id, agency_id: agencyId, file_name: f.name, content_type: f.type, size: f.size, sha256: f.sha256, storage_key: f.key, created_at: now.toISOString(), created_by: actor.id }).execute()
+        await trx
+          .insertInto('attachments')
+          .values({
+            item_id: row.id,
+            agency_id: agencyId,
+            file_name: f.name,
+            content_type: f.type,
+            size: f.size,
+            sha256: f.sha256,
+            storage_key: f.key,
+            created_at: now.toISOString(),
+            created_by: actor.id,
+          })
+          .execute()
       }
-      await indexItemText(trx, deps.kind, row.id, p.publishedAt, searchableText({ title: p.row.title, doc_number: p.row.docNumber ?? null, keywords: p.row.keywords ?? null, summary: p.row.summary ?? null, body: p.row.body }))
-      if (found.length) findings.push({ line: p.line, title: p.row.title, findings: found.map((f) => `${f.kind}:${f.masked}`) })
+      await indexItemText(
+        trx,
+        deps.kind,
+        row.id,
+        p.publishedAt,
+        searchableText({
+          title: p.row.title,
+          doc_number: p.row.docNumber ?? null,
+          keywords: p.row.keywords ?? null,
+          summary: p.row.summary ?? null,
+          body: p.row.body,
+        }),
+      )
+      if (found.length)
+        findings.push({ line: p.line, title: p.row.title, findings: found.map((f) => `${f.kind}:${f.masked}`) })
     }
     await bumpSiteGeneration(trx)
-    await appendAudit(deps, trx, actor, { action: 'item.import', objectType: 'agency', objectId: agencyId, result: 'success', detail: { items: parsed.length, withFindings: findings.length } })
+    await appendAudit(deps, trx, actor, {
+      action: 'item.import',
+      objectType: 'agency',
+      objectId: agencyId,
+      result: 'success',
+      detail: { items: parsed.length, withFindings: findings.length },
+    })
   })
   return { imported: parsed.length, findings }
 }

@@ -6,8 +6,11 @@ test('plain text becomes escaped paragraphs', () => {
 })
 
 test('the allowed formatting stays: paragraphs, emphasis, lists, tables with spans, safe links', () => {
-  const html = '<h2>标题</h2><p><strong>重点</strong>内容</p><ul><li>一</li></ul><table><tr><td colspan="2">合并</td></tr></table><a href="https://www.gov.cn/">中国政府网</a>'
-  expect(sanitizeBody(html)).toBe('<h2>标题</h2><p><strong>重点</strong>内容</p><ul><li>一</li></ul><table><tbody><tr><td colspan="2">合并</td></tr></tbody></table><a href="https://www.gov.cn/" rel="noopener noreferrer">中国政府网</a>')
+  const html =
+    '<h2>标题</h2><p><strong>重点</strong>内容</p><ul><li>一</li></ul><table><tr><td colspan="2">合并</td></tr></table><a href="https://www.gov.cn/">中国政府网</a>'
+  expect(sanitizeBody(html)).toBe(
+    '<h2>标题</h2><p><strong>重点</strong>内容</p><ul><li>一</li></ul><table><tbody><tr><td colspan="2">合并</td></tr></tbody></table><a href="https://www.gov.cn/" rel="noopener noreferrer">中国政府网</a>',
+  )
 })
 
 test('no payload of an XSS corpus survives: scripts, handlers, javascript: links, frames, styles, SVG', () => {

@@ -8,14 +8,57 @@ import { htmlText } from '../confidentiality/extract-text.ts'
 // Plain text (no tags) becomes escaped paragraphs. Bodies are stored sanitised and sanitised again
 // when shown.
 
-const allowed = new Set(['p', 'br', 'strong', 'b', 'em', 'i', 'u', 'ul', 'ol', 'li', 'h2', 'h3', 'h4', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'blockquote'])
-const dropped = new Set(['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'svg', 'math', 'form', 'input', 'button', 'select', 'textarea'])
+const allowed = new Set([
+  'p',
+  'br',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  'ul',
+  'ol',
+  'li',
+  'h2',
+  'h3',
+  'h4',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'a',
+  'blockquote',
+])
+const dropped = new Set([
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'form',
+  'input',
+  'button',
+  'select',
+  'textarea',
+])
 
-const escapeText = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+const escapeText = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 export function sanitizeBody(input: string): string {
   if (!/<[a-zA-Z!/]/.test(input)) {
-    return input.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((l) => `<p>${escapeText(l)}</p>`).join('')
+    return input
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => `<p>${escapeText(l)}</p>`)
+      .join('')
   }
   const $ = cheerio.load(`<div id="root">${input}</div>`, null, false)
   const out = (node: AnyNode): string => {
@@ -33,7 +76,8 @@ export function sanitizeBody(input: string): string {
       if (/^(https?:\/\/|\/(?!\/))/i.test(href)) attrs = ` href="${escapeText(href)}" rel="noopener noreferrer"`
     }
     if (name === 'td' || name === 'th') {
-      for (const a of ['colspan', 'rowspan']) if (/^\d{1,2}$/.test(el.attribs?.[a] ?? '')) attrs += ` ${a}="${el.attribs![a]}"`
+      for (const a of ['colspan', 'rowspan'])
+        if (/^\d{1,2}$/.test(el.attribs?.[a] ?? '')) attrs += ` ${a}="${el.attribs![a]}"`
     }
     return `<${name}${attrs}>${inner}</${name}>`
   }
@@ -41,4 +85,7 @@ export function sanitizeBody(input: string): string {
 }
 
 /** The text of a body, for search, the scan's reading, feeds and pasting into other platforms. */
-export const bodyText = (body: string) => htmlText(body).replace(/\n{2,}/g, '\n').trim()
+export const bodyText = (body: string) =>
+  htmlText(body)
+    .replace(/\n{2,}/g, '\n')
+    .trim()

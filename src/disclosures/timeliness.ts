@@ -6,7 +6,12 @@ import type { WorkCalendar } from '../deadlines/calendar.ts'
 
 export type Timeliness = { due: string; late: boolean } | { due: null; unverified: string }
 
-export function publicationTimeliness(cal: WorkCalendar, formedOn: string, publishedAt: string | null, now: Date): Timeliness {
+export function publicationTimeliness(
+  cal: WorkCalendar,
+  formedOn: string,
+  publishedAt: string | null,
+  now: Date,
+): Timeliness {
   try {
     const due = addWorkingDays(cal, formedOn, 20)
     const on = publishedAt ? formatShanghai(publishedAt).slice(0, 10) : formatShanghai(now.toISOString()).slice(0, 10)

@@ -36,7 +36,6 @@ export function pdfmake(): PdfMake {
   return pm
 }
 
-
 export type LetterDocument = { agency: string; title: string; reference: string; paragraphs: string[]; date: string }
 
 /** A letter on one A4 page or more: the agency as the head, the title, the reference number, the text, the seal line. */
@@ -45,9 +44,23 @@ export async function renderLetterPdf(letter: LetterDocument): Promise<Buffer> {
     { text: letter.agency, fontSize: 16, bold: true, alignment: 'center', margin: [0, 0, 0, 8] },
     { text: letter.title, fontSize: 18, bold: true, alignment: 'center', margin: [0, 0, 0, 6] },
     { text: letter.reference, fontSize: 10, alignment: 'center', margin: [0, 0, 0, 16] },
-    ...letter.paragraphs.map((p, i) => ({ text: p, fontSize: 12, lineHeight: 1.5, margin: [0, 0, 0, 6], leadingIndent: i === 0 ? 0 : 24 })),
+    ...letter.paragraphs.map((p, i) => ({
+      text: p,
+      fontSize: 12,
+      lineHeight: 1.5,
+      margin: [0, 0, 0, 6],
+      leadingIndent: i === 0 ? 0 : 24,
+    })),
     { text: letter.agency, fontSize: 12, alignment: 'right', margin: [0, 24, 0, 4] },
     { text: letter.date, fontSize: 12, alignment: 'right' },
   ]
-  return pdfmake().createPdf({ content, defaultStyle: { font: 'NotoSansSC' }, pageSize: 'A4', pageMargins: [72, 72, 72, 72], info: { title: letter.title } }).getBuffer()
+  return pdfmake()
+    .createPdf({
+      content,
+      defaultStyle: { font: 'NotoSansSC' },
+      pageSize: 'A4',
+      pageMargins: [72, 72, 72, 72],
+      info: { title: letter.title },
+    })
+    .getBuffer()
 }

@@ -38,10 +38,22 @@ export function readStoredFile(dataDir: string, key: string): Buffer {
 
 const signatures: { ext: string[]; type: string; test: (b: Buffer) => boolean }[] = [
   { ext: ['pdf'], type: 'application/pdf', test: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
-  { ext: ['docx'], type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', test: (b) => b[0] === 0x50 && b[1] === 0x4b },
-  { ext: ['xlsx'], type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', test: (b) => b[0] === 0x50 && b[1] === 0x4b },
+  {
+    ext: ['docx'],
+    type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    test: (b) => b[0] === 0x50 && b[1] === 0x4b,
+  },
+  {
+    ext: ['xlsx'],
+    type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    test: (b) => b[0] === 0x50 && b[1] === 0x4b,
+  },
   { ext: ['jpg', 'jpeg'], type: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { ext: ['png'], type: 'image/png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  {
+    ext: ['png'],
+    type: 'image/png',
+    test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
 ]
 
 /** The content type of an allowed attachment, checked by its extension and by its first bytes (FILE-01); undefined if not allowed. */
@@ -51,10 +63,12 @@ export function allowedType(fileName: string, bytes: Buffer): string | undefined
   return sig && sig.test(bytes) ? sig.type : undefined
 }
 
-export const downloadDisposition = (fileName: string) => `attachment; filename="file.${fileName.split('.').pop() ?? 'bin'}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
+export const downloadDisposition = (fileName: string) =>
+  `attachment; filename="file.${fileName.split('.').pop() ?? 'bin'}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
 
 /** A file's name as people see it: no path, no control characters, a sensible length. */
-export const cleanFileName = (name: string) => (name.split(/[\\/]/).pop() ?? 'file').replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069"]/gu, '').slice(-120) || 'file'
+export const cleanFileName = (name: string) =>
+  (name.split(/[\\/]/).pop() ?? 'file').replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069"]/gu, '').slice(-120) || 'file'
 
 /** Deletes a stored file (retention); a file already gone is not an error. */
 export function removeStoredFile(dataDir: string, key: string): void {

@@ -40,8 +40,11 @@ test('a PNG loses its text and eXIf chunks and stays a PNG', () => {
   ihdr[9] = 0
   const png = Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('tEXt', Buffer.from('Author\0张三', 'utf8')), chunk('eXIf', Buffer.from('GPS', 'latin1')),
-    chunk('IDAT', deflateSync(Buffer.from([0, 0]))), chunk('IEND', Buffer.alloc(0)),
+    chunk('IHDR', ihdr),
+    chunk('tEXt', Buffer.from('Author\0张三', 'utf8')),
+    chunk('eXIf', Buffer.from('GPS', 'latin1')),
+    chunk('IDAT', deflateSync(Buffer.from([0, 0]))),
+    chunk('IEND', Buffer.alloc(0)),
   ])
   const out = stripPngMetadata(png)
   expect(out.includes(Buffer.from('tEXt'))).toBe(false)

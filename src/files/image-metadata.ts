@@ -23,7 +23,20 @@ export function stripJpegMetadata(bytes: Buffer): Buffer {
   return Buffer.concat(parts)
 }
 
-const keptPngChunks = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'pHYs', 'sBIT', 'bKGD'])
+const keptPngChunks = new Set([
+  'IHDR',
+  'PLTE',
+  'IDAT',
+  'IEND',
+  'tRNS',
+  'gAMA',
+  'cHRM',
+  'sRGB',
+  'iCCP',
+  'pHYs',
+  'sBIT',
+  'bKGD',
+])
 
 export function stripPngMetadata(bytes: Buffer): Buffer {
   const parts: Buffer[] = [bytes.subarray(0, 8)]

@@ -11,20 +11,47 @@ const statusLabel = { running: '进行中', done: '已完成', failed: '未完�
 
 export function jobRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({ ...request.actor, id: request.staff!.id, agencyId: request.staff!.agencyId })
+  const staff = (request: FastifyRequest) => ({
+    ...request.actor,
+    id: request.staff!.id,
+    agencyId: request.staff!.agencyId,
+  })
 
   app.get('/console/jobs', async (request, reply) => {
     const jobs = await listJobs(deps, staff(request))
-    return reply.page(200, (
-      <ConsoleLayout ctx={app.ctx(request)} title="后台任务" refresh={jobs.some((j) => j.status === 'running') ? 5 : undefined}>
+    return reply.page(
+      200,
+      <ConsoleLayout
+        ctx={app.ctx(request)}
+        title="后台任务"
+        refresh={jobs.some((j) => j.status === 'running') ? 5 : undefined}
+      >
         <h1>后台任务</h1>
         <table>
           <caption>本机关最近的任务</caption>
-          <thead><tr><th scope="col">任务</th><th scope="col">状态</th><th scope="col">进度</th></tr></thead>
-          <tbody>{jobs.map((j) => <tr><td><a href={`/console/jobs/${j.id}`}>{j.label}</a></td><td>{statusLabel[j.status]}</td><td>{j.done}/{j.total}</td></tr>)}</tbody>
+          <thead>
+            <tr>
+              <th scope="col">任务</th>
+              <th scope="col">状态</th>
+              <th scope="col">进度</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => (
+              <tr>
+                <td>
+                  <a href={`/console/jobs/${j.id}`}>{j.label}</a>
+                </td>
+                <td>{statusLabel[j.status]}</td>
+                <td>
+                  {j.done}/{j.total}
+                </td>
+              </tr>
+            ))}
+          </tbody>
         </table>
-      </ConsoleLayout>
-    ))
+      </ConsoleLayout>,
+    )
   })
 
   app.get('/console/jobs/:id/file', async (request, reply) => {
@@ -37,17 +64,32 @@ export function jobRoutes(app: FastifyInstance): void {
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
     const job = await findJob(deps, staff(request), id)
     const running = job.status === 'running'
-    return reply.page(200, (
+    return reply.page(
+      200,
       <ConsoleLayout ctx={app.ctx(request)} title={job.label} refresh={running ? 2 : undefined}>
         <h1>{job.label}</h1>
         <p id="job-status">{statusLabel[job.status]}</p>
-        <label for="job-progress">进度：{job.done}/{job.total}</label>
-        <progress id="job-progress" max={job.total} value={job.done}>{job.done}/{job.total}</progress>
+        <label for="job-progress">
+          进度：{job.done}/{job.total}
+        </label>
+        <progress id="job-progress" max={job.total} value={job.done}>
+          {job.done}/{job.total}
+        </progress>
         {running && <p class="hint">页面每两秒自动刷新；可以离开本页，稍后在“后台任务”中查看结果。</p>}
-        {job.message && <pre class="problems" id="job-message">{job.message}</pre>}
-        {job.file && job.status === 'done' && <p><a href={`/console/jobs/${job.id}/file`}>下载 {job.file}</a></p>}
-        <p><a href="/console/jobs">全部后台任务</a></p>
-      </ConsoleLayout>
-    ))
+        {job.message && (
+          <pre class="problems" id="job-message">
+            {job.message}
+          </pre>
+        )}
+        {job.file && job.status === 'done' && (
+          <p>
+            <a href={`/console/jobs/${job.id}/file`}>下载 {job.file}</a>
+          </p>
+        )}
+        <p>
+          <a href="/console/jobs">全部后台任务</a>
+        </p>
+      </ConsoleLayout>,
+    )
   })
 }

@@ -16,14 +16,46 @@ export const largeImport = 200
 export const bulkExportAgencies = 20
 const live = new Map<number, { done: number; total: number }>()
 
-export type JobView = { id: number; label: string; status: 'running' | 'done' | 'failed' | 'interrupted'; done: number; total: number; message: string | null; file: string | null }
+export type JobView = {
+  id: number
+  label: string
+  status: 'running' | 'done' | 'failed' | 'interrupted'
+  done: number
+  total: number
+  message: string | null
+  file: string | null
+}
 export type JobOutcome = string | { message: string; file: { name: string; type: string; bytes: Buffer } }
 
 /** Starts `work` after this request; it reports its progress and returns the message shown at the end. */
-export async function startJob(deps: Deps, actor: Staff, kind: string, label: string, total: number, work: (progress: (done: number) => void) => Promise<JobOutcome>): Promise<number> {
+export async function startJob(
+  deps: Deps,
+  actor: Staff,
+  kind: string,
+  label: string,
+  total: number,
+  work: (progress: (done: number) => void) => Promise<JobOutcome>,
+): Promise<number> {
   const at = isoNow(deps.clock)
-  const row = await deps.db.insertInto('jobs').values({ agency_id: actor.agencyId, kind, label, status: 'running', done: 0, total, message: null, file_key: null, file_name: null, file_type: null, created_by: actor.id, created_at: at, updated_at: at })
-    .returning('id').executeTakeFirstOrThrow()
+  const row = await deps.db
+    .insertInto('jobs')
+    .values({
+      agency_id: actor.agencyId,
+      kind,
+      label,
+      status: 'running',
+      done: 0,
+      total,
+      message: null,
+      file_key: null,
+      file_name: null,
+      file_type: null,
+      created_by: actor.id,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   live.set(row.id, { done: 0, total })
   setImmediate(() => {
     void (async () => {
@@ -35,14 +67,30 @@ export async function startJob(deps: Deps, actor: Staff, kind: string, label: st
         if (typeof outcome === 'string') message = outcome
         else {
           message = outcome.message
-          file = { key: storeFile(deps.config.dataDir, outcome.file.bytes, deps.clock.now()).key, name: outcome.file.name, type: outcome.file.type }
+          file = {
+            key: storeFile(deps.config.dataDir, outcome.file.bytes, deps.clock.now()).key,
+            name: outcome.file.name,
+            type: outcome.file.type,
+          }
         }
       } catch (e) {
         status = 'failed'
         message = e instanceof AppError ? e.message : '任务出现意外错误，已记录。'
         if (!(e instanceof AppError)) deps.log.error({ err: e, job: row.id }, 'job failed')
       }
-      await deps.db.updateTable('jobs').set({ status, message, done: status === 'done' ? total : live.get(row.id)?.done ?? 0, file_key: file?.key ?? null, file_name: file?.name ?? null, file_type: file?.type ?? null, updated_at: isoNow(deps.clock) }).where('id', '=', row.id).execute()
+      await deps.db
+        .updateTable('jobs')
+        .set({
+          status,
+          message,
+          done: status === 'done' ? total : (live.get(row.id)?.done ?? 0),
+          file_key: file?.key ?? null,
+          file_name: file?.name ?? null,
+          file_type: file?.type ?? null,
+          updated_at: isoNow(deps.clock),
+        })
+        .where('id', '=', row.id)
+        .execute()
       live.delete(row.id)
     })()
   })
@@ -53,22 +101,52 @@ export async function findJob(deps: Deps, actor: Staff, id: number): Promise<Job
   const row = await deps.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst()
   if (!row || row.agency_id !== actor.agencyId) throw new AppError('not_found', '任务不存在')
   const progress = live.get(id)
-  return { id, label: row.label, status: row.status as JobView['status'], done: progress?.done ?? Number(row.done), total: Number(row.total), message: row.message, file: row.file_name }
+  return {
+    id,
+    label: row.label,
+    status: row.status as JobView['status'],
+    done: progress?.done ?? Number(row.done),
+    total: Number(row.total),
+    message: row.message,
+    file: row.file_name,
+  }
 }
 
 /** The file a finished job made, for anyone of its agency. */
-export async function jobFile(deps: Deps, actor: Staff, id: number): Promise<{ name: string; type: string; bytes: Buffer }> {
+export async function jobFile(
+  deps: Deps,
+  actor: Staff,
+  id: number,
+): Promise<{ name: string; type: string; bytes: Buffer }> {
   const row = await deps.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst()
   if (!row || row.agency_id !== actor.agencyId || !row.file_key) throw new AppError('not_found', '文件不存在')
   return { name: row.file_name!, type: row.file_type!, bytes: readStoredFile(deps.config.dataDir, row.file_key) }
 }
 
 export async function listJobs(deps: Deps, actor: Staff): Promise<JobView[]> {
-  const rows = await deps.db.selectFrom('jobs').selectAll().where('agency_id', '=', actor.agencyId).orderBy('id', 'desc').limit(50).execute()
-  return rows.map((r) => ({ id: r.id, label: r.label, status: r.status as JobView['status'], done: live.get(r.id)?.done ?? Number(r.done), total: Number(r.total), message: r.message, file: r.file_name }))
+  const rows = await deps.db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('agency_id', '=', actor.agencyId)
+    .orderBy('id', 'desc')
+    .limit(50)
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    label: r.label,
+    status: r.status as JobView['status'],
+    done: live.get(r.id)?.done ?? Number(r.done),
+    total: Number(r.total),
+    message: r.message,
+    file: r.file_name,
+  }))
 }
 
 /** At start: work left running by a process that ended is marked as cut off. */
 export async function markInterruptedJobs(deps: Deps): Promise<void> {
-  await deps.db.updateTable('jobs').set({ status: 'interrupted', message: '平台重启，任务中断；请重新提交。', updated_at: isoNow(deps.clock) }).where('status', '=', 'running').execute()
+  await deps.db
+    .updateTable('jobs')
+    .set({ status: 'interrupted', message: '平台重启，任务中断；请重新提交。', updated_at: isoNow(deps.clock) })
+    .where('status', '=', 'running')
+    .execute()
 }

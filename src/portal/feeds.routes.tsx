@@ -23,13 +23,17 @@ export function portalFeedRoutes(app: FastifyInstance): void {
     const base = origin(request.headers.host, request.protocol)
     const items = (await listPublicItems(deps.db, id, 20)).filter((i) => i.status === 'published')
     const updated = items[0]?.published_at ?? column.created_at
-    const entries = items.map((i) => `  <entry>
+    const entries = items
+      .map(
+        (i) => `  <entry>
     <id>${base}/items/${i.id}</id>
     <title>${escapeHtml(i.title)}</title>
     <link href="${base}/items/${i.id}"/>
     <updated>${i.published_at}</updated>
     <summary>${escapeHtml((i.summary ?? bodyText(i.body)).slice(0, 200))}</summary>
-  </entry>`).join('\n')
+  </entry>`,
+      )
+      .join('\n')
     return reply.type('application/atom+xml; charset=utf-8').send(`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>${base}/columns/${id}</id>
@@ -49,7 +53,13 @@ ${entries}
       urls.push(`${base}/agencies/${a.id}`)
       for (const c of await listColumns(deps.db, a.id)) urls.push(`${base}/columns/${c.id}`)
     }
-    const items = await deps.db.selectFrom('items').select('id').where('status', '=', 'published').orderBy('id').limit(45_000).execute()
+    const items = await deps.db
+      .selectFrom('items')
+      .select('id')
+      .where('status', '=', 'published')
+      .orderBy('id')
+      .limit(45_000)
+      .execute()
     urls.push(...items.map((i) => `${base}/items/${i.id}`))
     urls.push(...(await listPublishedReports(deps.db)).map((r) => `${base}/reports/${r.id}`))
     return reply.type('application/xml; charset=utf-8').send(`<?xml version="1.0" encoding="utf-8"?>

@@ -12,7 +12,14 @@ import { readSetting } from '../settings/settings.store.ts'
 // data: image rather than inline markup.
 
 export type Series = { name: string; values: number[] }
-export type Chart = { title: string; kind: 'bar' | 'line'; categories: string[]; series: Series[]; unit: string; svg: string }
+export type Chart = {
+  title: string
+  kind: 'bar' | 'line'
+  categories: string[]
+  series: Series[]
+  unit: string
+  svg: string
+}
 
 function render(title: string, kind: 'bar' | 'line', categories: string[], series: Series[], unit: string): Chart {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 720, height: 300 })
@@ -24,7 +31,12 @@ function render(title: string, kind: 'bar' | 'line', categories: string[], serie
       grid: { top: 44, left: 48, right: 24, bottom: 32 },
       xAxis: { type: 'category', data: categories },
       yAxis: { type: 'value', name: unit },
-      series: series.map((s) => ({ name: s.name, type: kind, stack: kind === 'bar' ? 'total' : undefined, data: s.values })),
+      series: series.map((s) => ({
+        name: s.name,
+        type: kind,
+        stack: kind === 'bar' ? 'total' : undefined,
+        data: s.values,
+      })),
     })
     return { title, kind, categories, series, unit, svg: chart.renderToSVGString() }
   } finally {
@@ -48,36 +60,81 @@ export async function dashboard(deps: Deps, year: number, agencyId?: number): Pr
   const agencies = (await listAgencies(deps.db)).filter((a) => agencyId === undefined || a.id === agencyId)
   const ids = agencies.map((a) => a.id)
 
-  let q = deps.db.selectFrom('applications').select(['concluded_on', 'outcome', 'delivered_on', 'on_time']).where('concluded_on', '>=', `${year}-01-01`).where('concluded_on', '<=', `${year}-12-31`)
+  let q = deps.db
+    .selectFrom('applications')
+    .select(['concluded_on', 'outcome', 'delivered_on', 'on_time'])
+    .where('concluded_on', '>=', `${year}-01-01`)
+    .where('concluded_on', '<=', `${year}-12-31`)
   if (ids.length) q = q.where('agency_id', 'in', ids)
   const concluded = ids.length ? await q.execute() : []
-  const byOutcome = outcomeGroups.map((g) => ({ name: g.name, values: months.map((m) => concluded.filter((a) => a.concluded_on!.startsWith(m) && a.outcome && g.test(a.outcome)).length) }))
-  const onTime = [{ name: '按期答复率', values: months.map((m) => {
-    const delivered = concluded.filter((a) => a.delivered_on?.startsWith(m))
-    return delivered.length ? Math.round((delivered.filter((a) => a.on_time === 1).length / delivered.length) * 1000) / 10 : 0
-  }) }]
-
-  const perMonth = await Promise.all(months.map(async (m) => {
-    const last = new Date(Date.UTC(year, Number(m.slice(5)), 0)).getUTCDate()
-    return Promise.all(agencies.map((a) => countPublications(deps.db, a.id, `${m}-01`, `${m}-${last}`)))
+  const byOutcome = outcomeGroups.map((g) => ({
+    name: g.name,
+    values: months.map(
+      (m) => concluded.filter((a) => a.concluded_on!.startsWith(m) && a.outcome && g.test(a.outcome)).length,
+    ),
   }))
-  const kinds = [...new Set(perMonth.flat().flatMap((c) => c.byChannelKind.map((k) => k.label)))]
-  const byChannel = kinds.map((k) => ({ name: k, values: perMonth.map((cs) => cs.reduce((s, c) => s + (c.byChannelKind.find((x) => x.label === k)?.items ?? 0), 0)) }))
+  const onTime = [
+    {
+      name: '按期答复率',
+      values: months.map((m) => {
+        const delivered = concluded.filter((a) => a.delivered_on?.startsWith(m))
+        return delivered.length
+          ? Math.round((delivered.filter((a) => a.on_time === 1).length / delivered.length) * 1000) / 10
+          : 0
+      }),
+    },
+  ]
 
-  const health = await Promise.all(agencies.map(async (a) => columnHealth(await columnStats(deps.db, a.id), deps.clock.now())))
-  const staleness = [{ name: '栏目数', values: [health.reduce((s, h) => s + h.stale, 0), health.reduce((s, h) => s + h.longStale, 0), health.reduce((s, h) => s + h.empty, 0)] }]
+  const perMonth = await Promise.all(
+    months.map(async (m) => {
+      const last = new Date(Date.UTC(year, Number(m.slice(5)), 0)).getUTCDate()
+      return Promise.all(agencies.map((a) => countPublications(deps.db, a.id, `${m}-01`, `${m}-${last}`)))
+    }),
+  )
+  const kinds = [...new Set(perMonth.flat().flatMap((c) => c.byChannelKind.map((k) => k.label)))]
+  const byChannel = kinds.map((k) => ({
+    name: k,
+    values: perMonth.map((cs) => cs.reduce((s, c) => s + (c.byChannelKind.find((x) => x.label === k)?.items ?? 0), 0)),
+  }))
+
+  const health = await Promise.all(
+    agencies.map(async (a) => columnHealth(await columnStats(deps.db, a.id), deps.clock.now())),
+  )
+  const staleness = [
+    {
+      name: '栏目数',
+      values: [
+        health.reduce((s, h) => s + h.stale, 0),
+        health.reduce((s, h) => s + h.longStale, 0),
+        health.reduce((s, h) => s + h.empty, 0),
+      ],
+    },
+  ]
 
   // Quota attainment: the share of units that published at least their monthly quota.
-  const quota = await Promise.all(agencies.map(async (a) => ({ units: await listUnits(deps.db, a.id), perMonth: Number(JSON.parse((await readSetting(deps.db, `quota:${a.id}`)) ?? '{"perMonth":1}').perMonth) })))
-  const attainment = [{ name: '达标单位占比', values: perMonth.map((cs) => {
-    let units = 0
-    let met = 0
-    cs.forEach((c, i) => {
-      const byUnit = new Map(c.byUnit.map((u) => [u.name, u.items]))
-      for (const u of quota[i]!.units) { units++; if ((byUnit.get(u.name) ?? 0) >= quota[i]!.perMonth) met++ }
-    })
-    return units ? Math.round((met / units) * 1000) / 10 : 0
-  }) }]
+  const quota = await Promise.all(
+    agencies.map(async (a) => ({
+      units: await listUnits(deps.db, a.id),
+      perMonth: Number(JSON.parse((await readSetting(deps.db, `quota:${a.id}`)) ?? '{"perMonth":1}').perMonth),
+    })),
+  )
+  const attainment = [
+    {
+      name: '达标单位占比',
+      values: perMonth.map((cs) => {
+        let units = 0
+        let met = 0
+        cs.forEach((c, i) => {
+          const byUnit = new Map(c.byUnit.map((u) => [u.name, u.items]))
+          for (const u of quota[i]!.units) {
+            units++
+            if ((byUnit.get(u.name) ?? 0) >= quota[i]!.perMonth) met++
+          }
+        })
+        return units ? Math.round((met / units) * 1000) / 10 : 0
+      }),
+    },
+  ]
 
   return [
     render(`${year}年各月办结的申请（按办理结果）`, 'bar', labels, byOutcome, '件'),

@@ -36,7 +36,12 @@ export type AgencyState = {
   reportWarnings: number
 }
 
-const statusLabel: Record<string, AgencyState['reportStatus']> = { draft: '草稿', in_review: '审核中', approved: '已审核', published: '已发布' }
+const statusLabel: Record<string, AgencyState['reportStatus']> = {
+  draft: '草稿',
+  in_review: '审核中',
+  approved: '已审核',
+  published: '已发布',
+}
 
 /** The deadline of an agency's report of `year` (art. 49), or the earlier local date set for the region. */
 async function deadlineFor(deps: Deps, isGovernment: boolean, year: number): Promise<string> {
@@ -51,8 +56,14 @@ export async function regionOverview(deps: Deps): Promise<AgencyState[]> {
   const reportYear = year - 1
   const lastMonth = new Date(Date.UTC(year, Number(today.slice(5, 7)) - 1, 0))
   const lm = lastMonth.toISOString().slice(0, 10)
-  const applications = await deps.db.selectFrom('applications').select(['agency_id', 'due_on']).where('status', 'in', ['open', 'correction']).execute()
-  const reports = (await listReportsOfYear(deps.db, reportYear)).filter((r) => r.source === 'computed' && r.status !== 'superseded')
+  const applications = await deps.db
+    .selectFrom('applications')
+    .select(['agency_id', 'due_on'])
+    .where('status', 'in', ['open', 'correction'])
+    .execute()
+  const reports = (await listReportsOfYear(deps.db, reportYear)).filter(
+    (r) => r.source === 'computed' && r.status !== 'superseded',
+  )
   const out: AgencyState[] = []
   for (const a of await listAgencies(deps.db)) {
     const mine = applications.filter((x) => x.agency_id === a.id)
@@ -68,41 +79,69 @@ export async function regionOverview(deps: Deps): Promise<AgencyState[]> {
     const published = report?.status === 'published' ? formatShanghai(report.published_at!).slice(0, 10) : null
     const check = report ? checkReport(report.report) : undefined
     out.push({
-      id: a.id, name: a.name, open: mine.length, overdue: mine.filter((x) => x.due_on && x.due_on < today).length,
-      stale: health.stale, longStale: health.longStale, empty: health.empty, veto: health.veto,
-      units: units.length, unitsMissingQuota: units.filter((u) => (byUnit.get(u.name) ?? 0) < perMonth).length,
-      published: counts.total, byChannelKind: counts.byChannelKind.map((k) => `${k.label} ${k.items}`).join('、'),
-      reportYear, reportStatus: report ? statusLabel[report.status] ?? '草稿' : '未开始', reportDeadline: deadline,
+      id: a.id,
+      name: a.name,
+      open: mine.length,
+      overdue: mine.filter((x) => x.due_on && x.due_on < today).length,
+      stale: health.stale,
+      longStale: health.longStale,
+      empty: health.empty,
+      veto: health.veto,
+      units: units.length,
+      unitsMissingQuota: units.filter((u) => (byUnit.get(u.name) ?? 0) < perMonth).length,
+      published: counts.total,
+      byChannelKind: counts.byChannelKind.map((k) => `${k.label} ${k.items}`).join('、'),
+      reportYear,
+      reportStatus: report ? (statusLabel[report.status] ?? '草稿') : '未开始',
+      reportDeadline: deadline,
       reportOnTime: published ? published <= deadline : today > deadline ? false : null,
-      reportErrors: check?.findings.filter((f) => f.severity === 'error').length ?? 0, reportWarnings: check?.findings.filter((f) => f.severity === 'warning').length ?? 0,
+      reportErrors: check?.findings.filter((f) => f.severity === 'error').length ?? 0,
+      reportWarnings: check?.findings.filter((f) => f.severity === 'warning').length ?? 0,
     })
   }
   return out
 }
 
-export const overviewColumns: { key: keyof AgencyState; label: string; value: (s: AgencyState) => string | number }[] = [
-  { key: 'name', label: '机关', value: (s) => s.name },
-  { key: 'open', label: '办理中申请', value: (s) => s.open },
-  { key: 'overdue', label: '逾期申请', value: (s) => s.overdue },
-  { key: 'stale', label: '不更新栏目', value: (s) => s.stale },
-  { key: 'longStale', label: '长期不更新栏目', value: (s) => s.longStale },
-  { key: 'empty', label: '空白栏目', value: (s) => s.empty },
-  { key: 'veto', label: '单项否决', value: (s) => s.veto.join('；') || '无' },
-  { key: 'unitsMissingQuota', label: '上月未达报送要求的单位', value: (s) => `${s.unitsMissingQuota}/${s.units}` },
-  { key: 'published', label: '本年发布信息', value: (s) => s.published },
-  { key: 'byChannelKind', label: '按渠道', value: (s) => s.byChannelKind },
-  { key: 'reportStatus', label: '上年度年报', value: (s) => s.reportStatus },
-  { key: 'reportOnTime', label: '按期发布', value: (s) => (s.reportOnTime === null ? `截止 ${s.reportDeadline}` : s.reportOnTime ? '按期' : `逾期（截止 ${s.reportDeadline}）`) },
-  { key: 'reportErrors', label: '年报错误/提示', value: (s) => `${s.reportErrors}/${s.reportWarnings}` },
-]
+export const overviewColumns: { key: keyof AgencyState; label: string; value: (s: AgencyState) => string | number }[] =
+  [
+    { key: 'name', label: '机关', value: (s) => s.name },
+    { key: 'open', label: '办理中申请', value: (s) => s.open },
+    { key: 'overdue', label: '逾期申请', value: (s) => s.overdue },
+    { key: 'stale', label: '不更新栏目', value: (s) => s.stale },
+    { key: 'longStale', label: '长期不更新栏目', value: (s) => s.longStale },
+    { key: 'empty', label: '空白栏目', value: (s) => s.empty },
+    { key: 'veto', label: '单项否决', value: (s) => s.veto.join('；') || '无' },
+    { key: 'unitsMissingQuota', label: '上月未达报送要求的单位', value: (s) => `${s.unitsMissingQuota}/${s.units}` },
+    { key: 'published', label: '本年发布信息', value: (s) => s.published },
+    { key: 'byChannelKind', label: '按渠道', value: (s) => s.byChannelKind },
+    { key: 'reportStatus', label: '上年度年报', value: (s) => s.reportStatus },
+    {
+      key: 'reportOnTime',
+      label: '按期发布',
+      value: (s) =>
+        s.reportOnTime === null
+          ? `截止 ${s.reportDeadline}`
+          : s.reportOnTime
+            ? '按期'
+            : `逾期（截止 ${s.reportDeadline}）`,
+    },
+    { key: 'reportErrors', label: '年报错误/提示', value: (s) => `${s.reportErrors}/${s.reportWarnings}` },
+  ]
 
 /** Any table as CSV (with a BOM, so that Excel reads it as UTF-8) or XLSX, the same cells. */
 export function tableCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cell = (v: string | number) => { const s = String(v); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s }
+  const cell = (v: string | number) => {
+    const s = String(v)
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+  }
   return `\ufeff${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`
 }
 
-export async function tableXlsx(sheet: string, header: readonly string[], rows: readonly (readonly (string | number)[])[]): Promise<Buffer> {
+export async function tableXlsx(
+  sheet: string,
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet(sheet)
   ws.addRow([...header]).font = { bold: true }
@@ -111,11 +150,22 @@ export async function tableXlsx(sheet: string, header: readonly string[], rows: 
 }
 
 /** Sends a table as the file the query asks for (?format=csv|xlsx); false when it asks for the page. */
-export async function sendTableIfAsked(request: { query: unknown }, reply: { type(t: string): { header(k: string, v: string): { send(b: unknown): unknown } } }, name: string, header: readonly string[], rows: readonly (readonly (string | number)[])[]): Promise<boolean> {
+export async function sendTableIfAsked(
+  request: { query: unknown },
+  reply: { type(t: string): { header(k: string, v: string): { send(b: unknown): unknown } } },
+  name: string,
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): Promise<boolean> {
   const format = (request.query as { format?: string } | undefined)?.format
   if (format !== 'csv' && format !== 'xlsx') return false
   const disposition = `attachment; filename="table.${format}"; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`
-  if (format === 'csv') reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send(tableCsv(header, rows))
-  else reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', disposition).send(await tableXlsx(name, header, rows))
+  if (format === 'csv')
+    reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send(tableCsv(header, rows))
+  else
+    reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', disposition)
+      .send(await tableXlsx(name, header, rows))
   return true
 }

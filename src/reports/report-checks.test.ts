@@ -7,7 +7,10 @@ import { appealGroups, formats } from './report-format.ts'
 import { annualReportSchema } from './report.ts'
 import type { AnnualReport } from './report.ts'
 
-const huaian = (): AnnualReport => annualReportSchema.parse(JSON.parse(readFileSync(path.resolve('test/fixtures/reports/huaian-2024.expected.json'), 'utf8'))) as AnnualReport
+const huaian = (): AnnualReport =>
+  annualReportSchema.parse(
+    JSON.parse(readFileSync(path.resolve('test/fixtures/reports/huaian-2024.expected.json'), 'utf8')),
+  ) as AnnualReport
 const f = formats['2021']
 const outcomes = new Set(f.applicationRows.filter((r) => r.outcome).map((r) => r.code))
 
@@ -54,7 +57,9 @@ test('a message gives both sides in Chinese, as report-interchange.md shows', ()
   const report = huaian()
   report.applications.rows.NEW![0] = 3002
   const r1 = checkReport(report).findings.find((x) => x.rule === 'R1')!
-  expect(r1.message).toBe('R1（自然人列）：本年新收 3002 + 上年结转 34 = 3036，不等于 （七）总计 2932 + 结转下年度继续办理 103 = 3035')
+  expect(r1.message).toBe(
+    'R1（自然人列）：本年新收 3002 + 上年结转 34 = 3036，不等于 （七）总计 2932 + 结转下年度继续办理 103 = 3035',
+  )
   expect(r1.severity).toBe('error')
 })
 
@@ -87,7 +92,7 @@ test('a missing part is reported as not checked, never as broken', () => {
   expect(result.notChecked.map((n) => n.rule)).toEqual(expect.arrayContaining(['R1', 'R3']))
 })
 
-test('across years: carried in must equal last year\'s carried out (X1), documents in force follow issued and repealed (X2), both as warnings', () => {
+test("across years: carried in must equal last year's carried out (X1), documents in force follow issued and repealed (X2), both as warnings", () => {
   const previous = huaian()
   const report = huaian()
   previous.applications.rows.CARRIED_OUT = [34, 0, 0, 0, 0, 0, 34]
@@ -105,10 +110,16 @@ test('across years: carried in must equal last year\'s carried out (X1), documen
 
 test('N1: a narrative figure that disagrees with the table is a warning naming both numbers', () => {
   const report = huaian()
-  report.sections.overview = '2024年，全市共受理政府信息公开申请3119件，答\n复3050件（含上年度结转申请34件，另有103件顺延到下年度答复）。政府信息公开行政复议351件；政府信息公开行政诉讼46件。'
+  report.sections.overview =
+    '2024年，全市共受理政府信息公开申请3119件，答\n复3050件（含上年度结转申请34件，另有103件顺延到下年度答复）。政府信息公开行政复议351件；政府信息公开行政诉讼46件。'
   expect(checkReport(report).findings).toEqual([])
-  report.sections.overview = report.sections.overview.replace('受理政府信息公开申请3119件', '受理政府信息公开申请3120件')
+  report.sections.overview = report.sections.overview.replace(
+    '受理政府信息公开申请3119件',
+    '受理政府信息公开申请3120件',
+  )
   const n1 = checkReport(report).findings
-  expect(n1.map((x) => [x.rule, x.severity, x.message])).toEqual([['N1', 'warning', 'N1（本年新收申请）：总体情况写明 3120 件，表格为 3119 件']])
+  expect(n1.map((x) => [x.rule, x.severity, x.message])).toEqual([
+    ['N1', 'warning', 'N1（本年新收申请）：总体情况写明 3120 件，表格为 3119 件'],
+  ])
   expect(hasErrors(checkReport(report))).toBe(false)
 })

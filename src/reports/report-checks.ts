@@ -8,7 +8,17 @@ import { checkNarrative } from './report-narrative.ts'
 
 export type RuleId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'X1' | 'X2' | 'X3' | 'N1'
 export type Severity = 'error' | 'warning'
-export const severityOf: Record<RuleId, Severity> = { R1: 'error', R2: 'error', R3: 'error', R4: 'error', R5: 'error', X1: 'warning', X2: 'warning', X3: 'warning', N1: 'warning' }
+export const severityOf: Record<RuleId, Severity> = {
+  R1: 'error',
+  R2: 'error',
+  R3: 'error',
+  R4: 'error',
+  R5: 'error',
+  X1: 'warning',
+  X2: 'warning',
+  X3: 'warning',
+  N1: 'warning',
+}
 
 export type CellRef = { cell: string; value: Cell }
 export type Finding = {
@@ -31,17 +41,36 @@ const rowLabel = (report: AnnualReport, code: string) => {
   const row = formats[report.format].applicationRows.find((r) => r.code === code)
   return row ? shortLabel(row.label) : code
 }
-const shortLabel = (label: string) => label.replace(/（区分处理的.*）$/, '').replace(/^[一二三四]、/, '').replace(/政府信息公开申请数量$/, '')
+const shortLabel = (label: string) =>
+  label
+    .replace(/（区分处理的.*）$/, '')
+    .replace(/^[一二三四]、/, '')
+    .replace(/政府信息公开申请数量$/, '')
 
-function equation(rule: RuleId, where: string, left: CellRef[], right: CellRef[], describe: (r: CellRef) => string): Finding | undefined {
+function equation(
+  rule: RuleId,
+  where: string,
+  left: CellRef[],
+  right: CellRef[],
+  describe: (r: CellRef) => string,
+): Finding | undefined {
   const leftSum = round(left.reduce((s, c) => s + v(c.value), 0))
   const rightSum = round(right.reduce((s, c) => s + v(c.value), 0))
   if (leftSum === rightSum) return undefined
   const blankCells = [...left, ...right].filter((c) => c.value === null).map((c) => c.cell)
-  const side = (refs: CellRef[], sum: number) => (refs.length === 1 ? `${describe(refs[0]!)} ${show(refs[0]!.value)}` : `${refs.map((r) => `${describe(r)} ${show(r.value)}`).join(' + ')} = ${sum}`)
+  const side = (refs: CellRef[], sum: number) =>
+    refs.length === 1
+      ? `${describe(refs[0]!)} ${show(refs[0]!.value)}`
+      : `${refs.map((r) => `${describe(r)} ${show(r.value)}`).join(' + ')} = ${sum}`
   const blanks = blankCells.length ? `（空白单元格按 0 计：${blankCells.join('、')}）` : ''
   return {
-    rule, severity: severityOf[rule], left, right, leftSum, rightSum, blankCells,
+    rule,
+    severity: severityOf[rule],
+    left,
+    right,
+    leftSum,
+    rightSum,
+    blankCells,
     message: `${rule}（${where}）：${side(left, leftSum)}，不等于 ${side(right, rightSum)}${blanks}`,
   }
 }
@@ -55,14 +84,22 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
   const notChecked: NotChecked[] = []
   const rows = report.applications.rows
   const f = formats[report.format]
-  const ref = (code: string, col: number): CellRef => ({ cell: `applications.${code}[${col}]`, value: rows[code]?.[col] ?? null })
+  const ref = (code: string, col: number): CellRef => ({
+    cell: `applications.${code}[${col}]`,
+    value: rows[code]?.[col] ?? null,
+  })
   const has = (...codes: string[]) => codes.every((c) => rows[c] !== undefined)
 
   // R1 (stated in the format's header cell): 一 + 二 = 三（七）总计 + 四, in every column.
   if (has('NEW', 'CARRIED_IN', 'TOTAL', 'CARRIED_OUT')) {
     for (let col = 0; col < 7; col++) {
-      const fnd = equation('R1', `${colName(col)}列`, [ref('NEW', col), ref('CARRIED_IN', col)], [ref('TOTAL', col), ref('CARRIED_OUT', col)],
-        (r) => rowLabel(report, r.cell.split('.')[1]!.split('[')[0]!))
+      const fnd = equation(
+        'R1',
+        `${colName(col)}列`,
+        [ref('NEW', col), ref('CARRIED_IN', col)],
+        [ref('TOTAL', col), ref('CARRIED_OUT', col)],
+        (r) => rowLabel(report, r.cell.split('.')[1]!.split('[')[0]!),
+      )
       if (fnd) findings.push(fnd)
     }
   } else notChecked.push({ rule: 'R1', reason: '缺少本年新收、上年结转、总计或结转下年度行' })
@@ -70,7 +107,13 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
   // R2: in every row, 总计 = the six applicant columns.
   for (const row of f.applicationRows) {
     if (!rows[row.code]) continue
-    const fnd = equation('R2', `${shortLabel(row.label)}行`, [ref(row.code, 6)], [0, 1, 2, 3, 4, 5].map((c) => ref(row.code, c)), (r) => colName(Number(/\[(\d)\]/.exec(r.cell)![1])))
+    const fnd = equation(
+      'R2',
+      `${shortLabel(row.label)}行`,
+      [ref(row.code, 6)],
+      [0, 1, 2, 3, 4, 5].map((c) => ref(row.code, c)),
+      (r) => colName(Number(/\[(\d)\]/.exec(r.cell)![1])),
+    )
     if (fnd) findings.push(fnd)
   }
 
@@ -78,7 +121,13 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
   const outcomes = f.applicationRows.filter((r) => r.outcome).map((r) => r.code)
   if (has('TOTAL', ...outcomes)) {
     for (let col = 0; col < 7; col++) {
-      const fnd = equation('R3', `${colName(col)}列`, [ref('TOTAL', col)], outcomes.map((c) => ref(c, col)), (r) => rowLabel(report, r.cell.split('.')[1]!.split('[')[0]!))
+      const fnd = equation(
+        'R3',
+        `${colName(col)}列`,
+        [ref('TOTAL', col)],
+        outcomes.map((c) => ref(c, col)),
+        (r) => rowLabel(report, r.cell.split('.')[1]!.split('[')[0]!),
+      )
       if (fnd) findings.push(fnd)
     }
   } else notChecked.push({ rule: 'R3', reason: '办理结果行不全' })
@@ -91,7 +140,13 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
       continue
     }
     const r = (i: number): CellRef => ({ cell: `appeals.${g}[${i}]`, value: cells[i] ?? null })
-    const fnd = equation('R4', appealGroupLabels[g], [r(4)], [0, 1, 2, 3].map(r), (x) => appealColumns[Number(/\[(\d)\]/.exec(x.cell)![1])]!)
+    const fnd = equation(
+      'R4',
+      appealGroupLabels[g],
+      [r(4)],
+      [0, 1, 2, 3].map(r),
+      (x) => appealColumns[Number(/\[(\d)\]/.exec(x.cell)![1])]!,
+    )
     if (fnd) findings.push(fnd)
   }
 
@@ -106,21 +161,36 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
 function nonNegativeIntegers(report: AnnualReport): Finding[] {
   const bad: { cell: string; value: number; why: string }[] = []
   const f = formats[report.format]
-  for (const block of f.article20) for (const row of block.rows) for (const col of row.columns) {
-    const value = report.article20[row.key]?.[col.key]
-    if (value === null || value === undefined) continue
-    if (col.kind === 'amountWan' && value < 0) bad.push({ cell: `article20.${row.key}.${col.key}`, value, why: '金额不能为负数' })
-    if (col.kind === 'change' && !Number.isInteger(value)) bad.push({ cell: `article20.${row.key}.${col.key}`, value, why: '增减数应为整数' })
-    if (col.kind === 'count' && (!Number.isInteger(value) || value < 0)) bad.push({ cell: `article20.${row.key}.${col.key}`, value, why: '数量应为非负整数' })
-  }
-  for (const [code, cells] of Object.entries(report.applications.rows)) cells.forEach((value, i) => {
-    if (value !== null && (!Number.isInteger(value) || value < 0)) bad.push({ cell: `applications.${code}[${i}]`, value, why: '件数应为非负整数' })
-  })
-  for (const g of appealGroups) report.appeals[g]?.forEach((value, i) => {
-    if (value !== null && (!Number.isInteger(value) || value < 0)) bad.push({ cell: `appeals.${g}[${i}]`, value, why: '件数应为非负整数' })
-  })
+  for (const block of f.article20)
+    for (const row of block.rows)
+      for (const col of row.columns) {
+        const value = report.article20[row.key]?.[col.key]
+        if (value === null || value === undefined) continue
+        if (col.kind === 'amountWan' && value < 0)
+          bad.push({ cell: `article20.${row.key}.${col.key}`, value, why: '金额不能为负数' })
+        if (col.kind === 'change' && !Number.isInteger(value))
+          bad.push({ cell: `article20.${row.key}.${col.key}`, value, why: '增减数应为整数' })
+        if (col.kind === 'count' && (!Number.isInteger(value) || value < 0))
+          bad.push({ cell: `article20.${row.key}.${col.key}`, value, why: '数量应为非负整数' })
+      }
+  for (const [code, cells] of Object.entries(report.applications.rows))
+    cells.forEach((value, i) => {
+      if (value !== null && (!Number.isInteger(value) || value < 0))
+        bad.push({ cell: `applications.${code}[${i}]`, value, why: '件数应为非负整数' })
+    })
+  for (const g of appealGroups)
+    report.appeals[g]?.forEach((value, i) => {
+      if (value !== null && (!Number.isInteger(value) || value < 0))
+        bad.push({ cell: `appeals.${g}[${i}]`, value, why: '件数应为非负整数' })
+    })
   return bad.map((b) => ({
-    rule: 'R5', severity: 'error', left: [{ cell: b.cell, value: b.value }], right: [], leftSum: b.value, rightSum: 0, blankCells: [],
+    rule: 'R5',
+    severity: 'error',
+    left: [{ cell: b.cell, value: b.value }],
+    right: [],
+    leftSum: b.value,
+    rightSum: 0,
+    blankCells: [],
     message: `R5（${b.cell}）：${b.value}，${b.why}`,
   }))
 }
@@ -132,8 +202,13 @@ function acrossYears(report: AnnualReport, previous: AnnualReport): Finding[] {
   const carriedOut = previous.applications.rows.CARRIED_OUT
   if (carriedIn && carriedOut) {
     for (let col = 0; col < 7; col++) {
-      const fnd = equation('X1', `${colName(col)}列`, [{ cell: `applications.CARRIED_IN[${col}]`, value: carriedIn[col] ?? null }],
-        [{ cell: `previous.applications.CARRIED_OUT[${col}]`, value: carriedOut[col] ?? null }], (r) => (r.cell.startsWith('previous') ? '上年报告结转下年度' : '本年上年结转'))
+      const fnd = equation(
+        'X1',
+        `${colName(col)}列`,
+        [{ cell: `applications.CARRIED_IN[${col}]`, value: carriedIn[col] ?? null }],
+        [{ cell: `previous.applications.CARRIED_OUT[${col}]`, value: carriedOut[col] ?? null }],
+        (r) => (r.cell.startsWith('previous') ? '上年报告结转下年度' : '本年上年结转'),
+      )
       if (fnd) out.push(fnd)
     }
   }
@@ -143,10 +218,24 @@ function acrossYears(report: AnnualReport, previous: AnnualReport): Finding[] {
       const now = report.article20[key]
       const before = previous.article20[key]
       if (!now || !before) continue
-      const fnd = equation('X2', key === 'rules' ? '规章' : '行政规范性文件',
-        [{ cell: `article20.${key}.inForce`, value: now.inForce ?? null }, { cell: `article20.${key}.repealed`, value: now.repealed ?? null }],
-        [{ cell: `previous.article20.${key}.inForce`, value: before.inForce ?? null }, { cell: `article20.${key}.issued`, value: now.issued ?? null }],
-        (r) => ({ inForce: r.cell.startsWith('previous') ? '上年现行有效' : '现行有效', repealed: '本年废止', issued: '本年制发' })[r.cell.split('.').at(-1)!] ?? r.cell)
+      const fnd = equation(
+        'X2',
+        key === 'rules' ? '规章' : '行政规范性文件',
+        [
+          { cell: `article20.${key}.inForce`, value: now.inForce ?? null },
+          { cell: `article20.${key}.repealed`, value: now.repealed ?? null },
+        ],
+        [
+          { cell: `previous.article20.${key}.inForce`, value: before.inForce ?? null },
+          { cell: `article20.${key}.issued`, value: now.issued ?? null },
+        ],
+        (r) =>
+          ({
+            inForce: r.cell.startsWith('previous') ? '上年现行有效' : '现行有效',
+            repealed: '本年废止',
+            issued: '本年制发',
+          })[r.cell.split('.').at(-1)!] ?? r.cell,
+      )
       if (fnd) out.push(fnd)
     }
   }
@@ -156,10 +245,21 @@ function acrossYears(report: AnnualReport, previous: AnnualReport): Finding[] {
       const now = report.article20[key]
       const before = previous.article20[key]
       if (!now || !before) continue
-      const fnd = equation('X3', key,
-        [{ cell: `previous.article20.${key}.previousYearItems`, value: before.previousYearItems ?? null }, { cell: `previous.article20.${key}.change`, value: before.change ?? null }],
+      const fnd = equation(
+        'X3',
+        key,
+        [
+          { cell: `previous.article20.${key}.previousYearItems`, value: before.previousYearItems ?? null },
+          { cell: `previous.article20.${key}.change`, value: before.change ?? null },
+        ],
         [{ cell: `article20.${key}.previousYearItems`, value: now.previousYearItems ?? null }],
-        (r) => (r.cell.startsWith('previous') ? (r.cell.endsWith('change') ? '上年本年增/减' : '上年上一年项目数量') : '本年上一年项目数量'))
+        (r) =>
+          r.cell.startsWith('previous')
+            ? r.cell.endsWith('change')
+              ? '上年本年增/减'
+              : '上年上一年项目数量'
+            : '本年上一年项目数量',
+      )
       if (fnd) out.push(fnd)
     }
   }

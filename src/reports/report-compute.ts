@@ -22,9 +22,11 @@ export type ComputeOptions = {
 
 export type Computed = { report: AnnualReport; basis: Map<string, RecordId[]> }
 
-const within = (date: string | null, year: number) => date !== null && date >= `${year}-01-01` && date <= `${year}-12-31`
+const within = (date: string | null, year: number) =>
+  date !== null && date >= `${year}-01-01` && date <= `${year}-12-31`
 const onOrBefore = (date: string | null, day: string) => date !== null && date <= day
-const openOn = (a: ApplicationRecord, day: string) => a.receivedOn <= day && (a.concludedOn === null || a.concludedOn > day)
+const openOn = (a: ApplicationRecord, day: string) =>
+  a.receivedOn <= day && (a.concludedOn === null || a.concludedOn > day)
 
 export function computeReport(records: AgencyYearRecords, opts: ComputeOptions): Computed {
   const { year } = opts
@@ -67,7 +69,8 @@ export function computeReport(records: AgencyYearRecords, opts: ComputeOptions):
   const column = { upheld: 0, corrected: 1, other: 2 } as const
   for (const g of appealGroups) report.appeals[g] = [0, 0, 0, 0, 0]
   for (const c of records.appeals) {
-    const counted = within(c.filedOn, year) || (opts.appealsScope === 'filedOrConcludedInYear' && within(c.concludedOn, year))
+    const counted =
+      within(c.filedOn, year) || (opts.appealsScope === 'filedOrConcludedInYear' && within(c.concludedOn, year))
     if (!counted) continue
     const cells = report.appeals[c.kind]!
     const col = onOrBefore(c.concludedOn, yearEnd) && c.result ? column[c.result] : 3
@@ -79,14 +82,23 @@ export function computeReport(records: AgencyYearRecords, opts: ComputeOptions):
   return { report, basis }
 }
 
-function computeArticle20(records: AgencyYearRecords, report: AnnualReport, year: number, count: (cell: string, id: RecordId, by?: number) => number) {
+function computeArticle20(
+  records: AgencyYearRecords,
+  report: AnnualReport,
+  year: number,
+  count: (cell: string, id: RecordId, by?: number) => number,
+) {
   const a20 = report.article20
   const yearEnd = `${year}-12-31`
   const lastYearEnd = `${year - 1}-12-31`
   const docKey = { rule: 'rules', normative: 'normativeDocuments' } as const
-  const set = (row: string, key: string, value: number) => { a20[row]![key] = value }
+  const set = (row: string, key: string, value: number) => {
+    a20[row]![key] = value
+  }
   for (const row of Object.keys(a20)) for (const key of Object.keys(a20[row]!)) set(row, key, 0)
-  const inc = (row: string, key: string, id: RecordId, by = 1) => { a20[row]![key] = (a20[row]![key] ?? 0) + count(`article20.${row}.${key}`, id, by) }
+  const inc = (row: string, key: string, id: RecordId, by = 1) => {
+    a20[row]![key] = (a20[row]![key] ?? 0) + count(`article20.${row}.${key}`, id, by)
+  }
   const inForce = (d: { issuedOn: string; repealedOn: string | null; lapsedOn: string | null }, day: string) =>
     d.issuedOn <= day && !onOrBefore(d.repealedOn, day) && !onOrBefore(d.lapsedOn, day)
 
@@ -103,10 +115,11 @@ function computeArticle20(records: AgencyYearRecords, report: AnnualReport, year
     }
     // 本年收费金额 in 万元, two decimals; kept in 分 until the end to add exactly.
     let fen = 0
-    for (const f of records.fees) if (within(f.collectedOn, year)) {
-      count('article20.fees.amountWan', f.id)
-      fen += f.amountFen
-    }
+    for (const f of records.fees)
+      if (within(f.collectedOn, year)) {
+        count('article20.fees.amountWan', f.id)
+        fen += f.amountFen
+      }
     set('fees', 'amountWan', Math.round(fen / 10_000) / 100)
     return
   }
@@ -119,7 +132,8 @@ function computeArticle20(records: AgencyYearRecords, report: AnnualReport, year
     if (onOrBefore(d.publishedOn, yearEnd) && inForce(d, yearEnd)) inc(row, 'totalPublished', d.id)
   }
   // 上一年项目数量 = items valid on last 31 Dec; 本年增/减 = items(Y) − items(Y−1), signed.
-  const validOn = (i: { validFrom: string; validTo: string | null }, day: string) => i.validFrom <= day && (i.validTo === null || i.validTo > day)
+  const validOn = (i: { validFrom: string; validTo: string | null }, day: string) =>
+    i.validFrom <= day && (i.validTo === null || i.validTo > day)
   for (const item of records.catalogue) {
     const before = validOn(item, lastYearEnd)
     const after = validOn(item, yearEnd)
@@ -128,10 +142,11 @@ function computeArticle20(records: AgencyYearRecords, report: AnnualReport, year
   }
   for (const d of records.decisions) if (within(d.decidedOn, year)) inc(d.kind, 'decisions', d.id, d.count ?? 1)
   let fen = 0
-  for (const p of records.procurement) if (within(p.contractedOn, year)) {
-    inc('procurement', 'projects', p.id)
-    count('article20.procurement.amountWan', p.id)
-    fen += p.amountFen
-  }
+  for (const p of records.procurement)
+    if (within(p.contractedOn, year)) {
+      inc('procurement', 'projects', p.id)
+      count('article20.procurement.amountWan', p.id)
+      fen += p.amountFen
+    }
   set('procurement', 'amountWan', Math.round(fen / 10_000) / 100)
 }

@@ -11,10 +11,24 @@ import { formatShanghai } from '../clock.ts'
 // category and outcome, with the same definitions as report-compute.ts (law-and-format.md §8.2).
 // A property test proves both give the same table; this path serves a whole region's millions.
 
-type Group = { category: string; outcome: string | null; new_: number; carried_in: number; concluded: number; carried_out: number }
+type Group = {
+  category: string
+  outcome: string | null
+  new_: number
+  carried_in: number
+  concluded: number
+  carried_out: number
+}
 
-export async function countApplicationsSql(db: Executor, agencyIds: readonly number[], year: number, format: FormatId): Promise<Record<string, Cell[]>> {
-  const rows: Record<string, Cell[]> = Object.fromEntries(formats[format].applicationRows.map((r) => [r.code, [0, 0, 0, 0, 0, 0, 0]]))
+export async function countApplicationsSql(
+  db: Executor,
+  agencyIds: readonly number[],
+  year: number,
+  format: FormatId,
+): Promise<Record<string, Cell[]>> {
+  const rows: Record<string, Cell[]> = Object.fromEntries(
+    formats[format].applicationRows.map((r) => [r.code, [0, 0, 0, 0, 0, 0, 0]]),
+  )
   if (agencyIds.length === 0) return rows
   const start = `${year}-01-01`
   const end = `${year}-12-31`
@@ -49,13 +63,19 @@ export async function countApplicationsSql(db: Executor, agencyIds: readonly num
 }
 
 /** The applications an agency-year's report counts, as records for the pure computation. */
-export async function loadApplicationRecords(db: Executor, agencyId: number, year: number): Promise<ApplicationRecord[]> {
-  const rows = await db.selectFrom('applications')
+export async function loadApplicationRecords(
+  db: Executor,
+  agencyId: number,
+  year: number,
+): Promise<ApplicationRecord[]> {
+  const rows = await db
+    .selectFrom('applications')
     .select(['number', 'applicant_category', 'received_on', 'concluded_on', 'outcome'])
     .where('agency_id', '=', agencyId)
     .where('received_on', '<=', `${year}-12-31`)
     .where((eb) => eb.or([eb('concluded_on', 'is', null), eb('concluded_on', '>=', `${year}-01-01`)]))
-    .orderBy('received_on').orderBy('number')
+    .orderBy('received_on')
+    .orderBy('number')
     .execute()
   return rows.map((r) => ({
     id: r.number,
@@ -68,9 +88,12 @@ export async function loadApplicationRecords(db: Executor, agencyId: number, yea
 
 /** 规章 and 行政规范性文件 published by the agency, as document records for report section 二(一). */
 export async function loadDocumentRecords(db: Executor, agencyId: number): Promise<DocumentRecord[]> {
-  const rows = await db.selectFrom('items')
+  const rows = await db
+    .selectFrom('items')
     .select(['id', 'doc_kind', 'written_on', 'formed_on', 'published_at', 'repealed_on', 'lapsed_on', 'status'])
-    .where('agency_id', '=', agencyId).where('doc_kind', 'in', ['rule', 'normative']).where('status', 'in', ['published', 'withdrawn'])
+    .where('agency_id', '=', agencyId)
+    .where('doc_kind', 'in', ['rule', 'normative'])
+    .where('status', 'in', ['published', 'withdrawn'])
     .execute()
   return rows.map((r) => ({
     id: `item-${r.id}`,

@@ -5,8 +5,16 @@ import type { AnnualReport } from './report.ts'
 /** The findings of one report as a person reads them, one per line. */
 export function describeCheck(report: AnnualReport, result: CheckResult): string[] {
   const lines: string[] = []
-  const head = [report.agency, report.year ? `${report.year}年` : null, `${report.format === '2019' ? '2019年试行' : '2021年'}格式`].filter(Boolean).join(' ')
-  lines.push(`${head}：${result.findings.length === 0 ? '未发现问题' : `发现 ${result.findings.filter((f) => f.severity === 'error').length} 个错误、${result.findings.filter((f) => f.severity === 'warning').length} 个提示`}`)
+  const head = [
+    report.agency,
+    report.year ? `${report.year}年` : null,
+    `${report.format === '2019' ? '2019年试行' : '2021年'}格式`,
+  ]
+    .filter(Boolean)
+    .join(' ')
+  lines.push(
+    `${head}：${result.findings.length === 0 ? '未发现问题' : `发现 ${result.findings.filter((f) => f.severity === 'error').length} 个错误、${result.findings.filter((f) => f.severity === 'warning').length} 个提示`}`,
+  )
   for (const f of result.findings) lines.push(`  [${f.severity === 'error' ? '错误' : '提示'}] ${f.message}`)
   for (const n of result.notChecked) lines.push(`  [未检查] ${n.rule}：${n.reason}`)
   if (report.missing.length) lines.push(`  [缺失] ${report.missing.join('、')}`)

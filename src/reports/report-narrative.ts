@@ -9,17 +9,49 @@ import type { Finding } from './report-checks.ts'
 type Ref = { cell: string; value: Cell | undefined }
 type Claim = { pattern: RegExp; what: string; cells: (r: AnnualReport) => Ref[] }
 
-const total = (code: string) => (r: AnnualReport) => [{ cell: `applications.${code}[6]`, value: r.applications.rows[code] ? (r.applications.rows[code][6] ?? null) : undefined }]
-const appealTotal = (...groups: ('reconsideration' | 'litigationDirect' | 'litigationAfterReconsideration')[]) => (r: AnnualReport) =>
-  groups.map((g) => ({ cell: `appeals.${g}[4]`, value: r.appeals[g] ? (r.appeals[g][4] ?? null) : undefined }))
+const total = (code: string) => (r: AnnualReport) => [
+  {
+    cell: `applications.${code}[6]`,
+    value: r.applications.rows[code] ? (r.applications.rows[code][6] ?? null) : undefined,
+  },
+]
+const appealTotal =
+  (...groups: ('reconsideration' | 'litigationDirect' | 'litigationAfterReconsideration')[]) =>
+  (r: AnnualReport) =>
+    groups.map((g) => ({ cell: `appeals.${g}[4]`, value: r.appeals[g] ? (r.appeals[g][4] ?? null) : undefined }))
 
 const claims: Claim[] = [
-  { pattern: /(?:新收到|共收到|收到|受理|新收)(?:各类)?(?:政府信息公开|信息公开|依申请公开)?申请(?:共计|共|合计)?(\d+)(?:件|个|条|份)/, what: '本年新收申请', cells: total('NEW') },
-  { pattern: /(?:上年度?|上一年度?)结转(?:的)?(?:政府信息公开)?申请(\d+)件/, what: '上年结转申请', cells: total('CARRIED_IN') },
-  { pattern: /(?:办结|答复|办理完毕)(?:各类)?(?:政府信息公开)?(?:申请)?(?:共计|共)?(\d+)件/, what: '本年度办理结果总计', cells: total('TOTAL') },
-  { pattern: /(\d+)件(?:申请)?(?:顺延|结转|转入)(?:到|至)?下一?年度/, what: '结转下年度继续办理', cells: total('CARRIED_OUT') },
-  { pattern: /(?:政府信息公开)?行政复议(?:案件)?(?:共计|共)?(\d+)件/, what: '行政复议总计', cells: appealTotal('reconsideration') },
-  { pattern: /(?:政府信息公开)?行政诉讼(?:案件)?(?:共计|共)?(\d+)件/, what: '行政诉讼总计', cells: appealTotal('litigationDirect', 'litigationAfterReconsideration') },
+  {
+    pattern:
+      /(?:新收到|共收到|收到|受理|新收)(?:各类)?(?:政府信息公开|信息公开|依申请公开)?申请(?:共计|共|合计)?(\d+)(?:件|个|条|份)/,
+    what: '本年新收申请',
+    cells: total('NEW'),
+  },
+  {
+    pattern: /(?:上年度?|上一年度?)结转(?:的)?(?:政府信息公开)?申请(\d+)件/,
+    what: '上年结转申请',
+    cells: total('CARRIED_IN'),
+  },
+  {
+    pattern: /(?:办结|答复|办理完毕)(?:各类)?(?:政府信息公开)?(?:申请)?(?:共计|共)?(\d+)件/,
+    what: '本年度办理结果总计',
+    cells: total('TOTAL'),
+  },
+  {
+    pattern: /(\d+)件(?:申请)?(?:顺延|结转|转入)(?:到|至)?下一?年度/,
+    what: '结转下年度继续办理',
+    cells: total('CARRIED_OUT'),
+  },
+  {
+    pattern: /(?:政府信息公开)?行政复议(?:案件)?(?:共计|共)?(\d+)件/,
+    what: '行政复议总计',
+    cells: appealTotal('reconsideration'),
+  },
+  {
+    pattern: /(?:政府信息公开)?行政诉讼(?:案件)?(?:共计|共)?(\d+)件/,
+    what: '行政诉讼总计',
+    cells: appealTotal('litigationDirect', 'litigationAfterReconsideration'),
+  },
 ]
 
 export function checkNarrative(report: AnnualReport): Finding[] {
@@ -39,7 +71,13 @@ export function checkNarrative(report: AnnualReport): Finding[] {
     const table = cells.reduce((s, x) => s + (x.value ?? 0), 0)
     if (table === c.stated) continue
     out.push({
-      rule: 'N1', severity: 'warning', left: [], right: cells, leftSum: c.stated, rightSum: table, blankCells: cells.filter((x) => x.value === null).map((x) => x.cell),
+      rule: 'N1',
+      severity: 'warning',
+      left: [],
+      right: cells,
+      leftSum: c.stated,
+      rightSum: table,
+      blankCells: cells.filter((x) => x.value === null).map((x) => x.cell),
       message: `N1（${c.what}）：总体情况写明 ${c.stated} 件，表格为 ${table} 件`,
     })
   }

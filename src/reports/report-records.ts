@@ -2,15 +2,38 @@
 // disclosure, requests and article-20 activities persist them; here they are plain values. Dates
 // are calendar dates in Asia/Shanghai, 'YYYY-MM-DD', so a year boundary is a string comparison.
 
-export const applicantCategories = ['natural', 'commercial', 'research', 'publicInterest', 'legalService', 'otherOrg'] as const
+export const applicantCategories = [
+  'natural',
+  'commercial',
+  'research',
+  'publicInterest',
+  'legalService',
+  'otherOrg',
+] as const
 export type ApplicantCategory = (typeof applicantCategories)[number]
 
 export const outcomeCodes = [
-  'GRANTED', 'PARTIAL',
-  'DENY_SECRET', 'DENY_LAW', 'DENY_SECURITY', 'DENY_THIRD_PARTY', 'DENY_INTERNAL', 'DENY_PROCESS', 'DENY_ENFORCEMENT_FILE', 'DENY_QUERY',
-  'UNABLE_NOT_HELD', 'UNABLE_NEEDS_CREATION', 'UNABLE_UNCLEAR',
-  'NP_PETITION', 'NP_REPEAT', 'NP_PUBLICATION', 'NP_MASSIVE', 'NP_CONFIRM',
-  'OTHER_NO_CORRECTION', 'OTHER_NO_FEE', 'OTHER_OTHER',
+  'GRANTED',
+  'PARTIAL',
+  'DENY_SECRET',
+  'DENY_LAW',
+  'DENY_SECURITY',
+  'DENY_THIRD_PARTY',
+  'DENY_INTERNAL',
+  'DENY_PROCESS',
+  'DENY_ENFORCEMENT_FILE',
+  'DENY_QUERY',
+  'UNABLE_NOT_HELD',
+  'UNABLE_NEEDS_CREATION',
+  'UNABLE_UNCLEAR',
+  'NP_PETITION',
+  'NP_REPEAT',
+  'NP_PUBLICATION',
+  'NP_MASSIVE',
+  'NP_CONFIRM',
+  'OTHER_NO_CORRECTION',
+  'OTHER_NO_FEE',
+  'OTHER_OTHER',
 ] as const
 export type OutcomeCode = (typeof outcomeCodes)[number]
 
@@ -44,9 +67,19 @@ export type DocumentRecord = {
   lapsedOn: string | null
 }
 
-export type DecisionRecord = { id: RecordId; kind: 'licensing' | 'otherServices' | 'penalties' | 'coercion'; decidedOn: string; count?: number }
+export type DecisionRecord = {
+  id: RecordId
+  kind: 'licensing' | 'otherServices' | 'penalties' | 'coercion'
+  decidedOn: string
+  count?: number
+}
 export type FeeRecord = { id: RecordId; collectedOn: string; amountFen: number }
-export type CatalogueItemRecord = { id: RecordId; itemType: 'licensing' | 'otherServices' | 'penalties' | 'coercion' | 'fees'; validFrom: string; validTo: string | null }
+export type CatalogueItemRecord = {
+  id: RecordId
+  itemType: 'licensing' | 'otherServices' | 'penalties' | 'coercion' | 'fees'
+  validFrom: string
+  validTo: string | null
+}
 export type ProcurementRecord = { id: RecordId; contractedOn: string; amountFen: number }
 
 export type AgencyYearRecords = {
@@ -59,4 +92,12 @@ export type AgencyYearRecords = {
   procurement: readonly ProcurementRecord[]
 }
 
-export const noRecords: AgencyYearRecords = { applications: [], appeals: [], documents: [], decisions: [], fees: [], catalogue: [], procurement: [] }
+export const noRecords: AgencyYearRecords = {
+  applications: [],
+  appeals: [],
+  documents: [],
+  decisions: [],
+  fees: [],
+  catalogue: [],
+  procurement: [],
+}

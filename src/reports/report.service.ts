@@ -20,7 +20,15 @@ import { loadAppealRecords } from '../requests/appeal.service.ts'
 import { loadActivityRecords } from '../activities/activity.service.ts'
 import type { RegionReport } from './report-region.ts'
 import type { AnnualReport, Cell, Sections } from './report.ts'
-import { findOpenReport, findReportById, findReportOfRecord, insertReport, listReportsOfAgency, listReportsOfYear, updateReportRow } from './report.store.ts'
+import {
+  findOpenReport,
+  findReportById,
+  findReportOfRecord,
+  insertReport,
+  listReportsOfAgency,
+  listReportsOfYear,
+  updateReportRow,
+} from './report.store.ts'
 import type { StoredReport } from './report.store.ts'
 
 type Staff = Actor & { id: number; agencyId: number }
@@ -31,7 +39,13 @@ type Staff = Actor & { id: number; agencyId: number }
  * fees, procurement).
  */
 export async function recordsOf(deps: Deps, agencyId: number, year: number): Promise<AgencyYearRecords> {
-  return { ...noRecords, applications: await loadApplicationRecords(deps.db, agencyId, year), documents: await loadDocumentRecords(deps.db, agencyId), appeals: await loadAppealRecords(deps.db, agencyId), ...(await loadActivityRecords(deps.db, agencyId)) }
+  return {
+    ...noRecords,
+    applications: await loadApplicationRecords(deps.db, agencyId, year),
+    documents: await loadDocumentRecords(deps.db, agencyId),
+    appeals: await loadAppealRecords(deps.db, agencyId),
+    ...(await loadActivityRecords(deps.db, agencyId)),
+  }
 }
 
 /** The agency's report of a year as a draft computed afresh from the records; an existing draft keeps its narrative. */
@@ -39,8 +53,15 @@ export async function computeDraft(deps: Deps, actor: Staff, year: number): Prom
   const agency = await findAgencyById(deps.db, actor.agencyId)
   if (!agency) throw new AppError('not_found', '所属机关不存在')
   const currentYear = Number(deps.clock.now().toLocaleString('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }))
-  if (year < 2019 || year > currentYear) throw new AppError('invalid_input', `报告年度应在 2019 至 ${currentYear} 年之间`, { year: `报告年度应在 2019 至 ${currentYear} 年之间` })
-  const { report } = computeReport(await recordsOf(deps, agency.id, year), { year, agency: agency.name, format: formatForYear(year) })
+  if (year < 2019 || year > currentYear)
+    throw new AppError('invalid_input', `报告年度应在 2019 至 ${currentYear} 年之间`, {
+      year: `报告年度应在 2019 至 ${currentYear} 年之间`,
+    })
+  const { report } = computeReport(await recordsOf(deps, agency.id, year), {
+    year,
+    agency: agency.name,
+    format: formatForYear(year),
+  })
   return deps.db.transaction().execute(async (trx) => {
     const now = isoNow(deps.clock)
     const draft = await findOpenReport(trx, agency.id, year)
@@ -50,20 +71,50 @@ export async function computeDraft(deps: Deps, actor: Staff, year: number): Prom
     if (draft) {
       report.sections = draft.report.sections
       await updateReportRow(trx, draft.id, { report, updated_at: now })
-      await appendAudit(deps, trx, actor, { action: 'report.recompute', objectType: 'annual_report', objectId: draft.id, result: 'success', detail: { year } })
+      await appendAudit(deps, trx, actor, {
+        action: 'report.recompute',
+        objectType: 'annual_report',
+        objectId: draft.id,
+        result: 'success',
+        detail: { year },
+      })
       return draft.id
     }
     const id = await insertReport(trx, {
-      agency_id: agency.id, year, format: report.format, source: 'computed', status: 'draft', version: 0, report,
-      source_name: null, override_reason: null, supersedes_id: null, created_at: now, created_by: actor.id, updated_at: now, published_at: null, published_by: null,
+      agency_id: agency.id,
+      year,
+      format: report.format,
+      source: 'computed',
+      status: 'draft',
+      version: 0,
+      report,
+      source_name: null,
+      override_reason: null,
+      supersedes_id: null,
+      created_at: now,
+      created_by: actor.id,
+      updated_at: now,
+      published_at: null,
+      published_by: null,
     })
-    await appendAudit(deps, trx, actor, { action: 'report.create', objectType: 'annual_report', objectId: id, result: 'success', detail: { year } })
+    await appendAudit(deps, trx, actor, {
+      action: 'report.create',
+      objectType: 'annual_report',
+      objectId: id,
+      result: 'success',
+      detail: { year },
+    })
     return id
   })
 }
 
 /** A report of the actor's own agency; another agency's report is not found (AC-02). */
-export async function findOwnReport(deps: Deps, actor: Staff, id: number, db: Executor = deps.db): Promise<StoredReport> {
+export async function findOwnReport(
+  deps: Deps,
+  actor: Staff,
+  id: number,
+  db: Executor = deps.db,
+): Promise<StoredReport> {
   const stored = await findReportById(db, id)
   if (!stored || stored.agency_id !== actor.agencyId) throw new AppError('not_found', '年度报告不存在')
   return stored
@@ -80,26 +131,61 @@ export async function checkStored(deps: Deps, stored: StoredReport): Promise<Che
 export async function saveNarrative(deps: Deps, actor: Staff, id: number, sections: Sections): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const stored = await findOwnReport(deps, actor, id, trx)
-    if (stored.status !== 'draft') throw new AppError('invalid_transition', '已发布的年度报告不能修改；如需更正，请重新生成草稿并发布更正版本')
+    if (stored.status !== 'draft')
+      throw new AppError('invalid_transition', '已发布的年度报告不能修改；如需更正，请重新生成草稿并发布更正版本')
     await updateReportRow(trx, id, { report: { ...stored.report, sections }, updated_at: isoNow(deps.clock) })
-    await appendAudit(deps, trx, actor, { action: 'report.narrative', objectType: 'annual_report', objectId: id, result: 'success' })
+    await appendAudit(deps, trx, actor, {
+      action: 'report.narrative',
+      objectType: 'annual_report',
+      objectId: id,
+      result: 'success',
+    })
   })
 }
 
 /** The review path of a report, for the shared review steps (reviews module). */
 const reportSubject = (deps: Deps, trx: Executor, stored: StoredReport) => ({
-  objectType: 'annual_report', auditPrefix: 'report', noun: '报告', id: stored.id, status: stored.status, round: stored.review_round, agencyId: stored.agency_id, authorId: stored.created_by,
-  update: (changes: { status: string; review_round?: number }) => updateReportRow(trx, stored.id, { ...changes, updated_at: isoNow(deps.clock) }),
+  objectType: 'annual_report',
+  auditPrefix: 'report',
+  noun: '报告',
+  id: stored.id,
+  status: stored.status,
+  round: stored.review_round,
+  agencyId: stored.agency_id,
+  authorId: stored.created_by,
+  update: (changes: { status: string; review_round?: number }) =>
+    updateReportRow(trx, stored.id, { ...changes, updated_at: isoNow(deps.clock) }),
 })
 
 /** The drafter hands the draft to the first review level (先审后发); it cannot be edited while in review. */
 export async function submitForReview(deps: Deps, actor: Staff, id: number): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => submitSubject(deps, trx, actor, reportSubject(deps, trx, await findOwnReport(deps, actor, id, trx))))
+  await deps.db
+    .transaction()
+    .execute(async (trx) =>
+      submitSubject(deps, trx, actor, reportSubject(deps, trx, await findOwnReport(deps, actor, id, trx))),
+    )
 }
 
 /** A reviewer signs the waiting level: approved through every level, the report waits for the office head; returned, it is a draft again. */
-export async function reviewReport(deps: Deps, actor: Staff, reviewerLevel: number | null, id: number, decision: Decision): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => signSubject(deps, trx, actor, reviewerLevel, reportSubject(deps, trx, await findOwnReport(deps, actor, id, trx)), decision))
+export async function reviewReport(
+  deps: Deps,
+  actor: Staff,
+  reviewerLevel: number | null,
+  id: number,
+  decision: Decision,
+): Promise<void> {
+  await deps.db
+    .transaction()
+    .execute(async (trx) =>
+      signSubject(
+        deps,
+        trx,
+        actor,
+        reviewerLevel,
+        reportSubject(deps, trx, await findOwnReport(deps, actor, id, trx)),
+        decision,
+      ),
+    )
 }
 
 /**
@@ -107,13 +193,21 @@ export async function reviewReport(deps: Deps, actor: Staff, reviewerLevel: numb
  * R1–R5 error stands, unless the office head overrides it with a recorded reason). A version
  * already published for the year is superseded, and stays visible as history.
  */
-export async function publishReport(deps: Deps, actor: Staff, id: number, overrideReason: string | undefined): Promise<void> {
+export async function publishReport(
+  deps: Deps,
+  actor: Staff,
+  id: number,
+  overrideReason: string | undefined,
+): Promise<void> {
   const stored = await findOwnReport(deps, actor, id)
-  if (stored.status !== 'approved') throw new AppError('invalid_transition', '报告须经各级审核通过后才能发布（先审后发）')
+  if (stored.status !== 'approved')
+    throw new AppError('invalid_transition', '报告须经各级审核通过后才能发布（先审后发）')
   const check = await checkStored(deps, stored)
   const reason = overrideReason?.trim()
   if (hasErrors(check) && !reason) {
-    throw new AppError('invalid_transition', '报告存在勾稽关系错误，不能发布；如确需发布，请由公开办负责人填写理由', { overrideReason: '存在错误时须填写发布理由' })
+    throw new AppError('invalid_transition', '报告存在勾稽关系错误，不能发布；如确需发布，请由公开办负责人填写理由', {
+      overrideReason: '存在错误时须填写发布理由',
+    })
   }
   await deps.db.transaction().execute(async (trx) => {
     const current = await findReportOfRecord(trx, stored.agency_id, stored.year)
@@ -121,12 +215,25 @@ export async function publishReport(deps: Deps, actor: Staff, id: number, overri
     const previous = current?.status === 'published' ? current : undefined
     if (previous) await updateReportRow(trx, previous.id, { status: 'superseded', updated_at: now })
     await updateReportRow(trx, id, {
-      status: 'published', version: (previous?.version ?? 0) + 1, supersedes_id: previous?.id ?? null,
-      override_reason: hasErrors(check) ? (reason ?? null) : null, published_at: now, published_by: actor.id, updated_at: now,
+      status: 'published',
+      version: (previous?.version ?? 0) + 1,
+      supersedes_id: previous?.id ?? null,
+      override_reason: hasErrors(check) ? (reason ?? null) : null,
+      published_at: now,
+      published_by: actor.id,
+      updated_at: now,
     })
     await appendAudit(deps, trx, actor, {
-      action: 'report.publish', objectType: 'annual_report', objectId: id, result: 'success',
-      detail: { year: stored.year, version: (previous?.version ?? 0) + 1, supersedes: previous?.id ?? null, override: hasErrors(check) ? reason : undefined },
+      action: 'report.publish',
+      objectType: 'annual_report',
+      objectId: id,
+      result: 'success',
+      detail: {
+        year: stored.year,
+        version: (previous?.version ?? 0) + 1,
+        supersedes: previous?.id ?? null,
+        override: hasErrors(check) ? reason : undefined,
+      },
     })
   })
 }
@@ -137,35 +244,77 @@ export async function importEarlierReport(deps: Deps, actor: Staff, bytes: Buffe
   try {
     report = await importReport(bytes, name)
   } catch (e) {
-    throw new AppError('invalid_input', `无法读取该报告：${e instanceof Error ? e.message : String(e)}`, { text: '无法读取该报告' })
+    throw new AppError('invalid_input', `无法读取该报告：${e instanceof Error ? e.message : String(e)}`, {
+      text: '无法读取该报告',
+    })
   }
-  if (report.year === null) throw new AppError('invalid_input', '无法从文本中识别报告年度，请确认包含“××××年政府信息公开工作年度报告”', { text: '无法识别报告年度' })
+  if (report.year === null)
+    throw new AppError('invalid_input', '无法从文本中识别报告年度，请确认包含“××××年政府信息公开工作年度报告”', {
+      text: '无法识别报告年度',
+    })
   const agency = await findAgencyById(deps.db, actor.agencyId)
   report.agency ??= agency?.name ?? null
   return deps.db.transaction().execute(async (trx) => {
     const now = isoNow(deps.clock)
     const id = await insertReport(trx, {
-      agency_id: actor.agencyId, year: report.year!, format: report.format, source: 'imported', status: 'imported', version: 0, report,
-      source_name: name.slice(0, 200), override_reason: null, supersedes_id: null, created_at: now, created_by: actor.id, updated_at: now, published_at: null, published_by: null,
+      agency_id: actor.agencyId,
+      year: report.year!,
+      format: report.format,
+      source: 'imported',
+      status: 'imported',
+      version: 0,
+      report,
+      source_name: name.slice(0, 200),
+      override_reason: null,
+      supersedes_id: null,
+      created_at: now,
+      created_by: actor.id,
+      updated_at: now,
+      published_at: null,
+      published_by: null,
     })
-    await appendAudit(deps, trx, actor, { action: 'report.import', objectType: 'annual_report', objectId: id, result: 'success', detail: { year: report.year, missing: report.missing.length } })
+    await appendAudit(deps, trx, actor, {
+      action: 'report.import',
+      objectType: 'annual_report',
+      objectId: id,
+      result: 'success',
+      detail: { year: report.year, missing: report.missing.length },
+    })
     return id
   })
 }
 
 /** The region's report of a year for the supervising office: each agency's report of record, summed. */
-export async function regionReportOf(deps: Deps, year: number): Promise<RegionReport & { withoutReport: string[]; publishedIds: Map<number, number>; parts: { agencyId: number; agencyName: string; report: AnnualReport }[] }> {
+export async function regionReportOf(
+  deps: Deps,
+  year: number,
+): Promise<
+  RegionReport & {
+    withoutReport: string[]
+    publishedIds: Map<number, number>
+    parts: { agencyId: number; agencyName: string; report: AnnualReport }[]
+  }
+> {
   const region = await findRegion(deps.db)
   const agencies = await listAgencies(deps.db)
-  const reports = (await listReportsOfYear(deps.db, year)).filter((r) => r.status === 'published' || r.status === 'imported')
+  const reports = (await listReportsOfYear(deps.db, year)).filter(
+    (r) => r.status === 'published' || r.status === 'imported',
+  )
   const publishedIds = new Map<number, number>()
   const parts = agencies.flatMap((a) => {
-    const mine = reports.filter((r) => r.agency_id === a.id).sort((x, y) => (x.status === y.status ? y.version - x.version : x.status === 'published' ? -1 : 1))[0]
+    const mine = reports
+      .filter((r) => r.agency_id === a.id)
+      .sort((x, y) => (x.status === y.status ? y.version - x.version : x.status === 'published' ? -1 : 1))[0]
     if (mine?.status === 'published') publishedIds.set(a.id, mine.id)
     return mine ? [{ agencyId: a.id, agencyName: a.name, report: mine.report }] : []
   })
   const rolled = rollUpRegion(region?.name ?? '本区域', year, formatForYear(year), parts)
-  return { ...rolled, withoutReport: agencies.filter((a) => !parts.some((p) => p.agencyId === a.id)).map((a) => a.name), publishedIds, parts }
+  return {
+    ...rolled,
+    withoutReport: agencies.filter((a) => !parts.some((p) => p.agencyId === a.id)).map((a) => a.name),
+    publishedIds,
+    parts,
+  }
 }
 
 export type CellExplanation = {
@@ -194,7 +343,11 @@ export function cellValue(report: AnnualReport, ref: string): Cell | undefined {
 }
 
 /** The supervising office drills into any agency's published report of the region. */
-export async function explainRegionCell(deps: Deps, reportId: number, ref: string): Promise<CellExplanation & { agencyId: number; year: number }> {
+export async function explainRegionCell(
+  deps: Deps,
+  reportId: number,
+  ref: string,
+): Promise<CellExplanation & { agencyId: number; year: number }> {
   const stored = await findReportById(deps.db, reportId)
   if (!stored || stored.status !== 'published') throw new AppError('not_found', '报告不存在或尚未发布')
   return { ...(await explainStoredCell(deps, stored, ref)), agencyId: stored.agency_id, year: stored.year }
@@ -223,5 +376,12 @@ async function explainStoredCell(deps: Deps, stored: StoredReport, ref: string):
   }
   const idSet = new Set(ids)
   const applications = m[1] ? records.applications.filter((a) => idSet.has(a.id)) : []
-  return { ref, label, stored: storedValue ?? null, current: m[1] ? applications.length : ids.length, records: applications, otherIds: m[1] ? [] : ids }
+  return {
+    ref,
+    label,
+    stored: storedValue ?? null,
+    current: m[1] ? applications.length : ids.length,
+    records: applications,
+    otherIds: m[1] ? [] : ids,
+  }
 }

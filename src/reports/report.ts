@@ -38,7 +38,8 @@ export const annualReportSchema = z.object({
     litigationDirect: z.array(cell).length(5).optional(),
     litigationAfterReconsideration: z.array(cell).length(5).optional(),
   }),
-  sections: z.object({ overview: z.string().nullable(), problems: z.string().nullable(), other: z.string().nullable() })
+  sections: z
+    .object({ overview: z.string().nullable(), problems: z.string().nullable(), other: z.string().nullable() })
     .default({ overview: null, problems: null, other: null }),
   missing: z.array(z.string()).default([]),
   ambiguous: z.array(z.string()).optional(),
@@ -48,15 +49,23 @@ export const annualReportSchema = z.object({
 export function blankReport(format: FormatId, year: number | null = null, agency: string | null = null): AnnualReport {
   const f = formats[format]
   const article20: Article20 = {}
-  for (const block of f.article20) for (const row of block.rows) article20[row.key] = Object.fromEntries(row.columns.map((c) => [c.key, null]))
+  for (const block of f.article20)
+    for (const row of block.rows) article20[row.key] = Object.fromEntries(row.columns.map((c) => [c.key, null]))
   return {
     schema: 'gongkai.annual-report/1',
     format,
     year,
     agency,
     article20,
-    applications: { columns: [...applicantColumns], rows: Object.fromEntries(f.applicationRows.map((r) => [r.code, Array<Cell>(7).fill(null)])) },
-    appeals: { reconsideration: Array<Cell>(5).fill(null), litigationDirect: Array<Cell>(5).fill(null), litigationAfterReconsideration: Array<Cell>(5).fill(null) },
+    applications: {
+      columns: [...applicantColumns],
+      rows: Object.fromEntries(f.applicationRows.map((r) => [r.code, Array<Cell>(7).fill(null)])),
+    },
+    appeals: {
+      reconsideration: Array<Cell>(5).fill(null),
+      litigationDirect: Array<Cell>(5).fill(null),
+      litigationAfterReconsideration: Array<Cell>(5).fill(null),
+    },
     sections: { overview: null, problems: null, other: null },
     missing: [],
   }

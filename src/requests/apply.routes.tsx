@@ -13,8 +13,23 @@ import { letterFile, receiptPdf } from './letter.service.ts'
 import { letterKinds } from './letters.ts'
 import type { LetterKind } from './letters.ts'
 import { AddressLimit, defaultBits, issueChallenge, ProofOfWork } from './proof-of-work.ts'
-import { applicantCategoryLabels, applicationForm, deliveryWays, idTypes, outcomeLabel, statusLabels, wantedForms } from './request.ts'
-import { addApplicantFile, findByTracking, findSubmission, publicStatus, secondCheck, submitApplication } from './request.service.ts'
+import {
+  applicantCategoryLabels,
+  applicationForm,
+  deliveryWays,
+  idTypes,
+  outcomeLabel,
+  statusLabels,
+  wantedForms,
+} from './request.ts'
+import {
+  addApplicantFile,
+  findByTracking,
+  findSubmission,
+  publicStatus,
+  secondCheck,
+  submitApplication,
+} from './request.service.ts'
 import type { PublicStatus } from './request.service.ts'
 
 // The citizen's side: the application form of each agency, the receipt, and the status page by
@@ -24,25 +39,62 @@ import type { PublicStatus } from './request.service.ts'
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }))
 
-function TextArea(props: { form: FormState; name: string; label: string; hint?: string; required?: boolean; rows?: number }) {
+function TextArea(props: {
+  form: FormState
+  name: string
+  label: string
+  hint?: string
+  required?: boolean
+  rows?: number
+}) {
   const error = props.form.errors[props.name]
   const describedBy = [props.hint ? `h-${props.name}` : '', error ? `e-${props.name}` : ''].filter(Boolean).join(' ')
   return (
     <div class={error ? 'field has-error' : 'field'}>
-      <label for={`f-${props.name}`}>{props.label}{props.required && <span class="req">（必填）</span>}</label>
-      {props.hint && <p class="hint" id={`h-${props.name}`}>{props.hint}</p>}
-      {error && <p class="error" id={`e-${props.name}`}>{error}</p>}
-      <textarea id={`f-${props.name}`} name={props.name} rows={props.rows ?? 5} required={props.required} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy || undefined}>{stringValue(props.form.values[props.name])}</textarea>
+      <label for={`f-${props.name}`}>
+        {props.label}
+        {props.required && <span class="req">（必填）</span>}
+      </label>
+      {props.hint && (
+        <p class="hint" id={`h-${props.name}`}>
+          {props.hint}
+        </p>
+      )}
+      {error && (
+        <p class="error" id={`e-${props.name}`}>
+          {error}
+        </p>
+      )}
+      <textarea
+        id={`f-${props.name}`}
+        name={props.name}
+        rows={props.rows ?? 5}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy || undefined}
+      >
+        {stringValue(props.form.values[props.name])}
+      </textarea>
     </div>
   )
 }
 
-function ApplyPage(props: { ctx: PageContext; agency: { id: number; name: string }; form: FormState; challenge: string; idem: string; message?: string }) {
+function ApplyPage(props: {
+  ctx: PageContext
+  agency: { id: number; name: string }
+  form: FormState
+  challenge: string
+  idem: string
+  message?: string
+}) {
   const f = props.form
   return (
     <PortalLayout ctx={props.ctx} title={`向${props.agency.name}申请政府信息公开`} scripts={['/assets/pow.js']}>
       <h1>政府信息公开申请表</h1>
-      <p>受理机关：{props.agency.name}。依据《中华人民共和国政府信息公开条例》第二十九条，申请须写明申请人的姓名或者名称、身份证明、联系方式，所需信息的名称、文号或者便于查询的其他特征性描述，以及获取信息的方式。无需说明申请用途。</p>
+      <p>
+        受理机关：{props.agency.name}
+        。依据《中华人民共和国政府信息公开条例》第二十九条，申请须写明申请人的姓名或者名称、身份证明、联系方式，所需信息的名称、文号或者便于查询的其他特征性描述，以及获取信息的方式。无需说明申请用途。
+      </p>
       <p>本机关自收到申请之日起 20 个工作日内答复；您提交后会得到申请编号和查询码，可凭其查询办理进度。</p>
       <ErrorSummary form={f} message={props.message} />
       <form method="post" action={`/agencies/${props.agency.id}/apply`} novalidate data-pow="1">
@@ -54,7 +106,12 @@ function ApplyPage(props: { ctx: PageContext; agency: { id: number; name: string
           <legend>申请人信息</legend>
           <Select form={f} name="category" label="申请人类型" options={options(applicantCategoryLabels)} required />
           <Field form={f} name="name" label="姓名或组织名称" autocomplete="name" required />
-          <Select form={f} name="idType" label="身份证件类型（自然人必填；组织填写经办人的证件，可不填）" options={options(idTypes)} />
+          <Select
+            form={f}
+            name="idType"
+            label="身份证件类型（自然人必填；组织填写经办人的证件，可不填）"
+            options={options(idTypes)}
+          />
           <Field form={f} name="idNumber" label="身份证件号码" hint="居民身份证号码将核对出生日期和校验码" />
           <Field form={f} name="creditCode" label="统一社会信用代码（组织必填）" />
           <Field form={f} name="contactPerson" label="联系人姓名（组织必填）" />
@@ -67,11 +124,22 @@ function ApplyPage(props: { ctx: PageContext; agency: { id: number; name: string
           <legend>所需信息</legend>
           <Field form={f} name="infoTitle" label="信息名称" />
           <Field form={f} name="infoDocNumber" label="文号" />
-          <TextArea form={f} name="infoDescription" label="所需信息的内容描述" hint="请尽量写明信息的名称、文号、时间、事项等特征，便于查找" required />
+          <TextArea
+            form={f}
+            name="infoDescription"
+            label="所需信息的内容描述"
+            hint="请尽量写明信息的名称、文号、时间、事项等特征，便于查找"
+            required
+          />
           <Select form={f} name="wantedForm" label="所需信息的形式" options={options(wantedForms)} required />
           <Select form={f} name="deliveryWay" label="获取信息的方式" options={options(deliveryWays)} required />
           <div class="field">
-            <input type="checkbox" id="f-needsAssistance" name="needsAssistance" checked={f.values.needsAssistance === 'on'} />
+            <input
+              type="checkbox"
+              id="f-needsAssistance"
+              name="needsAssistance"
+              checked={f.values.needsAssistance === 'on'}
+            />
             <label for="f-needsAssistance">我有阅读困难或者视听障碍，需要帮助（条例第四十三条）</label>
           </div>
         </fieldset>
@@ -86,7 +154,10 @@ function UploadForm(props: { ctx: PageContext; number: string; queryCode: string
   return (
     <form method="post" action="/track/files" enctype="multipart/form-data" class="upload">
       <h2>补充材料</h2>
-      <p>如需提交身份证明复印件、授权委托书等材料，可在此上传（PDF、JPG、PNG，每份不超过 10 MB，最多 5 份）。材料只供办理本申请使用，不会公开。</p>
+      <p>
+        如需提交身份证明复印件、授权委托书等材料，可在此上传（PDF、JPG、PNG，每份不超过 10 MB，最多 5
+        份）。材料只供办理本申请使用，不会公开。
+      </p>
       <input type="hidden" name="_csrf" value={props.ctx.csrf} />
       <input type="hidden" name="number" value={props.number} />
       <input type="hidden" name="queryCode" value={props.queryCode} />
@@ -97,15 +168,30 @@ function UploadForm(props: { ctx: PageContext; number: string; queryCode: string
   )
 }
 
-function SubmittedPage(props: { ctx: PageContext; agency: string; number: string; queryCode: string; receivedOn: string; due: string | null; repeated: boolean }) {
+function SubmittedPage(props: {
+  ctx: PageContext
+  agency: string
+  number: string
+  queryCode: string
+  receivedOn: string
+  due: string | null
+  repeated: boolean
+}) {
   return (
     <PortalLayout ctx={props.ctx} title="申请已提交">
       <h1>申请已提交</h1>
-      {props.repeated && <Notice kind="warn">这份申请此前已经提交成功，以下是它的申请编号和查询码（没有重复提交）。</Notice>}
-      <p>{props.agency}已收到您的政府信息公开申请，收到申请之日为 {props.receivedOn}{props.due && <>，答复期限（按目前情况）至 {props.due}</>}。</p>
+      {props.repeated && (
+        <Notice kind="warn">这份申请此前已经提交成功，以下是它的申请编号和查询码（没有重复提交）。</Notice>
+      )}
+      <p>
+        {props.agency}已收到您的政府信息公开申请，收到申请之日为 {props.receivedOn}
+        {props.due && <>，答复期限（按目前情况）至 {props.due}</>}。
+      </p>
       <dl class="facts">
-        <dt>申请编号</dt><dd id="tracking-number">{props.number}</dd>
-        <dt>查询码</dt><dd id="query-code">{props.queryCode}</dd>
+        <dt>申请编号</dt>
+        <dd id="tracking-number">{props.number}</dd>
+        <dt>查询码</dt>
+        <dd id="query-code">{props.queryCode}</dd>
       </dl>
       <p>请记下申请编号和查询码：查询办理进度、下载答复文书时需要。查询码只在此处显示一次。</p>
       <form method="post" action="/apply/receipt">
@@ -115,12 +201,21 @@ function SubmittedPage(props: { ctx: PageContext; agency: string; number: string
         <button type="submit">下载申请回执（PDF）</button>
       </form>
       <UploadForm ctx={props.ctx} number={props.number} queryCode={props.queryCode} />
-      <p><a href="/track">查询办理进度</a></p>
+      <p>
+        <a href="/track">查询办理进度</a>
+      </p>
     </PortalLayout>
   )
 }
 
-function TrackPage(props: { ctx: PageContext; form: FormState; message?: string | undefined; status?: PublicStatus | undefined; letterMessage?: string | undefined; notice?: string | undefined }) {
+function TrackPage(props: {
+  ctx: PageContext
+  form: FormState
+  message?: string | undefined
+  status?: PublicStatus | undefined
+  letterMessage?: string | undefined
+  notice?: string | undefined
+}) {
   const s = props.status
   return (
     <PortalLayout ctx={props.ctx} title="申请查询">
@@ -141,16 +236,39 @@ function TrackPage(props: { ctx: PageContext; form: FormState; message?: string 
           {props.notice && <Notice>{props.notice}</Notice>}
           {props.message && <Notice kind="warn">{props.message}</Notice>}
           <dl class="facts">
-            <dt>申请编号</dt><dd>{s.number}</dd>
-            <dt>办理状态</dt><dd id="status">{statusLabels[s.status as keyof typeof statusLabels] ?? s.status}</dd>
-            <dt>收到申请之日</dt><dd>{s.receivedOn}</dd>
-            {s.due && <><dt>答复期限</dt><dd id="due">{s.due}</dd></>}
-            {s.outcome && <><dt>答复结果</dt><dd id="outcome">{outcomeLabel(s.outcome)}（{s.decidedOn}）</dd></>}
+            <dt>申请编号</dt>
+            <dd>{s.number}</dd>
+            <dt>办理状态</dt>
+            <dd id="status">{statusLabels[s.status as keyof typeof statusLabels] ?? s.status}</dd>
+            <dt>收到申请之日</dt>
+            <dd>{s.receivedOn}</dd>
+            {s.due && (
+              <>
+                <dt>答复期限</dt>
+                <dd id="due">{s.due}</dd>
+              </>
+            )}
+            {s.outcome && (
+              <>
+                <dt>答复结果</dt>
+                <dd id="outcome">
+                  {outcomeLabel(s.outcome)}（{s.decidedOn}）
+                </dd>
+              </>
+            )}
           </dl>
           <h2>办理过程</h2>
-          <ol class="timeline">{s.steps.map((st) => <li><time>{st.on}</time> {st.text}</li>)}</ol>
+          <ol class="timeline">
+            {s.steps.map((st) => (
+              <li>
+                <time>{st.on}</time> {st.text}
+              </li>
+            ))}
+          </ol>
           <h2>答复文书</h2>
-          {s.letters.length === 0 ? <p>暂无已印发的文书。</p> : (
+          {s.letters.length === 0 ? (
+            <p>暂无已印发的文书。</p>
+          ) : (
             <>
               <p>文书含有个人信息。下载前请输入申请时填写的身份证件号码或联系电话的后四位。</p>
               {props.letterMessage && <Notice kind="warn">{props.letterMessage}</Notice>}
@@ -159,24 +277,38 @@ function TrackPage(props: { ctx: PageContext; form: FormState; message?: string 
                   <Csrf token={props.ctx.csrf} />
                   <input type="hidden" name="number" value={s.number} />
                   <input type="hidden" name="queryCode" value={stringValue(props.form.values.queryCode)} />
-                  <p>{letterKinds[l.kind as LetterKind] ?? l.kind}（{l.issuedOn}）</p>
+                  <p>
+                    {letterKinds[l.kind as LetterKind] ?? l.kind}（{l.issuedOn}）
+                  </p>
                   <label for={`last4-${l.id}`}>证件号码或电话后四位</label>
                   <input id={`last4-${l.id}`} name="lastFour" maxLength={4} autocomplete="off" required />
-                  <button type="submit" name="format" value="pdf">下载 PDF</button>
-                  <button type="submit" name="format" value="docx">下载 DOCX</button>
+                  <button type="submit" name="format" value="pdf">
+                    下载 PDF
+                  </button>
+                  <button type="submit" name="format" value="docx">
+                    下载 DOCX
+                  </button>
                 </form>
               ))}
             </>
           )}
-          {s.status !== 'concluded' && <UploadForm ctx={props.ctx} number={s.number} queryCode={stringValue(props.form.values.queryCode)} />}
+          {s.status !== 'concluded' && (
+            <UploadForm ctx={props.ctx} number={s.number} queryCode={stringValue(props.form.values.queryCode)} />
+          )}
         </>
       )}
     </PortalLayout>
   )
 }
 
-const trackForm = z.object({ number: z.string({ error: '请填写申请编号' }).trim().min(1, '请填写申请编号').max(40), queryCode: z.string({ error: '请填写查询码' }).trim().min(1, '请填写查询码').max(40) })
-const letterForm = trackForm.extend({ lastFour: z.string().trim().max(4).default(''), format: z.enum(['pdf', 'docx']).default('pdf') })
+const trackForm = z.object({
+  number: z.string({ error: '请填写申请编号' }).trim().min(1, '请填写申请编号').max(40),
+  queryCode: z.string({ error: '请填写查询码' }).trim().min(1, '请填写查询码').max(40),
+})
+const letterForm = trackForm.extend({
+  lastFour: z.string().trim().max(4).default(''),
+  format: z.enum(['pdf', 'docx']).default('pdf'),
+})
 
 export function applyRoutes(app: FastifyInstance): void {
   const deps = app.deps
@@ -198,8 +330,20 @@ export function applyRoutes(app: FastifyInstance): void {
     agencies.set(id, { at: Date.now(), agency: { id: agency.id, name: agency.name } })
     return agency
   }
-  const freshForm = (request: Parameters<typeof app.ctx>[0], agency: { id: number; name: string }, form: FormState, message?: string) =>
-    ApplyPage({ ctx: app.ctx(request), agency, form, challenge: issueChallenge(deps.keys.session, deps.clock.now(), bits), idem: stringValue(form.values.idem) || randomBytes(16).toString('base64url'), ...(message ? { message } : {}) })
+  const freshForm = (
+    request: Parameters<typeof app.ctx>[0],
+    agency: { id: number; name: string },
+    form: FormState,
+    message?: string,
+  ) =>
+    ApplyPage({
+      ctx: app.ctx(request),
+      agency,
+      form,
+      challenge: issueChallenge(deps.keys.session, deps.clock.now(), bits),
+      idem: stringValue(form.values.idem) || randomBytes(16).toString('base64url'),
+      ...(message ? { message } : {}),
+    })
 
   app.get('/agencies/:id/apply', async (request, reply) => {
     const agency = await agencyOf(idParam.parse(request.params).id)
@@ -216,7 +360,9 @@ export function applyRoutes(app: FastifyInstance): void {
     if (!parsed.ok) return reply.page(422, freshForm(request, agency, parsed.form))
     const idem = stringValue(body.idem)
     const idempotencyKey = /^[\w-]{16,64}$/.test(idem) ? `web:${idem}` : undefined
-    let verdict = deps.config.applyProofOfWork ? pow.verify(stringValue(body.powChallenge), stringValue(body.powNonce), deps.clock.now()) : 'ok'
+    let verdict = deps.config.applyProofOfWork
+      ? pow.verify(stringValue(body.powChallenge), stringValue(body.powNonce), deps.clock.now())
+      : 'ok'
     // A retry of a submission that went through (a reload resends the spent challenge) shows the
     // same receipt; a retry that gets past the check is answered from the stored one by the use case.
     const retry = verdict !== 'ok' && idempotencyKey ? await findSubmission(deps, idempotencyKey) : undefined
@@ -224,14 +370,43 @@ export function applyRoutes(app: FastifyInstance): void {
     const flags: string[] = []
     if (verdict === 'missing') {
       if (!noScriptLimit.take(request.ip, Date.now())) {
-        return reply.page(429, freshForm(request, agency, { values: body, errors: {} }, '提交过于频繁。请稍后再试，或开启浏览器的 JavaScript 后提交。'))
+        return reply.page(
+          429,
+          freshForm(
+            request,
+            agency,
+            { values: body, errors: {} },
+            '提交过于频繁。请稍后再试，或开启浏览器的 JavaScript 后提交。',
+          ),
+        )
       }
       flags.push('no_js')
     } else if (verdict !== 'ok') {
-      return reply.page(422, freshForm(request, agency, { values: body, errors: {} }, '安全校验未通过或已过期，请重新提交。'))
+      return reply.page(
+        422,
+        freshForm(request, agency, { values: body, errors: {} }, '安全校验未通过或已过期，请重新提交。'),
+      )
     }
-    const result = retry ?? await submitApplication(deps, request.actor, agency.id, parsed.data, { channel: 'online', flags, agencyChecked: true, ...(idempotencyKey ? { idempotencyKey, idempotencyChecked: true } : {}) })
-    return reply.page(200, SubmittedPage({ ctx: app.ctx(request), agency: agency.name, number: result.number, queryCode: result.queryCode, receivedOn: result.receivedOn, due: result.due, repeated: result.repeated }))
+    const result =
+      retry ??
+      (await submitApplication(deps, request.actor, agency.id, parsed.data, {
+        channel: 'online',
+        flags,
+        agencyChecked: true,
+        ...(idempotencyKey ? { idempotencyKey, idempotencyChecked: true } : {}),
+      }))
+    return reply.page(
+      200,
+      SubmittedPage({
+        ctx: app.ctx(request),
+        agency: agency.name,
+        number: result.number,
+        queryCode: result.queryCode,
+        receivedOn: result.receivedOn,
+        due: result.due,
+        repeated: result.repeated,
+      }),
+    )
   })
 
   app.post('/apply/receipt', { config: trackLimit }, async (request, reply) => {
@@ -239,7 +414,11 @@ export function applyRoutes(app: FastifyInstance): void {
     const found = input.success ? await findByTracking(deps, input.data.number, input.data.queryCode) : undefined
     if (!found || !input.success) throw new AppError('not_found', '申请编号或查询码不正确')
     const pdf = await receiptPdf(deps, found, input.data.queryCode.toUpperCase())
-    return reply.type('application/pdf').header('content-disposition', downloadDisposition(`申请回执-${found.number}.pdf`)).header('cache-control', 'no-store').send(pdf)
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', downloadDisposition(`申请回执-${found.number}.pdf`))
+      .header('cache-control', 'no-store')
+      .send(pdf)
   })
 
   app.get('/track', async (request, reply) => {
@@ -253,20 +432,48 @@ export function applyRoutes(app: FastifyInstance): void {
     const parsed = parseForm(trackForm, request.body)
     if (!parsed.ok) return reply.page(422, TrackPage({ ctx: app.ctx(request), form: parsed.form }))
     const found = await findByTracking(deps, parsed.data.number, parsed.data.queryCode)
-    if (!found) return reply.page(422, TrackPage({ ctx: app.ctx(request), form: { values: { number: parsed.data.number }, errors: {} }, message: '申请编号或查询码不正确。' }))
-    return reply.page(200, TrackPage({ ctx: app.ctx(request), form: { values: parsed.data, errors: {} }, status: await publicStatus(deps, found) }))
+    if (!found)
+      return reply.page(
+        422,
+        TrackPage({
+          ctx: app.ctx(request),
+          form: { values: { number: parsed.data.number }, errors: {} },
+          message: '申请编号或查询码不正确。',
+        }),
+      )
+    return reply.page(
+      200,
+      TrackPage({
+        ctx: app.ctx(request),
+        form: { values: parsed.data, errors: {} },
+        status: await publicStatus(deps, found),
+      }),
+    )
   })
 
   app.post('/track/files', { config: trackLimit }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
     // Multipart fields arrive as { value } objects.
-    const body = (request.body ?? {}) as Record<string, { value?: string; filename?: string; toBuffer?: () => Promise<Buffer>; file?: { truncated: boolean } } | undefined>
+    const body = (request.body ?? {}) as Record<
+      string,
+      { value?: string; filename?: string; toBuffer?: () => Promise<Buffer>; file?: { truncated: boolean } } | undefined
+    >
     const number = String(body.number?.value ?? '')
     const queryCode = String(body.queryCode?.value ?? '')
     const found = number && queryCode ? await findByTracking(deps, number, queryCode) : undefined
-    if (!found) return reply.page(422, TrackPage({ ctx: app.ctx(request), form: emptyForm, message: '申请编号或查询码不正确。' }))
+    if (!found)
+      return reply.page(422, TrackPage({ ctx: app.ctx(request), form: emptyForm, message: '申请编号或查询码不正确。' }))
     const values = { number, queryCode }
-    const page = async (status: number, opts: { message?: string; notice?: string }) => reply.page(status, TrackPage({ ctx: app.ctx(request), form: { values, errors: {} }, status: await publicStatus(deps, found), ...opts }))
+    const page = async (status: number, opts: { message?: string; notice?: string }) =>
+      reply.page(
+        status,
+        TrackPage({
+          ctx: app.ctx(request),
+          form: { values, errors: {} },
+          status: await publicStatus(deps, found),
+          ...opts,
+        }),
+      )
     const file = body.file
     if (!file?.toBuffer || !file.filename) return page(422, { message: '请选择要上传的文件。' })
     const bytes = await file.toBuffer()
@@ -285,9 +492,18 @@ export function applyRoutes(app: FastifyInstance): void {
     const letterId = idParam.parse(request.params).id
     const input = letterForm.safeParse(request.body)
     const found = input.success ? await findByTracking(deps, input.data.number, input.data.queryCode) : undefined
-    if (!found || !input.success) return reply.page(422, TrackPage({ ctx: app.ctx(request), form: emptyForm, message: '申请编号或查询码不正确。' }))
+    if (!found || !input.success)
+      return reply.page(422, TrackPage({ ctx: app.ctx(request), form: emptyForm, message: '申请编号或查询码不正确。' }))
     if (!secondCheck(deps, found, input.data.lastFour)) {
-      return reply.page(422, TrackPage({ ctx: app.ctx(request), form: { values: input.data, errors: {} }, status: await publicStatus(deps, found), letterMessage: '证件号码或电话后四位不正确。' }))
+      return reply.page(
+        422,
+        TrackPage({
+          ctx: app.ctx(request),
+          form: { values: input.data, errors: {} },
+          status: await publicStatus(deps, found),
+          letterMessage: '证件号码或电话后四位不正确。',
+        }),
+      )
     }
     const file = await letterFile(deps, found, letterId, input.data.format, true)
     return reply.type(file.type).header('content-disposition', downloadDisposition(file.name)).send(file.bytes)

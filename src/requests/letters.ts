@@ -41,7 +41,8 @@ export type LetterFacts = Readonly<{
   reconsiderationBody: string
 }>
 
-const cn = (date: string | null | undefined) => (date ? `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日` : '（日期）')
+const cn = (date: string | null | undefined) =>
+  date ? `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日` : '（日期）'
 
 export const appealRights = (f: LetterFacts) =>
   `如对本答复不服，可以自收到本答复之日起六十日内向${f.reconsiderationBody}申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。`
@@ -56,7 +57,14 @@ function decisionText(f: LetterFacts): string {
         : '经审查，您申请获取的政府信息属于公开范围。根据《中华人民共和国政府信息公开条例》第三十六条第（二）项的规定，现按您要求的形式予以提供。'
     case 'PARTIAL':
       return `经审查，您申请获取的政府信息中部分内容不应当公开${basis}。根据《中华人民共和国政府信息公开条例》第三十七条的规定，本机关对能够区分处理的可以公开的部分予以提供，对不应当公开的部分不予公开。`
-    case 'DENY_SECRET': case 'DENY_LAW': case 'DENY_SECURITY': case 'DENY_THIRD_PARTY': case 'DENY_INTERNAL': case 'DENY_PROCESS': case 'DENY_ENFORCEMENT_FILE': case 'DENY_QUERY':
+    case 'DENY_SECRET':
+    case 'DENY_LAW':
+    case 'DENY_SECURITY':
+    case 'DENY_THIRD_PARTY':
+    case 'DENY_INTERNAL':
+    case 'DENY_PROCESS':
+    case 'DENY_ENFORCEMENT_FILE':
+    case 'DENY_QUERY':
       return `经审查，您申请获取的政府信息不予公开${basis}。根据《中华人民共和国政府信息公开条例》第三十六条第（三）项的规定，本机关决定不予公开。`
     case 'UNABLE_NOT_HELD':
       return f.replyType === '5'
@@ -92,17 +100,44 @@ export function defaultLetterText(kind: LetterKind, f: LetterFacts): string {
   const lines: string[] = (() => {
     switch (kind) {
       case 'receipt':
-        return [head, `${received}`, `根据《中华人民共和国政府信息公开条例》第三十三条的规定，本机关将在收到申请之日起 20 个工作日内予以答复${f.due ? `（预计不晚于${cn(f.due)}；补正、征求意见、延期等情形依法顺延）` : ''}。`, '您可以凭申请编号和查询码在本平台“申请查询”页面查看办理进度。查询码请妥善保管。']
+        return [
+          head,
+          `${received}`,
+          `根据《中华人民共和国政府信息公开条例》第三十三条的规定，本机关将在收到申请之日起 20 个工作日内予以答复${f.due ? `（预计不晚于${cn(f.due)}；补正、征求意见、延期等情形依法顺延）` : ''}。`,
+          '您可以凭申请编号和查询码在本平台“申请查询”页面查看办理进度。查询码请妥善保管。',
+        ]
       case 'correction':
-        return [head, received, `经审查，您的申请内容不明确。根据《中华人民共和国政府信息公开条例》第三十条的规定，请您对以下内容作出补正：${f.correctionWhat ?? '（补正事项）'}。`, `请于${cn(f.correctBy)}前提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关将不再处理该申请。`]
+        return [
+          head,
+          received,
+          `经审查，您的申请内容不明确。根据《中华人民共和国政府信息公开条例》第三十条的规定，请您对以下内容作出补正：${f.correctionWhat ?? '（补正事项）'}。`,
+          `请于${cn(f.correctBy)}前提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关将不再处理该申请。`,
+        ]
       case 'consultation':
-        return [`${f.thirdParty ?? '（第三方）'}：`, `本机关收到一份政府信息公开申请，申请公开的信息可能涉及贵方合法权益。根据《中华人民共和国政府信息公开条例》第三十二条的规定，现书面征求贵方意见。`, `请于收到本函之日起 15 个工作日内提出意见。逾期未提出意见的，本机关将依照条例的规定决定是否公开。第三方不同意公开且有合理理由的，本机关不予公开；但不公开可能对公共利益造成重大影响的，本机关可以决定予以公开，并将决定公开的内容和理由书面告知贵方。`]
+        return [
+          `${f.thirdParty ?? '（第三方）'}：`,
+          `本机关收到一份政府信息公开申请，申请公开的信息可能涉及贵方合法权益。根据《中华人民共和国政府信息公开条例》第三十二条的规定，现书面征求贵方意见。`,
+          `请于收到本函之日起 15 个工作日内提出意见。逾期未提出意见的，本机关将依照条例的规定决定是否公开。第三方不同意公开且有合理理由的，本机关不予公开；但不公开可能对公共利益造成重大影响的，本机关可以决定予以公开，并将决定公开的内容和理由书面告知贵方。`,
+        ]
       case 'extension':
-        return [head, received, `因${f.extensionReason ?? '（延期理由）'}，本机关不能在规定期限内作出答复。根据《中华人民共和国政府信息公开条例》第三十三条第二款的规定，经本机关政府信息公开工作机构负责人同意，答复期限延长 ${f.extensionDays ?? 20} 个工作日，至${cn(f.due)}。`]
+        return [
+          head,
+          received,
+          `因${f.extensionReason ?? '（延期理由）'}，本机关不能在规定期限内作出答复。根据《中华人民共和国政府信息公开条例》第三十三条第二款的规定，经本机关政府信息公开工作机构负责人同意，答复期限延长 ${f.extensionDays ?? 20} 个工作日，至${cn(f.due)}。`,
+        ]
       case 'fee':
-        return [head, received, `根据《中华人民共和国政府信息公开条例》第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，您的申请${f.feeBasis ?? ''}，应缴纳信息处理费人民币 ${f.feeAmount ?? 0} 元。`, `请于${cn(f.payBy)}前（收到本通知次日起 20 个工作日内）缴纳。逾期未缴纳的，视为放弃申请，本机关将不再处理该申请。`]
+        return [
+          head,
+          received,
+          `根据《中华人民共和国政府信息公开条例》第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，您的申请${f.feeBasis ?? ''}，应缴纳信息处理费人民币 ${f.feeAmount ?? 0} 元。`,
+          `请于${cn(f.payBy)}前（收到本通知次日起 20 个工作日内）缴纳。逾期未缴纳的，视为放弃申请，本机关将不再处理该申请。`,
+        ]
       case 'delay':
-        return [head, received, `您申请公开政府信息的数量、频次明显超过合理范围。根据《中华人民共和国政府信息公开条例》第三十五条的规定，本机关确定延迟答复，答复期限至${cn(f.delayUntil)}。理由：${f.delayReason ?? ''}。`]
+        return [
+          head,
+          received,
+          `您申请公开政府信息的数量、频次明显超过合理范围。根据《中华人民共和国政府信息公开条例》第三十五条的规定，本机关确定延迟答复，答复期限至${cn(f.delayUntil)}。理由：${f.delayReason ?? ''}。`,
+        ]
       case 'decision':
         return [head, received, decisionText(f), appealRights(f)]
     }
@@ -113,34 +148,82 @@ export function defaultLetterText(kind: LetterKind, f: LetterFacts): string {
 /** Replaces {占位符} in an agency's own template with the facts; unknown names stay as they are. */
 export function fillTemplate(template: string, f: LetterFacts): string {
   const values: Record<string, string> = {
-    申请人: f.applicant, 申请编号: f.number, 收到日期: cn(f.receivedOn), 申请内容: f.request, 答复期限: cn(f.due), 机关名称: f.agency,
-    补正事项: f.correctionWhat ?? '', 补正期限: cn(f.correctBy), 延长天数: String(f.extensionDays ?? ''), 延期理由: f.extensionReason ?? '',
-    收费金额: String(f.feeAmount ?? ''), 缴费期限: cn(f.payBy), 延迟期限: cn(f.delayUntil), 依据: f.basis ?? '', 复议机关: f.reconsiderationBody,
+    申请人: f.applicant,
+    申请编号: f.number,
+    收到日期: cn(f.receivedOn),
+    申请内容: f.request,
+    答复期限: cn(f.due),
+    机关名称: f.agency,
+    补正事项: f.correctionWhat ?? '',
+    补正期限: cn(f.correctBy),
+    延长天数: String(f.extensionDays ?? ''),
+    延期理由: f.extensionReason ?? '',
+    收费金额: String(f.feeAmount ?? ''),
+    缴费期限: cn(f.payBy),
+    延迟期限: cn(f.delayUntil),
+    依据: f.basis ?? '',
+    复议机关: f.reconsiderationBody,
     救济途径: appealRights(f),
   }
   return template.replace(/\{([\u4e00-\u9fff]+)\}/g, (m, k: string) => values[k] ?? m)
 }
 
-export const letterDocument = (kind: LetterKind, agency: string, number: string, body: string, date: string): LetterDocument => ({
-  agency, title: letterKinds[kind], reference: `申请编号：${number}`, paragraphs: body.split(/\n+/).map((p) => p.trim()).filter(Boolean), date: cn(date),
+export const letterDocument = (
+  kind: LetterKind,
+  agency: string,
+  number: string,
+  body: string,
+  date: string,
+): LetterDocument => ({
+  agency,
+  title: letterKinds[kind],
+  reference: `申请编号：${number}`,
+  paragraphs: body
+    .split(/\n+/)
+    .map((p) => p.trim())
+    .filter(Boolean),
+  date: cn(date),
 })
 
 export const letterPdf = (doc: LetterDocument) => renderLetterPdf(doc)
 
 export async function letterDocx(doc: LetterDocument): Promise<Buffer> {
-  const run = (text: string, opts: { bold?: boolean; size?: number; font?: string } = {}) => new TextRun({ text, bold: opts.bold, size: opts.size ?? 32, font: { eastAsia: opts.font ?? '仿宋_GB2312', ascii: 'Times New Roman' } })
+  const run = (text: string, opts: { bold?: boolean; size?: number; font?: string } = {}) =>
+    new TextRun({
+      text,
+      bold: opts.bold,
+      size: opts.size ?? 32,
+      font: { eastAsia: opts.font ?? '仿宋_GB2312', ascii: 'Times New Roman' },
+    })
   const d = new Document({
     title: doc.title,
-    sections: [{
-      children: [
-        new Paragraph({ alignment: AlignmentType.CENTER, children: [run(doc.agency, { size: 36, font: '黑体' })] }),
-        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 200 }, children: [run(doc.title, { size: 44, font: '方正小标宋简体' })] }),
-        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 300 }, children: [run(doc.reference, { size: 24 })] }),
-        ...doc.paragraphs.map((p, i) => new Paragraph({ indent: i === 0 ? undefined : { firstLine: 640 }, spacing: { line: 560 }, children: [run(p)] })),
-        new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 400 }, children: [run(doc.agency)] }),
-        new Paragraph({ alignment: AlignmentType.RIGHT, children: [run(doc.date)] }),
-      ],
-    }],
+    sections: [
+      {
+        children: [
+          new Paragraph({ alignment: AlignmentType.CENTER, children: [run(doc.agency, { size: 36, font: '黑体' })] }),
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            spacing: { after: 200 },
+            children: [run(doc.title, { size: 44, font: '方正小标宋简体' })],
+          }),
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            spacing: { after: 300 },
+            children: [run(doc.reference, { size: 24 })],
+          }),
+          ...doc.paragraphs.map(
+            (p, i) =>
+              new Paragraph({
+                indent: i === 0 ? undefined : { firstLine: 640 },
+                spacing: { line: 560 },
+                children: [run(p)],
+              }),
+          ),
+          new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 400 }, children: [run(doc.agency)] }),
+          new Paragraph({ alignment: AlignmentType.RIGHT, children: [run(doc.date)] }),
+        ],
+      },
+    ],
   })
   return Packer.toBuffer(d)
 }

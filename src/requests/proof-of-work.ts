@@ -17,7 +17,10 @@ export function issueChallenge(key: Buffer, now: Date, bits = defaultBits): stri
 const leadingZeroBits = (hash: Buffer) => {
   let n = 0
   for (const byte of hash) {
-    if (byte === 0) { n += 8; continue }
+    if (byte === 0) {
+      n += 8
+      continue
+    }
     n += Math.clz32(byte) - 24
     break
   }
@@ -35,7 +38,9 @@ export class ProofOfWork {
     const parts = challenge.split('.')
     if (parts.length !== 4 || nonce.length > 32) return 'invalid'
     const [bits, issued, , mac] = parts as [string, string, string, string]
-    const expected = createHmac('sha256', this.key).update(`pow\n${parts.slice(0, 3).join('.')}`).digest()
+    const expected = createHmac('sha256', this.key)
+      .update(`pow\n${parts.slice(0, 3).join('.')}`)
+      .digest()
     const given = Buffer.from(mac, 'base64url')
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid'
     const age = now.getTime() - Number(issued)
@@ -59,7 +64,10 @@ export function solveChallenge(challenge: string): string {
 /** A fixed-window counter per address: the tighter limit for submissions without the proof of work. */
 export class AddressLimit {
   private readonly hits = new Map<string, { start: number; count: number }>()
-  constructor(private readonly max: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
   take(address: string, now: number): boolean {
     const h = this.hits.get(address)
     if (!h || now - h.start > this.windowMs) {

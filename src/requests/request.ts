@@ -69,51 +69,113 @@ export const replyTypes = {
 } as const
 
 /** The outcomes as the 2021 report names them, with their group (（三）不予公开 …). */
-export const outcomeOptions = format2021.applicationRows.filter((r) => r.outcome).map((r) => ({ code: r.code as OutcomeCode, label: r.group ? `${r.group.replace(/^（.）/, '')}：${r.label.replace(/^\d+\./, '')}` : r.label.replace(/^（.）/, '') }))
+export const outcomeOptions = format2021.applicationRows
+  .filter((r) => r.outcome)
+  .map((r) => ({
+    code: r.code as OutcomeCode,
+    label: r.group
+      ? `${r.group.replace(/^（.）/, '')}：${r.label.replace(/^\d+\./, '')}`
+      : r.label.replace(/^（.）/, ''),
+  }))
 export const outcomeLabel = (code: string) => outcomeOptions.find((o) => o.code === code)?.label ?? code
 
-const text = (label: string, max: number) => z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不超过 ${max} 字`)
-const optional = (max: number) => z.string().trim().max(max).optional().transform((v) => v || undefined)
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不超过 ${max} 字`)
+const optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || undefined)
 
 /** The application form, on the portal and (with the channel and receipt date) in the console. */
-export const applicationForm = z.object({
-  applicantKind: z.enum(['person', 'org'], { error: '请选择申请人类型' }),
-  category: z.enum(['natural', 'commercial', 'research', 'publicInterest', 'legalService', 'otherOrg'], { error: '请选择申请人类型' }),
-  name: text('姓名或名称', 100),
-  contactPerson: optional(50),
-  idType: z.enum(['resident_id', 'passport', 'hk_macao', 'taiwan', 'foreign_permanent', 'other']).optional(),
-  idNumber: optional(40),
-  creditCode: optional(18),
-  phone: z.string().trim().regex(/^(?:1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)$/, '请填写正确的手机号码或固定电话（区号-号码）'),
-  email: z.string().trim().max(200).optional().transform((v) => v || undefined).pipe(z.email('电子邮箱格式不正确').optional()),
-  address: text('通信地址', 200),
-  postcode: z.string().trim().optional().transform((v) => v || undefined).pipe(z.string().regex(/^\d{6}$/, '邮政编码为 6 位数字').optional()),
-  infoTitle: optional(200),
-  infoDocNumber: optional(100),
-  infoDescription: text('所需信息的内容描述', 2000),
-  wantedForm: z.enum(['paper', 'electronic', 'viewing'], { error: '请选择所需信息的形式' }),
-  deliveryWay: z.enum(['post', 'email', 'pickup', 'online'], { error: '请选择获取信息的方式' }),
-  needsAssistance: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()).default(false),
-}).superRefine((v, ctx) => {
-  if (v.applicantKind === 'person' && v.category !== 'natural') ctx.addIssue({ code: 'custom', path: ['category'], message: '自然人申请请选择“自然人”' })
-  if (v.applicantKind === 'org' && v.category === 'natural') ctx.addIssue({ code: 'custom', path: ['category'], message: '请选择组织类型（商业企业、科研机构等）' })
-  if (v.applicantKind === 'person') {
-    if (!v.idType) ctx.addIssue({ code: 'custom', path: ['idType'], message: '请选择身份证件类型' })
-    if (!v.idNumber) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: '请填写身份证件号码' })
-    else if (v.idType === 'resident_id' && !isValidIdNumber(v.idNumber.toUpperCase())) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: '居民身份证号码不正确（请核对出生日期和最后一位校验码）' })
-  } else {
-    if (!v.creditCode) ctx.addIssue({ code: 'custom', path: ['creditCode'], message: '请填写统一社会信用代码' })
-    else if (!isValidCreditCode(v.creditCode.toUpperCase())) ctx.addIssue({ code: 'custom', path: ['creditCode'], message: '统一社会信用代码不正确（请核对最后一位校验码）' })
-    if (!v.contactPerson) ctx.addIssue({ code: 'custom', path: ['contactPerson'], message: '请填写联系人姓名' })
-    if (v.idNumber && v.idType === 'resident_id' && !isValidIdNumber(v.idNumber.toUpperCase())) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: '联系人居民身份证号码不正确' })
-  }
-  if (!v.infoTitle && !v.infoDocNumber && v.infoDescription.length < 4) ctx.addIssue({ code: 'custom', path: ['infoDescription'], message: '请写明所需信息的名称、文号或能够确定该信息的描述' })
-  if (v.deliveryWay === 'email' && !v.email) ctx.addIssue({ code: 'custom', path: ['email'], message: '选择电子邮件方式时请填写电子邮箱' })
-})
+export const applicationForm = z
+  .object({
+    applicantKind: z.enum(['person', 'org'], { error: '请选择申请人类型' }),
+    category: z.enum(['natural', 'commercial', 'research', 'publicInterest', 'legalService', 'otherOrg'], {
+      error: '请选择申请人类型',
+    }),
+    name: text('姓名或名称', 100),
+    contactPerson: optional(50),
+    idType: z.enum(['resident_id', 'passport', 'hk_macao', 'taiwan', 'foreign_permanent', 'other']).optional(),
+    idNumber: optional(40),
+    creditCode: optional(18),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^(?:1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)$/, '请填写正确的手机号码或固定电话（区号-号码）'),
+    email: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .transform((v) => v || undefined)
+      .pipe(z.email('电子邮箱格式不正确').optional()),
+    address: text('通信地址', 200),
+    postcode: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || undefined)
+      .pipe(
+        z
+          .string()
+          .regex(/^\d{6}$/, '邮政编码为 6 位数字')
+          .optional(),
+      ),
+    infoTitle: optional(200),
+    infoDocNumber: optional(100),
+    infoDescription: text('所需信息的内容描述', 2000),
+    wantedForm: z.enum(['paper', 'electronic', 'viewing'], { error: '请选择所需信息的形式' }),
+    deliveryWay: z.enum(['post', 'email', 'pickup', 'online'], { error: '请选择获取信息的方式' }),
+    needsAssistance: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()).default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (v.applicantKind === 'person' && v.category !== 'natural')
+      ctx.addIssue({ code: 'custom', path: ['category'], message: '自然人申请请选择“自然人”' })
+    if (v.applicantKind === 'org' && v.category === 'natural')
+      ctx.addIssue({ code: 'custom', path: ['category'], message: '请选择组织类型（商业企业、科研机构等）' })
+    if (v.applicantKind === 'person') {
+      if (!v.idType) ctx.addIssue({ code: 'custom', path: ['idType'], message: '请选择身份证件类型' })
+      if (!v.idNumber) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: '请填写身份证件号码' })
+      else if (v.idType === 'resident_id' && !isValidIdNumber(v.idNumber.toUpperCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['idNumber'],
+          message: '居民身份证号码不正确（请核对出生日期和最后一位校验码）',
+        })
+    } else {
+      if (!v.creditCode) ctx.addIssue({ code: 'custom', path: ['creditCode'], message: '请填写统一社会信用代码' })
+      else if (!isValidCreditCode(v.creditCode.toUpperCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['creditCode'],
+          message: '统一社会信用代码不正确（请核对最后一位校验码）',
+        })
+      if (!v.contactPerson) ctx.addIssue({ code: 'custom', path: ['contactPerson'], message: '请填写联系人姓名' })
+      if (v.idNumber && v.idType === 'resident_id' && !isValidIdNumber(v.idNumber.toUpperCase()))
+        ctx.addIssue({ code: 'custom', path: ['idNumber'], message: '联系人居民身份证号码不正确' })
+    }
+    if (!v.infoTitle && !v.infoDocNumber && v.infoDescription.length < 4)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['infoDescription'],
+        message: '请写明所需信息的名称、文号或能够确定该信息的描述',
+      })
+    if (v.deliveryWay === 'email' && !v.email)
+      ctx.addIssue({ code: 'custom', path: ['email'], message: '选择电子邮件方式时请填写电子邮箱' })
+  })
 export type ApplicationInput = z.infer<typeof applicationForm>
 
 export const registrationForm = z.object({
-  channel: z.enum(['in_person', 'mail_signed', 'mail_unsigned', 'email', 'fax', 'oral', 'other'], { error: '请选择收到申请的渠道' }),
+  channel: z.enum(['in_person', 'mail_signed', 'mail_unsigned', 'email', 'fax', 'oral', 'other'], {
+    error: '请选择收到申请的渠道',
+  }),
   receivedOn: z.string({ error: '请填写收到申请之日' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
 })
 

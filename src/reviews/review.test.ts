@@ -6,7 +6,12 @@ const config = defaultReviewConfig
 test('levels are signed in order, and the round is complete when all three approved', () => {
   expect(nextLevel(config, [])).toBe(1)
   expect(nextLevel(config, [{ level: 1, reviewerId: 5, decision: 'approved' }])).toBe(2)
-  expect(nextLevel(config, [1, 2, 3].map((level) => ({ level, reviewerId: level, decision: 'approved' as const })))).toBe('complete')
+  expect(
+    nextLevel(
+      config,
+      [1, 2, 3].map((level) => ({ level, reviewerId: level, decision: 'approved' as const })),
+    ),
+  ).toBe('complete')
 })
 
 test('the author cannot review, nor one person sign two levels, nor anyone sign another level than theirs', () => {

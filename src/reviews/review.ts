@@ -20,7 +20,10 @@ export type ReviewConfig = Readonly<{
 }>
 
 /** Three levels, the confidentiality review at the last (issue #4's default). */
-export const defaultReviewConfig: ReviewConfig = Object.freeze({ levels: ['初审', '复审', '终审'], confidentialityLevel: 3 })
+export const defaultReviewConfig: ReviewConfig = Object.freeze({
+  levels: ['初审', '复审', '终审'],
+  confidentialityLevel: 3,
+})
 
 export type Signature = Readonly<{ level: number; reviewerId: number; decision: 'approved' | 'returned' }>
 
@@ -41,7 +44,8 @@ export function signingProblem(input: {
 }): string | undefined {
   const level = nextLevel(input.config, input.round)
   if (level === 'complete') return '各级审核已完成'
-  if (input.reviewerLevel !== level) return `当前待${input.config.levels[level - 1]}（第 ${level} 级），您的审核级别不符`
+  if (input.reviewerLevel !== level)
+    return `当前待${input.config.levels[level - 1]}（第 ${level} 级），您的审核级别不符`
   if (input.authorId === input.reviewerId) return '起草人不能审核自己起草的内容'
   if (input.round.some((s) => s.reviewerId === input.reviewerId)) return '同一人不能在同一轮审核中签署两个级别'
   return undefined

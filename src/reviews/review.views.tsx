@@ -6,22 +6,56 @@ import { reviewCheckLabels } from './review.ts'
 import type { ReviewCheck, ReviewConfig } from './review.ts'
 import type { SignatureRow } from './review.service.ts'
 
-export type ReviewView = { config: ReviewConfig; signatures: SignatureRow[]; waitingLevel: number | 'complete'; mayReview: boolean; requiredChecks: ReviewCheck[] }
+export type ReviewView = {
+  config: ReviewConfig
+  signatures: SignatureRow[]
+  waitingLevel: number | 'complete'
+  mayReview: boolean
+  requiredChecks: ReviewCheck[]
+}
 
 /** The review levels of an object: its signatures, the submit button for its author, the signing form for the waiting level's reviewer. */
-export function ReviewSection(props: { ctx: PageContext; base: string; status: string; review: ReviewView; form: FormState; canSubmit: boolean }) {
+export function ReviewSection(props: {
+  ctx: PageContext
+  base: string
+  status: string
+  review: ReviewView
+  form: FormState
+  canSubmit: boolean
+}) {
   const { review, base } = props
   return (
     <section aria-labelledby="review-h">
       <h2 id="review-h">审核（先审后发）</h2>
-      <p>审核级别：{review.config.levels.map((l, i) => `${i + 1}. ${l}`).join('；')}。{props.status === 'in_review' && typeof review.waitingLevel === 'number' && <strong>当前待{review.config.levels[review.waitingLevel - 1]}。</strong>}</p>
+      <p>
+        审核级别：{review.config.levels.map((l, i) => `${i + 1}. ${l}`).join('；')}。
+        {props.status === 'in_review' && typeof review.waitingLevel === 'number' && (
+          <strong>当前待{review.config.levels[review.waitingLevel - 1]}。</strong>
+        )}
+      </p>
       {review.signatures.length > 0 && (
         <table>
           <caption>审核记录</caption>
-          <thead><tr><th scope="col">轮次</th><th scope="col">级别</th><th scope="col">审核人</th><th scope="col">结论</th><th scope="col">时间</th><th scope="col">意见</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">轮次</th>
+              <th scope="col">级别</th>
+              <th scope="col">审核人</th>
+              <th scope="col">结论</th>
+              <th scope="col">时间</th>
+              <th scope="col">意见</th>
+            </tr>
+          </thead>
           <tbody>
             {review.signatures.map((s) => (
-              <tr><td>{s.round}</td><td>{review.config.levels[s.level - 1] ?? s.level}</td><td>{s.reviewerName}</td><td>{s.decision === 'approved' ? '通过' : '退回'}</td><td>{formatShanghai(s.at)}</td><td>{s.reason ?? s.checks.map((c) => reviewCheckLabels[c]).join('、')}</td></tr>
+              <tr>
+                <td>{s.round}</td>
+                <td>{review.config.levels[s.level - 1] ?? s.level}</td>
+                <td>{s.reviewerName}</td>
+                <td>{s.decision === 'approved' ? '通过' : '退回'}</td>
+                <td>{formatShanghai(s.at)}</td>
+                <td>{s.reason ?? s.checks.map((c) => reviewCheckLabels[c]).join('、')}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -39,7 +73,10 @@ export function ReviewSection(props: { ctx: PageContext; base: string; status: s
             <legend>审核确认</legend>
             {props.form.errors.checks && <p class="error">{props.form.errors.checks}</p>}
             {review.requiredChecks.map((c) => (
-              <div class="checkbox"><input type="checkbox" id={`c-${c}`} name="checks" value={c} /><label for={`c-${c}`}>已审查{reviewCheckLabels[c]}</label></div>
+              <div class="checkbox">
+                <input type="checkbox" id={`c-${c}`} name="checks" value={c} />
+                <label for={`c-${c}`}>已审查{reviewCheckLabels[c]}</label>
+              </div>
             ))}
           </fieldset>
           <div class={props.form.errors.reason ? 'field wide has-error' : 'field wide'}>
@@ -47,11 +84,14 @@ export function ReviewSection(props: { ctx: PageContext; base: string; status: s
             {props.form.errors.reason && <p class="error">{props.form.errors.reason}</p>}
             <textarea id="f-reason" name="reason" rows={2} />
           </div>
-          <button type="submit" name="decision" value="approved">审核通过</button>{' '}
-          <button type="submit" name="decision" value="returned" class="secondary">退回修改</button>
+          <button type="submit" name="decision" value="approved">
+            审核通过
+          </button>{' '}
+          <button type="submit" name="decision" value="returned" class="secondary">
+            退回修改
+          </button>
         </form>
       )}
     </section>
   )
 }
-

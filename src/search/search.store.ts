@@ -21,31 +21,65 @@ export const rankedCandidates = 2000
 
 /** SQLite rowid: seconds since 1970 (32 bits), the item's low 16 bits, the chunk (8 bits). */
 const rowKey = (publishedAt: string, itemId: number, chunk: number) =>
-  BigInt(Math.floor(new Date(publishedAt).getTime() / 1000)) * 16_777_216n + BigInt((itemId & 0xffff) << 8) + BigInt(chunk & 0xff)
+  BigInt(Math.floor(new Date(publishedAt).getTime() / 1000)) * 16_777_216n +
+  BigInt((itemId & 0xffff) << 8) +
+  BigInt(chunk & 0xff)
 
-export async function indexItemText(trx: Executor, kind: DatabaseKind, itemId: number, publishedAt: string, text: string): Promise<void> {
+export async function indexItemText(
+  trx: Executor,
+  kind: DatabaseKind,
+  itemId: number,
+  publishedAt: string,
+  text: string,
+): Promise<void> {
   await unindexItem(trx, kind, itemId, publishedAt)
   const chunks = chunkTokens(documentTokens(text)).filter((c) => c.length)
   for (const [i, chunk] of chunks.entries()) {
     if (kind === 'sqlite') {
-      await sql`insert into item_search (rowid, item_id, published_at, tokens) values (${rowKey(publishedAt, itemId, i)}, ${itemId}, ${publishedAt}, ${chunk.join(' ')})`.execute(trx)
+      await sql`insert into item_search (rowid, item_id, published_at, tokens) values (${rowKey(publishedAt, itemId, i)}, ${itemId}, ${publishedAt}, ${chunk.join(' ')})`.execute(
+        trx,
+      )
     } else {
-      await trx.insertInto('item_search').values({ item_id: itemId, published_at: publishedAt, tokens: chunk.join(' ') }).execute()
+      await trx
+        .insertInto('item_search')
+        .values({ item_id: itemId, published_at: publishedAt, tokens: chunk.join(' ') })
+        .execute()
     }
   }
 }
 
 /** Removes an item's rows: on SQLite by their rowid range (item_id is not indexed in FTS5), on PostgreSQL by item. */
-export async function unindexItem(trx: Executor, kind: DatabaseKind, itemId: number, publishedAt: string): Promise<void> {
+export async function unindexItem(
+  trx: Executor,
+  kind: DatabaseKind,
+  itemId: number,
+  publishedAt: string,
+): Promise<void> {
   if (kind === 'sqlite') {
-    await sql`delete from item_search where rowid between ${rowKey(publishedAt, itemId, 0)} and ${rowKey(publishedAt, itemId, 255)}`.execute(trx)
+    await sql`delete from item_search where rowid between ${rowKey(publishedAt, itemId, 0)} and ${rowKey(publishedAt, itemId, 255)}`.execute(
+      trx,
+    )
   } else {
     await trx.deleteFrom('item_search').where('item_id', '=', itemId).execute()
   }
 }
 
-const fts5 = (parts: QueryPart[]) => parts.map((p) => (p.kind === 'prefix' ? `"${p.token}"*` : p.kind === 'phrase' ? `"${p.tokens.join(' ')}"` : `"${p.token}"`)).join(' AND ')
-const tsquery = (parts: QueryPart[]) => parts.map((p) => (p.kind === 'prefix' ? `'${p.token}':*` : p.kind === 'phrase' ? p.tokens.map((t) => `'${t}'`).join(' <-> ') : `'${p.token}'`)).join(' & ')
+const fts5 = (parts: QueryPart[]) =>
+  parts
+    .map((p) =>
+      p.kind === 'prefix' ? `"${p.token}"*` : p.kind === 'phrase' ? `"${p.tokens.join(' ')}"` : `"${p.token}"`,
+    )
+    .join(' AND ')
+const tsquery = (parts: QueryPart[]) =>
+  parts
+    .map((p) =>
+      p.kind === 'prefix'
+        ? `'${p.token}':*`
+        : p.kind === 'phrase'
+          ? p.tokens.map((t) => `'${t}'`).join(' <-> ')
+          : `'${p.token}'`,
+    )
+    .join(' & ')
 
 type Candidate = { id: number; tokens: string }
 
@@ -63,7 +97,10 @@ function tokenCount(tokens: string): number {
 /** Occurrences of a query part in a space-separated token string (FTS5's unicode61 folds diacritics, so we do too). */
 function occurrences(part: QueryPart, tokens: string): number {
   const hay = ` ${plain(tokens)} `
-  const needle = part.kind === 'prefix' ? ` ${plain(part.token)}` : ` ${plain(part.kind === 'phrase' ? part.tokens.join(' ') : part.token)} `
+  const needle =
+    part.kind === 'prefix'
+      ? ` ${plain(part.token)}`
+      : ` ${plain(part.kind === 'phrase' ? part.tokens.join(' ') : part.token)} `
   let n = 0
   // Step one character past each hit so that overlapping phrases (哈哈哈 for 哈哈) all count.
   for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) n++
@@ -93,37 +130,78 @@ export function rankCandidates(parts: QueryPart[], rows: Candidate[]): { id: num
   return scored.map(({ id, rank }) => ({ id, rank }))
 }
 
-export type SearchFilter = Readonly<{ agencyId?: number | undefined; columnId?: number | undefined; year?: number | undefined; genre?: string | undefined }>
+export type SearchFilter = Readonly<{
+  agencyId?: number | undefined
+  columnId?: number | undefined
+  year?: number | undefined
+  genre?: string | undefined
+}>
 export type SearchHit = { id: number; rank: number }
 
 /** Published items matching every part of the query, best first or newest first. */
-export async function searchItems(db: Executor, kind: DatabaseKind, query: string, filter: SearchFilter, order: 'relevance' | 'date', limit = 20, offset = 0, candidates = rankedCandidates): Promise<SearchHit[]> {
+export async function searchItems(
+  db: Executor,
+  kind: DatabaseKind,
+  query: string,
+  filter: SearchFilter,
+  order: 'relevance' | 'date',
+  limit = 20,
+  offset = 0,
+  candidates = rankedCandidates,
+): Promise<SearchHit[]> {
   const parts = queryParts(query)
   if (parts.length === 0) return []
   const conditions: RawBuilder<unknown>[] = [sql`i.status = 'published'`]
   if (filter.agencyId) conditions.push(sql`i.agency_id = ${filter.agencyId}`)
   if (filter.columnId) conditions.push(sql`i.column_id = ${filter.columnId}`)
   if (filter.genre) conditions.push(sql`i.genre = ${filter.genre}`)
-  if (filter.year) conditions.push(sql`i.published_at >= ${`${filter.year}-01-01`} and i.published_at < ${`${filter.year + 1}-01-01`}`)
+  if (filter.year)
+    conditions.push(sql`i.published_at >= ${`${filter.year}-01-01`} and i.published_at < ${`${filter.year + 1}-01-01`}`)
   const where = sql.join(conditions, sql` and `)
   // An item with several chunks can match more than once: take a margin and keep its first row.
   const take = (limit + offset) * 2 + 10
   let rows: { id: number; rank: number }[]
   if (kind === 'sqlite') {
     const m = fts5(parts)
-    rows = order === 'date'
-      ? (await sql<{ id: number; rank: number }>`select s.item_id as id, 0 as rank from item_search s join items i on i.id = s.item_id
-          where item_search match ${m} and ${where} order by s.rowid desc limit ${take}`.execute(db)).rows
-      : rankCandidates(parts, (await sql<Candidate>`select s.item_id as id, s.tokens as tokens from item_search s join items i on i.id = s.item_id
-          where item_search match ${m} and ${where} order by s.rowid desc limit ${candidates}`.execute(db)).rows)
+    rows =
+      order === 'date'
+        ? (
+            await sql<{
+              id: number
+              rank: number
+            }>`select s.item_id as id, 0 as rank from item_search s join items i on i.id = s.item_id
+          where item_search match ${m} and ${where} order by s.rowid desc limit ${take}`.execute(db)
+          ).rows
+        : rankCandidates(
+            parts,
+            (
+              await sql<Candidate>`select s.item_id as id, s.tokens as tokens from item_search s join items i on i.id = s.item_id
+          where item_search match ${m} and ${where} order by s.rowid desc limit ${candidates}`.execute(db)
+            ).rows,
+          )
   } else {
     const q = tsquery(parts)
-    rows = order === 'date'
-      ? (await sql<{ id: number; rank: number }>`select s.item_id as id, 0 as rank from item_search s join items i on i.id = s.item_id
-          where s.tsv @@ to_tsquery('simple', ${q}) and ${where} order by s.published_at desc, s.item_id desc limit ${take}`.execute(db)).rows
-      : (await sql<{ id: number; rank: number }>`with c as (select s.item_id, s.tsv from item_search s join items i on i.id = s.item_id
+    rows =
+      order === 'date'
+        ? (
+            await sql<{
+              id: number
+              rank: number
+            }>`select s.item_id as id, 0 as rank from item_search s join items i on i.id = s.item_id
+          where s.tsv @@ to_tsquery('simple', ${q}) and ${where} order by s.published_at desc, s.item_id desc limit ${take}`.execute(
+              db,
+            )
+          ).rows
+        : (
+            await sql<{
+              id: number
+              rank: number
+            }>`with c as (select s.item_id, s.tsv from item_search s join items i on i.id = s.item_id
             where s.tsv @@ to_tsquery('simple', ${q}) and ${where} order by s.published_at desc limit ${candidates})
-          select item_id as id, ts_rank(tsv, to_tsquery('simple', ${q})) as rank from c order by rank desc, item_id desc limit ${take}`.execute(db)).rows
+          select item_id as id, ts_rank(tsv, to_tsquery('simple', ${q})) as rank from c order by rank desc, item_id desc limit ${take}`.execute(
+              db,
+            )
+          ).rows
   }
   const seen = new Set<number>()
   const hits: SearchHit[] = []

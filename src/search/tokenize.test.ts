@@ -9,6 +9,9 @@ test('Han text becomes overlapping bigrams plus the last character of each run',
 test('a query of one character is a prefix, of several a phrase, words stay words', () => {
   expect(queryParts('公')).toEqual([{ kind: 'prefix', token: '公' }])
   expect(queryParts('信息公开')).toEqual([{ kind: 'phrase', tokens: ['信息', '息公', '公开'] }])
-  expect(queryParts('预算 budget')).toEqual([{ kind: 'phrase', tokens: ['预算'] }, { kind: 'word', token: 'budget' }])
+  expect(queryParts('预算 budget')).toEqual([
+    { kind: 'phrase', tokens: ['预算'] },
+    { kind: 'word', token: 'budget' },
+  ])
   expect(queryParts('！？')).toEqual([])
 })

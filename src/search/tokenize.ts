@@ -23,7 +23,8 @@ export function documentTokens(text: string): string[] {
   return out
 }
 
-export type QueryPart = { kind: 'prefix'; token: string } | { kind: 'phrase'; tokens: string[] } | { kind: 'word'; token: string }
+export type QueryPart =
+  { kind: 'prefix'; token: string } | { kind: 'phrase'; tokens: string[] } | { kind: 'word'; token: string }
 
 /** The parts of a query, all of which must match; empty when the query has nothing searchable. */
 export function queryParts(query: string): QueryPart[] {

@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto'
 
 // 国密 primitives from Node's OpenSSL (security-and-reliability.md §4.2): SM3, HMAC-SM3, SM4-CBC.
 // SM4 has no AEAD mode here, so fields are encrypt-then-MAC (CRY-02).

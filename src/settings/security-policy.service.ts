@@ -22,8 +22,16 @@ export async function updateSecurityPolicy(deps: Deps, actor: Actor, policy: Sec
     const before = await readSecurityPolicy(trx)
     await writeSetting(trx, key, JSON.stringify(policy), actor.id, isoNow(deps.clock))
     const changed = Object.fromEntries(
-      Object.entries(policy).filter(([k, v]) => before[k as keyof SecurityPolicy] !== v).map(([k, v]) => [k, { from: before[k as keyof SecurityPolicy], to: v }]),
+      Object.entries(policy)
+        .filter(([k, v]) => before[k as keyof SecurityPolicy] !== v)
+        .map(([k, v]) => [k, { from: before[k as keyof SecurityPolicy], to: v }]),
     )
-    await appendAudit(deps, trx, actor, { action: 'security_policy.update', objectType: 'setting', objectId: key, result: 'success', detail: changed })
+    await appendAudit(deps, trx, actor, {
+      action: 'security_policy.update',
+      objectType: 'setting',
+      objectId: key,
+      result: 'success',
+      detail: changed,
+    })
   })
 }

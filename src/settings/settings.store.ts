@@ -5,7 +5,13 @@ export async function readSetting(db: Executor, key: string): Promise<string | u
   return row?.value
 }
 
-export async function writeSetting(db: Executor, key: string, value: string, by: number | null, at: string): Promise<void> {
+export async function writeSetting(
+  db: Executor,
+  key: string,
+  value: string,
+  by: number | null,
+  at: string,
+): Promise<void> {
   await db
     .insertInto('settings')
     .values({ key, value, updated_at: at, updated_by: by })

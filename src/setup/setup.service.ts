@@ -26,23 +26,44 @@ export type SetupInput = z.infer<typeof setupForm>
 
 export const isSetUp = async (deps: Pick<Deps, 'db'>): Promise<boolean> => (await findRegion(deps.db)) !== undefined
 
-export async function performSetup(deps: Deps, input: SetupInput, ip: string): Promise<{ username: string; temporaryPassword: string }> {
+export async function performSetup(
+  deps: Deps,
+  input: SetupInput,
+  ip: string,
+): Promise<{ username: string; temporaryPassword: string }> {
   return deps.db.transaction().execute(async (trx) => {
     if (await findRegion(trx)) throw new AppError('not_found', '系统已完成初始化')
     const at = isoNow(deps.clock)
     const regionId = await insertRegion(trx, input.regionName, at)
-    const office = { name: input.officeName, creditCode: input.officeCreditCode, level: input.officeLevel, kind: '政府办公室' as const, parentId: null }
+    const office = {
+      name: input.officeName,
+      creditCode: input.officeCreditCode,
+      level: input.officeLevel,
+      kind: '政府办公室' as const,
+      parentId: null,
+    }
     await assertAgencyIsNew(trx, regionId, office)
     const agencyId = await insertAgency(trx, regionId, office, true, at)
     await seedColumns(trx, agencyId, at)
     const actor: Actor = { id: null, name: '初始化向导', roles: [], agencyId, ip }
     await appendAudit(deps, trx, actor, {
-      action: 'setup', objectType: 'region', objectId: regionId, result: 'success',
+      action: 'setup',
+      objectType: 'region',
+      objectId: regionId,
+      result: 'success',
       detail: { region: input.regionName, office: input.officeName },
     })
     const { temporaryPassword } = await createAccount(
-      deps, actor, { agencyId, username: input.adminUsername, displayName: input.adminName, roles: [{ role: 'sysadmin', reviewLevel: null }] },
-      'operator', trx,
+      deps,
+      actor,
+      {
+        agencyId,
+        username: input.adminUsername,
+        displayName: input.adminName,
+        roles: [{ role: 'sysadmin', reviewLevel: null }],
+      },
+      'operator',
+      trx,
     )
     return { username: input.adminUsername, temporaryPassword }
   })

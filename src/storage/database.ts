@@ -361,12 +361,57 @@ export interface SiteStateTable {
   generation: number
 }
 
-export interface PowerItemTable { id: Generated<number>; agency_id: number; type: string; name: string; valid_from: string; valid_to: string | null; created_at: string }
-export interface ActivityDecisionTable { id: Generated<number>; agency_id: number; kind: string; decided_on: string; matter: string; count: number; created_at: string }
-export interface FeeCollectionTable { id: Generated<number>; agency_id: number; collected_on: string; item: string; amount_fen: number; created_at: string }
-export interface ProcurementProjectTable { id: Generated<number>; agency_id: number; contracted_on: string; name: string; amount_fen: number; created_at: string }
+export interface PowerItemTable {
+  id: Generated<number>
+  agency_id: number
+  type: string
+  name: string
+  valid_from: string
+  valid_to: string | null
+  created_at: string
+}
+export interface ActivityDecisionTable {
+  id: Generated<number>
+  agency_id: number
+  kind: string
+  decided_on: string
+  matter: string
+  count: number
+  created_at: string
+}
+export interface FeeCollectionTable {
+  id: Generated<number>
+  agency_id: number
+  collected_on: string
+  item: string
+  amount_fen: number
+  created_at: string
+}
+export interface ProcurementProjectTable {
+  id: Generated<number>
+  agency_id: number
+  contracted_on: string
+  name: string
+  amount_fen: number
+  created_at: string
+}
 
-export interface JobTable { id: Generated<number>; agency_id: number; kind: string; label: string; status: string; done: number; total: number; message: string | null; file_key: string | null; file_name: string | null; file_type: string | null; created_by: number | null; created_at: string; updated_at: string }
+export interface JobTable {
+  id: Generated<number>
+  agency_id: number
+  kind: string
+  label: string
+  status: string
+  done: number
+  total: number
+  message: string | null
+  file_key: string | null
+  file_name: string | null
+  file_type: string | null
+  created_by: number | null
+  created_at: string
+  updated_at: string
+}
 
 export interface Database {
   regions: RegionTable

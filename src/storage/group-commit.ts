@@ -17,7 +17,11 @@ export class GroupCommitter {
    * event loop (better-sqlite3 is synchronous), so nothing can join a batch during it; a short wait
    * lets the requests already read from the sockets reach the queue.
    */
-  constructor(private readonly db: Db, private readonly maxBatch = 64, private readonly lingerMs = 2) {}
+  constructor(
+    private readonly db: Db,
+    private readonly maxBatch = 64,
+    private readonly lingerMs = 2,
+  ) {}
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -30,7 +34,8 @@ export class GroupCommitter {
     this.running = true
     try {
       while (this.queue.length > 0) {
-        if (this.lingerMs > 0 && this.queue.length < this.maxBatch) await new Promise((r) => setTimeout(r, this.lingerMs))
+        if (this.lingerMs > 0 && this.queue.length < this.maxBatch)
+          await new Promise((r) => setTimeout(r, this.lingerMs))
         const batch = this.queue.splice(0, this.maxBatch)
         const outcomes: Outcome[] = []
         let trx: Awaited<ReturnType<ReturnType<Db['startTransaction']>['execute']>> | undefined
@@ -49,7 +54,11 @@ export class GroupCommitter {
           }
           await trx.commit().execute()
         } catch (error) {
-          if (trx) await trx.rollback().execute().catch(() => undefined)
+          if (trx)
+            await trx
+              .rollback()
+              .execute()
+              .catch(() => undefined)
           for (const entry of batch) entry.reject(error)
           continue
         }

@@ -47,5 +47,11 @@ export async function migrateToLatest(db: Db, kind: DatabaseKind): Promise<strin
 /** The name of the newest migration applied, or '' on an empty database. */
 export async function currentSchemaVersion(db: Db, kind: DatabaseKind): Promise<string> {
   const all = await migratorFor(db, kind).getMigrations()
-  return all.filter((m) => m.executedAt).map((m) => m.name).sort().at(-1) ?? ''
+  return (
+    all
+      .filter((m) => m.executedAt)
+      .map((m) => m.name)
+      .sort()
+      .at(-1) ?? ''
+  )
 }

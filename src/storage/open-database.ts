@@ -71,7 +71,11 @@ export function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: 
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' }
   }
   const raw = openSqliteFile(path.join(opts.dataDir, sqliteFileName))
-  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) }), kind: 'sqlite', sqlite: raw }
+  return {
+    db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) }),
+    kind: 'sqlite',
+    sqlite: raw,
+  }
 }
 
 /**
@@ -87,7 +91,8 @@ export async function checkDurability(opened: OpenedDatabase): Promise<string[]>
     if (mode !== 'wal') problems.push(`SQLite journal_mode 为 ${String(mode)}，须为 WAL`)
     if (raw.pragma('synchronous', { simple: true }) !== 2) problems.push('SQLite synchronous 须为 FULL')
     if (raw.pragma('foreign_keys', { simple: true }) !== 1) problems.push('SQLite foreign_keys 须为 ON')
-    if (Number(raw.pragma('busy_timeout', { simple: true })) < 5000) problems.push('SQLite busy_timeout 须不少于 5000 毫秒')
+    if (Number(raw.pragma('busy_timeout', { simple: true })) < 5000)
+      problems.push('SQLite busy_timeout 须不少于 5000 毫秒')
     return problems
   }
   const show = async (name: string) => {

@@ -65,10 +65,16 @@ const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 
 
 export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : {
-      level: deps.config.logLevel,
-      redact: { paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.token'], censor: '[已隐去]' },
-    },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: deps.config.logLevel,
+            redact: {
+              paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.token'],
+              censor: '[已隐去]',
+            },
+          },
     genReqId: () => randomUUID(),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -92,7 +98,12 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
     path: request.routeOptions.url ?? request.url,
   }))
   app.decorate('setSessionCookie', (reply: FastifyReply, token: string) => {
-    reply.setCookie(app.sessionCookie, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies })
+    reply.setCookie(app.sessionCookie, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.config.secureCookies,
+    })
   })
 
   app.addHook('onRoute', (route) => {
@@ -104,7 +115,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   await app.register(formbody)
   // Uploads are parsed before the CSRF check, which reads the token among the fields; limits
   // apply while streaming (FILE-01): 10 MB, one file, a few fields.
-  await app.register(multipart, { attachFieldsToBody: true, limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 10, parts: 12 } })
+  await app.register(multipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 10, parts: 12 },
+  })
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -128,7 +142,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
     // A blocked address is recorded, not silently dropped, so that staff can see who floods the form.
     onExceeded: (request) => {
       void recordAudit(deps, request.actor ?? { id: null, name: '访客', roles: [], agencyId: null, ip: request.ip }, {
-        action: 'rate_limit.block', objectType: 'route', objectId: `${request.method} ${request.routeOptions.url ?? request.url}`, result: 'denied',
+        action: 'rate_limit.block',
+        objectType: 'route',
+        objectId: `${request.method} ${request.routeOptions.url ?? request.url}`,
+        result: 'denied',
       }).catch((err: unknown) => request.log.error({ err }, 'audit of rate-limit block failed'))
     },
   })
@@ -151,15 +168,25 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   registerPageCache(app, app.sessionCookie)
 
   app.setNotFoundHandler((request, reply) =>
-    reply.page(404, ErrorPage({ ctx: app.ctx(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' })))
+    reply.page(
+      404,
+      ErrorPage({ ctx: app.ctx(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' }),
+    ),
+  )
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof AppError) {
-      return reply.page(statusOf[error.code], ErrorPage({ ctx: app.ctx(request), status: statusOf[error.code], message: error.message }))
+      return reply.page(
+        statusOf[error.code],
+        ErrorPage({ ctx: app.ctx(request), status: statusOf[error.code], message: error.message }),
+      )
     }
     // A malformed path parameter (e.g. /console/agencies/abc) names nothing that exists.
     if (error instanceof ZodError) {
-      return reply.page(404, ErrorPage({ ctx: app.ctx(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' }))
+      return reply.page(
+        404,
+        ErrorPage({ ctx: app.ctx(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' }),
+      )
     }
     const status = (error as { statusCode?: number }).statusCode
     if (status === 429) {
@@ -169,7 +196,15 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
       return reply.page(status, ErrorPage({ ctx: app.ctx(request), status, message: '请求无法处理，请检查后重试。' }))
     }
     request.log.error({ err: error, reqId: request.id }, 'unexpected error')
-    return reply.page(500, ErrorPage({ ctx: app.ctx(request), status: 500, message: '系统出现意外错误，我们已记录。', requestId: request.id }))
+    return reply.page(
+      500,
+      ErrorPage({
+        ctx: app.ctx(request),
+        status: 500,
+        message: '系统出现意外错误，我们已记录。',
+        requestId: request.id,
+      }),
+    )
   })
 
   await registerRoutes(app)
@@ -200,14 +235,33 @@ async function gate(app: FastifyInstance, request: FastifyRequest, reply: Fastif
   }
   if (view.state === 'full') {
     request.staff = view.user
-    request.actor = { id: view.user.id, name: `${view.user.displayName}（${view.user.username}）`, roles: view.user.roles, agencyId: view.user.agencyId, ip: request.ip }
+    request.actor = {
+      id: view.user.id,
+      name: `${view.user.displayName}（${view.user.username}）`,
+      roles: view.user.roles,
+      agencyId: view.user.agencyId,
+      ip: request.ip,
+    }
   }
 
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     const problem = csrfProblem(deps.keys.session, request, request.csrfBinding)
     if (problem) {
-      await recordAudit(deps, request.actor, { action: 'csrf.reject', objectType: 'route', objectId: `${request.method} ${route}`, result: 'denied', detail: { reason: problem } })
-      return reply.page(403, ErrorPage({ ctx: app.ctx(request), status: 403, message: '安全校验未通过（页面可能已过期）。请返回上一页，刷新后重试。' }))
+      await recordAudit(deps, request.actor, {
+        action: 'csrf.reject',
+        objectType: 'route',
+        objectId: `${request.method} ${route}`,
+        result: 'denied',
+        detail: { reason: problem },
+      })
+      return reply.page(
+        403,
+        ErrorPage({
+          ctx: app.ctx(request),
+          status: 403,
+          message: '安全校验未通过（页面可能已过期）。请返回上一页，刷新后重试。',
+        }),
+      )
     }
   }
 
@@ -230,7 +284,14 @@ async function gate(app: FastifyInstance, request: FastifyRequest, reply: Fastif
 
 async function deny(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, reason: string) {
   await recordAudit(app.deps, request.actor, {
-    action: 'permission.deny', objectType: 'route', objectId: `${request.method} ${request.routeOptions.url ?? request.url}`, result: 'denied', detail: { reason },
+    action: 'permission.deny',
+    objectType: 'route',
+    objectId: `${request.method} ${request.routeOptions.url ?? request.url}`,
+    result: 'denied',
+    detail: { reason },
   })
-  return reply.page(403, ErrorPage({ ctx: app.ctx(request), status: 403, message: '您没有执行此操作的权限。如需权限，请联系安全管理员。' }))
+  return reply.page(
+    403,
+    ErrorPage({ ctx: app.ctx(request), status: 403, message: '您没有执行此操作的权限。如需权限，请联系安全管理员。' }),
+  )
 }

@@ -7,7 +7,8 @@ import { equalBytes, hmacSm3 } from '../security/crypto.ts'
 
 export const anonCookie = 'gk_csrf'
 
-export const csrfTokenFor = (key: Buffer, binding: string): string => hmacSm3(key, `csrf\n${binding}`).toString('base64url')
+export const csrfTokenFor = (key: Buffer, binding: string): string =>
+  hmacSm3(key, `csrf\n${binding}`).toString('base64url')
 
 export const newAnonBinding = () => randomBytes(24).toString('base64url')
 
@@ -27,7 +28,12 @@ export function csrfProblem(key: Buffer, request: FastifyRequest, binding: strin
   const body = request.body as Record<string, unknown> | undefined
   // A multipart field arrives as { value }, an ordinary form field as a string.
   const field = body?._csrf
-  const fromBody = typeof field === 'string' ? field : field && typeof field === 'object' && 'value' in field ? (field as { value: unknown }).value : undefined
+  const fromBody =
+    typeof field === 'string'
+      ? field
+      : field && typeof field === 'object' && 'value' in field
+        ? (field as { value: unknown }).value
+        : undefined
   const sent = (typeof fromBody === 'string' && fromBody) || request.headers['x-csrf-token']
   if (typeof sent !== 'string' || sent.length === 0) return 'missing_token'
   const expected = Buffer.from(csrfTokenFor(key, binding))

@@ -4,7 +4,11 @@ import type { FormState } from './form.tsx'
 export type Parsed<T> = { ok: true; data: T } | { ok: false; form: FormState }
 
 /** Parses a posted form; on failure returns the input (without secrets) and one Chinese message per field. */
-export function parseForm<S extends z.ZodType>(schema: S, body: unknown, secret: readonly string[] = []): Parsed<z.infer<S>> {
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  secret: readonly string[] = [],
+): Parsed<z.infer<S>> {
   const values: Record<string, unknown> = {}
   if (body && typeof body === 'object') {
     for (const [k, v] of Object.entries(body)) if (k !== '_csrf' && !secret.includes(k)) values[k] = v

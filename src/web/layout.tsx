@@ -10,7 +10,12 @@ export type PageContext = Readonly<{
   path: string
 }>
 
-function Document(props: { title: string; scripts?: readonly string[] | undefined; refresh?: number | undefined; children: ComponentChildren }) {
+function Document(props: {
+  title: string
+  scripts?: readonly string[] | undefined
+  refresh?: number | undefined
+  children: ComponentChildren
+}) {
   return (
     <html lang="zh-CN">
       <head>
@@ -18,32 +23,55 @@ function Document(props: { title: string; scripts?: readonly string[] | undefine
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
         <link rel="stylesheet" href="/assets/site.css" />
-        {props.scripts?.map((src) => <script src={src} defer />)}
+        {props.scripts?.map((src) => (
+          <script src={src} defer />
+        ))}
         {props.refresh && <meta http-equiv="refresh" content={String(props.refresh)} />}
       </head>
       <body>
-        <a class="skip-link" href="#main">跳到主要内容</a>
+        <a class="skip-link" href="#main">
+          跳到主要内容
+        </a>
         {props.children}
       </body>
     </html>
   )
 }
 
-export function PortalLayout(props: { ctx: PageContext; title: string; scripts?: readonly string[]; children: ComponentChildren }) {
+export function PortalLayout(props: {
+  ctx: PageContext
+  title: string
+  scripts?: readonly string[]
+  children: ComponentChildren
+}) {
   const site = props.ctx.regionName ? `${props.ctx.regionName}政府信息公开` : '政府信息公开平台'
   return (
     <Document title={`${props.title} - ${site}`} scripts={props.scripts}>
       <header class="site-header" role="banner">
         <div class="wrap">
-          <p class="site-name"><a href="/">{site}</a></p>
+          <p class="site-name">
+            <a href="/">{site}</a>
+          </p>
           <nav aria-label="公众导航">
             <ul class="nav">
-              <li><a href="/">首页</a></li>
-              <li><a href="/catalogue">公开目录</a></li>
-              <li><a href="/search">搜索</a></li>
-              <li><a href="/reports">年度报告</a></li>
-              <li><a href="/track">申请查询</a></li>
-              <li><a href="/console">工作人员入口</a></li>
+              <li>
+                <a href="/">首页</a>
+              </li>
+              <li>
+                <a href="/catalogue">公开目录</a>
+              </li>
+              <li>
+                <a href="/search">搜索</a>
+              </li>
+              <li>
+                <a href="/reports">年度报告</a>
+              </li>
+              <li>
+                <a href="/track">申请查询</a>
+              </li>
+              <li>
+                <a href="/console">工作人员入口</a>
+              </li>
             </ul>
           </nav>
         </div>
@@ -52,7 +80,9 @@ export function PortalLayout(props: { ctx: PageContext; title: string; scripts?:
         {props.children}
       </main>
       <footer class="site-footer" role="contentinfo">
-        <div class="wrap"><p>依据《中华人民共和国政府信息公开条例》公开政府信息</p></div>
+        <div class="wrap">
+          <p>依据《中华人民共和国政府信息公开条例》公开政府信息</p>
+        </div>
       </footer>
     </Document>
   )
@@ -83,7 +113,11 @@ const consoleNav: NavItem[] = [
   { href: '/console/request-settings', label: '依申请公开设置', roles: ['office_head'] },
   { href: '/console/activities', label: '第二十条活动记录', roles: ['drafter', 'office_head'] },
   { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
-  { href: '/console/dashboard', label: '数据看板', roles: ['drafter', 'reviewer', 'publisher', 'handler', 'office_head'] },
+  {
+    href: '/console/dashboard',
+    label: '数据看板',
+    roles: ['drafter', 'reviewer', 'publisher', 'handler', 'office_head'],
+  },
   { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
   { href: '/console/region/dashboard', label: '区域数据看板', roles: ['supervisor'] },
   { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },
@@ -93,20 +127,33 @@ const consoleNav: NavItem[] = [
   { href: '/console/totp', label: '动态验证码', roles: 'all' },
 ]
 
-export function ConsoleLayout(props: { ctx: PageContext; title: string; refresh?: number | undefined; children: ComponentChildren }) {
+export function ConsoleLayout(props: {
+  ctx: PageContext
+  title: string
+  refresh?: number | undefined
+  children: ComponentChildren
+}) {
   const user = props.ctx.user
-  const items = consoleNav.filter((i) => i.roles === 'all' || (user && user.roles.some((r) => (i.roles as readonly Role[]).includes(r))))
+  const items = consoleNav.filter(
+    (i) => i.roles === 'all' || (user && user.roles.some((r) => (i.roles as readonly Role[]).includes(r))),
+  )
   return (
     <Document title={`${props.title} - 政府信息公开工作平台`} refresh={props.refresh}>
       <header class="site-header console" role="banner">
         <div class="wrap">
-          <p class="site-name"><a href="/console">政府信息公开工作平台</a></p>
+          <p class="site-name">
+            <a href="/console">政府信息公开工作平台</a>
+          </p>
           {user && (
             <div class="who">
-              <span>{user.displayName}（{user.roles.map((r) => roleLabels[r]).join('、') || '未分配角色'}）</span>
+              <span>
+                {user.displayName}（{user.roles.map((r) => roleLabels[r]).join('、') || '未分配角色'}）
+              </span>
               <form method="post" action="/logout" class="inline">
                 <input type="hidden" name="_csrf" value={props.ctx.csrf} />
-                <button type="submit" class="link-button">退出登录</button>
+                <button type="submit" class="link-button">
+                  退出登录
+                </button>
               </form>
             </div>
           )}
@@ -115,7 +162,11 @@ export function ConsoleLayout(props: { ctx: PageContext; title: string; refresh?
           <nav aria-label="工作台导航" class="wrap">
             <ul class="nav">
               {items.map((i) => (
-                <li><a href={i.href} aria-current={props.ctx.path === i.href ? 'page' : undefined}>{i.label}</a></li>
+                <li>
+                  <a href={i.href} aria-current={props.ctx.path === i.href ? 'page' : undefined}>
+                    {i.label}
+                  </a>
+                </li>
               ))}
             </ul>
           </nav>
@@ -125,7 +176,9 @@ export function ConsoleLayout(props: { ctx: PageContext; title: string; refresh?
         {props.children}
       </main>
       <footer class="site-footer" role="contentinfo">
-        <div class="wrap"><p>Gongkai 政府信息公开工作平台</p></div>
+        <div class="wrap">
+          <p>Gongkai 政府信息公开工作平台</p>
+        </div>
       </footer>
     </Document>
   )

@@ -7,7 +7,8 @@ import type { Executor } from '../storage/database.ts'
 // moves a counter in the database; each process reads it at most once a second, so a change made
 // by another process (or the CLI) reaches every cache within a second.
 
-const cacheable = /^\/(?:$|catalogue(?:\?.*)?$|reports(?:\/\d+)?$|agencies\/\d+(?:\/(?:guide|catalogue))?(?:\?.*)?$|columns\/\d+(?:\/feed\.xml)?$|items\/\d+$|sitemap\.xml$)/
+const cacheable =
+  /^\/(?:$|catalogue(?:\?.*)?$|reports(?:\/\d+)?$|agencies\/\d+(?:\/(?:guide|catalogue))?(?:\?.*)?$|columns\/\d+(?:\/feed\.xml)?$|items\/\d+$|sitemap\.xml$)/
 const maxEntries = 5000
 const quiet = /^\/(?:log(?:in|out)|agencies\/\d+\/apply|apply\/|track|console\/applications)/
 
@@ -34,7 +35,8 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
       }
     }
   }
-  const isCacheable = (request: FastifyRequest) => request.method === 'GET' && !request.cookies[sessionCookie] && cacheable.test(request.url)
+  const isCacheable = (request: FastifyRequest) =>
+    request.method === 'GET' && !request.cookies[sessionCookie] && cacheable.test(request.url)
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isCacheable(request)) return
@@ -52,9 +54,17 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
       checkedAt = 0
       return payload
     }
-    if (isCacheable(request) && reply.statusCode === 200 && typeof payload === 'string' && !reply.getHeader('x-cache')) {
+    if (
+      isCacheable(request) &&
+      reply.statusCode === 200 &&
+      typeof payload === 'string' &&
+      !reply.getHeader('x-cache')
+    ) {
       if (pages.size >= maxEntries) pages.delete(pages.keys().next().value as string)
-      pages.set(request.url, { body: payload, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8') })
+      pages.set(request.url, {
+        body: payload,
+        type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
+      })
     }
     return payload
   })

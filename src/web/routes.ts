@@ -32,9 +32,45 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
     // The id that the 500 page shows and the log carries, so a report can be matched to its cause.
     reply.header('x-request-id', request.id)
-    if (!request.url.startsWith('/assets/') && !request.url.startsWith('/reports') && !/^\/(agencies|columns|items)\//.test(request.url) && request.url !== '/sitemap.xml' && request.url !== '/' && request.url !== '/healthz') reply.header('cache-control', 'no-store')
+    if (
+      !request.url.startsWith('/assets/') &&
+      !request.url.startsWith('/reports') &&
+      !/^\/(agencies|columns|items)\//.test(request.url) &&
+      request.url !== '/sitemap.xml' &&
+      request.url !== '/' &&
+      request.url !== '/healthz'
+    )
+      reply.header('cache-control', 'no-store')
   })
-  for (const routes of [portalRoutes, portalReportRoutes, portalItemRoutes, portalSearchRoutes, portalFeedRoutes, disclosureRoutes, healthRoutes, disclosureSettingsRoutes, channelRoutes, columnRoutes, calendarRoutes, setupRoutes, loginRoutes, consoleRoutes, agencyRoutes, accountRoutes, securityRoutes, auditRoutes, reportRoutes, applyRoutes, requestRoutes, appealRoutes, requestSettingsRoutes, activityRoutes, regionRoutes, dashboardRoutes, jobRoutes]) {
+  for (const routes of [
+    portalRoutes,
+    portalReportRoutes,
+    portalItemRoutes,
+    portalSearchRoutes,
+    portalFeedRoutes,
+    disclosureRoutes,
+    healthRoutes,
+    disclosureSettingsRoutes,
+    channelRoutes,
+    columnRoutes,
+    calendarRoutes,
+    setupRoutes,
+    loginRoutes,
+    consoleRoutes,
+    agencyRoutes,
+    accountRoutes,
+    securityRoutes,
+    auditRoutes,
+    reportRoutes,
+    applyRoutes,
+    requestRoutes,
+    appealRoutes,
+    requestSettingsRoutes,
+    activityRoutes,
+    regionRoutes,
+    dashboardRoutes,
+    jobRoutes,
+  ]) {
     routes(app)
   }
 }

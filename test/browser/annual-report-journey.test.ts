@@ -100,15 +100,26 @@ test('compute → edit narrative → three review levels → publish → the rep
 
     const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-dl-'))
     try {
-      const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'PDF' }).click()])
+      const [pdfDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'PDF' }).click(),
+      ])
       const pdfFile = path.join(dir, 'report.pdf')
       await pdfDownload.saveAs(pdfFile)
       expect(pdfDownload.suggestedFilename()).toBe('垫江县人民政府办公室2024年政府信息公开工作年度报告.pdf')
       const pdfText = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' })
-      for (const expected of ['垫江县人民政府办公室2024年政府信息公开工作年度报告', '三、收到和处理政府信息公开申请情况', '本年度未收取信息处理费。', '行政复议']) {
+      for (const expected of [
+        '垫江县人民政府办公室2024年政府信息公开工作年度报告',
+        '三、收到和处理政府信息公开申请情况',
+        '本年度未收取信息处理费。',
+        '行政复议',
+      ]) {
         expect(pdfText.replace(/[ \t]+/g, '')).toContain(expected)
       }
-      const [docxDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Word（DOCX）' }).click()])
+      const [docxDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Word（DOCX）' }).click(),
+      ])
       const docxFile = path.join(dir, 'report.docx')
       await docxDownload.saveAs(docxFile)
       const mammoth = (await import('mammoth')).default

@@ -60,7 +60,12 @@ async function docx(text: string): Promise<string> {
   return file
 }
 
-async function draft(page: Page, title: string, body: string, attachment?: { name: string; file: string }): Promise<string> {
+async function draft(
+  page: Page,
+  title: string,
+  body: string,
+  attachment?: { name: string; file: string },
+): Promise<string> {
   await page.goto(`${base}/console/items/new`)
   await page.getByLabel('栏目').selectOption({ label: '部门动态' })
   await page.getByLabel('名称').fill(title)
@@ -68,7 +73,11 @@ async function draft(page: Page, title: string, body: string, attachment?: { nam
   await page.getByLabel(/^正文/).fill(body)
   await page.getByRole('button', { name: '保存草稿' }).click()
   if (attachment) {
-    await page.getByLabel(/^上传附件/).setInputFiles({ name: attachment.name, mimeType: 'application/octet-stream', buffer: readFileSync(attachment.file) })
+    await page.getByLabel(/^上传附件/).setInputFiles({
+      name: attachment.name,
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(attachment.file),
+    })
     await page.getByRole('button', { name: '上传', exact: true }).click()
     await expect(page.getByRole('link', { name: attachment.name }).count()).resolves.toBe(1)
   }
@@ -79,7 +88,11 @@ async function draft(page: Page, title: string, body: string, attachment?: { nam
 test('draft → three review levels (others refused) → publish → the item is on the portal and found by search and in its feed; an ID number blocks publishing', async () => {
   const drafter = await buildStaff(t.deps, { roles: ['drafter'] })
   const publisher = await buildStaff(t.deps, { roles: ['publisher'] })
-  const reviewers = [await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 }), await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })]
+  const reviewers = [
+    await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 }),
+    await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 }),
+    await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 }),
+  ]
   const context = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', acceptDownloads: true })
   const page = await context.newPage()
   const violations: string[] = []
@@ -87,11 +100,18 @@ test('draft → three review levels (others refused) → publish → the item is
     let itemUrl = ''
     let blockedUrl = ''
     await as(page, drafter, async () => {
-      itemUrl = await draft(page, '县司法局开展法治宣传进社区活动', '3月1日，县司法局在桂溪街道开展法治宣传活动，发放资料500余份。',
-        { name: '活动方案.docx', file: await docx('法治宣传进社区活动方案：宣传时间、地点和内容。') })
-      blockedUrl = await draft(page, '法律援助获奖名单', '获奖名单见附件。', { name: '获奖名单.docx', file: await docx('获奖人张三，身份证号 11010519491231002X。') })
+      itemUrl = await draft(
+        page,
+        '县司法局开展法治宣传进社区活动',
+        '3月1日，县司法局在桂溪街道开展法治宣传活动，发放资料500余份。',
+        { name: '活动方案.docx', file: await docx('法治宣传进社区活动方案：宣传时间、地点和内容。') },
+      )
+      blockedUrl = await draft(page, '法律援助获奖名单', '获奖名单见附件。', {
+        name: '获奖名单.docx',
+        file: await docx('获奖人张三，身份证号 11010519491231002X。'),
+      })
       await screenshot(page, 'item-01-submitted')
-      violations.push(...await axeViolations(page))
+      violations.push(...(await axeViolations(page)))
       // The drafter has no signing form on their own item.
       await page.goto(itemUrl)
       await expect(page.getByRole('button', { name: '审核通过' }).count()).resolves.toBe(0)
@@ -114,10 +134,14 @@ test('draft → three review levels (others refused) → publish → the item is
     await as(page, publisher, async () => {
       await page.goto(blockedUrl)
       await page.getByRole('button', { name: '发布' }).click()
-      await expect(page.locator('.error-summary').textContent()).resolves.toContain('居民身份证号码：110***********002X（位于附件“获奖名单.docx”）')
+      await expect(page.locator('.error-summary').textContent()).resolves.toContain(
+        '居民身份证号码：110***********002X（位于附件“获奖名单.docx”）',
+      )
       await screenshot(page, 'item-02-blocked')
       // The item's history lists every step so far.
-      await expect(page.locator('details.history').textContent()).resolves.toMatch(/起草[\s\S]*提交审核[\s\S]*审核通过[\s\S]*保密审查发现问题，未发布/)
+      await expect(page.locator('details.history').textContent()).resolves.toMatch(
+        /起草[\s\S]*提交审核[\s\S]*审核通过[\s\S]*保密审查发现问题，未发布/,
+      )
       await page.goto(itemUrl)
       await page.getByRole('button', { name: '发布' }).click()
       await expect(page.locator('[role=status]').first().textContent()).resolves.toContain('已发布')
@@ -148,10 +172,13 @@ test('draft → three review levels (others refused) → publish → the item is
     await page.getByRole('link', { name: '县司法局开展法治宣传进社区活动' }).click()
     await expect(page.locator('table.metadata').textContent()).resolves.toContain('11500231MB15204609/2026-00001')
     await expect(page.locator('main').textContent()).resolves.toContain('发放资料500余份')
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '活动方案.docx' }).click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '活动方案.docx' }).click(),
+    ])
     expect(download.suggestedFilename()).toBe('活动方案.docx')
     await screenshot(page, 'item-03-portal')
-    violations.push(...await axeViolations(page))
+    violations.push(...(await axeViolations(page)))
     // Search by a two-character word finds it, with the match marked.
     await page.getByRole('link', { name: '搜索' }).click()
     await page.getByLabel('关键词').fill('宣传')
@@ -161,7 +188,7 @@ test('draft → three review levels (others refused) → publish → the item is
     await page.getByLabel('关键词').fill('不存在的词语')
     await page.getByRole('button', { name: '搜索' }).click()
     await expect(page.locator('main').textContent()).resolves.toContain('没有找到包含“不存在的词语”的信息')
-    violations.push(...await axeViolations(page))
+    violations.push(...(await axeViolations(page)))
     // The column's Atom feed and the sitemap carry the published items.
     const feed = await (await page.request.get(`${base}/columns/${await columnIdOf('部门动态')}/feed.xml`)).text()
     expect(feed).toContain('<title>县司法局开展法治宣传进社区活动</title>')

@@ -40,7 +40,12 @@ async function checkPage(page: Page, name: string, violations: string[], withAxe
 describe.each([true, false])('first-run journey with JavaScript %s', (javaScriptEnabled) => {
   test('setup, first login, forced password change, TOTP enrolment, logout', async () => {
     const { t, app, base } = await serve()
-    const context = await browser.newContext({ javaScriptEnabled, bypassCSP: true, locale: 'zh-CN', viewport: { width: 1100, height: 900 } })
+    const context = await browser.newContext({
+      javaScriptEnabled,
+      bypassCSP: true,
+      locale: 'zh-CN',
+      viewport: { width: 1100, height: 900 },
+    })
     const page = await context.newPage()
     const tag = javaScriptEnabled ? 'js' : 'nojs'
     const violations: string[] = []

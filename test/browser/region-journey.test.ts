@@ -32,18 +32,70 @@ beforeAll(async () => {
   const handler = await buildStaff(t.deps, { roles: ['handler'] })
   supervisor = await buildStaff(t.deps, { roles: ['supervisor'] })
   const staff = { ...systemActor('承办人'), id: handler.id, agencyId: officeId, roles: ['handler'] }
-  const input = (d: string) => applicationForm.parse({ applicantKind: 'person', category: 'natural', name: '李明华', idType: 'resident_id', idNumber: '11010519491231002X', phone: '13912345678', address: '垫江县', infoDescription: d, wantedForm: 'electronic', deliveryWay: 'online' })
+  const input = (d: string) =>
+    applicationForm.parse({
+      applicantKind: 'person',
+      category: 'natural',
+      name: '李明华',
+      idType: 'resident_id',
+      idNumber: '11010519491231002X',
+      phone: '13912345678',
+      address: '垫江县',
+      infoDescription: d,
+      wantedForm: 'electronic',
+      deliveryWay: 'online',
+    })
   // Answered in 2025 (counted in the 2025 report), and one received in January 2026, now overdue.
-  const answered = await submitApplication(t.deps, systemActor('申请人'), officeId, input('2025年道路养护合同'), { channel: 'in_person', receivedOn: '2025-12-01' })
-  await decideApplication(t.deps, staff, answered.id, { on: '2025-12-20', outcome: 'GRANTED', replyType: '2', basis: '' })
+  const answered = await submitApplication(t.deps, systemActor('申请人'), officeId, input('2025年道路养护合同'), {
+    channel: 'in_person',
+    receivedOn: '2025-12-01',
+  })
+  await decideApplication(t.deps, staff, answered.id, {
+    on: '2025-12-20',
+    outcome: 'GRANTED',
+    replyType: '2',
+    basis: '',
+  })
   counted = answered.number
-  await submitApplication(t.deps, systemActor('申请人'), officeId, input('2026年学校维修预算'), { channel: 'in_person', receivedOn: '2026-01-05' })
+  await submitApplication(t.deps, systemActor('申请人'), officeId, input('2026年学校维修预算'), {
+    channel: 'in_person',
+    receivedOn: '2026-01-05',
+  })
   // The news column was last updated on 10 January: more than two weeks ago.
-  await importItems(t.deps, systemActor(), officeId, [{ line: 2, value: { column: '部门动态', title: '县政府办公室召开年度工作会议', publishedAt: '2026-01-10', body: '会议部署了全年工作。' } }])
+  await importItems(t.deps, systemActor(), officeId, [
+    {
+      line: 2,
+      value: {
+        column: '部门动态',
+        title: '县政府办公室召开年度工作会议',
+        publishedAt: '2026-01-10',
+        body: '会议部署了全年工作。',
+      },
+    },
+  ])
   // The office's 2025 report, computed from its records and published.
-  const { report } = computeReport(await recordsOf(t.deps, officeId, 2025), { year: 2025, format: '2021', agency: '垫江县人民政府办公室' })
-  await insertReport(t.deps.db, { agency_id: officeId, year: 2025, format: '2021', source: 'computed', status: 'published', version: 1, source_name: null, override_reason: null, supersedes_id: null,
-    created_at: '2026-01-20T00:00:00Z', created_by: null, updated_at: '2026-01-20T00:00:00Z', published_at: '2026-01-20T00:00:00Z', published_by: null, report })
+  const { report } = computeReport(await recordsOf(t.deps, officeId, 2025), {
+    year: 2025,
+    format: '2021',
+    agency: '垫江县人民政府办公室',
+  })
+  await insertReport(t.deps.db, {
+    agency_id: officeId,
+    year: 2025,
+    format: '2021',
+    source: 'computed',
+    status: 'published',
+    version: 1,
+    source_name: null,
+    override_reason: null,
+    supersedes_id: null,
+    created_at: '2026-01-20T00:00:00Z',
+    created_by: null,
+    updated_at: '2026-01-20T00:00:00Z',
+    published_at: '2026-01-20T00:00:00Z',
+    published_by: null,
+    report,
+  })
   const served = await serveApp(t.deps)
   app = served.app
   base = served.base
@@ -84,7 +136,10 @@ test('overdue application and stale column → region report → agency cell →
   await screenshot(page, 'region-3-dashboard')
 
   await page.goto(`${base}/console/region`)
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 XLSX' }).click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: '导出 XLSX' }).click(),
+  ])
   const chunks: Buffer[] = []
   for await (const c of await download.createReadStream()) chunks.push(c as Buffer)
   const wb = new ExcelJS.Workbook()

@@ -17,10 +17,18 @@ export const officeCreditCode = '11500231MB15204609'
 /** The region of the reference case: a county with its government office. */
 export async function setUpRegion(deps: Deps) {
   if (!(await findRegion(deps.db))) {
-    await performSetup(deps, {
-      regionName: '重庆市垫江县', officeName: '垫江县人民政府办公室', officeCreditCode, officeLevel: '县级',
-      adminUsername: 'sysadmin0', adminName: '系统管理员甲',
-    }, '127.0.0.1')
+    await performSetup(
+      deps,
+      {
+        regionName: '重庆市垫江县',
+        officeName: '垫江县人民政府办公室',
+        officeCreditCode,
+        officeLevel: '县级',
+        adminUsername: 'sysadmin0',
+        adminName: '系统管理员甲',
+      },
+      '127.0.0.1',
+    )
   }
   const [office] = await listAgencies(deps.db)
   return { officeId: office!.id }
@@ -35,12 +43,20 @@ export const strongPassword = 'Gongkai-Staff#2026'
  * An account with a password already chosen by its owner (not temporary) and, when given, TOTP
  * enrolled: the state staff are in on an ordinary working day.
  */
-export async function buildStaff(deps: Deps, opts: { roles: Role[]; reviewLevel?: number; agencyId?: number; totp?: boolean }): Promise<StaffAccount> {
+export async function buildStaff(
+  deps: Deps,
+  opts: { roles: Role[]; reviewLevel?: number; agencyId?: number; totp?: boolean },
+): Promise<StaffAccount> {
   const { officeId } = await setUpRegion(deps)
   counter += 1
   const username = `${opts.roles[0] ?? 'staff'}${counter}`.replace(/_/g, '')
   const grants = opts.roles.map((role) => ({ role, reviewLevel: role === 'reviewer' ? (opts.reviewLevel ?? 1) : null }))
-  const { id } = await createAccount(deps, systemActor(), { agencyId: opts.agencyId ?? officeId, username, displayName: `测试${counter}`, roles: grants }, 'operator')
+  const { id } = await createAccount(
+    deps,
+    systemActor(),
+    { agencyId: opts.agencyId ?? officeId, username, displayName: `测试${counter}`, roles: grants },
+    'operator',
+  )
   const totp = opts.totp ?? opts.roles.some(isAdminRole)
   const totpSecret = totp ? newTotpSecret() : undefined
   await updateUser(deps.db, id, {
@@ -62,8 +78,14 @@ export type Browserless = { cookie: string; csrf: string }
 export async function signIn(app: FastifyInstance, account: StaffAccount): Promise<Browserless> {
   const anon = await anonymousSession(app)
   const res = await app.inject({
-    method: 'POST', url: '/login', headers: { cookie: anon.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: anon.csrf, username: account.username, password: account.password }).toString(),
+    method: 'POST',
+    url: '/login',
+    headers: { cookie: anon.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({
+      _csrf: anon.csrf,
+      username: account.username,
+      password: account.password,
+    }).toString(),
   })
   if (res.statusCode !== 303) throw new Error(`login failed: ${res.statusCode} ${res.body.slice(0, 300)}`)
   let cookie = sessionCookieFrom(app, res.headers['set-cookie'])
@@ -71,7 +93,9 @@ export async function signIn(app: FastifyInstance, account: StaffAccount): Promi
     const csrf = csrfTokenFor(app.deps.keys.session, sessionIdOf(cookie.split('=')[1]!))
     const code = currentCode(app.deps, account.totpSecret!)
     const r2 = await app.inject({
-      method: 'POST', url: '/login/totp', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      url: '/login/totp',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: csrf, code }).toString(),
     })
     if (r2.statusCode !== 303) throw new Error(`totp failed: ${r2.statusCode}`)

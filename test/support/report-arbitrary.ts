@@ -18,7 +18,9 @@ function applicationsOf(format: FormatId, perRow: number[][], carriedIn: number[
   const rows: Record<string, Cell[]> = {}
   const outcomes = f.applicationRows.filter((r) => r.outcome)
   const withTotal = (six: number[]) => [...six, six.reduce((a, b) => a + b, 0)]
-  outcomes.forEach((r, i) => { rows[r.code] = withTotal(perRow[i]!) })
+  outcomes.forEach((r, i) => {
+    rows[r.code] = withTotal(perRow[i]!)
+  })
   const total = [0, 1, 2, 3, 4, 5].map((c) => outcomes.reduce((s, _, i) => s + perRow[i]![c]!, 0))
   rows.TOTAL = withTotal(total)
   rows.CARRIED_IN = withTotal(carriedIn)
@@ -29,47 +31,57 @@ function applicationsOf(format: FormatId, perRow: number[][], carriedIn: number[
 }
 
 export const arbitraryReport = (opts: { blanks?: boolean } = {}): fc.Arbitrary<AnnualReport> =>
-  fc.record({
-    format: fc.constantFrom<FormatId>('2019', '2021'),
-    agency: fc.constantFrom(...agencies),
-    perRow: fc.array(fc.array(count, { minLength: 6, maxLength: 6 }), { minLength: 22, maxLength: 22 }),
-    carriedOut: fc.array(fc.nat({ max: 30 }), { minLength: 6, maxLength: 6 }),
-    carriedInShare: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 6, maxLength: 6 }),
-    appeals: fc.array(fc.array(fc.nat({ max: 60 }), { minLength: 4, maxLength: 4 }), { minLength: 3, maxLength: 3 }),
-    article20: fc.array(fc.nat({ max: 100_000 }), { minLength: 12, maxLength: 12 }),
-    change: fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 5, maxLength: 5 }),
-    amountCents: fc.nat({ max: 10_000_000 }),
-    blanks: opts.blanks ? fc.array(fc.nat({ max: 199 }), { maxLength: 8 }) : fc.constant([] as number[]),
-    overview: narrative,
-    problems: narrative,
-    other: narrative,
-  }).map((g) => {
-    const year = g.format === '2019' ? 2020 : 2024
-    const report = blankReport(g.format, year, g.agency)
-    const f = formats[g.format]
-    const outcomesCount = f.applicationRows.filter((r) => r.outcome).length
-    const perRow = g.perRow.slice(0, outcomesCount)
-    const total = [0, 1, 2, 3, 4, 5].map((c) => perRow.reduce((s, r) => s + r[c]!, 0))
-    const carriedIn = total.map((t, c) => Math.floor((t + g.carriedOut[c]!) * g.carriedInShare[c]!))
-    report.applications.rows = applicationsOf(g.format, perRow, carriedIn, g.carriedOut)
-    appealGroups.forEach((grp, i) => {
-      const four = g.appeals[i]!
-      report.appeals[grp] = [...four, four.reduce((a, b) => a + b, 0)]
+  fc
+    .record({
+      format: fc.constantFrom<FormatId>('2019', '2021'),
+      agency: fc.constantFrom(...agencies),
+      perRow: fc.array(fc.array(count, { minLength: 6, maxLength: 6 }), { minLength: 22, maxLength: 22 }),
+      carriedOut: fc.array(fc.nat({ max: 30 }), { minLength: 6, maxLength: 6 }),
+      carriedInShare: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 6, maxLength: 6 }),
+      appeals: fc.array(fc.array(fc.nat({ max: 60 }), { minLength: 4, maxLength: 4 }), { minLength: 3, maxLength: 3 }),
+      article20: fc.array(fc.nat({ max: 100_000 }), { minLength: 12, maxLength: 12 }),
+      change: fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 5, maxLength: 5 }),
+      amountCents: fc.nat({ max: 10_000_000 }),
+      blanks: opts.blanks ? fc.array(fc.nat({ max: 199 }), { maxLength: 8 }) : fc.constant([] as number[]),
+      overview: narrative,
+      problems: narrative,
+      other: narrative,
     })
-    let k = 0
-    for (const block of f.article20) for (const row of block.rows) {
-      report.article20[row.key] = Object.fromEntries(row.columns.map((col) => {
-        const value = col.kind === 'change' ? g.change[k % 5]! : col.kind === 'amountWan' ? g.amountCents / 100 : g.article20[k % 12]!
-        k++
-        return [col.key, value]
-      }))
-    }
-    report.sections = { overview: g.overview, problems: g.problems, other: g.other }
-    // Blank cells: chosen positions of section 三 become null (the arithmetic treats them as 0).
-    const codes = Object.keys(report.applications.rows)
-    for (const b of g.blanks) {
-      const cells = report.applications.rows[codes[b % codes.length]!]!
-      cells[Math.floor(b / codes.length) % 7] = null
-    }
-    return report
-  })
+    .map((g) => {
+      const year = g.format === '2019' ? 2020 : 2024
+      const report = blankReport(g.format, year, g.agency)
+      const f = formats[g.format]
+      const outcomesCount = f.applicationRows.filter((r) => r.outcome).length
+      const perRow = g.perRow.slice(0, outcomesCount)
+      const total = [0, 1, 2, 3, 4, 5].map((c) => perRow.reduce((s, r) => s + r[c]!, 0))
+      const carriedIn = total.map((t, c) => Math.floor((t + g.carriedOut[c]!) * g.carriedInShare[c]!))
+      report.applications.rows = applicationsOf(g.format, perRow, carriedIn, g.carriedOut)
+      appealGroups.forEach((grp, i) => {
+        const four = g.appeals[i]!
+        report.appeals[grp] = [...four, four.reduce((a, b) => a + b, 0)]
+      })
+      let k = 0
+      for (const block of f.article20)
+        for (const row of block.rows) {
+          report.article20[row.key] = Object.fromEntries(
+            row.columns.map((col) => {
+              const value =
+                col.kind === 'change'
+                  ? g.change[k % 5]!
+                  : col.kind === 'amountWan'
+                    ? g.amountCents / 100
+                    : g.article20[k % 12]!
+              k++
+              return [col.key, value]
+            }),
+          )
+        }
+      report.sections = { overview: g.overview, problems: g.problems, other: g.other }
+      // Blank cells: chosen positions of section 三 become null (the arithmetic treats them as 0).
+      const codes = Object.keys(report.applications.rows)
+      for (const b of g.blanks) {
+        const cells = report.applications.rows[codes[b % codes.length]!]!
+        cells[Math.floor(b / codes.length) % 7] = null
+      }
+      return report
+    })

@@ -28,7 +28,33 @@ function row(label: string, cells: Cell[], style: Style): string[] {
   }
 }
 
-const trad: Record<string, string> = { 开: '開', 请: '請', 数: '數', 结: '結', 转: '轉', 处: '處', 属: '屬', 国: '國', 关: '關', 务: '務', 过: '過', 执: '執', 询: '詢', 项: '項', 无: '無', 现: '現', 补: '補', 诉: '訴', 复: '復', 议: '議', 讼: '訟', 维: '維', 审: '審', 总: '總', 计: '計' }
+const trad: Record<string, string> = {
+  开: '開',
+  请: '請',
+  数: '數',
+  结: '結',
+  转: '轉',
+  处: '處',
+  属: '屬',
+  国: '國',
+  关: '關',
+  务: '務',
+  过: '過',
+  执: '執',
+  询: '詢',
+  项: '項',
+  无: '無',
+  现: '現',
+  补: '補',
+  诉: '訴',
+  复: '復',
+  议: '議',
+  讼: '訟',
+  维: '維',
+  审: '審',
+  总: '總',
+  计: '計',
+}
 
 export function flatten(report: AnnualReport, style: Style, opts: { title?: string; cutAfter?: string } = {}): string {
   const f = formats[report.format]
@@ -40,10 +66,23 @@ export function flatten(report: AnnualReport, style: Style, opts: { title?: stri
     lines.push(block.caption, `信息内容 ${block.columnLabels.join(' ')}`)
     for (const r of block.rows) {
       const values = report.article20[r.key]
-      if (values) lines.push(...row(r.label, r.columns.map((c) => values[c.key] ?? null), style))
+      if (values)
+        lines.push(
+          ...row(
+            r.label,
+            r.columns.map((c) => values[c.key] ?? null),
+            style,
+          ),
+        )
     }
   }
-  lines.push(sectionTitles.applications, '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', '申请人情况', '自然人 法人或其他组织 总计', '商业企业 科研机构 社会公益组织 法律服务机构 其他')
+  lines.push(
+    sectionTitles.applications,
+    '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）',
+    '申请人情况',
+    '自然人 法人或其他组织 总计',
+    '商业企业 科研机构 社会公益组织 法律服务机构 其他',
+  )
   let group: string | undefined
   for (const r of f.applicationRows) {
     if (r.code === 'GRANTED') lines.push('三、本年度办理结果')
@@ -53,10 +92,24 @@ export function flatten(report: AnnualReport, style: Style, opts: { title?: stri
     if (cells) lines.push(...row(r.label, cells, style))
     if (opts.cutAfter === r.code) return finish(lines, style)
   }
-  lines.push(sectionTitles.appeals, '行政复议 行政诉讼', '结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉', '结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计')
+  lines.push(
+    sectionTitles.appeals,
+    '行政复议 行政诉讼',
+    '结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉',
+    '结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计',
+  )
   const appeals = appealGroups.flatMap((g) => report.appeals[g] ?? [])
-  lines.push(style === 'pipes' ? appeals.map((c) => `${cellText(c, style)} |`).join('\n') : appeals.map((c) => cellText(c, style) || '—').join(style === 'tabs' ? '\t' : ' '))
-  lines.push(sectionTitles.problems, report.sections.problems ?? '无。', sectionTitles.other, report.sections.other ?? '无。')
+  lines.push(
+    style === 'pipes'
+      ? appeals.map((c) => `${cellText(c, style)} |`).join('\n')
+      : appeals.map((c) => cellText(c, style) || '—').join(style === 'tabs' ? '\t' : ' '),
+  )
+  lines.push(
+    sectionTitles.problems,
+    report.sections.problems ?? '无。',
+    sectionTitles.other,
+    report.sections.other ?? '无。',
+  )
   return finish(lines, style)
 }
 

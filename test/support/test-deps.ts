@@ -28,7 +28,9 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   const name = `gk_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
   const client = new pg.Client({ connectionString: admin })
   await client.connect()
-  await client.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`)
+  await client.query(
+    `create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`,
+  )
   await client.end()
   const url = new URL(admin)
   url.pathname = `/${name}`
@@ -46,7 +48,11 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 export async function testEnv(kind: DatabaseKind, start = '2026-03-02T02:00:00Z'): Promise<TestEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gongkai-test-'))
   const pgDb = kind === 'postgres' ? await createPostgresDatabase() : undefined
-  const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(pgDb ? { DATABASE_URL: pgDb.url } : {}) }
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
+  }
   const clock = new FixedClock(start)
   const deps = await createDeps({ config: loadConfig(env), clock, migrate: true })
   return {

@@ -69,9 +69,18 @@ function locateSections(s: Stream): Located {
 function rangeOf(s: Stream, located: Located, name: SectionName) {
   const start = located[name]
   if (!start) return undefined
-  const later = order.slice(order.indexOf(name) + 1).map((n) => located[n]).find(Boolean)
+  const later = order
+    .slice(order.indexOf(name) + 1)
+    .map((n) => located[n])
+    .find(Boolean)
   // A section that runs to the end of the text may have been cut off there.
-  return { fromToken: start.token, toToken: later?.token ?? s.tokens.length, fromChar: start.end, toChar: later?.char ?? s.text.length, cutOff: !later }
+  return {
+    fromToken: start.token,
+    toToken: later?.token ?? s.tokens.length,
+    fromChar: start.end,
+    toChar: later?.char ?? s.text.length,
+    cutOff: !later,
+  }
 }
 
 function detectFormat(s: Stream, located: Located, year: number | null): FormatId {
@@ -131,7 +140,11 @@ function narrative(s: Stream, located: Located, name: SectionName): string | nul
   lines.push(line)
   const heading = sectionPatterns[name].find((re) => re.test(squeeze(lines[0] ?? '')))
   if (heading) lines[0] = squeeze(lines[0]!).replace(/^.*?(情况|事项)/, '')
-  const text = lines.map((l) => l.trim()).filter(Boolean).join('\n').trim()
+  const text = lines
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n')
+    .trim()
   return text || null
 }
 
@@ -142,7 +155,14 @@ type RowSlot = { key: string; anchor: RegExp; width: number; label?: string; che
  * next anchor found. A run of rows whose anchors were lost shares the span of the row before them
  * and is read in order when the count fits exactly.
  */
-function readRows(s: Stream, slots: readonly RowSlot[], fromChar: number, toChar: number, toToken: number, cutOff = false) {
+function readRows(
+  s: Stream,
+  slots: readonly RowSlot[],
+  fromChar: number,
+  toChar: number,
+  toToken: number,
+  cutOff = false,
+) {
   const hits: (Hit | undefined)[] = []
   let from = fromChar
   for (const slot of slots) {
@@ -158,7 +178,12 @@ function readRows(s: Stream, slots: readonly RowSlot[], fromChar: number, toChar
     if (!hit) continue
     let next = i + 1
     while (next < slots.length && !hits[next]) next++
-    spans.set(i, s.tokens.slice(hit.token, next < slots.length ? hits[next]!.token : toToken).filter((t) => t.t === 'value') as ValueToken[])
+    spans.set(
+      i,
+      s.tokens
+        .slice(hit.token, next < slots.length ? hits[next]!.token : toToken)
+        .filter((t) => t.t === 'value') as ValueToken[],
+    )
   }
   const centres = columnCentres(slots, spans)
   for (let i = 0; i < slots.length; i++) {
@@ -167,13 +192,16 @@ function readRows(s: Stream, slots: readonly RowSlot[], fromChar: number, toChar
     let next = i + 1
     while (next < slots.length && !hits[next]) next++
     const endToken = next < slots.length ? hits[next]!.token : toToken
-    const span = spans.get(i) ?? s.tokens.slice(hit.token, endToken).filter((t) => t.t === 'value') as ValueToken[]
+    const span = spans.get(i) ?? (s.tokens.slice(hit.token, endToken).filter((t) => t.t === 'value') as ValueToken[])
     const group = slots.slice(i, next)
     const width = group.reduce((n, g) => n + g.width, 0)
     if (group.length > 1 && span.length === width) {
       let k = 0
       for (const g of group) {
-        values.set(g.key, span.slice(k, k + g.width).map((t) => t.v))
+        values.set(
+          g.key,
+          span.slice(k, k + g.width).map((t) => t.v),
+        )
         k += g.width
       }
       continue
@@ -203,7 +231,12 @@ function labelStart(s: Stream, slot: RowSlot, hit: Hit, from: number): Hit {
   if (at <= 0) return hit
   const prefix = label.slice(0, at)
   let take = 0
-  while (take < prefix.length && hit.char - take - 1 >= from && s.text[hit.char - take - 1] === prefix[prefix.length - take - 1]) take++
+  while (
+    take < prefix.length &&
+    hit.char - take - 1 >= from &&
+    s.text[hit.char - take - 1] === prefix[prefix.length - take - 1]
+  )
+    take++
   if (take === 0) return hit
   const char = hit.char - take
   return { ...hit, token: s.owner[char]!, char }
@@ -219,7 +252,10 @@ function columnCentres(slots: readonly RowSlot[], spans: Map<number, ValueToken[
   })
   const centres = new Map<number, number[]>()
   byWidth.forEach((rows, width) => {
-    centres.set(width, Array.from({ length: width }, (_, c) => median(rows.map((r) => r[c]!))))
+    centres.set(
+      width,
+      Array.from({ length: width }, (_, c) => median(rows.map((r) => r[c]!))),
+    )
   })
   return centres
 }
@@ -243,7 +279,8 @@ function placeByColumn(span: ValueToken[], centres: number[] | undefined): Cell[
 }
 
 const r2 = (cells: Cell[]) => cells.slice(0, 6).reduce<number>((a, c) => a + (c ?? 0), 0) === (cells[6] ?? 0)
-const r4 = (cells: Cell[]) => [0, 5, 10].every((o) => cells.slice(o, o + 4).reduce<number>((a, c) => a + (c ?? 0), 0) === (cells[o + 4] ?? 0))
+const r4 = (cells: Cell[]) =>
+  [0, 5, 10].every((o) => cells.slice(o, o + 4).reduce<number>((a, c) => a + (c ?? 0), 0) === (cells[o + 4] ?? 0))
 
 export function parseReport(tokens: Token[]): AnnualReport {
   const s = streamOf(tokens)
@@ -261,7 +298,14 @@ export function parseReport(tokens: Token[]): AnnualReport {
     report.article20 = {}
   } else {
     const rows = f.article20.flatMap((b) => b.rows)
-    const { values, ambiguous: amb } = readRows(s, rows.map((r) => ({ key: r.key, anchor: r.anchor, width: r.columns.length, label: r.label })), a20.fromChar, a20.toChar, a20.toToken, a20.cutOff)
+    const { values, ambiguous: amb } = readRows(
+      s,
+      rows.map((r) => ({ key: r.key, anchor: r.anchor, width: r.columns.length, label: r.label })),
+      a20.fromChar,
+      a20.toChar,
+      a20.toToken,
+      a20.cutOff,
+    )
     for (const row of rows) {
       const cells = values.get(row.key)
       if (cells) report.article20[row.key] = Object.fromEntries(row.columns.map((c, i) => [c.key, cells[i] ?? null]))
@@ -278,7 +322,14 @@ export function parseReport(tokens: Token[]): AnnualReport {
     missing.push('applications')
     report.applications.rows = {}
   } else {
-    const { values, ambiguous: amb } = readRows(s, f.applicationRows.map((r) => ({ key: r.code, anchor: r.anchor, width: 7, label: r.label, check: r2 })), apps.fromChar, apps.toChar, apps.toToken, apps.cutOff)
+    const { values, ambiguous: amb } = readRows(
+      s,
+      f.applicationRows.map((r) => ({ key: r.code, anchor: r.anchor, width: 7, label: r.label, check: r2 })),
+      apps.fromChar,
+      apps.toChar,
+      apps.toToken,
+      apps.cutOff,
+    )
     for (const row of f.applicationRows) {
       const cells = values.get(row.code)
       if (cells) report.applications.rows[row.code] = cells
@@ -297,7 +348,10 @@ export function parseReport(tokens: Token[]): AnnualReport {
   } else {
     // The fifteen numbers follow the header; they are read as one row anchored on its last header word.
     const header = findLastHeader(s, appeals.fromChar, appeals.toChar)
-    const span = s.tokens.slice(header ?? appeals.fromToken, appeals.toToken).filter((t) => t.t === 'value') as Extract<Token, { t: 'value' }>[]
+    const span = s.tokens.slice(header ?? appeals.fromToken, appeals.toToken).filter((t) => t.t === 'value') as Extract<
+      Token,
+      { t: 'value' }
+    >[]
     const read = span.length === 0 && header === undefined ? undefined : readRowValues(span, 15, r4)
     if (read === undefined) {
       missing.push('appeals')
@@ -307,11 +361,17 @@ export function parseReport(tokens: Token[]): AnnualReport {
       missing.push('appeals')
       report.appeals = {}
     } else {
-      appealGroups.forEach((g, i) => { report.appeals[g] = read.slice(i * 5, i * 5 + 5) })
+      appealGroups.forEach((g, i) => {
+        report.appeals[g] = read.slice(i * 5, i * 5 + 5)
+      })
     }
   }
 
-  report.sections = { overview: narrative(s, located, 'overview'), problems: narrative(s, located, 'problems'), other: narrative(s, located, 'other') }
+  report.sections = {
+    overview: narrative(s, located, 'overview'),
+    problems: narrative(s, located, 'problems'),
+    other: narrative(s, located, 'other'),
+  }
   report.missing = [...missing.filter((m) => !ambiguous.includes(m)), ...ambiguous]
   if (ambiguous.length) report.ambiguous = ambiguous
   return report

@@ -16,7 +16,13 @@ export function sourceKindOf(bytes: Buffer, name: string): SourceKind {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return /\.xlsx$/i.test(name) ? 'xlsx' : 'docx'
   const head = bytes.subarray(0, 2048).toString('utf8').trimStart().toLowerCase()
   if (head.startsWith('{')) return 'json'
-  if (/\.html?$/i.test(name) || head.startsWith('<!doctype html') || head.startsWith('<html') || /<table[\s>]/.test(head)) return 'html'
+  if (
+    /\.html?$/i.test(name) ||
+    head.startsWith('<!doctype html') ||
+    head.startsWith('<html') ||
+    /<table[\s>]/.test(head)
+  )
+    return 'html'
   return 'text'
 }
 

@@ -6,7 +6,26 @@ import type { Token } from './tokens.ts'
 // HTML (and DOCX through mammoth): tables are read cell by cell, so a blank cell is a blank; text
 // outside tables line by line. Scripts, styles and navigation are page furniture.
 
-const blockTags = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'tr', 'title', 'header', 'footer', 'blockquote', 'pre'])
+const blockTags = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'section',
+  'article',
+  'tr',
+  'title',
+  'header',
+  'footer',
+  'blockquote',
+  'pre',
+])
 
 export function readHtml(html: string): Token[] {
   const $ = cheerio.load(html)
@@ -41,13 +60,17 @@ export function readHtml(html: string): Token[] {
 
 /** One token run per row, cells in order; nested tables are read in place. */
 function readTable($: cheerio.CheerioAPI, table: AnyNode, out: Token[]): void {
-  $(table).find('tr').each((_, tr) => {
-    if ($(tr).closest('table').get(0) !== table) return
-    $(tr).children('td, th').each((__, cell) => {
-      // Cell text keeps its line breaks as spaces: a label broken inside its cell is one label.
-      const text = $(cell).find('br').replaceWith(' ').end().text()
-      tokenizeCell(text, out)
+  $(table)
+    .find('tr')
+    .each((_, tr) => {
+      if ($(tr).closest('table').get(0) !== table) return
+      $(tr)
+        .children('td, th')
+        .each((__, cell) => {
+          // Cell text keeps its line breaks as spaces: a label broken inside its cell is one label.
+          const text = $(cell).find('br').replaceWith(' ').end().text()
+          tokenizeCell(text, out)
+        })
+      out.push({ t: 'break' })
     })
-    out.push({ t: 'break' })
-  })
 }

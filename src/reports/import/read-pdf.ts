@@ -30,7 +30,13 @@ export async function readPdf(data: Uint8Array): Promise<Token[]> {
       const items: Item[] = []
       for (const it of content.items) {
         if (!('str' in it) || !it.str.trim()) continue
-        items.push({ x: it.transform[4] as number, y: it.transform[5] as number, s: it.str, h: Math.abs(it.transform[3] as number) || 10, w: it.width })
+        items.push({
+          x: it.transform[4] as number,
+          y: it.transform[5] as number,
+          s: it.str,
+          h: Math.abs(it.transform[3] as number) || 10,
+          w: it.width,
+        })
       }
       for (const line of groupLines(items)) tokenizePdfLine(line, out)
       page.cleanup()
@@ -64,7 +70,8 @@ function tokenizePdfLine(line: Item[], out: Token[]): void {
   const merged: Item[] = []
   for (const item of line) {
     const prev = merged.at(-1)
-    if (prev && /\d$/.test(prev.s.trim()) && /^\s*[年月日号]/.test(item.s)) merged[merged.length - 1] = { ...prev, s: prev.s.trim() + item.s.trim(), w: item.x + item.w - prev.x }
+    if (prev && /\d$/.test(prev.s.trim()) && /^\s*[年月日号]/.test(item.s))
+      merged[merged.length - 1] = { ...prev, s: prev.s.trim() + item.s.trim(), w: item.x + item.w - prev.x }
     else merged.push({ ...item })
   }
   for (const item of merged) {

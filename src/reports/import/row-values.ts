@@ -9,14 +9,19 @@ type ValueToken = Extract<Token, { t: 'value' }>
  * arithmetic; too few may be digits run together, split only where exactly one split satisfies the
  * row's arithmetic. Anything else is ambiguous: never guessed, never filled with 0.
  */
-export function readRowValues(span: readonly ValueToken[], width: number, check?: (cells: Cell[]) => boolean): Cell[] | 'ambiguous' {
+export function readRowValues(
+  span: readonly ValueToken[],
+  width: number,
+  check?: (cells: Cell[]) => boolean,
+): Cell[] | 'ambiguous' {
   const cells = span.map((t) => t.v)
   if (cells.length === width) return cells
   if (cells.length === 0) return Array<Cell>(width).fill(null)
   if (cells.length > width) {
     if (!check) return cells.slice(0, width)
     const windows: number[] = []
-    for (let start = 0; start + width <= cells.length; start++) if (check(cells.slice(start, start + width))) windows.push(start)
+    for (let start = 0; start + width <= cells.length; start++)
+      if (check(cells.slice(start, start + width))) windows.push(start)
     if (windows.length >= 1 && windows[0] === 0) return cells.slice(0, width)
     if (windows.length === 1) return cells.slice(windows[0]!, windows[0]! + width)
     return 'ambiguous'
@@ -29,7 +34,11 @@ export function readRowValues(span: readonly ValueToken[], width: number, check?
 }
 
 /** Every way to cut each digit string into one or more numbers (no leading zeros) giving `width` cells that pass `check`; stops at two. */
-export function splitRunTogether(pieces: readonly string[], width: number, check: (cells: Cell[]) => boolean): Cell[][] {
+export function splitRunTogether(
+  pieces: readonly string[],
+  width: number,
+  check: (cells: Cell[]) => boolean,
+): Cell[][] {
   const found: Cell[][] = []
   const walk = (i: number, acc: number[]) => {
     if (found.length > 1) return

@@ -33,8 +33,14 @@ export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
     const after = piece.slice(end)
     // 1.属于国家秘密, 2、重复申请, (3): an item number, not a cell.
     // A bare "3." is an item number whose label went on to the next line.
-    const itemNumber = (/^[.、．)）]/.test(after) && !/^\.\d/.test(after) && after.length > 1) || (/^[.、．]$/.test(after) && before === '' && m[0].length <= 2)
-    const inWords = wordSuffix.test(after) || /[第约共计近超逾余]$/.test(before) || /^[a-zA-Z@]/.test(after) || /[a-zA-Z@:/]$/.test(before)
+    const itemNumber =
+      (/^[.、．)）]/.test(after) && !/^\.\d/.test(after) && after.length > 1) ||
+      (/^[.、．]$/.test(after) && before === '' && m[0].length <= 2)
+    const inWords =
+      wordSuffix.test(after) ||
+      /[第约共计近超逾余]$/.test(before) ||
+      /^[a-zA-Z@]/.test(after) ||
+      /[a-zA-Z@:/]$/.test(before)
     // A sign belongs to the number only at the start of a cell ("+2", "-1"), not inside words.
     let numText = m[0]
     let textBefore = before
@@ -54,7 +60,8 @@ export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
 }
 
 /** Page furniture that copies of published reports carry into tables: page numbers, print headers. */
-export const isFurniture = (line: string) => /^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)\s*$/.test(line)
+export const isFurniture = (line: string) =>
+  /^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)\s*$/.test(line)
 
 /**
  * One line of flattened text. Cells separated by `|` or tabs may be empty: an empty cell between
@@ -74,7 +81,9 @@ export function tokenizeLine(rawLine: string, out: Token[]): void {
     }
     const cells = line.split(separator)
     let lastFilled = -1
-    cells.forEach((c, i) => { if (c.trim()) lastFilled = i })
+    cells.forEach((c, i) => {
+      if (c.trim()) lastFilled = i
+    })
     const keepTrailing = separator === '\t'
     cells.forEach((c, i) => {
       if (i > lastFilled && !keepTrailing) return

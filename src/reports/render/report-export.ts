@@ -3,7 +3,13 @@ import { reportTitle, renderReportDocument } from './report-html.tsx'
 
 export const exportKinds = ['docx', 'pdf', 'xlsx', 'json', 'html'] as const
 export type ExportKind = (typeof exportKinds)[number]
-export const exportLabels: Record<ExportKind, string> = { docx: 'Word（DOCX）', pdf: 'PDF', xlsx: 'Excel（XLSX）', json: '数据（JSON）', html: '网页（HTML）' }
+export const exportLabels: Record<ExportKind, string> = {
+  docx: 'Word（DOCX）',
+  pdf: 'PDF',
+  xlsx: 'Excel（XLSX）',
+  json: '数据（JSON）',
+  html: '网页（HTML）',
+}
 
 const types: Record<ExportKind, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -14,7 +20,10 @@ const types: Record<ExportKind, string> = {
 }
 
 /** One report as a download; the document renderers are loaded on first use. */
-export async function exportReport(report: AnnualReport, kind: ExportKind): Promise<{ body: Buffer; type: string; fileName: string }> {
+export async function exportReport(
+  report: AnnualReport,
+  kind: ExportKind,
+): Promise<{ body: Buffer; type: string; fileName: string }> {
   let body: Buffer
   switch (kind) {
     case 'docx':
@@ -35,4 +44,5 @@ export async function exportReport(report: AnnualReport, kind: ExportKind): Prom
   return { body, type: types[kind], fileName: `${reportTitle(report)}.${kind}` }
 }
 
-export const contentDisposition = (fileName: string) => `attachment; filename="report.${fileName.split('.').pop()}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
+export const contentDisposition = (fileName: string) =>
+  `attachment; filename="report.${fileName.split('.').pop()}"; filename*=UTF-8''${encodeURIComponent(fileName)}`

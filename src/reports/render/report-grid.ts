@@ -8,28 +8,53 @@ import type { AnnualReport, Cell } from '../report.ts'
 
 export type GridCell =
   | { kind: 'label'; text: string; colSpan: number; rowSpan: number; note?: boolean }
-  | { kind: 'value'; value: Cell | undefined; cellKind: CellKind; colSpan: number; rowSpan: number; unit?: string; ref: string }
+  | {
+      kind: 'value'
+      value: Cell | undefined
+      cellKind: CellKind
+      colSpan: number
+      rowSpan: number
+      unit?: string
+      ref: string
+    }
 
 export type Grid = { title: string; width: number; headerRows: number; rows: GridCell[][] }
 
 const label = (text: string, colSpan = 1, rowSpan = 1): GridCell => ({ kind: 'label', text, colSpan, rowSpan })
 /** A value cell; `ref` names it as findings and the basis of computed cells do (applications.NEW[0]). */
-const value = (ref: string, v: Cell | undefined, cellKind: CellKind = 'count', colSpan = 1, unit?: string): GridCell =>
-  ({ kind: 'value', value: v, cellKind, colSpan, rowSpan: 1, ref, ...(unit ? { unit } : {}) })
+const value = (
+  ref: string,
+  v: Cell | undefined,
+  cellKind: CellKind = 'count',
+  colSpan = 1,
+  unit?: string,
+): GridCell => ({ kind: 'value', value: v, cellKind, colSpan, rowSpan: 1, ref, ...(unit ? { unit } : {}) })
 
 export function article20Grid(report: AnnualReport): Grid {
   const f = formats[report.format]
   const rows: GridCell[][] = []
   for (const block of f.article20) {
     rows.push([label(block.caption, 4)])
-    rows.push([label('信息内容'), ...block.columnLabels.map((l, i) => label(l, i === block.columnLabels.length - 1 ? 4 - block.columnLabels.length : 1))])
+    rows.push([
+      label('信息内容'),
+      ...block.columnLabels.map((l, i) =>
+        label(l, i === block.columnLabels.length - 1 ? 4 - block.columnLabels.length : 1),
+      ),
+    ])
     for (const row of block.rows) {
       const values = report.article20[row.key]
       rows.push([
         label(row.label),
-        ...row.columns.map((col, i) => value(`article20.${row.key}.${col.key}`, values?.[col.key], col.kind, i === row.columns.length - 1 ? 4 - row.columns.length : 1,
-          // The 2019 header gives no unit for 采购总金额; the amount is written with it (law-and-format.md §2.3).
-          col.kind === 'amountWan' && report.format === '2019' ? '万元' : undefined)),
+        ...row.columns.map((col, i) =>
+          value(
+            `article20.${row.key}.${col.key}`,
+            values?.[col.key],
+            col.kind,
+            i === row.columns.length - 1 ? 4 - row.columns.length : 1,
+            // The 2019 header gives no unit for 采购总金额; the amount is written with it (law-and-format.md §2.3).
+            col.kind === 'amountWan' && report.format === '2019' ? '万元' : undefined,
+          ),
+        ),
       ])
     }
   }
@@ -59,7 +84,8 @@ export function applicationsGrid(report: AnnualReport): Grid {
       outcomeSeen = true
     }
     if (row.group) {
-      if (row.group !== lastGroup) line.push(label(row.group, 1, f.applicationRows.filter((r) => r.group === row.group).length))
+      if (row.group !== lastGroup)
+        line.push(label(row.group, 1, f.applicationRows.filter((r) => r.group === row.group).length))
       line.push(label(row.label))
     } else line.push(label(row.label, 2))
     lastGroup = row.group
@@ -83,7 +109,11 @@ export function appealsGrid(report: AnnualReport): Grid {
   }
 }
 
-export const reportGrids = (report: AnnualReport): Grid[] => [article20Grid(report), applicationsGrid(report), appealsGrid(report)]
+export const reportGrids = (report: AnnualReport): Grid[] => [
+  article20Grid(report),
+  applicationsGrid(report),
+  appealsGrid(report),
+]
 
 /** A cell as printed: blank stays blank; a signed change shows its sign. */
 export function cellText(cell: Extract<GridCell, { kind: 'value' }>): string {
@@ -102,7 +132,8 @@ export function placeCells(grid: Grid): { row: number; col: number; cell: GridCe
     for (const cell of cells) {
       while (taken.has(`${r}:${c}`)) c++
       placed.push({ row: r, col: c, cell })
-      for (let dr = 0; dr < cell.rowSpan; dr++) for (let dc = 0; dc < cell.colSpan; dc++) taken.add(`${r + dr}:${c + dc}`)
+      for (let dr = 0; dr < cell.rowSpan; dr++)
+        for (let dc = 0; dc < cell.colSpan; dc++) taken.add(`${r + dr}:${c + dc}`)
       c += cell.colSpan
     }
   })

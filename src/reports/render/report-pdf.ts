@@ -23,7 +23,11 @@ function gridTable(grid: Grid, fontSize: number, widths: (string | number)[] = A
 }
 
 const paragraphs = (text: string | null): Node[] =>
-  (text ?? '无。').split(/\n+/).map((p) => p.trim()).filter(Boolean).map((p) => ({ text: p, margin: [0, 0, 0, 6], leadingIndent: 21 }))
+  (text ?? '无。')
+    .split(/\n+/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => ({ text: p, margin: [0, 0, 0, 6], leadingIndent: 21 }))
 
 export async function renderReportPdf(report: AnnualReport): Promise<Buffer> {
   const heading = (text: string): Node => ({ text, bold: true, fontSize: 13, margin: [0, 10, 0, 6] })
@@ -32,15 +36,26 @@ export async function renderReportPdf(report: AnnualReport): Promise<Buffer> {
     pageSize: 'A4',
     pageMargins: [56, 60, 56, 60],
     defaultStyle: { font: 'NotoSansSC', fontSize: 10.5, lineHeight: 1.4 },
-    footer: (page: number, pages: number) => ({ text: `第 ${page} 页 共 ${pages} 页`, alignment: 'center', fontSize: 9, margin: [0, 20, 0, 0] }),
+    footer: (page: number, pages: number) => ({
+      text: `第 ${page} 页 共 ${pages} 页`,
+      alignment: 'center',
+      fontSize: 9,
+      margin: [0, 20, 0, 0],
+    }),
     content: [
       { text: reportTitle(report), bold: true, fontSize: 18, alignment: 'center', margin: [0, 0, 0, 16] },
-      heading(sectionTitles.overview), ...paragraphs(report.sections.overview),
-      heading(sectionTitles.article20), gridTable(article20Grid(report), 10, ['28%', '*', '*', '*']),
-      heading(sectionTitles.applications), gridTable(applicationsGrid(report), 8, [34, 42, 86, '*', '*', '*', '*', '*', '*', '*']),
-      heading(sectionTitles.appeals), gridTable(appealsGrid(report), 7.5),
-      heading(sectionTitles.problems), ...paragraphs(report.sections.problems),
-      heading(sectionTitles.other), ...paragraphs(report.sections.other),
+      heading(sectionTitles.overview),
+      ...paragraphs(report.sections.overview),
+      heading(sectionTitles.article20),
+      gridTable(article20Grid(report), 10, ['28%', '*', '*', '*']),
+      heading(sectionTitles.applications),
+      gridTable(applicationsGrid(report), 8, [34, 42, 86, '*', '*', '*', '*', '*', '*', '*']),
+      heading(sectionTitles.appeals),
+      gridTable(appealsGrid(report), 7.5),
+      heading(sectionTitles.problems),
+      ...paragraphs(report.sections.problems),
+      heading(sectionTitles.other),
+      ...paragraphs(report.sections.other),
     ],
   }
   return pdfmake().createPdf(doc).getBuffer()

@@ -8,7 +8,12 @@ import type { Grid } from './report-grid.ts'
 // XLSX: one sheet per table, numbers stored as numbers, merged cells as in the official layout, and
 // the narrative on sheets of its own before and after, so the workbook reads in the report's order.
 
-const border = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } } as const
+const border = {
+  top: { style: 'thin' },
+  left: { style: 'thin' },
+  bottom: { style: 'thin' },
+  right: { style: 'thin' },
+} as const
 
 function textSheet(wb: ExcelJS.Workbook, name: string, blocks: [string, string | null][], title?: string) {
   const ws = wb.addWorksheet(name)
@@ -51,6 +56,9 @@ export async function renderReportXlsx(report: AnnualReport): Promise<Buffer> {
   gridSheet(wb, '主动公开', article20Grid(report))
   gridSheet(wb, '依申请公开', applicationsGrid(report))
   gridSheet(wb, '复议诉讼', appealsGrid(report))
-  textSheet(wb, '问题与其他', [[sectionTitles.problems, report.sections.problems], [sectionTitles.other, report.sections.other]])
+  textSheet(wb, '问题与其他', [
+    [sectionTitles.problems, report.sections.problems],
+    [sectionTitles.other, report.sections.other],
+  ])
   return Buffer.from(await wb.xlsx.writeBuffer())
 }

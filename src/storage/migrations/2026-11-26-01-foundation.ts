@@ -5,7 +5,6 @@ import { withIdColumn } from './id-column.ts'
 
 // Regions, agencies, units, accounts, roles, sessions, settings and the append-only audit log.
 
-
 const text = (c: ColumnDefinitionBuilder) => c.notNull()
 
 export function foundation(kind: DatabaseKind) {
@@ -131,7 +130,17 @@ export function foundation(kind: DatabaseKind) {
       }
     },
     async down(db: Kysely<unknown>) {
-      for (const t of ['audit_log', 'settings', 'sessions', 'user_roles', 'password_history', 'users', 'units', 'agencies', 'regions']) {
+      for (const t of [
+        'audit_log',
+        'settings',
+        'sessions',
+        'user_roles',
+        'password_history',
+        'users',
+        'units',
+        'agencies',
+        'regions',
+      ]) {
         await db.schema.dropTable(t).execute()
       }
       if (kind === 'postgres') await sql`drop function if exists audit_log_append_only()`.execute(db)

@@ -27,7 +27,11 @@ export function annualReports(kind: DatabaseKind) {
         .addColumn('published_at', 'text')
         .addColumn('published_by', 'integer', (c) => c.references('users.id'))
         .execute()
-      await db.schema.createIndex('annual_reports_agency_year').on('annual_reports').columns(['agency_id', 'year']).execute()
+      await db.schema
+        .createIndex('annual_reports_agency_year')
+        .on('annual_reports')
+        .columns(['agency_id', 'year'])
+        .execute()
       await db.schema.createIndex('annual_reports_status').on('annual_reports').column('status').execute()
     },
     async down(db: Kysely<unknown>) {

@@ -20,8 +20,11 @@ export function applicationsCore(kind: DatabaseKind) {
         .execute()
       // Covering the report's counting query (report-count.sql.ts): a region-year is read from the
       // index alone, without a table lookup per application.
-      await db.schema.createIndex('applications_report').on('applications')
-        .columns(['agency_id', 'received_on', 'concluded_on', 'applicant_category', 'outcome']).execute()
+      await db.schema
+        .createIndex('applications_report')
+        .on('applications')
+        .columns(['agency_id', 'received_on', 'concluded_on', 'applicant_category', 'outcome'])
+        .execute()
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('applications').execute()

@@ -64,7 +64,11 @@ export function disclosures(kind: DatabaseKind) {
         .addColumn('published_at', 'text')
         .addColumn('published_by', 'integer', (c) => c.references('users.id'))
         .execute()
-      await db.schema.createIndex('items_agency_status').on('items').columns(['agency_id', 'status', 'published_at']).execute()
+      await db.schema
+        .createIndex('items_agency_status')
+        .on('items')
+        .columns(['agency_id', 'status', 'published_at'])
+        .execute()
       await db.schema.createIndex('items_column').on('items').columns(['column_id', 'status', 'published_at']).execute()
 
       await withIdColumn(kind, db.schema.createTable('attachments'))
@@ -80,7 +84,8 @@ export function disclosures(kind: DatabaseKind) {
         .execute()
       await db.schema.createIndex('attachments_item').on('attachments').column('item_id').execute()
 
-      await db.schema.createTable('item_channels')
+      await db.schema
+        .createTable('item_channels')
         .addColumn('item_id', 'integer', (c) => c.notNull().references('items.id'))
         .addColumn('channel_id', 'integer', (c) => c.notNull().references('channels.id'))
         .addColumn('published_at', 'text', (c) => c.notNull())
@@ -90,7 +95,8 @@ export function disclosures(kind: DatabaseKind) {
         .addPrimaryKeyConstraint('item_channels_pk', ['item_id', 'channel_id'])
         .execute()
 
-      await db.schema.createTable('index_serials')
+      await db.schema
+        .createTable('index_serials')
         .addColumn('agency_id', 'integer', (c) => c.notNull().references('agencies.id'))
         .addColumn('year', 'integer', (c) => c.notNull())
         .addColumn('last', 'integer', (c) => c.notNull())
@@ -104,23 +110,36 @@ export function disclosures(kind: DatabaseKind) {
       }
     },
     async down(db: Kysely<unknown>) {
-      for (const t of ['index_serials', 'item_channels', 'attachments', 'items', 'channels', 'columns']) await db.schema.dropTable(t).execute()
+      for (const t of ['index_serials', 'item_channels', 'attachments', 'items', 'channels', 'columns'])
+        await db.schema.dropTable(t).execute()
     },
   }
 }
 
 /** Inserts a column tree for one agency (used here and when an agency is created). */
-export async function insertColumnTree(db: Kysely<unknown>, agencyId: number, tree: readonly ColumnDef[], parentId: number | null, at: string): Promise<void> {
+export async function insertColumnTree(
+  db: Kysely<unknown>,
+  agencyId: number,
+  tree: readonly ColumnDef[],
+  parentId: number | null,
+  at: string,
+): Promise<void> {
   let sort = 0
   for (const col of tree) {
     sort += 10
-    const row = await sql<{ id: number }>`insert into columns (agency_id, parent_id, name, class, article20_item, sort, created_at)
-      values (${agencyId}, ${parentId}, ${col.name}, ${col.class}, ${col.article20Item ?? null}, ${sort}, ${at}) returning id`.execute(db)
+    const row = await sql<{
+      id: number
+    }>`insert into columns (agency_id, parent_id, name, class, article20_item, sort, created_at)
+      values (${agencyId}, ${parentId}, ${col.name}, ${col.class}, ${col.article20Item ?? null}, ${sort}, ${at}) returning id`.execute(
+      db,
+    )
     if (col.children) await insertColumnTree(db, agencyId, col.children, row.rows[0]!.id, at)
   }
 }
 
 /** Every agency publishes on the portal; other channels are added by the agency. */
 export async function insertPortalChannel(db: Kysely<unknown>, agencyId: number, at: string): Promise<void> {
-  await sql`insert into channels (agency_id, name, kind, created_at) values (${agencyId}, ${'门户网站'}, ${'portal'}, ${at})`.execute(db)
+  await sql`insert into channels (agency_id, name, kind, created_at) values (${agencyId}, ${'门户网站'}, ${'portal'}, ${at})`.execute(
+    db,
+  )
 }

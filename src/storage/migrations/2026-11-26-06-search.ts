@@ -11,7 +11,9 @@ export function search(kind: DatabaseKind) {
       // Rows carry the publication time so that date order stops early: on SQLite the rowid itself is
       // a date key (search.store.ts), on PostgreSQL an indexed column.
       if (kind === 'sqlite') {
-        await sql`create virtual table item_search using fts5(item_id unindexed, published_at unindexed, tokens, tokenize = 'unicode61 remove_diacritics 2', prefix = '1')`.execute(db)
+        await sql`create virtual table item_search using fts5(item_id unindexed, published_at unindexed, tokens, tokenize = 'unicode61 remove_diacritics 2', prefix = '1')`.execute(
+          db,
+        )
       } else {
         await sql`create table item_search (
           item_id integer not null references items(id),

@@ -12,12 +12,14 @@ export const seededYears = [2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]
 export function holidayCalendar(_kind: DatabaseKind) {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('holiday_calendar')
+      await db.schema
+        .createTable('holiday_calendar')
         .addColumn('date', 'text', (c) => c.primaryKey())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
         .execute()
-      await db.schema.createTable('calendar_years')
+      await db.schema
+        .createTable('calendar_years')
         .addColumn('year', 'integer', (c) => c.primaryKey())
         .addColumn('source', 'text', (c) => c.notNull())
         .addColumn('recorded_at', 'text', (c) => c.notNull())
@@ -33,8 +35,13 @@ export function holidayCalendar(_kind: DatabaseKind) {
           if (weekend && detail.work) rows.push({ date, kind: 'makeup_workday', name: name || '调休上班' })
           if (!weekend && !detail.work) rows.push({ date, kind: 'holiday', name: name || '法定节假日' })
         }
-        for (const r of rows) await sql`insert into holiday_calendar (date, kind, name) values (${r.date}, ${r.kind}, ${r.name})`.execute(db)
-        await sql`insert into calendar_years (year, source, recorded_at) values (${year}, ${`国务院办公厅关于${year}年部分节假日安排的通知（chinese-days 1.5.7 数据）`}, ${at})`.execute(db)
+        for (const r of rows)
+          await sql`insert into holiday_calendar (date, kind, name) values (${r.date}, ${r.kind}, ${r.name})`.execute(
+            db,
+          )
+        await sql`insert into calendar_years (year, source, recorded_at) values (${year}, ${`国务院办公厅关于${year}年部分节假日安排的通知（chinese-days 1.5.7 数据）`}, ${at})`.execute(
+          db,
+        )
       }
     },
     async down(db: Kysely<unknown>) {

@@ -6,7 +6,11 @@ import type { DatabaseKind } from '../database.ts'
 export function siteState(_kind: DatabaseKind) {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('site_state').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('generation', 'integer', (c) => c.notNull()).execute()
+      await db.schema
+        .createTable('site_state')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .execute()
       await sql`insert into site_state (id, generation) values (1, 0)`.execute(db)
     },
     async down(db: Kysely<unknown>) {

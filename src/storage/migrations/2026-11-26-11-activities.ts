@@ -44,7 +44,8 @@ export function activities(kind: DatabaseKind) {
       }
     },
     async down(db: Kysely<unknown>) {
-      for (const t of ['procurement_projects', 'fee_collections', 'activity_decisions', 'power_items']) await db.schema.dropTable(t).execute()
+      for (const t of ['procurement_projects', 'fee_collections', 'activity_decisions', 'power_items'])
+        await db.schema.dropTable(t).execute()
     },
   }
 }
