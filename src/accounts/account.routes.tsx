@@ -13,6 +13,7 @@ import { bootstrapRolesOpen, createAccount, resetPassword, setAccountDisabled } 
 import { listUsers, rolesByUser } from './account.store.ts'
 import type { RoleGrant, UserRow } from './account.store.ts'
 import { roleLabels } from './roles.ts'
+import { pageContext } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 const accountForm = z.object({
@@ -135,13 +136,13 @@ export function accountRoutes(app: FastifyInstance): void {
   })
 
   app.get('/console/accounts', async (request, reply) =>
-    reply.page(200, <AccountsPage ctx={app.ctx(request)} data={await listing()} form={emptyForm} />),
+    reply.page(200, <AccountsPage ctx={pageContext(request)} data={await listing()} form={emptyForm} />),
   )
 
   app.post('/console/accounts', async (request, reply) => {
     const parsed = parseForm(accountForm, request.body)
     if (!parsed.ok)
-      return reply.page(422, <AccountsPage ctx={app.ctx(request)} data={await listing()} form={parsed.form} />)
+      return reply.page(422, <AccountsPage ctx={pageContext(request)} data={await listing()} form={parsed.form} />)
     const { bootstrapRole, ...input } = parsed.data
     try {
       const roles = bootstrapRole ? [{ role: bootstrapRole, reviewLevel: null }] : []
@@ -149,7 +150,7 @@ export function accountRoutes(app: FastifyInstance): void {
       return reply.page(
         201,
         <AccountsPage
-          ctx={app.ctx(request)}
+          ctx={pageContext(request)}
           data={await listing()}
           form={emptyForm}
           created={{ username: input.username, password: created.temporaryPassword }}
@@ -160,7 +161,7 @@ export function accountRoutes(app: FastifyInstance): void {
         const errors = Object.keys(e.fields).length > 0 ? e.fields : { bootstrapRole: e.message }
         return reply.page(
           422,
-          <AccountsPage ctx={app.ctx(request)} data={await listing()} form={{ values: parsed.data, errors }} />,
+          <AccountsPage ctx={pageContext(request)} data={await listing()} form={{ values: parsed.data, errors }} />,
         )
       }
       throw e
@@ -185,7 +186,7 @@ export function accountRoutes(app: FastifyInstance): void {
     return reply.page(
       200,
       <AccountsPage
-        ctx={app.ctx(request)}
+        ctx={pageContext(request)}
         data={await listing()}
         form={emptyForm}
         created={{ username: user?.username ?? '', password }}

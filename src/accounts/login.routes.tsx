@@ -15,6 +15,7 @@ import {
 } from './credentials.service.ts'
 import { completeTotpLogin, login, logout } from './login.service.ts'
 import { otpauthUri } from './totp.ts'
+import { pageContext, requireStaff } from '../web/request-context.ts'
 
 const loginForm = z.object({
   username: z.string({ error: '请填写用户名' }).trim().min(1, '请填写用户名').max(64, '用户名过长'),
@@ -188,19 +189,19 @@ export function loginRoutes(app: FastifyInstance): void {
     const expired = (request.query as { expired?: string }).expired === '1'
     return reply.page(
       200,
-      <LoginPage ctx={app.ctx(request)} form={emptyForm} info={expired ? '登录已超时，请重新登录。' : undefined} />,
+      <LoginPage ctx={pageContext(request)} form={emptyForm} info={expired ? '登录已超时，请重新登录。' : undefined} />,
     )
   })
 
   app.post('/login', { config: loginLimit }, async (request, reply) => {
     const parsed = parseForm(loginForm, request.body, ['password'])
-    if (!parsed.ok) return reply.page(422, <LoginPage ctx={app.ctx(request)} form={parsed.form} />)
+    if (!parsed.ok) return reply.page(422, <LoginPage ctx={pageContext(request)} form={parsed.form} />)
     const outcome = await login(deps, parsed.data.username, parsed.data.password, client(request))
     if (!outcome.ok) {
       return reply.page(
         422,
         <LoginPage
-          ctx={app.ctx(request)}
+          ctx={pageContext(request)}
           form={{ values: { username: parsed.data.username }, errors: {} }}
           message={outcome.message}
         />,
@@ -213,17 +214,17 @@ export function loginRoutes(app: FastifyInstance): void {
 
   app.get('/login/totp', async (request, reply) => {
     if (request.sessionView.state !== 'totp') return reply.redirect('/login', 303)
-    return reply.page(200, <TotpLoginPage ctx={app.ctx(request)} form={emptyForm} />)
+    return reply.page(200, <TotpLoginPage ctx={pageContext(request)} form={emptyForm} />)
   })
 
   app.post('/login/totp', { config: loginLimit }, async (request, reply) => {
     const token = request.cookies[app.sessionCookie]
     if (request.sessionView.state !== 'totp' || !token) return reply.redirect('/login', 303)
     const parsed = parseForm(codeForm, request.body, ['code'])
-    if (!parsed.ok) return reply.page(422, <TotpLoginPage ctx={app.ctx(request)} form={parsed.form} />)
+    if (!parsed.ok) return reply.page(422, <TotpLoginPage ctx={pageContext(request)} form={parsed.form} />)
     const outcome = await completeTotpLogin(deps, token, parsed.data.code, client(request))
     if (!outcome.ok)
-      return reply.page(422, <TotpLoginPage ctx={app.ctx(request)} form={emptyForm} message={outcome.message} />)
+      return reply.page(422, <TotpLoginPage ctx={pageContext(request)} form={emptyForm} message={outcome.message} />)
     app.setSessionCookie(reply, outcome.token)
     return reply.redirect('/console', 303)
   })
@@ -237,17 +238,20 @@ export function loginRoutes(app: FastifyInstance): void {
   })
 
   app.get('/console/password', async (request, reply) => {
-    const user = request.staff!
-    return reply.page(200, <PasswordPage ctx={app.ctx(request)} form={emptyForm} forced={user.mustChangePassword} />)
+    const user = requireStaff(request)
+    return reply.page(
+      200,
+      <PasswordPage ctx={pageContext(request)} form={emptyForm} forced={user.mustChangePassword} />,
+    )
   })
 
   app.post('/console/password', async (request, reply) => {
-    const user = request.staff!
+    const user = requireStaff(request)
     const parsed = parseForm(passwordForm, request.body, ['current', 'next', 'confirm'])
     if (!parsed.ok)
       return reply.page(
         422,
-        <PasswordPage ctx={app.ctx(request)} form={parsed.form} forced={user.mustChangePassword} />,
+        <PasswordPage ctx={pageContext(request)} form={parsed.form} forced={user.mustChangePassword} />,
       )
     try {
       await changeOwnPassword(
@@ -262,7 +266,7 @@ export function loginRoutes(app: FastifyInstance): void {
         return reply.page(
           422,
           <PasswordPage
-            ctx={app.ctx(request)}
+            ctx={pageContext(request)}
             form={{ values: {}, errors: e.fields }}
             forced={user.mustChangePassword}
           />,
@@ -274,7 +278,7 @@ export function loginRoutes(app: FastifyInstance): void {
   })
 
   const totpView = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) => {
-    const user = request.staff!
+    const user = requireStaff(request)
     let secret: string | undefined
     if (!user.totpEnabled)
       secret =
@@ -283,7 +287,7 @@ export function loginRoutes(app: FastifyInstance): void {
     return reply.page(
       status,
       <TotpPage
-        ctx={app.ctx(request)}
+        ctx={pageContext(request)}
         form={form}
         secret={secret}
         qr={qr}
@@ -296,7 +300,7 @@ export function loginRoutes(app: FastifyInstance): void {
   app.get('/console/totp', async (request, reply) => totpView(request, reply, 200, emptyForm))
 
   app.post('/console/totp', async (request, reply) => {
-    const user = request.staff!
+    const user = requireStaff(request)
     const parsed = parseForm(codeForm, request.body, ['code'])
     if (!parsed.ok) return totpView(request, reply, 422, parsed.form)
     try {

@@ -16,6 +16,7 @@ import { securityPolicySchema } from './password-policy.ts'
 import type { SecurityPolicy } from './password-policy.ts'
 import { maxReviewLevel, roleLabels, roles as allRoles } from './roles.ts'
 import type { Role } from './roles.ts'
+import { pageContext } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 const num = (label: string, min: number, max: number) =>
@@ -201,13 +202,13 @@ export function securityRoutes(app: FastifyInstance): void {
     const saved = (request.query as { saved?: string }).saved === '1'
     return reply.page(
       200,
-      <PolicyPage ctx={app.ctx(request)} form={{ values: { ...policy }, errors: {} }} saved={saved} />,
+      <PolicyPage ctx={pageContext(request)} form={{ values: { ...policy }, errors: {} }} saved={saved} />,
     )
   })
 
   app.post('/console/security', async (request, reply) => {
     const parsed = parseForm(policyForm, request.body)
-    if (!parsed.ok) return reply.page(422, <PolicyPage ctx={app.ctx(request)} form={parsed.form} />)
+    if (!parsed.ok) return reply.page(422, <PolicyPage ctx={pageContext(request)} form={parsed.form} />)
     await updateSecurityPolicy(deps, request.actor, securityPolicySchema.parse(parsed.data))
     return reply.redirect('/console/security?saved=1', 303)
   })
@@ -232,14 +233,14 @@ export function securityRoutes(app: FastifyInstance): void {
 
   app.get('/console/security/accounts', async (request, reply) => {
     const done = (request.query as { done?: string }).done
-    return reply.page(200, await page(app.ctx(request), done ? '已保存。' : undefined))
+    return reply.page(200, await page(pageContext(request), done ? '已保存。' : undefined))
   })
 
   app.post('/console/security/accounts/:id/roles', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(rolesForm, request.body)
     if (!parsed.ok)
-      return reply.page(422, await page(app.ctx(request), undefined, Object.values(parsed.form.errors).join('；')))
+      return reply.page(422, await page(pageContext(request), undefined, Object.values(parsed.form.errors).join('；')))
     const grants = parsed.data.roles.map((role) => ({
       role,
       reviewLevel: role === 'reviewer' ? parsed.data.reviewLevel : null,
@@ -248,7 +249,7 @@ export function securityRoutes(app: FastifyInstance): void {
       await assignRoles(deps, request.actor, id, grants)
     } catch (e) {
       if (e instanceof AppError && e.code !== 'not_found')
-        return reply.page(422, await page(app.ctx(request), undefined, e.message))
+        return reply.page(422, await page(pageContext(request), undefined, e.message))
       throw e
     }
     return reply.redirect('/console/security/accounts?done=1', 303)

@@ -16,6 +16,7 @@ import {
   templateCsv,
 } from './activity.service.ts'
 import type { RecordKind } from './activity.service.ts'
+import { pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
 // The agency's article-20 activities: what section 二 of the annual report counts. Each kind has a
 // list, a one-record form and an all-or-nothing import with a template to download.
@@ -25,11 +26,6 @@ const yuan = (fen: number) => (fen / 100).toFixed(2)
 
 export function activityRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({
-    ...request.actor,
-    id: request.staff!.id,
-    agencyId: request.staff!.agencyId,
-  })
 
   const page = async (
     request: FastifyRequest,
@@ -43,8 +39,8 @@ export function activityRoutes(app: FastifyInstance): void {
       values?: Record<string, string>
     } = {},
   ) => {
-    const ctx = app.ctx(request)
-    const all = await listActivities(deps.db, request.staff!.agencyId)
+    const ctx = pageContext(request)
+    const all = await listActivities(deps.db, requireStaff(request).agencyId)
     const rows: Record<RecordKind, string[][]> = {
       powers: all.powers.map((p) => [labelOfPower(p.type), p.name, p.valid_from, p.valid_to ?? '']),
       decisions: all.decisions.map((d) => [labelOfDecision(d.kind), d.decided_on, d.matter, String(d.count)]),
@@ -150,7 +146,7 @@ export function activityRoutes(app: FastifyInstance): void {
       recordKinds[kind].columns.map((c) => [c, typeof body[c] === 'string' ? (body[c] as string).trim() : '']),
     )
     try {
-      await addActivity(deps, staff(request), kind, cells)
+      await addActivity(deps, staffActor(request), kind, cells)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input')
         return page(request, reply, 422, { message: e.message, kind, values: cells })
@@ -175,18 +171,18 @@ export function activityRoutes(app: FastifyInstance): void {
       if (rows.length > largeImport) {
         const id = await startJob(
           deps,
-          staff(request),
+          staffActor(request),
           'activities.import',
           `导入${recordKinds[kind].label}（${file.filename}，${rows.length} 行）`,
           rows.length,
           async (progress) => {
-            const n = await importActivities(deps, staff(request), kind, rows, progress)
+            const n = await importActivities(deps, staffActor(request), kind, rows, progress)
             return `已导入 ${n} 条记录。`
           },
         )
         return reply.redirect(`/console/jobs/${id}`, 303)
       }
-      const n = await importActivities(deps, staff(request), kind, rows)
+      const n = await importActivities(deps, staffActor(request), kind, rows)
       return reply.redirect(`/console/activities?imported=${n}`, 303)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input') return page(request, reply, 422, { message: e.message })

@@ -10,6 +10,7 @@ import { agencyForm, agencyKinds, agencyLevels, unitForm, unitKinds } from './ag
 import type { Agency, Unit } from './agency.ts'
 import { createAgency, createUnit } from './agency.service.ts'
 import { findAgencyById, listAgencies, listUnits } from './agency.store.ts'
+import { pageContext } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 
@@ -102,12 +103,12 @@ export function agencyRoutes(app: FastifyInstance): void {
   )
 
   app.get('/console/agencies', async (request, reply) =>
-    reply.page(200, await agenciesPage(app.ctx(request), emptyForm)),
+    reply.page(200, await agenciesPage(pageContext(request), emptyForm)),
   )
 
   app.post('/console/agencies', async (request, reply) => {
     const parsed = parseForm(agencyForm, request.body)
-    if (!parsed.ok) return reply.page(422, await agenciesPage(app.ctx(request), parsed.form))
+    if (!parsed.ok) return reply.page(422, await agenciesPage(pageContext(request), parsed.form))
     try {
       const id = await createAgency(deps, request.actor, parsed.data)
       return reply.redirect(`/console/agencies/${id}`, 303)
@@ -115,7 +116,10 @@ export function agencyRoutes(app: FastifyInstance): void {
       if (e instanceof AppError && Object.keys(e.fields).length > 0) {
         return reply.page(
           422,
-          await agenciesPage(app.ctx(request), { values: request.body as Record<string, unknown>, errors: e.fields }),
+          await agenciesPage(pageContext(request), {
+            values: request.body as Record<string, unknown>,
+            errors: e.fields,
+          }),
         )
       }
       throw e
@@ -130,20 +134,23 @@ export function agencyRoutes(app: FastifyInstance): void {
 
   app.get('/console/agencies/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
-    return reply.page(200, await agencyPage(app.ctx(request), id, emptyForm))
+    return reply.page(200, await agencyPage(pageContext(request), id, emptyForm))
   })
 
   app.post('/console/agencies/:id/units', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(unitForm, request.body)
-    if (!parsed.ok) return reply.page(422, await agencyPage(app.ctx(request), id, parsed.form))
+    if (!parsed.ok) return reply.page(422, await agencyPage(pageContext(request), id, parsed.form))
     try {
       await createUnit(deps, request.actor, id, parsed.data)
     } catch (e) {
       if (e instanceof AppError && Object.keys(e.fields).length > 0) {
         return reply.page(
           422,
-          await agencyPage(app.ctx(request), id, { values: request.body as Record<string, unknown>, errors: e.fields }),
+          await agencyPage(pageContext(request), id, {
+            values: request.body as Record<string, unknown>,
+            errors: e.fields,
+          }),
         )
       }
       throw e

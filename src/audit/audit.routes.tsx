@@ -8,6 +8,7 @@ import type { AuditRow } from './audit.ts'
 import { formatHead } from './audit.ts'
 import { recordAudit, searchAudit, verifyAuditChain } from './audit.service.ts'
 import type { AuditFilter } from './audit.store.ts'
+import { pageContext } from '../web/request-context.ts'
 
 const day = z
   .string()
@@ -170,7 +171,7 @@ export function auditRoutes(app: FastifyInstance): void {
       result: 'success',
       detail: { ...toFilter(q) },
     })
-    return reply.page(200, <AuditPage ctx={app.ctx(request)} rows={rows} q={q} chain={chain} />)
+    return reply.page(200, <AuditPage ctx={pageContext(request)} rows={rows} q={q} chain={chain} />)
   })
 
   app.get('/console/audit/export', async (request, reply) => {

@@ -15,6 +15,9 @@ export type Actor = Readonly<{
   ip: string
 }>
 
+/** A signed-in member of an agency's staff acting in a use case: who they are and which agency they act for. */
+export type StaffActor = Actor & { id: number; agencyId: number }
+
 export type AuditEntry = Readonly<{
   action: string
   objectType: string

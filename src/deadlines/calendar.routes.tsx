@@ -11,6 +11,7 @@ import { writeSetting } from '../settings/settings.store.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import { listCalendarYears } from './calendar.store.ts'
+import { pageContext, requireStaff } from '../web/request-context.ts'
 
 export function calendarRoutes(app: FastifyInstance): void {
   const deps = app.deps
@@ -22,7 +23,7 @@ export function calendarRoutes(app: FastifyInstance): void {
     const feePauses = (await readClockSettings(deps.db)).feePausesClock
     return reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="节假日安排">
+      <ConsoleLayout ctx={pageContext(request)} title="节假日安排">
         <h1>节假日安排（工作日计算）</h1>
         {saved && <Notice>已保存。</Notice>}
         {missingNext && (
@@ -51,7 +52,7 @@ export function calendarRoutes(app: FastifyInstance): void {
         </table>
         <h2 id="fee-h">收费期间是否计入答复期限</h2>
         <form method="post" action="/console/calendar/fee-pause" aria-labelledby="fee-h">
-          <Csrf token={app.ctx(request).csrf} />
+          <Csrf token={pageContext(request).csrf} />
           <p>国办函〔2020〕109号的收费通知至申请人缴费之间是否不计入答复期限，各地做法不一。默认不计入（计时暂停）。</p>
           <div class="field">
             <input type="checkbox" id="f-feePausesClock" name="feePausesClock" checked={feePauses} />
@@ -62,7 +63,7 @@ export function calendarRoutes(app: FastifyInstance): void {
         <h2 id="add-h">录入一年的放假安排</h2>
         <ErrorSummary form={form} />
         <form method="post" action="/console/calendar" aria-labelledby="add-h" novalidate>
-          <Csrf token={app.ctx(request).csrf} />
+          <Csrf token={pageContext(request).csrf} />
           <Field form={form} name="year" label="年份" inputmode="numeric" required />
           <Field form={form} name="source" label="依据（通知名称和文号）" required />
           <div class={form.errors.holidays ? 'field wide has-error' : 'field wide'}>
@@ -107,7 +108,13 @@ export function calendarRoutes(app: FastifyInstance): void {
   app.post('/console/calendar/fee-pause', async (request, reply) => {
     const on = (request.body as { feePausesClock?: string }).feePausesClock === 'on'
     await deps.db.transaction().execute(async (trx) => {
-      await writeSetting(trx, 'requests.feePausesClock', on ? 'true' : 'false', request.staff!.id, isoNow(deps.clock))
+      await writeSetting(
+        trx,
+        'requests.feePausesClock',
+        on ? 'true' : 'false',
+        requireStaff(request).id,
+        isoNow(deps.clock),
+      )
       await appendAudit(deps, trx, request.actor, {
         action: 'requests.fee_pause',
         objectType: 'setting',

@@ -14,6 +14,7 @@ import { countPublications } from './counts.ts'
 import { importItems, readImportFile } from './item-import.ts'
 import type { ImportResult } from './item-import.ts'
 import { listChannels } from './disclosure.store.ts'
+import { pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
 // Channels (门户网站, WeChat accounts by name, 信用网站, 政务服务平台, 政府公报 …), the period counts
 // a 总体情况 states, and the units' information quotas (信息报送, e.g. one item a month).
@@ -35,19 +36,14 @@ const quotaForm = z.object({
 
 export function channelRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({
-    ...request.actor,
-    id: request.staff!.id,
-    agencyId: request.staff!.agencyId,
-  })
 
   const channelsPage = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) =>
     reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="发布渠道">
+      <ConsoleLayout ctx={pageContext(request)} title="发布渠道">
         <h1>发布渠道</h1>
         <ul>
-          {(await listChannels(deps.db, request.staff!.agencyId)).map((c) => (
+          {(await listChannels(deps.db, requireStaff(request).agencyId)).map((c) => (
             <li>
               {c.name}（
               {c.kind === 'portal' ? '门户网站' : (channelKinds[c.kind as keyof typeof channelKinds] ?? c.kind)}）
@@ -57,7 +53,7 @@ export function channelRoutes(app: FastifyInstance): void {
         <h2 id="add-h">添加渠道</h2>
         <ErrorSummary form={form} />
         <form method="post" action="/console/channels" aria-labelledby="add-h" novalidate>
-          <Csrf token={app.ctx(request).csrf} />
+          <Csrf token={pageContext(request).csrf} />
           <Field form={form} name="name" label="名称" hint="例如：“法治垫江”微信公众号" required />
           <Select
             form={form}
@@ -76,7 +72,7 @@ export function channelRoutes(app: FastifyInstance): void {
   app.post('/console/channels', async (request, reply) => {
     const parsed = parseForm(channelForm, request.body)
     if (!parsed.ok) return channelsPage(request, reply, 422, parsed.form)
-    const actor = staff(request)
+    const actor = staffActor(request)
     if ((await listChannels(deps.db, actor.agencyId)).some((c) => c.name === parsed.data.name)) {
       return channelsPage(request, reply, 422, { values: parsed.data, errors: { name: '已有同名渠道' } })
     }
@@ -111,7 +107,7 @@ export function channelRoutes(app: FastifyInstance): void {
   ) =>
     reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="导入已公开信息">
+      <ConsoleLayout ctx={pageContext(request)} title="导入已公开信息">
         <h1>从旧网站导入已公开的信息</h1>
         <p class="hint">
           CSV（首行为列名：column、title、publishedAt、body，可选
@@ -132,7 +128,7 @@ export function channelRoutes(app: FastifyInstance): void {
           </Notice>
         )}
         <form method="post" action="/console/items/import" enctype="multipart/form-data">
-          <Csrf token={app.ctx(request).csrf} />
+          <Csrf token={pageContext(request).csrf} />
           <div class="field">
             <label for="f-file">文件（CSV 或 JSON，10 MB 以内）</label>
             <input id="f-file" name="file" type="file" accept=".csv,.json" />
@@ -156,7 +152,7 @@ export function channelRoutes(app: FastifyInstance): void {
       const rows = readImportFile(bytes.toString('utf8'), file.filename)
       // A large file runs as a job: the page shows its progress and can be left and come back to.
       if (rows.length > largeImport) {
-        const actor = { ...request.actor, id: request.staff!.id, agencyId: request.staff!.agencyId }
+        const actor = { ...request.actor, id: requireStaff(request).id, agencyId: requireStaff(request).agencyId }
         const id = await startJob(
           deps,
           actor,
@@ -170,7 +166,7 @@ export function channelRoutes(app: FastifyInstance): void {
         )
         return reply.redirect(`/console/jobs/${id}`, 303)
       }
-      const result = await importItems(deps, request.actor, request.staff!.agencyId, rows)
+      const result = await importItems(deps, request.actor, requireStaff(request).agencyId, rows)
       return importPage(request, reply, 200, undefined, result)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input') return importPage(request, reply, 422, e.message)
@@ -193,7 +189,7 @@ export function channelRoutes(app: FastifyInstance): void {
       })
       .parse({ from: (request.query as Record<string, string>).from, to: (request.query as Record<string, string>).to })
     if (q.from > q.to) throw new AppError('invalid_input', '起始日期不能晚于截止日期')
-    const c = await countPublications(deps.db, request.staff!.agencyId, q.from, q.to)
+    const c = await countPublications(deps.db, requireStaff(request).agencyId, q.from, q.to)
     const table = (caption: string, head: string, rows: { name: string; n: number }[]) => (
       <table>
         <caption>{caption}</caption>
@@ -215,7 +211,7 @@ export function channelRoutes(app: FastifyInstance): void {
     )
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="发布统计">
+      <ConsoleLayout ctx={pageContext(request)} title="发布统计">
         <h1>主动公开发布统计</h1>
         <form method="get" action="/console/counts" class="filters">
           <div class="field">
@@ -261,7 +257,7 @@ export function channelRoutes(app: FastifyInstance): void {
   })
 
   const quotaPage = async (request: FastifyRequest, reply: FastifyReply, status: number, form?: FormState) => {
-    const agencyId = request.staff!.agencyId
+    const agencyId = requireStaff(request).agencyId
     const perMonth = Number(JSON.parse((await readSetting(deps.db, `quota:${agencyId}`)) ?? '{"perMonth":1}').perMonth)
     const year = z.coerce
       .number()
@@ -278,10 +274,10 @@ export function channelRoutes(app: FastifyInstance): void {
       const c = await countPublications(deps.db, agencyId, `${m}-01`, `${m}-${last}`)
       for (const u of c.byUnit) counted.set(`${u.name}|${m}`, u.items)
     }
-    const canSet = request.staff!.roles.includes('office_head')
+    const canSet = requireStaff(request).roles.includes('office_head')
     return reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="信息报送">
+      <ConsoleLayout ctx={pageContext(request)} title="信息报送">
         <h1>{year}年信息报送情况</h1>
         <p>
           要求：各单位每月至少报送 <strong>{perMonth}</strong> 条信息（按发布月份计）。
@@ -318,7 +314,7 @@ export function channelRoutes(app: FastifyInstance): void {
         )}
         {canSet && (
           <form method="post" action="/console/quotas" novalidate>
-            <Csrf token={app.ctx(request).csrf} />
+            <Csrf token={pageContext(request).csrf} />
             <ErrorSummary form={form ?? { values: {}, errors: {} }} />
             <Field
               form={form ?? { values: { perMonth: String(perMonth) }, errors: {} }}
@@ -339,7 +335,7 @@ export function channelRoutes(app: FastifyInstance): void {
   app.post('/console/quotas', async (request, reply) => {
     const parsed = parseForm(quotaForm, request.body)
     if (!parsed.ok) return quotaPage(request, reply, 422, parsed.form)
-    const actor = staff(request)
+    const actor = staffActor(request)
     await deps.db.transaction().execute(async (trx) => {
       await writeSetting(trx, `quota:${actor.agencyId}`, JSON.stringify(parsed.data), actor.id, isoNow(deps.clock))
       await appendAudit(deps, trx, actor, {

@@ -8,6 +8,7 @@ import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { ColumnClass } from './column-tree.ts'
 import { listColumns } from './disclosure.store.ts'
+import { pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
 // The office head edits the agency's column tree: adds columns (with the class that sets their
 // update rule) and renames them. Statutory columns keep their article-20 item.
@@ -27,17 +28,12 @@ const renameForm = z.object({ name: columnForm.shape.name })
 
 export function columnRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({
-    ...request.actor,
-    id: request.staff!.id,
-    agencyId: request.staff!.agencyId,
-  })
 
   const page = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) => {
-    const columns = await listColumns(deps.db, request.staff!.agencyId)
+    const columns = await listColumns(deps.db, requireStaff(request).agencyId)
     return reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="栏目设置">
+      <ConsoleLayout ctx={pageContext(request)} title="栏目设置">
         <h1>栏目设置</h1>
         <ErrorSummary form={form} />
         <table>
@@ -56,7 +52,7 @@ export function columnRoutes(app: FastifyInstance): void {
                 <td>{columns.find((p) => p.id === c.parent_id)?.name ?? '—'}</td>
                 <td>
                   <form method="post" action={`/console/columns/${c.id}`} class="inline">
-                    <Csrf token={app.ctx(request).csrf} />
+                    <Csrf token={pageContext(request).csrf} />
                     <label for={`rename-${c.id}`} class="visually-hidden">
                       {c.name}的新名称
                     </label>
@@ -72,7 +68,7 @@ export function columnRoutes(app: FastifyInstance): void {
         </table>
         <h2 id="add-h">添加栏目</h2>
         <form method="post" action="/console/columns" aria-labelledby="add-h" novalidate>
-          <Csrf token={app.ctx(request).csrf} />
+          <Csrf token={pageContext(request).csrf} />
           <Field form={form} name="name" label="栏目名称" required />
           <Select
             form={form}
@@ -99,7 +95,7 @@ export function columnRoutes(app: FastifyInstance): void {
   app.post('/console/columns', async (request, reply) => {
     const parsed = parseForm(columnForm, request.body)
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
-    const actor = staff(request)
+    const actor = staffActor(request)
     const columns = await listColumns(deps.db, actor.agencyId)
     if (parsed.data.parentId && !columns.some((c) => c.id === parsed.data.parentId))
       return page(request, reply, 422, { values: parsed.data, errors: { parentId: '请选择本机关的栏目' } })
@@ -134,7 +130,7 @@ export function columnRoutes(app: FastifyInstance): void {
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
     const parsed = parseForm(renameForm, request.body)
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
-    const actor = staff(request)
+    const actor = staffActor(request)
     const column = (await listColumns(deps.db, actor.agencyId)).find((c) => c.id === id)
     if (!column) return page(request, reply, 422, { values: {}, errors: { name: '栏目不存在' } })
     await deps.db.transaction().execute(async (trx) => {

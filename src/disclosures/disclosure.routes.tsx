@@ -38,6 +38,7 @@ import { loadCalendar } from '../deadlines/calendar.store.ts'
 import { publicationTimeliness } from './timeliness.ts'
 import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
 import { ItemForm, ItemPage } from './disclosure.views.tsx'
+import { pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 const withdrawForm = z.object({
@@ -46,19 +47,15 @@ const withdrawForm = z.object({
 
 export function disclosureRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({
-    ...request.actor,
-    id: request.staff!.id,
-    agencyId: request.staff!.agencyId,
-  })
-  const has = (request: FastifyRequest, ...roles: string[]) => request.staff!.roles.some((r) => roles.includes(r))
+  const has = (request: FastifyRequest, ...roles: string[]) =>
+    requireStaff(request).roles.some((r) => roles.includes(r))
 
   app.get('/console/items', async (request, reply) => {
-    const items = await listItemsOfAgency(deps.db, request.staff!.agencyId)
-    const columns = new Map((await listColumns(deps.db, request.staff!.agencyId)).map((c) => [c.id, c.name]))
+    const items = await listItemsOfAgency(deps.db, requireStaff(request).agencyId)
+    const columns = new Map((await listColumns(deps.db, requireStaff(request).agencyId)).map((c) => [c.id, c.name]))
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="主动公开信息">
+      <ConsoleLayout ctx={pageContext(request)} title="主动公开信息">
         <h1>主动公开信息</h1>
         {has(request, 'drafter') && (
           <p>
@@ -99,14 +96,14 @@ export function disclosureRoutes(app: FastifyInstance): void {
   const newPage = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) =>
     reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="起草信息">
+      <ConsoleLayout ctx={pageContext(request)} title="起草信息">
         <h1>起草主动公开信息</h1>
         <ItemForm
-          ctx={app.ctx(request)}
+          ctx={pageContext(request)}
           action="/console/items"
-          columns={await listColumns(deps.db, request.staff!.agencyId)}
-          units={await listUnits(deps.db, request.staff!.agencyId)}
-          channels={await listChannels(deps.db, request.staff!.agencyId)}
+          columns={await listColumns(deps.db, requireStaff(request).agencyId)}
+          units={await listUnits(deps.db, requireStaff(request).agencyId)}
+          channels={await listChannels(deps.db, requireStaff(request).agencyId)}
           form={form}
           submitLabel="保存草稿"
         />
@@ -121,7 +118,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const parsed = parseForm(itemForm, request.body)
     if (!parsed.ok) return newPage(request, reply, 422, parsed.form)
     try {
-      const id = await createItem(deps, staff(request), parsed.data)
+      const id = await createItem(deps, staffActor(request), parsed.data)
       return reply.redirect(`/console/items/${id}?saved=1`, 303)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input')
@@ -138,7 +135,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     form: FormState,
     message?: string,
   ) => {
-    const item = await findOwnItem(deps, staff(request), id)
+    const item = await findOwnItem(deps, staffActor(request), id)
     const timeliness = publicationTimeliness(
       await loadCalendar(deps.db),
       item.formed_on,
@@ -154,12 +151,12 @@ export function disclosureRoutes(app: FastifyInstance): void {
         authorId: item.created_by,
         round: item.review_round,
       },
-      request.staff!,
+      requireStaff(request),
     )
     return reply.page(
       status,
       <ItemPage
-        ctx={app.ctx(request)}
+        ctx={pageContext(request)}
         item={item}
         columns={await listColumns(deps.db, item.agency_id)}
         units={await listUnits(deps.db, item.agency_id)}
@@ -174,7 +171,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
         canEdit={has(request, 'drafter')}
         canPublish={has(request, 'publisher')}
         canWithdraw={has(request, 'publisher', 'office_head')}
-        canClear={has(request, 'reviewer') && request.staff!.reviewLevel === review.config.confidentialityLevel}
+        canClear={has(request, 'reviewer') && requireStaff(request).reviewLevel === review.config.confidentialityLevel}
       />,
     )
   }
@@ -200,13 +197,13 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(itemForm, request.body)
     if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
-    await updateItem(deps, staff(request), id, parsed.data)
+    await updateItem(deps, staffActor(request), id, parsed.data)
     return reply.redirect(`/console/items/${id}?saved=1`, 303)
   })
 
   app.post('/console/items/:id/submit', async (request, reply) => {
     const { id } = idParam.parse(request.params)
-    await submitItem(deps, staff(request), id)
+    await submitItem(deps, staffActor(request), id)
     return reply.redirect(`/console/items/${id}?submitted=1`, 303)
   })
 
@@ -215,7 +212,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const parsed = parseForm(reviewForm, request.body)
     if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
     try {
-      await reviewItem(deps, staff(request), request.staff!.reviewLevel, id, parsed.data)
+      await reviewItem(deps, staffActor(request), requireStaff(request).reviewLevel, id, parsed.data)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input')
         return itemPage(request, reply, id, 422, { values: {}, errors: e.fields })
@@ -226,7 +223,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
 
   app.post('/console/items/:id/publish', async (request, reply) => {
     const { id } = idParam.parse(request.params)
-    const outcome = await publishItem(deps, staff(request), id)
+    const outcome = await publishItem(deps, staffActor(request), id)
     if (!outcome.published) return itemPage(request, reply, id, 409, emptyForm)
     return reply.redirect(`/console/items/${id}?published=1`, 303)
   })
@@ -243,7 +240,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     if (file.file.truncated)
       return itemPage(request, reply, id, 422, { values: {}, errors: { file: '附件超过 10 MB' } })
     try {
-      await addAttachment(deps, staff(request), id, file.filename, bytes)
+      await addAttachment(deps, staffActor(request), id, file.filename, bytes)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input')
         return itemPage(request, reply, id, 422, { values: {}, errors: e.fields })
@@ -256,7 +253,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const { id, attachmentId } = z
       .object({ id: z.coerce.number().int().positive(), attachmentId: z.coerce.number().int().positive() })
       .parse(request.params)
-    await removeAttachment(deps, staff(request), id, attachmentId)
+    await removeAttachment(deps, staffActor(request), id, attachmentId)
     return reply.redirect(`/console/items/${id}?saved=1`, 303)
   })
 
@@ -264,7 +261,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const { id, attachmentId } = z
       .object({ id: z.coerce.number().int().positive(), attachmentId: z.coerce.number().int().positive() })
       .parse(request.params)
-    await findOwnItem(deps, staff(request), id)
+    await findOwnItem(deps, staffActor(request), id)
     const row = await findAttachment(deps.db, id, attachmentId)
     if (!row) throw new AppError('not_found', '附件不存在')
     return reply
@@ -293,7 +290,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     try {
       await recordChannelPublication(
         deps,
-        staff(request),
+        staffActor(request),
         id,
         parsed.data.channelId,
         parsed.data.publishedOn,
@@ -318,7 +315,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     )
     if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
     try {
-      await changeValidity(deps, staff(request), id, parsed.data.validity, parsed.data.on)
+      await changeValidity(deps, staffActor(request), id, parsed.data.validity, parsed.data.on)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input')
         return itemPage(request, reply, id, 422, { values: parsed.data, errors: e.fields })
@@ -331,7 +328,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(withdrawForm, request.body)
     if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
-    await clearFindings(deps, staff(request), request.staff!.reviewLevel, id, parsed.data.reason)
+    await clearFindings(deps, staffActor(request), requireStaff(request).reviewLevel, id, parsed.data.reason)
     return reply.redirect(`/console/items/${id}?cleared=1`, 303)
   })
 
@@ -346,7 +343,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
       // The time is chosen in Beijing time; an empty value cancels the schedule.
       await schedulePublication(
         deps,
-        staff(request),
+        staffActor(request),
         id,
         parsed.data.at ? new Date(`${parsed.data.at}:00+08:00`).toISOString() : null,
       )
@@ -362,7 +359,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(withdrawForm, request.body)
     if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
-    await withdrawItem(deps, staff(request), id, parsed.data.reason)
+    await withdrawItem(deps, staffActor(request), id, parsed.data.reason)
     return reply.redirect(`/console/items/${id}?withdrawn=1`, 303)
   })
 }

@@ -9,6 +9,7 @@ import { columnStats } from './disclosure.store.ts'
 import { formatShanghai } from '../clock.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
 import { publicationTimeliness } from './timeliness.ts'
+import { pageContext, requireStaff } from '../web/request-context.ts'
 
 const stateLabels: Record<ColumnState, string> = {
   ok: '正常',
@@ -22,10 +23,10 @@ export function healthRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
   app.get('/console/columns/health', async (request, reply) => {
-    const report = columnHealth(await columnStats(deps.db, request.staff!.agencyId), deps.clock.now())
+    const report = columnHealth(await columnStats(deps.db, requireStaff(request).agencyId), deps.clock.now())
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="栏目健康">
+      <ConsoleLayout ctx={pageContext(request)} title="栏目健康">
         <h1>栏目健康</h1>
         <p class="hint">
           依据《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）：动态类栏目 2 周、通知公告和政策文件类栏目 6
@@ -74,7 +75,7 @@ export function healthRoutes(app: FastifyInstance): void {
     const items = await deps.db
       .selectFrom('items')
       .select(['id', 'title', 'formed_on', 'published_at', 'status', 'source'])
-      .where('agency_id', '=', request.staff!.agencyId)
+      .where('agency_id', '=', requireStaff(request).agencyId)
       .where('status', 'in', ['draft', 'in_review', 'approved', 'published'])
       .where('source', '=', 'platform')
       .orderBy('formed_on', 'desc')
@@ -88,7 +89,7 @@ export function healthRoutes(app: FastifyInstance): void {
     const unverified = rows.filter((r) => r.t.due === null)
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="公开时限">
+      <ConsoleLayout ctx={pageContext(request)} title="公开时限">
         <h1>公开时限（条例第二十六条）</h1>
         <p class="hint">主动公开的政府信息应当自形成或者变更之日起 20 个工作日内予以公开。</p>
         {late.length === 0 ? (
@@ -151,7 +152,7 @@ export function healthRoutes(app: FastifyInstance): void {
       return reply
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="区域栏目健康">
+      <ConsoleLayout ctx={pageContext(request)} title="区域栏目健康">
         <h1>区域栏目健康</h1>
         <p>
           <a href="/console/region/columns?format=csv">导出 CSV</a> ·{' '}

@@ -14,17 +14,13 @@ import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import { writeSetting } from '../settings/settings.store.ts'
 import { listColumns } from './disclosure.store.ts'
+import { pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
 // The office head's settings of proactive disclosure: the 指南's contact data and the review levels.
 // The portal's guide page is generated from them.
 
 export function disclosureSettingsRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({
-    ...request.actor,
-    id: request.staff!.id,
-    agencyId: request.staff!.agencyId,
-  })
 
   const guidePage = async (
     request: FastifyRequest,
@@ -35,13 +31,13 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
   ) =>
     reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="公开指南">
+      <ConsoleLayout ctx={pageContext(request)} title="公开指南">
         <h1>政府信息公开指南</h1>
         {saved && <Notice>已保存。</Notice>}
         <ErrorSummary form={form} />
         <p class="hint">门户网站的“政府信息公开指南”页面由以下内容和本机关的栏目生成。</p>
         <form method="post" action="/console/guide" novalidate>
-          <Csrf token={app.ctx(request).csrf} />
+          <Csrf token={pageContext(request).csrf} />
           <Field form={form} name="officeName" label="政府信息公开工作机构" required />
           <Field form={form} name="address" label="办公地址" required />
           <Field form={form} name="postcode" label="邮政编码" inputmode="numeric" />
@@ -67,7 +63,7 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
     )
 
   app.get('/console/guide', async (request, reply) => {
-    const guide = await readGuide(deps.db, request.staff!.agencyId)
+    const guide = await readGuide(deps.db, requireStaff(request).agencyId)
     const saved = (request.query as { saved?: string }).saved === '1'
     return guidePage(request, reply, 200, { values: { ...(guide ?? {}) }, errors: {} }, saved)
   })
@@ -75,7 +71,7 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
   app.post('/console/guide', async (request, reply) => {
     const parsed = parseForm(guideForm, request.body)
     if (!parsed.ok) return guidePage(request, reply, 422, parsed.form)
-    await saveGuide(deps, staff(request), parsed.data)
+    await saveGuide(deps, staffActor(request), parsed.data)
     return reply.redirect('/console/guide?saved=1', 303)
   })
 
@@ -88,12 +84,12 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
   ) =>
     reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="审核级别">
+      <ConsoleLayout ctx={pageContext(request)} title="审核级别">
         <h1>审核级别（先审后发）</h1>
         {saved && <Notice>已保存。新的审核级别对之后提交的审核生效。</Notice>}
         <ErrorSummary form={form} />
         <form method="post" action="/console/review-levels" novalidate>
-          <Csrf token={app.ctx(request).csrf} />
+          <Csrf token={pageContext(request).csrf} />
           <div class={form.errors.levels ? 'field has-error' : 'field'}>
             <label for="f-levels">各级名称（每行一级，按顺序）</label>
             {form.errors.levels && <p class="error">{form.errors.levels}</p>}
@@ -114,7 +110,7 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
     )
 
   app.get('/console/review-levels', async (request, reply) => {
-    const config = await readReviewConfig(deps.db, request.staff!.agencyId)
+    const config = await readReviewConfig(deps.db, requireStaff(request).agencyId)
     const saved = (request.query as { saved?: string }).saved === '1'
     return levelsPage(
       request,
@@ -131,7 +127,7 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
   app.post('/console/review-levels', async (request, reply) => {
     const parsed = parseForm(reviewConfigForm, request.body)
     if (!parsed.ok) return levelsPage(request, reply, 422, parsed.form)
-    await saveReviewConfig(deps, staff(request), parsed.data)
+    await saveReviewConfig(deps, staffActor(request), parsed.data)
     return reply.redirect('/console/review-levels?saved=1', 303)
   })
 
@@ -144,7 +140,7 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
   ) =>
     reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="索引号格式">
+      <ConsoleLayout ctx={pageContext(request)} title="索引号格式">
         <h1>索引号格式</h1>
         {saved && <Notice>已保存。只影响此后新生成的索引号，已发布信息的索引号不变。</Notice>}
         <p class="hint">
@@ -153,7 +149,7 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
         </p>
         <ErrorSummary form={form} />
         <form method="post" action="/console/index-format" novalidate>
-          <Csrf token={app.ctx(request).csrf} />
+          <Csrf token={pageContext(request).csrf} />
           <Select
             form={form}
             name="prefix"
@@ -182,7 +178,7 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
     )
 
   app.get('/console/index-format', async (request, reply) => {
-    const format = await readIndexFormat(deps.db, request.staff!.agencyId)
+    const format = await readIndexFormat(deps.db, requireStaff(request).agencyId)
     return formatPage(
       request,
       reply,
@@ -195,7 +191,7 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
   app.post('/console/index-format', async (request, reply) => {
     const parsed = parseForm(indexFormatForm, request.body)
     if (!parsed.ok) return formatPage(request, reply, 422, parsed.form)
-    const actor = staff(request)
+    const actor = staffActor(request)
     await deps.db.transaction().execute(async (trx) => {
       await writeSetting(
         trx,
@@ -223,7 +219,7 @@ export function disclosureSettingsRoutes(app: FastifyInstance): void {
     const columns = (await listColumns(deps.db, id)).filter((c) => c.parent_id === null)
     return reply.page(
       200,
-      <PortalLayout ctx={app.ctx(request)} title={`${agency.name}政府信息公开指南`}>
+      <PortalLayout ctx={pageContext(request)} title={`${agency.name}政府信息公开指南`}>
         <h1>{agency.name}政府信息公开指南</h1>
         <p>为了更好地提供政府信息公开服务，依据《中华人民共和国政府信息公开条例》（以下简称《条例》），编制本指南。</p>
         <h2>一、主动公开</h2>

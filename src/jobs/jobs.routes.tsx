@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { downloadDisposition } from '../files/file-store.ts'
 import { findJob, jobFile, listJobs } from './jobs.ts'
+import { pageContext, staffActor } from '../web/request-context.ts'
 
 // A job's page refreshes itself every two seconds while it runs (no JavaScript needed); its owner can
 // leave and come back from the list of the agency's recent jobs.
@@ -11,18 +12,13 @@ const statusLabel = { running: '进行中', done: '已完成', failed: '未完�
 
 export function jobRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({
-    ...request.actor,
-    id: request.staff!.id,
-    agencyId: request.staff!.agencyId,
-  })
 
   app.get('/console/jobs', async (request, reply) => {
-    const jobs = await listJobs(deps, staff(request))
+    const jobs = await listJobs(deps, staffActor(request))
     return reply.page(
       200,
       <ConsoleLayout
-        ctx={app.ctx(request)}
+        ctx={pageContext(request)}
         title="后台任务"
         refresh={jobs.some((j) => j.status === 'running') ? 5 : undefined}
       >
@@ -56,17 +52,17 @@ export function jobRoutes(app: FastifyInstance): void {
 
   app.get('/console/jobs/:id/file', async (request, reply) => {
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
-    const file = await jobFile(deps, staff(request), id)
+    const file = await jobFile(deps, staffActor(request), id)
     return reply.type(file.type).header('content-disposition', downloadDisposition(file.name)).send(file.bytes)
   })
 
   app.get('/console/jobs/:id', async (request, reply) => {
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
-    const job = await findJob(deps, staff(request), id)
+    const job = await findJob(deps, staffActor(request), id)
     const running = job.status === 'running'
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title={job.label} refresh={running ? 2 : undefined}>
+      <ConsoleLayout ctx={pageContext(request)} title={job.label} refresh={running ? 2 : undefined}>
         <h1>{job.label}</h1>
         <p id="job-status">{statusLabel[job.status]}</p>
         <label for="job-progress">

@@ -17,6 +17,7 @@ import { sanitizeBody } from '../disclosures/rich-text.ts'
 import { AppError } from '../errors.ts'
 import { Notice } from '../web/form.tsx'
 import { PortalLayout } from '../web/layout.tsx'
+import { pageContext } from '../web/request-context.ts'
 
 // The public side of proactive disclosure: an agency's columns, a column's items, an item's page
 // with its catalogue metadata. Only published items are shown; a withdrawn one shows its notice.
@@ -34,7 +35,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
     const top = columns.filter((c) => c.parent_id === null)
     return reply.page(
       200,
-      <PortalLayout ctx={app.ctx(request)} title={`${agency.name}政府信息公开`}>
+      <PortalLayout ctx={pageContext(request)} title={`${agency.name}政府信息公开`}>
         <h1>{agency.name}政府信息公开</h1>
         <p>
           <a href={`/agencies/${id}/apply`}>在线申请政府信息公开</a> · <a href="/track">申请查询</a>
@@ -100,7 +101,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
       ).toString()}`
     return reply.page(
       200,
-      <PortalLayout ctx={app.ctx(request)} title={`${agency.name}政府信息公开目录`}>
+      <PortalLayout ctx={pageContext(request)} title={`${agency.name}政府信息公开目录`}>
         <p>
           <a href={`/agencies/${id}`}>{agency.name}</a> › 政府信息公开目录
         </p>
@@ -196,7 +197,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
       ).toString()}`
     return reply.page(
       200,
-      <PortalLayout ctx={app.ctx(request)} title="政府信息公开目录">
+      <PortalLayout ctx={pageContext(request)} title="政府信息公开目录">
         <h1>政府信息公开目录</h1>
         <form method="get" action="/catalogue" class="filters">
           <div class="field">
@@ -268,7 +269,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
     const items = await listPublicItems(deps.db, id)
     return reply.page(
       200,
-      <PortalLayout ctx={app.ctx(request)} title={column.name}>
+      <PortalLayout ctx={pageContext(request)} title={column.name}>
         <p>
           <a href={`/agencies/${column.agency_id}`}>{agency?.name}</a> › {column.name}
         </p>
@@ -332,7 +333,7 @@ export function portalItemRoutes(app: FastifyInstance): void {
     ]
     return reply.page(
       200,
-      <PortalLayout ctx={app.ctx(request)} title={item.title}>
+      <PortalLayout ctx={pageContext(request)} title={item.title}>
         <p>
           <a href={`/agencies/${item.agency_id}`}>{agency?.name}</a> ›{' '}
           <a href={`/columns/${item.column_id}`}>{column?.name}</a>

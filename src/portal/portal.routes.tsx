@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { listAgencies } from '../agencies/agency.store.ts'
 import { PortalLayout } from '../web/layout.tsx'
+import { pageContext } from '../web/request-context.ts'
 
 export function portalRoutes(app: FastifyInstance): void {
   // Read at start: the reference endpoint of the benchmarks does no I/O per request (issue #2).
@@ -9,7 +10,7 @@ export function portalRoutes(app: FastifyInstance): void {
 
   app.get('/', async (request, reply) => {
     const agencies = await listAgencies(app.deps.db)
-    const ctx = app.ctx(request)
+    const ctx = pageContext(request)
     return reply.page(
       200,
       <PortalLayout ctx={ctx} title="首页">

@@ -8,6 +8,7 @@ import { findReportById, listPublishedReports } from '../reports/report.store.ts
 import { Downloads } from '../reports/report.views.tsx'
 import { Notice } from '../web/form.tsx'
 import { PortalLayout } from '../web/layout.tsx'
+import { pageContext } from '../web/request-context.ts'
 
 // The portal's 年度报告 column: every published report of the region, corrected versions with
 // their history. Only published (and superseded) versions are ever served here.
@@ -28,7 +29,7 @@ export function portalReportRoutes(app: FastifyInstance): void {
     const reports = await listPublishedReports(deps.db)
     return reply.page(
       200,
-      <PortalLayout ctx={app.ctx(request)} title="政府信息公开工作年度报告">
+      <PortalLayout ctx={pageContext(request)} title="政府信息公开工作年度报告">
         <h1>政府信息公开工作年度报告</h1>
         {reports.length === 0 ? (
           <p>暂无已发布的年度报告。</p>
@@ -58,7 +59,7 @@ export function portalReportRoutes(app: FastifyInstance): void {
     const stored = await published(id)
     return reply.page(
       200,
-      <PortalLayout ctx={app.ctx(request)} title={reportTitle(stored.report)}>
+      <PortalLayout ctx={pageContext(request)} title={reportTitle(stored.report)}>
         {stored.status === 'superseded' && (
           <Notice kind="warn">本版本已被更正版本取代，请查阅“年度报告”栏目中的最新版本。</Notice>
         )}

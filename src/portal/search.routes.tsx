@@ -10,6 +10,7 @@ import { searchItems } from '../search/search.store.ts'
 import { genres } from '../disclosures/disclosure.ts'
 import { bodyText } from '../disclosures/rich-text.ts'
 import { PortalLayout } from '../web/layout.tsx'
+import { pageContext } from '../web/request-context.ts'
 
 // Search across the region (/search?q=), with filters, ordered by relevance or date, matches marked.
 
@@ -82,7 +83,7 @@ export function portalSearchRoutes(app: FastifyInstance): void {
       ).toString()}`
     return reply.page(
       200,
-      <PortalLayout ctx={app.ctx(request)} title={q ? `“${q}”的搜索结果` : '搜索'}>
+      <PortalLayout ctx={pageContext(request)} title={q ? `“${q}”的搜索结果` : '搜索'}>
         <h1>搜索政府信息</h1>
         <form method="get" action="/search" role="search" class="filters">
           <div class="field">

@@ -4,6 +4,7 @@ import { formatShanghai } from '../clock.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { dashboard } from './dashboard.ts'
 import type { Chart } from './dashboard.ts'
+import { pageContext, requireStaff } from '../web/request-context.ts'
 
 // The dashboard page: an agency's own for its staff, the region's for the supervising office.
 
@@ -58,7 +59,7 @@ export function dashboardRoutes(app: FastifyInstance): void {
       .parse((request.query as Record<string, string>).year)
   }
   const page = (request: FastifyRequest, title: string, year: number, charts: Chart[], action: string) => (
-    <ConsoleLayout ctx={app.ctx(request)} title={title}>
+    <ConsoleLayout ctx={pageContext(request)} title={title}>
       <h1>{title}</h1>
       <form method="get" action={action} class="filters">
         <div class="field">
@@ -77,7 +78,13 @@ export function dashboardRoutes(app: FastifyInstance): void {
     const year = yearOf(request)
     return reply.page(
       200,
-      page(request, '数据看板', year, await dashboard(deps, year, request.staff!.agencyId), '/console/dashboard'),
+      page(
+        request,
+        '数据看板',
+        year,
+        await dashboard(deps, year, requireStaff(request).agencyId),
+        '/console/dashboard',
+      ),
     )
   })
 

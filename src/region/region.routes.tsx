@@ -5,6 +5,7 @@ import { ConsoleLayout } from '../web/layout.tsx'
 import { bulkExportAgencies, startJob } from '../jobs/jobs.ts'
 import { overviewColumns, regionOverview, tableCsv, tableXlsx } from './region.service.ts'
 import type { AgencyState } from './region.service.ts'
+import { pageContext, requireStaff } from '../web/request-context.ts'
 
 // The supervising office's overview of every agency, sortable and filterable, every figure
 // exportable to CSV and XLSX (issue #6). Links lead to the queues, column health and reports.
@@ -44,7 +45,7 @@ export function regionRoutes(app: FastifyInstance): void {
       `/console/region?${new URLSearchParams({ ...q, ...over }).toString()}`
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="区域概况">
+      <ConsoleLayout ctx={pageContext(request)} title="区域概况">
         <h1>区域概况</h1>
         <p>
           {q.only === 'all' ? (
@@ -94,7 +95,7 @@ export function regionRoutes(app: FastifyInstance): void {
     // A large region's export is a job: its page shows the progress and offers the file at the end.
     const agencyCount = (await deps.db.selectFrom('agencies').select('id').execute()).length
     if (agencyCount > bulkExportAgencies) {
-      const actor = { ...request.actor, id: request.staff!.id, agencyId: request.staff!.agencyId }
+      const actor = { ...request.actor, id: requireStaff(request).id, agencyId: requireStaff(request).agencyId }
       const id = await startJob(
         deps,
         actor,

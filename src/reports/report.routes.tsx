@@ -30,6 +30,7 @@ import {
 import { reviewForm } from '../reviews/review.form.ts'
 import { reviewViewFor } from '../reviews/review.service.ts'
 import { Findings, ReportPage, ReportsListPage } from './report.views.tsx'
+import { pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 const downloadParams = z.object({ id: z.coerce.number().int().positive(), kind: z.enum(exportKinds) })
@@ -115,14 +116,9 @@ function CellRecords(props: { cell: CellExplanation; valueId?: string }) {
 
 export function reportRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({
-    ...request.actor,
-    id: request.staff!.id,
-    agencyId: request.staff!.agencyId,
-  })
   const thisYear = () =>
     Number(deps.clock.now().toLocaleString('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }))
-  const canEdit = (request: FastifyRequest) => request.staff!.roles.some((r) => editors.includes(r))
+  const canEdit = (request: FastifyRequest) => requireStaff(request).roles.some((r) => editors.includes(r))
 
   const listPage = async (
     request: FastifyRequest,
@@ -134,8 +130,8 @@ export function reportRoutes(app: FastifyInstance): void {
     reply.page(
       status,
       <ReportsListPage
-        ctx={app.ctx(request)}
-        reports={await listOwnReports(deps, staff(request))}
+        ctx={pageContext(request)}
+        reports={await listOwnReports(deps, staffActor(request))}
         form={form}
         thisYear={thisYear()}
         canEdit={canEdit(request)}
@@ -149,7 +145,7 @@ export function reportRoutes(app: FastifyInstance): void {
     const parsed = parseForm(computeForm, request.body)
     if (!parsed.ok) return listPage(request, reply, 422, parsed.form)
     try {
-      const id = await computeDraft(deps, staff(request), parsed.data.year)
+      const id = await computeDraft(deps, staffActor(request), parsed.data.year)
       return reply.redirect(`/console/reports/${id}`, 303)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input')
@@ -162,7 +158,7 @@ export function reportRoutes(app: FastifyInstance): void {
     const parsed = parseForm(importForm, request.body)
     if (!parsed.ok) return listPage(request, reply, 422, parsed.form)
     try {
-      const id = await importEarlierReport(deps, staff(request), Buffer.from(parsed.data.text), '粘贴的文本')
+      const id = await importEarlierReport(deps, staffActor(request), Buffer.from(parsed.data.text), '粘贴的文本')
       return reply.redirect(`/console/reports/${id}`, 303)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input')
@@ -194,7 +190,7 @@ export function reportRoutes(app: FastifyInstance): void {
     if (!allowed[ext]?.includes(kind))
       return fail('仅支持 TXT、HTML、DOCX、PDF、XLSX、JSON 格式，且文件内容须与扩展名一致')
     try {
-      const id = await importEarlierReport(deps, staff(request), bytes, file.filename)
+      const id = await importEarlierReport(deps, staffActor(request), bytes, file.filename)
       return reply.redirect(`/console/reports/${id}`, 303)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input') return fail(e.message)
@@ -210,9 +206,9 @@ export function reportRoutes(app: FastifyInstance): void {
     form: FormState,
     message?: string,
   ) => {
-    const stored = await findOwnReport(deps, staff(request), id)
+    const stored = await findOwnReport(deps, staffActor(request), id)
     const check = await checkStored(deps, stored)
-    const user = request.staff!
+    const user = requireStaff(request)
     const review = await reviewViewFor(
       deps.db,
       {
@@ -227,7 +223,7 @@ export function reportRoutes(app: FastifyInstance): void {
     return reply.page(
       status,
       <ReportPage
-        ctx={app.ctx(request)}
+        ctx={pageContext(request)}
         stored={stored}
         check={check}
         canEdit={canEdit(request)}
@@ -263,17 +259,17 @@ export function reportRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(narrativeForm, request.body)
     if (!parsed.ok) return reportPage(request, reply, id, 422, parsed.form)
-    await saveNarrative(deps, staff(request), id, parsed.data)
+    await saveNarrative(deps, staffActor(request), id, parsed.data)
     return reply.redirect(`/console/reports/${id}?saved=1`, 303)
   })
 
   app.get('/console/reports/:id/cell', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const ref = z.object({ ref: z.string().max(80) }).parse(request.query).ref
-    const cell = await explainCell(deps, staff(request), id, ref)
+    const cell = await explainCell(deps, staffActor(request), id, ref)
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="单元格来源">
+      <ConsoleLayout ctx={pageContext(request)} title="单元格来源">
         <p>
           <a href={`/console/reports/${id}`}>← 返回年度报告</a>
         </p>
@@ -285,7 +281,7 @@ export function reportRoutes(app: FastifyInstance): void {
 
   app.post('/console/reports/:id/submit', async (request, reply) => {
     const { id } = idParam.parse(request.params)
-    await submitForReview(deps, staff(request), id)
+    await submitForReview(deps, staffActor(request), id)
     return reply.redirect(`/console/reports/${id}?submitted=1`, 303)
   })
 
@@ -294,7 +290,7 @@ export function reportRoutes(app: FastifyInstance): void {
     const parsed = parseForm(reviewForm, request.body)
     if (!parsed.ok) return reportPage(request, reply, id, 422, parsed.form)
     try {
-      await reviewReport(deps, staff(request), request.staff!.reviewLevel, id, parsed.data)
+      await reviewReport(deps, staffActor(request), requireStaff(request).reviewLevel, id, parsed.data)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input')
         return reportPage(request, reply, id, 422, { values: {}, errors: e.fields })
@@ -308,7 +304,7 @@ export function reportRoutes(app: FastifyInstance): void {
     const parsed = parseForm(publishForm, request.body)
     const reason = parsed.ok ? parsed.data.overrideReason : undefined
     try {
-      await publishReport(deps, staff(request), id, reason)
+      await publishReport(deps, staffActor(request), id, reason)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_transition' && Object.keys(e.fields).length > 0) {
         return reportPage(request, reply, id, 422, { values: {}, errors: e.fields })
@@ -320,7 +316,7 @@ export function reportRoutes(app: FastifyInstance): void {
 
   app.get('/console/reports/:id/download/:kind', async (request, reply) => {
     const { id, kind } = downloadParams.parse(request.params)
-    const stored = await findOwnReport(deps, staff(request), id)
+    const stored = await findOwnReport(deps, staffActor(request), id)
     const file = await exportReport(stored.report, kind)
     return reply
       .header('content-type', file.type)
@@ -343,7 +339,7 @@ export function reportRoutes(app: FastifyInstance): void {
     }
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title={`${year}年区域年度报告汇总`}>
+      <ConsoleLayout ctx={pageContext(request)} title={`${year}年区域年度报告汇总`}>
         <h1>{year}年区域年度报告汇总</h1>
         <p>
           导出：<a href={`/console/region/reports?year=${year}&download=xlsx`}>XLSX</a> ·{' '}
@@ -400,7 +396,7 @@ export function reportRoutes(app: FastifyInstance): void {
     if (total === undefined) throw new AppError('not_found', '该单元格不存在')
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="区域单元格">
+      <ConsoleLayout ctx={pageContext(request)} title="区域单元格">
         <p>
           <a href={`/console/region/reports?year=${q.year}`}>← 返回区域年报汇总</a>
         </p>
@@ -450,7 +446,7 @@ export function reportRoutes(app: FastifyInstance): void {
     const cell = await explainRegionCell(deps, id, ref)
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="单元格来源">
+      <ConsoleLayout ctx={pageContext(request)} title="单元格来源">
         <p>
           <a href={`/console/region/reports/cell?year=${cell.year}&ref=${encodeURIComponent(ref)}`}>← 返回各机关数值</a>
         </p>

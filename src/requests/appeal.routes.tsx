@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { AppError } from '../errors.ts'
-import { statusOf } from '../web/app.ts'
 import { Csrf, ErrorSummary, Field, Select, emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { appealKinds, concludeAppeal, listAppeals, mappingOf, rawResults, recordAppeal } from './appeal.service.ts'
+import { pageContext, staffActor, requireStaff, statusOf } from '../web/request-context.ts'
 
 // Reconsideration and litigation cases of the agency: record when filed, conclude with the raw
 // result; the report's section 四 counts them through the result mapping.
@@ -30,11 +30,6 @@ const columnLabel = { upheld: '结果维持', corrected: '结果纠正', other: 
 
 export function appealRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({
-    ...request.actor,
-    id: request.staff!.id,
-    agencyId: request.staff!.agencyId,
-  })
 
   const page = async (
     request: FastifyRequest,
@@ -43,8 +38,8 @@ export function appealRoutes(app: FastifyInstance): void {
     form: FormState,
     message?: string,
   ) => {
-    const ctx = app.ctx(request)
-    const cases = await listAppeals(deps.db, request.staff!.agencyId)
+    const ctx = pageContext(request)
+    const cases = await listAppeals(deps.db, requireStaff(request).agencyId)
     const mapping = await mappingOf(deps.db)
     return reply.page(
       status,
@@ -114,7 +109,7 @@ export function appealRoutes(app: FastifyInstance): void {
     const parsed = parseForm(recordForm, request.body)
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
     try {
-      await recordAppeal(deps, staff(request), parsed.data)
+      await recordAppeal(deps, staffActor(request), parsed.data)
     } catch (e) {
       if (e instanceof AppError && e.code === 'invalid_input')
         return page(
@@ -134,7 +129,7 @@ export function appealRoutes(app: FastifyInstance): void {
     const parsed = parseForm(concludeForm, request.body)
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
     try {
-      await concludeAppeal(deps, staff(request), id, parsed.data)
+      await concludeAppeal(deps, staffActor(request), id, parsed.data)
     } catch (e) {
       if (e instanceof AppError && e.code !== 'not_found')
         return page(request, reply, statusOf[e.code], emptyForm, e.message)

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { findAgencyById } from '../agencies/agency.store.ts'
 import { AppError } from '../errors.ts'
@@ -31,6 +31,7 @@ import {
   submitApplication,
 } from './request.service.ts'
 import type { PublicStatus } from './request.service.ts'
+import { pageContext } from '../web/request-context.ts'
 
 // The citizen's side: the application form of each agency, the receipt, and the status page by
 // tracking number and query code. Nothing here is cached, and nothing here shows personal data
@@ -331,13 +332,13 @@ export function applyRoutes(app: FastifyInstance): void {
     return agency
   }
   const freshForm = (
-    request: Parameters<typeof app.ctx>[0],
+    request: FastifyRequest,
     agency: { id: number; name: string },
     form: FormState,
     message?: string,
   ) =>
     ApplyPage({
-      ctx: app.ctx(request),
+      ctx: pageContext(request),
       agency,
       form,
       challenge: issueChallenge(deps.keys.session, deps.clock.now(), bits),
@@ -398,7 +399,7 @@ export function applyRoutes(app: FastifyInstance): void {
     return reply.page(
       200,
       SubmittedPage({
-        ctx: app.ctx(request),
+        ctx: pageContext(request),
         agency: agency.name,
         number: result.number,
         queryCode: result.queryCode,
@@ -423,20 +424,20 @@ export function applyRoutes(app: FastifyInstance): void {
 
   app.get('/track', async (request, reply) => {
     reply.header('cache-control', 'no-store')
-    return reply.page(200, TrackPage({ ctx: app.ctx(request), form: emptyForm }))
+    return reply.page(200, TrackPage({ ctx: pageContext(request), form: emptyForm }))
   })
 
   // Both values are needed and a wrong pair gets the same answer whichever half was wrong.
   app.post('/track', { config: trackLimit }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
     const parsed = parseForm(trackForm, request.body)
-    if (!parsed.ok) return reply.page(422, TrackPage({ ctx: app.ctx(request), form: parsed.form }))
+    if (!parsed.ok) return reply.page(422, TrackPage({ ctx: pageContext(request), form: parsed.form }))
     const found = await findByTracking(deps, parsed.data.number, parsed.data.queryCode)
     if (!found)
       return reply.page(
         422,
         TrackPage({
-          ctx: app.ctx(request),
+          ctx: pageContext(request),
           form: { values: { number: parsed.data.number }, errors: {} },
           message: '申请编号或查询码不正确。',
         }),
@@ -444,7 +445,7 @@ export function applyRoutes(app: FastifyInstance): void {
     return reply.page(
       200,
       TrackPage({
-        ctx: app.ctx(request),
+        ctx: pageContext(request),
         form: { values: parsed.data, errors: {} },
         status: await publicStatus(deps, found),
       }),
@@ -462,13 +463,16 @@ export function applyRoutes(app: FastifyInstance): void {
     const queryCode = String(body.queryCode?.value ?? '')
     const found = number && queryCode ? await findByTracking(deps, number, queryCode) : undefined
     if (!found)
-      return reply.page(422, TrackPage({ ctx: app.ctx(request), form: emptyForm, message: '申请编号或查询码不正确。' }))
+      return reply.page(
+        422,
+        TrackPage({ ctx: pageContext(request), form: emptyForm, message: '申请编号或查询码不正确。' }),
+      )
     const values = { number, queryCode }
     const page = async (status: number, opts: { message?: string; notice?: string }) =>
       reply.page(
         status,
         TrackPage({
-          ctx: app.ctx(request),
+          ctx: pageContext(request),
           form: { values, errors: {} },
           status: await publicStatus(deps, found),
           ...opts,
@@ -493,12 +497,15 @@ export function applyRoutes(app: FastifyInstance): void {
     const input = letterForm.safeParse(request.body)
     const found = input.success ? await findByTracking(deps, input.data.number, input.data.queryCode) : undefined
     if (!found || !input.success)
-      return reply.page(422, TrackPage({ ctx: app.ctx(request), form: emptyForm, message: '申请编号或查询码不正确。' }))
+      return reply.page(
+        422,
+        TrackPage({ ctx: pageContext(request), form: emptyForm, message: '申请编号或查询码不正确。' }),
+      )
     if (!secondCheck(deps, found, input.data.lastFour)) {
       return reply.page(
         422,
         TrackPage({
-          ctx: app.ctx(request),
+          ctx: pageContext(request),
           form: { values: input.data, errors: {} },
           status: await publicStatus(deps, found),
           letterMessage: '证件号码或电话后四位不正确。',

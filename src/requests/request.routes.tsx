@@ -5,7 +5,6 @@ import { addWorkingDays, CalendarMissing } from '../deadlines/calendar.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
 import { AppError } from '../errors.ts'
 import { downloadDisposition } from '../files/file-store.ts'
-import { statusOf } from '../web/app.ts'
 import { Csrf, ErrorSummary, Field, Notice, Select, emptyForm, stringValue } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
@@ -56,6 +55,7 @@ import {
 } from './request.service.ts'
 import type { ApplicationRow } from '../storage/database.ts'
 import type { ClockState } from '../deadlines/statutory-clock.ts'
+import { pageContext, staffActor, requireStaff, statusOf } from '../web/request-context.ts'
 
 // The handler's console: queues by due date, registration of applications received on paper, in
 // person, by mail, fax, e-mail or orally, and one page per application with its clock explained
@@ -692,12 +692,7 @@ const actionNotices: Record<Action, string> = {
 
 export function requestRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const staff = (request: FastifyRequest) => ({
-    ...request.actor,
-    id: request.staff!.id,
-    agencyId: request.staff!.agencyId,
-  })
-  const isHead = (request: FastifyRequest) => request.staff!.roles.includes('office_head')
+  const isHead = (request: FastifyRequest) => requireStaff(request).roles.includes('office_head')
 
   const showApplication = async (
     request: FastifyRequest,
@@ -706,12 +701,12 @@ export function requestRoutes(app: FastifyInstance): void {
     status: number,
     opts: { form?: FormState; message?: string; notice?: string; revealed?: ApplicantDetails; action?: string } = {},
   ) => {
-    const row = await findOwnApplication(deps, staff(request), id)
+    const row = await findOwnApplication(deps, staffActor(request), id)
     const today = shanghaiDate(deps.clock.now())
     return reply.page(
       status,
       ApplicationPage({
-        ctx: app.ctx(request),
+        ctx: pageContext(request),
         app: row,
         applicant: opts.revealed ?? maskedApplicant(deps, row),
         revealed: !!opts.revealed,
@@ -719,7 +714,7 @@ export function requestRoutes(app: FastifyInstance): void {
         events: await listEvents(deps.db, id),
         letters: await listLetters(deps, deps.db, row),
         files: await listApplicantFiles(deps.db, id),
-        personal: row.handler_id === request.staff!.id || isHead(request),
+        personal: row.handler_id === requireStaff(request).id || isHead(request),
         form: opts.form ?? emptyForm,
         action: opts.action,
         message: opts.message,
@@ -746,7 +741,7 @@ export function requestRoutes(app: FastifyInstance): void {
     let rows = deps.db
       .selectFrom('applications')
       .selectAll()
-      .where('agency_id', '=', request.staff!.agencyId)
+      .where('agency_id', '=', requireStaff(request).agencyId)
       .where('status', 'is not', null)
     if (q.queue === 'overdue') rows = rows.where('status', '!=', 'concluded').where('due_on', '<', today)
     if (q.queue === 'soon')
@@ -757,7 +752,7 @@ export function requestRoutes(app: FastifyInstance): void {
     const list = await rows.orderBy('due_on').orderBy('id', 'desc').limit(500).execute()
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="依申请公开">
+      <ConsoleLayout ctx={pageContext(request)} title="依申请公开">
         <h1>依申请公开</h1>
         {calendarProblem && <Notice kind="warn">{calendarProblem}</Notice>}
         <p>
@@ -830,14 +825,14 @@ export function requestRoutes(app: FastifyInstance): void {
   ) =>
     reply.page(
       status,
-      <ConsoleLayout ctx={app.ctx(request)} title="登记申请">
+      <ConsoleLayout ctx={pageContext(request)} title="登记申请">
         <h1>登记收到的政府信息公开申请</h1>
         <p>
           当面、邮寄、传真、电子邮件或口头提出的申请在此登记。收到申请之日按条例第三十一条确定：当面提交为提交之日；邮寄为签收之日；平信为电话确认之日；传真、电子邮件为双方确认之日；口头申请由工作人员代为填写。
         </p>
         <ErrorSummary form={form} message={message} />
         <form method="post" action="/console/applications" novalidate>
-          <Csrf token={app.ctx(request).csrf} />
+          <Csrf token={pageContext(request).csrf} />
           <Select
             form={form}
             name="channel"
@@ -884,7 +879,7 @@ export function requestRoutes(app: FastifyInstance): void {
       })
     }
     try {
-      const r = await submitApplication(deps, request.actor, request.staff!.agencyId, parsed.data, {
+      const r = await submitApplication(deps, request.actor, requireStaff(request).agencyId, parsed.data, {
         channel: channel.data.channel,
         receivedOn: channel.data.receivedOn,
       })
@@ -911,7 +906,7 @@ export function requestRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     try {
       return await showApplication(request, reply, id, 200, {
-        revealed: await revealApplicant(deps, staff(request), id),
+        revealed: await revealApplicant(deps, staffActor(request), id),
       })
     } catch (e) {
       if (e instanceof AppError && e.code === 'forbidden')
@@ -924,8 +919,8 @@ export function requestRoutes(app: FastifyInstance): void {
     const { id, letterId } = letterParam.parse(request.params)
     const body = request.body as { body?: string; do?: string }
     try {
-      await editLetter(deps, staff(request), id, letterId, String(body.body ?? ''))
-      if (body.do === 'issue') await issueLetter(deps, staff(request), id, letterId)
+      await editLetter(deps, staffActor(request), id, letterId, String(body.body ?? ''))
+      if (body.do === 'issue') await issueLetter(deps, staffActor(request), id, letterId)
       return await showApplication(request, reply, id, 200, {
         notice: body.do === 'issue' ? '文书已印发，申请人可在查询页下载。' : '文书已保存。',
       })
@@ -940,7 +935,7 @@ export function requestRoutes(app: FastifyInstance): void {
     const { id, fileId } = z
       .object({ id: z.coerce.number().int().positive(), fileId: z.coerce.number().int().positive() })
       .parse(request.params)
-    const file = await readApplicantFile(deps, staff(request), id, fileId)
+    const file = await readApplicantFile(deps, staffActor(request), id, fileId)
     return reply
       .header('content-type', file.type)
       .header('content-disposition', downloadDisposition(file.name))
@@ -950,8 +945,8 @@ export function requestRoutes(app: FastifyInstance): void {
 
   app.get('/console/applications/:id/letters/:letterId/:format', async (request, reply) => {
     const { id, letterId, format } = letterParam.parse(request.params)
-    const row = await findOwnApplication(deps, staff(request), id)
-    if (row.handler_id !== request.staff!.id && !isHead(request))
+    const row = await findOwnApplication(deps, staffActor(request), id)
+    if (row.handler_id !== requireStaff(request).id && !isHead(request))
       throw new AppError('forbidden', '文书含有个人信息，仅本申请的承办人和公开办负责人可以下载')
     const file = await letterFile(deps, row, letterId, format ?? 'pdf', false)
     return reply.type(file.type).header('content-disposition', downloadDisposition(file.name)).send(file.bytes)
@@ -964,7 +959,7 @@ export function requestRoutes(app: FastifyInstance): void {
     const a = action as Action
     const parsed = parseForm(actionForms[a], request.body)
     if (!parsed.ok) return showApplication(request, reply, id, 422, { form: parsed.form, action: a })
-    const s = staff(request)
+    const s = staffActor(request)
     const d = parsed.data as Record<string, unknown> & { on: string }
     try {
       switch (a) {
@@ -1072,7 +1067,7 @@ export function requestRoutes(app: FastifyInstance): void {
       return reply
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="区域依申请公开">
+      <ConsoleLayout ctx={pageContext(request)} title="区域依申请公开">
         <h1>区域依申请公开办理情况</h1>
         <p>
           <a href="/console/region/applications?format=csv">导出 CSV</a> ·{' '}

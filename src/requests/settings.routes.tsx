@@ -8,6 +8,7 @@ import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { deleteSetting, readSetting, writeSetting } from '../settings/settings.store.ts'
 import { letterKinds } from './letters.ts'
+import { pageContext, requireStaff } from '../web/request-context.ts'
 
 // The office head's settings for disclosure on request: where reconsideration is applied for (it
 // appears in every letter's appeal rights), when an applicant counts as frequent (art. 35 flag),
@@ -40,7 +41,7 @@ export function requestSettingsRoutes(app: FastifyInstance): void {
     form?: FormState,
     saved = false,
   ) => {
-    const agencyId = request.staff!.agencyId
+    const agencyId = requireStaff(request).agencyId
     const region = await deps.db.selectFrom('regions').select('name').executeTakeFirst()
     const current: Record<string, string> = {
       reconsiderationBody:
@@ -49,7 +50,7 @@ export function requestSettingsRoutes(app: FastifyInstance): void {
     }
     for (const k of kinds) current[`template_${k}`] = (await readSetting(deps.db, keyOf(agencyId, k))) ?? ''
     const f = form ?? { values: current, errors: {} }
-    const ctx = app.ctx(request)
+    const ctx = pageContext(request)
     return reply.page(
       status,
       <ConsoleLayout ctx={ctx} title="依申请公开设置">
@@ -89,7 +90,7 @@ export function requestSettingsRoutes(app: FastifyInstance): void {
   app.post('/console/request-settings', async (request, reply) => {
     const parsed = parseForm(settingsForm, request.body)
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
-    const agencyId = request.staff!.agencyId
+    const agencyId = requireStaff(request).agencyId
     const data = parsed.data as Record<string, string | number>
     await deps.db.transaction().execute(async (trx) => {
       const at = isoNow(deps.clock)
@@ -97,19 +98,19 @@ export function requestSettingsRoutes(app: FastifyInstance): void {
         trx,
         keyOf(agencyId, 'reconsiderationBody'),
         String(data.reconsiderationBody),
-        request.staff!.id,
+        requireStaff(request).id,
         at,
       )
       await writeSetting(
         trx,
         keyOf(agencyId, 'frequentThreshold'),
         String(data.frequentThreshold),
-        request.staff!.id,
+        requireStaff(request).id,
         at,
       )
       for (const k of kinds) {
         const text = String(data[`template_${k}`] ?? '').trim()
-        if (text) await writeSetting(trx, keyOf(agencyId, k), text, request.staff!.id, at)
+        if (text) await writeSetting(trx, keyOf(agencyId, k), text, requireStaff(request).id, at)
         else await deleteSetting(trx, keyOf(agencyId, k))
       }
       await appendAudit(deps, trx, request.actor, {

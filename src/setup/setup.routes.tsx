@@ -7,6 +7,7 @@ import { parseForm } from '../web/form-parse.ts'
 import { PortalLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import { performSetup, setupForm } from './setup.service.ts'
+import { pageContext } from '../web/request-context.ts'
 
 function SetupPage(props: { ctx: PageContext; form: FormState }) {
   const { form } = props
@@ -50,11 +51,13 @@ function SetupPage(props: { ctx: PageContext; form: FormState }) {
 }
 
 export function setupRoutes(app: FastifyInstance): void {
-  app.get('/setup', async (request, reply) => reply.page(200, <SetupPage ctx={app.ctx(request)} form={emptyForm} />))
+  app.get('/setup', async (request, reply) =>
+    reply.page(200, <SetupPage ctx={pageContext(request)} form={emptyForm} />),
+  )
 
   app.post('/setup', async (request, reply) => {
     const parsed = parseForm(setupForm, request.body)
-    if (!parsed.ok) return reply.page(422, <SetupPage ctx={app.ctx(request)} form={parsed.form} />)
+    if (!parsed.ok) return reply.page(422, <SetupPage ctx={pageContext(request)} form={parsed.form} />)
     let created
     try {
       created = await performSetup(app.deps, parsed.data, request.ip)
@@ -63,7 +66,7 @@ export function setupRoutes(app: FastifyInstance): void {
         return reply.page(
           422,
           <SetupPage
-            ctx={app.ctx(request)}
+            ctx={pageContext(request)}
             form={{ values: request.body as Record<string, unknown>, errors: e.fields }}
           />,
         )
@@ -74,7 +77,7 @@ export function setupRoutes(app: FastifyInstance): void {
     app.site.regionName = parsed.data.regionName
     return reply.page(
       201,
-      <PortalLayout ctx={app.ctx(request)} title="初始化完成">
+      <PortalLayout ctx={pageContext(request)} title="初始化完成">
         <h1>初始化完成</h1>
         <p>系统管理员账号已创建。请记下初始密码：它只显示这一次，首次登录后须立即修改。</p>
         <dl class="credentials">

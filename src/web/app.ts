@@ -11,55 +11,18 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ZodError } from 'zod'
 import type { VNode } from 'preact'
-import type { StaffUser } from '../accounts/account.ts'
-import type { SessionView } from '../accounts/login.service.ts'
 import { resolveSession } from '../accounts/login.service.ts'
-import type { Actor } from '../audit/audit.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { findRegion } from '../agencies/agency.store.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import type { ErrorCode } from '../errors.ts'
-import { anonCookie, csrfProblem, csrfTokenFor, newAnonBinding, setAnonCookie } from './csrf.ts'
+import { anonCookie, csrfProblem, newAnonBinding, setAnonCookie } from './csrf.ts'
 import { ErrorPage } from './error-pages.tsx'
-import type { PageContext } from './layout.tsx'
 import { policy, policyKey } from './policy.ts'
 import { renderPage } from './render.ts'
 import { registerRoutes } from './routes.ts'
 import { registerPageCache } from './page-cache.ts'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    sessionView: SessionView
-    csrfBinding: string
-    staff: StaffUser | undefined
-    actor: Actor
-  }
-  interface FastifyReply {
-    page(status: number, page: VNode): FastifyReply
-  }
-  interface FastifyInstance {
-    deps: Deps
-    site: SiteState
-    routeKeys: Set<string>
-    sessionCookie: string
-    ctx(request: FastifyRequest): PageContext
-    setSessionCookie(reply: FastifyReply, token: string): void
-  }
-}
-
-/** What the pages need to know about the installation, read at start and refreshed after setup. */
-export type SiteState = { setUp: boolean; regionName: string | undefined }
-
-// The one place that knows HTTP statuses; a new error code must be mapped here (STYLE.md §5).
-export const statusOf: Record<ErrorCode, number> = {
-  not_found: 404,
-  forbidden: 403,
-  invalid_input: 422,
-  invalid_transition: 409,
-  conflict: 409,
-  deadline_passed: 409,
-}
+import { pageContext, statusOf } from './request-context.ts'
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public')
 
@@ -91,12 +54,6 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   app.decorateReply('page', function (this: FastifyReply, status: number, page: VNode) {
     return this.code(status).type('text/html; charset=utf-8').send(renderPage(page))
   })
-  app.decorate('ctx', (request: FastifyRequest): PageContext => ({
-    csrf: csrfTokenFor(deps.keys.session, request.csrfBinding),
-    user: request.staff,
-    regionName: app.site.regionName,
-    path: request.routeOptions.url ?? request.url,
-  }))
   app.decorate('setSessionCookie', (reply: FastifyReply, token: string) => {
     reply.setCookie(app.sessionCookie, token, {
       path: '/',
@@ -170,7 +127,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   app.setNotFoundHandler((request, reply) =>
     reply.page(
       404,
-      ErrorPage({ ctx: app.ctx(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' }),
+      ErrorPage({ ctx: pageContext(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' }),
     ),
   )
 
@@ -178,28 +135,34 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
     if (error instanceof AppError) {
       return reply.page(
         statusOf[error.code],
-        ErrorPage({ ctx: app.ctx(request), status: statusOf[error.code], message: error.message }),
+        ErrorPage({ ctx: pageContext(request), status: statusOf[error.code], message: error.message }),
       )
     }
     // A malformed path parameter (e.g. /console/agencies/abc) names nothing that exists.
     if (error instanceof ZodError) {
       return reply.page(
         404,
-        ErrorPage({ ctx: app.ctx(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' }),
+        ErrorPage({ ctx: pageContext(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' }),
       )
     }
     const status = (error as { statusCode?: number }).statusCode
     if (status === 429) {
-      return reply.page(429, ErrorPage({ ctx: app.ctx(request), status: 429, message: '操作过于频繁，请稍后再试。' }))
+      return reply.page(
+        429,
+        ErrorPage({ ctx: pageContext(request), status: 429, message: '操作过于频繁，请稍后再试。' }),
+      )
     }
     if (status && status >= 400 && status < 500) {
-      return reply.page(status, ErrorPage({ ctx: app.ctx(request), status, message: '请求无法处理，请检查后重试。' }))
+      return reply.page(
+        status,
+        ErrorPage({ ctx: pageContext(request), status, message: '请求无法处理，请检查后重试。' }),
+      )
     }
     request.log.error({ err: error, reqId: request.id }, 'unexpected error')
     return reply.page(
       500,
       ErrorPage({
-        ctx: app.ctx(request),
+        ctx: pageContext(request),
         status: 500,
         message: '系统出现意外错误，我们已记录。',
         requestId: request.id,
@@ -257,7 +220,7 @@ async function gate(app: FastifyInstance, request: FastifyRequest, reply: Fastif
       return reply.page(
         403,
         ErrorPage({
-          ctx: app.ctx(request),
+          ctx: pageContext(request),
           status: 403,
           message: '安全校验未通过（页面可能已过期）。请返回上一页，刷新后重试。',
         }),
@@ -292,6 +255,10 @@ async function deny(app: FastifyInstance, request: FastifyRequest, reply: Fastif
   })
   return reply.page(
     403,
-    ErrorPage({ ctx: app.ctx(request), status: 403, message: '您没有执行此操作的权限。如需权限，请联系安全管理员。' }),
+    ErrorPage({
+      ctx: pageContext(request),
+      status: 403,
+      message: '您没有执行此操作的权限。如需权限，请联系安全管理员。',
+    }),
   )
 }

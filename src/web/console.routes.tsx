@@ -3,16 +3,17 @@ import { roleLabels } from '../accounts/roles.ts'
 import { findAgencyById } from '../agencies/agency.store.ts'
 import { Notice } from './form.tsx'
 import { ConsoleLayout } from './layout.tsx'
+import { pageContext, requireStaff } from './request-context.ts'
 
 export function consoleRoutes(app: FastifyInstance): void {
   app.get('/console', async (request, reply) => {
-    const user = request.staff!
+    const user = requireStaff(request)
     const agency = await findAgencyById(app.deps.db, user.agencyId)
     const query = request.query as { password?: string; totp?: string }
     const isAdmin = user.roles.some((r) => r === 'sysadmin' || r === 'secadmin' || r === 'auditadmin')
     return reply.page(
       200,
-      <ConsoleLayout ctx={app.ctx(request)} title="工作台">
+      <ConsoleLayout ctx={pageContext(request)} title="工作台">
         <h1>工作台</h1>
         {query.password === 'changed' && <Notice>密码已修改。</Notice>}
         {query.totp === 'enabled' && <Notice>动态验证码已启用。</Notice>}
