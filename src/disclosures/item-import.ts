@@ -12,7 +12,7 @@ import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { malwareRefusal, scanForMalware } from '../files/malware-scan.ts'
 import { knownApplicants } from '../requests/request.service.ts'
 import { indexItemText } from '../search/search.store.ts'
-import { bumpSiteGeneration } from '../web/page-cache.ts'
+import { publicContentChanged } from '../portal/public-content.ts'
 import { formatIndexNumber, indexPrefix } from './column-tree.ts'
 import { readIndexFormat } from './index-format.ts'
 import { genres } from './disclosure.ts'
@@ -277,7 +277,7 @@ export async function importItems(
       if (found.length)
         findings.push({ line: p.line, title: p.row.title, findings: found.map((f) => `${f.kind}:${f.masked}`) })
     }
-    await bumpSiteGeneration(trx)
+    await publicContentChanged(trx)
     await appendAudit(deps, trx, actor, {
       action: 'item.import',
       objectType: 'agency',

@@ -1,6 +1,5 @@
-import { sql } from 'kysely'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Executor } from '../storage/database.ts'
+import { publicContentChanged, siteGeneration } from '../portal/public-content.ts'
 
 // Public pages come from a render cache (issue #4): anonymous GETs of the portal are kept per URL
 // and dropped whenever public content may have changed. Every successful state-changing request
@@ -14,10 +13,6 @@ const quiet = /^\/(?:log(?:in|out)|agencies\/\d+\/apply|apply\/|track|console\/a
 
 type Entry = { body: string; type: string }
 
-export async function bumpSiteGeneration(db: Executor): Promise<void> {
-  await sql`update site_state set generation = generation + 1 where id = 1`.execute(db)
-}
-
 export function registerPageCache(app: FastifyInstance, sessionCookie: string): void {
   const deps = app.deps
   const pages = new Map<string, Entry>()
@@ -27,8 +22,7 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     const now = Date.now()
     if (now - checkedAt >= 1000) {
       checkedAt = now
-      const row = await deps.db.selectFrom('site_state').select('generation').where('id', '=', 1).executeTakeFirst()
-      const seen = Number(row?.generation ?? 0)
+      const seen = await siteGeneration(deps.db)
       if (seen !== generation) {
         pages.clear()
         generation = seen
@@ -49,7 +43,7 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     // Invalidate before the answer leaves, so the next request of the same client sees the change.
     // Signing in and out, applying, tracking and handling applications change nothing public.
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400 && !quiet.test(request.url)) {
-      await bumpSiteGeneration(deps.db)
+      await publicContentChanged(deps.db)
       pages.clear()
       checkedAt = 0
       return payload

@@ -1,0 +1,30 @@
+import { sql } from 'kysely'
+import type { Executor } from '../storage/database.ts'
+
+// The public portal's pages are served from a render cache (web/page-cache.ts). Every use case that
+// changes what the portal shows — publishing, scheduled publishing, withdrawing, correcting, a report
+// published, a setting shown on the portal — calls `publicContentChanged` inside its transaction.
+// It moves the site's generation in the database, which every process reads at most once a second
+// (so another process or the CLI is seen within a second), and tells the caches of this process at
+// once.
+
+type Listener = () => void
+const listeners = new Set<Listener>()
+
+/** Marks the public portal's content as changed; call it in the transaction that changes it. */
+export async function publicContentChanged(db: Executor): Promise<void> {
+  await sql`update site_state set generation = generation + 1 where id = 1`.execute(db)
+  for (const listener of listeners) listener()
+}
+
+/** Lets a render cache of this process hear of a change at once; returns the function that stops it. */
+export function onPublicContentChanged(listener: Listener): () => void {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+/** The site's current generation: a cache holds pages rendered at one generation only. */
+export async function siteGeneration(db: Executor): Promise<number> {
+  const row = await db.selectFrom('site_state').select('generation').where('id', '=', 1).executeTakeFirst()
+  return Number(row?.generation ?? 0)
+}
