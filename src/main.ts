@@ -45,13 +45,12 @@ export async function serve(): Promise<void> {
   const { markInterruptedJobs } = await import('./jobs/jobs.ts')
   await markInterruptedJobs(deps)
   // Scheduled publications go out at the server's time; every process may try, one wins each item.
-  const { publishDueItems } = await import('./disclosures/disclosure.service.ts')
-  const scheduler = setInterval(() => {
-    publishDueItems(deps).catch((err: unknown) => app.log.error({ err }, 'scheduled publication failed'))
-  }, 30_000)
-  scheduler.unref()
+  const { startPublicationScheduler } = await import('./disclosures/scheduler.ts')
+  const stopScheduler = startPublicationScheduler(deps, {
+    onError: (err) => app.log.error({ err }, 'scheduled publication failed'),
+  })
   const close = async () => {
-    clearInterval(scheduler)
+    await stopScheduler()
     await app.close()
     await deps.db.destroy()
     process.exit(0)

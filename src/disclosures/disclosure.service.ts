@@ -25,6 +25,8 @@ import {
   updateItemRow,
 } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
+import { assertHoldsRole } from '../accounts/authority.service.ts'
+import { publicContentChanged } from '../portal/public-content.ts'
 import { allowedType, cleanFileName, readStoredFile, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
@@ -253,6 +255,8 @@ export async function publishItem(
   id: number,
   known?: readonly KnownPerson[],
 ): Promise<PublishOutcome> {
+  // 先审后发: publishing is the publisher's act (条例 art. 17 puts review before release), whoever calls.
+  await assertHoldsRole(deps.db, actor, ['publisher'], '发布信息')
   const item = await findOwnItem(deps, actor, id)
   // The applicants whose personal data this agency holds (disclosure on request) are looked for too.
   const people = known ?? (await knownApplicants(deps, deps.db, item.agency_id))
@@ -327,6 +331,7 @@ export async function publishItem(
         })
         .execute()
     await indexItemText(trx, deps.kind, id, now, searchableText(item))
+    await publicContentChanged(trx)
     await appendAudit(deps, trx, actor, {
       action: 'item.publish',
       objectType: 'item',
@@ -446,6 +451,7 @@ export async function changeValidity(
   validity: 'repealed' | 'lapsed',
   on: string,
 ): Promise<void> {
+  await assertHoldsRole(deps.db, actor, ['publisher', 'office_head'], '标注信息废止或失效')
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'published') throw new AppError('invalid_transition', '只有已发布的信息可以标注废止或失效')
@@ -458,6 +464,7 @@ export async function changeValidity(
         ? { validity, repealed_on: on, updated_at: isoNow(deps.clock) }
         : { validity, lapsed_on: on, updated_at: isoNow(deps.clock) },
     )
+    await publicContentChanged(trx)
     await appendAudit(deps, trx, actor, {
       action: 'item.validity',
       objectType: 'item',
@@ -470,6 +477,7 @@ export async function changeValidity(
 
 /** Schedules an approved item to be published at a later time (the server publishes it then, at its own time). */
 export async function schedulePublication(deps: Deps, actor: Staff, id: number, at: string | null): Promise<void> {
+  await assertHoldsRole(deps.db, actor, ['publisher'], '设置定时发布')
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'approved') throw new AppError('invalid_transition', '只有审核通过的信息可以定时发布')
@@ -521,6 +529,7 @@ export async function publishDueItems(deps: Deps): Promise<number> {
 /** Withdrawal needs a reason; the item's page then carries a public notice of the change instead of the content. */
 export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason: string): Promise<void> {
   if (!reason.trim()) throw new AppError('invalid_input', '撤回须写明理由', { reason: '撤回须写明理由' })
+  await assertHoldsRole(deps.db, actor, ['publisher', 'office_head'], '撤回信息')
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     if (item.status !== 'published') throw new AppError('invalid_transition', '只有已发布的信息可以撤回')
@@ -530,6 +539,7 @@ export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason:
       updated_at: isoNow(deps.clock),
     })
     if (item.published_at) await unindexItem(trx, deps.kind, id, item.published_at)
+    await publicContentChanged(trx)
     await appendAudit(deps, trx, actor, {
       action: 'item.withdraw',
       objectType: 'item',

@@ -6,15 +6,18 @@ import type { Executor } from '../storage/database.ts'
 // published, a setting shown on the portal — calls `publicContentChanged` inside its transaction.
 // It moves the site's generation in the database, which every process reads at most once a second
 // (so another process or the CLI is seen within a second), and tells the caches of this process at
-// once.
+// once which generation the change will be seen as once its transaction commits.
 
-type Listener = () => void
+type Listener = (generation: number) => void
 const listeners = new Set<Listener>()
 
 /** Marks the public portal's content as changed; call it in the transaction that changes it. */
 export async function publicContentChanged(db: Executor): Promise<void> {
-  await sql`update site_state set generation = generation + 1 where id = 1`.execute(db)
-  for (const listener of listeners) listener()
+  const moved = await sql<{
+    generation: number | string
+  }>`update site_state set generation = generation + 1 where id = 1 returning generation`.execute(db)
+  const generation = Number(moved.rows[0]?.generation ?? 0)
+  for (const listener of listeners) listener(generation)
 }
 
 /** Lets a render cache of this process hear of a change at once; returns the function that stops it. */

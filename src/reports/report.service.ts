@@ -30,6 +30,7 @@ import {
   updateReportRow,
 } from './report.store.ts'
 import type { StoredReport } from './report.store.ts'
+import { publicContentChanged } from '../portal/public-content.ts'
 
 type Staff = Actor & { id: number; agencyId: number }
 
@@ -223,6 +224,7 @@ export async function publishReport(
       published_by: actor.id,
       updated_at: now,
     })
+    await publicContentChanged(trx)
     await appendAudit(deps, trx, actor, {
       action: 'report.publish',
       objectType: 'annual_report',

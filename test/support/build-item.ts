@@ -1,0 +1,57 @@
+import { systemActor } from '../../src/audit/audit.ts'
+import type { StaffActor } from '../../src/audit/audit.ts'
+import type { Deps } from '../../src/deps.ts'
+import { listColumns } from '../../src/disclosures/disclosure.store.ts'
+import { createItem, publishItem, reviewItem, submitItem } from '../../src/disclosures/disclosure.service.ts'
+import type { ItemInput } from '../../src/disclosures/disclosure.ts'
+import { readReviewConfig } from '../../src/reviews/review.service.ts'
+import type { Role } from '../../src/accounts/roles.ts'
+import { buildStaff, setUpRegion } from './builders.ts'
+
+/** A staff member of the office as the actor of a use case, with the roles the story needs. */
+export async function buildActor(deps: Deps, roles: Role[], reviewLevel?: number): Promise<StaffActor> {
+  const { officeId } = await setUpRegion(deps)
+  const account = await buildStaff(deps, { roles, ...(reviewLevel ? { reviewLevel } : {}) })
+  return { ...systemActor('测试员'), id: account.id, roles, agencyId: officeId }
+}
+
+export type BuiltItem = { id: number; columnId: number; agencyId: number }
+
+/**
+ * A proactive-disclosure item of the office, taken as far as the story needs: a draft, approved by
+ * every configured review level (先审后发), or published by a publisher.
+ */
+export async function buildItem(
+  deps: Deps,
+  opts: { title?: string; column?: string; body?: string; until?: 'draft' | 'approved' | 'published' } = {},
+): Promise<BuiltItem> {
+  const { officeId } = await setUpRegion(deps)
+  const columns = await listColumns(deps.db, officeId)
+  const column = columns.find((c) => c.name === (opts.column ?? '部门动态'))
+  if (!column) throw new Error(`no column named ${opts.column}`)
+  const drafter = await buildActor(deps, ['drafter'])
+  const input: ItemInput = {
+    columnId: column.id,
+    title: opts.title ?? '关于开展政务公开培训的通知',
+    formedOn: '2026-03-01',
+    validity: 'valid',
+    body: opts.body ?? '<p>定于本月开展政务公开业务培训。</p>',
+  }
+  const id = await createItem(deps, drafter, input)
+  const built = { id, columnId: column.id, agencyId: officeId }
+  if (opts.until === 'draft') return built
+  await submitItem(deps, drafter, id)
+  const { levels } = await readReviewConfig(deps.db, officeId)
+  for (let level = 1; level <= levels.length; level++) {
+    const reviewer = await buildActor(deps, ['reviewer'], level)
+    await reviewItem(deps, reviewer, level, id, {
+      decision: 'approved',
+      checks: ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'],
+      reason: null,
+    })
+  }
+  if (opts.until === 'approved') return built
+  const outcome = await publishItem(deps, await buildActor(deps, ['publisher']), id)
+  if (!outcome.published) throw new Error(`item ${id} was not published: ${JSON.stringify(outcome)}`)
+  return built
+}
