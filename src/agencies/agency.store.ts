@@ -1,16 +1,8 @@
-import type { Executor } from '../storage/database.ts'
+import type { Selectable } from 'kysely'
+import type { AgencyTable, Executor } from '../storage/database.ts'
 import type { Agency, AgencyInput, Unit, UnitInput } from './agency.ts'
 
-type AgencyRow = {
-  id: number
-  region_id: number
-  name: string
-  credit_code: string
-  level: string
-  kind: string
-  parent_id: number | null
-  is_supervising: number
-}
+type AgencyRow = Pick<Selectable<AgencyTable>, (typeof agencyColumns)[number]>
 
 const toAgency = (r: AgencyRow): Agency => ({
   id: r.id,
