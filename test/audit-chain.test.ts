@@ -119,7 +119,7 @@ const tampered: Record<keyof AuditRow, string | number> = {
 }
 
 describe.each(databaseKinds)('audit chain on %s', (kind) => {
-  test('entries appended through the store carry the known-answer MACs, and a change to any column is caught', async () => {
+  test('entries appended through the store carry the known MACs, and a change to any column is caught', async () => {
     const t = await testEnv(kind, knownStart)
     try {
       const deps = { ...t.deps, keys: { ...t.deps.keys, audit: knownKey } }
