@@ -1,9 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import cd from 'chinese-days'
 import { describe, expect, test } from 'vitest'
 import { standardColumns } from '../src/disclosures/column-tree.ts'
 import { holidaySeed, seededYears } from '../src/storage/migrations/seed-2026-11-26-holidays.ts'
 import { standardColumnsSeed } from '../src/storage/migrations/seed-2026-11-26-standard-columns.ts'
-import { databaseKinds, testEnv } from './support/test-deps.ts'
+import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
+import { openDatabase } from '../src/storage/open-database.ts'
+import type { ColumnTable } from '../src/storage/database.ts'
+import { createPostgresDatabase, databaseKinds, testEnv } from './support/test-deps.ts'
+import type { Selectable } from 'kysely'
 
 // A migration inserts frozen data, never live code's: these tests say when the live data has moved
 // away from what an old migration inserted, so that the change is made on purpose (a new migration
@@ -50,6 +57,68 @@ describe.each(databaseKinds)('the migrated calendar on %s', (kind) => {
       expect(years.map((y) => y.year)).toEqual(seededYears)
     } finally {
       await t.close()
+    }
+  })
+})
+
+type ColumnRow = Selectable<ColumnTable>
+type Tree = { name: string; class: string; article20Item?: number; children?: Tree }[]
+
+/** The stored column rows of one agency as a tree, in their sort order. */
+const treeOf = (rows: readonly ColumnRow[], parent: number | null): Tree =>
+  rows
+    .filter((r) => r.parent_id === parent)
+    .sort((a, b) => a.sort - b.sort)
+    .map((r) => {
+      const children = treeOf(rows, r.id)
+      return {
+        name: r.name,
+        class: r.class,
+        ...(r.article20_item === null ? {} : { article20Item: r.article20_item }),
+        ...(children.length ? { children } : {}),
+      }
+    })
+
+describe.each(databaseKinds)('the 2026-11-26-05 migration on %s', (kind) => {
+  test('gives an agency that existed before it the frozen column tree and a portal channel', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'gongkai-migration-'))
+    const pgDb = kind === 'postgres' ? await createPostgresDatabase() : undefined
+    const { db } = openDatabase({ databaseUrl: pgDb?.url, dataDir })
+    try {
+      await migrateTo(db, kind, '2026-11-26-04-reviews')
+      const at = '2026-11-20T02:00:00Z'
+      const region = await db
+        .insertInto('regions')
+        .values({ name: '某县', created_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const agency = await db
+        .insertInto('agencies')
+        .values({
+          region_id: region.id,
+          name: '某县人民政府办公室',
+          credit_code: '11500231MB1520460X',
+          level: '县级',
+          kind: '政府办公室',
+          parent_id: null,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await migrateToLatest(db, kind)
+      const columns = await db.selectFrom('columns').selectAll().where('agency_id', '=', agency.id).execute()
+      expect(treeOf(columns, null)).toEqual(standardColumnsSeed)
+      const channels = await db
+        .selectFrom('channels')
+        .select(['name', 'kind'])
+        .where('agency_id', '=', agency.id)
+        .execute()
+      expect(channels).toEqual([{ name: '门户网站', kind: 'portal' }])
+    } finally {
+      await db.destroy()
+      await pgDb?.drop()
+      rmSync(dataDir, { recursive: true, force: true })
     }
   })
 })
