@@ -2,6 +2,17 @@ import type { Selectable } from 'kysely'
 import type { AgencyTable, Executor } from '../storage/database.ts'
 import type { Agency, AgencyInput, Unit, UnitInput } from './agency.ts'
 
+const agencyColumns = [
+  'id',
+  'region_id',
+  'name',
+  'credit_code',
+  'level',
+  'kind',
+  'parent_id',
+  'is_supervising',
+] as const
+
 type AgencyRow = Pick<Selectable<AgencyTable>, (typeof agencyColumns)[number]>
 
 const toAgency = (r: AgencyRow): Agency => ({
@@ -14,17 +25,6 @@ const toAgency = (r: AgencyRow): Agency => ({
   parentId: r.parent_id,
   isSupervising: r.is_supervising === 1,
 })
-
-const agencyColumns = [
-  'id',
-  'region_id',
-  'name',
-  'credit_code',
-  'level',
-  'kind',
-  'parent_id',
-  'is_supervising',
-] as const
 
 export async function findRegion(db: Executor): Promise<{ id: number; name: string } | undefined> {
   return db.selectFrom('regions').select(['id', 'name']).orderBy('id').limit(1).executeTakeFirst()
