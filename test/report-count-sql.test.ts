@@ -7,15 +7,15 @@ import type { ApplicationRecord } from '../src/reports/report-records.ts'
 import { computeDraft, findOwnReport } from '../src/reports/report.service.ts'
 import { systemActor } from '../src/audit/audit.ts'
 import { setUpRegion } from './support/builders.ts'
+import { daysToConclusion, reportDay } from './support/report-arbitrary.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 
-const day = fc
-  .integer({ min: 0, max: 4 * 365 })
-  .map((d) => new Date(Date.UTC(2022, 0, 1) + d * 86_400_000).toISOString().slice(0, 10))
+// Half the dates fall within two days of a new year, where carried-in and carried-out change year.
+const day = reportDay(2022, 2025)
 const application = fc.record({
   applicantCategory: fc.constantFrom(...applicantCategories),
   receivedOn: day,
-  wait: fc.option(fc.nat({ max: 500 }), { nil: null }),
+  wait: fc.option(daysToConclusion(500), { nil: null }),
   outcome: fc.constantFrom(...outcomeCodes),
 })
 
@@ -27,7 +27,7 @@ describe.each(databaseKinds)('section 三 counted in SQL on %s', (kind) => {
       let batch = 0
       await fc.assert(
         fc.asyncProperty(
-          fc.array(application, { maxLength: 60 }),
+          fc.array(application, { maxLength: 60, size: 'medium' }),
           fc.constantFrom(2020, 2023, 2024),
           async (apps, year) => {
             batch++
@@ -72,6 +72,34 @@ describe.each(databaseKinds)('section 三 counted in SQL on %s', (kind) => {
         ),
         { numRuns: 25 },
       )
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('an application concluded on 1 January is carried into that year and not carried out of it', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      // Received 30 December 2025, concluded in the first minutes of 1 January 2026, Beijing time.
+      await t.deps.db
+        .insertInto('applications')
+        .values({
+          agency_id: officeId,
+          number: 'YS-2025-0099',
+          applicant_category: 'natural',
+          received_on: '2025-12-30',
+          concluded_on: '2026-01-01',
+          outcome: 'GRANTED',
+          created_at: '2025-12-30T02:00:00Z',
+        })
+        .execute()
+      const y2025 = await countApplicationsSql(t.deps.db, [officeId], 2025, '2021')
+      const y2026 = await countApplicationsSql(t.deps.db, [officeId], 2026, '2021')
+      expect(y2025.CARRIED_OUT).toEqual([1, 0, 0, 0, 0, 0, 1])
+      expect(y2026.CARRIED_IN).toEqual([1, 0, 0, 0, 0, 0, 1])
+      expect(y2026.GRANTED).toEqual([1, 0, 0, 0, 0, 0, 1])
+      expect(y2026.CARRIED_OUT).toEqual([0, 0, 0, 0, 0, 0, 0])
     } finally {
       await t.close()
     }

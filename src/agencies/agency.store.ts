@@ -1,27 +1,6 @@
-import type { Executor } from '../storage/database.ts'
+import type { Selectable } from 'kysely'
+import type { AgencyTable, Executor } from '../storage/database.ts'
 import type { Agency, AgencyInput, Unit, UnitInput } from './agency.ts'
-
-type AgencyRow = {
-  id: number
-  region_id: number
-  name: string
-  credit_code: string
-  level: string
-  kind: string
-  parent_id: number | null
-  is_supervising: number
-}
-
-const toAgency = (r: AgencyRow): Agency => ({
-  id: r.id,
-  regionId: r.region_id,
-  name: r.name,
-  creditCode: r.credit_code,
-  level: r.level,
-  kind: r.kind,
-  parentId: r.parent_id,
-  isSupervising: r.is_supervising === 1,
-})
 
 const agencyColumns = [
   'id',
@@ -33,6 +12,19 @@ const agencyColumns = [
   'parent_id',
   'is_supervising',
 ] as const
+
+type AgencyRow = Pick<Selectable<AgencyTable>, (typeof agencyColumns)[number]>
+
+const toAgency = (r: AgencyRow): Agency => ({
+  id: r.id,
+  regionId: r.region_id,
+  name: r.name,
+  creditCode: r.credit_code,
+  level: r.level,
+  kind: r.kind,
+  parentId: r.parent_id,
+  isSupervising: r.is_supervising === 1,
+})
 
 export async function findRegion(db: Executor): Promise<{ id: number; name: string } | undefined> {
   return db.selectFrom('regions').select(['id', 'name']).orderBy('id').limit(1).executeTakeFirst()

@@ -2,8 +2,11 @@ import { sql } from 'kysely'
 import type { DatabaseKind, Executor } from '../storage/database.ts'
 import type { AuditRow } from './audit.ts'
 
-/** Serialises audit writers: SQLite already holds the write lock (BEGIN IMMEDIATE); PostgreSQL takes an advisory lock. */
-/** Takes the chain's lock and reads its head: one statement on PostgreSQL, two on SQLite (already locked by BEGIN IMMEDIATE). */
+/**
+ * Serialises audit writers by taking the chain's lock and reading its head: one statement on
+ * PostgreSQL (audit_chain_head() takes an advisory lock), a plain read on SQLite, whose transaction
+ * already holds the write lock (BEGIN IMMEDIATE).
+ */
 export async function lockAndReadChainHead(
   trx: Executor,
   kind: DatabaseKind,

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely'
 import { equalBytes, hmacSm3 } from '../security/crypto.ts'
+import type { AuditLogTable } from '../storage/database.ts'
 
 // The audit chain (security-and-reliability.md §4.3): mac_n = HMAC-SM3(K_audit, mac_{n-1} ‖ body_n),
 // where body_n carries seq n. Editing, inserting, deleting or reordering an entry breaks the chain;
@@ -26,21 +28,8 @@ export type AuditEntry = Readonly<{
   detail?: Readonly<Record<string, unknown>>
 }>
 
-export type AuditRow = {
-  seq: number
-  at: string
-  actor_id: number | null
-  actor_name: string
-  actor_roles: string
-  agency_id: number | null
-  action: string
-  object_type: string
-  object_id: string
-  source_ip: string
-  result: string
-  detail: string
-  mac: string
-}
+/** One stored entry of the chain, exactly as the audit_log table holds it. */
+export type AuditRow = Selectable<AuditLogTable>
 
 export const systemActor = (name = '命令行操作员'): Actor => ({ id: null, name, roles: [], agencyId: null, ip: 'cli' })
 

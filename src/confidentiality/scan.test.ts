@@ -95,6 +95,34 @@ test('a Luhn-valid card number beside 银行卡号 is found; an index number and
   expect(findings.map((f) => [f.kind, f.masked])).toEqual([['bank_card', '622**************** 128']])
 })
 
+// Published Luhn-valid test card numbers (Visa, Mastercard, UnionPay 16 and 19 digits; the last two
+// from Stripe's test-card list), not computed by the code under test.
+const validCards = [
+  '4111111111111111',
+  '5555555555554444',
+  '6200000000000005',
+  '6205500000000000004',
+  '6222021234567890128',
+]
+
+/** The same number with its check digit replaced by each of the nine other digits: each fails Luhn. */
+const wrongCheckDigits = (card: string) =>
+  '0123456789'
+    .split('')
+    .filter((d) => d !== card.at(-1))
+    .map((d) => card.slice(0, -1) + d)
+
+test('a card number beside 银行卡号 is flagged only when its Luhn check digit is right', () => {
+  for (const card of validCards) {
+    const flagged = (n: string) => scanText(`请将款项退至申请人银行卡号：${n}。`, 'body').map((f) => f.kind)
+    expect(flagged(card), card).toEqual(['bank_card'])
+    for (const wrong of wrongCheckDigits(card)) expect(flagged(wrong), wrong).toEqual([])
+    // One digit inside the number changed by one also breaks the check.
+    const inner = card.slice(0, 6) + String((Number(card[6]) + 1) % 10) + card.slice(7)
+    expect(flagged(inner), inner).toEqual([])
+  }
+})
+
 test('a secret marking quarantines the item and cannot be cleared', async () => {
   const findings = await scanItem(item({ bodyHtml: '<p>机密★1年</p><p>关于某事项的请示</p>' }))
   expect(findings.map((f) => [f.kind, f.clearable])).toEqual([['secret_marking', false]])

@@ -1,16 +1,47 @@
-import type { Kysely, Selectable } from 'kysely'
+import type { Selectable } from 'kysely'
 import { sql } from 'kysely'
 import type { ColumnTable, Executor, ItemTable } from '../storage/database.ts'
-import { insertColumnTree, insertPortalChannel } from '../storage/migrations/2026-11-26-05-disclosures.ts'
 import { standardColumns } from './column-tree.ts'
+import type { ColumnDef } from './column-tree.ts'
 
 export type ColumnRow = Selectable<ColumnTable>
 export type ItemRow = Selectable<ItemTable>
 
 /** A new agency's standard column tree and its portal channel. */
 export async function seedColumns(trx: Executor, agencyId: number, at: string): Promise<void> {
-  await insertColumnTree(trx as unknown as Kysely<unknown>, agencyId, standardColumns, null, at)
-  await insertPortalChannel(trx as unknown as Kysely<unknown>, agencyId, at)
+  await insertColumnTree(trx, agencyId, standardColumns, null, at)
+  // Every agency publishes on the portal; other channels are added by the agency.
+  await trx
+    .insertInto('channels')
+    .values({ agency_id: agencyId, name: '门户网站', kind: 'portal', created_at: at })
+    .execute()
+}
+
+async function insertColumnTree(
+  trx: Executor,
+  agencyId: number,
+  tree: readonly ColumnDef[],
+  parentId: number | null,
+  at: string,
+): Promise<void> {
+  let sort = 0
+  for (const col of tree) {
+    sort += 10
+    const row = await trx
+      .insertInto('columns')
+      .values({
+        agency_id: agencyId,
+        parent_id: parentId,
+        name: col.name,
+        class: col.class,
+        article20_item: col.article20Item ?? null,
+        sort,
+        created_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    if (col.children) await insertColumnTree(trx, agencyId, col.children, row.id, at)
+  }
 }
 
 export async function listChannels(db: Executor, agencyId: number) {

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely'
 import { formatShanghai } from '../clock.ts'
 import { findingLabels, surfaceLabel } from '../confidentiality/scan-rules.ts'
 import type { Finding } from '../confidentiality/scan-rules.ts'
@@ -7,6 +8,7 @@ import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
+import type { AttachmentTable } from '../storage/database.ts'
 import type { ColumnRow, ItemRow } from './disclosure.store.ts'
 import { genres, itemStatusLabels, validityLabels } from './disclosure.ts'
 import type { Timeliness } from './timeliness.ts'
@@ -161,7 +163,7 @@ const historyLabels: Record<string, string> = {
   'item.channel': '登记其他渠道发布',
 }
 
-type AttachmentRow = { id: number; file_name: string; size: number }
+type AttachmentRow = Pick<Selectable<AttachmentTable>, 'id' | 'file_name' | 'size'>
 
 function Attachments(props: {
   ctx: PageContext

@@ -1,13 +1,14 @@
 import { appealColumns, appealGroupLabels, appealGroups, applicantColumns, formats } from './report-format.ts'
 import type { AnnualReport, Cell } from './report.ts'
+import type { CellRef, CheckResult, Finding, NotChecked, RuleId, Severity } from './report-check-result.ts'
 import { checkNarrative } from './report-narrative.ts'
 
 // The consistency rules of report-interchange.md: R1–R5 are errors, X1–X3 and N1 warnings. A rule
 // that needs a part the report lacks is "not checked", never "broken". Blank cells count as 0 and
 // are named as blank.
 
-export type RuleId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'X1' | 'X2' | 'X3' | 'N1'
-export type Severity = 'error' | 'warning'
+export type { CellRef, CheckResult, Finding, NotChecked, RuleId, Severity } from './report-check-result.ts'
+
 export const severityOf: Record<RuleId, Severity> = {
   R1: 'error',
   R2: 'error',
@@ -19,21 +20,6 @@ export const severityOf: Record<RuleId, Severity> = {
   X3: 'warning',
   N1: 'warning',
 }
-
-export type CellRef = { cell: string; value: Cell }
-export type Finding = {
-  rule: RuleId
-  severity: Severity
-  /** The cells on each side of the broken equation (or the one bad cell for R5). */
-  left: CellRef[]
-  right: CellRef[]
-  leftSum: number
-  rightSum: number
-  blankCells: string[]
-  message: string
-}
-export type NotChecked = { rule: RuleId; reason: string }
-export type CheckResult = { findings: Finding[]; notChecked: NotChecked[] }
 
 const v = (c: Cell) => c ?? 0
 const colName = (i: number) => applicantColumns[i] ?? `第${i + 1}列`

@@ -4,20 +4,20 @@ import { checkReport } from './report-checks.ts'
 import { computeReport } from './report-compute.ts'
 import { applicantCategories, noRecords, outcomeCodes } from './report-records.ts'
 import type { AgencyYearRecords, ApplicationRecord, AppealRecord } from './report-records.ts'
+import { daysToConclusion, reportDay } from '../../test/support/report-arbitrary.ts'
 
 // Random record sets: R1–R4 always hold, and every cell equals a tally of the records made here
 // independently, one record at a time.
 
-const day = fc
-  .date({ min: new Date('2022-01-01T00:00:00Z'), max: new Date('2025-12-31T00:00:00Z'), noInvalidDate: true })
-  .map((d) => d.toISOString().slice(0, 10))
+// Half the dates fall within two days of a new year, where carried-in and carried-out change year.
+const day = reportDay(2022, 2025)
 
 const application = fc
   .record({
     id: fc.uuid(),
     applicantCategory: fc.constantFrom(...applicantCategories),
     receivedOn: day,
-    days: fc.option(fc.nat({ max: 400 }), { nil: null }),
+    days: fc.option(daysToConclusion(400), { nil: null }),
     outcome: fc.constantFrom(...outcomeCodes),
   })
   .map(({ days, ...a }): ApplicationRecord => ({
@@ -90,6 +90,30 @@ test("last year's carried-out is this year's carried-in (X1 by construction)", (
     }),
     { numRuns: 80 },
   )
+})
+
+test('an application concluded on 1 January is carried into that year and not carried out of it', () => {
+  // Received 30 December 2025 and concluded in the first minutes of 1 January 2026, Beijing time
+  // (2025-12-31T16:05Z): pending at the end of 2025, so counted in 2025's 四 and 2026's 二.
+  const recs: AgencyYearRecords = {
+    ...noRecords,
+    applications: [
+      {
+        id: 'A-1',
+        applicantCategory: 'natural',
+        receivedOn: '2025-12-30',
+        concludedOn: '2026-01-01',
+        outcome: 'GRANTED',
+      },
+    ],
+  }
+  const y2025 = computeReport(recs, { year: 2025 }).report.applications.rows
+  const y2026 = computeReport(recs, { year: 2026 }).report.applications.rows
+  expect(y2025.CARRIED_OUT).toEqual([1, 0, 0, 0, 0, 0, 1])
+  expect(y2025.TOTAL).toEqual([0, 0, 0, 0, 0, 0, 0])
+  expect(y2026.CARRIED_IN).toEqual([1, 0, 0, 0, 0, 0, 1])
+  expect(y2026.GRANTED).toEqual([1, 0, 0, 0, 0, 0, 1])
+  expect(y2026.CARRIED_OUT).toEqual([0, 0, 0, 0, 0, 0, 0])
 })
 
 test('why is this cell 2? the basis lists the two applications it counted', () => {

@@ -35,8 +35,10 @@ export async function countApplicationsSql(
   const result = await sql<Group>`
     select applicant_category as category, outcome,
       sum(case when received_on >= ${start} and received_on <= ${end} then 1 else 0 end) as new_,
-      sum(case when received_on < ${start} and (concluded_on is null or concluded_on >= ${start}) then 1 else 0 end) as carried_in,
-      sum(case when concluded_on >= ${start} and concluded_on <= ${end} and outcome is not null then 1 else 0 end) as concluded,
+      sum(case when received_on < ${start} and (concluded_on is null or concluded_on >= ${start})
+        then 1 else 0 end) as carried_in,
+      sum(case when concluded_on >= ${start} and concluded_on <= ${end} and outcome is not null
+        then 1 else 0 end) as concluded,
       sum(case when concluded_on is null or concluded_on > ${end} then 1 else 0 end) as carried_out
     from applications
     where agency_id in (${sql.join(agencyIds)})

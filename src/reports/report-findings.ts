@@ -12,9 +12,10 @@ export function describeCheck(report: AnnualReport, result: CheckResult): string
   ]
     .filter(Boolean)
     .join(' ')
-  lines.push(
-    `${head}：${result.findings.length === 0 ? '未发现问题' : `发现 ${result.findings.filter((f) => f.severity === 'error').length} 个错误、${result.findings.filter((f) => f.severity === 'warning').length} 个提示`}`,
-  )
+  const errors = result.findings.filter((f) => f.severity === 'error').length
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length
+  const summary = result.findings.length === 0 ? '未发现问题' : `发现 ${errors} 个错误、${warnings} 个提示`
+  lines.push(`${head}：${summary}`)
   for (const f of result.findings) lines.push(`  [${f.severity === 'error' ? '错误' : '提示'}] ${f.message}`)
   for (const n of result.notChecked) lines.push(`  [未检查] ${n.rule}：${n.reason}`)
   if (report.missing.length) lines.push(`  [缺失] ${report.missing.join('、')}`)

@@ -1,5 +1,5 @@
 import type { AnnualReport, Cell } from './report.ts'
-import type { Finding } from './report-checks.ts'
+import type { Finding } from './report-check-result.ts'
 
 // N1 (report-interchange.md): where the narrative states a figure that a table also holds, the two
 // should agree. Narratives use looser words than the tables, so this is only ever a warning, and

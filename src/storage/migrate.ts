@@ -44,6 +44,12 @@ export async function migrateToLatest(db: Db, kind: DatabaseKind): Promise<strin
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
 
+/** Brings the schema up (or down) to the named migration: for tests of a migration over existing data. */
+export async function migrateTo(db: Db, kind: DatabaseKind, name: string): Promise<void> {
+  const { error } = await migratorFor(db, kind).migrateTo(name)
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+}
+
 /** The name of the newest migration applied, or '' on an empty database. */
 export async function currentSchemaVersion(db: Db, kind: DatabaseKind): Promise<string> {
   const all = await migratorFor(db, kind).getMigrations()

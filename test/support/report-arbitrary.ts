@@ -4,7 +4,34 @@ import type { FormatId } from '../../src/reports/report-format.ts'
 import { blankReport } from '../../src/reports/report.ts'
 import type { AnnualReport, Cell } from '../../src/reports/report.ts'
 
-// Random reports that satisfy R1–R4, with blank cells sprinkled in, for render → import round trips.
+// Random reports that satisfy R1–R4, with blank cells sprinkled in, for render → import round trips;
+// and random record dates that fall near a new year as often as not.
+
+const hour = 3_600_000
+const day = 24 * hour
+
+/** The Beijing (UTC+8) calendar date of an instant, worked out here without the code under test. */
+export const beijingDate = (ms: number): string => new Date(ms + 8 * hour).toISOString().slice(0, 10)
+
+/**
+ * A Beijing calendar date from 1 January of `from` to 31 December of `to`; half the time an instant
+ * within two days of a Beijing new year (16:00 UTC on 31 December), where the counting rules of the
+ * annual report change year: 31 December is still last year, 1 January the new one.
+ */
+export function reportDay(from: number, to: number): fc.Arbitrary<string> {
+  const start = Date.UTC(from, 0, 1) - 8 * hour
+  const anyDay = fc.integer({ min: 0, max: Math.round((Date.UTC(to, 11, 31) - Date.UTC(from, 0, 1)) / day) })
+  const nearNewYear = fc
+    .record({ year: fc.integer({ min: from + 1, max: to }), minutes: fc.integer({ min: -2 * 1440, max: 2 * 1440 }) })
+    .map(({ year, minutes }) => Date.UTC(year - 1, 11, 31, 16) + minutes * 60_000)
+  return fc.oneof(
+    anyDay.map((d) => beijingDate(start + d * day + 12 * hour)),
+    nearNewYear.map(beijingDate),
+  )
+}
+
+/** Days from receipt to conclusion: any, or a few, so a case received near a new year ends near it too. */
+export const daysToConclusion = (max: number): fc.Arbitrary<number> => fc.oneof(fc.nat({ max }), fc.nat({ max: 3 }))
 
 const agencies = ['淮安市人民政府', '垫江县司法局', '某某区教育局', '城关镇人民政府', '市生态环境局']
 const words = ['主动公开', '政策解读', '依申请公开', '平台建设', '监督保障', '栏目更新', '信息发布', '培训', '整改']

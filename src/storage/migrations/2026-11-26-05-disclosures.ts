@@ -1,12 +1,13 @@
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
-import { standardColumns } from '../../disclosures/column-tree.ts'
-import type { ColumnDef } from '../../disclosures/column-tree.ts'
 import type { DatabaseKind } from '../database.ts'
 import { withIdColumn } from './id-column.ts'
+import { standardColumnsSeed } from './seed-2026-11-26-standard-columns.ts'
+import type { SeedColumn } from './seed-2026-11-26-standard-columns.ts'
 
 // Proactive disclosure: each agency's columns, its items with the catalogue metadata, and the
-// serials behind index numbers. Agencies that exist already get the standard column tree.
+// serials behind index numbers. Agencies that exist already get the standard column tree as it
+// stood on this date (a frozen seed; new agencies get today's tree from disclosures/).
 
 export function disclosures(kind: DatabaseKind) {
   return {
@@ -105,7 +106,7 @@ export function disclosures(kind: DatabaseKind) {
 
       const agencies = await sql<{ id: number }>`select id from agencies`.execute(db)
       for (const a of agencies.rows) {
-        await insertColumnTree(db, a.id, standardColumns, null, new Date().toISOString())
+        await insertColumnTree(db, a.id, standardColumnsSeed, null, new Date().toISOString())
         await insertPortalChannel(db, a.id, new Date().toISOString())
       }
     },
@@ -116,30 +117,27 @@ export function disclosures(kind: DatabaseKind) {
   }
 }
 
-/** Inserts a column tree for one agency (used here and when an agency is created). */
-export async function insertColumnTree(
+// The inserts as they ran on this date, kept here so that later changes to the live column code
+// cannot change what this migration does.
+async function insertColumnTree(
   db: Kysely<unknown>,
   agencyId: number,
-  tree: readonly ColumnDef[],
+  tree: readonly SeedColumn[],
   parentId: number | null,
   at: string,
 ): Promise<void> {
   let sort = 0
   for (const col of tree) {
     sort += 10
-    const row = await sql<{
-      id: number
-    }>`insert into columns (agency_id, parent_id, name, class, article20_item, sort, created_at)
-      values (${agencyId}, ${parentId}, ${col.name}, ${col.class}, ${col.article20Item ?? null}, ${sort}, ${at}) returning id`.execute(
-      db,
-    )
+    const row = await sql<{ id: number }>`
+      insert into columns (agency_id, parent_id, name, class, article20_item, sort, created_at)
+      values (${agencyId}, ${parentId}, ${col.name}, ${col.class}, ${col.article20Item ?? null}, ${sort}, ${at})
+      returning id`.execute(db)
     if (col.children) await insertColumnTree(db, agencyId, col.children, row.rows[0]!.id, at)
   }
 }
 
-/** Every agency publishes on the portal; other channels are added by the agency. */
-export async function insertPortalChannel(db: Kysely<unknown>, agencyId: number, at: string): Promise<void> {
-  await sql`insert into channels (agency_id, name, kind, created_at) values (${agencyId}, ${'门户网站'}, ${'portal'}, ${at})`.execute(
-    db,
-  )
+async function insertPortalChannel(db: Kysely<unknown>, agencyId: number, at: string): Promise<void> {
+  const values = sql.join([agencyId, '门户网站', 'portal', at])
+  await sql`insert into channels (agency_id, name, kind, created_at) values (${values})`.execute(db)
 }

@@ -1,0 +1,22 @@
+import type { RawBuilder } from 'kysely'
+import type { Executor } from '../storage/database.ts'
+import type { QueryPart } from './tokenize.ts'
+
+// What search.store.ts needs from a database engine's full-text index: search.sqlite.ts (FTS5) and
+// search.postgres.ts (tsvector) each implement it, with the same results (test/search.test.ts).
+
+export type SearchHit = { id: number; rank: number }
+
+/** One search: the query's parts and the filters on items, as a condition over `items i`. */
+export type SearchQuery = Readonly<{ parts: readonly QueryPart[]; where: RawBuilder<unknown> }>
+
+export type SearchEngine = Readonly<{
+  /** Stores one chunk of an item's tokens (a space-separated string), the `chunk`-th of the item. */
+  insertChunk(trx: Executor, itemId: number, publishedAt: string, chunk: number, tokens: string): Promise<void>
+  /** Removes all of an item's chunks. */
+  unindexItem(trx: Executor, itemId: number, publishedAt: string): Promise<void>
+  /** Matching rows, newest first; an item with several matching chunks may come more than once. */
+  newest(db: Executor, query: SearchQuery, take: number): Promise<SearchHit[]>
+  /** The newest `candidates` matching rows ranked best first; at least the first `take` of them. */
+  bestRanked(db: Executor, query: SearchQuery, candidates: number, take: number): Promise<SearchHit[]>
+}>
