@@ -71,6 +71,8 @@ export async function createUnit(deps: Deps, actor: Actor, agencyId: number, inp
   })
 }
 
+export const agencyOf = (deps: Deps, id: number): Promise<Agency | undefined> => findAgencyById(deps.db, id)
+
 export const agenciesOf = (deps: Deps): Promise<Agency[]> => listAgencies(deps.db)
 
 /** An agency with its units (科室 and subordinate institutions). */

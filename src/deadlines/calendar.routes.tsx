@@ -2,19 +2,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formatShanghai } from '../clock.ts'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { calendarYearForm, calendarYearsOf, recordCalendarYear, saveFeePauseSetting } from './calendar.service.ts'
+import { calendarYearForm, calendarSettingsOf, recordCalendarYear, saveFeePauseSetting } from './calendar.service.ts'
 import { CalendarPage } from './calendar.views.tsx'
-import { readClockSettings, refreshOpenDueDates } from '../requests/request.service.ts'
+import { refreshOpenDueDates } from '../requests/request.service.ts'
 import { attempt, pageContext, staffActor } from '../web/request-context.ts'
 
 export function calendarRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
   const page = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, saved = false) => {
-    const years = await calendarYearsOf(deps)
+    const { years, feePauses } = await calendarSettingsOf(deps)
     const next = Number(formatShanghai(deps.clock.now().toISOString()).slice(0, 4)) + 1
     const missingNext = !years.some((y) => Number(y.year) === next)
-    const feePauses = (await readClockSettings(deps.db)).feePausesClock
     const view = { years, next, missingNext, feePauses, form, saved }
     return reply.page(status, <CalendarPage ctx={pageContext(request)} {...view} />)
   }

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
+import { readClockSettings } from '../requests/request.service.ts'
 import { writeSetting } from '../settings/settings.store.ts'
 import { forgetCalendar, listCalendarYears } from './calendar.store.ts'
 
@@ -61,7 +62,12 @@ export async function recordCalendarYear(deps: Deps, actor: Actor, input: Calend
   forgetCalendar(deps)
 }
 
-export const calendarYearsOf = (deps: Deps) => listCalendarYears(deps.db)
+/** The years recorded so far, and whether the fee period pauses the reply clock. */
+export async function calendarSettingsOf(deps: Deps) {
+  const years = await listCalendarYears(deps.db)
+  const feePauses = (await readClockSettings(deps.db)).feePausesClock
+  return { years, feePauses }
+}
 
 /**
  * Saves whether the time between a fee notice and the payment is left out of the reply period

@@ -1,7 +1,6 @@
 import type { Agency } from '../agencies/agency.ts'
-import { listAgencies } from '../agencies/agency.store.ts'
+import { findAgencyById, listAgencies } from '../agencies/agency.store.ts'
 import type { Deps } from '../deps.ts'
-import { findAgencyById } from '../agencies/agency.store.ts'
 import {
   findAttachment,
   findColumn,
@@ -17,7 +16,9 @@ import type { genres } from '../disclosures/disclosure.ts'
 type Genre = (typeof genres)[number]
 import type { ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
 import { AppError } from '../errors.ts'
-import { listPublishedReports } from '../reports/report.store.ts'
+import { findReportById, listPublishedReports } from '../reports/report.store.ts'
+import type { StoredReport } from '../reports/report.store.ts'
+import { searchItems } from '../search/search.store.ts'
 
 // What the public portal reads: only published content, through the modules' stores.
 
@@ -118,4 +119,38 @@ export async function publicItemOf(deps: Deps, id: number): Promise<PublicItem> 
   const column = await findColumn(deps.db, item.column_id)
   const attachments = item.status === 'published' ? await listAttachments(deps.db, item.id) : []
   return { item, agency, column, attachments }
+}
+
+/** Every published report of the region, corrected versions with their history. */
+export const publicReportsOf = (deps: Deps) => listPublishedReports(deps.db)
+
+/** A published (or superseded) report; drafts and reports under review are never served publicly. */
+export async function publishedReportOf(deps: Deps, id: number): Promise<StoredReport> {
+  const stored = await findReportById(deps.db, id)
+  if (!stored || (stored.status !== 'published' && stored.status !== 'superseded'))
+    throw new AppError('not_found', '年度报告不存在')
+  return stored
+}
+
+export type SearchQuery = {
+  q: string
+  agency?: number | undefined
+  year?: number | undefined
+  genre?: Genre | undefined
+  sort: 'relevance' | 'date'
+  page: number
+}
+
+// A search page shows 20 items; one more is asked for to know whether there is a next page.
+const searchRows = 20
+
+/** One page of the region's search: the items found, the agencies for the filter, whether more follow. */
+export async function searchPortal(deps: Deps, s: SearchQuery) {
+  const filter = { agencyId: s.agency, year: s.year, genre: s.genre }
+  const offset = (s.page - 1) * searchRows
+  const hits = s.q ? await searchItems(deps.db, deps.kind, s.q, filter, s.sort, searchRows + 1, offset) : []
+  const found = await Promise.all(hits.slice(0, searchRows).map((h) => findItem(deps.db, h.id)))
+  const items = found.filter((i): i is ItemRow => Boolean(i))
+  const agencies = await listAgencies(deps.db)
+  return { items, agencies, more: hits.length > searchRows }
 }

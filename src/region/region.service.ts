@@ -183,7 +183,8 @@ export async function sendTableIfAsked(
 ): Promise<boolean> {
   const format = (request.query as { format?: string } | undefined)?.format
   if (format !== 'csv' && format !== 'xlsx') return false
-  const disposition = `attachment; filename="table.${format}"; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`
+  const fileName = encodeURIComponent(`${name}.${format}`)
+  const disposition = `attachment; filename="table.${format}"; filename*=UTF-8''${fileName}`
   if (format === 'csv')
     reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send(tableCsv(header, rows))
   else
