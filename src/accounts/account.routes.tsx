@@ -1,21 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { listAgencies } from '../agencies/agency.store.ts'
-import type { Agency } from '../agencies/agency.ts'
-import { AppError } from '../errors.ts'
-import { Csrf, ErrorSummary, Field, Notice, Select, emptyForm } from '../web/form.tsx'
-import type { FormState } from '../web/form.tsx'
+import type { AppError } from '../errors.ts'
+import { emptyForm } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { ConsoleLayout } from '../web/layout.tsx'
-import type { PageContext } from '../web/layout.tsx'
 import { displayNameField, usernameField } from './account.ts'
-import { bootstrapRolesOpen, createAccount, resetPassword, setAccountDisabled } from './account.service.ts'
-import { listUsers, rolesByUser } from './account.store.ts'
-import type { RoleGrant, UserRow } from './account.store.ts'
-import { roleLabels } from './roles.ts'
-import { pageContext } from '../web/request-context.ts'
+import { accountListing, createAccount, resetPassword, setAccountDisabled, usernameOf } from './account.service.ts'
+import { AccountsPage } from './account.views.tsx'
+import { attempt, pageContext } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
+// A new account is refused on its form for a taken name, a wrong input or a role not open to create.
+const refusedAccount = (e: AppError) => e.code === 'conflict' || e.code === 'invalid_input' || e.code === 'forbidden'
 const accountForm = z.object({
   agencyId: z.coerce.number({ error: '请选择所属机关' }).int().positive('请选择所属机关'),
   username: usernameField,
@@ -23,117 +18,9 @@ const accountForm = z.object({
   bootstrapRole: z.enum(['', 'secadmin', 'auditadmin']).optional(),
 })
 
-type Listing = {
-  users: UserRow[]
-  roles: Map<number, RoleGrant[]>
-  agencies: Agency[]
-  bootstrap: { secadmin: boolean; auditadmin: boolean }
-}
-
-function AccountsPage(props: {
-  ctx: PageContext
-  data: Listing
-  form: FormState
-  created?: { username: string; password: string } | undefined
-}) {
-  const { users, roles, agencies, bootstrap } = props.data
-  const agencyName = new Map(agencies.map((a) => [a.id, a.name]))
-  const bootOptions = [
-    ...(bootstrap.secadmin ? [{ value: 'secadmin', label: roleLabels.secadmin }] : []),
-    ...(bootstrap.auditadmin ? [{ value: 'auditadmin', label: roleLabels.auditadmin }] : []),
-  ]
-  return (
-    <ConsoleLayout ctx={props.ctx} title="账号管理">
-      <h1>账号管理</h1>
-      {props.created && (
-        <Notice>
-          账号 <strong>{props.created.username}</strong> 已创建。初始密码（仅显示一次，须当面或以安全方式交付本人）：
-          <code id="temporary-password">{props.created.password}</code>
-        </Notice>
-      )}
-      <table>
-        <caption>全部账号</caption>
-        <thead>
-          <tr>
-            <th scope="col">用户名</th>
-            <th scope="col">姓名</th>
-            <th scope="col">所属机关</th>
-            <th scope="col">角色</th>
-            <th scope="col">状态</th>
-            <th scope="col">操作</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr>
-              <td>{u.username}</td>
-              <td>{u.display_name}</td>
-              <td>{agencyName.get(u.agency_id)}</td>
-              <td>{(roles.get(u.id) ?? []).map((g) => roleLabels[g.role]).join('、') || '—'}</td>
-              <td>{u.disabled ? '已停用' : u.password_temporary ? '待首次登录' : '正常'}</td>
-              <td class="actions">
-                <form
-                  method="post"
-                  action={`/console/accounts/${u.id}/${u.disabled ? 'enable' : 'disable'}`}
-                  class="inline"
-                >
-                  <Csrf token={props.ctx.csrf} />
-                  <button type="submit" class="secondary">
-                    {u.disabled ? '启用' : '停用'}
-                    <span class="visually-hidden">账号 {u.username}</span>
-                  </button>
-                </form>
-                <form method="post" action={`/console/accounts/${u.id}/reset-password`} class="inline">
-                  <Csrf token={props.ctx.csrf} />
-                  <button type="submit" class="secondary">
-                    重置密码<span class="visually-hidden">（{u.username}）</span>
-                  </button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2 id="new-account">新建账号</h2>
-      <p class="hint">
-        角色由安全管理员分配。
-        {bootOptions.length > 0 && '安全管理员设立之前，可在此直接创建首个安全管理员和审计管理员。'}
-      </p>
-      <ErrorSummary form={props.form} />
-      <form method="post" action="/console/accounts" novalidate aria-labelledby="new-account">
-        <Csrf token={props.ctx.csrf} />
-        <Select
-          form={props.form}
-          name="agencyId"
-          label="所属机关"
-          options={agencies.map((a) => ({ value: String(a.id), label: a.name }))}
-          required
-        />
-        <Field form={props.form} name="username" label="用户名" required />
-        <Field form={props.form} name="displayName" label="姓名" required />
-        {bootOptions.length > 0 && (
-          <Select
-            form={props.form}
-            name="bootstrapRole"
-            label="管理员角色"
-            placeholder="不设（普通工作人员）"
-            options={bootOptions}
-          />
-        )}
-        <button type="submit">创建账号</button>
-      </form>
-    </ConsoleLayout>
-  )
-}
-
 export function accountRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const listing = async (): Promise<Listing> => ({
-    users: await listUsers(deps.db),
-    roles: await rolesByUser(deps.db),
-    agencies: await listAgencies(deps.db),
-    bootstrap: await bootstrapRolesOpen(deps),
-  })
+  const listing = () => accountListing(deps)
 
   app.get('/console/accounts', async (request, reply) =>
     reply.page(200, <AccountsPage ctx={pageContext(request)} data={await listing()} form={emptyForm} />),
@@ -144,28 +31,18 @@ export function accountRoutes(app: FastifyInstance): void {
     if (!parsed.ok)
       return reply.page(422, <AccountsPage ctx={pageContext(request)} data={await listing()} form={parsed.form} />)
     const { bootstrapRole, ...input } = parsed.data
-    try {
-      const roles = bootstrapRole ? [{ role: bootstrapRole, reviewLevel: null }] : []
-      const created = await createAccount(deps, request.actor, { ...input, roles }, 'bootstrap')
-      return reply.page(
-        201,
-        <AccountsPage
-          ctx={pageContext(request)}
-          data={await listing()}
-          form={emptyForm}
-          created={{ username: input.username, password: created.temporaryPassword }}
-        />,
-      )
-    } catch (e) {
-      if (e instanceof AppError && (e.code === 'conflict' || e.code === 'invalid_input' || e.code === 'forbidden')) {
-        const errors = Object.keys(e.fields).length > 0 ? e.fields : { bootstrapRole: e.message }
-        return reply.page(
-          422,
-          <AccountsPage ctx={pageContext(request)} data={await listing()} form={{ values: parsed.data, errors }} />,
-        )
-      }
-      throw e
+    const roles = bootstrapRole ? [{ role: bootstrapRole, reviewLevel: null }] : []
+    const r = await attempt(() => createAccount(deps, request.actor, { ...input, roles }, 'bootstrap'), refusedAccount)
+    if (!r.ok) {
+      const errors = Object.keys(r.error.fields).length > 0 ? r.error.fields : { bootstrapRole: r.error.message }
+      const form = { values: parsed.data, errors }
+      return reply.page(422, <AccountsPage ctx={pageContext(request)} data={await listing()} form={form} />)
     }
+    const created = { username: input.username, password: r.value.temporaryPassword }
+    return reply.page(
+      201,
+      <AccountsPage ctx={pageContext(request)} data={await listing()} form={emptyForm} created={created} />,
+    )
   })
 
   for (const [action, disabled] of [
@@ -182,15 +59,10 @@ export function accountRoutes(app: FastifyInstance): void {
   app.post('/console/accounts/:id/reset-password', async (request, reply) => {
     const { id } = idParam.parse(request.params)
     const password = await resetPassword(deps, request.actor, id)
-    const user = (await listUsers(deps.db)).find((u) => u.id === id)
+    const created = { username: (await usernameOf(deps, id)) ?? '', password }
     return reply.page(
       200,
-      <AccountsPage
-        ctx={pageContext(request)}
-        data={await listing()}
-        form={emptyForm}
-        created={{ username: user?.username ?? '', password }}
-      />,
+      <AccountsPage ctx={pageContext(request)} data={await listing()} form={emptyForm} created={created} />,
     )
   })
 }

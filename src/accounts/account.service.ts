@@ -1,8 +1,9 @@
 import { hash } from '@node-rs/argon2'
-import { findAgencyById } from '../agencies/agency.store.ts'
+import { findAgencyById, listAgencies } from '../agencies/agency.store.ts'
+import type { Agency } from '../agencies/agency.ts'
 import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
-import { isoNow } from '../clock.ts'
+import { formatShanghai, isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { readSecurityPolicy } from '../settings/security-policy.service.ts'
@@ -14,11 +15,13 @@ import {
   findUserByUsername,
   insertPasswordHistory,
   insertUser,
+  listUsers,
   replaceRoles,
+  rolesByUser,
   rolesOfUser,
   updateUser,
 } from './account.store.ts'
-import type { RoleGrant } from './account.store.ts'
+import type { RoleGrant, UserRow } from './account.store.ts'
 import { deleteSessionsOfUser } from './session.store.ts'
 import { maxReviewLevel, roleLabels, roleSetProblem } from './roles.ts'
 import type { Role } from './roles.ts'
@@ -236,4 +239,52 @@ export async function endSessions(deps: Deps, actor: Actor, userId: number): Pro
     })
     return n
   })
+}
+
+export type AccountListing = {
+  users: UserRow[]
+  roles: Map<number, RoleGrant[]>
+  agencies: Agency[]
+  bootstrap: { secadmin: boolean; auditadmin: boolean }
+}
+
+/** Every account with its roles and agency, and which administrator roles may still be created directly. */
+export async function accountListing(deps: Deps): Promise<AccountListing> {
+  return {
+    users: await listUsers(deps.db),
+    roles: await rolesByUser(deps.db),
+    agencies: await listAgencies(deps.db),
+    bootstrap: await bootstrapRolesOpen(deps),
+  }
+}
+
+export async function usernameOf(deps: Deps, userId: number): Promise<string | undefined> {
+  return (await listUsers(deps.db)).find((u) => u.id === userId)?.username
+}
+
+export type SecurityAccount = {
+  id: number
+  username: string
+  name: string
+  agency: string
+  grants: RoleGrant[]
+  /** When a lockout ends, in Shanghai time, while it lasts. */
+  locked: string | null
+  disabled: boolean
+}
+
+/** Every account as the security administrator sees it: roles, agency, lockout and whether disabled. */
+export async function securityAccountsOf(deps: Deps): Promise<SecurityAccount[]> {
+  const agencies = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
+  const grants = await rolesByUser(deps.db)
+  const now = deps.clock.now()
+  return (await listUsers(deps.db)).map((u) => ({
+    id: u.id,
+    username: u.username,
+    name: u.display_name,
+    agency: agencies.get(u.agency_id) ?? '',
+    grants: grants.get(u.id) ?? [],
+    locked: u.locked_until && new Date(u.locked_until) > now ? formatShanghai(u.locked_until) : null,
+    disabled: u.disabled === 1,
+  }))
 }

@@ -1,22 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { listAgencies } from '../agencies/agency.store.ts'
-import { formatShanghai } from '../clock.ts'
-import { AppError } from '../errors.ts'
-import { readSecurityPolicy, updateSecurityPolicy } from '../settings/security-policy.service.ts'
-import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
-import type { FormState } from '../web/form.tsx'
+import { securityPolicyOf, updateSecurityPolicy } from '../settings/security-policy.service.ts'
 import { parseForm } from '../web/form-parse.ts'
-import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
-import { assignRoles, endSessions, unlockAccount } from './account.service.ts'
-import { listUsers, rolesByUser } from './account.store.ts'
-import type { RoleGrant } from './account.store.ts'
+import { assignRoles, endSessions, securityAccountsOf, unlockAccount } from './account.service.ts'
+import { PolicyPage, SecurityAccountsPage } from './security.views.tsx'
 import { securityPolicySchema } from './password-policy.ts'
 import type { SecurityPolicy } from './password-policy.ts'
-import { maxReviewLevel, roleLabels, roles as allRoles } from './roles.ts'
-import type { Role } from './roles.ts'
-import { pageContext } from '../web/request-context.ts'
+import { maxReviewLevel, roles as allRoles } from './roles.ts'
+import { attempt, pageContext } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 const num = (label: string, min: number, max: number) =>
@@ -54,151 +46,11 @@ const rolesForm = z.object({
   ),
 })
 
-function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: boolean }) {
-  const f = props.form
-  const box = (name: string, label: string) => (
-    <div class="field checkbox">
-      <input
-        type="checkbox"
-        id={`f-${name}`}
-        name={name}
-        checked={f.values[name] === true || f.values[name] === 'on'}
-      />
-      <label for={`f-${name}`}>{label}</label>
-    </div>
-  )
-  return (
-    <ConsoleLayout ctx={props.ctx} title="安全策略">
-      <h1>安全策略</h1>
-      {props.saved && <Notice>安全策略已保存。</Notice>}
-      <p class="hint">
-        默认值符合网络安全等级保护第三级要求（GB/T
-        22239-2019）。选择“ASVS”模板将不再强制字符类别和定期更换密码，须在系统安全文档中记录此偏离。
-      </p>
-      <ErrorSummary form={f} />
-      <form method="post" action="/console/security" novalidate>
-        <Csrf token={props.ctx.csrf} />
-        <Select
-          form={f}
-          name="profile"
-          label="策略模板"
-          options={[
-            { value: 'dengbao', label: '等保三级（默认）' },
-            { value: 'asvs', label: 'OWASP ASVS' },
-          ]}
-          required
-        />
-        <Field form={f} name="minLength" label="最短密码长度（字符）" inputmode="numeric" required />
-        <Field
-          form={f}
-          name="minClasses"
-          label="至少包含的字符类别数（大写、小写、数字、符号）"
-          inputmode="numeric"
-          required
-        />
-        <Field form={f} name="maxAgeDays" label="密码有效天数（0 为不过期）" inputmode="numeric" required />
-        <Field form={f} name="historyCount" label="不得重复使用最近几次密码" inputmode="numeric" required />
-        <Field form={f} name="lockoutThreshold" label="连续登录失败几次后锁定" inputmode="numeric" required />
-        <Field form={f} name="lockoutMinutes" label="锁定时长（分钟）" inputmode="numeric" required />
-        <Field form={f} name="idleMinutes" label="空闲超时（分钟）" inputmode="numeric" required />
-        <Field form={f} name="adminIdleMinutes" label="管理员和发布人空闲超时（分钟）" inputmode="numeric" required />
-        <Field form={f} name="absoluteHours" label="会话最长时长（小时）" inputmode="numeric" required />
-        <Field form={f} name="temporaryPasswordHours" label="初始密码有效期（小时）" inputmode="numeric" required />
-        {box('totpForAdmins', '三类管理员须使用动态验证码')}
-        {box('totpForAllStaff', '全体工作人员须使用动态验证码（等保三级双因素要求）')}
-        <button type="submit">保存</button>
-      </form>
-    </ConsoleLayout>
-  )
-}
-
-type Row = {
-  id: number
-  username: string
-  name: string
-  agency: string
-  grants: RoleGrant[]
-  locked: string | null
-  disabled: boolean
-}
-
-function SecurityAccountsPage(props: {
-  ctx: PageContext
-  rows: Row[]
-  message?: string | undefined
-  error?: string | undefined
-}) {
-  return (
-    <ConsoleLayout ctx={props.ctx} title="角色与解锁">
-      <h1>角色与解锁</h1>
-      {props.message && <Notice>{props.message}</Notice>}
-      {props.error && (
-        <div class="error-summary" role="alert">
-          <p>{props.error}</p>
-        </div>
-      )}
-      <p class="hint">一个账号不得兼任两种管理员角色，管理员不得兼任业务角色。修改角色后，该账号须重新登录。</p>
-      {props.rows.map((r) => (
-        <section class="account-card" aria-labelledby={`acct-${r.id}`}>
-          <h2 id={`acct-${r.id}`}>
-            {r.name}（{r.username}）
-          </h2>
-          <p>
-            {r.agency}
-            {r.disabled && '；已停用'}
-            {r.locked && `；已锁定至 ${r.locked}`}
-          </p>
-          <form method="post" action={`/console/security/accounts/${r.id}/roles`}>
-            <Csrf token={props.ctx.csrf} />
-            <fieldset>
-              <legend>角色</legend>
-              {allRoles.map((role: Role) => (
-                <div class="checkbox">
-                  <input
-                    type="checkbox"
-                    id={`r-${r.id}-${role}`}
-                    name="roles"
-                    value={role}
-                    checked={r.grants.some((g) => g.role === role)}
-                  />
-                  <label for={`r-${r.id}-${role}`}>{roleLabels[role]}</label>
-                </div>
-              ))}
-              <label for={`lvl-${r.id}`}>审核级别（审核人适用）</label>
-              <select id={`lvl-${r.id}`} name="reviewLevel">
-                <option value="">不适用</option>
-                {Array.from({ length: maxReviewLevel }, (_, i) => i + 1).map((l) => (
-                  <option value={String(l)} selected={r.grants.some((g) => g.reviewLevel === l)}>
-                    {l} 级
-                  </option>
-                ))}
-              </select>
-            </fieldset>
-            <button type="submit">保存角色</button>
-          </form>
-          <form method="post" action={`/console/security/accounts/${r.id}/unlock`} class="inline">
-            <Csrf token={props.ctx.csrf} />
-            <button type="submit" class="secondary">
-              解除锁定
-            </button>
-          </form>
-          <form method="post" action={`/console/security/accounts/${r.id}/end-sessions`} class="inline">
-            <Csrf token={props.ctx.csrf} />
-            <button type="submit" class="secondary">
-              结束全部会话
-            </button>
-          </form>
-        </section>
-      ))}
-    </ConsoleLayout>
-  )
-}
-
 export function securityRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
   app.get('/console/security', async (request, reply) => {
-    const policy = await readSecurityPolicy(deps.db)
+    const policy = await securityPolicyOf(deps)
     const saved = (request.query as { saved?: string }).saved === '1'
     return reply.page(
       200,
@@ -213,22 +65,8 @@ export function securityRoutes(app: FastifyInstance): void {
     return reply.redirect('/console/security?saved=1', 303)
   })
 
-  const rows = async (): Promise<Row[]> => {
-    const agencies = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
-    const grants = await rolesByUser(deps.db)
-    const now = deps.clock.now()
-    return (await listUsers(deps.db)).map((u) => ({
-      id: u.id,
-      username: u.username,
-      name: u.display_name,
-      agency: agencies.get(u.agency_id) ?? '',
-      grants: grants.get(u.id) ?? [],
-      locked: u.locked_until && new Date(u.locked_until) > now ? formatShanghai(u.locked_until) : null,
-      disabled: u.disabled === 1,
-    }))
-  }
   const page = async (ctx: PageContext, message?: string, error?: string) => (
-    <SecurityAccountsPage ctx={ctx} rows={await rows()} message={message} error={error} />
+    <SecurityAccountsPage ctx={ctx} rows={await securityAccountsOf(deps)} message={message} error={error} />
   )
 
   app.get('/console/security/accounts', async (request, reply) => {
@@ -245,13 +83,12 @@ export function securityRoutes(app: FastifyInstance): void {
       role,
       reviewLevel: role === 'reviewer' ? parsed.data.reviewLevel : null,
     }))
-    try {
-      await assignRoles(deps, request.actor, id, grants)
-    } catch (e) {
-      if (e instanceof AppError && e.code !== 'not_found')
-        return reply.page(422, await page(pageContext(request), undefined, e.message))
-      throw e
-    }
+    // Every refusal but a missing account is shown on the page: a role set not allowed, the last admin…
+    const r = await attempt(
+      () => assignRoles(deps, request.actor, id, grants),
+      (e) => e.code !== 'not_found',
+    )
+    if (!r.ok) return reply.page(422, await page(pageContext(request), undefined, r.error.message))
     return reply.redirect('/console/security/accounts?done=1', 303)
   })
 

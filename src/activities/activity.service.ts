@@ -371,3 +371,16 @@ export async function listActivities(db: Executor, agencyId: number) {
       .execute(),
   }
 }
+
+const yuan = (fen: number) => (fen / 100).toFixed(2)
+
+/** The agency's latest records of each kind as table rows, in the columns of `recordKinds`. */
+export async function activityTablesOf(deps: Deps, agencyId: number): Promise<Record<RecordKind, string[][]>> {
+  const all = await listActivities(deps.db, agencyId)
+  return {
+    powers: all.powers.map((p) => [labelOfPower(p.type), p.name, p.valid_from, p.valid_to ?? '']),
+    decisions: all.decisions.map((d) => [labelOfDecision(d.kind), d.decided_on, d.matter, String(d.count)]),
+    fees: all.fees.map((f) => [f.collected_on, f.item, yuan(Number(f.amount_fen))]),
+    procurement: all.procurement.map((p) => [p.contracted_on, p.name, yuan(Number(p.amount_fen))]),
+  }
+}

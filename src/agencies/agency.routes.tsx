@@ -1,105 +1,21 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { AppError } from '../errors.ts'
-import { Csrf, ErrorSummary, Field, Select, emptyForm } from '../web/form.tsx'
+import { emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
-import { agencyForm, agencyKinds, agencyLevels, unitForm, unitKinds } from './agency.ts'
-import type { Agency, Unit } from './agency.ts'
-import { createAgency, createUnit } from './agency.service.ts'
-import { findAgencyById, listAgencies, listUnits } from './agency.store.ts'
-import { pageContext } from '../web/request-context.ts'
+import { agencyForm, unitForm } from './agency.ts'
+import { agenciesOf, agencyWithUnitsOf, createAgency, createUnit } from './agency.service.ts'
+import { AgenciesPage, AgencyPage } from './agency.views.tsx'
+import { attempt, namesFields, pageContext } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
-
-function AgenciesPage(props: { ctx: PageContext; agencies: Agency[]; form: FormState }) {
-  return (
-    <ConsoleLayout ctx={props.ctx} title="机关与单位">
-      <h1>机关与单位</h1>
-      <table>
-        <caption>本区域已登记的机关</caption>
-        <thead>
-          <tr>
-            <th scope="col">机关全称</th>
-            <th scope="col">统一社会信用代码</th>
-            <th scope="col">层级</th>
-            <th scope="col">类别</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.agencies.map((a) => (
-            <tr>
-              <td>
-                <a href={`/console/agencies/${a.id}`}>{a.name}</a>
-                {a.isSupervising && '（主管部门）'}
-              </td>
-              <td>{a.creditCode}</td>
-              <td>{a.level}</td>
-              <td>{a.kind}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2 id="new-agency">登记机关</h2>
-      <ErrorSummary form={props.form} />
-      <form method="post" action="/console/agencies" novalidate aria-labelledby="new-agency">
-        <Csrf token={props.ctx.csrf} />
-        <Field form={props.form} name="name" label="机关全称" required />
-        <Field form={props.form} name="creditCode" label="统一社会信用代码" required />
-        <Select form={props.form} name="level" label="行政层级" options={agencyLevels} required />
-        <Select form={props.form} name="kind" label="机关类别" options={agencyKinds} required />
-        <Select
-          form={props.form}
-          name="parentId"
-          label="上级机关"
-          placeholder="无"
-          options={props.agencies.map((a) => ({ value: String(a.id), label: a.name }))}
-        />
-        <button type="submit">登记</button>
-      </form>
-    </ConsoleLayout>
-  )
-}
-
-function AgencyPage(props: { ctx: PageContext; agency: Agency; units: Unit[]; form: FormState }) {
-  return (
-    <ConsoleLayout ctx={props.ctx} title={props.agency.name}>
-      <h1>{props.agency.name}</h1>
-      <p>
-        统一社会信用代码：{props.agency.creditCode}；{props.agency.level}
-        {props.agency.kind}
-      </p>
-      <h2>内设科室与下属单位</h2>
-      {props.units.length === 0 ? (
-        <p>尚未登记单位。</p>
-      ) : (
-        <ul>
-          {props.units.map((u) => (
-            <li>
-              {u.name}（{u.kind}）
-            </li>
-          ))}
-        </ul>
-      )}
-      <h2 id="new-unit">登记单位</h2>
-      <ErrorSummary form={props.form} />
-      <form method="post" action={`/console/agencies/${props.agency.id}/units`} novalidate aria-labelledby="new-unit">
-        <Csrf token={props.ctx.csrf} />
-        <Field form={props.form} name="name" label="单位名称" required />
-        <Select form={props.form} name="kind" label="单位类别" options={unitKinds} required />
-        <button type="submit">登记</button>
-      </form>
-    </ConsoleLayout>
-  )
-}
 
 export function agencyRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
   const agenciesPage = async (ctx: PageContext, form: FormState) => (
-    <AgenciesPage ctx={ctx} agencies={await listAgencies(deps.db)} form={form} />
+    <AgenciesPage ctx={ctx} agencies={await agenciesOf(deps)} form={form} />
   )
 
   app.get('/console/agencies', async (request, reply) =>
@@ -109,27 +25,17 @@ export function agencyRoutes(app: FastifyInstance): void {
   app.post('/console/agencies', async (request, reply) => {
     const parsed = parseForm(agencyForm, request.body)
     if (!parsed.ok) return reply.page(422, await agenciesPage(pageContext(request), parsed.form))
-    try {
-      const id = await createAgency(deps, request.actor, parsed.data)
-      return reply.redirect(`/console/agencies/${id}`, 303)
-    } catch (e) {
-      if (e instanceof AppError && Object.keys(e.fields).length > 0) {
-        return reply.page(
-          422,
-          await agenciesPage(pageContext(request), {
-            values: request.body as Record<string, unknown>,
-            errors: e.fields,
-          }),
-        )
-      }
-      throw e
+    const r = await attempt(() => createAgency(deps, request.actor, parsed.data), namesFields)
+    if (!r.ok) {
+      const form = { values: request.body as Record<string, unknown>, errors: r.error.fields }
+      return reply.page(422, await agenciesPage(pageContext(request), form))
     }
+    return reply.redirect(`/console/agencies/${r.value}`, 303)
   })
 
   const agencyPage = async (ctx: PageContext, id: number, form: FormState) => {
-    const agency = await findAgencyById(deps.db, id)
-    if (!agency) throw new AppError('not_found', '机关不存在')
-    return <AgencyPage ctx={ctx} agency={agency} units={await listUnits(deps.db, id)} form={form} />
+    const { agency, units } = await agencyWithUnitsOf(deps, id)
+    return <AgencyPage ctx={ctx} agency={agency} units={units} form={form} />
   }
 
   app.get('/console/agencies/:id', async (request, reply) => {
@@ -141,19 +47,10 @@ export function agencyRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(unitForm, request.body)
     if (!parsed.ok) return reply.page(422, await agencyPage(pageContext(request), id, parsed.form))
-    try {
-      await createUnit(deps, request.actor, id, parsed.data)
-    } catch (e) {
-      if (e instanceof AppError && Object.keys(e.fields).length > 0) {
-        return reply.page(
-          422,
-          await agencyPage(pageContext(request), id, {
-            values: request.body as Record<string, unknown>,
-            errors: e.fields,
-          }),
-        )
-      }
-      throw e
+    const r = await attempt(() => createUnit(deps, request.actor, id, parsed.data), namesFields)
+    if (!r.ok) {
+      const form = { values: request.body as Record<string, unknown>, errors: r.error.fields }
+      return reply.page(422, await agencyPage(pageContext(request), id, form))
     }
     return reply.redirect(`/console/agencies/${id}`, 303)
   })

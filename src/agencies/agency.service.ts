@@ -5,7 +5,8 @@ import { seedColumns } from '../disclosures/disclosure.store.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import type { Executor } from '../storage/database.ts'
-import type { AgencyInput, UnitInput } from './agency.ts'
+import { publicContentChanged } from '../portal/public-content.ts'
+import type { Agency, AgencyInput, Unit, UnitInput } from './agency.ts'
 import {
   findAgencyByCreditCode,
   findAgencyById,
@@ -14,6 +15,8 @@ import {
   findUnitByName,
   insertAgency,
   insertUnit,
+  listAgencies,
+  listUnits,
 } from './agency.store.ts'
 
 /** Checks that an agency may be added to the region; throws a form error naming the field. */
@@ -44,6 +47,8 @@ export async function createAgency(deps: Deps, actor: Actor, input: AgencyInput)
       result: 'success',
       detail: { name: input.name },
     })
+    // The portal lists the region's agencies.
+    await publicContentChanged(trx)
     return id
   })
 }
@@ -64,4 +69,15 @@ export async function createUnit(deps: Deps, actor: Actor, agencyId: number, inp
     })
     return id
   })
+}
+
+export const agencyOf = (deps: Deps, id: number): Promise<Agency | undefined> => findAgencyById(deps.db, id)
+
+export const agenciesOf = (deps: Deps): Promise<Agency[]> => listAgencies(deps.db)
+
+/** An agency with its units (科室 and subordinate institutions). */
+export async function agencyWithUnitsOf(deps: Deps, id: number): Promise<{ agency: Agency; units: Unit[] }> {
+  const agency = await findAgencyById(deps.db, id)
+  if (!agency) throw new AppError('not_found', '机关不存在')
+  return { agency, units: await listUnits(deps.db, id) }
 }

@@ -45,6 +45,14 @@ export async function listAgencies(db: Executor): Promise<Agency[]> {
   return rows.map(toAgency)
 }
 
+export async function countAgencies(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('agencies')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
 export async function findAgencyById(db: Executor, id: number): Promise<Agency | undefined> {
   const row = await db.selectFrom('agencies').select(agencyColumns).where('id', '=', id).executeTakeFirst()
   return row && toAgency(row)

@@ -107,3 +107,37 @@ export async function searchAudit(deps: Deps, filter: AuditFilter, page: number,
 /** The history of one object (an item, a report) as the audit log holds it, oldest first. */
 export const historyOf = (deps: Pick<Deps, 'db'>, objectType: string, objectId: number) =>
   listAuditRowsOf(deps.db, objectType, objectId)
+
+/**
+ * One page of the audit log as its administrator reads it, with the chain verified when asked;
+ * the reading (or the verification) is itself audited.
+ */
+export async function readAuditLog(deps: Deps, actor: Actor, filter: AuditFilter, page: number, verify: boolean) {
+  const rows = await searchAudit(deps, filter, page)
+  let chain: { head: string; problems: string[] } | undefined
+  if (verify) {
+    const report = await verifyAuditChain(deps)
+    chain = { head: formatHead(report.head), problems: report.problems.map((p) => p.message) }
+  }
+  await recordAudit(deps, actor, {
+    action: verify ? 'audit.verify' : 'audit.read',
+    objectType: 'audit_log',
+    objectId: '',
+    result: 'success',
+    detail: { ...filter },
+  })
+  return { rows, chain }
+}
+
+/** Every entry the filter selects (up to 100,000), for export; the export is itself audited. */
+export async function exportAuditLog(deps: Deps, actor: Actor, filter: AuditFilter): Promise<AuditRow[]> {
+  const rows = await searchAudit(deps, filter, 1, 100_000)
+  await recordAudit(deps, actor, {
+    action: 'audit.export',
+    objectType: 'audit_log',
+    objectId: '',
+    result: 'success',
+    detail: { rows: rows.length },
+  })
+  return rows
+}

@@ -1,10 +1,12 @@
 import { z } from 'zod'
-import type { Actor } from '../audit/audit.ts'
+import type { Actor, StaffActor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { forgetCalendar } from './calendar.store.ts'
+import { readClockSettings } from '../requests/request.service.ts'
+import { writeSetting } from '../settings/settings.store.ts'
+import { forgetCalendar, listCalendarYears } from './calendar.store.ts'
 
 // Each November the 系统管理员 records the next year's State Council notice: its rest days and its
 // 调休 working days. Until then that year cannot be counted (calendar.ts).
@@ -58,4 +60,28 @@ export async function recordCalendarYear(deps: Deps, actor: Actor, input: Calend
     })
   })
   forgetCalendar(deps)
+}
+
+/** The years recorded so far, and whether the fee period pauses the reply clock. */
+export async function calendarSettingsOf(deps: Deps) {
+  const years = await listCalendarYears(deps.db)
+  const feePauses = (await readClockSettings(deps.db)).feePausesClock
+  return { years, feePauses }
+}
+
+/**
+ * Saves whether the time between a fee notice and the payment is left out of the reply period
+ * (国办函〔2020〕109号 leaves it to local practice), with its audit entry.
+ */
+export async function saveFeePauseSetting(deps: Deps, actor: StaffActor, on: boolean): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await writeSetting(trx, 'requests.feePausesClock', on ? 'true' : 'false', actor.id, isoNow(deps.clock))
+    await appendAudit(deps, trx, actor, {
+      action: 'requests.fee_pause',
+      objectType: 'setting',
+      objectId: 'requests.feePausesClock',
+      result: 'success',
+      detail: { on },
+    })
+  })
 }

@@ -1,11 +1,12 @@
 import type { Selectable } from 'kysely'
 import { sql } from 'kysely'
-import type { ColumnTable, Executor, ItemTable } from '../storage/database.ts'
+import type { ChannelTable, ColumnTable, Executor, ItemTable } from '../storage/database.ts'
 import { standardColumns } from './column-tree.ts'
 import type { ColumnDef } from './column-tree.ts'
 
 export type ColumnRow = Selectable<ColumnTable>
 export type ItemRow = Selectable<ItemTable>
+export type ChannelRow = Selectable<ChannelTable>
 
 /** A new agency's standard column tree and its portal channel. */
 export async function seedColumns(trx: Executor, agencyId: number, at: string): Promise<void> {
@@ -44,8 +45,13 @@ async function insertColumnTree(
   }
 }
 
-export async function listChannels(db: Executor, agencyId: number) {
+export async function listChannels(db: Executor, agencyId: number): Promise<ChannelRow[]> {
   return db.selectFrom('channels').selectAll().where('agency_id', '=', agencyId).orderBy('id').execute()
+}
+
+export async function insertChannel(trx: Executor, row: Omit<ChannelRow, 'id'>): Promise<number> {
+  const inserted = await trx.insertInto('channels').values(row).returning('id').executeTakeFirstOrThrow()
+  return inserted.id
 }
 
 export async function listItemChannels(db: Executor, itemId: number) {
@@ -72,6 +78,15 @@ export async function listColumns(db: Executor, agencyId: number): Promise<Colum
     .orderBy('parent_id', 'asc')
     .orderBy('sort')
     .execute()
+}
+
+export async function insertColumn(trx: Executor, row: Omit<ColumnRow, 'id'>): Promise<number> {
+  const inserted = await trx.insertInto('columns').values(row).returning('id').executeTakeFirstOrThrow()
+  return inserted.id
+}
+
+export async function renameColumnRow(trx: Executor, id: number, name: string): Promise<void> {
+  await trx.updateTable('columns').set({ name }).where('id', '=', id).execute()
 }
 
 export async function findColumn(db: Executor, id: number): Promise<ColumnRow | undefined> {
@@ -179,4 +194,29 @@ export async function listCatalogue(db: Executor, f: CatalogueFilter, limit = 50
   if (f.topic) q = q.where('topic', '=', f.topic)
   if (f.year) q = q.where('published_at', '>=', `${f.year}-01-01`).where('published_at', '<', `${f.year + 1}-01-01`)
   return q.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute()
+}
+
+/** An agency's items made on the platform and not withdrawn, newest first: what 条例 art. 26's time limit applies to. */
+export async function listTimelinessItems(db: Executor, agencyId: number) {
+  return db
+    .selectFrom('items')
+    .select(['id', 'title', 'formed_on', 'published_at', 'status', 'source'])
+    .where('agency_id', '=', agencyId)
+    .where('status', 'in', ['draft', 'in_review', 'approved', 'published'])
+    .where('source', '=', 'platform')
+    .orderBy('formed_on', 'desc')
+    .limit(500)
+    .execute()
+}
+
+/** The ids of published items, oldest first, as many as one sitemap holds. */
+export async function listPublishedItemIds(db: Executor, limit = 45_000): Promise<number[]> {
+  const rows = await db
+    .selectFrom('items')
+    .select('id')
+    .where('status', '=', 'published')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+  return rows.map((r) => r.id)
 }

@@ -1,9 +1,5 @@
 import { z } from 'zod'
-import type { Actor } from '../audit/audit.ts'
-import { appendAudit } from '../audit/audit.service.ts'
-import { isoNow } from '../clock.ts'
-import type { Deps } from '../deps.ts'
-import { readSetting, writeSetting } from '../settings/settings.store.ts'
+import { readSetting } from '../settings/settings.store.ts'
 import type { Executor } from '../storage/database.ts'
 
 // 政府信息公开指南 (条例 art. 12): what an agency states about its office and how to obtain
@@ -34,20 +30,4 @@ export async function readGuide(db: Executor, agencyId: number): Promise<Guide |
   if (!stored) return undefined
   const parsed = guideForm.safeParse(JSON.parse(stored))
   return parsed.success ? parsed.data : undefined
-}
-
-export async function saveGuide(
-  deps: Deps,
-  actor: Actor & { id: number; agencyId: number },
-  guide: Guide,
-): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    await writeSetting(trx, `guide:${actor.agencyId}`, JSON.stringify(guide), actor.id, isoNow(deps.clock))
-    await appendAudit(deps, trx, actor, {
-      action: 'guide.update',
-      objectType: 'agency',
-      objectId: actor.agencyId,
-      result: 'success',
-    })
-  })
 }

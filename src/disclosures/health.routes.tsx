@@ -1,187 +1,34 @@
 import type { FastifyInstance } from 'fastify'
-import { listAgencies } from '../agencies/agency.store.ts'
-import { Notice } from '../web/form.tsx'
 import { sendTableIfAsked } from '../region/region.service.ts'
-import { ConsoleLayout } from '../web/layout.tsx'
-import { columnHealth } from './column-health.ts'
-import type { ColumnState } from './column-health.ts'
-import { columnStats } from './disclosure.store.ts'
-import { formatShanghai } from '../clock.ts'
-import { loadCalendar } from '../deadlines/calendar.store.ts'
-import { publicationTimeliness } from './timeliness.ts'
+import { ownColumnHealth, regionColumnHealth, timelinessOf } from './health.service.ts'
+import { ColumnHealthPage, RegionColumnHealthPage, TimelinessPage } from './health.views.tsx'
 import { pageContext, requireStaff } from '../web/request-context.ts'
-
-const stateLabels: Record<ColumnState, string> = {
-  ok: '正常',
-  stale: '未按期更新',
-  long_stale: '长期未更新',
-  empty: '空白栏目',
-  generated: '自动生成',
-}
 
 export function healthRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
   app.get('/console/columns/health', async (request, reply) => {
-    const report = columnHealth(await columnStats(deps.db, requireStaff(request).agencyId), deps.clock.now())
-    return reply.page(
-      200,
-      <ConsoleLayout ctx={pageContext(request)} title="栏目健康">
-        <h1>栏目健康</h1>
-        <p class="hint">
-          依据《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）：动态类栏目 2 周、通知公告和政策文件类栏目 6
-          个月内应有更新。
-        </p>
-        {report.veto.length > 0 ? (
-          <div class="error-summary" role="alert">
-            <h2>触及单项否决</h2>
-            <ul>
-              {report.veto.map((v) => (
-                <li>{v}</li>
-              ))}
-            </ul>
-          </div>
-        ) : (
-          <Notice>未触及单项否决指标。</Notice>
-        )}
-        <table>
-          <caption>本机关栏目</caption>
-          <thead>
-            <tr>
-              <th scope="col">栏目</th>
-              <th scope="col">已发布</th>
-              <th scope="col">距上次更新（天）</th>
-              <th scope="col">状态</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.columns.map((c) => (
-              <tr>
-                <td>{c.name}</td>
-                <td>{c.published}</td>
-                <td>{c.daysSince ?? '—'}</td>
-                <td>{stateLabels[c.state]}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ConsoleLayout>,
-    )
+    const report = await ownColumnHealth(deps, requireStaff(request).agencyId)
+    return reply.page(200, <ColumnHealthPage ctx={pageContext(request)} report={report} />)
   })
 
   // 条例 art. 26: items published more than 20 working days after being made or changed.
   app.get('/console/timeliness', async (request, reply) => {
-    const cal = await loadCalendar(deps.db)
-    const items = await deps.db
-      .selectFrom('items')
-      .select(['id', 'title', 'formed_on', 'published_at', 'status', 'source'])
-      .where('agency_id', '=', requireStaff(request).agencyId)
-      .where('status', 'in', ['draft', 'in_review', 'approved', 'published'])
-      .where('source', '=', 'platform')
-      .orderBy('formed_on', 'desc')
-      .limit(500)
-      .execute()
-    const rows = items.map((i) => ({
-      ...i,
-      t: publicationTimeliness(cal, i.formed_on, i.published_at, deps.clock.now()),
-    }))
-    const late = rows.filter((r) => 'late' in r.t && r.t.late)
-    const unverified = rows.filter((r) => r.t.due === null)
-    return reply.page(
-      200,
-      <ConsoleLayout ctx={pageContext(request)} title="公开时限">
-        <h1>公开时限（条例第二十六条）</h1>
-        <p class="hint">主动公开的政府信息应当自形成或者变更之日起 20 个工作日内予以公开。</p>
-        {late.length === 0 ? (
-          <Notice>没有逾期公开或已逾期未公开的信息。</Notice>
-        ) : (
-          <table>
-            <caption>逾期的信息</caption>
-            <thead>
-              <tr>
-                <th scope="col">名称</th>
-                <th scope="col">形成或变更日期</th>
-                <th scope="col">公开时限</th>
-                <th scope="col">发布日期</th>
-              </tr>
-            </thead>
-            <tbody>
-              {late.map((r) => (
-                <tr>
-                  <td>
-                    <a href={`/console/items/${r.id}`}>{r.title}</a>
-                  </td>
-                  <td>{r.formed_on}</td>
-                  <td>{r.t.due}</td>
-                  <td>{r.published_at ? formatShanghai(r.published_at).slice(0, 10) : '尚未发布'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {unverified.length > 0 && (
-          <Notice kind="warn">
-            {unverified.length} 条信息的时限无法核定：
-            {'unverified' in unverified[0]!.t ? unverified[0]!.t.unverified : ''}
-          </Notice>
-        )}
-      </ConsoleLayout>,
-    )
+    const rows = await timelinessOf(deps, requireStaff(request).agencyId)
+    return reply.page(200, <TimelinessPage ctx={pageContext(request)} rows={rows} />)
   })
 
   app.get('/console/region/columns', async (request, reply) => {
-    const rows = []
-    for (const agency of await listAgencies(deps.db))
-      rows.push({ agency, report: columnHealth(await columnStats(deps.db, agency.id), deps.clock.now()) })
+    const rows = await regionColumnHealth(deps)
     const header = ['机关', '未按期更新', '长期未更新', '空白栏目', '单项否决']
-    if (
-      await sendTableIfAsked(
-        request,
-        reply,
-        '区域栏目健康',
-        header,
-        rows.map(({ agency, report }) => [
-          agency.name,
-          report.stale,
-          report.longStale,
-          report.empty,
-          report.veto.join('；') || '否',
-        ]),
-      )
-    )
-      return reply
-    return reply.page(
-      200,
-      <ConsoleLayout ctx={pageContext(request)} title="区域栏目健康">
-        <h1>区域栏目健康</h1>
-        <p>
-          <a href="/console/region/columns?format=csv">导出 CSV</a> ·{' '}
-          <a href="/console/region/columns?format=xlsx">导出 XLSX</a>
-        </p>
-        <table>
-          <caption>各机关栏目情况</caption>
-          <thead>
-            <tr>
-              <th scope="col">机关</th>
-              <th scope="col">未按期更新</th>
-              <th scope="col">长期未更新</th>
-              <th scope="col">空白栏目</th>
-              <th scope="col">单项否决</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ agency, report }) => (
-              <tr>
-                <td>{agency.name}</td>
-                <td>{report.stale}</td>
-                <td>{report.longStale}</td>
-                <td>{report.empty}</td>
-                <td>{report.veto.length ? '是' : '否'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ConsoleLayout>,
-    )
+    const table = rows.map(({ agency, report }) => [
+      agency.name,
+      report.stale,
+      report.longStale,
+      report.empty,
+      report.veto.join('；') || '否',
+    ])
+    if (await sendTableIfAsked(request, reply, '区域栏目健康', header, table)) return reply
+    return reply.page(200, <RegionColumnHealthPage ctx={pageContext(request)} rows={rows} />)
   })
 }

@@ -1,280 +1,81 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { findAgencyById } from '../agencies/agency.store.ts'
-import { AppError } from '../errors.ts'
-import { readReviewConfig } from '../reviews/review.service.ts'
 import { reviewConfigForm, saveReviewConfig } from '../reviews/review-config.ts'
-import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
-import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { ConsoleLayout, PortalLayout } from '../web/layout.tsx'
-import { guideForm, readGuide, saveGuide } from './guide.ts'
-import { indexFormatForm, readIndexFormat } from './index-format.ts'
-import { appendAudit } from '../audit/audit.service.ts'
-import { isoNow } from '../clock.ts'
-import { writeSetting } from '../settings/settings.store.ts'
-import { listColumns } from './disclosure.store.ts'
+import { guideForm } from './guide.ts'
+import { indexFormatForm } from './index-format.ts'
+import {
+  guideSettingsOf,
+  indexFormatOf,
+  publicGuideOf,
+  reviewLevelsOf,
+  saveGuideSettings,
+  saveIndexFormat,
+} from './settings.service.ts'
+import { GuideSettingsPage, IndexFormatPage, PublicGuidePage, ReviewLevelsPage } from './settings.views.tsx'
 import { pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
-// The office head's settings of proactive disclosure: the 指南's contact data and the review levels.
-// The portal's guide page is generated from them.
+// The office head's settings of proactive disclosure: the 指南's contact data, the review levels and
+// the index-number format. The portal's guide page is generated from them.
+
+const idParam = z.object({ id: z.coerce.number().int().positive() })
+const savedQuery = (query: unknown) => (query as { saved?: string }).saved === '1'
 
 export function disclosureSettingsRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
-  const guidePage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status: number,
-    form: FormState,
-    saved = false,
-  ) =>
-    reply.page(
-      status,
-      <ConsoleLayout ctx={pageContext(request)} title="公开指南">
-        <h1>政府信息公开指南</h1>
-        {saved && <Notice>已保存。</Notice>}
-        <ErrorSummary form={form} />
-        <p class="hint">门户网站的“政府信息公开指南”页面由以下内容和本机关的栏目生成。</p>
-        <form method="post" action="/console/guide" novalidate>
-          <Csrf token={pageContext(request).csrf} />
-          <Field form={form} name="officeName" label="政府信息公开工作机构" required />
-          <Field form={form} name="address" label="办公地址" required />
-          <Field form={form} name="postcode" label="邮政编码" inputmode="numeric" />
-          <Field
-            form={form}
-            name="hours"
-            label="办公时间"
-            hint="例如：工作日 9:00—12:00，14:00—17:00（法定节假日除外）"
-            required
-          />
-          <Field form={form} name="phone" label="联系电话" required />
-          <Field form={form} name="fax" label="传真" />
-          <Field form={form} name="email" label="电子邮箱" />
-          <div class="field wide">
-            <label for="f-notes">其他说明</label>
-            <textarea id="f-notes" name="notes" rows={4}>
-              {typeof form.values.notes === 'string' ? form.values.notes : ''}
-            </textarea>
-          </div>
-          <button type="submit">保存指南</button>
-        </form>
-      </ConsoleLayout>,
-    )
-
   app.get('/console/guide', async (request, reply) => {
-    const guide = await readGuide(deps.db, requireStaff(request).agencyId)
-    const saved = (request.query as { saved?: string }).saved === '1'
-    return guidePage(request, reply, 200, { values: { ...(guide ?? {}) }, errors: {} }, saved)
+    const guide = await guideSettingsOf(deps, requireStaff(request).agencyId)
+    const form = { values: { ...(guide ?? {}) }, errors: {} }
+    return reply.page(
+      200,
+      <GuideSettingsPage ctx={pageContext(request)} form={form} saved={savedQuery(request.query)} />,
+    )
   })
 
   app.post('/console/guide', async (request, reply) => {
     const parsed = parseForm(guideForm, request.body)
-    if (!parsed.ok) return guidePage(request, reply, 422, parsed.form)
-    await saveGuide(deps, staffActor(request), parsed.data)
+    if (!parsed.ok)
+      return reply.page(422, <GuideSettingsPage ctx={pageContext(request)} form={parsed.form} saved={false} />)
+    await saveGuideSettings(deps, staffActor(request), parsed.data)
     return reply.redirect('/console/guide?saved=1', 303)
   })
 
-  const levelsPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status: number,
-    form: FormState,
-    saved = false,
-  ) =>
-    reply.page(
-      status,
-      <ConsoleLayout ctx={pageContext(request)} title="审核级别">
-        <h1>审核级别（先审后发）</h1>
-        {saved && <Notice>已保存。新的审核级别对之后提交的审核生效。</Notice>}
-        <ErrorSummary form={form} />
-        <form method="post" action="/console/review-levels" novalidate>
-          <Csrf token={pageContext(request).csrf} />
-          <div class={form.errors.levels ? 'field has-error' : 'field'}>
-            <label for="f-levels">各级名称（每行一级，按顺序）</label>
-            {form.errors.levels && <p class="error">{form.errors.levels}</p>}
-            <textarea id="f-levels" name="levels" rows={4}>
-              {typeof form.values.levels === 'string' ? form.values.levels : ''}
-            </textarea>
-          </div>
-          <Select
-            form={form}
-            name="confidentialityLevel"
-            label="保密审查所在级别"
-            options={[1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `第 ${n} 级` }))}
-            required
-          />
-          <button type="submit">保存</button>
-        </form>
-      </ConsoleLayout>,
-    )
-
   app.get('/console/review-levels', async (request, reply) => {
-    const config = await readReviewConfig(deps.db, requireStaff(request).agencyId)
-    const saved = (request.query as { saved?: string }).saved === '1'
-    return levelsPage(
-      request,
-      reply,
+    const config = await reviewLevelsOf(deps, requireStaff(request).agencyId)
+    const values = { levels: config.levels.join('\n'), confidentialityLevel: String(config.confidentialityLevel) }
+    const form = { values, errors: {} }
+    return reply.page(
       200,
-      {
-        values: { levels: config.levels.join('\n'), confidentialityLevel: String(config.confidentialityLevel) },
-        errors: {},
-      },
-      saved,
+      <ReviewLevelsPage ctx={pageContext(request)} form={form} saved={savedQuery(request.query)} />,
     )
   })
 
   app.post('/console/review-levels', async (request, reply) => {
     const parsed = parseForm(reviewConfigForm, request.body)
-    if (!parsed.ok) return levelsPage(request, reply, 422, parsed.form)
+    if (!parsed.ok)
+      return reply.page(422, <ReviewLevelsPage ctx={pageContext(request)} form={parsed.form} saved={false} />)
     await saveReviewConfig(deps, staffActor(request), parsed.data)
     return reply.redirect('/console/review-levels?saved=1', 303)
   })
 
-  const formatPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status: number,
-    form: FormState,
-    saved = false,
-  ) =>
-    reply.page(
-      status,
-      <ConsoleLayout ctx={pageContext(request)} title="索引号格式">
-        <h1>索引号格式</h1>
-        {saved && <Notice>已保存。只影响此后新生成的索引号，已发布信息的索引号不变。</Notice>}
-        <p class="hint">
-          索引号为“前段码/后段码”，后段码为年份（或年月）加 5
-          位顺序号，按年编号（《政府信息公开目录系统实施指引（试行）》）。
-        </p>
-        <ErrorSummary form={form} />
-        <form method="post" action="/console/index-format" novalidate>
-          <Csrf token={pageContext(request).csrf} />
-          <Select
-            form={form}
-            name="prefix"
-            label="前段码"
-            options={[
-              { value: 'uscc', label: '统一社会信用代码（18 位）' },
-              { value: 'org', label: '组织机构代码（9 位）' },
-              { value: 'custom', label: '自定义' },
-            ]}
-            required
-          />
-          <Field form={form} name="custom" label="自定义前段码" />
-          <Select
-            form={form}
-            name="period"
-            label="后段码"
-            options={[
-              { value: 'year', label: '年份-顺序号（如 2026-00001）' },
-              { value: 'month', label: '年月-顺序号（如 202603-00001）' },
-            ]}
-            required
-          />
-          <button type="submit">保存</button>
-        </form>
-      </ConsoleLayout>,
-    )
-
   app.get('/console/index-format', async (request, reply) => {
-    const format = await readIndexFormat(deps.db, requireStaff(request).agencyId)
-    return formatPage(
-      request,
-      reply,
-      200,
-      { values: { ...format }, errors: {} },
-      (request.query as { saved?: string }).saved === '1',
-    )
+    const format = await indexFormatOf(deps, requireStaff(request).agencyId)
+    const form = { values: { ...format }, errors: {} }
+    return reply.page(200, <IndexFormatPage ctx={pageContext(request)} form={form} saved={savedQuery(request.query)} />)
   })
 
   app.post('/console/index-format', async (request, reply) => {
     const parsed = parseForm(indexFormatForm, request.body)
-    if (!parsed.ok) return formatPage(request, reply, 422, parsed.form)
-    const actor = staffActor(request)
-    await deps.db.transaction().execute(async (trx) => {
-      await writeSetting(
-        trx,
-        `index_format:${actor.agencyId}`,
-        JSON.stringify(parsed.data),
-        actor.id,
-        isoNow(deps.clock),
-      )
-      await appendAudit(deps, trx, actor, {
-        action: 'index_format.update',
-        objectType: 'agency',
-        objectId: actor.agencyId,
-        result: 'success',
-        detail: parsed.data,
-      })
-    })
+    if (!parsed.ok)
+      return reply.page(422, <IndexFormatPage ctx={pageContext(request)} form={parsed.form} saved={false} />)
+    await saveIndexFormat(deps, staffActor(request), parsed.data)
     return reply.redirect('/console/index-format?saved=1', 303)
   })
 
   app.get('/agencies/:id/guide', async (request, reply) => {
-    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
-    const agency = await findAgencyById(deps.db, id)
-    if (!agency) throw new AppError('not_found', '机关不存在')
-    const guide = await readGuide(deps.db, id)
-    const columns = (await listColumns(deps.db, id)).filter((c) => c.parent_id === null)
-    return reply.page(
-      200,
-      <PortalLayout ctx={pageContext(request)} title={`${agency.name}政府信息公开指南`}>
-        <h1>{agency.name}政府信息公开指南</h1>
-        <p>为了更好地提供政府信息公开服务，依据《中华人民共和国政府信息公开条例》（以下简称《条例》），编制本指南。</p>
-        <h2>一、主动公开</h2>
-        <p>
-          本机关主动公开的政府信息通过本网站发布，分为以下栏目：{columns.map((c) => c.name).join('、')}
-          。主动公开的政府信息自形成或者变更之日起 20 个工作日内予以公开。
-        </p>
-        <h2>二、依申请公开</h2>
-        <p>
-          公民、法人或者其他组织可以向本机关申请获取相关政府信息。申请应当包括申请人的姓名或者名称、身份证明、联系方式，申请公开的政府信息的名称、文号或者便于查询的其他特征性描述，以及申请公开的政府信息的形式要求。本机关自收到申请之日起
-          20 个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不超过
-          20 个工作日。
-        </p>
-        <h2>三、政府信息公开工作机构</h2>
-        {guide ? (
-          <dl class="facts">
-            <dt>机构名称</dt>
-            <dd>{guide.officeName}</dd>
-            <dt>办公地址</dt>
-            <dd>
-              {guide.address}
-              {guide.postcode && `（邮编 ${guide.postcode}）`}
-            </dd>
-            <dt>办公时间</dt>
-            <dd>{guide.hours}</dd>
-            <dt>联系电话</dt>
-            <dd>{guide.phone}</dd>
-            {guide.fax && (
-              <>
-                <dt>传真</dt>
-                <dd>{guide.fax}</dd>
-              </>
-            )}
-            {guide.email && (
-              <>
-                <dt>电子邮箱</dt>
-                <dd>{guide.email}</dd>
-              </>
-            )}
-          </dl>
-        ) : (
-          <p>本机关尚未填写政府信息公开工作机构的联系方式。</p>
-        )}
-        {guide?.notes && (
-          <>
-            <h2>四、其他说明</h2>
-            {guide.notes
-              .split('\n')
-              .filter(Boolean)
-              .map((p) => (
-                <p>{p}</p>
-              ))}
-          </>
-        )}
-      </PortalLayout>,
-    )
+    const { id } = idParam.parse(request.params)
+    const guide = await publicGuideOf(deps, id)
+    return reply.page(200, <PublicGuidePage ctx={pageContext(request)} {...guide} />)
   })
 }

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { listAgencies, listUnits } from '../agencies/agency.store.ts'
+import { countAgencies, listAgencies, listUnits } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { columnHealth } from '../disclosures/column-health.ts'
@@ -128,6 +128,30 @@ export const overviewColumns: { key: keyof AgencyState; label: string; value: (s
     { key: 'reportErrors', label: '年报错误/提示', value: (s) => `${s.reportErrors}/${s.reportWarnings}` },
   ]
 
+export type OverviewQuery = { sort: string; dir: 'asc' | 'desc'; only: 'all' | 'problems' }
+
+export const hasProblem = (s: AgencyState) =>
+  s.overdue > 0 || s.veto.length > 0 || s.reportOnTime === false || s.reportErrors > 0
+
+/** The overview's agencies, filtered and sorted as asked, with the same figures as table rows for export. */
+export async function sortedOverview(deps: Deps, q: OverviewQuery) {
+  const col = overviewColumns.find((c) => c.key === q.sort) ?? overviewColumns[0]!
+  const states = (await regionOverview(deps)).filter((s) => q.only === 'all' || hasProblem(s))
+  const sorted = [...states].sort((a, b) => {
+    const x = col.value(a)
+    const y = col.value(b)
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-CN')
+    return q.dir === 'asc' ? c : -c
+  })
+  return {
+    states: sorted,
+    header: overviewColumns.map((c) => c.label),
+    rows: sorted.map((s) => overviewColumns.map((c) => c.value(s))),
+  }
+}
+
+export const agencyCountOf = (deps: Deps): Promise<number> => countAgencies(deps.db)
+
 /** Any table as CSV (with a BOM, so that Excel reads it as UTF-8) or XLSX, the same cells. */
 export function tableCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cell = (v: string | number) => {
@@ -159,7 +183,8 @@ export async function sendTableIfAsked(
 ): Promise<boolean> {
   const format = (request.query as { format?: string } | undefined)?.format
   if (format !== 'csv' && format !== 'xlsx') return false
-  const disposition = `attachment; filename="table.${format}"; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`
+  const fileName = encodeURIComponent(`${name}.${format}`)
+  const disposition = `attachment; filename="table.${format}"; filename*=UTF-8''${fileName}`
   if (format === 'csv')
     reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send(tableCsv(header, rows))
   else

@@ -5,12 +5,18 @@ import type { FormState } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import type { CheckResult } from './report-checks.ts'
-import { sectionTitles } from './report-format.ts'
 import { ReportBody, reportTitle } from './render/report-html.tsx'
 import { exportKinds, exportLabels } from './render/report-export.ts'
 import type { StoredReport } from './report.store.ts'
 import { ReviewSection } from '../reviews/review.views.tsx'
 import type { ReviewView } from '../reviews/review.views.tsx'
+import type { Counts } from '../disclosures/counts.ts'
+import { appealGroups, appealGroupLabels, formats, sectionTitles } from './report-format.ts'
+import type { AnnualReport, Cell } from './report.ts'
+import { cellValue } from './report.service.ts'
+import type { CellExplanation, regionReportOf } from './report.service.ts'
+
+type RegionReport = Awaited<ReturnType<typeof regionReportOf>>
 
 export const statusLabels: Record<string, string> = {
   draft: '草稿',
@@ -281,6 +287,201 @@ export function ReportPage(props: {
         </div>
       </section>
       {props.children}
+    </ConsoleLayout>
+  )
+}
+
+/** The computed figures staff most often quote in the narrative, ready to copy. */
+export function figuresOf(report: AnnualReport, counts?: Counts): string[] {
+  const rows = report.applications.rows
+  const total = (code: string) => rows[code]?.[6] ?? 0
+  const items = (channels: { name: string; items: number }[]) =>
+    channels.map((c) => `${c.name} ${c.items} 条`).join('、')
+  const byKind = (counts?.byChannelKind ?? []).map((k) =>
+    k.kind === 'other' || k.channels.length === 1
+      ? items(k.channels)
+      : `${k.label} ${k.items} 条（${items(k.channels)}）`,
+  )
+  const published =
+    counts && counts.total > 0 ? [`本年主动公开政府信息 ${counts.total} 条，其中${byKind.join('、')}`] : []
+  return [
+    ...published,
+    `本年新收政府信息公开申请 ${total('NEW')} 件`,
+    `上年结转 ${total('CARRIED_IN')} 件`,
+    `本年度办理 ${total('TOTAL')} 件（予以公开 ${total('GRANTED')} 件、部分公开 ${total('PARTIAL')} 件）`,
+    `结转下年度 ${total('CARRIED_OUT')} 件`,
+    ...appealGroups.map((g) => `${appealGroupLabels[g]} ${report.appeals[g]?.[4] ?? 0} 件`),
+  ]
+}
+
+/** "Why is this cell N": the stored value beside the count now, and the records counted. */
+export function CellRecords(props: { cell: CellExplanation; valueId?: string }) {
+  const cell = props.cell
+  const outcomeLabel = (code: string | null) =>
+    formats['2021'].applicationRows.find((r) => r.code === code)?.label ?? '—'
+  return (
+    <>
+      <p>
+        报告中的数值：<strong id={props.valueId}>{cell.stored ?? '空白'}</strong>；按当前记录计数：
+        <strong>{cell.current}</strong>。
+      </p>
+      {cell.stored !== null && cell.stored !== cell.current && (
+        <Notice kind="warn">报告生成后记录有变化；重新计算草稿可更新此数（已发布的版本保持不变）。</Notice>
+      )}
+      {cell.records.length > 0 && (
+        <table>
+          <caption>计入此数的政府信息公开申请</caption>
+          <thead>
+            <tr>
+              <th scope="col">申请编号</th>
+              <th scope="col">收到日期</th>
+              <th scope="col">办结日期</th>
+              <th scope="col">办理结果</th>
+            </tr>
+          </thead>
+          <tbody>
+            {cell.records.map((a) => (
+              <tr>
+                <td>{String(a.id)}</td>
+                <td>{a.receivedOn}</td>
+                <td>{a.concludedOn ?? '办理中'}</td>
+                <td>{outcomeLabel(a.outcome)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cell.otherIds.length > 0 && <p>计入此数的记录：{cell.otherIds.join('、')}</p>}
+      {cell.current === 0 && <p>没有记录计入此数。</p>}
+    </>
+  )
+}
+
+/** "Why is this cell N" of the agency's own report. */
+export function ReportCellPage(props: { ctx: PageContext; id: number; cell: CellExplanation }) {
+  const { id, cell } = props
+  return (
+    <ConsoleLayout ctx={props.ctx} title="单元格来源">
+      <p>
+        <a href={`/console/reports/${id}`}>← 返回年度报告</a>
+      </p>
+      <h1>{cell.label}</h1>
+      <CellRecords cell={cell} />
+    </ConsoleLayout>
+  )
+}
+
+/** The region's report of a year, with each agency's findings, for the supervising office. */
+export function RegionReportPage(props: { ctx: PageContext; year: number; region: RegionReport }) {
+  const { year, region } = props
+  return (
+    <ConsoleLayout ctx={props.ctx} title={`${year}年区域年度报告汇总`}>
+      <h1>{year}年区域年度报告汇总</h1>
+      <p>
+        导出：<a href={`/console/region/reports?year=${year}&download=xlsx`}>XLSX</a> ·{' '}
+        <a href={`/console/region/reports?year=${year}&download=docx`}>DOCX</a> ·{' '}
+        <a href={`/console/region/reports?year=${year}&download=pdf`}>PDF</a>
+      </p>
+      <form method="get" action="/console/region/reports" class="filters">
+        <div class="field">
+          <label for="f-year">年度</label>
+          <input id="f-year" name="year" inputMode="numeric" value={String(year)} />
+        </div>
+        <button type="submit">查看</button>
+      </form>
+      <p>
+        已计入 {region.agencies.length} 个机关的报告。
+        {region.withoutReport.length > 0 && `尚无报告：${region.withoutReport.join('、')}。`}
+      </p>
+      {region.excluded.length > 0 && (
+        <Notice kind="warn">{region.excluded.map((x) => `${x.agencyName}：${x.reason}`).join('；')}</Notice>
+      )}
+      {region.agencies.map((a) => (
+        <details>
+          <summary>
+            {a.agencyName}：{a.check.findings.filter((f) => f.severity === 'error').length} 个错误，
+            {a.check.findings.filter((f) => f.severity === 'warning').length} 个提示
+          </summary>
+          {region.publishedIds.has(a.agencyId) ? (
+            <p>
+              <a href={`/reports/${region.publishedIds.get(a.agencyId)}`}>查看该机关发布的报告</a>
+            </p>
+          ) : (
+            <p class="hint">该机关的报告为导入的已发布文本。</p>
+          )}
+          <Findings check={a.check} missing={[]} />
+        </details>
+      ))}
+      <p class="hint">点击表中的数字，可查看各机关的数值并追溯到计入的记录。</p>
+      <ReportBody
+        report={region.report}
+        level={2}
+        cellLink={(ref) => `/console/region/reports/cell?year=${year}&ref=${encodeURIComponent(ref)}`}
+      />
+    </ConsoleLayout>
+  )
+}
+
+/** Drill-down, step 1: one cell of the region's report, agency by agency. */
+export function RegionCellPage(props: {
+  ctx: PageContext
+  q: { year: number; ref: string }
+  total: Cell | undefined
+  region: RegionReport
+}) {
+  const { q, total, region } = props
+  const recordsOf = (agencyId: number) =>
+    `/console/region/reports/${region.publishedIds.get(agencyId)}/cell?ref=${encodeURIComponent(q.ref)}`
+  return (
+    <ConsoleLayout ctx={props.ctx} title="区域单元格">
+      <p>
+        <a href={`/console/region/reports?year=${q.year}`}>← 返回区域年报汇总</a>
+      </p>
+      <h1>
+        {q.year}年区域汇总：{q.ref}
+      </h1>
+      <p>
+        区域合计：<strong id="region-total">{total ?? '空白'}</strong>
+      </p>
+      <table>
+        <caption>各机关的数值</caption>
+        <thead>
+          <tr>
+            <th scope="col">机关</th>
+            <th scope="col">数值</th>
+            <th scope="col">记录</th>
+          </tr>
+        </thead>
+        <tbody>
+          {region.parts.map((p) => (
+            <tr>
+              <th scope="row">{p.agencyName}</th>
+              <td>{cellValue(p.report, q.ref) ?? '空白'}</td>
+              <td>
+                {region.publishedIds.has(p.agencyId) ? (
+                  <a href={recordsOf(p.agencyId)}>查看{p.agencyName}计入的记录</a>
+                ) : (
+                  '导入的已发布报告，无记录'
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ConsoleLayout>
+  )
+}
+
+/** Drill-down, step 2: the records one agency's cell counts. */
+export function AgencyCellPage(props: { ctx: PageContext; ref: string; cell: CellExplanation & { year: number } }) {
+  const { ref, cell } = props
+  return (
+    <ConsoleLayout ctx={props.ctx} title="单元格来源">
+      <p>
+        <a href={`/console/region/reports/cell?year=${cell.year}&ref=${encodeURIComponent(ref)}`}>← 返回各机关数值</a>
+      </p>
+      <h1>{cell.label}</h1>
+      <CellRecords cell={cell} valueId="agency-value" />
     </ConsoleLayout>
   )
 }

@@ -17,6 +17,8 @@ export async function readSecurityPolicy(db: Executor): Promise<SecurityPolicy> 
   return parsed.success ? parsed.data : defaultSecurityPolicy
 }
 
+export const securityPolicyOf = (deps: Deps): Promise<SecurityPolicy> => readSecurityPolicy(deps.db)
+
 export async function updateSecurityPolicy(deps: Deps, actor: Actor, policy: SecurityPolicy): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const before = await readSecurityPolicy(trx)

@@ -1,54 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import { agencyLevels } from '../agencies/agency.ts'
-import { AppError } from '../errors.ts'
-import { Csrf, ErrorSummary, Field, Select, emptyForm } from '../web/form.tsx'
-import type { FormState } from '../web/form.tsx'
+import { emptyForm } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { PortalLayout } from '../web/layout.tsx'
-import type { PageContext } from '../web/layout.tsx'
 import { performSetup, setupForm } from './setup.service.ts'
-import { pageContext } from '../web/request-context.ts'
-
-function SetupPage(props: { ctx: PageContext; form: FormState }) {
-  const { form } = props
-  return (
-    <PortalLayout ctx={props.ctx} title="初始化">
-      <h1>平台初始化</h1>
-      <p>首次使用，请登记本区域、政府信息公开工作主管部门（如县政府办公室）和系统管理员。完成后此页面将关闭。</p>
-      <ErrorSummary form={form} />
-      <form method="post" action="/setup" novalidate>
-        <Csrf token={props.ctx.csrf} />
-        <fieldset>
-          <legend>区域与主管部门</legend>
-          <Field form={form} name="regionName" label="区域名称" hint="例如：重庆市垫江县" required />
-          <Field form={form} name="officeName" label="主管部门全称" hint="例如：垫江县人民政府办公室" required />
-          <Field
-            form={form}
-            name="officeCreditCode"
-            label="主管部门统一社会信用代码"
-            hint="18 位，末位为校验码"
-            required
-          />
-          <Select form={form} name="officeLevel" label="行政层级" options={agencyLevels} required />
-        </fieldset>
-        <fieldset>
-          <legend>系统管理员</legend>
-          <Field
-            form={form}
-            name="adminUsername"
-            label="用户名"
-            autocomplete="username"
-            hint="3–32 位小写字母、数字、点、下划线或连字符"
-            required
-          />
-          <Field form={form} name="adminName" label="姓名" autocomplete="name" required />
-          <p class="hint">系统将生成一次性初始密码，首次登录时须修改，并绑定动态验证码。</p>
-        </fieldset>
-        <button type="submit">完成初始化</button>
-      </form>
-    </PortalLayout>
-  )
-}
+import { SetupDonePage, SetupPage } from './setup.views.tsx'
+import { attempt, namesFields, pageContext } from '../web/request-context.ts'
 
 export function setupRoutes(app: FastifyInstance): void {
   app.get('/setup', async (request, reply) =>
@@ -58,42 +13,13 @@ export function setupRoutes(app: FastifyInstance): void {
   app.post('/setup', async (request, reply) => {
     const parsed = parseForm(setupForm, request.body)
     if (!parsed.ok) return reply.page(422, <SetupPage ctx={pageContext(request)} form={parsed.form} />)
-    let created
-    try {
-      created = await performSetup(app.deps, parsed.data, request.ip)
-    } catch (e) {
-      if (e instanceof AppError && Object.keys(e.fields).length > 0) {
-        return reply.page(
-          422,
-          <SetupPage
-            ctx={pageContext(request)}
-            form={{ values: request.body as Record<string, unknown>, errors: e.fields }}
-          />,
-        )
-      }
-      throw e
+    const r = await attempt(() => performSetup(app.deps, parsed.data, request.ip), namesFields)
+    if (!r.ok) {
+      const form = { values: request.body as Record<string, unknown>, errors: r.error.fields }
+      return reply.page(422, <SetupPage ctx={pageContext(request)} form={form} />)
     }
     app.site.setUp = true
     app.site.regionName = parsed.data.regionName
-    return reply.page(
-      201,
-      <PortalLayout ctx={pageContext(request)} title="初始化完成">
-        <h1>初始化完成</h1>
-        <p>系统管理员账号已创建。请记下初始密码：它只显示这一次，首次登录后须立即修改。</p>
-        <dl class="credentials">
-          <dt>用户名</dt>
-          <dd id="initial-username">{created.username}</dd>
-          <dt>初始密码</dt>
-          <dd>
-            <code id="initial-password">{created.temporaryPassword}</code>
-          </dd>
-        </dl>
-        <p>
-          <a class="button" href="/login">
-            前往登录
-          </a>
-        </p>
-      </PortalLayout>,
-    )
+    return reply.page(201, <SetupDonePage ctx={pageContext(request)} created={r.value} />)
   })
 }

@@ -10,6 +10,7 @@ import { isoNow } from '../clock.ts'
 import { seedColumns } from '../disclosures/disclosure.store.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
+import { publicContentChanged } from '../portal/public-content.ts'
 
 // First run: the region, its supervising office (itself an agency) and the 系统管理员, in one
 // transaction. After it, /setup is gone.
@@ -65,6 +66,8 @@ export async function performSetup(
       'operator',
       trx,
     )
+    // The portal shows the region's name and its agencies.
+    await publicContentChanged(trx)
     return { username: input.adminUsername, temporaryPassword }
   })
 }

@@ -1,49 +1,26 @@
 import type { FastifyInstance } from 'fastify'
-import { roleLabels } from '../accounts/roles.ts'
-import { findAgencyById } from '../agencies/agency.store.ts'
-import { Notice } from './form.tsx'
-import { ConsoleLayout } from './layout.tsx'
+import { agencyOf } from '../agencies/agency.service.ts'
+import { ConsoleHomePage } from './console.views.tsx'
 import { pageContext, requireStaff } from './request-context.ts'
 
 export function consoleRoutes(app: FastifyInstance): void {
+  const { keys, config } = app.deps
   app.get('/console', async (request, reply) => {
     const user = requireStaff(request)
-    const agency = await findAgencyById(app.deps.db, user.agencyId)
+    const agency = await agencyOf(app.deps, user.agencyId)
     const query = request.query as { password?: string; totp?: string }
     const isAdmin = user.roles.some((r) => r === 'sysadmin' || r === 'secadmin' || r === 'auditadmin')
+    const setup = { keySource: keys.source, dataDir: config.dataDir, malwareScanCommand: config.malwareScanCommand }
     return reply.page(
       200,
-      <ConsoleLayout ctx={pageContext(request)} title="工作台">
-        <h1>工作台</h1>
-        {query.password === 'changed' && <Notice>密码已修改。</Notice>}
-        {query.totp === 'enabled' && <Notice>动态验证码已启用。</Notice>}
-        {isAdmin && app.deps.keys.source === 'data-dir' && (
-          <Notice kind="warn">
-            密钥文件与数据存放在同一目录（{app.deps.config.dataDir}
-            ）。生产环境请通过环境变量或数据目录以外的密钥文件（KEY_FILE）提供密钥，并单独保管。
-          </Notice>
-        )}
-        {isAdmin && !app.deps.config.malwareScanCommand && (
-          <Notice kind="warn">
-            未配置防病毒扫描程序（MALWARE_SCAN_COMMAND，如 clamdscan --no-summary），上传文件目前只检查 EICAR
-            测试样本。生产环境请安装并配置防病毒引擎。
-          </Notice>
-        )}
-        <dl class="facts">
-          <dt>姓名</dt>
-          <dd>{user.displayName}</dd>
-          <dt>所属机关</dt>
-          <dd>{agency?.name}</dd>
-          <dt>角色</dt>
-          <dd>
-            {user.roles.length
-              ? user.roles
-                  .map((r) => (r === 'reviewer' ? `${roleLabels[r]}（${user.reviewLevel}级）` : roleLabels[r]))
-                  .join('、')
-              : '尚未分配角色，请联系安全管理员'}
-          </dd>
-        </dl>
-      </ConsoleLayout>,
+      <ConsoleHomePage
+        ctx={pageContext(request)}
+        user={user}
+        agency={agency}
+        query={query}
+        isAdmin={isAdmin}
+        {...setup}
+      />,
     )
   })
 }

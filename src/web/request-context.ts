@@ -76,13 +76,20 @@ export type Attempt<T> = { ok: true; value: T } | { ok: false; error: AppError }
 
 /**
  * Runs a use case and hands back its invalid-input refusal instead of throwing it, so a route can
- * show the form again with 422 and the input kept; every other error propagates.
+ * show the form again with 422 and the input kept; every other error propagates. A form that shows
+ * other refusals too (a conflict named on a field) says which with `refused`.
  */
-export async function attempt<T>(run: () => Promise<T>): Promise<Attempt<T>> {
+export async function attempt<T>(
+  run: () => Promise<T>,
+  refused: (error: AppError) => boolean = (error) => error.code === 'invalid_input',
+): Promise<Attempt<T>> {
   try {
     return { ok: true, value: await run() }
   } catch (error) {
-    if (error instanceof AppError && error.code === 'invalid_input') return { ok: false, error }
+    if (error instanceof AppError && refused(error)) return { ok: false, error }
     throw error
   }
 }
+
+/** A refusal that names the fields at fault, whatever its code: the form can show it. */
+export const namesFields = (error: AppError): boolean => Object.keys(error.fields).length > 0

@@ -1,0 +1,102 @@
+import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
+import type { FormState } from '../web/form.tsx'
+import { ConsoleLayout } from '../web/layout.tsx'
+import type { PageContext } from '../web/layout.tsx'
+import type { AccountListing } from './account.service.ts'
+import { roleLabels } from './roles.ts'
+
+export function AccountsPage(props: {
+  ctx: PageContext
+  data: AccountListing
+  form: FormState
+  created?: { username: string; password: string } | undefined
+}) {
+  const { users, roles, agencies, bootstrap } = props.data
+  const agencyName = new Map(agencies.map((a) => [a.id, a.name]))
+  const bootOptions = [
+    ...(bootstrap.secadmin ? [{ value: 'secadmin', label: roleLabels.secadmin }] : []),
+    ...(bootstrap.auditadmin ? [{ value: 'auditadmin', label: roleLabels.auditadmin }] : []),
+  ]
+  return (
+    <ConsoleLayout ctx={props.ctx} title="账号管理">
+      <h1>账号管理</h1>
+      {props.created && (
+        <Notice>
+          账号 <strong>{props.created.username}</strong> 已创建。初始密码（仅显示一次，须当面或以安全方式交付本人）：
+          <code id="temporary-password">{props.created.password}</code>
+        </Notice>
+      )}
+      <table>
+        <caption>全部账号</caption>
+        <thead>
+          <tr>
+            <th scope="col">用户名</th>
+            <th scope="col">姓名</th>
+            <th scope="col">所属机关</th>
+            <th scope="col">角色</th>
+            <th scope="col">状态</th>
+            <th scope="col">操作</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr>
+              <td>{u.username}</td>
+              <td>{u.display_name}</td>
+              <td>{agencyName.get(u.agency_id)}</td>
+              <td>{(roles.get(u.id) ?? []).map((g) => roleLabels[g.role]).join('、') || '—'}</td>
+              <td>{u.disabled ? '已停用' : u.password_temporary ? '待首次登录' : '正常'}</td>
+              <td class="actions">
+                <form
+                  method="post"
+                  action={`/console/accounts/${u.id}/${u.disabled ? 'enable' : 'disable'}`}
+                  class="inline"
+                >
+                  <Csrf token={props.ctx.csrf} />
+                  <button type="submit" class="secondary">
+                    {u.disabled ? '启用' : '停用'}
+                    <span class="visually-hidden">账号 {u.username}</span>
+                  </button>
+                </form>
+                <form method="post" action={`/console/accounts/${u.id}/reset-password`} class="inline">
+                  <Csrf token={props.ctx.csrf} />
+                  <button type="submit" class="secondary">
+                    重置密码<span class="visually-hidden">（{u.username}）</span>
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2 id="new-account">新建账号</h2>
+      <p class="hint">
+        角色由安全管理员分配。
+        {bootOptions.length > 0 && '安全管理员设立之前，可在此直接创建首个安全管理员和审计管理员。'}
+      </p>
+      <ErrorSummary form={props.form} />
+      <form method="post" action="/console/accounts" novalidate aria-labelledby="new-account">
+        <Csrf token={props.ctx.csrf} />
+        <Select
+          form={props.form}
+          name="agencyId"
+          label="所属机关"
+          options={agencies.map((a) => ({ value: String(a.id), label: a.name }))}
+          required
+        />
+        <Field form={props.form} name="username" label="用户名" required />
+        <Field form={props.form} name="displayName" label="姓名" required />
+        {bootOptions.length > 0 && (
+          <Select
+            form={props.form}
+            name="bootstrapRole"
+            label="管理员角色"
+            placeholder="不设（普通工作人员）"
+            options={bootOptions}
+          />
+        )}
+        <button type="submit">创建账号</button>
+      </form>
+    </ConsoleLayout>
+  )
+}

@@ -1,0 +1,90 @@
+import { Csrf, Notice } from '../web/form.tsx'
+import { ConsoleLayout } from '../web/layout.tsx'
+import type { PageContext } from '../web/layout.tsx'
+import { recordKinds } from './activity.service.ts'
+import type { RecordKind } from './activity.service.ts'
+
+export type ActivitiesPageOptions = {
+  /** Why a record or a file was refused. */
+  message?: string
+  notice?: string
+  /** The kind whose one-record form is shown again with `values`. */
+  kind?: RecordKind
+  values?: Record<string, string>
+}
+
+export function ActivitiesPage(
+  props: ActivitiesPageOptions & { ctx: PageContext; rows: Record<RecordKind, string[][]> },
+) {
+  return (
+    <ConsoleLayout ctx={props.ctx} title="第二十条活动记录">
+      <h1>第二十条活动记录</h1>
+      <p>
+        年度报告第二部分“主动公开政府信息情况”由这些记录计算：权责清单事项（按生效、失效日期统计年末数量和增减）、处理决定、行政事业性收费和政府集中采购。
+      </p>
+      {props.notice && <Notice>{props.notice}</Notice>}
+      {props.message && (
+        <div class="error-summary" role="alert">
+          <h2>未导入</h2>
+          <pre class="problems">{props.message}</pre>
+        </div>
+      )}
+      {(Object.keys(recordKinds) as RecordKind[]).map((kind) => {
+        const k = recordKinds[kind]
+        const values = props.kind === kind ? (props.values ?? {}) : {}
+        return (
+          <section aria-labelledby={`h-${kind}`}>
+            <h2 id={`h-${kind}`}>{k.label}</h2>
+            <table>
+              <caption>{k.label}（最近 500 条）</caption>
+              <thead>
+                <tr>
+                  {k.columns.map((c) => (
+                    <th scope="col">{c}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {props.rows[kind].map((r) => (
+                  <tr>
+                    {r.map((c) => (
+                      <td>{c}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <form method="post" action={`/console/activities/${kind}`} aria-label={`登记${k.label}`} class="inline">
+              <Csrf token={props.ctx.csrf} />
+              {k.columns.map((c, i) => (
+                <span class="field">
+                  <label for={`f-${kind}-${i}`}>{c}</label>
+                  <input
+                    id={`f-${kind}-${i}`}
+                    name={c}
+                    value={values[c] ?? ''}
+                    type={c.endsWith('日期') ? 'date' : 'text'}
+                  />
+                </span>
+              ))}
+              <button type="submit">登记</button>
+            </form>
+            <form
+              method="post"
+              action={`/console/activities/${kind}/import`}
+              enctype="multipart/form-data"
+              aria-label={`导入${k.label}`}
+              class="inline"
+            >
+              <input type="hidden" name="_csrf" value={props.ctx.csrf} />
+              <label for={`file-${kind}`}>从 CSV 或 XLSX 导入（全部正确才导入）</label>
+              <input id={`file-${kind}`} name="file" type="file" accept=".csv,.xlsx" />
+              <button type="submit">导入</button>
+              <a href={`/console/activities/${kind}/template.csv`}>下载模板</a>
+            </form>
+          </section>
+        )
+      })}
+    </ConsoleLayout>
+  )
+}

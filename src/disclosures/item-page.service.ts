@@ -1,0 +1,73 @@
+import { listUnits } from '../agencies/agency.store.ts'
+import type { StaffUser } from '../accounts/account.ts'
+import type { StaffActor } from '../audit/audit.ts'
+import { historyOf } from '../audit/audit.service.ts'
+import { loadCalendar } from '../deadlines/calendar.store.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import { reviewViewFor } from '../reviews/review.service.ts'
+import { findOwnItem } from './disclosure.service.ts'
+import {
+  findAttachment,
+  listAttachments,
+  listChannels,
+  listColumns,
+  listItemChannels,
+  listItemsOfAgency,
+} from './disclosure.store.ts'
+import { publicationTimeliness } from './timeliness.ts'
+
+// What the console's item pages read: the agency's list, the choices an item form offers, and one
+// item with everything its page shows (review, channels, attachments, history, time limit).
+
+/** The agency's latest items with the names of their columns. */
+export async function itemsOfAgency(deps: Deps, agencyId: number) {
+  const items = await listItemsOfAgency(deps.db, agencyId)
+  const columnNames = new Map((await listColumns(deps.db, agencyId)).map((c) => [c.id, c.name]))
+  return { items, columnNames }
+}
+
+/** The columns, units and channels an item of the agency may be filed under. */
+export async function itemChoicesOf(deps: Deps, agencyId: number) {
+  return {
+    columns: await listColumns(deps.db, agencyId),
+    units: await listUnits(deps.db, agencyId),
+    channels: await listChannels(deps.db, agencyId),
+  }
+}
+
+/** One item of the actor's agency with everything its page shows to `user`. */
+export async function itemPageOf(deps: Deps, actor: StaffActor, user: StaffUser, id: number) {
+  const item = await findOwnItem(deps, actor, id)
+  const timeliness = publicationTimeliness(
+    await loadCalendar(deps.db),
+    item.formed_on,
+    item.published_at,
+    deps.clock.now(),
+  )
+  const subject = {
+    objectType: 'item',
+    objectId: id,
+    agencyId: item.agency_id,
+    authorId: item.created_by,
+    round: item.review_round,
+  }
+  const review = await reviewViewFor(deps.db, subject, user)
+  return {
+    item,
+    review,
+    ...(await itemChoicesOf(deps, item.agency_id)),
+    history: await historyOf(deps, 'item', id),
+    publications: await listItemChannels(deps.db, id),
+    timeliness: item.source === 'platform' ? timeliness : undefined,
+    attachments: await listAttachments(deps.db, id),
+  }
+}
+
+/** An attachment of an item of the actor's agency, whatever the item's status. */
+export async function ownAttachmentOf(deps: Deps, actor: StaffActor, id: number, attachmentId: number) {
+  await findOwnItem(deps, actor, id)
+  const row = await findAttachment(deps.db, id, attachmentId)
+  if (!row) throw new AppError('not_found', '附件不存在')
+  return row
+}

@@ -1,0 +1,39 @@
+import type { ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
+import { escapeHtml } from '../disclosures/disclosure.service.ts'
+import { bodyText } from '../disclosures/rich-text.ts'
+
+// The Atom feed of a column and the sitemap, as XML text. Links are absolute on `base`.
+
+export function columnFeedXml(base: string, column: ColumnRow, items: ItemRow[]): string {
+  const id = column.id
+  const updated = items[0]?.published_at ?? column.created_at
+  const entries = items
+    .map(
+      (i) => `  <entry>
+    <id>${base}/items/${i.id}</id>
+    <title>${escapeHtml(i.title)}</title>
+    <link href="${base}/items/${i.id}"/>
+    <updated>${i.published_at}</updated>
+    <summary>${escapeHtml((i.summary ?? bodyText(i.body)).slice(0, 200))}</summary>
+  </entry>`,
+    )
+    .join('\n')
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>${base}/columns/${id}</id>
+  <title>${escapeHtml(column.name)}</title>
+  <link href="${base}/columns/${id}"/>
+  <link rel="self" href="${base}/columns/${id}/feed.xml"/>
+  <updated>${updated}</updated>
+${entries}
+</feed>
+`
+}
+
+export function sitemapXml(base: string, paths: string[]): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${paths.map((p) => `  <url><loc>${escapeHtml(`${base}${p}`)}</loc></url>`).join('\n')}
+</urlset>
+`
+}

@@ -1,0 +1,156 @@
+import type { Agency } from '../agencies/agency.ts'
+import { findAgencyById, listAgencies } from '../agencies/agency.store.ts'
+import type { Deps } from '../deps.ts'
+import {
+  findAttachment,
+  findColumn,
+  findItem,
+  listAttachments,
+  listCatalogue,
+  listColumns,
+  listPublicItems,
+  listPublishedItemIds,
+} from '../disclosures/disclosure.store.ts'
+import type { genres } from '../disclosures/disclosure.ts'
+
+type Genre = (typeof genres)[number]
+import type { ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
+import { AppError } from '../errors.ts'
+import { findReportById, listPublishedReports } from '../reports/report.store.ts'
+import type { StoredReport } from '../reports/report.store.ts'
+import { searchItems } from '../search/search.store.ts'
+
+// What the public portal reads: only published content, through the modules' stores.
+
+export const portalAgencies = (deps: Deps): Promise<Agency[]> => listAgencies(deps.db)
+
+/** A column and its latest published items, newest first, for its Atom feed. */
+export async function columnFeedOf(deps: Deps, id: number): Promise<{ column: ColumnRow; items: ItemRow[] }> {
+  const column = await findColumn(deps.db, id)
+  if (!column) throw new AppError('not_found', '栏目不存在')
+  const items = (await listPublicItems(deps.db, id, 20)).filter((i) => i.status === 'published')
+  return { column, items }
+}
+
+/** The paths of every public page a sitemap lists: home, reports, agencies, columns, items, reports. */
+export async function sitemapPathsOf(deps: Deps): Promise<string[]> {
+  const paths: string[] = ['/', '/reports']
+  for (const a of await listAgencies(deps.db)) {
+    paths.push(`/agencies/${a.id}`)
+    for (const c of await listColumns(deps.db, a.id)) paths.push(`/columns/${c.id}`)
+  }
+  paths.push(...(await listPublishedItemIds(deps.db)).map((id) => `/items/${id}`))
+  paths.push(...(await listPublishedReports(deps.db)).map((r) => `/reports/${r.id}`))
+  return paths
+}
+
+// A catalogue page shows 50 items; one more is read to know whether there is a next page.
+const catalogueRows = 50
+
+export type AgencyCatalogueFilter = {
+  column?: number | undefined
+  genre?: Genre | undefined
+  year?: number | undefined
+}
+export type RegionCatalogueFilter = {
+  agency?: number | undefined
+  genre?: Genre | undefined
+  year?: number | undefined
+}
+
+async function agencyOrThrow(deps: Deps, id: number): Promise<Agency> {
+  const agency = await findAgencyById(deps.db, id)
+  if (!agency) throw new AppError('not_found', '机关不存在')
+  return agency
+}
+
+/** An agency's portal home: its column tree. */
+export async function agencyPortalOf(deps: Deps, id: number): Promise<{ agency: Agency; columns: ColumnRow[] }> {
+  const agency = await agencyOrThrow(deps, id)
+  return { agency, columns: await listColumns(deps.db, id) }
+}
+
+/** One page of an agency's catalogue, with its columns for the filter. */
+export async function agencyCatalogueOf(deps: Deps, id: number, f: AgencyCatalogueFilter, page: number) {
+  const agency = await agencyOrThrow(deps, id)
+  const columns = await listColumns(deps.db, id)
+  const filter = { agencyId: id, columnId: f.column, genre: f.genre, year: f.year }
+  const items = await listCatalogue(deps.db, filter, catalogueRows + 1, (page - 1) * catalogueRows)
+  return { agency, columns, items }
+}
+
+/** One page of the whole region's catalogue, with the agencies for the filter. */
+export async function regionCatalogueOf(deps: Deps, f: RegionCatalogueFilter, page: number) {
+  const agencies = await listAgencies(deps.db)
+  const filter = { agencyId: f.agency, genre: f.genre, year: f.year }
+  const items = await listCatalogue(deps.db, filter, catalogueRows + 1, (page - 1) * catalogueRows)
+  return { agencies, items }
+}
+
+/** A column's public items (published, or withdrawn with their notice), newest first. */
+export async function publicColumnOf(deps: Deps, id: number) {
+  const column = await findColumn(deps.db, id)
+  if (!column) throw new AppError('not_found', '栏目不存在')
+  const agency = await findAgencyById(deps.db, column.agency_id)
+  return { column, agency, items: await listPublicItems(deps.db, id) }
+}
+
+/** An attachment of a published item; nothing of an item not (or no longer) published. */
+export async function publicAttachmentOf(deps: Deps, itemId: number, attachmentId: number) {
+  const item = await findItem(deps.db, itemId)
+  const row = item?.status === 'published' ? await findAttachment(deps.db, itemId, attachmentId) : undefined
+  if (!row) throw new AppError('not_found', '附件不存在')
+  return row
+}
+
+export type PublicItem = {
+  item: ItemRow
+  agency: Agency | undefined
+  column: ColumnRow | undefined
+  attachments: Awaited<ReturnType<typeof listAttachments>>
+}
+
+/** A published item, or a withdrawn one (its page shows the withdrawal notice and no attachments). */
+export async function publicItemOf(deps: Deps, id: number): Promise<PublicItem> {
+  const item = await findItem(deps.db, id)
+  if (!item || (item.status !== 'published' && item.status !== 'withdrawn'))
+    throw new AppError('not_found', '信息不存在')
+  const agency = await findAgencyById(deps.db, item.agency_id)
+  const column = await findColumn(deps.db, item.column_id)
+  const attachments = item.status === 'published' ? await listAttachments(deps.db, item.id) : []
+  return { item, agency, column, attachments }
+}
+
+/** Every published report of the region, corrected versions with their history. */
+export const publicReportsOf = (deps: Deps) => listPublishedReports(deps.db)
+
+/** A published (or superseded) report; drafts and reports under review are never served publicly. */
+export async function publishedReportOf(deps: Deps, id: number): Promise<StoredReport> {
+  const stored = await findReportById(deps.db, id)
+  if (!stored || (stored.status !== 'published' && stored.status !== 'superseded'))
+    throw new AppError('not_found', '年度报告不存在')
+  return stored
+}
+
+export type SearchQuery = {
+  q: string
+  agency?: number | undefined
+  year?: number | undefined
+  genre?: Genre | undefined
+  sort: 'relevance' | 'date'
+  page: number
+}
+
+// A search page shows 20 items; one more is asked for to know whether there is a next page.
+const searchRows = 20
+
+/** One page of the region's search: the items found, the agencies for the filter, whether more follow. */
+export async function searchPortal(deps: Deps, s: SearchQuery) {
+  const filter = { agencyId: s.agency, year: s.year, genre: s.genre }
+  const offset = (s.page - 1) * searchRows
+  const hits = s.q ? await searchItems(deps.db, deps.kind, s.q, filter, s.sort, searchRows + 1, offset) : []
+  const found = await Promise.all(hits.slice(0, searchRows).map((h) => findItem(deps.db, h.id)))
+  const items = found.filter((i): i is ItemRow => Boolean(i))
+  const agencies = await listAgencies(deps.db)
+  return { items, agencies, more: hits.length > searchRows }
+}

@@ -1,0 +1,53 @@
+import type { StaffUser } from '../accounts/account.ts'
+import { roleLabels } from '../accounts/roles.ts'
+import type { Agency } from '../agencies/agency.ts'
+import { Notice } from './form.tsx'
+import { ConsoleLayout } from './layout.tsx'
+import type { PageContext } from './layout.tsx'
+
+/** The console's first page: who is signed in, and the warnings an administrator must act on. */
+export function ConsoleHomePage(props: {
+  ctx: PageContext
+  user: StaffUser
+  agency: Agency | undefined
+  query: { password?: string; totp?: string }
+  isAdmin: boolean
+  keySource: string
+  dataDir: string
+  malwareScanCommand: string | undefined
+}) {
+  const { user, agency, query, isAdmin } = props
+  return (
+    <ConsoleLayout ctx={props.ctx} title="工作台">
+      <h1>工作台</h1>
+      {query.password === 'changed' && <Notice>密码已修改。</Notice>}
+      {query.totp === 'enabled' && <Notice>动态验证码已启用。</Notice>}
+      {isAdmin && props.keySource === 'data-dir' && (
+        <Notice kind="warn">
+          密钥文件与数据存放在同一目录（{props.dataDir}
+          ）。生产环境请通过环境变量或数据目录以外的密钥文件（KEY_FILE）提供密钥，并单独保管。
+        </Notice>
+      )}
+      {isAdmin && !props.malwareScanCommand && (
+        <Notice kind="warn">
+          未配置防病毒扫描程序（MALWARE_SCAN_COMMAND，如 clamdscan --no-summary），上传文件目前只检查 EICAR
+          测试样本。生产环境请安装并配置防病毒引擎。
+        </Notice>
+      )}
+      <dl class="facts">
+        <dt>姓名</dt>
+        <dd>{user.displayName}</dd>
+        <dt>所属机关</dt>
+        <dd>{agency?.name}</dd>
+        <dt>角色</dt>
+        <dd>
+          {user.roles.length
+            ? user.roles
+                .map((r) => (r === 'reviewer' ? `${roleLabels[r]}（${user.reviewLevel}级）` : roleLabels[r]))
+                .join('、')
+            : '尚未分配角色，请联系安全管理员'}
+        </dd>
+      </dl>
+    </ConsoleLayout>
+  )
+}
