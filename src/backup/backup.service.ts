@@ -170,7 +170,10 @@ export async function restoreBackup(config: Config, kind: DatabaseKind, file: st
   }
 }
 
-/** Problems between a restored database and its manifest: counts, and an audit chain that verifies and reaches the recorded head. */
+/**
+ * Problems between a restored database and its manifest: counts, and an audit chain that verifies and reaches the
+ * recorded head.
+ */
 export async function checkRestored(deps: Deps, manifest: BackupManifest): Promise<string[]> {
   const [count, hash] = manifest.auditHead.split(':')
   const report = await verifyAuditChain(deps, count === '0' ? undefined : { count: Number(count), hash: hash ?? '' })

@@ -361,9 +361,8 @@ async function demoCommand(args: string[], out: Out): Promise<number> {
     }
     out.log('正在生成演示数据……')
     const result = await createDemo(deps)
-    out.log(
-      `演示区域：重庆市垫江县；${justiceBureau}（2020 年 296 条信息及第二十条记录）；${busyAgency}（${result.busyYear} 年 ${result.busyIntended.length} 件申请）`,
-    )
+    const busy = `${busyAgency}（${result.busyYear} 年 ${result.busyIntended.length} 件申请）`
+    out.log(`演示区域：重庆市垫江县；${justiceBureau}（2020 年 296 条信息及第二十条记录）；${busy}`)
     out.log(`演示账号（密码均为 ${demoPassword}；管理员首次登录须绑定动态验证码）：`)
     for (const a of result.accounts) out.log(`  ${a.username.padEnd(18)} ${a.role.padEnd(14)} ${a.agency}`)
     return 0

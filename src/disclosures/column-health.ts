@@ -17,12 +17,17 @@ export type ColumnState = 'ok' | 'stale' | 'long_stale' | 'empty' | 'generated'
 export type ColumnHealth = ColumnStat & { state: ColumnState; daysSince: number | null }
 export type HealthReport = { columns: ColumnHealth[]; stale: number; longStale: number; empty: number; veto: string[] }
 
-/** Columns filled from elsewhere (the guide from settings, the catalogue from items, the annual reports): never empty, never stale. */
+/**
+ * Columns filled from elsewhere (the guide from settings, the catalogue from items, the annual reports): never empty,
+ * never stale.
+ */
 const generated = new Set(['guide', 'catalogue', 'report'])
 
 const day = 86_400_000
 
-/** `longStaleDays`: how long is "not updated for a long time" — one year by default [U: the 19号 text gives no figure]. */
+/**
+ * `longStaleDays`: how long is "not updated for a long time" — one year by default [U: the 19号 text gives no figure].
+ */
 export function columnHealth(stats: readonly ColumnStat[], now: Date, longStaleDays = 365): HealthReport {
   const columns = stats.map((c): ColumnHealth => {
     if (generated.has(c.class) || c.hasChildren) return { ...c, state: 'generated', daysSince: null }

@@ -394,7 +394,10 @@ export async function clearFindings(
   })
 }
 
-/** Records that a published item also went out on another channel (a WeChat account, the credit site …): when, where, by whom. */
+/**
+ * Records that a published item also went out on another channel (a WeChat account, the credit site …): when, where, by
+ * whom.
+ */
 export async function recordChannelPublication(
   deps: Deps,
   actor: Staff,

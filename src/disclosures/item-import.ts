@@ -127,9 +127,8 @@ export async function importItems(
   for (const { line, value } of rows) {
     const r = importRow.safeParse(value)
     if (!r.success) {
-      problems.push(
-        `第 ${line} 行：${r.error.issues.map((i) => `${String(i.path[0] ?? '')}${i.path.length ? ' ' : ''}${i.message}`).join('；')}`,
-      )
+      const field = (i: (typeof r.error.issues)[number]) => `${String(i.path[0] ?? '')}${i.path.length ? ' ' : ''}`
+      problems.push(`第 ${line} 行：${r.error.issues.map((i) => `${field(i)}${i.message}`).join('；')}`)
       continue
     }
     const column = columns.find((c) => c.name === r.data.column && !columns.some((x) => x.parent_id === c.id))

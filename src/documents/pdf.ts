@@ -38,7 +38,9 @@ export function pdfmake(): PdfMake {
 
 export type LetterDocument = { agency: string; title: string; reference: string; paragraphs: string[]; date: string }
 
-/** A letter on one A4 page or more: the agency as the head, the title, the reference number, the text, the seal line. */
+/**
+ * A letter on one A4 page or more: the agency as the head, the title, the reference number, the text, the seal line.
+ */
 export async function renderLetterPdf(letter: LetterDocument): Promise<Buffer> {
   const content: Node[] = [
     { text: letter.agency, fontSize: 16, bold: true, alignment: 'center', margin: [0, 0, 0, 8] },

@@ -56,7 +56,10 @@ const signatures: { ext: string[]; type: string; test: (b: Buffer) => boolean }[
   },
 ]
 
-/** The content type of an allowed attachment, checked by its extension and by its first bytes (FILE-01); undefined if not allowed. */
+/**
+ * The content type of an allowed attachment, checked by its extension and by its first bytes (FILE-01); undefined if
+ * not allowed.
+ */
 export function allowedType(fileName: string, bytes: Buffer): string | undefined {
   const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? ''
   const sig = signatures.find((s) => s.ext.includes(ext))

@@ -167,7 +167,10 @@ export async function submitForReview(deps: Deps, actor: Staff, id: number): Pro
     )
 }
 
-/** A reviewer signs the waiting level: approved through every level, the report waits for the office head; returned, it is a draft again. */
+/**
+ * A reviewer signs the waiting level: approved through every level, the report waits for the office head; returned, it
+ * is a draft again.
+ */
 export async function reviewReport(
   deps: Deps,
   actor: Staff,
@@ -335,7 +338,10 @@ export async function explainCell(deps: Deps, actor: Staff, id: number, ref: str
   return explainStoredCell(deps, await findOwnReport(deps, actor, id), ref)
 }
 
-/** A cell's value in a report, by its reference (applications.NEW[6], appeals.reconsideration[4], article20.fees.amountWan). */
+/**
+ * A cell's value in a report, by its reference (applications.NEW[6], appeals.reconsideration[4],
+ * article20.fees.amountWan).
+ */
 export function cellValue(report: AnnualReport, ref: string): Cell | undefined {
   const m = cellRef.exec(ref)
   if (!m) return undefined

@@ -14,7 +14,10 @@ export type ReviewView = {
   requiredChecks: ReviewCheck[]
 }
 
-/** The review levels of an object: its signatures, the submit button for its author, the signing form for the waiting level's reviewer. */
+/**
+ * The review levels of an object: its signatures, the submit button for its author, the signing form for the waiting
+ * level's reviewer.
+ */
 export function ReviewSection(props: {
   ctx: PageContext
   base: string

@@ -9,7 +9,10 @@ import { readSetting, writeSetting } from './settings.store.ts'
 
 const key = 'security_policy'
 
-/** The policy in force: the stored one over the defaults (a stored value that no longer parses falls back to the default, never to something weaker). */
+/**
+ * The policy in force: the stored one over the defaults (a stored value that no longer parses falls back to the
+ * default, never to something weaker).
+ */
 export async function readSecurityPolicy(db: Executor): Promise<SecurityPolicy> {
   const stored = await readSetting(db, key)
   if (!stored) return defaultSecurityPolicy

@@ -8,8 +8,16 @@ import { onPublicContentChanged, siteGeneration } from '../portal/public-content
 // kept. Another process (or the CLI) is seen when this one next reads the generation: at most a
 // second later.
 
-const cacheable =
-  /^\/(?:$|catalogue(?:\?.*)?$|reports(?:\/\d+)?$|agencies\/\d+(?:\/(?:guide|catalogue))?(?:\?.*)?$|columns\/\d+(?:\/feed\.xml)?$|items\/\d+$|sitemap\.xml$)/
+const cacheablePaths = [
+  '', // the home page
+  'catalogue(?:\\?.*)?',
+  'reports(?:/\\d+)?',
+  'agencies/\\d+(?:/(?:guide|catalogue))?(?:\\?.*)?',
+  'columns/\\d+(?:/feed\\.xml)?',
+  'items/\\d+',
+  'sitemap\\.xml',
+]
+const cacheable = new RegExp(`^/(?:${cacheablePaths.join('|')})$`)
 const maxEntries = 5000
 /** How often a process reads the site generation: a change made elsewhere shows within this time. */
 export const cacheFreshnessMs = 1000

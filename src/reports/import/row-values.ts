@@ -33,7 +33,10 @@ export function readRowValues(
   return readings.length === 1 ? readings[0]! : 'ambiguous'
 }
 
-/** Every way to cut each digit string into one or more numbers (no leading zeros) giving `width` cells that pass `check`; stops at two. */
+/**
+ * Every way to cut each digit string into one or more numbers (no leading zeros) giving `width` cells that pass
+ * `check`; stops at two.
+ */
 export function splitRunTogether(
   pieces: readonly string[],
   width: number,
