@@ -4,7 +4,7 @@ import { systemActor } from '../audit/audit.ts'
 import type { Deps } from '../deps.ts'
 import { applicantCategories } from '../reports/report-records.ts'
 import type { ApplicantCategory } from '../reports/report-records.ts'
-import { applicationForm } from '../requests/request.ts'
+import { applicationForm } from '../applications/application.ts'
 import {
   concludeWithoutCorrection,
   concludeWithoutFee,
@@ -17,7 +17,7 @@ import {
   sendConsultation,
   submitApplication,
   withdrawApplication,
-} from '../requests/request.service.ts'
+} from '../applications/application.service.ts'
 
 // A busy year of applications driven through the same use cases the console calls: received from
 // November of the year before to December of `year`, every outcome, corrections, consultations,

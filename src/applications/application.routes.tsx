@@ -25,8 +25,8 @@ import {
   replyTypes,
   statusLabels,
   wantedForms,
-} from './request.ts'
-import type { ApplicantDetails } from './request.service.ts'
+} from './application.ts'
+import type { ApplicantDetails } from './application.service.ts'
 import {
   approveExtension,
   clockOrProblem,
@@ -52,7 +52,7 @@ import {
   shanghaiDate,
   submitApplication,
   withdrawApplication,
-} from './request.service.ts'
+} from './application.service.ts'
 import type { ApplicationRow } from '../storage/database.ts'
 import type { ClockState } from '../deadlines/statutory-clock.ts'
 import { pageContext, staffActor, requireStaff, statusOf } from '../web/request-context.ts'

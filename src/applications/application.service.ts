@@ -15,8 +15,8 @@ import type { OutcomeCode } from '../reports/report-records.ts'
 import { readSetting, readSettingCached } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
 import { groupCommitter } from '../storage/group-commit.ts'
-import type { ApplicationInput, Channel } from './request.ts'
-import { outcomeCodes } from './request.ts'
+import type { ApplicationInput, Channel } from './application.ts'
+import { outcomeCodes } from './application.ts'
 import { draftLetter } from './letter.service.ts'
 
 // The use cases of disclosure on request. Every change is one transaction with its timeline event

@@ -10,8 +10,8 @@ import { parseForm } from '../web/form-parse.ts'
 import type { PageContext } from '../web/layout.tsx'
 import { PortalLayout } from '../web/layout.tsx'
 import { letterFile, receiptPdf } from './letter.service.ts'
-import { letterKinds } from './letters.ts'
-import type { LetterKind } from './letters.ts'
+import { letterKinds } from './letter.ts'
+import type { LetterKind } from './letter.ts'
 import { AddressLimit, defaultBits, issueChallenge, ProofOfWork } from './proof-of-work.ts'
 import {
   applicantCategoryLabels,
@@ -21,7 +21,7 @@ import {
   outcomeLabel,
   statusLabels,
   wantedForms,
-} from './request.ts'
+} from './application.ts'
 import {
   addApplicantFile,
   findByTracking,
@@ -29,8 +29,8 @@ import {
   publicStatus,
   secondCheck,
   submitApplication,
-} from './request.service.ts'
-import type { PublicStatus } from './request.service.ts'
+} from './application.service.ts'
+import type { PublicStatus } from './application.service.ts'
 import { pageContext } from '../web/request-context.ts'
 
 // The citizen's side: the application form of each agency, the receipt, and the status page by

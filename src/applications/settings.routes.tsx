@@ -7,7 +7,7 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { deleteSetting, readSetting, writeSetting } from '../settings/settings.store.ts'
-import { letterKinds } from './letters.ts'
+import { letterKinds } from './letter.ts'
 import { pageContext, requireStaff } from '../web/request-context.ts'
 
 // The office head's settings for disclosure on request: where reconsideration is applied for (it

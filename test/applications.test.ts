@@ -5,11 +5,11 @@ import { recordCalendarYear } from '../src/deadlines/calendar.service.ts'
 import { writeSetting } from '../src/settings/settings.store.ts'
 import { computeReport } from '../src/reports/report-compute.ts'
 import { recordsOf } from '../src/reports/report.service.ts'
-import { concludeAppeal, recordAppeal } from '../src/requests/appeal.service.ts'
+import { concludeAppeal, recordAppeal } from '../src/applications/appeal.service.ts'
 import { docxText, pdfText } from '../src/confidentiality/extract-text.ts'
-import { editLetter, issueLetter, letterFile, listLetters } from '../src/requests/letter.service.ts'
-import { applicationForm } from '../src/requests/request.ts'
-import type { ApplicationInput } from '../src/requests/request.ts'
+import { editLetter, issueLetter, letterFile, listLetters } from '../src/applications/letter.service.ts'
+import { applicationForm } from '../src/applications/application.ts'
+import type { ApplicationInput } from '../src/applications/application.ts'
 import {
   approveExtension,
   clockOf,
@@ -30,7 +30,7 @@ import {
   secondCheck,
   sendConsultation,
   submitApplication,
-} from '../src/requests/request.service.ts'
+} from '../src/applications/application.service.ts'
 import { buildStaff, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 import type { TestEnv } from './support/test-deps.ts'

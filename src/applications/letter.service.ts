@@ -8,9 +8,15 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { readSetting } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
-import { defaultLetterText, fillTemplate, letterDocument, letterDocx, letterKinds, letterPdf } from './letters.ts'
-import type { LetterFacts, LetterKind } from './letters.ts'
-import { clockOrProblem, decryptApplicant, findOwnApplication, listEvents, shanghaiDate } from './request.service.ts'
+import { defaultLetterText, fillTemplate, letterDocument, letterDocx, letterKinds, letterPdf } from './letter.ts'
+import type { LetterFacts, LetterKind } from './letter.ts'
+import {
+  clockOrProblem,
+  decryptApplicant,
+  findOwnApplication,
+  listEvents,
+  shanghaiDate,
+} from './application.service.ts'
 
 // Letters are drafted when the step that needs one is recorded, edited by the handler, and issued;
 // an issued letter is fixed. The text carries personal data, so it is stored encrypted.

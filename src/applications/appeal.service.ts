@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts'
 import type { AppealRecord } from '../reports/report-records.ts'
 import { readSetting } from '../settings/settings.store.ts'
 import type { Executor } from '../storage/database.ts'
-import { shanghaiDate } from './request.service.ts'
+import { shanghaiDate } from './application.service.ts'
 
 // Administrative reconsideration and litigation over this agency's disclosure work (条例 art. 51),
 // recorded against the applications they concern. The raw result is kept as decided; the report's
