@@ -12,25 +12,19 @@ import { applicationForm } from '../src/applications/application.ts'
 import type { ApplicationInput } from '../src/applications/application.ts'
 import {
   approveExtension,
-  clockOf,
-  clockOrProblem,
-  purgeExpiredPersonalData,
-  refreshOpenDueDates,
   concludeWithoutFee,
-  decideApplication,
-  findByTracking,
-  findOwnApplication,
-  knownApplicants,
   notifyFee,
   receiveCorrection,
   recordConsultationReply,
-  recordDelivery,
   requestCorrection,
-  revealApplicant,
-  secondCheck,
   sendConsultation,
-  submitApplication,
 } from '../src/applications/application.service.ts'
+import { findOwnApplication } from '../src/applications/application.policy.ts'
+import { knownApplicants, purgeExpiredPersonalData, revealApplicant } from '../src/applications/applicant.service.ts'
+import { decideApplication, recordDelivery } from '../src/applications/decision.service.ts'
+import { clockOf, clockOrProblem, refreshOpenDueDates } from '../src/applications/due-date.service.ts'
+import { submitApplication } from '../src/applications/intake.service.ts'
+import { findByTracking, secondCheck } from '../src/applications/tracking.service.ts'
 import { buildStaff, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 import type { TestEnv } from './support/test-deps.ts'

@@ -1,9 +1,13 @@
 import { z } from 'zod'
+import type { Actor, StaffActor } from '../audit/audit.ts'
 import { isValidCreditCode } from '../agencies/credit-code.ts'
 import { isValidIdNumber } from '../confidentiality/scan-rules.ts'
 import { format2021 } from '../reports/report-format.ts'
 import { outcomeCodes } from '../reports/report-records.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
+import { AppError } from '../errors.ts'
+import type { ApplicationRow } from '../storage/database.ts'
+import type { ClockEvent } from '../deadlines/statutory-clock.ts'
 
 // Disclosure on request (条例 arts. 27–45, law-and-format.md §1.4): what an application holds,
 // how each channel fixes the receipt date (art. 31), and the form a citizen fills in. No purpose is
@@ -55,6 +59,18 @@ export const wantedForms = { paper: '纸质', electronic: '电子文档', viewin
 export const deliveryWays = { post: '邮寄', email: '电子邮件', pickup: '当面领取', online: '网上获取' } as const
 
 export const statusLabels = { open: '办理中', correction: '等待补正', concluded: '已办结' } as const
+export type ApplicationStatus = keyof typeof statusLabels
+
+// An open application may wait for a correction (art. 30) and come back; any open one may be
+// concluded (a decision, a withdrawal, an abandoned correction or fee); a concluded one stays so.
+const nextStatuses: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
+  open: ['correction', 'concluded'],
+  correction: ['open', 'concluded'],
+  concluded: [],
+}
+
+export const canMove = (from: string | null, to: ApplicationStatus): boolean =>
+  from !== null && from in nextStatuses && nextStatuses[from as ApplicationStatus].includes(to)
 
 /** The seven reply types of art. 36, kept beside the outcome (spec §8.1 item 9). */
 export const replyTypes = {
@@ -180,3 +196,156 @@ export const registrationForm = z.object({
 })
 
 export { outcomeCodes }
+
+export const deliveryMethods = {
+  direct: '直接送达（申请人签收）',
+  entrusted: '委托其他行政机关送达',
+  post: '邮寄送达（交邮政企业）',
+  email: '电子邮件',
+  online: '网上送达',
+} as const
+export type DeliveryMethod = keyof typeof deliveryMethods
+
+/** The outcomes that must state the articles and reasons they rest on (art. 36 (三), spec §8.3). */
+export const denyCodes: ReadonlySet<string> = new Set([
+  'DENY_SECRET',
+  'DENY_LAW',
+  'DENY_SECURITY',
+  'DENY_THIRD_PARTY',
+  'DENY_INTERNAL',
+  'DENY_PROCESS',
+  'DENY_ENFORCEMENT_FILE',
+  'DENY_QUERY',
+])
+
+/** Today in Beijing, as a calendar date. */
+export const shanghaiDate = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+
+export const addDays = (date: string, n: number) => {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
+
+const dateOnly = /^\d{4}-\d{2}-\d{2}$/
+export const isDate = (value: string) => dateOnly.test(value)
+
+/** A step's date: a real date, not in the future, and not before the step it follows. */
+export function checkDate(value: string, field: string, label: string, today: string, notBefore?: string): void {
+  if (!dateOnly.test(value) || Number.isNaN(Date.parse(value)))
+    throw new AppError('invalid_input', `${label}格式应为 YYYY-MM-DD`, { [field]: '日期格式应为 YYYY-MM-DD' })
+  if (value > today) throw new AppError('invalid_input', `${label}不能晚于今天`, { [field]: '不能晚于今天' })
+  if (notBefore && value < notBefore)
+    throw new AppError('invalid_input', `${label}不能早于${notBefore}`, { [field]: `不能早于${notBefore}` })
+}
+
+export const normaliseRequest = (s: string) => s.replace(/[\s\p{P}\p{S}]/gu, '').toLowerCase()
+
+/** Substantially the same request: the texts share at least 80% of their character bigrams. */
+export function similar(a: string, b: string): boolean {
+  if (!a || !b) return false
+  if (a === b) return true
+  const grams = (s: string) => {
+    const c = [...s]
+    const out = new Set<string>()
+    for (let i = 0; i + 1 < c.length; i++) out.add(c[i]! + c[i + 1]!)
+    return out
+  }
+  const ga = grams(a)
+  const gb = grams(b)
+  let common = 0
+  for (const g of ga) if (gb.has(g)) common++
+  return common / Math.max(ga.size, gb.size, 1) >= 0.8
+}
+
+export const maskName = (name: string) => {
+  const c = [...name]
+  return c.length <= 1 ? '*' : c.length === 2 ? `${c[0]}*` : `${c[0]}${'*'.repeat(c.length - 2)}${c.at(-1)}`
+}
+
+export const maskTail = (s: string | null, keep = 4) =>
+  s ? `${'*'.repeat(Math.max(0, [...s].length - keep))}${s.slice(-keep)}` : null
+
+/** A step of an application's timeline, as recorded. */
+export type ApplicationEvent = {
+  id: number
+  kind: string
+  on: string
+  detail: Record<string, unknown>
+  actorName: string
+  at: string
+}
+
+/** The timeline steps that move the statutory clock, in its own terms. */
+export function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
+  const out: ClockEvent[] = []
+  for (const e of events) {
+    const d = e.detail
+    if (e.kind === 'correction_requested')
+      out.push({ kind: 'correctionRequested', on: e.on, correctBy: String(d.correctBy) })
+    else if (e.kind === 'correction_received') out.push({ kind: 'correctionReceived', on: e.on })
+    else if (e.kind === 'consultation_sent')
+      out.push({
+        kind: 'consultationSent',
+        on: e.on,
+        party: d.party === 'agency' ? 'agency' : 'thirdParty',
+        ref: String(e.id),
+      })
+    else if (e.kind === 'consultation_replied') out.push({ kind: 'consultationReplied', on: e.on, ref: String(d.ref) })
+    else if (e.kind === 'extension_approved') out.push({ kind: 'extensionApproved', on: e.on, days: Number(d.days) })
+    else if (e.kind === 'fee_notified') out.push({ kind: 'feeNotified', on: e.on })
+    else if (e.kind === 'fee_paid') out.push({ kind: 'feePaid', on: e.on })
+    else if (e.kind === 'delay_set') out.push({ kind: 'delaySet', on: e.on, until: String(d.until) })
+  }
+  return out
+}
+
+// Event details hold dates, counts and codes; free text is kept out of the audit log.
+export const publicDetail = (d: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(d).filter(([k]) => !['note', 'opinion', 'what', 'to', 'reason'].includes(k)))
+
+/** An application of the actor's own agency (never another agency's, AC-03). */
+export const isOwnApplication = (actor: Actor, application: ApplicationRow): boolean =>
+  application.agency_id === actor.agencyId && !!application.status
+
+/** Personal data (full details, files, letters) is for the application's own handler and the office head. */
+export const maySeePersonalData = (actor: StaffActor, application: ApplicationRow): boolean =>
+  application.handler_id === actor.id || actor.roles.includes('office_head')
+
+export type ApplicantDetails = {
+  name: string
+  contactPerson: string | null
+  idNumber: string | null
+  phone: string | null
+  email: string | null
+  address: string | null
+}
+
+export type Submission = {
+  id: number
+  number: string
+  queryCode: string
+  repeated: boolean
+  receivedOn: string
+  due: string | null
+}
+
+export type PublicStatus = {
+  number: string
+  status: string
+  receivedOn: string
+  due: string | null
+  outcome: string | null
+  decidedOn: string | null
+  steps: { on: string; text: string }[]
+  letters: { id: number; kind: string; issuedOn: string }[]
+}
+
+export const defaultRetentionYears = 10
+
+/** The day before which a concluded application's personal data is erased, `years` back from today. */
+export const retentionCutoff = (today: string, years: number) => `${Number(today.slice(0, 4)) - years}${today.slice(4)}`
+
+/** The tracking queues of the console. */
+export const queues = ['overdue', 'soon', 'open', 'correction', 'concluded', 'all'] as const
+export type Queue = (typeof queues)[number]

@@ -8,16 +8,14 @@ import { applicationForm } from '../applications/application.ts'
 import {
   concludeWithoutCorrection,
   concludeWithoutFee,
-  decideApplication,
   notifyFee,
   receiveCorrection,
   recordConsultationReply,
   requestCorrection,
-  requestReasons,
   sendConsultation,
-  submitApplication,
-  withdrawApplication,
 } from '../applications/application.service.ts'
+import { decideApplication, requestReasons, withdrawApplication } from '../applications/decision.service.ts'
+import { submitApplication } from '../applications/intake.service.ts'
 
 // A busy year of applications driven through the same use cases the console calls: received from
 // November of the year before to December of `year`, every outcome, corrections, consultations,

@@ -28,7 +28,7 @@ import { listUnits } from '../agencies/agency.store.ts'
 import { allowedType, cleanFileName, readStoredFile, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
-import { knownApplicants } from '../applications/application.service.ts'
+import { knownApplicants } from '../applications/applicant.service.ts'
 import type { ItemRow } from './disclosure.store.ts'
 
 // The path of an item from draft to the public (条例 arts. 19–26; issue #4): review before

@@ -18,9 +18,9 @@ import { calendarRoutes } from '../deadlines/calendar.routes.tsx'
 import { reportRoutes } from '../reports/report.routes.tsx'
 import { setupRoutes } from '../setup/setup.routes.tsx'
 import { applyRoutes } from '../applications/apply.routes.tsx'
-import { requestRoutes } from '../applications/application.routes.tsx'
+import { applicationRoutes } from '../applications/application.routes.tsx'
 import { appealRoutes } from '../applications/appeal.routes.tsx'
-import { requestSettingsRoutes } from '../applications/settings.routes.tsx'
+import { applicationSettingsRoutes } from '../applications/settings.routes.tsx'
 import { activityRoutes } from '../activities/activity.routes.tsx'
 import { regionRoutes } from '../region/region.routes.tsx'
 import { dashboardRoutes } from '../region/dashboard.routes.tsx'
@@ -63,9 +63,9 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
     auditRoutes,
     reportRoutes,
     applyRoutes,
-    requestRoutes,
+    applicationRoutes,
     appealRoutes,
-    requestSettingsRoutes,
+    applicationSettingsRoutes,
     activityRoutes,
     regionRoutes,
     dashboardRoutes,
