@@ -25,7 +25,8 @@ import {
   sendConsultation,
   setDelay,
 } from './application.service.ts'
-import { ApplicationPage, QueuePage, RegionApplicationsPage, RegisterPage } from './application.views.tsx'
+import { ApplicationPage } from './application.views.tsx'
+import { QueuePage, RegionApplicationsPage, RegisterPage } from './queue.views.tsx'
 import { readApplicantFile, revealApplicant } from './applicant.service.ts'
 import { decideApplication, recordDelivery, requestReasons, withdrawApplication } from './decision.service.ts'
 import { submitApplication } from './intake.service.ts'
