@@ -258,6 +258,43 @@ export function similar(a: string, b: string): boolean {
   return common / Math.max(ga.size, gb.size, 1) >= 0.8
 }
 
+/** An earlier application of the same applicant to the same agency, as the screening reads it. */
+export type EarlierApplication = {
+  id: number
+  received_on: string
+  outcome: string | null
+  info_title: string | null
+  info_description: string | null
+}
+
+/**
+ * The flags a new application carries for the handler (art. 35 leaves the judgement to the agency):
+ * a possible repeat of a substantially similar request of the same applicant answered within the
+ * last year (art. 36 (六)), and a frequent applicant, from `frequentThreshold` applications in 30
+ * days counting this one and those before it in the same batch. `earlier` is newest first.
+ */
+export function screenApplication(input: {
+  earlier: readonly EarlierApplication[]
+  receivedOn: string
+  request: string
+  sameBatch: number
+  frequentThreshold: number
+}): { flags: string[]; repeatOf: number | undefined } {
+  const lastYear = input.earlier.filter((r) => r.received_on >= addDays(input.receivedOn, -365))
+  const request = normaliseRequest(input.request)
+  const repeat = lastYear.find(
+    (r) =>
+      r.outcome &&
+      !r.outcome.startsWith('OTHER_') &&
+      similar(normaliseRequest(`${r.info_title ?? ''}${r.info_description ?? ''}`), request),
+  )
+  const lastMonth = lastYear.filter((r) => r.received_on >= addDays(input.receivedOn, -30)).length
+  const flags: string[] = []
+  if (repeat) flags.push('possible_repeat')
+  if (lastMonth + input.sameBatch + 1 >= input.frequentThreshold) flags.push('frequent')
+  return { flags, repeatOf: repeat?.id }
+}
+
 export const maskName = (name: string) => {
   const c = [...name]
   return c.length <= 1 ? '*' : c.length === 2 ? `${c[0]}*` : `${c[0]}${'*'.repeat(c.length - 2)}${c.at(-1)}`

@@ -1,18 +1,21 @@
+import type { Insertable } from 'kysely'
 import { randomInt } from 'node:crypto'
 import { findAgencyById } from '../agencies/agency.store.ts'
 import type { Actor } from '../audit/audit.ts'
 import { appendAuditBatch } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import { CalendarMissing } from '../deadlines/calendar.ts'
+import type { WorkCalendar } from '../deadlines/calendar.ts'
 import { calendarFor } from '../deadlines/calendar.store.ts'
 import { computeClock } from '../deadlines/statutory-clock.ts'
+import type { ClockSettings } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { readSettingCached } from '../settings/settings.store.ts'
-import type { ApplicationRow, Executor } from '../storage/database.ts'
+import type { ApplicationRow, ApplicationTable, Executor } from '../storage/database.ts'
 import { groupCommitter } from '../storage/group-commit.ts'
 import type { ApplicationInput, Channel, Submission } from './application.ts'
-import { addDays, checkDate, maskName, normaliseRequest, shanghaiDate, similar } from './application.ts'
+import { addDays, checkDate, maskName, screenApplication, shanghaiDate } from './application.ts'
 import {
   agencyExists,
   findApplicationByIdempotencyKey,
@@ -115,98 +118,133 @@ export async function submitApplication(
   }
 }
 
+type Prepared = { item: NewApplication; flags: string[]; due: string | null; related: number | null }
+
 /** Writes new applications, their 'received' events and audit entries, with a few statements for any number of them. */
 async function insertApplications(deps: Deps, trx: Executor, items: readonly NewApplication[]): Promise<Submission[]> {
   const today = shanghaiDate(deps.clock.now())
   for (const agencyId of new Set(items.filter((i) => !i.meta.agencyChecked).map((i) => i.agencyId))) {
     if (!(await agencyExists(trx, agencyId))) throw new AppError('not_found', '机关不存在')
   }
+  const prepared = await prepareApplications(deps, trx, items, today)
+  const applications = await insertWithFreshNumbers(deps, trx, prepared, today)
+  await recordReceived(deps, trx, prepared, applications)
+  return prepared.map((p, i) => ({
+    id: applications[i]!.id,
+    number: applications[i]!.number,
+    queryCode: p.item.queryCode,
+    repeated: false,
+    receivedOn: p.item.receivedOn,
+    due: p.due,
+  }))
+}
+
+/** Each new application's flags for the handler (art. 35) and first due date, worked out before the insert. */
+async function prepareApplications(
+  deps: Deps,
+  trx: Executor,
+  items: readonly NewApplication[],
+  today: string,
+): Promise<Prepared[]> {
   const earliest = items.map((i) => addDays(i.receivedOn, -365)).sort()[0]!
   const recent = await listRecentOfApplicants(trx, [...new Set(items.map((i) => i.applicantKey))], earliest)
   const calendar = await calendarFor(deps, trx)
   const clockSettings = await readClockSettings(trx, deps)
-  const prepared: { item: NewApplication; flags: string[]; due: string | null; related: number | null }[] = []
+  const prepared: Prepared[] = []
   for (const [k, item] of items.entries()) {
-    const { input, meta, receivedOn, agencyId } = item
-    const flags = [...(meta.flags ?? [])]
-    const mine = recent.filter(
-      (r) =>
-        r.agency_id === agencyId && r.applicant_key === item.applicantKey && r.received_on >= addDays(receivedOn, -365),
-    )
-    const request = normaliseRequest(`${input.infoTitle ?? ''}${input.infoDescription}`)
-    const repeat = mine.find(
-      (r) =>
-        r.outcome &&
-        !r.outcome.startsWith('OTHER_') &&
-        similar(normaliseRequest(`${r.info_title ?? ''}${r.info_description ?? ''}`), request),
-    )
-    if (repeat) flags.push('possible_repeat')
-    const frequentThreshold = Number(
-      (await readSettingCached(deps, trx, `requests.${agencyId}.frequentThreshold`)) ?? 10,
-    )
-    const sameBatch = items
-      .slice(0, k)
-      .filter((o) => o.agencyId === agencyId && o.applicantKey === item.applicantKey).length
-    if (mine.filter((r) => r.received_on >= addDays(receivedOn, -30)).length + sameBatch + 1 >= frequentThreshold)
-      flags.push('frequent')
-    // A new application has no steps yet: its due date is 20 working days from receipt.
-    let due: string | null = null
-    try {
-      due = computeClock(calendar, receivedOn, [], today, clockSettings).due
-    } catch (e) {
-      if (!(e instanceof CalendarMissing)) throw e
-    }
-    prepared.push({ item, flags, due, related: repeat?.id ?? null })
+    const { input, agencyId, applicantKey } = item
+    const sameApplicant = (o: { agencyId: number; applicantKey: string }) =>
+      o.agencyId === agencyId && o.applicantKey === applicantKey
+    const threshold = await readSettingCached(deps, trx, `requests.${agencyId}.frequentThreshold`)
+    const screening = screenApplication({
+      earlier: recent.filter((r) => r.agency_id === agencyId && r.applicant_key === applicantKey),
+      receivedOn: item.receivedOn,
+      request: `${input.infoTitle ?? ''}${input.infoDescription}`,
+      sameBatch: items.slice(0, k).filter(sameApplicant).length,
+      frequentThreshold: Number(threshold ?? 10),
+    })
+    prepared.push({
+      item,
+      flags: [...(item.meta.flags ?? []), ...screening.flags],
+      due: firstDueDate(calendar, item.receivedOn, today, clockSettings),
+      related: screening.repeatOf ?? null,
+    })
   }
-  const rowFor = (p: (typeof prepared)[number], number: string) => {
-    const { input, meta } = p.item
-    const enc = (v: string | undefined, field: string) => (v ? deps.fields.encrypt(v, fieldAad(number, field)) : null)
-    return {
-      agency_id: p.item.agencyId,
-      number,
-      applicant_category: input.category,
-      received_on: p.item.receivedOn,
-      concluded_on: null,
-      outcome: null,
-      created_at: isoNow(deps.clock),
-      channel: meta.channel,
-      submitted_at: isoNow(deps.clock),
-      status: 'open',
-      applicant_kind: input.applicantKind,
-      applicant_name_enc: enc(input.name, 'name'),
-      applicant_name_masked: maskName(input.name),
-      contact_person_enc: enc(input.contactPerson, 'contact_person'),
-      id_type: input.idType ?? null,
-      id_number_enc: enc(input.idNumber?.toUpperCase(), 'id_number'),
-      credit_code: input.creditCode?.toUpperCase() ?? null,
-      applicant_key: p.item.applicantKey,
-      phone_enc: enc(input.phone, 'phone'),
-      email_enc: enc(input.email, 'email'),
-      address_enc: enc(input.address, 'address'),
-      postcode: input.postcode ?? null,
-      info_title: input.infoTitle ?? null,
-      info_doc_number: input.infoDocNumber ?? null,
-      info_description: input.infoDescription,
-      wanted_form: input.wantedForm,
-      delivery_way: input.deliveryWay,
-      needs_assistance: input.needsAssistance ? 1 : 0,
-      query_code_enc: deps.fields.encrypt(p.item.queryCode, fieldAad(number, 'query_code')),
-      idempotency_key: meta.idempotencyKey ?? null,
-      flags: JSON.stringify(p.flags),
-      handler_id: null,
-      due_on: p.due,
-      paused_since: null,
-      related_application_id: p.related,
-      updated_at: isoNow(deps.clock),
-    }
+  return prepared
+}
+
+/** A new application has no steps yet: its due date is 20 working days from receipt, if the calendar reaches it. */
+function firstDueDate(
+  calendar: WorkCalendar,
+  receivedOn: string,
+  today: string,
+  settings: ClockSettings,
+): string | null {
+  try {
+    return computeClock(calendar, receivedOn, [], today, settings).due
+  } catch (e) {
+    if (e instanceof CalendarMissing) return null
+    throw e
   }
-  // Numbers are random; a rare clash with an existing one is skipped by the insert and drawn again.
+}
+
+/** The row of a new application, its personal data encrypted and bound to its number. */
+function applicationRow(deps: Deps, p: Prepared, number: string): Insertable<ApplicationTable> {
+  const { input, meta } = p.item
+  const enc = (v: string | undefined, field: string) => (v ? deps.fields.encrypt(v, fieldAad(number, field)) : null)
+  return {
+    agency_id: p.item.agencyId,
+    number,
+    applicant_category: input.category,
+    received_on: p.item.receivedOn,
+    concluded_on: null,
+    outcome: null,
+    created_at: isoNow(deps.clock),
+    channel: meta.channel,
+    submitted_at: isoNow(deps.clock),
+    status: 'open',
+    applicant_kind: input.applicantKind,
+    applicant_name_enc: enc(input.name, 'name'),
+    applicant_name_masked: maskName(input.name),
+    contact_person_enc: enc(input.contactPerson, 'contact_person'),
+    id_type: input.idType ?? null,
+    id_number_enc: enc(input.idNumber?.toUpperCase(), 'id_number'),
+    credit_code: input.creditCode?.toUpperCase() ?? null,
+    applicant_key: p.item.applicantKey,
+    phone_enc: enc(input.phone, 'phone'),
+    email_enc: enc(input.email, 'email'),
+    address_enc: enc(input.address, 'address'),
+    postcode: input.postcode ?? null,
+    info_title: input.infoTitle ?? null,
+    info_doc_number: input.infoDocNumber ?? null,
+    info_description: input.infoDescription,
+    wanted_form: input.wantedForm,
+    delivery_way: input.deliveryWay,
+    needs_assistance: input.needsAssistance ? 1 : 0,
+    query_code_enc: deps.fields.encrypt(p.item.queryCode, fieldAad(number, 'query_code')),
+    idempotency_key: meta.idempotencyKey ?? null,
+    flags: JSON.stringify(p.flags),
+    handler_id: null,
+    due_on: p.due,
+    paused_since: null,
+    related_application_id: p.related,
+    updated_at: isoNow(deps.clock),
+  }
+}
+
+/** Inserts the rows, in order; numbers are random, and a rare clash with an existing one is drawn again. */
+async function insertWithFreshNumbers(
+  deps: Deps,
+  trx: Executor,
+  prepared: readonly Prepared[],
+  today: string,
+): Promise<ApplicationRow[]> {
   const stored = new Map<number, ApplicationRow>()
   while (stored.size < prepared.length) {
     const waiting = prepared.map((p, i) => ({ p, i, number: newNumber(today) })).filter(({ i }) => !stored.has(i))
     const rows = await insertApplicationsSkippingTakenNumbers(
       trx,
-      waiting.map(({ p, number }) => rowFor(p, number)),
+      waiting.map(({ p, number }) => applicationRow(deps, p, number)),
     )
     const byNumber = new Map(rows.map((r) => [r.number, r]))
     for (const w of waiting) {
@@ -214,7 +252,16 @@ async function insertApplications(deps: Deps, trx: Executor, items: readonly New
       if (r) stored.set(w.i, r)
     }
   }
-  const applications = prepared.map((_, i) => stored.get(i)!)
+  return prepared.map((_, i) => stored.get(i)!)
+}
+
+/** The 'received' step of each new application, and its audit entry. */
+async function recordReceived(
+  deps: Deps,
+  trx: Executor,
+  prepared: readonly Prepared[],
+  applications: readonly ApplicationRow[],
+): Promise<void> {
   await insertEvents(
     trx,
     prepared.map((p, i) => ({
@@ -242,14 +289,6 @@ async function insertApplications(deps: Deps, trx: Executor, items: readonly New
       },
     })),
   )
-  return prepared.map((p, i) => ({
-    id: applications[i]!.id,
-    number: applications[i]!.number,
-    queryCode: p.item.queryCode,
-    repeated: false,
-    receivedOn: p.item.receivedOn,
-    due: p.due,
-  }))
 }
 
 /**
