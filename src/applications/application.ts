@@ -11,7 +11,8 @@ import type { ClockEvent } from '../deadlines/statutory-clock.ts'
 
 // Disclosure on request (条例 arts. 27–45, law-and-format.md §1.4): what an application holds,
 // how each channel fixes the receipt date (art. 31), and the form a citizen fills in. No purpose is
-// asked for: the 2019 条例 dropped it.
+// asked for: the 2019 条例 dropped it. Below the form, the rules with no I/O: the statuses and the
+// moves between them, dates, the screening of a new application, masking, and who may see what.
 
 export const channels = {
   online: '网上申请',
