@@ -8,12 +8,9 @@ import path from 'node:path'
 
 const root = path.resolve(process.argv[2] ?? 'src')
 const routeFile = /\.routes\.tsx?$/
-// TODO(#10): src/requests/ is being moved to src/applications/; drop this exclusion after the merge.
-const excluded = [path.join(root, 'requests')]
 const forbidden = [/\.selectFrom\(/, /\.updateTable\(/, /\.insertInto\(/, /\.deleteFrom\(/, /\.transaction\(/, /\bsql`/]
 
 function listFiles(dir) {
-  if (excluded.some((x) => dir === x)) return []
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name)
     return statSync(full).isDirectory() ? listFiles(full) : routeFile.test(name) ? [full] : []

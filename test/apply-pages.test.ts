@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { pdfText } from '../src/confidentiality/extract-text.ts'
-import { solveChallenge } from '../src/requests/proof-of-work.ts'
+import { solveChallenge } from '../src/applications/proof-of-work.ts'
 import { anonymousSession, buildStaff, form, signIn } from './support/builders.ts'
 import { multipart } from './support/multipart.ts'
 import { testApp } from './support/app.ts'

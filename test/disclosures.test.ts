@@ -20,8 +20,8 @@ import {
   withdrawItem,
 } from '../src/disclosures/disclosure.service.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
-import { applicationForm } from '../src/requests/request.ts'
-import { submitApplication } from '../src/requests/request.service.ts'
+import { applicationForm } from '../src/applications/application.ts'
+import { submitApplication } from '../src/applications/intake.service.ts'
 import { buildStaff, officeCreditCode, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 import type { TestEnv } from './support/test-deps.ts'

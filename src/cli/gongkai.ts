@@ -24,7 +24,7 @@ import { sqliteFileName } from '../storage/open-database.ts'
 import { filesDirName } from '../backup/backup.service.ts'
 import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { purgeExpiredPersonalData } from '../requests/request.service.ts'
+import { purgeExpiredPersonalData } from '../applications/applicant.service.ts'
 
 // The CLI calls the same use cases as the web; it holds no rules of its own (STYLE.md §7).
 

@@ -4,7 +4,7 @@ import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { calendarYearForm, calendarSettingsOf, recordCalendarYear, saveFeePauseSetting } from './calendar.service.ts'
 import { CalendarPage } from './calendar.views.tsx'
-import { refreshOpenDueDates } from '../requests/request.service.ts'
+import { refreshOpenDueDates } from '../applications/due-date.service.ts'
 import { attempt, pageContext, staffActor } from '../web/request-context.ts'
 
 export function calendarRoutes(app: FastifyInstance): void {

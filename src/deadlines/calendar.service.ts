@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { readClockSettings } from '../requests/request.service.ts'
+import { readClockSettings } from '../applications/due-date.service.ts'
 import { writeSetting } from '../settings/settings.store.ts'
 import { forgetCalendar, listCalendarYears } from './calendar.store.ts'
 

@@ -4,20 +4,18 @@ import { systemActor } from '../audit/audit.ts'
 import type { Deps } from '../deps.ts'
 import { applicantCategories } from '../reports/report-records.ts'
 import type { ApplicantCategory } from '../reports/report-records.ts'
-import { applicationForm } from '../requests/request.ts'
+import { applicationForm } from '../applications/application.ts'
 import {
   concludeWithoutCorrection,
   concludeWithoutFee,
-  decideApplication,
   notifyFee,
   receiveCorrection,
   recordConsultationReply,
   requestCorrection,
-  requestReasons,
   sendConsultation,
-  submitApplication,
-  withdrawApplication,
-} from '../requests/request.service.ts'
+} from '../applications/application.service.ts'
+import { decideApplication, requestReasons, withdrawApplication } from '../applications/decision.service.ts'
+import { submitApplication } from '../applications/intake.service.ts'
 
 // A busy year of applications driven through the same use cases the console calls: received from
 // November of the year before to December of `year`, every outcome, corrections, consultations,

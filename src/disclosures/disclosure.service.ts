@@ -30,7 +30,7 @@ import { publicContentChanged } from '../portal/public-content.ts'
 import { allowedType, cleanFileName, readStoredFile, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
-import { knownApplicants } from '../requests/request.service.ts'
+import { knownApplicants } from '../applications/applicant.service.ts'
 import type { ItemRow } from './disclosure.store.ts'
 
 // The path of an item from draft to the public (条例 arts. 19–26; issue #4): review before

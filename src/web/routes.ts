@@ -17,10 +17,10 @@ import { columnRoutes } from '../disclosures/columns.routes.tsx'
 import { calendarRoutes } from '../deadlines/calendar.routes.tsx'
 import { reportRoutes } from '../reports/report.routes.tsx'
 import { setupRoutes } from '../setup/setup.routes.tsx'
-import { applyRoutes } from '../requests/apply.routes.tsx'
-import { requestRoutes } from '../requests/request.routes.tsx'
-import { appealRoutes } from '../requests/appeal.routes.tsx'
-import { requestSettingsRoutes } from '../requests/settings.routes.tsx'
+import { applyRoutes } from '../applications/apply.routes.tsx'
+import { applicationRoutes } from '../applications/application.routes.tsx'
+import { appealRoutes } from '../applications/appeal.routes.tsx'
+import { applicationSettingsRoutes } from '../applications/settings.routes.tsx'
 import { activityRoutes } from '../activities/activity.routes.tsx'
 import { regionRoutes } from '../region/region.routes.tsx'
 import { dashboardRoutes } from '../region/dashboard.routes.tsx'
@@ -63,9 +63,9 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
     auditRoutes,
     reportRoutes,
     applyRoutes,
-    requestRoutes,
+    applicationRoutes,
     appealRoutes,
-    requestSettingsRoutes,
+    applicationSettingsRoutes,
     activityRoutes,
     regionRoutes,
     dashboardRoutes,

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { applicationView, requestCorrection } from '../src/applications/application.service.ts'
+import { buildAgency, buildApplication, buildStaffActor } from './support/build-application.ts'
 import { buildStaff, form, signIn } from './support/builders.ts'
 import { testApp } from './support/app.ts'
 import { databaseKinds } from './support/test-deps.ts'
@@ -228,6 +230,48 @@ describe.each(databaseKinds)("the handler's console on %s", (kind) => {
       const after = await t.app.inject({ url: url2, headers: { cookie: handler.cookie } })
       expect(after.body).not.toContain('计时暂停')
       expect(after.body).toContain('id="due">2026-03-30<')
+    } finally {
+      await t.close()
+    }
+  })
+  test("staff of one agency get 404 for another agency's application page, its letter downloads and its applicant's files", async () => {
+    const t = await testApp(kind)
+    try {
+      const bureau = await buildAgency(t.deps, '垫江县司法局')
+      const theirs = await buildApplication(t.deps, { agencyId: bureau, files: 1 })
+      const bureauHead = await buildStaffActor(t.deps, { roles: ['handler', 'office_head'], agencyId: bureau })
+      const correction = { on: '2026-03-02', correctBy: '2026-03-16', what: '写明年份' }
+      await requestCorrection(t.deps, bureauHead, theirs.id, correction)
+      const { letters, files } = await applicationView(t.deps, bureauHead, theirs.id)
+      const url = `/console/applications/${theirs.id}`
+      const letterUrl = `${url}/letters/${letters[0]!.id}`
+      const fileUrl = `${url}/files/${files[0]!.id}`
+
+      // The bureau's own handler reaches all three: they exist.
+      const own = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'], agencyId: bureau }))
+      for (const path of [url, `${letterUrl}/pdf`, `${letterUrl}/docx`, fileUrl])
+        expect((await t.app.inject({ url: path, headers: { cookie: own.cookie } })).statusCode).toBe(200)
+
+      // The government office's head is of another agency: every one of them is not found (AC-03).
+      const other = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler', 'office_head'] }))
+      for (const path of [url, `${letterUrl}/pdf`, `${letterUrl}/docx`, fileUrl]) {
+        const res = await t.app.inject({ url: path, headers: { cookie: other.cookie } })
+        expect([path, res.statusCode]).toEqual([path, 404])
+        expect(res.body).not.toContain(theirs.number)
+      }
+      for (const [path, payload] of [
+        [`${url}/reveal`, {}],
+        [letterUrl, { body: '改写', do: 'issue' }],
+        [`${url}/correction-received`, { on: '2026-03-02' }],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: path,
+          headers: post(other.cookie),
+          payload: form({ _csrf: other.csrf, ...payload }),
+        })
+        expect([path, res.statusCode]).toEqual([path, 404])
+      }
     } finally {
       await t.close()
     }

@@ -1,43 +1,22 @@
-import { randomBytes } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { z } from 'zod'
-import { findAgencyById } from '../agencies/agency.store.ts'
-import { AppError } from '../errors.ts'
-import { downloadDisposition } from '../files/file-store.ts'
-import { Csrf, ErrorSummary, Field, Notice, Select, emptyForm, stringValue } from '../web/form.tsx'
+import { Csrf, ErrorSummary, Field, Notice, Select, stringValue } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
-import { parseForm } from '../web/form-parse.ts'
 import type { PageContext } from '../web/layout.tsx'
 import { PortalLayout } from '../web/layout.tsx'
-import { letterFile, receiptPdf } from './letter.service.ts'
-import { letterKinds } from './letters.ts'
-import type { LetterKind } from './letters.ts'
-import { AddressLimit, defaultBits, issueChallenge, ProofOfWork } from './proof-of-work.ts'
+import type { PublicStatus } from './application.ts'
 import {
   applicantCategoryLabels,
-  applicationForm,
   deliveryWays,
   idTypes,
   outcomeLabel,
   statusLabels,
   wantedForms,
-} from './request.ts'
-import {
-  addApplicantFile,
-  findByTracking,
-  findSubmission,
-  publicStatus,
-  secondCheck,
-  submitApplication,
-} from './request.service.ts'
-import type { PublicStatus } from './request.service.ts'
-import { pageContext } from '../web/request-context.ts'
+} from './application.ts'
+import { letterKinds } from './letter.ts'
+import type { LetterKind } from './letter.ts'
 
-// The citizen's side: the application form of each agency, the receipt, and the status page by
-// tracking number and query code. Nothing here is cached, and nothing here shows personal data
-// except the letters, which need a second check.
+// The citizen's pages: the application form of an agency, the receipt after submission, and the
+// status page reached by tracking number and query code, with the letters and the upload form.
 
-const idParam = z.object({ id: z.coerce.number().int().positive() })
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }))
 
 function TextArea(props: {
@@ -80,7 +59,7 @@ function TextArea(props: {
   )
 }
 
-function ApplyPage(props: {
+export function ApplyPage(props: {
   ctx: PageContext
   agency: { id: number; name: string }
   form: FormState
@@ -169,7 +148,7 @@ function UploadForm(props: { ctx: PageContext; number: string; queryCode: string
   )
 }
 
-function SubmittedPage(props: {
+export function SubmittedPage(props: {
   ctx: PageContext
   agency: string
   number: string
@@ -209,7 +188,7 @@ function SubmittedPage(props: {
   )
 }
 
-function TrackPage(props: {
+export function TrackPage(props: {
   ctx: PageContext
   form: FormState
   message?: string | undefined
@@ -300,219 +279,4 @@ function TrackPage(props: {
       )}
     </PortalLayout>
   )
-}
-
-const trackForm = z.object({
-  number: z.string({ error: '请填写申请编号' }).trim().min(1, '请填写申请编号').max(40),
-  queryCode: z.string({ error: '请填写查询码' }).trim().min(1, '请填写查询码').max(40),
-})
-const letterForm = trackForm.extend({
-  lastFour: z.string().trim().max(4).default(''),
-  format: z.enum(['pdf', 'docx']).default('pdf'),
-})
-
-export function applyRoutes(app: FastifyInstance): void {
-  const deps = app.deps
-  const pow = new ProofOfWork(deps.keys.session)
-  const bits = defaultBits
-  // Without the proof of work: at most 3 submissions per address per hour, and each is flagged.
-  const noScriptLimit = new AddressLimit(3, 3600_000)
-  const submitLimit = { rateLimit: { max: deps.config.applyRateLimitPerHour, timeWindow: '1 hour' } }
-  const trackLimit = { rateLimit: { max: 20, timeWindow: '10 minutes' } }
-
-  // Agencies change rarely; the form reads its agency on every submission, so keep them 30 seconds.
-  const agencies = new Map<number, { at: number; agency: { id: number; name: string } }>()
-  const agencyOf = async (id: number) => {
-    const hit = agencies.get(id)
-    if (hit && Date.now() - hit.at < 30_000) return hit.agency
-    const agency = await findAgencyById(deps.db, id)
-    if (!agency) throw new AppError('not_found', '机关不存在')
-    if (agencies.size > 1000) agencies.clear()
-    agencies.set(id, { at: Date.now(), agency: { id: agency.id, name: agency.name } })
-    return agency
-  }
-  const freshForm = (
-    request: FastifyRequest,
-    agency: { id: number; name: string },
-    form: FormState,
-    message?: string,
-  ) =>
-    ApplyPage({
-      ctx: pageContext(request),
-      agency,
-      form,
-      challenge: issueChallenge(deps.keys.session, deps.clock.now(), bits),
-      idem: stringValue(form.values.idem) || randomBytes(16).toString('base64url'),
-      ...(message ? { message } : {}),
-    })
-
-  app.get('/agencies/:id/apply', async (request, reply) => {
-    const agency = await agencyOf(idParam.parse(request.params).id)
-    reply.header('cache-control', 'no-store')
-    return reply.page(200, freshForm(request, agency, emptyForm))
-  })
-
-  app.post('/agencies/:id/apply', { config: submitLimit }, async (request, reply) => {
-    const agency = await agencyOf(idParam.parse(request.params).id)
-    reply.header('cache-control', 'no-store')
-    const body = { ...(request.body as Record<string, unknown>) }
-    body.applicantKind = body.category === 'natural' ? 'person' : 'org'
-    const parsed = parseForm(applicationForm, body)
-    if (!parsed.ok) return reply.page(422, freshForm(request, agency, parsed.form))
-    const idem = stringValue(body.idem)
-    const idempotencyKey = /^[\w-]{16,64}$/.test(idem) ? `web:${idem}` : undefined
-    let verdict = deps.config.applyProofOfWork
-      ? pow.verify(stringValue(body.powChallenge), stringValue(body.powNonce), deps.clock.now())
-      : 'ok'
-    // A retry of a submission that went through (a reload resends the spent challenge) shows the
-    // same receipt; a retry that gets past the check is answered from the stored one by the use case.
-    const retry = verdict !== 'ok' && idempotencyKey ? await findSubmission(deps, idempotencyKey) : undefined
-    if (retry) verdict = 'ok'
-    const flags: string[] = []
-    if (verdict === 'missing') {
-      if (!noScriptLimit.take(request.ip, Date.now())) {
-        return reply.page(
-          429,
-          freshForm(
-            request,
-            agency,
-            { values: body, errors: {} },
-            '提交过于频繁。请稍后再试，或开启浏览器的 JavaScript 后提交。',
-          ),
-        )
-      }
-      flags.push('no_js')
-    } else if (verdict !== 'ok') {
-      return reply.page(
-        422,
-        freshForm(request, agency, { values: body, errors: {} }, '安全校验未通过或已过期，请重新提交。'),
-      )
-    }
-    const result =
-      retry ??
-      (await submitApplication(deps, request.actor, agency.id, parsed.data, {
-        channel: 'online',
-        flags,
-        agencyChecked: true,
-        ...(idempotencyKey ? { idempotencyKey, idempotencyChecked: true } : {}),
-      }))
-    return reply.page(
-      200,
-      SubmittedPage({
-        ctx: pageContext(request),
-        agency: agency.name,
-        number: result.number,
-        queryCode: result.queryCode,
-        receivedOn: result.receivedOn,
-        due: result.due,
-        repeated: result.repeated,
-      }),
-    )
-  })
-
-  app.post('/apply/receipt', { config: trackLimit }, async (request, reply) => {
-    const input = trackForm.safeParse(request.body)
-    const found = input.success ? await findByTracking(deps, input.data.number, input.data.queryCode) : undefined
-    if (!found || !input.success) throw new AppError('not_found', '申请编号或查询码不正确')
-    const pdf = await receiptPdf(deps, found, input.data.queryCode.toUpperCase())
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', downloadDisposition(`申请回执-${found.number}.pdf`))
-      .header('cache-control', 'no-store')
-      .send(pdf)
-  })
-
-  app.get('/track', async (request, reply) => {
-    reply.header('cache-control', 'no-store')
-    return reply.page(200, TrackPage({ ctx: pageContext(request), form: emptyForm }))
-  })
-
-  // Both values are needed and a wrong pair gets the same answer whichever half was wrong.
-  app.post('/track', { config: trackLimit }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
-    const parsed = parseForm(trackForm, request.body)
-    if (!parsed.ok) return reply.page(422, TrackPage({ ctx: pageContext(request), form: parsed.form }))
-    const found = await findByTracking(deps, parsed.data.number, parsed.data.queryCode)
-    if (!found)
-      return reply.page(
-        422,
-        TrackPage({
-          ctx: pageContext(request),
-          form: { values: { number: parsed.data.number }, errors: {} },
-          message: '申请编号或查询码不正确。',
-        }),
-      )
-    return reply.page(
-      200,
-      TrackPage({
-        ctx: pageContext(request),
-        form: { values: parsed.data, errors: {} },
-        status: await publicStatus(deps, found),
-      }),
-    )
-  })
-
-  app.post('/track/files', { config: trackLimit }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
-    // Multipart fields arrive as { value } objects.
-    const body = (request.body ?? {}) as Record<
-      string,
-      { value?: string; filename?: string; toBuffer?: () => Promise<Buffer>; file?: { truncated: boolean } } | undefined
-    >
-    const number = String(body.number?.value ?? '')
-    const queryCode = String(body.queryCode?.value ?? '')
-    const found = number && queryCode ? await findByTracking(deps, number, queryCode) : undefined
-    if (!found)
-      return reply.page(
-        422,
-        TrackPage({ ctx: pageContext(request), form: emptyForm, message: '申请编号或查询码不正确。' }),
-      )
-    const values = { number, queryCode }
-    const page = async (status: number, opts: { message?: string; notice?: string }) =>
-      reply.page(
-        status,
-        TrackPage({
-          ctx: pageContext(request),
-          form: { values, errors: {} },
-          status: await publicStatus(deps, found),
-          ...opts,
-        }),
-      )
-    const file = body.file
-    if (!file?.toBuffer || !file.filename) return page(422, { message: '请选择要上传的文件。' })
-    const bytes = await file.toBuffer()
-    if (file.file?.truncated) return page(422, { message: '文件超过 10 MB。' })
-    try {
-      await addApplicantFile(deps, request.actor, found, file.filename, bytes)
-    } catch (e) {
-      if (e instanceof AppError && e.code !== 'not_found') return page(422, { message: e.message })
-      throw e
-    }
-    return page(200, { notice: '材料已上传。' })
-  })
-
-  app.post('/track/letters/:id', { config: trackLimit }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
-    const letterId = idParam.parse(request.params).id
-    const input = letterForm.safeParse(request.body)
-    const found = input.success ? await findByTracking(deps, input.data.number, input.data.queryCode) : undefined
-    if (!found || !input.success)
-      return reply.page(
-        422,
-        TrackPage({ ctx: pageContext(request), form: emptyForm, message: '申请编号或查询码不正确。' }),
-      )
-    if (!secondCheck(deps, found, input.data.lastFour)) {
-      return reply.page(
-        422,
-        TrackPage({
-          ctx: pageContext(request),
-          form: { values: input.data, errors: {} },
-          status: await publicStatus(deps, found),
-          letterMessage: '证件号码或电话后四位不正确。',
-        }),
-      )
-    }
-    const file = await letterFile(deps, found, letterId, input.data.format, true)
-    return reply.type(file.type).header('content-disposition', downloadDisposition(file.name)).send(file.bytes)
-  })
 }

@@ -1,4 +1,4 @@
-import type { Actor } from '../audit/audit.ts'
+import type { StaffActor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
@@ -6,13 +6,12 @@ import { AppError } from '../errors.ts'
 import type { AppealRecord } from '../reports/report-records.ts'
 import { readSetting } from '../settings/settings.store.ts'
 import type { Executor } from '../storage/database.ts'
-import { shanghaiDate } from './request.service.ts'
+import { shanghaiDate } from './application.ts'
+import { findAgencyAppeal, findAgencyApplicationId, insertAppeal, listAppeals, updateAppeal } from './appeal.store.ts'
 
 // Administrative reconsideration and litigation over this agency's disclosure work (条例 art. 51),
 // recorded against the applications they concern. The raw result is kept as decided; the report's
 // column (维持 / 纠正 / 其他) comes from a mapping that is a setting (law-and-format.md §2.6 [P/U]).
-
-type Staff = Actor & { id: number; agencyId: number }
 
 export const appealKinds = {
   reconsideration: '行政复议',
@@ -59,7 +58,7 @@ export async function mappingOf(db: Executor): Promise<Record<string, 'upheld' |
 
 export async function recordAppeal(
   deps: Deps,
-  actor: Staff,
+  actor: StaffActor,
   input: { kind: AppealKind; filedOn: string; applicationNumber?: string | undefined; note?: string | undefined },
 ): Promise<number> {
   if (!(input.kind in appealKinds)) throw new AppError('invalid_input', '请选择类型', { kind: '请选择类型' })
@@ -68,56 +67,41 @@ export async function recordAppeal(
   return deps.db.transaction().execute(async (trx) => {
     let applicationId: number | null = null
     if (input.applicationNumber) {
-      const app = await trx
-        .selectFrom('applications')
-        .select('id')
-        .where('number', '=', input.applicationNumber.trim())
-        .where('agency_id', '=', actor.agencyId)
-        .executeTakeFirst()
-      if (!app)
+      applicationId = (await findAgencyApplicationId(trx, actor.agencyId, input.applicationNumber.trim())) ?? null
+      if (applicationId === null)
         throw new AppError('invalid_input', '本机关没有这个申请编号', { applicationNumber: '本机关没有这个申请编号' })
-      applicationId = app.id
     }
-    const row = await trx
-      .insertInto('appeals')
-      .values({
-        agency_id: actor.agencyId,
-        application_id: applicationId,
-        kind: input.kind,
-        filed_on: input.filedOn,
-        raw_result: null,
-        concluded_on: null,
-        note: input.note?.trim() || null,
-        created_at: isoNow(deps.clock),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const id = await insertAppeal(trx, {
+      agency_id: actor.agencyId,
+      application_id: applicationId,
+      kind: input.kind,
+      filed_on: input.filedOn,
+      raw_result: null,
+      concluded_on: null,
+      note: input.note?.trim() || null,
+      created_at: isoNow(deps.clock),
+    })
     await appendAudit(deps, trx, actor, {
       action: 'appeal.record',
       objectType: 'appeal',
-      objectId: row.id,
+      objectId: id,
       result: 'success',
       detail: { kind: input.kind, filedOn: input.filedOn, applicationId },
     })
-    return row.id
+    return id
   })
 }
 
 export async function concludeAppeal(
   deps: Deps,
-  actor: Staff,
+  actor: StaffActor,
   id: number,
   input: { rawResult: string; concludedOn: string },
 ): Promise<void> {
   if (!(rawResults as readonly string[]).includes(input.rawResult))
     throw new AppError('invalid_input', '请选择审结结果', { rawResult: '请选择审结结果' })
   await deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('appeals')
-      .selectAll()
-      .where('id', '=', id)
-      .where('agency_id', '=', actor.agencyId)
-      .executeTakeFirst()
+    const row = await findAgencyAppeal(trx, actor.agencyId, id)
     if (!row) throw new AppError('not_found', '案件不存在')
     if (
       !/^\d{4}-\d{2}-\d{2}$/.test(input.concludedOn) ||
@@ -125,11 +109,7 @@ export async function concludeAppeal(
       input.concludedOn > shanghaiDate(deps.clock.now())
     )
       throw new AppError('invalid_input', '审结日期应在立案日期之后、今天之前', { concludedOn: '日期无效' })
-    await trx
-      .updateTable('appeals')
-      .set({ raw_result: input.rawResult, concluded_on: input.concludedOn })
-      .where('id', '=', id)
-      .execute()
+    await updateAppeal(trx, id, { raw_result: input.rawResult, concluded_on: input.concludedOn })
     await appendAudit(deps, trx, actor, {
       action: 'appeal.conclude',
       objectType: 'appeal',
@@ -140,8 +120,14 @@ export async function concludeAppeal(
   })
 }
 
-export async function listAppeals(db: Executor, agencyId: number) {
-  return db.selectFrom('appeals').selectAll().where('agency_id', '=', agencyId).orderBy('filed_on', 'desc').execute()
+export type AppealsView = {
+  cases: Awaited<ReturnType<typeof listAppeals>>
+  mapping: Record<string, 'upheld' | 'corrected' | 'other'>
+}
+
+/** The agency's cases with the mapping that puts each result in a report column. */
+export async function agencyAppeals(deps: Deps, actor: StaffActor): Promise<AppealsView> {
+  return { cases: await listAppeals(deps.db, actor.agencyId), mapping: await mappingOf(deps.db) }
 }
 
 /** The agency's cases as the report engine counts them. */

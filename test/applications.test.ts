@@ -5,32 +5,39 @@ import { recordCalendarYear } from '../src/deadlines/calendar.service.ts'
 import { writeSetting } from '../src/settings/settings.store.ts'
 import { computeReport } from '../src/reports/report-compute.ts'
 import { recordsOf } from '../src/reports/report.service.ts'
-import { concludeAppeal, recordAppeal } from '../src/requests/appeal.service.ts'
+import { concludeAppeal, recordAppeal } from '../src/applications/appeal.service.ts'
 import { docxText, pdfText } from '../src/confidentiality/extract-text.ts'
-import { editLetter, issueLetter, letterFile, listLetters } from '../src/requests/letter.service.ts'
-import { applicationForm } from '../src/requests/request.ts'
-import type { ApplicationInput } from '../src/requests/request.ts'
+import {
+  editLetter,
+  issueLetter,
+  letterFile,
+  listLetters,
+  staffLetterFile,
+} from '../src/applications/letter.service.ts'
+import { applicationForm } from '../src/applications/application.ts'
+import type { ApplicationInput } from '../src/applications/application.ts'
 import {
   approveExtension,
-  clockOf,
-  clockOrProblem,
-  purgeExpiredPersonalData,
-  refreshOpenDueDates,
   concludeWithoutFee,
-  decideApplication,
-  findByTracking,
-  findOwnApplication,
-  knownApplicants,
   notifyFee,
   receiveCorrection,
   recordConsultationReply,
-  recordDelivery,
   requestCorrection,
-  revealApplicant,
-  secondCheck,
   sendConsultation,
-  submitApplication,
-} from '../src/requests/request.service.ts'
+} from '../src/applications/application.service.ts'
+import { applicationView } from '../src/applications/application.service.ts'
+import { findOwnApplication } from '../src/applications/application.policy.ts'
+import {
+  knownApplicants,
+  purgeExpiredPersonalData,
+  readApplicantFile,
+  revealApplicant,
+} from '../src/applications/applicant.service.ts'
+import { decideApplication, recordDelivery } from '../src/applications/decision.service.ts'
+import { clockOf, clockOrProblem, refreshOpenDueDates } from '../src/applications/due-date.service.ts'
+import { submitApplication } from '../src/applications/intake.service.ts'
+import { findByTracking, secondCheck } from '../src/applications/tracking.service.ts'
+import { buildAgency, buildApplication, buildStaffActor } from './support/build-application.ts'
 import { buildStaff, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 import type { TestEnv } from './support/test-deps.ts'
@@ -411,6 +418,68 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
       expect((await findOwnApplication(t.deps, handler, recent.id)).phone_enc).not.toBeNull()
       expect((await recordsOf(t.deps, officeId, 2023)).applications).toHaveLength(1)
       expect(await searchAudit(t.deps, { action: 'application.purge' }, 1)).toHaveLength(1)
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)("another agency's application on %s", (kind) => {
+  test("staff of one agency can neither open, change nor reveal another agency's application, nor read its letters or applicant files", async () => {
+    const t = await testEnv(kind)
+    try {
+      const bureau = await buildAgency(t.deps, '垫江县司法局')
+      const theirs = await buildApplication(t.deps, { agencyId: bureau, files: 1 })
+      const theirHead = await buildStaffActor(t.deps, { roles: ['handler', 'office_head'], agencyId: bureau })
+      await requestCorrection(t.deps, theirHead, theirs.id, {
+        on: '2026-03-02',
+        correctBy: '2026-03-16',
+        what: '写明年份',
+      })
+      // The bureau's own office head sees the letter and the file: they exist.
+      const { letters, files } = await applicationView(t.deps, theirHead, theirs.id)
+      const letterId = letters[0]!.id
+      const fileId = files[0]!.id
+      expect((await staffLetterFile(t.deps, theirHead, theirs.id, letterId, 'pdf')).type).toBe('application/pdf')
+      expect((await readApplicantFile(t.deps, theirHead, theirs.id, fileId)).name).toBe('身份证复印件1.pdf')
+
+      // The government office's head, of another agency of the same region, reaches none of it (AC-03).
+      const ourHead = await buildStaffActor(t.deps, { roles: ['handler', 'office_head'] })
+      const notFound = { code: 'not_found' }
+      await expect(findOwnApplication(t.deps, ourHead, theirs.id)).rejects.toMatchObject(notFound)
+      await expect(applicationView(t.deps, ourHead, theirs.id)).rejects.toMatchObject(notFound)
+      await expect(staffLetterFile(t.deps, ourHead, theirs.id, letterId, 'pdf')).rejects.toMatchObject(notFound)
+      await expect(readApplicantFile(t.deps, ourHead, theirs.id, fileId)).rejects.toMatchObject(notFound)
+      await expect(revealApplicant(t.deps, ourHead, theirs.id)).rejects.toMatchObject(notFound)
+      await expect(editLetter(t.deps, ourHead, theirs.id, letterId, '改写')).rejects.toMatchObject(notFound)
+      await expect(issueLetter(t.deps, ourHead, theirs.id, letterId)).rejects.toMatchObject(notFound)
+      await expect(receiveCorrection(t.deps, ourHead, theirs.id, { on: '2026-03-02' })).rejects.toMatchObject(notFound)
+      const stillTheirs = await findOwnApplication(t.deps, theirHead, theirs.id)
+      expect([stillTheirs.status, stillTheirs.handler_id]).toEqual(['correction', theirHead.id])
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('extension on %s', (kind) => {
+  test('条例第三十三条第二款: an extension of more than 20 working days is refused by the use case itself, not only by the form', async () => {
+    const t = await testEnv(kind)
+    try {
+      const head = await buildStaffActor(t.deps, { roles: ['office_head'] })
+      // Received in person on Monday 3-02: 20 working days run 3-03 … 3-30.
+      const application = await buildApplication(t.deps, { receivedOn: '2026-03-02' })
+      const due = async () => (await findOwnApplication(t.deps, head, application.id)).due_on
+      expect(await due()).toBe('2026-03-30')
+      const reason = '需要分离不予公开的内容'
+      await expect(
+        approveExtension(t.deps, head, application.id, { on: '2026-03-02', days: 21, reason }),
+      ).rejects.toMatchObject({ code: 'invalid_input', message: '延长期限为 1 至 20 个工作日' })
+      expect(await due()).toBe('2026-03-30')
+      expect(await searchAudit(t.deps, { action: 'application.extension_approved' }, 1)).toHaveLength(0)
+      // 20 is the most: 3-31 … 4-03 (4), 清明 4-04 … 4-06 off, 4-07 … 4-28 (20).
+      await approveExtension(t.deps, head, application.id, { on: '2026-03-02', days: 20, reason })
+      expect(await due()).toBe('2026-04-28')
     } finally {
       await t.close()
     }

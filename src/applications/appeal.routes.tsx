@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { AppError } from '../errors.ts'
+import { emptyForm } from '../web/form.tsx'
+import type { FormState } from '../web/form.tsx'
+import { parseForm } from '../web/form-parse.ts'
+import { attempt, pageContext, staffActor, statusOf } from '../web/request-context.ts'
+import { agencyAppeals, concludeAppeal, recordAppeal } from './appeal.service.ts'
+import { AppealsPage } from './appeal.views.tsx'
+
+// Reconsideration and litigation cases of the agency: record when filed, conclude with the raw
+// result; the report's section 四 counts them through the result mapping.
+
+const recordForm = z.object({
+  kind: z.enum(['reconsideration', 'litigationDirect', 'litigationAfterReconsideration'], { error: '请选择类型' }),
+  filedOn: z.string({ error: '请填写日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
+  applicationNumber: z
+    .string()
+    .trim()
+    .max(40)
+    .optional()
+    .transform((v) => v || undefined),
+  note: z.string().trim().max(500).optional(),
+})
+const concludeForm = z.object({
+  rawResult: z.string({ error: '请选择审结结果' }).min(1, '请选择审结结果'),
+  concludedOn: z.string({ error: '请填写日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
+})
+const idParam = z.object({ id: z.coerce.number().int().positive() })
+
+export function appealRoutes(app: FastifyInstance): void {
+  const deps = app.deps
+
+  const page = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    form: FormState,
+    message?: string,
+  ) => {
+    const view = await agencyAppeals(deps, staffActor(request))
+    return reply.page(status, AppealsPage({ ...view, ctx: pageContext(request), form, message }))
+  }
+
+  app.get('/console/appeals', async (request, reply) => page(request, reply, 200, emptyForm))
+
+  app.post('/console/appeals', async (request, reply) => {
+    const parsed = parseForm(recordForm, request.body)
+    if (!parsed.ok) return page(request, reply, 422, parsed.form)
+    const r = await attempt(() => recordAppeal(deps, staffActor(request), parsed.data))
+    if (!r.ok) {
+      const form = { values: request.body as Record<string, unknown>, errors: r.error.fields }
+      return page(request, reply, 422, form, r.error.message)
+    }
+    return reply.redirect('/console/appeals', 303)
+  })
+
+  app.post('/console/appeals/:id/conclude', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(concludeForm, request.body)
+    if (!parsed.ok) return page(request, reply, 422, parsed.form)
+    try {
+      await concludeAppeal(deps, staffActor(request), id, parsed.data)
+    } catch (e) {
+      if (e instanceof AppError && e.code !== 'not_found')
+        return page(request, reply, statusOf[e.code], emptyForm, e.message)
+      throw e
+    }
+    return reply.redirect('/console/appeals', 303)
+  })
+}

@@ -1,0 +1,73 @@
+import { Csrf, ErrorSummary, Field, Select } from '../web/form.tsx'
+import type { FormState } from '../web/form.tsx'
+import type { PageContext } from '../web/layout.tsx'
+import { ConsoleLayout } from '../web/layout.tsx'
+import type { AppealsView } from './appeal.service.ts'
+import { appealKinds, rawResults } from './appeal.service.ts'
+
+// The agency's reconsideration and litigation cases, with the form to record a new one.
+
+const columnLabel = { upheld: '结果维持', corrected: '结果纠正', other: '其他结果' }
+
+export function AppealsPage(props: AppealsView & { ctx: PageContext; form: FormState; message?: string | undefined }) {
+  const { ctx } = props
+  return (
+    <ConsoleLayout ctx={ctx} title="复议与诉讼">
+      <h1>政府信息公开行政复议、行政诉讼</h1>
+      <ErrorSummary form={props.form} message={props.message} />
+      <table>
+        <caption>本机关的案件（年度报告第四部分按 12 月 31 日的状态统计）</caption>
+        <thead>
+          <tr>
+            <th scope="col">类型</th>
+            <th scope="col">立案日期</th>
+            <th scope="col">审结</th>
+            <th scope="col">报告列</th>
+            <th scope="col">操作</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.cases.map((c) => (
+            <tr>
+              <td>{appealKinds[c.kind as keyof typeof appealKinds]}</td>
+              <td>{c.filed_on}</td>
+              <td>{c.raw_result ? `${c.raw_result}（${c.concluded_on}）` : '尚未审结'}</td>
+              <td>{c.raw_result ? columnLabel[props.mapping[c.raw_result] ?? 'other'] : '尚未审结'}</td>
+              <td>
+                {!c.raw_result && (
+                  <form method="post" action={`/console/appeals/${c.id}/conclude`} class="inline">
+                    <Csrf token={ctx.csrf} />
+                    <label for={`r-${c.id}`}>审结结果</label>
+                    <select id={`r-${c.id}`} name="rawResult">
+                      {rawResults.map((r) => (
+                        <option value={r}>{r}</option>
+                      ))}
+                    </select>
+                    <label for={`d-${c.id}`}>审结日期</label>
+                    <input id={`d-${c.id}`} name="concludedOn" type="date" required />
+                    <button type="submit">记录审结</button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>登记新案件</h2>
+      <form method="post" action="/console/appeals" novalidate>
+        <Csrf token={ctx.csrf} />
+        <Select
+          form={props.form}
+          name="kind"
+          label="类型"
+          options={Object.entries(appealKinds).map(([value, label]) => ({ value, label }))}
+          required
+        />
+        <Field form={props.form} name="filedOn" label="立案（受理）日期" type="date" required />
+        <Field form={props.form} name="applicationNumber" label="涉及的申请编号" />
+        <Field form={props.form} name="note" label="备注" />
+        <button type="submit">登记</button>
+      </form>
+    </ConsoleLayout>
+  )
+}

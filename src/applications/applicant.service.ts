@@ -1,0 +1,161 @@
+import type { Actor, StaffActor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { isoNow } from '../clock.ts'
+import type { KnownPerson } from '../confidentiality/scan-rules.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import { allowedType, cleanFileName, readStoredFile, removeStoredFile, storeFile } from '../files/file-store.ts'
+import { refuseMalware } from '../files/malware-scan.ts'
+import { readSetting } from '../settings/settings.store.ts'
+import type { ApplicationRow, Executor } from '../storage/database.ts'
+import type { ApplicantDetails } from './application.ts'
+import { defaultRetentionYears, maySeePersonalData, retentionCutoff, shanghaiDate } from './application.ts'
+import { findOwnApplication } from './application.policy.ts'
+import {
+  deleteApplicantFiles,
+  erasePersonalData,
+  findApplicantFile,
+  insertApplicantFile,
+  listApplicantFiles,
+  listExpiredPersonalData,
+  listFileKeys,
+  listPersonApplications,
+} from './application.store.ts'
+import { decryptApplicant } from './applicant-data.ts'
+
+// The applicant's personal data and files: revealed only to the application's own handler and the
+// office head, each reveal and each opening audited, and erased once the retention period is over.
+
+/** The full personal data, for the application's own handler and the office head only; each reveal is audited. */
+export async function revealApplicant(deps: Deps, actor: StaffActor, id: number): Promise<ApplicantDetails> {
+  const application = await findOwnApplication(deps, actor, id)
+  const allowed = maySeePersonalData(actor, application)
+  await deps.db.transaction().execute((trx) =>
+    appendAudit(deps, trx, actor, {
+      action: 'application.reveal',
+      objectType: 'application',
+      objectId: application.number,
+      result: allowed ? 'success' : 'denied',
+    }),
+  )
+  if (!allowed) throw new AppError('forbidden', '只有本申请的承办人和公开办负责人可以查看完整的个人信息')
+  return decryptApplicant(deps, application)
+}
+
+/** The applicants this agency holds, for the pre-publication scan (their names with ID numbers, phones, addresses). */
+export async function knownApplicants(deps: Deps, db: Executor, agencyId: number): Promise<KnownPerson[]> {
+  const rows = await listPersonApplications(db, agencyId)
+  return rows.map((r) => {
+    const d = decryptApplicant(deps, r)
+    return { name: d.name, idNumber: d.idNumber, phone: d.phone, address: d.address }
+  })
+}
+
+const applicantFileTypes = new Set(['application/pdf', 'image/jpeg', 'image/png'])
+const maxApplicantFiles = 5
+
+/**
+ * A file the applicant adds to the application (a copy of the ID, a power of attorney): PDF, JPG or
+ * PNG by name and content, malware-checked, at most five, while the application is open. Such files
+ * are never publishable and are shown only to the agency's handlers.
+ */
+export async function addApplicantFile(
+  deps: Deps,
+  actor: Actor,
+  application: ApplicationRow,
+  rawName: string,
+  bytes: Buffer,
+): Promise<void> {
+  const fileName = cleanFileName(rawName)
+  const type = allowedType(fileName, bytes)
+  if (!type || !applicantFileTypes.has(type))
+    throw new AppError('invalid_input', '材料仅支持 PDF、JPG、PNG，且文件内容须与扩展名一致', {
+      file: '文件类型不允许或内容与扩展名不符',
+    })
+  if (application.status === 'concluded') throw new AppError('invalid_transition', '申请已办结，不能再上传材料')
+  await refuseMalware(deps, actor, 'application', application.id, fileName, bytes)
+  const stored = storeFile(deps.config.dataDir, bytes, deps.clock.now())
+  await deps.db.transaction().execute(async (trx) => {
+    const count = (await listApplicantFiles(trx, application.id)).length
+    if (count >= maxApplicantFiles)
+      throw new AppError('invalid_input', `每件申请最多上传 ${maxApplicantFiles} 份材料`, {
+        file: `最多 ${maxApplicantFiles} 份`,
+      })
+    await insertApplicantFile(trx, {
+      application_id: application.id,
+      file_name: fileName,
+      content_type: type,
+      size: stored.size,
+      sha256: stored.sha256,
+      storage_key: stored.key,
+      created_at: isoNow(deps.clock),
+    })
+    await appendAudit(deps, trx, actor, {
+      action: 'application.file_add',
+      objectType: 'application',
+      objectId: application.number,
+      result: 'success',
+      detail: { size: stored.size, sha256: stored.sha256 },
+    })
+  })
+}
+
+export { listApplicantFiles }
+
+/** A handler opens an applicant's file: personal data, so the opening is audited. */
+export async function readApplicantFile(
+  deps: Deps,
+  actor: StaffActor,
+  applicationId: number,
+  fileId: number,
+): Promise<{ name: string; type: string; bytes: Buffer }> {
+  const application = await findOwnApplication(deps, actor, applicationId)
+  if (!maySeePersonalData(actor, application))
+    throw new AppError('forbidden', '申请人的材料仅本申请的承办人和公开办负责人可以查看')
+  const row = await findApplicantFile(deps.db, application.id, fileId)
+  if (!row) throw new AppError('not_found', '材料不存在')
+  await deps.db.transaction().execute((trx) =>
+    appendAudit(deps, trx, actor, {
+      action: 'application.file_open',
+      objectType: 'application',
+      objectId: application.number,
+      result: 'success',
+      detail: { file: fileId },
+    }),
+  )
+  return { name: row.file_name, type: row.content_type, bytes: readStoredFile(deps.config.dataDir, row.storage_key) }
+}
+
+/**
+ * Retention (a setting, requests.retentionYears, default 10 years [U]: practice follows each
+ * archive's own schedule): once an application has been concluded that long, the applicant's ID
+ * number, contacts and uploaded files are erased. What the annual report counts, the name and the
+ * issued letters stay as the record of the case.
+ */
+export async function purgeExpiredPersonalData(
+  deps: Deps,
+  actor: Actor,
+  dryRun = false,
+): Promise<{ cutoff: string; count: number }> {
+  const years = Number((await readSetting(deps.db, 'requests.retentionYears')) ?? defaultRetentionYears)
+  const cutoff = retentionCutoff(shanghaiDate(deps.clock.now()), years)
+  const expired = await listExpiredPersonalData(deps.db, cutoff)
+  if (dryRun || expired.length === 0) return { cutoff, count: expired.length }
+  const keys: string[] = []
+  await deps.db.transaction().execute(async (trx) => {
+    for (const application of expired) {
+      keys.push(...(await listFileKeys(trx, application.id)))
+      await deleteApplicantFiles(trx, application.id)
+      await erasePersonalData(trx, application.id)
+    }
+    await appendAudit(deps, trx, actor, {
+      action: 'application.purge',
+      objectType: 'application',
+      objectId: `${expired.length}`,
+      result: 'success',
+      detail: { cutoff, years, numbers: expired.map((a) => a.number) },
+    })
+  })
+  for (const key of keys) removeStoredFile(deps.config.dataDir, key)
+  return { cutoff, count: expired.length }
+}

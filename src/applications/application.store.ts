@@ -1,0 +1,278 @@
+import type { Insertable, Updateable } from 'kysely'
+import type {
+  ApplicationEventTable,
+  ApplicationFileTable,
+  ApplicationRow,
+  ApplicationTable,
+  Executor,
+  LetterTable,
+} from '../storage/database.ts'
+import type { ApplicationEvent, Queue } from './application.ts'
+
+// Every query of disclosure on request: applications, their timeline, the applicant's files and the
+// letters. Rows go in and out as they are; the services decide what they mean.
+
+export async function findApplicationById(db: Executor, id: number): Promise<ApplicationRow | undefined> {
+  return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findApplicationByNumber(db: Executor, number: string): Promise<ApplicationRow | undefined> {
+  return db.selectFrom('applications').selectAll().where('number', '=', number).executeTakeFirst()
+}
+
+export async function findApplicationByIdempotencyKey(db: Executor, key: string) {
+  return db
+    .selectFrom('applications')
+    .select(['id', 'number', 'query_code_enc', 'received_on', 'due_on'])
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst()
+}
+
+/** An application of the agency by its number, with what a repeat (NP_REPEAT) is checked against. */
+export async function findAgencyApplicationByNumber(db: Executor, agencyId: number, number: string) {
+  return db
+    .selectFrom('applications')
+    .select(['id', 'applicant_key', 'outcome'])
+    .where('number', '=', number)
+    .where('agency_id', '=', agencyId)
+    .executeTakeFirst()
+}
+
+export async function agencyExists(db: Executor, agencyId: number): Promise<boolean> {
+  return !!(await db.selectFrom('agencies').select('id').where('id', '=', agencyId).executeTakeFirst())
+}
+
+export async function findAgencyName(db: Executor, agencyId: number): Promise<string> {
+  const row = await db.selectFrom('agencies').select('name').where('id', '=', agencyId).executeTakeFirstOrThrow()
+  return row.name
+}
+
+export async function findRegionName(db: Executor): Promise<string | undefined> {
+  return (await db.selectFrom('regions').select('name').executeTakeFirst())?.name
+}
+
+/** The applications of these applicants received since `since`, newest first (repeat and frequency checks). */
+export async function listRecentOfApplicants(db: Executor, applicantKeys: readonly string[], since: string) {
+  return db
+    .selectFrom('applications')
+    .select(['id', 'agency_id', 'applicant_key', 'info_description', 'info_title', 'outcome', 'received_on'])
+    .where('applicant_key', 'in', [...applicantKeys])
+    .where('received_on', '>=', since)
+    .orderBy('id', 'desc')
+    .execute()
+}
+
+/** The applicant's applications to the agency received in a calendar month (`YYYY-MM`). */
+export async function listApplicantMonth(db: Executor, agencyId: number, applicantKey: string | null, month: string) {
+  return db
+    .selectFrom('applications')
+    .select(['id', 'received_on'])
+    .where('agency_id', '=', agencyId)
+    .where('applicant_key', '=', applicantKey)
+    .where('received_on', '>=', `${month}-01`)
+    .where('received_on', '<=', `${month}-31`)
+    .execute()
+}
+
+/** Inserts new applications; a row whose number is taken already is skipped (the caller draws again). */
+export async function insertApplicationsSkippingTakenNumbers(
+  db: Executor,
+  rows: readonly Insertable<ApplicationTable>[],
+): Promise<ApplicationRow[]> {
+  return db
+    .insertInto('applications')
+    .values([...rows])
+    .onConflict((oc) => oc.column('number').doNothing())
+    .returningAll()
+    .execute()
+}
+
+export async function updateApplication(db: Executor, id: number, patch: Updateable<ApplicationTable>): Promise<void> {
+  await db.updateTable('applications').set(patch).where('id', '=', id).execute()
+}
+
+export async function listOpenApplications(db: Executor): Promise<ApplicationRow[]> {
+  return db.selectFrom('applications').selectAll().where('status', 'in', ['open', 'correction']).execute()
+}
+
+/** The applications of the agency's applicants who are natural persons, with their personal data. */
+export async function listPersonApplications(db: Executor, agencyId: number): Promise<ApplicationRow[]> {
+  return db
+    .selectFrom('applications')
+    .selectAll()
+    .where('agency_id', '=', agencyId)
+    .where('applicant_name_enc', 'is not', null)
+    .where('applicant_kind', '=', 'person')
+    .execute()
+}
+
+/** One console queue of the agency, by due date, at most 500. */
+export async function listQueue(
+  db: Executor,
+  agencyId: number,
+  queue: Queue,
+  today: string,
+  soonBy: string,
+): Promise<ApplicationRow[]> {
+  let rows = db.selectFrom('applications').selectAll().where('agency_id', '=', agencyId).where('status', 'is not', null)
+  if (queue === 'overdue') rows = rows.where('status', '!=', 'concluded').where('due_on', '<', today)
+  if (queue === 'soon')
+    rows = rows.where('status', '!=', 'concluded').where('due_on', '>=', today).where('due_on', '<=', soonBy)
+  if (queue === 'open') rows = rows.where('status', '=', 'open')
+  if (queue === 'correction') rows = rows.where('status', '=', 'correction')
+  if (queue === 'concluded') rows = rows.where('status', '=', 'concluded')
+  return rows.orderBy('due_on').orderBy('id', 'desc').limit(500).execute()
+}
+
+export type RegionOpenApplication = {
+  agency_id: number
+  number: string
+  received_on: string
+  due_on: string | null
+  status: string | null
+  applicant_name_masked: string | null
+}
+
+/** Every agency's open applications, by due date, for the supervising office. */
+export async function listRegionOpenApplications(db: Executor): Promise<RegionOpenApplication[]> {
+  return db
+    .selectFrom('applications')
+    .select(['agency_id', 'number', 'received_on', 'due_on', 'status', 'applicant_name_masked'])
+    .where('status', 'in', ['open', 'correction'])
+    .orderBy('due_on')
+    .execute()
+}
+
+/** Concluded before `cutoff` and still holding personal data (retention). */
+export async function listExpiredPersonalData(db: Executor, cutoff: string) {
+  return db
+    .selectFrom('applications')
+    .select(['id', 'number'])
+    .where('status', '=', 'concluded')
+    .where('concluded_on', '<', cutoff)
+    .where((eb) =>
+      eb.or([
+        eb('id_number_enc', 'is not', null),
+        eb('phone_enc', 'is not', null),
+        eb('address_enc', 'is not', null),
+        eb('email_enc', 'is not', null),
+      ]),
+    )
+    .execute()
+}
+
+export async function erasePersonalData(db: Executor, id: number): Promise<void> {
+  await updateApplication(db, id, {
+    id_number_enc: null,
+    phone_enc: null,
+    email_enc: null,
+    address_enc: null,
+    contact_person_enc: null,
+    postcode: null,
+    query_code_enc: null,
+  })
+}
+
+// The timeline.
+
+export async function listEvents(db: Executor, applicationId: number): Promise<ApplicationEvent[]> {
+  const rows = await db
+    .selectFrom('application_events')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .orderBy('id')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    on: r.on_date,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+    actorName: r.actor_name,
+    at: r.created_at,
+  }))
+}
+
+export async function insertEvent(db: Executor, event: Insertable<ApplicationEventTable>): Promise<number> {
+  const row = await db.insertInto('application_events').values(event).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function insertEvents(db: Executor, events: readonly Insertable<ApplicationEventTable>[]): Promise<void> {
+  await db
+    .insertInto('application_events')
+    .values([...events])
+    .execute()
+}
+
+// The applicant's files.
+
+export type ApplicantFile = { id: number; file_name: string; content_type: string; size: number; created_at: string }
+
+export async function listApplicantFiles(db: Executor, applicationId: number): Promise<ApplicantFile[]> {
+  return db
+    .selectFrom('application_files')
+    .select(['id', 'file_name', 'content_type', 'size', 'created_at'])
+    .where('application_id', '=', applicationId)
+    .orderBy('id')
+    .execute()
+}
+
+export async function findApplicantFile(db: Executor, applicationId: number, fileId: number) {
+  return db
+    .selectFrom('application_files')
+    .selectAll()
+    .where('id', '=', fileId)
+    .where('application_id', '=', applicationId)
+    .executeTakeFirst()
+}
+
+export async function insertApplicantFile(db: Executor, file: Insertable<ApplicationFileTable>): Promise<void> {
+  await db.insertInto('application_files').values(file).execute()
+}
+
+export async function listFileKeys(db: Executor, applicationId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('application_files')
+    .select('storage_key')
+    .where('application_id', '=', applicationId)
+    .execute()
+  return rows.map((f) => f.storage_key)
+}
+
+export async function deleteApplicantFiles(db: Executor, applicationId: number): Promise<void> {
+  await db.deleteFrom('application_files').where('application_id', '=', applicationId).execute()
+}
+
+// Letters.
+
+export async function listLetterRows(db: Executor, applicationId: number) {
+  return db.selectFrom('letters').selectAll().where('application_id', '=', applicationId).orderBy('id').execute()
+}
+
+export async function listIssuedLetters(db: Executor, applicationId: number) {
+  return db
+    .selectFrom('letters')
+    .select(['id', 'kind', 'issued_on'])
+    .where('application_id', '=', applicationId)
+    .where('status', '=', 'issued')
+    .orderBy('id')
+    .execute()
+}
+
+export async function findLetter(db: Executor, applicationId: number, letterId: number) {
+  return db
+    .selectFrom('letters')
+    .selectAll()
+    .where('id', '=', letterId)
+    .where('application_id', '=', applicationId)
+    .executeTakeFirst()
+}
+
+export async function insertLetter(db: Executor, letter: Insertable<LetterTable>): Promise<number> {
+  const row = await db.insertInto('letters').values(letter).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function updateLetter(db: Executor, id: number, patch: Updateable<LetterTable>): Promise<void> {
+  await db.updateTable('letters').set(patch).where('id', '=', id).execute()
+}

@@ -1,0 +1,124 @@
+import type { StaffActor } from '../audit/audit.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import type { OutcomeCode } from '../reports/report-records.ts'
+import type { DeliveryMethod } from './application.ts'
+import { checkDate, deliveryMethods, denyCodes, outcomeCodes } from './application.ts'
+import { findAgencyApplicationByNumber, listEvents, updateApplication } from './application.store.ts'
+import { addEvent, changeApplication, conclude, mustBeOpen } from './application.service.ts'
+import { clockOrProblem } from './due-date.service.ts'
+
+// How an application ends: the decision in the report's taxonomy (art. 36), the art. 35 request
+// for reasons, the applicant's withdrawal, and the delivery that decides whether it was on time.
+
+export type DecisionInput = { on: string; outcome: string; replyType: string; basis: string; relatedNumber?: string }
+
+/** The decision in the report's taxonomy, with the art. 36 reply type and the articles relied on (spec §8.3). */
+export async function decideApplication(
+  deps: Deps,
+  actor: StaffActor,
+  id: number,
+  input: DecisionInput,
+): Promise<void> {
+  await changeApplication(deps, actor, id, async (trx, application, today) => {
+    mustBeOpen(application)
+    if (application.status === 'correction')
+      throw new AppError('invalid_transition', '申请正在等待补正，请先记录补正结果')
+    checkDate(input.on, 'on', '答复日期', today, application.received_on)
+    if (
+      !(outcomeCodes as readonly string[]).includes(input.outcome) ||
+      input.outcome === 'OTHER_NO_CORRECTION' ||
+      input.outcome === 'OTHER_NO_FEE'
+    ) {
+      throw new AppError('invalid_input', '请选择答复结果（逾期不补正、逾期不缴费请用对应的办结操作）', {
+        outcome: '请选择答复结果',
+      })
+    }
+    const basis = input.basis.trim()
+    if ((denyCodes.has(input.outcome) || input.outcome === 'PARTIAL') && !basis)
+      throw new AppError('invalid_input', '不予公开和部分公开须写明依据的条款和理由', {
+        basis: '请写明依据的条款和理由',
+      })
+    let related: number | null = application.related_application_id
+    if (input.outcome === 'NP_REPEAT') {
+      const earlier = input.relatedNumber
+        ? await findAgencyApplicationByNumber(trx, application.agency_id, input.relatedNumber.trim())
+        : undefined
+      if (!earlier || earlier.applicant_key !== application.applicant_key || !earlier.outcome)
+        throw new AppError('invalid_input', '重复申请须关联同一申请人已答复的申请编号', {
+          relatedNumber: '请填写同一申请人已答复的申请编号',
+        })
+      related = earlier.id
+    }
+    if (
+      input.outcome === 'NP_MASSIVE' &&
+      !(await listEvents(trx, application.id)).some((e) => e.kind === 'delay_set' || e.kind === 'reasons_requested')
+    ) {
+      throw new AppError(
+        'invalid_transition',
+        '以“无正当理由大量反复申请”不予处理前，须先要求申请人说明理由（条例第三十五条）',
+      )
+    }
+    await updateApplication(trx, application.id, { related_application_id: related })
+    await conclude(
+      deps,
+      trx,
+      actor,
+      application,
+      input.on,
+      input.outcome as OutcomeCode,
+      input.replyType,
+      basis,
+      'decided',
+    )
+  })
+}
+
+/** Art. 35 first step: the applicant is asked for the reasons of a clearly excessive number of requests. */
+export async function requestReasons(deps: Deps, actor: StaffActor, id: number, input: { on: string }): Promise<void> {
+  await changeApplication(deps, actor, id, async (trx, application, today) => {
+    mustBeOpen(application)
+    checkDate(input.on, 'on', '要求说明理由之日', today, application.received_on)
+    await addEvent(deps, trx, actor, application, 'reasons_requested', input.on)
+  })
+}
+
+/** Delivery (235号): the signature date, or the posting date for mail, decides whether the reply was on time. */
+export async function recordDelivery(
+  deps: Deps,
+  actor: StaffActor,
+  id: number,
+  input: { on: string; method: DeliveryMethod },
+): Promise<boolean> {
+  let onTime = false
+  await changeApplication(deps, actor, id, async (trx, application, today) => {
+    if (application.status !== 'concluded' || !application.decided_on)
+      throw new AppError('invalid_transition', '请先作出答复')
+    if (!(input.method in deliveryMethods))
+      throw new AppError('invalid_input', '请选择送达方式', { method: '请选择送达方式' })
+    checkDate(input.on, 'on', input.method === 'post' ? '交邮日期' : '送达日期', today, application.decided_on)
+    const { clock, problem } = await clockOrProblem(deps, trx, application, input.on)
+    if (!clock) throw new AppError('invalid_transition', problem!)
+    onTime = clock.due !== null && input.on <= clock.due
+    await addEvent(deps, trx, actor, application, 'delivered', input.on, { method: input.method, onTime })
+    await updateApplication(trx, application.id, {
+      delivered_method: input.method,
+      delivered_on: input.on,
+      on_time: onTime ? 1 : 0,
+    })
+  })
+  return onTime
+}
+
+export async function withdrawApplication(
+  deps: Deps,
+  actor: StaffActor,
+  id: number,
+  input: { on: string },
+): Promise<void> {
+  await changeApplication(deps, actor, id, async (trx, application, today) => {
+    mustBeOpen(application)
+    checkDate(input.on, 'on', '撤回日期', today, application.received_on)
+    await conclude(deps, trx, actor, application, input.on, 'OTHER_OTHER', 'none', '申请人撤回申请', 'withdrawn')
+  })
+}

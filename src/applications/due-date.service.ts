@@ -1,0 +1,76 @@
+import { isoNow } from '../clock.ts'
+import { CalendarMissing } from '../deadlines/calendar.ts'
+import { calendarFor } from '../deadlines/calendar.store.ts'
+import { computeClock, statutoryClock } from '../deadlines/statutory-clock.ts'
+import type { ClockSettings, ClockState } from '../deadlines/statutory-clock.ts'
+import type { Deps } from '../deps.ts'
+import { readSetting, readSettingCached } from '../settings/settings.store.ts'
+import type { ApplicationRow, Executor } from '../storage/database.ts'
+import { clockEvents, shanghaiDate } from './application.ts'
+import { findApplicationById, listEvents, listOpenApplications, updateApplication } from './application.store.ts'
+
+// The due date is recomputed from the timeline each time (statutory-clock.ts) and cached on the
+// row only for the queues.
+
+export async function readClockSettings(db: Executor, scope?: object): Promise<ClockSettings> {
+  const fee = scope
+    ? await readSettingCached(scope, db, 'requests.feePausesClock')
+    : await readSetting(db, 'requests.feePausesClock')
+  return { ...statutoryClock, feePausesClock: fee !== 'false' }
+}
+
+/** The application's clock as of today (or `asOf`), with every step that moved its due date. */
+export async function clockOf(
+  deps: Deps,
+  db: Executor,
+  application: ApplicationRow,
+  asOf?: string,
+): Promise<ClockState> {
+  const events = await listEvents(db, application.id)
+  const today = asOf ?? shanghaiDate(deps.clock.now())
+  const concluded = application.concluded_on
+  return computeClock(
+    await calendarFor(deps, db),
+    application.received_on,
+    clockEvents(events),
+    concluded && concluded < today ? concluded : today,
+    await readClockSettings(db, deps),
+  )
+}
+
+/**
+ * The clock, or the reason it cannot be computed: a due date that runs into a year whose holiday
+ * notice is not recorded yet. The application is still taken in and worked; the due date shows as
+ * undetermined with that reason until the 系统管理员 records the notice.
+ */
+export async function clockOrProblem(
+  deps: Deps,
+  db: Executor,
+  application: ApplicationRow,
+  asOf?: string,
+): Promise<{ clock: ClockState | null; problem: string | null }> {
+  try {
+    return { clock: await clockOf(deps, db, application, asOf), problem: null }
+  } catch (e) {
+    if (e instanceof CalendarMissing) return { clock: null, problem: e.message }
+    throw e
+  }
+}
+
+/** Recomputes and caches the due date after a change. */
+export async function refreshDue(deps: Deps, trx: Executor, application: ApplicationRow): Promise<void> {
+  const fresh = (await findApplicationById(trx, application.id))!
+  const { clock } = await clockOrProblem(deps, trx, fresh)
+  await updateApplication(trx, application.id, {
+    due_on: clock?.due ?? null,
+    paused_since: clock?.pausedSince ?? null,
+    updated_at: isoNow(deps.clock),
+  })
+}
+
+/** After a year's holiday notice is recorded: the open applications' due dates, computed afresh. */
+export async function refreshOpenDueDates(deps: Deps): Promise<number> {
+  const open = await listOpenApplications(deps.db)
+  for (const application of open) await deps.db.transaction().execute((trx) => refreshDue(deps, trx, application))
+  return open.length
+}

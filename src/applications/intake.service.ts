@@ -1,0 +1,354 @@
+import type { Insertable } from 'kysely'
+import { randomInt } from 'node:crypto'
+import { findAgencyById } from '../agencies/agency.store.ts'
+import type { Actor } from '../audit/audit.ts'
+import { appendAuditBatch } from '../audit/audit.service.ts'
+import { isoNow } from '../clock.ts'
+import { CalendarMissing } from '../deadlines/calendar.ts'
+import type { WorkCalendar } from '../deadlines/calendar.ts'
+import { calendarFor } from '../deadlines/calendar.store.ts'
+import { computeClock } from '../deadlines/statutory-clock.ts'
+import type { ClockSettings } from '../deadlines/statutory-clock.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import { readSettingCached } from '../settings/settings.store.ts'
+import type { ApplicationRow, ApplicationTable, Executor } from '../storage/database.ts'
+import { groupCommitter } from '../storage/group-commit.ts'
+import type { ApplicationInput, Channel, Submission } from './application.ts'
+import { addDays, checkDate, maskName, screenApplication, shanghaiDate } from './application.ts'
+import {
+  agencyExists,
+  findApplicationByIdempotencyKey,
+  insertApplicationsSkippingTakenNumbers,
+  insertEvents,
+  listRecentOfApplicants,
+} from './application.store.ts'
+import { fieldAad } from './applicant-data.ts'
+import { readClockSettings } from './due-date.service.ts'
+
+// Taking applications in (arts. 29–31): from the portal or registered by staff, once per
+// idempotency key, each with its 'received' event and audit entry. Under load submissions share
+// transactions: a group commit on SQLite, a batch of multi-row statements on PostgreSQL.
+
+const codeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
+const newQueryCode = () => Array.from({ length: 10 }, () => codeAlphabet[randomInt(codeAlphabet.length)]).join('')
+const newNumber = (today: string) => `YSQ${today.replaceAll('-', '')}${String(randomInt(1_000_000)).padStart(6, '0')}`
+
+/** The submission made earlier with this idempotency key, if any (a retry answers with it). */
+export async function findSubmission(deps: Deps, idempotencyKey: string): Promise<Submission | undefined> {
+  const prior = await findApplicationByIdempotencyKey(deps.db, idempotencyKey)
+  return (
+    prior && {
+      id: prior.id,
+      number: prior.number,
+      queryCode: deps.fields.decrypt(prior.query_code_enc!, fieldAad(prior.number, 'query_code')),
+      repeated: true,
+      receivedOn: prior.received_on,
+      due: prior.due_on,
+    }
+  )
+}
+
+export type SubmitMeta = {
+  channel: Channel
+  receivedOn?: string
+  idempotencyKey?: string
+  flags?: string[]
+  /** The caller has just looked the key up. */ idempotencyChecked?: boolean
+  /** The caller has just found the agency. */ agencyChecked?: boolean
+}
+
+/** One application to take in, with what was worked out before its transaction. */
+type NewApplication = {
+  actor: Actor
+  agencyId: number
+  input: ApplicationInput
+  meta: SubmitMeta
+  receivedOn: string
+  applicantKey: string
+  queryCode: string
+}
+
+/**
+ * Takes in an application, from the portal (received the day both sides confirm: the system's
+ * receipt is the agency's confirmation) or registered by staff with the date its channel implies.
+ * A retried submission with the same idempotency key returns the first one.
+ */
+export async function submitApplication(
+  deps: Deps,
+  actor: Actor,
+  agencyId: number,
+  input: ApplicationInput,
+  meta: SubmitMeta,
+): Promise<Submission> {
+  const today = shanghaiDate(deps.clock.now())
+  const receivedOn = meta.receivedOn ?? today
+  checkDate(receivedOn, 'receivedOn', '收到申请之日', today)
+  if (meta.idempotencyKey && !meta.idempotencyChecked) {
+    const prior = await findSubmission(deps, meta.idempotencyKey)
+    if (prior) return prior
+  }
+  const key =
+    input.applicantKind === 'person'
+      ? `${input.idType}:${input.idNumber!.toUpperCase()}`
+      : `org:${input.creditCode!.toUpperCase()}`
+  const item: NewApplication = {
+    actor,
+    agencyId,
+    input,
+    meta,
+    receivedOn,
+    applicantKey: deps.fields.blindIndex(key, 'applicant'),
+    queryCode: newQueryCode(),
+  }
+  try {
+    // Under load, submissions share transactions: on SQLite (one writer) each in its own savepoint
+    // of a group commit; on PostgreSQL written together with multi-row statements, falling back to
+    // one by one if the batch fails. Each is answered only after the commit that holds it.
+    return deps.kind === 'sqlite'
+      ? await groupCommitter(deps).run(async (trx) => (await insertApplications(deps, trx, [item]))[0]!)
+      : await submissionBatcher(deps).run(item)
+  } catch (e) {
+    // Two copies of one retried submission raced: the second finds the first.
+    if (meta.idempotencyKey && !(e instanceof AppError)) {
+      const prior = await findSubmission(deps, meta.idempotencyKey)
+      if (prior) return prior
+    }
+    throw e
+  }
+}
+
+type Prepared = { item: NewApplication; flags: string[]; due: string | null; related: number | null }
+
+/** Writes new applications, their 'received' events and audit entries, with a few statements for any number of them. */
+async function insertApplications(deps: Deps, trx: Executor, items: readonly NewApplication[]): Promise<Submission[]> {
+  const today = shanghaiDate(deps.clock.now())
+  for (const agencyId of new Set(items.filter((i) => !i.meta.agencyChecked).map((i) => i.agencyId))) {
+    if (!(await agencyExists(trx, agencyId))) throw new AppError('not_found', '机关不存在')
+  }
+  const prepared = await prepareApplications(deps, trx, items, today)
+  const applications = await insertWithFreshNumbers(deps, trx, prepared, today)
+  await recordReceived(deps, trx, prepared, applications)
+  return prepared.map((p, i) => ({
+    id: applications[i]!.id,
+    number: applications[i]!.number,
+    queryCode: p.item.queryCode,
+    repeated: false,
+    receivedOn: p.item.receivedOn,
+    due: p.due,
+  }))
+}
+
+/** Each new application's flags for the handler (art. 35) and first due date, worked out before the insert. */
+async function prepareApplications(
+  deps: Deps,
+  trx: Executor,
+  items: readonly NewApplication[],
+  today: string,
+): Promise<Prepared[]> {
+  const earliest = items.map((i) => addDays(i.receivedOn, -365)).sort()[0]!
+  const recent = await listRecentOfApplicants(trx, [...new Set(items.map((i) => i.applicantKey))], earliest)
+  const calendar = await calendarFor(deps, trx)
+  const clockSettings = await readClockSettings(trx, deps)
+  const prepared: Prepared[] = []
+  for (const [k, item] of items.entries()) {
+    const { input, agencyId, applicantKey } = item
+    const sameApplicant = (o: { agencyId: number; applicantKey: string }) =>
+      o.agencyId === agencyId && o.applicantKey === applicantKey
+    const threshold = await readSettingCached(deps, trx, `requests.${agencyId}.frequentThreshold`)
+    const screening = screenApplication({
+      earlier: recent.filter((r) => r.agency_id === agencyId && r.applicant_key === applicantKey),
+      receivedOn: item.receivedOn,
+      request: `${input.infoTitle ?? ''}${input.infoDescription}`,
+      sameBatch: items.slice(0, k).filter(sameApplicant).length,
+      frequentThreshold: Number(threshold ?? 10),
+    })
+    prepared.push({
+      item,
+      flags: [...(item.meta.flags ?? []), ...screening.flags],
+      due: firstDueDate(calendar, item.receivedOn, today, clockSettings),
+      related: screening.repeatOf ?? null,
+    })
+  }
+  return prepared
+}
+
+/** A new application has no steps yet: its due date is 20 working days from receipt, if the calendar reaches it. */
+function firstDueDate(
+  calendar: WorkCalendar,
+  receivedOn: string,
+  today: string,
+  settings: ClockSettings,
+): string | null {
+  try {
+    return computeClock(calendar, receivedOn, [], today, settings).due
+  } catch (e) {
+    if (e instanceof CalendarMissing) return null
+    throw e
+  }
+}
+
+/** The row of a new application, its personal data encrypted and bound to its number. */
+function applicationRow(deps: Deps, p: Prepared, number: string): Insertable<ApplicationTable> {
+  const { input, meta } = p.item
+  const enc = (v: string | undefined, field: string) => (v ? deps.fields.encrypt(v, fieldAad(number, field)) : null)
+  return {
+    agency_id: p.item.agencyId,
+    number,
+    applicant_category: input.category,
+    received_on: p.item.receivedOn,
+    concluded_on: null,
+    outcome: null,
+    created_at: isoNow(deps.clock),
+    channel: meta.channel,
+    submitted_at: isoNow(deps.clock),
+    status: 'open',
+    applicant_kind: input.applicantKind,
+    applicant_name_enc: enc(input.name, 'name'),
+    applicant_name_masked: maskName(input.name),
+    contact_person_enc: enc(input.contactPerson, 'contact_person'),
+    id_type: input.idType ?? null,
+    id_number_enc: enc(input.idNumber?.toUpperCase(), 'id_number'),
+    credit_code: input.creditCode?.toUpperCase() ?? null,
+    applicant_key: p.item.applicantKey,
+    phone_enc: enc(input.phone, 'phone'),
+    email_enc: enc(input.email, 'email'),
+    address_enc: enc(input.address, 'address'),
+    postcode: input.postcode ?? null,
+    info_title: input.infoTitle ?? null,
+    info_doc_number: input.infoDocNumber ?? null,
+    info_description: input.infoDescription,
+    wanted_form: input.wantedForm,
+    delivery_way: input.deliveryWay,
+    needs_assistance: input.needsAssistance ? 1 : 0,
+    query_code_enc: deps.fields.encrypt(p.item.queryCode, fieldAad(number, 'query_code')),
+    idempotency_key: meta.idempotencyKey ?? null,
+    flags: JSON.stringify(p.flags),
+    handler_id: null,
+    due_on: p.due,
+    paused_since: null,
+    related_application_id: p.related,
+    updated_at: isoNow(deps.clock),
+  }
+}
+
+/** Inserts the rows, in order; numbers are random, and a rare clash with an existing one is drawn again. */
+async function insertWithFreshNumbers(
+  deps: Deps,
+  trx: Executor,
+  prepared: readonly Prepared[],
+  today: string,
+): Promise<ApplicationRow[]> {
+  const stored = new Map<number, ApplicationRow>()
+  while (stored.size < prepared.length) {
+    const waiting = prepared.map((p, i) => ({ p, i, number: newNumber(today) })).filter(({ i }) => !stored.has(i))
+    const rows = await insertApplicationsSkippingTakenNumbers(
+      trx,
+      waiting.map(({ p, number }) => applicationRow(deps, p, number)),
+    )
+    const byNumber = new Map(rows.map((r) => [r.number, r]))
+    for (const w of waiting) {
+      const r = byNumber.get(w.number)
+      if (r) stored.set(w.i, r)
+    }
+  }
+  return prepared.map((_, i) => stored.get(i)!)
+}
+
+/** The 'received' step of each new application, and its audit entry. */
+async function recordReceived(
+  deps: Deps,
+  trx: Executor,
+  prepared: readonly Prepared[],
+  applications: readonly ApplicationRow[],
+): Promise<void> {
+  await insertEvents(
+    trx,
+    prepared.map((p, i) => ({
+      application_id: applications[i]!.id,
+      kind: 'received',
+      on_date: p.item.receivedOn,
+      detail: JSON.stringify({ channel: p.item.meta.channel, flags: p.flags }),
+      actor_id: p.item.actor.id,
+      actor_name: p.item.actor.name,
+      created_at: isoNow(deps.clock),
+    })),
+  )
+  // Last, so that the audit chain's lock is held only to the commit.
+  await appendAuditBatch(
+    deps,
+    trx,
+    prepared.map((p, i) => ({
+      actor: p.item.actor,
+      entry: {
+        action: 'application.received',
+        objectType: 'application',
+        objectId: applications[i]!.number,
+        result: 'success' as const,
+        detail: { on: p.item.receivedOn, channel: p.item.meta.channel, flags: p.flags },
+      },
+    })),
+  )
+}
+
+/**
+ * PostgreSQL: submissions that arrive within 2 ms of each other are written in one transaction
+ * with multi-row statements (each statement a round trip, and the audit chain's lock is held by one
+ * writer at a time). If the batch fails (a raced idempotency key, say) each is written on its own.
+ */
+class SubmissionBatcher {
+  private readonly queue: { item: NewApplication; resolve: (s: Submission) => void; reject: (e: unknown) => void }[] =
+    []
+  private running = false
+  constructor(private readonly deps: Deps) {}
+  run(item: NewApplication): Promise<Submission> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject })
+      if (!this.running) void this.drain()
+    })
+  }
+  private async drain(): Promise<void> {
+    this.running = true
+    try {
+      while (this.queue.length > 0) {
+        await new Promise((r) => setTimeout(r, 2))
+        const batch = this.queue.splice(0, 64)
+        try {
+          const done = await this.deps.db.transaction().execute((trx) =>
+            insertApplications(
+              this.deps,
+              trx,
+              batch.map((b) => b.item),
+            ),
+          )
+          batch.forEach((b, i) => b.resolve(done[i]!))
+        } catch {
+          for (const b of batch) {
+            try {
+              b.resolve(
+                (await this.deps.db.transaction().execute((trx) => insertApplications(this.deps, trx, [b.item])))[0]!,
+              )
+            } catch (e) {
+              b.reject(e)
+            }
+          }
+        }
+      }
+    } finally {
+      this.running = false
+    }
+  }
+}
+const batchers = new WeakMap<object, SubmissionBatcher>()
+const submissionBatcher = (deps: Deps) => {
+  let b = batchers.get(deps)
+  if (!b) batchers.set(deps, (b = new SubmissionBatcher(deps)))
+  return b
+}
+
+/** The agency an application is made to, or not found. */
+export async function findApplyingAgency(deps: Deps, id: number): Promise<{ id: number; name: string }> {
+  const agency = await findAgencyById(deps.db, id)
+  if (!agency) throw new AppError('not_found', '机关不存在')
+  return { id: agency.id, name: agency.name }
+}

@@ -1,0 +1,253 @@
+import type { Actor, StaffActor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
+import { isoNow } from '../clock.ts'
+import { addWorkingDays, CalendarMissing } from '../deadlines/calendar.ts'
+import { calendarFor } from '../deadlines/calendar.store.ts'
+import { statutoryClock } from '../deadlines/statutory-clock.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
+import { readSetting } from '../settings/settings.store.ts'
+import type { ApplicationRow, Executor } from '../storage/database.ts'
+import { maySeePersonalData, shanghaiDate } from './application.ts'
+import { findOwnApplication } from './application.policy.ts'
+import {
+  findAgencyName,
+  findApplicationById,
+  findLetter,
+  findRegionName,
+  insertLetter,
+  listEvents,
+  listLetterRows,
+  updateLetter,
+} from './application.store.ts'
+import { decryptApplicant } from './applicant-data.ts'
+import { clockOrProblem } from './due-date.service.ts'
+import { defaultLetterText, fillTemplate, letterDocument, letterDocx, letterKinds, letterPdf } from './letter.ts'
+import type { LetterFacts, LetterKind } from './letter.ts'
+
+// Letters are drafted when the step that needs one is recorded, edited by the handler, and issued;
+// an issued letter is fixed. The text carries personal data, so it is stored encrypted.
+
+const aad = (application: ApplicationRow, letterKind: string) => `letter:${application.number}:${letterKind}`
+
+async function payByOf(deps: Deps, db: Executor, noticeOn: string): Promise<string | undefined> {
+  try {
+    return addWorkingDays(await calendarFor(deps, db), noticeOn, statutoryClock.feePayDays)
+  } catch (e) {
+    if (e instanceof CalendarMissing) return undefined
+    throw e
+  }
+}
+
+async function factsFor(
+  deps: Deps,
+  db: Executor,
+  application: ApplicationRow,
+  extra: Partial<LetterFacts> = {},
+): Promise<LetterFacts> {
+  const agency = await findAgencyName(db, application.agency_id)
+  const region = await findRegionName(db)
+  const events = await listEvents(db, application.id)
+  const last = (k: string) => [...events].reverse().find((e) => e.kind === k)
+  const { clock } = await clockOrProblem(deps, db, application)
+  const who = decryptApplicant(deps, application)
+  const fee = last('fee_notified')
+  const reconsiderationBody = await readSetting(db, `letters.${application.agency_id}.reconsiderationBody`)
+  return {
+    agency,
+    applicant: who.name,
+    number: application.number,
+    receivedOn: application.received_on,
+    request: [application.info_title, application.info_doc_number, application.info_description]
+      .filter(Boolean)
+      .join('；'),
+    due: clock?.due ?? null,
+    correctionWhat: last('correction_requested')?.detail.what as string | undefined,
+    correctBy: last('correction_requested')?.detail.correctBy as string | undefined,
+    extensionDays: last('extension_approved')?.detail.days as number | undefined,
+    extensionReason: last('extension_approved')?.detail.reason as string | undefined,
+    feeAmount: fee?.detail.amount as number | undefined,
+    feeBasis: fee
+      ? fee.detail.method === 'piece'
+        ? '为本月内您提出的超过 10 件的申请，按件计收'
+        : `共 ${String(fee.detail.pages)} 页，超过 30 页，按量计收`
+      : undefined,
+    payBy: fee ? await payByOf(deps, db, fee.on) : undefined,
+    delayUntil: last('delay_set')?.detail.until as string | undefined,
+    delayReason: last('delay_set')?.detail.reason as string | undefined,
+    outcome: application.outcome ?? undefined,
+    replyType: application.reply_type ?? undefined,
+    basis: application.legal_basis ?? undefined,
+    thirdParty: last('consultation_sent')?.detail.to as string | undefined,
+    reconsiderationBody: reconsiderationBody ?? `${region ?? ''}人民政府`,
+    ...extra,
+  }
+}
+
+/** The text a new letter starts from: the agency's own template if it has one, else the default. */
+async function startingText(deps: Deps, db: Executor, application: ApplicationRow, kind: LetterKind): Promise<string> {
+  const facts = await factsFor(deps, db, application)
+  const own = await readSetting(db, `letters.${application.agency_id}.${kind}`)
+  return own ? fillTemplate(own, facts) : defaultLetterText(kind, facts)
+}
+
+/** Drafts the letter a step needs, inside that step's transaction. */
+export async function draftLetter(
+  deps: Deps,
+  trx: Executor,
+  actor: Actor,
+  application: ApplicationRow,
+  kind: LetterKind,
+): Promise<number> {
+  const fresh = await findApplicationById(trx, application.id)
+  if (!fresh) throw new AppError('not_found', '申请不存在')
+  const body = await startingText(deps, trx, fresh, kind)
+  const now = isoNow(deps.clock)
+  const id = await insertLetter(trx, {
+    application_id: application.id,
+    kind,
+    body_enc: deps.fields.encrypt(body, aad(application, kind)),
+    status: 'draft',
+    issued_on: null,
+    created_by: actor.id,
+    created_at: now,
+    updated_at: now,
+  })
+  await appendAudit(deps, trx, actor, {
+    action: 'letter.draft',
+    objectType: 'application',
+    objectId: application.number,
+    result: 'success',
+    detail: { letter: id, kind },
+  })
+  return id
+}
+
+export type LetterView = {
+  id: number
+  kind: LetterKind
+  title: string
+  status: string
+  issuedOn: string | null
+  body: string
+}
+
+export async function listLetters(deps: Deps, db: Executor, application: ApplicationRow): Promise<LetterView[]> {
+  const rows = await listLetterRows(db, application.id)
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind as LetterKind,
+    title: letterKinds[r.kind as LetterKind],
+    status: r.status,
+    issuedOn: r.issued_on,
+    body: deps.fields.decrypt(r.body_enc, aad(application, r.kind)),
+  }))
+}
+
+async function ownLetter(deps: Deps, trx: Executor, actor: StaffActor, applicationId: number, letterId: number) {
+  const application = await findOwnApplication(deps, actor, applicationId, trx)
+  if (!maySeePersonalData(actor, application))
+    throw new AppError('forbidden', '文书含有个人信息，仅本申请的承办人和公开办负责人可以处理')
+  const letter = await findLetter(trx, application.id, letterId)
+  if (!letter) throw new AppError('not_found', '文书不存在')
+  return { application, letter }
+}
+
+export async function editLetter(
+  deps: Deps,
+  actor: StaffActor,
+  applicationId: number,
+  letterId: number,
+  body: string,
+): Promise<void> {
+  const text = body.replace(/\r\n/g, '\n').trim()
+  if (!text) throw new AppError('invalid_input', '文书内容不能为空', { body: '文书内容不能为空' })
+  if (text.length > 20_000) throw new AppError('invalid_input', '文书内容过长', { body: '不超过 20000 字' })
+  await deps.db.transaction().execute(async (trx) => {
+    const { application, letter } = await ownLetter(deps, trx, actor, applicationId, letterId)
+    if (letter.status !== 'draft') throw new AppError('invalid_transition', '已印发的文书不能修改')
+    await updateLetter(trx, letterId, {
+      body_enc: deps.fields.encrypt(text, aad(application, letter.kind)),
+      updated_at: isoNow(deps.clock),
+    })
+    await appendAudit(deps, trx, actor, {
+      action: 'letter.edit',
+      objectType: 'application',
+      objectId: application.number,
+      result: 'success',
+      detail: { letter: letterId },
+    })
+  })
+}
+
+export async function issueLetter(
+  deps: Deps,
+  actor: StaffActor,
+  applicationId: number,
+  letterId: number,
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const { application, letter } = await ownLetter(deps, trx, actor, applicationId, letterId)
+    if (letter.status !== 'draft') throw new AppError('invalid_transition', '文书已印发')
+    await updateLetter(trx, letterId, {
+      status: 'issued',
+      issued_on: shanghaiDate(deps.clock.now()),
+      updated_at: isoNow(deps.clock),
+    })
+    await appendAudit(deps, trx, actor, {
+      action: 'letter.issue',
+      objectType: 'application',
+      objectId: application.number,
+      result: 'success',
+      detail: { letter: letterId, kind: letter.kind },
+    })
+  })
+}
+
+export type LetterFile = { name: string; bytes: Buffer; type: string }
+
+/** A letter as a file, for staff (any status) or, with `issuedOnly`, for the applicant. */
+export async function letterFile(
+  deps: Deps,
+  application: ApplicationRow,
+  letterId: number,
+  format: 'pdf' | 'docx',
+  issuedOnly: boolean,
+): Promise<LetterFile> {
+  const letter = (await listLetters(deps, deps.db, application)).find(
+    (l) => l.id === letterId && (!issuedOnly || l.status === 'issued'),
+  )
+  if (!letter) throw new AppError('not_found', '文书不存在')
+  const agency = await findAgencyName(deps.db, application.agency_id)
+  const issuedOn = letter.issuedOn ?? shanghaiDate(deps.clock.now())
+  const doc = letterDocument(letter.kind, agency, application.number, letter.body, issuedOn)
+  const name = `${letter.title}-${application.number}.${format}`
+  return format === 'pdf'
+    ? { name, bytes: await letterPdf(doc), type: 'application/pdf' }
+    : {
+        name,
+        bytes: await letterDocx(doc),
+        type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      }
+}
+
+/** A letter downloaded from the console: the agency's own application, by its handler or the office head. */
+export async function staffLetterFile(
+  deps: Deps,
+  actor: StaffActor,
+  applicationId: number,
+  letterId: number,
+  format: 'pdf' | 'docx',
+): Promise<LetterFile> {
+  const application = await findOwnApplication(deps, actor, applicationId)
+  if (!maySeePersonalData(actor, application))
+    throw new AppError('forbidden', '文书含有个人信息，仅本申请的承办人和公开办负责人可以下载')
+  return letterFile(deps, application, letterId, format, false)
+}
+
+/** The receipt given on submission: number, query code, receipt date, the due date as it stands. */
+export async function receiptPdf(deps: Deps, application: ApplicationRow, queryCode: string): Promise<Buffer> {
+  const facts = await factsFor(deps, deps.db, application)
+  const body = `${defaultLetterText('receipt', facts)}\n申请编号：${application.number}    查询码：${queryCode}`
+  return letterPdf(letterDocument('receipt', facts.agency, application.number, body, application.received_on))
+}

@@ -1,0 +1,195 @@
+import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
+import type { FormState } from '../web/form.tsx'
+import type { PageContext } from '../web/layout.tsx'
+import { ConsoleLayout } from '../web/layout.tsx'
+import type { Queue } from './application.ts'
+import {
+  applicantCategoryLabels,
+  channels,
+  deliveryWays,
+  idTypes,
+  outcomeLabel,
+  statusLabels,
+  wantedForms,
+} from './application.ts'
+import type { QueueView, RegionView } from './queue.service.ts'
+import { options } from './steps.views.tsx'
+
+// The queues by due date, the registration of an application received on paper, in person, by
+// mail, fax, e-mail or orally, and the supervising office's view of the region.
+
+export const queueLabels: Record<Queue, string> = {
+  overdue: '已逾期',
+  soon: '5 个工作日内到期',
+  open: '办理中',
+  correction: '等待补正',
+  concluded: '已办结',
+  all: '全部',
+}
+
+export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Queue }) {
+  return (
+    <ConsoleLayout ctx={props.ctx} title="依申请公开">
+      <h1>依申请公开</h1>
+      {props.calendarProblem && <Notice kind="warn">{props.calendarProblem}</Notice>}
+      <p>
+        <a class="button" href="/console/applications/new">
+          登记收到的申请
+        </a>
+      </p>
+      <nav aria-label="队列">
+        <ul class="nav">
+          {(Object.keys(queueLabels) as Queue[]).map((k) => (
+            <li>
+              {k === props.queue ? (
+                <strong aria-current="page">{queueLabels[k]}</strong>
+              ) : (
+                <a href={`/console/applications?queue=${k}`}>{queueLabels[k]}</a>
+              )}
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <table>
+        <caption>
+          {queueLabels[props.queue]}（{props.list.length} 件）
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">申请编号</th>
+            <th scope="col">申请人</th>
+            <th scope="col">收到日期</th>
+            <th scope="col">答复期限</th>
+            <th scope="col">状态</th>
+            <th scope="col">所需信息</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.list.map((a) => (
+            <tr class={a.status !== 'concluded' && a.due_on && a.due_on < props.today ? 'overdue' : undefined}>
+              <td>
+                <a href={`/console/applications/${a.id}`}>{a.number}</a>
+              </td>
+              <td>{a.applicant_name_masked}</td>
+              <td>{a.received_on}</td>
+              <td>
+                {a.status === 'concluded'
+                  ? '—'
+                  : (a.due_on ?? (a.status === 'correction' ? '补正中' : '待定（缺少节假日安排）'))}
+                {a.status !== 'concluded' && a.due_on && a.due_on < props.today && '（已逾期）'}
+                {a.paused_since && a.status !== 'concluded' && '（暂停）'}
+              </td>
+              <td>
+                {a.status === 'concluded'
+                  ? outcomeLabel(a.outcome ?? '')
+                  : statusLabels[a.status as keyof typeof statusLabels]}
+              </td>
+              <td>{(a.info_title ?? a.info_description ?? '').slice(0, 40)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ConsoleLayout>
+  )
+}
+
+export function RegisterPage(props: { ctx: PageContext; form: FormState; message?: string | undefined }) {
+  return (
+    <ConsoleLayout ctx={props.ctx} title="登记申请">
+      <h1>登记收到的政府信息公开申请</h1>
+      <p>
+        当面、邮寄、传真、电子邮件或口头提出的申请在此登记。收到申请之日按条例第三十一条确定：当面提交为提交之日；邮寄为签收之日；平信为电话确认之日；传真、电子邮件为双方确认之日；口头申请由工作人员代为填写。
+      </p>
+      <ErrorSummary form={props.form} message={props.message} />
+      <form method="post" action="/console/applications" novalidate>
+        <Csrf token={props.ctx.csrf} />
+        <Select
+          form={props.form}
+          name="channel"
+          label="收到申请的渠道"
+          options={Object.entries(channels)
+            .filter(([k]) => k !== 'online')
+            .map(([value, label]) => ({ value, label }))}
+          required
+        />
+        <Field form={props.form} name="receivedOn" label="收到申请之日" type="date" required />
+        <Select
+          form={props.form}
+          name="category"
+          label="申请人类型"
+          options={options(applicantCategoryLabels)}
+          required
+        />
+        <Field form={props.form} name="name" label="姓名或组织名称" required />
+        <Select form={props.form} name="idType" label="身份证件类型" options={options(idTypes)} />
+        <Field form={props.form} name="idNumber" label="身份证件号码" />
+        <Field form={props.form} name="creditCode" label="统一社会信用代码（组织）" />
+        <Field form={props.form} name="contactPerson" label="联系人（组织）" />
+        <Field form={props.form} name="phone" label="联系电话" required />
+        <Field form={props.form} name="email" label="电子邮箱" />
+        <Field form={props.form} name="address" label="通信地址" required />
+        <Field form={props.form} name="postcode" label="邮政编码" />
+        <Field form={props.form} name="infoTitle" label="信息名称" />
+        <Field form={props.form} name="infoDocNumber" label="文号" />
+        <Field form={props.form} name="infoDescription" label="所需信息的内容描述" required />
+        <Select form={props.form} name="wantedForm" label="所需信息的形式" options={options(wantedForms)} required />
+        <Select form={props.form} name="deliveryWay" label="获取信息的方式" options={options(deliveryWays)} required />
+        <button type="submit">登记</button>
+      </form>
+    </ConsoleLayout>
+  )
+}
+
+export function RegionApplicationsPage(props: { ctx: PageContext } & RegionView) {
+  return (
+    <ConsoleLayout ctx={props.ctx} title="区域依申请公开">
+      <h1>区域依申请公开办理情况</h1>
+      <p>
+        <a href="/console/region/applications?format=csv">导出 CSV</a> ·{' '}
+        <a href="/console/region/applications?format=xlsx">导出 XLSX</a>
+      </p>
+      <table>
+        <caption>各机关办理中的申请</caption>
+        <thead>
+          <tr>
+            <th scope="col">机关</th>
+            <th scope="col">办理中</th>
+            <th scope="col">已逾期</th>
+            <th scope="col">5 个工作日内到期</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.agencies.map((a) => (
+            <tr>
+              <td>{a.name}</td>
+              <td>{a.open}</td>
+              <td>{a.overdue}</td>
+              <td>{a.soon}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table>
+        <caption>已逾期的申请</caption>
+        <thead>
+          <tr>
+            <th scope="col">机关</th>
+            <th scope="col">申请编号</th>
+            <th scope="col">收到日期</th>
+            <th scope="col">答复期限</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.overdue.map((r) => (
+            <tr class="overdue">
+              <td>{r.agency}</td>
+              <td>{r.number}</td>
+              <td>{r.received_on}</td>
+              <td>{r.due_on}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ConsoleLayout>
+  )
+}

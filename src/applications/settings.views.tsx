@@ -1,0 +1,55 @@
+import { Csrf, ErrorSummary, Field, Notice, stringValue } from '../web/form.tsx'
+import type { FormState } from '../web/form.tsx'
+import type { PageContext } from '../web/layout.tsx'
+import { ConsoleLayout } from '../web/layout.tsx'
+import { letterKinds } from './letter.ts'
+import type { ApplicationSettings } from './settings.service.ts'
+import { templateKinds } from './settings.service.ts'
+
+// The office head's settings page for disclosure on request.
+
+const placeholders =
+  '{申请人} {申请编号} {收到日期} {申请内容} {答复期限} {机关名称} {补正事项} {补正期限} {延长天数} {延期理由} {收费金额} {缴费期限} {延迟期限} {依据} {复议机关} {救济途径}'
+
+/** The settings as the form shows them: one field per setting, one text area per letter template. */
+export function settingsFormValues(settings: ApplicationSettings): FormState {
+  const values: Record<string, string> = {
+    reconsiderationBody: settings.reconsiderationBody,
+    frequentThreshold: String(settings.frequentThreshold),
+  }
+  for (const k of templateKinds) values[`template_${k}`] = settings.templates[k]
+  return { values, errors: {} }
+}
+
+export function SettingsPage(props: { ctx: PageContext; form: FormState; saved: boolean }) {
+  const { ctx, form: f } = props
+  return (
+    <ConsoleLayout ctx={ctx} title="依申请公开设置">
+      <h1>依申请公开设置</h1>
+      {props.saved && <Notice>已保存。</Notice>}
+      <ErrorSummary form={f} />
+      <form method="post" action="/console/request-settings" novalidate>
+        <Csrf token={ctx.csrf} />
+        <Field form={f} name="reconsiderationBody" label="行政复议机关（写入答复书的救济途径）" required />
+        <Field
+          form={f}
+          name="frequentThreshold"
+          label="同一申请人 30 日内申请达到多少件时提示“申请较多”（条例第三十五条）"
+          inputmode="numeric"
+          required
+        />
+        <h2>文书模板</h2>
+        <p>留空则使用平台的标准模板。可用占位符：{placeholders}。每段一行。</p>
+        {templateKinds.map((k) => (
+          <div class="field wide">
+            <label for={`f-template_${k}`}>{letterKinds[k]}</label>
+            <textarea id={`f-template_${k}`} name={`template_${k}`} rows={6}>
+              {stringValue(f.values[`template_${k}`])}
+            </textarea>
+          </div>
+        ))}
+        <button type="submit">保存</button>
+      </form>
+    </ConsoleLayout>
+  )
+}

@@ -1,0 +1,402 @@
+import type { ComponentChildren } from 'preact'
+import type { ApplicationRow } from '../storage/database.ts'
+import { Csrf, Field, Select, emptyForm, stringValue } from '../web/form.tsx'
+import type { FormState } from '../web/form.tsx'
+import type { PageContext } from '../web/layout.tsx'
+import { deliveryMethods, outcomeOptions, replyTypes } from './application.ts'
+import type { ApplicationView } from './application.service.ts'
+
+// The forms of the steps the law allows on an application, each shown only when it applies; a
+// failed step keeps its input and shows its errors in its own form.
+
+export type ApplicationPageProps = ApplicationView & {
+  ctx: PageContext
+  form: FormState
+  action?: string | undefined
+  message?: string | undefined
+  notice?: string | undefined
+}
+
+export const options = (labels: Record<string, string>) =>
+  Object.entries(labels).map(([value, label]) => ({ value, label }))
+const formFor = (props: ApplicationPageProps) => (action: string) => (action === props.action ? props.form : emptyForm)
+export const isOpen = (application: ApplicationRow) => application.status !== 'concluded'
+
+function DateField(props: { form: FormState; name: string; label: string; today: string; idSuffix?: string }) {
+  const value = stringValue(props.form.values[props.name]) || props.today
+  return (
+    <Field
+      form={{ values: { ...props.form.values, [props.name]: value }, errors: props.form.errors }}
+      name={props.name}
+      label={props.label}
+      type="date"
+      required
+      idSuffix={props.idSuffix}
+    />
+  )
+}
+
+function ActionForm(props: {
+  ctx: PageContext
+  id: number
+  action: string
+  title: string
+  button: string
+  children?: ComponentChildren
+}) {
+  return (
+    <form
+      method="post"
+      action={`/console/applications/${props.id}/${props.action}`}
+      class="action"
+      aria-label={props.title}
+    >
+      <Csrf token={props.ctx.csrf} />
+      <h3>{props.title}</h3>
+      {props.children}
+      <button type="submit">{props.button}</button>
+    </form>
+  )
+}
+
+/** While a correction is awaited: it arrives, or the period passes. */
+export function CorrectionActions(props: ApplicationPageProps) {
+  const { application } = props
+  const { today } = props
+  const formOf = formFor(props)
+  const open = isOpen(props.application)
+  return (
+    <>
+      {open && application.status === 'correction' && (
+        <>
+          <ActionForm
+            ctx={props.ctx}
+            id={application.id}
+            action="correction-received"
+            title="收到补正后的申请"
+            button="记录收到补正"
+          >
+            <DateField
+              idSuffix="correction-received"
+              form={formOf('correction-received')}
+              name="on"
+              label="收到补正之日"
+              today={today}
+            />
+          </ActionForm>
+          <ActionForm
+            ctx={props.ctx}
+            id={application.id}
+            action="no-correction"
+            title="逾期未补正"
+            button="视为放弃，不再处理"
+          >
+            <DateField
+              idSuffix="no-correction"
+              form={formOf('no-correction')}
+              name="on"
+              label="办结日期"
+              today={today}
+            />
+          </ActionForm>
+        </>
+      )}
+    </>
+  )
+}
+
+/** The steps of an application being worked on (not waiting for a correction, not concluded). */
+export function OpenActions(props: ApplicationPageProps) {
+  if (!isOpen(props.application) || props.application.status !== 'open') return null
+  return (
+    <>
+      <CorrectionRequest {...props} />
+      <Consultation {...props} />
+      <Extension {...props} />
+      <Fee {...props} />
+      <Article35 {...props} />
+      <Ending {...props} />
+    </>
+  )
+}
+
+/** Art. 30: the one correction notice, while none has been sent. */
+function CorrectionRequest(props: ApplicationPageProps) {
+  const { application } = props
+  const { today } = props
+  const formOf = formFor(props)
+  return (
+    <>
+      {!props.events.some((e) => e.kind === 'correction_requested') && (
+        <ActionForm
+          ctx={props.ctx}
+          id={application.id}
+          action="correction"
+          title="补正（一次性告知）"
+          button="发出补正通知"
+        >
+          <DateField idSuffix="correction" form={formOf('correction')} name="on" label="通知日期" today={today} />
+          <Field
+            idSuffix="correction"
+            form={formOf('correction')}
+            name="correctBy"
+            label="补正期限"
+            type="date"
+            required
+          />
+          <Field idSuffix="correction" form={formOf('correction')} name="what" label="需要补正的事项" required />
+        </ActionForm>
+      )}
+    </>
+  )
+}
+
+/** Arts. 32 and 34: a consultation sent, and the replies of those still open. */
+function Consultation(props: ApplicationPageProps) {
+  const { application } = props
+  const { today } = props
+  const formOf = formFor(props)
+  const openConsultations = props.events.filter(
+    (e) =>
+      e.kind === 'consultation_sent' &&
+      !props.events.some((r) => r.kind === 'consultation_replied' && Number(r.detail.ref) === e.id),
+  )
+  return (
+    <>
+      <ActionForm
+        ctx={props.ctx}
+        id={application.id}
+        action="consultation"
+        title="征求意见（期间不计入答复期限）"
+        button="记录发出征求意见"
+      >
+        <DateField idSuffix="consultation" form={formOf('consultation')} name="on" label="发出日期" today={today} />
+        <Select
+          idSuffix="consultation"
+          form={formOf('consultation')}
+          name="party"
+          label="对象"
+          options={[
+            { value: 'thirdParty', label: '第三方（条例第三十二条）' },
+            { value: 'agency', label: '其他机关（条例第三十四条）' },
+          ]}
+          required
+        />
+        <Field idSuffix="consultation" form={formOf('consultation')} name="to" label="征求意见的对象名称" required />
+      </ActionForm>
+      {openConsultations.map((c) => (
+        <ActionForm
+          ctx={props.ctx}
+          id={application.id}
+          action="consultation-reply"
+          title={`收到${String(c.detail.to)}的意见`}
+          button="记录答复"
+        >
+          <input type="hidden" name="ref" value={String(c.id)} />
+          <DateField
+            idSuffix={`reply-${c.id}`}
+            form={formOf('consultation-reply')}
+            name="on"
+            label="收到答复之日"
+            today={today}
+          />
+          <Field idSuffix={`reply-${c.id}`} form={formOf('consultation-reply')} name="opinion" label="意见摘要" />
+        </ActionForm>
+      ))}
+    </>
+  )
+}
+
+/** Art. 33: the extension, for the office head, once. */
+function Extension(props: ApplicationPageProps) {
+  const { application } = props
+  const { today } = props
+  const formOf = formFor(props)
+  return (
+    <>
+      {props.isHead && !props.events.some((e) => e.kind === 'extension_approved') && (
+        <ActionForm
+          ctx={props.ctx}
+          id={application.id}
+          action="extension"
+          title="延长答复期限（负责人同意）"
+          button="批准延期"
+        >
+          <DateField idSuffix="extension" form={formOf('extension')} name="on" label="批准日期" today={today} />
+          <Field
+            idSuffix="extension"
+            form={formOf('extension')}
+            name="days"
+            label="延长工作日数（不超过 20）"
+            inputmode="numeric"
+            required
+          />
+          <Field idSuffix="extension" form={formOf('extension')} name="reason" label="延期理由" required />
+        </ActionForm>
+      )}
+    </>
+  )
+}
+
+/** 109号: the fee notice, then its payment or the lapse of the period to pay. */
+function Fee(props: ApplicationPageProps) {
+  const { application } = props
+  const { today } = props
+  const formOf = formFor(props)
+  const feeOpen =
+    props.events.some((e) => e.kind === 'fee_notified') && !props.events.some((e) => e.kind === 'fee_paid')
+  return (
+    <>
+      {!application.fee_method && (
+        <ActionForm
+          ctx={props.ctx}
+          id={application.id}
+          action="fee"
+          title="收取信息处理费（国办函〔2020〕109号）"
+          button="发出收费通知"
+        >
+          <DateField idSuffix="fee" form={formOf('fee')} name="on" label="通知日期" today={today} />
+          <Select
+            idSuffix="fee"
+            form={formOf('fee')}
+            name="method"
+            label="计收方式（二者只能选一）"
+            options={[
+              { value: 'piece', label: '按件计收（本月第 11 件起）' },
+              { value: 'volume', label: '按量计收（超过 30 页）' },
+            ]}
+            required
+          />
+          <Field idSuffix="fee" form={formOf('fee')} name="pages" label="页数（按量计收时填写）" inputmode="numeric" />
+        </ActionForm>
+      )}
+      {feeOpen && (
+        <>
+          <ActionForm ctx={props.ctx} id={application.id} action="fee-paid" title="申请人已缴费" button="记录缴费">
+            <DateField idSuffix="fee-paid" form={formOf('fee-paid')} name="on" label="缴费日期" today={today} />
+          </ActionForm>
+          <ActionForm
+            ctx={props.ctx}
+            id={application.id}
+            action="no-fee"
+            title="逾期未缴费"
+            button="视为放弃，不再处理"
+          >
+            <DateField idSuffix="no-fee" form={formOf('no-fee')} name="on" label="办结日期" today={today} />
+          </ActionForm>
+        </>
+      )}
+    </>
+  )
+}
+
+/** Art. 35: reasons asked of a frequent applicant, and the later date the office head sets. */
+function Article35(props: ApplicationPageProps) {
+  const { application } = props
+  const { today } = props
+  const formOf = formFor(props)
+  return (
+    <>
+      <ActionForm
+        ctx={props.ctx}
+        id={application.id}
+        action="reasons"
+        title="要求说明理由（条例第三十五条）"
+        button="记录已要求说明理由"
+      >
+        <DateField idSuffix="reasons" form={formOf('reasons')} name="on" label="日期" today={today} />
+      </ActionForm>
+      {props.isHead && (
+        <ActionForm
+          ctx={props.ctx}
+          id={application.id}
+          action="delay"
+          title="确定延迟答复的合理期限（条例第三十五条）"
+          button="确定期限并告知"
+        >
+          <DateField idSuffix="delay" form={formOf('delay')} name="on" label="告知日期" today={today} />
+          <Field idSuffix="delay" form={formOf('delay')} name="until" label="延迟答复期限" type="date" required />
+          <Field idSuffix="delay" form={formOf('delay')} name="reason" label="理由" required />
+        </ActionForm>
+      )}
+    </>
+  )
+}
+
+/** The decision (art. 36), or the applicant withdrawing. */
+function Ending(props: ApplicationPageProps) {
+  const { application } = props
+  const { today } = props
+  const formOf = formFor(props)
+  return (
+    <>
+      <ActionForm ctx={props.ctx} id={application.id} action="decide" title="作出答复" button="作出答复">
+        <DateField idSuffix="decide" form={formOf('decide')} name="on" label="答复日期" today={today} />
+        <Select
+          idSuffix="decide"
+          form={formOf('decide')}
+          name="outcome"
+          label="答复结果（年度报告分类）"
+          options={outcomeOptions
+            .filter((o) => o.code !== 'OTHER_NO_CORRECTION' && o.code !== 'OTHER_NO_FEE')
+            .map((o) => ({ value: o.code, label: o.label }))}
+          required
+        />
+        <Select
+          idSuffix="decide"
+          form={formOf('decide')}
+          name="replyType"
+          label="答复类型（条例第三十六条）"
+          options={options(replyTypes)}
+          required
+        />
+        <Field
+          idSuffix="decide"
+          form={formOf('decide')}
+          name="basis"
+          label="依据的条款和理由（不予公开、部分公开必填）"
+        />
+        <Field idSuffix="decide" form={formOf('decide')} name="relatedNumber" label="重复申请：此前已答复的申请编号" />
+      </ActionForm>
+      <ActionForm ctx={props.ctx} id={application.id} action="withdraw" title="申请人撤回申请" button="记录撤回">
+        <DateField idSuffix="withdraw" form={formOf('withdraw')} name="on" label="撤回日期" today={today} />
+      </ActionForm>
+    </>
+  )
+}
+
+/** Delivery of the reply (235号), once decided. */
+export function DeliveryAction(props: ApplicationPageProps) {
+  const { application } = props
+  const { today } = props
+  const formOf = formFor(props)
+  return (
+    <>
+      {application.status === 'concluded' && application.decided_on && !application.delivered_on && (
+        <ActionForm
+          ctx={props.ctx}
+          id={application.id}
+          action="deliver"
+          title="送达（国办公开办函〔2016〕235号）"
+          button="记录送达"
+        >
+          <Select
+            idSuffix="deliver"
+            form={formOf('deliver')}
+            name="method"
+            label="送达方式"
+            options={options(deliveryMethods)}
+            required
+          />
+          <DateField
+            idSuffix="deliver"
+            form={formOf('deliver')}
+            name="on"
+            label="签收日期（邮寄为交邮日期）"
+            today={today}
+          />
+        </ActionForm>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,69 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Deps } from '../deps.ts'
+import type { ApplicationRow } from '../storage/database.ts'
+import type { PublicStatus } from './application.ts'
+import { findApplicationByNumber, listIssuedLetters } from './application.store.ts'
+import { decryptApplicant, queryCodeOf } from './applicant-data.ts'
+import { clockOrProblem } from './due-date.service.ts'
+
+// The applicant's side: an application found by its number and query code, its progress as the
+// public may see it, and the second check before its letters.
+
+/** Constant-time match of a number and query code; undefined for any mismatch, the same for both halves. */
+export async function findByTracking(
+  deps: Deps,
+  number: string,
+  queryCode: string,
+): Promise<ApplicationRow | undefined> {
+  const row = await findApplicationByNumber(deps.db, number.trim().toUpperCase())
+  const stored = (row && queryCodeOf(deps, row)) ?? randomBytes(5).toString('hex').toUpperCase()
+  const a = Buffer.from(stored.padEnd(16))
+  const b = Buffer.from(queryCode.trim().toUpperCase().padEnd(16).slice(0, 16))
+  const same = a.length === b.length && timingSafeEqual(a, b)
+  return same && row ? row : undefined
+}
+
+/** The second check before letters: the last four characters of the applicant's ID number or phone. */
+export function secondCheck(deps: Deps, application: ApplicationRow, lastFour: string): boolean {
+  const d = decryptApplicant(deps, application)
+  const want = Buffer.from(lastFour.trim().toUpperCase().padEnd(4).slice(0, 4))
+  const ok = (v: string | null) =>
+    v !== null && v.length >= 4 && timingSafeEqual(Buffer.from(v.slice(-4).toUpperCase()), want)
+  // Both are compared, always, so that the time taken does not say which one matched.
+  const byId = ok(d.idNumber)
+  const byPhone = ok(d.phone)
+  return byId || byPhone
+}
+
+const waitingForCalendar = '收到申请；答复期限待国务院办公厅公布下一年度节假日安排后确定'
+
+export async function publicStatus(deps: Deps, application: ApplicationRow): Promise<PublicStatus> {
+  const { clock } = await clockOrProblem(deps, deps.db, application)
+  const letters = await listIssuedLetters(deps.db, application.id)
+  const concluded = application.status === 'concluded'
+  const concludedStep =
+    concluded && application.concluded_on
+      ? [
+          {
+            on: application.concluded_on,
+            text: application.outcome === 'OTHER_OTHER' && !application.reply_type?.match(/\d/) ? '办结' : '作出答复',
+          },
+        ]
+      : []
+  return {
+    number: application.number,
+    status: application.status ?? 'open',
+    receivedOn: application.received_on,
+    due: concluded ? null : (clock?.due ?? null),
+    outcome: application.outcome,
+    decidedOn: application.decided_on,
+    steps: [
+      ...(clock
+        ? clock.steps.map((s) => ({ on: s.on, text: s.text }))
+        : [{ on: application.received_on, text: waitingForCalendar }]),
+      ...concludedStep,
+      ...(application.delivered_on ? [{ on: application.delivered_on, text: '答复文书送达' }] : []),
+    ],
+    letters: letters.map((l) => ({ id: l.id, kind: l.kind, issuedOn: l.issued_on! })),
+  }
+}
