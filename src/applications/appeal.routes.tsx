@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { AppError } from '../errors.ts'
 import { emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { attempt, pageContext, staffActor, statusOf } from '../web/request-context.ts'
+import { attempt, pageContext, shownOnPage, staffActor, statusOf } from '../web/request-context.ts'
 import { agencyAppeals, concludeAppeal, recordAppeal } from './appeal.service.ts'
 import { AppealsPage } from './appeal.views.tsx'
 
@@ -59,13 +58,8 @@ export function appealRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const parsed = parseForm(concludeForm, request.body)
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
-    try {
-      await concludeAppeal(deps, staffActor(request), id, parsed.data)
-    } catch (e) {
-      if (e instanceof AppError && e.code !== 'not_found')
-        return page(request, reply, statusOf[e.code], emptyForm, e.message)
-      throw e
-    }
+    const concluded = await attempt(() => concludeAppeal(deps, staffActor(request), id, parsed.data), shownOnPage)
+    if (!concluded.ok) return page(request, reply, statusOf[concluded.error.code], emptyForm, concluded.error.message)
     return reply.redirect('/console/appeals', 303)
   })
 }

@@ -9,7 +9,7 @@ import { sendTableIfAsked } from '../region/region.service.ts'
 import type { FormState } from '../web/form.tsx'
 import { emptyForm } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { attempt, pageContext, requireStaff, staffActor, statusOf } from '../web/request-context.ts'
+import { attempt, pageContext, requireStaff, shownOnPage, staffActor, statusOf } from '../web/request-context.ts'
 import type { ApplicantDetails } from './application.ts'
 import { applicationForm, queues, registrationForm, shanghaiDate } from './application.ts'
 import {
@@ -234,31 +234,26 @@ export function applicationRoutes(app: FastifyInstance): void {
 
   app.post('/console/applications/:id/reveal', async (request, reply) => {
     const { id } = idParam.parse(request.params)
-    try {
-      return await showApplication(request, reply, id, 200, {
-        revealed: await revealApplicant(deps, staffActor(request), id),
-      })
-    } catch (e) {
-      if (e instanceof AppError && e.code === 'forbidden')
-        return showApplication(request, reply, id, 403, { message: e.message })
-      throw e
-    }
+    const revealed = await attempt(
+      () => revealApplicant(deps, staffActor(request), id),
+      (e) => e.code === 'forbidden',
+    )
+    if (!revealed.ok) return showApplication(request, reply, id, 403, { message: revealed.error.message })
+    return showApplication(request, reply, id, 200, { revealed: revealed.value })
   })
 
   app.post('/console/applications/:id/letters/:letterId', async (request, reply) => {
     const { id, letterId } = letterParam.parse(request.params)
     const body = request.body as { body?: string; do?: string }
-    try {
+    const saved = await attempt(async () => {
       await editLetter(deps, staffActor(request), id, letterId, String(body.body ?? ''))
       if (body.do === 'issue') await issueLetter(deps, staffActor(request), id, letterId)
-      return await showApplication(request, reply, id, 200, {
-        notice: body.do === 'issue' ? '文书已印发，申请人可在查询页下载。' : '文书已保存。',
-      })
-    } catch (e) {
-      if (e instanceof AppError && e.code !== 'not_found')
-        return showApplication(request, reply, id, statusOf[e.code], { message: e.message })
-      throw e
-    }
+    }, shownOnPage)
+    if (!saved.ok)
+      return showApplication(request, reply, id, statusOf[saved.error.code], { message: saved.error.message })
+    return showApplication(request, reply, id, 200, {
+      notice: body.do === 'issue' ? '文书已印发，申请人可在查询页下载。' : '文书已保存。',
+    })
   })
 
   app.get('/console/applications/:id/files/:fileId', async (request, reply) => {

@@ -5,7 +5,7 @@ import { downloadDisposition } from '../files/file-store.ts'
 import { emptyForm, stringValue } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { pageContext } from '../web/request-context.ts'
+import { attempt, pageContext, shownOnPage } from '../web/request-context.ts'
 import { AppError } from '../errors.ts'
 import { applicationForm } from './application.ts'
 import { addApplicantFile } from './applicant.service.ts'
@@ -200,12 +200,9 @@ export function applyRoutes(app: FastifyInstance): void {
     if (!file?.toBuffer || !file.filename) return page(422, { message: '请选择要上传的文件。' })
     const bytes = await file.toBuffer()
     if (file.file?.truncated) return page(422, { message: '文件超过 10 MB。' })
-    try {
-      await addApplicantFile(deps, request.actor, found, file.filename, bytes)
-    } catch (e) {
-      if (e instanceof AppError && e.code !== 'not_found') return page(422, { message: e.message })
-      throw e
-    }
+    const name = file.filename
+    const added = await attempt(() => addApplicantFile(deps, request.actor, found, name, bytes), shownOnPage)
+    if (!added.ok) return page(422, { message: added.error.message })
     return page(200, { notice: '材料已上传。' })
   })
 

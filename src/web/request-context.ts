@@ -91,5 +91,8 @@ export async function attempt<T>(
   }
 }
 
+/** Any refusal but "not found": the page shows it; a missing object still answers 404. */
+export const shownOnPage = (error: AppError): boolean => error.code !== 'not_found'
+
 /** A refusal that names the fields at fault, whatever its code: the form can show it. */
 export const namesFields = (error: AppError): boolean => Object.keys(error.fields).length > 0
