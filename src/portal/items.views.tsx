@@ -1,6 +1,7 @@
 import { formatShanghai } from '../clock.ts'
 import type { Agency } from '../agencies/agency.ts'
-import { genres, validityLabels } from '../disclosures/disclosure.ts'
+import { validityLabels } from '../disclosures/disclosure.ts'
+import { AgencyFilter, GenreAndYearFilters } from './filter-fields.views.tsx'
 import type { ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
 import { sanitizeBody } from '../disclosures/rich-text.ts'
 import { Notice } from '../web/form.tsx'
@@ -96,21 +97,7 @@ export function AgencyCataloguePage(props: {
               ))}
           </select>
         </div>
-        <div class="field">
-          <label for="f-genre">体裁</label>
-          <select id="f-genre" name="genre">
-            <option value="">全部</option>
-            {genres.map((g) => (
-              <option value={g} selected={g === f.genre}>
-                {g}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-year">发布年份</label>
-          <input id="f-year" name="year" inputMode="numeric" value={f.year ? String(f.year) : ''} />
-        </div>
+        <GenreAndYearFilters genre={f.genre} year={f.year} />
         <button type="submit">筛选</button>
       </form>
       <table>
@@ -162,32 +149,8 @@ export function RegionCataloguePage(props: {
     <PortalLayout ctx={props.ctx} title="政府信息公开目录">
       <h1>政府信息公开目录</h1>
       <form method="get" action="/catalogue" class="filters">
-        <div class="field">
-          <label for="f-agency">机关</label>
-          <select id="f-agency" name="agency">
-            <option value="">全部机关</option>
-            {agencies.map((a) => (
-              <option value={String(a.id)} selected={a.id === f.agency}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-genre">体裁</label>
-          <select id="f-genre" name="genre">
-            <option value="">全部</option>
-            {genres.map((g) => (
-              <option value={g} selected={g === f.genre}>
-                {g}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-year">发布年份</label>
-          <input id="f-year" name="year" inputMode="numeric" value={f.year ? String(f.year) : ''} />
-        </div>
+        <AgencyFilter agencies={agencies} selected={f.agency} />
+        <GenreAndYearFilters genre={f.genre} year={f.year} />
         <button type="submit">筛选</button>
       </form>
       <table>

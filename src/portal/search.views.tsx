@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import type { Agency } from '../agencies/agency.ts'
 import { formatShanghai } from '../clock.ts'
-import { genres } from '../disclosures/disclosure.ts'
+import { AgencyFilter, GenreAndYearFilters } from './filter-fields.views.tsx'
 import type { ItemRow } from '../disclosures/disclosure.store.ts'
 import { bodyText } from '../disclosures/rich-text.ts'
 import { normaliseText } from '../reports/import/normalize.ts'
@@ -64,32 +64,8 @@ export function SearchPage(props: {
           <label for="f-q">关键词</label>
           <input id="f-q" name="q" type="search" value={q} />
         </div>
-        <div class="field">
-          <label for="f-agency">机关</label>
-          <select id="f-agency" name="agency">
-            <option value="">全部机关</option>
-            {agencies.map((a) => (
-              <option value={String(a.id)} selected={a.id === params.agency}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-genre">体裁</label>
-          <select id="f-genre" name="genre">
-            <option value="">全部</option>
-            {genres.map((g) => (
-              <option value={g} selected={g === params.genre}>
-                {g}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-year">发布年份</label>
-          <input id="f-year" name="year" inputMode="numeric" value={params.year ? String(params.year) : ''} />
-        </div>
+        <AgencyFilter agencies={agencies} selected={params.agency} />
+        <GenreAndYearFilters genre={params.genre} year={params.year} />
         <div class="field">
           <label for="f-sort">排序</label>
           <select id="f-sort" name="sort">
