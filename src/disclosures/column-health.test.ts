@@ -51,3 +51,37 @@ test('five stale, ten long-stale or five empty columns each fail the site', () =
     ).veto,
   ).toEqual([])
 })
+
+// 以上/以内 include the number itself (民法典 art. 1259): "2周以上无更新" is 14 days or more, measured
+// between instants, never in rounded days.
+test('a 动态 column not updated for 14 days 12 hours is stale (民法典 art. 1259: 以上 includes 14 days)', () => {
+  const r = columnHealth(
+    [
+      col(1, 'news', '2026-06-15T14:00:00Z'),
+      col(2, 'news', '2026-06-16T02:00:01Z'),
+      col(3, 'news', '2026-06-16T02:00:00Z'),
+    ],
+    now,
+  )
+  expect(r.columns.map((c) => c.state)).toEqual(['stale', 'ok', 'stale'])
+})
+
+// "6个月" is counted in calendar months (民法典 art. 202: the corresponding day of the month, or the
+// month's last day), not as 183 days; and it includes the sixth month itself (art. 1259).
+test('a 通知公告 column last updated exactly six calendar months ago is stale (民法典 arts. 202, 1259)', () => {
+  const r = columnHealth(
+    [
+      col(1, 'notice', '2025-12-30T02:00:00Z'),
+      col(2, 'notice', '2025-12-30T02:00:01Z'),
+      // 2025-12-31 + 6 months has no 31 June: the period ends on 30 June, Beijing time (art. 202).
+      col(3, 'policy', '2025-12-31T02:00:00Z'),
+    ],
+    now,
+  )
+  expect(r.columns.map((c) => c.state)).toEqual(['stale', 'ok', 'stale'])
+})
+
+test('a column not updated for exactly one calendar year counts as long unupdated (民法典 art. 1259)', () => {
+  const r = columnHealth([col(1, 'other', '2025-06-30T02:00:00Z'), col(2, 'other', '2025-06-30T02:00:01Z')], now)
+  expect(r.columns.map((c) => c.state)).toEqual(['long_stale', 'ok'])
+})

@@ -4,14 +4,17 @@
 
 export type ColumnClass = 'guide' | 'catalogue' | 'statutory' | 'report' | 'news' | 'notice' | 'policy' | 'other'
 
-export const updateRuleDays: Record<ColumnClass, number | null> = {
+/** How long a column may go without an update: a number of days, or of calendar months (民法典 art. 202). */
+export type UpdatePeriod = { days: number } | { months: number }
+
+export const updateRule: Record<ColumnClass, UpdatePeriod | null> = {
   guide: null,
   catalogue: null,
   statutory: null,
   report: null,
-  news: 14,
-  notice: 183,
-  policy: 183,
+  news: { days: 14 },
+  notice: { months: 6 },
+  policy: { months: 6 },
   other: null,
 }
 
