@@ -72,4 +72,18 @@ describe.each(databaseKinds)('the region overview on %s', (kind) => {
       await t.close()
     }
   })
+  // 条例 art. 49: a department (the supervising office included) publishes its own report by 1月31日;
+  // the government's report, the region's, is due 3月31日.
+  test("the supervising office's own report is due 1月31日 and the region's report 3月31日 (条例 art. 49)", async () => {
+    const t = await testApp(kind) // the clock stands at 2026-03-02
+    try {
+      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['supervisor'] }))
+      const page = await t.app.inject({ url: '/console/region', headers: { cookie: s.cookie } })
+      const row = /<th scope="row">垫江县人民政府办公室<\/th>(.*?)<\/tr>/.exec(page.body)?.[1] ?? ''
+      expect(row).toContain('<td>未开始</td><td>逾期（截止 2026-01-31）</td>')
+      expect(page.body).toContain('本级政府2025年度政府信息公开工作年度报告应于 2026-03-31 前公开')
+    } finally {
+      await t.close()
+    }
+  })
 })

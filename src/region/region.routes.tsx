@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { downloadDisposition } from '../files/file-store.ts'
 import { bulkExportAgencies, startJob } from '../jobs/jobs.ts'
-import { agencyCountOf, overviewColumns, sortedOverview, tableCsv, tableXlsx } from './region.service.ts'
+import {
+  agencyCountOf,
+  overviewColumns,
+  regionReportDue,
+  sortedOverview,
+  tableCsv,
+  tableXlsx,
+} from './region.service.ts'
 import type { OverviewQuery } from './region.service.ts'
 import { RegionOverviewPage } from './region.views.tsx'
 import { pageContext, staffActor } from '../web/request-context.ts'
@@ -30,7 +37,8 @@ export function regionRoutes(app: FastifyInstance): void {
   app.get('/console/region', async (request, reply) => {
     const q = query.parse(request.query)
     const { states } = await sortedOverview(deps, q)
-    return reply.page(200, <RegionOverviewPage ctx={pageContext(request)} q={q} states={states} />)
+    const due = await regionReportDue(deps)
+    return reply.page(200, <RegionOverviewPage ctx={pageContext(request)} q={q} states={states} regionReport={due} />)
   })
 
   app.get('/console/region/export.:ext', async (request, reply) => {

@@ -13,7 +13,9 @@ import { readSetting } from '../settings/settings.store.ts'
 // applications, column health against the 19号 veto thresholds, last month's unit quotas, items per
 // channel this year, and last year's annual report — its status, whether it met its deadline
 // (1月31日 for a government department, 3月31日 for the government's own report, art. 49; earlier
-// local dates are settings) and its check findings.
+// local dates are settings) and its check findings. The supervising office (the government office)
+// is itself a department: its own report is due 1月31日; the 3月31日 date belongs to the region's
+// (the government's) report, shown above the table.
 
 export type AgencyState = {
   id: number
@@ -43,10 +45,27 @@ const statusLabel: Record<string, AgencyState['reportStatus']> = {
   published: '已发布',
 }
 
-/** The deadline of an agency's report of `year` (art. 49), or the earlier local date set for the region. */
-async function deadlineFor(deps: Deps, isGovernment: boolean, year: number): Promise<string> {
-  const local = await readSetting(deps.db, isGovernment ? 'reports.deadline.government' : 'reports.deadline.department')
-  return `${year + 1}-${local && /^\d{2}-\d{2}$/.test(local) ? local : isGovernment ? '03-31' : '01-31'}`
+/** Whose report it is under 条例 art. 49: a 县级以上人民政府部门's, or a 县级以上地方人民政府's own. */
+type Reporter = 'department' | 'government'
+
+/**
+ * An agency registered as a county-or-higher people's government reports as a government; every other agency —
+ * the supervising office (政府办公室) included — reports as a department (条例 art. 49).
+ */
+const reporterOf = (a: { kind: string; level: string }): Reporter =>
+  a.kind === '人民政府' && a.level !== '乡级' ? 'government' : 'department'
+
+/** The deadline of a report of `year`: 1月31日 or 3月31日 (art. 49), or the earlier local date set for the region. */
+async function deadlineFor(deps: Deps, reporter: Reporter, year: number): Promise<string> {
+  const local = await readSetting(deps.db, `reports.deadline.${reporter}`)
+  const statutory = reporter === 'government' ? '03-31' : '01-31'
+  return `${year + 1}-${local && /^\d{2}-\d{2}$/.test(local) ? local : statutory}`
+}
+
+/** The region's (the government's) report of last year and when it must be published (条例 art. 49: 3月31日). */
+export async function regionReportDue(deps: Deps): Promise<{ year: number; deadline: string }> {
+  const year = Number(formatShanghai(deps.clock.now().toISOString()).slice(0, 4)) - 1
+  return { year, deadline: await deadlineFor(deps, 'government', year) }
 }
 
 export async function regionOverview(deps: Deps): Promise<AgencyState[]> {
@@ -74,8 +93,7 @@ export async function regionOverview(deps: Deps): Promise<AgencyState[]> {
     const byUnit = new Map(month.byUnit.map((u) => [u.name, u.items]))
     const counts = await countPublications(deps.db, a.id, `${year}-01-01`, today)
     const report = reports.filter((r) => r.agency_id === a.id).sort((x, y) => y.id - x.id)[0]
-    const isGovernment = a.isSupervising
-    const deadline = await deadlineFor(deps, isGovernment, reportYear)
+    const deadline = await deadlineFor(deps, reporterOf(a), reportYear)
     const published = report?.status === 'published' ? formatShanghai(report.published_at!).slice(0, 10) : null
     const check = report ? checkReport(report.report) : undefined
     out.push({

@@ -4,7 +4,12 @@ import { hasProblem, overviewColumns } from './region.service.ts'
 import type { AgencyState, OverviewQuery } from './region.service.ts'
 
 /** The supervising office's overview of every agency, sortable and filterable. */
-export function RegionOverviewPage(props: { ctx: PageContext; q: OverviewQuery; states: AgencyState[] }) {
+export function RegionOverviewPage(props: {
+  ctx: PageContext
+  q: OverviewQuery
+  states: AgencyState[]
+  regionReport: { year: number; deadline: string }
+}) {
   const link = (over: Partial<OverviewQuery>) =>
     `/console/region?${new URLSearchParams({ ...props.q, ...over }).toString()}`
   return (
@@ -23,6 +28,10 @@ export function RegionOverviewPage(props: { ctx: PageContext; q: OverviewQuery; 
         {' · '}
         <a href="/console/region/applications">依申请公开</a> · <a href="/console/region/columns">栏目健康</a> ·{' '}
         <a href="/console/region/reports">区域年报汇总</a>
+      </p>
+      <p>
+        本级政府{props.regionReport.year}年度政府信息公开工作年度报告应于 {props.regionReport.deadline}{' '}
+        前公开；各部门（含本办公室）的本部门年度报告截止日期见下表。
       </p>
       <table class="report-table">
         <caption>各机关状态（{props.states.length} 个机关；点击列名排序）</caption>
