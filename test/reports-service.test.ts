@@ -19,6 +19,8 @@ import {
 } from '../src/reports/report.service.ts'
 import type { TestEnv } from './support/test-deps.ts'
 import type { AnnualReport } from '../src/reports/report.ts'
+import { notifyFee, recordFeePaid } from '../src/applications/application.service.ts'
+import { buildApplication, buildStaffActor } from './support/build-application.ts'
 import { buildStaff, setUpRegion } from './support/builders.ts'
 import { flatten } from './support/report-text.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -43,6 +45,37 @@ const huaian = () =>
   JSON.parse(readFileSync(path.resolve('test/fixtures/reports/huaian-2024.expected.json'), 'utf8')) as AnnualReport
 
 describe.each(databaseKinds)('annual reports on %s', (kind) => {
+  // Section 六 states the 信息处理费 collected in the year (law-and-format.md §2.3 and §3, 国办函〔2020〕109号):
+  // the fees paid in the year, whichever year the application was received or notified in.
+  test('section 六 of a computed report states the information-processing fees paid in the year (109号)', async () => {
+    const t = await testEnv(kind, '2025-11-03T02:00:00Z')
+    const at = (date: string) => t.clock.set(`${date}T02:00:00Z`)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const handler = await buildStaffActor(t.deps, { roles: ['handler'] })
+      const actor = staffOf(handler.id, officeId)
+      const received = async (on: string) => (await buildApplication(t.deps, { receivedOn: on })).id
+      const [a, b, c] = [await received('2025-11-03'), await received('2025-11-03'), await received('2025-11-03')]
+      at('2025-11-05')
+      expect(await notifyFee(t.deps, handler, a, { on: '2025-11-05', method: 'volume', pages: 50 })).toBe(200)
+      expect(await notifyFee(t.deps, handler, b, { on: '2025-11-05', method: 'volume', pages: 31 })).toBe(10)
+      at('2025-12-29')
+      expect(await notifyFee(t.deps, handler, c, { on: '2025-12-29', method: 'volume', pages: 130 })).toBe(1300)
+      at('2025-12-30')
+      await recordFeePaid(t.deps, handler, a, { on: '2025-11-20' })
+      await recordFeePaid(t.deps, handler, b, { on: '2025-12-30' })
+      at('2026-01-06')
+      await recordFeePaid(t.deps, handler, c, { on: '2026-01-06' }) // notified in 2025, paid in 2026
+      const other = async (year: number) =>
+        (await findOwnReport(t.deps, actor, await computeDraft(t.deps, actor, year))).report.sections.other
+      expect(await other(2025)).toBe('2025年有2件政府信息公开申请案件收取信息处理费210元。')
+      expect(await other(2026)).toBe('2026年有1件政府信息公开申请案件收取信息处理费1300元。')
+      expect(await other(2024)).toBe('2024年未收取信息处理费。')
+    } finally {
+      await t.close()
+    }
+  })
+
   test('compute a draft, write its narrative, publish it; a correction supersedes it and both stay visible', async () => {
     const t = await testEnv(kind, '2025-01-10T02:00:00Z')
     try {
@@ -55,10 +88,12 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
       await saveNarrative(t.deps, actor, id, {
         overview: '2024年，本机关未收到政府信息公开申请。',
         problems: '无。',
-        other: '本年度未收取信息处理费。',
+        other: '2024年未收取信息处理费。\n本机关无其他需要报告的事项。',
       })
       expect(await computeDraft(t.deps, actor, 2024)).toBe(id) // recomputing keeps the one draft and its narrative
-      expect((await findOwnReport(t.deps, actor, id)).report.sections.other).toBe('本年度未收取信息处理费。')
+      expect((await findOwnReport(t.deps, actor, id)).report.sections.other).toBe(
+        '2024年未收取信息处理费。\n本机关无其他需要报告的事项。',
+      )
       await expect(publishReport(t.deps, actor, id, undefined)).rejects.toThrow(/先审后发/)
       await reviewThrough(t, actor, id)
       await publishReport(t.deps, actor, id, undefined)

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { expect, test } from 'vitest'
 import { checkReport } from './report-checks.ts'
-import { computeReport } from './report-compute.ts'
+import { computeReport, feeStatement, withFeeStatement } from './report-compute.ts'
 import { applicantCategories, noRecords, outcomeCodes } from './report-records.ts'
 import type { AgencyYearRecords, ApplicationRecord, AppealRecord } from './report-records.ts'
 import { daysToConclusion, reportDay } from '../../test/support/report-arbitrary.ts'
@@ -208,4 +208,15 @@ test('appeals count the state on 31 December; a case concluded in January is sti
   expect(
     computeReport(recs, { year: 2024, appealsScope: 'filedOrConcludedInYear' }).report.appeals.litigationDirect,
   ).toEqual([0, 0, 1, 0, 1])
+})
+
+test("recomputing refreshes the fee statement leading section 六 and keeps the drafters' text after it (109号)", () => {
+  const old = '2025年未收取信息处理费。\n本年度政务公开工作要点均已落实。'
+  const statement = feeStatement(2025, [{ id: 'A-1', paidOn: '2025-06-01', amountYuan: 380 }])
+  expect(statement).toBe('2025年有1件政府信息公开申请案件收取信息处理费380元。')
+  expect(withFeeStatement(old, statement)).toBe(`${statement}\n本年度政务公开工作要点均已落实。`)
+  expect(withFeeStatement('本年度政务公开工作要点均已落实。', statement)).toBe(
+    `${statement}\n本年度政务公开工作要点均已落实。`,
+  )
+  expect(withFeeStatement(null, statement)).toBe(statement)
 })

@@ -3,7 +3,7 @@ import type { FormatId } from './report-format.ts'
 import { blankReport } from './report.ts'
 import type { AnnualReport } from './report.ts'
 import { applicantCategories } from './report-records.ts'
-import type { AgencyYearRecords, ApplicationRecord, RecordId } from './report-records.ts'
+import type { AgencyYearRecords, ApplicationRecord, ProcessingFeeRecord, RecordId } from './report-records.ts'
 
 // The report computed from one agency-year's records (law-and-format.md §8.2), with, for every
 // cell, the records it counted: the console answers "why is this cell 6?" with that list. Each
@@ -79,7 +79,32 @@ export function computeReport(records: AgencyYearRecords, opts: ComputeOptions):
   }
 
   computeArticle20(records, report, year, count)
+  // Section 六 states the information-processing fees collected in the year (law-and-format.md §2.3,
+  // §3: 国办函〔2020〕109号 fees are reported in text under 六, never in 二(八)).
+  report.sections.other = feeStatement(year, records.processingFees)
   return { report, basis }
+}
+
+/**
+ * The sentence of section 六 on 信息处理费 (国办函〔2020〕109号) paid in `year`, in the words reports use: "2025年有1件
+ * 政府信息公开申请案件收取信息处理费380元" or "2025年未收取信息处理费" (law-and-format.md §2.3).
+ */
+export function feeStatement(year: number, fees: readonly ProcessingFeeRecord[]): string {
+  const paid = fees.filter((f) => within(f.paidOn, year))
+  const fen = paid.reduce((sum, f) => sum + Math.round(f.amountYuan * 100), 0)
+  if (paid.length === 0) return `${year}年未收取信息处理费。`
+  const cases = new Set(paid.map((f) => f.id)).size
+  const yuan = fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2)
+  return `${year}年有${cases}件政府信息公开申请案件收取信息处理费${yuan}元。`
+}
+
+const generatedFeeStatement = /^\d{4}年(?:有\d+件政府信息公开申请案件收取信息处理费[\d.]+元|未收取信息处理费)。\n*/
+
+/** Section 六 with `statement` as its first paragraph, in place of the one a previous computation put there. */
+export function withFeeStatement(narrative: string | null, statement: string | null): string | null {
+  const rest = (narrative ?? '').replace(generatedFeeStatement, '')
+  if (!statement) return rest || null
+  return rest ? `${statement}\n${rest}` : statement
 }
 
 function computeArticle20(

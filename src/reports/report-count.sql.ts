@@ -4,7 +4,13 @@ import { formats } from './report-format.ts'
 import type { FormatId } from './report-format.ts'
 import type { Cell } from './report.ts'
 import { applicantCategories } from './report-records.ts'
-import type { ApplicationRecord, ApplicantCategory, DocumentRecord, OutcomeCode } from './report-records.ts'
+import type {
+  ApplicationRecord,
+  ApplicantCategory,
+  DocumentRecord,
+  OutcomeCode,
+  ProcessingFeeRecord,
+} from './report-records.ts'
 import { formatShanghai } from '../clock.ts'
 
 // Section 三 counted in the database: one scan of the year's relevant applications, grouped by
@@ -85,6 +91,30 @@ export async function loadApplicationRecords(
     receivedOn: r.received_on,
     concludedOn: r.concluded_on,
     outcome: r.outcome as OutcomeCode | null,
+  }))
+}
+
+/** The information-processing fees the agency's applicants paid in `year` (the fee_paid events), for section 六. */
+export async function loadProcessingFeeRecords(
+  db: Executor,
+  agencyId: number,
+  year: number,
+): Promise<ProcessingFeeRecord[]> {
+  const rows = await db
+    .selectFrom('application_events as e')
+    .innerJoin('applications as a', 'a.id', 'e.application_id')
+    .select(['a.number', 'e.on_date', 'e.detail'])
+    .where('a.agency_id', '=', agencyId)
+    .where('e.kind', '=', 'fee_paid')
+    .where('e.on_date', '>=', `${year}-01-01`)
+    .where('e.on_date', '<=', `${year}-12-31`)
+    .orderBy('e.on_date')
+    .orderBy('e.id')
+    .execute()
+  return rows.map((r) => ({
+    id: r.number,
+    paidOn: r.on_date,
+    amountYuan: Number((JSON.parse(r.detail) as { amount?: unknown }).amount ?? 0),
   }))
 }
 

@@ -74,6 +74,8 @@ export type DecisionRecord = {
   count?: number
 }
 export type FeeRecord = { id: RecordId; collectedOn: string; amountFen: number }
+/** An information-processing fee (信息处理费, 国办函〔2020〕109号) an applicant paid for one application. */
+export type ProcessingFeeRecord = { id: RecordId; paidOn: string; amountYuan: number }
 export type CatalogueItemRecord = {
   id: RecordId
   itemType: 'licensing' | 'otherServices' | 'penalties' | 'coercion' | 'fees'
@@ -88,6 +90,7 @@ export type AgencyYearRecords = {
   documents: readonly DocumentRecord[]
   decisions: readonly DecisionRecord[]
   fees: readonly FeeRecord[]
+  processingFees: readonly ProcessingFeeRecord[]
   catalogue: readonly CatalogueItemRecord[]
   procurement: readonly ProcurementRecord[]
 }
@@ -98,6 +101,7 @@ export const noRecords: AgencyYearRecords = {
   documents: [],
   decisions: [],
   fees: [],
+  processingFees: [],
   catalogue: [],
   procurement: [],
 }

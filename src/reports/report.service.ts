@@ -8,14 +8,14 @@ import { AppError } from '../errors.ts'
 import { importReport } from './import/read-file.ts'
 import { checkReport, hasErrors } from './report-checks.ts'
 import type { CheckResult } from './report-checks.ts'
-import { computeReport } from './report-compute.ts'
+import { computeReport, withFeeStatement } from './report-compute.ts'
 import { appealColumns, appealGroupLabels, applicantColumns, formatForYear, formats } from './report-format.ts'
 import { noRecords } from './report-records.ts'
 import type { AgencyYearRecords } from './report-records.ts'
 import { rollUpRegion } from './report-region.ts'
 import { signSubject, submitSubject } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
-import { loadApplicationRecords, loadDocumentRecords } from './report-count.sql.ts'
+import { loadApplicationRecords, loadDocumentRecords, loadProcessingFeeRecords } from './report-count.sql.ts'
 import { loadAppealRecords } from '../applications/appeal.service.ts'
 import { loadActivityRecords } from '../activities/activity.service.ts'
 import type { RegionReport } from './report-region.ts'
@@ -43,6 +43,7 @@ export async function recordsOf(deps: Deps, agencyId: number, year: number): Pro
   return {
     ...noRecords,
     applications: await loadApplicationRecords(deps.db, agencyId, year),
+    processingFees: await loadProcessingFeeRecords(deps.db, agencyId, year),
     documents: await loadDocumentRecords(deps.db, agencyId),
     appeals: await loadAppealRecords(deps.db, agencyId),
     ...(await loadActivityRecords(deps.db, agencyId)),
@@ -70,7 +71,11 @@ export async function computeDraft(deps: Deps, actor: Staff, year: number): Prom
       throw new AppError('invalid_transition', `${year}年度报告正在审核或待发布，审核退回后才能重新计算`)
     }
     if (draft) {
-      report.sections = draft.report.sections
+      // The narrative is the drafters'; only the fee statement leading section 六 follows the records.
+      report.sections = {
+        ...draft.report.sections,
+        other: withFeeStatement(draft.report.sections.other, report.sections.other),
+      }
       await updateReportRow(trx, draft.id, { report, updated_at: now })
       await appendAudit(deps, trx, actor, {
         action: 'report.recompute',
