@@ -32,7 +32,12 @@ import { readClockSettings } from './due-date.service.ts'
 
 const codeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
 const newQueryCode = () => Array.from({ length: 10 }, () => codeAlphabet[randomInt(codeAlphabet.length)]).join('')
-const newNumber = (today: string) => `YSQ${today.replaceAll('-', '')}${String(randomInt(1_000_000)).padStart(6, '0')}`
+/**
+ * A number carries the application's receipt date (条例 art. 31), not the day it was keyed in: a letter signed for
+ * on Friday and registered on Monday is numbered with Friday. Numbers already given are never changed.
+ */
+const newNumber = (receivedOn: string) =>
+  `YSQ${receivedOn.replaceAll('-', '')}${String(randomInt(1_000_000)).padStart(6, '0')}`
 
 /** The submission made earlier with this idempotency key, if any (a retry answers with it). */
 export async function findSubmission(deps: Deps, idempotencyKey: string): Promise<Submission | undefined> {
@@ -127,7 +132,7 @@ async function insertApplications(deps: Deps, trx: Executor, items: readonly New
     if (!(await agencyExists(trx, agencyId))) throw new AppError('not_found', '机关不存在')
   }
   const prepared = await prepareApplications(deps, trx, items, today)
-  const applications = await insertWithFreshNumbers(deps, trx, prepared, today)
+  const applications = await insertWithFreshNumbers(deps, trx, prepared)
   await recordReceived(deps, trx, prepared, applications)
   return prepared.map((p, i) => ({
     id: applications[i]!.id,
@@ -232,16 +237,20 @@ function applicationRow(deps: Deps, p: Prepared, number: string): Insertable<App
   }
 }
 
-/** Inserts the rows, in order; numbers are random, and a rare clash with an existing one is drawn again. */
+/**
+ * Inserts the rows, in order; a number is the receipt date and six random digits, and a rare clash with an existing
+ * one (of the region: numbers are unique in the table) is drawn again.
+ */
 async function insertWithFreshNumbers(
   deps: Deps,
   trx: Executor,
   prepared: readonly Prepared[],
-  today: string,
 ): Promise<ApplicationRow[]> {
   const stored = new Map<number, ApplicationRow>()
   while (stored.size < prepared.length) {
-    const waiting = prepared.map((p, i) => ({ p, i, number: newNumber(today) })).filter(({ i }) => !stored.has(i))
+    const waiting = prepared
+      .map((p, i) => ({ p, i, number: newNumber(p.item.receivedOn) }))
+      .filter(({ i }) => !stored.has(i))
     const rows = await insertApplicationsSkippingTakenNumbers(
       trx,
       waiting.map(({ p, number }) => applicationRow(deps, p, number)),
