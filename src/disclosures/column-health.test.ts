@@ -85,3 +85,10 @@ test('a column not updated for exactly one calendar year counts as long unupdate
   const r = columnHealth([col(1, 'other', '2025-06-30T02:00:00Z'), col(2, 'other', '2025-06-30T02:00:01Z')], now)
   expect(r.columns.map((c) => c.state)).toEqual(['long_stale', 'ok'])
 })
+
+test('six months are counted on the Beijing calendar: published 31 August 04:00 Beijing is stale from 28 February 04:00 (民法典 art. 202)', () => {
+  // 2025-08-30T20:00Z is 31 August in Beijing; no 31 February, so the period ends on the month's last day.
+  const last = col(1, 'notice', '2025-08-30T20:00:00Z')
+  expect(columnHealth([last], new Date('2026-02-27T19:59:59Z')).columns[0]!.state).toBe('ok')
+  expect(columnHealth([last], new Date('2026-02-27T20:00:00Z')).columns[0]!.state).toBe('stale')
+})

@@ -243,7 +243,7 @@ export function ReportPage(props: {
               name="other"
               label={sectionTitles.other}
               value={stored.report.sections.other}
-              hint="在此报告收取信息处理费情况"
+              hint="首段为本年收取信息处理费情况，按缴费记录生成，重新计算草稿时更新；其他事项写在其后"
             />
             <button type="submit">保存叙述</button>
           </form>
