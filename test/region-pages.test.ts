@@ -3,7 +3,9 @@ import { describe, expect, test } from 'vitest'
 import { systemActor } from '../src/audit/audit.ts'
 import { applicationForm } from '../src/applications/application.ts'
 import { submitApplication } from '../src/applications/intake.service.ts'
+import { createAgency } from '../src/agencies/agency.service.ts'
 import { testApp } from './support/app.ts'
+import { creditCodeFor } from './support/build-application.ts'
 import { buildStaff, signIn } from './support/builders.ts'
 import { databaseKinds } from './support/test-deps.ts'
 
@@ -82,6 +84,18 @@ describe.each(databaseKinds)('the region overview on %s', (kind) => {
       const row = /<th scope="row">垫江县人民政府办公室<\/th>(.*?)<\/tr>/.exec(page.body)?.[1] ?? ''
       expect(row).toContain('<td>未开始</td><td>逾期（截止 2026-01-31）</td>')
       expect(page.body).toContain('本级政府2025年度政府信息公开工作年度报告应于 2026-03-31 前公开')
+      // A people's government of the region (a district of a city, say) reports as a government: 3月31日.
+      await createAgency(t.deps, systemActor(), {
+        name: '垫江县某区人民政府',
+        creditCode: creditCodeFor(9001),
+        level: '县级',
+        kind: '人民政府',
+        parentId: null,
+      })
+      const again = await t.app.inject({ url: '/console/region', headers: { cookie: s.cookie } })
+      expect(/<th scope="row">垫江县某区人民政府<\/th>(.*?)<\/tr>/.exec(again.body)?.[1]).toContain(
+        '<td>未开始</td><td>截止 2026-03-31</td>',
+      )
     } finally {
       await t.close()
     }

@@ -17,7 +17,7 @@ const creditAlphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY'
 const creditWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 /** A valid 统一社会信用代码 for the n-th test agency (GB 32100-2015 check character). */
-function creditCodeFor(n: number): string {
+export function creditCodeFor(n: number): string {
   const body = `11500231MB${String(n).padStart(7, '0')}`
   const sum = [...body].reduce((s, c, i) => s + creditAlphabet.indexOf(c) * creditWeights[i]!, 0)
   return `${body}${creditAlphabet[(31 - (sum % 31)) % 31]!}`
