@@ -23,6 +23,20 @@ const values = {
   wantedForm: 'electronic',
   deliveryWay: 'online',
 }
+// A company applying: no ID document of its own, so the select is left at 请选择 (sent empty).
+const company = {
+  category: 'commercial',
+  name: '重庆垫江恒达建材有限公司',
+  idType: '',
+  idNumber: '',
+  creditCode: '91350100M000100Y43',
+  contactPerson: '张伟',
+  phone: '023-74512345',
+  address: '垫江县桂溪街道工业园区 3 号',
+  infoDescription: '2025年桂溪街道工业园区道路建设项目的招标文件',
+  wantedForm: 'electronic',
+  deliveryWay: 'online',
+}
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''
 
 async function openForm(t: TestApp, cookie: string) {
@@ -173,6 +187,44 @@ describe.each(databaseKinds)('the public application form on %s', (kind) => {
           .where('action', '=', 'application.file_open')
           .execute(),
       ).toHaveLength(1)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('an organisation applies without an ID document (条例 art. 29 asks 身份证明 of a person, not of a company); a person still needs one', async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await anonymousSession(t.app)
+      const apply = async (fields: Record<string, string>) => {
+        const { challenge, idem } = await openForm(t, s.cookie)
+        return t.app.inject({
+          method: 'POST',
+          url: `/agencies/${t.officeId}/apply`,
+          headers: post(s.cookie),
+          payload: form({
+            _csrf: s.csrf,
+            ...fields,
+            idem,
+            powChallenge: challenge,
+            powNonce: solveChallenge(challenge),
+          }),
+        })
+      }
+      const ok = await apply(company)
+      expect(ok.body).not.toContain('Invalid option')
+      expect(ok.statusCode).toBe(200)
+      expect(ok.body).toMatch(/id="tracking-number">YSQ/)
+      const stored = await t.deps.db
+        .selectFrom('applications')
+        .select(['id_type', 'applicant_category'])
+        .executeTakeFirstOrThrow()
+      expect(stored).toEqual({ id_type: null, applicant_category: 'commercial' })
+
+      const person = await apply({ ...values, idType: '', infoDescription: '另一份申请的内容描述' })
+      expect(person.statusCode).toBe(422)
+      expect(person.body).toContain('请选择身份证件类型')
+      expect(person.body).not.toContain('Invalid option')
     } finally {
       await t.close()
     }
