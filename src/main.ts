@@ -1,4 +1,5 @@
 import pino from 'pino'
+import './validation-messages.ts'
 import { systemClock } from './clock.ts'
 import type { Clock } from './clock.ts'
 import { loadConfig } from './config.ts'

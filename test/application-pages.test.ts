@@ -119,6 +119,42 @@ describe.each(databaseKinds)("the handler's console on %s", (kind) => {
       await t.close()
     }
   })
+  test("staff register a mailed company's application without an ID document (条例 art. 29 asks 身份证明 of a person); a person still needs one", async () => {
+    const t = await testApp(kind)
+    try {
+      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const register = (fields: Record<string, string>) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/console/applications',
+          headers: post(handler.cookie),
+          payload: form({ _csrf: handler.csrf, ...fields, channel: 'mail_signed', receivedOn: '2026-02-27' }),
+        })
+      const ok = await register({
+        ...applicant,
+        category: 'commercial',
+        name: '重庆垫江恒达建材有限公司',
+        idType: '',
+        idNumber: '',
+        creditCode: '91350100M000100Y43',
+        contactPerson: '张伟',
+      })
+      expect(ok.body).not.toContain('Invalid option')
+      expect(ok.statusCode).toBe(303)
+      const stored = await t.deps.db
+        .selectFrom('applications')
+        .select(['id_type', 'applicant_category'])
+        .executeTakeFirstOrThrow()
+      expect(stored).toEqual({ id_type: null, applicant_category: 'commercial' })
+
+      const person = await register({ ...applicant, idType: '' })
+      expect(person.statusCode).toBe(422)
+      expect(person.body).toContain('请选择身份证件类型')
+      expect(person.body).not.toContain('Invalid option')
+    } finally {
+      await t.close()
+    }
+  })
   test('an appeal is recorded and concluded from the console; a bad date keeps the form', async () => {
     const t = await testApp(kind)
     try {

@@ -146,15 +146,15 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       await editLetter(t.deps, handler, id, decision.id, `${decision.body}\n联系电话：023-74512345`)
       await issueLetter(t.deps, handler, id, decision.id)
       await expect(editLetter(t.deps, handler, id, decision.id, '改')).rejects.toThrow(/已印发/)
-      const pdf = await letterFile(t.deps, app, decision.id, 'pdf', true)
+      const pdf = await letterFile(t.deps, app, decision.id, 'pdf', 'applicant')
       const pdfWords = (await pdfText(pdf.bytes)).replace(/\s+/g, '')
       for (const words of ['政府信息公开申请答复书', '第三十七条', '023-74512345', '李明华'])
         expect(pdfWords).toContain(words)
-      expect(await docxText((await letterFile(t.deps, app, decision.id, 'docx', true)).bytes)).toContain(
+      expect(await docxText((await letterFile(t.deps, app, decision.id, 'docx', 'applicant')).bytes)).toContain(
         '六个月内依法向人民法院提起行政诉讼',
       )
       // The correction notice is still a draft: the applicant cannot download it.
-      await expect(letterFile(t.deps, app, letters[0]!.id, 'pdf', true)).rejects.toThrow(/不存在/)
+      await expect(letterFile(t.deps, app, letters[0]!.id, 'pdf', 'applicant')).rejects.toThrow(/不存在/)
 
       at(t, '2026-07-09')
       expect(await recordDelivery(t.deps, handler, id, { on: '2026-07-09', method: 'post' })).toBe(true)

@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest'
 import { pdfText } from '../src/confidentiality/extract-text.ts'
 import { solveChallenge } from '../src/applications/proof-of-work.ts'
+import { approveExtension, sendConsultation } from '../src/applications/application.service.ts'
+import { issueLetter, listLetters } from '../src/applications/letter.service.ts'
+import { findByTracking } from '../src/applications/tracking.service.ts'
+import { buildApplication, buildStaffActor } from './support/build-application.ts'
 import { anonymousSession, buildStaff, form, signIn } from './support/builders.ts'
 import { multipart } from './support/multipart.ts'
 import { testApp } from './support/app.ts'
@@ -20,6 +24,20 @@ const values = {
   phone: '13912345678',
   address: '重庆市垫江县桂溪街道新华路 18 号',
   infoDescription: '2025年桂溪街道老旧小区改造项目的资金使用明细',
+  wantedForm: 'electronic',
+  deliveryWay: 'online',
+}
+// A company applying: no ID document of its own, so the select is left at 请选择 (sent empty).
+const company = {
+  category: 'commercial',
+  name: '重庆垫江恒达建材有限公司',
+  idType: '',
+  idNumber: '',
+  creditCode: '91350100M000100Y43',
+  contactPerson: '张伟',
+  phone: '023-74512345',
+  address: '垫江县桂溪街道工业园区 3 号',
+  infoDescription: '2025年桂溪街道工业园区道路建设项目的招标文件',
   wantedForm: 'electronic',
   deliveryWay: 'online',
 }
@@ -173,6 +191,105 @@ describe.each(databaseKinds)('the public application form on %s', (kind) => {
           .where('action', '=', 'application.file_open')
           .execute(),
       ).toHaveLength(1)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('an organisation applies without an ID document (条例 art. 29 asks 身份证明 of a person, not of a company); a person still needs one', async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await anonymousSession(t.app)
+      const apply = async (fields: Record<string, string>) => {
+        const { challenge, idem } = await openForm(t, s.cookie)
+        return t.app.inject({
+          method: 'POST',
+          url: `/agencies/${t.officeId}/apply`,
+          headers: post(s.cookie),
+          payload: form({
+            _csrf: s.csrf,
+            ...fields,
+            idem,
+            powChallenge: challenge,
+            powNonce: solveChallenge(challenge),
+          }),
+        })
+      }
+      const ok = await apply(company)
+      expect(ok.body).not.toContain('Invalid option')
+      expect(ok.statusCode).toBe(200)
+      expect(ok.body).toMatch(/id="tracking-number">YSQ/)
+      const stored = await t.deps.db
+        .selectFrom('applications')
+        .select(['id_type', 'applicant_category'])
+        .executeTakeFirstOrThrow()
+      expect(stored).toEqual({ id_type: null, applicant_category: 'commercial' })
+
+      const person = await apply({ ...values, idType: '', infoDescription: '另一份申请的内容描述' })
+      expect(person.statusCode).toBe(422)
+      expect(person.body).toContain('请选择身份证件类型')
+      expect(person.body).not.toContain('Invalid option')
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('the applicant sees and downloads only letters addressed to them, never the consultation letter to the third party (条例 art. 32)', async () => {
+    const t = await testApp(kind)
+    try {
+      const built = await buildApplication(t.deps)
+      const head = await buildStaffActor(t.deps, { roles: ['office_head'] })
+      await sendConsultation(t.deps, head, built.id, {
+        on: '2026-03-02',
+        party: 'thirdParty',
+        to: '垫江县某建筑有限公司',
+      })
+      await approveExtension(t.deps, head, built.id, { on: '2026-03-02', days: 10, reason: '需要征求第三方意见' })
+      const application = (await findByTracking(t.deps, built.number, built.queryCode))!
+      const letters = await listLetters(t.deps, t.deps.db, application)
+      for (const l of letters) await issueLetter(t.deps, head, built.id, l.id)
+      const consultation = letters.find((l) => l.kind === 'consultation')!
+      const extension = letters.find((l) => l.kind === 'extension')!
+
+      const s = await anonymousSession(t.app)
+      const status = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: post(s.cookie),
+        payload: form({ _csrf: s.csrf, number: built.number, queryCode: built.queryCode }),
+      })
+      expect(status.statusCode).toBe(200)
+      expect(status.body).toContain('延期答复告知书')
+      expect(status.body).toContain(`/track/letters/${extension.id}`)
+      expect(status.body).not.toContain('征求第三方意见函')
+      expect(status.body).not.toContain(`/track/letters/${consultation.id}"`)
+      expect(status.body).not.toContain('垫江县某建筑有限公司')
+
+      const download = (id: number) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/track/letters/${id}`,
+          headers: post(s.cookie),
+          payload: form({
+            _csrf: s.csrf,
+            number: built.number,
+            queryCode: built.queryCode,
+            lastFour: '002X',
+            format: 'pdf',
+          }),
+        })
+      const own = await download(extension.id)
+      expect(own.statusCode).toBe(200)
+      expect(own.headers['content-type']).toBe('application/pdf')
+      const missing = await download(999_999)
+      const consulted = await download(consultation.id)
+      expect(consulted.statusCode).toBe(missing.statusCode)
+      expect(consulted.statusCode).toBe(404)
+      expect(consulted.headers['content-type']).toBe(missing.headers['content-type'])
+      expect(consulted.body).toContain('文书不存在')
+      const get = await t.app.inject({ url: `/track/letters/${consultation.id}`, headers: { cookie: s.cookie } })
+      const getMissing = await t.app.inject({ url: '/track/letters/999999', headers: { cookie: s.cookie } })
+      expect(get.statusCode).toBe(getMissing.statusCode)
     } finally {
       await t.close()
     }

@@ -119,7 +119,16 @@ export const applicationForm = z
     }),
     name: text('姓名或名称', 100),
     contactPerson: optional(50),
-    idType: z.enum(['resident_id', 'passport', 'hk_macao', 'taiwan', 'foreign_permanent', 'other']).optional(),
+    // An empty select means "not given": organisations may leave it (art. 29 asks a person's 身份证明);
+    // a person's missing ID type is refused below.
+    idType: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .enum(['resident_id', 'passport', 'hk_macao', 'taiwan', 'foreign_permanent', 'other'], {
+          error: '请选择列出的身份证件类型',
+        })
+        .optional(),
+    ),
     idNumber: optional(40),
     creditCode: optional(18),
     phone: z

@@ -227,7 +227,7 @@ export function applyRoutes(app: FastifyInstance): void {
         }),
       )
     }
-    const file = await letterFile(deps, found, letterId, input.data.format, true)
+    const file = await letterFile(deps, found, letterId, input.data.format, 'applicant')
     return reply.type(file.type).header('content-disposition', downloadDisposition(file.name)).send(file.bytes)
   })
 }

@@ -22,7 +22,15 @@ import {
 } from './application.store.ts'
 import { decryptApplicant } from './applicant-data.ts'
 import { clockOrProblem } from './due-date.service.ts'
-import { defaultLetterText, fillTemplate, letterDocument, letterDocx, letterKinds, letterPdf } from './letter.ts'
+import {
+  defaultLetterText,
+  fillTemplate,
+  isForApplicant,
+  letterDocument,
+  letterDocx,
+  letterKinds,
+  letterPdf,
+} from './letter.ts'
 import type { LetterFacts, LetterKind } from './letter.ts'
 
 // Letters are drafted when the step that needs one is recorded, edited by the handler, and issued;
@@ -206,16 +214,19 @@ export async function issueLetter(
 
 export type LetterFile = { name: string; bytes: Buffer; type: string }
 
-/** A letter as a file, for staff (any status) or, with `issuedOnly`, for the applicant. */
+/**
+ * A letter as a file, for staff (any status) or for the applicant: only an issued letter addressed
+ * to the applicant; any other answers as a letter that does not exist.
+ */
 export async function letterFile(
   deps: Deps,
   application: ApplicationRow,
   letterId: number,
   format: 'pdf' | 'docx',
-  issuedOnly: boolean,
+  reader: 'applicant' | 'staff',
 ): Promise<LetterFile> {
   const letter = (await listLetters(deps, deps.db, application)).find(
-    (l) => l.id === letterId && (!issuedOnly || l.status === 'issued'),
+    (l) => l.id === letterId && (reader === 'staff' || (l.status === 'issued' && isForApplicant(l.kind))),
   )
   if (!letter) throw new AppError('not_found', '文书不存在')
   const agency = await findAgencyName(deps.db, application.agency_id)
@@ -242,7 +253,7 @@ export async function staffLetterFile(
   const application = await findOwnApplication(deps, actor, applicationId)
   if (!maySeePersonalData(actor, application))
     throw new AppError('forbidden', '文书含有个人信息，仅本申请的承办人和公开办负责人可以下载')
-  return letterFile(deps, application, letterId, format, false)
+  return letterFile(deps, application, letterId, format, 'staff')
 }
 
 /** The receipt given on submission: number, query code, receipt date, the due date as it stands. */

@@ -18,6 +18,23 @@ export const letterKinds = {
 } as const
 export type LetterKind = keyof typeof letterKinds
 
+// The applicant sees and downloads only the letters addressed to the applicant. A consultation
+// letter goes to the third party (条例 art. 32) or another agency (art. 34), and names who is
+// consulted, whose identity is their personal or commercial data: it stays with the agency.
+const addressedToApplicant: Record<LetterKind, boolean> = {
+  receipt: true,
+  correction: true,
+  consultation: false,
+  extension: true,
+  fee: true,
+  delay: true,
+  decision: true,
+}
+
+/** Whether a letter of this kind is addressed to the applicant (unknown kinds are not). */
+export const isForApplicant = (kind: string): boolean =>
+  Object.hasOwn(addressedToApplicant, kind) && addressedToApplicant[kind as LetterKind]
+
 export type LetterFacts = Readonly<{
   agency: string
   applicant: string

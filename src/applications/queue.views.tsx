@@ -121,7 +121,12 @@ export function RegisterPage(props: { ctx: PageContext; form: FormState; message
           required
         />
         <Field form={props.form} name="name" label="姓名或组织名称" required />
-        <Select form={props.form} name="idType" label="身份证件类型" options={options(idTypes)} />
+        <Select
+          form={props.form}
+          name="idType"
+          label="身份证件类型（自然人必填；组织填写经办人的证件，可不填）"
+          options={options(idTypes)}
+        />
         <Field form={props.form} name="idNumber" label="身份证件号码" />
         <Field form={props.form} name="creditCode" label="统一社会信用代码（组织）" />
         <Field form={props.form} name="contactPerson" label="联系人（组织）" />

@@ -5,6 +5,7 @@ import type { PublicStatus } from './application.ts'
 import { findApplicationByNumber, listIssuedLetters } from './application.store.ts'
 import { decryptApplicant, queryCodeOf } from './applicant-data.ts'
 import { clockOrProblem } from './due-date.service.ts'
+import { isForApplicant } from './letter.ts'
 
 // The applicant's side: an application found by its number and query code, its progress as the
 // public may see it, and the second check before its letters.
@@ -64,6 +65,8 @@ export async function publicStatus(deps: Deps, application: ApplicationRow): Pro
       ...concludedStep,
       ...(application.delivered_on ? [{ on: application.delivered_on, text: '答复文书送达' }] : []),
     ],
-    letters: letters.map((l) => ({ id: l.id, kind: l.kind, issuedOn: l.issued_on! })),
+    letters: letters
+      .filter((l) => isForApplicant(l.kind))
+      .map((l) => ({ id: l.id, kind: l.kind, issuedOn: l.issued_on! })),
   }
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import '../validation-messages.ts'
 import { createAccount, resetPassword, unlockAccount } from '../accounts/account.service.ts'
 import { findUserByUsername } from '../accounts/account.store.ts'
 import { isRole, maxReviewLevel } from '../accounts/roles.ts'
