@@ -4,8 +4,8 @@ import type { LetterDocument } from '../documents/pdf.ts'
 
 // The letters of disclosure on request (告知书): a template per kind and, for decisions, per
 // outcome, filled from the application and its clock, editable by the handler until issued, and
-// rendered as DOCX and PDF. Every letter that ends a step carries the appeal rights (行政复议法
-// 60 days, 行政诉讼法 6 months). Agencies may replace any template (setting letters.<agency>.<kind>).
+// rendered as DOCX and PDF. Every decision carries the remedies its outcome allows (appealRights).
+// Agencies may replace any template (setting letters.<agency>.<kind>).
 
 export const letterKinds = {
   receipt: '政府信息公开申请回执',
@@ -44,8 +44,25 @@ export type LetterFacts = Readonly<{
 const cn = (date: string | null | undefined) =>
   date ? `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日` : '（日期）'
 
-export const appealRights = (f: LetterFacts) =>
-  `如对本答复不服，可以自收到本答复之日起六十日内向${f.reconsiderationBody}申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。`
+/** The outcomes that refuse disclosure in whole (不予公开, report row （三）) or in part (部分公开). */
+const refusedInWhole = (outcome: string | undefined) => !!outcome && outcome.startsWith('DENY_')
+
+// Reconsideration comes first for a refusal to disclose (行政复议法 2023 art. 23 para. 1 (四)), and
+// the agency must say so in its decision (art. 23 para. 2): 复议 within 60 days (art. 20), then suit
+// within 15 days of the 复议 decision (行政诉讼法 art. 45). Any other decision leaves the choice:
+// 复议 within 60 days or suit within 6 months (行政诉讼法 art. 46).
+const reconsiderationFirst = (f: LetterFacts) =>
+  `不服的，应当自收到本答复之日起六十日内先向${f.reconsiderationBody}申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内依法向人民法院提起行政诉讼。`
+const eitherWay = (f: LetterFacts) =>
+  `不服的，可以自收到本答复之日起六十日内向${f.reconsiderationBody}申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。`
+
+/** The remedies the letter tells the applicant of, by outcome (行政复议法 arts. 20, 23; 行政诉讼法 arts. 45, 46). */
+export const appealRights = (f: LetterFacts) => {
+  if (refusedInWhole(f.outcome)) return `如对本答复${reconsiderationFirst(f)}`
+  if (f.outcome === 'PARTIAL')
+    return `如对本答复中不予公开的部分${reconsiderationFirst(f)}如对本答复的其他内容${eitherWay(f)}`
+  return `如对本答复${eitherWay(f)}`
+}
 
 /** The decision's main paragraph, by outcome and reply type, citing the articles. */
 function decisionText(f: LetterFacts): string {
