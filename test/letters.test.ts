@@ -6,7 +6,11 @@ import { letterFile, listLetters } from '../src/applications/letter.service.ts'
 import type { StaffActor } from '../src/audit/audit.ts'
 import { docxText, pdfText } from '../src/confidentiality/extract-text.ts'
 import type { Deps } from '../src/deps.ts'
-import { buildApplication, buildStaffActor } from './support/build-application.ts'
+import { readApplicationSettings, saveApplicationSettings } from '../src/applications/settings.service.ts'
+import type { ApplicationSettings } from '../src/applications/settings.service.ts'
+import { buildAgency, buildApplication, buildStaffActor } from './support/build-application.ts'
+import { buildStaff, form, signIn } from './support/builders.ts'
+import { testApp } from './support/app.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 
 // The decision letters (告知书) as the applicant receives them: the text is read back from the real
@@ -71,6 +75,59 @@ describe.each(databaseKinds)('decision letters on %s', (kind) => {
           expect(text, outcome).not.toContain('先向')
         }
       }
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('行政复议法 art. 24: the letters name the region government for its departments and the next-higher government for the county government; art. 27: a vertically managed organ names the next-higher organ of its system, set by its office head', async () => {
+    const t = await testApp(kind)
+    try {
+      const deps = t.deps
+      // A bureau of the county government: the county government (art. 24 para. 1 (一)).
+      const bureau = await buildAgency(deps, '垫江县交通运输局')
+      expect((await decided(deps, { outcome: 'DENY_INTERNAL', basis: '人事管理信息' }, bureau)).docx).toContain(
+        '先向重庆市垫江县人民政府申请行政复议',
+      )
+      // The county government itself: the next-higher government (art. 24 para. 1 (二)).
+      const county = await buildAgency(deps, '重庆市垫江县人民政府', { kind: '人民政府' })
+      const head = await buildStaffActor(deps, { roles: ['office_head'], agencyId: county })
+      expect((await readApplicationSettings(deps, head)).reconsiderationBody).toBe('重庆市人民政府')
+      const ofCounty = await decided(deps, { outcome: 'DENY_PROCESS', basis: '讨论记录' }, county)
+      for (const text of [ofCounty.docx, ofCounty.pdf]) expect(text).toContain('先向重庆市人民政府申请行政复议')
+
+      // A tax bureau is vertically managed (art. 27): its office head must name the body.
+      const tax = await buildAgency(deps, '国家税务总局垫江县税务局')
+      const taxHead = await buildStaff(deps, { roles: ['office_head'], agencyId: tax })
+      const signedIn = await signIn(t.app, taxHead)
+      const save = (fields: Record<string, string>) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/console/request-settings',
+          headers: { cookie: signedIn.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: form({ _csrf: signedIn.csrf, frequentThreshold: '10', ...fields }),
+        })
+      const refused = await save({ verticalSystem: 'tax', reconsiderationBody: '' })
+      expect(refused.statusCode).toBe(422)
+      expect(refused.body).toContain('实行垂直领导的机关请填写上一级主管部门的名称（行政复议法第二十七条）')
+      expect((await save({ verticalSystem: 'tax', reconsiderationBody: '国家税务总局重庆市税务局' })).statusCode).toBe(
+        303,
+      )
+      const ofTax = await decided(deps, { outcome: 'DENY_THIRD_PARTY', basis: '纳税人的涉税信息' }, tax)
+      for (const text of [ofTax.docx, ofTax.pdf]) expect(text).toContain('先向国家税务总局重庆市税务局申请行政复议')
+
+      // Saving the county's default stores nothing: it keeps following art. 24.
+      const settings: ApplicationSettings = {
+        ...(await readApplicationSettings(deps, head)),
+        reconsiderationBody: '重庆市人民政府',
+      }
+      await saveApplicationSettings(deps, head, settings)
+      const stored = await deps.db
+        .selectFrom('settings')
+        .select('key')
+        .where('key', '=', `letters.${county}.reconsiderationBody`)
+        .execute()
+      expect(stored).toEqual([])
     } finally {
       await t.close()
     }

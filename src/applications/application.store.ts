@@ -47,6 +47,11 @@ export async function findAgencyName(db: Executor, agencyId: number): Promise<st
   return row.name
 }
 
+/** The agency's kind and level: its place in the region (行政复议法 art. 24). */
+export async function findAgencyPlace(db: Executor, agencyId: number): Promise<{ kind: string; level: string }> {
+  return db.selectFrom('agencies').select(['kind', 'level']).where('id', '=', agencyId).executeTakeFirstOrThrow()
+}
+
 export async function findRegionName(db: Executor): Promise<string | undefined> {
   return (await db.selectFrom('regions').select('name').executeTakeFirst())?.name
 }

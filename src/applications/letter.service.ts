@@ -14,7 +14,6 @@ import {
   findAgencyName,
   findApplicationById,
   findLetter,
-  findRegionName,
   insertLetter,
   listEvents,
   listLetterRows,
@@ -22,6 +21,7 @@ import {
 } from './application.store.ts'
 import { decryptApplicant } from './applicant-data.ts'
 import { clockOrProblem } from './due-date.service.ts'
+import { reconsiderationBodyOf } from './settings.service.ts'
 import { defaultLetterText, fillTemplate, letterDocument, letterDocx, letterKinds, letterPdf } from './letter.ts'
 import type { LetterFacts, LetterKind } from './letter.ts'
 
@@ -46,13 +46,12 @@ async function factsFor(
   extra: Partial<LetterFacts> = {},
 ): Promise<LetterFacts> {
   const agency = await findAgencyName(db, application.agency_id)
-  const region = await findRegionName(db)
   const events = await listEvents(db, application.id)
   const last = (k: string) => [...events].reverse().find((e) => e.kind === k)
   const { clock } = await clockOrProblem(deps, db, application)
   const who = decryptApplicant(deps, application)
   const fee = last('fee_notified')
-  const reconsiderationBody = await readSetting(db, `letters.${application.agency_id}.reconsiderationBody`)
+  const reconsiderationBody = await reconsiderationBodyOf(db, application.agency_id)
   return {
     agency,
     applicant: who.name,
@@ -79,7 +78,7 @@ async function factsFor(
     replyType: application.reply_type ?? undefined,
     basis: application.legal_basis ?? undefined,
     thirdParty: last('consultation_sent')?.detail.to as string | undefined,
-    reconsiderationBody: reconsiderationBody ?? `${region ?? ''}人民政府`,
+    reconsiderationBody: reconsiderationBody ?? '（行政复议机关）',
     ...extra,
   }
 }

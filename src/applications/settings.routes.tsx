@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { pageContext, staffActor } from '../web/request-context.ts'
+import { attempt, pageContext, staffActor } from '../web/request-context.ts'
+import { verticalSystems } from './reconsideration.ts'
+import type { VerticalSystem } from './reconsideration.ts'
 import { readApplicationSettings, saveApplicationSettings } from './settings.service.ts'
 import { SettingsPage, settingsFormValues } from './settings.views.tsx'
 
@@ -11,7 +13,8 @@ import { SettingsPage, settingsFormValues } from './settings.views.tsx'
 const template = z.string().max(20_000, '模板过长').default('')
 const settingsForm = z
   .object({
-    reconsiderationBody: z.string({ error: '请填写行政复议机关' }).trim().min(2, '请填写行政复议机关').max(100),
+    reconsiderationBody: z.string().trim().max(100, '行政复议机关名称不超过 100 字').default(''),
+    verticalSystem: z.enum(['', ...Object.keys(verticalSystems)] as ['', ...VerticalSystem[]]).catch(''),
     frequentThreshold: z.coerce
       .number({ error: '请填写件数' })
       .int('请填写整数')
@@ -26,6 +29,7 @@ const settingsForm = z
   })
   .transform((d) => ({
     reconsiderationBody: d.reconsiderationBody,
+    verticalSystem: d.verticalSystem,
     frequentThreshold: d.frequentThreshold,
     templates: {
       correction: d.template_correction,
@@ -58,7 +62,9 @@ export function applicationSettingsRoutes(app: FastifyInstance): void {
   app.post('/console/request-settings', async (request, reply) => {
     const parsed = parseForm(settingsForm, request.body)
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
-    await saveApplicationSettings(deps, staffActor(request), parsed.data)
+    const saved = await attempt(() => saveApplicationSettings(deps, staffActor(request), parsed.data))
+    if (!saved.ok)
+      return page(request, reply, 422, { values: request.body as Record<string, unknown>, errors: saved.error.fields })
     return reply.redirect('/console/request-settings?saved=1', 303)
   })
 }

@@ -1,8 +1,9 @@
-import { Csrf, ErrorSummary, Field, Notice, stringValue } from '../web/form.tsx'
+import { Csrf, ErrorSummary, Field, Notice, Select, stringValue } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { letterKinds } from './letter.ts'
+import { verticalSystems } from './reconsideration.ts'
 import type { ApplicationSettings } from './settings.service.ts'
 import { templateKinds } from './settings.service.ts'
 
@@ -15,6 +16,7 @@ const placeholders =
 export function settingsFormValues(settings: ApplicationSettings): FormState {
   const values: Record<string, string> = {
     reconsiderationBody: settings.reconsiderationBody,
+    verticalSystem: settings.verticalSystem,
     frequentThreshold: String(settings.frequentThreshold),
   }
   for (const k of templateKinds) values[`template_${k}`] = settings.templates[k]
@@ -30,7 +32,19 @@ export function SettingsPage(props: { ctx: PageContext; form: FormState; saved: 
       <ErrorSummary form={f} />
       <form method="post" action="/console/request-settings" novalidate>
         <Csrf token={ctx.csrf} />
-        <Field form={f} name="reconsiderationBody" label="行政复议机关（写入答复书的救济途径）" required />
+        <Select
+          form={f}
+          name="verticalSystem"
+          label="本机关是否实行垂直领导（行政复议法第二十七条）"
+          placeholder="否：本级人民政府的工作部门、派出机关或人民政府"
+          options={Object.entries(verticalSystems).map(([value, label]) => ({ value, label: `是：${label}系统` }))}
+        />
+        <Field
+          form={f}
+          name="reconsiderationBody"
+          label="行政复议机关（写入答复书的救济途径）"
+          hint="留空则按行政复议法第二十四条确定：本级人民政府的工作部门为本级人民政府，人民政府为上一级人民政府。实行垂直领导的机关须填写上一级主管部门的名称。"
+        />
         <Field
           form={f}
           name="frequentThreshold"
