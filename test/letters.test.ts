@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest'
 import { decideApplication } from '../src/applications/decision.service.ts'
 import type { DecisionInput } from '../src/applications/decision.service.ts'
 import { findOwnApplication } from '../src/applications/application.policy.ts'
-import { letterFile, listLetters } from '../src/applications/letter.service.ts'
+import { issueLetter, letterFile, listLetters } from '../src/applications/letter.service.ts'
+import { requestCorrection } from '../src/applications/application.service.ts'
 import type { StaffActor } from '../src/audit/audit.ts'
 import { docxText, pdfText } from '../src/confidentiality/extract-text.ts'
 import type { Deps } from '../src/deps.ts'
@@ -128,6 +129,169 @@ describe.each(databaseKinds)('decision letters on %s', (kind) => {
         .where('key', '=', `letters.${county}.reconsiderationBody`)
         .execute()
       expect(stored).toEqual([])
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('条例 arts. 14, 15, 16 para. 1 and para. 2 with art. 36 (三): each refusal cites its own article and gives the written reason; the form refuses a refusal without one', async () => {
+    const t = await testApp(kind)
+    try {
+      const cited: Record<(typeof refusals)[number], string> = {
+        DENY_SECRET: '第十四条和第三十六条第（三）项',
+        DENY_LAW: '第十四条和第三十六条第（三）项',
+        DENY_SECURITY: '第十四条和第三十六条第（三）项',
+        DENY_THIRD_PARTY: '第十五条和第三十六条第（三）项',
+        DENY_INTERNAL: '第十六条第一款和第三十六条第（三）项',
+        DENY_PROCESS: '第十六条第二款和第三十六条第（三）项',
+        DENY_ENFORCEMENT_FILE: '第十六条第二款和第三十六条第（三）项',
+      }
+      for (const outcome of refusals) {
+        const letter = await decided(t.deps, { outcome, basis: '所申请的材料为尚在研究的内部讨论稿' })
+        for (const text of [letter.docx, letter.pdf]) {
+          expect(text, outcome).toContain(
+            `《中华人民共和国政府信息公开条例》${cited[outcome]}的规定，本机关决定不予公开。`,
+          )
+          expect(text, outcome).toContain('理由：所申请的材料为尚在研究的内部讨论稿。')
+          expect(text, outcome).not.toContain('有关条款')
+        }
+      }
+      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const { id } = await buildApplication(t.deps, { receivedOn: '2026-03-02' })
+      const refused = await t.app.inject({
+        method: 'POST',
+        url: `/console/applications/${id}/decide`,
+        headers: { cookie: handler.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ _csrf: handler.csrf, on: '2026-03-02', outcome: 'DENY_SECRET', replyType: '3', basis: ' ' }),
+      })
+      expect(refused.statusCode).toBe(422)
+      expect(refused.body).toContain('请写明不予公开的理由')
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('条例 art. 36 (七): a registration query is answered with the law that governs it and where to apply, not as a refusal under art. 36 (三)', async () => {
+    const t = await testEnv(kind)
+    try {
+      const handler = await buildStaffActor(t.deps, { roles: ['handler'] })
+      const { id } = await buildApplication(t.deps, { receivedOn: '2026-03-02' })
+      const query = { on: '2026-03-02', outcome: 'DENY_QUERY', basis: '' }
+      await expect(decideApplication(t.deps, handler, id, { ...query, replyType: '3' })).rejects.toThrow(
+        /第三十六条第（七）项/,
+      )
+      await expect(
+        decideApplication(t.deps, handler, id, { ...query, replyType: '7', queryOffice: '垫江县不动产登记中心' }),
+      ).rejects.toThrow(/法律、行政法规/)
+      await decideApplication(t.deps, handler, id, {
+        ...query,
+        replyType: '7',
+        queryLaw: '《不动产登记资料查询暂行办法》',
+        queryOffice: '垫江县不动产登记中心（桂溪街道行政服务中心一楼）',
+      })
+      const letter = await lettersText(t.deps, handler, id)
+      for (const text of [letter.docx, letter.pdf]) {
+        expect(text).toContain(
+          '根据《中华人民共和国政府信息公开条例》第三十六条第（七）项的规定，请您依照《不动产登记资料查询暂行办法》的规定，向垫江县不动产登记中心（桂溪街道行政服务中心一楼）申请查询。',
+        )
+        expect(text).not.toContain('第三十六条第（三）项')
+        expect(text).not.toContain('不予公开')
+      }
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('条例 art. 36 (五): information this agency is not responsible for names the responsible agency and its contact when they are known', async () => {
+    const t = await testEnv(kind)
+    try {
+      const known = await decided(t.deps, {
+        outcome: 'UNABLE_NOT_HELD',
+        replyType: '5',
+        basis: '企业登记信息由市场监管部门制作和保存',
+        responsibleAgency: '垫江县市场监督管理局',
+        responsibleContact: '023-74681234，垫江县桂溪街道人民路 88 号',
+      })
+      for (const text of [known.docx, known.pdf]) {
+        expect(text).toContain('第三十六条第（五）项')
+        expect(text).toContain(
+          '该政府信息由垫江县市场监督管理局负责公开，联系方式：023-74681234，垫江县桂溪街道人民路88号，请您向该机关提出申请。',
+        )
+      }
+      const unknown = await decided(t.deps, { outcome: 'UNABLE_NOT_HELD', replyType: '5', basis: '不属于本机关职责' })
+      for (const text of [unknown.docx, unknown.pdf]) {
+        expect(text).toContain('第三十六条第（五）项')
+        expect(text).not.toContain('负责公开，联系方式')
+      }
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('a letter bears its decision date, not the day the draft is printed; a 文号 from the agency pattern numbered per year on issue; single brackets; deadlines "请于X前（含当日）"', async () => {
+    const t = await testEnv(kind, '2026-03-10T02:00:00Z')
+    try {
+      const handler = await buildStaffActor(t.deps, { roles: ['handler'] })
+      const head = await buildStaffActor(t.deps, { roles: ['office_head'] })
+      await saveApplicationSettings(t.deps, head, {
+        ...(await readApplicationSettings(t.deps, head)),
+        referencePattern: '垫府办公开〔{year}〕{n}号',
+      })
+      const reason = '（一）报价明细涉及投标企业的商业秘密；（二）企业不同意公开。'
+      const first = await buildApplication(t.deps, { receivedOn: '2026-03-02' })
+      await decideApplication(t.deps, handler, first.id, {
+        on: '2026-03-06',
+        outcome: 'DENY_THIRD_PARTY',
+        replyType: '3',
+        basis: reason,
+      })
+      const draft = await lettersText(t.deps, handler, first.id)
+      for (const text of [draft.docx, draft.pdf]) {
+        expect(text).toContain('2026年3月6日')
+        expect(text).not.toContain('2026年3月10日')
+        expect(text).not.toContain('（（')
+        expect(text).toContain('理由：（一）报价明细涉及投标企业的商业秘密；（二）企业不同意公开。')
+      }
+      await issueLetter(t.deps, handler, first.id, draft.letterId)
+      const second = await buildApplication(t.deps, { receivedOn: '2026-03-02' })
+      await decideApplication(t.deps, handler, second.id, {
+        on: '2026-03-09',
+        outcome: 'GRANTED',
+        replyType: '2',
+        basis: '',
+      })
+      await issueLetter(t.deps, handler, second.id, (await lettersText(t.deps, handler, second.id)).letterId)
+      const issued = await lettersText(t.deps, handler, first.id)
+      for (const text of [issued.docx, issued.pdf]) {
+        expect(text).toContain('垫府办公开〔2026〕1号')
+        expect(text).toContain('2026年3月6日')
+      }
+      for (const text of Object.values(await lettersText(t.deps, handler, second.id)).slice(0, 2))
+        expect(text).toContain('垫府办公开〔2026〕2号')
+      // A new year starts at 1.
+      t.clock.set('2027-01-05T02:00:00Z')
+      const third = await buildApplication(t.deps, { receivedOn: '2027-01-04' })
+      await decideApplication(t.deps, handler, third.id, {
+        on: '2027-01-05',
+        outcome: 'GRANTED',
+        replyType: '2',
+        basis: '',
+      })
+      await issueLetter(t.deps, handler, third.id, (await lettersText(t.deps, handler, third.id)).letterId)
+      expect((await lettersText(t.deps, handler, third.id)).docx).toContain('垫府办公开〔2027〕1号')
+
+      // The correction deadline includes its last day.
+      const fourth = await buildApplication(t.deps, { receivedOn: '2027-01-04' })
+      await requestCorrection(t.deps, handler, fourth.id, {
+        on: '2027-01-05',
+        correctBy: '2027-01-19',
+        what: '请写明项目名称',
+      })
+      const correction = await lettersText(t.deps, handler, fourth.id, 'correction')
+      for (const text of [correction.docx, correction.pdf]) {
+        expect(text).toContain('请于2027年1月19日前（含当日）提交补正后的申请')
+        expect(text).toContain('2027年1月5日')
+      }
     } finally {
       await t.close()
     }

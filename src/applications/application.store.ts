@@ -281,3 +281,14 @@ export async function insertLetter(db: Executor, letter: Insertable<LetterTable>
 export async function updateLetter(db: Executor, id: number, patch: Updateable<LetterTable>): Promise<void> {
   await db.updateTable('letters').set(patch).where('id', '=', id).execute()
 }
+
+/** The highest 文号 sequence the agency has given in a year, 0 before its first. */
+export async function lastLetterSeq(db: Executor, agencyId: number, year: number): Promise<number> {
+  const row = await db
+    .selectFrom('letters')
+    .select((eb) => eb.fn.max('reference_seq').as('n'))
+    .where('reference_agency_id', '=', agencyId)
+    .where('reference_year', '=', year)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
+}

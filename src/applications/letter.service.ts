@@ -15,6 +15,7 @@ import {
   findApplicationById,
   findLetter,
   insertLetter,
+  lastLetterSeq,
   listEvents,
   listLetterRows,
   updateLetter,
@@ -22,7 +23,15 @@ import {
 import { decryptApplicant } from './applicant-data.ts'
 import { clockOrProblem } from './due-date.service.ts'
 import { reconsiderationBodyOf } from './settings.service.ts'
-import { defaultLetterText, fillTemplate, letterDocument, letterDocx, letterKinds, letterPdf } from './letter.ts'
+import {
+  defaultLetterText,
+  fillTemplate,
+  letterDocument,
+  letterDocx,
+  letterKinds,
+  letterPdf,
+  referenceOf,
+} from './letter.ts'
 import type { LetterFacts, LetterKind } from './letter.ts'
 
 // Letters are drafted when the step that needs one is recorded, edited by the handler, and issued;
@@ -77,6 +86,10 @@ async function factsFor(
     outcome: application.outcome ?? undefined,
     replyType: application.reply_type ?? undefined,
     basis: application.legal_basis ?? undefined,
+    queryLaw: application.query_law ?? undefined,
+    queryOffice: application.query_office ?? undefined,
+    responsibleAgency: application.responsible_agency ?? undefined,
+    responsibleContact: application.responsible_contact ?? undefined,
     thirdParty: last('consultation_sent')?.detail.to as string | undefined,
     reconsiderationBody: reconsiderationBody ?? '（行政复议机关）',
     ...extra,
@@ -97,6 +110,7 @@ export async function draftLetter(
   actor: Actor,
   application: ApplicationRow,
   kind: LetterKind,
+  datedOn: string,
 ): Promise<number> {
   const fresh = await findApplicationById(trx, application.id)
   if (!fresh) throw new AppError('not_found', '申请不存在')
@@ -108,6 +122,7 @@ export async function draftLetter(
     body_enc: deps.fields.encrypt(body, aad(application, kind)),
     status: 'draft',
     issued_on: null,
+    dated_on: datedOn,
     created_by: actor.id,
     created_at: now,
     updated_at: now,
@@ -128,6 +143,9 @@ export type LetterView = {
   title: string
   status: string
   issuedOn: string | null
+  /** The date the letter bears: its step's date (older letters: the day issued). */
+  datedOn: string | null
+  reference: string | null
   body: string
 }
 
@@ -139,6 +157,8 @@ export async function listLetters(deps: Deps, db: Executor, application: Applica
     title: letterKinds[r.kind as LetterKind],
     status: r.status,
     issuedOn: r.issued_on,
+    datedOn: r.dated_on ?? r.issued_on,
+    reference: r.reference,
     body: deps.fields.decrypt(r.body_enc, aad(application, r.kind)),
   }))
 }
@@ -188,9 +208,23 @@ export async function issueLetter(
   await deps.db.transaction().execute(async (trx) => {
     const { application, letter } = await ownLetter(deps, trx, actor, applicationId, letterId)
     if (letter.status !== 'draft') throw new AppError('invalid_transition', '文书已印发')
+    const today = shanghaiDate(deps.clock.now())
+    // The 文号 is given on issue, the next of the agency's year of the letter's date.
+    const pattern = await readSetting(trx, `letters.${application.agency_id}.referencePattern`)
+    const year = Number((letter.dated_on ?? today).slice(0, 4))
+    const seq = pattern ? (await lastLetterSeq(trx, application.agency_id, year)) + 1 : null
     await updateLetter(trx, letterId, {
       status: 'issued',
-      issued_on: shanghaiDate(deps.clock.now()),
+      issued_on: today,
+      dated_on: letter.dated_on ?? today,
+      ...(pattern && seq
+        ? {
+            reference: referenceOf(pattern, year, seq),
+            reference_agency_id: application.agency_id,
+            reference_year: year,
+            reference_seq: seq,
+          }
+        : {}),
       updated_at: isoNow(deps.clock),
     })
     await appendAudit(deps, trx, actor, {
@@ -218,8 +252,8 @@ export async function letterFile(
   )
   if (!letter) throw new AppError('not_found', '文书不存在')
   const agency = await findAgencyName(deps.db, application.agency_id)
-  const issuedOn = letter.issuedOn ?? shanghaiDate(deps.clock.now())
-  const doc = letterDocument(letter.kind, agency, application.number, letter.body, issuedOn)
+  const dated = letter.datedOn ?? shanghaiDate(deps.clock.now())
+  const doc = letterDocument(letter.kind, agency, application.number, letter.body, dated, letter.reference)
   const name = `${letter.title}-${application.number}.${format}`
   return format === 'pdf'
     ? { name, bytes: await letterPdf(doc), type: 'application/pdf' }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { attempt, pageContext, staffActor } from '../web/request-context.ts'
+import { referencePatternProblem } from './letter.ts'
 import { verticalSystems } from './reconsideration.ts'
 import type { VerticalSystem } from './reconsideration.ts'
 import { readApplicationSettings, saveApplicationSettings } from './settings.service.ts'
@@ -15,6 +16,15 @@ const settingsForm = z
   .object({
     reconsiderationBody: z.string().trim().max(100, '行政复议机关名称不超过 100 字').default(''),
     verticalSystem: z.enum(['', ...Object.keys(verticalSystems)] as ['', ...VerticalSystem[]]).catch(''),
+    referencePattern: z
+      .string()
+      .trim()
+      .max(60, '文号格式不超过 60 字')
+      .default('')
+      .superRefine((v, ctx) => {
+        const problem = referencePatternProblem(v)
+        if (problem) ctx.addIssue({ code: 'custom', message: problem })
+      }),
     frequentThreshold: z.coerce
       .number({ error: '请填写件数' })
       .int('请填写整数')
@@ -31,6 +41,7 @@ const settingsForm = z
     reconsiderationBody: d.reconsiderationBody,
     verticalSystem: d.verticalSystem,
     frequentThreshold: d.frequentThreshold,
+    referencePattern: d.referencePattern,
     templates: {
       correction: d.template_correction,
       consultation: d.template_consultation,

@@ -14,7 +14,7 @@ import type { VerticalSystem } from './reconsideration.ts'
 // The office head's settings for disclosure on request: where reconsideration is applied for (it
 // appears in every decision's remedies; by default the body 行政复议法 art. 24 gives the agency's
 // place in the region, named by the office head for a vertically managed organ, art. 27), when an applicant counts as frequent (art. 35 flag),
-// and the agency's own letter templates (the receipt has none).
+// the pattern of the 文号 its letters are issued under, and the agency's own letter templates (the receipt has none).
 
 export type TemplateKind = Exclude<LetterKind, 'receipt'>
 export const templateKinds = (Object.keys(letterKinds) as LetterKind[]).filter(
@@ -27,13 +27,15 @@ export type ApplicationSettings = {
   /** The system of a vertically managed organ (art. 27), or '' for an agency of the region. */
   verticalSystem: VerticalSystem | ''
   frequentThreshold: number
+  /** The pattern of the 文号 letters are issued under, e.g. 垫司公开〔{year}〕{n}号; empty: none. */
+  referencePattern: string
   /** The agency's own template of each letter kind; an empty one means the platform's standard template. */
   templates: Record<TemplateKind, string>
 }
 
 const keyOf = (
   agencyId: number,
-  name: 'reconsiderationBody' | 'verticalSystem' | 'frequentThreshold' | TemplateKind,
+  name: 'reconsiderationBody' | 'verticalSystem' | 'referencePattern' | 'frequentThreshold' | TemplateKind,
 ) => (name === 'frequentThreshold' ? `requests.${agencyId}.frequentThreshold` : `letters.${agencyId}.${name}`)
 
 const isVertical = (v: string | undefined): v is VerticalSystem => !!v && Object.hasOwn(verticalSystems, v)
@@ -66,6 +68,7 @@ export async function readApplicationSettings(deps: Deps, actor: StaffActor): Pr
     reconsiderationBody: (await reconsiderationBodyOf(deps.db, agencyId)) ?? '',
     verticalSystem: isVertical(vertical) ? vertical : '',
     frequentThreshold: Number((await readSetting(deps.db, keyOf(agencyId, 'frequentThreshold'))) ?? '10'),
+    referencePattern: (await readSetting(deps.db, keyOf(agencyId, 'referencePattern'))) ?? '',
     templates,
   }
 }
@@ -94,6 +97,9 @@ export async function saveApplicationSettings(
       await writeSetting(trx, keyOf(agencyId, 'verticalSystem'), input.verticalSystem, actor.id, at)
     else await deleteSetting(trx, keyOf(agencyId, 'verticalSystem'))
     await writeSetting(trx, keyOf(agencyId, 'frequentThreshold'), String(input.frequentThreshold), actor.id, at)
+    const pattern = input.referencePattern.trim()
+    if (pattern) await writeSetting(trx, keyOf(agencyId, 'referencePattern'), pattern, actor.id, at)
+    else await deleteSetting(trx, keyOf(agencyId, 'referencePattern'))
     for (const k of templateKinds) {
       const text = input.templates[k].trim()
       if (text) await writeSetting(trx, keyOf(agencyId, k), text, actor.id, at)
@@ -108,6 +114,7 @@ export async function saveApplicationSettings(
         reconsiderationBody: body || fallback,
         verticalSystem: input.verticalSystem,
         frequentThreshold: input.frequentThreshold,
+        referencePattern: input.referencePattern.trim(),
         templates: templateKinds.filter((k) => input.templates[k].trim()),
       },
     })
