@@ -296,4 +296,30 @@ describe.each(databaseKinds)('decision letters on %s', (kind) => {
       await t.close()
     }
   })
+
+  test("行政复议法 art. 23 para. 2: an agency's own decision template must carry {救济途径}, so a refusal written from it still tells of 复议 first and cites its article through {答复意见}", async () => {
+    const t = await testApp(kind)
+    try {
+      const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const save = (template_decision: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/console/request-settings',
+          headers: { cookie: head.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: form({ _csrf: head.csrf, frequentThreshold: '10', template_decision }),
+        })
+      const refused = await save('{申请人}：\n经审查，本机关决定不予公开。如不服，可以提起行政诉讼。')
+      expect(refused.statusCode).toBe(422)
+      expect(refused.body).toContain('答复书模板须包含 {救济途径}')
+      expect((await save('{申请人}：\n{答复意见}\n{救济途径}\n联系电话：023-74512345')).statusCode).toBe(303)
+      const letter = await decided(t.deps, { outcome: 'DENY_SECRET', basis: '会议纪要已定为秘密级' })
+      for (const text of [letter.docx, letter.pdf]) {
+        expect(text).toContain('第十四条和第三十六条第（三）项')
+        expect(text).toContain('先向重庆市垫江县人民政府申请行政复议')
+        expect(text).toContain('联系电话：023-74512345')
+      }
+    } finally {
+      await t.close()
+    }
+  })
 })

@@ -229,6 +229,7 @@ export function fillTemplate(template: string, f: LetterFacts): string {
     负责公开机关: f.responsibleAgency ?? '',
     负责公开机关联系方式: f.responsibleContact ?? '',
     复议机关: f.reconsiderationBody,
+    答复意见: f.outcome ? decisionText(f) : '',
     救济途径: appealRights(f),
   }
   return template.replace(/\{([\u4e00-\u9fff]+)\}/g, (m, k: string) => values[k] ?? m)
@@ -262,6 +263,15 @@ export const referenceOf = (pattern: string, year: number, n: number) =>
 
 export const referencePatternProblem = (pattern: string): string | undefined =>
   pattern && !pattern.includes('{n}') ? '文号格式须含序号占位符 {n}，如：垫司公开〔{year}〕{n}号' : undefined
+
+/**
+ * An agency's own decision template must carry the remedies, which differ by outcome: a refusal
+ * must tell of reconsideration first (行政复议法 art. 23 para. 2).
+ */
+export const decisionTemplateProblem = (template: string): string | undefined =>
+  template.trim() && !template.includes('{救济途径}')
+    ? '答复书模板须包含 {救济途径}：不予公开的答复须告知先申请行政复议（行政复议法第二十三条第二款）'
+    : undefined
 
 export const letterPdf = (doc: LetterDocument) => renderLetterPdf(doc)
 

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { attempt, pageContext, staffActor } from '../web/request-context.ts'
-import { referencePatternProblem } from './letter.ts'
+import { decisionTemplateProblem, referencePatternProblem } from './letter.ts'
 import { verticalSystems } from './reconsideration.ts'
 import type { VerticalSystem } from './reconsideration.ts'
 import { readApplicationSettings, saveApplicationSettings } from './settings.service.ts'
@@ -35,7 +35,10 @@ const settingsForm = z
     template_extension: template,
     template_fee: template,
     template_delay: template,
-    template_decision: template,
+    template_decision: template.superRefine((v, ctx) => {
+      const problem = decisionTemplateProblem(v)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    }),
   })
   .transform((d) => ({
     reconsiderationBody: d.reconsiderationBody,

@@ -10,7 +10,7 @@ import { templateKinds } from './settings.service.ts'
 // The office head's settings page for disclosure on request.
 
 const placeholders =
-  '{申请人} {申请编号} {收到日期} {申请内容} {答复期限} {机关名称} {补正事项} {补正期限} {延长天数} {延期理由} {收费金额} {缴费期限} {延迟期限} {依据} {查询依据} {查询机关} {负责公开机关} {负责公开机关联系方式} {复议机关} {救济途径}'
+  '{申请人} {申请编号} {收到日期} {申请内容} {答复期限} {机关名称} {补正事项} {补正期限} {延长天数} {延期理由} {收费金额} {缴费期限} {延迟期限} {依据} {查询依据} {查询机关} {负责公开机关} {负责公开机关联系方式} {答复意见} {复议机关} {救济途径}'
 
 /** The settings as the form shows them: one field per setting, one text area per letter template. */
 export function settingsFormValues(settings: ApplicationSettings): FormState {
@@ -60,7 +60,10 @@ export function SettingsPage(props: { ctx: PageContext; form: FormState; saved: 
           hint="印发时按年度顺序编号。{year} 为年份，{n} 为序号，如：垫司公开〔{year}〕{n}号。"
         />
         <h2>文书模板</h2>
-        <p>留空则使用平台的标准模板。可用占位符：{placeholders}。每段一行。</p>
+        <p>
+          留空则使用平台的标准模板。可用占位符：{placeholders}。每段一行。{'{答复意见}'}
+          为按答复结果生成的答复正文（含依据的条款）；答复书模板须包含{'{救济途径}'}。
+        </p>
         {templateKinds.map((k) => (
           <div class="field wide">
             <label for={`f-template_${k}`}>{letterKinds[k]}</label>
