@@ -12,6 +12,7 @@ import type { ApplicationSettings } from '../src/applications/settings.service.t
 import { buildAgency, buildApplication, buildStaffActor } from './support/build-application.ts'
 import { buildStaff, form, signIn } from './support/builders.ts'
 import { testApp } from './support/app.ts'
+import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 
 // The decision letters (告知书) as the applicant receives them: the text is read back from the real
@@ -318,6 +319,23 @@ describe.each(databaseKinds)('decision letters on %s', (kind) => {
         expect(text).toContain('先向重庆市垫江县人民政府申请行政复议')
         expect(text).toContain('联系电话：023-74512345')
       }
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('a letter issued before the letter-facts migration keeps the date it was issued on; the migration goes down and up again', async () => {
+    const t = await testEnv(kind, '2026-03-10T02:00:00Z')
+    try {
+      const handler = await buildStaffActor(t.deps, { roles: ['handler'] })
+      const { id } = await buildApplication(t.deps, { receivedOn: '2026-03-02' })
+      await decideApplication(t.deps, handler, id, { on: '2026-03-06', outcome: 'GRANTED', replyType: '2', basis: '' })
+      await issueLetter(t.deps, handler, id, (await lettersText(t.deps, handler, id)).letterId)
+      await migrateTo(t.deps.db, kind, '2026-11-26-12-jobs')
+      await migrateToLatest(t.deps.db, kind)
+      t.clock.set('2026-03-20T02:00:00Z')
+      const letter = await lettersText(t.deps, handler, id)
+      for (const text of [letter.docx, letter.pdf]) expect(text).toContain('2026年3月10日')
     } finally {
       await t.close()
     }
