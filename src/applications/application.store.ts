@@ -1,5 +1,6 @@
 import type { Insertable, Updateable } from 'kysely'
 import type {
+  DatabaseKind,
   ApplicationEventTable,
   ApplicationFileTable,
   ApplicationRow,
@@ -282,8 +283,13 @@ export async function updateLetter(db: Executor, id: number, patch: Updateable<L
   await db.updateTable('letters').set(patch).where('id', '=', id).execute()
 }
 
-/** The highest 文号 sequence the agency has given in a year, 0 before its first. */
-export async function lastLetterSeq(db: Executor, agencyId: number, year: number): Promise<number> {
+/**
+ * The highest 文号 sequence the agency has given in a year, 0 before its first. On PostgreSQL the
+ * agency's row is locked first, so that two letters issued at once do not take the same number
+ * (SQLite runs one write transaction at a time).
+ */
+export async function lastLetterSeq(db: Executor, kind: DatabaseKind, agencyId: number, year: number): Promise<number> {
+  if (kind === 'postgres') await db.selectFrom('agencies').select('id').where('id', '=', agencyId).forUpdate().execute()
   const row = await db
     .selectFrom('letters')
     .select((eb) => eb.fn.max('reference_seq').as('n'))

@@ -212,7 +212,7 @@ export async function issueLetter(
     // The 文号 is given on issue, the next of the agency's year of the letter's date.
     const pattern = await readSetting(trx, `letters.${application.agency_id}.referencePattern`)
     const year = Number((letter.dated_on ?? today).slice(0, 4))
-    const seq = pattern ? (await lastLetterSeq(trx, application.agency_id, year)) + 1 : null
+    const seq = pattern ? (await lastLetterSeq(trx, deps.kind, application.agency_id, year)) + 1 : null
     await updateLetter(trx, letterId, {
       status: 'issued',
       issued_on: today,
