@@ -13,8 +13,9 @@ import type { VerticalSystem } from './reconsideration.ts'
 
 // The office head's settings for disclosure on request: where reconsideration is applied for (it
 // appears in every decision's remedies; by default the body 行政复议法 art. 24 gives the agency's
-// place in the region, named by the office head for a vertically managed organ, art. 27), when an applicant counts as frequent (art. 35 flag),
-// the pattern of the 文号 its letters are issued under, and the agency's own letter templates (the receipt has none).
+// place in the region, named by the office head for a vertically managed organ, art. 27), when an
+// applicant counts as frequent (art. 35 flag), the pattern of the 文号 its letters are issued
+// under, and the agency's own letter templates (the receipt has none).
 
 export type TemplateKind = Exclude<LetterKind, 'receipt'>
 export const templateKinds = (Object.keys(letterKinds) as LetterKind[]).filter(
