@@ -200,7 +200,7 @@ describe.each(databaseKinds)("the handler's console on %s", (kind) => {
         payload: form({ _csrf: head.csrf, reconsiderationBody: '', frequentThreshold: '1' }),
       })
       expect(bad.statusCode).toBe(422)
-      expect(bad.body).toContain('请填写行政复议机关')
+      expect(bad.body).toContain('至少 2 件')
       const ok = await t.app.inject({
         method: 'POST',
         url: '/console/request-settings',

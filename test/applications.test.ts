@@ -127,7 +127,7 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       at(t, '2026-07-08')
       await expect(
         decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '' }),
-      ).rejects.toThrow(/依据/)
+      ).rejects.toThrow(/不予公开的理由/)
       await decideApplication(t.deps, handler, id, {
         on: '2026-07-08',
         outcome: 'PARTIAL',

@@ -123,6 +123,10 @@ const steps = {
       replyType: z.string({ error: '请选择答复类型' }).min(1, '请选择答复类型'),
       basis: z.string().trim().max(2000).default(''),
       relatedNumber: z.string().trim().max(40).optional(),
+      queryLaw: z.string().trim().max(200).default(''),
+      queryOffice: z.string().trim().max(300).default(''),
+      responsibleAgency: z.string().trim().max(100).default(''),
+      responsibleContact: z.string().trim().max(200).default(''),
     }),
     (deps, actor, id, { relatedNumber, ...input }) =>
       decideApplication(deps, actor, id, { ...input, ...(relatedNumber ? { relatedNumber } : {}) }),

@@ -81,7 +81,7 @@ export async function conclude(
     legal_basis: basis || null,
   })
   // A withdrawal needs no letter; every other ending is answered in writing.
-  if (kind !== 'withdrawn') await draftLetter(deps, trx, actor, application, 'decision')
+  if (kind !== 'withdrawn') await draftLetter(deps, trx, actor, application, 'decision', on)
 }
 
 /**
@@ -129,7 +129,7 @@ export async function requestCorrection(
       what: input.what.trim(),
     })
     await updateApplication(trx, application.id, { status: 'correction' })
-    await draftLetter(deps, trx, actor, application, 'correction')
+    await draftLetter(deps, trx, actor, application, 'correction', input.on)
   })
 }
 
@@ -190,7 +190,7 @@ export async function sendConsultation(
       party: input.party,
       to: input.to.trim(),
     })
-    if (input.party === 'thirdParty') await draftLetter(deps, trx, actor, application, 'consultation')
+    if (input.party === 'thirdParty') await draftLetter(deps, trx, actor, application, 'consultation', input.on)
   })
 }
 
@@ -242,7 +242,7 @@ export async function approveExtension(
       reason: input.reason.trim(),
     })
     await refreshDue(deps, trx, application)
-    await draftLetter(deps, trx, actor, application, 'extension')
+    await draftLetter(deps, trx, actor, application, 'extension', input.on)
   })
 }
 
@@ -280,7 +280,7 @@ export async function notifyFee(
       amount,
     })
     await updateApplication(trx, application.id, { fee_method: input.method, fee_amount: amount })
-    await draftLetter(deps, trx, actor, application, 'fee')
+    await draftLetter(deps, trx, actor, application, 'fee', input.on)
   })
   return amount
 }
@@ -333,7 +333,7 @@ export async function setDelay(
       reason: input.reason.trim(),
     })
     await refreshDue(deps, trx, application)
-    await draftLetter(deps, trx, actor, application, 'delay')
+    await draftLetter(deps, trx, actor, application, 'delay', input.on)
   })
 }
 

@@ -1,5 +1,6 @@
 import type { Insertable, Updateable } from 'kysely'
 import type {
+  DatabaseKind,
   ApplicationEventTable,
   ApplicationFileTable,
   ApplicationRow,
@@ -45,6 +46,11 @@ export async function agencyExists(db: Executor, agencyId: number): Promise<bool
 export async function findAgencyName(db: Executor, agencyId: number): Promise<string> {
   const row = await db.selectFrom('agencies').select('name').where('id', '=', agencyId).executeTakeFirstOrThrow()
   return row.name
+}
+
+/** The agency's kind and level: its place in the region (行政复议法 art. 24). */
+export async function findAgencyPlace(db: Executor, agencyId: number): Promise<{ kind: string; level: string }> {
+  return db.selectFrom('agencies').select(['kind', 'level']).where('id', '=', agencyId).executeTakeFirstOrThrow()
 }
 
 export async function findRegionName(db: Executor): Promise<string | undefined> {
@@ -275,4 +281,20 @@ export async function insertLetter(db: Executor, letter: Insertable<LetterTable>
 
 export async function updateLetter(db: Executor, id: number, patch: Updateable<LetterTable>): Promise<void> {
   await db.updateTable('letters').set(patch).where('id', '=', id).execute()
+}
+
+/**
+ * The highest 文号 sequence the agency has given in a year, 0 before its first. On PostgreSQL the
+ * agency's row is locked first, so that two letters issued at once do not take the same number
+ * (SQLite runs one write transaction at a time).
+ */
+export async function lastLetterSeq(db: Executor, kind: DatabaseKind, agencyId: number, year: number): Promise<number> {
+  if (kind === 'postgres') await db.selectFrom('agencies').select('id').where('id', '=', agencyId).forUpdate().execute()
+  const row = await db
+    .selectFrom('letters')
+    .select((eb) => eb.fn.max('reference_seq').as('n'))
+    .where('reference_agency_id', '=', agencyId)
+    .where('reference_year', '=', year)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
 }

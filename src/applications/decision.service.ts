@@ -11,7 +11,53 @@ import { clockOrProblem } from './due-date.service.ts'
 // How an application ends: the decision in the report's taxonomy (art. 36), the art. 35 request
 // for reasons, the applicant's withdrawal, and the delivery that decides whether it was on time.
 
-export type DecisionInput = { on: string; outcome: string; replyType: string; basis: string; relatedNumber?: string }
+export type DecisionInput = {
+  on: string
+  outcome: string
+  replyType: string
+  /** The written reason; a refusal must give one (条例 art. 36 (三), art. 37). */
+  basis: string
+  relatedNumber?: string
+  /** Art. 36 (七): the law that governs the query, and where to apply under it. */
+  queryLaw?: string
+  queryOffice?: string
+  /** Art. 36 (五): the agency responsible for the information and its contact, when known. */
+  responsibleAgency?: string
+  responsibleContact?: string
+}
+
+const refused = (message: string, field: string, fieldMessage = message) =>
+  new AppError('invalid_input', message, { [field]: fieldMessage })
+
+/** What a decision must state besides its outcome; the first thing missing, as the form shows it. */
+function missingStatement(input: DecisionInput): AppError | undefined {
+  if (input.outcome === 'DENY_QUERY') {
+    // Registration records are obtained under their own law: say which and where (art. 36 (七)).
+    if (input.replyType !== '7')
+      return refused('属于行政查询事项的，答复类型应为条例第三十六条第（七）项', 'replyType', '请选择第（七）项')
+    if (!input.queryLaw?.trim())
+      return refused(
+        '请写明规定该信息查询办法的法律、行政法规（条例第三十六条第（七）项）',
+        'queryLaw',
+        '请写明有关法律、行政法规',
+      )
+    if (!input.queryOffice?.trim())
+      return refused(
+        '请写明申请人应向哪个机关申请查询（条例第三十六条第（七）项）',
+        'queryOffice',
+        '请写明受理查询的机关',
+      )
+    return undefined
+  }
+  // A refusal says why, beyond its article (art. 36 (三)); so does the withheld part of a partial one (art. 37).
+  if ((denyCodes.has(input.outcome) || input.outcome === 'PARTIAL') && !input.basis.trim())
+    return refused(
+      '不予公开和部分公开须写明不予公开的理由（条例第三十六条第（三）项、第三十七条）',
+      'basis',
+      '请写明不予公开的理由',
+    )
+  return undefined
+}
 
 /** The decision in the report's taxonomy, with the art. 36 reply type and the articles relied on (spec §8.3). */
 export async function decideApplication(
@@ -35,10 +81,8 @@ export async function decideApplication(
       })
     }
     const basis = input.basis.trim()
-    if ((denyCodes.has(input.outcome) || input.outcome === 'PARTIAL') && !basis)
-      throw new AppError('invalid_input', '不予公开和部分公开须写明依据的条款和理由', {
-        basis: '请写明依据的条款和理由',
-      })
+    const missing = missingStatement(input)
+    if (missing) throw missing
     let related: number | null = application.related_application_id
     if (input.outcome === 'NP_REPEAT') {
       const earlier = input.relatedNumber
@@ -59,7 +103,15 @@ export async function decideApplication(
         '以“无正当理由大量反复申请”不予处理前，须先要求申请人说明理由（条例第三十五条）',
       )
     }
-    await updateApplication(trx, application.id, { related_application_id: related })
+    const query = input.outcome === 'DENY_QUERY'
+    const notOurs = input.outcome === 'UNABLE_NOT_HELD' && input.replyType === '5'
+    await updateApplication(trx, application.id, {
+      related_application_id: related,
+      query_law: query ? input.queryLaw!.trim() : null,
+      query_office: query ? input.queryOffice!.trim() : null,
+      responsible_agency: (notOurs && input.responsibleAgency?.trim()) || null,
+      responsible_contact: (notOurs && input.responsibleContact?.trim()) || null,
+    })
     await conclude(
       deps,
       trx,

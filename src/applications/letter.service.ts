@@ -14,14 +14,15 @@ import {
   findAgencyName,
   findApplicationById,
   findLetter,
-  findRegionName,
   insertLetter,
+  lastLetterSeq,
   listEvents,
   listLetterRows,
   updateLetter,
 } from './application.store.ts'
 import { decryptApplicant } from './applicant-data.ts'
 import { clockOrProblem } from './due-date.service.ts'
+import { reconsiderationBodyOf } from './settings.service.ts'
 import {
   defaultLetterText,
   fillTemplate,
@@ -30,6 +31,7 @@ import {
   letterDocx,
   letterKinds,
   letterPdf,
+  referenceOf,
 } from './letter.ts'
 import type { LetterFacts, LetterKind } from './letter.ts'
 
@@ -54,13 +56,12 @@ async function factsFor(
   extra: Partial<LetterFacts> = {},
 ): Promise<LetterFacts> {
   const agency = await findAgencyName(db, application.agency_id)
-  const region = await findRegionName(db)
   const events = await listEvents(db, application.id)
   const last = (k: string) => [...events].reverse().find((e) => e.kind === k)
   const { clock } = await clockOrProblem(deps, db, application)
   const who = decryptApplicant(deps, application)
   const fee = last('fee_notified')
-  const reconsiderationBody = await readSetting(db, `letters.${application.agency_id}.reconsiderationBody`)
+  const reconsiderationBody = await reconsiderationBodyOf(db, application.agency_id)
   return {
     agency,
     applicant: who.name,
@@ -86,8 +87,12 @@ async function factsFor(
     outcome: application.outcome ?? undefined,
     replyType: application.reply_type ?? undefined,
     basis: application.legal_basis ?? undefined,
+    queryLaw: application.query_law ?? undefined,
+    queryOffice: application.query_office ?? undefined,
+    responsibleAgency: application.responsible_agency ?? undefined,
+    responsibleContact: application.responsible_contact ?? undefined,
     thirdParty: last('consultation_sent')?.detail.to as string | undefined,
-    reconsiderationBody: reconsiderationBody ?? `${region ?? ''}人民政府`,
+    reconsiderationBody: reconsiderationBody ?? '（行政复议机关）',
     ...extra,
   }
 }
@@ -106,6 +111,7 @@ export async function draftLetter(
   actor: Actor,
   application: ApplicationRow,
   kind: LetterKind,
+  datedOn: string,
 ): Promise<number> {
   const fresh = await findApplicationById(trx, application.id)
   if (!fresh) throw new AppError('not_found', '申请不存在')
@@ -117,6 +123,7 @@ export async function draftLetter(
     body_enc: deps.fields.encrypt(body, aad(application, kind)),
     status: 'draft',
     issued_on: null,
+    dated_on: datedOn,
     created_by: actor.id,
     created_at: now,
     updated_at: now,
@@ -137,6 +144,9 @@ export type LetterView = {
   title: string
   status: string
   issuedOn: string | null
+  /** The date the letter bears: its step's date (older letters: the day issued). */
+  datedOn: string | null
+  reference: string | null
   body: string
 }
 
@@ -148,6 +158,8 @@ export async function listLetters(deps: Deps, db: Executor, application: Applica
     title: letterKinds[r.kind as LetterKind],
     status: r.status,
     issuedOn: r.issued_on,
+    datedOn: r.dated_on ?? r.issued_on,
+    reference: r.reference,
     body: deps.fields.decrypt(r.body_enc, aad(application, r.kind)),
   }))
 }
@@ -197,9 +209,23 @@ export async function issueLetter(
   await deps.db.transaction().execute(async (trx) => {
     const { application, letter } = await ownLetter(deps, trx, actor, applicationId, letterId)
     if (letter.status !== 'draft') throw new AppError('invalid_transition', '文书已印发')
+    const today = shanghaiDate(deps.clock.now())
+    // The 文号 is given on issue, the next of the agency's year of the letter's date.
+    const pattern = await readSetting(trx, `letters.${application.agency_id}.referencePattern`)
+    const year = Number((letter.dated_on ?? today).slice(0, 4))
+    const seq = pattern ? (await lastLetterSeq(trx, deps.kind, application.agency_id, year)) + 1 : null
     await updateLetter(trx, letterId, {
       status: 'issued',
-      issued_on: shanghaiDate(deps.clock.now()),
+      issued_on: today,
+      dated_on: letter.dated_on ?? today,
+      ...(pattern && seq
+        ? {
+            reference: referenceOf(pattern, year, seq),
+            reference_agency_id: application.agency_id,
+            reference_year: year,
+            reference_seq: seq,
+          }
+        : {}),
       updated_at: isoNow(deps.clock),
     })
     await appendAudit(deps, trx, actor, {
@@ -230,8 +256,8 @@ export async function letterFile(
   )
   if (!letter) throw new AppError('not_found', '文书不存在')
   const agency = await findAgencyName(deps.db, application.agency_id)
-  const issuedOn = letter.issuedOn ?? shanghaiDate(deps.clock.now())
-  const doc = letterDocument(letter.kind, agency, application.number, letter.body, issuedOn)
+  const dated = letter.datedOn ?? shanghaiDate(deps.clock.now())
+  const doc = letterDocument(letter.kind, agency, application.number, letter.body, dated, letter.reference)
   const name = `${letter.title}-${application.number}.${format}`
   return format === 'pdf'
     ? { name, bytes: await letterPdf(doc), type: 'application/pdf' }

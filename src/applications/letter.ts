@@ -4,8 +4,8 @@ import type { LetterDocument } from '../documents/pdf.ts'
 
 // The letters of disclosure on request (告知书): a template per kind and, for decisions, per
 // outcome, filled from the application and its clock, editable by the handler until issued, and
-// rendered as DOCX and PDF. Every letter that ends a step carries the appeal rights (行政复议法
-// 60 days, 行政诉讼法 6 months). Agencies may replace any template (setting letters.<agency>.<kind>).
+// rendered as DOCX and PDF. Every decision carries the remedies its outcome allows (appealRights).
+// Agencies may replace any template (setting letters.<agency>.<kind>).
 
 export const letterKinds = {
   receipt: '政府信息公开申请回执',
@@ -53,7 +53,12 @@ export type LetterFacts = Readonly<{
   delayReason?: string | undefined
   outcome?: string | undefined
   replyType?: string | undefined
+  /** The written reason the handler gave (a refusal must give one, 条例 art. 36 (三), art. 37). */
   basis?: string | undefined
+  queryLaw?: string | undefined
+  queryOffice?: string | undefined
+  responsibleAgency?: string | undefined
+  responsibleContact?: string | undefined
   thirdParty?: string | undefined
   reconsiderationBody: string
 }>
@@ -61,52 +66,109 @@ export type LetterFacts = Readonly<{
 const cn = (date: string | null | undefined) =>
   date ? `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日` : '（日期）'
 
-export const appealRights = (f: LetterFacts) =>
-  `如对本答复不服，可以自收到本答复之日起六十日内向${f.reconsiderationBody}申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。`
+/** The outcomes that refuse disclosure in whole (不予公开, report row （三）) or in part (部分公开). */
+const refusedInWhole = (outcome: string | undefined) => !!outcome && outcome.startsWith('DENY_')
+
+// Reconsideration comes first for a refusal to disclose (行政复议法 2023 art. 23 para. 1 (四)), and
+// the agency must say so in its decision (art. 23 para. 2): 复议 within 60 days (art. 20), then suit
+// within 15 days of the 复议 decision (行政诉讼法 art. 45). Any other decision leaves the choice:
+// 复议 within 60 days or suit within 6 months (行政诉讼法 art. 46).
+const reconsiderationFirst = (f: LetterFacts) =>
+  `不服的，应当自收到本答复之日起六十日内先向${f.reconsiderationBody}申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内依法向人民法院提起行政诉讼。`
+const eitherWay = (f: LetterFacts) =>
+  `不服的，可以自收到本答复之日起六十日内向${f.reconsiderationBody}申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。`
+
+/** The remedies the letter tells the applicant of, by outcome (行政复议法 arts. 20, 23; 行政诉讼法 arts. 45, 46). */
+export const appealRights = (f: LetterFacts) => {
+  if (refusedInWhole(f.outcome)) return `如对本答复${reconsiderationFirst(f)}`
+  if (f.outcome === 'PARTIAL')
+    return `如对本答复中不予公开的部分${reconsiderationFirst(f)}如对本答复的其他内容${eitherWay(f)}`
+  return `如对本答复${eitherWay(f)}`
+}
+
+const regulations = '《中华人民共和国政府信息公开条例》'
+
+// The handler's own words stand in a sentence of their own, never inside brackets the template adds
+// (no 「（（」 when they begin with one), and without a final stop the template adds again.
+const own = (text: string | undefined) => (text ?? '').trim().replace(/[。；;，,\s]+$/u, '')
+
+const reasonOf = (f: LetterFacts) => (own(f.basis) ? `理由：${own(f.basis)}。` : '')
+
+/** Each refusal rests on its own article (条例 arts. 14–16) as well as art. 36 (三). */
+const refusalGrounds: Record<string, { what: string; article: string }> = {
+  DENY_SECRET: { what: '属于依法确定为国家秘密的政府信息', article: '第十四条' },
+  DENY_LAW: { what: '属于法律、行政法规禁止公开的政府信息', article: '第十四条' },
+  DENY_SECURITY: { what: '公开后可能危及国家安全、公共安全、经济安全、社会稳定', article: '第十四条' },
+  DENY_THIRD_PARTY: {
+    what: '涉及商业秘密、个人隐私等公开后会对第三方合法权益造成损害的内容',
+    article: '第十五条',
+  },
+  DENY_INTERNAL: {
+    what: '属于人事管理、后勤管理、内部工作流程等方面的内部事务信息',
+    article: '第十六条第一款',
+  },
+  DENY_PROCESS: {
+    what: '属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、磋商信函、请示报告等过程性信息',
+    article: '第十六条第二款',
+  },
+  DENY_ENFORCEMENT_FILE: { what: '属于行政执法案卷信息', article: '第十六条第二款' },
+}
+
+/** Art. 36 (五): not this agency's information; the responsible agency is named when it is known. */
+function notOurs(f: LetterFacts): string {
+  const who = own(f.responsibleAgency)
+  const contact = own(f.responsibleContact)
+  const named = who
+    ? `经确定，该政府信息由${who}负责公开${contact ? `，联系方式：${contact}` : ''}，请您向该机关提出申请。`
+    : ''
+  return `经审查，您申请获取的政府信息不属于本机关负责公开。${reasonOf(f)}根据${regulations}第三十六条第（五）项的规定，特此告知。${named}`
+}
+
+/** Art. 36 (七): registration records (工商、不动产登记资料 …) are obtained under their own law. */
+function registrationQuery(f: LetterFacts): string {
+  const law = own(f.queryLaw) || '（有关法律、行政法规）'
+  const office = own(f.queryOffice) || '（受理查询的机关）'
+  return `经审查，您申请获取的信息属于有关法律、行政法规对信息的获取有特别规定的登记资料等信息。${reasonOf(f)}根据${regulations}第三十六条第（七）项的规定，请您依照${law}的规定，向${office}申请查询。`
+}
 
 /** The decision's main paragraph, by outcome and reply type, citing the articles. */
 function decisionText(f: LetterFacts): string {
-  const basis = f.basis ? `（${f.basis}）` : ''
+  const refusal = f.outcome ? refusalGrounds[f.outcome] : undefined
+  if (refusal)
+    return `经审查，您申请获取的政府信息${refusal.what}。${reasonOf(f)}根据${regulations}${refusal.article}和第三十六条第（三）项的规定，本机关决定不予公开。`
   switch (f.outcome) {
     case 'GRANTED':
       return f.replyType === '1'
-        ? '经审查，您申请获取的政府信息本机关已经主动公开。根据《中华人民共和国政府信息公开条例》第三十六条第（一）项的规定，现告知您获取该政府信息的方式和途径：可登录本机关政府信息公开专栏查阅。'
-        : '经审查，您申请获取的政府信息属于公开范围。根据《中华人民共和国政府信息公开条例》第三十六条第（二）项的规定，现按您要求的形式予以提供。'
+        ? `经审查，您申请获取的政府信息本机关已经主动公开。根据${regulations}第三十六条第（一）项的规定，现告知您获取该政府信息的方式和途径：可登录本机关政府信息公开专栏查阅。`
+        : `经审查，您申请获取的政府信息属于公开范围。根据${regulations}第三十六条第（二）项的规定，现按您要求的形式予以提供。`
     case 'PARTIAL':
-      return `经审查，您申请获取的政府信息中部分内容不应当公开${basis}。根据《中华人民共和国政府信息公开条例》第三十七条的规定，本机关对能够区分处理的可以公开的部分予以提供，对不应当公开的部分不予公开。`
-    case 'DENY_SECRET':
-    case 'DENY_LAW':
-    case 'DENY_SECURITY':
-    case 'DENY_THIRD_PARTY':
-    case 'DENY_INTERNAL':
-    case 'DENY_PROCESS':
-    case 'DENY_ENFORCEMENT_FILE':
+      return `经审查，您申请获取的政府信息中部分内容不应当公开。${reasonOf(f)}根据${regulations}第三十七条的规定，本机关对能够区分处理的可以公开的部分予以提供，对不应当公开的部分不予公开。`
     case 'DENY_QUERY':
-      return `经审查，您申请获取的政府信息不予公开${basis}。根据《中华人民共和国政府信息公开条例》第三十六条第（三）项的规定，本机关决定不予公开。`
+      return registrationQuery(f)
     case 'UNABLE_NOT_HELD':
       return f.replyType === '5'
-        ? `经审查，您申请获取的政府信息不属于本机关负责公开${basis}。根据《中华人民共和国政府信息公开条例》第三十六条第（五）项的规定，特此告知。`
-        : '经检索，本机关没有制作或者获取您申请公开的政府信息。根据《中华人民共和国政府信息公开条例》第三十六条第（四）项的规定，告知您该政府信息不存在。'
+        ? notOurs(f)
+        : `经检索，本机关没有制作或者获取您申请公开的政府信息。根据${regulations}第三十六条第（四）项的规定，告知您该政府信息不存在。`
     case 'UNABLE_NEEDS_CREATION':
-      return '经审查，您申请获取的信息需要本机关对现有政府信息进行加工、分析。根据《中华人民共和国政府信息公开条例》第三十八条的规定，本机关不予提供。'
+      return `经审查，您申请获取的信息需要本机关对现有政府信息进行加工、分析。根据${regulations}第三十八条的规定，本机关不予提供。`
     case 'UNABLE_UNCLEAR':
-      return '您的申请经补正后内容仍不明确，本机关无法确定您所需要的政府信息，故无法提供。'
+      return `您的申请经补正后内容仍不明确，本机关无法确定您所需要的政府信息。根据${regulations}第三十条的规定，本机关无法提供。`
     case 'NP_PETITION':
-      return '经审查，您提出的申请属于信访、投诉、举报事项。根据《中华人民共和国政府信息公开条例》第三十九条第一款的规定，本机关不作为政府信息公开申请处理，请通过相应渠道提出。'
+      return `经审查，您提出的申请属于信访、投诉、举报事项。根据${regulations}第三十九条第一款的规定，本机关不作为政府信息公开申请处理，请通过相应渠道提出。`
     case 'NP_REPEAT':
-      return '您提出的申请与本机关已经答复的您的申请内容相同。根据《中华人民共和国政府信息公开条例》第三十六条第（六）项的规定，本机关不予重复处理。'
+      return `您提出的申请与本机关已经答复的您的申请内容相同。根据${regulations}第三十六条第（六）项的规定，本机关不予重复处理。`
     case 'NP_PUBLICATION':
-      return '您申请获取的信息属于公开出版物。根据《中华人民共和国政府信息公开条例》第三十九条第二款的规定，您可以通过公开出版物获取。'
+      return `您申请获取的信息属于公开出版物。根据${regulations}第三十九条第二款的规定，您可以通过公开出版物获取。`
     case 'NP_MASSIVE':
-      return '您申请公开政府信息的数量、频次明显超过合理范围，经要求说明理由，理由不合理。根据《中华人民共和国政府信息公开条例》第三十五条的规定，本机关不予处理。'
+      return `您申请公开政府信息的数量、频次明显超过合理范围，经要求说明理由，理由不合理。根据${regulations}第三十五条的规定，本机关不予处理。`
     case 'NP_CONFIRM':
       return '您要求本机关确认或者重新出具已获取的信息，不属于政府信息公开申请的范围，本机关不作为政府信息公开申请处理。'
     case 'OTHER_NO_CORRECTION':
-      return `本机关已于补正告知书中告知您补正事项和期限，您无正当理由逾期未补正。根据《中华人民共和国政府信息公开条例》第三十条的规定，视为您放弃申请，本机关不再处理。`
+      return `本机关已于补正告知书中告知您补正事项和期限，您无正当理由逾期未补正。根据${regulations}第三十条的规定，视为您放弃申请，本机关不再处理。`
     case 'OTHER_NO_FEE':
-      return '本机关已向您发出收取信息处理费通知，您逾期未缴纳。根据《政府信息公开信息处理费管理办法》的规定，视为您放弃申请，本机关不再处理。'
+      return '本机关已向您发出收取信息处理费通知，您逾期未缴纳。根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，视为您放弃申请，本机关不再处理。'
     default:
-      return `关于您的申请，本机关处理如下${basis}。`
+      return `关于您的申请，本机关处理如下：${own(f.basis) || '（处理结果）'}。`
   }
 }
 
@@ -128,7 +190,7 @@ export function defaultLetterText(kind: LetterKind, f: LetterFacts): string {
           head,
           received,
           `经审查，您的申请内容不明确。根据《中华人民共和国政府信息公开条例》第三十条的规定，请您对以下内容作出补正：${f.correctionWhat ?? '（补正事项）'}。`,
-          `请于${cn(f.correctBy)}前提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关将不再处理该申请。`,
+          `请于${cn(f.correctBy)}前（含当日）提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关将不再处理该申请。`,
         ]
       case 'consultation':
         return [
@@ -147,7 +209,7 @@ export function defaultLetterText(kind: LetterKind, f: LetterFacts): string {
           head,
           received,
           `根据《中华人民共和国政府信息公开条例》第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，您的申请${f.feeBasis ?? ''}，应缴纳信息处理费人民币 ${f.feeAmount ?? 0} 元。`,
-          `请于${cn(f.payBy)}前（收到本通知次日起 20 个工作日内）缴纳。逾期未缴纳的，视为放弃申请，本机关将不再处理该申请。`,
+          `请于${cn(f.payBy)}前（含当日）缴纳，即自收到本通知次日起 20 个工作日内缴纳。逾期未缴纳的，视为放弃申请，本机关将不再处理该申请。`,
         ]
       case 'delay':
         return [
@@ -179,28 +241,54 @@ export function fillTemplate(template: string, f: LetterFacts): string {
     缴费期限: cn(f.payBy),
     延迟期限: cn(f.delayUntil),
     依据: f.basis ?? '',
+    查询依据: f.queryLaw ?? '',
+    查询机关: f.queryOffice ?? '',
+    负责公开机关: f.responsibleAgency ?? '',
+    负责公开机关联系方式: f.responsibleContact ?? '',
     复议机关: f.reconsiderationBody,
+    答复意见: f.outcome ? decisionText(f) : '',
     救济途径: appealRights(f),
   }
   return template.replace(/\{([\u4e00-\u9fff]+)\}/g, (m, k: string) => values[k] ?? m)
 }
 
+/** A letter laid out for DOCX and PDF: its 文号 (when issued under one), the date it bears. */
 export const letterDocument = (
   kind: LetterKind,
   agency: string,
   number: string,
   body: string,
   date: string,
+  reference?: string | null,
 ): LetterDocument => ({
   agency,
   title: letterKinds[kind],
-  reference: `申请编号：${number}`,
+  reference: reference ? `${reference}\u3000申请编号：${number}` : `申请编号：${number}`,
   paragraphs: body
     .split(/\n+/)
     .map((p) => p.trim())
     .filter(Boolean),
   date: cn(date),
 })
+
+/**
+ * The 文号 of the n-th letter of a year under an agency's pattern, e.g. 垫司公开〔{year}〕{n}号.
+ * Without {year} and {n} a pattern is not a number, so the form refuses it (referencePatternProblem).
+ */
+export const referenceOf = (pattern: string, year: number, n: number) =>
+  pattern.replaceAll('{year}', String(year)).replaceAll('{n}', String(n))
+
+export const referencePatternProblem = (pattern: string): string | undefined =>
+  pattern && !pattern.includes('{n}') ? '文号格式须含序号占位符 {n}，如：垫司公开〔{year}〕{n}号' : undefined
+
+/**
+ * An agency's own decision template must carry the remedies, which differ by outcome: a refusal
+ * must tell of reconsideration first (行政复议法 art. 23 para. 2).
+ */
+export const decisionTemplateProblem = (template: string): string | undefined =>
+  template.trim() && !template.includes('{救济途径}')
+    ? '答复书模板须包含 {救济途径}：不予公开的答复须告知先申请行政复议（行政复议法第二十三条第二款）'
+    : undefined
 
 export const letterPdf = (doc: LetterDocument) => renderLetterPdf(doc)
 

@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { pageContext, staffActor } from '../web/request-context.ts'
+import { attempt, pageContext, staffActor } from '../web/request-context.ts'
+import { decisionTemplateProblem, referencePatternProblem } from './letter.ts'
+import { verticalSystems } from './reconsideration.ts'
+import type { VerticalSystem } from './reconsideration.ts'
 import { readApplicationSettings, saveApplicationSettings } from './settings.service.ts'
 import { SettingsPage, settingsFormValues } from './settings.views.tsx'
 
@@ -11,7 +14,17 @@ import { SettingsPage, settingsFormValues } from './settings.views.tsx'
 const template = z.string().max(20_000, '模板过长').default('')
 const settingsForm = z
   .object({
-    reconsiderationBody: z.string({ error: '请填写行政复议机关' }).trim().min(2, '请填写行政复议机关').max(100),
+    reconsiderationBody: z.string().trim().max(100, '行政复议机关名称不超过 100 字').default(''),
+    verticalSystem: z.enum(['', ...Object.keys(verticalSystems)] as ['', ...VerticalSystem[]]).catch(''),
+    referencePattern: z
+      .string()
+      .trim()
+      .max(60, '文号格式不超过 60 字')
+      .default('')
+      .superRefine((v, ctx) => {
+        const problem = referencePatternProblem(v)
+        if (problem) ctx.addIssue({ code: 'custom', message: problem })
+      }),
     frequentThreshold: z.coerce
       .number({ error: '请填写件数' })
       .int('请填写整数')
@@ -22,11 +35,16 @@ const settingsForm = z
     template_extension: template,
     template_fee: template,
     template_delay: template,
-    template_decision: template,
+    template_decision: template.superRefine((v, ctx) => {
+      const problem = decisionTemplateProblem(v)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    }),
   })
   .transform((d) => ({
     reconsiderationBody: d.reconsiderationBody,
+    verticalSystem: d.verticalSystem,
     frequentThreshold: d.frequentThreshold,
+    referencePattern: d.referencePattern,
     templates: {
       correction: d.template_correction,
       consultation: d.template_consultation,
@@ -58,7 +76,9 @@ export function applicationSettingsRoutes(app: FastifyInstance): void {
   app.post('/console/request-settings', async (request, reply) => {
     const parsed = parseForm(settingsForm, request.body)
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
-    await saveApplicationSettings(deps, staffActor(request), parsed.data)
+    const saved = await attempt(() => saveApplicationSettings(deps, staffActor(request), parsed.data))
+    if (!saved.ok)
+      return page(request, reply, 422, { values: request.body as Record<string, unknown>, errors: saved.error.fields })
     return reply.redirect('/console/request-settings?saved=1', 303)
   })
 }

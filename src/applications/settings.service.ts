@@ -2,14 +2,20 @@ import type { StaffActor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
 import { deleteSetting, readSetting, writeSetting } from '../settings/settings.store.ts'
-import { findRegionName } from './application.store.ts'
+import type { Executor } from '../storage/database.ts'
+import { findAgencyPlace, findRegionName } from './application.store.ts'
 import { letterKinds } from './letter.ts'
 import type { LetterKind } from './letter.ts'
+import { defaultReconsiderationBody, verticalSystems } from './reconsideration.ts'
+import type { VerticalSystem } from './reconsideration.ts'
 
 // The office head's settings for disclosure on request: where reconsideration is applied for (it
-// appears in every letter's appeal rights), when an applicant counts as frequent (art. 35 flag),
-// and the agency's own letter templates (the receipt has none).
+// appears in every decision's remedies; by default the body 行政复议法 art. 24 gives the agency's
+// place in the region, named by the office head for a vertically managed organ, art. 27), when an
+// applicant counts as frequent (art. 35 flag), the pattern of the 文号 its letters are issued
+// under, and the agency's own letter templates (the receipt has none).
 
 export type TemplateKind = Exclude<LetterKind, 'receipt'>
 export const templateKinds = (Object.keys(letterKinds) as LetterKind[]).filter(
@@ -17,19 +23,39 @@ export const templateKinds = (Object.keys(letterKinds) as LetterKind[]).filter(
 )
 
 export type ApplicationSettings = {
+  /** The 复议机关 the letters name; empty on saving means the art. 24 default. */
   reconsiderationBody: string
+  /** The system of a vertically managed organ (art. 27), or '' for an agency of the region. */
+  verticalSystem: VerticalSystem | ''
   frequentThreshold: number
+  /** The pattern of the 文号 letters are issued under, e.g. 垫司公开〔{year}〕{n}号; empty: none. */
+  referencePattern: string
   /** The agency's own template of each letter kind; an empty one means the platform's standard template. */
   templates: Record<TemplateKind, string>
 }
 
-const keyOf = (agencyId: number, name: 'reconsiderationBody' | 'frequentThreshold' | TemplateKind) =>
-  name === 'frequentThreshold' ? `requests.${agencyId}.frequentThreshold` : `letters.${agencyId}.${name}`
+const keyOf = (
+  agencyId: number,
+  name: 'reconsiderationBody' | 'verticalSystem' | 'referencePattern' | 'frequentThreshold' | TemplateKind,
+) => (name === 'frequentThreshold' ? `requests.${agencyId}.frequentThreshold` : `letters.${agencyId}.${name}`)
+
+const isVertical = (v: string | undefined): v is VerticalSystem => !!v && Object.hasOwn(verticalSystems, v)
+
+async function defaultBodyOf(db: Executor, agencyId: number, vertical: string | undefined) {
+  const place = await findAgencyPlace(db, agencyId)
+  return defaultReconsiderationBody(place, await findRegionName(db), isVertical(vertical) ? vertical : undefined)
+}
+
+/** The 复议机关 a letter of the agency names: the office head's choice, else the art. 24 default. */
+export async function reconsiderationBodyOf(db: Executor, agencyId: number): Promise<string | undefined> {
+  const named = await readSetting(db, keyOf(agencyId, 'reconsiderationBody'))
+  return named ?? (await defaultBodyOf(db, agencyId, await readSetting(db, keyOf(agencyId, 'verticalSystem'))))
+}
 
 /** The agency's settings as they stand, with the defaults the letters and the flag use. */
 export async function readApplicationSettings(deps: Deps, actor: StaffActor): Promise<ApplicationSettings> {
   const agencyId = actor.agencyId
-  const region = await findRegionName(deps.db)
+  const vertical = await readSetting(deps.db, keyOf(agencyId, 'verticalSystem'))
   const template = async (k: TemplateKind) => (await readSetting(deps.db, keyOf(agencyId, k))) ?? ''
   const templates: Record<TemplateKind, string> = {
     correction: await template('correction'),
@@ -40,9 +66,10 @@ export async function readApplicationSettings(deps: Deps, actor: StaffActor): Pr
     decision: await template('decision'),
   }
   return {
-    reconsiderationBody:
-      (await readSetting(deps.db, keyOf(agencyId, 'reconsiderationBody'))) ?? `${region ?? ''}人民政府`,
+    reconsiderationBody: (await reconsiderationBodyOf(deps.db, agencyId)) ?? '',
+    verticalSystem: isVertical(vertical) ? vertical : '',
     frequentThreshold: Number((await readSetting(deps.db, keyOf(agencyId, 'frequentThreshold'))) ?? '10'),
+    referencePattern: (await readSetting(deps.db, keyOf(agencyId, 'referencePattern'))) ?? '',
     templates,
   }
 }
@@ -56,8 +83,24 @@ export async function saveApplicationSettings(
   const agencyId = actor.agencyId
   await deps.db.transaction().execute(async (trx) => {
     const at = isoNow(deps.clock)
-    await writeSetting(trx, keyOf(agencyId, 'reconsiderationBody'), input.reconsiderationBody, actor.id, at)
+    const fallback = await defaultBodyOf(trx, agencyId, input.verticalSystem)
+    const body = input.reconsiderationBody.trim()
+    if (!body && !fallback) {
+      const message = input.verticalSystem
+        ? '实行垂直领导的机关请填写上一级主管部门的名称（行政复议法第二十七条）'
+        : '请填写上一级人民政府的名称（行政复议法第二十四条）'
+      throw new AppError('invalid_input', message, { reconsiderationBody: message })
+    }
+    // A body equal to the default is not stored, so that it follows the agency's place in the region.
+    if (body && body !== fallback) await writeSetting(trx, keyOf(agencyId, 'reconsiderationBody'), body, actor.id, at)
+    else await deleteSetting(trx, keyOf(agencyId, 'reconsiderationBody'))
+    if (input.verticalSystem)
+      await writeSetting(trx, keyOf(agencyId, 'verticalSystem'), input.verticalSystem, actor.id, at)
+    else await deleteSetting(trx, keyOf(agencyId, 'verticalSystem'))
     await writeSetting(trx, keyOf(agencyId, 'frequentThreshold'), String(input.frequentThreshold), actor.id, at)
+    const pattern = input.referencePattern.trim()
+    if (pattern) await writeSetting(trx, keyOf(agencyId, 'referencePattern'), pattern, actor.id, at)
+    else await deleteSetting(trx, keyOf(agencyId, 'referencePattern'))
     for (const k of templateKinds) {
       const text = input.templates[k].trim()
       if (text) await writeSetting(trx, keyOf(agencyId, k), text, actor.id, at)
@@ -69,8 +112,10 @@ export async function saveApplicationSettings(
       objectId: agencyId,
       result: 'success',
       detail: {
-        reconsiderationBody: input.reconsiderationBody,
+        reconsiderationBody: body || fallback,
+        verticalSystem: input.verticalSystem,
         frequentThreshold: input.frequentThreshold,
+        referencePattern: input.referencePattern.trim(),
         templates: templateKinds.filter((k) => input.templates[k].trim()),
       },
     })

@@ -1,21 +1,24 @@
-import { Csrf, ErrorSummary, Field, Notice, stringValue } from '../web/form.tsx'
+import { Csrf, ErrorSummary, Field, Notice, Select, stringValue } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { letterKinds } from './letter.ts'
+import { verticalSystems } from './reconsideration.ts'
 import type { ApplicationSettings } from './settings.service.ts'
 import { templateKinds } from './settings.service.ts'
 
 // The office head's settings page for disclosure on request.
 
 const placeholders =
-  '{申请人} {申请编号} {收到日期} {申请内容} {答复期限} {机关名称} {补正事项} {补正期限} {延长天数} {延期理由} {收费金额} {缴费期限} {延迟期限} {依据} {复议机关} {救济途径}'
+  '{申请人} {申请编号} {收到日期} {申请内容} {答复期限} {机关名称} {补正事项} {补正期限} {延长天数} {延期理由} {收费金额} {缴费期限} {延迟期限} {依据} {查询依据} {查询机关} {负责公开机关} {负责公开机关联系方式} {答复意见} {复议机关} {救济途径}'
 
 /** The settings as the form shows them: one field per setting, one text area per letter template. */
 export function settingsFormValues(settings: ApplicationSettings): FormState {
   const values: Record<string, string> = {
     reconsiderationBody: settings.reconsiderationBody,
+    verticalSystem: settings.verticalSystem,
     frequentThreshold: String(settings.frequentThreshold),
+    referencePattern: settings.referencePattern,
   }
   for (const k of templateKinds) values[`template_${k}`] = settings.templates[k]
   return { values, errors: {} }
@@ -30,7 +33,19 @@ export function SettingsPage(props: { ctx: PageContext; form: FormState; saved: 
       <ErrorSummary form={f} />
       <form method="post" action="/console/request-settings" novalidate>
         <Csrf token={ctx.csrf} />
-        <Field form={f} name="reconsiderationBody" label="行政复议机关（写入答复书的救济途径）" required />
+        <Select
+          form={f}
+          name="verticalSystem"
+          label="本机关是否实行垂直领导（行政复议法第二十七条）"
+          placeholder="否：本级人民政府的工作部门、派出机关或人民政府"
+          options={Object.entries(verticalSystems).map(([value, label]) => ({ value, label: `是：${label}系统` }))}
+        />
+        <Field
+          form={f}
+          name="reconsiderationBody"
+          label="行政复议机关（写入答复书的救济途径）"
+          hint="留空则按行政复议法第二十四条确定：本级人民政府的工作部门为本级人民政府，人民政府为上一级人民政府。实行垂直领导的机关须填写上一级主管部门的名称。"
+        />
         <Field
           form={f}
           name="frequentThreshold"
@@ -38,8 +53,17 @@ export function SettingsPage(props: { ctx: PageContext; form: FormState; saved: 
           inputmode="numeric"
           required
         />
+        <Field
+          form={f}
+          name="referencePattern"
+          label="文书文号格式（可不填）"
+          hint="印发时按年度顺序编号。{year} 为年份，{n} 为序号，如：垫司公开〔{year}〕{n}号。"
+        />
         <h2>文书模板</h2>
-        <p>留空则使用平台的标准模板。可用占位符：{placeholders}。每段一行。</p>
+        <p>
+          留空则使用平台的标准模板。可用占位符：{placeholders}。每段一行。{'{答复意见}'}
+          为按答复结果生成的答复正文（含依据的条款）；答复书模板须包含{'{救济途径}'}。
+        </p>
         {templateKinds.map((k) => (
           <div class="field wide">
             <label for={`f-template_${k}`}>{letterKinds[k]}</label>

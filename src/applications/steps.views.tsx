@@ -354,7 +354,32 @@ function Ending(props: ApplicationPageProps) {
           idSuffix="decide"
           form={formOf('decide')}
           name="basis"
-          label="依据的条款和理由（不予公开、部分公开必填）"
+          label="理由（不予公开、部分公开必填）"
+          hint="答复书按答复结果写明所依据的条款（条例第十四条、第十五条、第十六条、第三十六条等），此处写明具体理由。"
+        />
+        <Field
+          idSuffix="decide"
+          form={formOf('decide')}
+          name="queryLaw"
+          label="行政查询事项：规定查询办法的法律、行政法规（条例第三十六条第（七）项）"
+        />
+        <Field
+          idSuffix="decide"
+          form={formOf('decide')}
+          name="queryOffice"
+          label="行政查询事项：受理查询的机关及地址"
+        />
+        <Field
+          idSuffix="decide"
+          form={formOf('decide')}
+          name="responsibleAgency"
+          label="非本机关负责公开：负责公开的机关名称（条例第三十六条第（五）项，能够确定的填写）"
+        />
+        <Field
+          idSuffix="decide"
+          form={formOf('decide')}
+          name="responsibleContact"
+          label="非本机关负责公开：该机关的联系方式"
         />
         <Field idSuffix="decide" form={formOf('decide')} name="relatedNumber" label="重复申请：此前已答复的申请编号" />
       </ActionForm>

@@ -53,6 +53,23 @@ const paths: readonly Path[] = [
   'PENDING',
 ]
 
+// The reason each refusal gives in its own words; the letter adds the article (条例 arts. 14–16, 37).
+const reasons: Partial<Record<Path, string>> = {
+  PARTIAL: '报价明细涉及投标企业的商业秘密，已作区分处理',
+  DENY_SECRET: '所申请的会议纪要已依法定为秘密级国家秘密',
+  DENY_LAW: '所申请的信息属于《中华人民共和国统计法》规定不得对外提供的统计调查对象资料',
+  DENY_SECURITY: '所申请的重点目标安全防范方案公开后可能危及公共安全',
+  DENY_THIRD_PARTY: '所申请的信息含有他人的身份证件号码和家庭住址，第三方不同意公开',
+  DENY_INTERNAL: '所申请的信息为本机关干部年度考核的内部管理材料',
+  DENY_PROCESS: '所申请的信息为尚未定稿的方案讨论稿',
+  DENY_ENFORCEMENT_FILE: '所申请的信息为行政处罚案件的调查询问笔录',
+}
+// Art. 36 (七): real-estate records are queried under their own regulations, at the registry.
+const registrationQuery = {
+  queryLaw: '《不动产登记暂行条例》和《不动产登记资料查询暂行办法》',
+  queryOffice: '垫江县不动产登记中心',
+}
+
 export type Intended = {
   category: ApplicantCategory
   receivedOn: string
@@ -225,8 +242,9 @@ export async function generateBusyYear(
         await decideApplication(deps, handler, id, {
           on: concludedOn,
           outcome: path,
-          replyType: path.startsWith('DENY') ? '3' : '2',
-          basis: path.startsWith('DENY') || path === 'PARTIAL' ? '依据条例有关条款' : '',
+          replyType: path === 'DENY_QUERY' ? '7' : path.startsWith('DENY') ? '3' : '2',
+          basis: reasons[path] ?? '',
+          ...(path === 'DENY_QUERY' ? registrationQuery : {}),
         })
       }
     }

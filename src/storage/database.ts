@@ -175,6 +175,12 @@ export interface ApplicationTable {
   fee_amount: number | null
   related_application_id: number | null
   updated_at: string | null
+  /** Art. 36 (七): the law that governs access to registration records, and where to apply under it. */
+  query_law: string | null
+  query_office: string | null
+  /** Art. 36 (五): the agency responsible for the information, and how to reach it, when known. */
+  responsible_agency: string | null
+  responsible_contact: string | null
 }
 
 /** An application as read. */
@@ -212,6 +218,13 @@ export interface LetterTable {
   created_by: number | null
   created_at: string
   updated_at: string
+  /** The date the letter bears: the date of the step it answers (the decision date for a decision). */
+  dated_on: string | null
+  /** The 文号 given on issue from the agency's pattern, numbered per agency and year. */
+  reference: string | null
+  reference_agency_id: number | null
+  reference_year: number | null
+  reference_seq: number | null
 }
 
 export interface AppealTable {

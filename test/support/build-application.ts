@@ -1,5 +1,6 @@
 import type { Role } from '../../src/accounts/roles.ts'
 import { createAgency } from '../../src/agencies/agency.service.ts'
+import type { AgencyInput } from '../../src/agencies/agency.ts'
 import { applicationForm } from '../../src/applications/application.ts'
 import type { ApplicationInput, Channel } from '../../src/applications/application.ts'
 import { addApplicantFile } from '../../src/applications/applicant.service.ts'
@@ -25,14 +26,19 @@ export function creditCodeFor(n: number): string {
 
 let agencies = 0
 
-/** Another agency of the region (a county bureau), beside the government office set up first. */
-export async function buildAgency(deps: Deps, name = `垫江县测试局${++agencies}`): Promise<number> {
+/** Another agency of the region (a county bureau unless `place` says otherwise), beside the government office set up first. */
+export async function buildAgency(
+  deps: Deps,
+  name = `垫江县测试局${++agencies}`,
+  place: { kind?: AgencyInput['kind']; level?: AgencyInput['level'] } = {},
+): Promise<number> {
   const { officeId } = await setUpRegion(deps)
+  agencies += 1
   return createAgency(deps, systemActor(), {
     name,
     creditCode: creditCodeFor(1000 + agencies),
-    level: '县级',
-    kind: '政府部门',
+    level: place.level ?? '县级',
+    kind: place.kind ?? '政府部门',
     parentId: officeId,
   })
 }
