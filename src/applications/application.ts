@@ -330,10 +330,24 @@ export function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
         ref: String(e.id),
       })
     else if (e.kind === 'consultation_replied') out.push({ kind: 'consultationReplied', on: e.on, ref: String(d.ref) })
-    else if (e.kind === 'extension_approved') out.push({ kind: 'extensionApproved', on: e.on, days: Number(d.days) })
-    else if (e.kind === 'fee_notified') out.push({ kind: 'feeNotified', on: e.on })
+    // Older extensions were notified on the day they were approved (art. 33 para. 2).
+    else if (e.kind === 'extension_approved')
+      out.push({
+        kind: 'extensionApproved',
+        on: e.on,
+        days: Number(d.days),
+        noticeIssuedOn: d.noticeIssuedOn ? String(d.noticeIssuedOn) : e.on,
+      })
+    else if (e.kind === 'fee_notified')
+      out.push({
+        kind: 'feeNotified',
+        on: e.on,
+        ...(d.receivedByApplicantOn ? { receivedByApplicantOn: String(d.receivedByApplicantOn) } : {}),
+      })
     else if (e.kind === 'fee_paid') out.push({ kind: 'feePaid', on: e.on })
+    else if (e.kind === 'reasons_requested') out.push({ kind: 'reasonsRequested', on: e.on })
     else if (e.kind === 'delay_set') out.push({ kind: 'delaySet', on: e.on, until: String(d.until) })
+    else if (typeof d.outcome === 'string') out.push({ kind: 'concluded', on: e.on, outcome: d.outcome })
   }
   return out
 }
