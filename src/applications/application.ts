@@ -315,6 +315,12 @@ export type ApplicationEvent = {
 }
 
 /** The timeline steps that move the statutory clock, in its own terms. */
+export type DatedRow = { status: string | null; due_on: string | null; paused_since: string | null }
+
+/** Past its due date and not concluded; an application whose clock is stopped (arts. 32, 34; 109号) is not overdue. */
+export const isOverdue = (r: DatedRow, today: string) =>
+  r.status !== null && r.status !== 'concluded' && !r.paused_since && !!r.due_on && r.due_on < today
+
 export function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
   const out: ClockEvent[] = []
   for (const e of events) {

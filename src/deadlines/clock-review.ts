@@ -95,7 +95,7 @@ function problemOf(e: ClockEvent, { lawful, at, settings }: Context): string | n
         const payBy = at().feePayBy
         if (!payBy) return 'no_fee_without_notice:本申请没有未缴的收费通知，不能按逾期未缴费办结'
         if (e.on <= payBy)
-          return `no_fee_too_early:缴费期限至${cn(payBy)}（自申请人收到收费通知次日起 20 个工作日，国办函〔2020〕109号），届满前不能按逾期未缴费办结`
+          return `no_fee_too_early:缴费期限（至${cn(payBy)}，自申请人收到收费通知次日起 20 个工作日，国办函〔2020〕109号）尚未届满，不能按逾期未缴费办结`
       }
       if (e.outcome === 'OTHER_NO_CORRECTION' && !at().awaitingCorrection)
         return 'no_correction_pending:本申请没有等待补正，不能按逾期不补正办结（条例第三十条）'
