@@ -11,7 +11,9 @@ import { findOwnApplication } from '../src/applications/application.policy.ts'
 import { requestReasons } from '../src/applications/decision.service.ts'
 import { agencyQueue, regionQueue } from '../src/applications/queue.service.ts'
 import { regionOverview } from '../src/region/region.service.ts'
+import { testApp } from './support/app.ts'
 import { buildApplication, buildStaffActor } from './support/build-application.ts'
+import { buildStaff, form, signIn } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 import type { TestEnv } from './support/test-deps.ts'
 
@@ -134,6 +136,43 @@ describe.each(databaseKinds)('the procedural rules of the clock on %s', (kind) =
       expect(region.overdue.map((r) => r.id)).toEqual([forgotten])
       expect(region.agencies.reduce((n, a) => n + a.overdue, 0)).toBe(1)
       expect((await regionOverview(t.deps)).reduce((n, a) => n + a.overdue, 0)).toBe(1)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test("the console's forms take the extension notice date (art. 33) and the fee notice's receipt (109号)", async () => {
+    const t = await testApp(kind)
+    try {
+      const extended = await buildApplication(t.deps, { applicant: { infoDescription: '澄溪镇农村公路养护资金' } })
+      const charged = await buildApplication(t.deps, { applicant: { infoDescription: '澄溪镇农村危房改造名单' } })
+      at(t, '2026-04-02')
+      const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const headers = { cookie: head.cookie, 'content-type': 'application/x-www-form-urlencoded' }
+      const late = await t.app.inject({
+        method: 'POST',
+        url: `/console/applications/${extended.id}/extension`,
+        headers,
+        payload: form({ _csrf: head.csrf, on: '2026-03-30', days: '20', reason, noticeIssuedOn: '2026-04-02' }),
+      })
+      expect(late.statusCode).toBe(409)
+      expect(late.body).toContain('延期告知书须在答复期限（2026年3月30日）届满前发出')
+      const fee = await t.app.inject({
+        method: 'POST',
+        url: `/console/applications/${charged.id}/fee`,
+        headers,
+        payload: form({
+          _csrf: head.csrf,
+          on: '2026-03-10',
+          method: 'volume',
+          pages: '50',
+          receivedByApplicantOn: '2026-03-13',
+        }),
+      })
+      expect(fee.statusCode, fee.body).toBe(303)
+      const page = await t.app.inject({ url: `/console/applications/${charged.id}`, headers: { cookie: head.cookie } })
+      // 3-16…3-20 (5), 3-23…3-27 (10), 3-30…4-03 (15), 清明, 4-07…4-10 (19), 4-13 (20).
+      expect(page.body).toContain('缴费期限至2026年4月13日')
     } finally {
       await t.close()
     }
