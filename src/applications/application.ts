@@ -353,7 +353,6 @@ export function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
     else if (e.kind === 'fee_paid') out.push({ kind: 'feePaid', on: e.on })
     else if (e.kind === 'reasons_requested') out.push({ kind: 'reasonsRequested', on: e.on })
     else if (e.kind === 'delay_set') out.push({ kind: 'delaySet', on: e.on, until: String(d.until) })
-    else if (typeof d.outcome === 'string') out.push({ kind: 'concluded', on: e.on, outcome: d.outcome })
   }
   return out
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { outcomeLabel } from '../applications/application.ts'
 import { readClockSettings } from '../applications/due-date.service.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
 import { reviewClock } from '../deadlines/clock-review.ts'
@@ -57,7 +58,14 @@ export async function clockCommand(deps: Deps, args: string[], out: Out): Promis
     out.error(e instanceof SyntaxError ? `无法解析 JSON：${e.message}` : `无法读取文件：${file}`)
     return 2
   }
-  const events = input.events.map((e) => ({ ...e, kind: camel(e.kind) }) as ClockEvent)
+  const events = input.events.map(
+    (e) =>
+      ({
+        ...e,
+        kind: camel(e.kind),
+        ...(e.kind === 'concluded' ? { label: outcomeLabel(e.outcome) } : {}),
+      }) as ClockEvent,
+  )
   const clock = reviewClock(
     await loadCalendar(deps.db),
     input.receivedOn,

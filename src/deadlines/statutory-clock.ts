@@ -38,7 +38,8 @@ export type ClockEvent =
   | { kind: 'feePaid'; on: string }
   | { kind: 'reasonsRequested'; on: string }
   | { kind: 'delaySet'; on: string; until: string }
-  | { kind: 'concluded'; on: string; outcome: string }
+  /** `label`: the outcome as the annual report names it. */
+  | { kind: 'concluded'; on: string; outcome: string; label?: string }
 
 export type ClockStep = { on: string; text: string; due: string | null }
 
@@ -252,7 +253,7 @@ export function computeClock(
         })
         break
       case 'concluded':
-        steps.push({ on: e.on, text: `办结（${e.outcome}）`, due: due() })
+        steps.push({ on: e.on, text: `办结：${e.label ?? e.outcome}`, due: due() })
         break
     }
   }
