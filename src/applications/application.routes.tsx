@@ -46,6 +46,11 @@ const letterParam = z.object({
 const queueQuery = z.object({ queue: z.enum(queues).catch('open') })
 
 const date = (error: string) => z.string({ error }).regex(/^\d{4}-\d{2}-\d{2}$/, error)
+const optionalDate = z
+  .string()
+  .regex(/^(\d{4}-\d{2}-\d{2})?$/, '日期格式应为 YYYY-MM-DD')
+  .optional()
+  .transform((v) => v || undefined)
 const onDate = z.object({
   on: z.string({ error: '请填写日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
 })
@@ -94,8 +99,10 @@ const steps = {
         .min(1, '至少 1 个工作日')
         .max(20, '不超过 20 个工作日'),
       reason: z.string({ error: '请写明延期理由' }).trim().min(1, '请写明延期理由').max(500),
+      noticeIssuedOn: optionalDate,
     }),
-    approveExtension,
+    (deps, actor, id, { noticeIssuedOn, ...input }) =>
+      approveExtension(deps, actor, id, { ...input, ...(noticeIssuedOn ? { noticeIssuedOn } : {}) }),
   ),
   fee: step(
     onDate.extend({
@@ -104,8 +111,15 @@ const steps = {
         .string()
         .optional()
         .transform((v) => (v ? Number(v) : undefined)),
+      receivedByApplicantOn: optionalDate,
     }),
-    (deps, actor, id, { on, method, pages }) => notifyFee(deps, actor, id, { on, method, ...(pages ? { pages } : {}) }),
+    (deps, actor, id, { on, method, pages, receivedByApplicantOn }) =>
+      notifyFee(deps, actor, id, {
+        on,
+        method,
+        ...(pages ? { pages } : {}),
+        ...(receivedByApplicantOn ? { receivedByApplicantOn } : {}),
+      }),
   ),
   'fee-paid': step(onDate, recordFeePaid),
   'no-fee': step(onDate, concludeWithoutFee),

@@ -1,8 +1,6 @@
 import type { Actor, StaffActor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
-import { addWorkingDays } from '../deadlines/calendar.ts'
-import { calendarFor } from '../deadlines/calendar.store.ts'
 import { perPieceFee, perVolumeFee, statutoryClock } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
@@ -21,7 +19,7 @@ import {
 } from './application.store.ts'
 import type { ApplicantFile } from './application.store.ts'
 import { maskedApplicant } from './applicant-data.ts'
-import { clockOrProblem, refreshDue } from './due-date.service.ts'
+import { clockOrProblem, refreshDue, refuseUnlawfulStep } from './due-date.service.ts'
 import { draftLetter, listLetters } from './letter.service.ts'
 import type { LetterView } from './letter.service.ts'
 
@@ -124,6 +122,8 @@ export async function requestCorrection(
       throw new AppError('invalid_input', '请写明需要补正的事项', { what: '请写明需要补正的事项' })
     if ((await listEvents(trx, application.id)).some((e) => e.kind === 'correction_requested'))
       throw new AppError('invalid_transition', '补正通知应一次性告知（条例第三十条），本申请已发出过补正通知')
+    // Not after the reply period has run out: a 补正 must not revive an overdue application (art. 30).
+    await refuseUnlawfulStep(deps, trx, application, { kind: 'correctionRequested', on: input.on })
     await addEvent(deps, trx, actor, application, 'correction_requested', input.on, {
       correctBy: input.correctBy,
       what: input.what.trim(),
@@ -214,12 +214,15 @@ export async function recordConsultationReply(
   })
 }
 
-/** Art. 33: the office head approves at most 20 working days, before the due date, and the applicant is told. */
+/**
+ * Art. 33: the office head approves at most 20 working days, before the due date, and the applicant
+ * is told (`noticeIssuedOn`, the day of approval unless given) within the reply period.
+ */
 export async function approveExtension(
   deps: Deps,
   actor: StaffActor,
   id: number,
-  input: { on: string; days: number; reason: string },
+  input: { on: string; days: number; reason: string; noticeIssuedOn?: string },
 ): Promise<void> {
   if (!actor.roles.includes('office_head'))
     throw new AppError('forbidden', '延长答复期限须经政府信息公开工作机构负责人同意')
@@ -233,12 +236,17 @@ export async function approveExtension(
     const events = await listEvents(trx, application.id)
     if (events.some((e) => e.kind === 'extension_approved'))
       throw new AppError('invalid_transition', '答复期限已延长过，延长期限最长不超过 20 个工作日')
-    const { clock, problem } = await clockOrProblem(deps, trx, application, input.on)
-    if (!clock) throw new AppError('invalid_transition', problem!)
-    if (!clock.due || input.on > clock.due)
-      throw new AppError('deadline_passed', `延期须在答复期限（${clock.due ?? '未起算'}）届满前批准`)
+    const noticeIssuedOn = input.noticeIssuedOn ?? input.on
+    checkDate(noticeIssuedOn, 'noticeIssuedOn', '告知申请人之日', today, input.on)
+    await refuseUnlawfulStep(deps, trx, application, {
+      kind: 'extensionApproved',
+      on: input.on,
+      days: input.days,
+      noticeIssuedOn,
+    })
     await addEvent(deps, trx, actor, application, 'extension_approved', input.on, {
       days: input.days,
+      noticeIssuedOn,
       reason: input.reason.trim(),
     })
     await refreshDue(deps, trx, application)
@@ -246,18 +254,25 @@ export async function approveExtension(
   })
 }
 
-/** 109号: per piece by the applicant's rank in the calendar month, or per volume by pages; never both. */
+/**
+ * 109号: per piece by the applicant's rank in the calendar month, or per volume by pages; never both;
+ * sent within the reply period. `receivedByApplicantOn`: when the applicant received it (electronic
+ * delivery: the day it was sent), from which the 20 working days to pay run.
+ */
 export async function notifyFee(
   deps: Deps,
   actor: StaffActor,
   id: number,
-  input: { on: string; method: 'piece' | 'volume'; pages?: number },
+  input: { on: string; method: 'piece' | 'volume'; pages?: number; receivedByApplicantOn?: string },
 ): Promise<number> {
   let amount = 0
   await changeApplication(deps, actor, id, async (trx, application, today) => {
     mustBeOpen(application)
     checkDate(input.on, 'on', '收费通知日期', today, application.received_on)
     if (application.fee_method) throw new AppError('invalid_transition', '本申请已发出收费通知；按件与按量不得同时计收')
+    const receivedByApplicantOn = input.receivedByApplicantOn ?? input.on
+    checkDate(receivedByApplicantOn, 'receivedByApplicantOn', '申请人收到收费通知之日', today, input.on)
+    await refuseUnlawfulStep(deps, trx, application, { kind: 'feeNotified', on: input.on, receivedByApplicantOn })
     if (input.method === 'piece') {
       const month = application.received_on.slice(0, 7)
       const same = await listApplicantMonth(trx, application.agency_id, application.applicant_key, month)
@@ -278,6 +293,7 @@ export async function notifyFee(
       method: input.method,
       pages: input.pages ?? null,
       amount,
+      receivedByApplicantOn,
     })
     await updateApplication(trx, application.id, { fee_method: input.method, fee_amount: amount })
     await draftLetter(deps, trx, actor, application, 'fee', input.on)
@@ -294,7 +310,7 @@ export async function recordFeePaid(deps: Deps, actor: StaffActor, id: number, i
   })
 }
 
-/** Not paid within 20 working days of the notice: taken as abandoned (OTHER_NO_FEE). */
+/** Not paid within 20 working days from the day after the applicant received the notice (109号): abandoned (OTHER_NO_FEE). */
 export async function concludeWithoutFee(
   deps: Deps,
   actor: StaffActor,
@@ -307,8 +323,7 @@ export async function concludeWithoutFee(
     if (!notice || events.some((e) => e.kind === 'fee_paid'))
       throw new AppError('invalid_transition', '本申请没有未缴的收费通知')
     checkDate(input.on, 'on', '办结日期', today)
-    const payBy = addWorkingDays(await calendarFor(deps, trx), notice.on, statutoryClock.feePayDays)
-    if (input.on <= payBy) throw new AppError('invalid_transition', `缴费期限（${payBy}）尚未届满`)
+    await refuseUnlawfulStep(deps, trx, application, { kind: 'concluded', on: input.on, outcome: 'OTHER_NO_FEE' })
     await conclude(deps, trx, actor, application, input.on, 'OTHER_NO_FEE', 'none', '', 'concluded_no_fee')
   })
 }
@@ -328,6 +343,8 @@ export async function setDelay(
     if (!isDate(input.until) || input.until <= input.on)
       throw new AppError('invalid_input', '延迟答复期限应晚于告知日期', { until: '应晚于告知日期' })
     if (!input.reason.trim()) throw new AppError('invalid_input', '请写明理由', { reason: '请写明理由' })
+    // Only after the applicant was asked for the reasons (art. 35).
+    await refuseUnlawfulStep(deps, trx, application, { kind: 'delaySet', on: input.on, until: input.until })
     await addEvent(deps, trx, actor, application, 'delay_set', input.on, {
       until: input.until,
       reason: input.reason.trim(),

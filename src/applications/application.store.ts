@@ -130,20 +130,33 @@ export async function listQueue(
   return rows.orderBy('due_on').orderBy('id', 'desc').limit(500).execute()
 }
 
+/** The agency's unconcluded applications whose clock was stopped when last computed. */
+export async function listPausedApplications(db: Executor, agencyId: number): Promise<ApplicationRow[]> {
+  return db
+    .selectFrom('applications')
+    .selectAll()
+    .where('agency_id', '=', agencyId)
+    .where('status', 'in', ['open', 'correction'])
+    .where('paused_since', 'is not', null)
+    .execute()
+}
+
 export type RegionOpenApplication = {
+  id: number
   agency_id: number
   number: string
   received_on: string
   due_on: string | null
   status: string | null
   applicant_name_masked: string | null
+  paused_since: string | null
 }
 
 /** Every agency's open applications, by due date, for the supervising office. */
 export async function listRegionOpenApplications(db: Executor): Promise<RegionOpenApplication[]> {
   return db
     .selectFrom('applications')
-    .select(['agency_id', 'number', 'received_on', 'due_on', 'status', 'applicant_name_masked'])
+    .select(['id', 'agency_id', 'number', 'received_on', 'due_on', 'status', 'applicant_name_masked', 'paused_since'])
     .where('status', 'in', ['open', 'correction'])
     .orderBy('due_on')
     .execute()

@@ -324,6 +324,12 @@ export type ApplicationEvent = {
 }
 
 /** The timeline steps that move the statutory clock, in its own terms. */
+export type DatedRow = { status: string | null; due_on: string | null; paused_since: string | null }
+
+/** Past its due date and not concluded; an application whose clock is stopped (arts. 32, 34; 109号) is not overdue. */
+export const isOverdue = (r: DatedRow, today: string) =>
+  r.status !== null && r.status !== 'concluded' && !r.paused_since && !!r.due_on && r.due_on < today
+
 export function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
   const out: ClockEvent[] = []
   for (const e of events) {
@@ -339,9 +345,22 @@ export function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
         ref: String(e.id),
       })
     else if (e.kind === 'consultation_replied') out.push({ kind: 'consultationReplied', on: e.on, ref: String(d.ref) })
-    else if (e.kind === 'extension_approved') out.push({ kind: 'extensionApproved', on: e.on, days: Number(d.days) })
-    else if (e.kind === 'fee_notified') out.push({ kind: 'feeNotified', on: e.on })
+    // Older extensions were notified on the day they were approved (art. 33 para. 2).
+    else if (e.kind === 'extension_approved')
+      out.push({
+        kind: 'extensionApproved',
+        on: e.on,
+        days: Number(d.days),
+        noticeIssuedOn: d.noticeIssuedOn ? String(d.noticeIssuedOn) : e.on,
+      })
+    else if (e.kind === 'fee_notified')
+      out.push({
+        kind: 'feeNotified',
+        on: e.on,
+        ...(d.receivedByApplicantOn ? { receivedByApplicantOn: String(d.receivedByApplicantOn) } : {}),
+      })
     else if (e.kind === 'fee_paid') out.push({ kind: 'feePaid', on: e.on })
+    else if (e.kind === 'reasons_requested') out.push({ kind: 'reasonsRequested', on: e.on })
     else if (e.kind === 'delay_set') out.push({ kind: 'delaySet', on: e.on, until: String(d.until) })
   }
   return out

@@ -1,9 +1,11 @@
 import { isoNow } from '../clock.ts'
 import { CalendarMissing } from '../deadlines/calendar.ts'
 import { calendarFor } from '../deadlines/calendar.store.ts'
+import { reviewClock } from '../deadlines/clock-review.ts'
 import { computeClock, statutoryClock } from '../deadlines/statutory-clock.ts'
-import type { ClockSettings, ClockState } from '../deadlines/statutory-clock.ts'
+import type { ClockEvent, ClockSettings, ClockState } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
+import { AppError } from '../errors.ts'
 import { readSetting, readSettingCached } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
 import { clockEvents, shanghaiDate } from './application.ts'
@@ -73,4 +75,36 @@ export async function refreshOpenDueDates(deps: Deps): Promise<number> {
   const open = await listOpenApplications(deps.db)
   for (const application of open) await deps.db.transaction().execute((trx) => refreshDue(deps, trx, application))
   return open.length
+}
+
+// The steps refused because a period has run out, as against steps that come in the wrong order.
+const afterPeriod = new Set([
+  'correction_after_due',
+  'extension_after_due',
+  'extension_notice_late',
+  'fee_after_due',
+  'no_fee_too_early',
+])
+
+/**
+ * Refuses a step the law does not allow on this application's timeline, with the very problem
+ * `gongkai clock` reports for it (clock-review.ts: arts. 30–35, 国办函〔2020〕109号).
+ */
+export async function refuseUnlawfulStep(
+  deps: Deps,
+  trx: Executor,
+  application: ApplicationRow,
+  step: ClockEvent,
+): Promise<void> {
+  const events = clockEvents(await listEvents(trx, application.id))
+  const review = reviewClock(
+    await calendarFor(deps, trx),
+    application.received_on,
+    [...events, step],
+    step.on,
+    await readClockSettings(trx, deps),
+  )
+  const problem = review.problems.find((p) => p.event === events.length)
+  if (problem)
+    throw new AppError(afterPeriod.has(problem.code) ? 'deadline_passed' : 'invalid_transition', problem.message)
 }

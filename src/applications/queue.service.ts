@@ -5,11 +5,34 @@ import { loadCalendar } from '../deadlines/calendar.store.ts'
 import type { Deps } from '../deps.ts'
 import type { ApplicationRow } from '../storage/database.ts'
 import type { Queue } from './application.ts'
-import { shanghaiDate } from './application.ts'
-import { listQueue, listRegionOpenApplications } from './application.store.ts'
+import { isOverdue, shanghaiDate } from './application.ts'
+import type { DatedRow } from './application.ts'
+import {
+  findApplicationById,
+  listPausedApplications,
+  listQueue,
+  listRegionOpenApplications,
+} from './application.store.ts'
 import type { RegionOpenApplication } from './application.store.ts'
+import { clockOrProblem } from './due-date.service.ts'
 
-// The queues by due date: the agency's own, and every agency's for the supervising office.
+// The queues by due date: the agency's own, and every agency's for the supervising office. The due
+// date cached on the row is exact unless the clock was stopped when it was computed (an open
+// consultation, arts. 32, 34; an unpaid fee notice, 109号): those are counted afresh on the live
+// clock, and a paused application is never overdue.
+
+/** The row with its due date and pause as of `today`, counted afresh when its clock was stopped. */
+async function live<
+  R extends { id: number; status: string | null; due_on: string | null; paused_since: string | null },
+>(deps: Deps, row: R, today: string): Promise<R> {
+  if (!row.paused_since || row.status === 'concluded') return row
+  const full = await findApplicationById(deps.db, row.id)
+  const { clock } = full ? await clockOrProblem(deps, deps.db, full, today) : { clock: null }
+  return clock ? { ...row, due_on: clock.due, paused_since: clock.pausedSince } : row
+}
+
+const isSoon = (r: DatedRow, today: string, soonBy: string) =>
+  r.status !== null && r.status !== 'concluded' && !!r.due_on && r.due_on >= today && r.due_on <= soonBy
 
 /** The last day of "due within 5 working days", or the reason it cannot be known yet. */
 async function soonByOf(deps: Deps, today: string): Promise<{ soonBy: string; problem?: string }> {
@@ -26,7 +49,16 @@ export type QueueView = { today: string; list: ApplicationRow[]; calendarProblem
 export async function agencyQueue(deps: Deps, actor: StaffActor, queue: Queue): Promise<QueueView> {
   const today = shanghaiDate(deps.clock.now())
   const { soonBy, problem } = await soonByOf(deps, today)
-  const list = await listQueue(deps.db, actor.agencyId, queue, today, soonBy)
+  const listed = await listQueue(deps.db, actor.agencyId, queue, today, soonBy)
+  if (queue !== 'overdue' && queue !== 'soon')
+    return { today, list: await Promise.all(listed.map((r) => live(deps, r, today))), calendarProblem: problem }
+  // A paused application's cached due date is too early: take every paused one and count it afresh.
+  const paused = await listPausedApplications(deps.db, actor.agencyId)
+  const candidates = [...listed.filter((r) => !r.paused_since), ...paused]
+  const fresh = await Promise.all(candidates.map((r) => live(deps, r, today)))
+  const list = fresh
+    .filter((r) => (queue === 'overdue' ? isOverdue(r, today) : isSoon(r, today, soonBy)))
+    .sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? '') || b.id - a.id)
   return { today, list, calendarProblem: problem }
 }
 
@@ -37,21 +69,29 @@ export type RegionView = { agencies: AgencyCounts[]; overdue: (RegionOpenApplica
 export async function regionQueue(deps: Deps): Promise<RegionView> {
   const today = shanghaiDate(deps.clock.now())
   const agencies = await listAgencies(deps.db)
-  const rows = await listRegionOpenApplications(deps.db)
+  const rows = await liveOpenApplications(deps, today)
   const { soonBy } = await soonByOf(deps, today)
   const name = new Map(agencies.map((a) => [a.id, a.name]))
-  const isOverdue = (r: RegionOpenApplication) => !!r.due_on && r.due_on < today
-  const isSoon = (r: RegionOpenApplication) => !!r.due_on && r.due_on >= today && r.due_on <= soonBy
+  const overdue = (r: RegionOpenApplication) => isOverdue(r, today)
+  const soon = (r: RegionOpenApplication) => isSoon(r, today, soonBy)
   return {
     agencies: agencies.map((a) => {
       const mine = rows.filter((r) => r.agency_id === a.id)
       return {
         name: a.name,
         open: mine.length,
-        overdue: mine.filter(isOverdue).length,
-        soon: mine.filter(isSoon).length,
+        overdue: mine.filter(overdue).length,
+        soon: mine.filter(soon).length,
       }
     }),
-    overdue: rows.filter(isOverdue).map((r) => ({ ...r, agency: name.get(r.agency_id) ?? '' })),
+    overdue: rows.filter(overdue).map((r) => ({ ...r, agency: name.get(r.agency_id) ?? '' })),
   }
+}
+
+/** Every agency's open applications with their due dates on the live clock (for the region's counts). */
+export async function liveOpenApplications(deps: Deps, today: string): Promise<RegionOpenApplication[]> {
+  const rows = await listRegionOpenApplications(deps.db)
+  return (await Promise.all(rows.map((r) => live(deps, r, today)))).sort((a, b) =>
+    (a.due_on ?? '').localeCompare(b.due_on ?? ''),
+  )
 }

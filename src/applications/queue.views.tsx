@@ -3,6 +3,7 @@ import type { FormState } from '../web/form.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { Queue } from './application.ts'
+import { isOverdue } from './application.ts'
 import {
   applicantCategoryLabels,
   channels,
@@ -66,7 +67,7 @@ export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Que
         </thead>
         <tbody>
           {props.list.map((a) => (
-            <tr class={a.status !== 'concluded' && a.due_on && a.due_on < props.today ? 'overdue' : undefined}>
+            <tr class={isOverdue(a, props.today) ? 'overdue' : undefined}>
               <td>
                 <a href={`/console/applications/${a.id}`}>{a.number}</a>
               </td>
@@ -76,7 +77,7 @@ export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Que
                 {a.status === 'concluded'
                   ? '—'
                   : (a.due_on ?? (a.status === 'correction' ? '补正中' : '待定（缺少节假日安排）'))}
-                {a.status !== 'concluded' && a.due_on && a.due_on < props.today && '（已逾期）'}
+                {isOverdue(a, props.today) && '（已逾期）'}
                 {a.paused_since && a.status !== 'concluded' && '（暂停）'}
               </td>
               <td>

@@ -232,6 +232,13 @@ function Extension(props: ApplicationPageProps) {
             required
           />
           <Field idSuffix="extension" form={formOf('extension')} name="reason" label="延期理由" required />
+          <Field
+            idSuffix="extension"
+            form={formOf('extension')}
+            name="noticeIssuedOn"
+            label="告知申请人日期（不填为批准日期；须在答复期限内，否则延期无效）"
+            type="date"
+          />
         </ActionForm>
       )}
     </>
@@ -268,6 +275,13 @@ function Fee(props: ApplicationPageProps) {
             required
           />
           <Field idSuffix="fee" form={formOf('fee')} name="pages" label="页数（按量计收时填写）" inputmode="numeric" />
+          <Field
+            idSuffix="fee"
+            form={formOf('fee')}
+            name="receivedByApplicantOn"
+            label="申请人收到通知日期（电子送达不填；缴费期限自次日起 20 个工作日）"
+            type="date"
+          />
         </ActionForm>
       )}
       {feeOpen && (

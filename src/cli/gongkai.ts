@@ -16,6 +16,7 @@ import { migrateToLatest } from '../storage/migrate.ts'
 import { reportCheck, reportImport } from './report-commands.ts'
 import { scanCommand } from './scan-command.ts'
 import { calendarCommand } from './calendar-command.ts'
+import { clockCommand } from './clock-command.ts'
 import { computeReport } from '../reports/report-compute.ts'
 import { formatForYear } from '../reports/report-format.ts'
 import { recordsOf } from '../reports/report.service.ts'
@@ -60,6 +61,8 @@ const help = `用法：gongkai <命令> [选项]
                                按保存期限（设置 requests.retentionYears，默认 10 年）清除已办结申请的证件号码、联系方式和上传材料
   calendar show <年份>          列出该年放假日和调休上班日（缺少该年安排时以 2 退出）
   calendar workdays <日期> <n>  输出该日期（YYYY-MM-DD）之后第 n 个工作日；日历缺少所需年份时以 2 退出
+  clock <JSON文件|->            按条例第三十条至第三十五条和国办函〔2020〕109号计算申请的答复期限并检查各办理步骤；
+                               输出 JSON；有不合法的步骤时以 1 退出，输入无法读取时以 2 退出
   backup <文件>                 在线备份数据库和上传文件（不含密钥）
   restore <文件>                从备份恢复（须先停止平台）
 
@@ -101,6 +104,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await withDeps((deps) => applicationsCommand(deps, rest, out))
       case 'calendar':
         return await withDeps((deps) => calendarCommand(deps, rest, out))
+      case 'clock':
+        return await withDeps((deps) => clockCommand(deps, rest, out))
       case 'items':
         return await itemsCommand(rest, out)
       case 'backup':

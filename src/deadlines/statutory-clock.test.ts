@@ -1,53 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { CalendarMissing } from './calendar.ts'
-import type { WorkCalendar } from './calendar.ts'
+import { official, withFixture2027 } from '../../test/support/official-calendar.ts'
 import { computeClock, deliveredOnTime, perPieceFee, perVolumeFee, statutoryClock } from './statutory-clock.ts'
-
-// The 2025 and 2026 arrangements typed in by hand from the State Council notices (law-and-format.md
-// §6.1); every expected date below was counted by hand on those tables, day by day, in the comments.
-const range = (from: string, to: string) => {
-  const out: string[] = []
-  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1))
-    out.push(d.toISOString().slice(0, 10))
-  return out
-}
-const official: WorkCalendar = {
-  holidays: new Set([
-    '2025-01-01',
-    ...range('2025-01-28', '2025-02-04'),
-    ...range('2025-04-04', '2025-04-06'),
-    ...range('2025-05-01', '2025-05-05'),
-    ...range('2025-05-31', '2025-06-02'),
-    ...range('2025-10-01', '2025-10-08'),
-    ...range('2026-01-01', '2026-01-03'),
-    ...range('2026-02-15', '2026-02-23'),
-    ...range('2026-04-04', '2026-04-06'),
-    ...range('2026-05-01', '2026-05-05'),
-    ...range('2026-06-19', '2026-06-21'),
-    ...range('2026-09-25', '2026-09-27'),
-    ...range('2026-10-01', '2026-10-07'),
-  ]),
-  makeupWorkdays: new Set([
-    '2025-01-26',
-    '2025-02-08',
-    '2025-04-27',
-    '2025-09-28',
-    '2025-10-11',
-    '2026-01-04',
-    '2026-02-14',
-    '2026-02-28',
-    '2026-05-09',
-    '2026-09-20',
-    '2026-10-10',
-  ]),
-  years: new Set([2025, 2026]),
-}
-// A made-up 2027 (only 1 January off) for crossing the year end; the real notice is not out yet.
-const withFixture2027: WorkCalendar = {
-  ...official,
-  holidays: new Set([...official.holidays, '2027-01-01']),
-  years: new Set([2025, 2026, 2027]),
-}
 
 describe('the statutory clock', () => {
   test('20 working days run from the day after receipt, over the Spring Festival and both make-up Saturdays', () => {
@@ -71,7 +25,7 @@ describe('the statutory clock', () => {
       { kind: 'correctionReceived', on: '2026-05-08' },
       { kind: 'consultationSent', on: '2026-05-20', party: 'thirdParty', ref: 'a' },
       { kind: 'consultationReplied', on: '2026-05-27', ref: 'a' },
-      { kind: 'extensionApproved', on: '2026-06-05', days: 20 },
+      { kind: 'extensionApproved', on: '2026-06-05', days: 20, noticeIssuedOn: '2026-06-05' },
     ] as const
     const c = computeClock(official, '2026-04-27', events, '2026-06-05')
     // Restart from 5-08: 5-09 Sat make-up (1), 5-11…5-15 (6), 5-18, 5-19, 5-20 (9); 5-21…5-27 do not count;
@@ -144,18 +98,21 @@ describe('the statutory clock', () => {
     const c = computeClock(
       official,
       '2026-03-02',
-      [{ kind: 'extensionApproved', on: '2026-03-31', days: 20 }],
+      [{ kind: 'extensionApproved', on: '2026-03-31', days: 20, noticeIssuedOn: '2026-03-31' }],
       '2026-03-31',
     )
     expect(c.due).toBe('2026-03-30')
     expect(c.steps.at(-1)!.text).toMatch(/不予计入/)
   })
 
-  test('art. 35 sets a later reasonable date with its notice', () => {
+  test('art. 35 sets a later reasonable date with its notice, once the reasons were asked for', () => {
     const c = computeClock(
       official,
       '2026-03-02',
-      [{ kind: 'delaySet', on: '2026-03-05', until: '2026-05-29' }],
+      [
+        { kind: 'reasonsRequested', on: '2026-03-04' },
+        { kind: 'delaySet', on: '2026-03-05', until: '2026-05-29' },
+      ],
       '2026-03-05',
     )
     expect(c.due).toBe('2026-05-29')

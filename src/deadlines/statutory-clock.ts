@@ -27,14 +27,19 @@ export const statutoryClock: ClockSettings = {
 }
 
 export type ClockEvent =
-  | { kind: 'correctionRequested'; on: string; correctBy: string }
+  | { kind: 'correctionRequested'; on: string; correctBy?: string }
   | { kind: 'correctionReceived'; on: string }
   | { kind: 'consultationSent'; on: string; party: 'thirdParty' | 'agency'; ref: string }
   | { kind: 'consultationReplied'; on: string; ref: string }
-  | { kind: 'extensionApproved'; on: string; days: number }
-  | { kind: 'feeNotified'; on: string }
+  /** Effective only once its notice to the applicant is issued (art. 33 para. 2): `noticeIssuedOn`. */
+  | { kind: 'extensionApproved'; on: string; days: number; noticeIssuedOn?: string }
+  /** `receivedByApplicantOn`: the day the applicant received the notice (electronic delivery: `on`). */
+  | { kind: 'feeNotified'; on: string; receivedByApplicantOn?: string }
   | { kind: 'feePaid'; on: string }
+  | { kind: 'reasonsRequested'; on: string }
   | { kind: 'delaySet'; on: string; until: string }
+  /** `label`: the outcome as the annual report names it. */
+  | { kind: 'concluded'; on: string; outcome: string; label?: string }
 
 export type ClockStep = { on: string; text: string; due: string | null }
 
@@ -48,6 +53,8 @@ export type ClockState = {
   correctionNoticeBy: string
   /** Set while a consultation or an unpaid fee notice stops the clock. */
   pausedSince: string | null
+  /** The last day to pay the fee notice (109号): 20 working days from the day after the applicant received it. */
+  feePayBy: string | null
   awaitingCorrection: boolean
   steps: ClockStep[]
 }
@@ -59,7 +66,9 @@ const nextDay = (date: string) => {
   d.setUTCDate(d.getUTCDate() + 1)
   return d.toISOString().slice(0, 10)
 }
-const cn = (date: string) => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`
+export const chineseDate = (date: string) =>
+  `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`
+const cn = chineseDate
 
 /** The working days strictly after `from` up to and including `to`. */
 function workdaysBetween(cal: WorkCalendar, from: string, to: string): number {
@@ -97,7 +106,9 @@ export function computeClock(
   let extensionDays = 0
   let delayedTo: string | null = null
   const pauses: Pause[] = []
-  const open = new Map<string, { on: string; label: string; limit: number }>()
+  const open = new Map<string, { on: string; label: string; from: string; limit: number }>()
+  let reasonsRequested = false
+  let feeFrom: string | null = null
   const steps: ClockStep[] = []
 
   // Open pauses run to today or to the end of the other side's time, whichever is first.
@@ -105,7 +116,7 @@ export function computeClock(
   const currentPauses = (at: string): Pause[] => [
     ...pauses,
     ...[...open.values()].map((o) => {
-      const end = addWorkingDays(cal, o.on, o.limit)
+      const end = addWorkingDays(cal, o.from, o.limit)
       return { from: o.on, to: at < end ? at : end, label: o.label }
     }),
   ]
@@ -126,9 +137,10 @@ export function computeClock(
       case 'correctionRequested': {
         awaitingCorrection = true
         const late = e.on > correctionNoticeBy ? `；应于${cn(correctionNoticeBy)}前发出，已逾期` : ''
+        const by = e.correctBy ? `，补正期限至${cn(e.correctBy)}` : ''
         steps.push({
           on: e.on,
-          text: `发出补正通知（第三十条），补正期限至${cn(e.correctBy)}，期间不计时${late}`,
+          text: `发出补正通知（第三十条）${by}，期间不计时${late}`,
           due: null,
         })
         break
@@ -145,7 +157,7 @@ export function computeClock(
         break
       case 'consultationSent': {
         const label = e.party === 'thirdParty' ? '征求第三方意见（第三十二条）' : '征求其他机关意见（第三十四条）'
-        open.set(e.ref, { on: e.on, label, limit: settings.consultationReplyDays })
+        open.set(e.ref, { on: e.on, label, from: e.on, limit: settings.consultationReplyDays })
         steps.push({
           on: e.on,
           text: `${label}，自次日起至答复之日不计入答复期限（对方 ${settings.consultationReplyDays} 个工作日内答复）`,
@@ -157,7 +169,7 @@ export function computeClock(
         const o = open.get(e.ref)
         if (!o) break
         open.delete(e.ref)
-        const end = addWorkingDays(cal, o.on, o.limit)
+        const end = addWorkingDays(cal, o.from, o.limit)
         const to = e.on < end ? e.on : end
         pauses.push({ from: o.on, to, label: o.label })
         steps.push({
@@ -167,21 +179,27 @@ export function computeClock(
         })
         break
       }
-      case 'feeNotified':
-        if (settings.feePausesClock) open.set('fee', { on: e.on, label: '收费通知', limit: settings.feePayDays })
+      case 'feeNotified': {
+        // 109号: the applicant pays within 20 working days from the day after receiving the notice.
+        feeFrom = e.receivedByApplicantOn ?? e.on
+        const payBy = cn(addWorkingDays(cal, feeFrom, settings.feePayDays))
+        if (settings.feePausesClock)
+          open.set('fee', { on: e.on, label: '收费通知', from: feeFrom, limit: settings.feePayDays })
         steps.push({
           on: e.on,
           text: settings.feePausesClock
-            ? `发出收费通知（国办函〔2020〕109号），申请人 ${settings.feePayDays} 个工作日内缴费，期间不计入答复期限`
-            : `发出收费通知（国办函〔2020〕109号），申请人 ${settings.feePayDays} 个工作日内缴费`,
+            ? `发出收费通知（国办函〔2020〕109号），缴费期限至${payBy}，期间不计入答复期限`
+            : `发出收费通知（国办函〔2020〕109号），缴费期限至${payBy}`,
           due: due(),
         })
         break
+      }
       case 'feePaid': {
         const o = open.get('fee')
+        feeFrom = null
         if (o) {
           open.delete('fee')
-          const end = addWorkingDays(cal, o.on, o.limit)
+          const end = addWorkingDays(cal, o.from, o.limit)
           const to = e.on < end ? e.on : end
           pauses.push({ from: o.on, to, label: o.label })
           steps.push({ on: e.on, text: `申请人缴费，${workdaysBetween(cal, o.on, to)} 个工作日不计入`, due: due() })
@@ -189,24 +207,44 @@ export function computeClock(
         break
       }
       case 'extensionApproved': {
+        // Art. 33 para. 2: approved by the office head and notified to the applicant within the reply
+        // period, at most 20 working days in all; approval alone does not move the due date.
         const before = due()
-        if (before && e.on <= before && e.days > 0 && e.days <= settings.maxExtensionDays) {
+        const notice = e.noticeIssuedOn
+        if (
+          before &&
+          notice &&
+          e.on <= before &&
+          notice <= before &&
+          e.days > 0 &&
+          extensionDays + e.days <= settings.maxExtensionDays
+        ) {
           extensionDays += e.days
           steps.push({
             on: e.on,
-            text: `经政府信息公开工作机构负责人同意延长答复期限 ${e.days} 个工作日（第三十三条）`,
+            text: `经政府信息公开工作机构负责人同意延长答复期限 ${e.days} 个工作日，${cn(notice)}告知申请人（第三十三条）`,
             due: due(),
           })
         } else {
           steps.push({
             on: e.on,
-            text: `延期不予计入：须在答复期限届满前经负责人同意，且不超过 ${settings.maxExtensionDays} 个工作日`,
+            text: notice
+              ? `延期不予计入：须在答复期限届满前经负责人同意并告知申请人，且不超过 ${settings.maxExtensionDays} 个工作日（第三十三条）`
+              : '延期尚未告知申请人，不改变答复期限（第三十三条）',
             due: before,
           })
         }
         break
       }
+      case 'reasonsRequested':
+        reasonsRequested = true
+        steps.push({ on: e.on, text: '申请数量、频次明显超过合理范围，要求申请人说明理由（第三十五条）', due: due() })
+        break
       case 'delaySet':
+        if (!reasonsRequested) {
+          steps.push({ on: e.on, text: '延迟答复不予计入：须先要求申请人说明理由（第三十五条）', due: due() })
+          break
+        }
         delayedTo = e.until
         steps.push({
           on: e.on,
@@ -214,15 +252,27 @@ export function computeClock(
           due: due(),
         })
         break
+      case 'concluded':
+        steps.push({ on: e.on, text: `办结：${e.label ?? e.outcome}`, due: due() })
+        break
     }
   }
   today = asOf
   const openSince =
     [...open.values()]
-      .filter((o) => asOf <= addWorkingDays(cal, o.on, o.limit))
+      .filter((o) => asOf <= addWorkingDays(cal, o.from, o.limit))
       .map((o) => o.on)
       .sort()[0] ?? null
-  return { receivedOn, countedFrom, due: due(), correctionNoticeBy, pausedSince: openSince, awaitingCorrection, steps }
+  return {
+    receivedOn,
+    countedFrom,
+    due: due(),
+    correctionNoticeBy,
+    pausedSince: openSince,
+    feePayBy: feeFrom ? addWorkingDays(cal, feeFrom, settings.feePayDays) : null,
+    awaitingCorrection,
+    steps,
+  }
 }
 
 /** 109号 art. 4: the fee for the n-th application of the same applicant in one calendar month (元). */

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs'
 import { countAgencies, listAgencies, listUnits } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
+import { isOverdue } from '../applications/application.ts'
+import { liveOpenApplications } from '../applications/queue.service.ts'
 import type { Deps } from '../deps.ts'
 import { columnHealth } from '../disclosures/column-health.ts'
 import { countPublications } from '../disclosures/counts.ts'
@@ -75,11 +77,7 @@ export async function regionOverview(deps: Deps): Promise<AgencyState[]> {
   const reportYear = year - 1
   const lastMonth = new Date(Date.UTC(year, Number(today.slice(5, 7)) - 1, 0))
   const lm = lastMonth.toISOString().slice(0, 10)
-  const applications = await deps.db
-    .selectFrom('applications')
-    .select(['agency_id', 'due_on'])
-    .where('status', 'in', ['open', 'correction'])
-    .execute()
+  const applications = await liveOpenApplications(deps, today)
   const reports = (await listReportsOfYear(deps.db, reportYear)).filter(
     (r) => r.source === 'computed' && r.status !== 'superseded',
   )
@@ -100,7 +98,7 @@ export async function regionOverview(deps: Deps): Promise<AgencyState[]> {
       id: a.id,
       name: a.name,
       open: mine.length,
-      overdue: mine.filter((x) => x.due_on && x.due_on < today).length,
+      overdue: mine.filter((x) => isOverdue(x, today)).length,
       stale: health.stale,
       longStale: health.longStale,
       empty: health.empty,
