@@ -415,3 +415,10 @@ export const retentionCutoff = (today: string, years: number) => `${Number(today
 /** The tracking queues of the console. */
 export const queues = ['overdue', 'soon', 'open', 'correction', 'concluded', 'all'] as const
 export type Queue = (typeof queues)[number]
+
+/**
+ * 三（四）3 "补正后申请内容仍不明确" closes an application only after a 补正 was asked for and the corrected
+ * application came in (条例 art. 30: an unclear application is first sent back for correction, once).
+ */
+export const mayConcludeAsUnclear = (eventKinds: readonly string[]): boolean =>
+  eventKinds.includes('correction_requested') && eventKinds.includes('correction_received')

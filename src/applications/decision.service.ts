@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
 import type { DeliveryMethod } from './application.ts'
-import { checkDate, deliveryMethods, denyCodes, outcomeCodes } from './application.ts'
+import { checkDate, deliveryMethods, denyCodes, mayConcludeAsUnclear, outcomeCodes } from './application.ts'
 import { findAgencyApplicationByNumber, listEvents, updateApplication } from './application.store.ts'
 import { addEvent, changeApplication, conclude, mustBeOpen } from './application.service.ts'
 import { clockOrProblem } from './due-date.service.ts'
@@ -94,9 +94,17 @@ export async function decideApplication(
         })
       related = earlier.id
     }
+    const eventKinds = (await listEvents(trx, application.id)).map((e) => e.kind)
+    if (input.outcome === 'UNABLE_UNCLEAR' && !mayConcludeAsUnclear(eventKinds)) {
+      throw new AppError(
+        'invalid_transition',
+        '“补正后申请内容仍不明确”须在书面要求补正并收到补正后作出；申请内容不明确的，请先要求申请人补正（条例第三十条）',
+        { outcome: '尚未要求补正或尚未收到补正，不能以“补正后申请内容仍不明确”办结' },
+      )
+    }
     if (
       input.outcome === 'NP_MASSIVE' &&
-      !(await listEvents(trx, application.id)).some((e) => e.kind === 'delay_set' || e.kind === 'reasons_requested')
+      !eventKinds.some((kind) => kind === 'delay_set' || kind === 'reasons_requested')
     ) {
       throw new AppError(
         'invalid_transition',

@@ -213,7 +213,8 @@ export async function generateBusyYear(
         break
       }
       default: {
-        if (n % 7 === 0) {
+        // 补正后仍不明确 presupposes a 补正 asked for and answered (条例 art. 30).
+        if (n % 7 === 0 || path === 'UNABLE_UNCLEAR') {
           await requestCorrection(deps, handler, id, {
             on: receivedOn,
             correctBy: addDays(receivedOn, 10),
