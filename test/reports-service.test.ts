@@ -55,10 +55,13 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
       const handler = await buildStaffActor(t.deps, { roles: ['handler'] })
       const actor = staffOf(handler.id, officeId)
       const received = async (on: string) => (await buildApplication(t.deps, { receivedOn: on })).id
-      const [a, b, c] = [await received('2025-11-03'), await received('2025-11-03'), await received('2025-11-03')]
+      const [a, b] = [await received('2025-11-03'), await received('2025-11-03')]
       at('2025-11-05')
       expect(await notifyFee(t.deps, handler, a, { on: '2025-11-05', method: 'volume', pages: 50 })).toBe(200)
       expect(await notifyFee(t.deps, handler, b, { on: '2025-11-05', method: 'volume', pages: 31 })).toBe(10)
+      at('2025-12-08')
+      // Received 12-08, due in January: its fee notice of 12-29 is within the reply period (109号).
+      const c = await received('2025-12-08')
       at('2025-12-29')
       expect(await notifyFee(t.deps, handler, c, { on: '2025-12-29', method: 'volume', pages: 130 })).toBe(1300)
       at('2025-12-30')
