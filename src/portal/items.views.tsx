@@ -125,11 +125,18 @@ export function AgencyCataloguePage(props: {
           ))}
         </tbody>
       </table>
-      <nav aria-label="分页" class="pager">
-        {page > 1 && <a href={link(page - 1)}>上一页</a>}
-        {items.length > 50 && <a href={link(page + 1)}>下一页</a>}
-      </nav>
+      <Pager page={page} more={items.length > 50} link={link} />
     </PortalLayout>
+  )
+}
+
+/** Previous and next links under a catalogue page of 50 items. */
+function Pager(props: { page: number; more: boolean; link: (page: number) => string }) {
+  return (
+    <nav aria-label="分页" class="pager">
+      {props.page > 1 && <a href={props.link(props.page - 1)}>上一页</a>}
+      {props.more && <a href={props.link(props.page + 1)}>下一页</a>}
+    </nav>
   )
 }
 
@@ -178,10 +185,7 @@ export function RegionCataloguePage(props: {
           ))}
         </tbody>
       </table>
-      <nav aria-label="分页" class="pager">
-        {page > 1 && <a href={link(page - 1)}>上一页</a>}
-        {items.length > 50 && <a href={link(page + 1)}>下一页</a>}
-      </nav>
+      <Pager page={page} more={items.length > 50} link={link} />
     </PortalLayout>
   )
 }
