@@ -44,10 +44,14 @@ export async function buildAgency(
 }
 
 /** A member of an agency's staff as the actor of a use case (the office by default). */
-export async function buildStaffActor(deps: Deps, opts: { roles: Role[]; agencyId?: number }): Promise<StaffActor> {
+export async function buildStaffActor(
+  deps: Deps,
+  opts: { roles: Role[]; agencyId?: number; reviewLevel?: number },
+): Promise<StaffActor> {
   const { officeId } = await setUpRegion(deps)
   const agencyId = opts.agencyId ?? officeId
-  const account = await buildStaff(deps, { roles: opts.roles, agencyId })
+  const level = opts.reviewLevel ? { reviewLevel: opts.reviewLevel } : {}
+  const account = await buildStaff(deps, { roles: opts.roles, agencyId, ...level })
   return { ...systemActor(opts.roles.join()), id: account.id, agencyId, roles: opts.roles }
 }
 

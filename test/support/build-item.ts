@@ -1,4 +1,3 @@
-import { systemActor } from '../../src/audit/audit.ts'
 import type { StaffActor } from '../../src/audit/audit.ts'
 import type { Deps } from '../../src/deps.ts'
 import { listColumns } from '../../src/disclosures/disclosure.store.ts'
@@ -6,14 +5,12 @@ import { createItem, publishItem, reviewItem, submitItem } from '../../src/discl
 import type { ItemInput } from '../../src/disclosures/disclosure.ts'
 import { readReviewConfig } from '../../src/reviews/review.service.ts'
 import type { Role } from '../../src/accounts/roles.ts'
-import { buildStaff, setUpRegion } from './builders.ts'
+import { buildStaffActor } from './build-application.ts'
+import { setUpRegion } from './builders.ts'
 
 /** A staff member of the office as the actor of a use case, with the roles the story needs. */
-export async function buildActor(deps: Deps, roles: Role[], reviewLevel?: number): Promise<StaffActor> {
-  const { officeId } = await setUpRegion(deps)
-  const account = await buildStaff(deps, { roles, ...(reviewLevel ? { reviewLevel } : {}) })
-  return { ...systemActor('测试员'), id: account.id, roles, agencyId: officeId }
-}
+export const buildActor = (deps: Deps, roles: Role[], reviewLevel?: number): Promise<StaffActor> =>
+  buildStaffActor(deps, { roles, ...(reviewLevel ? { reviewLevel } : {}) })
 
 export type BuiltItem = { id: number; columnId: number; agencyId: number }
 
