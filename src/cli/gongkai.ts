@@ -20,6 +20,7 @@ import { clockCommand } from './clock-command.ts'
 import { computeReport } from '../reports/report-compute.ts'
 import { formatForYear } from '../reports/report-format.ts'
 import { recordsOf } from '../reports/report.service.ts'
+import { appealsScopeOf } from '../reports/report-settings.service.ts'
 import { busyAgency, createDemo, demoPassword, justiceBureau } from '../demo/demo.ts'
 import { findRegion } from '../agencies/agency.store.ts'
 import { sqliteFileName } from '../storage/open-database.ts'
@@ -403,6 +404,7 @@ async function reportCompute(deps: Deps, args: string[], out: Out): Promise<numb
     year,
     agency: agency.name,
     format: formatForYear(year),
+    appealsScope: await appealsScopeOf(deps.db),
   })
   out.log(JSON.stringify(report, null, 2))
   return 0

@@ -21,6 +21,8 @@ import {
   submitForReview,
 } from './report.service.ts'
 import { reportPageOf } from './report-page.service.ts'
+import { ReportSettingsPage } from './report-settings.views.tsx'
+import { readAppealsCounting, saveAppealsCounting } from './report-settings.service.ts'
 import { reviewForm } from '../reviews/review.form.ts'
 import {
   AgencyCellPage,
@@ -31,7 +33,15 @@ import {
   ReportsListPage,
   figuresOf,
 } from './report.views.tsx'
-import { attempt, namesFields, pageContext, staffActor, requireStaff } from '../web/request-context.ts'
+import {
+  attempt,
+  namesFields,
+  pageContext,
+  shownOnPage,
+  staffActor,
+  statusOf,
+  requireStaff,
+} from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 const downloadParams = z.object({ id: z.coerce.number().int().positive(), kind: z.enum(exportKinds) })
@@ -224,6 +234,7 @@ export function reportRoutes(app: FastifyInstance): void {
     const parsed = z.object({ year: regionYear() }).safeParse(request.query)
     const year = parsed.success ? parsed.data.year : thisYear() - 1
     const region = await regionReportOf(deps, year)
+    const counting = await readAppealsCounting(deps.db)
     const download = (request.query as { download?: string }).download
     if (download === 'xlsx' || download === 'docx' || download === 'pdf') {
       const file = await exportReport(region.report, download)
@@ -232,7 +243,26 @@ export function reportRoutes(app: FastifyInstance): void {
         .header('content-disposition', contentDisposition(file.fileName))
         .send(file.body)
     }
-    return reply.page(200, <RegionReportPage ctx={pageContext(request)} year={year} region={region} />)
+    return reply.page(
+      200,
+      <RegionReportPage ctx={pageContext(request)} year={year} region={region} counting={counting} />,
+    )
+  })
+
+  // The supervising office's 公开办负责人 sets how section 四 counts a case that spans two years (§2.6).
+  app.get('/console/report-settings', async (request, reply) => {
+    const counting = await readAppealsCounting(deps.db)
+    const saved = (request.query as { saved?: string }).saved === '1'
+    return reply.page(200, <ReportSettingsPage ctx={pageContext(request)} counting={counting} saved={saved} />)
+  })
+
+  app.post('/console/report-settings', async (request, reply) => {
+    const { appealsCountedBy } = z.object({ appealsCountedBy: z.string().max(40).default('') }).parse(request.body)
+    const saved = await attempt(() => saveAppealsCounting(deps, staffActor(request), appealsCountedBy), shownOnPage)
+    if (saved.ok) return reply.redirect('/console/report-settings?saved=1', 303)
+    const counting = await readAppealsCounting(deps.db)
+    const page = <ReportSettingsPage ctx={pageContext(request)} counting={counting} error={saved.error} />
+    return reply.page(statusOf[saved.error.code], page)
   })
 
   // Drill-down, step 1: one cell of the region's report, agency by agency.

@@ -9,6 +9,7 @@ import { importReport } from './import/read-file.ts'
 import { checkReport, hasErrors } from './report-checks.ts'
 import type { CheckResult } from './report-checks.ts'
 import { computeReport, withFeeStatement } from './report-compute.ts'
+import { appealsScopeOf } from './report-settings.service.ts'
 import { appealColumns, appealGroupLabels, applicantColumns, formatForYear, formats } from './report-format.ts'
 import { noRecords } from './report-records.ts'
 import type { AgencyYearRecords } from './report-records.ts'
@@ -63,6 +64,7 @@ export async function computeDraft(deps: Deps, actor: Staff, year: number): Prom
     year,
     agency: agency.name,
     format: formatForYear(year),
+    appealsScope: await appealsScopeOf(deps.db),
   })
   return deps.db.transaction().execute(async (trx) => {
     const now = isoNow(deps.clock)
@@ -370,7 +372,11 @@ async function explainStoredCell(deps: Deps, stored: StoredReport, ref: string):
   const m = cellRef.exec(ref)
   if (!m || stored.source !== 'computed') throw new AppError('not_found', '该单元格没有可追溯的记录')
   const records = await recordsOf(deps, stored.agency_id, stored.year)
-  const { basis } = computeReport(records, { year: stored.year, format: stored.report.format })
+  const { basis } = computeReport(records, {
+    year: stored.year,
+    format: stored.report.format,
+    appealsScope: await appealsScopeOf(deps.db),
+  })
   const ids = basis.get(ref) ?? []
   const f = formats[stored.report.format]
   let label: string

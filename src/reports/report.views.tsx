@@ -15,6 +15,8 @@ import { appealGroups, appealGroupLabels, formats, sectionTitles } from './repor
 import type { AnnualReport, Cell } from './report.ts'
 import { cellValue } from './report.service.ts'
 import type { CellExplanation, regionReportOf } from './report.service.ts'
+import { appealsCountingLabels } from './report-settings.service.ts'
+import type { AppealsCounting } from './report-settings.service.ts'
 
 type RegionReport = Awaited<ReturnType<typeof regionReportOf>>
 
@@ -372,7 +374,12 @@ export function ReportCellPage(props: { ctx: PageContext; id: number; cell: Cell
 }
 
 /** The region's report of a year, with each agency's findings, for the supervising office. */
-export function RegionReportPage(props: { ctx: PageContext; year: number; region: RegionReport }) {
+export function RegionReportPage(props: {
+  ctx: PageContext
+  year: number
+  region: RegionReport
+  counting: AppealsCounting
+}) {
   const { year, region } = props
   return (
     <ConsoleLayout ctx={props.ctx} title={`${year}年区域年度报告汇总`}>
@@ -413,6 +420,10 @@ export function RegionReportPage(props: { ctx: PageContext; year: number; region
         </details>
       ))}
       <p class="hint">点击表中的数字，可查看各机关的数值并追溯到计入的记录。</p>
+      <p class="hint">
+        第四部分（行政复议、行政诉讼）统计口径：{appealsCountingLabels[props.counting]}
+        。由主管部门的公开办负责人在"报告统计口径"中设置。
+      </p>
       <ReportBody
         report={region.report}
         level={2}

@@ -113,6 +113,7 @@ const consoleNav: NavItem[] = [
   { href: '/console/request-settings', label: '依申请公开设置', roles: ['office_head'] },
   { href: '/console/activities', label: '第二十条活动记录', roles: ['drafter', 'office_head'] },
   { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
+  { href: '/console/report-settings', label: '报告统计口径', roles: ['office_head'] },
   {
     href: '/console/dashboard',
     label: '数据看板',

@@ -112,6 +112,9 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/guide': ['office_head'],
   'POST /console/guide': ['office_head'],
   'GET /console/review-levels': ['office_head'],
+  // The region's report counting rule: the supervising office's head only (report-settings.service.ts).
+  'GET /console/report-settings': ['office_head'],
+  'POST /console/report-settings': ['office_head'],
   'GET /console/index-format': ['office_head'],
   'POST /console/index-format': ['office_head'],
   'GET /console/items/import': ['office_head'],
