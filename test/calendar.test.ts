@@ -82,7 +82,7 @@ describe.each(databaseKinds)('the holiday calendar on %s', (kind) => {
     }
   })
 
-  test('an item published more than 20 working days after it was made is listed as late (条例 art. 26)', async () => {
+  test('an item published more than 20 working days after it was made is listed as late; one published before any possible end of a period reaching an unrecorded year is on time (条例 art. 26)', async () => {
     const t = await testApp(kind)
     try {
       const cal = await loadCalendar(t.deps.db)
@@ -95,8 +95,23 @@ describe.each(databaseKinds)('the holiday calendar on %s', (kind) => {
         due: '2026-03-06',
         late: true,
       })
+      // The period from 2026-12-20 runs into 2027, whose notice is not recorded. Published no later than the
+      // earliest day it can end, the item is on time whatever the notice says: 12-21…12-31 give 9 working days;
+      // then every 2027 day but 元旦 (fixed by date, 《全国年节及纪念日放假办法》 art. 2) may be a working day,
+      // so the earliest end is 1-12. Later than that, it cannot be judged until the notice is recorded.
+      expect(publicationTimeliness(cal, '2026-12-20', '2027-01-12T01:00:00.000Z', new Date())).toEqual({
+        due: '2027-01-12',
+        late: false,
+        notBefore: true,
+        unrecorded: [2027],
+      })
       expect(publicationTimeliness(cal, '2026-12-20', null, new Date('2026-12-21T00:00:00Z'))).toMatchObject({
+        due: '2027-01-12',
+        late: false,
+      })
+      expect(publicationTimeliness(cal, '2026-12-20', '2027-01-13T01:00:00.000Z', new Date())).toMatchObject({
         due: null,
+        unverified: expect.stringContaining('缺少 2027 年节假日安排') as unknown,
       })
       const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '部门动态')!.id
       await t.deps.db

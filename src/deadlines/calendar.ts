@@ -43,3 +43,28 @@ export function addWorkingDays(cal: WorkCalendar, date: string, n: number): stri
   }
   return day
 }
+
+/**
+ * The holidays 《全国年节及纪念日放假办法》 (国务院令第798号, art. 2) fixes by date — 元旦 1-1, 劳动节 5-1 and 5-2,
+ * 国庆节 10-1 to 10-3 — which no 调休 notice turns into working days; the lunar ones are left out.
+ */
+export const holidaysFixedByDate = (year: number): string[] =>
+  ['01-01', '05-01', '05-02', '10-01', '10-02', '10-03'].map((d) => `${year}-${d}`)
+
+/**
+ * A calendar on which every day of the unrecorded `years` is a working day but the holidays fixed by date: no notice
+ * can make a period shorter than it does, so a period counted on it ends on the earliest day the real one can.
+ */
+export function earliestPossible(cal: WorkCalendar, years: readonly number[]): WorkCalendar {
+  const makeup = new Set(cal.makeupWorkdays)
+  const holidays = new Set(cal.holidays)
+  for (const year of years) {
+    for (let d = new Date(Date.UTC(year, 0, 1)); d.getUTCFullYear() === year; d.setUTCDate(d.getUTCDate() + 1))
+      makeup.add(d.toISOString().slice(0, 10))
+    for (const h of holidaysFixedByDate(year)) {
+      makeup.delete(h)
+      holidays.add(h)
+    }
+  }
+  return { holidays, makeupWorkdays: makeup, years: new Set([...cal.years, ...years]) }
+}

@@ -258,8 +258,10 @@ export function ItemPage(props: {
           </Notice>
         ) : (
           <p>
-            公开时限（条例第二十六条）：{props.timeliness.due} 前
-            {'late' in props.timeliness && props.timeliness.late && <strong class="error">（已逾期）</strong>}
+            {'notBefore' in props.timeliness
+              ? `公开时限（条例第二十六条）：${props.timeliness.unrecorded.join('、')} 年放假安排尚未录入，期限最早于 ${props.timeliness.due} 届满；${item.published_at ? '本信息在该日前已公开，无论放假安排如何均未逾期' : '在该日前公开，无论放假安排如何均不会逾期'}`
+              : `公开时限（条例第二十六条）：${props.timeliness.due} 前`}
+            {props.timeliness.late && <strong class="error">（已逾期）</strong>}
           </p>
         ))}
       {props.message && <Notice>{props.message}</Notice>}
