@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
-import { createItem, findOwnItem, publishItem, reviewItem, submitItem } from '../src/disclosures/disclosure.service.ts'
+import { createItem, findOwnItem, publishItem } from '../src/disclosures/disclosure.service.ts'
+import { reviewItem, submitItem } from '../src/disclosures/item-review.service.ts'
 import { systemActor } from '../src/audit/audit.ts'
 import { buildStaff, form, signIn } from './support/builders.ts'
 import { testApp } from './support/app.ts'
@@ -308,6 +309,69 @@ describe.each(databaseKinds)('index number format on %s', (kind) => {
         validity: 'valid',
       })
       expect((await findOwnItem(t.deps, author, id)).index_number).toBe('MB1520460/202603-00001')
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('fixing what the scan finds, on the item page, on %s', (kind) => {
+  test('the drafter sees the scan findings right after saving; a reviewer not at the waiting level returns the item with a reason the drafter reads (条例 art. 17)', async () => {
+    const t = await testApp(kind)
+    try {
+      const drafterAccount = await buildStaff(t.deps, { roles: ['drafter'] })
+      const drafter = await signIn(t.app, drafterAccount)
+      const column = (await listColumns(t.deps.db, t.officeId)).find((c) => c.name === '部门动态')!.id
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/console/items',
+        headers: post(drafter.cookie),
+        payload: form({
+          _csrf: drafter.csrf,
+          columnId: String(column),
+          title: '关于表彰先进个人的通报',
+          formedOn: '2026-03-01',
+          body: '获奖人张三，身份证号 11010519491231002X，电话 13800001111。',
+          validity: 'valid',
+        }),
+      })
+      expect(created.statusCode).toBe(303)
+      const url = created.headers.location!.split('?')[0]!
+      const page = await t.app.inject({ url, headers: { cookie: drafter.cookie } })
+      expect(page.body).toContain('保密审查发现以下内容，不能发布')
+      expect(page.body).toContain('每次保存、上传附件和提交审核时自动审查')
+      const submitted = await t.app.inject({
+        method: 'POST',
+        url: `${url}/submit`,
+        headers: post(drafter.cookie),
+        payload: form({ _csrf: drafter.csrf }),
+      })
+      expect(submitted.statusCode).toBe(303)
+      // The level-3 (保密审查) reviewer sees the findings and may return it though level 1 is waiting.
+      const third = await signIn(t.app, await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 }))
+      const seen = await t.app.inject({ url, headers: { cookie: third.cookie } })
+      expect(seen.body).toContain('保密审查级别的审核人须先写明理由解除，或退回起草人修改')
+      expect(seen.body).toContain(`action="${url}/return"`)
+      const empty = await t.app.inject({
+        method: 'POST',
+        url: `${url}/return`,
+        headers: post(third.cookie),
+        payload: form({ _csrf: third.csrf, returnReason: '' }),
+      })
+      expect(empty.statusCode).toBe(422)
+      expect(empty.body).toContain('请写明退回理由')
+      const returned = await t.app.inject({
+        method: 'POST',
+        url: `${url}/return`,
+        headers: post(third.cookie),
+        payload: form({ _csrf: third.csrf, returnReason: '请删除获奖人的身份证号和电话' }),
+      })
+      expect(returned.statusCode).toBe(303)
+      const back = await t.app.inject({ url, headers: { cookie: drafter.cookie } })
+      expect(back.body).toContain('退回修改：请删除获奖人的身份证号和电话')
+      expect(back.body).toContain('审核流程外退回')
+      const id = Number(url.split('/').at(-1))
+      expect((await findOwnItem(t.deps, staffOf(drafterAccount.id, t.officeId), id)).status).toBe('draft')
     } finally {
       await t.close()
     }

@@ -8,17 +8,18 @@ import { columnHealth } from '../src/disclosures/column-health.ts'
 import {
   addAttachment,
   changeValidity,
-  clearFindings,
   createItem,
   publishDueItems,
   schedulePublication,
   findOwnItem,
   publishItem,
-  reviewItem,
-  submitItem,
   updateItem,
   withdrawItem,
 } from '../src/disclosures/disclosure.service.ts'
+import { clearFindings, returnItem, reviewItem, submitItem } from '../src/disclosures/item-review.service.ts'
+import type { Finding } from '../src/confidentiality/scan-rules.ts'
+import { signaturesOf } from '../src/reviews/review.service.ts'
+import type { ItemRow } from '../src/disclosures/disclosure.store.ts'
 import type { ItemInput } from '../src/disclosures/disclosure.ts'
 import { applicationForm } from '../src/applications/application.ts'
 import { submitApplication } from '../src/applications/intake.service.ts'
@@ -28,6 +29,7 @@ import type { TestEnv } from './support/test-deps.ts'
 
 const allChecks = ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'] as const
 const staffOf = (id: number, agencyId: number) => ({ ...systemActor('测试员'), id, agencyId })
+const findingsOf = (item: ItemRow) => (item.findings ? (JSON.parse(item.findings) as Finding[]) : [])
 
 async function newsColumn(t: TestEnv, agencyId: number) {
   return (await listColumns(t.deps.db, agencyId)).find((c) => c.name === '部门动态')!.id
@@ -41,6 +43,13 @@ const input = (columnId: number, over: Partial<ItemInput> = {}): ItemInput => ({
   validity: 'valid',
   ...over,
 })
+
+/** Reviewers of levels 1, 2 and 3 of the agency, as actors. */
+async function reviewers(t: TestEnv, agencyId: number) {
+  const level = async (reviewLevel: number) =>
+    staffOf((await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel, agencyId })).id, agencyId)
+  return [await level(1), await level(2), await level(3)] as const
+}
 
 async function throughReview(t: TestEnv, author: ReturnType<typeof staffOf>, id: number) {
   await submitItem(t.deps, author, id)
@@ -125,7 +134,7 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
     }
   })
 
-  test('the scan blocks publishing of personal data, and a secret marking quarantines the item', async () => {
+  test('the scan runs on save: the drafter sees an ID number at once, and the 保密审查 level cannot approve until it is cleared with a reason (条例 art. 17)', async () => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
@@ -137,28 +146,66 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
         author,
         input(column, { body: '获奖人张三，身份证号 11010519491231002X。' }),
       )
-      await throughReview(t, author, personal)
-      const blocked = await publishItem(t.deps, publisher, personal)
-      expect(blocked).toMatchObject({ published: false, quarantined: false })
-      expect((await findOwnItem(t.deps, author, personal)).status).toBe('approved')
-      // Only the reviewer of the confidentiality level (the third, by default) may clear it, with a reason.
-      const second = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 2 })
-      await expect(clearFindings(t.deps, staffOf(second.id, officeId), 2, personal, '同意公开')).rejects.toThrow(
-        /保密审查/,
-      )
-      const third = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })
-      await expect(clearFindings(t.deps, staffOf(third.id, officeId), 3, personal, ' ')).rejects.toThrow(/理由/)
-      await clearFindings(t.deps, staffOf(third.id, officeId), 3, personal, '获奖名单经本人书面同意公开')
+      const kinds = async () => findingsOf(await findOwnItem(t.deps, author, personal)).map((f) => f.kind)
+      expect(await kinds()).toEqual(['id_number'])
+      await submitItem(t.deps, author, personal)
+      const [first, second, third] = await reviewers(t, officeId)
+      await reviewItem(t.deps, first, 1, personal, { decision: 'approved', checks: allChecks, reason: null })
+      await reviewItem(t.deps, second, 2, personal, { decision: 'approved', checks: allChecks, reason: null })
+      // The third level holds the 保密关: it cannot sign over a standing finding.
+      await expect(
+        reviewItem(t.deps, third, 3, personal, { decision: 'approved', checks: allChecks, reason: null }),
+      ).rejects.toThrow(/保密审查发现 1 处内容尚未处理/)
+      expect((await findOwnItem(t.deps, author, personal)).status).toBe('in_review')
+      // Only the reviewer of the confidentiality level may clear it, with a reason.
+      await expect(clearFindings(t.deps, second, 2, personal, '同意公开')).rejects.toThrow(/保密审查/)
+      await expect(clearFindings(t.deps, third, 3, personal, ' ')).rejects.toThrow(/理由/)
+      await clearFindings(t.deps, third, 3, personal, '获奖名单经本人书面同意公开')
+      await reviewItem(t.deps, third, 3, personal, { decision: 'approved', checks: allChecks, reason: null })
       expect(await publishItem(t.deps, publisher, personal)).toEqual({ published: true })
       expect((await searchAudit(t.deps, { action: 'item.findings_clear' }, 1)).length).toBe(1)
+      // A secret marking cannot be cleared at all: the item goes back to its drafter.
       const secret = await createItem(t.deps, author, input(column, { body: '机密★1年\n关于某事项的请示' }))
-      await throughReview(t, author, secret)
-      expect(await publishItem(t.deps, publisher, secret)).toMatchObject({ published: false, quarantined: true })
-      expect((await findOwnItem(t.deps, author, secret)).status).toBe('quarantined')
-      expect((await searchAudit(t.deps, { action: 'item.quarantine' }, 1)).length).toBe(1)
-      const reviewer3 = await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 })
-      await expect(clearFindings(t.deps, staffOf(reviewer3.id, officeId), 3, secret, '无')).rejects.toThrow(/密级标志/)
+      expect(findingsOf(await findOwnItem(t.deps, author, secret)).some((f) => !f.clearable)).toBe(true)
+      await submitItem(t.deps, author, secret)
+      await expect(clearFindings(t.deps, third, 3, secret, '无')).rejects.toThrow(/密级标志/)
+      await returnItem(t.deps, third, secret, '含密级标志，不得公开，请删除后重新起草')
+      expect((await findOwnItem(t.deps, author, secret)).status).toBe('draft')
       expect((await listPublicItems(t.deps.db, column)).map((i) => i.id)).toEqual([personal])
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('any reviewer returns an item in review for revision with a reason; the edited item starts a new round and the history keeps both', async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const column = await newsColumn(t, officeId)
+      const id = await createItem(t.deps, author, input(column))
+      await submitItem(t.deps, author, id)
+      const [first, , third] = await reviewers(t, officeId)
+      await reviewItem(t.deps, first, 1, id, { decision: 'approved', checks: allChecks, reason: null })
+      // The third level returns it while the second is waiting; a return needs a reason; the author cannot.
+      await expect(returnItem(t.deps, third, id, ' ')).rejects.toThrow(/退回须写明理由/)
+      await expect(returnItem(t.deps, author, id, '自己撤回')).rejects.toThrow(/起草人不能退回/)
+      await returnItem(t.deps, third, id, '活动日期有误，请核实')
+      expect((await findOwnItem(t.deps, author, id)).status).toBe('draft')
+      await updateItem(t.deps, author, id, input(column, { body: '3月2日，县司法局在桂溪街道开展法治宣传活动。' }))
+      await submitItem(t.deps, author, id)
+      const item = await findOwnItem(t.deps, author, id)
+      expect([item.status, item.review_round]).toEqual(['in_review', 2])
+      const history = await signaturesOf(t.deps.db, 'item', id)
+      expect(history.map((h) => [h.round, h.level, h.decision, h.reason])).toEqual([
+        [1, 1, 'approved', null],
+        [1, 0, 'returned', '活动日期有误，请核实'],
+      ])
+      // The new round starts at the first level again.
+      await expect(
+        reviewItem(t.deps, third, 3, id, { decision: 'approved', checks: allChecks, reason: null }),
+      ).rejects.toThrow(/当前待初审/)
+      expect((await searchAudit(t.deps, { action: 'item.return' }, 1)).length).toBe(1)
     } finally {
       await t.close()
     }
@@ -187,10 +234,18 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
     }
   })
 
-  test('an item that echoes an applicant this agency holds (name with phone) is blocked before publishing', async () => {
+  test('an item that echoes an applicant recorded after its approval is blocked at publishing; the publisher returns it to the drafter, who sees why', async () => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
+      const id = await createItem(
+        t.deps,
+        author,
+        input(await newsColumn(t, officeId), { body: '经核实，家住垫江县桂溪街道的赵德柱反映的问题已处理。' }),
+      )
+      await throughReview(t, author, id)
       await submitApplication(
         t.deps,
         systemActor('申请人'),
@@ -209,17 +264,13 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
         }),
         { channel: 'online' },
       )
-      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
-      const publisher = staffOf((await buildStaff(t.deps, { roles: ['publisher'] })).id, officeId)
-      const id = await createItem(
-        t.deps,
-        author,
-        input(await newsColumn(t, officeId), { body: '经核实，赵德柱（电话 13811112222）反映的问题已处理。' }),
-      )
-      await throughReview(t, author, id)
       const outcome = await publishItem(t.deps, publisher, id)
       expect(outcome.published).toBe(false)
       if (!outcome.published) expect(outcome.findings.map((f) => f.kind)).toContain('known_person')
+      await returnItem(t.deps, publisher, id, '含申请人姓名，请删除后重新提交')
+      const returned = await findOwnItem(t.deps, author, id)
+      expect(returned.status).toBe('draft')
+      expect(findingsOf(returned).map((f) => f.kind)).toContain('known_person')
     } finally {
       await t.close()
     }
@@ -248,7 +299,7 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
     }
   })
 
-  test('an attachment must be of an allowed type by name and content; one with an ID number blocks publishing', async () => {
+  test('an attachment must be of an allowed type by name and content; one with an ID number is found when attached and stops the 保密审查 level', async () => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
@@ -267,11 +318,11 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
       const [att] = await t.deps.db.selectFrom('attachments').selectAll().execute()
       expect(att!.file_name).toBe('名单.docx')
       expect(att!.storage_key).toMatch(/^\d{4}\/[0-9a-f]{32}$/)
-      await throughReview(t, author, id)
-      const outcome = await publishItem(t.deps, publisher, id)
-      expect(outcome.published).toBe(false)
-      if (!outcome.published)
-        expect(outcome.findings.map((f) => [f.kind, f.surface])).toEqual([['id_number', 'attachment:名单.docx']])
+      // The scan ran when the file was attached: the drafter sees the finding before submitting.
+      const found = findingsOf(await findOwnItem(t.deps, author, id))
+      expect(found.map((f) => [f.kind, f.surface])).toEqual([['id_number', 'attachment:名单.docx']])
+      await expect(throughReview(t, author, id)).rejects.toThrow(/保密审查发现 1 处内容尚未处理/)
+      await expect(publishItem(t.deps, publisher, id)).rejects.toThrow(/先审后发/)
     } finally {
       await t.close()
     }

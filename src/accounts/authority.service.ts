@@ -19,3 +19,13 @@ export async function assertHoldsRole(db: Executor, actor: Actor, roles: readonl
     throw new AppError('forbidden', `只有${needed}可以${action}。`)
   }
 }
+
+/** The roles and review level the actor holds now, from the stored grants (none when disabled or not a user). */
+export async function heldRoles(db: Executor, actor: Actor): Promise<{ roles: Role[]; reviewLevel: number | null }> {
+  const user = actor.id === null ? undefined : await findUserById(db, actor.id)
+  const grants = user && !user.disabled ? await rolesOfUser(db, user.id) : []
+  return {
+    roles: grants.map((g) => g.role),
+    reviewLevel: grants.find((g) => g.role === 'reviewer')?.reviewLevel ?? null,
+  }
+}

@@ -8,21 +8,19 @@ import { itemForm } from './disclosure.ts'
 import {
   addAttachment,
   changeValidity,
-  clearFindings,
   createItem,
   schedulePublication,
   recordChannelPublication,
   removeAttachment,
   publishItem,
-  reviewItem,
-  submitItem,
   updateItem,
   withdrawItem,
 } from './disclosure.service.ts'
+import { clearFindings, returnItem, returnProblem, reviewItem, submitItem } from './item-review.service.ts'
 import { itemChoicesOf, itemPageOf, itemsOfAgency, ownAttachmentOf } from './item-page.service.ts'
 import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
 import { ItemPage, ItemsPage, NewItemPage } from './disclosure.views.tsx'
-import { attempt, pageContext, staffActor, requireStaff } from '../web/request-context.ts'
+import { attempt, pageContext, shownOnPage, staffActor, statusOf, requireStaff } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 const attachmentParams = z.object({
@@ -45,6 +43,9 @@ const validityForm = z.object({
 })
 const scheduleForm = z.object({ at: z.string().regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})?$/, '请选择发布时间') })
 type UploadBody = { file?: { filename: string; toBuffer(): Promise<Buffer>; file: { truncated: boolean } } } | undefined
+const returnForm = z.object({
+  returnReason: z.string({ error: '请写明退回理由' }).trim().min(1, '请写明退回理由').max(500, '理由不超过 500 字'),
+})
 const withdrawForm = z.object({
   reason: z.string({ error: '请填写撤回理由' }).trim().min(2, '请填写撤回理由').max(500),
 })
@@ -92,6 +93,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const user = requireStaff(request)
     const view = await itemPageOf(deps, staffActor(request), user, id)
     const canClear = has(request, 'reviewer') && user.reviewLevel === view.review.config.confidentialityLevel
+    const canReturn = !returnProblem(view.item, user, view.review.config)
     return reply.page(
       status,
       <ItemPage
@@ -103,6 +105,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
         canPublish={has(request, 'publisher')}
         canWithdraw={has(request, 'publisher', 'office_head')}
         canClear={canClear}
+        canReturn={canReturn}
       />,
     )
   }
@@ -117,6 +120,7 @@ export function disclosureRoutes(app: FastifyInstance): void {
     attached: '附件已上传。',
     recorded: '已登记。',
     scheduled: '定时发布已设置。',
+    returned: '已退回起草人修改。',
   }
   app.get('/console/items/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
@@ -212,6 +216,17 @@ export function disclosureRoutes(app: FastifyInstance): void {
     const level = requireStaff(request).reviewLevel
     await clearFindings(deps, staffActor(request), level, id, parsed.data.reason)
     return reply.redirect(`/console/items/${id}?cleared=1`, 303)
+  })
+
+  // 退回修改: any reviewer while in review; the publisher, a reviewer or the office head once approved or blocked.
+  app.post('/console/items/:id/return', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(returnForm, request.body)
+    if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
+    const r = await attempt(() => returnItem(deps, staffActor(request), id, parsed.data.returnReason), shownOnPage)
+    if (!r.ok)
+      return itemPage(request, reply, id, statusOf[r.error.code], { values: parsed.data, errors: {} }, r.error.message)
+    return reply.redirect(`/console/items/${id}?returned=1`, 303)
   })
 
   app.post('/console/items/:id/schedule', async (request, reply) => {

@@ -2,12 +2,10 @@ import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { findAgencyById } from '../agencies/agency.store.ts'
 import { formatShanghai, isoNow } from '../clock.ts'
-import { scanItem } from '../confidentiality/scan.ts'
 import type { Finding, KnownPerson } from '../confidentiality/scan-rules.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { readReviewConfig, signSubject, submitSubject } from '../reviews/review.service.ts'
-import type { Decision } from '../reviews/review.service.ts'
+import { rescanItem, scanFindings, standingFindings } from './item-scan.ts'
 import type { Executor } from '../storage/database.ts'
 import { indexItemText, unindexItem } from '../search/search.store.ts'
 import { formatIndexNumber, indexPrefix } from './column-tree.ts'
@@ -19,7 +17,6 @@ import {
   findColumn,
   findItem,
   insertItem,
-  listAttachments,
   listChannels,
   nextSerial,
   updateItemRow,
@@ -27,10 +24,9 @@ import {
 import { listUnits } from '../agencies/agency.store.ts'
 import { assertHoldsRole } from '../accounts/authority.service.ts'
 import { publicContentChanged } from '../portal/public-content.ts'
-import { allowedType, cleanFileName, readStoredFile, storeFile } from '../files/file-store.ts'
+import { allowedType, cleanFileName, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
-import { knownApplicants } from '../applications/applicant.service.ts'
 import type { ItemRow } from './disclosure.store.ts'
 
 // The path of an item from draft to the public (条例 arts. 19–26; issue #4): review before
@@ -76,7 +72,7 @@ async function assertOwnColumn(trx: Executor, actor: Staff, columnId: number, in
 
 /** A new draft; its 索引号 is issued now and never changes (law-and-format.md §5.3). */
 export async function createItem(deps: Deps, actor: Staff, input: ItemInput): Promise<number> {
-  return deps.db.transaction().execute(async (trx) => {
+  const id = await deps.db.transaction().execute(async (trx) => {
     await assertOwnColumn(trx, actor, input.columnId, input)
     const agency = await findAgencyById(trx, actor.agencyId)
     if (!agency) throw new AppError('not_found', '所属机关不存在')
@@ -114,6 +110,8 @@ export async function createItem(deps: Deps, actor: Staff, input: ItemInput): Pr
     })
     return id
   })
+  await rescanItem(deps, id)
+  return id
 }
 
 export async function findOwnItem(deps: Deps, actor: Staff, id: number, db: Executor = deps.db): Promise<ItemRow> {
@@ -132,49 +130,7 @@ export async function updateItem(deps: Deps, actor: Staff, id: number, input: It
     await updateItemRow(trx, id, { column_id: input.columnId, ...columnsOf(input), updated_at: isoNow(deps.clock) })
     await appendAudit(deps, trx, actor, { action: 'item.update', objectType: 'item', objectId: id, result: 'success' })
   })
-}
-
-/** The review path of an item, for the shared review steps (reviews module). */
-const itemSubject = (deps: Deps, trx: Executor, item: ItemRow) => ({
-  objectType: 'item',
-  auditPrefix: 'item',
-  noun: '信息',
-  id: item.id,
-  status: item.status,
-  round: item.review_round,
-  agencyId: item.agency_id,
-  authorId: item.created_by,
-  update: (changes: { status: string; review_round?: number }) =>
-    updateItemRow(trx, item.id, { ...changes, updated_at: isoNow(deps.clock) }),
-})
-
-export async function submitItem(deps: Deps, actor: Staff, id: number): Promise<void> {
-  await deps.db
-    .transaction()
-    .execute(async (trx) =>
-      submitSubject(deps, trx, actor, itemSubject(deps, trx, await findOwnItem(deps, actor, id, trx))),
-    )
-}
-
-export async function reviewItem(
-  deps: Deps,
-  actor: Staff,
-  reviewerLevel: number | null,
-  id: number,
-  decision: Decision,
-): Promise<void> {
-  await deps.db
-    .transaction()
-    .execute(async (trx) =>
-      signSubject(
-        deps,
-        trx,
-        actor,
-        reviewerLevel,
-        itemSubject(deps, trx, await findOwnItem(deps, actor, id, trx)),
-        decision,
-      ),
-    )
+  await rescanItem(deps, id)
 }
 
 export { cleanFileName }
@@ -198,7 +154,7 @@ export async function addAttachment(
   await refuseMalware(deps, actor, 'item', itemId, fileName, bytes)
   // Published images lose their metadata (EXIF GPS, camera, names) before they are stored (FILE-05).
   const stored = storeFile(deps.config.dataDir, withoutImageMetadata(type, bytes), deps.clock.now())
-  return deps.db.transaction().execute(async (trx) => {
+  const attachmentId = await deps.db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('attachments')
       .values({
@@ -223,6 +179,8 @@ export async function addAttachment(
     })
     return row.id
   })
+  await rescanItem(deps, itemId)
+  return attachmentId
 }
 
 export async function removeAttachment(deps: Deps, actor: Staff, itemId: number, attachmentId: number): Promise<void> {
@@ -240,6 +198,7 @@ export async function removeAttachment(deps: Deps, actor: Staff, itemId: number,
       detail: { file: row.file_name },
     })
   })
+  await rescanItem(deps, itemId)
 }
 
 export type PublishOutcome = { published: true } | { published: false; findings: Finding[]; quarantined: boolean }
@@ -258,28 +217,8 @@ export async function publishItem(
   // 先审后发: publishing is the publisher's act (条例 art. 17 puts review before release), whoever calls.
   await assertHoldsRole(deps.db, actor, ['publisher'], '发布信息')
   const item = await findOwnItem(deps, actor, id)
-  // The applicants whose personal data this agency holds (disclosure on request) are looked for too.
-  const people = known ?? (await knownApplicants(deps, deps.db, item.agency_id))
   if (item.status !== 'approved') throw new AppError('invalid_transition', '信息须经各级审核通过后才能发布（先审后发）')
-  const findings = await scanItem(
-    {
-      title: item.title,
-      bodyHtml: sanitizeBody(item.body),
-      metadata: Object.fromEntries(
-        Object.entries({ 文号: item.doc_number, 主题词: item.keywords, 内容概述: item.summary }).filter(
-          (e): e is [string, string] => typeof e[1] === 'string',
-        ),
-      ),
-      attachments: (await listAttachments(deps.db, id)).map((a) => ({
-        name: a.file_name,
-        bytes: readStoredFile(deps.config.dataDir, a.storage_key),
-      })),
-    },
-    people,
-  )
-  const cleared = new Set(item.cleared_findings ? (JSON.parse(item.cleared_findings) as Clearance).fingerprints : [])
-  // A cleared finding stays cleared only while the same text stands in the same place.
-  const standing = findings.filter((f) => !f.clearable || !cleared.has(fingerprint(f)))
+  const standing = standingFindings(item, await scanFindings(deps, deps.db, item, known))
   return deps.db.transaction().execute(async (trx) => {
     const now = isoNow(deps.clock)
     if (standing.length > 0) {
@@ -340,57 +279,6 @@ export async function publishItem(
       detail: { indexNumber: item.index_number },
     })
     return { published: true as const }
-  })
-}
-
-type Clearance = { fingerprints: string[]; reason: string; by: number; at: string }
-const fingerprint = (f: Finding) => `${f.kind}|${f.surface}|${f.offset}|${f.masked}`
-
-/**
- * The reviewer who holds the confidentiality level clears personal-data and restriction-mark
- * findings with a reason (audited). A secret marking cannot be cleared here.
- */
-export async function clearFindings(
-  deps: Deps,
-  actor: Staff,
-  reviewerLevel: number | null,
-  id: number,
-  reason: string,
-): Promise<void> {
-  if (!reason.trim()) throw new AppError('invalid_input', '解除须写明理由', { reason: '解除须写明理由' })
-  await deps.db.transaction().execute(async (trx) => {
-    const item = await findOwnItem(deps, actor, id, trx)
-    const config = await readReviewConfig(trx, item.agency_id)
-    if (reviewerLevel !== config.confidentialityLevel)
-      throw new AppError(
-        'forbidden',
-        `只有${config.levels[config.confidentialityLevel - 1]}（保密审查）审核人可以解除保密审查发现`,
-      )
-    const findings = item.findings ? (JSON.parse(item.findings) as Finding[]) : []
-    if (findings.length === 0) throw new AppError('invalid_transition', '没有待解除的发现')
-    if (findings.some((f) => !f.clearable))
-      throw new AppError('forbidden', '含密级标志的信息不能在系统中解除，请报公开办负责人处理')
-    const clearance: Clearance = {
-      fingerprints: findings.map(fingerprint),
-      reason: reason.trim(),
-      by: actor.id,
-      at: isoNow(deps.clock),
-    }
-    await updateItemRow(trx, id, {
-      cleared_findings: JSON.stringify(clearance),
-      findings: null,
-      updated_at: clearance.at,
-    })
-    await appendAudit(deps, trx, actor, {
-      action: 'item.findings_clear',
-      objectType: 'item',
-      objectId: id,
-      result: 'success',
-      detail: {
-        reason: clearance.reason,
-        findings: findings.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })),
-      },
-    })
   })
 }
 

@@ -130,10 +130,14 @@ export function ItemForm(props: {
   )
 }
 
-export function Findings(props: { findings: Finding[] }) {
+export function Findings(props: { findings: Finding[]; status?: string }) {
   return (
     <div class="error-summary" role="alert">
       <h2>保密审查发现以下内容，不能发布</h2>
+      {props.status === 'draft' && (
+        <p>每次保存、上传附件和提交审核时自动审查。请修改后保存；确需公开的，提交审核后由保密审查人员写明理由解除。</p>
+      )}
+      {props.status === 'in_review' && <p>保密审查级别的审核人须先写明理由解除，或退回起草人修改，才能审核通过。</p>}
       <ul>
         {props.findings.map((f) => (
           <li>
@@ -158,6 +162,7 @@ const historyLabels: Record<string, string> = {
   'item.scan_block': '保密审查发现问题，未发布',
   'item.quarantine': '发现密级标志，已隔离',
   'item.findings_clear': '解除保密审查发现',
+  'item.return': '退回起草人修改',
   'item.withdraw': '撤回',
   'item.validity': '标注废止或失效',
   'item.channel': '登记其他渠道发布',
@@ -237,10 +242,13 @@ export function ItemPage(props: {
   canPublish: boolean
   canWithdraw: boolean
   canClear: boolean
+  canReturn: boolean
 }) {
   const { item } = props
   const base = `/console/items/${item.id}`
   const findings = item.findings ? (JSON.parse(item.findings) as Finding[]) : []
+  const last = props.review.signatures.at(-1)
+  const lastReturn = last?.decision === 'returned' && last.round === item.review_round ? last : undefined
   return (
     <ConsoleLayout ctx={props.ctx} title={item.title}>
       <p>
@@ -265,22 +273,30 @@ export function ItemPage(props: {
           </p>
         ))}
       {props.message && <Notice>{props.message}</Notice>}
-      {findings.length > 0 && <Findings findings={findings} />}
-      {findings.length > 0 && props.canClear && findings.every((f) => f.clearable) && (
-        <form method="post" action={`${base}/clear-findings`}>
-          <Csrf token={props.ctx.csrf} />
-          <Field
-            form={props.form}
-            name="reason"
-            label="解除理由（保密审查）"
-            hint="例如：获奖名单经本人同意公开；解除记录写入审计日志"
-            required
-          />
-          <button type="submit" class="secondary">
-            解除以上发现
-          </button>
-        </form>
+      {item.status === 'draft' && lastReturn && (
+        <Notice kind="warn">
+          {lastReturn.reviewerName}于{formatShanghai(lastReturn.at)}退回修改：{lastReturn.reason}
+        </Notice>
       )}
+      {findings.length > 0 && <Findings findings={findings} status={item.status} />}
+      {findings.length > 0 &&
+        props.canClear &&
+        (item.status === 'in_review' || item.status === 'approved') &&
+        findings.every((f) => f.clearable) && (
+          <form method="post" action={`${base}/clear-findings`}>
+            <Csrf token={props.ctx.csrf} />
+            <Field
+              form={props.form}
+              name="reason"
+              label="解除理由（保密审查）"
+              hint="例如：获奖名单经本人同意公开；解除记录写入审计日志"
+              required
+            />
+            <button type="submit" class="secondary">
+              解除以上发现
+            </button>
+          </form>
+        )}
       <ErrorSummary form={props.form} />
       <ReviewSection
         ctx={props.ctx}
@@ -290,6 +306,21 @@ export function ItemPage(props: {
         form={props.form}
         canSubmit={props.canEdit}
       />
+      {props.canReturn && !(item.status === 'in_review' && props.review.mayReview) && (
+        <form method="post" action={`${base}/return`}>
+          <Csrf token={props.ctx.csrf} />
+          <Field
+            form={props.form}
+            name="returnReason"
+            label="退回起草人修改的理由"
+            hint="起草人将在信息页面看到；修改后重新提交，开始新一轮审核"
+            required
+          />
+          <button type="submit" class="secondary">
+            退回修改
+          </button>
+        </form>
+      )}
       {item.status === 'approved' && props.canPublish && (
         <>
           <form method="post" action={`${base}/publish`}>

@@ -209,3 +209,32 @@ export async function signSubject(
   if (after === 'returned') await s.update({ status: 'draft' })
   if (after === 'complete') await s.update({ status: 'approved' })
 }
+
+/**
+ * A return for revision made outside the waiting level's signature — by another reviewer while in review, or by the
+ * publisher or office head after approval. It is kept with the round's signatures at level 0 ("审核流程外退回"); a
+ * return ends its round, so a round holds at most one.
+ */
+export async function recordOutOfTurnReturn(
+  deps: Deps,
+  trx: Executor,
+  actor: Actor & { id: number },
+  object: Omit<Reviewed, 'authorId'>,
+  reason: string,
+): Promise<void> {
+  await trx
+    .insertInto('reviews')
+    .values({
+      agency_id: object.agencyId,
+      object_type: object.objectType,
+      object_id: object.objectId,
+      round: object.round,
+      level: 0,
+      reviewer_id: actor.id,
+      decision: 'returned',
+      checks: '[]',
+      reason: reason.trim(),
+      at: isoNow(deps.clock),
+    })
+    .execute()
+}

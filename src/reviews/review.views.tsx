@@ -53,7 +53,7 @@ export function ReviewSection(props: {
             {review.signatures.map((s) => (
               <tr>
                 <td>{s.round}</td>
-                <td>{review.config.levels[s.level - 1] ?? s.level}</td>
+                <td>{s.level === 0 ? '审核流程外退回' : (review.config.levels[s.level - 1] ?? s.level)}</td>
                 <td>{s.reviewerName}</td>
                 <td>{s.decision === 'approved' ? '通过' : '退回'}</td>
                 <td>{formatShanghai(s.at)}</td>

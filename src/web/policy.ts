@@ -102,6 +102,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/items/:id/withdraw': ['publisher', 'office_head'],
   'POST /console/items/:id/validity': ['publisher', 'office_head'],
   'POST /console/items/:id/clear-findings': ['reviewer'],
+  'POST /console/items/:id/return': ['reviewer', 'publisher', 'office_head'],
   'POST /console/items/:id/channels': ['drafter', 'publisher'],
   'POST /console/items/:id/attachments': ['drafter'],
   'POST /console/items/:id/attachments/:attachmentId/delete': ['drafter'],
