@@ -102,11 +102,11 @@ export function failureText(err: SendFailure & { message?: string }): string {
       return `邮件服务器拒绝登录，请检查 SMTP_URL 中的用户名和密码${answer}`
     case 'ETLS':
       return `与邮件服务器建立加密连接失败${answer}`
-    case 'EENVELOPE':
-      return `邮件服务器拒收：收件人或发件人地址不被接受${answer}`
     default:
-      if (err.responseCode)
-        return `邮件服务器拒收，${err.responseCode >= 500 ? '可能是地址或内容不被接受' : '暂时无法接收'}${answer}`
+      if (err.code === 'EENVELOPE' || err.responseCode)
+        return (err.responseCode ?? 500) >= 500
+          ? `邮件服务器拒收，收件人地址或邮件不被接受${answer}`
+          : `邮件服务器暂时无法接收${answer}`
       return `发送失败：${err.message ?? '未知原因'}`
   }
 }
