@@ -57,9 +57,10 @@ async function sendOne(deps: Deps, transport: Transporter, row: OutboxRow, publi
     })
     return
   }
-  const to = deps.fields.decrypt(row.recipient_enc, fieldAad(row.application_number, 'email'))
-  const message = composeMail(row.kind as MailKind, row.application_number, publicUrl)
+  let to: string | undefined
   try {
+    to = deps.fields.decrypt(row.recipient_enc, fieldAad(row.application_number, 'email'))
+    const message = composeMail(row.kind as MailKind, row.application_number, publicUrl)
     await transport.sendMail({ from: deps.config.mailFrom, to, subject: message.subject, text: message.text })
     const now = isoNow(deps.clock)
     await updateOutboxRow(deps.db, row.id, {
@@ -73,7 +74,7 @@ async function sendOne(deps: Deps, transport: Transporter, row: OutboxRow, publi
   } catch (e) {
     const now = isoNow(deps.clock)
     const delay = retryDelayMinutes(attempts)
-    const error = failureText(e as SendFailure & Error)
+    const error = failureText(e as SendFailure & Error, to)
     await updateOutboxRow(deps.db, row.id, {
       status: delay === undefined ? 'failed' : 'queued',
       attempts,

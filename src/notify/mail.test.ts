@@ -41,6 +41,12 @@ describe('the message to the applicant', () => {
     expect(failureText({ code: 'EENVELOPE', responseCode: 550, response: '550 No such user' })).toContain(
       '收件人地址或邮件不被接受',
     )
+    expect(
+      failureText(
+        { code: 'EENVELOPE', responseCode: 550, response: '550 <Li.Ming@example.cn> unknown' },
+        'li.ming@example.cn',
+      ),
+    ).toBe('邮件服务器拒收，收件人地址或邮件不被接受（服务器答复：550 <l***@example.cn> unknown）')
   })
 })
 

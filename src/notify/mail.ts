@@ -88,9 +88,19 @@ export type SendFailure = {
   response?: string | undefined
 }
 
-/** A failed send in plain words for the handler, with the server's own answer when it gave one. */
-export function failureText(err: SendFailure & { message?: string }): string {
-  const answer = err.response ? `（服务器答复：${err.response.slice(0, 200)}）` : ''
+/** An address as every member of staff may see it: l***@example.cn (as applicant-data.ts masks it). */
+export const maskAddress = (address: string) => address.replace(/^(.).*(@.*)$/, '$1***$2')
+
+/**
+ * A failed send in plain words for the handler, with the server's own answer when it gave one; the
+ * recipient's address, which servers often quote, is masked in it like any personal field.
+ */
+export function failureText(err: SendFailure & { message?: string }, recipient?: string): string {
+  const masked = (text: string) =>
+    recipient
+      ? text.replace(new RegExp(recipient.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), maskAddress(recipient))
+      : text
+  const answer = err.response ? `（服务器答复：${masked(err.response.slice(0, 200))}）` : ''
   switch (err.code) {
     case 'ECONNECTION':
     case 'ESOCKET':
@@ -107,6 +117,6 @@ export function failureText(err: SendFailure & { message?: string }): string {
         return (err.responseCode ?? 500) >= 500
           ? `邮件服务器拒收，收件人地址或邮件不被接受${answer}`
           : `邮件服务器暂时无法接收${answer}`
-      return `发送失败：${err.message ?? '未知原因'}`
+      return `发送失败：${masked(err.message ?? '未知原因')}`
   }
 }
