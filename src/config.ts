@@ -2,28 +2,70 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 
+/** An address alone or with a display name: a@b.cn, 名称 <a@b.cn>. */
+const mailbox = /^(?:[^<>]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/
+
+const isSmtpUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
 // The environment is parsed once into a frozen object; a bad value stops the start with a list of
 // what is wrong (STYLE.md §7).
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 必须以 postgres:// 开头（留空则使用内置 SQLite）')
-    .optional(),
-  KEY_FILE: z.string().optional(),
-  GONGKAI_SESSION_KEY: z.string().optional(),
-  GONGKAI_AUDIT_KEY: z.string().optional(),
-  GONGKAI_FIELD_KEY: z.string().optional(),
-  SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  MALWARE_SCAN_COMMAND: z.string().optional(),
-  APPLY_PROOF_OF_WORK: z.enum(['on', 'off']).default('on'),
-  APPLY_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NODE_ENV: z.string().default('development'),
-})
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 必须以 postgres:// 开头（留空则使用内置 SQLite）')
+      .optional(),
+    KEY_FILE: z.string().optional(),
+    GONGKAI_SESSION_KEY: z.string().optional(),
+    GONGKAI_AUDIT_KEY: z.string().optional(),
+    GONGKAI_FIELD_KEY: z.string().optional(),
+    SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+    TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+    MALWARE_SCAN_COMMAND: z.string().optional(),
+    APPLY_PROOF_OF_WORK: z.enum(['on', 'off']).default('on'),
+    APPLY_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    // E-mail to the applicant (issue #11): the SMTP server, the sender, and the platform's public address that the
+    // links in a message start with. Without SMTP_URL no e-mail is queued or sent.
+    SMTP_URL: z
+      .string()
+      .optional()
+      .transform((v) => v?.trim() || undefined)
+      .refine((v) => v === undefined || isSmtpUrl(v), {
+        message: 'SMTP_URL 格式应为 smtp://用户名:密码@主机:端口 或 smtps://用户名:密码@主机:端口（留空则不发送邮件）',
+      }),
+    MAIL_FROM: z
+      .string()
+      .optional()
+      .transform((v) => v?.trim() || undefined)
+      .refine((v) => v === undefined || mailbox.test(v), {
+        message:
+          'MAIL_FROM 应为电子邮箱地址，例如 gongkai@example.gov.cn 或 某县人民政府办公室 <gongkai@example.gov.cn>',
+      }),
+    PUBLIC_URL: z
+      .string()
+      .optional()
+      .transform((v) => v?.trim().replace(/\/+$/, '') || undefined)
+      .refine((v) => v === undefined || /^https?:\/\/[^/\s]+(\/\S*)?$/.test(v), {
+        message: 'PUBLIC_URL 应为平台对外访问地址，以 http:// 或 https:// 开头，例如 https://gk.example.gov.cn',
+      }),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ENV: z.string().default('development'),
+  })
+  // A message's link must reach the platform from outside, which only the operator knows.
+  .refine((e) => !e.SMTP_URL || e.PUBLIC_URL, {
+    path: ['PUBLIC_URL'],
+    message: '设置了 SMTP_URL 时必须同时设置 PUBLIC_URL（平台对外访问地址，邮件中的查询链接以它开头）',
+  })
 
 export type Config = Readonly<{
   port: number
@@ -41,6 +83,12 @@ export type Config = Readonly<{
   applyProofOfWork: boolean
   applyRateLimitPerHour: number
   production: boolean
+  /** The SMTP server applicants' e-mail goes through (smtp:// or smtps://); undefined: no e-mail. */
+  smtpUrl: string | undefined
+  /** The sender of that e-mail. */
+  mailFrom: string
+  /** The platform's address as the public reaches it, without a trailing slash (links in e-mail). */
+  publicUrl: string | undefined
 }>
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -66,5 +114,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     applyProofOfWork: e.APPLY_PROOF_OF_WORK === 'on',
     applyRateLimitPerHour: e.APPLY_RATE_LIMIT,
     production,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? defaultMailFrom(e.PUBLIC_URL),
+    publicUrl: e.PUBLIC_URL,
   })
+}
+
+/** The sender when MAIL_FROM is not set: a no-reply address at the platform's own host name. */
+function defaultMailFrom(publicUrl: string | undefined): string {
+  const host = publicUrl ? new URL(publicUrl).hostname : 'localhost'
+  return `政府信息公开平台 <no-reply@${host.includes('.') ? host : `${host}.localdomain`}>`
 }

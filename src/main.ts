@@ -50,7 +50,12 @@ export async function serve(): Promise<void> {
   const stopScheduler = startPublicationScheduler(deps, {
     onError: (err) => app.log.error({ err }, 'scheduled publication failed'),
   })
+  // E-mail to applicants goes out after the commit of the step that queued it (notify/mail-worker.ts).
+  const { startMailWorker } = await import('./notify/mail-worker.ts')
+  const stopMailWorker = startMailWorker(deps, { onError: (err) => app.log.error({ err }, 'applicant e-mail failed') })
+  if (!deps.config.smtpUrl) app.log.info('未配置邮件服务器（SMTP_URL），不会向申请人发送邮件通知')
   const close = async () => {
+    await stopMailWorker()
     await stopScheduler()
     await app.close()
     await deps.db.destroy()

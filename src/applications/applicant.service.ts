@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { allowedType, cleanFileName, readStoredFile, removeStoredFile, storeFile } from '../files/file-store.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
+import { forgetMailRecipients } from '../notify/outbox.service.ts'
 import { readSetting } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
 import type { ApplicantDetails } from './application.ts'
@@ -147,6 +148,7 @@ export async function purgeExpiredPersonalData(
       keys.push(...(await listFileKeys(trx, application.id)))
       await deleteApplicantFiles(trx, application.id)
       await erasePersonalData(trx, application.id)
+      await forgetMailRecipients(deps, trx, application.id)
     }
     await appendAudit(deps, trx, actor, {
       action: 'application.purge',

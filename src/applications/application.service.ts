@@ -4,6 +4,8 @@ import { isoNow } from '../clock.ts'
 import { perPieceFee, perVolumeFee, statutoryClock } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
+import { mailNotices } from '../notify/outbox.service.ts'
+import type { MailNotices } from '../notify/outbox.service.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
 import type { ClockState } from '../deadlines/statutory-clock.ts'
@@ -367,6 +369,8 @@ export type ApplicationView = {
   personal: boolean
   isHead: boolean
   today: string
+  /** The e-mail the applicant was sent about it (issue #11). */
+  mail: MailNotices
 }
 
 /** Everything the console shows of an application of the actor's agency; personal data masked unless `revealed`. */
@@ -388,5 +392,6 @@ export async function applicationView(
     personal: maySeePersonalData(actor, application),
     isHead: actor.roles.includes('office_head'),
     today: shanghaiDate(deps.clock.now()),
+    mail: await mailNotices(deps, application),
   }
 }

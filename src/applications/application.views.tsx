@@ -1,5 +1,6 @@
 import { Csrf, ErrorSummary, Notice } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
+import { MailSection } from '../notify/mail.views.tsx'
 import {
   applicantCategoryLabels,
   channels,
@@ -57,6 +58,7 @@ export function ApplicationPage(props: ApplicationPageProps) {
       <ClockSection {...props} />
       <Timeline {...props} />
       <LettersSection {...props} />
+      <MailSection mail={props.mail} />
       {open && <h2>办理</h2>}
       <CorrectionActions {...props} />
       <OpenActions {...props} />

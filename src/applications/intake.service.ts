@@ -14,6 +14,7 @@ import { AppError } from '../errors.ts'
 import { readSettingCached } from '../settings/settings.store.ts'
 import type { ApplicationRow, ApplicationTable, Executor } from '../storage/database.ts'
 import { groupCommitter } from '../storage/group-commit.ts'
+import { queueApplicantMail } from '../notify/outbox.service.ts'
 import type { ApplicationInput, Channel, Submission } from './application.ts'
 import { addDays, checkDate, maskName, screenApplication, shanghaiDate } from './application.ts'
 import {
@@ -133,6 +134,7 @@ async function insertApplications(deps: Deps, trx: Executor, items: readonly New
   }
   const prepared = await prepareApplications(deps, trx, items, today)
   const applications = await insertWithFreshNumbers(deps, trx, prepared)
+  await queueApplicantMail(deps, trx, applications, 'received') // issue #11: tell the applicant by e-mail
   await recordReceived(deps, trx, prepared, applications)
   return prepared.map((p, i) => ({
     id: applications[i]!.id,

@@ -6,6 +6,7 @@ import { calendarFor } from '../deadlines/calendar.store.ts'
 import { statutoryClock } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
+import { queueLetterMail } from '../notify/outbox.service.ts'
 import { readSetting } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
 import { maySeePersonalData, shanghaiDate } from './application.ts'
@@ -228,6 +229,7 @@ export async function issueLetter(
         : {}),
       updated_at: isoNow(deps.clock),
     })
+    await queueLetterMail(deps, trx, application, letter.kind) // issue #11: the applicant is told by e-mail
     await appendAudit(deps, trx, actor, {
       action: 'letter.issue',
       objectType: 'application',

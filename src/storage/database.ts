@@ -426,6 +426,26 @@ export interface JobTable {
   updated_at: string
 }
 
+export interface MailOutboxTable {
+  id: Generated<number>
+  application_id: number
+  application_number: string
+  /** What the message tells: received | correction | extension | fee | delay | decision. */
+  kind: string
+  /** The applicant's address, encrypted as the application's e-mail field; null once erased. */
+  recipient_enc: string | null
+  /** queued | sending | sent | failed */
+  status: string
+  attempts: number
+  next_attempt_at: string
+  /** A worker holds a message it is sending until then; after that another may take it again. */
+  claimed_until: string | null
+  last_error: string | null
+  sent_at: string | null
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   regions: RegionTable
   agencies: AgencyTable
@@ -447,6 +467,7 @@ export interface Database {
   fee_collections: FeeCollectionTable
   procurement_projects: ProcurementProjectTable
   jobs: JobTable
+  mail_outbox: MailOutboxTable
   reviews: ReviewTable
   columns: ColumnTable
   items: ItemTable
