@@ -252,7 +252,7 @@ export function computeClock(
             on: e.on,
             text: notice
               ? `延期不予计入：须在答复期限届满前经负责人同意并告知申请人，且不超过 ${settings.maxExtensionDays} 个工作日（第三十三条）`
-              : '延期尚未告知申请人，不改变答复期限（第三十三条）',
+              : `经政府信息公开工作机构负责人同意延长答复期限 ${e.days} 个工作日，延期告知书尚未发出，答复期限暂不延长（第三十三条第二款）`,
             due: before,
           })
         }
