@@ -1,7 +1,7 @@
 import { Field, Select } from '../web/form.tsx'
 import { feeDeliveries } from './application.ts'
 import { ActionForm, DateField, formFor, options } from './step-form.tsx'
-import type { ApplicationPageProps } from './steps.views.tsx'
+import type { ApplicationPageProps } from './step-form.tsx'
 
 // 国办函〔2020〕109号: the fee notice with its delivery, the day a posted notice was received, then
 // its payment or the lapse of the 20 working days to pay (from the day after receipt).

@@ -2,9 +2,19 @@ import type { ComponentChildren } from 'preact'
 import { Csrf, Field, emptyForm, stringValue } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import type { PageContext } from '../web/layout.tsx'
+import type { ApplicationView } from './application.service.ts'
 
 // The building blocks of the step forms on an application page: each step is one small form that
 // keeps its own input and errors when it fails.
+
+/** An application page: the application as the console sees it, and the step that failed, if any. */
+export type ApplicationPageProps = ApplicationView & {
+  ctx: PageContext
+  form: FormState
+  action?: string | undefined
+  message?: string | undefined
+  notice?: string | undefined
+}
 
 /** The page state a step form needs: which step failed, with what input. */
 type StepFormState = { action?: string | undefined; form: FormState }

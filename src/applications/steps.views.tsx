@@ -1,24 +1,16 @@
 import type { ApplicationRow } from '../storage/database.ts'
 import { Field, Notice, Select } from '../web/form.tsx'
-import type { FormState } from '../web/form.tsx'
-import type { PageContext } from '../web/layout.tsx'
 import { deliveryMethods, outcomeOptions, replyTypes } from './application.ts'
-import type { ApplicationView } from './application.service.ts'
 import { unconsultedRefusalFlag } from './decision.service.ts'
 import { Fee } from './fee-steps.views.tsx'
 import { withheldBases } from './letter.ts'
 import { ActionForm, DateField, formFor, options } from './step-form.tsx'
+import type { ApplicationPageProps } from './step-form.tsx'
 
 // The forms of the steps the law allows on an application, each shown only when it applies; a
 // failed step keeps its input and shows its errors in its own form.
 
-export type ApplicationPageProps = ApplicationView & {
-  ctx: PageContext
-  form: FormState
-  action?: string | undefined
-  message?: string | undefined
-  notice?: string | undefined
-}
+export type { ApplicationPageProps }
 
 export { options }
 export const isOpen = (application: ApplicationRow) => application.status !== 'concluded'
