@@ -35,8 +35,8 @@ export function feeBasisText(fee: FeeFacts): string {
 /** The tiers of the method chosen (109号, 超额累进). */
 export function feeStandardText(method: FeeFacts['method']): string {
   return method === 'piece'
-    ? '按件计收：同一申请人一个自然月内累计申请10件以下（含10件）的，不收费；11—30件（含30件）的部分，收费标准为100元/件；30件以上的部分，以10件为一档，每增加一档，收费标准提高100元/件'
-    : '按量计收：同一申请中，30页以下（含30页）的，不收费；31—100页（含100页）的部分，收费标准为10元/页；101—200页（含200页）的部分，收费标准为20元/页；200页以上的部分，收费标准为40元/页'
+    ? '同一申请人一个自然月内累计申请10件以下（含10件）的，不收费；11—30件（含30件）的部分，收费标准为100元/件；30件以上的部分，以10件为一档，每增加一档，收费标准提高100元/件'
+    : '同一申请中，30页以下（含30页）的，不收费；31—100页（含100页）的部分，收费标准为10元/页；101—200页（含200页）的部分，收费标准为20元/页；200页以上的部分，收费标准为40元/页'
 }
 
 const bandText = (b: FeeBand, unit: '件' | '页') =>
@@ -66,7 +66,7 @@ export function feeNoticeLines(fee: FeeFacts | undefined): string[] {
   if (!fee) return ['（收费事项）']
   return [
     `根据《中华人民共和国政府信息公开条例》第四十二条和${law}的规定，您的申请应当缴纳信息处理费。收费依据：${feeBasisText(fee)}。`,
-    `收费标准（超额累进）：${feeStandardText(fee.method)}。`,
+    `收费标准（${fee.method === 'piece' ? '按件计收' : '按量计收'}，超额累进）：${feeStandardText(fee.method)}。`,
     `计费明细：${feeBreakdownText(fee)}。应缴纳信息处理费合计人民币${fee.amount}元。`,
     `缴纳方式：${fee.payment.trim().replace(/[。；;，,\s]+$/u, '')}。`,
     `${feePayByText(fee)}。逾期未缴纳的，视为放弃申请，本机关将不再处理该申请。`,
