@@ -26,6 +26,7 @@ import {
   sendConsultation,
 } from '../src/applications/application.service.ts'
 import { applicationView } from '../src/applications/application.service.ts'
+import { saveFeePayment } from '../src/applications/settings.service.ts'
 import { findOwnApplication } from '../src/applications/application.policy.ts'
 import {
   knownApplicants,
@@ -122,17 +123,29 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
         approveExtension(t.deps, handler, id, { on: '2026-06-05', days: 20, reason: '需要分离不予公开的内容' }),
       ).rejects.toThrow(/负责人同意/)
       await approveExtension(t.deps, head, id, { on: '2026-06-05', days: 20, reason: '需要分离不予公开的内容' })
+      // 条例第三十三条第二款: effective when its notice letter is issued within the reply period.
+      const notice = (await listLetters(t.deps, t.deps.db, await findOwnApplication(t.deps, head, id))).find(
+        (l) => l.kind === 'extension',
+      )!
+      await issueLetter(t.deps, head, id, notice.id)
       expect(await due()).toBe('2026-07-10')
 
       at(t, '2026-07-08')
       await expect(
-        decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '' }),
+        decideApplication(t.deps, handler, id, {
+          on: '2026-07-08',
+          outcome: 'PARTIAL',
+          replyType: '2',
+          basis: '',
+          withheldBasis: 'art15',
+        }),
       ).rejects.toThrow(/不予公开的理由/)
       await decideApplication(t.deps, handler, id, {
         on: '2026-07-08',
         outcome: 'PARTIAL',
         replyType: '2',
         basis: '条例第三十二条、第三十七条：报价明细涉及第三方商业秘密，已区分处理',
+        withheldBasis: 'art15',
       })
       // Each step drafted its letter; the decision cites art. 37 and gives the appeal rights.
       const app = await findOwnApplication(t.deps, handler, id)
@@ -282,6 +295,7 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
             )
           ).id,
         )
+      await saveFeePayment(t.deps, handler, '通过政府非税收入统一缴款平台缴纳') // 109号: the notice states how to pay
       await expect(notifyFee(t.deps, handler, ids[9]!, { on: '2026-03-02', method: 'piece' })).rejects.toThrow(
         /无需缴费/,
       )
@@ -479,6 +493,11 @@ describe.each(databaseKinds)('extension on %s', (kind) => {
       expect(await searchAudit(t.deps, { action: 'application.extension_approved' }, 1)).toHaveLength(0)
       // 20 is the most: 3-31 … 4-03 (4), 清明 4-04 … 4-06 off, 4-07 … 4-28 (20).
       await approveExtension(t.deps, head, application.id, { on: '2026-03-02', days: 20, reason })
+      // 条例第三十三条第二款: effective when its notice letter is issued within the reply period.
+      const notice = (
+        await listLetters(t.deps, t.deps.db, await findOwnApplication(t.deps, head, application.id))
+      ).find((l) => l.kind === 'extension')!
+      await issueLetter(t.deps, head, application.id, notice.id)
       expect(await due()).toBe('2026-04-28')
     } finally {
       await t.close()

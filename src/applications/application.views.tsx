@@ -12,7 +12,7 @@ import {
   statusLabels,
   wantedForms,
 } from './application.ts'
-import { CorrectionActions, DeliveryAction, OpenActions, isOpen } from './steps.views.tsx'
+import { CorrectionActions, DecisionFlags, DeliveryAction, OpenActions, isOpen } from './steps.views.tsx'
 import type { ApplicationPageProps } from './steps.views.tsx'
 
 // One application in the handler's console: its facts, the applicant (masked until revealed), the
@@ -32,7 +32,9 @@ const eventLabels: Record<string, string> = {
   consultation_sent: '征求意见',
   consultation_replied: '收到意见',
   extension_approved: '批准延期',
+  extension_notified: '印发延长答复期限告知书',
   fee_notified: '发出收费通知',
+  fee_notice_received: '申请人收到收费通知',
   fee_paid: '已缴费',
   concluded_no_fee: '逾期未缴费，不再处理',
   delay_set: '确定延迟答复期限',
@@ -51,6 +53,7 @@ export function ApplicationPage(props: ApplicationPageProps) {
       <h1>政府信息公开申请 {application.number}</h1>
       {props.notice && <Notice>{props.notice}</Notice>}
       <ErrorSummary form={form} message={props.message} idSuffix={props.action} />
+      <DecisionFlags {...props} />
       <ApplicationFacts {...props} />
       <ApplicantSection {...props} />
       <RequestSection {...props} />

@@ -80,8 +80,10 @@ function problemOf(e: ClockEvent, { lawful, at, settings }: Context): string | n
         return 'fee_received_before_sent:申请人收到收费通知的日期不能早于发出日期'
       return null
     }
-    case 'feePaid':
-      return at().feePayBy ? null : 'fee_not_notified:本申请没有未缴的收费通知'
+    case 'feePaid': {
+      const state = at()
+      return state.feePayBy || state.feeReceiptPending ? null : 'fee_not_notified:本申请没有未缴的收费通知'
+    }
     case 'reasonsRequested':
       return null
     case 'delaySet': {
@@ -92,6 +94,9 @@ function problemOf(e: ClockEvent, { lawful, at, settings }: Context): string | n
     }
     case 'concluded': {
       if (e.outcome === 'OTHER_NO_FEE') {
+        // 109号: the 20 working days run from the day after the applicant received the notice.
+        if (at().feeReceiptPending)
+          return 'no_fee_receipt_unknown:申请人收到收费通知的日期尚未记录，缴费期限（自收到之次日起 20 个工作日，国办函〔2020〕109号）尚未起算，不能按逾期未缴费办结；请先记录收费通知送达'
         const payBy = at().feePayBy
         if (!payBy) return 'no_fee_without_notice:本申请没有未缴的收费通知，不能按逾期未缴费办结'
         if (e.on <= payBy)

@@ -138,6 +138,9 @@ describe.each([true, false])('disclosure on request in the browser, JavaScript %
     await extension.getByLabel(/^延长工作日数/).fill('20')
     await extension.getByLabel('延期理由').fill('需要区分处理涉及第三方商业秘密的内容')
     await extension.getByRole('button', { name: '批准延期' }).click()
+    expect(await due(h)).toBe('2026-06-11')
+    // 条例第三十三条第二款: the extension takes effect when its notice letter is issued.
+    await h.getByRole('region', { name: '延期答复告知书' }).getByRole('button', { name: '印发' }).click()
     // 6-12 (1), 6-15…6-18 (5), 端午 6-19, 6-22…6-26 (10), 6-29…7-3 (15), 7-6…7-10 (20).
     expect(await due(h)).toBe('2026-07-10')
 
@@ -145,6 +148,7 @@ describe.each([true, false])('disclosure on request in the browser, JavaScript %
     const decide = h.getByRole('form', { name: '作出答复' })
     await decide.getByLabel(/^答复结果/).selectOption({ value: 'PARTIAL' })
     await decide.getByLabel(/^答复类型/).selectOption({ value: '2' })
+    await decide.getByLabel(/^部分公开：不予公开部分所依据的条款/).selectOption({ value: 'art15' })
     await decide.getByLabel(/^理由/).fill('报价明细涉及第三方商业秘密，已区分处理')
     await decide.getByRole('button', { name: '作出答复' }).click()
     await expect(h.locator('#outcome').textContent()).resolves.toContain('部分公开')
