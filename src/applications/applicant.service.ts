@@ -13,6 +13,7 @@ import { defaultRetentionYears, maySeePersonalData, retentionCutoff, shanghaiDat
 import { findOwnApplication } from './application.policy.ts'
 import {
   deleteApplicantFiles,
+  deleteCorrectionAnswers,
   erasePersonalData,
   findApplicantFile,
   insertApplicantFile,
@@ -54,6 +55,64 @@ export async function knownApplicants(deps: Deps, db: Executor, agencyId: number
 const applicantFileTypes = new Set(['application/pdf', 'image/jpeg', 'image/png'])
 const maxApplicantFiles = 5
 
+/** A file from the applicant, checked and stored on disk, not yet recorded on the application. */
+export type IncomingFile = { fileName: string; type: string; stored: ReturnType<typeof storeFile> }
+
+/**
+ * Checks a file the applicant sends (PDF, JPG or PNG by name and content, malware-checked, while
+ * the application is open) and stores its bytes; `recordApplicantFile` then records it.
+ */
+export async function receiveApplicantFile(
+  deps: Deps,
+  actor: Actor,
+  application: ApplicationRow,
+  rawName: string,
+  bytes: Buffer,
+): Promise<IncomingFile> {
+  const fileName = cleanFileName(rawName)
+  const type = allowedType(fileName, bytes)
+  if (!type || !applicantFileTypes.has(type))
+    throw new AppError('invalid_input', '材料仅支持 PDF、JPG、PNG，且文件内容须与扩展名一致', {
+      file: '文件类型不允许或内容与扩展名不符',
+    })
+  if (application.status === 'concluded') throw new AppError('invalid_transition', '申请已办结，不能再上传材料')
+  await refuseMalware(deps, actor, 'application', application.id, fileName, bytes)
+  return { fileName, type, stored: storeFile(deps.config.dataDir, bytes, deps.clock.now()) }
+}
+
+/** Records a received file on the application, at most five in all, with its audit entry. */
+export async function recordApplicantFile(
+  deps: Deps,
+  trx: Executor,
+  actor: Actor,
+  application: ApplicationRow,
+  { fileName, type, stored }: IncomingFile,
+  correctionAnswerId: number | null = null,
+): Promise<void> {
+  const count = (await listApplicantFiles(trx, application.id)).length
+  if (count >= maxApplicantFiles)
+    throw new AppError('invalid_input', `每件申请最多上传 ${maxApplicantFiles} 份材料`, {
+      file: `最多 ${maxApplicantFiles} 份`,
+    })
+  await insertApplicantFile(trx, {
+    application_id: application.id,
+    file_name: fileName,
+    content_type: type,
+    size: stored.size,
+    sha256: stored.sha256,
+    storage_key: stored.key,
+    created_at: isoNow(deps.clock),
+    correction_answer_id: correctionAnswerId,
+  })
+  await appendAudit(deps, trx, actor, {
+    action: 'application.file_add',
+    objectType: 'application',
+    objectId: application.number,
+    result: 'success',
+    detail: { size: stored.size, sha256: stored.sha256 },
+  })
+}
+
 /**
  * A file the applicant adds to the application (a copy of the ID, a power of attorney): PDF, JPG or
  * PNG by name and content, malware-checked, at most five, while the application is open. Such files
@@ -66,38 +125,8 @@ export async function addApplicantFile(
   rawName: string,
   bytes: Buffer,
 ): Promise<void> {
-  const fileName = cleanFileName(rawName)
-  const type = allowedType(fileName, bytes)
-  if (!type || !applicantFileTypes.has(type))
-    throw new AppError('invalid_input', '材料仅支持 PDF、JPG、PNG，且文件内容须与扩展名一致', {
-      file: '文件类型不允许或内容与扩展名不符',
-    })
-  if (application.status === 'concluded') throw new AppError('invalid_transition', '申请已办结，不能再上传材料')
-  await refuseMalware(deps, actor, 'application', application.id, fileName, bytes)
-  const stored = storeFile(deps.config.dataDir, bytes, deps.clock.now())
-  await deps.db.transaction().execute(async (trx) => {
-    const count = (await listApplicantFiles(trx, application.id)).length
-    if (count >= maxApplicantFiles)
-      throw new AppError('invalid_input', `每件申请最多上传 ${maxApplicantFiles} 份材料`, {
-        file: `最多 ${maxApplicantFiles} 份`,
-      })
-    await insertApplicantFile(trx, {
-      application_id: application.id,
-      file_name: fileName,
-      content_type: type,
-      size: stored.size,
-      sha256: stored.sha256,
-      storage_key: stored.key,
-      created_at: isoNow(deps.clock),
-    })
-    await appendAudit(deps, trx, actor, {
-      action: 'application.file_add',
-      objectType: 'application',
-      objectId: application.number,
-      result: 'success',
-      detail: { size: stored.size, sha256: stored.sha256 },
-    })
-  })
+  const file = await receiveApplicantFile(deps, actor, application, rawName, bytes)
+  await deps.db.transaction().execute((trx) => recordApplicantFile(deps, trx, actor, application, file))
 }
 
 export { listApplicantFiles }
@@ -146,6 +175,7 @@ export async function purgeExpiredPersonalData(
     for (const application of expired) {
       keys.push(...(await listFileKeys(trx, application.id)))
       await deleteApplicantFiles(trx, application.id)
+      await deleteCorrectionAnswers(trx, application.id)
       await erasePersonalData(trx, application.id)
     }
     await appendAudit(deps, trx, actor, {

@@ -19,7 +19,10 @@ import {
 } from './application.store.ts'
 import type { ApplicantFile } from './application.store.ts'
 import { maskedApplicant } from './applicant-data.ts'
+import { correctionAnswersOf } from './correction-answer.service.ts'
+import type { CorrectionAnswerView } from './correction-answer.service.ts'
 import { clockOrProblem, refreshDue, refuseUnlawfulStep } from './due-date.service.ts'
+import type { DueClock } from './due-date.service.ts'
 import { draftLetter, listLetters } from './letter.service.ts'
 import type { LetterView } from './letter.service.ts'
 
@@ -358,9 +361,11 @@ export type ApplicationView = {
   application: ApplicationRow
   applicant: ApplicantDetails
   revealed: boolean
-  clock: ClockState | null
+  clock: DueClock | null
   problem: string | null
   events: ApplicationEvent[]
+  /** The applicant's online answers to the 补正 request (条例 art. 30), for those who may see personal data. */
+  correctionAnswers: CorrectionAnswerView[]
   letters: LetterView[]
   files: ApplicantFile[]
   /** The actor may see the personal data: the files and letters. */
@@ -385,6 +390,7 @@ export async function applicationView(
     events: await listEvents(deps.db, id),
     letters: await listLetters(deps, deps.db, application),
     files: await listApplicantFiles(deps.db, id),
+    correctionAnswers: maySeePersonalData(actor, application) ? await correctionAnswersOf(deps, application) : [],
     personal: maySeePersonalData(actor, application),
     isHead: actor.roles.includes('office_head'),
     today: shanghaiDate(deps.clock.now()),
