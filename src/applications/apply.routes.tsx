@@ -234,7 +234,12 @@ export function applyRoutes(app: FastifyInstance): void {
     const values = { number, queryCode }
     const page = async (
       status: number,
-      opts: { correctionMessage?: string; notice?: string; errors?: Readonly<Record<string, string>> },
+      opts: {
+        message?: string
+        correctionMessage?: string
+        notice?: string
+        errors?: Readonly<Record<string, string>>
+      },
     ) => {
       const fresh = await findByTracking(deps, number, queryCode)
       return reply.page(
@@ -244,6 +249,7 @@ export function applyRoutes(app: FastifyInstance): void {
           form: { values, errors: {} },
           status: await publicStatus(deps, fresh ?? found),
           correctionForm: { values: { text }, errors: { ...opts.errors } },
+          ...(opts.message ? { message: opts.message } : {}),
           ...(opts.correctionMessage ? { correctionMessage: opts.correctionMessage } : {}),
           ...(opts.notice ? { notice: opts.notice } : {}),
         }),
@@ -258,8 +264,8 @@ export function applyRoutes(app: FastifyInstance): void {
     }
     const done = await attempt(() => answerCorrection(deps, request.actor, found, { text, file: upload }), shownOnPage)
     if (!done.ok) {
-      if (done.error.code === 'invalid_transition')
-        return page(409, { correctionMessage: done.error.message })
+      // No 补正 is pending (none asked for, or already answered): said above the status.
+      if (done.error.code === 'invalid_transition') return page(409, { message: done.error.message })
       return page(422, { correctionMessage: done.error.message, errors: done.error.fields })
     }
     return page(200, { notice: '补正已提交。本机关收到补正之日起重新计算答复期限（条例第三十条）。' })
