@@ -40,14 +40,14 @@ async function member(t: TestApp, roles: Role[]): Promise<{ actor: StaffActor; s
 }
 
 const track = (t: TestApp, s: Browserless, number: string, queryCode: string) =>
-  t.app.inject({ method: 'POST', url: '/track', headers: post(s.cookie), payload: form({ _csrf: s.csrf, number, queryCode }) })
+  t.app.inject({
+    method: 'POST',
+    url: '/track',
+    headers: post(s.cookie),
+    payload: form({ _csrf: s.csrf, number, queryCode }),
+  })
 
-function answer(
-  t: TestApp,
-  s: Browserless,
-  fields: Record<string, string>,
-  file?: { name: string; content: Buffer },
-) {
+function answer(t: TestApp, s: Browserless, fields: Record<string, string>, file?: { name: string; content: Buffer }) {
   const m = multipart({ _csrf: s.csrf, ...fields }, file)
   return t.app.inject({
     method: 'POST',
@@ -57,8 +57,8 @@ function answer(
   })
 }
 
-describe.each(databaseKinds)('the due date in December, before next year\'s holiday notice, on %s', (kind) => {
-  test('《全国年节及纪念日放假办法》: the confirmation page, /track and the handler\'s queue show the 暂定 due date with its reason', async () => {
+describe.each(databaseKinds)("the due date in December, before next year's holiday notice, on %s", (kind) => {
+  test("《全国年节及纪念日放假办法》: the confirmation page, /track and the handler's queue show the 暂定 due date with its reason", async () => {
     const t = await testApp(kind)
     try {
       t.clock.set('2026-12-10T02:00:00Z')
@@ -120,16 +120,22 @@ describe.each(databaseKinds)('what happens next, on /track, on %s', (kind) => {
     try {
       const built = await buildApplication(t.deps)
       const { actor } = await member(t, ['handler'])
-      await sendConsultation(t.deps, actor, built.id, { on: '2026-03-02', party: 'thirdParty', to: '垫江县某建筑有限公司' })
+      await sendConsultation(t.deps, actor, built.id, {
+        on: '2026-03-02',
+        party: 'thirdParty',
+        to: '垫江县某建筑有限公司',
+      })
       const s = await anonymousSession(t.app)
       const status = await track(t, s, built.number, built.queryCode)
-      expect(status.body).toContain('（按目前情况）：正在征求第三方或其他机关意见，所需时间不计入答复期限（条例第三十二条、第三十四条）')
+      expect(status.body).toContain(
+        '（按目前情况）：正在征求第三方或其他机关意见，所需时间不计入答复期限（条例第三十二条、第三十四条）',
+      )
     } finally {
       await t.close()
     }
   })
 
-  test('条例第三十条: the applicant sees the 补正 asked for and by when, answers it online with text and a file; that day (Shanghai) is the corrected application\'s receipt and the handler sees the answer', async () => {
+  test("条例第三十条: the applicant sees the 补正 asked for and by when, answers it online with text and a file; that day (Shanghai) is the corrected application's receipt and the handler sees the answer", async () => {
     const t = await testApp(kind)
     try {
       const built = await buildApplication(t.deps)
@@ -145,7 +151,9 @@ describe.each(databaseKinds)('what happens next, on /track, on %s', (kind) => {
       const asked = await track(t, s, built.number, built.queryCode)
       expect(asked.body).toContain('需要您补正')
       expect(asked.body).toContain(what)
-      expect(asked.body).toContain('请于2026年3月20日（含当日）前补正；逾期无正当理由未补正的，视为放弃申请（条例第三十条）')
+      expect(asked.body).toContain(
+        '请于2026年3月20日（含当日）前补正；逾期无正当理由未补正的，视为放弃申请（条例第三十条）',
+      )
       expect(asked.body).toContain('等待您补正：')
 
       // Bad input: refused in Chinese with the text kept, and nothing written.
@@ -162,7 +170,11 @@ describe.each(databaseKinds)('what happens next, on /track, on %s', (kind) => {
       expect(exe.statusCode).toBe(422)
       expect(exe.body).toContain('材料仅支持 PDF、JPG、PNG')
       expect(exe.body).toContain(text)
-      const forged = await answer(t, { ...s, csrf: 'forged' }, { number: built.number, queryCode: built.queryCode, text })
+      const forged = await answer(
+        t,
+        { ...s, csrf: 'forged' },
+        { number: built.number, queryCode: built.queryCode, text },
+      )
       expect(forged.statusCode).toBe(403)
       expect(await t.deps.db.selectFrom('correction_answers').select('id').execute()).toHaveLength(0)
 
@@ -177,7 +189,9 @@ describe.each(databaseKinds)('what happens next, on /track, on %s', (kind) => {
       expect(done.statusCode).toBe(200)
       expect(done.body).toContain('补正已提交')
       // 3-12 (1) … 4-3 (17), 4-4…4-6 清明, 4-7 (18), 4-8 (19), 4-9 (20).
-      expect(done.body).toContain('本机关应于2026年4月9日（含当日）前答复：自收到补正后的申请之日（2026年3月11日）起20个工作日')
+      expect(done.body).toContain(
+        '本机关应于2026年4月9日（含当日）前答复：自收到补正后的申请之日（2026年3月11日）起20个工作日',
+      )
       const received = await t.deps.db
         .selectFrom('application_events')
         .select(['on_date', 'detail'])
@@ -221,11 +235,22 @@ describe.each(databaseKinds)('补正 notices sent late on %s', (kind) => {
       const late = await buildApplication(t.deps, { applicant: { infoDescription: '2025年道路建设项目的招标文件' } })
       const head = await member(t, ['office_head'])
       t.clock.set('2026-03-11T02:00:00Z')
-      await requestCorrection(t.deps, head.actor, timely.id, { on: '2026-03-11', correctBy: '2026-03-25', what: '请写明文号' })
+      await requestCorrection(t.deps, head.actor, timely.id, {
+        on: '2026-03-11',
+        correctBy: '2026-03-25',
+        what: '请写明文号',
+      })
       t.clock.set('2026-03-12T02:00:00Z')
-      await requestCorrection(t.deps, head.actor, late.id, { on: '2026-03-12', correctBy: '2026-03-26', what: '请写明文号' })
+      await requestCorrection(t.deps, head.actor, late.id, {
+        on: '2026-03-12',
+        correctBy: '2026-03-26',
+        what: '请写明文号',
+      })
 
-      const headPage = await t.app.inject({ url: '/console/applications', headers: { cookie: (await head.signIn()).cookie } })
+      const headPage = await t.app.inject({
+        url: '/console/applications',
+        headers: { cookie: (await head.signIn()).cookie },
+      })
       const list = /<table id="late-corrections">[\s\S]*?<\/table>/.exec(headPage.body)?.[0] ?? ''
       expect(list).toContain('逾期发出补正通知')
       expect(list).toContain(late.number)
@@ -233,13 +258,16 @@ describe.each(databaseKinds)('补正 notices sent late on %s', (kind) => {
       expect(list).not.toContain(timely.number)
 
       const handler = await member(t, ['handler'])
-      const handlerPage = await t.app.inject({ url: '/console/applications', headers: { cookie: (await handler.signIn()).cookie } })
+      const handlerPage = await t.app.inject({
+        url: '/console/applications',
+        headers: { cookie: (await handler.signIn()).cookie },
+      })
       expect(handlerPage.body).not.toContain('late-corrections')
 
-      const supervisor = await member(t, ['supervisor'])
+      const supervisor = await (await member(t, ['supervisor'])).signIn()
       const region = await t.app.inject({
         url: '/console/region/applications',
-        headers: { cookie: (await supervisor.signIn()).cookie },
+        headers: { cookie: supervisor.cookie },
       })
       expect(region.statusCode).toBe(200)
       expect(region.body).toContain('<th scope="col">逾期发出补正通知</th>')
@@ -248,6 +276,11 @@ describe.each(databaseKinds)('补正 notices sent late on %s', (kind) => {
       expect(regionList).not.toContain(timely.number)
       const officeRow = /<tr><td>[^<]*<\/td>(<td>\d+<\/td>){4}<\/tr>/.exec(region.body)?.[0] ?? ''
       expect(officeRow).toMatch(/<td>1<\/td><\/tr>$/)
+      // The region overview counts them per agency beside the overdue applications.
+      const overview = await t.app.inject({ url: '/console/region', headers: { cookie: supervisor.cookie } })
+      const row = /<th scope="row">垫江县人民政府办公室<\/th>(.*?)<\/tr>/.exec(overview.body)?.[1] ?? ''
+      expect(overview.body).toContain('逾期发出补正通知')
+      expect([...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1]).slice(0, 3)).toEqual(['2', '0', '1'])
     } finally {
       await t.close()
     }

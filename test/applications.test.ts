@@ -362,7 +362,7 @@ describe.each(databaseKinds)('appeals on %s', (kind) => {
 })
 
 describe.each(databaseKinds)('a due date in a year without a holiday notice on %s', (kind) => {
-  test('《全国年节及纪念日放假办法》: the due date is 暂定 (weekends and 元旦 1-1) until the notice is recorded, then replaced by the notice\'s date', async () => {
+  test("《全国年节及纪念日放假办法》: the due date is 暂定 (weekends and 元旦 1-1) until the notice is recorded, then replaced by the notice's date", async () => {
     const t = await testEnv(kind, '2026-12-10T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)

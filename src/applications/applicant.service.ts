@@ -18,11 +18,12 @@ import {
   findApplicantFile,
   insertApplicantFile,
   listApplicantFiles,
+  listCorrectionAnswers,
   listExpiredPersonalData,
   listFileKeys,
   listPersonApplications,
 } from './application.store.ts'
-import { decryptApplicant } from './applicant-data.ts'
+import { decryptApplicant, fieldAad } from './applicant-data.ts'
 
 // The applicant's personal data and files: revealed only to the application's own handler and the
 // office head, each reveal and each opening audited, and erased once the retention period is over.
@@ -188,4 +189,18 @@ export async function purgeExpiredPersonalData(
   })
   for (const key of keys) removeStoredFile(deps.config.dataDir, key)
   return { cutoff, count: expired.length }
+}
+
+/** What the handler sees of the applicant's online answers: the text and the names of the files. */
+export type CorrectionAnswerView = { answeredOn: string; text: string; files: { id: number; name: string }[] }
+
+export async function correctionAnswersOf(deps: Deps, application: ApplicationRow): Promise<CorrectionAnswerView[]> {
+  const answers = await listCorrectionAnswers(deps.db, application.id)
+  if (!answers.length) return []
+  const files = await listApplicantFiles(deps.db, application.id)
+  return answers.map((a) => ({
+    answeredOn: a.answered_on,
+    text: a.text_enc ? deps.fields.decrypt(a.text_enc, fieldAad(application.number, 'correction_answer')) : '',
+    files: files.filter((f) => f.correction_answer_id === a.id).map((f) => ({ id: f.id, name: f.file_name })),
+  }))
 }

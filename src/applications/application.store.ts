@@ -353,10 +353,7 @@ export async function listCorrectionNotices(db: Executor, agencyId?: number): Pr
 }
 
 /** Records the applicant's online answer to a 补正 request (条例 art. 30); its id. */
-export async function insertCorrectionAnswer(
-  db: Executor,
-  answer: Insertable<CorrectionAnswerTable>,
-): Promise<number> {
+export async function insertCorrectionAnswer(db: Executor, answer: Insertable<CorrectionAnswerTable>): Promise<number> {
   const row = await db.insertInto('correction_answers').values(answer).returning('id').executeTakeFirstOrThrow()
   return row.id
 }

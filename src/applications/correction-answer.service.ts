@@ -5,14 +5,7 @@ import { AppError } from '../errors.ts'
 import type { ApplicationRow } from '../storage/database.ts'
 import { shanghaiDate } from './application.ts'
 import { addEvent } from './application.service.ts'
-import {
-  findApplicationById,
-  insertCorrectionAnswer,
-  listApplicantFiles,
-  listCorrectionAnswers,
-  listEvents,
-  updateApplication,
-} from './application.store.ts'
+import { findApplicationById, insertCorrectionAnswer, listEvents, updateApplication } from './application.store.ts'
 import { fieldAad } from './applicant-data.ts'
 import { receiveApplicantFile, recordApplicantFile } from './applicant.service.ts'
 import type { IncomingFile } from './applicant.service.ts'
@@ -23,13 +16,15 @@ import { refreshDue, refuseUnlawfulStep } from './due-date.service.ts'
 // the next day, and the handler sees its text (encrypted like the other personal data) and files.
 
 export const maxAnswerLength = 5000
-const noCorrectionPending =
-  '本申请目前没有待答复的补正通知，无需提交补正。如需补充材料，请使用下方的“补充材料”上传。'
+const noCorrectionPending = '本申请目前没有待答复的补正通知，无需提交补正。如需补充材料，请使用下方的“补充材料”上传。'
 
 /** The 补正 the applicant is asked for: what to correct and by when (条例第三十条), or undefined. */
 export type PendingCorrection = { askedOn: string; what: string; correctBy: string | null }
 
-export async function pendingCorrection(deps: Deps, application: ApplicationRow): Promise<PendingCorrection | undefined> {
+export async function pendingCorrection(
+  deps: Deps,
+  application: ApplicationRow,
+): Promise<PendingCorrection | undefined> {
   if (application.status !== 'correction') return undefined
   const asked = (await listEvents(deps.db, application.id)).find((e) => e.kind === 'correction_requested')
   if (!asked) return undefined
@@ -80,18 +75,4 @@ export async function answerCorrection(
     await updateApplication(trx, current.id, { status: 'open' })
     await refreshDue(deps, trx, current)
   })
-}
-
-/** What the handler sees of the applicant's online answers: the text and the names of the files. */
-export type CorrectionAnswerView = { answeredOn: string; text: string; files: { id: number; name: string }[] }
-
-export async function correctionAnswersOf(deps: Deps, application: ApplicationRow): Promise<CorrectionAnswerView[]> {
-  const answers = await listCorrectionAnswers(deps.db, application.id)
-  if (!answers.length) return []
-  const files = await listApplicantFiles(deps.db, application.id)
-  return answers.map((a) => ({
-    answeredOn: a.answered_on,
-    text: a.text_enc ? deps.fields.decrypt(a.text_enc, fieldAad(application.number, 'correction_answer')) : '',
-    files: files.filter((f) => f.correction_answer_id === a.id).map((f) => ({ id: f.id, name: f.file_name })),
-  }))
 }

@@ -47,12 +47,7 @@ export const addWorkingDaysProvisionally = (cal: WorkCalendar, date: string, n: 
   provisionally(cal, (c) => addWorkingDays(c, date, n)).value
 
 /** The application's clock as of today (or `asOf`), with every step that moved its due date. */
-export async function clockOf(
-  deps: Deps,
-  db: Executor,
-  application: ApplicationRow,
-  asOf?: string,
-): Promise<DueClock> {
+export async function clockOf(deps: Deps, db: Executor, application: ApplicationRow, asOf?: string): Promise<DueClock> {
   const events = await listEvents(db, application.id)
   const today = asOf ?? shanghaiDate(deps.clock.now())
   const concluded = application.concluded_on

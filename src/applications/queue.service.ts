@@ -84,7 +84,9 @@ export type QueueView = {
 export async function agencyQueue(deps: Deps, actor: StaffActor, queue: Queue): Promise<QueueView> {
   const today = shanghaiDate(deps.clock.now())
   const { soonBy, problem } = await soonByOf(deps, today)
-  const head = actor.roles.includes('office_head') ? { lateCorrections: await lateCorrections(deps, actor.agencyId) } : {}
+  const head = actor.roles.includes('office_head')
+    ? { lateCorrections: await lateCorrections(deps, actor.agencyId) }
+    : {}
   const listed = await listQueue(deps.db, actor.agencyId, queue, today, soonBy)
   if (queue !== 'overdue' && queue !== 'soon')
     return {

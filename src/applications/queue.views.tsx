@@ -126,7 +126,9 @@ export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Que
 function LateCorrections(props: { list: (LateCorrection & { agency?: string })[]; withAgency?: boolean }) {
   return (
     <table id="late-corrections">
-      <caption>逾期发出补正通知（条例第三十条：收到申请之日起 7 个工作日内一次性告知）（{props.list.length} 件）</caption>
+      <caption>
+        逾期发出补正通知（条例第三十条：收到申请之日起 7 个工作日内一次性告知）（{props.list.length} 件）
+      </caption>
       <thead>
         <tr>
           {props.withAgency && <th scope="col">机关</th>}

@@ -185,8 +185,7 @@ export function reviewClock(
     const end = lawful.find((x) => x.kind === 'concluded')?.on
     const until = end && end < asOf ? end : asOf
     const state = computeClock(cal, receivedOn, lawful, until, settings)
-    if (guessed.length)
-      state.steps.push({ on: until, text: provisionalStep(guessed), due: state.due })
+    if (guessed.length) state.steps.push({ on: until, text: provisionalStep(guessed), due: state.due })
     const paused = !end && state.pausedSince !== null
     return { ...state, paused, overdue: !paused && state.due !== null && state.due < until, problems }
   }
