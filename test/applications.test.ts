@@ -35,7 +35,7 @@ import {
   revealApplicant,
 } from '../src/applications/applicant.service.ts'
 import { decideApplication, recordDelivery } from '../src/applications/decision.service.ts'
-import { clockOf, clockOrProblem, refreshOpenDueDates } from '../src/applications/due-date.service.ts'
+import { clockOf, clockOrProblem } from '../src/applications/due-date.service.ts'
 import { submitApplication } from '../src/applications/intake.service.ts'
 import { findByTracking, secondCheck } from '../src/applications/tracking.service.ts'
 import { buildAgency, buildApplication, buildStaffActor } from './support/build-application.ts'
@@ -376,25 +376,29 @@ describe.each(databaseKinds)('appeals on %s', (kind) => {
 })
 
 describe.each(databaseKinds)('a due date in a year without a holiday notice on %s', (kind) => {
-  test('the application is taken in with its due date undetermined and a visible reason; once the notice is recorded the date is set', async () => {
+  test("《全国年节及纪念日放假办法》: the due date is 暂定 (weekends and 元旦 1-1) until the notice is recorded, then replaced by the notice's date", async () => {
     const t = await testEnv(kind, '2026-12-10T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
       const handler = await staff(t, ['handler'])
       const { id } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), online)
       const app = await findOwnApplication(t.deps, handler, id)
-      expect(app.due_on).toBeNull()
-      expect((await clockOrProblem(t.deps, t.deps.db, app)).problem).toMatch(/缺少 2027 年节假日安排/)
-      // A made-up 2027 notice (1 January off only), recorded as the 系统管理员 would.
+      // 12-11 (1), 12-14…12-18 (6), 12-21…12-25 (11), 12-28…12-31 (15), 1-1 元旦 fixed by date, 1-4…1-8 (20).
+      expect([app.due_on, app.due_provisional]).toEqual(['2027-01-08', 1])
+      const { clock, problem } = await clockOrProblem(t.deps, t.deps.db, app)
+      expect(problem).toBeNull()
+      expect(clock?.provisional).toBe(true)
+      expect(clock?.steps.at(-1)?.text).toMatch(/^暂定：2027 年放假安排尚未录入/)
+      // A made-up 2027 notice (1 and 4 January off), recorded as the 系统管理员 would: the open
+      // application gets the notice's date without anyone touching it.
       await recordCalendarYear(t.deps, systemActor(), {
         year: 2027,
         source: '测试用 2027 年安排（非真实通知）',
-        holidays: ['2027-01-01'],
+        holidays: ['2027-01-01', '2027-01-04'],
         makeupWorkdays: [],
       })
-      await refreshOpenDueDates(t.deps)
-      // 12-11 (1), 12-14…12-18 (6), 12-21…12-25 (11), 12-28…12-31 (15), 1-4…1-8 (20).
-      expect((await findOwnApplication(t.deps, handler, id)).due_on).toBe('2027-01-08')
+      const after = await findOwnApplication(t.deps, handler, id)
+      expect([after.due_on, after.due_provisional]).toEqual(['2027-01-11', 0])
     } finally {
       await t.close()
     }

@@ -8,7 +8,6 @@ import { mailNotices } from '../notify/outbox.service.ts'
 import type { MailNotices } from '../notify/outbox.service.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
-import type { ClockState } from '../deadlines/statutory-clock.ts'
 import type { ApplicantDetails, ApplicationEvent, FeeDelivery } from './application.ts'
 import {
   canMove,
@@ -29,7 +28,10 @@ import {
 } from './application.store.ts'
 import type { ApplicantFile } from './application.store.ts'
 import { maskedApplicant } from './applicant-data.ts'
+import { correctionAnswersOf } from './applicant.service.ts'
+import type { CorrectionAnswerView } from './applicant.service.ts'
 import { clockOrProblem, refreshDue, refuseUnlawfulStep } from './due-date.service.ts'
+import type { DueClock } from './due-date.service.ts'
 import { draftLetter, listLetters } from './letter.service.ts'
 import { mustHaveFeePayment } from './settings.service.ts'
 import type { LetterView } from './letter.service.ts'
@@ -412,9 +414,11 @@ export type ApplicationView = {
   application: ApplicationRow
   applicant: ApplicantDetails
   revealed: boolean
-  clock: ClockState | null
+  clock: DueClock | null
   problem: string | null
   events: ApplicationEvent[]
+  /** The applicant's online answers to the 补正 request (条例 art. 30), for those who may see personal data. */
+  correctionAnswers: CorrectionAnswerView[]
   letters: LetterView[]
   files: ApplicantFile[]
   /** The actor may see the personal data: the files and letters. */
@@ -441,6 +445,7 @@ export async function applicationView(
     events: await listEvents(deps.db, id),
     letters: await listLetters(deps, deps.db, application),
     files: await listApplicantFiles(deps.db, id),
+    correctionAnswers: maySeePersonalData(actor, application) ? await correctionAnswersOf(deps, application) : [],
     personal: maySeePersonalData(actor, application),
     isHead: actor.roles.includes('office_head'),
     today: shanghaiDate(deps.clock.now()),

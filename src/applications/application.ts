@@ -405,6 +405,8 @@ export type Submission = {
   repeated: boolean
   receivedOn: string
   due: string | null
+  /** The due date is 暂定: it runs into a year whose holiday notice is not recorded yet. */
+  dueProvisional?: boolean
 }
 
 export type PublicStatus = {

@@ -97,7 +97,9 @@ function ApplicationFacts(props: ApplicationPageProps) {
         <dd id="due">
           {open
             ? clock
-              ? (clock.due ?? '补正期间不计时')
+              ? clock.due
+                ? `${clock.due}${clock.provisional ? '（暂定：下一年度节假日安排尚未录入，按周末及法定固定节日暂定计算，录入后更新）' : ''}`
+                : '补正期间不计时'
               : '待定（缺少节假日安排）'
             : `已办结（${application.concluded_on}）`}
         </dd>
@@ -213,6 +215,20 @@ function FilesSection(props: ApplicationPageProps) {
   const { application } = props
   return (
     <>
+      {props.correctionAnswers.length > 0 && (
+        <>
+          <h2>申请人在线提交的补正</h2>
+          {props.correctionAnswers.map((a) => (
+            <div class="correction-answer">
+              <p>
+                {a.answeredOn} 收到补正（条例第三十条：答复期限自次日重新起算）
+                {a.files.length > 0 && `，附材料：${a.files.map((f) => f.name).join('、')}`}
+              </p>
+              {a.text && <blockquote>{a.text}</blockquote>}
+            </div>
+          ))}
+        </>
+      )}
       <h2>申请人提交的材料</h2>
       {props.files.length > 0 && !props.personal ? (
         <p>共 {props.files.length} 份，仅本申请的承办人和公开办负责人可以查看。</p>
@@ -223,6 +239,7 @@ function FilesSection(props: ApplicationPageProps) {
           {props.files.map((f) => (
             <li>
               <a href={`/console/applications/${application.id}/files/${f.id}`}>{f.file_name}</a>（
+              {f.correction_answer_id !== null && '补正材料，'}
               {Math.ceil(f.size / 1024)} KB，查看将记录审计）
             </li>
           ))}

@@ -95,7 +95,7 @@ describe.each([true, false])('disclosure on request in the browser, JavaScript %
     const number = (await c.locator('#tracking-number').textContent())!.trim()
     const code = (await c.locator('#query-code').textContent())!.trim()
     // Received Monday 4-27: 4-28…4-30 (3), 劳动节, 5-6…5-8 (6), Saturday 5-9 make-up (7), 5-11…5-15 (12), 5-18…5-22 (17), 5-25…5-27 (20).
-    await expect(c.locator('main').textContent()).resolves.toContain('答复期限（按目前情况）至 2026-05-27')
+    await expect(c.locator('main').textContent()).resolves.toContain('本机关应于2026年5月27日（含当日）前答复')
     await screenshot(c, `request-${mode}-1-submitted`)
 
     const h = await staffContext.newPage()
