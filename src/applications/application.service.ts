@@ -1,4 +1,5 @@
 import type { Actor, StaffActor } from '../audit/audit.ts'
+import type { ApplicationStep } from '../audit/audit-labels.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import { perPieceFee, perVolumeFee, statutoryClock } from '../deadlines/statutory-clock.ts'
@@ -47,7 +48,7 @@ export async function addEvent(
   trx: Executor,
   actor: Actor,
   application: ApplicationRow,
-  kind: string,
+  kind: ApplicationStep,
   on: string,
   detail: Record<string, unknown> = {},
 ): Promise<number> {
@@ -80,7 +81,7 @@ export async function conclude(
   outcome: OutcomeCode,
   replyType: string,
   basis: string,
-  kind: string,
+  kind: ApplicationStep,
   /** What else the decision records on its timeline step (and audit entry), e.g. a flag. */
   detail: Record<string, unknown> = {},
 ): Promise<void> {

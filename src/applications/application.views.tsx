@@ -1,3 +1,4 @@
+import { applicationStepLabels } from '../audit/audit-labels.ts'
 import { Csrf, ErrorSummary, Notice } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { MailSection } from '../notify/mail.views.tsx'
@@ -24,25 +25,7 @@ const flagLabels: Record<string, string> = {
   possible_repeat: '可能是重复申请（同一申请人此前已答复的相似申请）',
   frequent: '同一申请人近 30 日申请较多（条例第三十五条）',
 }
-const eventLabels: Record<string, string> = {
-  received: '收到申请',
-  correction_requested: '发出补正通知',
-  correction_received: '收到补正',
-  concluded_no_correction: '逾期未补正，不再处理',
-  consultation_sent: '征求意见',
-  consultation_replied: '收到意见',
-  extension_approved: '批准延期',
-  extension_notified: '印发延长答复期限告知书',
-  fee_notified: '发出收费通知',
-  fee_notice_received: '申请人收到收费通知',
-  fee_paid: '已缴费',
-  concluded_no_fee: '逾期未缴费，不再处理',
-  delay_set: '确定延迟答复期限',
-  reasons_requested: '要求说明理由',
-  decided: '作出答复',
-  delivered: '送达',
-  withdrawn: '申请人撤回',
-}
+const eventLabels: Record<string, string> = applicationStepLabels
 
 /** One application in the console: its facts, applicant, clock, timeline, letters and the next steps the law allows. */
 export function ApplicationPage(props: ApplicationPageProps) {

@@ -154,7 +154,7 @@ export async function saveNarrative(deps: Deps, actor: Staff, id: number, sectio
 /** The review path of a report, for the shared review steps (reviews module). */
 const reportSubject = (deps: Deps, trx: Executor, stored: StoredReport) => ({
   objectType: 'annual_report',
-  auditPrefix: 'report',
+  auditPrefix: 'report' as const,
   noun: '报告',
   id: stored.id,
   status: stored.status,
