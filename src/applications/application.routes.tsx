@@ -1,3 +1,4 @@
+import { takeApplication } from './assignment.service.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { StaffActor } from '../audit/audit.ts'
@@ -256,6 +257,17 @@ export function applicationRoutes(app: FastifyInstance): void {
         ? actionNotices[q.done]
         : undefined
     return showApplication(request, reply, id, 200, notice ? { notice } : {})
+  })
+
+  // 领办: a handler takes an unassigned application, from the 工作台 or from the application's page.
+  app.post('/console/applications/:id/take', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const taken = await attempt(() => takeApplication(deps, staffActor(request), id), shownOnPage)
+    if (!taken.ok)
+      return showApplication(request, reply, id, statusOf[taken.error.code], { message: taken.error.message })
+    const back =
+      (request.body as { back?: string }).back === 'console' ? '/console?taken=1' : `/console/applications/${id}`
+    return reply.redirect(back, 303)
   })
 
   app.post('/console/applications/:id/reveal', async (request, reply) => {

@@ -70,6 +70,26 @@ function ApplicationFacts(props: ApplicationPageProps) {
           {statusLabels[application.status as keyof typeof statusLabels]}
           {clock?.pausedSince && open && `（自 ${clock.pausedSince} 起计时暂停）`}
         </dd>
+        <dt>办理人</dt>
+        <dd id="handler">
+          {application.handler_id === null ? (
+            open && props.ctx.user?.roles.includes('handler') ? (
+              <form method="post" action={`/console/applications/${application.id}/take`} class="inline">
+                <Csrf token={props.ctx.csrf} />
+                尚未领办{' '}
+                <button type="submit" class="secondary">
+                  领办（分配给我）
+                </button>
+              </form>
+            ) : (
+              '尚未领办'
+            )
+          ) : application.handler_id === props.ctx.user?.id ? (
+            '本人'
+          ) : (
+            '其他办理人'
+          )}
+        </dd>
         <dt>渠道</dt>
         <dd>{channels[application.channel as keyof typeof channels] ?? application.channel}</dd>
         <dt>收到申请之日</dt>

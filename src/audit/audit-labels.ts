@@ -65,6 +65,7 @@ export const actionLabels = {
   'index_format.update': '设置索引号格式',
   // Disclosure on request.
   'application.received': '收到申请',
+  'application.take': '领办申请',
   'application.file_add': '申请人上传材料',
   'application.file_open': '查看申请人材料',
   'application.reveal': '查看申请人完整个人信息',

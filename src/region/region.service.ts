@@ -66,6 +66,10 @@ async function deadlineFor(deps: Deps, reporter: Reporter, year: number): Promis
   return `${year + 1}-${local && /^\d{2}-\d{2}$/.test(local) ? local : statutory}`
 }
 
+/** When an agency's report of `year` must be published (条例 art. 49), or the region's earlier local date. */
+export const reportDueOf = (deps: Deps, agency: { kind: string; level: string }, year: number): Promise<string> =>
+  deadlineFor(deps, reporterOf(agency), year)
+
 /** The region's (the government's) report of last year and when it must be published (条例 art. 49: 3月31日). */
 export async function regionReportDue(deps: Deps): Promise<{ year: number; deadline: string }> {
   const year = Number(formatShanghai(deps.clock.now().toISOString()).slice(0, 4)) - 1

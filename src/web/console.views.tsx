@@ -2,15 +2,18 @@ import type { StaffUser } from '../accounts/account.ts'
 import { roleLabels } from '../accounts/roles.ts'
 import type { Agency } from '../agencies/agency.ts'
 import { Notice } from './form.tsx'
+import { TodoList } from '../workbench/workbench.views.tsx'
+import type { TodoGroup } from '../workbench/workbench.service.ts'
 import { ConsoleLayout } from './layout.tsx'
 import type { PageContext } from './layout.tsx'
 
-/** The console's first page: who is signed in, and the warnings an administrator must act on. */
+/** The console's first page, the 工作台: the signed-in person's to-do list, and the warnings an administrator must act on. */
 export function ConsoleHomePage(props: {
   ctx: PageContext
   user: StaffUser
   agency: Agency | undefined
-  query: { password?: string; totp?: string }
+  query: { password?: string; totp?: string; taken?: string }
+  todo: TodoGroup[]
   isAdmin: boolean
   keySource: string
   dataDir: string
@@ -22,6 +25,7 @@ export function ConsoleHomePage(props: {
       <h1>工作台</h1>
       {query.password === 'changed' && <Notice>密码已修改。</Notice>}
       {query.totp === 'enabled' && <Notice>动态验证码已启用。</Notice>}
+      {query.taken === '1' && <Notice>已领办，申请已分配给您。</Notice>}
       {isAdmin && props.keySource === 'data-dir' && (
         <Notice kind="warn">
           密钥文件与数据存放在同一目录（{props.dataDir}
@@ -34,6 +38,8 @@ export function ConsoleHomePage(props: {
           测试样本。生产环境请安装并配置防病毒引擎。
         </Notice>
       )}
+      <TodoList ctx={props.ctx} groups={props.todo} />
+      <h2>我的账号</h2>
       <dl class="facts">
         <dt>姓名</dt>
         <dd>{user.displayName}</dd>

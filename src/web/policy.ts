@@ -153,6 +153,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/applications': ['handler', 'office_head'],
   'GET /console/applications/:id': ['handler', 'office_head'],
   'POST /console/applications/:id/reveal': ['handler', 'office_head'],
+  'POST /console/applications/:id/take': ['handler'],
   'POST /console/applications/:id/letters/:letterId': ['handler', 'office_head'],
   'GET /console/applications/:id/letters/:letterId/:format': ['handler', 'office_head'],
   'GET /console/applications/:id/files/:fileId': ['handler', 'office_head'],
