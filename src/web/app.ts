@@ -75,6 +75,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   // apply while streaming (FILE-01): 10 MB, one file, a few fields.
   await app.register(multipart, {
     attachFieldsToBody: true,
+    // A file over the limit is cut off and marked truncated rather than failing the request, so the page it came
+    // from says "文件超过 10 MB" with the rest of its input kept (issue #12).
+    throwFileSizeLimit: false,
     limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 10, parts: 12 },
   })
   await app.register(helmet, {
