@@ -34,6 +34,16 @@ describe('screening a new application for the handler (art. 35)', () => {
     expect(screen([old])).toEqual({ flags: [], repeatOf: undefined })
   })
 
+  test('the same request of the same applicant received the same day is flagged as sent twice, answered or not (issue #12)', () => {
+    const pending = { ...answered(9, '2026-03-02', '2025年桂溪街道老旧小区改造项目的资金使用明细。'), outcome: null }
+    const otherRequest = { ...answered(8, '2026-03-02', '县医院建设项目的环评报告'), outcome: null }
+    const screen = (earlier: (typeof pending)[]) =>
+      screenApplication({ earlier, receivedOn: '2026-03-02', request, sameBatch: 0, frequentThreshold: 10 })
+    expect(screen([pending])).toEqual({ flags: ['same_day_duplicate'], repeatOf: 9 })
+    expect(screen([otherRequest]).flags).toEqual([])
+    expect(screen([{ ...pending, received_on: '2026-03-01' }]).flags).toEqual([])
+  })
+
   test('the applications of the last 30 days, this one and those before it in the batch count toward "frequent"', () => {
     const earlier = [answered(2, '2026-02-20', '甲'), answered(1, '2026-01-20', '乙')]
     const screen = (sameBatch: number) =>

@@ -279,7 +279,7 @@ export type EarlierApplication = {
 
 /**
  * The flags a new application carries for the handler (art. 35 leaves the judgement to the agency):
- * a possible repeat of a substantially similar request of the same applicant answered within the
+ * a same-day duplicate (the same request of the same applicant received the same day: sent twice), a possible repeat of a substantially similar request of the same applicant answered within the
  * last year (art. 36 (六)), and a frequent applicant, from `frequentThreshold` applications in 30
  * days counting this one and those before it in the same batch. `earlier` is newest first.
  */
@@ -298,11 +298,18 @@ export function screenApplication(input: {
       !r.outcome.startsWith('OTHER_') &&
       similar(normaliseRequest(`${r.info_title ?? ''}${r.info_description ?? ''}`), request),
   )
+  // The same request from the same applicant received the same day, answered or not: likely sent twice.
+  const sameDay = input.earlier.find(
+    (r) =>
+      r.received_on === input.receivedOn &&
+      similar(normaliseRequest(`${r.info_title ?? ''}${r.info_description ?? ''}`), request),
+  )
   const lastMonth = lastYear.filter((r) => r.received_on >= addDays(input.receivedOn, -30)).length
   const flags: string[] = []
+  if (sameDay) flags.push('same_day_duplicate')
   if (repeat) flags.push('possible_repeat')
   if (lastMonth + input.sameBatch + 1 >= input.frequentThreshold) flags.push('frequent')
-  return { flags, repeatOf: repeat?.id }
+  return { flags, repeatOf: sameDay?.id ?? repeat?.id }
 }
 
 export const maskName = (name: string) => {

@@ -22,6 +22,7 @@ import type { ApplicationPageProps } from './steps.views.tsx'
 
 const flagLabels: Record<string, string> = {
   no_js: '未经浏览器安全校验提交，请留意',
+  same_day_duplicate: '可能是重复提交：同一申请人当天已提交内容相同的申请，请核对后合并处理',
   possible_repeat: '可能是重复申请（同一申请人此前已答复的相似申请）',
   frequent: '同一申请人近 30 日申请较多（条例第三十五条）',
 }
