@@ -5,13 +5,15 @@ import { columnHealth } from '../disclosures/column-health.ts'
 import { countPublications } from '../disclosures/counts.ts'
 import { columnStats } from '../disclosures/disclosure.store.ts'
 import { readSetting } from '../settings/settings.store.ts'
+import { formatShanghai } from '../clock.ts'
 
 // Dashboards (issue #6): charts rendered on the server as SVG by echarts (stack.md §7; dispose each
 // chart, pitfall 21). Each chart carries its data as a table for screen readers and for anyone
 // without the image. The SVG holds inline styles, which the page's CSP forbids, so it is shown as a
 // data: image rather than inline markup.
 
-export type Series = { name: string; values: number[] }
+/** A series by category; null where there is nothing to measure (a rate without cases, a month still to come). */
+export type Series = { name: string; values: (number | null)[] }
 export type Chart = {
   title: string
   kind: 'bar' | 'line'
@@ -56,6 +58,10 @@ const outcomeGroups: { name: string; test: (o: string) => boolean }[] = [
 /** The dashboard of one agency, or of the whole region when `agencyId` is undefined, for a year. */
 export async function dashboard(deps: Deps, year: number, agencyId?: number): Promise<Chart[]> {
   const months = Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`)
+  // Months still to come have no data: shown as gaps, not as 0 (issue #12).
+  const thisMonth = formatShanghai(deps.clock.now().toISOString()).slice(0, 7)
+  const past = (m: string) => m <= thisMonth
+  const upToNow = <T>(m: string, value: T): T | null => (past(m) ? value : null)
   const labels = months.map((m) => `${Number(m.slice(5))}月`)
   const agencies = (await listAgencies(deps.db)).filter((a) => agencyId === undefined || a.id === agencyId)
   const ids = agencies.map((a) => a.id)
@@ -69,8 +75,8 @@ export async function dashboard(deps: Deps, year: number, agencyId?: number): Pr
   const concluded = ids.length ? await q.execute() : []
   const byOutcome = outcomeGroups.map((g) => ({
     name: g.name,
-    values: months.map(
-      (m) => concluded.filter((a) => a.concluded_on!.startsWith(m) && a.outcome && g.test(a.outcome)).length,
+    values: months.map((m) =>
+      upToNow(m, concluded.filter((a) => a.concluded_on!.startsWith(m) && a.outcome && g.test(a.outcome)).length),
     ),
   }))
   const onTime = [
@@ -78,9 +84,10 @@ export async function dashboard(deps: Deps, year: number, agencyId?: number): Pr
       name: '按期答复率',
       values: months.map((m) => {
         const delivered = concluded.filter((a) => a.delivered_on?.startsWith(m))
+        // A month without a delivered reply has no rate: a gap in the line, not 0 %.
         return delivered.length
           ? Math.round((delivered.filter((a) => a.on_time === 1).length / delivered.length) * 1000) / 10
-          : 0
+          : null
       }),
     },
   ]
@@ -94,7 +101,12 @@ export async function dashboard(deps: Deps, year: number, agencyId?: number): Pr
   const kinds = [...new Set(perMonth.flat().flatMap((c) => c.byChannelKind.map((k) => k.label)))]
   const byChannel = kinds.map((k) => ({
     name: k,
-    values: perMonth.map((cs) => cs.reduce((s, c) => s + (c.byChannelKind.find((x) => x.label === k)?.items ?? 0), 0)),
+    values: perMonth.map((cs, i) =>
+      upToNow(
+        months[i]!,
+        cs.reduce((s, c) => s + (c.byChannelKind.find((x) => x.label === k)?.items ?? 0), 0),
+      ),
+    ),
   }))
 
   const health = await Promise.all(
@@ -121,7 +133,8 @@ export async function dashboard(deps: Deps, year: number, agencyId?: number): Pr
   const attainment = [
     {
       name: '达标单位占比',
-      values: perMonth.map((cs) => {
+      values: perMonth.map((cs, m) => {
+        if (!past(months[m]!)) return null
         let units = 0
         let met = 0
         cs.forEach((c, i) => {
@@ -131,7 +144,7 @@ export async function dashboard(deps: Deps, year: number, agencyId?: number): Pr
             if ((byUnit.get(u.name) ?? 0) >= quota[i]!.perMonth) met++
           }
         })
-        return units ? Math.round((met / units) * 1000) / 10 : 0
+        return units ? Math.round((met / units) * 1000) / 10 : null
       }),
     },
   ]

@@ -32,7 +32,7 @@ function ChartView(props: { chart: Chart; index: number }) {
             <tr>
               <th scope="row">{s.name}</th>
               {s.values.map((v) => (
-                <td>{v}</td>
+                <td>{v ?? '—'}</td>
               ))}
             </tr>
           ))}
