@@ -50,6 +50,10 @@ describe.each(databaseKinds)('the demo on %s', (kind) => {
       for (const [code, cells] of Object.entries(busyReport.applications.rows))
         expect(cells, code).toEqual(tally[code] ?? [0, 0, 0, 0, 0, 0, 0])
 
+      // Demo staff are named as people are, never by a role code (issue #12).
+      const names = await t.deps.db.selectFrom('users').select('display_name').execute()
+      for (const { display_name } of names) expect(display_name).not.toMatch(/[A-Za-z]/)
+
       // The drafter computes the 2020 draft; the narrative editor offers the figures per channel.
       const drafter = await t.deps.db
         .selectFrom('users')
@@ -75,15 +79,15 @@ describe.each(databaseKinds)('the demo on %s', (kind) => {
         expect(page.body).toContain(words)
       expect(demo.accounts.map((a) => a.role)).toEqual(
         expect.arrayContaining([
-          'drafter',
-          'reviewer（3级）',
-          'publisher',
-          'handler',
-          'office_head',
-          'supervisor',
-          'sysadmin',
-          'secadmin',
-          'auditadmin',
+          '起草人',
+          '审核人（3级）',
+          '发布人',
+          '依申请公开办理人',
+          '公开办负责人',
+          '监督人',
+          '系统管理员',
+          '安全管理员',
+          '审计管理员',
         ]),
       )
     } finally {
@@ -101,6 +105,7 @@ test('gongkai demo refuses a data folder that holds a database, and report compu
     const made = await gongkai(['demo'], { DATA_DIR: dir, LOG_LEVEL: 'silent' })
     expect(made.code, made.stderr).toBe(0)
     expect(made.stdout).toContain('sfj.drafter')
+    expect(made.stdout).toMatch(/sfj\.drafter\s+起草人/)
     expect(existsSync(path.join(dir, 'gongkai.db'))).toBe(true)
     const again = await gongkai(['demo'], { DATA_DIR: dir, LOG_LEVEL: 'silent' })
     expect(again.code).toBe(2)

@@ -2,6 +2,7 @@ import { hash } from '@node-rs/argon2'
 import { createAccount } from '../accounts/account.service.ts'
 import { updateUser } from '../accounts/account.store.ts'
 import type { Role } from '../accounts/roles.ts'
+import { roleLabels } from '../accounts/roles.ts'
 import { activities } from './demo-activities.ts'
 import { importActivities } from '../activities/activity.service.ts'
 import { createAgency } from '../agencies/agency.service.ts'
@@ -112,6 +113,32 @@ const staffRoles: { role: Role; level?: number }[] = [
 ]
 
 export type DemoAccount = { username: string; role: string; agency: string }
+
+/** Made-up staff names for the demo accounts, in the order the accounts are made. */
+const demoNames = [
+  '王建国',
+  '李秀英',
+  '张伟',
+  '刘洋',
+  '陈静',
+  '杨帆',
+  '赵敏',
+  '黄磊',
+  '周婷',
+  '吴昊',
+  '徐丽',
+  '孙强',
+  '胡蓉',
+  '朱军',
+  '高洁',
+  '林峰',
+  '何雪',
+  '郭亮',
+  '马兰',
+  '罗平',
+  '梁晨',
+  '宋佳',
+]
 export type DemoResult = { accounts: DemoAccount[]; busyYear: number; busyIntended: Intended[] }
 
 async function account(
@@ -171,8 +198,13 @@ export async function createDemo(deps: Deps, opts: { busyCount?: number } = {}):
   const accounts: DemoAccount[] = []
   const add = async (agencyId: number, agencyName: string, prefix: string, role: Role, level?: number) => {
     const username = `${prefix}.${role.replace('_', '')}${level ?? ''}`
-    await account(deps, agencyId, username, `${agencyName}${role}`, role, level)
-    accounts.push({ username, role: level ? `${role}（${level}级）` : role, agency: agencyName })
+    // Staff are named as people are (issue #12: no role code on any page), one name per account.
+    await account(deps, agencyId, username, demoNames[accounts.length % demoNames.length]!, role, level)
+    accounts.push({
+      username,
+      role: level ? `${roleLabels[role]}（${level}级）` : roleLabels[role],
+      agency: agencyName,
+    })
   }
   for (const r of staffRoles) await add(justice, justiceBureau, 'sfj', r.role, r.level)
   for (const r of staffRoles) await add(busy, busyAgency, 'zjw', r.role, r.level)
@@ -191,7 +223,7 @@ export async function createDemo(deps: Deps, opts: { busyCount?: number } = {}):
     temporary_expires_at: null,
     password_set_at: isoNow(deps.clock),
   })
-  accounts.push({ username: 'demo.sysadmin', role: 'sysadmin', agency: office.name })
+  accounts.push({ username: 'demo.sysadmin', role: roleLabels.sysadmin, agency: office.name })
 
   // The bureau's channels, then its 2020 items through the old-site import (original dates kept).
   const at = isoNow(deps.clock)
