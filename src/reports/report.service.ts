@@ -10,6 +10,8 @@ import { checkReport, hasErrors } from './report-checks.ts'
 import type { CheckResult } from './report-checks.ts'
 import { computeReport, withFeeStatement } from './report-compute.ts'
 import { cellLabel, cellRef, cellValue } from './report-cells.ts'
+import { describeRecords } from './record-descriptions.ts'
+import type { RecordDescription } from './record-descriptions.ts'
 import { appealsScopeOf } from './report-settings.service.ts'
 import { formatForYear } from './report-format.ts'
 import { noRecords } from './report-records.ts'
@@ -336,12 +338,13 @@ export type CellExplanation = {
   stored: number | null
   current: number
   records: AgencyYearRecords['applications'][number][]
-  otherIds: (string | number)[]
+  /** The other records the cell counts (documents, article-20 activities), described. */
+  others: RecordDescription[]
 }
 
 /** "Why is this cell 6?": the records the cell counts now, beside the value the report holds. */
 export async function explainCell(deps: Deps, actor: Staff, id: number, ref: string): Promise<CellExplanation> {
-  return explainStoredCell(deps, await findOwnReport(deps, actor, id), ref)
+  return explainStoredCell(deps, await findOwnReport(deps, actor, id), ref, { activitiesLink: true })
 }
 
 /**
@@ -357,14 +360,20 @@ export async function explainRegionCell(
 ): Promise<CellExplanation & { agencyId: number; year: number }> {
   const stored = await findReportById(deps.db, reportId)
   if (!stored || stored.status !== 'published') throw new AppError('not_found', '报告不存在或尚未发布')
-  return { ...(await explainStoredCell(deps, stored, ref)), agencyId: stored.agency_id, year: stored.year }
+  const cell = await explainStoredCell(deps, stored, ref, { activitiesLink: false })
+  return { ...cell, agencyId: stored.agency_id, year: stored.year }
 }
 
-async function explainStoredCell(deps: Deps, stored: StoredReport, ref: string): Promise<CellExplanation> {
+async function explainStoredCell(
+  deps: Deps,
+  stored: StoredReport,
+  ref: string,
+  opts: { activitiesLink: boolean },
+): Promise<CellExplanation> {
   const m = cellRef.exec(ref)
   if (!m || stored.source !== 'computed') throw new AppError('not_found', '该单元格没有可追溯的记录')
   const records = await recordsOf(deps, stored.agency_id, stored.year)
-  const { basis } = computeReport(records, {
+  const { report: fresh, basis } = computeReport(records, {
     year: stored.year,
     format: stored.report.format,
     appealsScope: await appealsScopeOf(deps.db),
@@ -378,8 +387,9 @@ async function explainStoredCell(deps: Deps, stored: StoredReport, ref: string):
     ref,
     label,
     stored: storedValue ?? null,
-    current: m[1] ? applications.length : ids.length,
+    // The cell as the records give it now, computed the same way: a sum of money or counts compares as such.
+    current: cellValue(fresh, ref) ?? 0,
     records: applications,
-    otherIds: m[1] ? [] : ids,
+    others: m[1] ? [] : await describeRecords(deps.db, stored.agency_id, ids, opts),
   }
 }

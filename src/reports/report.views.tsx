@@ -355,7 +355,16 @@ export function CellRecords(props: { cell: CellExplanation; valueId?: string }) 
           </tbody>
         </table>
       )}
-      {cell.otherIds.length > 0 && <p>计入此数的记录：{cell.otherIds.join('、')}</p>}
+      {cell.others.length > 0 && (
+        <section aria-label="计入此数的记录">
+          <p>计入此数的记录：</p>
+          <ul>
+            {cell.others.map((r) => (
+              <li>{r.href ? <a href={r.href}>{r.text}</a> : r.text}</li>
+            ))}
+          </ul>
+        </section>
+      )}
       {cell.current === 0 && <p>没有记录计入此数。</p>}
     </>
   )
