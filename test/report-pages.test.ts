@@ -43,6 +43,33 @@ describe.each(databaseKinds)('report pages on %s', (kind) => {
     }
   })
 
+  test("pasting another agency's report asks for a confirmation and keeps the text; confirmed, it is imported (issue #12)", async () => {
+    const t = await testApp(kind)
+    try {
+      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
+      const titled = `垫江县司法局2020年政府信息公开工作年度报告\n${dianjiang.toString('utf8')}`
+      const paste = (extra: Record<string, string>) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/console/reports/import',
+          headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: s.csrf, text: titled, ...extra }).toString(),
+        })
+      const asked = await paste({})
+      expect(asked.statusCode).toBe(422)
+      expect(asked.body).toContain('与本机关“垫江县人民政府办公室”不一致')
+      expect(asked.body).toContain('确认这是本机关的报告，仍然导入')
+      expect(asked.body).toContain('垫江县司法局')
+      expect(await listReportsOfAgency(t.deps.db, t.officeId)).toEqual([])
+      expect((await paste({ confirmAgency: 'on' })).statusCode).toBe(303)
+      expect((await listReportsOfAgency(t.deps.db, t.officeId)).map((r) => r.report.agency)).toEqual([
+        '垫江县人民政府办公室',
+      ])
+    } finally {
+      await t.close()
+    }
+  })
+
   test("a reviewer can read the agency's reports but cannot compute or publish them", async () => {
     const t = await testApp(kind)
     try {

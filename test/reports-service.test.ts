@@ -214,7 +214,13 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
         'spaces',
         { title: '淮安市人民政府2023年政府信息公开工作年度报告' },
       )
-      const imported = await importEarlierReport(t.deps, actor, Buffer.from(text), '2023年报.txt')
+      // The report names another agency: it is taken only when the importer confirms it is theirs (issue #12).
+      await expect(importEarlierReport(t.deps, actor, Buffer.from(text), '2023年报.txt')).rejects.toThrow(
+        /报告中的机关为“淮安市人民政府”，与本机关“垫江县人民政府办公室”不一致/,
+      )
+      expect(await t.deps.db.selectFrom('annual_reports').selectAll().execute()).toEqual([])
+      const confirmed = { confirmAgency: true }
+      const imported = await importEarlierReport(t.deps, actor, Buffer.from(text), '2023年报.txt', confirmed)
       expect((await findOwnReport(t.deps, actor, imported)).status).toBe('imported')
       const draft = await findOwnReport(t.deps, actor, await computeDraft(t.deps, actor, 2024))
       const x1 = (await checkStored(t.deps, draft)).findings.filter((f) => f.rule === 'X1')

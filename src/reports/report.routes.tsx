@@ -52,6 +52,7 @@ const importForm = z.object({
     .trim()
     .min(50, '请粘贴报告全文（至少包含一张表格）')
     .max(500_000, '文本过长'),
+  confirmAgency: z.string().max(10).optional(),
 })
 const narrativeText = z
   .string()
@@ -118,8 +119,12 @@ export function reportRoutes(app: FastifyInstance): void {
     const parsed = parseForm(importForm, request.body)
     if (!parsed.ok) return listPage(request, reply, 422, parsed.form)
     const text = Buffer.from(parsed.data.text)
-    const r = await attempt(() => importEarlierReport(deps, staffActor(request), text, '粘贴的文本'))
-    if (!r.ok) return listPage(request, reply, 422, { values: parsed.data, errors: { text: r.error.message } })
+    const confirmAgency = parsed.data.confirmAgency === 'on'
+    const r = await attempt(() => importEarlierReport(deps, staffActor(request), text, '粘贴的文本', { confirmAgency }))
+    if (!r.ok) {
+      const errors = r.error.fields.confirmAgency ? r.error.fields : { text: r.error.message }
+      return listPage(request, reply, 422, { values: parsed.data, errors })
+    }
     return reply.redirect(`/console/reports/${r.value}`, 303)
   })
 
@@ -133,7 +138,11 @@ export function reportRoutes(app: FastifyInstance): void {
     const ext = /\.([a-z]+)$/i.exec(file.filename)?.[1]?.toLowerCase() ?? ''
     if (!allowedKinds[ext]?.includes(sourceKindOf(bytes, file.filename)))
       return fail('仅支持 TXT、HTML、DOCX、PDF、XLSX、JSON 格式，且文件内容须与扩展名一致')
-    const r = await attempt(() => importEarlierReport(deps, staffActor(request), bytes, file.filename))
+    const confirmAgency = (request.body as { confirmAgency?: { value?: string } }).confirmAgency?.value === 'on'
+    const imported = () => importEarlierReport(deps, staffActor(request), bytes, file.filename, { confirmAgency })
+    const r = await attempt(imported)
+    if (!r.ok && r.error.fields.confirmAgency)
+      return listPage(request, reply, 422, { values: {}, errors: { file: r.error.message, confirmFile: 'on' } })
     if (!r.ok) return fail(r.error.message)
     return reply.redirect(`/console/reports/${r.value}`, 303)
   })

@@ -254,7 +254,23 @@ export async function publishReport(
 }
 
 /** Attaches a report of an earlier year, as published elsewhere, so that X1–X3 can run against it. */
-export async function importEarlierReport(deps: Deps, actor: Staff, bytes: Buffer, name: string): Promise<number> {
+/** The same agency whatever region prefix either name carries ("重庆市垫江县司法局" and "垫江县司法局"). */
+const sameAgency = (a: string, b: string) => {
+  const squeeze = (s: string) => s.replace(/\s+/g, '')
+  return squeeze(a).endsWith(squeeze(b)) || squeeze(b).endsWith(squeeze(a))
+}
+
+/**
+ * Imports an earlier year's published report of the actor's agency. A report that names another agency is taken only
+ * when the importer confirms it is theirs (issue #12), so that X1 is not checked against someone else's figures.
+ */
+export async function importEarlierReport(
+  deps: Deps,
+  actor: Staff,
+  bytes: Buffer,
+  name: string,
+  opts: { confirmAgency?: boolean } = {},
+): Promise<number> {
   let report
   try {
     report = await importReport(bytes, name)
@@ -268,7 +284,12 @@ export async function importEarlierReport(deps: Deps, actor: Staff, bytes: Buffe
       text: '无法识别报告年度',
     })
   const agency = await findAgencyById(deps.db, actor.agencyId)
-  report.agency ??= agency?.name ?? null
+  const named = report.agency
+  if (named && agency && !sameAgency(named, agency.name) && !opts.confirmAgency) {
+    const message = `报告中的机关为“${named}”，与本机关“${agency.name}”不一致。确属本机关的报告（例如机关更名），请勾选确认后重新导入`
+    throw new AppError('invalid_input', message, { confirmAgency: message })
+  }
+  report.agency = agency?.name ?? named
   return deps.db.transaction().execute(async (trx) => {
     const now = isoNow(deps.clock)
     const id = await insertReport(trx, {
@@ -293,7 +314,7 @@ export async function importEarlierReport(deps: Deps, actor: Staff, bytes: Buffe
       objectType: 'annual_report',
       objectId: id,
       result: 'success',
-      detail: { year: report.year, missing: report.missing.length },
+      detail: { year: report.year, missing: report.missing.length, ...(named !== report.agency ? { named } : {}) },
     })
     return id
   })

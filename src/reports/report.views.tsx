@@ -130,7 +130,7 @@ export function ReportsListPage(props: {
             <button type="submit">计算并生成草稿</button>
           </form>
           <h2 id="import-h">导入往年已发布的报告</h2>
-          <p class="hint">粘贴从网页或文档复制的报告全文（含表格），用于与上一年度数据比对（X1–X3）。</p>
+          <p class="hint">粘贴从网页或文档复制的报告全文（含表格），用于检查与上年度报告的衔接。</p>
           <form method="post" action="/console/reports/import" aria-labelledby="import-h">
             <Csrf token={props.ctx.csrf} />
             <div class={props.form.errors.text ? 'field has-error' : 'field'}>
@@ -149,6 +149,15 @@ export function ReportsListPage(props: {
                 {typeof props.form.values.text === 'string' ? props.form.values.text : ''}
               </textarea>
             </div>
+            {props.form.errors.confirmAgency && (
+              <div class="field has-error">
+                <p class="error" id="e-confirm">
+                  {props.form.errors.confirmAgency}
+                </p>
+                <input type="checkbox" id="f-confirm" name="confirmAgency" aria-describedby="e-confirm" />
+                <label for="f-confirm">确认这是本机关的报告，仍然导入</label>
+              </div>
+            )}
             <button type="submit">导入</button>
           </form>
           <form method="post" action="/console/reports/upload" enctype="multipart/form-data" aria-label="上传报告文件">
@@ -168,6 +177,12 @@ export function ReportsListPage(props: {
                 aria-describedby={props.form.errors.file ? 'e-file' : undefined}
               />
             </div>
+            {props.form.errors.confirmFile && (
+              <div class="field">
+                <input type="checkbox" id="f-confirm-file" name="confirmAgency" />
+                <label for="f-confirm-file">确认这是本机关的报告，仍然导入（请重新选择文件）</label>
+              </div>
+            )}
             <button type="submit">上传并导入</button>
           </form>
         </>
