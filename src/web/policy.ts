@@ -62,6 +62,9 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/accounts/:id/disable': ['sysadmin'],
   'POST /console/accounts/:id/enable': ['sysadmin'],
   'POST /console/accounts/:id/reset-password': ['sysadmin'],
+  // The public site's footer: 主办单位, contact, 网站标识码 and filing numbers (国办发〔2017〕47号).
+  'GET /console/site': ['sysadmin'],
+  'POST /console/site': ['sysadmin'],
 
   // 安全管理员: security policy, roles, locks and sessions.
   'GET /console/security': ['secadmin'],
