@@ -31,6 +31,11 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /agencies/:id/guide': 'public',
   'GET /agencies/:id/catalogue': 'public',
   'GET /catalogue': 'public',
+  // The region's pages behind the home page's entry points (issue #12).
+  'GET /guide': 'public',
+  'GET /rules': 'public',
+  'GET /statutory': 'public',
+  'GET /apply': 'public',
   'GET /items/:id/attachments/:attachmentId': 'public',
   'GET /columns/:id/feed.xml': 'public',
   'GET /sitemap.xml': 'public',

@@ -39,6 +39,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
       !/^\/(agencies|columns|items)\//.test(request.url) &&
       request.url !== '/sitemap.xml' &&
       request.url !== '/' &&
+      !/^\/(guide|rules|statutory|apply)$/.test(request.url) &&
       request.url !== '/healthz'
     )
       reply.header('cache-control', 'no-store')
