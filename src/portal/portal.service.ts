@@ -35,9 +35,9 @@ export async function columnFeedOf(deps: Deps, id: number): Promise<{ column: Co
   return { column, items }
 }
 
-/** The paths of every public page a sitemap lists: home, reports, agencies, columns, items, reports. */
+/** The paths of every public page a sitemap lists: home and its entry points, agencies, columns, items, reports. */
 export async function sitemapPathsOf(deps: Deps): Promise<string[]> {
-  const paths: string[] = ['/', '/reports']
+  const paths: string[] = ['/', '/guide', '/rules', '/statutory', '/catalogue', '/apply', '/reports']
   for (const a of await listAgencies(deps.db)) {
     paths.push(`/agencies/${a.id}`)
     for (const c of await listColumns(deps.db, a.id)) paths.push(`/columns/${c.id}`)

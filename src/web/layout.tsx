@@ -111,7 +111,7 @@ export function PortalFooter(props: { footer: SiteFooter | undefined }) {
       <div class="wrap">
         {f && (
           <p>
-            主办单位：{f.host}
+            <span class="sep">主办单位：{f.host}</span>
             {f.organiser && <span class="sep">承办单位：{f.organiser}</span>}
           </p>
         )}
