@@ -11,7 +11,7 @@ export const entryPoints = [
   { href: '/statutory', label: '法定主动公开内容', hint: '条例第二十条规定的十五类信息' },
   { href: '/catalogue', label: '主动公开目录', hint: '全部主动公开信息，按索引号编目' },
   { href: '/apply', label: '依申请公开', hint: '在线申请、信函申请、当面申请' },
-  { href: '/reports', label: '政府信息公开年报', hint: '各机关政府信息公开工作年度报告' },
+  { href: '/reports', label: '政府信息公开年报', hint: '各机关的政府信息公开工作年报' },
 ] as const
 
 export function HomePage(props: { ctx: PageContext } & PortalHome) {
