@@ -174,7 +174,7 @@ describe.each(databaseKinds)("administrators' pages on %s", (kind) => {
       })
       expect(page.statusCode).toBe(200)
       expect(page.body).toContain('9.9.9.9')
-      expect(page.body).not.toContain('account.create')
+      expect(page.body).not.toContain('<td>创建账号</td>')
       const verified = await t.app.inject({ url: '/console/audit?verify=1', headers: { cookie: a.cookie } })
       expect(verified.body).toContain('审计链校验通过')
       const csv = await t.app.inject({ url: '/console/audit/export?action=login', headers: { cookie: a.cookie } })
@@ -183,6 +183,33 @@ describe.each(databaseKinds)("administrators' pages on %s", (kind) => {
       expect(csv.body).toContain('9.9.9.9')
       expect(await searchAudit(t.deps, { action: 'audit.export' }, 1)).toHaveLength(1)
       expect((await searchAudit(t.deps, { action: 'audit.read' }, 1)).length).toBeGreaterThan(0)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('the audit log names events, roles and objects in Chinese, and its filter offers the events by name (issue #12)', async () => {
+    const t = await testApp(kind)
+    try {
+      const staff = await buildStaff(t.deps, { roles: ['drafter'] })
+      await login(t.deps, staff.username, 'Wrong-Password-1', { ip: '9.9.9.9', userAgent: '' })
+      const a = await signIn(t.app, await buildStaff(t.deps, { roles: ['auditadmin'] }))
+      const page = await t.app.inject({ url: '/console/audit', headers: { cookie: a.cookie } })
+      const table = page.body.slice(page.body.indexOf('<table class="audit">'), page.body.indexOf('</table>'))
+      expect(table).toContain('<td>创建账号</td>')
+      expect(table).toContain('<td>审计管理员</td>')
+      expect(table).toContain('账号 ')
+      // No event code, role code or object type code reaches the page.
+      expect(table.match(/account\.create|<td>auditadmin|>user /)?.[0]).toBeUndefined()
+      expect(page.body).toContain('<option value="account.create">创建账号</option>')
+      const filtered = await t.app.inject({
+        url: '/console/audit?action=account.create',
+        headers: { cookie: a.cookie },
+      })
+      expect(filtered.body).toContain('<option value="account.create" selected>创建账号</option>')
+      const csv = await t.app.inject({ url: '/console/audit/export', headers: { cookie: a.cookie } })
+      expect(csv.body.split('\r\n')[0]).toContain('"事件","事件代码"')
+      expect(csv.body).toContain('"创建账号","account.create"')
     } finally {
       await t.close()
     }

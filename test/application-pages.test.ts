@@ -209,6 +209,7 @@ describe.each(databaseKinds)("the handler's console on %s", (kind) => {
           _csrf: head.csrf,
           reconsiderationBody: '重庆市垫江县人民政府行政复议办公室',
           frequentThreshold: '5',
+          feePayment: '通过政府非税收入统一缴款平台缴纳',
           template_correction: '{申请人}：\n您的申请（{申请编号}）需补正：{补正事项}。请于{补正期限}前补正。',
           template_decision: '',
         }),
@@ -251,7 +252,7 @@ describe.each(databaseKinds)("the handler's console on %s", (kind) => {
         method: 'POST',
         url: `${url2}/fee`,
         headers: post(handler.cookie),
-        payload: form({ _csrf: handler.csrf, on: '2026-03-02', method: 'volume', pages: '50' }),
+        payload: form({ _csrf: handler.csrf, on: '2026-03-02', method: 'volume', pages: '50', delivery: 'electronic' }),
       })
       expect((await t.app.inject({ url: url2, headers: { cookie: handler.cookie } })).body).toContain(
         '自 2026-03-02 起计时暂停',

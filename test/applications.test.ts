@@ -26,6 +26,7 @@ import {
   sendConsultation,
 } from '../src/applications/application.service.ts'
 import { applicationView } from '../src/applications/application.service.ts'
+import { saveFeePayment } from '../src/applications/settings.service.ts'
 import { findOwnApplication } from '../src/applications/application.policy.ts'
 import {
   knownApplicants,
@@ -34,7 +35,7 @@ import {
   revealApplicant,
 } from '../src/applications/applicant.service.ts'
 import { decideApplication, recordDelivery } from '../src/applications/decision.service.ts'
-import { clockOf, clockOrProblem, refreshOpenDueDates } from '../src/applications/due-date.service.ts'
+import { clockOf, clockOrProblem } from '../src/applications/due-date.service.ts'
 import { submitApplication } from '../src/applications/intake.service.ts'
 import { findByTracking, secondCheck } from '../src/applications/tracking.service.ts'
 import { buildAgency, buildApplication, buildStaffActor } from './support/build-application.ts'
@@ -122,17 +123,29 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
         approveExtension(t.deps, handler, id, { on: '2026-06-05', days: 20, reason: '需要分离不予公开的内容' }),
       ).rejects.toThrow(/负责人同意/)
       await approveExtension(t.deps, head, id, { on: '2026-06-05', days: 20, reason: '需要分离不予公开的内容' })
+      // 条例第三十三条第二款: effective when its notice letter is issued within the reply period.
+      const notice = (await listLetters(t.deps, t.deps.db, await findOwnApplication(t.deps, head, id))).find(
+        (l) => l.kind === 'extension',
+      )!
+      await issueLetter(t.deps, head, id, notice.id)
       expect(await due()).toBe('2026-07-10')
 
       at(t, '2026-07-08')
       await expect(
-        decideApplication(t.deps, handler, id, { on: '2026-07-08', outcome: 'PARTIAL', replyType: '2', basis: '' }),
+        decideApplication(t.deps, handler, id, {
+          on: '2026-07-08',
+          outcome: 'PARTIAL',
+          replyType: '2',
+          basis: '',
+          withheldBasis: 'art15',
+        }),
       ).rejects.toThrow(/不予公开的理由/)
       await decideApplication(t.deps, handler, id, {
         on: '2026-07-08',
         outcome: 'PARTIAL',
         replyType: '2',
         basis: '条例第三十二条、第三十七条：报价明细涉及第三方商业秘密，已区分处理',
+        withheldBasis: 'art15',
       })
       // Each step drafted its letter; the decision cites art. 37 and gives the appeal rights.
       const app = await findOwnApplication(t.deps, handler, id)
@@ -282,6 +295,7 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
             )
           ).id,
         )
+      await saveFeePayment(t.deps, handler, '通过政府非税收入统一缴款平台缴纳') // 109号: the notice states how to pay
       await expect(notifyFee(t.deps, handler, ids[9]!, { on: '2026-03-02', method: 'piece' })).rejects.toThrow(
         /无需缴费/,
       )
@@ -362,25 +376,29 @@ describe.each(databaseKinds)('appeals on %s', (kind) => {
 })
 
 describe.each(databaseKinds)('a due date in a year without a holiday notice on %s', (kind) => {
-  test('the application is taken in with its due date undetermined and a visible reason; once the notice is recorded the date is set', async () => {
+  test("《全国年节及纪念日放假办法》: the due date is 暂定 (weekends and 元旦 1-1) until the notice is recorded, then replaced by the notice's date", async () => {
     const t = await testEnv(kind, '2026-12-10T02:00:00Z')
     try {
       const { officeId } = await setUpRegion(t.deps)
       const handler = await staff(t, ['handler'])
       const { id } = await submitApplication(t.deps, systemActor('申请人'), officeId, citizen(), online)
       const app = await findOwnApplication(t.deps, handler, id)
-      expect(app.due_on).toBeNull()
-      expect((await clockOrProblem(t.deps, t.deps.db, app)).problem).toMatch(/缺少 2027 年节假日安排/)
-      // A made-up 2027 notice (1 January off only), recorded as the 系统管理员 would.
+      // 12-11 (1), 12-14…12-18 (6), 12-21…12-25 (11), 12-28…12-31 (15), 1-1 元旦 fixed by date, 1-4…1-8 (20).
+      expect([app.due_on, app.due_provisional]).toEqual(['2027-01-08', 1])
+      const { clock, problem } = await clockOrProblem(t.deps, t.deps.db, app)
+      expect(problem).toBeNull()
+      expect(clock?.provisional).toBe(true)
+      expect(clock?.steps.at(-1)?.text).toMatch(/^暂定：2027 年放假安排尚未录入/)
+      // A made-up 2027 notice (1 and 4 January off), recorded as the 系统管理员 would: the open
+      // application gets the notice's date without anyone touching it.
       await recordCalendarYear(t.deps, systemActor(), {
         year: 2027,
         source: '测试用 2027 年安排（非真实通知）',
-        holidays: ['2027-01-01'],
+        holidays: ['2027-01-01', '2027-01-04'],
         makeupWorkdays: [],
       })
-      await refreshOpenDueDates(t.deps)
-      // 12-11 (1), 12-14…12-18 (6), 12-21…12-25 (11), 12-28…12-31 (15), 1-4…1-8 (20).
-      expect((await findOwnApplication(t.deps, handler, id)).due_on).toBe('2027-01-08')
+      const after = await findOwnApplication(t.deps, handler, id)
+      expect([after.due_on, after.due_provisional]).toEqual(['2027-01-11', 0])
     } finally {
       await t.close()
     }
@@ -479,6 +497,11 @@ describe.each(databaseKinds)('extension on %s', (kind) => {
       expect(await searchAudit(t.deps, { action: 'application.extension_approved' }, 1)).toHaveLength(0)
       // 20 is the most: 3-31 … 4-03 (4), 清明 4-04 … 4-06 off, 4-07 … 4-28 (20).
       await approveExtension(t.deps, head, application.id, { on: '2026-03-02', days: 20, reason })
+      // 条例第三十三条第二款: effective when its notice letter is issued within the reply period.
+      const notice = (
+        await listLetters(t.deps, t.deps.db, await findOwnApplication(t.deps, head, application.id))
+      ).find((l) => l.kind === 'extension')!
+      await issueLetter(t.deps, head, application.id, notice.id)
       expect(await due()).toBe('2026-04-28')
     } finally {
       await t.close()

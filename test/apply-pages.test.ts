@@ -89,7 +89,9 @@ describe.each(databaseKinds)('the public application form on %s', (kind) => {
       expect(ok.statusCode).toBe(200)
       const number = /id="tracking-number">([^<]+)</.exec(ok.body)![1]!
       const code = /id="query-code">([^<]+)</.exec(ok.body)![1]!
-      expect(ok.body).toContain('答复期限（按目前情况）至 2026-03-30')
+      expect(ok.body).toContain(
+        '本机关应于2026年3月30日（含当日）前答复：自收到申请之日起20个工作日（条例第三十三条），征求意见、补正期间不计算在内',
+      )
       // The retry (same form, same key) shows the same application again and creates nothing.
       const retry = await t.app.inject({
         method: 'POST',

@@ -17,7 +17,7 @@ async function someHistory(t: TestEnv) {
   const staff = await buildStaff(t.deps, { roles: ['drafter'] })
   await login(t.deps, staff.username, staff.password, client)
   await login(t.deps, staff.username, 'Wrong-password-1', client)
-  await recordAudit(t.deps, systemActor(), { action: 'test.event', objectType: 'x', objectId: 1, result: 'success' })
+  await recordAudit(t.deps, systemActor(), { action: 'backup.create', objectType: 'x', objectId: 1, result: 'success' })
 }
 
 /** What an intruder with database access does first: switch off the append-only guard. */
@@ -271,7 +271,7 @@ describe.each(databaseKinds)('concurrent appends on %s', (kind) => {
       await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
           recordAudit(t.deps, systemActor(), {
-            action: 'test.concurrent',
+            action: 'backup.restore',
             objectType: 'test',
             objectId: i,
             result: 'success',

@@ -9,6 +9,9 @@ import {
 } from '../src/applications/application.service.ts'
 import { findOwnApplication } from '../src/applications/application.policy.ts'
 import { requestReasons } from '../src/applications/decision.service.ts'
+import { issueLetter, listLetters } from '../src/applications/letter.service.ts'
+import { saveFeePayment } from '../src/applications/settings.service.ts'
+import { listEvents } from '../src/applications/application.store.ts'
 import { agencyQueue, regionQueue } from '../src/applications/queue.service.ts'
 import { regionOverview } from '../src/region/region.service.ts'
 import { testApp } from './support/app.ts'
@@ -32,6 +35,7 @@ async function setUp(kind: (typeof databaseKinds)[number]) {
   const application = async () =>
     (await buildApplication(t.deps, { applicant: { infoDescription: `桂溪街道第${++n}批老旧小区改造资金明细` } })).id
   const dueOf = async (id: number) => (await findOwnApplication(t.deps, handler, id)).due_on
+  await saveFeePayment(t.deps, head, '通过政府非税收入统一缴款平台缴纳')
   return { t, handler, head, application, dueOf }
 }
 
@@ -63,6 +67,7 @@ describe.each(databaseKinds)('the procedural rules of the clock on %s', (kind) =
         on: '2026-03-10',
         method: 'volume',
         pages: 50,
+        delivery: 'post',
         receivedByApplicantOn: '2026-03-13',
       })
       for (const day of ['2026-04-09', '2026-04-13']) {
@@ -84,20 +89,38 @@ describe.each(databaseKinds)('the procedural rules of the clock on %s', (kind) =
     }
   })
 
-  test('art. 33 para. 2: an extension counts only with its notice issued within the reply period', async () => {
+  test('条例第三十三条第二款: approving an extension drafts its notice; the due date moves only when that 延长答复期限告知书 is issued within the reply period, on the day it is issued', async () => {
     const { t, head, application, dueOf } = await setUp(kind)
     try {
       const late = await application()
       const onTime = await application()
-      at(t, '2026-04-02')
-      await expect(
-        approveExtension(t.deps, head, late, { on: '2026-03-30', days: 20, reason, noticeIssuedOn: '2026-04-02' }),
-      ).rejects.toThrow(/延期告知书须在答复期限（2026年3月30日）届满前发出/)
-      expect(await dueOf(late)).toBe('2026-03-30')
-      // Notified on the due date: 3-31…4-03 (4), 清明, 4-07…4-10 (8), 4-13…4-17 (13), 4-20…4-24 (18),
-      // 4-27, 4-28 (20).
-      await approveExtension(t.deps, head, onTime, { on: '2026-03-30', days: 20, reason, noticeIssuedOn: '2026-03-30' })
+      const extensionLetter = async (id: number) =>
+        (await listLetters(t.deps, t.deps.db, await findOwnApplication(t.deps, head, id))).find(
+          (l) => l.kind === 'extension',
+        )!
+      at(t, '2026-03-30')
+      await approveExtension(t.deps, head, late, { on: '2026-03-30', days: 20, reason })
+      await approveExtension(t.deps, head, onTime, { on: '2026-03-30', days: 20, reason })
+      // Approval alone does not move the due date.
+      expect([await dueOf(late), await dueOf(onTime)]).toEqual(['2026-03-30', '2026-03-30'])
+      // The draft already announces the extended date: 3-31…4-03 (4), 清明, 4-07…4-10 (8), 4-13…4-17 (13),
+      // 4-20…4-24 (18), 4-27, 4-28 (20).
+      expect((await extensionLetter(onTime)).body).toContain('至2026年4月28日')
+
+      // Issued on the due date: effective, and the issue day is the notice day the clock counts.
+      await issueLetter(t.deps, head, onTime, (await extensionLetter(onTime)).id)
       expect(await dueOf(onTime)).toBe('2026-04-28')
+      expect((await listEvents(t.deps.db, onTime)).find((e) => e.kind === 'extension_notified')?.on).toBe('2026-03-30')
+
+      // Issued after the reply period: refused with the clock's message; the due date stays.
+      at(t, '2026-04-02')
+      const letter = await extensionLetter(late)
+      await expect(issueLetter(t.deps, head, late, letter.id)).rejects.toMatchObject({
+        code: 'deadline_passed',
+        message: expect.stringContaining('延期告知书须在答复期限（2026年3月30日）届满前发出，逾期告知的延期不发生效力'),
+      })
+      expect(await dueOf(late)).toBe('2026-03-30')
+      expect((await extensionLetter(late)).status).toBe('draft')
     } finally {
       await t.close()
     }
@@ -141,36 +164,66 @@ describe.each(databaseKinds)('the procedural rules of the clock on %s', (kind) =
     }
   })
 
-  test("the console's forms take the extension notice date (art. 33) and the fee notice's receipt (109号)", async () => {
+  test("条例第三十三条第二款, 109号: the console's extension takes effect when its letter is issued, late issue refused; the fee form takes the delivery and the receipt", async () => {
     const t = await testApp(kind)
     try {
       const extended = await buildApplication(t.deps, { applicant: { infoDescription: '澄溪镇农村公路养护资金' } })
       const charged = await buildApplication(t.deps, { applicant: { infoDescription: '澄溪镇农村危房改造名单' } })
-      at(t, '2026-04-02')
+      const headActor = await buildStaffActor(t.deps, { roles: ['office_head'] })
+      await saveFeePayment(t.deps, headActor, '通过政府非税收入统一缴款平台缴纳')
+      at(t, '2026-03-30')
       const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
       const headers = { cookie: head.cookie, 'content-type': 'application/x-www-form-urlencoded' }
-      const late = await t.app.inject({
+      const approved = await t.app.inject({
         method: 'POST',
         url: `/console/applications/${extended.id}/extension`,
         headers,
-        payload: form({ _csrf: head.csrf, on: '2026-03-30', days: '20', reason, noticeIssuedOn: '2026-04-02' }),
+        payload: form({ _csrf: head.csrf, on: '2026-03-30', days: '20', reason }),
       })
-      expect(late.statusCode).toBe(409)
+      expect(approved.statusCode, approved.body).toBe(303)
+      const extensionPage = await t.app.inject({
+        url: `/console/applications/${extended.id}`,
+        headers: { cookie: head.cookie },
+      })
+      expect(extensionPage.body).not.toContain('告知申请人日期')
+      expect(extensionPage.body).toContain('<dd id="due">2026-03-30</dd>')
+      const letter = (
+        await listLetters(t.deps, t.deps.db, await findOwnApplication(t.deps, headActor, extended.id))
+      ).find((l) => l.kind === 'extension')!
+      at(t, '2026-04-02')
+      const later = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const late = await t.app.inject({
+        method: 'POST',
+        url: `/console/applications/${extended.id}/letters/${letter.id}`,
+        headers: { cookie: later.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ _csrf: later.csrf, body: letter.body, do: 'issue' }),
+      })
+      expect(late.statusCode, late.body.replace(/<[^>]+>/g, ' ').slice(0, 3000)).toBe(409)
       expect(late.body).toContain('延期告知书须在答复期限（2026年3月30日）届满前发出')
+
+      const noDelivery = await t.app.inject({
+        method: 'POST',
+        url: `/console/applications/${charged.id}/fee`,
+        headers: { cookie: later.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ _csrf: later.csrf, on: '2026-03-10', method: 'volume', pages: '50' }),
+      })
+      expect(noDelivery.statusCode).toBe(422)
+      expect(noDelivery.body).toContain('请选择送达方式')
       const fee = await t.app.inject({
         method: 'POST',
         url: `/console/applications/${charged.id}/fee`,
-        headers,
+        headers: { cookie: later.cookie, 'content-type': 'application/x-www-form-urlencoded' },
         payload: form({
-          _csrf: head.csrf,
+          _csrf: later.csrf,
           on: '2026-03-10',
           method: 'volume',
           pages: '50',
+          delivery: 'post',
           receivedByApplicantOn: '2026-03-13',
         }),
       })
       expect(fee.statusCode, fee.body).toBe(303)
-      const page = await t.app.inject({ url: `/console/applications/${charged.id}`, headers: { cookie: head.cookie } })
+      const page = await t.app.inject({ url: `/console/applications/${charged.id}`, headers: { cookie: later.cookie } })
       // 3-16…3-20 (5), 3-23…3-27 (10), 3-30…4-03 (15), 清明, 4-07…4-10 (19), 4-13 (20).
       expect(page.body).toContain('缴费期限至2026年4月13日')
     } finally {

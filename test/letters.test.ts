@@ -32,7 +32,10 @@ async function lettersText(deps: Deps, actor: StaffActor, id: number, kind = 'de
 async function decided(deps: Deps, input: Partial<DecisionInput> & { outcome: string }, agencyId?: number) {
   const handler = await buildStaffActor(deps, { roles: ['handler'], ...(agencyId ? { agencyId } : {}) })
   const { id } = await buildApplication(deps, { receivedOn: '2026-03-02', ...(agencyId ? { agencyId } : {}) })
-  await decideApplication(deps, handler, id, { on: '2026-03-02', replyType: '3', basis: '', ...input })
+  // These tests read the letters' text; deciding DENY_THIRD_PARTY without a consultation (条例第十五条、
+  // 第三十二条) is confirmed here and tested on its own below.
+  const confirm = input.outcome === 'DENY_THIRD_PARTY' ? { confirmNoConsultation: true } : {}
+  await decideApplication(deps, handler, id, { on: '2026-03-02', replyType: '3', basis: '', ...confirm, ...input })
   return { handler, id, ...(await lettersText(deps, handler, id)) }
 }
 
@@ -61,7 +64,12 @@ describe.each(databaseKinds)('decision letters on %s', (kind) => {
           expect(text, outcome).not.toContain('六个月内')
         }
       }
-      const partial = await decided(t.deps, { outcome: 'PARTIAL', replyType: '2', basis: '报价明细涉及商业秘密' })
+      const partial = await decided(t.deps, {
+        outcome: 'PARTIAL',
+        replyType: '2',
+        basis: '报价明细涉及商业秘密',
+        withheldBasis: 'art15',
+      })
       for (const text of [partial.docx, partial.pdf]) {
         expect(text).toContain(`如对本答复中不予公开的部分不服的，${first}`)
         expect(text).toContain(`如对本答复的其他内容不服的，${either}`)
@@ -245,6 +253,7 @@ describe.each(databaseKinds)('decision letters on %s', (kind) => {
         outcome: 'DENY_THIRD_PARTY',
         replyType: '3',
         basis: reason,
+        confirmNoConsultation: true,
       })
       const draft = await lettersText(t.deps, handler, first.id)
       for (const text of [draft.docx, draft.pdf]) {

@@ -3,6 +3,7 @@ import { approveExtension, notifyFee, requestCorrection } from '../src/applicati
 import { findOwnApplication } from '../src/applications/application.policy.ts'
 import { purgeExpiredPersonalData } from '../src/applications/applicant.service.ts'
 import { decideApplication } from '../src/applications/decision.service.ts'
+import { saveFeePayment } from '../src/applications/settings.service.ts'
 import { issueLetter, listLetters } from '../src/applications/letter.service.ts'
 import { systemActor } from '../src/audit/audit.ts'
 import type { StaffActor } from '../src/audit/audit.ts'
@@ -78,6 +79,7 @@ describe.each(databaseKinds)('e-mail to the applicant on %s', (kind) => {
       const other = await buildApplication(deps, { applicant })
       await approveExtension(deps, head, other.id, { on: '2026-03-02', days: 10, reason: '需调取档案' })
       await issueDraft(deps, head, other.id, 'extension')
+      await saveFeePayment(deps, head, '转账至县财政局非税收入专户')
       await notifyFee(deps, head, other.id, { on: '2026-03-02', method: 'volume', pages: 200 })
       await issueDraft(deps, head, other.id, 'fee')
       await decideApplication(deps, head, other.id, { on: '2026-03-02', outcome: 'GRANTED', replyType: '2', basis: '' })

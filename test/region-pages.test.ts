@@ -43,9 +43,10 @@ describe.each(databaseKinds)('the region overview on %s', (kind) => {
       expect(page.statusCode).toBe(200)
       const row = /<tr class="overdue"><th scope="row">垫江县人民政府办公室<\/th>(.*?)<\/tr>/.exec(page.body)?.[1] ?? ''
       const cells = [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1])
-      expect(cells.slice(0, 2)).toEqual(['1', '1']) // open, overdue
-      expect(Number(cells[4])).toBeGreaterThanOrEqual(5) // empty columns of a new agency
-      expect(cells[5]).toContain('空白栏目') // a veto item is named
+      // open, overdue, 补正 notices sent after 条例第三十条's 7 working days
+      expect(cells.slice(0, 3)).toEqual(['1', '1', '0'])
+      expect(Number(cells[5])).toBeGreaterThanOrEqual(5) // empty columns of a new agency
+      expect(cells[6]).toContain('空白栏目') // a veto item is named
       const xlsx = await t.app.inject({
         url: '/console/region/export.xlsx?sort=overdue&dir=desc',
         headers: { cookie: s.cookie },
@@ -57,7 +58,7 @@ describe.each(databaseKinds)('the region overview on %s', (kind) => {
       expect(sheet.getRow(2).getCell(1).value).toBe('垫江县人民政府办公室')
       expect(sheet.getRow(2).getCell(3).value).toBe(1)
       const csv = await t.app.inject({ url: '/console/region/export.csv', headers: { cookie: s.cookie } })
-      expect(csv.body).toContain('机关,办理中申请,逾期申请')
+      expect(csv.body).toContain('机关,办理中申请,逾期申请,逾期发出补正通知')
       // The region's other tables export too.
       expect(
         (await t.app.inject({ url: '/console/region/applications?format=csv', headers: { cookie: s.cookie } })).body,

@@ -29,6 +29,9 @@ describe.each(databaseKinds)('report pages on %s', (kind) => {
       expect(stored.map((r) => [r.year, r.status, r.source_name])).toEqual([[2020, 'imported', '2020年报.txt']])
       const page = await t.app.inject({ url: String(ok.headers.location), headers: { cookie: s.cookie } })
       expect(page.body).toContain('导入的往年报告')
+      // Rules are named by what they check, never by their code (issue #12: X1 → 与上年度报告衔接).
+      expect(page.body).toContain('与上年度报告衔接（未提供上一年度报告）')
+      expect(page.body).not.toMatch(/未检查：[^<]*X1/)
       const disguised = await upload({ _csrf: s.csrf }, { name: '年报.pdf', content: dianjiang })
       expect(disguised.statusCode).toBe(422)
       expect(disguised.body).toContain('文件内容须与扩展名一致')

@@ -20,6 +20,7 @@ import {
 import type { TestEnv } from './support/test-deps.ts'
 import type { AnnualReport } from '../src/reports/report.ts'
 import { notifyFee, recordFeePaid } from '../src/applications/application.service.ts'
+import { saveFeePayment } from '../src/applications/settings.service.ts'
 import { buildApplication, buildStaffActor } from './support/build-application.ts'
 import { buildStaff, setUpRegion } from './support/builders.ts'
 import { flatten } from './support/report-text.ts'
@@ -56,6 +57,7 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
       const actor = staffOf(handler.id, officeId)
       const received = async (on: string) => (await buildApplication(t.deps, { receivedOn: on })).id
       const [a, b] = [await received('2025-11-03'), await received('2025-11-03')]
+      await saveFeePayment(t.deps, handler, '通过政府非税收入统一缴款平台缴纳') // 109号: the notice states how to pay
       at('2025-11-05')
       expect(await notifyFee(t.deps, handler, a, { on: '2025-11-05', method: 'volume', pages: 50 })).toBe(200)
       expect(await notifyFee(t.deps, handler, b, { on: '2025-11-05', method: 'volume', pages: 31 })).toBe(10)

@@ -14,15 +14,17 @@ import { defaultRetentionYears, maySeePersonalData, retentionCutoff, shanghaiDat
 import { findOwnApplication } from './application.policy.ts'
 import {
   deleteApplicantFiles,
+  deleteCorrectionAnswers,
   erasePersonalData,
   findApplicantFile,
   insertApplicantFile,
   listApplicantFiles,
+  listCorrectionAnswers,
   listExpiredPersonalData,
   listFileKeys,
   listPersonApplications,
 } from './application.store.ts'
-import { decryptApplicant } from './applicant-data.ts'
+import { decryptApplicant, fieldAad } from './applicant-data.ts'
 
 // The applicant's personal data and files: revealed only to the application's own handler and the
 // office head, each reveal and each opening audited, and erased once the retention period is over.
@@ -55,6 +57,64 @@ export async function knownApplicants(deps: Deps, db: Executor, agencyId: number
 const applicantFileTypes = new Set(['application/pdf', 'image/jpeg', 'image/png'])
 const maxApplicantFiles = 5
 
+/** A file from the applicant, checked and stored on disk, not yet recorded on the application. */
+export type IncomingFile = { fileName: string; type: string; stored: ReturnType<typeof storeFile> }
+
+/**
+ * Checks a file the applicant sends (PDF, JPG or PNG by name and content, malware-checked, while
+ * the application is open) and stores its bytes; `recordApplicantFile` then records it.
+ */
+export async function receiveApplicantFile(
+  deps: Deps,
+  actor: Actor,
+  application: ApplicationRow,
+  rawName: string,
+  bytes: Buffer,
+): Promise<IncomingFile> {
+  const fileName = cleanFileName(rawName)
+  const type = allowedType(fileName, bytes)
+  if (!type || !applicantFileTypes.has(type))
+    throw new AppError('invalid_input', '材料仅支持 PDF、JPG、PNG，且文件内容须与扩展名一致', {
+      file: '文件类型不允许或内容与扩展名不符',
+    })
+  if (application.status === 'concluded') throw new AppError('invalid_transition', '申请已办结，不能再上传材料')
+  await refuseMalware(deps, actor, 'application', application.id, fileName, bytes)
+  return { fileName, type, stored: storeFile(deps.config.dataDir, bytes, deps.clock.now()) }
+}
+
+/** Records a received file on the application, at most five in all, with its audit entry. */
+export async function recordApplicantFile(
+  deps: Deps,
+  trx: Executor,
+  actor: Actor,
+  application: ApplicationRow,
+  { fileName, type, stored }: IncomingFile,
+  correctionAnswerId: number | null = null,
+): Promise<void> {
+  const count = (await listApplicantFiles(trx, application.id)).length
+  if (count >= maxApplicantFiles)
+    throw new AppError('invalid_input', `每件申请最多上传 ${maxApplicantFiles} 份材料`, {
+      file: `最多 ${maxApplicantFiles} 份`,
+    })
+  await insertApplicantFile(trx, {
+    application_id: application.id,
+    file_name: fileName,
+    content_type: type,
+    size: stored.size,
+    sha256: stored.sha256,
+    storage_key: stored.key,
+    created_at: isoNow(deps.clock),
+    correction_answer_id: correctionAnswerId,
+  })
+  await appendAudit(deps, trx, actor, {
+    action: 'application.file_add',
+    objectType: 'application',
+    objectId: application.number,
+    result: 'success',
+    detail: { size: stored.size, sha256: stored.sha256 },
+  })
+}
+
 /**
  * A file the applicant adds to the application (a copy of the ID, a power of attorney): PDF, JPG or
  * PNG by name and content, malware-checked, at most five, while the application is open. Such files
@@ -67,38 +127,8 @@ export async function addApplicantFile(
   rawName: string,
   bytes: Buffer,
 ): Promise<void> {
-  const fileName = cleanFileName(rawName)
-  const type = allowedType(fileName, bytes)
-  if (!type || !applicantFileTypes.has(type))
-    throw new AppError('invalid_input', '材料仅支持 PDF、JPG、PNG，且文件内容须与扩展名一致', {
-      file: '文件类型不允许或内容与扩展名不符',
-    })
-  if (application.status === 'concluded') throw new AppError('invalid_transition', '申请已办结，不能再上传材料')
-  await refuseMalware(deps, actor, 'application', application.id, fileName, bytes)
-  const stored = storeFile(deps.config.dataDir, bytes, deps.clock.now())
-  await deps.db.transaction().execute(async (trx) => {
-    const count = (await listApplicantFiles(trx, application.id)).length
-    if (count >= maxApplicantFiles)
-      throw new AppError('invalid_input', `每件申请最多上传 ${maxApplicantFiles} 份材料`, {
-        file: `最多 ${maxApplicantFiles} 份`,
-      })
-    await insertApplicantFile(trx, {
-      application_id: application.id,
-      file_name: fileName,
-      content_type: type,
-      size: stored.size,
-      sha256: stored.sha256,
-      storage_key: stored.key,
-      created_at: isoNow(deps.clock),
-    })
-    await appendAudit(deps, trx, actor, {
-      action: 'application.file_add',
-      objectType: 'application',
-      objectId: application.number,
-      result: 'success',
-      detail: { size: stored.size, sha256: stored.sha256 },
-    })
-  })
+  const file = await receiveApplicantFile(deps, actor, application, rawName, bytes)
+  await deps.db.transaction().execute((trx) => recordApplicantFile(deps, trx, actor, application, file))
 }
 
 export { listApplicantFiles }
@@ -147,6 +177,7 @@ export async function purgeExpiredPersonalData(
     for (const application of expired) {
       keys.push(...(await listFileKeys(trx, application.id)))
       await deleteApplicantFiles(trx, application.id)
+      await deleteCorrectionAnswers(trx, application.id)
       await erasePersonalData(trx, application.id)
       await forgetMailRecipients(deps, trx, application.id)
     }
@@ -160,4 +191,18 @@ export async function purgeExpiredPersonalData(
   })
   for (const key of keys) removeStoredFile(deps.config.dataDir, key)
   return { cutoff, count: expired.length }
+}
+
+/** What the handler sees of the applicant's online answers: the text and the names of the files. */
+export type CorrectionAnswerView = { answeredOn: string; text: string; files: { id: number; name: string }[] }
+
+export async function correctionAnswersOf(deps: Deps, application: ApplicationRow): Promise<CorrectionAnswerView[]> {
+  const answers = await listCorrectionAnswers(deps.db, application.id)
+  if (!answers.length) return []
+  const files = await listApplicantFiles(deps.db, application.id)
+  return answers.map((a) => ({
+    answeredOn: a.answered_on,
+    text: a.text_enc ? deps.fields.decrypt(a.text_enc, fieldAad(application.number, 'correction_answer')) : '',
+    files: files.filter((f) => f.correction_answer_id === a.id).map((f) => ({ id: f.id, name: f.file_name })),
+  }))
 }

@@ -20,6 +20,7 @@ import {
   notifyFee,
   receiveCorrection,
   recordConsultationReply,
+  recordFeeNoticeReceipt,
   recordFeePaid,
   requestCorrection,
   sendConsultation,
@@ -99,10 +100,8 @@ const steps = {
         .min(1, '至少 1 个工作日')
         .max(20, '不超过 20 个工作日'),
       reason: z.string({ error: '请写明延期理由' }).trim().min(1, '请写明延期理由').max(500),
-      noticeIssuedOn: optionalDate,
     }),
-    (deps, actor, id, { noticeIssuedOn, ...input }) =>
-      approveExtension(deps, actor, id, { ...input, ...(noticeIssuedOn ? { noticeIssuedOn } : {}) }),
+    approveExtension,
   ),
   fee: step(
     onDate.extend({
@@ -111,16 +110,19 @@ const steps = {
         .string()
         .optional()
         .transform((v) => (v ? Number(v) : undefined)),
+      delivery: z.enum(['electronic', 'post', 'in_person'], { error: '请选择送达方式' }),
       receivedByApplicantOn: optionalDate,
     }),
-    (deps, actor, id, { on, method, pages, receivedByApplicantOn }) =>
+    (deps, actor, id, { on, method, pages, delivery, receivedByApplicantOn }) =>
       notifyFee(deps, actor, id, {
         on,
         method,
+        delivery,
         ...(pages ? { pages } : {}),
         ...(receivedByApplicantOn ? { receivedByApplicantOn } : {}),
       }),
   ),
+  'fee-receipt': step(onDate, recordFeeNoticeReceipt),
   'fee-paid': step(onDate, recordFeePaid),
   'no-fee': step(onDate, concludeWithoutFee),
   reasons: step(onDate, requestReasons),
@@ -141,6 +143,11 @@ const steps = {
       queryOffice: z.string().trim().max(300).default(''),
       responsibleAgency: z.string().trim().max(100).default(''),
       responsibleContact: z.string().trim().max(200).default(''),
+      withheldBasis: z.string().trim().max(20).default(''),
+      confirmNoConsultation: z
+        .string()
+        .optional()
+        .transform((v) => v === 'yes'),
     }),
     (deps, actor, id, { relatedNumber, ...input }) =>
       decideApplication(deps, actor, id, { ...input, ...(relatedNumber ? { relatedNumber } : {}) }),
@@ -162,8 +169,9 @@ const actionNotices: Record<Action, string> = {
   'no-correction': '已办结：逾期未补正。',
   consultation: '已记录征求意见，期间不计入答复期限。',
   'consultation-reply': '已记录答复。',
-  extension: '已批准延期，延期答复告知书草稿已生成。',
+  extension: '已批准延期，延长答复期限告知书草稿已生成；告知书印发后延期方生效（条例第三十三条第二款）。',
   fee: '已发出收费通知，收费通知书草稿已生成。',
+  'fee-receipt': '已记录收费通知送达，缴费期限自申请人收到之次日起计算。',
   'fee-paid': '已记录缴费。',
   'no-fee': '已办结：逾期未缴费。',
   reasons: '已记录要求说明理由。',

@@ -1,4 +1,5 @@
 import type { Actor, StaffActor } from '../audit/audit.ts'
+import type { ApplicationStep } from '../audit/audit-labels.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import { perPieceFee, perVolumeFee, statutoryClock } from '../deadlines/statutory-clock.ts'
@@ -8,9 +9,16 @@ import { mailNotices } from '../notify/outbox.service.ts'
 import type { MailNotices } from '../notify/outbox.service.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
-import type { ClockState } from '../deadlines/statutory-clock.ts'
-import type { ApplicantDetails, ApplicationEvent } from './application.ts'
-import { canMove, checkDate, isDate, maySeePersonalData, publicDetail, shanghaiDate } from './application.ts'
+import type { ApplicantDetails, ApplicationEvent, FeeDelivery } from './application.ts'
+import {
+  canMove,
+  checkDate,
+  feeDeliveries,
+  isDate,
+  maySeePersonalData,
+  publicDetail,
+  shanghaiDate,
+} from './application.ts'
 import { findOwnApplication } from './application.policy.ts'
 import {
   insertEvent,
@@ -21,8 +29,12 @@ import {
 } from './application.store.ts'
 import type { ApplicantFile } from './application.store.ts'
 import { maskedApplicant } from './applicant-data.ts'
+import { correctionAnswersOf } from './applicant.service.ts'
+import type { CorrectionAnswerView } from './applicant.service.ts'
 import { clockOrProblem, refreshDue, refuseUnlawfulStep } from './due-date.service.ts'
+import type { DueClock } from './due-date.service.ts'
 import { draftLetter, listLetters } from './letter.service.ts'
+import { mustHaveFeePayment } from './settings.service.ts'
 import type { LetterView } from './letter.service.ts'
 
 // The handler's steps on an application while it runs: correction (art. 30), consultation
@@ -36,7 +48,7 @@ export async function addEvent(
   trx: Executor,
   actor: Actor,
   application: ApplicationRow,
-  kind: string,
+  kind: ApplicationStep,
   on: string,
   detail: Record<string, unknown> = {},
 ): Promise<number> {
@@ -69,9 +81,11 @@ export async function conclude(
   outcome: OutcomeCode,
   replyType: string,
   basis: string,
-  kind: string,
+  kind: ApplicationStep,
+  /** What else the decision records on its timeline step (and audit entry), e.g. a flag. */
+  detail: Record<string, unknown> = {},
 ): Promise<void> {
-  await addEvent(deps, trx, actor, application, kind, on, { outcome, replyType })
+  await addEvent(deps, trx, actor, application, kind, on, { outcome, replyType, ...detail })
   await updateApplication(trx, application.id, {
     status: 'concluded',
     outcome,
@@ -217,14 +231,15 @@ export async function recordConsultationReply(
 }
 
 /**
- * Art. 33: the office head approves at most 20 working days, before the due date, and the applicant
- * is told (`noticeIssuedOn`, the day of approval unless given) within the reply period.
+ * Art. 33 para. 2: the office head approves at most 20 working days, before the due date; the
+ * 延长答复期限告知书 is drafted, and the extension takes effect only when that letter is issued within
+ * the reply period (letter.service.ts issueLetter): approval alone does not move the due date.
  */
 export async function approveExtension(
   deps: Deps,
   actor: StaffActor,
   id: number,
-  input: { on: string; days: number; reason: string; noticeIssuedOn?: string },
+  input: { on: string; days: number; reason: string },
 ): Promise<void> {
   if (!actor.roles.includes('office_head'))
     throw new AppError('forbidden', '延长答复期限须经政府信息公开工作机构负责人同意')
@@ -238,47 +253,62 @@ export async function approveExtension(
     const events = await listEvents(trx, application.id)
     if (events.some((e) => e.kind === 'extension_approved'))
       throw new AppError('invalid_transition', '答复期限已延长过，延长期限最长不超过 20 个工作日')
-    const noticeIssuedOn = input.noticeIssuedOn ?? input.on
-    checkDate(noticeIssuedOn, 'noticeIssuedOn', '告知申请人之日', today, input.on)
-    await refuseUnlawfulStep(deps, trx, application, {
-      kind: 'extensionApproved',
-      on: input.on,
-      days: input.days,
-      noticeIssuedOn,
-    })
+    await refuseUnlawfulStep(deps, trx, application, { kind: 'extensionApproved', on: input.on, days: input.days })
+    // `noticeByLetter`: the extension counts from the day its letter is issued (application.ts clockEvents).
     await addEvent(deps, trx, actor, application, 'extension_approved', input.on, {
       days: input.days,
-      noticeIssuedOn,
+      noticeByLetter: true,
       reason: input.reason.trim(),
     })
-    await refreshDue(deps, trx, application)
     await draftLetter(deps, trx, actor, application, 'extension', input.on)
   })
 }
 
 /**
  * 109号: per piece by the applicant's rank in the calendar month, or per volume by pages; never both;
- * sent within the reply period. `receivedByApplicantOn`: when the applicant received it (electronic
- * delivery: the day it was sent), from which the 20 working days to pay run.
+ * sent within the reply period, stating how to pay (the agency's 缴纳方式, refused while unset). The
+ * 20 working days to pay run from the day after the applicant receives it: electronic and in-person
+ * delivery on the day sent; by post on `receivedByApplicantOn`, or once recorded (recordFeeNoticeReceipt).
  */
 export async function notifyFee(
   deps: Deps,
   actor: StaffActor,
   id: number,
-  input: { on: string; method: 'piece' | 'volume'; pages?: number; receivedByApplicantOn?: string },
+  input: {
+    on: string
+    method: 'piece' | 'volume'
+    pages?: number
+    /** How the notice reaches the applicant; by default electronic, or post when a later receipt day is given. */
+    delivery?: FeeDelivery
+    receivedByApplicantOn?: string
+  },
 ): Promise<number> {
   let amount = 0
   await changeApplication(deps, actor, id, async (trx, application, today) => {
     mustBeOpen(application)
     checkDate(input.on, 'on', '收费通知日期', today, application.received_on)
     if (application.fee_method) throw new AppError('invalid_transition', '本申请已发出收费通知；按件与按量不得同时计收')
-    const receivedByApplicantOn = input.receivedByApplicantOn ?? input.on
-    checkDate(receivedByApplicantOn, 'receivedByApplicantOn', '申请人收到收费通知之日', today, input.on)
-    await refuseUnlawfulStep(deps, trx, application, { kind: 'feeNotified', on: input.on, receivedByApplicantOn })
+    const delivery =
+      input.delivery ??
+      (input.receivedByApplicantOn && input.receivedByApplicantOn !== input.on ? 'post' : 'electronic')
+    if (!Object.hasOwn(feeDeliveries, delivery))
+      throw new AppError('invalid_input', '请选择送达方式', { delivery: '请选择送达方式' })
+    // Electronic and in-person delivery reach the applicant the day they are sent; a posted notice
+    // on the day the applicant received it, recorded now or later.
+    const receivedByApplicantOn = delivery === 'post' ? input.receivedByApplicantOn : input.on
+    if (receivedByApplicantOn)
+      checkDate(receivedByApplicantOn, 'receivedByApplicantOn', '申请人收到收费通知之日', today, input.on)
+    await refuseUnlawfulStep(deps, trx, application, {
+      kind: 'feeNotified',
+      on: input.on,
+      ...(receivedByApplicantOn ? { receivedByApplicantOn } : { receiptPending: true }),
+    })
+    await mustHaveFeePayment(trx, application.agency_id)
+    const month = application.received_on.slice(0, 7)
+    let rank: number | null = null
     if (input.method === 'piece') {
-      const month = application.received_on.slice(0, 7)
       const same = await listApplicantMonth(trx, application.agency_id, application.applicant_key, month)
-      const rank = same.filter(
+      rank = same.filter(
         (r) =>
           r.received_on < application.received_on ||
           (r.received_on === application.received_on && r.id <= application.id),
@@ -294,8 +324,11 @@ export async function notifyFee(
     await addEvent(deps, trx, actor, application, 'fee_notified', input.on, {
       method: input.method,
       pages: input.pages ?? null,
+      rank,
+      month: rank === null ? null : month,
       amount,
-      receivedByApplicantOn,
+      delivery,
+      receivedByApplicantOn: receivedByApplicantOn ?? null,
     })
     await updateApplication(trx, application.id, { fee_method: input.method, fee_amount: amount })
     await draftLetter(deps, trx, actor, application, 'fee', input.on)
@@ -303,10 +336,32 @@ export async function notifyFee(
   return amount
 }
 
+/**
+ * 109号: "记录收费通知送达" — the day the applicant received a posted fee notice, from which the 20
+ * working days to pay run; the application page then shows the exact last day to pay.
+ */
+export async function recordFeeNoticeReceipt(
+  deps: Deps,
+  actor: StaffActor,
+  id: number,
+  input: { on: string },
+): Promise<void> {
+  await changeApplication(deps, actor, id, async (trx, application, today) => {
+    mustBeOpen(application)
+    const events = await listEvents(trx, application.id)
+    const notice = events.find((e) => e.kind === 'fee_notified')
+    if (!notice || notice.detail.receivedByApplicantOn || events.some((e) => e.kind === 'fee_notice_received'))
+      throw new AppError('invalid_transition', '本申请没有待记录送达的收费通知')
+    checkDate(input.on, 'on', '申请人收到收费通知之日', today, notice.on)
+    await addEvent(deps, trx, actor, application, 'fee_notice_received', input.on)
+  })
+}
+
 export async function recordFeePaid(deps: Deps, actor: StaffActor, id: number, input: { on: string }): Promise<void> {
   await changeApplication(deps, actor, id, async (trx, application, today) => {
     const notice = (await listEvents(trx, application.id)).find((e) => e.kind === 'fee_notified')
     if (!notice) throw new AppError('invalid_transition', '本申请没有收费通知')
+    // A posted notice's receipt may be unknown: paying proves it arrived, and ends the fee's pause.
     checkDate(input.on, 'on', '缴费日期', today, notice.on)
     await addEvent(deps, trx, actor, application, 'fee_paid', input.on, { amount: notice.detail.amount })
   })
@@ -360,9 +415,11 @@ export type ApplicationView = {
   application: ApplicationRow
   applicant: ApplicantDetails
   revealed: boolean
-  clock: ClockState | null
+  clock: DueClock | null
   problem: string | null
   events: ApplicationEvent[]
+  /** The applicant's online answers to the 补正 request (条例 art. 30), for those who may see personal data. */
+  correctionAnswers: CorrectionAnswerView[]
   letters: LetterView[]
   files: ApplicantFile[]
   /** The actor may see the personal data: the files and letters. */
@@ -389,6 +446,7 @@ export async function applicationView(
     events: await listEvents(deps.db, id),
     letters: await listLetters(deps, deps.db, application),
     files: await listApplicantFiles(deps.db, id),
+    correctionAnswers: maySeePersonalData(actor, application) ? await correctionAnswersOf(deps, application) : [],
     personal: maySeePersonalData(actor, application),
     isHead: actor.roles.includes('office_head'),
     today: shanghaiDate(deps.clock.now()),

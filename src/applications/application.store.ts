@@ -5,6 +5,7 @@ import type {
   ApplicationFileTable,
   ApplicationRow,
   ApplicationTable,
+  CorrectionAnswerTable,
   Executor,
   LetterTable,
 } from '../storage/database.ts'
@@ -24,7 +25,7 @@ export async function findApplicationByNumber(db: Executor, number: string): Pro
 export async function findApplicationByIdempotencyKey(db: Executor, key: string) {
   return db
     .selectFrom('applications')
-    .select(['id', 'number', 'query_code_enc', 'received_on', 'due_on'])
+    .select(['id', 'number', 'query_code_enc', 'received_on', 'due_on', 'due_provisional'])
     .where('idempotency_key', '=', key)
     .executeTakeFirst()
 }
@@ -147,6 +148,7 @@ export type RegionOpenApplication = {
   number: string
   received_on: string
   due_on: string | null
+  due_provisional: number
   status: string | null
   applicant_name_masked: string | null
   paused_since: string | null
@@ -156,7 +158,17 @@ export type RegionOpenApplication = {
 export async function listRegionOpenApplications(db: Executor): Promise<RegionOpenApplication[]> {
   return db
     .selectFrom('applications')
-    .select(['id', 'agency_id', 'number', 'received_on', 'due_on', 'status', 'applicant_name_masked', 'paused_since'])
+    .select([
+      'id',
+      'agency_id',
+      'number',
+      'received_on',
+      'due_on',
+      'due_provisional',
+      'status',
+      'applicant_name_masked',
+      'paused_since',
+    ])
     .where('status', 'in', ['open', 'correction'])
     .orderBy('due_on')
     .execute()
@@ -225,12 +237,20 @@ export async function insertEvents(db: Executor, events: readonly Insertable<App
 
 // The applicant's files.
 
-export type ApplicantFile = { id: number; file_name: string; content_type: string; size: number; created_at: string }
+export type ApplicantFile = {
+  id: number
+  file_name: string
+  content_type: string
+  size: number
+  created_at: string
+  /** The applicant's online 补正 answer the file came with (条例 art. 30), if any. */
+  correction_answer_id: number | null
+}
 
 export async function listApplicantFiles(db: Executor, applicationId: number): Promise<ApplicantFile[]> {
   return db
     .selectFrom('application_files')
-    .select(['id', 'file_name', 'content_type', 'size', 'created_at'])
+    .select(['id', 'file_name', 'content_type', 'size', 'created_at', 'correction_answer_id'])
     .where('application_id', '=', applicationId)
     .orderBy('id')
     .execute()
@@ -310,4 +330,44 @@ export async function lastLetterSeq(db: Executor, kind: DatabaseKind, agencyId: 
     .where('reference_year', '=', year)
     .executeTakeFirst()
   return Number(row?.n ?? 0)
+}
+
+export type CorrectionNotice = {
+  id: number
+  agency_id: number
+  number: string
+  received_on: string
+  /** The day the 补正 notice was sent. */
+  on_date: string
+}
+
+/** Every 补正 notice sent (条例 art. 30), of one agency or of all, newest first. */
+export async function listCorrectionNotices(db: Executor, agencyId?: number): Promise<CorrectionNotice[]> {
+  let rows = db
+    .selectFrom('application_events as e')
+    .innerJoin('applications as a', 'a.id', 'e.application_id')
+    .select(['a.id', 'a.agency_id', 'a.number', 'a.received_on', 'e.on_date'])
+    .where('e.kind', '=', 'correction_requested')
+  if (agencyId !== undefined) rows = rows.where('a.agency_id', '=', agencyId)
+  return rows.orderBy('e.on_date', 'desc').orderBy('a.id', 'desc').execute()
+}
+
+/** Records the applicant's online answer to a 补正 request (条例 art. 30); its id. */
+export async function insertCorrectionAnswer(db: Executor, answer: Insertable<CorrectionAnswerTable>): Promise<number> {
+  const row = await db.insertInto('correction_answers').values(answer).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function listCorrectionAnswers(db: Executor, applicationId: number) {
+  return db
+    .selectFrom('correction_answers')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .orderBy('id')
+    .execute()
+}
+
+/** Erases the answers' text with the other personal data (retention). */
+export async function deleteCorrectionAnswers(db: Executor, applicationId: number): Promise<void> {
+  await db.deleteFrom('correction_answers').where('application_id', '=', applicationId).execute()
 }

@@ -332,6 +332,10 @@ export const isOverdue = (r: DatedRow, today: string) =>
 
 export function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
   const out: ClockEvent[] = []
+  // Steps recorded later that complete an earlier one: the day a posted fee notice was received
+  // (109号), the day the extension notice was issued (条例第三十三条第二款).
+  const feeReceivedOn = events.find((e) => e.kind === 'fee_notice_received')?.on
+  const extensionNotifiedOn = events.find((e) => e.kind === 'extension_notified')?.on
   for (const e of events) {
     const d = e.detail
     if (e.kind === 'correction_requested')
@@ -345,26 +349,33 @@ export function clockEvents(events: readonly ApplicationEvent[]): ClockEvent[] {
         ref: String(e.id),
       })
     else if (e.kind === 'consultation_replied') out.push({ kind: 'consultationReplied', on: e.on, ref: String(d.ref) })
-    // Older extensions were notified on the day they were approved (art. 33 para. 2).
-    else if (e.kind === 'extension_approved')
+    // 条例第三十三条第二款: an extension counts from the issue of its notice letter. Older extensions
+    // carry the notice date they were recorded with, or were notified on the day they were approved.
+    else if (e.kind === 'extension_approved') {
+      const notice = d.noticeByLetter ? extensionNotifiedOn : d.noticeIssuedOn ? String(d.noticeIssuedOn) : e.on
       out.push({
         kind: 'extensionApproved',
         on: e.on,
         days: Number(d.days),
-        noticeIssuedOn: d.noticeIssuedOn ? String(d.noticeIssuedOn) : e.on,
+        ...(notice ? { noticeIssuedOn: notice } : {}),
       })
-    else if (e.kind === 'fee_notified')
+    } else if (e.kind === 'fee_notified') {
+      const received = d.receivedByApplicantOn ? String(d.receivedByApplicantOn) : feeReceivedOn
       out.push({
         kind: 'feeNotified',
         on: e.on,
-        ...(d.receivedByApplicantOn ? { receivedByApplicantOn: String(d.receivedByApplicantOn) } : {}),
+        ...(received ? { receivedByApplicantOn: received } : d.delivery === 'post' ? { receiptPending: true } : {}),
       })
-    else if (e.kind === 'fee_paid') out.push({ kind: 'feePaid', on: e.on })
+    } else if (e.kind === 'fee_paid') out.push({ kind: 'feePaid', on: e.on })
     else if (e.kind === 'reasons_requested') out.push({ kind: 'reasonsRequested', on: e.on })
     else if (e.kind === 'delay_set') out.push({ kind: 'delaySet', on: e.on, until: String(d.until) })
   }
   return out
 }
+
+/** How a fee notice reached the applicant (109号; 国办公开办函〔2016〕235号): electronic and in person on the day sent. */
+export const feeDeliveries = { electronic: '电子送达', post: '邮寄', in_person: '当面送达' } as const
+export type FeeDelivery = keyof typeof feeDeliveries
 
 // Event details hold dates, counts and codes; free text is kept out of the audit log.
 export const publicDetail = (d: Record<string, unknown>) =>
@@ -394,6 +405,8 @@ export type Submission = {
   repeated: boolean
   receivedOn: string
   due: string | null
+  /** The due date is 暂定: it runs into a year whose holiday notice is not recorded yet. */
+  dueProvisional?: boolean
 }
 
 export type PublicStatus = {

@@ -1,3 +1,4 @@
+import { applicationStepLabels } from '../audit/audit-labels.ts'
 import { Csrf, ErrorSummary, Notice } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import { MailSection } from '../notify/mail.views.tsx'
@@ -12,7 +13,7 @@ import {
   statusLabels,
   wantedForms,
 } from './application.ts'
-import { CorrectionActions, DeliveryAction, OpenActions, isOpen } from './steps.views.tsx'
+import { CorrectionActions, DecisionFlags, DeliveryAction, OpenActions, isOpen } from './steps.views.tsx'
 import type { ApplicationPageProps } from './steps.views.tsx'
 
 // One application in the handler's console: its facts, the applicant (masked until revealed), the
@@ -24,23 +25,7 @@ const flagLabels: Record<string, string> = {
   possible_repeat: '可能是重复申请（同一申请人此前已答复的相似申请）',
   frequent: '同一申请人近 30 日申请较多（条例第三十五条）',
 }
-const eventLabels: Record<string, string> = {
-  received: '收到申请',
-  correction_requested: '发出补正通知',
-  correction_received: '收到补正',
-  concluded_no_correction: '逾期未补正，不再处理',
-  consultation_sent: '征求意见',
-  consultation_replied: '收到意见',
-  extension_approved: '批准延期',
-  fee_notified: '发出收费通知',
-  fee_paid: '已缴费',
-  concluded_no_fee: '逾期未缴费，不再处理',
-  delay_set: '确定延迟答复期限',
-  reasons_requested: '要求说明理由',
-  decided: '作出答复',
-  delivered: '送达',
-  withdrawn: '申请人撤回',
-}
+const eventLabels: Record<string, string> = applicationStepLabels
 
 /** One application in the console: its facts, applicant, clock, timeline, letters and the next steps the law allows. */
 export function ApplicationPage(props: ApplicationPageProps) {
@@ -51,6 +36,7 @@ export function ApplicationPage(props: ApplicationPageProps) {
       <h1>政府信息公开申请 {application.number}</h1>
       {props.notice && <Notice>{props.notice}</Notice>}
       <ErrorSummary form={form} message={props.message} idSuffix={props.action} />
+      <DecisionFlags {...props} />
       <ApplicationFacts {...props} />
       <ApplicantSection {...props} />
       <RequestSection {...props} />
@@ -94,7 +80,9 @@ function ApplicationFacts(props: ApplicationPageProps) {
         <dd id="due">
           {open
             ? clock
-              ? (clock.due ?? '补正期间不计时')
+              ? clock.due
+                ? `${clock.due}${clock.provisional ? '（暂定：下一年度节假日安排尚未录入，按周末及法定固定节日暂定计算，录入后更新）' : ''}`
+                : '补正期间不计时'
               : '待定（缺少节假日安排）'
             : `已办结（${application.concluded_on}）`}
         </dd>
@@ -210,6 +198,20 @@ function FilesSection(props: ApplicationPageProps) {
   const { application } = props
   return (
     <>
+      {props.correctionAnswers.length > 0 && (
+        <>
+          <h2>申请人在线提交的补正</h2>
+          {props.correctionAnswers.map((a) => (
+            <div class="correction-answer">
+              <p>
+                {a.answeredOn} 收到补正（条例第三十条：答复期限自次日重新起算）
+                {a.files.length > 0 && `，附材料：${a.files.map((f) => f.name).join('、')}`}
+              </p>
+              {a.text && <blockquote>{a.text}</blockquote>}
+            </div>
+          ))}
+        </>
+      )}
       <h2>申请人提交的材料</h2>
       {props.files.length > 0 && !props.personal ? (
         <p>共 {props.files.length} 份，仅本申请的承办人和公开办负责人可以查看。</p>
@@ -220,6 +222,7 @@ function FilesSection(props: ApplicationPageProps) {
           {props.files.map((f) => (
             <li>
               <a href={`/console/applications/${application.id}/files/${f.id}`}>{f.file_name}</a>（
+              {f.correction_answer_id !== null && '补正材料，'}
               {Math.ceil(f.size / 1024)} KB，查看将记录审计）
             </li>
           ))}

@@ -9,6 +9,8 @@ import { attempt, pageContext, shownOnPage } from '../web/request-context.ts'
 import { AppError } from '../errors.ts'
 import { applicationForm } from './application.ts'
 import { addApplicantFile } from './applicant.service.ts'
+import { answerCorrection } from './correction-answer.service.ts'
+import { explainDue } from './due-explanation.ts'
 import { ApplyPage, SubmittedPage, TrackPage } from './apply.views.tsx'
 import { findApplyingAgency, findSubmission, submitApplication } from './intake.service.ts'
 import { letterFile, receiptPdf } from './letter.service.ts'
@@ -18,6 +20,13 @@ import { findByTracking, publicStatus, secondCheck } from './tracking.service.ts
 // The citizen's side: the application form of each agency, the receipt, and the status page by
 // tracking number and query code. Nothing here is cached, and nothing here shows personal data
 // except the letters, which need a second check.
+
+type MultipartField = {
+  value?: string
+  filename?: string
+  toBuffer?: () => Promise<Buffer>
+  file?: { truncated: boolean }
+}
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
 
@@ -123,6 +132,11 @@ export function applyRoutes(app: FastifyInstance): void {
         queryCode: result.queryCode,
         receivedOn: result.receivedOn,
         due: result.due,
+        dueProvisional: !!result.dueProvisional,
+        // A new application has no steps yet: 20 working days from receipt (条例第三十三条).
+        dueExplanation: result.due
+          ? explainDue({ receivedOn: result.receivedOn, due: result.due, provisional: !!result.dueProvisional })
+          : null,
         repeated: result.repeated,
       }),
     )
@@ -173,10 +187,7 @@ export function applyRoutes(app: FastifyInstance): void {
   app.post('/track/files', { config: trackLimit }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
     // Multipart fields arrive as { value } objects.
-    const body = (request.body ?? {}) as Record<
-      string,
-      { value?: string; filename?: string; toBuffer?: () => Promise<Buffer>; file?: { truncated: boolean } } | undefined
-    >
+    const body = (request.body ?? {}) as Record<string, MultipartField | undefined>
     const number = String(body.number?.value ?? '')
     const queryCode = String(body.queryCode?.value ?? '')
     const found = number && queryCode ? await findByTracking(deps, number, queryCode) : undefined
@@ -204,6 +215,60 @@ export function applyRoutes(app: FastifyInstance): void {
     const added = await attempt(() => addApplicantFile(deps, request.actor, found, name, bytes), shownOnPage)
     if (!added.ok) return page(422, { message: added.error.message })
     return page(200, { notice: '材料已上传。' })
+  })
+
+  // 条例第三十条: the applicant answers the pending 补正 online, with text and a file (the upload's
+  // limits and checks); the answer is the corrected application's receipt.
+  app.post('/track/correction', { config: trackLimit }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    const body = (request.body ?? {}) as Record<string, MultipartField | undefined>
+    const number = String(body.number?.value ?? '')
+    const queryCode = String(body.queryCode?.value ?? '')
+    const found = number && queryCode ? await findByTracking(deps, number, queryCode) : undefined
+    if (!found)
+      return reply.page(
+        422,
+        TrackPage({ ctx: pageContext(request), form: emptyForm, message: '申请编号或查询码不正确。' }),
+      )
+    const text = String(body.text?.value ?? '')
+    const values = { number, queryCode }
+    const page = async (
+      status: number,
+      opts: {
+        message?: string
+        correctionMessage?: string
+        notice?: string
+        errors?: Readonly<Record<string, string>>
+      },
+    ) => {
+      const fresh = await findByTracking(deps, number, queryCode)
+      return reply.page(
+        status,
+        TrackPage({
+          ctx: pageContext(request),
+          form: { values, errors: {} },
+          status: await publicStatus(deps, fresh ?? found),
+          correctionForm: { values: { text }, errors: { ...opts.errors } },
+          ...(opts.message ? { message: opts.message } : {}),
+          ...(opts.correctionMessage ? { correctionMessage: opts.correctionMessage } : {}),
+          ...(opts.notice ? { notice: opts.notice } : {}),
+        }),
+      )
+    }
+    const file = body.file
+    let upload: { name: string; bytes: Buffer } | undefined
+    if (file?.toBuffer && file.filename) {
+      const bytes = await file.toBuffer()
+      if (file.file?.truncated) return page(422, { correctionMessage: '文件超过 10 MB。' })
+      if (bytes.length > 0) upload = { name: file.filename, bytes }
+    }
+    const done = await attempt(() => answerCorrection(deps, request.actor, found, { text, file: upload }), shownOnPage)
+    if (!done.ok) {
+      // No 补正 is pending (none asked for, or already answered): said above the status.
+      if (done.error.code === 'invalid_transition') return page(409, { message: done.error.message })
+      return page(422, { correctionMessage: done.error.message, errors: done.error.fields })
+    }
+    return page(200, { notice: '补正已提交。本机关收到补正之日起重新计算答复期限（条例第三十条）。' })
   })
 
   app.post('/track/letters/:id', { config: trackLimit }, async (request, reply) => {

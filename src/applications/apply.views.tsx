@@ -2,7 +2,6 @@ import { Csrf, ErrorSummary, Field, Notice, Select, stringValue } from '../web/f
 import type { FormState } from '../web/form.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import { PortalLayout } from '../web/layout.tsx'
-import type { PublicStatus } from './application.ts'
 import {
   applicantCategoryLabels,
   deliveryWays,
@@ -11,7 +10,11 @@ import {
   statusLabels,
   wantedForms,
 } from './application.ts'
+import { chineseDate } from '../deadlines/statutory-clock.ts'
+import { maxAnswerLength } from './correction-answer.service.ts'
+import type { PendingCorrection } from './correction-answer.service.ts'
 import { letterKinds } from './letter.ts'
+import type { TrackStatus } from './tracking.service.ts'
 import type { LetterKind } from './letter.ts'
 
 // The citizen's pages: the application form of an agency, the receipt after submission, and the
@@ -148,6 +151,49 @@ function UploadForm(props: { ctx: PageContext; number: string; queryCode: string
   )
 }
 
+const emptyState: FormState = { values: {}, errors: {} }
+
+/** 条例第三十条: the 补正 asked for, by when, and the applicant's answer online (text and a file). */
+function CorrectionAnswerForm(props: {
+  ctx: PageContext
+  number: string
+  queryCode: string
+  correction: PendingCorrection
+  form: FormState
+  message?: string | undefined
+}) {
+  const c = props.correction
+  return (
+    <section id="correction" aria-labelledby="correction-title">
+      <h2 id="correction-title">需要您补正</h2>
+      <p>本机关于 {c.askedOn} 通知您补正申请（条例第三十条），需要补正的事项：</p>
+      <blockquote id="correction-what">{c.what}</blockquote>
+      <p id="correction-by">
+        {c.correctBy
+          ? `请于${chineseDate(c.correctBy)}（含当日）前补正；逾期无正当理由未补正的，视为放弃申请（条例第三十条）。`
+          : '请尽快补正；在合理期限内无正当理由不补正的，视为放弃申请（条例第三十条）。'}
+        本机关收到补正之日即为收到补正后申请之日，答复期限自次日起重新计算。
+      </p>
+      <ErrorSummary form={props.form} message={props.message} />
+      <form method="post" action="/track/correction" enctype="multipart/form-data" novalidate>
+        <input type="hidden" name="_csrf" value={props.ctx.csrf} />
+        <input type="hidden" name="number" value={props.number} />
+        <input type="hidden" name="queryCode" value={props.queryCode} />
+        <TextArea
+          form={props.form}
+          name="text"
+          label="补正内容"
+          hint={`写明补正后的申请内容，不超过 ${maxAnswerLength} 字；也可以只上传材料。`}
+          rows={6}
+        />
+        <label for="f-correction-file">补正材料（可选：PDF、JPG、PNG，不超过 10 MB）</label>
+        <input id="f-correction-file" name="file" type="file" accept=".pdf,.jpg,.jpeg,.png" />
+        <button type="submit">提交补正</button>
+      </form>
+    </section>
+  )
+}
+
 export function SubmittedPage(props: {
   ctx: PageContext
   agency: string
@@ -155,6 +201,9 @@ export function SubmittedPage(props: {
   queryCode: string
   receivedOn: string
   due: string | null
+  dueProvisional: boolean
+  /** When the agency must reply and why, in one line. */
+  dueExplanation: string | null
   repeated: boolean
 }) {
   return (
@@ -164,9 +213,18 @@ export function SubmittedPage(props: {
         <Notice kind="warn">这份申请此前已经提交成功，以下是它的申请编号和查询码（没有重复提交）。</Notice>
       )}
       <p>
-        {props.agency}已收到您的政府信息公开申请，收到申请之日为 {props.receivedOn}
-        {props.due && <>，答复期限（按目前情况）至 {props.due}</>}。
+        {props.agency}已收到您的政府信息公开申请，收到申请之日为 {props.receivedOn}。
       </p>
+      {props.due && (
+        <dl class="facts">
+          <dt>答复期限</dt>
+          <dd id="due">
+            {props.due}
+            {props.dueProvisional && '（暂定）'}
+          </dd>
+        </dl>
+      )}
+      {props.dueExplanation && <p id="due-explanation">{props.dueExplanation}</p>}
       <dl class="facts">
         <dt>申请编号</dt>
         <dd id="tracking-number">{props.number}</dd>
@@ -192,9 +250,12 @@ export function TrackPage(props: {
   ctx: PageContext
   form: FormState
   message?: string | undefined
-  status?: PublicStatus | undefined
   letterMessage?: string | undefined
   notice?: string | undefined
+  status?: TrackStatus | undefined
+  /** The 补正 answer form as sent, when it is shown again with its errors. */
+  correctionForm?: FormState | undefined
+  correctionMessage?: string | undefined
 }) {
   const s = props.status
   return (
@@ -225,7 +286,10 @@ export function TrackPage(props: {
             {s.due && (
               <>
                 <dt>答复期限</dt>
-                <dd id="due">{s.due}</dd>
+                <dd id="due">
+                  {s.due}
+                  {s.dueProvisional && '（暂定）'}
+                </dd>
               </>
             )}
             {s.outcome && (
@@ -237,6 +301,17 @@ export function TrackPage(props: {
               </>
             )}
           </dl>
+          {s.dueExplanation && <p id="due-explanation">{s.dueExplanation}</p>}
+          {s.correction && (
+            <CorrectionAnswerForm
+              ctx={props.ctx}
+              number={s.number}
+              queryCode={stringValue(props.form.values.queryCode)}
+              correction={s.correction}
+              form={props.correctionForm ?? emptyState}
+              message={props.correctionMessage}
+            />
+          )}
           <h2>办理过程</h2>
           <ol class="timeline">
             {s.steps.map((st) => (

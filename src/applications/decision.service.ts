@@ -4,9 +4,12 @@ import { AppError } from '../errors.ts'
 import type { OutcomeCode } from '../reports/report-records.ts'
 import type { DeliveryMethod } from './application.ts'
 import { checkDate, deliveryMethods, denyCodes, mayConcludeAsUnclear, outcomeCodes } from './application.ts'
+import { isWithheldBasis } from './letter.ts'
 import { findAgencyApplicationByNumber, listEvents, updateApplication } from './application.store.ts'
 import { addEvent, changeApplication, conclude, mustBeOpen } from './application.service.ts'
 import { clockOrProblem } from './due-date.service.ts'
+import { listUnconsultedThirdPartyRefusals } from './decision.store.ts'
+import type { FlaggedDecision } from './decision.store.ts'
 
 // How an application ends: the decision in the report's taxonomy (art. 36), the art. 35 request
 // for reasons, the applicant's withdrawal, and the delivery that decides whether it was on time.
@@ -24,6 +27,13 @@ export type DecisionInput = {
   /** Art. 36 (五): the agency responsible for the information and its contact, when known. */
   responsibleAgency?: string
   responsibleContact?: string
+  /** PARTIAL: the article the withheld part rests on (letter.ts withheldBases; 条例第三十七条). */
+  withheldBasis?: string
+  /**
+   * DENY_THIRD_PARTY without a recorded third-party consultation (条例第十五条、第三十二条): the
+   * handler confirms deciding so anyway; the decision is then flagged.
+   */
+  confirmNoConsultation?: boolean
 }
 
 const refused = (message: string, field: string, fieldMessage = message) =>
@@ -49,6 +59,13 @@ function missingStatement(input: DecisionInput): AppError | undefined {
       )
     return undefined
   }
+  // The withheld part of a partial disclosure rests on its own article (条例第三十七条 with arts. 14–16, 36 (三)).
+  if (input.outcome === 'PARTIAL' && !isWithheldBasis(input.withheldBasis))
+    return refused(
+      '部分公开须选择不予公开部分所依据的条款（条例第十四条、第十五条、第十六条或第三十六条第（三）项）',
+      'withheldBasis',
+      '请选择不予公开部分的依据',
+    )
   // A refusal says why, beyond its article (art. 36 (三)); so does the withheld part of a partial one (art. 37).
   if ((denyCodes.has(input.outcome) || input.outcome === 'PARTIAL') && !input.basis.trim())
     return refused(
@@ -111,6 +128,15 @@ export async function decideApplication(
         '以“无正当理由大量反复申请”不予处理前，须先要求申请人说明理由（条例第三十五条）',
       )
     }
+    // 条例第十五条、第三十二条: a refusal for a third party's rights normally follows its consultation;
+    // without one recorded, the handler must confirm, and the decision is flagged for the office head.
+    const unconsulted =
+      input.outcome === 'DENY_THIRD_PARTY' &&
+      !(await listEvents(trx, application.id)).some(
+        (e) => e.kind === 'consultation_sent' && e.detail.party !== 'agency',
+      )
+    if (unconsulted && !input.confirmNoConsultation)
+      throw new AppError('invalid_input', unconsultedRefusalMessage, { confirmNoConsultation: '请确认后再作出答复' })
     const query = input.outcome === 'DENY_QUERY'
     const notOurs = input.outcome === 'UNABLE_NOT_HELD' && input.replyType === '5'
     await updateApplication(trx, application.id, {
@@ -130,9 +156,19 @@ export async function decideApplication(
       input.replyType,
       basis,
       'decided',
+      {
+        ...(input.outcome === 'PARTIAL' ? { withheldBasis: input.withheldBasis } : {}),
+        ...(unconsulted ? { thirdPartyUnconsulted: true } : {}),
+      },
     )
   })
 }
+
+export const unconsultedRefusalMessage =
+  '本申请未记录征求第三方意见。以第三方合法权益为由不予公开的，一般应当书面征求第三方意见（条例第十五条、第三十二条）；确需不经征求意见即作出决定的，请勾选确认，该决定将被标记并向公开办负责人显示'
+
+/** The flag the application page and the office head's list show (条例第十五条、第三十二条). */
+export const unconsultedRefusalFlag = '未征求第三方意见即以第三方合法权益为由不予公开'
 
 /** Art. 35 first step: the applicant is asked for the reasons of a clearly excessive number of requests. */
 export async function requestReasons(deps: Deps, actor: StaffActor, id: number, input: { on: string }): Promise<void> {
@@ -181,4 +217,12 @@ export async function withdrawApplication(
     checkDate(input.on, 'on', '撤回日期', today, application.received_on)
     await conclude(deps, trx, actor, application, input.on, 'OTHER_OTHER', 'none', '申请人撤回申请', 'withdrawn')
   })
+}
+
+/**
+ * The office head's view (条例第十五条、第三十二条): the agency's refusals for a third party's rights
+ * decided without a recorded consultation, for the dashboards.
+ */
+export async function listFlaggedThirdPartyRefusals(deps: Deps, actor: StaffActor): Promise<FlaggedDecision[]> {
+  return listUnconsultedThirdPartyRefusals(deps.db, actor.agencyId)
 }

@@ -1,7 +1,8 @@
 import { isoNow } from '../clock.ts'
-import { CalendarMissing } from '../deadlines/calendar.ts'
+import { addWorkingDays, CalendarMissing } from '../deadlines/calendar.ts'
 import { calendarFor } from '../deadlines/calendar.store.ts'
-import { reviewClock } from '../deadlines/clock-review.ts'
+import { provisionally, provisionalStep, reviewClock } from '../deadlines/clock-review.ts'
+import type { WorkCalendar } from '../deadlines/calendar.ts'
 import { computeClock, statutoryClock } from '../deadlines/statutory-clock.ts'
 import type { ClockEvent, ClockSettings, ClockState } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
@@ -21,17 +22,36 @@ export async function readClockSettings(db: Executor, scope?: object): Promise<C
   return { ...statutoryClock, feePausesClock: fee !== 'false' }
 }
 
+/** The clock with whether its due date is 暂定: it runs into a year whose holiday notice is not recorded. */
+export type DueClock = ClockState & { provisional: boolean }
+
+/**
+ * The clock on `cal`; a period running into an unrecorded year is counted provisionally (暂定) by
+ * the same rule as `gongkai clock` (clock-review.ts: weekends and the holidays fixed by date in
+ * 《全国年节及纪念日放假办法》), with a step that says so.
+ */
+export function provisionalClock(
+  cal: WorkCalendar,
+  receivedOn: string,
+  events: readonly ClockEvent[],
+  asOf: string,
+  settings: ClockSettings,
+): DueClock {
+  const { value, years } = provisionally(cal, (c) => computeClock(c, receivedOn, events, asOf, settings))
+  if (years.length) value.steps.push({ on: asOf, text: provisionalStep(years), due: value.due })
+  return { ...value, provisional: years.length > 0 }
+}
+
+/** `n` working days after `date`, counted provisionally (暂定) into a year whose notice is not recorded. */
+export const addWorkingDaysProvisionally = (cal: WorkCalendar, date: string, n: number) =>
+  provisionally(cal, (c) => addWorkingDays(c, date, n)).value
+
 /** The application's clock as of today (or `asOf`), with every step that moved its due date. */
-export async function clockOf(
-  deps: Deps,
-  db: Executor,
-  application: ApplicationRow,
-  asOf?: string,
-): Promise<ClockState> {
+export async function clockOf(deps: Deps, db: Executor, application: ApplicationRow, asOf?: string): Promise<DueClock> {
   const events = await listEvents(db, application.id)
   const today = asOf ?? shanghaiDate(deps.clock.now())
   const concluded = application.concluded_on
-  return computeClock(
+  return provisionalClock(
     await calendarFor(deps, db),
     application.received_on,
     clockEvents(events),
@@ -41,16 +61,16 @@ export async function clockOf(
 }
 
 /**
- * The clock, or the reason it cannot be computed: a due date that runs into a year whose holiday
- * notice is not recorded yet. The application is still taken in and worked; the due date shows as
- * undetermined with that reason until the 系统管理员 records the notice.
+ * The clock, or the reason it cannot be computed. A due date that runs into the next year, whose
+ * holiday notice is not recorded yet, is 暂定 (provisional) rather than missing; only a period
+ * running years beyond the recorded calendar leaves it undetermined with that reason.
  */
 export async function clockOrProblem(
   deps: Deps,
   db: Executor,
   application: ApplicationRow,
   asOf?: string,
-): Promise<{ clock: ClockState | null; problem: string | null }> {
+): Promise<{ clock: DueClock | null; problem: string | null }> {
   try {
     return { clock: await clockOf(deps, db, application, asOf), problem: null }
   } catch (e) {
@@ -65,6 +85,7 @@ export async function refreshDue(deps: Deps, trx: Executor, application: Applica
   const { clock } = await clockOrProblem(deps, trx, fresh)
   await updateApplication(trx, application.id, {
     due_on: clock?.due ?? null,
+    due_provisional: clock?.provisional ? 1 : 0,
     paused_since: clock?.pausedSince ?? null,
     updated_at: isoNow(deps.clock),
   })

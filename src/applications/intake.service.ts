@@ -7,7 +7,6 @@ import { isoNow } from '../clock.ts'
 import { CalendarMissing } from '../deadlines/calendar.ts'
 import type { WorkCalendar } from '../deadlines/calendar.ts'
 import { calendarFor } from '../deadlines/calendar.store.ts'
-import { computeClock } from '../deadlines/statutory-clock.ts'
 import type { ClockSettings } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
@@ -25,7 +24,7 @@ import {
   listRecentOfApplicants,
 } from './application.store.ts'
 import { fieldAad } from './applicant-data.ts'
-import { readClockSettings } from './due-date.service.ts'
+import { provisionalClock, readClockSettings } from './due-date.service.ts'
 
 // Taking applications in (arts. 29–31): from the portal or registered by staff, once per
 // idempotency key, each with its 'received' event and audit entry. Under load submissions share
@@ -51,6 +50,7 @@ export async function findSubmission(deps: Deps, idempotencyKey: string): Promis
       repeated: true,
       receivedOn: prior.received_on,
       due: prior.due_on,
+      dueProvisional: prior.due_provisional === 1,
     }
   )
 }
@@ -124,7 +124,13 @@ export async function submitApplication(
   }
 }
 
-type Prepared = { item: NewApplication; flags: string[]; due: string | null; related: number | null }
+type Prepared = {
+  item: NewApplication
+  flags: string[]
+  due: string | null
+  provisional: boolean
+  related: number | null
+}
 
 /** Writes new applications, their 'received' events and audit entries, with a few statements for any number of them. */
 async function insertApplications(deps: Deps, trx: Executor, items: readonly NewApplication[]): Promise<Submission[]> {
@@ -143,6 +149,7 @@ async function insertApplications(deps: Deps, trx: Executor, items: readonly New
     repeated: false,
     receivedOn: p.item.receivedOn,
     due: p.due,
+    dueProvisional: p.provisional,
   }))
 }
 
@@ -173,24 +180,28 @@ async function prepareApplications(
     prepared.push({
       item,
       flags: [...(item.meta.flags ?? []), ...screening.flags],
-      due: firstDueDate(calendar, item.receivedOn, today, clockSettings),
+      ...firstDueDate(calendar, item.receivedOn, today, clockSettings),
       related: screening.repeatOf ?? null,
     })
   }
   return prepared
 }
 
-/** A new application has no steps yet: its due date is 20 working days from receipt, if the calendar reaches it. */
+/**
+ * A new application has no steps yet: its due date is 20 working days from receipt, 暂定 where it
+ * runs into a year whose holiday notice is not recorded (due-date.service.ts).
+ */
 function firstDueDate(
   calendar: WorkCalendar,
   receivedOn: string,
   today: string,
   settings: ClockSettings,
-): string | null {
+): { due: string | null; provisional: boolean } {
   try {
-    return computeClock(calendar, receivedOn, [], today, settings).due
+    const clock = provisionalClock(calendar, receivedOn, [], today, settings)
+    return { due: clock.due, provisional: clock.provisional }
   } catch (e) {
-    if (e instanceof CalendarMissing) return null
+    if (e instanceof CalendarMissing) return { due: null, provisional: false }
     throw e
   }
 }
@@ -233,6 +244,7 @@ function applicationRow(deps: Deps, p: Prepared, number: string): Insertable<App
     flags: JSON.stringify(p.flags),
     handler_id: null,
     due_on: p.due,
+    due_provisional: p.provisional ? 1 : 0,
     paused_since: null,
     related_application_id: p.related,
     updated_at: isoNow(deps.clock),

@@ -1,20 +1,23 @@
 import type { Actor, StaffActor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
-import { addWorkingDays, CalendarMissing } from '../deadlines/calendar.ts'
+import { CalendarMissing } from '../deadlines/calendar.ts'
 import { calendarFor } from '../deadlines/calendar.store.ts'
-import { statutoryClock } from '../deadlines/statutory-clock.ts'
+import { reviewClock } from '../deadlines/clock-review.ts'
+import { computeClock } from '../deadlines/statutory-clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { queueLetterMail } from '../notify/outbox.service.ts'
 import { readSetting } from '../settings/settings.store.ts'
 import type { ApplicationRow, Executor } from '../storage/database.ts'
-import { maySeePersonalData, shanghaiDate } from './application.ts'
+import type { ApplicationEvent } from './application.ts'
+import { clockEvents, maySeePersonalData, shanghaiDate } from './application.ts'
 import { findOwnApplication } from './application.policy.ts'
 import {
   findAgencyName,
   findApplicationById,
   findLetter,
+  insertEvent,
   insertLetter,
   lastLetterSeq,
   listEvents,
@@ -22,8 +25,8 @@ import {
   updateLetter,
 } from './application.store.ts'
 import { decryptApplicant } from './applicant-data.ts'
-import { clockOrProblem } from './due-date.service.ts'
-import { reconsiderationBodyOf } from './settings.service.ts'
+import { clockOrProblem, readClockSettings, refreshDue } from './due-date.service.ts'
+import { feePaymentOf, mustHaveFeePayment, reconsiderationBodyOf } from './settings.service.ts'
 import {
   defaultLetterText,
   fillTemplate,
@@ -41,9 +44,32 @@ import type { LetterFacts, LetterKind } from './letter.ts'
 
 const aad = (application: ApplicationRow, letterKind: string) => `letter:${application.number}:${letterKind}`
 
-async function payByOf(deps: Deps, db: Executor, noticeOn: string): Promise<string | undefined> {
+/** The extension awaiting its notice letter (条例第三十三条第二款), if any. */
+const pendingExtension = (events: readonly ApplicationEvent[]) =>
+  events.some((e) => e.kind === 'extension_notified')
+    ? undefined
+    : events.find((e) => e.kind === 'extension_approved' && e.detail.noticeByLetter)
+
+/**
+ * The timeline's clock events with the pending extension notified on `noticeOn`: the due date the
+ * extension letter announces, and the step `issueLetter` checks against the clock (clock-review.ts).
+ */
+function withExtensionNotice(events: readonly ApplicationEvent[], noticeOn: string) {
+  const clock = clockEvents(events)
+  const index = clock.findIndex((e) => e.kind === 'extensionApproved')
+  const ext = clock[index]
+  if (ext?.kind === 'extensionApproved') clock[index] = { ...ext, noticeIssuedOn: noticeOn }
+  return { clock, index }
+}
+
+/** The due date an extension letter announces: as if notified on the day it was approved. */
+async function extendedDue(deps: Deps, db: Executor, application: ApplicationRow, events: ApplicationEvent[]) {
+  const pending = pendingExtension(events)
+  if (!pending) return undefined
   try {
-    return addWorkingDays(await calendarFor(deps, db), noticeOn, statutoryClock.feePayDays)
+    const { clock } = withExtensionNotice(events, pending.on)
+    const cal = await calendarFor(deps, db)
+    return computeClock(cal, application.received_on, clock, pending.on, await readClockSettings(db, deps)).due
   } catch (e) {
     if (e instanceof CalendarMissing) return undefined
     throw e
@@ -71,23 +97,29 @@ async function factsFor(
     request: [application.info_title, application.info_doc_number, application.info_description]
       .filter(Boolean)
       .join('；'),
-    due: clock?.due ?? null,
+    due: (await extendedDue(deps, db, application, events)) ?? clock?.due ?? null,
     correctionWhat: last('correction_requested')?.detail.what as string | undefined,
     correctBy: last('correction_requested')?.detail.correctBy as string | undefined,
     extensionDays: last('extension_approved')?.detail.days as number | undefined,
     extensionReason: last('extension_approved')?.detail.reason as string | undefined,
-    feeAmount: fee?.detail.amount as number | undefined,
-    feeBasis: fee
-      ? fee.detail.method === 'piece'
-        ? '为本月内您提出的超过 10 件的申请，按件计收'
-        : `共 ${String(fee.detail.pages)} 页，超过 30 页，按量计收`
+    fee: fee
+      ? {
+          method: fee.detail.method === 'piece' ? 'piece' : 'volume',
+          rank: fee.detail.rank as number | undefined,
+          month: fee.detail.month as string | undefined,
+          pages: (fee.detail.pages as number | null) ?? undefined,
+          amount: Number(fee.detail.amount),
+          payment: (await feePaymentOf(db, application.agency_id)) ?? '（缴纳方式）',
+          // The very date the clock enforces, known once the applicant's receipt is (109号).
+          payBy: clock?.feePayBy ?? undefined,
+        }
       : undefined,
-    payBy: fee ? await payByOf(deps, db, fee.on) : undefined,
     delayUntil: last('delay_set')?.detail.until as string | undefined,
     delayReason: last('delay_set')?.detail.reason as string | undefined,
     outcome: application.outcome ?? undefined,
     replyType: application.reply_type ?? undefined,
     basis: application.legal_basis ?? undefined,
+    withheldBasis: last('decided')?.detail.withheldBasis as string | undefined,
     queryLaw: application.query_law ?? undefined,
     queryOffice: application.query_office ?? undefined,
     responsibleAgency: application.responsible_agency ?? undefined,
@@ -211,6 +243,9 @@ export async function issueLetter(
     const { application, letter } = await ownLetter(deps, trx, actor, applicationId, letterId)
     if (letter.status !== 'draft') throw new AppError('invalid_transition', '文书已印发')
     const today = shanghaiDate(deps.clock.now())
+    // 109号: a fee notice states how to pay; 条例第三十三条第二款: the extension runs from its notice.
+    if (letter.kind === 'fee') await mustHaveFeePayment(trx, application.agency_id)
+    const extensionNotice = letter.kind === 'extension' && (await notifyExtension(deps, trx, actor, application, today))
     // The 文号 is given on issue, the next of the agency's year of the letter's date.
     const pattern = await readSetting(trx, `letters.${application.agency_id}.referencePattern`)
     const year = Number((letter.dated_on ?? today).slice(0, 4))
@@ -218,7 +253,7 @@ export async function issueLetter(
     await updateLetter(trx, letterId, {
       status: 'issued',
       issued_on: today,
-      dated_on: letter.dated_on ?? today,
+      dated_on: extensionNotice ? today : (letter.dated_on ?? today),
       ...(pattern && seq
         ? {
             reference: referenceOf(pattern, year, seq),
@@ -235,9 +270,47 @@ export async function issueLetter(
       objectType: 'application',
       objectId: application.number,
       result: 'success',
-      detail: { letter: letterId, kind: letter.kind },
+      detail: { letter: letterId, kind: letter.kind, ...(extensionNotice ? { noticeIssuedOn: today } : {}) },
     })
+    if (extensionNotice) await refreshDue(deps, trx, application)
   })
+}
+
+/**
+ * 条例第三十三条第二款: an extension takes effect with its notice to the applicant, issued within the
+ * reply period. Issuing the 延长答复期限告知书 records that notice; a late one is refused with the
+ * clock's own message (extension_notice_late), and the due date stays. False when nothing awaits it.
+ */
+async function notifyExtension(
+  deps: Deps,
+  trx: Executor,
+  actor: StaffActor,
+  application: ApplicationRow,
+  today: string,
+): Promise<boolean> {
+  if (application.status === 'concluded') return false
+  const events = await listEvents(trx, application.id)
+  if (!pendingExtension(events)) return false
+  const { clock, index } = withExtensionNotice(events, today)
+  const review = reviewClock(
+    await calendarFor(deps, trx),
+    application.received_on,
+    clock,
+    today,
+    await readClockSettings(trx, deps),
+  )
+  const problem = review.problems.find((p) => p.event === index)
+  if (problem) throw new AppError('deadline_passed', problem.message)
+  await insertEvent(trx, {
+    application_id: application.id,
+    kind: 'extension_notified',
+    on_date: today,
+    detail: JSON.stringify({}),
+    actor_id: actor.id,
+    actor_name: actor.name,
+    created_at: isoNow(deps.clock),
+  })
+  return true
 }
 
 export type LetterFile = { name: string; bytes: Buffer; type: string }

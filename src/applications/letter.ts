@@ -1,6 +1,8 @@
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx'
 import { renderLetterPdf } from '../documents/pdf.ts'
 import type { LetterDocument } from '../documents/pdf.ts'
+import { feeNoticeLines, feeTemplateValues } from './fee-letter.ts'
+import type { FeeFacts } from './fee-letter.ts'
 
 // The letters of disclosure on request (告知书): a template per kind and, for decisions, per
 // outcome, filled from the application and its clock, editable by the handler until issued, and
@@ -46,15 +48,16 @@ export type LetterFacts = Readonly<{
   correctBy?: string | undefined
   extensionDays?: number | undefined
   extensionReason?: string | undefined
-  feeAmount?: number | undefined
-  feeBasis?: string | undefined
-  payBy?: string | undefined
+  /** The fee notice's facts (109号); its text is fee-letter.ts. */
+  fee?: FeeFacts | undefined
   delayUntil?: string | undefined
   delayReason?: string | undefined
   outcome?: string | undefined
   replyType?: string | undefined
   /** The written reason the handler gave (a refusal must give one, 条例 art. 36 (三), art. 37). */
   basis?: string | undefined
+  /** PARTIAL: the article the withheld part rests on (withheldBases). */
+  withheldBasis?: string | undefined
   queryLaw?: string | undefined
   queryOffice?: string | undefined
   responsibleAgency?: string | undefined
@@ -114,6 +117,43 @@ const refusalGrounds: Record<string, { what: string; article: string }> = {
   DENY_ENFORCEMENT_FILE: { what: '属于行政执法案卷信息', article: '第十六条第二款' },
 }
 
+/**
+ * 部分公开 (条例第三十七条): the withheld part rests on its own article, one of the refusal bases the
+ * DENY_* outcomes use (arts. 14, 15, 16 para. 1 or 2), or art. 36 (三) alone.
+ */
+export const withheldBases = {
+  art14: {
+    label: '条例第十四条（国家秘密、法律行政法规禁止公开、危及国家安全公共安全经济安全社会稳定）',
+    what: '属于依法确定为国家秘密、法律行政法规禁止公开，或者公开后可能危及国家安全、公共安全、经济安全、社会稳定的政府信息',
+    article: '第十四条、',
+  },
+  art15: {
+    label: '条例第十五条（商业秘密、个人隐私等第三方合法权益）',
+    ...refusalGrounds.DENY_THIRD_PARTY!,
+    article: '第十五条、',
+  },
+  art16_1: {
+    label: '条例第十六条第一款（内部事务信息）',
+    ...refusalGrounds.DENY_INTERNAL!,
+    article: '第十六条第一款、',
+  },
+  art16_2: {
+    label: '条例第十六条第二款（过程性信息、行政执法案卷信息）',
+    what: '属于行政机关在履行行政管理职能过程中形成的过程性信息或者行政执法案卷信息',
+    article: '第十六条第二款、',
+  },
+  art36_3: { label: '条例第三十六条第（三）项（依法不予公开）', what: '属于依法不予公开的政府信息', article: '' },
+} as const
+export type WithheldBasis = keyof typeof withheldBases
+export const isWithheldBasis = (v: string | undefined): v is WithheldBasis => !!v && Object.hasOwn(withheldBases, v)
+
+/** The withheld part of a partial disclosure: its article, the handler's reason and art. 37. */
+function partialText(f: LetterFacts): string {
+  const ground = isWithheldBasis(f.withheldBasis) ? withheldBases[f.withheldBasis] : undefined
+  const what = ground ? `，其中部分内容${ground.what}` : '中部分内容不应当公开'
+  return `经审查，您申请获取的政府信息${what}。${reasonOf(f)}根据${regulations}${ground?.article ?? ''}第三十六条第（三）项和第三十七条的规定，本机关对能够区分处理的可以公开的部分予以提供，对上述不应当公开的部分不予公开。`
+}
+
 /** Art. 36 (五): not this agency's information; the responsible agency is named when it is known. */
 function notOurs(f: LetterFacts): string {
   const who = own(f.responsibleAgency)
@@ -142,7 +182,7 @@ function decisionText(f: LetterFacts): string {
         ? `经审查，您申请获取的政府信息本机关已经主动公开。根据${regulations}第三十六条第（一）项的规定，现告知您获取该政府信息的方式和途径：可登录本机关政府信息公开专栏查阅。`
         : `经审查，您申请获取的政府信息属于公开范围。根据${regulations}第三十六条第（二）项的规定，现按您要求的形式予以提供。`
     case 'PARTIAL':
-      return `经审查，您申请获取的政府信息中部分内容不应当公开。${reasonOf(f)}根据${regulations}第三十七条的规定，本机关对能够区分处理的可以公开的部分予以提供，对不应当公开的部分不予公开。`
+      return partialText(f)
     case 'DENY_QUERY':
       return registrationQuery(f)
     case 'UNABLE_NOT_HELD':
@@ -205,12 +245,7 @@ export function defaultLetterText(kind: LetterKind, f: LetterFacts): string {
           `因${f.extensionReason ?? '（延期理由）'}，本机关不能在规定期限内作出答复。根据《中华人民共和国政府信息公开条例》第三十三条第二款的规定，经本机关政府信息公开工作机构负责人同意，答复期限延长 ${f.extensionDays ?? 20} 个工作日，至${cn(f.due)}。`,
         ]
       case 'fee':
-        return [
-          head,
-          received,
-          `根据《中华人民共和国政府信息公开条例》第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，您的申请${f.feeBasis ?? ''}，应缴纳信息处理费人民币 ${f.feeAmount ?? 0} 元。`,
-          `请于${cn(f.payBy)}前（含当日）缴纳，即自收到本通知次日起 20 个工作日内缴纳。逾期未缴纳的，视为放弃申请，本机关将不再处理该申请。`,
-        ]
+        return [head, received, ...feeNoticeLines(f.fee)]
       case 'delay':
         return [
           head,
@@ -237,8 +272,7 @@ export function fillTemplate(template: string, f: LetterFacts): string {
     补正期限: cn(f.correctBy),
     延长天数: String(f.extensionDays ?? ''),
     延期理由: f.extensionReason ?? '',
-    收费金额: String(f.feeAmount ?? ''),
-    缴费期限: cn(f.payBy),
+    ...feeTemplateValues(f.fee),
     延迟期限: cn(f.delayUntil),
     依据: f.basis ?? '',
     查询依据: f.queryLaw ?? '',

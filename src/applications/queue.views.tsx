@@ -13,7 +13,7 @@ import {
   statusLabels,
   wantedForms,
 } from './application.ts'
-import type { QueueView, RegionView } from './queue.service.ts'
+import type { LateCorrection, QueueView, RegionView } from './queue.service.ts'
 import { options } from './steps.views.tsx'
 
 // The queues by due date, the registration of an application received on paper, in person, by
@@ -26,6 +26,24 @@ export const queueLabels: Record<Queue, string> = {
   correction: '等待补正',
   concluded: '已办结',
   all: '全部',
+}
+
+/** Why a due date is 暂定, in one line (the full reason is on the application's page). */
+export const provisionalReason = '下一年度节假日安排尚未公布，按周末及法定固定节日暂定计算，公布后更新'
+
+/** A due date, labelled 暂定 when it runs into a year whose holiday notice is not recorded yet. */
+export function DueDate(props: { due: string | null; provisional: boolean | number }) {
+  if (!props.due) return null
+  return props.provisional ? (
+    <>
+      {props.due}
+      <span class="provisional" title={provisionalReason}>
+        （暂定）
+      </span>
+    </>
+  ) : (
+    <>{props.due}</>
+  )
 }
 
 export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Queue }) {
@@ -74,9 +92,15 @@ export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Que
               <td>{a.applicant_name_masked}</td>
               <td>{a.received_on}</td>
               <td>
-                {a.status === 'concluded'
-                  ? '—'
-                  : (a.due_on ?? (a.status === 'correction' ? '补正中' : '待定（缺少节假日安排）'))}
+                {a.status === 'concluded' ? (
+                  '—'
+                ) : a.due_on ? (
+                  <DueDate due={a.due_on} provisional={a.due_provisional} />
+                ) : a.status === 'correction' ? (
+                  '补正中'
+                ) : (
+                  '待定（缺少节假日安排）'
+                )}
                 {isOverdue(a, props.today) && '（已逾期）'}
                 {a.paused_since && a.status !== 'concluded' && '（暂停）'}
               </td>
@@ -90,7 +114,42 @@ export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Que
           ))}
         </tbody>
       </table>
+      {props.list.some((a) => a.due_provisional && a.status !== 'concluded') && (
+        <p class="hint">标注“暂定”的答复期限：{provisionalReason}。</p>
+      )}
+      {props.lateCorrections && <LateCorrections list={props.lateCorrections} />}
     </ConsoleLayout>
+  )
+}
+
+/** 条例第三十条: a 补正 must be asked for once, within 7 working days of receipt; the ones sent later. */
+function LateCorrections(props: { list: (LateCorrection & { agency?: string })[]; withAgency?: boolean }) {
+  return (
+    <table id="late-corrections">
+      <caption>
+        逾期发出补正通知（条例第三十条：收到申请之日起 7 个工作日内一次性告知）（{props.list.length} 件）
+      </caption>
+      <thead>
+        <tr>
+          {props.withAgency && <th scope="col">机关</th>}
+          <th scope="col">申请编号</th>
+          <th scope="col">收到日期</th>
+          <th scope="col">应于此日前告知</th>
+          <th scope="col">实际发出补正通知</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.list.map((l) => (
+          <tr class="overdue">
+            {props.withAgency && <td>{l.agency}</td>}
+            <td>{props.withAgency ? l.number : <a href={`/console/applications/${l.id}`}>{l.number}</a>}</td>
+            <td>{l.received_on}</td>
+            <td>{l.noticeBy}</td>
+            <td>{l.on_date}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }
 
@@ -162,6 +221,7 @@ export function RegionApplicationsPage(props: { ctx: PageContext } & RegionView)
             <th scope="col">办理中</th>
             <th scope="col">已逾期</th>
             <th scope="col">5 个工作日内到期</th>
+            <th scope="col">逾期发出补正通知</th>
           </tr>
         </thead>
         <tbody>
@@ -171,6 +231,7 @@ export function RegionApplicationsPage(props: { ctx: PageContext } & RegionView)
               <td>{a.open}</td>
               <td>{a.overdue}</td>
               <td>{a.soon}</td>
+              <td>{a.lateCorrections}</td>
             </tr>
           ))}
         </tbody>
@@ -191,11 +252,14 @@ export function RegionApplicationsPage(props: { ctx: PageContext } & RegionView)
               <td>{r.agency}</td>
               <td>{r.number}</td>
               <td>{r.received_on}</td>
-              <td>{r.due_on}</td>
+              <td>
+                <DueDate due={r.due_on} provisional={r.due_provisional} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      <LateCorrections list={props.lateCorrections} withAgency />
     </ConsoleLayout>
   )
 }

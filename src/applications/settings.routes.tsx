@@ -25,6 +25,7 @@ const settingsForm = z
         const problem = referencePatternProblem(v)
         if (problem) ctx.addIssue({ code: 'custom', message: problem })
       }),
+    feePayment: z.string().trim().max(1000, '缴纳方式不超过 1000 字').default(''),
     frequentThreshold: z.coerce
       .number({ error: '请填写件数' })
       .int('请填写整数')
@@ -45,6 +46,7 @@ const settingsForm = z
     verticalSystem: d.verticalSystem,
     frequentThreshold: d.frequentThreshold,
     referencePattern: d.referencePattern,
+    feePayment: d.feePayment,
     templates: {
       correction: d.template_correction,
       consultation: d.template_consultation,

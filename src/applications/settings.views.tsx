@@ -10,7 +10,7 @@ import { templateKinds } from './settings.service.ts'
 // The office head's settings page for disclosure on request.
 
 const placeholders =
-  '{申请人} {申请编号} {收到日期} {申请内容} {答复期限} {机关名称} {补正事项} {补正期限} {延长天数} {延期理由} {收费金额} {缴费期限} {延迟期限} {依据} {查询依据} {查询机关} {负责公开机关} {负责公开机关联系方式} {答复意见} {复议机关} {救济途径}'
+  '{申请人} {申请编号} {收到日期} {申请内容} {答复期限} {机关名称} {补正事项} {补正期限} {延长天数} {延期理由} {收费金额} {收费依据} {收费标准} {收费计算} {缴纳方式} {缴费期限} {缴费要求} {延迟期限} {依据} {查询依据} {查询机关} {负责公开机关} {负责公开机关联系方式} {答复意见} {复议机关} {救济途径}'
 
 /** The settings as the form shows them: one field per setting, one text area per letter template. */
 export function settingsFormValues(settings: ApplicationSettings): FormState {
@@ -19,6 +19,7 @@ export function settingsFormValues(settings: ApplicationSettings): FormState {
     verticalSystem: settings.verticalSystem,
     frequentThreshold: String(settings.frequentThreshold),
     referencePattern: settings.referencePattern,
+    feePayment: settings.feePayment,
   }
   for (const k of templateKinds) values[`template_${k}`] = settings.templates[k]
   return { values, errors: {} }
@@ -59,6 +60,16 @@ export function SettingsPage(props: { ctx: PageContext; form: FormState; saved: 
           label="文书文号格式（可不填）"
           hint="印发时按年度顺序编号。{year} 为年份，{n} 为序号，如：垫司公开〔{year}〕{n}号。"
         />
+        <div class="field wide">
+          <label for="f-feePayment">信息处理费缴纳方式（写入收费通知书，国办函〔2020〕109号）</label>
+          <p class="hint" id="f-feePayment-hint">
+            如收款单位、账户、开户银行，或非税收入缴款方式及缴款码的取得办法。未填写的，不能发出收费通知。
+          </p>
+          <textarea id="f-feePayment" name="feePayment" rows={3} aria-describedby="f-feePayment-hint">
+            {stringValue(f.values.feePayment)}
+          </textarea>
+          {f.errors.feePayment && <p class="error">{f.errors.feePayment}</p>}
+        </div>
         <h2>文书模板</h2>
         <p>
           留空则使用平台的标准模板。可用占位符：{placeholders}。每段一行。{'{答复意见}'}

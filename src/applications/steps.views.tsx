@@ -1,63 +1,19 @@
-import type { ComponentChildren } from 'preact'
 import type { ApplicationRow } from '../storage/database.ts'
-import { Csrf, Field, Select, emptyForm, stringValue } from '../web/form.tsx'
-import type { FormState } from '../web/form.tsx'
-import type { PageContext } from '../web/layout.tsx'
+import { Field, Notice, Select } from '../web/form.tsx'
 import { deliveryMethods, outcomeOptions, replyTypes } from './application.ts'
-import type { ApplicationView } from './application.service.ts'
+import { unconsultedRefusalFlag } from './decision.service.ts'
+import { Fee } from './fee-steps.views.tsx'
+import { withheldBases } from './letter.ts'
+import { ActionForm, DateField, formFor, options } from './step-form.tsx'
+import type { ApplicationPageProps } from './step-form.tsx'
 
 // The forms of the steps the law allows on an application, each shown only when it applies; a
 // failed step keeps its input and shows its errors in its own form.
 
-export type ApplicationPageProps = ApplicationView & {
-  ctx: PageContext
-  form: FormState
-  action?: string | undefined
-  message?: string | undefined
-  notice?: string | undefined
-}
+export type { ApplicationPageProps }
 
-export const options = (labels: Record<string, string>) =>
-  Object.entries(labels).map(([value, label]) => ({ value, label }))
-const formFor = (props: ApplicationPageProps) => (action: string) => (action === props.action ? props.form : emptyForm)
+export { options }
 export const isOpen = (application: ApplicationRow) => application.status !== 'concluded'
-
-function DateField(props: { form: FormState; name: string; label: string; today: string; idSuffix?: string }) {
-  const value = stringValue(props.form.values[props.name]) || props.today
-  return (
-    <Field
-      form={{ values: { ...props.form.values, [props.name]: value }, errors: props.form.errors }}
-      name={props.name}
-      label={props.label}
-      type="date"
-      required
-      idSuffix={props.idSuffix}
-    />
-  )
-}
-
-function ActionForm(props: {
-  ctx: PageContext
-  id: number
-  action: string
-  title: string
-  button: string
-  children?: ComponentChildren
-}) {
-  return (
-    <form
-      method="post"
-      action={`/console/applications/${props.id}/${props.action}`}
-      class="action"
-      aria-label={props.title}
-    >
-      <Csrf token={props.ctx.csrf} />
-      <h3>{props.title}</h3>
-      {props.children}
-      <button type="submit">{props.button}</button>
-    </form>
-  )
-}
 
 /** While a correction is awaited: it arrives, or the period passes. */
 export function CorrectionActions(props: ApplicationPageProps) {
@@ -232,73 +188,10 @@ function Extension(props: ApplicationPageProps) {
             required
           />
           <Field idSuffix="extension" form={formOf('extension')} name="reason" label="延期理由" required />
-          <Field
-            idSuffix="extension"
-            form={formOf('extension')}
-            name="noticeIssuedOn"
-            label="告知申请人日期（不填为批准日期；须在答复期限内，否则延期无效）"
-            type="date"
-          />
+          <p>
+            批准后生成延长答复期限告知书草稿；告知书须在答复期限届满前印发，印发之日为告知申请人之日，答复期限自印发时延长（条例第三十三条第二款）。
+          </p>
         </ActionForm>
-      )}
-    </>
-  )
-}
-
-/** 109号: the fee notice, then its payment or the lapse of the period to pay. */
-function Fee(props: ApplicationPageProps) {
-  const { application } = props
-  const { today } = props
-  const formOf = formFor(props)
-  const feeOpen =
-    props.events.some((e) => e.kind === 'fee_notified') && !props.events.some((e) => e.kind === 'fee_paid')
-  return (
-    <>
-      {!application.fee_method && (
-        <ActionForm
-          ctx={props.ctx}
-          id={application.id}
-          action="fee"
-          title="收取信息处理费（国办函〔2020〕109号）"
-          button="发出收费通知"
-        >
-          <DateField idSuffix="fee" form={formOf('fee')} name="on" label="通知日期" today={today} />
-          <Select
-            idSuffix="fee"
-            form={formOf('fee')}
-            name="method"
-            label="计收方式（二者只能选一）"
-            options={[
-              { value: 'piece', label: '按件计收（本月第 11 件起）' },
-              { value: 'volume', label: '按量计收（超过 30 页）' },
-            ]}
-            required
-          />
-          <Field idSuffix="fee" form={formOf('fee')} name="pages" label="页数（按量计收时填写）" inputmode="numeric" />
-          <Field
-            idSuffix="fee"
-            form={formOf('fee')}
-            name="receivedByApplicantOn"
-            label="申请人收到通知日期（电子送达不填；缴费期限自次日起 20 个工作日）"
-            type="date"
-          />
-        </ActionForm>
-      )}
-      {feeOpen && (
-        <>
-          <ActionForm ctx={props.ctx} id={application.id} action="fee-paid" title="申请人已缴费" button="记录缴费">
-            <DateField idSuffix="fee-paid" form={formOf('fee-paid')} name="on" label="缴费日期" today={today} />
-          </ActionForm>
-          <ActionForm
-            ctx={props.ctx}
-            id={application.id}
-            action="no-fee"
-            title="逾期未缴费"
-            button="视为放弃，不再处理"
-          >
-            <DateField idSuffix="no-fee" form={formOf('no-fee')} name="on" label="办结日期" today={today} />
-          </ActionForm>
-        </>
       )}
     </>
   )
@@ -371,6 +264,14 @@ function Ending(props: ApplicationPageProps) {
           label="理由（不予公开、部分公开必填）"
           hint="答复书按答复结果写明所依据的条款（条例第十四条、第十五条、第十六条、第三十六条等），此处写明具体理由。"
         />
+        <Select
+          idSuffix="decide"
+          form={formOf('decide')}
+          name="withheldBasis"
+          label="部分公开：不予公开部分所依据的条款（条例第三十七条，部分公开必选）"
+          options={Object.entries(withheldBases).map(([value, b]) => ({ value, label: b.label }))}
+        />
+        <NoConsultationConfirm {...props} />
         <Field
           idSuffix="decide"
           form={formOf('decide')}
@@ -400,6 +301,46 @@ function Ending(props: ApplicationPageProps) {
       <ActionForm ctx={props.ctx} id={application.id} action="withdraw" title="申请人撤回申请" button="记录撤回">
         <DateField idSuffix="withdraw" form={formOf('withdraw')} name="on" label="撤回日期" today={today} />
       </ActionForm>
+    </>
+  )
+}
+
+/**
+ * 条例第十五条、第三十二条: refusing for a third party's rights without having consulted it asks for
+ * an explicit confirmation; shown while no third-party consultation is recorded.
+ */
+function NoConsultationConfirm(props: ApplicationPageProps) {
+  if (props.events.some((e) => e.kind === 'consultation_sent' && e.detail.party !== 'agency')) return null
+  const form = formFor(props)('decide')
+  const error = form.errors.confirmNoConsultation
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      {error && (
+        <p class="error" id="e-f-confirmNoConsultation-decide">
+          {error}
+        </p>
+      )}
+      <label>
+        <input
+          type="checkbox"
+          id="f-confirmNoConsultation-decide"
+          name="confirmNoConsultation"
+          value="yes"
+          checked={form.values.confirmNoConsultation === 'yes'}
+        />
+        本申请未征求第三方意见。以“涉及商业秘密、个人隐私等第三方合法权益”为由不予公开的，一般应先书面征求第三方意见（条例第十五条、第三十二条）；确需不经征求意见即作出决定的，请勾选确认，该决定将被标记并向公开办负责人显示。
+      </label>
+    </div>
+  )
+}
+
+/** The flags on a decision the office head must see (条例第十五条、第三十二条). */
+export function DecisionFlags(props: ApplicationPageProps) {
+  return (
+    <>
+      {props.events.some((e) => e.kind === 'decided' && e.detail.thirdPartyUnconsulted) && (
+        <Notice kind="warn">{unconsultedRefusalFlag}</Notice>
+      )}
     </>
   )
 }

@@ -4,7 +4,10 @@ import type { ApplicationRow } from '../storage/database.ts'
 import type { PublicStatus } from './application.ts'
 import { findApplicationByNumber, listIssuedLetters } from './application.store.ts'
 import { decryptApplicant, queryCodeOf } from './applicant-data.ts'
+import { pendingCorrection } from './correction-answer.service.ts'
+import type { PendingCorrection } from './correction-answer.service.ts'
 import { clockOrProblem } from './due-date.service.ts'
+import { explainDue } from './due-explanation.ts'
 import { isForApplicant } from './letter.ts'
 
 // The applicant's side: an application found by its number and query code, its progress as the
@@ -38,8 +41,18 @@ export function secondCheck(deps: Deps, application: ApplicationRow, lastFour: s
 
 const waitingForCalendar = '收到申请；答复期限待国务院办公厅公布下一年度节假日安排后确定'
 
-export async function publicStatus(deps: Deps, application: ApplicationRow): Promise<PublicStatus> {
+/** What the applicant sees on /track: the public status, what happens next, and a pending 补正. */
+export type TrackStatus = PublicStatus & {
+  dueProvisional: boolean
+  /** One line: when the agency must reply and why, or what the clock waits for. */
+  dueExplanation: string | null
+  /** A 补正 request waiting for the applicant's answer (条例第三十条). */
+  correction: PendingCorrection | undefined
+}
+
+export async function publicStatus(deps: Deps, application: ApplicationRow): Promise<TrackStatus> {
   const { clock } = await clockOrProblem(deps, deps.db, application)
+  const correction = await pendingCorrection(deps, application)
   const letters = await listIssuedLetters(deps.db, application.id)
   const concluded = application.status === 'concluded'
   const concludedStep =
@@ -56,6 +69,24 @@ export async function publicStatus(deps: Deps, application: ApplicationRow): Pro
     status: application.status ?? 'open',
     receivedOn: application.received_on,
     due: concluded ? null : (clock?.due ?? null),
+    dueProvisional: !concluded && !!clock?.provisional,
+    dueExplanation:
+      concluded || !clock
+        ? null
+        : explainDue({
+            receivedOn: application.received_on,
+            due: clock.due,
+            provisional: clock.provisional,
+            countedFrom: clock.countedFrom,
+            awaitingCorrection: clock.awaitingCorrection,
+            paused: clock.pausedSince !== null,
+            feePayBy: clock.feePayBy,
+            // The steps come from the one clock: an extension counted, a 第三十五条 date set.
+            extended: clock.steps.some((st) => st.text.startsWith('经政府信息公开工作机构负责人同意延长答复期限')),
+            delayed: clock.steps.some((st) => st.text.startsWith('申请数量、频次明显超过合理范围，确定延迟答复')),
+            correctBy: correction?.correctBy ?? null,
+          }),
+    correction,
     outcome: application.outcome,
     decidedOn: application.decided_on,
     steps: [

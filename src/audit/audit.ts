@@ -1,3 +1,4 @@
+import type { AuditAction } from './audit-labels.ts'
 import type { Selectable } from 'kysely'
 import { equalBytes, hmacSm3 } from '../security/crypto.ts'
 import type { AuditLogTable } from '../storage/database.ts'
@@ -21,7 +22,7 @@ export type Actor = Readonly<{
 export type StaffActor = Actor & { id: number; agencyId: number }
 
 export type AuditEntry = Readonly<{
-  action: string
+  action: AuditAction
   objectType: string
   objectId: string | number
   result: AuditResult

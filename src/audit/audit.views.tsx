@@ -3,6 +3,7 @@ import { Notice } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import type { AuditRow } from './audit.ts'
+import { actionChoices, actionLabel, objectTypeLabel, rolesLabel } from './audit-labels.ts'
 
 /** The audit page's filter as the query gave it (dates as YYYY-MM-DD in Beijing time). */
 export type FilterQuery = {
@@ -54,7 +55,14 @@ export function AuditPage(props: {
         </div>
         <div class="field">
           <label for="f-action">事件类型</label>
-          <input id="f-action" name="action" value={q.action ?? ''} />
+          <select id="f-action" name="action">
+            <option value="">全部</option>
+            {actionChoices().map((c) => (
+              <option value={c.value} selected={q.action === c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
         </div>
         <div class="field">
           <label for="f-result">结果</label>
@@ -101,10 +109,10 @@ export function AuditPage(props: {
               <td>{r.seq}</td>
               <td>{formatShanghai(r.at)}</td>
               <td>{r.actor_name}</td>
-              <td>{r.actor_roles}</td>
-              <td>{r.action}</td>
+              <td>{rolesLabel(r.actor_roles)}</td>
+              <td>{actionLabel(r.action)}</td>
               <td>
-                {r.object_type} {r.object_id}
+                {objectTypeLabel(r.object_type)} {r.object_id}
               </td>
               <td>{r.source_ip}</td>
               <td>{resultLabels[r.result] ?? r.result}</td>
@@ -139,6 +147,7 @@ export function auditCsv(rows: AuditRow[]): string {
     '角色',
     '机关',
     '事件',
+    '事件代码',
     '对象类型',
     '对象',
     '来源地址',
@@ -152,10 +161,11 @@ export function auditCsv(rows: AuditRow[]): string {
       formatShanghai(r.at),
       r.at,
       r.actor_name,
-      r.actor_roles,
+      rolesLabel(r.actor_roles),
       r.agency_id,
+      actionLabel(r.action),
       r.action,
-      r.object_type,
+      objectTypeLabel(r.object_type),
       r.object_id,
       r.source_ip,
       r.result,

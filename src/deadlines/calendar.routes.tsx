@@ -25,11 +25,8 @@ export function calendarRoutes(app: FastifyInstance): void {
   app.post('/console/calendar', async (request, reply) => {
     const parsed = parseForm(calendarYearForm, request.body)
     if (!parsed.ok) return page(request, reply, 422, parsed.form)
-    const r = await attempt(async () => {
-      await recordCalendarYear(deps, request.actor, parsed.data)
-      // Applications whose due date ran into this year get it now.
-      await refreshOpenDueDates(deps)
-    })
+    // Applications whose due date ran into this year get it now (the use case recomputes them).
+    const r = await attempt(() => recordCalendarYear(deps, request.actor, parsed.data))
     if (!r.ok)
       return page(request, reply, 422, { values: request.body as Record<string, unknown>, errors: r.error.fields })
     return reply.redirect('/console/calendar?saved=1', 303)

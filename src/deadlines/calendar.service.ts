@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { readClockSettings } from '../applications/due-date.service.ts'
+import { readClockSettings, refreshOpenDueDates } from '../applications/due-date.service.ts'
 import { writeSetting } from '../settings/settings.store.ts'
 import { forgetCalendar, listCalendarYears } from './calendar.store.ts'
 
@@ -60,6 +60,9 @@ export async function recordCalendarYear(deps: Deps, actor: Actor, input: Calend
     })
   })
   forgetCalendar(deps)
+  // The open applications whose due date ran into this year, counted 暂定 until now, get their
+  // actual due date (issue #11): whoever records the notice, the web form or a script.
+  await refreshOpenDueDates(deps)
 }
 
 /** The years recorded so far, and whether the fee period pauses the reply clock. */

@@ -80,8 +80,10 @@ function problemOf(e: ClockEvent, { lawful, at, settings }: Context): string | n
         return 'fee_received_before_sent:申请人收到收费通知的日期不能早于发出日期'
       return null
     }
-    case 'feePaid':
-      return at().feePayBy ? null : 'fee_not_notified:本申请没有未缴的收费通知'
+    case 'feePaid': {
+      const state = at()
+      return state.feePayBy || state.feeReceiptPending ? null : 'fee_not_notified:本申请没有未缴的收费通知'
+    }
     case 'reasonsRequested':
       return null
     case 'delaySet': {
@@ -92,6 +94,9 @@ function problemOf(e: ClockEvent, { lawful, at, settings }: Context): string | n
     }
     case 'concluded': {
       if (e.outcome === 'OTHER_NO_FEE') {
+        // 109号: the 20 working days run from the day after the applicant received the notice.
+        if (at().feeReceiptPending)
+          return 'no_fee_receipt_unknown:申请人收到收费通知的日期尚未记录，缴费期限（自收到之次日起 20 个工作日，国办函〔2020〕109号）尚未起算，不能按逾期未缴费办结；请先记录收费通知送达'
         const payBy = at().feePayBy
         if (!payBy) return 'no_fee_without_notice:本申请没有未缴的收费通知，不能按逾期未缴费办结'
         if (e.on <= payBy)
@@ -117,6 +122,31 @@ function withProvisionalYear(cal: WorkCalendar, year: number): WorkCalendar {
 }
 
 /**
+ * `count` on the calendar; where it runs into a year whose holiday notice is not recorded, that year
+ * is counted provisionally (暂定) with weekends and the holidays fixed by date. `years`: those
+ * guessed. The one provisional count for the console, the applicant's pages and `gongkai clock`.
+ */
+export function provisionally<T>(
+  cal: WorkCalendar,
+  count: (cal: WorkCalendar, guessed: readonly number[]) => T,
+): { value: T; years: number[] } {
+  const guessed: number[] = []
+  for (;;) {
+    try {
+      return { value: count(cal, guessed), years: guessed }
+    } catch (e) {
+      if (!(e instanceof CalendarMissing) || guessed.includes(e.year) || guessed.length > 2) throw e
+      guessed.push(e.year)
+      cal = withProvisionalYear(cal, e.year)
+    }
+  }
+}
+
+/** The step that says why the due date is 暂定 (《全国年节及纪念日放假办法》). */
+export const provisionalStep = (years: readonly number[]) =>
+  `暂定：${years.join('、')} 年放假安排尚未录入，答复期限按周末及《全国年节及纪念日放假办法》按日期固定的节日（元旦、劳动节、国庆节）暂定计算，录入后以实际安排为准`
+
+/**
  * The lawful steps of a timeline and the clock they give as of `asOf` (or the conclusion). An
  * unlawful step is reported with its index in `events` and left out, as the console refuses it.
  * A due date running into a year without a recorded notice is counted provisionally (暂定).
@@ -128,24 +158,10 @@ export function reviewClock(
   asOf: string,
   settings: ClockSettings = statutoryClock,
 ): ClockReview {
-  const guessed: number[] = []
-  for (;;) {
-    try {
-      return { ...review(cal, receivedOn, events, asOf, settings), provisional: guessed.length > 0 }
-    } catch (e) {
-      if (!(e instanceof CalendarMissing) || guessed.includes(e.year) || guessed.length > 2) throw e
-      guessed.push(e.year)
-      cal = withProvisionalYear(cal, e.year)
-    }
-  }
+  const { value, years } = provisionally(cal, (c, guessed) => review(c, guessed))
+  return { ...value, provisional: years.length > 0 }
 
-  function review(
-    cal: WorkCalendar,
-    receivedOn: string,
-    events: readonly ClockEvent[],
-    asOf: string,
-    settings: ClockSettings,
-  ): Omit<ClockReview, 'provisional'> {
+  function review(cal: WorkCalendar, guessed: readonly number[]): Omit<ClockReview, 'provisional'> {
     // The steps in date order (a stable sort keeps same-day steps as given), each checked against
     // the lawful ones before it.
     const ordered = events
@@ -174,12 +190,7 @@ export function reviewClock(
     const end = lawful.find((x) => x.kind === 'concluded')?.on
     const until = end && end < asOf ? end : asOf
     const state = computeClock(cal, receivedOn, lawful, until, settings)
-    if (guessed.length)
-      state.steps.push({
-        on: until,
-        text: `暂定：${guessed.join('、')} 年放假安排尚未录入，答复期限按周末及《全国年节及纪念日放假办法》按日期固定的节日（元旦、劳动节、国庆节）暂定计算，录入后以实际安排为准`,
-        due: state.due,
-      })
+    if (guessed.length) state.steps.push({ on: until, text: provisionalStep(guessed), due: state.due })
     const paused = !end && state.pausedSince !== null
     return { ...state, paused, overdue: !paused && state.due !== null && state.due < until, problems }
   }

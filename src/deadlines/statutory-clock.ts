@@ -33,8 +33,11 @@ export type ClockEvent =
   | { kind: 'consultationReplied'; on: string; ref: string }
   /** Effective only once its notice to the applicant is issued (art. 33 para. 2): `noticeIssuedOn`. */
   | { kind: 'extensionApproved'; on: string; days: number; noticeIssuedOn?: string }
-  /** `receivedByApplicantOn`: the day the applicant received the notice (electronic delivery: `on`). */
-  | { kind: 'feeNotified'; on: string; receivedByApplicantOn?: string }
+  /**
+   * `receivedByApplicantOn`: the day the applicant received the notice (electronic delivery: `on`);
+   * `receiptPending`: sent by post and its receipt not recorded yet, so the days to pay have not begun.
+   */
+  | { kind: 'feeNotified'; on: string; receivedByApplicantOn?: string; receiptPending?: boolean }
   | { kind: 'feePaid'; on: string }
   | { kind: 'reasonsRequested'; on: string }
   | { kind: 'delaySet'; on: string; until: string }
@@ -55,6 +58,8 @@ export type ClockState = {
   pausedSince: string | null
   /** The last day to pay the fee notice (109号): 20 working days from the day after the applicant received it. */
   feePayBy: string | null
+  /** A fee notice was posted and the day the applicant received it is not recorded: no 缴费期限 yet. */
+  feeReceiptPending: boolean
   awaitingCorrection: boolean
   steps: ClockStep[]
 }
@@ -106,9 +111,13 @@ export function computeClock(
   let extensionDays = 0
   let delayedTo: string | null = null
   const pauses: Pause[] = []
-  const open = new Map<string, { on: string; label: string; from: string; limit: number }>()
+  // `limit` null: the other side's time has not begun (a posted fee notice not yet received).
+  const open = new Map<string, { on: string; label: string; from: string; limit: number | null }>()
+  const endOf = (o: { from: string; limit: number | null }, at: string) =>
+    o.limit === null ? at : addWorkingDays(cal, o.from, o.limit)
   let reasonsRequested = false
   let feeFrom: string | null = null
+  let feeReceiptPending = false
   const steps: ClockStep[] = []
 
   // Open pauses run to today or to the end of the other side's time, whichever is first.
@@ -116,7 +125,7 @@ export function computeClock(
   const currentPauses = (at: string): Pause[] => [
     ...pauses,
     ...[...open.values()].map((o) => {
-      const end = addWorkingDays(cal, o.from, o.limit)
+      const end = endOf(o, at)
       return { from: o.on, to: at < end ? at : end, label: o.label }
     }),
   ]
@@ -169,7 +178,7 @@ export function computeClock(
         const o = open.get(e.ref)
         if (!o) break
         open.delete(e.ref)
-        const end = addWorkingDays(cal, o.from, o.limit)
+        const end = endOf(o, e.on)
         const to = e.on < end ? e.on : end
         pauses.push({ from: o.on, to, label: o.label })
         steps.push({
@@ -180,7 +189,19 @@ export function computeClock(
         break
       }
       case 'feeNotified': {
-        // 109号: the applicant pays within 20 working days from the day after receiving the notice.
+        // 109号: the applicant pays within 20 working days from the day after receiving the notice;
+        // a posted notice whose receipt is not recorded has no 缴费期限 yet, and stops the clock meanwhile.
+        if (e.receiptPending) {
+          feeFrom = null
+          feeReceiptPending = true
+          if (settings.feePausesClock) open.set('fee', { on: e.on, label: '收费通知', from: e.on, limit: null })
+          steps.push({
+            on: e.on,
+            text: `邮寄发出收费通知（国办函〔2020〕109号），申请人收到日期尚未记录，缴费期限自收到之次日起 ${settings.feePayDays} 个工作日${settings.feePausesClock ? '，期间不计入答复期限' : ''}`,
+            due: due(),
+          })
+          break
+        }
         feeFrom = e.receivedByApplicantOn ?? e.on
         const payBy = cn(addWorkingDays(cal, feeFrom, settings.feePayDays))
         if (settings.feePausesClock)
@@ -197,9 +218,10 @@ export function computeClock(
       case 'feePaid': {
         const o = open.get('fee')
         feeFrom = null
+        feeReceiptPending = false
         if (o) {
           open.delete('fee')
-          const end = addWorkingDays(cal, o.from, o.limit)
+          const end = endOf(o, e.on)
           const to = e.on < end ? e.on : end
           pauses.push({ from: o.on, to, label: o.label })
           steps.push({ on: e.on, text: `申请人缴费，${workdaysBetween(cal, o.on, to)} 个工作日不计入`, due: due() })
@@ -230,7 +252,7 @@ export function computeClock(
             on: e.on,
             text: notice
               ? `延期不予计入：须在答复期限届满前经负责人同意并告知申请人，且不超过 ${settings.maxExtensionDays} 个工作日（第三十三条）`
-              : '延期尚未告知申请人，不改变答复期限（第三十三条）',
+              : `经政府信息公开工作机构负责人同意延长答复期限 ${e.days} 个工作日，延期告知书尚未发出，答复期限暂不延长（第三十三条第二款）`,
             due: before,
           })
         }
@@ -260,7 +282,7 @@ export function computeClock(
   today = asOf
   const openSince =
     [...open.values()]
-      .filter((o) => asOf <= addWorkingDays(cal, o.from, o.limit))
+      .filter((o) => asOf <= endOf(o, asOf))
       .map((o) => o.on)
       .sort()[0] ?? null
   return {
@@ -270,23 +292,50 @@ export function computeClock(
     correctionNoticeBy,
     pausedSince: openSince,
     feePayBy: feeFrom ? addWorkingDays(cal, feeFrom, settings.feePayDays) : null,
+    feeReceiptPending,
     awaitingCorrection,
     steps,
   }
 }
 
+/** One tier of the 109号 standard as it applies to an application: units in the tier × the rate. */
+export type FeeBand = { from: number; to: number | null; units: number; rate: number; amount: number }
+
+/**
+ * 109号 按件计收: the tier of the n-th application of the same applicant in one natural month —
+ * 1–10 free, 11–30 at 100 元/件, then bands of 10, each 100 元/件 more (31–40 at 200, 41–50 at 300 …).
+ */
+export function perPieceBand(rankInMonth: number): FeeBand {
+  if (rankInMonth <= 10) return { from: 1, to: 10, units: 1, rate: 0, amount: 0 }
+  if (rankInMonth <= 30) return { from: 11, to: 30, units: 1, rate: 100, amount: 100 }
+  const k = Math.floor((rankInMonth - 31) / 10)
+  const rate = 100 * (2 + k)
+  return { from: 31 + 10 * k, to: 40 + 10 * k, units: 1, rate, amount: rate }
+}
+
 /** 109号 art. 4: the fee for the n-th application of the same applicant in one calendar month (元). */
-export function perPieceFee(rankInMonth: number): number {
-  if (rankInMonth <= 10) return 0
-  if (rankInMonth <= 30) return 100
-  return 100 * (2 + Math.floor((rankInMonth - 31) / 10))
+export const perPieceFee = (rankInMonth: number): number => perPieceBand(rankInMonth).amount
+
+/**
+ * 109号 按量计收, progressive on the excess: ≤30 pages free, 31–100 at 10 元/页, 101–200 at 20 元/页,
+ * 201 and above at 40 元/页; the tiers the pages reach, each with its pages and amount.
+ */
+export function perVolumeBands(pages: number): FeeBand[] {
+  const tiers: [number, number | null, number][] = [
+    [30, 100, 10],
+    [100, 200, 20],
+    [200, null, 40],
+  ]
+  return tiers
+    .map(([after, to, rate]) => {
+      const units = Math.max(0, Math.min(pages, to ?? Infinity) - after)
+      return { from: after + 1, to, units, rate, amount: units * rate }
+    })
+    .filter((b) => b.units > 0)
 }
 
 /** 109号 art. 5: the fee for one application by its pages (元), progressive on the excess. */
-export function perVolumeFee(pages: number): number {
-  const band = (from: number, to: number, rate: number) => Math.max(0, Math.min(pages, to) - from) * rate
-  return band(30, 100, 10) + band(100, 200, 20) + band(200, Infinity, 40)
-}
+export const perVolumeFee = (pages: number): number => perVolumeBands(pages).reduce((n, b) => n + b.amount, 0)
 
 /** On time when delivered (signature date, or posting date for mail; 235号) by the due date. */
 export const deliveredOnTime = (due: string, deliveredOn: string) => deliveredOn <= due

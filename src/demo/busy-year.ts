@@ -16,6 +16,7 @@ import {
 } from '../applications/application.service.ts'
 import { decideApplication, requestReasons, withdrawApplication } from '../applications/decision.service.ts'
 import { submitApplication } from '../applications/intake.service.ts'
+import { saveFeePayment } from '../applications/settings.service.ts'
 
 // A busy year of applications driven through the same use cases the console calls: received from
 // November of the year before to December of `year`, every outcome, corrections, consultations,
@@ -138,6 +139,8 @@ export async function generateBusyYear(
   const random = rng(seed)
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!
   const intended: Intended[] = []
+  // A fee notice states how to pay (国办函〔2020〕109号).
+  await saveFeePayment(deps, handler, '通过政府非税收入统一缴款平台缴纳，缴款码随本通知书另行告知')
   const span = (Date.UTC(year, 11, 31) - Date.UTC(year - 1, 10, 1)) / 86_400_000 + 1
   for (let n = 0; n < count; n++) {
     const category = pick(applicantCategories)
@@ -223,7 +226,8 @@ export async function generateBusyYear(
           await receiveCorrection(deps, handler, id, { on: addDays(receivedOn, 3) })
           if (concludedOn < addDays(receivedOn, 3)) concludedOn = addDays(receivedOn, 3)
         }
-        if (n % 5 === 0) {
+        // A refusal for a third party's rights follows its consultation (条例第十五条、第三十二条).
+        if (n % 5 === 0 || path === 'DENY_THIRD_PARTY') {
           await sendConsultation(deps, handler, id, { on: receivedOn, party: 'thirdParty', to: '第三方' })
           const ref = (
             await deps.db
@@ -246,6 +250,7 @@ export async function generateBusyYear(
           replyType: path === 'DENY_QUERY' ? '7' : path.startsWith('DENY') ? '3' : '2',
           basis: reasons[path] ?? '',
           ...(path === 'DENY_QUERY' ? registrationQuery : {}),
+          ...(path === 'PARTIAL' ? { withheldBasis: 'art15' } : {}),
         })
       }
     }

@@ -32,7 +32,7 @@ type Staff = Actor & { id: number; agencyId: number }
 /** The review path of an item, for the shared review steps (reviews module). */
 const itemSubject = (deps: Deps, trx: Executor, item: ItemRow) => ({
   objectType: 'item',
-  auditPrefix: 'item',
+  auditPrefix: 'item' as const,
   noun: '信息',
   id: item.id,
   status: item.status,

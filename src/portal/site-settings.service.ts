@@ -18,8 +18,8 @@ export async function saveSiteFooter(deps: Deps, actor: StaffActor, footer: Site
     await writeSetting(trx, siteFooterKey, JSON.stringify(footer), actor.id, isoNow(deps.clock))
     await appendAudit(deps, trx, actor, {
       action: 'site_footer.update',
-      objectType: 'site',
-      objectId: 'footer',
+      objectType: 'setting',
+      objectId: 'site_footer',
       result: 'success',
       detail: { host: footer.host, siteCode: footer.siteCode, icp: footer.icp, police: footer.police },
     })

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs'
 import { countAgencies, listAgencies, listUnits } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
 import { isOverdue } from '../applications/application.ts'
-import { liveOpenApplications } from '../applications/queue.service.ts'
+import { lateCorrections, liveOpenApplications } from '../applications/queue.service.ts'
 import type { Deps } from '../deps.ts'
 import { columnHealth } from '../disclosures/column-health.ts'
 import { countPublications } from '../disclosures/counts.ts'
@@ -24,6 +24,8 @@ export type AgencyState = {
   name: string
   open: number
   overdue: number
+  /** 补正 notices sent after the 7 working days of 条例第三十条. */
+  lateCorrections: number
   stale: number
   longStale: number
   empty: number
@@ -78,6 +80,7 @@ export async function regionOverview(deps: Deps): Promise<AgencyState[]> {
   const lastMonth = new Date(Date.UTC(year, Number(today.slice(5, 7)) - 1, 0))
   const lm = lastMonth.toISOString().slice(0, 10)
   const applications = await liveOpenApplications(deps, today)
+  const late = await lateCorrections(deps)
   const reports = (await listReportsOfYear(deps.db, reportYear)).filter(
     (r) => r.source === 'computed' && r.status !== 'superseded',
   )
@@ -99,6 +102,7 @@ export async function regionOverview(deps: Deps): Promise<AgencyState[]> {
       name: a.name,
       open: mine.length,
       overdue: mine.filter((x) => isOverdue(x, today)).length,
+      lateCorrections: late.filter((l) => l.agency_id === a.id).length,
       stale: health.stale,
       longStale: health.longStale,
       empty: health.empty,
@@ -123,6 +127,8 @@ export const overviewColumns: { key: keyof AgencyState; label: string; value: (s
     { key: 'name', label: '机关', value: (s) => s.name },
     { key: 'open', label: '办理中申请', value: (s) => s.open },
     { key: 'overdue', label: '逾期申请', value: (s) => s.overdue },
+    // 条例第三十条: 补正 to be asked once, within 7 working days of receipt.
+    { key: 'lateCorrections', label: '逾期发出补正通知', value: (s) => s.lateCorrections },
     { key: 'stale', label: '不更新栏目', value: (s) => s.stale },
     { key: 'longStale', label: '长期不更新栏目', value: (s) => s.longStale },
     { key: 'empty', label: '空白栏目', value: (s) => s.empty },
@@ -147,7 +153,7 @@ export const overviewColumns: { key: keyof AgencyState; label: string; value: (s
 export type OverviewQuery = { sort: string; dir: 'asc' | 'desc'; only: 'all' | 'problems' }
 
 export const hasProblem = (s: AgencyState) =>
-  s.overdue > 0 || s.veto.length > 0 || s.reportOnTime === false || s.reportErrors > 0
+  s.overdue > 0 || s.lateCorrections > 0 || s.veto.length > 0 || s.reportOnTime === false || s.reportErrors > 0
 
 /** The overview's agencies, filtered and sorted as asked, with the same figures as table rows for export. */
 export async function sortedOverview(deps: Deps, q: OverviewQuery) {

@@ -2,6 +2,7 @@ import { appealColumns, appealGroupLabels, appealGroups, applicantColumns, forma
 import type { AnnualReport, Cell } from './report.ts'
 import type { CellRef, CheckResult, Finding, NotChecked, RuleId, Severity } from './report-check-result.ts'
 import { checkNarrative } from './report-narrative.ts'
+import { cellLabel } from './report-cells.ts'
 
 // The consistency rules of report-interchange.md: R1–R5 are errors, X1–X3 and N1 warnings. A rule
 // that needs a part the report lacks is "not checked", never "broken". Blank cells count as 0 and
@@ -48,7 +49,8 @@ function equation(
     refs.length === 1
       ? `${describe(refs[0]!)} ${show(refs[0]!.value)}`
       : `${refs.map((r) => `${describe(r)} ${show(r.value)}`).join(' + ')} = ${sum}`
-  const blanks = blankCells.length ? `（空白单元格按 0 计：${blankCells.join('、')}）` : ''
+  const blankNames = [...left, ...right].filter((c) => c.value === null).map(describe)
+  const blanks = blankCells.length ? `（空白单元格按 0 计：${blankNames.join('、')}）` : ''
   return {
     rule,
     severity: severityOf[rule],
@@ -177,7 +179,7 @@ function nonNegativeIntegers(report: AnnualReport): Finding[] {
     leftSum: b.value,
     rightSum: 0,
     blankCells: [],
-    message: `R5（${b.cell}）：${b.value}，${b.why}`,
+    message: `R5（${cellLabel(report.format, b.cell)}）：${b.value}，${b.why}`,
   }))
 }
 

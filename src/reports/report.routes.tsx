@@ -7,7 +7,6 @@ import { parseForm } from '../web/form-parse.ts'
 import { contentDisposition, exportKinds, exportReport } from './render/report-export.ts'
 import { sourceKindOf } from './import/read-file.ts'
 import {
-  cellValue,
   computeDraft,
   explainCell,
   explainRegionCell,
@@ -21,6 +20,7 @@ import {
   submitForReview,
 } from './report.service.ts'
 import { reportPageOf } from './report-page.service.ts'
+import { cellValue } from './report-cells.ts'
 import { ReportSettingsPage } from './report-settings.views.tsx'
 import { readAppealsCounting, saveAppealsCounting } from './report-settings.service.ts'
 import { reviewForm } from '../reviews/review.form.ts'

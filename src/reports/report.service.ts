@@ -9,8 +9,9 @@ import { importReport } from './import/read-file.ts'
 import { checkReport, hasErrors } from './report-checks.ts'
 import type { CheckResult } from './report-checks.ts'
 import { computeReport, withFeeStatement } from './report-compute.ts'
+import { cellLabel, cellRef, cellValue } from './report-cells.ts'
 import { appealsScopeOf } from './report-settings.service.ts'
-import { appealColumns, appealGroupLabels, applicantColumns, formatForYear, formats } from './report-format.ts'
+import { formatForYear } from './report-format.ts'
 import { noRecords } from './report-records.ts'
 import type { AgencyYearRecords } from './report-records.ts'
 import { rollUpRegion } from './report-region.ts'
@@ -20,7 +21,7 @@ import { loadApplicationRecords, loadDocumentRecords, loadProcessingFeeRecords }
 import { loadAppealRecords } from '../applications/appeal.service.ts'
 import { loadActivityRecords } from '../activities/activity.service.ts'
 import type { RegionReport } from './report-region.ts'
-import type { AnnualReport, Cell, Sections } from './report.ts'
+import type { AnnualReport, Sections } from './report.ts'
 import {
   findOpenReport,
   findReportById,
@@ -154,7 +155,7 @@ export async function saveNarrative(deps: Deps, actor: Staff, id: number, sectio
 /** The review path of a report, for the shared review steps (reviews module). */
 const reportSubject = (deps: Deps, trx: Executor, stored: StoredReport) => ({
   objectType: 'annual_report',
-  auditPrefix: 'report',
+  auditPrefix: 'report' as const,
   noun: '报告',
   id: stored.id,
   status: stored.status,
@@ -338,8 +339,6 @@ export type CellExplanation = {
   otherIds: (string | number)[]
 }
 
-const cellRef = /^(?:applications\.([A-Z_]+)\[(\d)\]|appeals\.(\w+)\[(\d)\]|article20\.(\w+)\.(\w+))$/
-
 /** "Why is this cell 6?": the records the cell counts now, beside the value the report holds. */
 export async function explainCell(deps: Deps, actor: Staff, id: number, ref: string): Promise<CellExplanation> {
   return explainStoredCell(deps, await findOwnReport(deps, actor, id), ref)
@@ -349,13 +348,6 @@ export async function explainCell(deps: Deps, actor: Staff, id: number, ref: str
  * A cell's value in a report, by its reference (applications.NEW[6], appeals.reconsideration[4],
  * article20.fees.amountWan).
  */
-export function cellValue(report: AnnualReport, ref: string): Cell | undefined {
-  const m = cellRef.exec(ref)
-  if (!m) return undefined
-  if (m[1]) return report.applications.rows[m[1]]?.[Number(m[2])]
-  if (m[3]) return report.appeals[m[3] as keyof AnnualReport['appeals']]?.[Number(m[4])]
-  return report.article20[m[5]!]?.[m[6]!]
-}
 
 /** The supervising office drills into any agency's published report of the region. */
 export async function explainRegionCell(
@@ -378,21 +370,8 @@ async function explainStoredCell(deps: Deps, stored: StoredReport, ref: string):
     appealsScope: await appealsScopeOf(deps.db),
   })
   const ids = basis.get(ref) ?? []
-  const f = formats[stored.report.format]
-  let label: string
-  let storedValue: Cell | undefined
-  if (m[1]) {
-    const row = f.applicationRows.find((r) => r.code === m[1])
-    label = `${row?.group ?? ''}${row?.label ?? m[1]} · ${applicantColumns[Number(m[2])]}`
-    storedValue = stored.report.applications.rows[m[1]]?.[Number(m[2])]
-  } else if (m[3]) {
-    label = `${appealGroupLabels[m[3] as keyof typeof appealGroupLabels] ?? m[3]} · ${appealColumns[Number(m[4])]}`
-    storedValue = stored.report.appeals[m[3] as keyof AnnualReport['appeals']]?.[Number(m[4])]
-  } else {
-    const row = f.article20.flatMap((b) => b.rows).find((r) => r.key === m[5])
-    label = `${row?.label ?? m[5]} · ${row?.columns.find((c) => c.key === m[6])?.label ?? m[6]}`
-    storedValue = stored.report.article20[m[5]!]?.[m[6]!]
-  }
+  const label = cellLabel(stored.report.format, ref)
+  const storedValue = cellValue(stored.report, ref)
   const idSet = new Set(ids)
   const applications = m[1] ? records.applications.filter((a) => idSet.has(a.id)) : []
   return {

@@ -5,6 +5,7 @@ import type { FormState } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import type { CheckResult } from './report-checks.ts'
+import { ruleLabels } from './report-check-result.ts'
 import { ReportBody, reportTitle } from './render/report-html.tsx'
 import { exportKinds, exportLabels } from './render/report-export.ts'
 import type { StoredReport } from './report.store.ts'
@@ -13,7 +14,7 @@ import type { ReviewView } from '../reviews/review.views.tsx'
 import type { Counts } from '../disclosures/counts.ts'
 import { appealGroups, appealGroupLabels, formats, sectionTitles } from './report-format.ts'
 import type { AnnualReport, Cell } from './report.ts'
-import { cellValue } from './report.service.ts'
+import { cellLabel, cellValue } from './report-cells.ts'
 import type { CellExplanation, regionReportOf } from './report.service.ts'
 import { appealsCountingLabels } from './report-settings.service.ts'
 import type { AppealsCounting } from './report-settings.service.ts'
@@ -40,13 +41,14 @@ export function Findings(props: { check: CheckResult; missing: string[] }) {
         <ul>
           {findings.map((f) => (
             <li class={f.severity}>
-              <strong>{f.severity === 'error' ? '错误' : '提示'}</strong> {f.message}
+              <strong>{f.severity === 'error' ? '错误' : '提示'}</strong> {ruleLabels[f.rule]}
+              {f.message.slice(f.rule.length)}
             </li>
           ))}
         </ul>
       )}
       {notChecked.length > 0 && (
-        <p class="hint">未检查：{notChecked.map((n) => `${n.rule}（${n.reason}）`).join('；')}</p>
+        <p class="hint">未检查：{notChecked.map((n) => `${ruleLabels[n.rule]}（${n.reason}）`).join('；')}</p>
       )}
       {props.missing.length > 0 && <p class="hint">缺失：{props.missing.join('、')}</p>}
     </section>
@@ -449,7 +451,7 @@ export function RegionCellPage(props: {
         <a href={`/console/region/reports?year=${q.year}`}>← 返回区域年报汇总</a>
       </p>
       <h1>
-        {q.year}年区域汇总：{q.ref}
+        {q.year}年区域汇总：{cellLabel(region.report.format, q.ref)}
       </h1>
       <p>
         区域合计：<strong id="region-total">{total ?? '空白'}</strong>

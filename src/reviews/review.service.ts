@@ -159,7 +159,7 @@ export async function reviewViewFor(
 export type ReviewSubject = Readonly<{
   objectType: string
   /** The audit prefix and the noun staff read: ('item', '信息'), ('report', '报告'). */
-  auditPrefix: string
+  auditPrefix: 'item' | 'report'
   noun: string
   id: number
   status: string

@@ -181,6 +181,8 @@ export interface ApplicationTable {
   /** Art. 36 (五): the agency responsible for the information, and how to reach it, when known. */
   responsible_agency: string | null
   responsible_contact: string | null
+  /** 1 when `due_on` is 暂定: it runs into a year whose holiday notice is not recorded yet. */
+  due_provisional: Generated<number>
 }
 
 /** An application as read. */
@@ -205,6 +207,18 @@ export interface ApplicationFileTable {
   size: number
   sha256: string
   storage_key: string
+  created_at: string
+  /** The applicant's online answer to a 补正 request (条例 art. 30) this file came with, if any. */
+  correction_answer_id: number | null
+}
+
+/** The applicant's online answer to a 补正 request (条例 art. 30): the corrected application's receipt. */
+export interface CorrectionAnswerTable {
+  id: Generated<number>
+  application_id: number
+  answered_on: string
+  /** Encrypted with the field key like the other personal data (AAD: the number and `correction_answer`). */
+  text_enc: string | null
   created_at: string
 }
 
@@ -460,6 +474,7 @@ export interface Database {
   applications: ApplicationTable
   application_events: ApplicationEventTable
   application_files: ApplicationFileTable
+  correction_answers: CorrectionAnswerTable
   letters: LetterTable
   appeals: AppealTable
   power_items: PowerItemTable

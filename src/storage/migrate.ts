@@ -14,6 +14,7 @@ import { auditHead } from './migrations/2026-11-26-10-audit-head.ts'
 import { activities } from './migrations/2026-11-26-11-activities.ts'
 import { jobs } from './migrations/2026-11-26-12-jobs.ts'
 import { letterFacts } from './migrations/2026-12-05-01-letter-facts.ts'
+import { provisionalDue } from './migrations/2026-12-05-03-provisional-due.ts'
 import { mailOutbox } from './migrations/2026-12-05-04-mail-outbox.ts'
 import { siteSettings } from './migrations/2026-12-05-05-site-settings.ts'
 
@@ -32,6 +33,7 @@ const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
   '2026-11-26-11-activities': activities(kind),
   '2026-11-26-12-jobs': jobs(kind),
   '2026-12-05-01-letter-facts': letterFacts(kind),
+  '2026-12-05-03-provisional-due': provisionalDue(kind),
   '2026-12-05-04-mail-outbox': mailOutbox(kind),
   '2026-12-05-05-site-settings': siteSettings(kind),
 })

@@ -148,44 +148,106 @@ export function PortalFooter(props: { footer: SiteFooter | undefined }) {
 }
 
 type NavItem = { href: string; label: string; roles: readonly Role[] | 'all' }
-const consoleNav: NavItem[] = [
-  { href: '/console', label: '工作台', roles: 'all' },
-  { href: '/console/agencies', label: '机关与单位', roles: ['sysadmin'] },
-  { href: '/console/accounts', label: '账号管理', roles: ['sysadmin'] },
-  { href: '/console/calendar', label: '节假日安排', roles: ['sysadmin'] },
-  { href: '/console/security', label: '安全策略', roles: ['secadmin'] },
-  { href: '/console/security/accounts', label: '角色与解锁', roles: ['secadmin'] },
-  { href: '/console/audit', label: '审计日志', roles: ['auditadmin'] },
-  { href: '/console/items', label: '主动公开', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
-  { href: '/console/columns/health', label: '栏目健康', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
-  { href: '/console/timeliness', label: '公开时限', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
-  { href: '/console/counts', label: '发布统计', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
-  { href: '/console/quotas', label: '信息报送', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
-  { href: '/console/columns', label: '栏目设置', roles: ['office_head'] },
-  { href: '/console/channels', label: '发布渠道', roles: ['office_head'] },
-  { href: '/console/items/import', label: '导入旧信息', roles: ['office_head'] },
-  { href: '/console/guide', label: '公开指南', roles: ['office_head'] },
-  { href: '/console/review-levels', label: '审核级别', roles: ['office_head'] },
-  { href: '/console/index-format', label: '索引号格式', roles: ['office_head'] },
-  { href: '/console/applications', label: '依申请公开', roles: ['handler', 'office_head'] },
-  { href: '/console/appeals', label: '复议与诉讼', roles: ['handler', 'office_head'] },
-  { href: '/console/request-settings', label: '依申请公开设置', roles: ['office_head'] },
-  { href: '/console/activities', label: '第二十条活动记录', roles: ['drafter', 'office_head'] },
-  { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
-  { href: '/console/report-settings', label: '报告统计口径', roles: ['office_head'] },
+type NavGroup = { label: string; items: NavItem[] }
+/** The console's pages by area (issue #12): each role sees the groups it has pages in. */
+const consoleNav: NavGroup[] = [
   {
-    href: '/console/dashboard',
-    label: '数据看板',
-    roles: ['drafter', 'reviewer', 'publisher', 'handler', 'office_head'],
+    label: '主动公开',
+    items: [
+      { href: '/console/items', label: '信息发布', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
+      {
+        href: '/console/columns/health',
+        label: '栏目健康',
+        roles: ['drafter', 'reviewer', 'publisher', 'office_head'],
+      },
+      { href: '/console/timeliness', label: '公开时限', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
+      { href: '/console/counts', label: '发布统计', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
+      { href: '/console/quotas', label: '信息报送', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
+      { href: '/console/columns', label: '栏目设置', roles: ['office_head'] },
+      { href: '/console/channels', label: '发布渠道', roles: ['office_head'] },
+      { href: '/console/items/import', label: '导入旧信息', roles: ['office_head'] },
+      { href: '/console/guide', label: '公开指南', roles: ['office_head'] },
+      { href: '/console/review-levels', label: '审核级别', roles: ['office_head'] },
+      { href: '/console/index-format', label: '索引号格式', roles: ['office_head'] },
+    ],
   },
-  { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
-  { href: '/console/region/dashboard', label: '区域数据看板', roles: ['supervisor'] },
-  { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },
-  { href: '/console/region/columns', label: '区域栏目健康', roles: ['supervisor'] },
-  { href: '/console/region/applications', label: '区域依申请公开', roles: ['supervisor'] },
-  { href: '/console/password', label: '修改密码', roles: 'all' },
-  { href: '/console/totp', label: '动态验证码', roles: 'all' },
+  {
+    label: '依申请公开',
+    items: [
+      { href: '/console/applications', label: '申请办理', roles: ['handler', 'office_head'] },
+      { href: '/console/appeals', label: '复议与诉讼', roles: ['handler', 'office_head'] },
+      { href: '/console/request-settings', label: '办理设置', roles: ['office_head'] },
+    ],
+  },
+  {
+    label: '年度报告',
+    items: [
+      { href: '/console/reports', label: '年度报告', roles: ['drafter', 'reviewer', 'publisher', 'office_head'] },
+      { href: '/console/activities', label: '第二十条活动记录', roles: ['drafter', 'office_head'] },
+      { href: '/console/report-settings', label: '报告统计口径', roles: ['office_head'] },
+    ],
+  },
+  {
+    label: '统计与监督',
+    items: [
+      {
+        href: '/console/dashboard',
+        label: '数据看板',
+        roles: ['drafter', 'reviewer', 'publisher', 'handler', 'office_head'],
+      },
+      { href: '/console/region', label: '区域概况', roles: ['supervisor'] },
+      { href: '/console/region/dashboard', label: '区域数据看板', roles: ['supervisor'] },
+      { href: '/console/region/reports', label: '区域年报汇总', roles: ['supervisor'] },
+      { href: '/console/region/columns', label: '区域栏目健康', roles: ['supervisor'] },
+      { href: '/console/region/applications', label: '区域依申请公开', roles: ['supervisor'] },
+    ],
+  },
+  {
+    label: '系统管理',
+    items: [
+      { href: '/console/agencies', label: '机关与单位', roles: ['sysadmin'] },
+      { href: '/console/accounts', label: '账号管理', roles: ['sysadmin'] },
+      { href: '/console/calendar', label: '节假日安排', roles: ['sysadmin'] },
+      { href: '/console/security', label: '安全策略', roles: ['secadmin'] },
+      { href: '/console/security/accounts', label: '角色与解锁', roles: ['secadmin'] },
+      { href: '/console/audit', label: '审计日志', roles: ['auditadmin'] },
+    ],
+  },
+  {
+    label: '我的账号',
+    items: [
+      { href: '/console/password', label: '修改密码', roles: 'all' },
+      { href: '/console/totp', label: '动态验证码', roles: 'all' },
+    ],
+  },
 ]
+
+/** The console's navigation: 工作台 first, then one row per area with its pages. */
+function NavGroups(props: { groups: NavGroup[]; path: string }) {
+  return (
+    <ul class="nav-groups">
+      <li class="nav-group">
+        <a href="/console" aria-current={props.path === '/console' ? 'page' : undefined}>
+          工作台
+        </a>
+      </li>
+      {props.groups.map((g) => (
+        <li class="nav-group">
+          <span class="nav-group-label">{g.label}</span>
+          <ul class="nav">
+            {g.items.map((i) => (
+              <li>
+                <a href={i.href} aria-current={props.path === i.href ? 'page' : undefined}>
+                  {i.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  )
+}
 
 export function ConsoleLayout(props: {
   ctx: PageContext
@@ -194,9 +256,12 @@ export function ConsoleLayout(props: {
   children: ComponentChildren
 }) {
   const user = props.ctx.user
-  const items = consoleNav.filter(
-    (i) => i.roles === 'all' || (user && user.roles.some((r) => (i.roles as readonly Role[]).includes(r))),
-  )
+  const mine = (i: NavItem) =>
+    i.roles === 'all' || (user !== undefined && user.roles.some((r) => (i.roles as readonly Role[]).includes(r)))
+  const groups = consoleNav
+    .map((g) => ({ label: g.label, items: g.items.filter(mine) }))
+    .filter((g) => g.items.length > 0)
+  const current = groups.flatMap((g) => g.items).find((i) => i.href === props.ctx.path)
   return (
     <Document title={`${props.title} - 政府信息公开工作平台`} refresh={props.refresh}>
       <header class="site-header console" role="banner">
@@ -219,17 +284,17 @@ export function ConsoleLayout(props: {
           )}
         </div>
         {user && !user.mustChangePassword && !user.mustEnrolTotp && (
-          <nav aria-label="工作台导航" class="wrap">
-            <ul class="nav">
-              {items.map((i) => (
-                <li>
-                  <a href={i.href} aria-current={props.ctx.path === i.href ? 'page' : undefined}>
-                    {i.label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <>
+            <nav aria-label="工作台导航" class="wrap console-nav wide-only">
+              <NavGroups groups={groups} path={props.ctx.path} />
+            </nav>
+            <details class="wrap console-nav narrow-only">
+              <summary>菜单{current ? `（当前：${current.label}）` : ''}</summary>
+              <nav aria-label="工作台导航（窄屏）">
+                <NavGroups groups={groups} path={props.ctx.path} />
+              </nav>
+            </details>
+          </>
         )}
       </header>
       <main id="main" class="wrap" tabIndex={-1}>

@@ -47,6 +47,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /track': 'public',
   'POST /track/letters/:id': 'public',
   'POST /track/files': 'public',
+  'POST /track/correction': 'public',
 
   'GET /console': 'staff',
   'GET /console/password': 'self',

@@ -52,7 +52,7 @@ async function submitted(c: Page, js: boolean) {
     .executeTakeFirstOrThrow()
   expect(JSON.parse(flags ?? '[]').includes('no_js')).toBe(!js)
   expect((await c.locator('#query-code').textContent())!.trim()).toMatch(/^[0-9A-Z]{6,}$/)
-  await expect(c.locator('main').textContent()).resolves.toContain('答复期限（按目前情况）至 2026-03-30')
+  await expect(c.locator('main').textContent()).resolves.toContain('本机关应于2026年3月30日（含当日）前答复')
   if (js) expect(await axeViolations(c)).toEqual([])
 }
 

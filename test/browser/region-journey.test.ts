@@ -117,7 +117,7 @@ test('overdue application and stale column → region report → agency cell →
   await page.goto(`${base}/console/region`)
   const row = page.getByRole('row', { name: /垫江县人民政府办公室/ })
   const cells = await row.getByRole('cell').allTextContents()
-  expect(cells.slice(0, 3)).toEqual(['1', '1', '1']) // open, overdue, stale
+  expect(cells.slice(0, 4)).toEqual(['1', '1', '0', '1']) // open, overdue, late 补正 notices (条例第三十条), stale
   expect(await axeViolations(page)).toEqual([])
   await screenshot(page, 'region-1-overview')
 
@@ -147,6 +147,7 @@ test('overdue application and stale column → region report → agency cell →
   await wb.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer)
   const sheet = wb.worksheets[0]!
   const data = sheet.getRow(2).values as unknown[]
-  expect([data[1], data[2], data[3], data[4]]).toEqual(['垫江县人民政府办公室', 1, 1, 1])
+  // 机关, open, overdue, late 补正 notices (条例第三十条), stale
+  expect([data[1], data[2], data[3], data[4], data[5]]).toEqual(['垫江县人民政府办公室', 1, 1, 0, 1])
   await context.close()
 }, 120_000)

@@ -95,7 +95,7 @@ describe.each([true, false])('disclosure on request in the browser, JavaScript %
     const number = (await c.locator('#tracking-number').textContent())!.trim()
     const code = (await c.locator('#query-code').textContent())!.trim()
     // Received Monday 4-27: 4-28…4-30 (3), 劳动节, 5-6…5-8 (6), Saturday 5-9 make-up (7), 5-11…5-15 (12), 5-18…5-22 (17), 5-25…5-27 (20).
-    await expect(c.locator('main').textContent()).resolves.toContain('答复期限（按目前情况）至 2026-05-27')
+    await expect(c.locator('main').textContent()).resolves.toContain('本机关应于2026年5月27日（含当日）前答复')
     await screenshot(c, `request-${mode}-1-submitted`)
 
     const h = await staffContext.newPage()
@@ -138,6 +138,9 @@ describe.each([true, false])('disclosure on request in the browser, JavaScript %
     await extension.getByLabel(/^延长工作日数/).fill('20')
     await extension.getByLabel('延期理由').fill('需要区分处理涉及第三方商业秘密的内容')
     await extension.getByRole('button', { name: '批准延期' }).click()
+    expect(await due(h)).toBe('2026-06-11')
+    // 条例第三十三条第二款: the extension takes effect when its notice letter is issued.
+    await h.getByRole('region', { name: '延期答复告知书' }).getByRole('button', { name: '印发' }).click()
     // 6-12 (1), 6-15…6-18 (5), 端午 6-19, 6-22…6-26 (10), 6-29…7-3 (15), 7-6…7-10 (20).
     expect(await due(h)).toBe('2026-07-10')
 
@@ -145,6 +148,7 @@ describe.each([true, false])('disclosure on request in the browser, JavaScript %
     const decide = h.getByRole('form', { name: '作出答复' })
     await decide.getByLabel(/^答复结果/).selectOption({ value: 'PARTIAL' })
     await decide.getByLabel(/^答复类型/).selectOption({ value: '2' })
+    await decide.getByLabel(/^部分公开：不予公开部分所依据的条款/).selectOption({ value: 'art15' })
     await decide.getByLabel(/^理由/).fill('报价明细涉及第三方商业秘密，已区分处理')
     await decide.getByRole('button', { name: '作出答复' }).click()
     await expect(h.locator('#outcome').textContent()).resolves.toContain('部分公开')
@@ -165,11 +169,13 @@ describe.each([true, false])('disclosure on request in the browser, JavaScript %
     await c.getByRole('button', { name: '查询' }).click()
     await expect(c.locator('#status').textContent()).resolves.toBe('已办结')
     await expect(c.locator('#outcome').textContent()).resolves.toContain('部分公开')
-    await c.getByLabel('证件号码或电话后四位').fill('0000')
-    await c.getByRole('button', { name: '下载 PDF' }).click()
+    // Each letter addressed to the applicant has its own download form; the decision is the one wanted here.
+    const decision = () => c.locator('form.letter-download', { hasText: '政府信息公开申请答复书' })
+    await decision().getByLabel('证件号码或电话后四位').fill('0000')
+    await decision().getByRole('button', { name: '下载 PDF' }).click()
     await expect(c.locator('main').textContent()).resolves.toContain('证件号码或电话后四位不正确')
-    await c.getByLabel('证件号码或电话后四位').fill('5678')
-    const citizenPdf = await downloadText(c, () => c.getByRole('button', { name: '下载 PDF' }).click())
+    await decision().getByLabel('证件号码或电话后四位').fill('5678')
+    const citizenPdf = await downloadText(c, () => decision().getByRole('button', { name: '下载 PDF' }).click())
     for (const words of ['政府信息公开申请答复书', '李明华', number]) expect(citizenPdf).toContain(words)
     if (js) expect(await axeViolations(c)).toEqual([])
     await screenshot(c, `request-${mode}-3-status`)
