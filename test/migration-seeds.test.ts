@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest'
 import { standardColumns } from '../src/disclosures/column-tree.ts'
 import { holidaySeed, seededYears } from '../src/storage/migrations/seed-2026-11-26-holidays.ts'
 import { standardColumnsSeed } from '../src/storage/migrations/seed-2026-11-26-standard-columns.ts'
+import { rulesColumnSeed } from '../src/storage/migrations/2026-12-05-05-site-settings.ts'
 import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { openDatabase } from '../src/storage/open-database.ts'
 import type { ColumnTable } from '../src/storage/database.ts'
@@ -32,8 +33,9 @@ function holidaysFromChineseDays(years: readonly number[]): [string, string, str
   return rows
 }
 
-test('the frozen standard column tree of the 2026-11-26 migration is today’s standard tree', () => {
-  expect(standardColumnsSeed).toEqual(standardColumns)
+test('today’s standard column tree is the frozen 2026-11-26 tree plus the 政府信息公开制度 column of 2026-12-05-05', () => {
+  const [guide, ...rest] = standardColumnsSeed
+  expect(standardColumns).toEqual([guide, rulesColumnSeed, ...rest])
 })
 
 test('the frozen 2019–2026 holiday table is what chinese-days says for those years', () => {
@@ -108,7 +110,9 @@ describe.each(databaseKinds)('the 2026-11-26-05 migration on %s', (kind) => {
         .executeTakeFirstOrThrow()
       await migrateToLatest(db, kind)
       const columns = await db.selectFrom('columns').selectAll().where('agency_id', '=', agency.id).execute()
-      expect(treeOf(columns, null)).toEqual(standardColumnsSeed)
+      // The 2026-11-26 tree, and the 政府信息公开制度 column that 2026-12-05-05 adds after the 指南.
+      const [guide, ...rest] = standardColumnsSeed
+      expect(treeOf(columns, null)).toEqual([guide, rulesColumnSeed, ...rest])
       const channels = await db
         .selectFrom('channels')
         .select(['name', 'kind'])

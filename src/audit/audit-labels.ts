@@ -63,6 +63,8 @@ export const actionLabels = {
   'quota.update': '设置信息报送任务',
   'guide.update': '修改公开指南',
   'index_format.update': '设置索引号格式',
+  // The public site's footer (国办发〔2017〕47号), set by the 系统管理员.
+  'site_footer.update': '修改网站底部信息',
   // Disclosure on request.
   'application.received': '收到申请',
   'application.take': '领办申请',

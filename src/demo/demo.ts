@@ -4,6 +4,7 @@ import { updateUser } from '../accounts/account.store.ts'
 import type { Role } from '../accounts/roles.ts'
 import { roleLabels } from '../accounts/roles.ts'
 import { activities } from './demo-activities.ts'
+import { publishSeedReport } from './demo-report.ts'
 import { importActivities } from '../activities/activity.service.ts'
 import { createAgency } from '../agencies/agency.service.ts'
 import { findRegion, listAgencies } from '../agencies/agency.store.ts'
@@ -249,6 +250,13 @@ export async function createDemo(deps: Deps, opts: { busyCount?: number } = {}):
     .where('username', '=', 'sfj.drafter')
     .executeTakeFirstOrThrow()
   const bureauStaff = { ...actor, id: drafter.id, agencyId: justice }
+  // Its 2020 report, published as the bureau published it: the portal's 年报 column shows it.
+  const publisher = await deps.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', 'sfj.publisher')
+    .executeTakeFirstOrThrow()
+  await publishSeedReport(deps, { ...actor, id: publisher.id, agencyId: justice }, justiceBureau)
   for (const [kind, rows] of Object.entries(activities)) {
     if (rows.length)
       await importActivities(

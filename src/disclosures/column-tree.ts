@@ -2,13 +2,15 @@
 // class carries its update rule from the website inspection indicators (国办秘函〔2019〕19号,
 // law-and-format.md §4): 动态/要闻 within 2 weeks, 通知公告/政策文件 within 6 months.
 
-export type ColumnClass = 'guide' | 'catalogue' | 'statutory' | 'report' | 'news' | 'notice' | 'policy' | 'other'
+export type ColumnClass =
+  'guide' | 'rules' | 'catalogue' | 'statutory' | 'report' | 'news' | 'notice' | 'policy' | 'other'
 
 /** How long a column may go without an update: a number of days, or of calendar months (民法典 art. 202). */
 export type UpdatePeriod = { days: number } | { months: number }
 
 export const updateRule: Record<ColumnClass, UpdatePeriod | null> = {
   guide: null,
+  rules: null,
   catalogue: null,
   statutory: null,
   report: null,
@@ -41,6 +43,8 @@ export const article20Items: readonly { item: number; name: string; class: Colum
 
 export const standardColumns: readonly ColumnDef[] = [
   { name: '政府信息公开指南', class: 'guide' },
+  // The agency's rules of disclosure work (issue #12; migration 2026-12-05-05 gives it to existing agencies).
+  { name: '政府信息公开制度', class: 'rules' },
   { name: '政府信息公开目录', class: 'catalogue' },
   {
     name: '法定主动公开内容',

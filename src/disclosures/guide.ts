@@ -22,6 +22,11 @@ export const guideForm = z.object({
     .max(100)
     .refine((v) => v === '' || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), '电子邮箱格式不正确'),
   notes: text('其他说明', 2000),
+  // Added with issue #12; guides saved before have no such keys, hence optional.
+  /** The 行政复议机关 when the rule of 行政复议法 art. 24 does not name it plainly (e.g. a vertically managed organ). */
+  reviewBody: text('行政复议机关', 60).optional(),
+  /** Where complaints go (条例 art. 47, 51): the 政府信息公开工作主管部门 or the higher organ, with a number. */
+  complaints: text('投诉举报渠道', 200).optional(),
 })
 export type Guide = z.infer<typeof guideForm>
 

@@ -12,7 +12,8 @@ import {
   saveGuideSettings,
   saveIndexFormat,
 } from './settings.service.ts'
-import { GuideSettingsPage, IndexFormatPage, PublicGuidePage, ReviewLevelsPage } from './settings.views.tsx'
+import { GuideSettingsPage, IndexFormatPage, ReviewLevelsPage } from './settings.views.tsx'
+import { PublicGuidePage } from './guide.views.tsx'
 import { pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
 // The office head's settings of proactive disclosure: the 指南's contact data, the review levels and

@@ -1,6 +1,6 @@
 import type { StaffActor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
-import { findAgencyById } from '../agencies/agency.store.ts'
+import { findAgencyById, listAgencies } from '../agencies/agency.store.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
@@ -56,7 +56,16 @@ export async function saveIndexFormat(deps: Deps, actor: StaffActor, format: Ind
   })
 }
 
-export type PublicGuide = { agencyName: string; guide: Guide | undefined; topColumns: ColumnRow[] }
+export type PublicGuide = {
+  agencyId: number
+  agencyName: string
+  /** The agency's kind, which decides its 行政复议机关 (行政复议法 art. 24). */
+  agencyKind: string
+  /** The region's 政府信息公开工作主管部门 (条例 art. 3), where complaints may go (art. 47). */
+  supervisingName: string | undefined
+  guide: Guide | undefined
+  topColumns: ColumnRow[]
+}
 
 /** What the portal's guide page of an agency is generated from. */
 export async function publicGuideOf(deps: Deps, agencyId: number): Promise<PublicGuide> {
@@ -64,5 +73,13 @@ export async function publicGuideOf(deps: Deps, agencyId: number): Promise<Publi
   if (!agency) throw new AppError('not_found', '机关不存在')
   const guide = await readGuide(deps.db, agencyId)
   const topColumns = (await listColumns(deps.db, agencyId)).filter((c) => c.parent_id === null)
-  return { agencyName: agency.name, guide, topColumns }
+  const supervising = (await listAgencies(deps.db)).find((a) => a.isSupervising)
+  return {
+    agencyId,
+    agencyName: agency.name,
+    agencyKind: agency.kind,
+    supervisingName: supervising?.name,
+    guide,
+    topColumns,
+  }
 }

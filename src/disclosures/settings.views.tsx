@@ -1,8 +1,7 @@
 import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
-import { ConsoleLayout, PortalLayout } from '../web/layout.tsx'
+import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
-import type { PublicGuide } from './settings.service.ts'
 
 export function GuideSettingsPage(props: { ctx: PageContext; form: FormState; saved: boolean }) {
   return (
@@ -26,6 +25,18 @@ export function GuideSettingsPage(props: { ctx: PageContext; form: FormState; sa
         <Field form={props.form} name="phone" label="联系电话" required />
         <Field form={props.form} name="fax" label="传真" />
         <Field form={props.form} name="email" label="电子邮箱" />
+        <Field
+          form={props.form}
+          name="reviewBody"
+          label="行政复议机关"
+          hint="不填写的，按《中华人民共和国行政复议法》第二十四条确定（县级人民政府工作部门为本级人民政府）"
+        />
+        <Field
+          form={props.form}
+          name="complaints"
+          label="投诉举报渠道"
+          hint="例如：县政府办公室政务公开科，电话 023-74000000"
+        />
         <div class="field wide">
           <label for="f-notes">其他说明</label>
           <textarea id="f-notes" name="notes" rows={4}>
@@ -103,67 +114,5 @@ export function IndexFormatPage(props: { ctx: PageContext; form: FormState; save
         <button type="submit">保存</button>
       </form>
     </ConsoleLayout>
-  )
-}
-
-/** The portal's 政府信息公开指南 of an agency, generated from its settings and its top columns. */
-export function PublicGuidePage(props: PublicGuide & { ctx: PageContext }) {
-  return (
-    <PortalLayout ctx={props.ctx} title={`${props.agencyName}政府信息公开指南`}>
-      <h1>{props.agencyName}政府信息公开指南</h1>
-      <p>为了更好地提供政府信息公开服务，依据《中华人民共和国政府信息公开条例》（以下简称《条例》），编制本指南。</p>
-      <h2>一、主动公开</h2>
-      <p>
-        本机关主动公开的政府信息通过本网站发布，分为以下栏目：{props.topColumns.map((c) => c.name).join('、')}
-        。主动公开的政府信息自形成或者变更之日起 20 个工作日内予以公开。
-      </p>
-      <h2>二、依申请公开</h2>
-      <p>
-        公民、法人或者其他组织可以向本机关申请获取相关政府信息。申请应当包括申请人的姓名或者名称、身份证明、联系方式，申请公开的政府信息的名称、文号或者便于查询的其他特征性描述，以及申请公开的政府信息的形式要求。本机关自收到申请之日起
-        20 个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不超过 20
-        个工作日。
-      </p>
-      <h2>三、政府信息公开工作机构</h2>
-      {props.guide ? (
-        <dl class="facts">
-          <dt>机构名称</dt>
-          <dd>{props.guide.officeName}</dd>
-          <dt>办公地址</dt>
-          <dd>
-            {props.guide.address}
-            {props.guide.postcode && `（邮编 ${props.guide.postcode}）`}
-          </dd>
-          <dt>办公时间</dt>
-          <dd>{props.guide.hours}</dd>
-          <dt>联系电话</dt>
-          <dd>{props.guide.phone}</dd>
-          {props.guide.fax && (
-            <>
-              <dt>传真</dt>
-              <dd>{props.guide.fax}</dd>
-            </>
-          )}
-          {props.guide.email && (
-            <>
-              <dt>电子邮箱</dt>
-              <dd>{props.guide.email}</dd>
-            </>
-          )}
-        </dl>
-      ) : (
-        <p>本机关尚未填写政府信息公开工作机构的联系方式。</p>
-      )}
-      {props.guide?.notes && (
-        <>
-          <h2>四、其他说明</h2>
-          {props.guide.notes
-            .split('\n')
-            .filter(Boolean)
-            .map((p) => (
-              <p>{p}</p>
-            ))}
-        </>
-      )}
-    </PortalLayout>
   )
 }

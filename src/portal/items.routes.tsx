@@ -11,13 +11,8 @@ import {
   publicItemOf,
   regionCatalogueOf,
 } from './portal.service.ts'
-import {
-  AgencyCataloguePage,
-  AgencyPortalPage,
-  PublicColumnPage,
-  PublicItemPage,
-  RegionCataloguePage,
-} from './items.views.tsx'
+import { AgencyCataloguePage, AgencyPortalPage, PublicColumnPage, RegionCataloguePage } from './items.views.tsx'
+import { PublicItemPage } from './item-page.views.tsx'
 
 // The public side of proactive disclosure: an agency's columns, a column's items, an item's page
 // with its catalogue metadata. Only published items are shown; a withdrawn one shows its notice.

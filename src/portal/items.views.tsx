@@ -1,13 +1,12 @@
 import { formatShanghai } from '../clock.ts'
 import type { Agency } from '../agencies/agency.ts'
-import { validityLabels } from '../disclosures/disclosure.ts'
 import { AgencyFilter, GenreAndYearFilters } from './filter-fields.views.tsx'
 import type { ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
-import { sanitizeBody } from '../disclosures/rich-text.ts'
-import { Notice } from '../web/form.tsx'
 import { PortalLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
-import type { AgencyCatalogueFilter, PublicItem, RegionCatalogueFilter } from './portal.service.ts'
+import { reportTitle } from '../reports/render/report-html.tsx'
+import type { StoredReport } from '../reports/report.store.ts'
+import type { AgencyCatalogueFilter, ColumnSection, RegionCatalogueFilter } from './portal.service.ts'
 
 // The public side of proactive disclosure: an agency's columns, the catalogues, a column's items,
 // an item's page with its catalogue metadata.
@@ -34,9 +33,7 @@ export function AgencyPortalPage(props: { ctx: PageContext; agency: Agency; colu
         <ul class="column-tree">
           {top.map((c) => (
             <li>
-              {c.class === 'report' ? (
-                <a href="/reports">{c.name}</a>
-              ) : c.class === 'guide' ? (
+              {c.class === 'guide' ? (
                 <a href={`/agencies/${id}/guide`}>{c.name}</a>
               ) : c.class === 'catalogue' ? (
                 <a href={`/agencies/${id}/catalogue`}>{c.name}</a>
@@ -70,6 +67,8 @@ export function AgencyCataloguePage(props: {
   page: number
   /** One more than a page holds when there is a next page. */
   items: ItemRow[]
+  /** How many items the filter finds in all. */
+  total: number
 }) {
   const { agency, columns, page, items } = props
   const f = props.filter
@@ -100,7 +99,10 @@ export function AgencyCataloguePage(props: {
         <GenreAndYearFilters genre={f.genre} year={f.year} />
         <button type="submit">筛选</button>
       </form>
-      <table>
+      <p class="total">
+        共 {props.total} 条信息{props.total > 50 && `，第 ${page} 页`}。
+      </p>
+      <table class="stack">
         <caption>目录（最新在前）</caption>
         <thead>
           <tr>
@@ -114,13 +116,13 @@ export function AgencyCataloguePage(props: {
         <tbody>
           {items.slice(0, 50).map((i) => (
             <tr>
-              <td>{i.index_number}</td>
-              <td>
+              <td data-label="索引号">{i.index_number}</td>
+              <td data-label="名称">
                 <a href={`/items/${i.id}`}>{i.title}</a>
               </td>
-              <td>{i.doc_number ?? ''}</td>
-              <td>{names.get(i.column_id)}</td>
-              <td>{i.published_at && formatShanghai(i.published_at).slice(0, 10)}</td>
+              <td data-label="文号">{i.doc_number ?? ''}</td>
+              <td data-label="栏目">{names.get(i.column_id)}</td>
+              <td data-label="发布日期">{i.published_at && formatShanghai(i.published_at).slice(0, 10)}</td>
             </tr>
           ))}
         </tbody>
@@ -147,6 +149,8 @@ export function RegionCataloguePage(props: {
   page: number
   /** One more than a page holds when there is a next page. */
   items: ItemRow[]
+  /** How many items the filter finds in all. */
+  total: number
 }) {
   const { agencies, page, items } = props
   const f = props.filter
@@ -160,7 +164,10 @@ export function RegionCataloguePage(props: {
         <GenreAndYearFilters genre={f.genre} year={f.year} />
         <button type="submit">筛选</button>
       </form>
-      <table>
+      <p class="total">
+        共 {props.total} 条信息{props.total > 50 && `，第 ${page} 页`}。
+      </p>
+      <table class="stack">
         <caption>全区域目录（最新在前）</caption>
         <thead>
           <tr>
@@ -174,13 +181,13 @@ export function RegionCataloguePage(props: {
         <tbody>
           {items.slice(0, 50).map((i) => (
             <tr>
-              <td>{i.index_number}</td>
-              <td>
+              <td data-label="索引号">{i.index_number}</td>
+              <td data-label="名称">
                 <a href={`/items/${i.id}`}>{i.title}</a>
               </td>
-              <td>{names.get(i.agency_id)}</td>
-              <td>{i.doc_number ?? ''}</td>
-              <td>{i.published_at && formatShanghai(i.published_at).slice(0, 10)}</td>
+              <td data-label="发布机构">{names.get(i.agency_id)}</td>
+              <td data-label="文号">{i.doc_number ?? ''}</td>
+              <td data-label="发布日期">{i.published_at && formatShanghai(i.published_at).slice(0, 10)}</td>
             </tr>
           ))}
         </tbody>
@@ -195,8 +202,12 @@ export function PublicColumnPage(props: {
   column: ColumnRow
   agency: Agency | undefined
   items: ItemRow[]
+  /** Its sub-columns with their latest items (法定主动公开内容). */
+  sections: ColumnSection[]
+  /** The agency's published reports, in its 政府信息公开年报 column. */
+  reports: (StoredReport & { agency_name: string })[]
 }) {
-  const { column, agency, items } = props
+  const { column, agency, items, sections, reports } = props
   return (
     <PortalLayout ctx={props.ctx} title={column.name}>
       <p>
@@ -206,8 +217,10 @@ export function PublicColumnPage(props: {
       <p>
         <a href={`/columns/${column.id}/feed.xml`}>订阅本栏目（Atom）</a>
       </p>
+      {sections.length > 0 && <ColumnSections sections={sections} />}
+      {reports.length > 0 && <ReportList reports={reports} />}
       {items.length === 0 ? (
-        <p>本栏目暂无信息。</p>
+        sections.length === 0 && reports.length === 0 && <p>本栏目暂无信息。</p>
       ) : (
         <ul class="item-list">
           {items.map((i) => (
@@ -222,68 +235,45 @@ export function PublicColumnPage(props: {
   )
 }
 
-export function PublicItemPage(props: PublicItem & { ctx: PageContext }) {
-  const { item, agency, column, attachments } = props
-  const rows: [string, string | null][] = [
-    ['索引号', item.index_number],
-    ['名称', item.title],
-    ['发布机构', agency?.name ?? null],
-    ['文号', item.doc_number],
-    ['成文日期', item.written_on],
-    ['发布日期', item.published_at ? formatShanghai(item.published_at).slice(0, 10) : null],
-    ['主题分类', item.topic],
-    ['体裁', item.genre],
-    ['主题词', item.keywords],
-    ['有效性', validityLabels[item.validity as keyof typeof validityLabels] ?? item.validity],
-    ['实施日期', item.effective_on],
-    ['废止日期', item.repealed_on],
-    ['失效日期', item.lapsed_on],
-  ]
+/** The sub-columns of a column, each with its latest items and a link to all of them. */
+export function ColumnSections(props: { sections: ColumnSection[] }) {
   return (
-    <PortalLayout ctx={props.ctx} title={item.title}>
-      <p>
-        <a href={`/agencies/${item.agency_id}`}>{agency?.name}</a> ›{' '}
-        <a href={`/columns/${item.column_id}`}>{column?.name}</a>
-      </p>
-      <table class="metadata">
-        <caption>信息目录</caption>
-        <tbody>
-          {rows
-            .filter(([, v]) => v)
-            .map(([k, v]) => (
-              <tr>
-                <th scope="row">{k}</th>
-                <td>{v}</td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
-      <h1>{item.title}</h1>
-      {item.validity !== 'valid' && (
-        <Notice kind="warn">
-          本文件已{validityLabels[item.validity as keyof typeof validityLabels]}（{item.repealed_on ?? item.lapsed_on}
-          ）。
-        </Notice>
-      )}
-      {item.status === 'withdrawn' ? (
-        <Notice kind="warn">本信息已撤回。撤回说明：{item.withdrawn_reason}</Notice>
-      ) : (
-        <>
-          <div class="item-body" dangerouslySetInnerHTML={{ __html: sanitizeBody(item.body) }} />
-          {attachments.length > 0 && (
-            <section aria-labelledby="att-h">
-              <h2 id="att-h">附件</h2>
-              <ul>
-                {attachments.map((a) => (
-                  <li>
-                    <a href={`/items/${item.id}/attachments/${a.id}`}>{a.file_name}</a>
-                  </li>
-                ))}
-              </ul>
-            </section>
+    <div class="sections">
+      {props.sections.map(({ column, items }) => (
+        <section aria-labelledby={`col-${column.id}`} class="section">
+          <h2 id={`col-${column.id}`}>
+            <a href={`/columns/${column.id}`}>{column.name}</a>
+          </h2>
+          {items.length === 0 ? (
+            <p class="hint">暂无信息</p>
+          ) : (
+            <ul class="item-list">
+              {items.map((i) => (
+                <li>
+                  <a href={`/items/${i.id}`}>{i.title}</a>{' '}
+                  <span class="hint">{i.published_at && formatShanghai(i.published_at).slice(0, 10)}</span>
+                </li>
+              ))}
+            </ul>
           )}
-        </>
-      )}
-    </PortalLayout>
+        </section>
+      ))}
+    </div>
+  )
+}
+
+function ReportList(props: { reports: (StoredReport & { agency_name: string })[] }) {
+  return (
+    <ul class="report-list">
+      {props.reports.map((r) => (
+        <li>
+          <a href={`/reports/${r.id}`}>{reportTitle(r.report)}</a>{' '}
+          <span class="hint">
+            {r.published_at && formatShanghai(r.published_at).slice(0, 10)} 发布
+            {r.status === 'superseded' ? '（已被更正版本取代）' : r.version > 1 ? `（第 ${r.version} 版，更正）` : ''}
+          </span>
+        </li>
+      ))}
+    </ul>
   )
 }

@@ -18,7 +18,10 @@ import type { ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
 import { AppError } from '../errors.ts'
 import { findReportById, listPublishedReports } from '../reports/report.store.ts'
 import type { StoredReport } from '../reports/report.store.ts'
-import { searchItems } from '../search/search.store.ts'
+import { countCap, countSearchItems, searchItems } from '../search/search.store.ts'
+import { relatedOf } from './interpretations.ts'
+import { countCatalogue, findPublishedByNumber, latestInColumns } from './portal.store.ts'
+import { numberSpellings } from './search-query.ts'
 
 // What the public portal reads: only published content, through the modules' stores.
 
@@ -32,9 +35,9 @@ export async function columnFeedOf(deps: Deps, id: number): Promise<{ column: Co
   return { column, items }
 }
 
-/** The paths of every public page a sitemap lists: home, reports, agencies, columns, items, reports. */
+/** The paths of every public page a sitemap lists: home and its entry points, agencies, columns, items, reports. */
 export async function sitemapPathsOf(deps: Deps): Promise<string[]> {
-  const paths: string[] = ['/', '/reports']
+  const paths: string[] = ['/', '/guide', '/rules', '/statutory', '/catalogue', '/apply', '/reports']
   for (const a of await listAgencies(deps.db)) {
     paths.push(`/agencies/${a.id}`)
     for (const c of await listColumns(deps.db, a.id)) paths.push(`/columns/${c.id}`)
@@ -76,7 +79,7 @@ export async function agencyCatalogueOf(deps: Deps, id: number, f: AgencyCatalog
   const columns = await listColumns(deps.db, id)
   const filter = { agencyId: id, columnId: f.column, genre: f.genre, year: f.year }
   const items = await listCatalogue(deps.db, filter, catalogueRows + 1, (page - 1) * catalogueRows)
-  return { agency, columns, items }
+  return { agency, columns, items, total: await countCatalogue(deps.db, filter) }
 }
 
 /** One page of the whole region's catalogue, with the agencies for the filter. */
@@ -84,15 +87,28 @@ export async function regionCatalogueOf(deps: Deps, f: RegionCatalogueFilter, pa
   const agencies = await listAgencies(deps.db)
   const filter = { agencyId: f.agency, genre: f.genre, year: f.year }
   const items = await listCatalogue(deps.db, filter, catalogueRows + 1, (page - 1) * catalogueRows)
-  return { agencies, items }
+  return { agencies, items, total: await countCatalogue(deps.db, filter) }
 }
 
-/** A column's public items (published, or withdrawn with their notice), newest first. */
+export type ColumnSection = { column: ColumnRow; items: ItemRow[] }
+
+/**
+ * A column's public items (published, or withdrawn with their notice), newest first; a column with
+ * sub-columns (法定主动公开内容) also lists each sub-column with its latest items, and an agency's
+ * 政府信息公开年报 column lists the agency's published reports.
+ */
 export async function publicColumnOf(deps: Deps, id: number) {
   const column = await findColumn(deps.db, id)
   if (!column) throw new AppError('not_found', '栏目不存在')
   const agency = await findAgencyById(deps.db, column.agency_id)
-  return { column, agency, items: await listPublicItems(deps.db, id) }
+  const children = (await listColumns(deps.db, column.agency_id)).filter((c) => c.parent_id === column.id)
+  const sections: ColumnSection[] = []
+  for (const child of children) sections.push({ column: child, items: await latestInColumns(deps.db, [child.id], 5) })
+  const reports =
+    column.class === 'report'
+      ? (await listPublishedReports(deps.db)).filter((r) => r.agency_id === column.agency_id)
+      : []
+  return { column, agency, items: await listPublicItems(deps.db, id), sections, reports }
 }
 
 /** An attachment of a published item; nothing of an item not (or no longer) published. */
@@ -108,6 +124,8 @@ export type PublicItem = {
   agency: Agency | undefined
   column: ColumnRow | undefined
   attachments: Awaited<ReturnType<typeof listAttachments>>
+  /** The other side of the 政策解读 relation: the policies it interprets, or its interpretations. */
+  related: Awaited<ReturnType<typeof relatedOf>>
 }
 
 /** A published item, or a withdrawn one (its page shows the withdrawal notice and no attachments). */
@@ -117,8 +135,10 @@ export async function publicItemOf(deps: Deps, id: number): Promise<PublicItem> 
     throw new AppError('not_found', '信息不存在')
   const agency = await findAgencyById(deps.db, item.agency_id)
   const column = await findColumn(deps.db, item.column_id)
-  const attachments = item.status === 'published' ? await listAttachments(deps.db, item.id) : []
-  return { item, agency, column, attachments }
+  const published = item.status === 'published'
+  const attachments = published ? await listAttachments(deps.db, item.id) : []
+  const related = published ? await relatedOf(deps.db, item) : { kind: 'interpretations' as const, items: [] }
+  return { item, agency, column, attachments, related }
 }
 
 /** Every published report of the region, corrected versions with their history. */
@@ -152,5 +172,9 @@ export async function searchPortal(deps: Deps, s: SearchQuery) {
   const found = await Promise.all(hits.slice(0, searchRows).map((h) => findItem(deps.db, h.id)))
   const items = found.filter((i): i is ItemRow => Boolean(i))
   const agencies = await listAgencies(deps.db)
-  return { items, agencies, more: hits.length > searchRows }
+  const total = s.q ? await countSearchItems(deps.db, deps.kind, s.q, filter) : 0
+  // An item is found by its 索引号 or 文号 as typed, which full-text search alone would miss (the
+  // 索引号 is not in the index, and a 文号's brackets are written several ways).
+  const byNumber = s.q && s.page === 1 ? await findPublishedByNumber(deps.db, numberSpellings(s.q)) : []
+  return { items, agencies, more: hits.length > searchRows, total, totalCapped: total >= countCap, byNumber }
 }

@@ -5,9 +5,11 @@ import { AgencyFilter, GenreAndYearFilters } from './filter-fields.views.tsx'
 import type { ItemRow } from '../disclosures/disclosure.store.ts'
 import { bodyText } from '../disclosures/rich-text.ts'
 import { normaliseText } from '../reports/import/normalize.ts'
+import { Notice } from '../web/form.tsx'
 import { PortalLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import type { SearchQuery } from './portal.service.ts'
+import { maxQueryLength } from './search-query.ts'
 
 /** Marks every occurrence of the query's words in a piece of text (escaped by Preact as text). */
 export function highlight(text: string, q: string): ComponentChildren {
@@ -45,6 +47,13 @@ export function SearchPage(props: {
   items: ItemRow[]
   /** Whether there is a page after this one. */
   more: boolean
+  /** How many items the full-text search found (counted up to a cap), and whether the cap was reached. */
+  total: number
+  totalCapped: boolean
+  /** Items whose 索引号 or 文号 is the query as typed. */
+  byNumber: ItemRow[]
+  /** Whether the query was cut to the searchable length. */
+  cut: boolean
 }) {
   const { agencies, items } = props
   const params = props.query
@@ -79,9 +88,32 @@ export function SearchPage(props: {
         </div>
         <button type="submit">搜索</button>
       </form>
+      {props.cut && <Notice kind="warn">搜索词过长，已截取前 {maxQueryLength} 个字进行搜索。</Notice>}
+      {props.byNumber.length > 0 && (
+        <section aria-labelledby="by-number">
+          <h2 id="by-number">索引号或文号为“{q}”的信息</h2>
+          <ul class="item-list">
+            {props.byNumber.map((i) => (
+              <li>
+                <a href={`/items/${i.id}`}>{i.title}</a>{' '}
+                <span class="hint">
+                  {i.index_number}
+                  {i.doc_number && ` · ${i.doc_number}`} · {names.get(i.agency_id)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {q && items.length > 0 && (
+        <p class="total">
+          共找到 {props.totalCapped ? `${props.total} 条以上` : `${props.total} 条`}
+          信息，第 {page} 页。
+        </p>
+      )}
       {q &&
         (items.length === 0 ? (
-          <p>没有找到包含“{q}”的信息。</p>
+          props.byNumber.length === 0 && <NothingFound q={q} />
         ) : (
           <ol class="results" start={(page - 1) * 20 + 1}>
             {items.map((i) => (
@@ -100,5 +132,18 @@ export function SearchPage(props: {
         {props.more && <a href={link({ page: page + 1 })}>下一页</a>}
       </nav>
     </PortalLayout>
+  )
+}
+
+/** A search that found nothing offers the other way to the information: applying for it (条例 art. 27). */
+function NothingFound(props: { q: string }) {
+  return (
+    <div class="nothing-found">
+      <p>没有找到包含“{props.q}”的信息。</p>
+      <p>
+        请尝试更换或减少关键词。所需政府信息没有主动公开的，可以依照《中华人民共和国政府信息公开条例》第二十七条
+        <a href="/apply">申请政府信息公开</a>。
+      </p>
+    </div>
   )
 }

@@ -19,4 +19,6 @@ export type SearchEngine = Readonly<{
   newest(db: Executor, query: SearchQuery, take: number): Promise<SearchHit[]>
   /** The newest `candidates` matching rows ranked best first; at least the first `take` of them. */
   bestRanked(db: Executor, query: SearchQuery, candidates: number, take: number): Promise<SearchHit[]>
+  /** How many items match, counted up to `cap` (a count past it is only known to be more). */
+  count(db: Executor, query: SearchQuery, cap: number): Promise<number>
 }>

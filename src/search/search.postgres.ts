@@ -45,4 +45,11 @@ export const postgresSearch: SearchEngine = {
       order by rank desc, item_id desc limit ${take}`.execute(db)
     return result.rows
   },
+
+  async count(db, { parts, where }, cap) {
+    const result = await sql<{ n: string }>`
+      select count(*) as n from (select distinct s.item_id from item_search s join items i on i.id = s.item_id
+      where s.tsv @@ to_tsquery('simple', ${tsquery(parts)}) and ${where} limit ${cap}) c`.execute(db)
+    return Number(result.rows[0]?.n ?? 0)
+  },
 }

@@ -51,4 +51,11 @@ export const sqliteSearch: SearchEngine = {
       where item_search match ${fts5(parts)} and ${where} order by s.rowid desc limit ${candidates}`.execute(db)
     return rankCandidates(parts, result.rows)
   },
+
+  async count(db, { parts, where }, cap) {
+    const result = await sql<{ n: number }>`
+      select count(*) as n from (select distinct s.item_id from item_search s join items i on i.id = s.item_id
+      where item_search match ${fts5(parts)} and ${where} limit ${cap})`.execute(db)
+    return Number(result.rows[0]?.n ?? 0)
+  },
 }

@@ -94,3 +94,19 @@ export async function searchItems(
   }
   return hits.slice(offset, offset + limit)
 }
+
+/** The most a search counts exactly; past it the portal says “more than”. */
+export const countCap = 10_000
+
+/** How many published items match every part of the query, counted up to `cap`. */
+export async function countSearchItems(
+  db: Executor,
+  kind: DatabaseKind,
+  query: string,
+  filter: SearchFilter,
+  cap = countCap,
+): Promise<number> {
+  const parts = queryParts(query)
+  if (parts.length === 0) return 0
+  return engines[kind].count(db, { parts, where: itemConditions(filter) }, cap)
+}

@@ -16,6 +16,7 @@ import { jobs } from './migrations/2026-11-26-12-jobs.ts'
 import { letterFacts } from './migrations/2026-12-05-01-letter-facts.ts'
 import { provisionalDue } from './migrations/2026-12-05-03-provisional-due.ts'
 import { mailOutbox } from './migrations/2026-12-05-04-mail-outbox.ts'
+import { siteSettings } from './migrations/2026-12-05-05-site-settings.ts'
 
 // Migrations are listed in code, in order; each name is dated so that the order is the name order.
 const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
@@ -34,6 +35,7 @@ const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
   '2026-12-05-01-letter-facts': letterFacts(kind),
   '2026-12-05-03-provisional-due': provisionalDue(kind),
   '2026-12-05-04-mail-outbox': mailOutbox(kind),
+  '2026-12-05-05-site-settings': siteSettings(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''

@@ -2,12 +2,16 @@ import type { ComponentChildren } from 'preact'
 import type { StaffUser } from '../accounts/account.ts'
 import { roleLabels } from '../accounts/roles.ts'
 import type { Role } from '../accounts/roles.ts'
+import { icpLink, policeLink } from '../portal/site-settings.ts'
+import type { SiteFooter } from '../portal/site-settings.ts'
 
 export type PageContext = Readonly<{
   csrf: string
   user?: StaffUser | undefined
   regionName?: string | undefined
   path: string
+  /** The public site's footer settings (portal/site-settings.ts); absent on console pages. */
+  footer?: SiteFooter | undefined
 }>
 
 function Document(props: {
@@ -58,13 +62,19 @@ export function PortalLayout(props: {
                 <a href="/">首页</a>
               </li>
               <li>
+                <a href="/guide">公开指南</a>
+              </li>
+              <li>
                 <a href="/catalogue">公开目录</a>
               </li>
               <li>
-                <a href="/search">搜索</a>
+                <a href="/apply">依申请公开</a>
               </li>
               <li>
                 <a href="/reports">年度报告</a>
+              </li>
+              <li>
+                <a href="/search">搜索</a>
               </li>
               <li>
                 <a href="/track">申请查询</a>
@@ -79,12 +89,61 @@ export function PortalLayout(props: {
       <main id="main" class="wrap" tabIndex={-1}>
         {props.children}
       </main>
-      <footer class="site-footer" role="contentinfo">
-        <div class="wrap">
-          <p>依据《中华人民共和国政府信息公开条例》公开政府信息</p>
-        </div>
-      </footer>
+      <PortalFooter footer={props.ctx.footer} />
     </Document>
+  )
+}
+
+/**
+ * The footer of every public page: 主办单位, contact, 网站标识码, ICP 备案号 and 公安机关备案号 with
+ * their links, as 国办发〔2017〕47号《政府网站发展指引》 requires; only what the 系统管理员 has set.
+ */
+export function PortalFooter(props: { footer: SiteFooter | undefined }) {
+  const f = props.footer
+  const police = f?.police ? policeLink(f.police) : undefined
+  const contact = [
+    f?.address && `联系地址：${f.address}`,
+    f?.phone && `联系电话：${f.phone}`,
+    f?.email && `电子邮箱：${f.email}`,
+  ].filter(Boolean)
+  return (
+    <footer class="site-footer" role="contentinfo">
+      <div class="wrap">
+        {f && (
+          <p>
+            <span class="sep">主办单位：{f.host}</span>
+            {f.organiser && <span class="sep">承办单位：{f.organiser}</span>}
+          </p>
+        )}
+        {contact.length > 0 && (
+          <p>
+            {contact.map((c) => (
+              <span class="sep">{c}</span>
+            ))}
+          </p>
+        )}
+        {f && (f.siteCode || f.icp || f.police) && (
+          <p>
+            {f.siteCode && <span class="sep">网站标识码：{f.siteCode}</span>}
+            {f.icp && (
+              <span class="sep">
+                <a href={icpLink} rel="noopener">
+                  {f.icp}
+                </a>
+              </span>
+            )}
+            {f.police && police && (
+              <span class="sep">
+                <a href={police} rel="noopener">
+                  {f.police}
+                </a>
+              </span>
+            )}
+          </p>
+        )}
+        <p>依据《中华人民共和国政府信息公开条例》公开政府信息</p>
+      </div>
+    </footer>
   )
 }
 

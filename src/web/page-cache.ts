@@ -10,6 +10,7 @@ import { onPublicContentChanged, siteGeneration } from '../portal/public-content
 
 const cacheablePaths = [
   '', // the home page
+  '(?:guide|rules|statutory|apply)', // the region's pages behind its entry points
   'catalogue(?:\\?.*)?',
   'reports(?:/\\d+)?',
   'agencies/\\d+(?:/(?:guide|catalogue))?(?:\\?.*)?',

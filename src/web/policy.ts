@@ -31,6 +31,11 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /agencies/:id/guide': 'public',
   'GET /agencies/:id/catalogue': 'public',
   'GET /catalogue': 'public',
+  // The region's pages behind the home page's entry points (issue #12).
+  'GET /guide': 'public',
+  'GET /rules': 'public',
+  'GET /statutory': 'public',
+  'GET /apply': 'public',
   'GET /items/:id/attachments/:attachmentId': 'public',
   'GET /columns/:id/feed.xml': 'public',
   'GET /sitemap.xml': 'public',
@@ -63,6 +68,9 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/accounts/:id/disable': ['sysadmin'],
   'POST /console/accounts/:id/enable': ['sysadmin'],
   'POST /console/accounts/:id/reset-password': ['sysadmin'],
+  // The public site's footer: 主办单位, contact, 网站标识码 and filing numbers (国办发〔2017〕47号).
+  'GET /console/site': ['sysadmin'],
+  'POST /console/site': ['sysadmin'],
 
   // 安全管理员: security policy, roles, locks and sessions.
   'GET /console/security': ['secadmin'],

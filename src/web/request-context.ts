@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts'
 import type { ErrorCode } from '../errors.ts'
 import { csrfTokenFor } from './csrf.ts'
 import type { PageContext } from './layout.tsx'
+import type { SiteFooter } from '../portal/site-settings.ts'
 
 // What every route needs of the request it answers: the page context, the signed-in staff member,
 // and the mapping of domain errors to HTTP. Routes import this module, never `web/app.ts`, so that
@@ -20,6 +21,8 @@ declare module 'fastify' {
     csrfBinding: string
     staff: StaffUser | undefined
     actor: Actor
+    /** The public site's footer settings, read before a public page renders (portal/site-settings.routes.tsx). */
+    siteFooter?: SiteFooter | undefined
   }
   interface FastifyReply {
     page(status: number, page: VNode): FastifyReply
@@ -54,6 +57,7 @@ export function pageContext(request: FastifyRequest): PageContext {
     user: request.staff,
     regionName: app.site.regionName,
     path: request.routeOptions.url ?? request.url,
+    footer: request.siteFooter,
   }
 }
 

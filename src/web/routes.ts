@@ -5,6 +5,7 @@ import { securityRoutes } from '../accounts/security.routes.tsx'
 import { agencyRoutes } from '../agencies/agency.routes.tsx'
 import { auditRoutes } from '../audit/audit.routes.tsx'
 import { portalRoutes } from '../portal/portal.routes.tsx'
+import { siteSettingsRoutes } from '../portal/site-settings.routes.tsx'
 import { portalReportRoutes } from '../portal/reports.routes.tsx'
 import { portalItemRoutes } from '../portal/items.routes.tsx'
 import { portalSearchRoutes } from '../portal/search.routes.tsx'
@@ -38,11 +39,14 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
       !/^\/(agencies|columns|items)\//.test(request.url) &&
       request.url !== '/sitemap.xml' &&
       request.url !== '/' &&
+      !/^\/(guide|rules|statutory|apply)$/.test(request.url) &&
       request.url !== '/healthz'
     )
       reply.header('cache-control', 'no-store')
   })
   for (const routes of [
+    // First: its hook gives every public page registered after it the footer settings.
+    siteSettingsRoutes,
     portalRoutes,
     portalReportRoutes,
     portalItemRoutes,

@@ -173,7 +173,7 @@ test('draft → three review levels (others refused) → publish → the item is
     await page.getByRole('link', { name: '垫江县人民政府办公室' }).click()
     await page.getByRole('link', { name: '部门动态' }).click()
     await page.getByRole('link', { name: '县司法局开展法治宣传进社区活动' }).click()
-    await expect(page.locator('table.metadata').textContent()).resolves.toContain('11500231MB15204609/2026-00001')
+    await expect(page.locator('.catalogue-block').textContent()).resolves.toContain('11500231MB15204609/2026-00001')
     await expect(page.locator('main').textContent()).resolves.toContain('发放资料500余份')
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -21,7 +21,16 @@ export type BuiltItem = { id: number; columnId: number; agencyId: number }
  */
 export async function buildItem(
   deps: Deps,
-  opts: { title?: string; column?: string; body?: string; until?: 'draft' | 'approved' | 'published' } = {},
+  opts: {
+    title?: string
+    column?: string
+    body?: string
+    until?: 'draft' | 'approved' | 'published'
+    /** More catalogue fields (文号, 主题分类…) than the builder's defaults. */
+    extra?: Partial<ItemInput>
+    /** What the drafter does to the draft before submitting it (an attachment). */
+    beforeSubmit?: (id: number, drafter: StaffActor) => Promise<unknown>
+  } = {},
 ): Promise<BuiltItem> {
   const { officeId } = await setUpRegion(deps)
   const columns = await listColumns(deps.db, officeId)
@@ -34,9 +43,11 @@ export async function buildItem(
     formedOn: '2026-03-01',
     validity: 'valid',
     body: opts.body ?? '<p>定于本月开展政务公开业务培训。</p>',
+    ...opts.extra,
   }
   const id = await createItem(deps, drafter, input)
   const built = { id, columnId: column.id, agencyId: officeId }
+  await opts.beforeSubmit?.(id, drafter)
   if (opts.until === 'draft') return built
   await submitItem(deps, drafter, id)
   const { levels } = await readReviewConfig(deps.db, officeId)

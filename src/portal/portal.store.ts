@@ -1,0 +1,118 @@
+import { sql } from 'kysely'
+import type { CatalogueFilter, ItemRow } from '../disclosures/disclosure.store.ts'
+import type { Executor } from '../storage/database.ts'
+
+// The portal's own reads over published items: counts for the catalogue, look-ups by number, the
+// latest items of a set of columns and the 政策解读 relation. Published items only, always.
+
+/** How many published items a catalogue filter finds (the catalogue shows the total above its pages). */
+export async function countCatalogue(db: Executor, f: CatalogueFilter): Promise<number> {
+  let q = db
+    .selectFrom('items')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('status', '=', 'published')
+  if (f.agencyId) q = q.where('agency_id', '=', f.agencyId)
+  if (f.columnId) q = q.where('column_id', '=', f.columnId)
+  if (f.genre) q = q.where('genre', '=', f.genre)
+  if (f.year) q = q.where('published_at', '>=', `${f.year}-01-01`).where('published_at', '<', `${f.year + 1}-01-01`)
+  const row = await q.executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/** Published items whose 索引号 or 文号 is exactly one of the given spellings. */
+export async function findPublishedByNumber(db: Executor, spellings: readonly string[]): Promise<ItemRow[]> {
+  if (spellings.length === 0) return []
+  return db
+    .selectFrom('items')
+    .selectAll()
+    .where('status', '=', 'published')
+    .where((eb) => eb.or([eb('index_number', 'in', spellings), eb('doc_number', 'in', spellings)]))
+    .orderBy('published_at', 'desc')
+    .limit(20)
+    .execute()
+}
+
+/** The newest published items of the columns given, at most `limit`, with their column. */
+export async function latestInColumns(db: Executor, columnIds: readonly number[], limit: number): Promise<ItemRow[]> {
+  if (columnIds.length === 0) return []
+  return db
+    .selectFrom('items')
+    .selectAll()
+    .where('status', '=', 'published')
+    .where('column_id', 'in', columnIds)
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** The ids of every agency's columns of a class (e.g. each agency's 政府信息公开制度 column). */
+export async function columnsOfClass(db: Executor, columnClass: string) {
+  return db
+    .selectFrom('columns')
+    .select(['id', 'agency_id', 'name'])
+    .where('class', '=', columnClass)
+    .orderBy('agency_id')
+    .execute()
+}
+
+/** The ids of the columns of statutory item n of 条例 art. 20, across the region. */
+export async function columnsOfArticle20Item(db: Executor, n: number): Promise<number[]> {
+  const rows = await db.selectFrom('columns').select('id').where('article20_item', '=', n).execute()
+  return rows.map((r) => r.id)
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** Published items in the columns given whose title or body names one of the phrases (a 文号, a title). */
+export async function itemsNaming(
+  db: Executor,
+  columnIds: readonly number[],
+  phrases: readonly string[],
+): Promise<ItemRow[]> {
+  if (columnIds.length === 0 || phrases.length === 0) return []
+  return db
+    .selectFrom('items')
+    .selectAll()
+    .where('status', '=', 'published')
+    .where('column_id', 'in', columnIds)
+    .where((eb) =>
+      eb.or(
+        phrases.flatMap((p) => {
+          const like = `%${escapeLike(p)}%`
+          return [sql<boolean>`title like ${like} escape '\\'`, sql<boolean>`body like ${like} escape '\\'`]
+        }),
+      ),
+    )
+    .orderBy('published_at', 'desc')
+    .limit(10)
+    .execute()
+}
+
+/** Published items, outside the columns given, whose 文号 or title is one of those named. */
+export async function itemsNamed(
+  db: Executor,
+  docNumbers: readonly string[],
+  titles: readonly string[],
+  exceptColumns: readonly number[],
+): Promise<ItemRow[]> {
+  if (docNumbers.length === 0 && titles.length === 0) return []
+  let q = db.selectFrom('items').selectAll().where('status', '=', 'published')
+  if (exceptColumns.length) q = q.where('column_id', 'not in', exceptColumns)
+  return q
+    .where((eb) =>
+      eb.or([
+        ...(docNumbers.length ? [eb('doc_number', 'in', docNumbers)] : []),
+        ...(titles.length ? [eb('title', 'in', titles)] : []),
+      ]),
+    )
+    .orderBy('published_at', 'desc')
+    .limit(10)
+    .execute()
+}
+
+/** The columns of the region that hold interpretations: 政策解读, or any column named for 解读. */
+export async function interpretationColumnIds(db: Executor): Promise<number[]> {
+  const rows = await db.selectFrom('columns').select('id').where('name', 'like', '%解读%').execute()
+  return rows.map((r) => r.id)
+}
