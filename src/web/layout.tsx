@@ -208,6 +208,7 @@ const consoleNav: NavGroup[] = [
       { href: '/console/agencies', label: '机关与单位', roles: ['sysadmin'] },
       { href: '/console/accounts', label: '账号管理', roles: ['sysadmin'] },
       { href: '/console/calendar', label: '节假日安排', roles: ['sysadmin'] },
+      { href: '/console/site', label: '网站信息', roles: ['sysadmin'] },
       { href: '/console/security', label: '安全策略', roles: ['secadmin'] },
       { href: '/console/security/accounts', label: '角色与解锁', roles: ['secadmin'] },
       { href: '/console/audit', label: '审计日志', roles: ['auditadmin'] },
