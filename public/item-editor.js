@@ -102,11 +102,11 @@
     'ql-table-column': '+列',
     'ql-table-delete-row': '−行',
     'ql-table-delete-column': '−列',
-    'ql-table-delete': '删表',
+    'ql-table-delete': '删除表格',
   }
   var toolbar = holder.querySelector('.ql-toolbar')
   toolbar.setAttribute('role', 'toolbar')
-  toolbar.setAttribute('aria-label', '正文格式')
+  toolbar.setAttribute('aria-label', '格式工具栏')
   Array.prototype.forEach.call(toolbar.querySelectorAll('button'), function (button) {
     var cls = Array.prototype.find.call(button.classList, function (c) {
       return names[c] !== undefined
@@ -129,7 +129,7 @@
   })
   var levels = { 2: '二级标题', 3: '三级标题', 4: '四级标题' }
   Array.prototype.forEach.call(toolbar.querySelectorAll('.ql-header .ql-picker-item'), function (item) {
-    item.setAttribute('aria-label', levels[item.getAttribute('data-value')] || '正文段落')
+    item.setAttribute('aria-label', levels[item.getAttribute('data-value')] || '普通段落')
   })
   var picker = toolbar.querySelector('.ql-header .ql-picker-label')
   if (picker) picker.setAttribute('aria-label', '段落样式')
