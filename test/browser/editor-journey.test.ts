@@ -154,6 +154,35 @@ describe('the item body in the rich-text editor, JavaScript on', () => {
     expect(blocked.filter((m) => !/^Applying inline style violates/.test(m))).toEqual([])
   })
 
+  test('a refused form comes back with the body in the editor as typed', async () => {
+    await page.goto(`${base}/console/items/new`)
+    await page.locator('.ql-editor').click()
+    await page.keyboard.type('未填名称时写下的正文。')
+    await page.getByRole('button', { name: '保存草稿' }).click()
+    await expect(page.locator('.field.has-error').first().textContent()).resolves.toContain('请选择栏目')
+    await expect(page.locator('.ql-editor p').first().textContent()).resolves.toBe('未填名称时写下的正文。')
+  })
+
+  test('a body whose table has merged cells stays in the textarea, which says why', async () => {
+    const noScript = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' })
+    try {
+      const p = await noScript.newPage()
+      await signIn(p, drafter)
+      await fillItemFacts(p, '含合并单元格的表格')
+      await p
+        .getByLabel(/^正文/)
+        .fill('<table><tr><td colspan="2">合并</td></tr><tr><td>甲</td><td>乙</td></tr></table>')
+      await p.getByRole('button', { name: '保存草稿' }).click()
+      await p.waitForURL(/\/console\/items\/\d+/)
+      await page.goto(p.url())
+    } finally {
+      await noScript.close()
+    }
+    await expect(page.locator('.ql-editor').count()).resolves.toBe(0)
+    await expect(page.getByLabel(/^正文/).inputValue()).resolves.toContain('colspan="2"')
+    await expect(page.locator('#h-body').textContent()).resolves.toContain('合并单元格')
+  })
+
   test('axe finds nothing on the form with the editor, nor on the preview', async () => {
     const axeContext = await browser.newContext({ bypassCSP: true, locale: 'zh-CN' })
     try {
