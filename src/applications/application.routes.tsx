@@ -33,6 +33,7 @@ import { readApplicantFile, revealApplicant } from './applicant.service.ts'
 import { decideApplication, recordDelivery, requestReasons, withdrawApplication } from './decision.service.ts'
 import { submitApplication } from './intake.service.ts'
 import { editLetter, issueLetter, staffLetterFile } from './letter.service.ts'
+import type { LetterInput } from './letter-editor.views.tsx'
 import { agencyQueue, regionQueue } from './queue.service.ts'
 
 // The handler's console: queues by due date, registration of applications received other than
@@ -188,6 +189,7 @@ type PageOptions = {
   notice?: string
   revealed?: ApplicantDetails
   action?: string
+  letterInput?: LetterInput
 }
 
 export function applicationRoutes(app: FastifyInstance): void {
@@ -208,6 +210,7 @@ export function applicationRoutes(app: FastifyInstance): void {
       action: opts.action,
       message: opts.message,
       notice: opts.notice,
+      letterInput: opts.letterInput,
     })
     return reply.page(status, page)
   }
@@ -283,12 +286,19 @@ export function applicationRoutes(app: FastifyInstance): void {
   app.post('/console/applications/:id/letters/:letterId', async (request, reply) => {
     const { id, letterId } = letterParam.parse(request.params)
     const body = request.body as { body?: string; do?: string }
+    const text = String(body.body ?? '')
+    // 预览: the letter as it would be issued with the text as typed; nothing is saved (issue #12).
+    if (body.do === 'preview')
+      return showApplication(request, reply, id, 200, { letterInput: { id: letterId, body: text } })
     const saved = await attempt(async () => {
-      await editLetter(deps, staffActor(request), id, letterId, String(body.body ?? ''))
+      await editLetter(deps, staffActor(request), id, letterId, text)
       if (body.do === 'issue') await issueLetter(deps, staffActor(request), id, letterId)
     }, shownOnPage)
     if (!saved.ok)
-      return showApplication(request, reply, id, statusOf[saved.error.code], { message: saved.error.message })
+      return showApplication(request, reply, id, statusOf[saved.error.code], {
+        message: saved.error.message,
+        letterInput: { id: letterId, body: text, error: saved.error.fields?.body },
+      })
     return showApplication(request, reply, id, 200, {
       notice: body.do === 'issue' ? '文书已印发，申请人可在查询页下载。' : '文书已保存。',
     })

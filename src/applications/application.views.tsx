@@ -15,6 +15,7 @@ import {
 } from './application.ts'
 import { CorrectionActions, DecisionFlags, DeliveryAction, OpenActions, isOpen } from './steps.views.tsx'
 import type { ApplicationPageProps } from './steps.views.tsx'
+import { LetterEditor } from './letter-editor.views.tsx'
 
 // One application in the handler's console: its facts, the applicant (masked until revealed), the
 // request, the applicant's files, the clock explained step by step, the timeline, the letters, and
@@ -324,19 +325,14 @@ function LettersSection(props: ApplicationPageProps) {
               {l.title}（{l.status === 'issued' ? `已印发 ${l.issuedOn}` : '草稿'}）
             </h3>
             {l.status === 'draft' ? (
-              <form method="post" action={`/console/applications/${application.id}/letters/${l.id}`}>
-                <Csrf token={props.ctx.csrf} />
-                <label for={`letter-${l.id}`}>文书内容（每段一行，可修改）</label>
-                <textarea id={`letter-${l.id}`} name="body" rows={10}>
-                  {l.body}
-                </textarea>
-                <button type="submit" name="do" value="save">
-                  保存修改
-                </button>
-                <button type="submit" name="do" value="issue">
-                  印发
-                </button>
-              </form>
+              <LetterEditor
+                ctx={props.ctx}
+                applicationId={application.id}
+                applicationNumber={application.number}
+                today={props.today}
+                letter={l}
+                input={props.letterInput}
+              />
             ) : (
               <pre class="letter-text">{l.body}</pre>
             )}

@@ -181,10 +181,13 @@ export type LetterView = {
   datedOn: string | null
   reference: string | null
   body: string
+  /** The agency that issues it, as the letter names it at its head and signature. */
+  agency: string
 }
 
 export async function listLetters(deps: Deps, db: Executor, application: ApplicationRow): Promise<LetterView[]> {
   const rows = await listLetterRows(db, application.id)
+  const agency = rows.length ? await findAgencyName(db, application.agency_id) : ''
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind as LetterKind,
@@ -194,6 +197,7 @@ export async function listLetters(deps: Deps, db: Executor, application: Applica
     datedOn: r.dated_on ?? r.issued_on,
     reference: r.reference,
     body: deps.fields.decrypt(r.body_enc, aad(application, r.kind)),
+    agency,
   }))
 }
 

@@ -3,6 +3,7 @@ import { Csrf, Field, emptyForm, stringValue } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import type { ApplicationView } from './application.service.ts'
+import type { LetterInput } from './letter-editor.views.tsx'
 
 // The building blocks of the step forms on an application page: each step is one small form that
 // keeps its own input and errors when it fails.
@@ -14,6 +15,8 @@ export type ApplicationPageProps = ApplicationView & {
   action?: string | undefined
   message?: string | undefined
   notice?: string | undefined
+  /** A letter's text as typed, kept when previewed or refused (letter-editor.views.tsx). */
+  letterInput?: LetterInput | undefined
 }
 
 /** The page state a step form needs: which step failed, with what input. */

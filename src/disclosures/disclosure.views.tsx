@@ -13,6 +13,7 @@ import type { ColumnRow, ItemRow } from './disclosure.store.ts'
 import { genres, itemStatusLabels, validityLabels } from './disclosure.ts'
 import type { Timeliness } from './timeliness.ts'
 import { bodyText, sanitizeBody } from './rich-text.ts'
+import { BodyField } from './item-editor.views.tsx'
 
 export const itemFormValues = (item: ItemRow) => ({
   columnId: String(item.column_id),
@@ -46,7 +47,6 @@ export function ItemForm(props: {
   submitLabel: string
 }) {
   const f = props.form
-  const body = typeof f.values.body === 'string' ? f.values.body : ''
   return (
     <form method="post" action={props.action} novalidate>
       <Csrf token={props.ctx.csrf} />
@@ -88,23 +88,7 @@ export function ItemForm(props: {
       <Select form={f} name="genre" label="体裁" options={genres} />
       <Field form={f} name="keywords" label="主题词" />
       <Field form={f} name="summary" label="内容概述" />
-      <div class={f.errors.body ? 'field wide has-error' : 'field wide'}>
-        <label for="f-body">
-          正文<span class="req">（必填）</span>
-        </label>
-        <p class="hint" id="h-body">
-          可直接输入文字（每段一行），或使用 &lt;p&gt;、&lt;strong&gt;、&lt;ul&gt;、&lt;table&gt;、&lt;a&gt;
-          等基本格式；其他标记会被去除。
-        </p>
-        {f.errors.body && (
-          <p class="error" id="e-body">
-            {f.errors.body}
-          </p>
-        )}
-        <textarea id="f-body" name="body" rows={12} aria-describedby={f.errors.body ? 'h-body e-body' : 'h-body'}>
-          {body}
-        </textarea>
-      </div>
+      <BodyField form={f} />
       <Select
         form={f}
         name="docKind"

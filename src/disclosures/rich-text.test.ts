@@ -37,3 +37,9 @@ test('no payload of an XSS corpus survives: scripts, handlers, javascript: links
 test('the text of a body reads as the text people see', () => {
   expect(bodyText('<p>第一段</p><ul><li>要点</li></ul><p>第二段</p>')).toBe('第一段\n要点\n第二段')
 })
+
+test('OUT-01: what Word pastes is cleaned: its h1 becomes a body heading (h2), its blank lines (<o:p>&nbsp;</o:p>) go, spans, classes and mso- styles go', () => {
+  const word =
+    '<h1 style="mso-margin-top-alt:auto"><span lang=EN-US>通知</span></h1><p class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal style="mso-char-indent-count:2.0"><span style="font-family:仿宋">正文<o:p></o:p></span></p><h6>小标题</h6>'
+  expect(sanitizeBody(word)).toBe('<h2>通知</h2><p>正文</p><h4>小标题</h4>')
+})

@@ -48,6 +48,13 @@ const dropped = new Set([
   'textarea',
 ])
 
+// Headings keep their rank under the page's own title (h1): what Word or another editor marks h1 is
+// a heading of the body, h2; below h4, h4. Blocks with nothing visible in them, such as Word's
+// blank lines (<p class=MsoNormal><o:p>&nbsp;</o:p></p>), are dropped.
+const renamed: Record<string, string> = { h1: 'h2', h5: 'h4', h6: 'h4' }
+const droppedWhenBlank = new Set(['p', 'h2', 'h3', 'h4', 'li', 'blockquote'])
+const blank = (html: string) => !/<(br|table)\b/.test(html) && /^[\s\u00a0]*$/.test(html.replace(/<[^>]*>/g, ''))
+
 const escapeText = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
@@ -65,10 +72,12 @@ export function sanitizeBody(input: string): string {
     if (node.type === 'text') return escapeText((node as unknown as { data: string }).data)
     if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') return ''
     const el = node as Element
-    const name = el.name.toLowerCase()
-    if (dropped.has(name)) return ''
+    const raw = el.name.toLowerCase()
+    if (dropped.has(raw)) return ''
+    const name = renamed[raw] ?? raw
     const inner = (el.children ?? []).map(out).join('')
     if (!allowed.has(name)) return inner
+    if (droppedWhenBlank.has(name) && blank(inner)) return ''
     if (name === 'br') return '<br>'
     let attrs = ''
     if (name === 'a') {
@@ -81,7 +90,7 @@ export function sanitizeBody(input: string): string {
     }
     return `<${name}${attrs}>${inner}</${name}>`
   }
-  return ($('#root').get(0) as Element).children.map(out).join('')
+  return ($('#root').get(0) as Element).children.map(out).join('').trim()
 }
 
 /** The text of a body, for search, the scan's reading, feeds and pasting into other platforms. */

@@ -13,6 +13,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /': 'public',
   'GET /healthz': 'public',
   'GET /assets/*': 'public',
+  // The rich-text editor's files (issue #12), published code like the rest of /assets.
+  'GET /assets/quill/:version/:file': 'public',
   'GET /setup': 'public',
   'POST /setup': 'public',
   'GET /login': 'public',
@@ -102,6 +104,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /console/items': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'GET /console/items/new': ['drafter'],
   'POST /console/items': ['drafter'],
+  // The body as the portal will show it, from the drafter's form; nothing is stored (issue #12).
+  'POST /console/items/preview': ['drafter'],
   'GET /console/items/:id': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'POST /console/items/:id': ['drafter'],
   'POST /console/items/:id/submit': ['drafter'],

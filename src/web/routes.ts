@@ -27,6 +27,7 @@ import { regionRoutes } from '../region/region.routes.tsx'
 import { dashboardRoutes } from '../region/dashboard.routes.tsx'
 import { jobRoutes } from '../jobs/jobs.routes.tsx'
 import { consoleRoutes } from './console.routes.tsx'
+import { assetRoutes } from './assets.routes.tsx'
 
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   // Pages that show or take personal data or credentials are never cached (OUT-03).
@@ -74,6 +75,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
     regionRoutes,
     dashboardRoutes,
     jobRoutes,
+    assetRoutes,
   ]) {
     routes(app)
   }
