@@ -138,6 +138,8 @@ describe.each(databaseKinds)('the public application form on %s', (kind) => {
       })
       expect(wrong.statusCode).toBe(422)
       expect(wrong.body).toContain('申请编号或查询码不正确')
+      // The e-mails link to /track with the number: it is filled in for the applicant.
+      expect((await t.app.inject(`/track?number=${number}`)).body).toContain(`value="${number}"`)
       const status = await t.app.inject({
         method: 'POST',
         url: '/track',

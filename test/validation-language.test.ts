@@ -29,6 +29,7 @@ const steps = [
   'consultation-reply',
   'extension',
   'fee',
+  'fee-receipt',
   'fee-paid',
   'no-fee',
   'reasons',

@@ -154,9 +154,13 @@ export function applyRoutes(app: FastifyInstance): void {
       .send(pdf)
   })
 
+  // The e-mails to the applicant link here with the number (src/notify): it is filled in, the query code is not.
   app.get('/track', async (request, reply) => {
     reply.header('cache-control', 'no-store')
-    return reply.page(200, TrackPage({ ctx: pageContext(request), form: emptyForm }))
+    const number = (request.query as { number?: unknown }).number
+    const form =
+      typeof number === 'string' && /^[A-Z0-9-]{1,40}$/.test(number) ? { values: { number }, errors: {} } : emptyForm
+    return reply.page(200, TrackPage({ ctx: pageContext(request), form }))
   })
 
   // Both values are needed and a wrong pair gets the same answer whichever half was wrong.
