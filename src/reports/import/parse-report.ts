@@ -1,3 +1,4 @@
+import { rejoinWrappedLines } from './paragraphs.ts'
 import { appealGroups } from '../report-format.ts'
 import { formatForYear, formats } from '../report-format.ts'
 import type { FormatId, ReportFormat } from '../report-format.ts'
@@ -140,9 +141,7 @@ function narrative(s: Stream, located: Located, name: SectionName): string | nul
   lines.push(line)
   const heading = sectionPatterns[name].find((re) => re.test(squeeze(lines[0] ?? '')))
   if (heading) lines[0] = squeeze(lines[0]!).replace(/^.*?(情况|事项)/, '')
-  const text = lines
-    .map((l) => l.trim())
-    .filter(Boolean)
+  const text = rejoinWrappedLines(lines.map((l) => l.trim()).filter(Boolean))
     .join('\n')
     .trim()
   return text || null
