@@ -1,3 +1,4 @@
+import { readImportFile } from '../src/disclosures/item-import.ts'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -24,7 +25,8 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
     const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-import-'))
     try {
       await setUpRegion(t.deps)
-      const header = 'column,title,publishedAt,docNumber,body\n'
+      // Staff write the column names in Chinese; the English field names of earlier files are accepted too.
+      const header = '栏目,名称,发布日期,文号,正文\n'
       const bad = path.join(dir, 'bad.csv')
       writeFileSync(
         bad,
@@ -33,8 +35,17 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
       const refused = await gongkai(['items', 'import', bad, '--agency', officeCreditCode], t.env)
       expect(refused.code).toBe(1)
       expect(refused.stderr).toContain('第 3 行：栏目“不存在的栏目”不存在')
-      expect(refused.stderr).toContain('第 4 行：publishedAt 发布日期格式应为')
+      expect(refused.stderr).toContain('第 4 行：发布日期：发布日期格式应为')
       expect(await t.deps.db.selectFrom('items').selectAll().execute()).toEqual([])
+
+      expect(readImportFile('column,title,publishedAt,body\n部门动态,旧闻,2021-05-06,正文\n', 'old.csv')).toEqual([
+        { line: 2, value: { column: '部门动态', title: '旧闻', publishedAt: '2021-05-06', body: '正文' } },
+      ])
+      const unknown = path.join(dir, 'unknown.csv')
+      writeFileSync(unknown, '栏目,名称,发布日期,正文,备注\n部门动态,旧闻一,2021-05-06,正文一,无\n')
+      const named = await gongkai(['items', 'import', unknown, '--agency', officeCreditCode], t.env)
+      expect(named.code).toBe(1)
+      expect(named.stderr).toContain('第 1 行：无法识别的列名 “备注”')
 
       const good = path.join(dir, 'good.csv')
       writeFileSync(
@@ -44,7 +55,7 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
       const ok = await gongkai(['items', 'import', good, '--agency', officeCreditCode], t.env)
       expect(ok.code, ok.stderr).toBe(0)
       expect(ok.stdout).toContain('已导入 2 条信息')
-      expect(ok.stdout).toContain('第 3 行“关于值班安排的通知”保密审查发现：phone:139****5678')
+      expect(ok.stdout).toContain('第 3 行“关于值班安排的通知”保密审查发现：手机号码：139****5678')
       const items = await t.deps.db
         .selectFrom('items')
         .select(['title', 'published_at', 'status', 'source', 'index_number'])

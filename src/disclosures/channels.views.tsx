@@ -1,3 +1,4 @@
+import { importColumnNames } from './item-import.ts'
 import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
@@ -60,8 +61,8 @@ export function ImportPage(props: { ctx: PageContext; error?: string | undefined
     <ConsoleLayout ctx={props.ctx} title="导入已公开信息">
       <h1>从旧网站导入已公开的信息</h1>
       <p class="hint">
-        CSV（首行为列名：column、title、publishedAt、body，可选
-        docNumber、writtenOn、formedOn、topic、genre、keywords、summary）或 JSON 数组（可含 base64
+        CSV 文件（首行为列名：栏目、名称、发布日期、正文；可选：{Object.keys(importColumnNames).slice(4).join('、')}
+        ）或 JSON 数组（可含 base64
         附件）。保留原发布日期，标记为“导入”，不经审核；保密审查的发现会列出，但不阻止导入。任一行有误则全部不导入。
       </p>
       {error && (

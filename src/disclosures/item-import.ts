@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit.service.ts'
 import { findAgencyById } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
 import { scanItem } from '../confidentiality/scan.ts'
+import { findingLabels } from '../confidentiality/scan-rules.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { storeFile } from '../files/file-store.ts'
@@ -49,6 +50,31 @@ export const importRow = z.object({
   attachments: z.array(z.object({ name: z.string().min(1), base64: z.string().min(1) })).optional(),
 })
 export type ImportRow = z.infer<typeof importRow>
+
+/**
+ * The CSV's column names as staff write them (issue #12), first the required ones; the English field names are
+ * accepted too, as earlier files used them.
+ */
+export const importColumnNames: Record<string, keyof ImportRow> = {
+  栏目: 'column',
+  名称: 'title',
+  发布日期: 'publishedAt',
+  正文: 'body',
+  文号: 'docNumber',
+  成文日期: 'writtenOn',
+  形成日期: 'formedOn',
+  主题分类: 'topic',
+  体裁: 'genre',
+  主题词: 'keywords',
+  内容概述: 'summary',
+  发布渠道: 'channel',
+}
+const aliases: Record<string, keyof ImportRow> = { 标题: 'title', 发布时间: 'publishedAt', 形成或变更日期: 'formedOn' }
+const columnKeys: Record<string, keyof ImportRow> = {
+  ...importColumnNames,
+  ...aliases,
+  ...Object.fromEntries(Object.values(importColumnNames).map((k) => [k, k])),
+}
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
 export function parseCsv(text: string): string[][] {
@@ -98,8 +124,13 @@ export function readImportFile(text: string, fileName: string): { line: number; 
   }
   const [header, ...rows] = parseCsv(text)
   if (!header) throw new AppError('invalid_input', '文件为空', { file: '文件为空' })
-  const keys = header.map((h) => h.trim())
-  return rows.map((r, i) => ({ line: i + 2, value: Object.fromEntries(keys.map((k, j) => [k, r[j] ?? ''])) }))
+  const keys = header.map((h) => columnKeys[h.trim()])
+  const unknown = header.filter((_, j) => keys[j] === undefined).map((h) => `“${h.trim()}”`)
+  if (unknown.length) {
+    const message = `第 1 行：无法识别的列名 ${unknown.join('、')}。可用的列名：${Object.keys(importColumnNames).join('、')}`
+    throw new AppError('invalid_input', message, { file: message })
+  }
+  return rows.map((r, i) => ({ line: i + 2, value: Object.fromEntries(keys.map((k, j) => [k!, r[j] ?? ''])) }))
 }
 
 export type ImportResult = { imported: number; findings: { line: number; title: string; findings: string[] }[] }
@@ -127,7 +158,12 @@ export async function importItems(
   for (const { line, value } of rows) {
     const r = importRow.safeParse(value)
     if (!r.success) {
-      const field = (i: (typeof r.error.issues)[number]) => `${String(i.path[0] ?? '')}${i.path.length ? ' ' : ''}`
+      // The column as staff named it in the file: its Chinese name (issue #12: no field code in a message).
+      const names = Object.fromEntries(Object.entries(importColumnNames).map(([name, key]) => [key, name]))
+      const field = (i: (typeof r.error.issues)[number]) => {
+        const key = String(i.path[0] ?? '')
+        return key ? `${names[key] ?? (key === 'attachments' ? '附件' : key)}：` : ''
+      }
       problems.push(`第 ${line} 行：${r.error.issues.map((i) => `${field(i)}${i.message}`).join('；')}`)
       continue
     }
@@ -274,7 +310,11 @@ export async function importItems(
         }),
       )
       if (found.length)
-        findings.push({ line: p.line, title: p.row.title, findings: found.map((f) => `${f.kind}:${f.masked}`) })
+        findings.push({
+          line: p.line,
+          title: p.row.title,
+          findings: found.map((f) => `${findingLabels[f.kind]}：${f.masked}`),
+        })
     }
     await publicContentChanged(trx)
     await appendAudit(deps, trx, actor, {
