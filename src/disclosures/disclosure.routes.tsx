@@ -50,7 +50,10 @@ const returnForm = z.object({
 })
 /** The list's search words, column, status and page; an unknown column or status is no filter. */
 const itemListQuery = z.object({
-  q: z.unknown().transform((v) => textFilter(v, 50)),
+  q: z
+    .unknown()
+    .optional()
+    .transform((v) => textFilter(v, 50)),
   column: z.coerce.number().int().positive().optional().catch(undefined),
   status: z
     .string()

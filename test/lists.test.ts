@@ -1,0 +1,172 @@
+import { describe, expect, test } from 'vitest'
+import { submitItem } from '../src/disclosures/item-review.service.ts'
+import { createItem } from '../src/disclosures/disclosure.service.ts'
+import { listColumns } from '../src/disclosures/disclosure.store.ts'
+import { buildAgency, buildApplication, buildStaffActor } from './support/build-application.ts'
+import { buildStaff, signIn } from './support/builders.ts'
+import { testApp } from './support/app.ts'
+import type { TestApp } from './support/app.ts'
+import { databaseKinds } from './support/test-deps.ts'
+
+// The console's lists that grow: 50 a page with the total (共 N 条) and page links that keep the
+// filters, a search box and filters that narrow the list, an empty result said in words, a bad
+// filter named on the page; and never a row of another agency.
+
+const rowsOf = (body: string, path: string) => body.match(new RegExp(`href="${path}/\\d+"`, 'g'))?.length ?? 0
+const get = async (t: TestApp, cookie: string, url: string) => t.app.inject({ url, headers: { cookie } })
+const names = ['王秀英', '李明华', '张建国']
+
+describe.each(databaseKinds)('the console lists on %s', (kind) => {
+  test('120 applications show as 共 120 条 on three pages; number, name, status and receipt dates narrow the list; another agency sees none of them', async () => {
+    const t = await testApp(kind)
+    try {
+      const other = await buildAgency(t.deps)
+      const built = []
+      for (let i = 0; i < 120; i++) {
+        // 60 received in January, 60 in February 2026 (the clock is at 2026-03-02).
+        const receivedOn = i < 60 ? `2026-01-${String(5 + (i % 20)).padStart(2, '0')}` : `2026-02-0${2 + (i % 4)}`
+        const applicant = {
+          name: names[i % 3]!,
+          idNumber: '11010519491231002X',
+          infoDescription: `第 ${i} 份申请：2025 年道路养护资金使用情况`,
+        }
+        built.push(await buildApplication(t.deps, { receivedOn, applicant }))
+      }
+      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const head = await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))
+      const stranger = await signIn(
+        t.app,
+        await buildStaff(t.deps, { roles: ['handler', 'office_head'], agencyId: other }),
+      )
+
+      const first = await get(t, handler.cookie, '/console/applications?queue=all')
+      expect(first.statusCode).toBe(200)
+      expect(first.body).toContain('共 120 条，第 1 / 3 页')
+      expect(rowsOf(first.body, '/console/applications')).toBe(50)
+      expect(first.body).toContain('href="/console/applications?queue=all&amp;page=3"')
+      const last = await get(t, handler.cookie, '/console/applications?queue=all&page=3')
+      expect(last.body).toContain('共 120 条，第 3 / 3 页')
+      expect(rowsOf(last.body, '/console/applications')).toBe(20)
+
+      const byNumber = await get(t, handler.cookie, `/console/applications?queue=all&number=${built[77]!.number}`)
+      expect(byNumber.body).toContain('共 1 条')
+      expect(byNumber.body).toContain(`>${built[77]!.number}<`)
+
+      const february = await get(t, handler.cookie, '/console/applications?queue=all&from=2026-02-01')
+      expect(february.body).toContain('共 60 条，第 1 / 2 页')
+      // The page links keep the filter.
+      expect(february.body).toContain('href="/console/applications?queue=all&amp;from=2026-02-01&amp;page=2"')
+      const january = await get(t, handler.cookie, '/console/applications?queue=all&from=2026-01-01&to=2026-01-31')
+      expect(january.body).toContain('共 60 条')
+
+      // Status: all are being handled; none concluded, and the empty list says so.
+      expect((await get(t, handler.cookie, '/console/applications?queue=open')).body).toContain('共 120 条')
+      const concluded = await get(t, handler.cookie, '/console/applications?queue=concluded&from=2026-02-01')
+      expect(concluded.body).toContain('共 0 条')
+      expect(concluded.body).toContain('没有符合筛选条件的记录')
+
+      // Names: the office head sees them in full (maySeePersonalData) and finds them so; a handler
+      // who is not the applications' handler sees and finds only the masked name (王*英).
+      expect((await get(t, head.cookie, '/console/applications?queue=all&name=王秀英')).body).toContain('共 40 条')
+      const unmasked = await get(t, handler.cookie, '/console/applications?queue=all&name=王秀英')
+      expect(unmasked.body).toContain('共 0 条')
+      expect(unmasked.body).not.toContain('王秀英</td>')
+      expect((await get(t, handler.cookie, '/console/applications?queue=all&name=王*英')).body).toContain('共 40 条')
+
+      // A malformed date: the page with a Chinese message and the typed value kept, the list unfiltered.
+      const bad = await get(t, handler.cookie, '/console/applications?queue=all&from=2026-13-45')
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('收到日期（起）“2026-13-45”不是有效日期')
+      expect(bad.body).toContain('value="2026-13-45"')
+      expect(bad.body).toContain('共 120 条')
+      const reversed = await get(t, handler.cookie, '/console/applications?queue=all&from=2026-02-01&to=2026-01-01')
+      expect(reversed.body).toContain('收到日期（起）不能晚于收到日期（止）')
+
+      // Another agency (AC-03): none of these rows, whatever it searches for.
+      for (const url of [
+        '/console/applications?queue=all',
+        '/console/applications?queue=all&name=王',
+        `/console/applications?queue=all&number=${built[0]!.number}`,
+      ]) {
+        const page = await get(t, stranger.cookie, url)
+        expect(page.body).toContain('共 0 条')
+        expect(rowsOf(page.body, '/console/applications')).toBe(0)
+      }
+
+      // Applied long ago, every one is overdue by July (条例第三十三条, 20 working days): the computed queue pages too.
+      t.clock.set('2026-07-01T02:00:00Z')
+      const later = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const overdue = await get(t, later.cookie, '/console/applications?queue=overdue&page=2')
+      expect(overdue.body).toContain('共 120 条，第 2 / 3 页')
+      expect(rowsOf(overdue.body, '/console/applications')).toBe(50)
+      const away = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'], agencyId: other }))
+      expect((await get(t, away.cookie, '/console/applications?queue=overdue')).body).toContain('共 0 条')
+    } finally {
+      await t.close()
+    }
+  }, 120_000)
+
+  test('120 items show as 共 120 条 on three pages; title, 索引号, column (with its sub-columns) and status narrow the list; another agency sees none of them', async () => {
+    const t = await testApp(kind)
+    try {
+      const other = await buildAgency(t.deps)
+      const drafter = await buildStaffActor(t.deps, { roles: ['drafter'] })
+      const columns = await listColumns(t.deps.db, drafter.agencyId)
+      const column = (name: string) => columns.find((c) => c.name === name)!.id
+      const ids: number[] = []
+      for (let i = 0; i < 120; i++) {
+        // Every fourth item is a 通知公告, every fifth of the rest a 法规文件 (under 法定主动公开内容).
+        const name = i % 4 === 0 ? '通知公告' : i % 5 === 0 ? '法规文件' : '部门动态'
+        ids.push(
+          await createItem(t.deps, drafter, {
+            columnId: column(name),
+            title: `关于第${i}号事项的通知`,
+            formedOn: '2026-03-01',
+            validity: 'valid',
+            body: '<p>正文。</p>',
+          }),
+        )
+      }
+      for (const id of ids.slice(0, 3)) await submitItem(t.deps, drafter, id)
+      const own = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
+      const stranger = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'], agencyId: other }))
+
+      const first = await get(t, own.cookie, '/console/items')
+      expect(first.body).toContain('共 120 条，第 1 / 3 页')
+      expect(rowsOf(first.body, '/console/items')).toBe(50)
+      const last = await get(t, own.cookie, '/console/items?page=3')
+      expect(rowsOf(last.body, '/console/items')).toBe(20)
+
+      const byTitle = await get(t, own.cookie, `/console/items?q=${encodeURIComponent('第7号')}`)
+      expect(byTitle.body).toContain('共 1 条')
+      expect(byTitle.body).toContain('关于第7号事项的通知')
+      const item = await t.deps.db
+        .selectFrom('items')
+        .select('index_number')
+        .where('id', '=', ids[42]!)
+        .executeTakeFirstOrThrow()
+      const byIndex = await get(t, own.cookie, `/console/items?q=${encodeURIComponent(item.index_number!)}`)
+      expect(byIndex.body).toContain('共 1 条')
+      expect(byIndex.body).toContain('关于第42号事项的通知')
+
+      const notices = await get(t, own.cookie, `/console/items?column=${column('通知公告')}`)
+      expect(notices.body).toContain('共 30 条')
+      // 法定主动公开内容 holds its sub-columns' items: i not divisible by 4 but by 5 (0–119: 24 by 5, 6 of them by 4 too).
+      const statutory = await get(t, own.cookie, `/console/items?column=${column('法定主动公开内容')}`)
+      expect(statutory.body).toContain('共 18 条')
+      const inReview = await get(t, own.cookie, `/console/items?status=in_review&column=${column('通知公告')}`)
+      expect(inReview.body).toContain('共 1 条')
+      const none = await get(t, own.cookie, `/console/items?q=${encodeURIComponent('不存在的名称')}`)
+      expect(none.body).toContain('共 0 条')
+      expect(none.body).toContain('没有符合筛选条件的记录')
+
+      for (const url of ['/console/items', `/console/items?column=${column('通知公告')}`, '/console/items?q=第7号']) {
+        const page = await get(t, stranger.cookie, encodeURI(url))
+        expect(page.body).toContain('共 0 条')
+        expect(rowsOf(page.body, '/console/items')).toBe(0)
+      }
+    } finally {
+      await t.close()
+    }
+  }, 120_000)
+})
