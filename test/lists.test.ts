@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { importActivities } from '../src/activities/activity.service.ts'
 import { submitItem } from '../src/disclosures/item-review.service.ts'
 import { createItem } from '../src/disclosures/disclosure.service.ts'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
@@ -165,6 +166,49 @@ describe.each(databaseKinds)('the console lists on %s', (kind) => {
         expect(page.body).toContain('共 0 条')
         expect(rowsOf(page.body, '/console/items')).toBe(0)
       }
+    } finally {
+      await t.close()
+    }
+  }, 120_000)
+
+  test('120 decisions of article 20 (条例第二十条) show as 共 120 条 on three pages; year and words narrow them; a bad year is named; another agency sees none', async () => {
+    const t = await testApp(kind)
+    try {
+      const other = await buildAgency(t.deps)
+      const actor = await buildStaffActor(t.deps, { roles: ['drafter'] })
+      // 80 decisions in 2025, 40 in 2026; every fourth one a 行政许可 of a 律师事务所.
+      const rows = Array.from({ length: 120 }, (_, i) => ({
+        line: i + 2,
+        cells: {
+          类别: i % 4 === 0 ? '行政许可' : '行政处罚',
+          决定日期: i < 80 ? `2025-0${1 + (i % 9)}-10` : '2026-02-10',
+          事项: i % 4 === 0 ? `律师事务所设立许可第${i}号` : `对某公司的处罚第${i}号`,
+          件数: '1',
+        },
+      }))
+      await importActivities(t.deps, actor, 'decisions', rows)
+      const own = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
+      const stranger = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'], agencyId: other }))
+
+      const first = await get(t, own.cookie, '/console/activities')
+      expect(first.body).toContain('处理决定（共 120 条，最新在前）')
+      expect(first.body).toContain('共 120 条，第 1 / 3 页')
+      expect(first.body).toContain('href="/console/activities?decisions=3#h-decisions"')
+      const third = await get(t, own.cookie, '/console/activities?decisions=3')
+      expect(third.body).toContain('共 120 条，第 3 / 3 页')
+      expect(third.body.match(/对某公司的处罚第\d+号|律师事务所设立许可第\d+号/g)).toHaveLength(20)
+
+      expect((await get(t, own.cookie, '/console/activities?year=2026')).body).toContain('处理决定（共 40 条，已筛选')
+      const lawFirms = await get(t, own.cookie, `/console/activities?year=2025&q=${encodeURIComponent('律师事务所')}`)
+      expect(lawFirms.body).toContain('处理决定（共 20 条，已筛选')
+      const bad = await get(t, own.cookie, '/console/activities?year=20x5')
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('年份“20x5”无效')
+      expect(bad.body).toContain('处理决定（共 120 条')
+
+      const away = await get(t, stranger.cookie, '/console/activities')
+      expect(away.body).toContain('处理决定（共 0 条')
+      expect(away.body).not.toContain('对某公司的处罚')
     } finally {
       await t.close()
     }

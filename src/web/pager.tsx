@@ -24,12 +24,19 @@ function pageNumbers(page: number, last: number): (number | '…')[] {
   return shown.flatMap((p, i) => (i > 0 && p - shown[i - 1]! > 1 ? (['…', p] as const) : ([p] as const)))
 }
 
-/** "共 N 条" and the page links under a list; `what` names the rows (件, 条). */
-export function Pager(props: { total: number; page: number; link: (page: number) => string; unit?: string }) {
+/** "共 N 条" and the page links under a list; `unit` names the rows (条 unless said). */
+export function Pager(props: {
+  total: number
+  page: number
+  link: (page: number) => string
+  unit?: string
+  /** Names the list when a page holds more than one (the navigation landmarks must differ). */
+  label?: string
+}) {
   const last = Math.max(1, Math.ceil(props.total / pageSize))
   const unit = props.unit ?? '条'
   return (
-    <nav aria-label="分页" class="pager">
+    <nav aria-label={props.label ? `${props.label}分页` : '分页'} class="pager">
       <span class="pager-total">
         共 {props.total} {unit}
         {last > 1 && `，第 ${props.page} / ${last} 页`}
