@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { importActivities } from '../src/activities/activity.service.ts'
+import { concludeAppeal, recordAppeal } from '../src/applications/appeal.service.ts'
 import { submitItem } from '../src/disclosures/item-review.service.ts'
 import { createItem } from '../src/disclosures/disclosure.service.ts'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
@@ -209,6 +210,43 @@ describe.each(databaseKinds)('the console lists on %s', (kind) => {
       const away = await get(t, stranger.cookie, '/console/activities')
       expect(away.body).toContain('处理决定（共 0 条')
       expect(away.body).not.toContain('对某公司的处罚')
+    } finally {
+      await t.close()
+    }
+  }, 120_000)
+
+  test('120 reconsideration and litigation cases (条例第五十一条) show as 共 120 条 on three pages; kind, state and year narrow them; another agency sees none', async () => {
+    const t = await testApp(kind)
+    try {
+      const other = await buildAgency(t.deps)
+      const actor = await buildStaffActor(t.deps, { roles: ['handler'] })
+      // 80 复议 filed in 2025, 40 诉讼 filed in 2026; the first 10 复议 concluded.
+      for (let i = 0; i < 120; i++) {
+        const id = await recordAppeal(t.deps, actor, {
+          kind: i < 80 ? 'reconsideration' : 'litigationDirect',
+          filedOn: i < 80 ? '2025-06-01' : '2026-01-15',
+        })
+        if (i < 10) await concludeAppeal(t.deps, actor, id, { rawResult: '维持', concludedOn: '2025-09-01' })
+      }
+      const own = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const stranger = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'], agencyId: other }))
+
+      const first = await get(t, own.cookie, '/console/appeals')
+      expect(first.body).toContain('共 120 条，第 1 / 3 页')
+      expect(first.body.match(/<tr><td>行政/g)).toHaveLength(50)
+      expect((await get(t, own.cookie, '/console/appeals?page=3')).body.match(/<tr><td>行政/g)).toHaveLength(20)
+      expect((await get(t, own.cookie, '/console/appeals?kind=litigationDirect')).body).toContain('共 40 条')
+      expect((await get(t, own.cookie, '/console/appeals?state=concluded')).body).toContain('共 10 条')
+      const open2025 = await get(t, own.cookie, '/console/appeals?state=open&year=2025')
+      expect(open2025.body).toContain('共 70 条，第 1 / 2 页')
+      expect(open2025.body).toContain('href="/console/appeals?state=open&amp;year=2025&amp;page=2"')
+      const bad = await get(t, own.cookie, '/console/appeals?year=abc')
+      expect(bad.statusCode).toBe(422)
+      expect(bad.body).toContain('立案年份“abc”无效')
+
+      const away = await get(t, stranger.cookie, '/console/appeals')
+      expect(away.body).toContain('共 0 条')
+      expect(away.body).toContain('暂无记录')
     } finally {
       await t.close()
     }
