@@ -37,8 +37,8 @@ export function AppealsPage(
           </div>
         )}
         <div class="field">
-          <label for="f-kind">类型</label>
-          <select id="f-kind" name="kind">
+          <label for="q-kind">类型</label>
+          <select id="q-kind" name="kind">
             <option value="">全部类型</option>
             {Object.entries(appealKinds).map(([v, l]) => (
               <option value={v} selected={f.kind === v}>
@@ -48,8 +48,8 @@ export function AppealsPage(
           </select>
         </div>
         <div class="field">
-          <label for="f-state">审结情况</label>
-          <select id="f-state" name="state">
+          <label for="q-state">审结情况</label>
+          <select id="q-state" name="state">
             <option value="">全部</option>
             <option value="open" selected={f.state === 'open'}>
               尚未审结
@@ -60,8 +60,8 @@ export function AppealsPage(
           </select>
         </div>
         <div class="field">
-          <label for="f-year">立案年份</label>
-          <input id="f-year" name="year" value={f.year ?? ''} inputMode="numeric" maxLength={10} />
+          <label for="q-year">立案年份</label>
+          <input id="q-year" name="year" value={f.year ?? ''} inputMode="numeric" maxLength={10} />
         </div>
         <button type="submit">查找</button>
         {filtered && <a href="/console/appeals">清除筛选</a>}
