@@ -167,6 +167,15 @@ describe.each(databaseKinds)('the console lists on %s', (kind) => {
         expect(page.body).toContain('共 0 条')
         expect(rowsOf(page.body, '/console/items')).toBe(0)
       }
+
+      // 条例第二十六条: unpublished three months after they were made, all 120 are late; every one is
+      // checked (no cut at 500) and the late ones page too.
+      t.clock.set('2026-06-01T02:00:00Z')
+      const later = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
+      const late = await get(t, later.cookie, '/console/timeliness?page=3')
+      expect(late.body).toContain('逾期的信息（共 120 条')
+      expect(late.body).toContain('共 120 条，第 3 / 3 页')
+      expect(rowsOf(late.body, '/console/items')).toBe(20)
     } finally {
       await t.close()
     }

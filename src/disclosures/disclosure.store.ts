@@ -236,7 +236,7 @@ export async function listCatalogue(db: Executor, f: CatalogueFilter, limit = 50
   return q.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute()
 }
 
-/** An agency's items made on the platform and not withdrawn, newest first: what 条例 art. 26's time limit applies to. */
+/** Every item of an agency made on the platform and not withdrawn, newest first: what 条例 art. 26's time limit applies to. */
 export async function listTimelinessItems(db: Executor, agencyId: number) {
   return db
     .selectFrom('items')
@@ -245,7 +245,7 @@ export async function listTimelinessItems(db: Executor, agencyId: number) {
     .where('status', 'in', ['draft', 'in_review', 'approved', 'published'])
     .where('source', '=', 'platform')
     .orderBy('formed_on', 'desc')
-    .limit(500)
+    .orderBy('id', 'desc')
     .execute()
 }
 
