@@ -150,6 +150,9 @@ describe.each(databaseKinds)('the console lists on %s', (kind) => {
       const byIndex = await get(t, own.cookie, `/console/items?q=${encodeURIComponent(item.index_number!)}`)
       expect(byIndex.body).toContain('共 1 条')
       expect(byIndex.body).toContain('关于第42号事项的通知')
+      // Typed in lower case, it is found all the same (on PostgreSQL too, whose like is case-sensitive).
+      const lower = await get(t, own.cookie, `/console/items?q=${encodeURIComponent(item.index_number!.toLowerCase())}`)
+      expect(lower.body).toContain('共 1 条')
 
       const notices = await get(t, own.cookie, `/console/items?column=${column('通知公告')}`)
       expect(notices.body).toContain('共 30 条')

@@ -138,12 +138,13 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 function agencyItemsQuery(db: Executor, agencyId: number, f: AgencyItemFilter) {
   let q = db.selectFrom('items').where('agency_id', '=', agencyId)
   if (f.text) {
-    const like = `%${escapeLike(f.text)}%`
+    // Case-insensitive on both engines (PostgreSQL's like is not): 索引号 and 文号 may hold Latin letters.
+    const like = `%${escapeLike(f.text.toUpperCase())}%`
     q = q.where((eb) =>
       eb.or([
-        sql<boolean>`title like ${like} escape '\\'`,
-        sql<boolean>`upper(index_number) like ${like.toUpperCase()} escape '\\'`,
-        sql<boolean>`doc_number like ${like} escape '\\'`,
+        sql<boolean>`upper(title) like ${like} escape '\\'`,
+        sql<boolean>`upper(index_number) like ${like} escape '\\'`,
+        sql<boolean>`upper(doc_number) like ${like} escape '\\'`,
       ]),
     )
   }
