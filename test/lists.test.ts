@@ -263,4 +263,32 @@ describe.each(databaseKinds)('the console lists on %s', (kind) => {
       await t.close()
     }
   }, 120_000)
+
+  test('the accounts list pages 120 staff with their total; words and the agency narrow it', async () => {
+    const t = await testApp(kind)
+    try {
+      const other = await buildAgency(t.deps)
+      // With the region's first administrator, 120 accounts in all.
+      for (let i = 0; i < 99; i++) await buildStaff(t.deps, { roles: ['drafter'] })
+      for (let i = 0; i < 19; i++) await buildStaff(t.deps, { roles: ['drafter'], agencyId: other })
+      const sysadmin = await buildStaff(t.deps, { roles: ['sysadmin'] })
+      const admin = await signIn(t.app, sysadmin)
+      const all = await t.deps.db.selectFrom('users').select(['id', 'username']).execute()
+      expect(all).toHaveLength(120)
+
+      const first = await get(t, admin.cookie, '/console/accounts')
+      expect(first.body).toContain('全部账号（共 120 个）')
+      expect(first.body).toContain('共 120 条，第 1 / 3 页')
+      expect(first.body.match(/action="\/console\/accounts\/\d+\/reset-password"/g)).toHaveLength(50)
+      const third = await get(t, admin.cookie, '/console/accounts?page=3')
+      expect(third.body.match(/action="\/console\/accounts\/\d+\/reset-password"/g)).toHaveLength(20)
+      expect((await get(t, admin.cookie, `/console/accounts?agency=${other}`)).body).toContain('（共 19 个）')
+      const one = await get(t, admin.cookie, `/console/accounts?q=${encodeURIComponent(sysadmin.username)}`)
+      expect(one.body).toContain('（共 1 个）')
+      const none = await get(t, admin.cookie, `/console/accounts?q=${encodeURIComponent('没有这个人')}`)
+      expect(none.body).toContain('没有符合筛选条件的记录')
+    } finally {
+      await t.close()
+    }
+  }, 120_000)
 })
