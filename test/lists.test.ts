@@ -264,15 +264,16 @@ describe.each(databaseKinds)('the console lists on %s', (kind) => {
     }
   }, 120_000)
 
-  test('the accounts list pages 120 staff with their total; words and the agency narrow it', async () => {
+  test("the accounts list and the security administrator's roles page show 120 staff 50 a page with their total; words and the agency narrow them", async () => {
     const t = await testApp(kind)
     try {
       const other = await buildAgency(t.deps)
-      // With the region's first administrator, 120 accounts in all.
-      for (let i = 0; i < 99; i++) await buildStaff(t.deps, { roles: ['drafter'] })
+      // With the region's first administrator and the two below, 120 accounts in all.
+      for (let i = 0; i < 98; i++) await buildStaff(t.deps, { roles: ['drafter'] })
       for (let i = 0; i < 19; i++) await buildStaff(t.deps, { roles: ['drafter'], agencyId: other })
       const sysadmin = await buildStaff(t.deps, { roles: ['sysadmin'] })
       const admin = await signIn(t.app, sysadmin)
+      const security = await signIn(t.app, await buildStaff(t.deps, { roles: ['secadmin'] }))
       const all = await t.deps.db.selectFrom('users').select(['id', 'username']).execute()
       expect(all).toHaveLength(120)
 
@@ -287,6 +288,18 @@ describe.each(databaseKinds)('the console lists on %s', (kind) => {
       expect(one.body).toContain('（共 1 个）')
       const none = await get(t, admin.cookie, `/console/accounts?q=${encodeURIComponent('没有这个人')}`)
       expect(none.body).toContain('没有符合筛选条件的记录')
+
+      // The security administrator's page of roles: the same accounts, 50 a page, found by name or agency.
+      const roles = await get(t, security.cookie, '/console/security/accounts?page=3')
+      expect(roles.body).toContain('全部账号共 120 个')
+      expect(roles.body).toContain('共 120 条，第 3 / 3 页')
+      expect(roles.body.match(/class="account-card"/g)).toHaveLength(20)
+      const found = await get(
+        t,
+        security.cookie,
+        `/console/security/accounts?q=${encodeURIComponent(sysadmin.username)}`,
+      )
+      expect(found.body).toContain('符合条件的账号共 1 个')
     } finally {
       await t.close()
     }

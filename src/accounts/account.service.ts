@@ -288,6 +288,15 @@ export type SecurityAccount = {
 }
 
 /** Every account as the security administrator sees it: roles, agency, lockout and whether disabled. */
+/** One page (50) of the accounts as the security administrator sees them, found by user name, name or agency. */
+export async function securityAccountsPage(deps: Deps, text: string | undefined, page = 1) {
+  const words = text?.toLowerCase()
+  const rows = (await securityAccountsOf(deps)).filter(
+    (r) => !words || [r.username, r.name, r.agency].some((v) => v.toLowerCase().includes(words)),
+  )
+  return pageOf(rows, page)
+}
+
 export async function securityAccountsOf(deps: Deps): Promise<SecurityAccount[]> {
   const agencies = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
   const grants = await rolesByUser(deps.db)
