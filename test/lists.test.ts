@@ -74,6 +74,14 @@ describe.each(databaseKinds)('the console lists on %s', (kind) => {
       expect(unmasked.body).toContain('共 0 条')
       expect(unmasked.body).not.toContain('王秀英</td>')
       expect((await get(t, handler.cookie, '/console/applications?queue=all&name=王*英')).body).toContain('共 40 条')
+      // Each search by name is audited, without the name itself.
+      const searches = await t.deps.db
+        .selectFrom('audit_log')
+        .select(['detail'])
+        .where('action', '=', 'application.search_by_name')
+        .execute()
+      expect(searches).toHaveLength(3)
+      expect(JSON.stringify(searches)).not.toContain('王')
 
       // A malformed date: the page with a Chinese message and the typed value kept, the list unfiltered.
       const bad = await get(t, handler.cookie, '/console/applications?queue=all&from=2026-13-45')

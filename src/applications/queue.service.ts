@@ -1,5 +1,6 @@
 import { listAgencies } from '../agencies/agency.store.ts'
 import type { StaffActor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
 import { CalendarMissing } from '../deadlines/calendar.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
 import type { Deps } from '../deps.ts'
@@ -160,7 +161,21 @@ export async function agencyQueue(
       .filter((r) => (queue === 'overdue' ? isOverdue(r, today) : isSoon(r, today, soonBy)))
       .sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? '') || b.id - a.id)
   }
-  if (query.name) rows = rows.filter((r) => nameMatches(deps, actor, r, query.name!))
+  if (query.name) {
+    rows = rows.filter((r) => nameMatches(deps, actor, r, query.name!))
+    // A search by name touches personal data, so it is audited as a reveal is; the name itself, free
+    // text, is kept out of the log (only how many applications it found).
+    const matched = rows.length
+    await deps.db.transaction().execute((trx) =>
+      appendAudit(deps, trx, actor, {
+        action: 'application.search_by_name',
+        objectType: 'agency',
+        objectId: actor.agencyId,
+        result: 'success',
+        detail: { queue, matched },
+      }),
+    )
+  }
   const paged = pageOf(rows, page)
   const list = computed ? paged.rows : await Promise.all(paged.rows.map((r) => live(deps, r, today)))
   return { ...common, list, total: paged.total, page: paged.page, scanLimit }
