@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { AppError } from '../errors.ts'
 import { emptyForm } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
+import { pageParam, textFilter } from '../web/pager.tsx'
 import { displayNameField, usernameField } from './account.ts'
 import { accountListing, createAccount, resetPassword, setAccountDisabled, usernameOf } from './account.service.ts'
 import { AccountsPage } from './account.views.tsx'
@@ -18,13 +19,28 @@ const accountForm = z.object({
   bootstrapRole: z.enum(['', 'secadmin', 'auditadmin']).optional(),
 })
 
+/** The list's search words, agency and page; an unknown agency lists nobody, a bad one no filter. */
+const listQuery = z.object({
+  q: z
+    .unknown()
+    .optional()
+    .transform((v) => textFilter(v, 50)),
+  agency: z.coerce.number().int().positive().optional().catch(undefined),
+  page: pageParam,
+})
+
 export function accountRoutes(app: FastifyInstance): void {
   const deps = app.deps
   const listing = () => accountListing(deps)
 
-  app.get('/console/accounts', async (request, reply) =>
-    reply.page(200, <AccountsPage ctx={pageContext(request)} data={await listing()} form={emptyForm} />),
-  )
+  app.get('/console/accounts', async (request, reply) => {
+    const { q, agency, page } = listQuery.parse(request.query ?? {})
+    const data = await accountListing(deps, { text: q, agencyId: agency }, page)
+    return reply.page(
+      200,
+      <AccountsPage ctx={pageContext(request)} data={data} form={emptyForm} filter={{ q, agency }} />,
+    )
+  })
 
   app.post('/console/accounts', async (request, reply) => {
     const parsed = parseForm(accountForm, request.body)

@@ -6,6 +6,7 @@ import { appendAudit } from '../audit/audit.service.ts'
 import { formatShanghai, isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
+import { pageOf } from '../paging.ts'
 import { readSecurityPolicy } from '../settings/security-policy.service.ts'
 import type { Executor } from '../storage/database.ts'
 import { generateTemporaryPassword } from './account.ts'
@@ -242,16 +243,29 @@ export async function endSessions(deps: Deps, actor: Actor, userId: number): Pro
 }
 
 export type AccountListing = {
+  /** One page of the accounts (50), with the number the filtered list holds. */
   users: UserRow[]
+  total: number
+  page: number
   roles: Map<number, RoleGrant[]>
   agencies: Agency[]
   bootstrap: { secadmin: boolean; auditadmin: boolean }
 }
 
-/** Every account with its roles and agency, and which administrator roles may still be created directly. */
-export async function accountListing(deps: Deps): Promise<AccountListing> {
+/** What narrows the list of accounts: words of the user name or name, the agency. */
+export type AccountFilter = { text?: string | undefined; agencyId?: number | undefined }
+
+/** One page of the accounts with their roles and agency, and which administrator roles may still be created directly. */
+export async function accountListing(deps: Deps, filter: AccountFilter = {}, page = 1): Promise<AccountListing> {
+  const text = filter.text?.toLowerCase()
+  const users = (await listUsers(deps.db, filter.agencyId)).filter(
+    (u) => !text || u.username.toLowerCase().includes(text) || u.display_name.toLowerCase().includes(text),
+  )
+  const paged = pageOf(users, page)
   return {
-    users: await listUsers(deps.db),
+    users: paged.rows,
+    total: paged.total,
+    page: paged.page,
     roles: await rolesByUser(deps.db),
     agencies: await listAgencies(deps.db),
     bootstrap: await bootstrapRolesOpen(deps),
@@ -274,6 +288,15 @@ export type SecurityAccount = {
 }
 
 /** Every account as the security administrator sees it: roles, agency, lockout and whether disabled. */
+/** One page (50) of the accounts as the security administrator sees them, found by user name, name or agency. */
+export async function securityAccountsPage(deps: Deps, text: string | undefined, page = 1) {
+  const words = text?.toLowerCase()
+  const rows = (await securityAccountsOf(deps)).filter(
+    (r) => !words || [r.username, r.name, r.agency].some((v) => v.toLowerCase().includes(words)),
+  )
+  return pageOf(rows, page)
+}
+
 export async function securityAccountsOf(deps: Deps): Promise<SecurityAccount[]> {
   const agencies = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
   const grants = await rolesByUser(deps.db)

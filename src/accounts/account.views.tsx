@@ -2,6 +2,7 @@ import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
+import { EmptyRow, listLink, Pager } from '../web/pager.tsx'
 import type { AccountListing } from './account.service.ts'
 import { roleLabels } from './roles.ts'
 
@@ -10,8 +11,13 @@ export function AccountsPage(props: {
   data: AccountListing
   form: FormState
   created?: { username: string; password: string } | undefined
+  /** The list's filter as typed (none after a form was sent). */
+  filter?: { q?: string | undefined; agency?: number | undefined }
 }) {
   const { users, roles, agencies, bootstrap } = props.data
+  const f = props.filter ?? {}
+  const filtered = !!(f.q || f.agency)
+  const link = (page: number) => listLink('/console/accounts', { q: f.q, agency: f.agency }, page)
   const agencyName = new Map(agencies.map((a) => [a.id, a.name]))
   const bootOptions = [
     ...(bootstrap.secadmin ? [{ value: 'secadmin', label: roleLabels.secadmin }] : []),
@@ -26,8 +32,29 @@ export function AccountsPage(props: {
           <code id="temporary-password">{props.created.password}</code>
         </Notice>
       )}
+      <form method="get" action="/console/accounts" class="filters" role="search" aria-label="查找账号">
+        <div class="field">
+          <label for="q-text">用户名或姓名</label>
+          <input id="q-text" name="q" value={f.q ?? ''} maxLength={50} />
+        </div>
+        <div class="field">
+          <label for="q-agency">所属机关</label>
+          <select id="q-agency" name="agency">
+            <option value="">全部机关</option>
+            {agencies.map((a) => (
+              <option value={String(a.id)} selected={a.id === f.agency}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">查找</button>
+        {filtered && <a href="/console/accounts">清除筛选</a>}
+      </form>
       <table>
-        <caption>全部账号</caption>
+        <caption>
+          {filtered ? '符合条件的账号' : '全部账号'}（共 {props.data.total} 个）
+        </caption>
         <thead>
           <tr>
             <th scope="col">用户名</th>
@@ -39,6 +66,7 @@ export function AccountsPage(props: {
           </tr>
         </thead>
         <tbody>
+          {users.length === 0 && <EmptyRow columns={6} filtered={filtered} />}
           {users.map((u) => (
             <tr>
               <td>{u.username}</td>
@@ -69,6 +97,7 @@ export function AccountsPage(props: {
           ))}
         </tbody>
       </table>
+      <Pager total={props.data.total} page={props.data.page} link={link} />
       <h2 id="new-account">新建账号</h2>
       <p class="hint">
         角色由安全管理员分配。

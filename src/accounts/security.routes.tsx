@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { securityPolicyOf, updateSecurityPolicy } from '../settings/security-policy.service.ts'
 import { parseForm } from '../web/form-parse.ts'
+import { pageParam, textFilter } from '../web/pager.tsx'
 import type { PageContext } from '../web/layout.tsx'
-import { assignRoles, endSessions, securityAccountsOf, unlockAccount } from './account.service.ts'
+import { assignRoles, endSessions, securityAccountsPage, unlockAccount } from './account.service.ts'
 import { PolicyPage, SecurityAccountsPage } from './security.views.tsx'
 import { securityPolicySchema } from './password-policy.ts'
 import type { SecurityPolicy } from './password-policy.ts'
@@ -46,6 +47,15 @@ const rolesForm = z.object({
   ),
 })
 
+/** The accounts list's search words and page. */
+const listQuery = z.object({
+  q: z
+    .unknown()
+    .optional()
+    .transform((v) => textFilter(v, 50)),
+  page: pageParam,
+})
+
 export function securityRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
@@ -65,13 +75,15 @@ export function securityRoutes(app: FastifyInstance): void {
     return reply.redirect('/console/security?saved=1', 303)
   })
 
-  const page = async (ctx: PageContext, message?: string, error?: string) => (
-    <SecurityAccountsPage ctx={ctx} rows={await securityAccountsOf(deps)} message={message} error={error} />
-  )
+  const page = async (ctx: PageContext, message?: string, error?: string, query: unknown = {}) => {
+    const { q, page: n } = listQuery.parse(query ?? {})
+    const rows = await securityAccountsPage(deps, q, n)
+    return <SecurityAccountsPage ctx={ctx} list={rows} q={q} message={message} error={error} />
+  }
 
   app.get('/console/security/accounts', async (request, reply) => {
     const done = (request.query as { done?: string }).done
-    return reply.page(200, await page(pageContext(request), done ? '已保存。' : undefined))
+    return reply.page(200, await page(pageContext(request), done ? '已保存。' : undefined, undefined, request.query))
   })
 
   app.post('/console/security/accounts/:id/roles', async (request, reply) => {

@@ -2,6 +2,8 @@ import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
+import type { Paged } from '../paging.ts'
+import { listLink, Pager } from '../web/pager.tsx'
 import type { SecurityAccount } from './account.service.ts'
 import { maxReviewLevel, roleLabels, roles as allRoles } from './roles.ts'
 import type { Role } from './roles.ts'
@@ -66,10 +68,13 @@ export function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: b
 
 export function SecurityAccountsPage(props: {
   ctx: PageContext
-  rows: SecurityAccount[]
+  /** One page of the accounts, with the number the search found. */
+  list: Paged<SecurityAccount>
+  q?: string | undefined
   message?: string | undefined
   error?: string | undefined
 }) {
+  const link = (page: number) => listLink('/console/security/accounts', { q: props.q }, page)
   return (
     <ConsoleLayout ctx={props.ctx} title="角色与解锁">
       <h1>角色与解锁</h1>
@@ -80,7 +85,19 @@ export function SecurityAccountsPage(props: {
         </div>
       )}
       <p class="hint">一个账号不得兼任两种管理员角色，管理员不得兼任业务角色。修改角色后，该账号须重新登录。</p>
-      {props.rows.map((r) => (
+      <form method="get" action="/console/security/accounts" class="filters" role="search" aria-label="查找账号">
+        <div class="field">
+          <label for="q-text">用户名、姓名或机关</label>
+          <input id="q-text" name="q" value={props.q ?? ''} maxLength={50} />
+        </div>
+        <button type="submit">查找</button>
+        {props.q && <a href="/console/security/accounts">清除筛选</a>}
+      </form>
+      <p>
+        {props.q ? '符合条件的账号' : '全部账号'}共 {props.list.total} 个。
+        {props.list.total === 0 && props.q && '没有符合筛选条件的记录，请修改或清除筛选条件。'}
+      </p>
+      {props.list.rows.map((r) => (
         <section class="account-card" aria-labelledby={`acct-${r.id}`}>
           <h2 id={`acct-${r.id}`}>
             {r.name}（{r.username}）
@@ -132,6 +149,7 @@ export function SecurityAccountsPage(props: {
           </form>
         </section>
       ))}
+      <Pager total={props.list.total} page={props.list.page} link={link} />
     </ConsoleLayout>
   )
 }

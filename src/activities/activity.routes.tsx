@@ -2,22 +2,29 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { downloadDisposition } from '../files/file-store.ts'
 import { largeImport, startJob } from '../jobs/jobs.ts'
-import {
-  activityTablesOf,
-  addActivity,
-  importActivities,
-  readActivityFile,
-  recordKinds,
-  templateCsv,
-} from './activity.service.ts'
+import { activityTablesOf } from './activity-list.service.ts'
+import { addActivity, importActivities, readActivityFile, recordKinds, templateCsv } from './activity.service.ts'
 import { ActivitiesPage } from './activity.views.tsx'
 import type { ActivitiesPageOptions } from './activity.views.tsx'
+import { pageParam, textFilter } from '../web/pager.tsx'
 import { attempt, pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
 // The agency's article-20 activities: what section 二 of the annual report counts. Each kind has a
 // list, a one-record form and an all-or-nothing import with a template to download.
 
 const kindParam = z.object({ kind: z.enum(['powers', 'decisions', 'fees', 'procurement']) })
+/** The lists' year and words, and the page of each kind; a year out of range is named, not obeyed. */
+const listQuery = z.object({
+  year: z.string().optional().catch(undefined),
+  q: z
+    .unknown()
+    .optional()
+    .transform((v) => textFilter(v, 50)),
+  powers: pageParam,
+  decisions: pageParam,
+  fees: pageParam,
+  procurement: pageParam,
+})
 type UploadBody = { file?: { filename: string; toBuffer(): Promise<Buffer>; file: { truncated: boolean } } } | undefined
 
 export function activityRoutes(app: FastifyInstance): void {
@@ -29,8 +36,24 @@ export function activityRoutes(app: FastifyInstance): void {
     status: number,
     opts: ActivitiesPageOptions = {},
   ) => {
-    const rows = await activityTablesOf(deps, requireStaff(request).agencyId)
-    return reply.page(status, <ActivitiesPage ctx={pageContext(request)} rows={rows} {...opts} />)
+    const { year: typedYear, q, ...pages } = listQuery.parse(request.query ?? {})
+    const year = typedYear?.trim() ? Number(typedYear.trim()) : undefined
+    const badYear = year !== undefined && !(Number.isInteger(year) && year >= 2000 && year <= 2100)
+    const filter = { year: badYear ? undefined : year, text: q }
+    const tables = await activityTablesOf(deps, requireStaff(request).agencyId, filter, pages)
+    const problem = badYear
+      ? `年份“${typedYear!.trim().slice(0, 10)}”无效，请填写 2000 至 2100 之间的四位年份。`
+      : undefined
+    return reply.page(
+      problem && status === 200 ? 422 : status,
+      <ActivitiesPage
+        ctx={pageContext(request)}
+        tables={tables}
+        filter={{ year: typedYear?.trim(), q }}
+        filterProblem={problem}
+        {...opts}
+      />,
+    )
   }
 
   app.get('/console/activities', async (request, reply) => {

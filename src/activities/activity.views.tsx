@@ -1,6 +1,8 @@
 import { Csrf, Notice } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
+import { EmptyRow, listLink, Pager } from '../web/pager.tsx'
+import type { ActivityTable } from './activity-list.service.ts'
 import { recordKinds } from './activity.service.ts'
 import type { RecordKind } from './activity.service.ts'
 
@@ -13,9 +15,28 @@ export type ActivitiesPageOptions = {
   values?: Record<string, string>
 }
 
+/** What the lists' filter boxes hold (as typed). */
+export type ActivityFilterInput = { year?: string | undefined; q?: string | undefined }
+
 export function ActivitiesPage(
-  props: ActivitiesPageOptions & { ctx: PageContext; rows: Record<RecordKind, string[][]> },
+  props: ActivitiesPageOptions & {
+    ctx: PageContext
+    tables: Record<RecordKind, ActivityTable>
+    filter: ActivityFilterInput
+    filterProblem?: string | undefined
+  },
 ) {
+  const f = props.filter
+  const filtered = !!(f.year || f.q)
+  // Each list's page links keep the filters and the pages of the other lists.
+  const pages = Object.fromEntries(
+    (Object.keys(recordKinds) as RecordKind[]).map((k) => [
+      k,
+      props.tables[k].page > 1 ? props.tables[k].page : undefined,
+    ]),
+  )
+  const link = (kind: RecordKind) => (page: number) =>
+    `${listLink('/console/activities', { year: f.year, q: f.q, ...pages, [kind]: page > 1 ? page : undefined }, 1)}#h-${kind}`
   return (
     <ConsoleLayout ctx={props.ctx} title="第二十条活动记录">
       <h1>第二十条活动记录</h1>
@@ -29,6 +50,23 @@ export function ActivitiesPage(
           <pre class="problems">{props.message}</pre>
         </div>
       )}
+      <form method="get" action="/console/activities" class="filters" role="search" aria-label="查找记录">
+        {props.filterProblem && (
+          <div class="error-summary" role="alert">
+            <p>{props.filterProblem}</p>
+          </div>
+        )}
+        <div class="field">
+          <label for="f-year">年份</label>
+          <input id="f-year" name="year" value={f.year ?? ''} inputMode="numeric" maxLength={10} />
+        </div>
+        <div class="field">
+          <label for="f-q">事项、项目名称</label>
+          <input id="f-q" name="q" value={f.q ?? ''} maxLength={50} />
+        </div>
+        <button type="submit">查找</button>
+        {filtered && <a href="/console/activities">清除筛选</a>}
+      </form>
       {(Object.keys(recordKinds) as RecordKind[]).map((kind) => {
         const k = recordKinds[kind]
         const values = props.kind === kind ? (props.values ?? {}) : {}
@@ -36,7 +74,9 @@ export function ActivitiesPage(
           <section aria-labelledby={`h-${kind}`}>
             <h2 id={`h-${kind}`}>{k.label}</h2>
             <table>
-              <caption>{k.label}（最近 500 条）</caption>
+              <caption>
+                {k.label}（共 {props.tables[kind].total} 条{filtered && '，已筛选'}，最新在前）
+              </caption>
               <thead>
                 <tr>
                   {k.columns.map((c) => (
@@ -45,7 +85,8 @@ export function ActivitiesPage(
                 </tr>
               </thead>
               <tbody>
-                {props.rows[kind].map((r) => (
+                {props.tables[kind].total === 0 && <EmptyRow columns={k.columns.length} filtered={filtered} />}
+                {props.tables[kind].rows.map((r) => (
                   <tr>
                     {r.map((c) => (
                       <td>{c}</td>
@@ -54,6 +95,7 @@ export function ActivitiesPage(
                 ))}
               </tbody>
             </table>
+            <Pager total={props.tables[kind].total} page={props.tables[kind].page} link={link(kind)} label={k.label} />
             <form method="post" action={`/console/activities/${kind}`} aria-label={`登记${k.label}`} class="inline">
               <Csrf token={props.ctx.csrf} />
               {k.columns.map((c, i) => (

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
+import { pageParam } from '../web/pager.tsx'
 import { attempt, pageContext, shownOnPage, staffActor, statusOf } from '../web/request-context.ts'
 import { agencyAppeals, concludeAppeal, recordAppeal } from './appeal.service.ts'
 import { AppealsPage } from './appeal.views.tsx'
@@ -26,6 +27,13 @@ const concludeForm = z.object({
   concludedOn: z.string({ error: '请填写日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
 })
 const idParam = z.object({ id: z.coerce.number().int().positive() })
+/** The list's kind, state, year filed and page; an unknown kind or state is no filter. */
+const listQuery = z.object({
+  kind: z.enum(['reconsideration', 'litigationDirect', 'litigationAfterReconsideration']).optional().catch(undefined),
+  state: z.enum(['open', 'concluded']).optional().catch(undefined),
+  year: z.string().trim().optional().catch(undefined),
+  page: pageParam,
+})
 
 export function appealRoutes(app: FastifyInstance): void {
   const deps = app.deps
@@ -37,8 +45,25 @@ export function appealRoutes(app: FastifyInstance): void {
     form: FormState,
     message?: string,
   ) => {
-    const view = await agencyAppeals(deps, staffActor(request))
-    return reply.page(status, AppealsPage({ ...view, ctx: pageContext(request), form, message }))
+    const { page: listPage, year: typedYear, ...rest } = listQuery.parse(request.query ?? {})
+    const year = typedYear ? Number(typedYear) : undefined
+    const badYear = year !== undefined && !(Number.isInteger(year) && year >= 2000 && year <= 2100)
+    const filter = { ...rest, year: badYear ? undefined : year }
+    const view = await agencyAppeals(deps, staffActor(request), filter, listPage)
+    const filterProblem = badYear
+      ? `立案年份“${typedYear!.slice(0, 10)}”无效，请填写 2000 至 2100 之间的四位年份。`
+      : undefined
+    return reply.page(
+      filterProblem && status === 200 ? 422 : status,
+      AppealsPage({
+        ...view,
+        ctx: pageContext(request),
+        form,
+        message,
+        filter: { ...rest, year: typedYear },
+        filterProblem,
+      }),
+    )
   }
 
   app.get('/console/appeals', async (request, reply) => page(request, reply, 200, emptyForm))

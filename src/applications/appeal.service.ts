@@ -3,11 +3,21 @@ import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
+import { clampPage, offsetOf, pageSize } from '../paging.ts'
 import type { AppealRecord } from '../reports/report-records.ts'
 import { readSetting } from '../settings/settings.store.ts'
 import type { Executor } from '../storage/database.ts'
 import { shanghaiDate } from './application.ts'
-import { findAgencyAppeal, findAgencyApplicationId, insertAppeal, listAppeals, updateAppeal } from './appeal.store.ts'
+import {
+  countAppeals,
+  findAgencyAppeal,
+  findAgencyApplicationId,
+  insertAppeal,
+  listAppeals,
+  listAppealsPage,
+  updateAppeal,
+} from './appeal.store.ts'
+import type { AppealFilter } from './appeal.store.ts'
 
 // Administrative reconsideration and litigation over this agency's disclosure work (条例 art. 51),
 // recorded against the applications they concern. The raw result is kept as decided; the report's
@@ -121,13 +131,24 @@ export async function concludeAppeal(
 }
 
 export type AppealsView = {
+  /** One page of the cases (50), with the number the filtered list holds. */
   cases: Awaited<ReturnType<typeof listAppeals>>
+  total: number
+  page: number
   mapping: Record<string, 'upheld' | 'corrected' | 'other'>
 }
 
-/** The agency's cases with the mapping that puts each result in a report column. */
-export async function agencyAppeals(deps: Deps, actor: StaffActor): Promise<AppealsView> {
-  return { cases: await listAppeals(deps.db, actor.agencyId), mapping: await mappingOf(deps.db) }
+/** One page of the agency's cases, filtered, with the mapping that puts each result in a report column. */
+export async function agencyAppeals(
+  deps: Deps,
+  actor: StaffActor,
+  filter: AppealFilter = {},
+  page = 1,
+): Promise<AppealsView> {
+  const total = await countAppeals(deps.db, actor.agencyId, filter)
+  const p = clampPage(page, total)
+  const cases = await listAppealsPage(deps.db, actor.agencyId, filter, { limit: pageSize, offset: offsetOf(p) })
+  return { cases, total, page: p, mapping: await mappingOf(deps.db) }
 }
 
 /** The agency's cases as the report engine counts them. */

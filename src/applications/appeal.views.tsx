@@ -2,6 +2,7 @@ import { Csrf, ErrorSummary, Field, Select } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
+import { EmptyRow, listLink, Pager } from '../web/pager.tsx'
 import type { AppealsView } from './appeal.service.ts'
 import { appealKinds, rawResults } from './appeal.service.ts'
 
@@ -9,14 +10,66 @@ import { appealKinds, rawResults } from './appeal.service.ts'
 
 const columnLabel = { upheld: '结果维持', corrected: '结果纠正', other: '其他结果' }
 
-export function AppealsPage(props: AppealsView & { ctx: PageContext; form: FormState; message?: string | undefined }) {
+/** What the list's filter boxes hold (as typed). */
+export type AppealFilterInput = { kind?: string | undefined; state?: string | undefined; year?: string | undefined }
+
+export function AppealsPage(
+  props: AppealsView & {
+    ctx: PageContext
+    form: FormState
+    message?: string | undefined
+    filter: AppealFilterInput
+    filterProblem?: string | undefined
+  },
+) {
   const { ctx } = props
+  const f = props.filter
+  const filtered = !!(f.kind || f.state || f.year)
+  const link = (page: number) => listLink('/console/appeals', { kind: f.kind, state: f.state, year: f.year }, page)
   return (
     <ConsoleLayout ctx={ctx} title="复议与诉讼">
       <h1>政府信息公开行政复议、行政诉讼</h1>
       <ErrorSummary form={props.form} message={props.message} />
+      <form method="get" action="/console/appeals" class="filters" role="search" aria-label="查找案件">
+        {props.filterProblem && (
+          <div class="error-summary" role="alert">
+            <p>{props.filterProblem}</p>
+          </div>
+        )}
+        <div class="field">
+          <label for="q-kind">类型</label>
+          <select id="q-kind" name="kind">
+            <option value="">全部类型</option>
+            {Object.entries(appealKinds).map(([v, l]) => (
+              <option value={v} selected={f.kind === v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="q-state">审结情况</label>
+          <select id="q-state" name="state">
+            <option value="">全部</option>
+            <option value="open" selected={f.state === 'open'}>
+              尚未审结
+            </option>
+            <option value="concluded" selected={f.state === 'concluded'}>
+              已审结
+            </option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="q-year">立案年份</label>
+          <input id="q-year" name="year" value={f.year ?? ''} inputMode="numeric" maxLength={10} />
+        </div>
+        <button type="submit">查找</button>
+        {filtered && <a href="/console/appeals">清除筛选</a>}
+      </form>
       <table>
-        <caption>本机关的案件（年度报告第四部分按 12 月 31 日的状态统计）</caption>
+        <caption>
+          本机关的案件（共 {props.total} 条{filtered && '，已筛选'}；年度报告第四部分按 12 月 31 日的状态统计）
+        </caption>
         <thead>
           <tr>
             <th scope="col">类型</th>
@@ -27,6 +80,7 @@ export function AppealsPage(props: AppealsView & { ctx: PageContext; form: FormS
           </tr>
         </thead>
         <tbody>
+          {props.cases.length === 0 && <EmptyRow columns={5} filtered={filtered} />}
           {props.cases.map((c) => (
             <tr>
               <td>{appealKinds[c.kind as keyof typeof appealKinds]}</td>
@@ -53,6 +107,7 @@ export function AppealsPage(props: AppealsView & { ctx: PageContext; form: FormS
           ))}
         </tbody>
       </table>
+      <Pager total={props.total} page={props.page} link={link} />
       <h2>登记新案件</h2>
       <form method="post" action="/console/appeals" novalidate>
         <Csrf token={ctx.csrf} />

@@ -10,6 +10,7 @@ import { sendTableIfAsked } from '../region/region.service.ts'
 import type { FormState } from '../web/form.tsx'
 import { emptyForm } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
+import { dateFilter, pageParam, textFilter } from '../web/pager.tsx'
 import { attempt, pageContext, requireStaff, shownOnPage, staffActor, statusOf } from '../web/request-context.ts'
 import type { ApplicantDetails } from './application.ts'
 import { applicationForm, queues, registrationForm, shanghaiDate } from './application.ts'
@@ -46,7 +47,26 @@ const letterParam = z.object({
   letterId: z.coerce.number().int().positive(),
   format: z.enum(['pdf', 'docx']).optional(),
 })
-const queueQuery = z.object({ queue: z.enum(queues).catch('open') })
+const queueQuery = z.object({ queue: z.enum(queues).catch('open'), page: pageParam })
+
+/** The queue's tab, filters and page from the address; a malformed filter is named, not obeyed. */
+function queueFilterOf(query: unknown) {
+  const q = (query ?? {}) as Record<string, unknown>
+  const from = dateFilter(q.from, '收到日期（起）')
+  const to = dateFilter(q.to, '收到日期（止）')
+  const problems = [from.problem, to.problem].filter((p): p is string => !!p)
+  const reversed = from.value && to.value && from.value > to.value
+  if (reversed) problems.push('收到日期（起）不能晚于收到日期（止）。')
+  const filter = {
+    number: textFilter(q.number, 30),
+    name: textFilter(q.name, 30),
+    from: reversed ? undefined : from.value,
+    to: reversed ? undefined : to.value,
+  }
+  // The boxes show what was typed, even when it could not be used.
+  const typed = { number: filter.number, name: filter.name, from: textFilter(q.from, 20), to: textFilter(q.to, 20) }
+  return { ...queueQuery.parse(q), filter, typed, problems }
+}
 
 const date = (error: string) => z.string({ error }).regex(/^\d{4}-\d{2}-\d{2}$/, error)
 const optionalDate = z
@@ -216,9 +236,12 @@ export function applicationRoutes(app: FastifyInstance): void {
   }
 
   app.get('/console/applications', async (request, reply) => {
-    const { queue } = queueQuery.parse(request.query)
-    const view = await agencyQueue(deps, staffActor(request), queue)
-    return reply.page(200, QueuePage({ ctx: pageContext(request), queue, ...view }))
+    const { queue, page, filter, typed, problems } = queueFilterOf(request.query)
+    const view = await agencyQueue(deps, staffActor(request), queue, { ...filter, page })
+    return reply.page(
+      problems.length ? 422 : 200,
+      QueuePage({ ctx: pageContext(request), queue, filter: typed, problems, ...view }),
+    )
   })
 
   const registerPage = (

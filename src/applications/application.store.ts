@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Insertable, Updateable } from 'kysely'
 import type {
   DatabaseKind,
@@ -113,22 +114,59 @@ export async function listPersonApplications(db: Executor, agencyId: number): Pr
     .execute()
 }
 
-/** One console queue of the agency, by due date, at most 500. */
-export async function listQueue(
-  db: Executor,
-  agencyId: number,
-  queue: Queue,
-  today: string,
-  soonBy: string,
-): Promise<ApplicationRow[]> {
-  let rows = db.selectFrom('applications').selectAll().where('agency_id', '=', agencyId).where('status', 'is not', null)
+/** What narrows a console queue besides its tab: part of the number, and the receipt dates. */
+export type QueueFilter = { number?: string | undefined; from?: string | undefined; to?: string | undefined }
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** The agency's applications of one queue tab, matching the filter (the query both list and count use). */
+function queueQuery(db: Executor, agencyId: number, queue: Queue, today: string, soonBy: string, f: QueueFilter) {
+  let rows = db.selectFrom('applications').where('agency_id', '=', agencyId).where('status', 'is not', null)
   if (queue === 'overdue') rows = rows.where('status', '!=', 'concluded').where('due_on', '<', today)
   if (queue === 'soon')
     rows = rows.where('status', '!=', 'concluded').where('due_on', '>=', today).where('due_on', '<=', soonBy)
   if (queue === 'open') rows = rows.where('status', '=', 'open')
   if (queue === 'correction') rows = rows.where('status', '=', 'correction')
   if (queue === 'concluded') rows = rows.where('status', '=', 'concluded')
-  return rows.orderBy('due_on').orderBy('id', 'desc').limit(500).execute()
+  if (f.number)
+    rows = rows.where(sql<boolean>`upper(number) like ${`%${escapeLike(f.number.toUpperCase())}%`} escape '\\'`)
+  if (f.from) rows = rows.where('received_on', '>=', f.from)
+  if (f.to) rows = rows.where('received_on', '<=', f.to)
+  return rows
+}
+
+/** One page of a console queue of the agency, by due date. */
+export async function listQueue(
+  db: Executor,
+  agencyId: number,
+  queue: Queue,
+  today: string,
+  soonBy: string,
+  f: QueueFilter = {},
+  page: { limit: number; offset: number } = { limit: 50, offset: 0 },
+): Promise<ApplicationRow[]> {
+  return queueQuery(db, agencyId, queue, today, soonBy, f)
+    .selectAll()
+    .orderBy('due_on')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+}
+
+/** How many applications a console queue of the agency holds, filtered. */
+export async function countQueue(
+  db: Executor,
+  agencyId: number,
+  queue: Queue,
+  today: string,
+  soonBy: string,
+  f: QueueFilter = {},
+): Promise<number> {
+  const row = await queueQuery(db, agencyId, queue, today, soonBy, f)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
 }
 
 /** The agency's unconcluded applications whose clock was stopped when last computed. */

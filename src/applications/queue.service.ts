@@ -1,20 +1,24 @@
 import { listAgencies } from '../agencies/agency.store.ts'
 import type { StaffActor } from '../audit/audit.ts'
+import { appendAudit } from '../audit/audit.service.ts'
 import { CalendarMissing } from '../deadlines/calendar.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
 import type { Deps } from '../deps.ts'
 import type { ApplicationRow } from '../storage/database.ts'
+import { clampPage, offsetOf, pageOf, pageSize } from '../paging.ts'
 import type { Queue } from './application.ts'
-import { isOverdue, shanghaiDate } from './application.ts'
+import { isOverdue, maySeePersonalData, shanghaiDate } from './application.ts'
 import type { DatedRow } from './application.ts'
 import {
   findApplicationById,
   listCorrectionNotices,
   listPausedApplications,
+  countQueue,
   listQueue,
   listRegionOpenApplications,
 } from './application.store.ts'
-import type { CorrectionNotice, RegionOpenApplication } from './application.store.ts'
+import type { CorrectionNotice, QueueFilter, RegionOpenApplication } from './application.store.ts'
+import { fieldAad } from './applicant-data.ts'
 import { addWorkingDaysProvisionally, clockOrProblem } from './due-date.service.ts'
 
 // The queues by due date: the agency's own, and every agency's for the supervising office. The due
@@ -73,36 +77,108 @@ export async function lateCorrections(deps: Deps, agencyId?: number): Promise<La
   return late
 }
 
+/** What narrows a queue besides its tab: part of the number, the applicant's name, the receipt dates; and the page. */
+export type QueueQuery = QueueFilter & { name?: string | undefined; page?: number | undefined }
+
 export type QueueView = {
   today: string
+  /** One page of the queue (50 rows). */
   list: ApplicationRow[]
+  /** How many applications the whole filtered queue holds. */
+  total: number
+  page: number
+  /** Set when a queue that has to be read whole was longer than this and only its first rows were searched. */
+  scanLimit?: number | undefined
   calendarProblem: string | undefined
   /** For the office head: the 补正 notices sent late (条例第三十条). */
   lateCorrections?: LateCorrection[]
 }
 
-export async function agencyQueue(deps: Deps, actor: StaffActor, queue: Queue): Promise<QueueView> {
+/**
+ * How many applications at most are read to filter a queue in memory: the overdue and due-soon
+ * queues (their paused applications are counted afresh) and a search by name (names are encrypted,
+ * so they cannot be searched in SQL). A longer queue is searched in its first rows and says so.
+ */
+export const queueScanLimit = 5000
+
+const normalisedName = (s: string) => s.replace(/\s+/g, '').toLowerCase()
+
+/**
+ * Whether the applicant's name contains `name`, as this actor may see it: the full name for the
+ * application's handler and the office head, otherwise only the masked name everyone sees
+ * (maySeePersonalData), so a search never tells anyone more than the list shows.
+ */
+function nameMatches(deps: Deps, actor: StaffActor, row: ApplicationRow, name: string): boolean {
+  const full =
+    maySeePersonalData(actor, row) && row.applicant_name_enc
+      ? deps.fields.decrypt(row.applicant_name_enc, fieldAad(row.number, 'name'))
+      : null
+  return normalisedName(full ?? row.applicant_name_masked ?? '').includes(normalisedName(name))
+}
+
+const withinFilter = (r: ApplicationRow, f: QueueFilter) =>
+  (!f.number || r.number.toUpperCase().includes(f.number.toUpperCase())) &&
+  (!f.from || r.received_on >= f.from) &&
+  (!f.to || r.received_on <= f.to)
+
+/** One page of a queue of the actor's agency, filtered, with the total it holds. */
+export async function agencyQueue(
+  deps: Deps,
+  actor: StaffActor,
+  queue: Queue,
+  query: QueueQuery = {},
+): Promise<QueueView> {
   const today = shanghaiDate(deps.clock.now())
   const { soonBy, problem } = await soonByOf(deps, today)
   const head = actor.roles.includes('office_head')
     ? { lateCorrections: await lateCorrections(deps, actor.agencyId) }
     : {}
-  const listed = await listQueue(deps.db, actor.agencyId, queue, today, soonBy)
-  if (queue !== 'overdue' && queue !== 'soon')
-    return {
-      today,
-      list: await Promise.all(listed.map((r) => live(deps, r, today))),
-      calendarProblem: problem,
-      ...head,
-    }
-  // A paused application's cached due date is too early: take every paused one and count it afresh.
-  const paused = await listPausedApplications(deps.db, actor.agencyId)
-  const candidates = [...listed.filter((r) => !r.paused_since), ...paused]
-  const fresh = await Promise.all(candidates.map((r) => live(deps, r, today)))
-  const list = fresh
-    .filter((r) => (queue === 'overdue' ? isOverdue(r, today) : isSoon(r, today, soonBy)))
-    .sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? '') || b.id - a.id)
-  return { today, list, calendarProblem: problem, ...head }
+  const f: QueueFilter = { number: query.number, from: query.from, to: query.to }
+  const page = query.page ?? 1
+  const common = { today, calendarProblem: problem, ...head }
+  const computed = queue === 'overdue' || queue === 'soon'
+  if (!computed && !query.name) {
+    const total = await countQueue(deps.db, actor.agencyId, queue, today, soonBy, f)
+    const p = clampPage(page, total)
+    const listed = await listQueue(deps.db, actor.agencyId, queue, today, soonBy, f, {
+      limit: pageSize,
+      offset: offsetOf(p),
+    })
+    return { ...common, list: await Promise.all(listed.map((r) => live(deps, r, today))), total, page: p }
+  }
+  const listed = await listQueue(deps.db, actor.agencyId, queue, today, soonBy, f, {
+    limit: queueScanLimit + 1,
+    offset: 0,
+  })
+  const scanLimit = listed.length > queueScanLimit ? queueScanLimit : undefined
+  let rows = listed.slice(0, queueScanLimit)
+  if (computed) {
+    // A paused application's cached due date is too early: take every paused one and count it afresh.
+    const paused = (await listPausedApplications(deps.db, actor.agencyId)).filter((r) => withinFilter(r, f))
+    const candidates = [...rows.filter((r) => !r.paused_since), ...paused]
+    const fresh = await Promise.all(candidates.map((r) => live(deps, r, today)))
+    rows = fresh
+      .filter((r) => (queue === 'overdue' ? isOverdue(r, today) : isSoon(r, today, soonBy)))
+      .sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? '') || b.id - a.id)
+  }
+  if (query.name) {
+    rows = rows.filter((r) => nameMatches(deps, actor, r, query.name!))
+    // A search by name touches personal data, so it is audited as a reveal is; the name itself, free
+    // text, is kept out of the log (only how many applications it found).
+    const matched = rows.length
+    await deps.db.transaction().execute((trx) =>
+      appendAudit(deps, trx, actor, {
+        action: 'application.search_by_name',
+        objectType: 'agency',
+        objectId: actor.agencyId,
+        result: 'success',
+        detail: { queue, matched },
+      }),
+    )
+  }
+  const paged = pageOf(rows, page)
+  const list = computed ? paged.rows : await Promise.all(paged.rows.map((r) => live(deps, r, today)))
+  return { ...common, list, total: paged.total, page: paged.page, scanLimit }
 }
 
 export type AgencyCounts = { name: string; open: number; overdue: number; soon: number; lateCorrections: number }

@@ -1,6 +1,7 @@
 import { Csrf, ErrorSummary, Field, Notice, Select } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import type { PageContext } from '../web/layout.tsx'
+import { EmptyRow, listLink, Pager } from '../web/pager.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { Queue } from './application.ts'
 import { isOverdue } from './application.ts'
@@ -46,7 +47,20 @@ export function DueDate(props: { due: string | null; provisional: boolean | numb
   )
 }
 
-export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Queue }) {
+/** What the queue's filter boxes hold (as typed). */
+export type QueueFilterInput = {
+  number?: string | undefined
+  name?: string | undefined
+  from?: string | undefined
+  to?: string | undefined
+}
+
+export function QueuePage(
+  props: { ctx: PageContext } & QueueView & { queue: Queue; filter: QueueFilterInput; problems: string[] },
+) {
+  const f = props.filter
+  const filtered = !!(f.number || f.name || f.from || f.to)
+  const link = (queue: Queue, page: number) => listLink('/console/applications', { queue, ...f }, page)
   return (
     <ConsoleLayout ctx={props.ctx} title="依申请公开">
       <h1>依申请公开</h1>
@@ -63,15 +77,22 @@ export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Que
               {k === props.queue ? (
                 <strong aria-current="page">{queueLabels[k]}</strong>
               ) : (
-                <a href={`/console/applications?queue=${k}`}>{queueLabels[k]}</a>
+                <a href={link(k, 1)}>{queueLabels[k]}</a>
               )}
             </li>
           ))}
         </ul>
       </nav>
+      <QueueFilterForm queue={props.queue} filter={f} problems={props.problems} />
+      {props.scanLimit && (
+        <Notice kind="warn">
+          本队列符合条件的申请超过 {props.scanLimit} 件，本次只在按答复期限排列的前 {props.scanLimit}{' '}
+          件中查找。请加上申请编号或收到日期缩小范围。
+        </Notice>
+      )}
       <table>
         <caption>
-          {queueLabels[props.queue]}（{props.list.length} 件）
+          {queueLabels[props.queue]}（共 {props.total} 件{filtered && '，已筛选'}）
         </caption>
         <thead>
           <tr>
@@ -84,6 +105,7 @@ export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Que
           </tr>
         </thead>
         <tbody>
+          {props.list.length === 0 && <EmptyRow columns={6} filtered={filtered} />}
           {props.list.map((a) => (
             <tr class={isOverdue(a, props.today) ? 'overdue' : undefined}>
               <td>
@@ -114,11 +136,54 @@ export function QueuePage(props: { ctx: PageContext } & QueueView & { queue: Que
           ))}
         </tbody>
       </table>
+      <Pager total={props.total} page={props.page} link={(p) => link(props.queue, p)} />
       {props.list.some((a) => a.due_provisional && a.status !== 'concluded') && (
         <p class="hint">标注“暂定”的答复期限：{provisionalReason}。</p>
       )}
       {props.lateCorrections && <LateCorrections list={props.lateCorrections} />}
     </ConsoleLayout>
+  )
+}
+
+/** The search box and filters of a queue: number, applicant's name, receipt dates (GET, so links keep them). */
+function QueueFilterForm(props: { queue: Queue; filter: QueueFilterInput; problems: string[] }) {
+  const f = props.filter
+  return (
+    <form method="get" action="/console/applications" class="filters" role="search" aria-label="查找申请">
+      {props.problems.length > 0 && (
+        <div class="error-summary" role="alert">
+          <ul>
+            {props.problems.map((p) => (
+              <li>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <input type="hidden" name="queue" value={props.queue} />
+      <div class="field">
+        <label for="f-number">申请编号</label>
+        <input id="f-number" name="number" value={f.number ?? ''} maxLength={30} />
+      </div>
+      <div class="field">
+        <label for="f-name">申请人姓名或名称</label>
+        <input id="f-name" name="name" value={f.name ?? ''} maxLength={30} />
+      </div>
+      <div class="field">
+        <label for="f-from">收到日期（起）</label>
+        <input id="f-from" name="from" type="date" value={f.from ?? ''} />
+      </div>
+      <div class="field">
+        <label for="f-to">收到日期（止）</label>
+        <input id="f-to" name="to" type="date" value={f.to ?? ''} />
+      </div>
+      <button type="submit">查找</button>
+      {f.name && (
+        <p class="hint">
+          按姓名查找：可以查看其个人信息的申请（本人经办的，机关负责人为全部）按完整姓名匹配，其他申请按列表中隐去部分的姓名（如“王*英”）匹配。
+        </p>
+      )}
+      {(f.number || f.name || f.from || f.to) && <a href={`/console/applications?queue=${props.queue}`}>清除筛选</a>}
+    </form>
   )
 }
 

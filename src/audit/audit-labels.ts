@@ -71,6 +71,7 @@ export const actionLabels = {
   'application.file_add': '申请人上传材料',
   'application.file_open': '查看申请人材料',
   'application.reveal': '查看申请人完整个人信息',
+  'application.search_by_name': '按申请人姓名查找申请',
   'application.purge': '删除到期的申请人个人信息',
   'letter.draft': '起草文书',
   'letter.edit': '修改文书',

@@ -4,7 +4,8 @@ import { reviewForm } from '../reviews/review.form.ts'
 import { emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
-import { itemForm } from './disclosure.ts'
+import { pageParam, textFilter } from '../web/pager.tsx'
+import { itemForm, itemStatusLabels } from './disclosure.ts'
 import {
   addAttachment,
   changeValidity,
@@ -19,7 +20,8 @@ import {
 import { clearFindings, returnItem, returnProblem, reviewItem, submitItem } from './item-review.service.ts'
 import { itemChoicesOf, itemPageOf, itemsOfAgency, ownAttachmentOf } from './item-page.service.ts'
 import { downloadDisposition, readStoredFile } from '../files/file-store.ts'
-import { ItemPage, ItemsPage, NewItemPage } from './disclosure.views.tsx'
+import { ItemPage, NewItemPage } from './disclosure.views.tsx'
+import { ItemsPage } from './item-list.views.tsx'
 import { attempt, pageContext, shownOnPage, staffActor, statusOf, requireStaff } from '../web/request-context.ts'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
@@ -46,6 +48,20 @@ type UploadBody = { file?: { filename: string; toBuffer(): Promise<Buffer>; file
 const returnForm = z.object({
   returnReason: z.string({ error: '请写明退回理由' }).trim().min(1, '请写明退回理由').max(500, '理由不超过 500 字'),
 })
+/** The list's search words, column, status and page; an unknown column or status is no filter. */
+const itemListQuery = z.object({
+  q: z
+    .unknown()
+    .optional()
+    .transform((v) => textFilter(v, 50)),
+  column: z.coerce.number().int().positive().optional().catch(undefined),
+  status: z
+    .string()
+    .refine((v) => v in itemStatusLabels)
+    .optional()
+    .catch(undefined),
+  page: pageParam,
+})
 const withdrawForm = z.object({
   reason: z.string({ error: '请填写撤回理由' }).trim().min(2, '请填写撤回理由').max(500),
 })
@@ -56,12 +72,11 @@ export function disclosureRoutes(app: FastifyInstance): void {
     requireStaff(request).roles.some((r) => roles.includes(r))
 
   app.get('/console/items', async (request, reply) => {
-    const { items, columnNames } = await itemsOfAgency(deps, requireStaff(request).agencyId)
+    const filter = itemListQuery.parse(request.query ?? {})
+    const query = { text: filter.q, columnId: filter.column, status: filter.status }
+    const list = await itemsOfAgency(deps, requireStaff(request).agencyId, query, filter.page)
     const canDraft = has(request, 'drafter')
-    return reply.page(
-      200,
-      <ItemsPage ctx={pageContext(request)} items={items} columnNames={columnNames} canDraft={canDraft} />,
-    )
+    return reply.page(200, <ItemsPage ctx={pageContext(request)} {...list} filter={filter} canDraft={canDraft} />)
   })
 
   const newPage = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) => {

@@ -126,14 +126,55 @@ export async function findItem(db: Executor, id: number): Promise<ItemRow | unde
   return db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function listItemsOfAgency(db: Executor, agencyId: number): Promise<ItemRow[]> {
-  return db
-    .selectFrom('items')
+/** What narrows the agency's list of items: words of the title, 索引号 or 文号; the columns; the status. */
+export type AgencyItemFilter = {
+  text?: string | undefined
+  columnIds?: readonly number[] | undefined
+  status?: string | undefined
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+function agencyItemsQuery(db: Executor, agencyId: number, f: AgencyItemFilter) {
+  let q = db.selectFrom('items').where('agency_id', '=', agencyId)
+  if (f.text) {
+    // Case-insensitive on both engines (PostgreSQL's like is not): 索引号 and 文号 may hold Latin letters.
+    const like = `%${escapeLike(f.text.toUpperCase())}%`
+    q = q.where((eb) =>
+      eb.or([
+        sql<boolean>`upper(title) like ${like} escape '\\'`,
+        sql<boolean>`upper(index_number) like ${like} escape '\\'`,
+        sql<boolean>`upper(doc_number) like ${like} escape '\\'`,
+      ]),
+    )
+  }
+  if (f.columnIds) q = q.where('column_id', 'in', [...f.columnIds])
+  if (f.status) q = q.where('status', '=', f.status)
+  return q
+}
+
+/** One page of the agency's items, last changed first. */
+export async function listItemsOfAgency(
+  db: Executor,
+  agencyId: number,
+  f: AgencyItemFilter = {},
+  page: { limit: number; offset: number } = { limit: 50, offset: 0 },
+): Promise<ItemRow[]> {
+  return agencyItemsQuery(db, agencyId, f)
     .selectAll()
-    .where('agency_id', '=', agencyId)
     .orderBy('updated_at', 'desc')
-    .limit(200)
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
     .execute()
+}
+
+/** How many of the agency's items match the filter. */
+export async function countItemsOfAgency(db: Executor, agencyId: number, f: AgencyItemFilter = {}): Promise<number> {
+  const row = await agencyItemsQuery(db, agencyId, f)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
 }
 
 /** Public items of a column (published, or withdrawn with its notice), newest first. */
@@ -196,7 +237,7 @@ export async function listCatalogue(db: Executor, f: CatalogueFilter, limit = 50
   return q.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute()
 }
 
-/** An agency's items made on the platform and not withdrawn, newest first: what 条例 art. 26's time limit applies to. */
+/** Every item of an agency made on the platform and not withdrawn, newest first: what 条例 art. 26's time limit applies to. */
 export async function listTimelinessItems(db: Executor, agencyId: number) {
   return db
     .selectFrom('items')
@@ -205,7 +246,7 @@ export async function listTimelinessItems(db: Executor, agencyId: number) {
     .where('status', 'in', ['draft', 'in_review', 'approved', 'published'])
     .where('source', '=', 'platform')
     .orderBy('formed_on', 'desc')
-    .limit(500)
+    .orderBy('id', 'desc')
     .execute()
 }
 

@@ -443,51 +443,6 @@ export function ItemPage(props: {
   )
 }
 
-export function ItemsPage(props: {
-  ctx: PageContext
-  items: ItemRow[]
-  columnNames: Map<number, string>
-  canDraft: boolean
-}) {
-  return (
-    <ConsoleLayout ctx={props.ctx} title="主动公开信息">
-      <h1>主动公开信息</h1>
-      {props.canDraft && (
-        <p>
-          <a class="button" href="/console/items/new">
-            起草新信息
-          </a>
-        </p>
-      )}
-      <table>
-        <caption>本机关的信息（最近 200 条）</caption>
-        <thead>
-          <tr>
-            <th scope="col">名称</th>
-            <th scope="col">栏目</th>
-            <th scope="col">索引号</th>
-            <th scope="col">状态</th>
-            <th scope="col">更新时间</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.map((i) => (
-            <tr>
-              <td>
-                <a href={`/console/items/${i.id}`}>{i.title}</a>
-              </td>
-              <td>{props.columnNames.get(i.column_id)}</td>
-              <td>{i.index_number}</td>
-              <td>{itemStatusLabels[i.status]}</td>
-              <td>{formatShanghai(i.updated_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ConsoleLayout>
-  )
-}
-
 export function NewItemPage(props: {
   ctx: PageContext
   columns: ColumnRow[]

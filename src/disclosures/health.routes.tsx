@@ -1,3 +1,4 @@
+import { pageParam } from '../web/pager.tsx'
 import type { FastifyInstance } from 'fastify'
 import { sendTableIfAsked } from '../region/region.service.ts'
 import { ownColumnHealth, regionColumnHealth, timelinessOf } from './health.service.ts'
@@ -15,7 +16,8 @@ export function healthRoutes(app: FastifyInstance): void {
   // 条例 art. 26: items published more than 20 working days after being made or changed.
   app.get('/console/timeliness', async (request, reply) => {
     const rows = await timelinessOf(deps, requireStaff(request).agencyId)
-    return reply.page(200, <TimelinessPage ctx={pageContext(request)} rows={rows} />)
+    const page = pageParam.parse((request.query as { page?: unknown } | undefined)?.page)
+    return reply.page(200, <TimelinessPage ctx={pageContext(request)} rows={rows} page={page} />)
   })
 
   app.get('/console/region/columns', async (request, reply) => {

@@ -1,6 +1,8 @@
 import type { Agency } from '../agencies/agency.ts'
 import { formatShanghai } from '../clock.ts'
+import { pageOf } from '../paging.ts'
 import { Notice } from '../web/form.tsx'
+import { listLink, Pager } from '../web/pager.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import type { ColumnState, HealthReport } from './column-health.ts'
@@ -60,18 +62,22 @@ export function ColumnHealthPage(props: { ctx: PageContext; report: HealthReport
 }
 
 /** 条例 art. 26: the items published late, or not yet published and already late. */
-export function TimelinessPage(props: { ctx: PageContext; rows: TimelinessRow[] }) {
-  const late = props.rows.filter((r) => 'late' in r.t && r.t.late)
+export function TimelinessPage(props: { ctx: PageContext; rows: TimelinessRow[]; page?: number }) {
+  // Every item is checked (no cut at 500); the late ones are shown 50 a page with their total.
+  const allLate = props.rows.filter((r) => 'late' in r.t && r.t.late)
+  const late = pageOf(allLate, props.page ?? 1)
   const unverified = props.rows.filter((r) => r.t.due === null)
   return (
     <ConsoleLayout ctx={props.ctx} title="公开时限">
       <h1>公开时限（条例第二十六条）</h1>
       <p class="hint">主动公开的政府信息应当自形成或者变更之日起 20 个工作日内予以公开。</p>
-      {late.length === 0 ? (
+      {late.total === 0 ? (
         <Notice>没有逾期公开或已逾期未公开的信息。</Notice>
       ) : (
         <table>
-          <caption>逾期的信息</caption>
+          <caption>
+            逾期的信息（共 {late.total} 条，已核查本机关全部 {props.rows.length} 条信息）
+          </caption>
           <thead>
             <tr>
               <th scope="col">名称</th>
@@ -81,7 +87,7 @@ export function TimelinessPage(props: { ctx: PageContext; rows: TimelinessRow[] 
             </tr>
           </thead>
           <tbody>
-            {late.map((r) => (
+            {late.rows.map((r) => (
               <tr>
                 <td>
                   <a href={`/console/items/${r.id}`}>{r.title}</a>
@@ -93,6 +99,9 @@ export function TimelinessPage(props: { ctx: PageContext; rows: TimelinessRow[] 
             ))}
           </tbody>
         </table>
+      )}
+      {late.total > 0 && (
+        <Pager total={late.total} page={late.page} link={(p) => listLink('/console/timeliness', {}, p)} />
       )}
       {unverified.length > 0 && (
         <Notice kind="warn">

@@ -5,9 +5,11 @@ import { historyOf } from '../audit/audit.service.ts'
 import { loadCalendar } from '../deadlines/calendar.store.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
+import { clampPage, offsetOf, pageSize } from '../paging.ts'
 import { reviewViewFor } from '../reviews/review.service.ts'
 import { findOwnItem } from './disclosure.service.ts'
 import {
+  countItemsOfAgency,
   findAttachment,
   listAttachments,
   listChannels,
@@ -20,11 +22,24 @@ import { publicationTimeliness } from './timeliness.ts'
 // What the console's item pages read: the agency's list, the choices an item form offers, and one
 // item with everything its page shows (review, channels, attachments, history, time limit).
 
-/** The agency's latest items with the names of their columns. */
-export async function itemsOfAgency(deps: Deps, agencyId: number) {
-  const items = await listItemsOfAgency(deps.db, agencyId)
-  const columnNames = new Map((await listColumns(deps.db, agencyId)).map((c) => [c.id, c.name]))
-  return { items, columnNames }
+/** What the list of items is filtered by: words of the title, 索引号 or 文号; a column (with its sub-columns); a status. */
+export type ItemListQuery = { text?: string | undefined; columnId?: number | undefined; status?: string | undefined }
+
+/** One page of the agency's items, filtered, with the total and the agency's columns. */
+export async function itemsOfAgency(deps: Deps, agencyId: number, query: ItemListQuery = {}, page = 1) {
+  const columns = await listColumns(deps.db, agencyId)
+  const under = (id: number): number[] => [id, ...columns.filter((c) => c.parent_id === id).flatMap((c) => under(c.id))]
+  // A column of another agency matches nothing rather than being ignored.
+  const columnIds = query.columnId
+    ? columns.some((c) => c.id === query.columnId)
+      ? under(query.columnId)
+      : [0]
+    : undefined
+  const filter = { text: query.text, status: query.status, columnIds }
+  const total = await countItemsOfAgency(deps.db, agencyId, filter)
+  const p = clampPage(page, total)
+  const items = await listItemsOfAgency(deps.db, agencyId, filter, { limit: pageSize, offset: offsetOf(p) })
+  return { items, total, page: p, columns, columnNames: new Map(columns.map((c) => [c.id, c.name])) }
 }
 
 /** The columns, units and channels an item of the agency may be filed under. */

@@ -264,7 +264,8 @@ export function ConsoleLayout(props: {
     .filter((g) => g.items.length > 0)
   const current = groups.flatMap((g) => g.items).find((i) => i.href === props.ctx.path)
   return (
-    <Document title={`${props.title} - 政府信息公开工作平台`} refresh={props.refresh}>
+    // busy.js: long actions (publishing, uploads, exports) say that they are working; pages work without it.
+    <Document title={`${props.title} - 政府信息公开工作平台`} refresh={props.refresh} scripts={['/assets/busy.js']}>
       <header class="site-header console" role="banner">
         <div class="wrap">
           <p class="site-name">
