@@ -110,6 +110,14 @@ describe.each(databaseKinds)('the 工作台 on %s', (kind) => {
       t.clock.set('2026-12-05T02:00:00Z')
       const admin = await signIn(t.app, await buildStaff(t.deps, { roles: ['sysadmin'] }))
       expect(await card(t, admin.cookie, '待录入的节假日安排')).toContain('2027年放假安排')
+      // Column health lists the columns to act on; generated ones (指南, 目录, 年报) are never among them.
+      const health = await card(
+        t,
+        (await signIn(t.app, await buildStaff(t.deps, { roles: ['office_head'] }))).cookie,
+        '栏目健康问题',
+      )
+      expect(health).toContain('空白')
+      expect(health).not.toMatch(/政府信息公开指南|政府信息公开目录|政府信息公开年报/)
       const drafter = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
       // The office is the supervising office, a department: its own report is due 1月31日 (条例 art. 49).
       expect(await card(t, drafter.cookie, '2025年度报告（已超过截止 2026-01-31）')).toContain('尚未开始')

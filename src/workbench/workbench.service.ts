@@ -143,9 +143,11 @@ async function disclosureTodos(deps: Deps, user: StaffUser): Promise<TodoGroup> 
       )
   }
   const health = await ownColumnHealth(deps, user.agencyId)
+  // Columns filled from elsewhere (指南, 目录, 年报) and parents are never stale (column-health.ts).
+  const problems: Record<string, string> = { stale: '未按时更新', long_stale: '长期未更新', empty: '空白' }
   const columnRows = health.columns
-    .filter((c) => c.state !== 'ok')
-    .map((c) => ({ text: c.name, href: '/console/columns/health', note: c.state === 'empty' ? '空白' : '未按时更新' }))
+    .filter((c) => c.state in problems)
+    .map((c) => ({ text: c.name, href: '/console/columns/health', note: problems[c.state]! }))
   todos.push(todo('栏目健康问题', '/console/columns/health', columnRows, health.veto.length > 0))
   return { title: '主动公开', todos, empty: '主动公开没有待办事项。' }
 }
