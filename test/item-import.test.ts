@@ -24,16 +24,18 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
     const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-import-'))
     try {
       await setUpRegion(t.deps)
-      const header = 'column,title,publishedAt,docNumber,body\n'
+      // The column names in Chinese, as the import page lists them (issue #12); the English keys still work.
+      const english = 'column,title,publishedAt,docNumber,body\n'
+      const header = '栏目,名称,发布日期,文号,正文\n'
       const bad = path.join(dir, 'bad.csv')
       writeFileSync(
         bad,
-        `${header}部门动态,旧闻一,2021-05-06,,正文一\n不存在的栏目,旧闻二,2021-05-07,,正文二\n部门动态,旧闻三,明天,,正文三\n`,
+        `${english}部门动态,旧闻一,2021-05-06,,正文一\n不存在的栏目,旧闻二,2021-05-07,,正文二\n部门动态,旧闻三,明天,,正文三\n`,
       )
       const refused = await gongkai(['items', 'import', bad, '--agency', officeCreditCode], t.env)
       expect(refused.code).toBe(1)
       expect(refused.stderr).toContain('第 3 行：栏目“不存在的栏目”不存在')
-      expect(refused.stderr).toContain('第 4 行：publishedAt 发布日期格式应为')
+      expect(refused.stderr).toContain('第 4 行：发布日期格式应为')
       expect(await t.deps.db.selectFrom('items').selectAll().execute()).toEqual([])
 
       const good = path.join(dir, 'good.csv')

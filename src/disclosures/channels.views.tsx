@@ -60,9 +60,9 @@ export function ImportPage(props: { ctx: PageContext; error?: string | undefined
     <ConsoleLayout ctx={props.ctx} title="导入已公开信息">
       <h1>从旧网站导入已公开的信息</h1>
       <p class="hint">
-        CSV（首行为列名：column、title、publishedAt、body，可选
-        docNumber、writtenOn、formedOn、topic、genre、keywords、summary）或 JSON 数组（可含 base64
-        附件）。保留原发布日期，标记为“导入”，不经审核；保密审查的发现会列出，但不阻止导入。任一行有误则全部不导入。
+        CSV（首行为列名：栏目、名称、发布日期、正文，可选
+        文号、成文日期、形成或变更日期、主题分类、体裁、主题词、内容概述、发布渠道）或 JSON
+        数组（可含附件）。保留原发布日期，标记为“导入”，不经审核；保密审查的发现会列出，但不阻止导入。任一行有误则全部不导入。
       </p>
       {error && (
         <div class="error-summary" role="alert">

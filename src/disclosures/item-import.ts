@@ -50,6 +50,24 @@ export const importRow = z.object({
 })
 export type ImportRow = z.infer<typeof importRow>
 
+/** The CSV column names in Chinese, as the item form labels its fields (issue #12: no English shown to
+ *  staff); the English keys stay accepted, so older export files still import. */
+export const importHeaders: Record<string, keyof ImportRow> = {
+  栏目: 'column',
+  名称: 'title',
+  发布日期: 'publishedAt',
+  正文: 'body',
+  文号: 'docNumber',
+  成文日期: 'writtenOn',
+  形成或变更日期: 'formedOn',
+  主题分类: 'topic',
+  体裁: 'genre',
+  主题词: 'keywords',
+  内容概述: 'summary',
+  发布渠道: 'channel',
+}
+const headerNames = Object.fromEntries(Object.entries(importHeaders).map(([name, key]) => [key, name]))
+
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = []
@@ -94,11 +112,16 @@ export function readImportFile(text: string, fileName: string): { line: number; 
       throw new AppError('invalid_input', 'JSON 格式错误，无法读取', { file: 'JSON 格式错误' })
     }
     if (!Array.isArray(data)) throw new AppError('invalid_input', 'JSON 应为信息数组', { file: 'JSON 应为信息数组' })
-    return data.map((value, i) => ({ line: i + 1, value: value as Record<string, unknown> }))
+    // The same Chinese names are accepted as keys of a JSON record.
+    const keyed = (v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [importHeaders[k] ?? k, x]))
+        : (v as Record<string, unknown>)
+    return data.map((value, i) => ({ line: i + 1, value: keyed(value) }))
   }
   const [header, ...rows] = parseCsv(text)
   if (!header) throw new AppError('invalid_input', '文件为空', { file: '文件为空' })
-  const keys = header.map((h) => h.trim())
+  const keys = header.map((h) => importHeaders[h.trim()] ?? h.trim())
   return rows.map((r, i) => ({ line: i + 2, value: Object.fromEntries(keys.map((k, j) => [k, r[j] ?? ''])) }))
 }
 
@@ -127,8 +150,13 @@ export async function importItems(
   for (const { line, value } of rows) {
     const r = importRow.safeParse(value)
     if (!r.success) {
-      const field = (i: (typeof r.error.issues)[number]) => `${String(i.path[0] ?? '')}${i.path.length ? ' ' : ''}`
-      problems.push(`第 ${line} 行：${r.error.issues.map((i) => `${field(i)}${i.message}`).join('；')}`)
+      // Each problem names its column as the file does in Chinese, unless the message already names it.
+      const said = (i: (typeof r.error.issues)[number]) => {
+        const key = String(i.path[0] ?? '')
+        const name = headerNames[key] ?? key
+        return !key || i.message.startsWith(name) ? i.message : `${name} ${i.message}`
+      }
+      problems.push(`第 ${line} 行：${r.error.issues.map(said).join('；')}`)
       continue
     }
     const column = columns.find((c) => c.name === r.data.column && !columns.some((x) => x.parent_id === c.id))
