@@ -191,22 +191,32 @@ export function ReportsListPage(props: {
   )
 }
 
-function NarrativeField(props: { name: string; label: string; value: string | null; hint?: string }) {
+/** One narrative section; after a refused save it shows what was typed and why it was refused, beside it. */
+function NarrativeField(props: { form: FormState; name: string; label: string; value: string | null; hint?: string }) {
+  const error = props.form.errors[props.name]
+  const typed = props.form.values[props.name]
+  const describedBy = [props.hint ? `h-${props.name}` : '', error ? `e-${props.name}` : ''].filter(Boolean).join(' ')
   return (
-    <div class="field wide">
+    <div class={error ? 'field wide has-error' : 'field wide'}>
       <label for={`f-${props.name}`}>{props.label}</label>
       {props.hint && (
         <p class="hint" id={`h-${props.name}`}>
           {props.hint}
         </p>
       )}
+      {error && (
+        <p class="error" id={`e-${props.name}`}>
+          {error}
+        </p>
+      )}
       <textarea
         id={`f-${props.name}`}
         name={props.name}
         rows={8}
-        aria-describedby={props.hint ? `h-${props.name}` : undefined}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy || undefined}
       >
-        {props.value ?? ''}
+        {typeof typed === 'string' ? typed : (props.value ?? '')}
       </textarea>
     </div>
   )
@@ -252,13 +262,20 @@ export function ReportPage(props: {
           <form method="post" action={`${base}/narrative`}>
             <Csrf token={props.ctx.csrf} />
             <NarrativeField
+              form={props.form}
               name="overview"
               label={sectionTitles.overview}
               value={stored.report.sections.overview}
               hint="主要包括主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面（国办公开办函〔2021〕30号）"
             />
-            <NarrativeField name="problems" label={sectionTitles.problems} value={stored.report.sections.problems} />
             <NarrativeField
+              form={props.form}
+              name="problems"
+              label={sectionTitles.problems}
+              value={stored.report.sections.problems}
+            />
+            <NarrativeField
+              form={props.form}
               name="other"
               label={sectionTitles.other}
               value={stored.report.sections.other}
