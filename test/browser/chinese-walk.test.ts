@@ -33,6 +33,7 @@ const accounts = [
   'sfj.reviewer1',
   'sfj.publisher',
   'sfj.handler',
+  'zjw.handler', // the busy agency: applications in every state, with their letters
   'sfj.officehead',
   'zfb.supervisor',
   'demo.sysadmin',
@@ -156,6 +157,7 @@ test('every console page of every demo role and every public page speak Chinese 
   const page = await context.newPage()
   const problems: string[] = []
   const seen = new Set<string>()
+  const walked: string[] = [] // new pages per account, for the log
   try {
     for (const path of publicPaths) problems.push(...(await findings(page, path)))
     const reportLink = await page.goto(`${base}/reports`).then(() => page.locator('main a[href^="/reports/"]').first())
@@ -165,19 +167,30 @@ test('every console page of every demo role and every public page speak Chinese 
       await signIn(page, username)
       await page.goto(`${base}/console`)
       const nav = [...new Set(await consoleLinks(page, 'header nav a'))]
-      const links = new Set([...nav, ...(await consoleLinks(page, 'main a'))])
-      for (const url of nav) {
+      const workbench = await consoleLinks(page, 'main a')
+      const links = new Set([...nav, ...workbench])
+      // One level deep from each nav page, each 工作台 link and each page's own sub-navigation (the
+      // application queues, the report tabs): a queue → its applications.
+      const expand = [...new Set([...nav, ...workbench])]
+      const expanded = new Set<string>()
+      for (let i = 0; i < expand.length; i++) {
+        const url = expand[i]!
+        if (expanded.has(url) || download.test(url)) continue
+        expanded.add(url)
         await page.goto(base + url)
         for (const l of await consoleLinks(page, 'main a')) links.add(l)
+        if (i < nav.length + workbench.length) expand.push(...(await consoleLinks(page, 'main nav a')))
       }
+      const before = seen.size
       for (const url of links) {
         if (seen.has(url) || download.test(url) || knownDefects.has(url)) continue
         seen.add(url)
         problems.push(...(await findings(page, url)))
       }
+      walked.push(`${username} ${seen.size - before}`)
       await context.clearCookies()
     }
-    console.log(`walked ${seen.size} console pages and ${publicPaths.length + 1} public pages`)
+    console.log(`walked ${seen.size} console pages (${walked.join(', ')}) and ${publicPaths.length + 1} public pages`)
     expect(problems).toEqual([])
   } finally {
     await context.close()
