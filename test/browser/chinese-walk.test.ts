@@ -105,7 +105,7 @@ function foreignWords(text: string, url: string, admin: boolean): string[] {
   const stripped = (admin ? text.replace(/\b[A-Z][A-Z0-9]*(_[A-Z0-9]+)+\b/g, ' ').replace(/(\/[\w.-]+)+/g, ' ') : text)
     .replace(/GB\/T/g, ' ') // 国家标准 numbers: GB/T 22239-2019
     .replace(/\{\w+\}/g, ' ') // placeholders a user types into a pattern: 〔{year}〕{n}号
-    .replace(/[\w.-]+\.(txt|pdf|docx?|xlsx?|csv|json|zip|ofd)\b/gi, ' ') // file names the user uploaded
+    .replace(/[^\s；，。、：（）()]+\.(txt|pdf|docx?|xlsx?|csv|json|zip|ofd)\b/gi, ' ') // file names the user uploaded
     .replace(/https?:\/\/\S+/g, ' ')
     .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ') // e-mail addresses
     .replace(/\b[\w-]+(\.[\w-]+)*\.(cn|com|net|org)\b/g, ' ') // domain names
@@ -120,6 +120,21 @@ function foreignWords(text: string, url: string, admin: boolean): string[] {
   }
   return [...found]
 }
+
+test('the check flags role codes, action and outcome codes and English words, not numbers, file names or units', () => {
+  const text =
+    '起草人 drafter；item.create；DENY_THIRD_PARTY；article20.licensing.decisions；Submit；' +
+    'YSQ20241103548763；11500231MB15204609；方案.pdf 10 MB；PDF；gk@example.gov.cn'
+  expect(foreignWords(text, '/console', false)).toEqual([
+    'drafter',
+    'item.create',
+    'DENY_THIRD_PARTY',
+    'article20.licensing.decisions',
+    'Submit',
+  ])
+  expect(foreignWords('（MALWARE_SCAN_COMMAND，如 clamdscan --no-summary）', '/console', false)).not.toEqual([])
+  expect(foreignWords('（MALWARE_SCAN_COMMAND，如 clamdscan --no-summary）', '/console', true)).toEqual([])
+})
 
 async function findings(page: Page, url: string, admin = false): Promise<string[]> {
   const res = await page.goto(base + url).catch((e: Error) => {
