@@ -10,6 +10,7 @@ import { ReportBody, reportTitle } from './render/report-html.tsx'
 import { exportKinds, exportLabels } from './render/report-export.ts'
 import type { StoredReport } from './report.store.ts'
 import { ReviewSection } from '../reviews/review.views.tsx'
+import { NarrativeField } from './narrative-field.tsx'
 import type { ReviewView } from '../reviews/review.views.tsx'
 import type { Counts } from '../disclosures/counts.ts'
 import { appealGroups, appealGroupLabels, formats, sectionTitles } from './report-format.ts'
@@ -188,37 +189,6 @@ export function ReportsListPage(props: {
         </>
       )}
     </ConsoleLayout>
-  )
-}
-
-/** One narrative section; after a refused save it shows what was typed and why it was refused, beside it. */
-function NarrativeField(props: { form: FormState; name: string; label: string; value: string | null; hint?: string }) {
-  const error = props.form.errors[props.name]
-  const typed = props.form.values[props.name]
-  const describedBy = [props.hint ? `h-${props.name}` : '', error ? `e-${props.name}` : ''].filter(Boolean).join(' ')
-  return (
-    <div class={error ? 'field wide has-error' : 'field wide'}>
-      <label for={`f-${props.name}`}>{props.label}</label>
-      {props.hint && (
-        <p class="hint" id={`h-${props.name}`}>
-          {props.hint}
-        </p>
-      )}
-      {error && (
-        <p class="error" id={`e-${props.name}`}>
-          {error}
-        </p>
-      )}
-      <textarea
-        id={`f-${props.name}`}
-        name={props.name}
-        rows={8}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
-      >
-        {typeof typed === 'string' ? typed : (props.value ?? '')}
-      </textarea>
-    </div>
   )
 }
 
