@@ -41,6 +41,9 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
       expect(readImportFile('column,title,publishedAt,body\n部门动态,旧闻,2021-05-06,正文\n', 'old.csv')).toEqual([
         { line: 2, value: { column: '部门动态', title: '旧闻', publishedAt: '2021-05-06', body: '正文' } },
       ])
+      expect(
+        readImportFile('[{"栏目":"部门动态","名称":"旧闻","发布日期":"2021-05-06","正文":"正文"}]', 'old.json'),
+      ).toEqual([{ line: 1, value: { column: '部门动态', title: '旧闻', publishedAt: '2021-05-06', body: '正文' } }])
       const unknown = path.join(dir, 'unknown.csv')
       writeFileSync(unknown, '栏目,名称,发布日期,正文,备注\n部门动态,旧闻一,2021-05-06,正文一,无\n')
       const named = await gongkai(['items', 'import', unknown, '--agency', officeCreditCode], t.env)

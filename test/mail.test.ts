@@ -274,7 +274,7 @@ describe.each(databaseKinds)('without SMTP_URL on %s', (kind) => {
       const browser = await signIn(app, handlerAccount)
       const page = await app.inject({ url: `/console/applications/${id}`, headers: { cookie: browser.cookie } })
       expect(page.statusCode).toBe(200)
-      expect(page.body).toContain('未配置邮件服务器（SMTP_URL），不会向申请人发送邮件通知')
+      expect(page.body).toContain('未配置邮件服务器，不会向申请人发送邮件通知')
     } finally {
       await app.close()
       await smtp.close()

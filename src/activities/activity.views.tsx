@@ -70,6 +70,9 @@ export function ActivitiesPage(
       {(Object.keys(recordKinds) as RecordKind[]).map((kind) => {
         const k = recordKinds[kind]
         const values = props.kind === kind ? (props.values ?? {}) : {}
+        // A refused record: each problem that names a column (“生效日期”…) is shown beside that field too.
+        const problemsOf = (c: string) =>
+          props.kind === kind && props.message ? props.message.split('；').filter((m) => m.includes(`“${c}”`)) : []
         return (
           <section aria-labelledby={`h-${kind}`}>
             <h2 id={`h-${kind}`}>{k.label}</h2>
@@ -98,17 +101,27 @@ export function ActivitiesPage(
             <Pager total={props.tables[kind].total} page={props.tables[kind].page} link={link(kind)} label={k.label} />
             <form method="post" action={`/console/activities/${kind}`} aria-label={`登记${k.label}`} class="inline">
               <Csrf token={props.ctx.csrf} />
-              {k.columns.map((c, i) => (
-                <span class="field">
-                  <label for={`f-${kind}-${i}`}>{c}</label>
-                  <input
-                    id={`f-${kind}-${i}`}
-                    name={c}
-                    value={values[c] ?? ''}
-                    type={c.endsWith('日期') ? 'date' : 'text'}
-                  />
-                </span>
-              ))}
+              {k.columns.map((c, i) => {
+                const problems = problemsOf(c)
+                return (
+                  <span class={problems.length ? 'field has-error' : 'field'}>
+                    <label for={`f-${kind}-${i}`}>{c}</label>
+                    {problems.length > 0 && (
+                      <span class="error" id={`e-${kind}-${i}`}>
+                        {problems.join('；')}
+                      </span>
+                    )}
+                    <input
+                      id={`f-${kind}-${i}`}
+                      name={c}
+                      value={values[c] ?? ''}
+                      type={c.endsWith('日期') ? 'date' : 'text'}
+                      aria-invalid={problems.length ? 'true' : undefined}
+                      aria-describedby={problems.length ? `e-${kind}-${i}` : undefined}
+                    />
+                  </span>
+                )
+              })}
               <button type="submit">登记</button>
             </form>
             <form

@@ -114,7 +114,8 @@ export function AuditPage(props: {
               <td>
                 {objectTypeLabel(r.object_type)} {r.object_id}
               </td>
-              <td>{r.source_ip}</td>
+              {/* Entries made on the server's command line carry 'cli', not an address: said in Chinese. */}
+              <td>{r.source_ip === 'cli' ? '命令行' : r.source_ip}</td>
               <td>{resultLabels[r.result] ?? r.result}</td>
             </tr>
           ))}

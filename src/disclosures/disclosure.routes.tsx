@@ -163,7 +163,9 @@ export function disclosureRoutes(app: FastifyInstance): void {
     if (!parsed.ok) return itemPage(request, reply, id, 422, parsed.form)
     const level = requireStaff(request).reviewLevel
     const r = await attempt(() => reviewItem(deps, staffActor(request), level, id, parsed.data))
-    if (!r.ok) return itemPage(request, reply, id, 422, { values: {}, errors: r.error.fields })
+    // Refused: the reviewer's ticks and reason are shown again beside the message.
+    const kept = request.body as Record<string, unknown>
+    if (!r.ok) return itemPage(request, reply, id, 422, { values: kept, errors: r.error.fields })
     return reply.redirect(`/console/items/${id}?reviewed=1`, 303)
   })
 

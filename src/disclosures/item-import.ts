@@ -69,7 +69,12 @@ export const importColumnNames: Record<string, keyof ImportRow> = {
   内容概述: 'summary',
   发布渠道: 'channel',
 }
-const aliases: Record<string, keyof ImportRow> = { 标题: 'title', 发布时间: 'publishedAt', 形成或变更日期: 'formedOn' }
+const aliases: Record<string, keyof ImportRow> = {
+  标题: 'title',
+  发布时间: 'publishedAt',
+  形成或变更日期: 'formedOn',
+  附件: 'attachments',
+}
 const columnKeys: Record<string, keyof ImportRow> = {
   ...importColumnNames,
   ...aliases,
@@ -120,7 +125,12 @@ export function readImportFile(text: string, fileName: string): { line: number; 
       throw new AppError('invalid_input', 'JSON 格式错误，无法读取', { file: 'JSON 格式错误' })
     }
     if (!Array.isArray(data)) throw new AppError('invalid_input', 'JSON 应为信息数组', { file: 'JSON 应为信息数组' })
-    return data.map((value, i) => ({ line: i + 1, value: value as Record<string, unknown> }))
+    // The keys may be the Chinese column names too; an unknown key is left for the row check to ignore.
+    const keyed = (v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [columnKeys[k.trim()] ?? k, x]))
+        : (v as Record<string, unknown>)
+    return data.map((value, i) => ({ line: i + 1, value: keyed(value) }))
   }
   const [header, ...rows] = parseCsv(text)
   if (!header) throw new AppError('invalid_input', '文件为空', { file: '文件为空' })

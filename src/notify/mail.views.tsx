@@ -26,7 +26,10 @@ export function MailSection(props: { mail: MailNotices }) {
   return (
     <section aria-labelledby="mail-heading">
       <h2 id="mail-heading">邮件通知</h2>
-      {!mail.configured && <Notice kind="warn">未配置邮件服务器（SMTP_URL），不会向申请人发送邮件通知</Notice>}
+      {/* Said to the handler, who cannot change it: no setting name (SMTP_URL is in the administrator's log). */}
+      {!mail.configured && (
+        <Notice kind="warn">未配置邮件服务器，不会向申请人发送邮件通知；需要时请联系系统管理员配置。</Notice>
+      )}
       {mail.configured && !mail.hasAddress && mail.messages.length === 0 && <p>申请人未留电子邮箱，不发送邮件通知。</p>}
       {mail.messages.some((m) => m.status === 'failed') && (
         <Notice kind="warn">有邮件通知发送失败，请通过其他方式告知申请人。</Notice>

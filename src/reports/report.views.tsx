@@ -10,6 +10,7 @@ import { ReportBody, reportTitle } from './render/report-html.tsx'
 import { exportKinds, exportLabels } from './render/report-export.ts'
 import type { StoredReport } from './report.store.ts'
 import { ReviewSection } from '../reviews/review.views.tsx'
+import { NarrativeField } from './narrative-field.tsx'
 import type { ReviewView } from '../reviews/review.views.tsx'
 import type { Counts } from '../disclosures/counts.ts'
 import { appealGroups, appealGroupLabels, formats, sectionTitles } from './report-format.ts'
@@ -191,27 +192,6 @@ export function ReportsListPage(props: {
   )
 }
 
-function NarrativeField(props: { name: string; label: string; value: string | null; hint?: string }) {
-  return (
-    <div class="field wide">
-      <label for={`f-${props.name}`}>{props.label}</label>
-      {props.hint && (
-        <p class="hint" id={`h-${props.name}`}>
-          {props.hint}
-        </p>
-      )}
-      <textarea
-        id={`f-${props.name}`}
-        name={props.name}
-        rows={8}
-        aria-describedby={props.hint ? `h-${props.name}` : undefined}
-      >
-        {props.value ?? ''}
-      </textarea>
-    </div>
-  )
-}
-
 export function ReportPage(props: {
   ctx: PageContext
   stored: StoredReport
@@ -252,13 +232,20 @@ export function ReportPage(props: {
           <form method="post" action={`${base}/narrative`}>
             <Csrf token={props.ctx.csrf} />
             <NarrativeField
+              form={props.form}
               name="overview"
               label={sectionTitles.overview}
               value={stored.report.sections.overview}
               hint="主要包括主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面（国办公开办函〔2021〕30号）"
             />
-            <NarrativeField name="problems" label={sectionTitles.problems} value={stored.report.sections.problems} />
             <NarrativeField
+              form={props.form}
+              name="problems"
+              label={sectionTitles.problems}
+              value={stored.report.sections.problems}
+            />
+            <NarrativeField
+              form={props.form}
               name="other"
               label={sectionTitles.other}
               value={stored.report.sections.other}

@@ -27,6 +27,8 @@ export function ReviewSection(props: {
   canSubmit: boolean
 }) {
   const { review, base } = props
+  // After a refused decision the reviewer's ticks and reason are shown again, as typed.
+  const kept = (name: string): string[] => [props.form.values[name] ?? []].flat().map(String)
   return (
     <section aria-labelledby="review-h">
       <h2 id="review-h">审核（先审后发）</h2>
@@ -77,7 +79,7 @@ export function ReviewSection(props: {
             {props.form.errors.checks && <p class="error">{props.form.errors.checks}</p>}
             {review.requiredChecks.map((c) => (
               <div class="checkbox">
-                <input type="checkbox" id={`c-${c}`} name="checks" value={c} />
+                <input type="checkbox" id={`c-${c}`} name="checks" value={c} checked={kept('checks').includes(c)} />
                 <label for={`c-${c}`}>已审查{reviewCheckLabels[c]}</label>
               </div>
             ))}
@@ -85,7 +87,9 @@ export function ReviewSection(props: {
           <div class={props.form.errors.reason ? 'field wide has-error' : 'field wide'}>
             <label for="f-reason">退回理由（退回时必填）</label>
             {props.form.errors.reason && <p class="error">{props.form.errors.reason}</p>}
-            <textarea id="f-reason" name="reason" rows={2} />
+            <textarea id="f-reason" name="reason" rows={2}>
+              {kept('reason').join('')}
+            </textarea>
           </div>
           <button type="submit" name="decision" value="approved">
             审核通过

@@ -1,0 +1,399 @@
+import * as cheerio from 'cheerio'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { solveChallenge } from '../src/applications/proof-of-work.ts'
+import type { Role } from '../src/accounts/roles.ts'
+import { buildApplication } from './support/build-application.ts'
+import { anonymousSession, buildStaff, form, signIn } from './support/builders.ts'
+import type { Browserless } from './support/builders.ts'
+import { testApp } from './support/app.ts'
+import type { TestApp } from './support/app.ts'
+import { databaseKinds } from './support/test-deps.ts'
+
+// Every form of the platform, as a user fills it (issue #12): its minimum valid input is accepted,
+// and typical bad input (empty, too long, wrong format) is answered on the same page (422) with a
+// Chinese message beside the field at fault and the rest of the input kept (value="…"), nothing
+// written. test/validation-language.test.ts posts garbage to every POST route for English texts;
+// test/upload-limits.test.ts covers the oversize file (文件超过 10 MB) for applicants, attachments
+// and imports. Each form names the rule its check rests on.
+
+type Fields = Record<string, string | string[]>
+/** Bad input and the field whose message should say what is wrong. */
+type Bad = { why: string; values: Fields; field: string }
+type FormSpec = {
+  title: string
+  who: Role | 'anonymous'
+  page: () => string
+  action: () => string
+  valid: () => Fields
+  /** A field filled in every bad case, whose value as sent the re-rendered form must keep. */
+  keep: string
+  bad: Bad[]
+  /** The status of the valid submission: 303 (redirect to the result) unless said. */
+  ok?: number
+  afterValid?: (location: string) => void
+}
+
+const han = /\p{Script=Han}/u
+const english = /\b(Invalid|expected|Required|must|too|received|undefined|null)\b/
+
+let t: TestApp
+let app: FastifyInstance
+const sessions = new Map<Role | 'anonymous', Browserless>()
+const ids = { item: 0, report: 0, applicationNumber: '', queryCode: '' }
+
+const person = {
+  category: 'natural',
+  name: '李明华',
+  idType: 'resident_id',
+  idNumber: '11010519491231002X',
+  phone: '13912345678',
+  address: '重庆市垫江县桂溪街道新华路 18 号',
+  infoDescription: '2025年桂溪街道老旧小区改造项目的资金使用明细',
+  wantedForm: 'electronic',
+  deliveryWay: 'online',
+}
+const company = {
+  category: 'commercial',
+  name: '重庆垫江恒达建材有限公司',
+  idType: '',
+  idNumber: '',
+  creditCode: '91350100M000100Y43',
+  contactPerson: '张伟',
+  phone: '023-74512345',
+  address: '垫江县桂溪街道工业园区 3 号',
+  infoDescription: '2025年桂溪街道工业园区道路建设项目的招标文件',
+  wantedForm: 'electronic',
+  deliveryWay: 'online',
+}
+const long = (n: number) => '长'.repeat(n)
+
+const specs: FormSpec[] = [
+  {
+    title: 'a person applies (条例第二十九条: 姓名、身份证明、联系方式、所需信息的描述)',
+    who: 'anonymous',
+    page: () => `/agencies/${t.officeId}/apply`,
+    action: () => `/agencies/${t.officeId}/apply`,
+    valid: () => person,
+    keep: 'address',
+    ok: 200, // the receipt page: number and query code
+    bad: [
+      { why: 'empty name', values: { name: '' }, field: 'name' },
+      { why: 'too long name', values: { name: long(201) }, field: 'name' },
+      { why: 'wrong ID number', values: { idNumber: '110105194912310021' }, field: 'idNumber' },
+      { why: 'wrong phone', values: { phone: '电话' }, field: 'phone' },
+      { why: 'empty description', values: { infoDescription: '' }, field: 'infoDescription' },
+    ],
+  },
+  {
+    title: 'a company applies (条例第二十九条: 法人的名称、统一社会信用代码、联系人)',
+    who: 'anonymous',
+    page: () => `/agencies/${t.officeId}/apply`,
+    action: () => `/agencies/${t.officeId}/apply`,
+    valid: () => company,
+    keep: 'address',
+    ok: 200,
+    bad: [
+      { why: 'wrong credit code', values: { creditCode: '91350100M000100Y4' }, field: 'creditCode' },
+      { why: 'empty contact person', values: { contactPerson: '' }, field: 'contactPerson' },
+    ],
+  },
+  {
+    title: 'an applicant looks up an application (条例第三十三条: the applicant follows the time limit)',
+    who: 'anonymous',
+    page: () => '/track',
+    action: () => '/track',
+    valid: () => ({ number: ids.applicationNumber, queryCode: ids.queryCode }),
+    keep: 'number',
+    ok: 200,
+    bad: [{ why: 'empty query code', values: { queryCode: '' }, field: 'queryCode' }],
+  },
+  {
+    title: 'staff register an application received in person or by post (条例第三十一条: the day of receipt)',
+    who: 'handler',
+    page: () => '/console/applications/new',
+    action: () => '/console/applications',
+    valid: () => ({ ...person, channel: 'in_person', receivedOn: '2026-03-02' }),
+    keep: 'address',
+    bad: [
+      { why: 'no channel', values: { channel: '' }, field: 'channel' },
+      { why: 'date in wrong format', values: { receivedOn: '2026-13-45' }, field: 'receivedOn' },
+      { why: 'empty name', values: { name: '' }, field: 'name' },
+    ],
+  },
+  {
+    title: 'a drafter writes an item (条例第二十条; GB/T 信息公开目录 fields)',
+    who: 'drafter',
+    page: () => '/console/items/new',
+    action: () => '/console/items',
+    valid: () => ({
+      columnId: String(t.officeId && 1),
+      title: '关于开展政务公开培训的通知',
+      formedOn: '2026-03-01',
+      validity: 'valid',
+      body: '定于本月开展政务公开业务培训。',
+    }),
+    keep: 'body',
+    bad: [
+      { why: 'empty title', values: { title: '' }, field: 'title' },
+      { why: 'too long title', values: { title: long(300) }, field: 'title' },
+      { why: 'date in wrong format', values: { writtenOn: '2026-02-30x' }, field: 'writtenOn' },
+    ],
+    afterValid: (location) => (ids.item = Number(/\/console\/items\/(\d+)/.exec(location)?.[1])),
+  },
+  {
+    title: 'a reviewer decides (条例第十七条: 先审查后公开)',
+    who: 'reviewer',
+    page: () => `/console/items/${ids.item}`,
+    action: () => `/console/items/${ids.item}/review`,
+    valid: () => ({
+      decision: 'approved',
+      checks: ['political', 'legal', 'confidentiality', 'wording', 'opinionRisk'],
+      reason: '同意公开',
+    }),
+    keep: 'reason',
+    bad: [
+      // The decision is the button pressed; the ticks of the five checks must all be there to approve.
+      { why: 'a check not ticked', values: { checks: ['political', 'legal'] }, field: 'checks' },
+    ],
+  },
+  {
+    title: 'the annual report narrative (条例第五十条: 年度报告的内容)',
+    who: 'drafter',
+    page: () => `/console/reports/${ids.report}`,
+    action: () => `/console/reports/${ids.report}/narrative`,
+    valid: () => ({ overview: '本机关认真贯彻落实条例。', problems: '', other: '' }),
+    keep: 'overview',
+    bad: [{ why: 'too long', values: { problems: long(50_001) }, field: 'problems' }],
+  },
+  {
+    title: 'request settings (条例第四十二条 and 国办函〔2020〕109号: the 复议 body and fees)',
+    who: 'office_head',
+    page: () => '/console/request-settings',
+    action: () => '/console/request-settings',
+    valid: () => ({ reconsiderationBody: '重庆市垫江县人民政府', frequentThreshold: '10', referencePattern: '' }),
+    keep: 'reconsiderationBody',
+    bad: [{ why: 'not a number', values: { frequentThreshold: '十' }, field: 'frequentThreshold' }],
+  },
+  {
+    title: 'the 指南 settings (条例第十二条: 受理机构名称、地址、办公时间、联系电话)',
+    who: 'office_head',
+    page: () => '/console/guide',
+    action: () => '/console/guide',
+    valid: () => ({
+      officeName: '垫江县人民政府办公室政务公开科',
+      address: '垫江县桂溪街道人民东路 1 号',
+      postcode: '408300',
+      hours: '工作日 9:00—12:00，14:00—17:00',
+      phone: '023-74680000',
+      fax: '',
+      email: '',
+      reviewBody: '',
+      complaints: '',
+      notes: '',
+    }),
+    keep: 'officeName',
+    bad: [
+      { why: 'wrong postcode', values: { postcode: '4083' }, field: 'postcode' },
+      { why: 'too long hours', values: { hours: long(121) }, field: 'hours' },
+      { why: 'empty address', values: { address: '' }, field: 'address' },
+      { why: 'wrong e-mail', values: { email: '不是邮箱' }, field: 'email' },
+    ],
+  },
+  {
+    title: 'the portal footer (国办发〔2017〕47号: 主办单位、网站标识码、ICP备案号)',
+    who: 'sysadmin',
+    page: () => '/console/site',
+    action: () => '/console/site',
+    valid: () => ({
+      host: '垫江县人民政府办公室',
+      organiser: '垫江县大数据发展中心',
+      address: '垫江县桂溪街道人民东路 1 号',
+      phone: '023-74680000',
+      email: '',
+      siteCode: '5002310001',
+      icp: '渝ICP备05003300号-1',
+      police: '',
+    }),
+    keep: 'organiser',
+    bad: [
+      { why: 'empty host', values: { host: '' }, field: 'host' },
+      { why: 'wrong site code', values: { siteCode: 'abc' }, field: 'siteCode' },
+      { why: 'wrong e-mail', values: { email: 'x@' }, field: 'email' },
+    ],
+  },
+  {
+    title: 'the system administrator creates an account (GB/T 22239-2019: 三员分立, unique usernames)',
+    who: 'sysadmin',
+    page: () => '/console/accounts',
+    action: () => '/console/accounts',
+    valid: () => ({ agencyId: String(t.officeId), username: 'zhangsan', displayName: '张三' }),
+    keep: 'displayName',
+    ok: 201, // the page with the new account's one-time password
+    bad: [
+      { why: 'empty username', values: { username: '' }, field: 'username' },
+      { why: 'wrong username', values: { username: '张三 ' }, field: 'username' },
+      { why: 'too long name', values: { username: 'lisi', displayName: long(200) }, field: 'displayName' },
+    ],
+  },
+  {
+    title: 'the security policy (GB/T 22239-2019 8.1.4.1: 口令复杂度、登录失败处理)',
+    who: 'secadmin',
+    page: () => '/console/security',
+    action: () => '/console/security',
+    valid: () => ({
+      profile: 'dengbao',
+      minLength: '12',
+      minClasses: '3',
+      maxAgeDays: '90',
+      historyCount: '5',
+      lockoutThreshold: '5',
+      lockoutMinutes: '20',
+      idleMinutes: '30',
+      adminIdleMinutes: '15',
+      absoluteHours: '12',
+      temporaryPasswordHours: '72',
+      totpForAdmins: 'on',
+    }),
+    keep: 'lockoutMinutes',
+    bad: [
+      { why: 'not a number', values: { minLength: '十二' }, field: 'minLength' },
+      { why: 'empty', values: { idleMinutes: '' }, field: 'idleMinutes' },
+    ],
+  },
+  {
+    title: 'a year of the working-day calendar (条例第三十三条: 工作日 by the 国务院 holiday notice)',
+    who: 'sysadmin',
+    page: () => '/console/calendar',
+    action: () => '/console/calendar',
+    valid: () => ({
+      year: '2027',
+      source: '国务院办公厅关于2027年部分节假日安排的通知',
+      holidays: '2027-01-01',
+      makeupWorkdays: '',
+    }),
+    keep: 'source',
+    bad: [
+      { why: 'not a year', values: { year: '明年' }, field: 'year' },
+      { why: 'date in wrong format', values: { holidays: '一月一日' }, field: 'holidays' },
+    ],
+  },
+  {
+    title: 'a 复议 or 诉讼 is recorded (条例第五十一条; 年度报告 table 四)',
+    who: 'handler',
+    page: () => '/console/appeals',
+    action: () => '/console/appeals',
+    valid: () => ({
+      kind: 'reconsideration',
+      filedOn: '2026-03-01',
+      applicationNumber: ids.applicationNumber,
+      note: '申请人不服答复',
+    }),
+    keep: 'note',
+    bad: [
+      { why: 'no kind', values: { kind: '' }, field: 'kind' },
+      { why: 'date in wrong format', values: { filedOn: '昨天' }, field: 'filedOn' },
+    ],
+  },
+  {
+    title: 'an activity record for the annual report (条例第二十条: 行政许可等事项)',
+    who: 'drafter',
+    page: () => '/console/activities',
+    action: () => '/console/activities/powers',
+    valid: () => ({ 事项类型: '行政许可', 事项名称: '律师事务所设立许可', 生效日期: '2019-01-01', 失效日期: '' }),
+    keep: '事项名称',
+    bad: [{ why: 'date in wrong format', values: { 生效日期: '二〇一九年' }, field: '生效日期' }],
+  },
+]
+
+/** The page's form posting to `action`: its hidden fields (idem, proof of work) to send back. */
+function hiddenFields(html: string, action: string): Record<string, string> {
+  const $ = cheerio.load(html)
+  const hidden: Record<string, string> = {}
+  $(`form[action="${action}"] input[type="hidden"]`).each((_, e) => {
+    const name = $(e).attr('name')
+    if (name && name !== '_csrf') hidden[name] = $(e).attr('value') ?? ''
+  })
+  if (hidden.powChallenge) hidden.powNonce = solveChallenge(hidden.powChallenge)
+  return hidden
+}
+
+/** The message shown beside a field (its .field box or fieldset), else the page's error summary. */
+function messageBeside(html: string, field: string): { beside: string; summary: string } {
+  const $ = cheerio.load(html)
+  const box = $(`[name="${field}"]`).first().closest('.field, fieldset')
+  return { beside: box.find('.error').text().trim(), summary: $('[role="alert"]').text().trim() }
+}
+
+function keptValue(html: string, field: string): string | undefined {
+  const $ = cheerio.load(html)
+  const el = $(`[name="${field}"]`).first()
+  if (el.is('textarea')) return el.text()
+  if (el.is('select')) return el.find('option[selected]').attr('value')
+  return el.attr('value')
+}
+
+async function submit(spec: FormSpec, values: Fields) {
+  const s = sessions.get(spec.who)!
+  const page = await app.inject({ url: spec.page(), headers: { cookie: s.cookie } })
+  expect(page.statusCode, spec.page()).toBe(200)
+  return app.inject({
+    method: 'POST',
+    url: spec.action(),
+    headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form({ _csrf: s.csrf, ...hiddenFields(page.body, spec.action()), ...values }),
+  })
+}
+
+describe.each(databaseKinds)('every form on %s', (kind) => {
+  beforeAll(async () => {
+    t = await testApp(kind)
+    app = t.app
+    sessions.clear()
+    sessions.set('anonymous', await anonymousSession(app))
+    const roles: Role[] = ['drafter', 'reviewer', 'handler', 'office_head', 'sysadmin', 'secadmin']
+    for (const role of roles) sessions.set(role, await signIn(app, await buildStaff(t.deps, { roles: [role] })))
+    const application = await buildApplication(t.deps)
+    ids.applicationNumber = application.number
+    ids.queryCode = application.queryCode
+    const drafter = sessions.get('drafter')!
+    const computed = await app.inject({
+      method: 'POST',
+      url: '/console/reports',
+      headers: { cookie: drafter.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form({ _csrf: drafter.csrf, year: '2025' }),
+    })
+    ids.report = Number(/\/console\/reports\/(\d+)/.exec(String(computed.headers.location))?.[1])
+  }, 60_000)
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  for (const spec of specs) {
+    test(`${spec.title}: bad input is answered in Chinese beside the field with the input kept; the minimum valid input is accepted`, async () => {
+      if (spec.title.startsWith('a reviewer')) {
+        // The drafter's item from the item form goes to review first.
+        const drafter = sessions.get('drafter')!
+        const submitted = await app.inject({
+          method: 'POST',
+          url: `/console/items/${ids.item}/submit`,
+          headers: { cookie: drafter.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: form({ _csrf: drafter.csrf }),
+        })
+        expect(submitted.statusCode).toBe(303)
+      }
+      for (const bad of spec.bad) {
+        const sent = { ...spec.valid(), ...bad.values }
+        const res = await submit(spec, sent)
+        expect(res.statusCode, `${bad.why}: ${res.body.slice(0, 200)}`).toBe(422)
+        const { beside, summary } = messageBeside(res.body, bad.field)
+        expect(beside, `${bad.why}: a message beside ${bad.field} (summary: ${summary})`).toMatch(han)
+        expect(beside, bad.why).not.toMatch(english)
+        expect(keptValue(res.body, spec.keep), `${bad.why}: ${spec.keep} kept`).toBe(sent[spec.keep])
+      }
+      const res = await submit(spec, spec.valid())
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(spec.ok ?? 303)
+      spec.afterValid?.(String(res.headers.location))
+    })
+  }
+})
