@@ -321,7 +321,9 @@ function hiddenFields(html: string, action: string): Record<string, string> {
 /** The message shown beside a field (its .field box or fieldset), else the page's error summary. */
 function messageBeside(html: string, field: string): { beside: string; summary: string } {
   const $ = cheerio.load(html)
-  const box = $(`[name="${field}"]`).first().closest('.field, fieldset')
+  // The field of the form that was posted, not a list's filter box of the same name above it.
+  const posted = $(`form[method="post"] [name="${field}"]`)
+  const box = (posted.length ? posted : $(`[name="${field}"]`)).first().closest('.field, fieldset')
   return { beside: box.find('.error').text().trim(), summary: $('[role="alert"]').text().trim() }
 }
 
