@@ -24,8 +24,7 @@ export function BodyField(props: { form: FormState }) {
         正文<span class="req">（必填）</span>
       </label>
       <p class="hint" id="h-body" data-editor-hint={editorHint}>
-        可直接输入文字（每段一行），或使用 &lt;p&gt;、&lt;strong&gt;、&lt;ul&gt;、&lt;table&gt;、&lt;a&gt;
-        等基本格式；其他标记会被去除。
+        可直接输入文字（每段一行），也可保留段落、加粗、列表、表格、链接等基本格式；其他格式会被去除。
       </p>
       {error && (
         <p class="error" id="e-body">
