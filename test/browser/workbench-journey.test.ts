@@ -116,3 +116,48 @@ test('a handler takes an application from the 工作台; a drafter fixes a retur
   }
   expect(violations).toEqual([])
 }, 240_000)
+
+test("on the demo's 司法局 the items list pages every item with its total and finds by title; without JavaScript at 390 px too", async () => {
+  const justice = (await listAgencies(t.deps.db)).find((a) => a.name === '垫江县司法局')!
+  const count = async (title?: string) => {
+    let q = t.deps.db
+      .selectFrom('items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('agency_id', '=', justice.id)
+    if (title) q = q.where('title', 'like', `%${title}%`)
+    return Number((await q.executeTakeFirstOrThrow()).n)
+  }
+  const all = await count()
+  const pages = Math.ceil(all / 50)
+  const violations: string[] = []
+  for (const js of [true, false]) {
+    const context = await browser.newContext({
+      javaScriptEnabled: js,
+      bypassCSP: true,
+      locale: 'zh-CN',
+      viewport: { width: js ? 1280 : 390, height: 900 },
+    })
+    const page = await context.newPage()
+    try {
+      await as(page, 'sfj.drafter', async () => {
+        await page.goto(`${base}/console/items`)
+        await expect(page.locator('.pager-total').first().textContent()).resolves.toContain(
+          `共 ${all} 条，第 1 / ${pages} 页`,
+        )
+        await page.getByRole('link', { name: '第 2 页' }).first().click()
+        await expect(page.locator('.pager-total').first().textContent()).resolves.toContain(`第 2 / ${pages} 页`)
+        await page.getByLabel('名称、索引号或文号').fill('法律援助')
+        await page.getByRole('button', { name: '查找' }).click()
+        await expect(page.locator('.pager-total').first().textContent()).resolves.toContain(
+          `共 ${await count('法律援助')} 条`,
+        )
+        await screenshot(page, `workbench-items-${js ? '1280' : '390-nojs'}`)
+        if (js) violations.push(...(await axeViolations(page)))
+      })
+    } finally {
+      await context.close()
+    }
+  }
+  expect(all).toBeGreaterThan(100)
+  expect(violations).toEqual([])
+}, 120_000)
