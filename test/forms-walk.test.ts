@@ -42,7 +42,16 @@ const english = /\b(Invalid|expected|Required|must|too|received|undefined|null)\
 let t: TestApp
 let app: FastifyInstance
 const sessions = new Map<Role | 'anonymous', Browserless>()
-const ids = { item: 0, report: 0, column: 0, agency: 0, appeal: 0, applicationNumber: '', queryCode: '' }
+const ids = {
+  item: 0,
+  report: 0,
+  column: 0,
+  agency: 0,
+  appeal: 0,
+  application: {} as Record<string, number>,
+  applicationNumber: '',
+  queryCode: '',
+}
 
 const person = {
   category: 'natural',
@@ -69,6 +78,23 @@ const company = {
   deliveryWay: 'online',
 }
 const long = (n: number) => '长'.repeat(n)
+
+/** A step on one application of the office (built fresh for the step), taken by a handler of the office. */
+function step(action: string, title: string, spec: { valid: Fields; keep: string; bad: Bad[]; who?: Role }): FormSpec {
+  const page = () => `/console/applications/${ids.application[action]}`
+  return {
+    title,
+    who: spec.who ?? 'handler',
+    page,
+    action: () => `${page()}/${action}`,
+    before: async () => {
+      ids.application[action] = (await buildApplication(t.deps)).id
+    },
+    valid: () => spec.valid,
+    keep: spec.keep,
+    bad: spec.bad,
+  }
+}
 
 const specs: FormSpec[] = [
   {
@@ -173,7 +199,13 @@ const specs: FormSpec[] = [
     who: 'office_head',
     page: () => '/console/request-settings',
     action: () => '/console/request-settings',
-    valid: () => ({ reconsiderationBody: '重庆市垫江县人民政府', frequentThreshold: '10', referencePattern: '' }),
+    valid: () => ({
+      reconsiderationBody: '重庆市垫江县人民政府',
+      frequentThreshold: '10',
+      referencePattern: '',
+      // The fee steps below need it: a 收费通知书 states how to pay (国办函〔2020〕109号).
+      feePayment: '通过非税收入缴款系统缴纳，执收单位：垫江县人民政府办公室',
+    }),
     keep: 'reconsiderationBody',
     bad: [{ why: 'not a number', values: { frequentThreshold: '十' }, field: 'frequentThreshold' }],
   },
@@ -450,6 +482,52 @@ const specs: FormSpec[] = [
     // summary; the row's inline form has no message beside its boxes and does not keep the input.
     bad: [],
   },
+  step('correction', '补正 is asked for (条例第三十条: 一次性告知需要补正的事项和合理的补正期限)', {
+    valid: { on: '2026-03-02', correctBy: '2026-03-16', what: '请补充所需信息的文件名称或者文号' },
+    keep: 'what',
+    bad: [
+      { why: 'empty matter', values: { what: '' }, field: 'what' },
+      { why: 'too long matter', values: { what: long(1001) }, field: 'what' },
+      { why: 'date in wrong format', values: { correctBy: '两周后' }, field: 'correctBy' },
+    ],
+  }),
+  step('consultation', 'a third party is consulted (条例第三十二条: 书面征求第三方的意见)', {
+    valid: { on: '2026-03-02', party: 'thirdParty', to: '重庆垫江恒达建材有限公司' },
+    keep: 'to',
+    bad: [
+      { why: 'no party', values: { party: '' }, field: 'party' },
+      { why: 'empty addressee', values: { to: '' }, field: 'to' },
+      { why: 'date in wrong format', values: { on: '三月二日' }, field: 'on' },
+    ],
+  }),
+  step('extension', 'the time limit is extended (条例第三十三条第二款: 延长期限最长不得超过20个工作日)', {
+    who: 'office_head', // 负责人同意
+    valid: { on: '2026-03-02', days: '20', reason: '申请内容涉及多个部门，需协调核实' },
+    keep: 'reason',
+    bad: [
+      { why: 'too many days', values: { days: '21' }, field: 'days' },
+      { why: 'not a number', values: { days: '十' }, field: 'days' },
+      { why: 'empty reason', values: { reason: '' }, field: 'reason' },
+    ],
+  }),
+  step('fee', 'a fee is notified (国办函〔2020〕109号: 按件或者按量计收)', {
+    valid: { on: '2026-03-02', method: 'volume', pages: '40', delivery: 'electronic', receivedByApplicantOn: '' },
+    keep: 'pages',
+    bad: [
+      { why: 'no method', values: { method: '' }, field: 'method' },
+      { why: 'no delivery', values: { delivery: '' }, field: 'delivery' },
+      { why: 'date in wrong format', values: { receivedByApplicantOn: '下周' }, field: 'receivedByApplicantOn' },
+    ],
+  }),
+  step('decide', 'the reply is decided (条例第三十六条: 答复的类型)', {
+    valid: { on: '2026-03-02', outcome: 'GRANTED', replyType: '2', basis: '' },
+    keep: 'basis',
+    bad: [
+      { why: 'no outcome', values: { outcome: '', basis: '条例第三十六条第二项' }, field: 'outcome' },
+      { why: 'no reply type', values: { replyType: '', basis: '条例第三十六条第二项' }, field: 'replyType' },
+      { why: 'too long basis', values: { basis: long(2001) }, field: 'basis' },
+    ],
+  }),
 ]
 
 /** The page's form posting to `action`: its hidden fields (idem, proof of work) to send back. */
