@@ -528,6 +528,37 @@ const specs: FormSpec[] = [
       { why: 'too long basis', values: { basis: long(2001) }, field: 'basis' },
     ],
   }),
+  {
+    title: 'a letter draft is edited (条例第三十条: 补正告知书; the text as typed is kept when refused)',
+    who: 'handler',
+    page: () => `/console/applications/${ids.letter.application}`,
+    action: () => `/console/applications/${ids.letter.application}/letters/${ids.letter.id}`,
+    before: async () => {
+      // A 补正 asked for on a fresh application leaves a 补正告知书 draft to edit.
+      const application = await buildApplication(t.deps)
+      const handler = sessions.get('handler')!
+      const asked = await app.inject({
+        method: 'POST',
+        url: `/console/applications/${application.id}/correction`,
+        headers: { cookie: handler.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ _csrf: handler.csrf, on: '2026-03-02', correctBy: '2026-03-16', what: '请补充文件名称' }),
+      })
+      expect(asked.statusCode).toBe(303)
+      const page = await app.inject({
+        url: `/console/applications/${application.id}`,
+        headers: { cookie: handler.cookie },
+      })
+      const letterId = Number(/action="\/console\/applications\/\d+\/letters\/(\d+)"/.exec(page.body)?.[1])
+      ids.letter = { application: application.id, id: letterId }
+    },
+    valid: () => ({ do: 'save', body: '李明华：\n请于2026年3月16日前补充所需信息的文件名称。' }),
+    keep: 'body',
+    ok: 200, // the application page again, with 文书已保存
+    bad: [
+      { why: 'empty text', values: { body: '' }, field: 'body' },
+      { why: 'too long text', values: { body: long(20_001) }, field: 'body' },
+    ],
+  },
 ]
 
 /** The page's form posting to `action`: its hidden fields (idem, proof of work) to send back. */
@@ -548,8 +579,15 @@ function messageBeside(html: string, field: string, action: string): { beside: s
   // The field of the form that was posted, not a list's filter box (or another row's form) of the same name.
   const inAction = $(`form[method="post"][action="${action}"] [name="${field}"]`)
   const posted = inAction.length ? inAction : $(`form[method="post"] [name="${field}"]`)
-  const box = (posted.length ? posted : $(`[name="${field}"]`)).first().closest('.field, fieldset')
-  return { beside: box.find('.error').text().trim(), summary: $('[role="alert"]').text().trim() }
+  const input = (posted.length ? posted : $(`[name="${field}"]`)).first()
+  const box = input.closest('.field, fieldset').find('.error').text().trim()
+  // Else the message the box names as describing it (aria-describedby), e.g. the letter editor's.
+  const described = (input.attr('aria-describedby') ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((id) => $(`[id="${id}"].error`).text().trim())
+    .join('')
+  return { beside: box || described, summary: $('[role="alert"]').text().trim() }
 }
 
 function keptValue(html: string, field: string, action: string): string | undefined {
