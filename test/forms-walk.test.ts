@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import * as cheerio from 'cheerio'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { maxAnswerLength } from '../src/applications/correction-answer.service.ts'
 import { solveChallenge } from '../src/applications/proof-of-work.ts'
 import type { Role } from '../src/accounts/roles.ts'
 import { buildApplication } from './support/build-application.ts'
 import { anonymousSession, buildStaff, form, signIn, strongPassword } from './support/builders.ts'
 import type { Browserless } from './support/builders.ts'
+import { multipart } from './support/multipart.ts'
 import { testApp } from './support/app.ts'
 import type { TestApp } from './support/app.ts'
 import { databaseKinds } from './support/test-deps.ts'
@@ -29,6 +33,8 @@ type FormSpec = {
   /** A field filled in every bad case, whose value as sent the re-rendered form must keep. */
   keep?: string
   bad: Bad[]
+  /** Sent as multipart/form-data (an upload form). */
+  multipart?: boolean
   /** Run before the form is walked: finds the record the action names. */
   before?: () => Promise<void>
   /** The status of the valid submission: 303 (redirect to the result) unless said. */
@@ -78,6 +84,7 @@ const company = {
   deliveryWay: 'online',
 }
 const long = (n: number) => '长'.repeat(n)
+const dianjiang = readFileSync(path.resolve('test/fixtures/reports/dianjiang-justice-2020.txt'), 'utf8')
 
 /** A step on one application of the office (built fresh for the step), taken by a handler of the office. */
 function step(action: string, title: string, spec: { valid: Fields; keep: string; bad: Bad[]; who?: Role }): FormSpec {
@@ -559,6 +566,46 @@ const specs: FormSpec[] = [
       { why: 'too long text', values: { body: long(20_001) }, field: 'body' },
     ],
   },
+  {
+    title: 'an earlier annual report is imported by pasting its text (条例第五十条: 年度报告)',
+    who: 'drafter',
+    page: () => '/console/reports',
+    action: () => '/console/reports/import',
+    // Another agency's report asks for the confirmation, which is ticked here (test/report-pages.test.ts).
+    valid: () => ({ text: dianjiang, confirmAgency: 'on' }),
+    keep: 'text',
+    bad: [
+      { why: 'empty text', values: { text: '' }, field: 'text' },
+      { why: 'too short text', values: { text: '垫江县人民政府办公室2020年政府信息公开工作年度报告' }, field: 'text' },
+      { why: 'not a report', values: { text: long(80) }, field: 'text' },
+    ],
+  },
+  {
+    title: 'the applicant answers a 补正 online (条例第三十条: 申请人补正)',
+    who: 'anonymous',
+    page: () => '/track',
+    action: () => '/track/correction',
+    multipart: true,
+    before: async () => {
+      const application = await buildApplication(t.deps)
+      const handler = sessions.get('handler')!
+      const asked = await app.inject({
+        method: 'POST',
+        url: `/console/applications/${application.id}/correction`,
+        headers: { cookie: handler.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ _csrf: handler.csrf, on: '2026-03-02', correctBy: '2026-03-16', what: '请补充文件名称' }),
+      })
+      expect(asked.statusCode).toBe(303)
+      ids.corrected = { number: application.number, queryCode: application.queryCode }
+    },
+    valid: () => ({ ...ids.corrected, text: '所需信息为《垫江县老旧小区改造资金管理办法》（垫府发〔2025〕12号）' }),
+    keep: 'text',
+    ok: 200, // the status page with 补正已提交
+    bad: [{ why: 'too long text', values: { text: long(maxAnswerLength + 1) }, field: 'text' }],
+    // Defects left alone: a file of a wrong format or over 10 MB is answered 422 with the message only
+    // above the form (correctionMessage), not beside the file box; test/upload-limits.test.ts covers the
+    // oversize file's status and message.
+  },
 ]
 
 /** The page's form posting to `action`: its hidden fields (idem, proof of work) to send back. */
@@ -603,11 +650,21 @@ async function submit(spec: FormSpec, values: Fields) {
   const s = sessions.get(spec.who)!
   const page = await app.inject({ url: spec.page(), headers: { cookie: s.cookie } })
   expect(page.statusCode, spec.page()).toBe(200)
+  const fields = { _csrf: s.csrf, ...hiddenFields(page.body, spec.action()), ...values }
+  if (spec.multipart) {
+    const m = multipart(fields as Record<string, string>)
+    return app.inject({
+      method: 'POST',
+      url: spec.action(),
+      headers: { cookie: s.cookie, 'content-type': m.contentType },
+      payload: m.payload,
+    })
+  }
   return app.inject({
     method: 'POST',
     url: spec.action(),
     headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: form({ _csrf: s.csrf, ...hiddenFields(page.body, spec.action()), ...values }),
+    payload: form(fields),
   })
 }
 
