@@ -55,6 +55,8 @@ const ids = {
   agency: 0,
   appeal: 0,
   application: {} as Record<string, number>,
+  letter: { application: 0, id: 0 },
+  corrected: { number: '', queryCode: '' },
   applicationNumber: '',
   queryCode: '',
 }
