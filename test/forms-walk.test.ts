@@ -23,7 +23,7 @@ import { databaseKinds } from './support/test-deps.ts'
 
 type Fields = Record<string, string | string[]>
 /** Bad input and the field whose message should say what is wrong. */
-type Bad = { why: string; values: Fields; field: string }
+type Bad = { why: string; values: Fields; field: string; file?: { name: string; content: Buffer } }
 type FormSpec = {
   title: string
   who: Role | 'anonymous'
@@ -367,9 +367,10 @@ const specs: FormSpec[] = [
     action: () => `/console/columns/${ids.column}`,
     valid: () => ({ name: '政策文件解读' }),
     keep: 'name',
-    // Defect left alone: a bad new name (empty, too long) is answered 422 with the message only in the
-    // page's summary, and the row's box shows the old name again, not the input sent.
-    bad: [],
+    bad: [
+      { why: 'an empty name', values: { name: '' }, field: 'name' },
+      { why: 'a name too long', values: { name: long(60) }, field: 'name' },
+    ],
   },
   {
     title: 'the office head adds a channel (条例第二十三条: 政府公报、政府网站、政务新媒体 …)',
@@ -460,9 +461,8 @@ const specs: FormSpec[] = [
     page: () => '/console/report-settings',
     action: () => '/console/report-settings',
     valid: () => ({ appealsCountedBy: 'conclusionYear' }),
-    // Defect left alone: no choice (appealsCountedBy empty) is answered 422 with the message only in a
-    // notice above the form, not beside the radio group, and the radios show the saved choice.
-    bad: [],
+    // Nothing typed to keep: the choice is a radio group, and no choice is the bad input.
+    bad: [{ why: 'no choice', values: { appealsCountedBy: '' }, field: 'appealsCountedBy' }],
   },
   {
     title: 'a staff member changes the password (GB/T 22239-2019 8.1.4.1: 口令复杂度)',
@@ -487,9 +487,11 @@ const specs: FormSpec[] = [
       ids.appeal = Number(/action="\/console\/appeals\/(\d+)\/conclude"/.exec(page.body)?.[1])
     },
     valid: () => ({ rawResult: '维持', concludedOn: '2026-03-02' }),
-    // Defect left alone: a bad date (e.g. 昨天) is answered 422 with the message only in the page's
-    // summary; the row's inline form has no message beside its boxes and does not keep the input.
-    bad: [],
+    keep: 'concludedOn',
+    bad: [
+      { why: 'a date in words', values: { concludedOn: '昨天' }, field: 'concludedOn' },
+      { why: 'a date in the future', values: { concludedOn: '2099-01-01' }, field: 'concludedOn' },
+    ],
   },
   step('correction', '补正 is asked for (条例第三十条: 一次性告知需要补正的事项和合理的补正期限)', {
     valid: { on: '2026-03-02', correctBy: '2026-03-16', what: '请补充所需信息的文件名称或者文号' },
@@ -603,10 +605,21 @@ const specs: FormSpec[] = [
     valid: () => ({ ...ids.corrected, text: '所需信息为《垫江县老旧小区改造资金管理办法》（垫府发〔2025〕12号）' }),
     keep: 'text',
     ok: 200, // the status page with 补正已提交
-    bad: [{ why: 'too long text', values: { text: long(maxAnswerLength + 1) }, field: 'text' }],
-    // Defects left alone: a file of a wrong format or over 10 MB is answered 422 with the message only
-    // above the form (correctionMessage), not beside the file box; test/upload-limits.test.ts covers the
-    // oversize file's status and message.
+    bad: [
+      { why: 'too long text', values: { text: long(maxAnswerLength + 1) }, field: 'text' },
+      {
+        why: 'a file of the wrong kind',
+        values: {},
+        field: 'file',
+        file: { name: '补正.exe', content: Buffer.from('MZ') },
+      },
+      {
+        why: 'a file over 10 MB',
+        values: {},
+        field: 'file',
+        file: { name: '补正.pdf', content: Buffer.alloc(10 * 1024 * 1024 + 1, 0x41) },
+      },
+    ],
   },
 ]
 
@@ -648,13 +661,13 @@ function keptValue(html: string, field: string, action: string): string | undefi
   return el.attr('value')
 }
 
-async function submit(spec: FormSpec, values: Fields) {
+async function submit(spec: FormSpec, values: Fields, file?: { name: string; content: Buffer }) {
   const s = sessions.get(spec.who)!
   const page = await app.inject({ url: spec.page(), headers: { cookie: s.cookie } })
   expect(page.statusCode, spec.page()).toBe(200)
   const fields = { _csrf: s.csrf, ...hiddenFields(page.body, spec.action()), ...values }
   if (spec.multipart) {
-    const m = multipart(fields as Record<string, string>)
+    const m = multipart(fields as Record<string, string>, file)
     return app.inject({
       method: 'POST',
       url: spec.action(),
@@ -713,7 +726,7 @@ describe.each(databaseKinds)('every form on %s', (kind) => {
       await spec.before?.()
       for (const bad of spec.bad) {
         const sent = { ...spec.valid(), ...bad.values }
-        const res = await submit(spec, sent)
+        const res = await submit(spec, sent, bad.file)
         expect(res.statusCode, `${bad.why}: ${res.body.slice(0, 200)}`).toBe(422)
         const { beside, summary } = messageBeside(res.body, bad.field, spec.action())
         expect(beside, `${bad.why}: a message beside ${bad.field} (summary: ${summary})`).toMatch(han)

@@ -44,6 +44,7 @@ export function appealRoutes(app: FastifyInstance): void {
     status: number,
     form: FormState,
     message?: string,
+    concluding?: { id: number; form: FormState },
   ) => {
     const { page: listPage, year: typedYear, ...rest } = listQuery.parse(request.query ?? {})
     const year = typedYear ? Number(typedYear) : undefined
@@ -60,6 +61,7 @@ export function appealRoutes(app: FastifyInstance): void {
         ctx: pageContext(request),
         form,
         message,
+        concluding,
         filter: { ...rest, year: typedYear },
         filterProblem,
       }),
@@ -81,10 +83,17 @@ export function appealRoutes(app: FastifyInstance): void {
 
   app.post('/console/appeals/:id/conclude', async (request, reply) => {
     const { id } = idParam.parse(request.params)
+    // A refusal is shown in the case's own row, beside the field, with what was typed kept (issue #12).
     const parsed = parseForm(concludeForm, request.body)
-    if (!parsed.ok) return page(request, reply, 422, parsed.form)
+    if (!parsed.ok) return page(request, reply, 422, emptyForm, undefined, { id, form: parsed.form })
     const concluded = await attempt(() => concludeAppeal(deps, staffActor(request), id, parsed.data), shownOnPage)
-    if (!concluded.ok) return page(request, reply, statusOf[concluded.error.code], emptyForm, concluded.error.message)
+    if (!concluded.ok) {
+      const fields = Object.keys(concluded.error.fields).length
+        ? concluded.error.fields
+        : { concludedOn: concluded.error.message }
+      const form = { values: request.body as Record<string, unknown>, errors: fields }
+      return page(request, reply, statusOf[concluded.error.code], emptyForm, concluded.error.message, { id, form })
+    }
     return reply.redirect('/console/appeals', 303)
   })
 }

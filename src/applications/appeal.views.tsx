@@ -20,6 +20,8 @@ export function AppealsPage(
     message?: string | undefined
     filter: AppealFilterInput
     filterProblem?: string | undefined
+    /** The case whose conclusion was refused, with what was typed and why. */
+    concluding?: { id: number; form: FormState } | undefined
   },
 ) {
   const { ctx } = props
@@ -89,18 +91,11 @@ export function AppealsPage(
               <td>{c.raw_result ? columnLabel[props.mapping[c.raw_result] ?? 'other'] : '尚未审结'}</td>
               <td>
                 {!c.raw_result && (
-                  <form method="post" action={`/console/appeals/${c.id}/conclude`} class="inline">
-                    <Csrf token={ctx.csrf} />
-                    <label for={`r-${c.id}`}>审结结果</label>
-                    <select id={`r-${c.id}`} name="rawResult">
-                      {rawResults.map((r) => (
-                        <option value={r}>{r}</option>
-                      ))}
-                    </select>
-                    <label for={`d-${c.id}`}>审结日期</label>
-                    <input id={`d-${c.id}`} name="concludedOn" type="date" required />
-                    <button type="submit">记录审结</button>
-                  </form>
+                  <ConcludeForm
+                    ctx={ctx}
+                    id={c.id}
+                    form={props.concluding?.id === c.id ? props.concluding.form : undefined}
+                  />
                 )}
               </td>
             </tr>
@@ -124,5 +119,51 @@ export function AppealsPage(
         <button type="submit">登记</button>
       </form>
     </ConsoleLayout>
+  )
+}
+
+/** The row's form recording a case's conclusion; refused, it shows why beside the field and keeps what was typed. */
+function ConcludeForm(props: { ctx: PageContext; id: number; form: FormState | undefined }) {
+  const { id } = props
+  const values = props.form?.values ?? {}
+  const errors = props.form?.errors ?? {}
+  const value = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '')
+  const box = (name: string) => (errors[name] ? 'field has-error' : 'field')
+  return (
+    <form method="post" action={`/console/appeals/${id}/conclude`} class="inline">
+      <Csrf token={props.ctx.csrf} />
+      <span class={box('rawResult')}>
+        <label for={`r-${id}`}>审结结果</label>
+        {errors.rawResult && (
+          <span class="error" id={`e-r-${id}`}>
+            {errors.rawResult}
+          </span>
+        )}
+        <select id={`r-${id}`} name="rawResult">
+          {rawResults.map((r) => (
+            <option value={r} selected={value('rawResult') === r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </span>
+      <span class={box('concludedOn')}>
+        <label for={`d-${id}`}>审结日期</label>
+        {errors.concludedOn && (
+          <span class="error" id={`e-d-${id}`}>
+            {errors.concludedOn}
+          </span>
+        )}
+        <input
+          id={`d-${id}`}
+          name="concludedOn"
+          type="date"
+          required
+          value={value('concludedOn')}
+          aria-describedby={errors.concludedOn ? `e-d-${id}` : undefined}
+        />
+      </span>
+      <button type="submit">记录审结</button>
+    </form>
   )
 }

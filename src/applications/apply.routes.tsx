@@ -263,7 +263,8 @@ export function applyRoutes(app: FastifyInstance): void {
     let upload: { name: string; bytes: Buffer } | undefined
     if (file?.toBuffer && file.filename) {
       const bytes = await file.toBuffer()
-      if (file.file?.truncated) return page(422, { correctionMessage: '文件超过 10 MB。' })
+      if (file.file?.truncated)
+        return page(422, { correctionMessage: '文件超过 10 MB。', errors: { file: '文件超过 10 MB' } })
       if (bytes.length > 0) upload = { name: file.filename, bytes }
     }
     const done = await attempt(() => answerCorrection(deps, request.actor, found, { text, file: upload }), shownOnPage)

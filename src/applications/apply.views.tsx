@@ -186,8 +186,21 @@ function CorrectionAnswerForm(props: {
           hint={`写明补正后的申请内容，不超过 ${maxAnswerLength} 字；也可以只上传材料。`}
           rows={6}
         />
-        <label for="f-correction-file">补正材料（可选：PDF、JPG、PNG，不超过 10 MB）</label>
-        <input id="f-correction-file" name="file" type="file" accept=".pdf,.jpg,.jpeg,.png" />
+        <div class={props.form.errors.file ? 'field has-error' : 'field'}>
+          <label for="f-correction-file">补正材料（可选：PDF、JPG、PNG，不超过 10 MB）</label>
+          {props.form.errors.file && (
+            <p class="error" id="e-correction-file">
+              {props.form.errors.file}
+            </p>
+          )}
+          <input
+            id="f-correction-file"
+            name="file"
+            type="file"
+            accept=".pdf,.jpg,.jpeg,.png"
+            aria-describedby={props.form.errors.file ? 'e-correction-file' : undefined}
+          />
+        </div>
         <button type="submit">提交补正</button>
       </form>
     </section>

@@ -20,9 +20,16 @@ const idParam = z.object({ id: z.coerce.number().int().positive() })
 export function columnRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
-  const page = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) => {
+  const page = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    form: FormState,
+    renaming?: { id: number; form: FormState },
+  ) => {
     const columns = await columnsOf(deps, requireStaff(request).agencyId)
-    return reply.page(status, <ColumnsPage ctx={pageContext(request)} columns={columns} form={form} />)
+    const view = <ColumnsPage ctx={pageContext(request)} columns={columns} form={form} renaming={renaming} />
+    return reply.page(status, view)
   }
 
   app.get('/console/columns', async (request, reply) => page(request, reply, 200, { values: {}, errors: {} }))
@@ -37,10 +44,15 @@ export function columnRoutes(app: FastifyInstance): void {
 
   app.post('/console/columns/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
+    // A refused name is shown in the column's own row, beside its box, as typed (issue #12).
     const parsed = parseForm(renameForm, request.body)
-    if (!parsed.ok) return page(request, reply, 422, parsed.form)
+    const blank = { values: {}, errors: {} }
+    if (!parsed.ok) return page(request, reply, 422, blank, { id, form: parsed.form })
     const r = await attempt(() => renameColumn(deps, staffActor(request), id, parsed.data.name))
-    if (!r.ok) return page(request, reply, 422, { values: {}, errors: r.error.fields })
+    if (!r.ok) {
+      const errors = Object.keys(r.error.fields).length ? r.error.fields : { name: r.error.message }
+      return page(request, reply, 422, blank, { id, form: { values: parsed.data, errors } })
+    }
     return reply.redirect('/console/columns', 303)
   })
 }

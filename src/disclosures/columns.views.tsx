@@ -12,7 +12,13 @@ export const classLabels: Partial<Record<ColumnClass, string>> = {
   other: '其他',
 }
 
-export function ColumnsPage(props: { ctx: PageContext; columns: ColumnRow[]; form: FormState }) {
+export function ColumnsPage(props: {
+  ctx: PageContext
+  columns: ColumnRow[]
+  form: FormState
+  /** The column whose new name was refused, with the name as typed and why. */
+  renaming?: { id: number; form: FormState } | undefined
+}) {
   return (
     <ConsoleLayout ctx={props.ctx} title="栏目设置">
       <h1>栏目设置</h1>
@@ -34,10 +40,7 @@ export function ColumnsPage(props: { ctx: PageContext; columns: ColumnRow[]; for
               <td>
                 <form method="post" action={`/console/columns/${c.id}`} class="inline">
                   <Csrf token={props.ctx.csrf} />
-                  <label for={`rename-${c.id}`} class="visually-hidden">
-                    {c.name}的新名称
-                  </label>
-                  <input id={`rename-${c.id}`} name="name" value={c.name} />
+                  <RenameBox column={c} form={props.renaming?.id === c.id ? props.renaming.form : undefined} />
                   <button type="submit" class="secondary">
                     改名
                   </button>
@@ -70,5 +73,30 @@ export function ColumnsPage(props: { ctx: PageContext; columns: ColumnRow[]; for
         <button type="submit">添加</button>
       </form>
     </ConsoleLayout>
+  )
+}
+
+/** A column's new-name box; refused, the name as typed and why beside it. */
+function RenameBox(props: { column: ColumnRow; form: FormState | undefined }) {
+  const { column: c } = props
+  const error = props.form?.errors.name
+  const typed = props.form?.values.name
+  return (
+    <span class={error ? 'field has-error' : 'field'}>
+      <label for={`rename-${c.id}`} class="visually-hidden">
+        {c.name}的新名称
+      </label>
+      {error && (
+        <span class="error" id={`e-rename-${c.id}`}>
+          {error}
+        </span>
+      )}
+      <input
+        id={`rename-${c.id}`}
+        name="name"
+        value={typeof typed === 'string' ? typed : c.name}
+        aria-describedby={error ? `e-rename-${c.id}` : undefined}
+      />
+    </span>
   )
 }

@@ -24,10 +24,15 @@ export function ReportSettingsPage(props: {
       </p>
       <form method="post" action="/console/report-settings">
         <Csrf token={ctx.csrf} />
-        <fieldset>
+        <fieldset class={props.error ? 'has-error' : undefined}>
           <legend>第四部分（行政复议、行政诉讼）统计口径</legend>
+          {props.error?.fields.appealsCountedBy && (
+            <p class="error" id="e-appeals">
+              {props.error.fields.appealsCountedBy}
+            </p>
+          )}
           {appealsCountings.map((c) => (
-            <div class="field">
+            <div class="checkbox">
               <input
                 type="radio"
                 id={`f-appeals-${c}`}
