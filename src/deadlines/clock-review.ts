@@ -1,4 +1,4 @@
-import { CalendarMissing } from './calendar.ts'
+import { CalendarMissing, holidaysFixedByDate } from './calendar.ts'
 import type { WorkCalendar } from './calendar.ts'
 import { chineseDate as cn, computeClock, statutoryClock } from './statutory-clock.ts'
 import type { ClockEvent, ClockSettings, ClockState } from './statutory-clock.ts'
@@ -109,13 +109,9 @@ function problemOf(e: ClockEvent, { lawful, at, settings }: Context): string | n
   }
 }
 
-/** The year's holidays fixed by date in 《全国年节及纪念日放假办法》; the lunar ones are left out. */
-const fixedHolidays = (year: number) =>
-  ['01-01', '05-01', '05-02', '10-01', '10-02', '10-03'].map((d) => `${year}-${d}`)
-
 function withProvisionalYear(cal: WorkCalendar, year: number): WorkCalendar {
   return {
-    holidays: new Set([...cal.holidays, ...fixedHolidays(year)]),
+    holidays: new Set([...cal.holidays, ...holidaysFixedByDate(year)]),
     makeupWorkdays: cal.makeupWorkdays,
     years: new Set([...cal.years, year]),
   }
