@@ -25,6 +25,7 @@ export const severityOf: Record<RuleId, Severity> = {
 const v = (c: Cell) => c ?? 0
 const colName = (i: number) => applicantColumns[i] ?? `第${i + 1}列`
 const rowLabel = (report: AnnualReport, code: string) => {
+  if (code === 'OTHER') return '其他处理'
   const row = formats[report.format].applicationRows.find((r) => r.code === code)
   return row ? shortLabel(row.label) : code
 }
@@ -77,9 +78,35 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
     value: rows[code]?.[col] ?? null,
   })
   const has = (...codes: string[]) => codes.every((c) => rows[c] !== undefined)
+  const rowNames = (codes: readonly string[]) => codes.map((c) => rowLabel(report, c)).join('、')
+  // A row not read is named, and why: absent from the source, or its digits ran together beyond one reading.
+  const unread = (codes: readonly string[]) => {
+    const names = codes.filter((c) => rows[c] === undefined)
+    const tangled = names.filter((c) => report.ambiguous?.includes(`applications.${c}`))
+    const absent = names.filter((c) => !tangled.includes(c))
+    return [
+      absent.length ? `缺少${rowNames(absent)}` : '',
+      tangled.length ? `${rowNames(tangled)}的数字连在一起，拆分不唯一` : '',
+    ]
+      .filter(Boolean)
+      .join('；')
+  }
+
+  const relied = report.relied ?? {}
+  const reliedReason = (codes: readonly string[]) =>
+    `读取时已用于拆分连在一起的数字（${rowNames(codes)}），未再据以检查`
+  // A 2021 report printing （六）其他处理 as one row: that row stands for its three sub-rows.
+  const applicationRows = f.applicationRows.flatMap((r) =>
+    report.notItemised?.includes(r.code)
+      ? r.code === report.notItemised[0] && rows.OTHER
+        ? [{ ...r, code: 'OTHER', label: '（六）其他处理' }]
+        : []
+      : [r],
+  )
 
   // R1 (stated in the format's header cell): 一 + 二 = 三（七）总计 + 四, in every column.
-  if (has('NEW', 'CARRIED_IN', 'TOTAL', 'CARRIED_OUT')) {
+  if (relied.R1) notChecked.push({ rule: 'R1', reason: reliedReason(relied.R1) })
+  else if (has('NEW', 'CARRIED_IN', 'TOTAL', 'CARRIED_OUT')) {
     for (let col = 0; col < 7; col++) {
       const fnd = equation(
         'R1',
@@ -90,11 +117,11 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
       )
       if (fnd) findings.push(fnd)
     }
-  } else notChecked.push({ rule: 'R1', reason: '缺少本年新收、上年结转、总计或结转下年度行' })
+  } else notChecked.push({ rule: 'R1', reason: unread(['NEW', 'CARRIED_IN', 'TOTAL', 'CARRIED_OUT']) })
 
   // R2: in every row, 总计 = the six applicant columns.
-  for (const row of f.applicationRows) {
-    if (!rows[row.code]) continue
+  for (const row of applicationRows) {
+    if (!rows[row.code] || relied.R2?.includes(row.code)) continue
     const fnd = equation(
       'R2',
       `${shortLabel(row.label)}行`,
@@ -104,10 +131,14 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
     )
     if (fnd) findings.push(fnd)
   }
+  if (relied.R2?.length) notChecked.push({ rule: 'R2', reason: reliedReason(relied.R2) })
+  const unreadRows = applicationRows.filter((r) => !rows[r.code]).map((r) => r.code)
+  if (unreadRows.length) notChecked.push({ rule: 'R2', reason: unread(unreadRows) })
 
   // R3: （七）总计 = the sum of every outcome row, in every column.
-  const outcomes = f.applicationRows.filter((r) => r.outcome).map((r) => r.code)
-  if (has('TOTAL', ...outcomes)) {
+  const outcomes = applicationRows.filter((r) => r.outcome).map((r) => r.code)
+  if (relied.R3) notChecked.push({ rule: 'R3', reason: reliedReason(relied.R3) })
+  else if (has('TOTAL', ...outcomes)) {
     for (let col = 0; col < 7; col++) {
       const fnd = equation(
         'R3',
@@ -118,13 +149,22 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
       )
       if (fnd) findings.push(fnd)
     }
-  } else notChecked.push({ rule: 'R3', reason: '办理结果行不全' })
+  } else notChecked.push({ rule: 'R3', reason: unread(['TOTAL', ...outcomes]) })
 
   // R4: each appeals group, 总计 = 维持 + 纠正 + 其他 + 尚未审结.
   for (const g of appealGroups) {
     const cells = report.appeals[g]
     if (!cells) {
-      notChecked.push({ rule: 'R4', reason: `缺少${appealGroupLabels[g]}数据` })
+      notChecked.push({
+        rule: 'R4',
+        reason: report.ambiguous?.includes('appeals')
+          ? `${appealGroupLabels[g]}：数字连在一起，拆分不唯一`
+          : `缺少${appealGroupLabels[g]}数据`,
+      })
+      continue
+    }
+    if (relied.R4?.includes(g)) {
+      notChecked.push({ rule: 'R4', reason: `${appealGroupLabels[g]}：读取时已用于拆分连在一起的数字，未再据以检查` })
       continue
     }
     const r = (i: number): CellRef => ({ cell: `appeals.${g}[${i}]`, value: cells[i] ?? null })

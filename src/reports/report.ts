@@ -23,6 +23,18 @@ export type AnnualReport = {
   missing: string[]
   /** Rows read but not assignable with certainty (digits run together with more than one reading). */
   ambiguous?: string[]
+  /**
+   * Rules the reading itself relied on to cut digits run together, by rule: the rows (R1, R2, R3)
+   * or appeal groups (R4) whose cells were chosen by it. `report check` does not claim to check them.
+   */
+  relied?: Partial<Record<'R1' | 'R2' | 'R3' | 'R4', string[]>>
+  /**
+   * A 2021 report printing （六）其他处理 as one row (the older layout): its cells stand in
+   * `applications.rows.OTHER` and the three sub-rows named here were not itemised by the source.
+   */
+  notItemised?: string[]
+  /** What the source did not let the importer determine: the year, the agency or the format. */
+  undetermined?: ('year' | 'agency' | 'format')[]
 }
 
 const cell = z.number().nullable()
@@ -43,6 +55,9 @@ export const annualReportSchema = z.object({
     .default({ overview: null, problems: null, other: null }),
   missing: z.array(z.string()).default([]),
   ambiguous: z.array(z.string()).optional(),
+  relied: z.partialRecord(z.enum(['R1', 'R2', 'R3', 'R4']), z.array(z.string())).optional(),
+  notItemised: z.array(z.string()).optional(),
+  undetermined: z.array(z.enum(['year', 'agency', 'format'])).optional(),
 })
 
 /** A report with every cell of the format present and blank: what an empty template holds. */

@@ -5,7 +5,7 @@ import type { AnnualReport, Cell } from '../../src/reports/report.ts'
 // more than the examples: cells one per line with '|', rows on one line separated by spaces or tabs,
 // labels broken across lines, traditional characters and full-width digits.
 
-export type Style = 'pipes' | 'spaces' | 'tabs' | 'broken-labels' | 'traditional'
+export type Style = 'pipes' | 'spaces' | 'tabs' | 'broken-labels' | 'traditional' | 'glued'
 
 const cellText = (c: Cell, style: Style) => {
   if (c === null) return ''
@@ -19,6 +19,10 @@ function row(label: string, cells: Cell[], style: Style): string[] {
       return [`${label} |`, ...cells.map((c) => `${cellText(c, style)} |`)]
     case 'tabs':
       return [[label, ...cells.map((c) => cellText(c, style))].join('\t')]
+    // A table's text as a crawler or a careless copy takes it: every cell's text run together,
+    // a blank cell leaving nothing; the rows are joined into one line by finish().
+    case 'glued':
+      return [`${label}${cells.map((c) => cellText(c, style)).join('')}⟪glue⟫`]
     case 'broken-labels': {
       const cut = Math.max(1, Math.floor(label.length / 2))
       return [label.slice(0, cut), `${label.slice(cut)} ${cells.map((c) => cellText(c, style) || '—').join(' ')}`]
@@ -102,7 +106,9 @@ export function flatten(report: AnnualReport, style: Style, opts: { title?: stri
   lines.push(
     style === 'pipes'
       ? appeals.map((c) => `${cellText(c, style)} |`).join('\n')
-      : appeals.map((c) => cellText(c, style) || '—').join(style === 'tabs' ? '\t' : ' '),
+      : style === 'glued'
+        ? appeals.map((c) => cellText(c, style)).join('')
+        : appeals.map((c) => cellText(c, style) || '—').join(style === 'tabs' ? '\t' : ' '),
   )
   lines.push(
     sectionTitles.problems,
@@ -114,6 +120,7 @@ export function flatten(report: AnnualReport, style: Style, opts: { title?: stri
 }
 
 const finish = (lines: string[], style: Style) => {
-  const text = lines.join('\n')
+  // Glued rows (marked so by row()) run on into the next line, as one table's text does.
+  const text = lines.join('\n').replace(/⟪glue⟫\n/g, '')
   return style === 'traditional' ? [...text].map((c) => trad[c] ?? c).join('') : text
 }

@@ -1,12 +1,15 @@
 import { rejoinWrappedLines } from './paragraphs.ts'
 import { appealGroups } from '../report-format.ts'
 import { formatForYear, formats } from '../report-format.ts'
-import type { FormatId, ReportFormat } from '../report-format.ts'
+import type { ApplicationRow, FormatId, ReportFormat } from '../report-format.ts'
 import { blankReport } from '../report.ts'
 import type { AnnualReport, Cell } from '../report.ts'
 import { squeeze } from './normalize.ts'
 import type { Token } from './tokens.ts'
 import { readRowValues } from './row-values.ts'
+import type { Blocks } from './row-values.ts'
+import { settleByColumns } from './table-solve.ts'
+import type { ColumnRelation } from './table-solve.ts'
 
 // Reads the interchange JSON out of a token stream. Rows are found by their anchors in order; the
 // values of a row are those between its anchor and the next row's. Nothing is invented: a row not
@@ -116,10 +119,14 @@ const agencySuffix = /(人民政府|办公室|办公厅|委员会|局|厅|署|�
 function detectAgency(s: Stream, located: Located): string | null {
   const head = s.text.slice(0, located.overview?.char ?? Math.min(400, s.text.length))
   const m = /([\p{Script=Han}()（）]{2,40}?)(20\d\d)年度?(?:政府信息公开|政务公开)(?:工作)?年度?报告/u.exec(head)
-  if (m?.[1] && agencySuffix.test(m[1])) return m[1].replace(/^.*?(?:关于|发布|公开)(?=[\p{Script=Han}])/u, '')
   const byOffice = /本报告由(.{2,40}?)(?:根据|依据|按照)/.exec(head)
-  if (byOffice?.[1]) return byOffice[1].replace(/办公室$/, '').replace(/办公厅$/, '') || null
-  return null
+  const office = byOffice?.[1]?.replace(/办公室$/, '').replace(/办公厅$/, '') || null
+  if (m?.[1] && agencySuffix.test(m[1])) {
+    const titled = m[1].replace(/^.*?(?:关于|发布|公开)(?=[\p{Script=Han}])/u, '')
+    // The title may leave out what the body says in full: 洪泽区人民政府 for 淮安市洪泽区人民政府.
+    return office && office.length > titled.length && office.endsWith(titled) ? office : titled
+  }
+  return office
 }
 
 function narrative(s: Stream, located: Located, name: SectionName): string | null {
@@ -147,7 +154,7 @@ function narrative(s: Stream, located: Located, name: SectionName): string | nul
   return text || null
 }
 
-type RowSlot = { key: string; anchor: RegExp; width: number; label?: string; check?: (cells: Cell[]) => boolean }
+type RowSlot = { key: string; anchor: RegExp; width: number; label?: string; blocks?: Blocks }
 
 /**
  * Finds each row's anchor in order within [fromChar, toChar) and gives it the values up to the
@@ -161,6 +168,7 @@ function readRows(
   toChar: number,
   toToken: number,
   cutOff = false,
+  header?: { fromToken: number; columns: readonly RegExp[] },
 ) {
   const hits: (Hit | undefined)[] = []
   let from = fromChar
@@ -185,6 +193,11 @@ function readRows(
     )
   }
   const centres = columnCentres(slots, spans)
+  const firstHit = hits.find(Boolean)
+  const fromHeader =
+    header && firstHit ? headerColumns(s.tokens, header.fromToken, firstHit.token, header.columns) : undefined
+  const open = new Map<string, Cell[][]>()
+  const relied: string[] = []
   for (let i = 0; i < slots.length; i++) {
     const hit = hits[i]
     if (!hit) continue
@@ -208,12 +221,31 @@ function readRows(
     const slot = slots[i]!
     // The text ends on this row's label: the page was cut off here, not a row of blanks.
     if (cutOff && next === slots.length && span.length === 0) continue
-    const placed = span.length < slot.width ? placeByColumn(span, centres.get(slot.width)) : undefined
-    const read = placed ?? readRowValues(span, slot.width, slot.check)
-    if (read === 'ambiguous') ambiguous.push(slot.key)
-    else values.set(slot.key, read)
+    const placed =
+      span.length < slot.width
+        ? (placeByColumn(span, centres.get(slot.width)) ??
+          (fromHeader?.length === slot.width
+            ? (placeByColumn(
+                span,
+                fromHeader.map((c) => c.centre),
+              ) ??
+              placeByColumn(
+                span,
+                fromHeader.map((c) => c.left),
+                'left',
+              ))
+            : undefined))
+        : undefined
+    const read = placed ? { cells: placed, relied: false } : readRowValues(span, slot.width, slot.blocks)
+    if ('cells' in read) {
+      values.set(slot.key, read.cells)
+      if (read.relied) relied.push(slot.key)
+    } else {
+      ambiguous.push(slot.key)
+      open.set(slot.key, read.candidates)
+    }
   }
-  return { values, ambiguous }
+  return { values, ambiguous, open, relied }
 }
 
 type ValueToken = Extract<Token, { t: 'value' }>
@@ -261,14 +293,41 @@ function columnCentres(slots: readonly RowSlot[], spans: Map<number, ValueToken[
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
+/**
+ * Where a table's columns stand, from its header words (PDF only): used when no row has every cell
+ * filled, as in small agencies' tables whose organisation columns are blank throughout. Each
+ * column's first header word gives its left edge and centre; the words must stand left to right.
+ */
+function headerColumns(tokens: readonly Token[], from: number, to: number, columns: readonly RegExp[]) {
+  const words: { text: string; left: number; centre: number }[] = []
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!
+    if (t.t !== 'text' || t.left === undefined) continue
+    const last = words.at(-1)
+    const prev = tokens[i - 1]
+    if (last && prev?.t === 'text' && prev.left === t.left) last.text += squeeze(t.s)
+    else words.push({ text: squeeze(t.s), left: t.left, centre: t.left })
+  }
+  const found = columns.map((re) => words.find((w) => re.test(w.text)))
+  if (found.some((w) => !w)) return undefined
+  const cols = found as { text: string; left: number }[]
+  if (cols.some((c, i) => i > 0 && c.left <= cols[i - 1]!.left)) return undefined
+  // A header word's centre is taken halfway to the next column's left edge.
+  return cols.map((c, i) => ({ left: c.left, centre: i + 1 < cols.length ? (c.left + cols[i + 1]!.left) / 2 : c.left }))
+}
+
+/** Header words of section 三's columns: 自然人, the five organisation kinds, 总计. */
+// Header cells are often set letter-spaced ("自 然 人", "法 律"), so a column is known by the start of its word.
+export const applicantHeader = [/^自/, /^商/, /^科/, /^社/, /^法(?!人)/, /^其他?$/, /^总计?$/]
+
 /** A row with blank cells, placed by where its values stand; undefined unless every value falls in its own column. */
-function placeByColumn(span: ValueToken[], centres: number[] | undefined): Cell[] | undefined {
-  if (!centres || span.length === 0 || span.some((t) => t.x === undefined)) return undefined
+function placeByColumn(span: ValueToken[], centres: number[] | undefined, by: 'x' | 'left' = 'x'): Cell[] | undefined {
+  if (!centres || span.length === 0 || span.some((t) => t[by] === undefined)) return undefined
   const gap = Math.min(...centres.slice(1).map((c, i) => c - centres[i]!))
   const cells: Cell[] = Array<Cell>(centres.length).fill(null)
   const used = new Set<number>()
   for (const t of span) {
-    const distances = centres.map((c) => Math.abs(c - t.x!))
+    const distances = centres.map((c) => Math.abs(c - t[by]!))
     const col = distances.indexOf(Math.min(...distances))
     if (used.has(col) || distances[col]! > gap / 2) return undefined
     used.add(col)
@@ -277,9 +336,13 @@ function placeByColumn(span: ValueToken[], centres: number[] | undefined): Cell[
   return cells
 }
 
-const r2 = (cells: Cell[]) => cells.slice(0, 6).reduce<number>((a, c) => a + (c ?? 0), 0) === (cells[6] ?? 0)
-const r4 = (cells: Cell[]) =>
-  [0, 5, 10].every((o) => cells.slice(o, o + 4).reduce<number>((a, c) => a + (c ?? 0), 0) === (cells[o + 4] ?? 0))
+/** R2: a row's 总计 is the sum of its six applicant columns. R4: each appeals group's 总计 is the sum of its four. */
+const r2: Blocks = [[0, 7]]
+const r4: Blocks = [
+  [0, 5],
+  [5, 5],
+  [10, 5],
+]
 
 export function parseReport(tokens: Token[]): AnnualReport {
   const s = streamOf(tokens)
@@ -316,28 +379,43 @@ export function parseReport(tokens: Token[]): AnnualReport {
     ambiguous.push(...amb.map((k) => `article20.${k}`))
   }
 
+  const relied: NonNullable<AnnualReport['relied']> = {}
   const apps = rangeOf(s, located, 'applications')
   if (!apps) {
     missing.push('applications')
     report.applications.rows = {}
   } else {
-    const { values, ambiguous: amb } = readRows(
+    const table = s.text.slice(apps.fromChar, apps.toChar)
+    const rowsRead = applicationRowsOf(f, table)
+    const {
+      values,
+      ambiguous: amb,
+      open,
+      relied: byRow,
+    } = readRows(
       s,
-      f.applicationRows.map((r) => ({ key: r.code, anchor: r.anchor, width: 7, label: r.label, check: r2 })),
+      rowsRead.map((r) => ({ key: r.code, anchor: r.anchor, width: 7, label: r.label, blocks: r2 })),
       apps.fromChar,
       apps.toChar,
       apps.toToken,
       apps.cutOff,
+      { fromToken: apps.fromToken, columns: applicantHeader },
     )
-    for (const row of f.applicationRows) {
+    // Rows whose digits add up more than one way: the column sums may settle them.
+    const { settled, used } = settleByColumns(values, open, columnRelations(rowsRead), 7)
+    for (const [code, cells] of settled) values.set(code, cells)
+    const settledCodes = [...settled.keys()]
+    if (byRow.length) relied.R2 = byRow
+    for (const rule of used) relied[rule] = settledCodes
+    if (settledCodes.length) relied.R2 = [...(relied.R2 ?? []), ...settledCodes]
+    report.applications.rows = {}
+    for (const row of rowsRead) {
       const cells = values.get(row.code)
       if (cells) report.applications.rows[row.code] = cells
-      else {
-        delete report.applications.rows[row.code]
-        missing.push(`applications.${row.code}`)
-      }
+      else missing.push(`applications.${row.code}`)
     }
-    ambiguous.push(...amb.map((k) => `applications.${k}`))
+    if (rowsRead.some((r) => r.code === 'OTHER') && format === '2021') report.notItemised = [...otherSubRows]
+    ambiguous.push(...amb.filter((k) => !settled.has(k)).map((k) => `applications.${k}`))
   }
 
   const appeals = rangeOf(s, located, 'appeals')
@@ -355,16 +433,17 @@ export function parseReport(tokens: Token[]): AnnualReport {
     if (read === undefined) {
       missing.push('appeals')
       report.appeals = {}
-    } else if (read === 'ambiguous') {
+    } else if (!('cells' in read)) {
       ambiguous.push('appeals')
-      missing.push('appeals')
       report.appeals = {}
     } else {
       appealGroups.forEach((g, i) => {
-        report.appeals[g] = read.slice(i * 5, i * 5 + 5)
+        report.appeals[g] = read.cells.slice(i * 5, i * 5 + 5)
       })
+      if (read.relied) relied.R4 = [...appealGroups]
     }
   }
+  if (Object.keys(relied).length) report.relied = relied
 
   report.sections = {
     overview: narrative(s, located, 'overview'),
@@ -374,6 +453,31 @@ export function parseReport(tokens: Token[]): AnnualReport {
   report.missing = [...missing.filter((m) => !ambiguous.includes(m)), ...ambiguous]
   if (ambiguous.length) report.ambiguous = ambiguous
   return report
+}
+
+const otherSubRows = ['OTHER_NO_CORRECTION', 'OTHER_NO_FEE', 'OTHER_OTHER'] as const
+
+/**
+ * The rows of section 三 as this report prints them. Many 2021 reports keep the older layout's
+ * single （六）其他处理 row: without either sub-row's words, that one row is read (as `OTHER`) and
+ * stands for the three sub-rows' total.
+ */
+function applicationRowsOf(f: ReportFormat, table: string): ApplicationRow[] {
+  if (f.id !== '2021') return [...f.applicationRows]
+  const itemised = /逾期不补|不补正|收费通知|缴纳费用|未按收费/.test(table)
+  if (itemised) return [...f.applicationRows]
+  const single: ApplicationRow = { code: 'OTHER', label: '（六）其他处理', anchor: /其他处理/, outcome: true }
+  return f.applicationRows.flatMap((r) =>
+    r.code === 'OTHER_NO_CORRECTION' ? [single] : otherSubRows.includes(r.code as never) ? [] : [r],
+  )
+}
+
+/** R3 and R1 as relations between the rows, for settling rows whose digits ran together. */
+function columnRelations(rows: readonly ApplicationRow[]): ColumnRelation[] {
+  return [
+    { rule: 'R3', left: ['TOTAL'], right: rows.filter((r) => r.outcome).map((r) => r.code) },
+    { rule: 'R1', left: ['NEW', 'CARRIED_IN'], right: ['TOTAL', 'CARRIED_OUT'] },
+  ]
 }
 
 /** Where the appeals header ends: after the last of its column words. */

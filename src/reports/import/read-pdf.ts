@@ -66,21 +66,33 @@ function groupLines(items: Item[]): Item[][] {
 function tokenizePdfLine(line: Item[], out: Token[]): void {
   const text = normaliseText(line.map((i) => i.s).join(' '))
   if (!text.trim() || isFurniture(text)) return
-  // "2024" and "年" set as two items are one word.
+  // Pieces set edge to edge are one word: WPS and Word often emit each digit of "2024" or each
+  // character as its own item, and set "2024 年" with a space that belongs to no cell.
   const merged: Item[] = []
   for (const item of line) {
     const prev = merged.at(-1)
-    if (prev && /\d$/.test(prev.s.trim()) && /^\s*[年月日号]/.test(item.s))
-      merged[merged.length - 1] = { ...prev, s: prev.s.trim() + item.s.trim(), w: item.x + item.w - prev.x }
+    const gap = prev ? item.x - (prev.x + prev.w) : Infinity
+    const touching = prev && gap < Math.max(1, Math.min(prev.h, item.h) * 0.2)
+    const dateWord = prev && /\d$/.test(prev.s.trim()) && /^\s*[年月日号]/.test(item.s) && gap < prev.h * 1.5
+    if (prev && (touching || dateWord))
+      merged[merged.length - 1] = { ...prev, s: prev.s.trimEnd() + item.s.trimStart(), w: item.x + item.w - prev.x }
     else merged.push({ ...item })
   }
   for (const item of merged) {
     const start = out.length
-    for (const piece of normaliseText(item.s).split(/\s+/).filter(Boolean)) splitPiece(piece, true, out)
+    // "2024 年" and "12 月 31 日": a number before a date word is words, space or not.
+    const words = normaliseText(item.s).replace(/(\d)\s+(?=[年月日号])/g, '$1')
+    for (const piece of words.split(/\s+/).filter(Boolean)) splitPiece(piece, true, out)
     const centre = item.x + item.w / 2
+    // An item that is one number alone was set as one cell: it is never cut or joined.
+    const alone = out.length - start === 1
     for (let k = start; k < out.length; k++) {
       const tok = out[k]!
-      if (tok.t === 'value') tok.x = centre
+      if (tok.t === 'text') tok.left = item.x
+      if (tok.t !== 'value') continue
+      tok.x = centre
+      tok.left = item.x
+      if (alone) tok.cell = true
     }
   }
   out.push({ t: 'break' })

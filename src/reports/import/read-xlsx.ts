@@ -8,9 +8,11 @@ import type { Token } from './tokens.ts'
 export async function readXlsx(bytes: Buffer): Promise<Token[]> {
   const wb = new ExcelJS.Workbook()
   await wb.xlsx.load(bytes as unknown as ArrayBuffer)
+  const cached = await cachedFormulaResults(bytes)
   const out: Token[] = []
   wb.eachSheet((ws) => {
     if (ws.state !== 'visible') return // only what a person sees is read
+    const results = cached.get(ws.name)
     const width = ws.columnCount
     for (let r = 1; r <= ws.rowCount; r++) {
       const row = ws.getRow(r)
@@ -23,7 +25,9 @@ export async function readXlsx(bytes: Buffer): Promise<Token[]> {
         const cell = row.getCell(c)
         if (cell.isMerged && cell.master.address !== cell.address) continue
         const v = cell.value
-        if (typeof v === 'number') out.push({ t: 'value', v, raw: String(v), sp: true })
+        if (typeof v === 'number') out.push({ t: 'value', v, raw: String(v), sp: true, cell: true })
+        else if (isFormula(v) && (v.result === undefined || v.result === null))
+          tokenizeCell(results?.get(cell.address) ?? '', out)
         else tokenizeCell(cellText(cell) ?? '', out)
       }
       out.push({ t: 'break' })
@@ -39,3 +43,48 @@ function cellText(cell: ExcelJS.Cell): string | null {
   if (typeof v === 'object' && 'result' in v) return String(v.result ?? '')
   return String(v)
 }
+
+const isFormula = (v: ExcelJS.CellValue): v is ExcelJS.CellFormulaValue =>
+  typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v)
+
+/**
+ * The value each formula cell last showed, from the sheet's own XML: ExcelJS drops a cached result
+ * of 0, which a report's 总计 column (=SUM of six zeros) holds in most rows.
+ */
+async function cachedFormulaResults(bytes: Buffer): Promise<Map<string, Map<string, string>>> {
+  const JSZip = (await import('jszip')).default
+  const zip = await JSZip.loadAsync(bytes)
+  const workbook = (await zip.file('xl/workbook.xml')?.async('string')) ?? ''
+  const rels = (await zip.file('xl/_rels/workbook.xml.rels')?.async('string')) ?? ''
+  const targets = new Map<string, string>()
+  for (const m of rels.matchAll(/<Relationship\b[^>]*>/g)) {
+    const id = /\bId="([^"]+)"/.exec(m[0])?.[1]
+    const target = /\bTarget="([^"]+)"/.exec(m[0])?.[1]
+    if (id && target) targets.set(id, target.replace(/^\/?(?:xl\/)?/, 'xl/'))
+  }
+  const out = new Map<string, Map<string, string>>()
+  for (const m of workbook.matchAll(/<sheet\b[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(m[0])?.[1]
+    const rid = /\br:id="([^"]+)"/.exec(m[0])?.[1]
+    const xml = rid && targets.get(rid) ? await zip.file(targets.get(rid)!)?.async('string') : undefined
+    if (!name || !xml) continue
+    const cells = new Map<string, string>()
+    for (const c of xml.matchAll(/<c\b([^>]*)>(.*?)<\/c>/gs)) {
+      const address = /\br="([A-Z]+\d+)"/.exec(c[1]!)?.[1]
+      const body = c[2]!
+      if (!address || !/<f\b/.test(body) || /\bt="(?:s|str|e|b)"/.test(c[1]!)) continue
+      const v = /<v>([^<]*)<\/v>/.exec(body)?.[1]
+      if (v !== undefined) cells.set(address, v)
+    }
+    out.set(unescapeXml(name), cells)
+  }
+  return out
+}
+
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&')

@@ -5,8 +5,21 @@ import { normaliseText } from './normalize.ts'
 // that stream only, so a flattened web page and a real table are read by the same rules.
 
 export type Token =
-  | { t: 'text'; s: string; sp: boolean }
-  | { t: 'value'; v: number | null; raw: string; sp: boolean; x?: number }
+  /** In a PDF, `left` is where the item holding the text begins. */
+  | { t: 'text'; s: string; sp: boolean; left?: number }
+  | {
+      t: 'value'
+      v: number | null
+      raw: string
+      sp: boolean
+      x?: number
+      /** In a PDF, where the item holding the value begins (tables set flush left are placed by it). */
+      left?: number
+      /** The whole content of a table cell (HTML, DOCX, XLSX, or set off by | or a tab): never split or joined. */
+      cell?: boolean
+      /** Dashes written together ("————"): one to several blank cells, for the row's count to settle. */
+      nulls?: [number, number]
+    }
   | { t: 'break' }
 
 const numberRe = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/
@@ -17,43 +30,71 @@ const placeholder = /^(?:[-—–－/／\\]+|无|空)$/
 
 export const parseNumber = (raw: string): number => Number(raw.replace(/,/g, ''))
 
-/** Splits one piece of text (no whitespace inside) into words and numbers. */
+/** Splits one piece of text (no whitespace inside) into words, numbers and blank marks. */
 export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
   if (placeholder.test(piece)) {
     out.push({ t: 'value', v: null, raw: piece, sp })
     return
   }
-  const re = /[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?/g
+  // Numbers, and dashes or slashes standing where a cell was ("0——0", "总计/ / /" run together).
+  const re = /[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[—–－-]+|[/／]+/g
   let last = 0
   let first = true
+  const emit = (tok: Token) => {
+    out.push(tok)
+    first = false
+  }
   for (const m of piece.matchAll(re)) {
     const start = m.index
     const end = start + m[0].length
     const before = piece.slice(last, start)
     const after = piece.slice(end)
+    if (!/\d/.test(m[0])) {
+      // A mark is a blank cell only beside a number or at an end of the piece: never inside words.
+      const head = piece.slice(0, start)
+      const edgeBefore = head === '' || /[\d\p{Script=Han}）)”"]$/u.test(head)
+      const edgeAfter = after === '' || /^[\d\p{Script=Han}（(]/u.test(after)
+      const beside = head === '' || after === '' || /\d$/.test(head) || /^\d/.test(after)
+      const between = /\d$/.test(head) && /^\d/.test(after) && /[/／]/.test(m[0]) // 1/2
+      if (!edgeBefore || !edgeAfter || !beside || between) continue
+      if (before) out.push({ t: 'text', s: before, sp: first ? sp : false })
+      const n = m[0].length
+      const dashes = /^[—–－-]+$/.test(m[0])
+      emit({
+        t: 'value',
+        v: null,
+        raw: m[0],
+        sp: before ? false : first ? sp : false,
+        nulls: [dashes ? Math.ceil(n / 2) : n, n],
+      })
+      last = end
+      continue
+    }
     // 1.属于国家秘密, 2、重复申请, (3): an item number, not a cell.
     // A bare "3." is an item number whose label went on to the next line.
     const itemNumber =
       (/^[.、．)）]/.test(after) && !/^\.\d/.test(after) && after.length > 1) ||
       (/^[.、．]$/.test(after) && before === '' && m[0].length <= 2)
+    // The cells of a row run into the next row's item number: "0000000" + "2.其他法律…".
+    const gluedItem = itemNumber && /^\d{2,}$/.test(m[0]) && /[1-9]$/.test(m[0]) && /^[.、．]\D/.test(after)
     const inWords =
       wordSuffix.test(after) ||
-      /[第约共计近超逾余]$/.test(before) ||
+      /[第约共近超逾余]$/.test(before) ||
+      (/计$/.test(before) && !/[总合]计$/.test(before)) ||
       /^[a-zA-Z@]/.test(after) ||
       /[a-zA-Z@:/]$/.test(before)
     // A sign belongs to the number only at the start of a cell ("+2", "-1"), not inside words.
-    let numText = m[0]
+    let numText = gluedItem ? m[0].slice(0, -1) : m[0]
     let textBefore = before
     if (/^[+-]/.test(numText) && before.length > 0) {
       textBefore = before + numText[0]
       numText = numText.slice(1)
     }
-    if (itemNumber || inWords) continue
+    if ((itemNumber && !gluedItem) || inWords) continue
     if (textBefore) out.push({ t: 'text', s: textBefore, sp: first ? sp : false })
-    const unit = /^(万元|万|元|件|个)/.exec(after)?.[1] ?? ''
-    out.push({ t: 'value', v: parseNumber(numText), raw: numText + unit, sp: textBefore ? false : first ? sp : false })
-    first = false
-    last = end + unit.length
+    const unit = gluedItem ? '' : (/^(万元|万|元|件|个)/.exec(after)?.[1] ?? '')
+    emit({ t: 'value', v: parseNumber(numText), raw: numText + unit, sp: textBefore ? false : first ? sp : false })
+    last = gluedItem ? end - 1 : end + unit.length
   }
   const rest = piece.slice(last)
   if (rest) out.push({ t: 'text', s: rest, sp: first ? sp : false })
@@ -75,7 +116,7 @@ export function tokenizeLine(rawLine: string, out: Token[]): void {
   const separator = line.includes('|') ? '|' : line.includes('\t') ? '\t' : undefined
   if (separator) {
     if (/^\s*\|[\s|]*$/.test(line)) {
-      out.push({ t: 'value', v: null, raw: '', sp: true })
+      out.push({ t: 'value', v: null, raw: '', sp: true, cell: true })
       out.push({ t: 'break' })
       return
     }
@@ -87,7 +128,7 @@ export function tokenizeLine(rawLine: string, out: Token[]): void {
     const keepTrailing = separator === '\t'
     cells.forEach((c, i) => {
       if (i > lastFilled && !keepTrailing) return
-      if (!c.trim()) out.push({ t: 'value', v: null, raw: '', sp: true })
+      if (!c.trim()) out.push({ t: 'value', v: null, raw: '', sp: true, cell: true })
       else tokenizeCell(c, out)
     })
   } else {
@@ -102,17 +143,17 @@ export function tokenizeLine(rawLine: string, out: Token[]): void {
 export function tokenizeCell(rawCell: string, out: Token[]): void {
   const cell = normaliseText(rawCell).trim()
   if (!cell) {
-    out.push({ t: 'value', v: null, raw: '', sp: true })
+    out.push({ t: 'value', v: null, raw: '', sp: true, cell: true })
     return
   }
   const compact = cell.replace(/\s+/g, '')
   const unitless = compact.replace(/(万元|万|元|件|个)$/, '')
   if (numberRe.test(unitless)) {
-    out.push({ t: 'value', v: parseNumber(unitless), raw: compact, sp: true })
+    out.push({ t: 'value', v: parseNumber(unitless), raw: compact, sp: true, cell: true })
     return
   }
   if (placeholder.test(compact)) {
-    out.push({ t: 'value', v: null, raw: compact, sp: true })
+    out.push({ t: 'value', v: null, raw: compact, sp: true, cell: true })
     return
   }
   for (const piece of cell.split(/\s+/).filter(Boolean)) splitPiece(piece, true, out)
