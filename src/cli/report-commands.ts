@@ -2,11 +2,10 @@ import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { checkReport, hasErrors } from '../reports/report-checks.ts'
 import { describeCheck } from '../reports/report-findings.ts'
-import { importReportFile } from '../reports/import/read-file.ts'
+import { importReportFile, reportFileExtensions } from '../reports/import/read-file.ts'
+import type { AnnualReport } from '../reports/report.ts'
 
 type Out = { log: (s: string) => void; error: (s: string) => void }
-
-const readable = /\.(txt|html?|docx|pdf|xlsx|json)$/i
 
 /** Files named on the command line, with directories expanded to the report files inside them. */
 async function expand(args: string[]): Promise<string[]> {
@@ -18,7 +17,8 @@ async function expand(args: string[]): Promise<string[]> {
       continue
     }
     if (info.isDirectory()) {
-      const names = (await readdir(arg)).filter((n) => readable.test(n)).sort()
+      // Every file that looks like a report is taken: those that cannot be read are refused by name, not skipped.
+      const names = (await readdir(arg)).filter((n) => reportFileExtensions.test(n)).sort()
       files.push(...names.map((n) => path.join(arg, n)))
     } else files.push(arg)
   }
@@ -60,23 +60,10 @@ export async function reportCheck(argv: string[], out: Out): Promise<number> {
   }
   let errors = false
   let unreadable = false
+  const read: { file: string; report: AnnualReport }[] = []
   for (const file of files) {
     try {
-      const report = await importReportFile(file)
-      const result = checkReport(report)
-      if (json)
-        out.log(
-          JSON.stringify({
-            file,
-            format: report.format,
-            year: report.year,
-            agency: report.agency,
-            missing: report.missing,
-            ...result,
-          }),
-        )
-      else out.log(`${file}\n${describeCheck(report, result).join('\n')}`)
-      if (hasErrors(result)) errors = true
+      read.push({ file, report: await importReportFile(file) })
     } catch (e) {
       unreadable = true
       const reason = e instanceof Error ? e.message : String(e)
@@ -84,5 +71,40 @@ export async function reportCheck(argv: string[], out: Out): Promise<number> {
       else out.error(`${file}\n  无法读取：${reason}`)
     }
   }
+  for (const { file, report } of read) {
+    // The same agency's report of the year before, when it is among the files: X1–X3 compare the two.
+    const previous = read.find(
+      (r) =>
+        r.report !== report &&
+        report.year !== null &&
+        r.report.year === report.year - 1 &&
+        sameAgency(r.report.agency, report.agency),
+    )
+    const result = checkReport(report, previous?.report)
+    if (json)
+      out.log(
+        JSON.stringify({
+          file,
+          format: report.format,
+          year: report.year,
+          agency: report.agency,
+          missing: report.missing,
+          ...(report.undetermined ? { undetermined: report.undetermined } : {}),
+          ...(previous ? { previous: previous.file } : {}),
+          ...result,
+        }),
+      )
+    else
+      out.log(
+        `${file}\n${describeCheck(report, result).join('\n')}${previous ? `\n  [比对] 已与上一年度报告 ${previous.file} 比对（X1–X3）` : ''}`,
+      )
+    if (hasErrors(result)) errors = true
+  }
   return unreadable ? 2 : errors ? 1 : 0
+}
+
+/** Two agency names for the same agency: equal once the city prefix one of them leaves out is ignored. */
+function sameAgency(a: string | null, b: string | null): boolean {
+  if (!a || !b) return false
+  return a === b || a.endsWith(b) || b.endsWith(a)
 }

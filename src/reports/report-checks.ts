@@ -64,6 +64,14 @@ function equation(
   }
 }
 
+/**
+ * A total left blank while its parts hold figures, or parts all blank under a filled total: the
+ * source did not fill that side in. That is said (not checked), not reported as a wrong sum; a
+ * blank beside figures on the same side counts as 0.
+ */
+const totalLeftBlank = (total: Cell, parts: readonly Cell[]) =>
+  (total === null && parts.some((p) => (p ?? 0) !== 0)) || ((total ?? 0) !== 0 && parts.every((p) => p === null))
+
 const show = (c: Cell) => (c === null ? '空白' : String(c))
 const round = (n: number) => Math.round(n * 1e6) / 1e6
 
@@ -81,6 +89,7 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
   const rowNames = (codes: readonly string[]) => codes.map((c) => rowLabel(report, c)).join('、')
   // A row not read is named, and why: absent from the source, or its digits ran together beyond one reading.
   const unread = (codes: readonly string[]) => {
+    if (report.missing.includes('applications')) return '缺少第三部分“收到和处理政府信息公开申请情况”的表格'
     const names = codes.filter((c) => rows[c] === undefined)
     const tangled = names.filter((c) => report.ambiguous?.includes(`applications.${c}`))
     const absent = names.filter((c) => !tangled.includes(c))
@@ -120,8 +129,13 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
   } else notChecked.push({ rule: 'R1', reason: unread(['NEW', 'CARRIED_IN', 'TOTAL', 'CARRIED_OUT']) })
 
   // R2: in every row, 总计 = the six applicant columns.
+  const blankTotals: string[] = []
   for (const row of applicationRows) {
     if (!rows[row.code] || relied.R2?.includes(row.code)) continue
+    if (totalLeftBlank(rows[row.code]![6] ?? null, rows[row.code]!.slice(0, 6))) {
+      blankTotals.push(row.code)
+      continue
+    }
     const fnd = equation(
       'R2',
       `${shortLabel(row.label)}行`,
@@ -132,6 +146,7 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
     if (fnd) findings.push(fnd)
   }
   if (relied.R2?.length) notChecked.push({ rule: 'R2', reason: reliedReason(relied.R2) })
+  if (blankTotals.length) notChecked.push({ rule: 'R2', reason: `${rowNames(blankTotals)}：总计栏或六类申请人栏整栏空白（未填写），未据以检查` })
   const unreadRows = applicationRows.filter((r) => !rows[r.code]).map((r) => r.code)
   if (unreadRows.length) notChecked.push({ rule: 'R2', reason: unread(unreadRows) })
 
@@ -139,7 +154,12 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
   const outcomes = applicationRows.filter((r) => r.outcome).map((r) => r.code)
   if (relied.R3) notChecked.push({ rule: 'R3', reason: reliedReason(relied.R3) })
   else if (has('TOTAL', ...outcomes)) {
+    const blankColumns: string[] = []
     for (let col = 0; col < 7; col++) {
+      if (totalLeftBlank(rows.TOTAL![col] ?? null, outcomes.map((c) => rows[c]![col] ?? null))) {
+        blankColumns.push(colName(col))
+        continue
+      }
       const fnd = equation(
         'R3',
         `${colName(col)}列`,
@@ -149,6 +169,8 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
       )
       if (fnd) findings.push(fnd)
     }
+    if (blankColumns.length)
+      notChecked.push({ rule: 'R3', reason: `${blankColumns.join('、')}列：（七）总计或全部办理结果空白（未填写），未据以检查` })
   } else notChecked.push({ rule: 'R3', reason: unread(['TOTAL', ...outcomes]) })
 
   // R4: each appeals group, 总计 = 维持 + 纠正 + 其他 + 尚未审结.
@@ -159,12 +181,18 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
         rule: 'R4',
         reason: report.ambiguous?.includes('appeals')
           ? `${appealGroupLabels[g]}：数字连在一起，拆分不唯一`
-          : `缺少${appealGroupLabels[g]}数据`,
+          : report.missing.includes('appeals')
+            ? `缺少第四部分“行政复议、行政诉讼情况”的表格（${appealGroupLabels[g]}）`
+            : `缺少${appealGroupLabels[g]}数据`,
       })
       continue
     }
     if (relied.R4?.includes(g)) {
       notChecked.push({ rule: 'R4', reason: `${appealGroupLabels[g]}：读取时已用于拆分连在一起的数字，未再据以检查` })
+      continue
+    }
+    if (totalLeftBlank(cells[4] ?? null, cells.slice(0, 4))) {
+      notChecked.push({ rule: 'R4', reason: `${appealGroupLabels[g]}：总计或四项结果全部空白（未填写），未据以检查` })
       continue
     }
     const r = (i: number): CellRef => ({ cell: `appeals.${g}[${i}]`, value: cells[i] ?? null })

@@ -5,10 +5,13 @@ import type { AnnualReport } from './report.ts'
 /** The findings of one report as a person reads them, one per line. */
 export function describeCheck(report: AnnualReport, result: CheckResult): string[] {
   const lines: string[] = []
+  const unknown = new Set(report.undetermined ?? [])
   const head = [
     report.agency,
     report.year ? `${report.year}年` : null,
-    `${report.format === '2019' ? '2019年试行' : '2021年'}格式`,
+    unknown.has('format')
+      ? '格式未能确定（按2021年格式读取）'
+      : `${report.format === '2019' ? '2019年试行' : '2021年'}格式`,
   ]
     .filter(Boolean)
     .join(' ')
@@ -18,6 +21,8 @@ export function describeCheck(report: AnnualReport, result: CheckResult): string
   lines.push(`${head}：${summary}`)
   for (const f of result.findings) lines.push(`  [${f.severity === 'error' ? '错误' : '提示'}] ${f.message}`)
   for (const n of result.notChecked) lines.push(`  [未检查] ${n.rule}：${n.reason}`)
+  const names = { year: '年度', agency: '机关名称', format: '报告格式' } as const
+  if (unknown.size) lines.push(`  [未能确定] ${[...unknown].map((u) => names[u]).join('、')}：原文中没有找到`)
   if (report.missing.length) lines.push(`  [缺失] ${report.missing.join('、')}`)
   return lines
 }

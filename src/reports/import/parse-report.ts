@@ -87,13 +87,18 @@ function rangeOf(s: Stream, located: Located, name: SectionName) {
   }
 }
 
-function detectFormat(s: Stream, located: Located, year: number | null): FormatId {
+/**
+ * The format by its own words; else by the year (law-and-format.md §2.1); else not known, and read
+ * as the 2021 format while saying so.
+ */
+function detectFormat(s: Stream, located: Located, year: number | null): { format: FormatId; known: boolean } {
   const from = located.article20?.char ?? 0
   const to = located.problems?.char ?? s.text.length
   const tables = s.text.slice(from, to)
-  if (/制发件数|废止件数|现行有效件数|逾期不补|收费通知|本年收费金额/.test(tables)) return '2021'
-  if (/新制作数量|新公开数量|对外公开总数|上一年项目|对外管理服务|采购项目|采购总金额/.test(tables)) return '2019'
-  return year !== null ? formatForYear(year) : '2021'
+  if (/制发件数|废止件数|现行有效件数|逾期不补|收费通知|本年收费金额/.test(tables)) return { format: '2021', known: true }
+  if (/新制作数量|新公开数量|对外公开总数|上一年项目|对外管理服务|采购项目|采购总金额/.test(tables))
+    return { format: '2019', known: true }
+  return year !== null ? { format: formatForYear(year), known: true } : { format: '2021', known: false }
 }
 
 function detectYear(s: Stream, located: Located): number | null {
@@ -122,7 +127,10 @@ function detectAgency(s: Stream, located: Located): string | null {
   const byOffice = /本报告由(.{2,40}?)(?:根据|依据|按照)/.exec(head)
   const office = byOffice?.[1]?.replace(/办公室$/, '').replace(/办公厅$/, '') || null
   if (m?.[1] && agencySuffix.test(m[1])) {
-    const titled = m[1].replace(/^.*?(?:关于|发布|公开)(?=[\p{Script=Han}])/u, '')
+    const titled = m[1]
+      .replace(/^.*?(?:关于|发布|公开)(?=[\p{Script=Han}])/u, '')
+      // Words a page puts before the title: "现将…", "现向社会公布…", site links, "年报".
+      .replace(/^.*?(?:现将|现向社会公布|现予公布|现公布|予以公布|公布|登录|注册|首页|年报|印发)(?=[\p{Script=Han}]{2})/u, '')
     // The title may leave out what the body says in full: 洪泽区人民政府 for 淮安市洪泽区人民政府.
     return office && office.length > titled.length && office.endsWith(titled) ? office : titled
   }
@@ -344,13 +352,42 @@ const r4: Blocks = [
   [10, 5],
 ]
 
+/** Labels that a report prints once, in its tables. */
+const tableOnlyLabels = [
+  '本年新收政府信息公开申请数量',
+  '上年结转政府信息公开申请数量',
+  '结转下年度继续办理',
+  '本年制发件数',
+  '属于三类内部事务信息',
+  '没有现成信息需要另行制作',
+]
+
+/**
+ * A compilation, or a side-by-side comparison, holds the tables of more than one report: read as
+ * one, its rows would be mixed. Returns why the file is refused, or undefined for one report.
+ */
+export function severalReports(tokens: Token[]): string | undefined {
+  const text = streamOf(tokens).text
+  const repeated = tableOnlyLabels
+    .map((label) => ({ label, times: text.split(label).length - 1 }))
+    .filter((l) => l.times >= 2)
+  if (repeated.length < 2) return undefined
+  const shown = repeated.slice(0, 2).map((l) => `“${l.label}”出现 ${l.times} 次`)
+  return `文件中似乎有不止一份年报的表格（${shown.join('，')}）：可能是汇编或对比文件。请把每份年报单独保存后分别导入`
+}
+
 export function parseReport(tokens: Token[]): AnnualReport {
   const s = streamOf(tokens)
   const located = locateSections(s)
   const year = detectYear(s, located)
-  const format = detectFormat(s, located, year)
+  const { format, known: formatKnown } = detectFormat(s, located, year)
   const f: ReportFormat = formats[format]
   const report = blankReport(format, year, detectAgency(s, located))
+  const undetermined: NonNullable<AnnualReport['undetermined']> = []
+  if (year === null) undetermined.push('year')
+  if (report.agency === null) undetermined.push('agency')
+  if (!formatKnown) undetermined.push('format')
+  if (undetermined.length) report.undetermined = undetermined
   const missing: string[] = []
   const ambiguous: string[] = []
 

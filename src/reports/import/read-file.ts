@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parseReport } from './parse-report.ts'
+import { parseReport, severalReports } from './parse-report.ts'
 import { readHtml } from './read-html.ts'
 import { readPdf } from './read-pdf.ts'
 import { tokenizeText } from './tokens.ts'
@@ -10,6 +10,50 @@ import { annualReportSchema } from '../report.ts'
 
 export type SourceKind = 'text' | 'html' | 'docx' | 'pdf' | 'xlsx' | 'json'
 
+export class UnreadableSource extends Error {}
+
+/** Formats the importer cannot read, by extension: what they are, in the words of the people who send them. */
+const legacyFormats: Record<string, string> = {
+  doc: 'Word 97-2003 文档（.doc）',
+  xls: 'Excel 97-2003 工作簿（.xls）',
+  et: 'WPS 表格文件（.et）',
+  wps: 'WPS 文字文件（.wps）',
+  ppt: 'PowerPoint 97-2003 演示文稿（.ppt）',
+  dps: 'WPS 演示文件（.dps）',
+  ofd: 'OFD 版式文件（.ofd）',
+  rtf: 'RTF 文档（.rtf）',
+  jpg: '图片（.jpg）',
+  jpeg: '图片（.jpeg）',
+  png: '图片（.png）',
+  gif: '图片（.gif）',
+  tif: '图片（.tif）',
+  tiff: '图片（.tiff）',
+  bmp: '图片（.bmp）',
+}
+/** Extensions a folder is searched for: what can be read, and what is refused with a reason rather than skipped. */
+export const reportFileExtensions = /\.(txt|html?|docx|pdf|xlsx|json|doc|xls|et|wps|ppt|dps|ofd|rtf|jpe?g|png|gif|tiff?|bmp)$/i
+
+const saveAs = (what: string) =>
+  /^图片/.test(what)
+    ? `${what}中的文字无法读取：请提供带文字的 PDF、DOCX 或网页文本`
+    : `这是${what}，本系统不能直接读取：请用 WPS 或 Office 打开后另存为 DOCX、XLSX 或 PDF，再导入`
+
+/** Files this importer refuses, by signature and name: legacy Office/WPS binaries, OFD, images, other binaries. */
+function refuseUnsupported(bytes: Buffer, name: string): void {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? ''
+  const ole = bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
+  if (ole) throw new UnreadableSource(saveAs(legacyFormats[ext] ?? '旧版 Office/WPS 二进制文件（.doc、.xls、.et、.wps）'))
+  const signature = bytes.subarray(0, 5).toString('latin1')
+  const known = signature === '%PDF-' || (bytes[0] === 0x50 && bytes[1] === 0x4b)
+  if (!known && legacyFormats[ext] && !/^(?:html?)$/.test(ext)) {
+    const head = bytes.subarray(0, 2048).toString('utf8').trimStart().toLowerCase()
+    // Many sites serve an HTML table under an .xls or .doc name: that is read as the page it is.
+    if (!(head.startsWith('<') && /<(?:html|table)[\s>]/.test(head))) throw new UnreadableSource(saveAs(legacyFormats[ext]))
+  }
+  if (!known && bytes.subarray(0, 4096).includes(0))
+    throw new UnreadableSource('这不是文本、网页、DOCX、XLSX 或 PDF 文件，无法读取：请另存为 DOCX、XLSX 或 PDF 后再导入')
+}
+
 /** What the bytes are, by their own signature first and the file name second. */
 export function sourceKindOf(bytes: Buffer, name: string): SourceKind {
   if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf'
@@ -17,7 +61,7 @@ export function sourceKindOf(bytes: Buffer, name: string): SourceKind {
   const head = bytes.subarray(0, 2048).toString('utf8').trimStart().toLowerCase()
   if (head.startsWith('{')) return 'json'
   if (
-    /\.html?$/i.test(name) ||
+    /\.(?:html?|xls|doc)$/i.test(name) ||
     head.startsWith('<!doctype html') ||
     head.startsWith('<html') ||
     /<table[\s>]/.test(head)
@@ -25,8 +69,6 @@ export function sourceKindOf(bytes: Buffer, name: string): SourceKind {
     return 'html'
   return 'text'
 }
-
-export class UnreadableSource extends Error {}
 
 export async function tokensOf(bytes: Buffer, kind: SourceKind): Promise<Token[]> {
   switch (kind) {
@@ -61,10 +103,14 @@ function decode(bytes: Buffer): string {
 
 /** Reads one published report (any supported kind) into the interchange JSON. */
 export async function importReport(bytes: Buffer, name: string): Promise<AnnualReport> {
+  refuseUnsupported(bytes, name)
   const kind = sourceKindOf(bytes, name)
   if (kind === 'json') {
     const parsed = annualReportSchema.safeParse(JSON.parse(bytes.toString('utf8')))
-    if (!parsed.success) throw new UnreadableSource(`不是有效的年报 JSON：${parsed.error.issues[0]?.message ?? ''}`)
+    if (!parsed.success) {
+      const at = parsed.error.issues[0]?.path.join('.') || '（顶层）'
+      throw new UnreadableSource(`不是年报交换格式（gongkai.annual-report/1）的 JSON：${at} 处不符合格式`)
+    }
     return parsed.data as AnnualReport
   }
   let tokens: Token[]
@@ -74,7 +120,12 @@ export async function importReport(bytes: Buffer, name: string): Promise<AnnualR
     throw new UnreadableSource(`无法读取文件内容（${kind}）：${e instanceof Error ? e.message : String(e)}`)
   }
   if (!tokens.some((t) => t.t === 'text')) throw new UnreadableSource('文件中没有可读的文字（可能是扫描图片）')
-  return parseReport(tokens)
+  const several = severalReports(tokens)
+  if (several) throw new UnreadableSource(several)
+  const report = parseReport(tokens)
+  if (report.missing.includes('article20') && report.missing.includes('applications') && report.missing.includes('appeals'))
+    throw new UnreadableSource('文件中没有找到年度报告的表格（第二、三、四部分）：这似乎不是政府信息公开工作年度报告')
+  return report
 }
 
 export async function importReportFile(file: string): Promise<AnnualReport> {

@@ -14,6 +14,16 @@ export async function readXlsx(bytes: Buffer): Promise<Token[]> {
     if (ws.state !== 'visible') return // only what a person sees is read
     const results = cached.get(ws.name)
     const width = ws.columnCount
+    // Blank cells count up to the table's right edge (the last column holding a figure anywhere in
+    // the sheet), not to the sheet's: a title merged across more columns leaves blanks past the table.
+    let edge = 1
+    ws.eachRow((row) =>
+      row.eachCell((cell, c) => {
+        const v = cell.value
+        if (typeof v === 'number' || isFormula(v) || (typeof v === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(v)))
+          edge = Math.max(edge, c)
+      }),
+    )
     for (let r = 1; r <= ws.rowCount; r++) {
       const row = ws.getRow(r)
       if (!row.hasValues) continue
@@ -21,7 +31,11 @@ export async function readXlsx(bytes: Buffer): Promise<Token[]> {
         tokenizeLine(String(cellText(row.getCell(1)) ?? ''), out)
         continue
       }
-      for (let c = 1; c <= width; c++) {
+      let last = 1
+      row.eachCell((cell, c) => {
+        if (cellText(cell)?.trim()) last = Math.max(last, c)
+      })
+      for (let c = 1; c <= Math.max(last, edge); c++) {
         const cell = row.getCell(c)
         if (cell.isMerged && cell.master.address !== cell.address) continue
         const v = cell.value

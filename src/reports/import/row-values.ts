@@ -133,7 +133,11 @@ export function readings(atoms: readonly Atom[], width: number, blocks: Blocks |
  * Reads one row. `blocks` gives the row's own arithmetic; without it, a row that does not split
  * exactly one way is ambiguous.
  */
-export function readRowValues(span: readonly ValueToken[], width: number, blocks?: Blocks): RowRead {
+export function readRowValues(whole: readonly ValueToken[], width: number, blocks?: Blocks): RowRead {
+  // Empty cells past the row's width are the sheet's or page's padding, not blanks of this row.
+  let end = whole.length
+  while (end > width && whole[end - 1]!.v === null && whole[end - 1]!.cell) end--
+  const span = whole.slice(0, end)
   const cells = span.map((t) => t.v)
   if (cells.length === 0) return { cells: Array<Cell>(width).fill(null), relied: false }
   if (cells.length === width) {
