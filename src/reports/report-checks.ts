@@ -95,7 +95,7 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
     const absent = names.filter((c) => !tangled.includes(c))
     return [
       absent.length ? `缺少${rowNames(absent)}` : '',
-      tangled.length ? `${rowNames(tangled)}的数字连在一起，拆分不唯一` : '',
+      tangled.length ? `${rowNames(tangled)}的数字连在一起，无法唯一、可靠地拆分` : '',
     ]
       .filter(Boolean)
       .join('；')
@@ -146,7 +146,11 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
     if (fnd) findings.push(fnd)
   }
   if (relied.R2?.length) notChecked.push({ rule: 'R2', reason: reliedReason(relied.R2) })
-  if (blankTotals.length) notChecked.push({ rule: 'R2', reason: `${rowNames(blankTotals)}：总计栏或六类申请人栏整栏空白（未填写），未据以检查` })
+  if (blankTotals.length)
+    notChecked.push({
+      rule: 'R2',
+      reason: `${rowNames(blankTotals)}：总计栏或六类申请人栏整栏空白（未填写），未据以检查`,
+    })
   const unreadRows = applicationRows.filter((r) => !rows[r.code]).map((r) => r.code)
   if (unreadRows.length) notChecked.push({ rule: 'R2', reason: unread(unreadRows) })
 
@@ -156,7 +160,12 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
   else if (has('TOTAL', ...outcomes)) {
     const blankColumns: string[] = []
     for (let col = 0; col < 7; col++) {
-      if (totalLeftBlank(rows.TOTAL![col] ?? null, outcomes.map((c) => rows[c]![col] ?? null))) {
+      if (
+        totalLeftBlank(
+          rows.TOTAL![col] ?? null,
+          outcomes.map((c) => rows[c]![col] ?? null),
+        )
+      ) {
         blankColumns.push(colName(col))
         continue
       }
@@ -170,8 +179,27 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
       if (fnd) findings.push(fnd)
     }
     if (blankColumns.length)
-      notChecked.push({ rule: 'R3', reason: `${blankColumns.join('、')}列：（七）总计或全部办理结果空白（未填写），未据以检查` })
+      notChecked.push({
+        rule: 'R3',
+        reason: `${blankColumns.join('、')}列：（七）总计或全部办理结果空白（未填写），未据以检查`,
+      })
   } else notChecked.push({ rule: 'R3', reason: unread(['TOTAL', ...outcomes]) })
+
+  // Rows whose run-together digits were tried every way, none making a column sum hold: the
+  // source does not add up there, whichever way its digits are read.
+  for (const [rule, codes] of Object.entries(report.irreconcilable ?? {}) as ['R1' | 'R3', string[]][]) {
+    const what = rule === 'R3' ? '（七）总计等于各项办理结果之和' : '本年新收加上年结转等于（七）总计加结转下年度'
+    findings.push({
+      rule,
+      severity: severityOf[rule],
+      left: [],
+      right: [],
+      leftSum: 0,
+      rightSum: 0,
+      blankCells: [],
+      message: `${rule}（表格）：${rowNames(codes.filter((c) => !rows[c]))}的数字连在一起；每一种可能的拆分都已试过，没有一种能使${what}，原表数字有误`,
+    })
+  }
 
   // R4: each appeals group, 总计 = 维持 + 纠正 + 其他 + 尚未审结.
   for (const g of appealGroups) {
@@ -180,7 +208,7 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
       notChecked.push({
         rule: 'R4',
         reason: report.ambiguous?.includes('appeals')
-          ? `${appealGroupLabels[g]}：数字连在一起，拆分不唯一`
+          ? `${appealGroupLabels[g]}：数字连在一起，无法唯一、可靠地拆分`
           : report.missing.includes('appeals')
             ? `缺少第四部分“行政复议、行政诉讼情况”的表格（${appealGroupLabels[g]}）`
             : `缺少${appealGroupLabels[g]}数据`,

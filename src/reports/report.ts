@@ -33,6 +33,11 @@ export type AnnualReport = {
    * `applications.rows.OTHER` and the three sub-rows named here were not itemised by the source.
    */
   notItemised?: string[]
+  /**
+   * Column sums (R1, R3) that no reading of the listed rows' run-together digits satisfies, each
+   * row's every reading having been tried: the source's figures do not add up there.
+   */
+  irreconcilable?: Partial<Record<'R1' | 'R3', string[]>>
   /** What the source did not let the importer determine: the year, the agency or the format. */
   undetermined?: ('year' | 'agency' | 'format')[]
 }
@@ -57,6 +62,7 @@ export const annualReportSchema = z.object({
   ambiguous: z.array(z.string()).optional(),
   relied: z.partialRecord(z.enum(['R1', 'R2', 'R3', 'R4']), z.array(z.string())).optional(),
   notItemised: z.array(z.string()).optional(),
+  irreconcilable: z.partialRecord(z.enum(['R1', 'R3']), z.array(z.string())).optional(),
   undetermined: z.array(z.enum(['year', 'agency', 'format'])).optional(),
 })
 

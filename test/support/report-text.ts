@@ -5,12 +5,16 @@ import type { AnnualReport, Cell } from '../../src/reports/report.ts'
 // more than the examples: cells one per line with '|', rows on one line separated by spaces or tabs,
 // labels broken across lines, traditional characters and full-width digits.
 
-export type Style = 'pipes' | 'spaces' | 'tabs' | 'broken-labels' | 'traditional' | 'glued'
+export type Style =
+  'pipes' | 'spaces' | 'tabs' | 'broken-labels' | 'traditional' | 'glued' | 'glued-fullwidth' | 'digit-spaced'
+
+const fullWidth = (s: string) => s.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))
 
 const cellText = (c: Cell, style: Style) => {
-  if (c === null) return ''
+  if (c === null) return style === 'glued' ? '/' : style === 'glued-fullwidth' ? '—' : ''
   const s = String(c)
-  return style === 'traditional' ? s.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))) : s
+  if (style === 'digit-spaced') return s.replace(/^-?\d+/, (whole) => whole.replace(/(?<=\d)(?=\d)/g, ' '))
+  return style === 'traditional' || style === 'glued-fullwidth' ? fullWidth(s) : s
 }
 
 function row(label: string, cells: Cell[], style: Style): string[] {
@@ -19,10 +23,14 @@ function row(label: string, cells: Cell[], style: Style): string[] {
       return [`${label} |`, ...cells.map((c) => `${cellText(c, style)} |`)]
     case 'tabs':
       return [[label, ...cells.map((c) => cellText(c, style))].join('\t')]
-    // A table's text as a crawler or a careless copy takes it: every cell's text run together,
-    // a blank cell leaving nothing; the rows are joined into one line by finish().
+    // A table's text as a crawler or a careless copy takes it: every cell's text run together (a
+    // blank shown by its mark, / or —), the rows joined into one line by finish().
     case 'glued':
+    case 'glued-fullwidth':
       return [`${label}${cells.map((c) => cellText(c, style)).join('')}⟪glue⟫`]
+    // Each digit set apart as PDF-to-text tools often give it ("1 2" for 12), cells by two spaces.
+    case 'digit-spaced':
+      return [`${label} ${cells.map((c) => cellText(c, style) || '—').join('  ')}`]
     case 'broken-labels': {
       const cut = Math.max(1, Math.floor(label.length / 2))
       return [label.slice(0, cut), `${label.slice(cut)} ${cells.map((c) => cellText(c, style) || '—').join(' ')}`]
@@ -106,9 +114,11 @@ export function flatten(report: AnnualReport, style: Style, opts: { title?: stri
   lines.push(
     style === 'pipes'
       ? appeals.map((c) => `${cellText(c, style)} |`).join('\n')
-      : style === 'glued'
+      : style === 'glued' || style === 'glued-fullwidth'
         ? appeals.map((c) => cellText(c, style)).join('')
-        : appeals.map((c) => cellText(c, style) || '—').join(style === 'tabs' ? '\t' : ' '),
+        : appeals
+            .map((c) => cellText(c, style) || '—')
+            .join(style === 'tabs' ? '\t' : style === 'digit-spaced' ? '  ' : ' '),
   )
   lines.push(
     sectionTitles.problems,

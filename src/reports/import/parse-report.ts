@@ -9,7 +9,7 @@ import type { Token } from './tokens.ts'
 import { readRowValues } from './row-values.ts'
 import type { Blocks } from './row-values.ts'
 import { settleByColumns } from './table-solve.ts'
-import type { ColumnRelation } from './table-solve.ts'
+import type { ColumnRelation, OpenRow } from './table-solve.ts'
 
 // Reads the interchange JSON out of a token stream. Rows are found by their anchors in order; the
 // values of a row are those between its anchor and the next row's. Nothing is invented: a row not
@@ -95,7 +95,8 @@ function detectFormat(s: Stream, located: Located, year: number | null): { forma
   const from = located.article20?.char ?? 0
   const to = located.problems?.char ?? s.text.length
   const tables = s.text.slice(from, to)
-  if (/制发件数|废止件数|现行有效件数|逾期不补|收费通知|本年收费金额/.test(tables)) return { format: '2021', known: true }
+  if (/制发件数|废止件数|现行有效件数|逾期不补|收费通知|本年收费金额/.test(tables))
+    return { format: '2021', known: true }
   if (/新制作数量|新公开数量|对外公开总数|上一年项目|对外管理服务|采购项目|采购总金额/.test(tables))
     return { format: '2019', known: true }
   return year !== null ? { format: formatForYear(year), known: true } : { format: '2021', known: false }
@@ -130,7 +131,10 @@ function detectAgency(s: Stream, located: Located): string | null {
     const titled = m[1]
       .replace(/^.*?(?:关于|发布|公开)(?=[\p{Script=Han}])/u, '')
       // Words a page puts before the title: "现将…", "现向社会公布…", site links, "年报".
-      .replace(/^.*?(?:现将|现向社会公布|现予公布|现公布|予以公布|公布|登录|注册|首页|年报|印发)(?=[\p{Script=Han}]{2})/u, '')
+      .replace(
+        /^.*?(?:现将|现向社会公布|现予公布|现公布|予以公布|公布|登录|注册|首页|年报|印发)(?=[\p{Script=Han}]{2})/u,
+        '',
+      )
     // The title may leave out what the body says in full: 洪泽区人民政府 for 淮安市洪泽区人民政府.
     return office && office.length > titled.length && office.endsWith(titled) ? office : titled
   }
@@ -204,7 +208,7 @@ function readRows(
   const firstHit = hits.find(Boolean)
   const fromHeader =
     header && firstHit ? headerColumns(s.tokens, header.fromToken, firstHit.token, header.columns) : undefined
-  const open = new Map<string, Cell[][]>()
+  const open = new Map<string, OpenRow>()
   const relied: string[] = []
   for (let i = 0; i < slots.length; i++) {
     const hit = hits[i]
@@ -250,7 +254,7 @@ function readRows(
       if (read.relied) relied.push(slot.key)
     } else {
       ambiguous.push(slot.key)
-      open.set(slot.key, read.candidates)
+      open.set(slot.key, read)
     }
   }
   return { values, ambiguous, open, relied }
@@ -439,12 +443,33 @@ export function parseReport(tokens: Token[]): AnnualReport {
       { fromToken: apps.fromToken, columns: applicantHeader },
     )
     // Rows whose digits add up more than one way: the column sums may settle them.
-    const { settled, used } = settleByColumns(values, open, columnRelations(rowsRead), 7)
+    const relations = columnRelations(rowsRead)
+    const { settled, used, irreconcilable } = settleByColumns(values, open, relations, 7)
     for (const [code, cells] of settled) values.set(code, cells)
     const settledCodes = [...settled.keys()]
+    // A row cut by its own sum alone is trusted only where a column sum can still vouch for it:
+    // one used to settle the table, or one whose rows are all read (and which is then checked).
+    const vouched = (code: string) =>
+      relations.some(
+        (r) =>
+          [...r.left, ...r.right].includes(code) &&
+          (used.has(r.rule) || [...r.left, ...r.right].every((c) => values.has(c))),
+      )
+    let dropped = true
+    while (dropped) {
+      dropped = false
+      for (const code of [...byRow]) {
+        if (vouched(code)) continue
+        values.delete(code)
+        byRow.splice(byRow.indexOf(code), 1)
+        amb.push(code)
+        dropped = true
+      }
+    }
     if (byRow.length) relied.R2 = byRow
     for (const rule of used) relied[rule] = settledCodes
     if (settledCodes.length) relied.R2 = [...(relied.R2 ?? []), ...settledCodes]
+    if (irreconcilable.size) report.irreconcilable = Object.fromEntries(irreconcilable)
     report.applications.rows = {}
     for (const row of rowsRead) {
       const cells = values.get(row.code)

@@ -31,7 +31,8 @@ const legacyFormats: Record<string, string> = {
   bmp: '图片（.bmp）',
 }
 /** Extensions a folder is searched for: what can be read, and what is refused with a reason rather than skipped. */
-export const reportFileExtensions = /\.(txt|html?|docx|pdf|xlsx|json|doc|xls|et|wps|ppt|dps|ofd|rtf|jpe?g|png|gif|tiff?|bmp)$/i
+export const reportFileExtensions =
+  /\.(txt|html?|docx|pdf|xlsx|json|doc|xls|et|wps|ppt|dps|ofd|rtf|jpe?g|png|gif|tiff?|bmp)$/i
 
 const saveAs = (what: string) =>
   /^图片/.test(what)
@@ -42,16 +43,20 @@ const saveAs = (what: string) =>
 function refuseUnsupported(bytes: Buffer, name: string): void {
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? ''
   const ole = bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
-  if (ole) throw new UnreadableSource(saveAs(legacyFormats[ext] ?? '旧版 Office/WPS 二进制文件（.doc、.xls、.et、.wps）'))
+  if (ole)
+    throw new UnreadableSource(saveAs(legacyFormats[ext] ?? '旧版 Office/WPS 二进制文件（.doc、.xls、.et、.wps）'))
   const signature = bytes.subarray(0, 5).toString('latin1')
   const known = signature === '%PDF-' || (bytes[0] === 0x50 && bytes[1] === 0x4b)
   if (!known && legacyFormats[ext] && !/^(?:html?)$/.test(ext)) {
     const head = bytes.subarray(0, 2048).toString('utf8').trimStart().toLowerCase()
     // Many sites serve an HTML table under an .xls or .doc name: that is read as the page it is.
-    if (!(head.startsWith('<') && /<(?:html|table)[\s>]/.test(head))) throw new UnreadableSource(saveAs(legacyFormats[ext]))
+    if (!(head.startsWith('<') && /<(?:html|table)[\s>]/.test(head)))
+      throw new UnreadableSource(saveAs(legacyFormats[ext]))
   }
   if (!known && bytes.subarray(0, 4096).includes(0))
-    throw new UnreadableSource('这不是文本、网页、DOCX、XLSX 或 PDF 文件，无法读取：请另存为 DOCX、XLSX 或 PDF 后再导入')
+    throw new UnreadableSource(
+      '这不是文本、网页、DOCX、XLSX 或 PDF 文件，无法读取：请另存为 DOCX、XLSX 或 PDF 后再导入',
+    )
 }
 
 /** What the bytes are, by their own signature first and the file name second. */
@@ -123,7 +128,11 @@ export async function importReport(bytes: Buffer, name: string): Promise<AnnualR
   const several = severalReports(tokens)
   if (several) throw new UnreadableSource(several)
   const report = parseReport(tokens)
-  if (report.missing.includes('article20') && report.missing.includes('applications') && report.missing.includes('appeals'))
+  if (
+    report.missing.includes('article20') &&
+    report.missing.includes('applications') &&
+    report.missing.includes('appeals')
+  )
     throw new UnreadableSource('文件中没有找到年度报告的表格（第二、三、四部分）：这似乎不是政府信息公开工作年度报告')
   return report
 }

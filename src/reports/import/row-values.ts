@@ -2,10 +2,11 @@ import type { Cell } from '../report.ts'
 import type { Token } from './tokens.ts'
 
 // The cells of one row, read as a person reads a flattened table. A row whose values stand apart,
-// one a cell, is taken as printed. Digits run together ("412001044", or a page that lost the space
-// between cells) are cut into numbers every way the digits allow (no leading zeros); when the
-// digits allow only one cut it is the reading, whatever the arithmetic says, so a wrong total in
-// the source is still caught. When several cuts are possible, the row's own arithmetic (each
+// one a cell, is taken as printed, and a wrong sum in it is reported. Digits run together
+// ("412001044", or a page that lost the space between cells) are cut into numbers every way the
+// digits allow (no leading zeros); when they allow only one cut that adds up, it is the reading
+// (one that does not add up is not read: an empty cell leaves no trace in a run, so the cut may
+// be wrong rather than the source). When several cuts are possible, the row's own arithmetic (each
 // block's last cell is the sum of the others: 总计 of section 三, each group of section 四) keeps
 // those that hold; exactly one left is the reading, and the row is marked as having relied on
 // that rule, so `report check` does not claim to have checked it. Otherwise the row is ambiguous,
@@ -18,16 +19,26 @@ export type Blocks = readonly (readonly [start: number, length: number])[]
 
 export type RowRead =
   | { cells: Cell[]; relied: boolean }
-  /** Not one reading: those that satisfy the row (empty when none does, or the search gave up). */
-  | { candidates: Cell[][] }
+  /**
+   * Not one reading: those that satisfy the row. `complete` when they are all of them (the search
+   * neither gave up nor stopped at its limit), so that if the source adds up, its reading is among them.
+   */
+  | { candidates: Cell[][]; complete: boolean }
 
-type Atom = { kind: 'digits'; s: string } | { kind: 'fixed'; v: Cell } | { kind: 'nulls'; min: number; max: number }
+type Atom =
+  | { kind: 'digits'; s: string; negative?: boolean; fraction?: string }
+  | { kind: 'fixed'; v: Cell }
+  | { kind: 'nulls'; min: number; max: number }
 
 const maxDigits = 9
 const maxCandidates = 64
 const nodeBudget = 400_000
 
 const splittable = (t: ValueToken) => t.v !== null && /^\d+$/.test(t.raw)
+/** "-10" run on from "10": the sign starts a number, but where the digits after it end is not known. */
+const signedRun = (t: ValueToken) => t.v !== null && !t.cell && /^[+-]\d+$/.test(t.raw)
+/** "2 5 0 0.3": a decimal set apart by spaces may end a number whose digits went before it. */
+const softDecimal = (t: ValueToken) => t.v !== null && !t.cell && /^\d+\.\d+$/.test(t.raw)
 
 /**
  * Tokens to atoms: digits that may be one number or several (a run, or runs joined by a mere
@@ -41,13 +52,27 @@ function atomsOf(span: readonly ValueToken[]): Atom[] {
       atoms.push(t.nulls ? { kind: 'nulls', min: t.nulls[0], max: t.nulls[1] } : { kind: 'fixed', v: null })
       return
     }
+    if (signedRun(t)) {
+      atoms.push({ kind: 'digits', s: t.raw.slice(1), negative: t.raw.startsWith('-') })
+      return
+    }
+    if (softDecimal(t)) {
+      const [whole, fraction] = t.raw.split('.') as [string, string]
+      const before = atoms.at(-1)
+      const prevTok = span[i - 1]
+      if (before?.kind === 'digits' && !before.fraction && prevTok && !prevTok.cell) {
+        before.s += whole
+        before.fraction = `.${fraction}`
+      } else atoms.push({ kind: 'digits', s: whole, fraction: `.${fraction}` })
+      return
+    }
     if (!splittable(t)) {
       atoms.push({ kind: 'fixed', v: t.v })
       return
     }
     const prev = atoms.at(-1)
     const prevTok = span[i - 1]
-    if (prev?.kind === 'digits' && prevTok && !t.cell && !prevTok.cell) prev.s += t.raw
+    if (prev?.kind === 'digits' && !prev.fraction && prevTok && !t.cell && !prevTok.cell) prev.s += t.raw
     else atoms.push({ kind: 'digits', s: t.raw })
   })
   return atoms
@@ -120,7 +145,9 @@ export function readings(atoms: readonly Atom[], width: number, blocks: Blocks |
     const longest = s[offset] === '0' ? 1 : Math.min(maxDigits, restChars)
     for (let len = 1; len <= longest; len++) {
       const mark = acc.length
-      if (push(Number(s.slice(offset, offset + len)))) walk(i, offset + len)
+      const end = offset + len === s.length
+      const n = Number(s.slice(offset, offset + len) + (end && atom.fraction ? atom.fraction : ''))
+      if (push(atom.negative && offset === 0 ? -n : n)) walk(i, offset + len)
       acc.length = mark
       if (found.length >= limit || !complete) return
     }
@@ -145,16 +172,24 @@ export function readRowValues(whole: readonly ValueToken[], width: number, block
     const whole = span.every((t) => t.cell || !splittable(t))
     if (whole || !blocks || blockHolds(cells, blocks)) return { cells, relied: false }
     // Values set apart only by spaces whose sum fails: the spaces may have cut a number in two.
-    const other = readings(atomsOf(span), width, blocks, maxCandidates).found.filter((c) => !same(c, cells))
-    return other.length === 0 ? { cells, relied: false } : { candidates: other }
+    const alt = readings(atomsOf(span), width, blocks, maxCandidates)
+    const other = alt.found.filter((c) => !same(c, cells))
+    return other.length === 0 ? { cells, relied: false } : { candidates: other, complete: false }
   }
   const atoms = atomsOf(span)
   const structural = readings(atoms, width, undefined, 2)
-  if (structural.complete && structural.found.length === 1) return { cells: structural.found[0]!, relied: false }
+  if (structural.complete && structural.found.length === 1) {
+    const only = structural.found[0]!
+    // The digits allow one cut only. If it does not add up, a blank cell may have left no trace in
+    // the run (an empty table cell copies as nothing): it is not read, rather than read wrong.
+    if (!blocks || blockHolds(only, blocks)) return { cells: only, relied: false }
+    return { candidates: [], complete: false }
+  }
   if (blocks) {
     const valid = readings(atoms, width, blocks, maxCandidates)
     if (valid.complete && valid.found.length === 1) return { cells: valid.found[0]!, relied: true }
-    if (valid.found.length > 0 || !valid.complete) return { candidates: valid.complete ? valid.found : [] }
+    const complete = valid.complete && valid.found.length < maxCandidates
+    if (valid.found.length > 0 || !valid.complete) return { candidates: valid.complete ? valid.found : [], complete }
   }
   // Stray numbers among whole cells (a footnote mark, a page number): the one window that adds up.
   if (cells.length > width && blocks) {
@@ -164,8 +199,7 @@ export function readRowValues(whole: readonly ValueToken[], width: number, block
     if (windows[0] === 0) return { cells: cells.slice(0, width), relied: true }
     if (windows.length === 1) return { cells: cells.slice(windows[0]!, windows[0]! + width), relied: true }
   }
-  if (cells.length > width && !blocks) return { cells: cells.slice(0, width), relied: false }
-  return { candidates: [] }
+  return { candidates: [], complete: false }
 }
 
 export function blockHolds(cells: readonly Cell[], blocks: Blocks): boolean {

@@ -11,21 +11,29 @@ export type ColumnRelation = { rule: 'R1' | 'R3'; left: readonly string[]; right
 
 const maxCombinations = 200_000
 
+export type OpenRow = { candidates: Cell[][]; complete: boolean }
+
+/**
+ * `irreconcilable`: a relation that no combination of the open rows' readings satisfies, when
+ * every open row it involves has all its readings listed. If the source added up, its own reading
+ * of each row would be among them; so the source does not add up there, which is reported.
+ */
 export function settleByColumns(
   known: ReadonlyMap<string, Cell[]>,
-  open: ReadonlyMap<string, Cell[][]>,
+  open: ReadonlyMap<string, OpenRow>,
   relations: readonly ColumnRelation[],
   width: number,
-): { settled: Map<string, Cell[]>; used: Set<'R1' | 'R3'> } {
+): { settled: Map<string, Cell[]>; used: Set<'R1' | 'R3'>; irreconcilable: Map<'R1' | 'R3', string[]> } {
   const settled = new Map<string, Cell[]>()
   const used = new Set<'R1' | 'R3'>()
+  const irreconcilable = new Map<'R1' | 'R3', string[]>()
   const attempts: ('R1' | 'R3')[][] = [['R3'], ['R1'], ['R3', 'R1']]
   let progress = true
   while (progress) {
     progress = false
     for (const rules of attempts) {
       const stillOpen = new Map([...open].filter(([code]) => !settled.has(code)))
-      if (stillOpen.size === 0) return { settled, used }
+      if (stillOpen.size === 0) return { settled, used, irreconcilable }
       const rows = (code: string) => settled.get(code) ?? known.get(code)
       const usable = relations.filter(
         (r) => rules.includes(r.rule) && [...r.left, ...r.right].every((c) => rows(c) || stillOpen.has(c)),
@@ -34,7 +42,9 @@ export function settleByColumns(
         usable.some((r) => r.left.includes(code) || r.right.includes(code)),
       )
       if (involved.length === 0) continue
-      const choices = involved.map((c) => stillOpen.get(c)!)
+      if (rules.length === 1 && irreconcilable.has(rules[0]!)) continue
+      const rows_ = involved.map((c) => stillOpen.get(c)!)
+      const choices = rows_.map((r) => r.candidates)
       if (choices.some((c) => c.length === 0)) continue
       if (choices.reduce((n, c) => n * c.length, 1) > maxCombinations) continue
       const survivors: Cell[][][] = []
@@ -63,7 +73,10 @@ export function settleByColumns(
         }
       }
       walk(0)
-      if (survivors.length === 0) continue
+      if (survivors.length === 0) {
+        if (rules.length === 1 && rows_.every((r) => r.complete)) irreconcilable.set(rules[0]!, involved)
+        continue
+      }
       involved.forEach((code, i) => {
         const first = survivors[0]![i]!
         if (survivors.every((s) => s[i]!.every((v, k) => v === first[k]))) {
@@ -74,5 +87,5 @@ export function settleByColumns(
       })
     }
   }
-  return { settled, used }
+  return { settled, used, irreconcilable }
 }
