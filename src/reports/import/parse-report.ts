@@ -371,7 +371,8 @@ const tableOnlyLabels = [
  * one, its rows would be mixed. Returns why the file is refused, or undefined for one report.
  */
 export function severalReports(tokens: Token[]): string | undefined {
-  const text = streamOf(tokens).text
+  let text = ''
+  for (const t of tokens) if (t.t === 'text') text += t.s
   const repeated = tableOnlyLabels
     .map((label) => ({ label, times: text.split(label).length - 1 }))
     .filter((l) => l.times >= 2)
@@ -455,6 +456,20 @@ export function parseReport(tokens: Token[]): AnnualReport {
           [...r.left, ...r.right].includes(code) &&
           (used.has(r.rule) || [...r.left, ...r.right].every((c) => values.has(c))),
       )
+    // A column sum that fails with rows cut by their own sums: those cuts were the only ones that add
+    // up, so the source does not add up there either way; the rows are not read, and that is said.
+    for (const r of relations) {
+      const rowsOf = [...r.left, ...r.right]
+      const suspects = rowsOf.filter((c) => byRow.includes(c))
+      if (used.has(r.rule) || suspects.length === 0 || !rowsOf.every((c) => values.has(c))) continue
+      if (relationHolds(r, values)) continue
+      irreconcilable.set(r.rule, [...new Set([...(irreconcilable.get(r.rule) ?? []), ...suspects])])
+      for (const code of suspects) {
+        values.delete(code)
+        byRow.splice(byRow.indexOf(code), 1)
+        amb.push(code)
+      }
+    }
     let dropped = true
     while (dropped) {
       dropped = false
@@ -532,6 +547,14 @@ function applicationRowsOf(f: ReportFormat, table: string): ApplicationRow[] {
   return f.applicationRows.flatMap((r) =>
     r.code === 'OTHER_NO_CORRECTION' ? [single] : otherSubRows.includes(r.code as never) ? [] : [r],
   )
+}
+
+function relationHolds(r: ColumnRelation, values: ReadonlyMap<string, Cell[]>): boolean {
+  for (let col = 0; col < 7; col++) {
+    const side = (codes: readonly string[]) => codes.reduce((n, c) => n + (values.get(c)![col] ?? 0), 0)
+    if (Math.round(side(r.left) * 1e6) !== Math.round(side(r.right) * 1e6)) return false
+  }
+  return true
 }
 
 /** R3 and R1 as relations between the rows, for settling rows whose digits ran together. */

@@ -60,7 +60,7 @@ function atomsOf(span: readonly ValueToken[]): Atom[] {
       const [whole, fraction] = t.raw.split('.') as [string, string]
       const before = atoms.at(-1)
       const prevTok = span[i - 1]
-      if (before?.kind === 'digits' && !before.fraction && prevTok && !prevTok.cell) {
+      if (before?.kind === 'digits' && !before.fraction && prevTok && !prevTok.cell && !t.apart) {
         before.s += whole
         before.fraction = `.${fraction}`
       } else atoms.push({ kind: 'digits', s: whole, fraction: `.${fraction}` })
@@ -72,7 +72,7 @@ function atomsOf(span: readonly ValueToken[]): Atom[] {
     }
     const prev = atoms.at(-1)
     const prevTok = span[i - 1]
-    if (prev?.kind === 'digits' && !prev.fraction && prevTok && !t.cell && !prevTok.cell) prev.s += t.raw
+    if (prev?.kind === 'digits' && !prev.fraction && prevTok && !t.cell && !prevTok.cell && !t.apart) prev.s += t.raw
     else atoms.push({ kind: 'digits', s: t.raw })
   })
   return atoms
@@ -88,6 +88,7 @@ const cellRange = (a: Atom): [number, number] =>
  */
 export function readings(atoms: readonly Atom[], width: number, blocks: Blocks | undefined, limit: number) {
   const found: Cell[][] = []
+  const seen = new Set<string>()
   const minRest: number[] = Array<number>(atoms.length + 1).fill(0)
   const maxRest: number[] = Array<number>(atoms.length + 1).fill(0)
   for (let i = atoms.length - 1; i >= 0; i--) {
@@ -95,22 +96,86 @@ export function readings(atoms: readonly Atom[], width: number, blocks: Blocks |
     minRest[i] = minRest[i + 1]! + lo
     maxRest[i] = maxRest[i + 1]! + hi
   }
-  const blockEnd = new Map<number, number>()
-  for (const [start, length] of blocks ?? []) blockEnd.set(start + length - 1, start)
+  // Within a block every part is at most its total, so no part has more digits than the total:
+  // the total's length (`cap`) is chosen when the block begins, and bounds every cut inside it.
+  const blockOf: number[] = Array<number>(width).fill(-1)
+  ;(blocks ?? []).forEach(([start, length], b) => {
+    for (let k = start; k < start + length; k++) blockOf[k] = b
+  })
+  const caps: (number | undefined)[] = (blocks ?? []).map(() => undefined)
+  // A block that ends the row, on a run of digits, has for total the run's last `cap` digits: known
+  // from the start, it bounds every partial sum.
+  const tail = atoms.at(-1)
+  // The digit sum mod 9 of every cell of the row, when all are whole numbers (the tail's total included).
+  const partsMod9 = atoms.every((a) =>
+    a.kind === 'digits' ? !a.fraction && !a.negative : a.kind === 'nulls' || Number.isInteger(a.v ?? 0),
+  )
+    ? atoms.reduce((m, a) => m + (a.kind === 'digits' ? digitSum(a.s) : a.kind === 'fixed' ? (a.v ?? 0) : 0), 0)
+    : undefined
+  const totals: (number | undefined)[] = (blocks ?? []).map(() => undefined)
+  const totalFor = (b: number, cap: number): number | undefined | false => {
+    const [start, length] = blocks![b]!
+    // A blank or whole-cell total at the row's end: known, and only its own length is a cap.
+    if (start + length === width && tail && tail.kind !== 'digits') {
+      const value = tail.kind === 'fixed' ? (tail.v ?? 0) : 0
+      return String(Math.trunc(Math.abs(value))).length === cap ? value : false
+    }
+    if (start + length !== width || tail?.kind !== 'digits' || tail.fraction || tail.negative) return undefined
+    if (tail.s.length < cap) return false // a cell never spans two runs
+    const digits = tail.s.slice(-cap)
+    if (digits.length > 1 && digits.startsWith('0')) return false
+    const total = Number(digits)
+    // Casting out nines: however digits are cut, the parts' sum ≡ the sum of their digits (mod 9).
+    if (start === 0 && partsMod9 !== undefined) {
+      const rest = (partsMod9 - digitSum(digits)) % 9
+      if ((((total - rest) % 9) + 9) % 9 !== 0) return false
+    }
+    return total
+  }
+  const isLast = (k: number) => {
+    const b = blockOf[k]!
+    return b >= 0 && blocks![b]![0] + blocks![b]![1] - 1 === k
+  }
+  // What the atoms after each one hold: digits still to cut, and cells (and their sum) already
+  // fixed, when every such cell count is fixed; the bounds on what is left to cut use them.
+  const later = atoms.map((_, i) => {
+    let digits = 0
+    let cells = 0
+    let sum = 0
+    let known = true
+    for (const a of atoms.slice(i + 1)) {
+      if (a.kind === 'digits') digits += a.s.length
+      else if (a.kind === 'fixed') {
+        cells++
+        sum += a.v ?? 0
+      } else if (a.min === a.max) cells += a.min
+      else known = false
+    }
+    return { digits, cells, sum, known }
+  })
   let nodes = 0
   let complete = true
   const acc: Cell[] = []
-  const holds = (): boolean => {
+  /** The cell just pushed keeps its block possible: parts within the cap, the total equal to their sum. */
+  const fits = (): boolean => {
     const at = acc.length - 1
-    const start = blockEnd.get(at)
-    if (start === undefined) return true
+    const b = blockOf[at]!
+    if (b < 0) return true
+    const [start] = blocks![b]!
     let sum = 0
     for (let k = start; k < at; k++) sum += acc[k] ?? 0
-    return Math.round(sum * 1e6) === Math.round((acc[at] ?? 0) * 1e6)
+    if (isLast(at)) {
+      // The total has exactly the chosen number of digits (a blank or 0 has one).
+      const total = acc[at] ?? 0
+      if (String(Math.trunc(Math.abs(total))).length !== caps[b]) return false
+      return Math.round(sum * 1e6) === Math.round(total * 1e6)
+    }
+    const partial = sum + (acc[at] ?? 0)
+    return totals[b] === undefined ? partial < 10 ** caps[b]! : partial <= totals[b]!
   }
   const push = (c: Cell) => {
     acc.push(c)
-    return !blocks || holds()
+    return !blocks || fits()
   }
   const walk = (i: number, offset: number): void => {
     if (found.length >= limit || !complete) return
@@ -118,8 +183,28 @@ export function readings(atoms: readonly Atom[], width: number, blocks: Blocks |
       complete = false
       return
     }
+    const k = acc.length
+    const b = k < width ? blockOf[k]! : -1
+    if (b >= 0 && caps[b] === undefined) {
+      for (let cap = 1; cap <= maxDigits && complete && found.length < limit; cap++) {
+        const total = totalFor(b, cap)
+        if (total === false) continue
+        caps[b] = cap
+        totals[b] = total
+        walk(i, offset)
+      }
+      caps[b] = undefined
+      totals[b] = undefined
+      return
+    }
     if (i === atoms.length) {
-      if (acc.length === width) found.push([...acc])
+      if (acc.length === width) {
+        const key = acc.join(',')
+        if (!seen.has(key)) {
+          seen.add(key)
+          found.push([...acc])
+        }
+      }
       return
     }
     const atom = atoms[i]!
@@ -130,7 +215,7 @@ export function readings(atoms: readonly Atom[], width: number, blocks: Blocks |
         if (left - n < minRest[i + 1]! || left - n > maxRest[i + 1]!) continue
         const mark = acc.length
         let ok = true
-        for (let k = 0; k < n && ok; k++) ok = push(atom.kind === 'fixed' ? atom.v : null)
+        for (let j = 0; j < n && ok; j++) ok = push(atom.kind === 'fixed' ? atom.v : null)
         if (ok) walk(i + 1, 0)
         acc.length = mark
       }
@@ -138,12 +223,43 @@ export function readings(atoms: readonly Atom[], width: number, blocks: Blocks |
     }
     const s = atom.s
     if (offset === s.length) return walk(i + 1, 0)
-    // Cells still to fill must fit in what is left of this run and the atoms after it.
+    // Cells still to fill must fit in what is left of this run and the atoms after it; in a block
+    // that runs to the end of the row, no cell is longer than the block's total.
     const restChars = s.length - offset
-    if (left < Math.ceil(restChars / maxDigits) + minRest[i + 1]!) return
+    const cap = b >= 0 ? caps[b]! : maxDigits
+    const widest = b >= 0 && blocks![b]![0] + blocks![b]![1] === width ? cap : maxDigits
+    if (left < Math.ceil(restChars / widest) + minRest[i + 1]!) return
     if (left > restChars + maxRest[i + 1]!) return
-    const longest = s[offset] === '0' ? 1 : Math.min(maxDigits, restChars)
-    for (let len = 1; len <= longest; len++) {
+    const longest = s[offset] === '0' ? 1 : Math.min(cap, restChars)
+    // A block's total made of these digits has exactly the chosen length.
+    const shortest = b >= 0 && isLast(k) && s[offset] !== '0' ? Math.min(cap, restChars) : 1
+    // In the last run, with the block's total known: the cells left before the total must be able
+    // to make up the difference from the digits left for them.
+    const total = b >= 0 && later[i]!.known ? totals[b] : undefined
+    const lastIndex = b >= 0 ? blocks![b]![0] + blocks![b]![1] - 1 : -1
+    for (let len = shortest; len <= longest; len++) {
+      if (total !== undefined && k < lastIndex) {
+        // The total itself is the tail: its digits (a run) or its cell (a blank or whole cell) are not parts.
+        const tailIsRun = tail?.kind === 'digits'
+        const tailCell = tailIsRun ? 0 : 1
+        const tailValue = tail?.kind === 'fixed' ? (tail.v ?? 0) : 0
+        const cellsLeft = lastIndex - k - 1 - (later[i]!.cells - tailCell)
+        const digitsLeft = restChars - len + later[i]!.digits - (tailIsRun ? cap : 0)
+        if (digitsLeft < cellsLeft) break
+        let partial = Number(s.slice(offset, offset + len)) + later[i]!.sum - tailValue
+        for (let j = blocks![b]![0]; j < k; j++) partial += acc[j] ?? 0
+        if (partial > total) break
+        if (cellsLeft === 0) {
+          if (digitsLeft !== 0 || partial !== total) continue
+        } else {
+          // At most one long number and single digits; at least the digits spread evenly, no leading zeros.
+          const most = 10 ** (digitsLeft - cellsLeft + 1) - 1 + (cellsLeft - 1) * 9
+          const q = Math.floor(digitsLeft / cellsLeft)
+          const r = digitsLeft % cellsLeft
+          const least = r * 10 ** q + (cellsLeft - r) * (q >= 2 ? 10 ** (q - 1) : 0)
+          if (partial + most < total || partial + least > total) continue
+        }
+      }
       const mark = acc.length
       const end = offset + len === s.length
       const n = Number(s.slice(offset, offset + len) + (end && atom.fraction ? atom.fraction : ''))
@@ -153,6 +269,83 @@ export function readings(atoms: readonly Atom[], width: number, blocks: Blocks |
     }
   }
   walk(0, 0)
+  return { found, complete }
+}
+
+const digitSum = (s: string, from = 0, to = s.length) => {
+  let n = 0
+  for (let i = from; i < to; i++) n += s.charCodeAt(i) - 48
+  return n
+}
+
+/**
+ * The common case made fast: a row that is one run of digits, its cells all in blocks laid end to
+ * end (section 三's seven, section 四's three fives). Each block is found by where it ends: its
+ * total is the run's digits just before that end, so it is known before its parts are cut, and a
+ * cut is pursued only while its parts can still make up that total exactly. Casting out nines
+ * (however digits are cut, the parts' sum ≡ their digit sum mod 9) rules out most totals at once.
+ */
+function splitRun(s: string, sizes: readonly number[], limit: number) {
+  const found: Cell[][] = []
+  const acc: number[] = []
+  let nodes = 0
+  let complete = true
+  const after = sizes.map((_, b) => sizes.slice(b + 1).reduce((n, x) => n + x, 0))
+  const cut = (from: number, to: number, k: number, remaining: number, then: () => void): void => {
+    if (found.length >= limit || !complete) return
+    if (++nodes > nodeBudget) {
+      complete = false
+      return
+    }
+    const digitsLeft = to - from
+    for (let len = 1; len <= Math.min(maxDigits, digitsLeft - (k - 1)); len++) {
+      if (len > 1 && s[from] === '0') break
+      const v = Number(s.slice(from, from + len))
+      if (v > remaining) break
+      const dl = digitsLeft - len
+      const kl = k - 1
+      const rest = remaining - v
+      if (kl === 0) {
+        if (dl === 0 && rest === 0) {
+          acc.push(v)
+          then()
+          acc.pop()
+        }
+        continue
+      }
+      const most = 10 ** (dl - kl + 1) - 1 + (kl - 1) * 9
+      const q = Math.floor(dl / kl)
+      const r = dl % kl
+      const least = r * 10 ** q + (kl - r) * (q >= 2 ? 10 ** (q - 1) : 0)
+      if (rest > most || rest < least) continue
+      acc.push(v)
+      cut(from + len, to, kl, rest, then)
+      acc.pop()
+    }
+  }
+  const block = (b: number, p: number): void => {
+    if (found.length >= limit || !complete) return
+    if (b === sizes.length) {
+      if (p === s.length) found.push([...acc])
+      return
+    }
+    const n = sizes[b]!
+    for (let e = p + n; e <= s.length - after[b]!; e++) {
+      if (s.length - e > after[b]! * maxDigits) continue
+      for (let c = 1; c <= Math.min(maxDigits, e - p - (n - 1)); c++) {
+        const head = e - c
+        if (c > 1 && s[head] === '0') continue
+        const total = Number(s.slice(head, e))
+        if ((total - digitSum(s, p, head)) % 9 !== 0) continue
+        cut(p, head, n - 1, total, () => {
+          acc.push(total)
+          block(b + 1, e)
+          acc.pop()
+        })
+      }
+    }
+  }
+  block(0, 0)
   return { found, complete }
 }
 
@@ -167,15 +360,8 @@ export function readRowValues(whole: readonly ValueToken[], width: number, block
   const span = whole.slice(0, end)
   const cells = span.map((t) => t.v)
   if (cells.length === 0) return { cells: Array<Cell>(width).fill(null), relied: false }
-  if (cells.length === width) {
-    // One number a cell, as printed: taken as read (a wrong sum is the source's, and is reported).
-    const whole = span.every((t) => t.cell || !splittable(t))
-    if (whole || !blocks || blockHolds(cells, blocks)) return { cells, relied: false }
-    // Values set apart only by spaces whose sum fails: the spaces may have cut a number in two.
-    const alt = readings(atomsOf(span), width, blocks, maxCandidates)
-    const other = alt.found.filter((c) => !same(c, cells))
-    return other.length === 0 ? { cells, relied: false } : { candidates: other, complete: false }
-  }
+  // One number a cell, as printed: taken as read, and a wrong sum in it is the source's, reported.
+  if (cells.length === width) return { cells, relied: false }
   const atoms = atomsOf(span)
   const structural = readings(atoms, width, undefined, 2)
   if (structural.complete && structural.found.length === 1) {
@@ -186,7 +372,16 @@ export function readRowValues(whole: readonly ValueToken[], width: number, block
     return { candidates: [], complete: false }
   }
   if (blocks) {
-    const valid = readings(atoms, width, blocks, maxCandidates)
+    const only = atoms.length === 1 && atoms[0]!.kind === 'digits' ? atoms[0] : undefined
+    const endToEnd = blocks.every(([start], b) => start === (b === 0 ? 0 : blocks[b - 1]![0] + blocks[b - 1]![1]))
+    const valid =
+      only && !only.fraction && !only.negative && endToEnd && blocks.at(-1)![0] + blocks.at(-1)![1] === width
+        ? splitRun(
+            only.s,
+            blocks.map(([, length]) => length),
+            maxCandidates,
+          )
+        : readings(atoms, width, blocks, maxCandidates)
     if (valid.complete && valid.found.length === 1) return { cells: valid.found[0]!, relied: true }
     const complete = valid.complete && valid.found.length < maxCandidates
     if (valid.found.length > 0 || !valid.complete) return { candidates: valid.complete ? valid.found : [], complete }
@@ -210,4 +405,3 @@ export function blockHolds(cells: readonly Cell[], blocks: Blocks): boolean {
   })
 }
 
-const same = (a: readonly Cell[], b: readonly Cell[]) => a.length === b.length && a.every((x, i) => x === b[i])

@@ -19,6 +19,8 @@ export type Token =
       cell?: boolean
       /** Dashes written together ("————"): one to several blank cells, for the row's count to settle. */
       nulls?: [number, number]
+      /** Words or a line break stand before it: it never joins the digits before it into one number. */
+      apart?: boolean
     }
   | { t: 'break' }
 
@@ -30,6 +32,14 @@ const placeholder = /^(?:[-—–－/／\\]+|无|空)$/
 
 export const parseNumber = (raw: string): number => Number(raw.replace(/,/g, ''))
 
+type ValueToken = Extract<Token, { t: 'value' }>
+
+/** A value after words or a line break stands apart: it never joins the digits before it. */
+function emitValue(out: Token[], tok: ValueToken): void {
+  if (out.length === 0 || out[out.length - 1]!.t !== 'value') tok.apart = true
+  out.push(tok)
+}
+
 /** Splits one piece of text (no whitespace inside) into words, numbers and blank marks. */
 export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
   if (placeholder.test(piece)) {
@@ -40,10 +50,6 @@ export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
   const re = /[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[—–－-]+|[/／]+/g
   let last = 0
   let first = true
-  const emit = (tok: Token) => {
-    out.push(tok)
-    first = false
-  }
   for (const m of piece.matchAll(re)) {
     const start = m.index
     const end = start + m[0].length
@@ -55,18 +61,21 @@ export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
       const edgeBefore = head === '' || /[\d\p{Script=Han}）)”"]$/u.test(head)
       const edgeAfter = after === '' || /^[\d\p{Script=Han}（(]/u.test(after)
       const beside = head === '' || after === '' || /\d$/.test(head) || /^\d/.test(after)
-      const between = /\d$/.test(head) && /^\d/.test(after) && /[/／]/.test(m[0]) // 1/2
+      // A slash between figures is a blank cell, except in a date (2024/1/1).
+      const date = /(?:^|\D)\d{4}$/.test(head) || /[/／]\d{1,2}$/.test(head)
+      const between = /\d$/.test(head) && /^\d/.test(after) && /[/／]/.test(m[0]) && date
       if (!edgeBefore || !edgeAfter || !beside || between) continue
       if (before) out.push({ t: 'text', s: before, sp: first ? sp : false })
       const n = m[0].length
       const dashes = /^[—–－-]+$/.test(m[0])
-      emit({
+      emitValue(out, {
         t: 'value',
         v: null,
         raw: m[0],
         sp: before ? false : first ? sp : false,
         nulls: [dashes ? Math.ceil(n / 2) : n, n],
       })
+      first = false
       last = end
       continue
     }
@@ -93,7 +102,13 @@ export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
     if ((itemNumber && !gluedItem) || inWords) continue
     if (textBefore) out.push({ t: 'text', s: textBefore, sp: first ? sp : false })
     const unit = gluedItem ? '' : (/^(万元|万|元|件|个)/.exec(after)?.[1] ?? '')
-    emit({ t: 'value', v: parseNumber(numText), raw: numText + unit, sp: textBefore ? false : first ? sp : false })
+    emitValue(out, {
+      t: 'value',
+      v: parseNumber(numText),
+      raw: numText + unit,
+      sp: textBefore ? false : first ? sp : false,
+    })
+    first = false
     last = gluedItem ? end - 1 : end + unit.length
   }
   const rest = piece.slice(last)
