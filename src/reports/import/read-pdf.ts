@@ -9,7 +9,7 @@ import type { Token } from './tokens.ts'
 // Chinese PDFs). Items are grouped into lines by their baseline and read left to right; page
 // numbers and running headers fall out as furniture.
 
-type Item = { x: number; y: number; s: string; h: number; w: number }
+export type Item = { x: number; y: number; s: string; h: number; w: number }
 
 export async function readPdf(data: Uint8Array): Promise<Token[]> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
@@ -63,7 +63,7 @@ function groupLines(items: Item[]): Item[][] {
  * One line, item by item, so that each value keeps the horizontal centre of where it was printed:
  * a row with a blank cell can then be placed column by column (parse-report.ts).
  */
-function tokenizePdfLine(line: Item[], out: Token[]): void {
+export function tokenizePdfLine(line: Item[], out: Token[]): void {
   const text = normaliseText(line.map((i) => i.s).join(' '))
   if (!text.trim() || isFurniture(text)) return
   // Pieces set edge to edge are one word: WPS and Word often emit each digit of "2024" or each
