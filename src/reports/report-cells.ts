@@ -30,3 +30,26 @@ export function cellLabel(format: FormatId, ref: string): string {
   const row = f.article20.flatMap((b) => b.rows).find((r) => r.key === m[5])
   return `${row?.label ?? '未知项目'} · ${row?.columns.find((c) => c.key === m[6])?.label ?? '未知列'}`
 }
+
+/**
+ * A part named in `missing` or `ambiguous` ("applications.NEW", "article20.rules", "appeals") in the
+ * words of the printed report, e.g. "第三部分 一、本年新收政府信息公开申请数量".
+ */
+export function partLabel(format: FormatId, part: string): string {
+  const f = formats[format]
+  const [section, key] = part.split('.') as [string, string?]
+  if (section === 'appeals') return '第四部分“行政复议、行政诉讼情况”表格'
+  if (section === 'article20') {
+    if (!key) return '第二部分“主动公开政府信息情况”表格'
+    const block = f.article20.find((b) => b.rows.some((r) => r.key === key))
+    const row = block?.rows.find((r) => r.key === key)
+    return `第二部分 ${block?.caption ?? ''}${row?.label ?? '未知项目'}`
+  }
+  if (section === 'applications') {
+    if (!key) return '第三部分“收到和处理政府信息公开申请情况”表格'
+    const row = f.applicationRows.find((r) => r.code === key)
+    if (key === 'OTHER') return '第三部分 （六）其他处理'
+    return `第三部分 ${row ? `${row.group ?? ''}${row.label}` : '未知行'}`
+  }
+  return '未知部分'
+}

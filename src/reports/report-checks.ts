@@ -236,8 +236,16 @@ export function checkReport(report: AnnualReport, previous?: AnnualReport): Chec
 
   findings.push(...nonNegativeIntegers(report))
   findings.push(...checkNarrative(report))
-  if (previous) findings.push(...acrossYears(report, previous))
-  else notChecked.push({ rule: 'X1', reason: '未提供上一年度报告' })
+  if (previous) {
+    findings.push(...acrossYears(report, previous))
+    if (!report.applications.rows.CARRIED_IN || !previous.applications.rows.CARRIED_OUT)
+      notChecked.push({
+        rule: 'X1',
+        reason: !report.applications.rows.CARRIED_IN
+          ? '本报告的上年结转行未能读取'
+          : '上一年度报告的结转下年度继续办理行未能读取',
+      })
+  } else notChecked.push({ rule: 'X1', reason: '未提供上一年度报告' })
   return { findings, notChecked }
 }
 

@@ -1,6 +1,7 @@
 import { checkReport, hasErrors } from './report-checks.ts'
 import type { CheckResult } from './report-checks.ts'
 import type { AnnualReport } from './report.ts'
+import { partLabel } from './report-cells.ts'
 
 /** The findings of one report as a person reads them, one per line. */
 export function describeCheck(report: AnnualReport, result: CheckResult): string[] {
@@ -23,7 +24,13 @@ export function describeCheck(report: AnnualReport, result: CheckResult): string
   for (const n of result.notChecked) lines.push(`  [未检查] ${n.rule}：${n.reason}`)
   const names = { year: '年度', agency: '机关名称', format: '报告格式' } as const
   if (unknown.size) lines.push(`  [未能确定] ${[...unknown].map((u) => names[u]).join('、')}：原文中没有找到`)
-  if (report.missing.length) lines.push(`  [缺失] ${report.missing.join('、')}`)
+  const tangled = new Set(report.ambiguous ?? [])
+  const absent = report.missing.filter((m) => !tangled.has(m))
+  if (absent.length) lines.push(`  [缺失] ${absent.map((m) => partLabel(report.format, m)).join('、')}`)
+  if (tangled.size)
+    lines.push(
+      `  [未读出] ${[...tangled].map((m) => partLabel(report.format, m)).join('、')}：数字连在一起，无法唯一、可靠地拆分`,
+    )
   return lines
 }
 

@@ -14,8 +14,9 @@ import { NarrativeField } from './narrative-field.tsx'
 import type { ReviewView } from '../reviews/review.views.tsx'
 import type { Counts } from '../disclosures/counts.ts'
 import { appealGroups, appealGroupLabels, formats, sectionTitles } from './report-format.ts'
+import type { FormatId } from './report-format.ts'
 import type { AnnualReport, Cell } from './report.ts'
-import { cellLabel, cellValue } from './report-cells.ts'
+import { cellLabel, cellValue, partLabel } from './report-cells.ts'
 import type { CellExplanation, regionReportOf } from './report.service.ts'
 import { appealsCountingLabels } from './report-settings.service.ts'
 import type { AppealsCounting } from './report-settings.service.ts'
@@ -31,7 +32,7 @@ export const statusLabels: Record<string, string> = {
   imported: '导入的往年报告',
 }
 
-export function Findings(props: { check: CheckResult; missing: string[] }) {
+export function Findings(props: { check: CheckResult; missing: string[]; format?: FormatId }) {
   const { findings, notChecked } = props.check
   return (
     <section aria-labelledby="findings-h" class="findings">
@@ -51,7 +52,9 @@ export function Findings(props: { check: CheckResult; missing: string[] }) {
       {notChecked.length > 0 && (
         <p class="hint">未检查：{notChecked.map((n) => `${ruleLabels[n.rule]}（${n.reason}）`).join('；')}</p>
       )}
-      {props.missing.length > 0 && <p class="hint">缺失：{props.missing.join('、')}</p>}
+      {props.missing.length > 0 && (
+        <p class="hint">缺失：{props.missing.map((m) => partLabel(props.format ?? '2021', m)).join('、')}</p>
+      )}
     </section>
   )
 }
@@ -223,7 +226,7 @@ export function ReportPage(props: {
         <Notice kind="warn">发布时存在勾稽关系错误，公开办负责人的发布理由：{stored.override_reason}</Notice>
       )}
       <ErrorSummary form={props.form} />
-      <Findings check={props.check} missing={stored.report.missing} />
+      <Findings check={props.check} missing={stored.report.missing} format={stored.report.format} />
       <Downloads base={base} />
       {draft && props.canEdit && (
         <section aria-labelledby="narrative-h">

@@ -404,4 +404,3 @@ export function blockHolds(cells: readonly Cell[], blocks: Blocks): boolean {
     return Math.round(sum * 1e6) === Math.round((cells[start + length - 1] ?? 0) * 1e6)
   })
 }
-
