@@ -55,6 +55,23 @@ describe('legacy Office and WPS files', () => {
   })
 })
 
+describe('files holding more than one report', () => {
+  test('two reports one after another (a compilation) are refused, never merged', async () => {
+    await expect(importReport(Buffer.from(`${glued}\n${glued.replaceAll('2023', '2024')}`), 'all.txt')).rejects.toThrow(
+      /2 份年报的表格.*分别导入/,
+    )
+  })
+
+  test('a narrative that names the table rows is still one report', async () => {
+    const told = glued.replace(
+      '2023年，本局共收到政府信息公开申请44件。',
+      '2023年，本年新收政府信息公开申请数量44件，上年结转政府信息公开申请数量3件，结转下年度继续办理6件。',
+    )
+    const report = await importReport(Buffer.from(told), 'report.txt')
+    expect(report.applications.rows.CARRIED_OUT).toEqual([6, 0, 0, 0, 0, 0, 6])
+  })
+})
+
 describe('report check on a folder', () => {
   test('accounts for every file, refusing the unreadable by name, and compares one agency’s consecutive years', async () => {
     const folder = mkdtempSync(path.join(dir, 'folder-'))

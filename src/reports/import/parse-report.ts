@@ -356,29 +356,48 @@ const r4: Blocks = [
   [10, 5],
 ]
 
-/** Labels that a report prints once, in its tables. */
-const tableOnlyLabels = [
-  '本年新收政府信息公开申请数量',
-  '上年结转政府信息公开申请数量',
-  '结转下年度继续办理',
-  '本年制发件数',
-  '属于三类内部事务信息',
-  '没有现成信息需要另行制作',
-]
+/** Labels of section 三's table, in its order: only a table prints them all, one after another. */
+const tableChain = ['上年结转政府信息公开申请数量', '属于国家秘密', '本机关不掌握', '结转下年度继续办理']
 
 /**
  * A compilation, or a side-by-side comparison, holds the tables of more than one report: read as
- * one, its rows would be mixed. Returns why the file is refused, or undefined for one report.
+ * one, its rows would be mixed. Two signs, neither of which a single report's narrative gives: the
+ * same table label twice on one line (tables side by side), or section 三's labels running through
+ * twice in order (tables one after another). Returns why the file is refused, or undefined.
  */
 export function severalReports(tokens: Token[]): string | undefined {
   let text = ''
-  for (const t of tokens) if (t.t === 'text') text += t.s
-  const repeated = tableOnlyLabels
-    .map((label) => ({ label, times: text.split(label).length - 1 }))
-    .filter((l) => l.times >= 2)
-  if (repeated.length < 2) return undefined
-  const shown = repeated.slice(0, 2).map((l) => `“${l.label}”出现 ${l.times} 次`)
-  return `文件中似乎有不止一份年报的表格（${shown.join('，')}）：可能是汇编或对比文件。请把每份年报单独保存后分别导入`
+  let line = ''
+  let sideBySide = 0
+  const labels = [...tableChain, '本年新收政府信息公开申请数量', '属于三类内部事务信息']
+  for (const t of tokens) {
+    if (t.t === 'text') {
+      text += t.s
+      line += t.s
+    } else if (t.t === 'break') {
+      if (labels.some((l) => line.split(l).length > 2)) sideBySide++
+      line = ''
+    }
+  }
+  if (labels.some((l) => line.split(l).length > 2)) sideBySide++
+  let chains = 0
+  let at = 0
+  for (;;) {
+    let pos = at
+    for (const label of tableChain) {
+      const found = text.indexOf(label, pos)
+      pos = found < 0 ? -1 : found + label.length
+      if (pos < 0) break
+    }
+    if (pos < 0) break
+    chains++
+    at = pos
+  }
+  if (sideBySide >= 2)
+    return '文件中有两份年报的表格并排（同一行出现两次相同的表格项目）：可能是对比文件。请把每份年报单独保存后分别导入'
+  if (chains >= 2)
+    return `文件中有 ${chains} 份年报的表格（第三部分的表格出现 ${chains} 次）：可能是汇编文件。请把每份年报单独保存后分别导入`
+  return undefined
 }
 
 export function parseReport(tokens: Token[]): AnnualReport {
