@@ -3,6 +3,7 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { importReport } from '../src/reports/import/read-file.ts'
+import { tokenizeText } from '../src/reports/import/tokens.ts'
 import { checkReport, hasErrors } from '../src/reports/report-checks.ts'
 import { appealGroups } from '../src/reports/report-format.ts'
 import type { AnnualReport, Cell } from '../src/reports/report.ts'
@@ -166,6 +167,29 @@ describe('other shapes of copied text', () => {
     // only five cells fit between the two zeros, so it is read.
     expect(report.applications.rows.DENY_SECRET).toEqual([0, null, null, null, null, null, 0])
     expect(checkReport(report).findings).toEqual([])
+  })
+
+  test('blanks marked by runs of slashes and dashes together, and a "-" run on after a label or figure', async () => {
+    const report = await read(
+      glued
+        .replace('8.属于行政查询事项0000000', '8.属于行政查询事项—————/0')
+        .replace('4.保护第三方合法权益2000002', '4.保护第三方合法权益2/—/-/2')
+        .replace('5.属于三类内部事务信息0000000', '5.属于三类内部事务信息-0-0-0-'),
+    )
+    expect(report.applications.rows.DENY_QUERY).toEqual([null, null, null, null, null, null, 0])
+    expect(report.applications.rows.DENY_THIRD_PARTY).toEqual([2, null, null, null, null, null, 2])
+    expect(report.applications.rows.DENY_INTERNAL).toEqual([null, 0, null, 0, null, 0, null])
+    expect(checkReport(report).findings).toEqual([])
+  })
+
+  test('a slash between figures is a blank, except in a date', () => {
+    const values = (text: string) =>
+      tokenizeText(text)
+        .filter((t) => t.t === 'value')
+        .map((t) => (t.t === 'value' ? (t.v === null ? `空${t.raw}` : t.raw) : ''))
+    expect(values('7.属于行政执法案卷///4239/81')).toEqual(['空///', '4239', '空/', '81'])
+    expect(values('（七）总计4-9')).toEqual(['4', '空-', '9'])
+    expect(values('发布日期：2024/12/31')).not.toContain('空/')
   })
 
   test('a row whose only cut does not add up is listed as unread, not reported as an error', async () => {

@@ -272,6 +272,8 @@ export function readings(atoms: readonly Atom[], width: number, blocks: Blocks |
   return { found, complete }
 }
 
+const digitCount = (n: number) => (n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : String(n).length)
+
 const digitSum = (s: string, from = 0, to = s.length) => {
   let n = 0
   for (let i = from; i < to; i++) n += s.charCodeAt(i) - 48
@@ -285,43 +287,77 @@ const digitSum = (s: string, from = 0, to = s.length) => {
  * cut is pursued only while its parts can still make up that total exactly. Casting out nines
  * (however digits are cut, the parts' sum ≡ their digit sum mod 9) rules out most totals at once.
  */
+/**
+ * How a lone run of digits cuts into `width` numbers without leading zeros: the one cut when there
+ * is exactly one, else two of them (counted, not listed, so a long run costs nothing).
+ */
+function onlyCut(s: string, width: number): { found: Cell[][]; complete: boolean } {
+  const n = s.length
+  // ways[i * (width + 1) + k]: the cuts of s[i..] into k numbers, counted up to 2.
+  const ways = new Uint8Array((n + 1) * (width + 1))
+  ways[n * (width + 1)] = 1
+  for (let i = n - 1; i >= 0; i--)
+    for (let k = 1; k <= width; k++) {
+      let w = 0
+      for (let len = 1; len <= Math.min(maxDigits, n - i) && w < 2; len++) {
+        if (len > 1 && s[i] === '0') break
+        w += ways[(i + len) * (width + 1) + k - 1]!
+      }
+      ways[i * (width + 1) + k] = Math.min(w, 2)
+    }
+  const count = ways[width]!
+  if (count !== 1) return { found: count === 0 ? [] : [[], []], complete: true }
+  const cells: Cell[] = []
+  let i = 0
+  for (let k = width; k > 0; k--)
+    for (let len = 1; ; len++)
+      if (ways[(i + len) * (width + 1) + k - 1]) {
+        cells.push(Number(s.slice(i, i + len)))
+        i += len
+        break
+      }
+  return { found: [cells], complete: true }
+}
+
 function splitRun(s: string, sizes: readonly number[], limit: number) {
   const found: Cell[][] = []
   const acc: number[] = []
+  const digit = new Uint8Array(s.length)
+  const sums = new Int32Array(s.length + 1) // digit sums of every prefix, for casting out nines
+  for (let i = 0; i < s.length; i++) {
+    digit[i] = s.charCodeAt(i) - 48
+    sums[i + 1] = sums[i]! + digit[i]!
+  }
   let nodes = 0
   let complete = true
   const after = sizes.map((_, b) => sizes.slice(b + 1).reduce((n, x) => n + x, 0))
-  const cut = (from: number, to: number, k: number, remaining: number, then: () => void): void => {
-    if (found.length >= limit || !complete) return
-    if (++nodes > nodeBudget) {
-      complete = false
-      return
-    }
-    const digitsLeft = to - from
-    for (let len = 1; len <= Math.min(maxDigits, digitsLeft - (k - 1)); len++) {
-      if (len > 1 && s[from] === '0') break
-      const v = Number(s.slice(from, from + len))
-      if (v > remaining) break
-      const dl = digitsLeft - len
-      const kl = k - 1
-      const rest = remaining - v
-      if (kl === 0) {
-        if (dl === 0 && rest === 0) {
-          acc.push(v)
-          then()
-          acc.pop()
+  // The least and most that s[pos..head) can make as k numbers of at most `cap` digits, for every
+  // pos and k: a cut is pursued only while what is left to make up lies between them.
+  type Bounds = { low: Float64Array; high: Float64Array; base: number; k: number }
+  const bounds = (p: number, head: number, k: number, cap: number): Bounds => {
+    const span = head - p
+    const low = new Float64Array((span + 1) * (k + 1)).fill(Infinity)
+    const high = new Float64Array((span + 1) * (k + 1)).fill(-Infinity)
+    low[span * (k + 1)] = 0
+    high[span * (k + 1)] = 0
+    for (let i = span - 1; i >= 0; i--) {
+      for (let j = 1; j <= k; j++) {
+        let lo = Infinity
+        let hi = -Infinity
+        let v = 0
+        for (let len = 1; len <= Math.min(cap, span - i); len++) {
+          if (len > 1 && digit[p + i] === 0) break
+          v = v * 10 + digit[p + i + len - 1]!
+          const at = (i + len) * (k + 1) + j - 1
+          if (low[at]! === Infinity) continue
+          lo = Math.min(lo, v + low[at]!)
+          hi = Math.max(hi, v + high[at]!)
         }
-        continue
+        low[i * (k + 1) + j] = lo
+        high[i * (k + 1) + j] = hi
       }
-      const most = 10 ** (dl - kl + 1) - 1 + (kl - 1) * 9
-      const q = Math.floor(dl / kl)
-      const r = dl % kl
-      const least = r * 10 ** q + (kl - r) * (q >= 2 ? 10 ** (q - 1) : 0)
-      if (rest > most || rest < least) continue
-      acc.push(v)
-      cut(from + len, to, kl, rest, then)
-      acc.pop()
     }
+    return { low, high, base: p, k }
   }
   const block = (b: number, p: number): void => {
     if (found.length >= limit || !complete) return
@@ -330,19 +366,62 @@ function splitRun(s: string, sizes: readonly number[], limit: number) {
       return
     }
     const n = sizes[b]!
-    for (let e = p + n; e <= s.length - after[b]!; e++) {
+    // The last block ends where the run ends.
+    for (let e = b === sizes.length - 1 ? s.length : p + n; e <= s.length - after[b]!; e++) {
       if (s.length - e > after[b]! * maxDigits) continue
       for (let c = 1; c <= Math.min(maxDigits, e - p - (n - 1)); c++) {
         const head = e - c
-        if (c > 1 && s[head] === '0') continue
-        const total = Number(s.slice(head, e))
-        if ((total - digitSum(s, p, head)) % 9 !== 0) continue
-        cut(p, head, n - 1, total, () => {
-          acc.push(total)
-          block(b + 1, e)
-          acc.pop()
-        })
+        if (c > 1 && digit[head] === 0) continue
+        let total = 0
+        for (let j = head; j < e; j++) total = total * 10 + digit[j]!
+        if ((total - (sums[head]! - sums[p]!)) % 9 !== 0) continue
+        const bd = bounds(p, head, n - 1, c)
+        if (total < bd.low[n - 1]! || total > bd.high[n - 1]!) continue
+        parts(b, p, head, e, n - 1, total, total, bd)
       }
+    }
+  }
+  const parts = (
+    b: number,
+    from: number,
+    head: number,
+    e: number,
+    k: number,
+    remaining: number,
+    total: number,
+    bd: Bounds,
+  ): void => {
+    if (found.length >= limit || !complete) return
+    if (++nodes > nodeBudget) {
+      complete = false
+      return
+    }
+    const digitsLeft = head - from
+    const maxLen = Math.min(maxDigits, digitsLeft - (k - 1))
+    let v = 0
+    for (let len = 1; len <= maxLen; len++) {
+      if (len > 1 && digit[from] === 0) break
+      v = v * 10 + digit[from + len - 1]!
+      if (v > remaining) break
+      const dl = digitsLeft - len
+      const kl = k - 1
+      const rest = remaining - v
+      if (kl === 0) {
+        if (dl === 0 && rest === 0) {
+          acc.push(v, total)
+          block(b + 1, e)
+          acc.length -= 2
+        }
+        continue
+      }
+      // No part exceeds what is left to make up; the rest can make at most one long number and
+      // single digits, at least the digits spread evenly without leading zeros.
+      if (dl > kl * digitCount(rest)) continue
+      const at = (from + len - bd.base) * (bd.k + 1) + kl
+      if (rest < bd.low[at]! || rest > bd.high[at]!) continue
+      acc.push(v)
+      parts(b, from + len, head, e, kl, rest, total, bd)
+      acc.pop()
     }
   }
   block(0, 0)
@@ -360,10 +439,13 @@ export function readRowValues(whole: readonly ValueToken[], width: number, block
   const span = whole.slice(0, end)
   const cells = span.map((t) => t.v)
   if (cells.length === 0) return { cells: Array<Cell>(width).fill(null), relied: false }
+  // "5-2" run together in a row without sums: a blank and 2, or 5 and −2? Not guessed.
+  if (!blocks && span.some((t) => t.hyphen)) return { candidates: [], complete: false }
   // One number a cell, as printed: taken as read, and a wrong sum in it is the source's, reported.
   if (cells.length === width) return { cells, relied: false }
   const atoms = atomsOf(span)
-  const structural = readings(atoms, width, undefined, 2)
+  const lone = atoms.length === 1 && atoms[0]!.kind === 'digits' && !atoms[0]!.fraction && !atoms[0]!.negative
+  const structural = lone ? onlyCut((atoms[0] as { s: string }).s, width) : readings(atoms, width, undefined, 2)
   if (structural.complete && structural.found.length === 1) {
     const only = structural.found[0]!
     // The digits allow one cut only. If it does not add up, a blank cell may have left no trace in

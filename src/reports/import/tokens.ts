@@ -21,6 +21,8 @@ export type Token =
       nulls?: [number, number]
       /** Words or a line break stand before it: it never joins the digits before it into one number. */
       apart?: boolean
+      /** A "-" run on between two figures: a blank cell, or the second figure's minus sign. */
+      hyphen?: boolean
     }
   | { t: 'break' }
 
@@ -46,8 +48,11 @@ export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
     out.push({ t: 'value', v: null, raw: piece, sp })
     return
   }
-  // Numbers, and dashes or slashes standing where a cell was ("0——0", "总计/ / /" run together).
-  const re = /[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[—–－-]+|[/／]+/g
+  // Numbers, and dashes or slashes standing where a cell was ("0——0", "总计/ / /", "—/—/74" run together).
+  // A sign belongs to a number only where a cell begins (the piece's start, or after a bracket);
+  // run on after words or figures, "-" is a blank's mark.
+  const re =
+    /(?:(?<=^)|(?<=[(（]))[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[—–－\-/／]+/g
   let last = 0
   let first = true
   for (const m of piece.matchAll(re)) {
@@ -61,19 +66,24 @@ export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
       const edgeBefore = head === '' || /[\d\p{Script=Han}）)”"]$/u.test(head)
       const edgeAfter = after === '' || /^[\d\p{Script=Han}（(]/u.test(after)
       const beside = head === '' || after === '' || /\d$/.test(head) || /^\d/.test(after)
-      // A slash between figures is a blank cell, except in a date (2024/1/1).
-      const date = /(?:^|\D)\d{4}$/.test(head) || /[/／]\d{1,2}$/.test(head)
-      const between = /\d$/.test(head) && /^\d/.test(after) && /[/／]/.test(m[0]) && date
+      // A slash between figures is a blank cell, except in a date (2024/1/1, 2024/12).
+      const date =
+        (/(?:^|\D)(?:19|20)\d\d$/.test(head) && /^[/／](?:0?[1-9]|1[0-2])(?:\D|$)/.test(m[0] + after)) ||
+        (/(?:19|20)\d\d[/／]\d{1,2}$/.test(head) && /^[/／]\d{1,2}(?:\D|$)/.test(m[0] + after))
+      const between = /\d$/.test(head) && /^\d/.test(after) && m[0].length === 1 && /[/／]/.test(m[0]) && date
       if (!edgeBefore || !edgeAfter || !beside || between) continue
       if (before) out.push({ t: 'text', s: before, sp: first ? sp : false })
-      const n = m[0].length
-      const dashes = /^[—–－-]+$/.test(m[0])
+      // A slash is one blank; a dash one, or half of a "——" that is one.
+      const slashes = (m[0].match(/[/／]/g) ?? []).length
+      const dashes = m[0].length - slashes
       emitValue(out, {
         t: 'value',
         v: null,
         raw: m[0],
         sp: before ? false : first ? sp : false,
-        nulls: [dashes ? Math.ceil(n / 2) : n, n],
+        nulls: [slashes + Math.ceil(dashes / 2), slashes + dashes],
+        // "-" run on between figures may also be a minus sign: a row without sums cannot tell.
+        ...(/^[-－]$/.test(m[0]) && /\d$/.test(head) && /^\d/.test(after) ? { hyphen: true } : {}),
       })
       first = false
       last = end
@@ -91,14 +101,9 @@ export function splitPiece(piece: string, sp: boolean, out: Token[]): void {
       /[第约共近超逾余]$/.test(before) ||
       (/计$/.test(before) && !/[总合]计$/.test(before)) ||
       /^[a-zA-Z@]/.test(after) ||
-      /[a-zA-Z@:/]$/.test(before)
-    // A sign belongs to the number only at the start of a cell ("+2", "-1"), not inside words.
-    let numText = gluedItem ? m[0].slice(0, -1) : m[0]
-    let textBefore = before
-    if (/^[+-]/.test(numText) && before.length > 0) {
-      textBefore = before + numText[0]
-      numText = numText.slice(1)
-    }
+      /[a-zA-Z@:]$/.test(before)
+    const numText = gluedItem ? m[0].slice(0, -1) : m[0]
+    const textBefore = before
     if ((itemNumber && !gluedItem) || inWords) continue
     if (textBefore) out.push({ t: 'text', s: textBefore, sp: first ? sp : false })
     const unit = gluedItem ? '' : (/^(万元|万|元|件|个)/.exec(after)?.[1] ?? '')
