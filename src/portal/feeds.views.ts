@@ -2,9 +2,11 @@ import type { ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
 import { escapeHtml } from '../disclosures/disclosure.service.ts'
 import { bodyText } from '../disclosures/rich-text.ts'
 
-// The Atom feed of a column and the sitemap, as XML text. Links are absolute on `base`.
+// The Atom feed of a column and the sitemap, as XML text. Links are absolute on `base` (the
+// configured PUBLIC_URL, or '' for site-relative links); every inserted text is escaped.
 
-export function columnFeedXml(base: string, column: ColumnRow, items: ItemRow[]): string {
+export function columnFeedXml(origin: string, column: ColumnRow, items: ItemRow[]): string {
+  const base = escapeHtml(origin)
   const id = column.id
   const updated = items[0]?.published_at ?? column.created_at
   const entries = items
@@ -13,7 +15,7 @@ export function columnFeedXml(base: string, column: ColumnRow, items: ItemRow[])
     <id>${base}/items/${i.id}</id>
     <title>${escapeHtml(i.title)}</title>
     <link href="${base}/items/${i.id}"/>
-    <updated>${i.published_at}</updated>
+    <updated>${escapeHtml(i.published_at ?? '')}</updated>
     <summary>${escapeHtml((i.summary ?? bodyText(i.body)).slice(0, 200))}</summary>
   </entry>`,
     )
@@ -24,7 +26,7 @@ export function columnFeedXml(base: string, column: ColumnRow, items: ItemRow[])
   <title>${escapeHtml(column.name)}</title>
   <link href="${base}/columns/${id}"/>
   <link rel="self" href="${base}/columns/${id}/feed.xml"/>
-  <updated>${updated}</updated>
+  <updated>${escapeHtml(updated)}</updated>
 ${entries}
 </feed>
 `

@@ -8,8 +8,11 @@ import type { TestEnv } from './test-deps.ts'
 export type TestApp = TestEnv & { app: FastifyInstance; officeId: number }
 
 /** The real application over a real database, for `inject()` tests; set up unless asked not to be. */
-export async function testApp(kind: DatabaseKind, opts: { setUp?: boolean } = {}): Promise<TestApp> {
-  const t = await testEnv(kind)
+export async function testApp(
+  kind: DatabaseKind,
+  opts: { setUp?: boolean; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const t = await testEnv(kind, undefined, opts.env)
   const officeId = opts.setUp === false ? 0 : (await setUpRegion(t.deps)).officeId
   const app = await buildApp(t.deps, { logger: false })
   await app.ready()

@@ -45,13 +45,18 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   }
 }
 
-export async function testEnv(kind: DatabaseKind, start = '2026-03-02T02:00:00Z'): Promise<TestEnv> {
+export async function testEnv(
+  kind: DatabaseKind,
+  start = '2026-03-02T02:00:00Z',
+  extraEnv: Record<string, string> = {},
+): Promise<TestEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gongkai-test-'))
   const pgDb = kind === 'postgres' ? await createPostgresDatabase() : undefined
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
+    ...extraEnv,
   }
   const clock = new FixedClock(start)
   const deps = await createDeps({ config: loadConfig(env), clock, migrate: true })
