@@ -93,6 +93,28 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
     }
   })
 
+  test('TOTP: four submissions of one code at once open exactly one session (the step is spent atomically)', async () => {
+    const t = await testEnv(kind)
+    try {
+      const admin = await buildStaff(t.deps, { roles: ['secadmin'] })
+      const tokens: string[] = []
+      for (let i = 0; i < 4; i++) {
+        const first = await login(t.deps, admin.username, admin.password, client)
+        if (!first.ok) throw new Error(first.message)
+        tokens.push(first.token)
+      }
+      const code = currentCode(t.deps, admin.totpSecret!)
+      const outcomes = await Promise.all(tokens.map((token) => completeTotpLogin(t.deps, token, code, client)))
+      const opened = outcomes.filter((o) => o.ok)
+      expect(opened).toHaveLength(1)
+      // The others are refused as a wrong code would be, and their pre-TOTP sessions open nothing.
+      expect(outcomes.filter((o) => !o.ok)).toHaveLength(3)
+      for (const o of opened) if (o.ok) expect((await resolveSession(t.deps, o.token, client.ip)).state).toBe('full')
+    } finally {
+      await t.close()
+    }
+  })
+
   test('a password older than 90 days must be changed before anything else', async () => {
     const t = await testEnv(kind)
     try {

@@ -259,10 +259,18 @@ export async function completeTotpLogin(
   }
   const fresh = newToken()
   const now = deps.clock.now().toISOString()
-  await deps.db.transaction().execute(async (trx) => {
+  // The time step is spent by one conditional update: of submissions racing with the same code (on
+  // this process or another), exactly one moves the step forward; the others find it spent (issue #14).
+  const spent = await deps.db.transaction().execute(async (trx) => {
+    const moved = await trx
+      .updateTable('users')
+      .set({ totp_last_step: step, failed_logins: 0, last_login_at: now })
+      .where('id', '=', user.id)
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      .executeTakeFirst()
+    if (Number(moved.numUpdatedRows) !== 1) return true
     await deleteSession(trx, id)
     if (isAdministrator(roles)) await deleteSessionsOfUser(trx, user.id)
-    await updateUser(trx, user.id, { totp_last_step: step, failed_logins: 0, last_login_at: now })
     await insertSession(trx, {
       id: sessionIdOf(fresh),
       user_id: user.id,
@@ -279,7 +287,9 @@ export async function completeTotpLogin(
       result: 'success',
       detail: { factor: 'totp' },
     })
+    return false
   })
+  if (spent) return registerFailure(deps, user, actor, await readSecurityPolicy(deps.db), 'bad_totp')
   return { ok: true, token: fresh, stage: 'full' }
 }
 
