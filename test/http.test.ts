@@ -95,6 +95,29 @@ describe.each(databaseKinds)('web on %s', (kind) => {
     }
   })
 
+  test('a NUL character in a form, a query or a path is refused 422 in Chinese, never a 500', async () => {
+    const t = await testApp(kind)
+    try {
+      const staff = await buildStaff(t.deps, { roles: ['drafter'] })
+      const anon = await anonymousSession(t.app)
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: formHeaders(anon.cookie),
+        payload: form({ username: `${staff.username}\u0000`, password: staff.password, _csrf: anon.csrf }),
+      })
+      expect(res.statusCode).toBe(422)
+      expect(res.body).toContain('无效的空字符')
+      const track = await t.app.inject('/track?number=GK%00123&code=1')
+      expect(track.statusCode).toBe(422)
+      const signedIn = await signIn(t.app, staff)
+      const search = await t.app.inject({ url: '/console/items?q=%00', headers: { cookie: signedIn.cookie } })
+      expect(search.statusCode).toBe(422)
+    } finally {
+      await t.close()
+    }
+  })
+
   test('every page carries strict security headers; console pages are not cached', async () => {
     const t = await testApp(kind)
     try {

@@ -125,6 +125,12 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
     }
   })
 
+  // A NUL character is never text anyone typed, and PostgreSQL cannot store it: refused as bad input
+  // (422, in Chinese) before any handler or query sees it (issue #14).
+  app.addHook('preValidation', async (request) => {
+    if (holdsNul(request.query) || holdsNul(request.params) || holdsNul(request.body))
+      throw new AppError('invalid_input', '提交的内容含有无效的空字符（\\0），未保存。请删除该字符后重试。')
+  })
   app.addHook('preHandler', async (request, reply) => gate(app, request, reply))
   registerPageCache(app, app.sessionCookie)
 
@@ -176,6 +182,15 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
 
   await registerRoutes(app)
   return app
+}
+
+/** Whether a parsed query, path or form holds a NUL character in any of its strings. */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (depth > 4 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false
+  if (Array.isArray(value)) return value.some((v) => holdsNul(v, depth + 1))
+  // A multipart field carries its text in `value`; files (streams, buffers) are not text.
+  return Object.values(value as Record<string, unknown>).some((v) => holdsNul(v, depth + 1))
 }
 
 const setupPaths = new Set(['/setup', '/healthz'])
