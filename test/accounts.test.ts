@@ -192,6 +192,13 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
           { role: 'drafter', reviewLevel: null },
         ]),
       ).rejects.toThrow(/不得兼任业务角色/)
+      // The same role named twice (a tampered form) is refused as bad input, not a failed insert.
+      const twice = assignRoles(t.deps, actor, staff.id, [
+        { role: 'reviewer', reviewLevel: 1 },
+        { role: 'reviewer', reviewLevel: 2 },
+      ])
+      await expect(twice).rejects.toThrow(/同一角色只能授予一次/)
+      await expect(twice).rejects.toMatchObject({ code: 'invalid_input' })
       await assignRoles(t.deps, actor, staff.id, [
         { role: 'reviewer', reviewLevel: 2 },
         { role: 'drafter', reviewLevel: null },

@@ -40,6 +40,12 @@ export type GrantAuthority = 'operator' | 'bootstrap' | 'none'
 function checkGrants(grants: readonly RoleGrant[]): void {
   const problem = roleSetProblem(grants.map((g) => g.role))
   if (problem) throw new AppError('invalid_input', problem, { roles: problem })
+  // A role is held once (one row per user and role): a form that names it twice is refused, not a 500.
+  const roles = grants.map((g) => g.role)
+  if (new Set(roles).size !== roles.length) {
+    const message = '同一角色只能授予一次，请检查所选角色'
+    throw new AppError('invalid_input', message, { roles: message })
+  }
   for (const g of grants) {
     if (g.role === 'reviewer' && (g.reviewLevel === null || g.reviewLevel < 1 || g.reviewLevel > maxReviewLevel)) {
       throw new AppError('invalid_input', `审核人须指定 1–${maxReviewLevel} 级审核级别`, {

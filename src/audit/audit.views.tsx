@@ -1,3 +1,4 @@
+import { csvCell as textCsvCell } from '../web/csv.ts'
 import { formatShanghai } from '../clock.ts'
 import { Notice } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
@@ -131,12 +132,7 @@ export function AuditPage(props: {
   )
 }
 
-const csvCell = (v: unknown) => {
-  const s = String(v ?? '')
-  // A leading = + - @ would be read as a formula by a spreadsheet (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
-  return `"${safe.replace(/"/g, '""')}"`
-}
+const csvCell = (v: unknown) => textCsvCell(v === null || v === undefined ? '' : String(v), { alwaysQuote: true })
 
 /** The audit entries as CSV with a BOM (Excel reads it as UTF-8), both times and the chain's MAC. */
 export function auditCsv(rows: AuditRow[]): string {

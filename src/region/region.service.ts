@@ -1,3 +1,4 @@
+import { csvCell } from '../web/csv.ts'
 import ExcelJS from 'exceljs'
 import { countAgencies, listAgencies, listUnits } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
@@ -180,11 +181,8 @@ export const agencyCountOf = (deps: Deps): Promise<number> => countAgencies(deps
 
 /** Any table as CSV (with a BOM, so that Excel reads it as UTF-8) or XLSX, the same cells. */
 export function tableCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cell = (v: string | number) => {
-    const s = String(v)
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-  }
-  return `\ufeff${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`
+  // An agency or column name such as =HYPERLINK(…) is shown as text, never run as a formula.
+  return `\ufeff${[header, ...rows].map((r) => r.map((v) => csvCell(v)).join(',')).join('\n')}\n`
 }
 
 export async function tableXlsx(
