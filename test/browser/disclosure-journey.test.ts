@@ -197,7 +197,9 @@ test('draft → three review levels (others refused) → publish → the item is
     expect(feed).toContain('<title>县司法局开展法治宣传进社区活动</title>')
     expect(feed).toContain('法律援助获奖名单')
     const sitemap = await (await page.request.get(`${base}/sitemap.xml`)).text()
-    expect(sitemap).toMatch(/<loc>http:\/\/127\.0\.0\.1:\d+\/items\/\d+<\/loc>/)
+    // Without PUBLIC_URL the links are site-relative: never taken from the request's Host (issue #14).
+    expect(sitemap).toMatch(/<loc>\/items\/\d+<\/loc>/)
+    expect(sitemap).not.toContain('127.0.0.1')
     expect(violations).toEqual([])
   } finally {
     await context.close()
