@@ -4,6 +4,7 @@ import { checkReport, hasErrors } from '../reports/report-checks.ts'
 import { describeCheck } from '../reports/report-findings.ts'
 import { importReportFile, reportFileExtensions } from '../reports/import/read-file.ts'
 import type { AnnualReport } from '../reports/report.ts'
+import { sameAgency } from '../reports/report.service.ts'
 
 type Out = { log: (s: string) => void; error: (s: string) => void }
 
@@ -78,6 +79,8 @@ export async function reportCheck(argv: string[], out: Out): Promise<number> {
         r.report !== report &&
         report.year !== null &&
         r.report.year === report.year - 1 &&
+        r.report.agency !== null &&
+        report.agency !== null &&
         sameAgency(r.report.agency, report.agency),
     )
     const result = checkReport(report, previous?.report)
@@ -101,10 +104,4 @@ export async function reportCheck(argv: string[], out: Out): Promise<number> {
     if (hasErrors(result)) errors = true
   }
   return unreadable ? 2 : errors ? 1 : 0
-}
-
-/** Two agency names for the same agency: equal once the city prefix one of them leaves out is ignored. */
-function sameAgency(a: string | null, b: string | null): boolean {
-  if (!a || !b) return false
-  return a === b || a.endsWith(b) || b.endsWith(a)
 }

@@ -255,7 +255,7 @@ export async function publishReport(
 
 /** Attaches a report of an earlier year, as published elsewhere, so that X1–X3 can run against it. */
 /** The same agency whatever region prefix either name carries ("重庆市垫江县司法局" and "垫江县司法局"). */
-const sameAgency = (a: string, b: string) => {
+export const sameAgency = (a: string, b: string) => {
   const squeeze = (s: string) => s.replace(/\s+/g, '')
   return squeeze(a).endsWith(squeeze(b)) || squeeze(b).endsWith(squeeze(a))
 }

@@ -8,7 +8,7 @@ import { squeeze } from './normalize.ts'
 import type { Token } from './tokens.ts'
 import { readRowValues } from './row-values.ts'
 import type { Blocks } from './row-values.ts'
-import { settleByColumns } from './table-solve.ts'
+import { relationHolds, settleByColumns } from './table-solve.ts'
 import type { ColumnRelation, OpenRow } from './table-solve.ts'
 
 // Reads the interchange JSON out of a token stream. Rows are found by their anchors in order; the
@@ -481,7 +481,7 @@ export function parseReport(tokens: Token[]): AnnualReport {
       const rowsOf = [...r.left, ...r.right]
       const suspects = rowsOf.filter((c) => byRow.includes(c))
       if (used.has(r.rule) || suspects.length === 0 || !rowsOf.every((c) => values.has(c))) continue
-      if (relationHolds(r, values)) continue
+      if (relationHolds(r, (c, col) => values.get(c)![col] ?? 0, 7)) continue
       irreconcilable.set(r.rule, [...new Set([...(irreconcilable.get(r.rule) ?? []), ...suspects])])
       for (const code of suspects) {
         values.delete(code)
@@ -566,14 +566,6 @@ function applicationRowsOf(f: ReportFormat, table: string): ApplicationRow[] {
   return f.applicationRows.flatMap((r) =>
     r.code === 'OTHER_NO_CORRECTION' ? [single] : otherSubRows.includes(r.code as never) ? [] : [r],
   )
-}
-
-function relationHolds(r: ColumnRelation, values: ReadonlyMap<string, Cell[]>): boolean {
-  for (let col = 0; col < 7; col++) {
-    const side = (codes: readonly string[]) => codes.reduce((n, c) => n + (values.get(c)![col] ?? 0), 0)
-    if (Math.round(side(r.left) * 1e6) !== Math.round(side(r.right) * 1e6)) return false
-  }
-  return true
 }
 
 /** R3 and R1 as relations between the rows, for settling rows whose digits ran together. */

@@ -11,6 +11,16 @@ export type ColumnRelation = { rule: 'R1' | 'R3'; left: readonly string[]; right
 
 const maxCombinations = 200_000
 
+/** Whether a relation holds in every column, each row's cell given by `value` (a blank as 0). */
+export function relationHolds(r: ColumnRelation, value: (code: string, col: number) => number, width: number): boolean {
+  for (let col = 0; col < width; col++) {
+    const left = r.left.reduce((s, c) => s + value(c, col), 0)
+    const right = r.right.reduce((s, c) => s + value(c, col), 0)
+    if (Math.round(left * 1e6) !== Math.round(right * 1e6)) return false
+  }
+  return true
+}
+
 export type OpenRow = { candidates: Cell[][]; complete: boolean }
 
 /**
@@ -53,15 +63,7 @@ export function settleByColumns(
         const at = involved.indexOf(code)
         return (at >= 0 ? pick[at]![col] : rows(code)![col]) ?? 0
       }
-      const holds = () =>
-        usable.every((r) => {
-          for (let col = 0; col < width; col++) {
-            const l = r.left.reduce((s, c) => s + value(c, col), 0)
-            const rt = r.right.reduce((s, c) => s + value(c, col), 0)
-            if (Math.round(l * 1e6) !== Math.round(rt * 1e6)) return false
-          }
-          return true
-        })
+      const holds = () => usable.every((r) => relationHolds(r, value, width))
       const walk = (i: number) => {
         if (i === involved.length) {
           if (holds()) survivors.push([...pick])
