@@ -17,6 +17,7 @@ import {
   withdrawItem,
 } from '../src/disclosures/disclosure.service.ts'
 import { clearFindings, returnItem, reviewItem, submitItem } from '../src/disclosures/item-review.service.ts'
+import { itemPageOf } from '../src/disclosures/item-page.service.ts'
 import type { Finding } from '../src/confidentiality/scan-rules.ts'
 import { signaturesOf } from '../src/reviews/review.service.ts'
 import type { ItemRow } from '../src/disclosures/disclosure.store.ts'
@@ -206,6 +207,54 @@ describe.each(databaseKinds)('proactive disclosure on %s', (kind) => {
         reviewItem(t.deps, third, 3, id, { decision: 'approved', checks: allChecks, reason: null }),
       ).rejects.toThrow(/当前待初审/)
       expect((await searchAudit(t.deps, { action: 'item.return' }, 1)).length).toBe(1)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test("whoever rewrote or re-attached to another drafter's item cannot sign any level of its review (issue #14: no edit-then-approve)", async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      // One account holds both drafter and the first review level.
+      const both = staffOf((await buildStaff(t.deps, { roles: ['drafter', 'reviewer'], reviewLevel: 1 })).id, officeId)
+      const column = await newsColumn(t, officeId)
+      const id = await createItem(t.deps, author, input(column))
+      await updateItem(t.deps, both, id, input(column, { body: '改写后的正文：县司法局开展法治宣传活动。' }))
+      await submitItem(t.deps, both, id)
+      const sign = (who: typeof author, level: number) =>
+        reviewItem(t.deps, who, level, id, { decision: 'approved', checks: allChecks, reason: null })
+      await expect(sign(both, 1)).rejects.toThrow(/修改过该内容的人不能审核/)
+      // The review page does not offer the form to the editor either.
+      const user = {
+        id: both.id,
+        username: 'both',
+        displayName: '起草兼初审',
+        agencyId: officeId,
+        roles: ['drafter', 'reviewer'] as const,
+        reviewLevel: 1,
+        mustChangePassword: false,
+        mustEnrolTotp: false,
+        totpEnabled: false,
+      }
+      expect((await itemPageOf(t.deps, both, user, id)).review.mayReview).toBe(false)
+      // An attachment is content too: a level-2 reviewer who attached a file to the draft cannot sign level 2.
+      const [first, second, third] = await reviewers(t, officeId)
+      await returnItem(t.deps, first, id, '请补充附件')
+      const attacher = staffOf(
+        (await buildStaff(t.deps, { roles: ['drafter', 'reviewer'], reviewLevel: 2 })).id,
+        officeId,
+      )
+      const { Document, Packer, Paragraph } = await import('docx')
+      const plan = await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('活动安排')] }] }))
+      await addAttachment(t.deps, attacher, id, '活动安排.docx', plan)
+      await submitItem(t.deps, author, id)
+      await sign(first, 1)
+      await expect(sign(attacher, 2)).rejects.toThrow(/修改过该内容的人不能审核/)
+      await sign(second, 2)
+      await sign(third, 3)
+      expect((await findOwnItem(t.deps, author, id)).status).toBe('approved')
     } finally {
       await t.close()
     }

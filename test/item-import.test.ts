@@ -5,6 +5,9 @@ import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parseCsv } from '../src/disclosures/item-import.ts'
 import { searchItems } from '../src/search/search.store.ts'
+import { systemActor } from '../src/audit/audit.ts'
+import { publishItem } from '../src/disclosures/disclosure.service.ts'
+import { clearFindings } from '../src/disclosures/item-review.service.ts'
 
 import { gongkai } from './support/cli.ts'
 import { testApp } from './support/app.ts'
@@ -20,7 +23,7 @@ test('CSV fields may hold commas, quotes and line breaks', () => {
 })
 
 describe.each(databaseKinds)('importing items from an old site on %s', (kind) => {
-  test('a file with a bad line imports nothing and names the line; a good one keeps the original dates, skips review, and lists scan findings', async () => {
+  test('a file with a bad line imports nothing and names the line; a good one keeps the original dates, skips review, and holds back rows with scan findings', async () => {
     const t = await testEnv(kind, '2026-03-02T02:00:00Z')
     const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-import-'))
     try {
@@ -58,7 +61,10 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
       const ok = await gongkai(['items', 'import', good, '--agency', officeCreditCode], t.env)
       expect(ok.code, ok.stderr).toBe(0)
       expect(ok.stdout).toContain('已导入 2 条信息')
-      expect(ok.stdout).toContain('第 3 行“关于值班安排的通知”保密审查发现：手机号码：139****5678')
+      expect(ok.stdout).toContain('其中 1 条已公开')
+      expect(ok.stdout).toContain(
+        '第 3 行“关于值班安排的通知”保密审查发现：手机号码：139****5678（未公开，待保密审查人员解除后发布）',
+      )
       const items = await t.deps.db
         .selectFrom('items')
         .select(['title', 'published_at', 'status', 'source', 'index_number'])
@@ -75,12 +81,13 @@ describe.each(databaseKinds)('importing items from an old site on %s', (kind) =>
         {
           title: '关于值班安排的通知',
           published_at: '2022-01-28T01:00:00.000Z',
-          status: 'published',
+          status: 'approved',
           source: 'imported',
           index_number: `${officeCreditCode}/2022-00001`,
         },
       ])
       expect((await searchItems(t.deps.db, t.deps.kind, '普法', {}, 'date')).length).toBe(1)
+      expect((await searchItems(t.deps.db, t.deps.kind, '值班', {}, 'date')).length).toBe(0)
     } finally {
       rmSync(dir, { recursive: true, force: true })
       await t.close()
@@ -114,6 +121,82 @@ describe.each(databaseKinds)('the import page on %s', (kind) => {
       })
       expect(bad.statusCode).toBe(422)
       expect(bad.body).toContain('第 1 行')
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('imported items pass the confidentiality scan (条例 art. 17; issue #14) on %s', (kind) => {
+  test('a clean row is public at its old date; a row with an ID number or phone waits unpublished until cleared, then keeps its old date; a 密级标志 row is quarantined for good', async () => {
+    const t = await testApp(kind)
+    try {
+      const head = await buildStaff(t.deps, { roles: ['office_head'] })
+      const s = await signIn(t.app, head)
+      const csv = [
+        '栏目,名称,发布日期,正文',
+        '部门动态,召开普法工作会议,2021-05-06,会议要求各科室做好普法工作。',
+        '通知公告,关于某申请的答复,2022-01-28,"申请人张三，身份证号 11010519491231002X，电话 13912345678，住址某县某街 1 号。"',
+        '通知公告,关于印发保密工作要点的通知,2022-03-01,机密★10年 本文件仅限内部使用。',
+      ].join('\n')
+      const body = multipart({ _csrf: s.csrf }, { name: '旧网站.csv', content: Buffer.from(csv) })
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/console/items/import',
+        headers: { cookie: s.cookie, 'content-type': body.contentType },
+        payload: body.payload,
+      })
+      expect(res.statusCode).toBe(200)
+      expect(res.body).toContain('已导入 3 条，其中 1 条已按原发布日期公开')
+      expect(res.body).toContain('1 条因保密审查发现未公开')
+      expect(res.body).toContain('第 3 行“关于某申请的答复”（居民身份证号码：')
+      expect(res.body).toContain('1 条含密级标志，已隔离并报公开办负责人处理')
+      const rows = await t.deps.db
+        .selectFrom('items')
+        .select(['id', 'title', 'status', 'published_at'])
+        .orderBy('id')
+        .execute()
+      expect(rows.map((r) => [r.title, r.status])).toEqual([
+        ['召开普法工作会议', 'published'],
+        ['关于某申请的答复', 'approved'],
+        ['关于印发保密工作要点的通知', 'quarantined'],
+      ])
+      const [clean, blocked, secret] = rows
+      const page = (id: number) => t.app.inject({ method: 'GET', url: `/items/${id}` })
+      expect((await page(clean!.id)).statusCode).toBe(200)
+      expect((await page(blocked!.id)).statusCode).toBe(404)
+      expect((await page(secret!.id)).statusCode).toBe(404)
+      const found = (q: string) => searchItems(t.deps.db, t.deps.kind, q, {}, 'date')
+      expect(await found('答复')).toEqual([])
+      expect(await found('保密工作')).toEqual([])
+      const search = await t.app.inject({ method: 'GET', url: `/search?q=${encodeURIComponent('身份证号')}` })
+      expect(search.body).not.toContain('11010519491231002X')
+      // The office head sees them in the audit log as at publishing.
+      const audited = await t.deps.db.selectFrom('audit_log').select(['action', 'object_id']).execute()
+      expect(audited).toEqual(
+        expect.arrayContaining([
+          { action: 'item.scan_block', object_id: String(blocked!.id) },
+          { action: 'item.quarantine', object_id: String(secret!.id) },
+        ]),
+      )
+
+      // The 保密审查 reviewer clears the blocked row; the publisher publishes it at its original date.
+      const actor = (a: { id: number }) => ({ ...systemActor('测试员'), id: a.id, agencyId: t.officeId })
+      const reviewer = actor(await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 3 }))
+      const publisher = actor(await buildStaff(t.deps, { roles: ['publisher'] }))
+      await expect(clearFindings(t.deps, reviewer, 3, secret!.id, '已解密')).rejects.toThrow(
+        /含密级标志|只有审核中或待发布/,
+      )
+      await clearFindings(t.deps, reviewer, 3, blocked!.id, '申请人同意公开其答复（已书面确认）')
+      expect(await publishItem(t.deps, publisher, blocked!.id)).toEqual({ published: true })
+      const after = await t.deps.db
+        .selectFrom('items')
+        .select(['status', 'published_at'])
+        .where('id', '=', blocked!.id)
+        .executeTakeFirstOrThrow()
+      expect(after).toEqual({ status: 'published', published_at: '2022-01-28T01:00:00.000Z' })
+      expect((await page(blocked!.id)).statusCode).toBe(200)
+      expect((await page(secret!.id)).statusCode).toBe(404)
     } finally {
       await t.close()
     }

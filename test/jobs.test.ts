@@ -40,7 +40,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
         if (!page.includes('已完成')) await new Promise((r) => setTimeout(r, 200))
       }
       expect(page).toContain('<p id="job-status">已完成</p>')
-      expect(page).toContain('已导入 250 条。')
+      expect(page).toContain('已导入 250 条，其中 250 条已按原发布日期公开。')
       expect(page).not.toContain('http-equiv="refresh"')
       expect(await t.deps.db.selectFrom('items').select('id').where('source', '=', 'imported').execute()).toHaveLength(
         250,

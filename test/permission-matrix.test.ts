@@ -115,5 +115,5 @@ describe.each(databaseKinds)('every route × every role on %s', (kind) => {
     } finally {
       await t.close()
     }
-  })
+  }, 180_000)
 })

@@ -18,6 +18,7 @@ import {
   submitForReview,
 } from '../src/reports/report.service.ts'
 import type { TestEnv } from './support/test-deps.ts'
+import { clearReportFindings, returnApprovedReport } from '../src/reports/report-scan.service.ts'
 import type { AnnualReport } from '../src/reports/report.ts'
 import { notifyFee, recordFeePaid } from '../src/applications/application.service.ts'
 import { saveFeePayment } from '../src/applications/settings.service.ts'
@@ -197,6 +198,84 @@ describe.each(databaseKinds)('annual reports on %s', (kind) => {
       await reviewReport(t.deps, first, 1, id, { decision: 'approved', checks: allChecks, reason: null })
       expect((await findOwnReport(t.deps, author, id)).review_round).toBe(2)
       expect((await searchAudit(t.deps, { action: 'review.return' }, 1)).length).toBe(1)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test("whoever edited another drafter's report narrative cannot sign its review (issue #14: no edit-then-approve)", async () => {
+    const t = await testEnv(kind, '2025-01-10T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const editor = staffOf(
+        (await buildStaff(t.deps, { roles: ['drafter', 'reviewer'], reviewLevel: 1 })).id,
+        officeId,
+      )
+      const id = await computeDraft(t.deps, author, 2024)
+      await saveNarrative(t.deps, editor, id, { overview: '由审核人改写的总体情况。', problems: null, other: null })
+      await submitForReview(t.deps, author, id)
+      await expect(
+        reviewReport(t.deps, editor, 1, id, { decision: 'approved', checks: allChecks, reason: null }),
+      ).rejects.toThrow(/修改过该内容的人不能审核/)
+      const other = staffOf((await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: 1 })).id, officeId)
+      await reviewReport(t.deps, other, 1, id, { decision: 'approved', checks: allChecks, reason: null })
+      expect((await findOwnReport(t.deps, author, id)).status).toBe('in_review')
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('a report passes the confidentiality scan before it is public (条例 art. 17; issue #14): an ID and phone in the narrative stop the 保密审查 level and publishing until cleared; 机密★ can only go back to the drafter', async () => {
+    const t = await testEnv(kind, '2025-01-10T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const author = staffOf((await buildStaff(t.deps, { roles: ['drafter'] })).id, officeId)
+      const head = staffOf((await buildStaff(t.deps, { roles: ['office_head'] })).id, officeId)
+      const [r1, r2, r3] = await Promise.all(
+        [1, 2, 3].map(async (level) =>
+          staffOf((await buildStaff(t.deps, { roles: ['reviewer'], reviewLevel: level })).id, officeId),
+        ),
+      )
+      const sign = (who: typeof author, level: number, id: number) =>
+        reviewReport(t.deps, who, level, id, { decision: 'approved', checks: allChecks, reason: null })
+      const id = await computeDraft(t.deps, author, 2024)
+      await saveNarrative(t.deps, author, id, {
+        overview: '全年办理申请 3 件。申请人张三（身份证号 11010519491231002X，电话 13912345678）的申请已答复。',
+        problems: null,
+        other: null,
+      })
+      // The drafter sees the findings as soon as the narrative is saved.
+      const saved = await findOwnReport(t.deps, author, id)
+      expect(JSON.parse(saved.findings!).map((f: { kind: string }) => f.kind)).toEqual(['id_number', 'phone'])
+      await submitForReview(t.deps, author, id)
+      await sign(r1!, 1, id)
+      await sign(r2!, 2, id)
+      await expect(sign(r3!, 3, id)).rejects.toThrow(/保密审查发现 2 处内容尚未处理/)
+      await clearReportFindings(t.deps, r3!, 3, id, '申请人书面同意公开')
+      await sign(r3!, 3, id)
+      await publishReport(t.deps, head, id, undefined)
+      expect((await findOwnReport(t.deps, author, id)).status).toBe('published')
+      expect((await searchAudit(t.deps, { action: 'report.findings_clear' }, 1)).length).toBe(1)
+
+      // A secret marking: never cleared; publishing is refused and audited; the office head returns it.
+      const next = await computeDraft(t.deps, author, 2024)
+      await saveNarrative(t.deps, author, next, { overview: '机密★10年 内部数据。', problems: null, other: null })
+      await submitForReview(t.deps, author, next)
+      await sign(r1!, 1, next)
+      await sign(r2!, 2, next)
+      await expect(sign(r3!, 3, next)).rejects.toThrow(/密级标志/)
+      await expect(clearReportFindings(t.deps, r3!, 3, next, '已解密')).rejects.toThrow(/不能在系统中解除/)
+      // Even had it been approved (an old approval, a narrative that changed), publishing scans again.
+      await t.deps.db.updateTable('annual_reports').set({ status: 'approved' }).where('id', '=', next).execute()
+      await expect(publishReport(t.deps, head, next, undefined)).rejects.toThrow(/报告含密级标志，不能发布/)
+      expect((await findOwnReport(t.deps, author, next)).status).toBe('approved')
+      expect((await searchAudit(t.deps, { action: 'report.quarantine' }, 1)).length).toBe(1)
+      await expect(returnApprovedReport(t.deps, author, next, '退回')).rejects.toThrow(/公开办负责人或保密审查人员/)
+      await returnApprovedReport(t.deps, head, next, '删去密级标志和内部数据')
+      expect((await findOwnReport(t.deps, author, next)).status).toBe('draft')
+      const published = await listPublishedReports(t.deps.db)
+      expect(published.map((r) => [r.id, r.status])).toEqual([[id, 'published']])
     } finally {
       await t.close()
     }

@@ -236,9 +236,13 @@ async function itemsCommand(args: string[], out: Out): Promise<number> {
     }
     const text = await readFile(file, 'utf8')
     const result = await importItems(deps, systemActor(), agency.id, readImportFile(text, file))
-    out.log(`已导入 ${result.imported} 条信息到 ${agency.name}（保留原发布日期，标记为导入）`)
+    out.log(
+      `已导入 ${result.imported} 条信息到 ${agency.name}（保留原发布日期和索引号，标记为导入），其中 ${result.published} 条已公开`,
+    )
     for (const f of result.findings)
-      out.log(`  第 ${f.line} 行“${f.title}”保密审查发现：${f.findings.join('、')}（已公开，请尽快处理）`)
+      out.log(
+        `  第 ${f.line} 行“${f.title}”保密审查发现：${f.findings.join('、')}（${f.quarantined ? '含密级标志，已隔离，报公开办负责人处理' : '未公开，待保密审查人员解除后发布'}）`,
+      )
     return 0
   })
 }

@@ -8,7 +8,7 @@ import { largeImport, startJob } from '../jobs/jobs.ts'
 import { importItems, readImportFile } from './item-import.ts'
 import type { ImportResult } from './item-import.ts'
 import { addChannel, channelsOf, publicationCountsOf, quotaOverviewOf, saveQuota } from './channels.service.ts'
-import { ChannelsPage, CountsPage, ImportPage, QuotaPage, channelKinds, findingsNote } from './channels.views.tsx'
+import { ChannelsPage, CountsPage, ImportPage, QuotaPage, channelKinds, importSummary } from './channels.views.tsx'
 import { attempt, pageContext, staffActor, requireStaff } from '../web/request-context.ts'
 
 // Channels (门户网站, WeChat accounts by name, 信用网站, 政务服务平台, 政府公报 …), the period counts
@@ -67,7 +67,7 @@ export function channelRoutes(app: FastifyInstance): void {
       const title = `导入旧信息（${file.filename}，${rows.length} 行）`
       const id = await startJob(deps, staffActor(request), 'items.import', title, rows.length, async (progress) => {
         const r = await importItems(deps, request.actor, agencyId, rows, progress)
-        return `已导入 ${r.imported} 条。${findingsNote(r)}`
+        return importSummary(r)
       })
       return reply.redirect(`/console/jobs/${id}`, 303)
     }

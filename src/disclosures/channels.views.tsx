@@ -48,11 +48,22 @@ export function ChannelsPage(props: { ctx: PageContext; channels: ChannelRow[]; 
   )
 }
 
-/** The sentence naming the imported lines with confidentiality findings, or '' when there are none. */
-export function findingsNote(result: ImportResult): string {
-  if (result.findings.length === 0) return ''
-  const lines = result.findings.map((f) => `第 ${f.line} 行“${f.title}”`).join('、')
-  return `其中 ${result.findings.length} 条有保密审查发现，请尽快处理：${lines}`
+/** What an import did, in one paragraph: how many were published, and which lines the scan held back and why. */
+export function importSummary(result: ImportResult): string {
+  const head = `已导入 ${result.imported} 条，其中 ${result.published} 条已按原发布日期公开。`
+  if (result.findings.length === 0) return head
+  const line = (f: ImportResult['findings'][number]) => `第 ${f.line} 行“${f.title}”（${f.findings.join('、')}）`
+  const blocked = result.findings.filter((f) => !f.quarantined)
+  const quarantined = result.findings.filter((f) => f.quarantined)
+  return [
+    head,
+    blocked.length
+      ? `${blocked.length} 条因保密审查发现未公开，已列入“发布被拦截的信息”，须经保密审查人员解除或退回修改后再发布：${blocked.map(line).join('；')}。`
+      : '',
+    quarantined.length
+      ? `${quarantined.length} 条含密级标志，已隔离并报公开办负责人处理，不能公开：${quarantined.map(line).join('；')}。`
+      : '',
+  ].join('')
 }
 
 export function ImportPage(props: { ctx: PageContext; error?: string | undefined; result?: ImportResult | undefined }) {
@@ -63,7 +74,7 @@ export function ImportPage(props: { ctx: PageContext; error?: string | undefined
       <p class="hint">
         CSV 文件（首行为列名：栏目、名称、发布日期、正文；可选：{Object.keys(importColumnNames).slice(4).join('、')}
         ）或 JSON 数组（可含 base64
-        附件）。保留原发布日期，标记为“导入”，不经审核；保密审查的发现会列出，但不阻止导入。任一行有误则全部不导入。
+        附件）。保留原发布日期和索引号，标记为“导入”，不再逐级审核，但每条都经保密审查：无发现的按原日期公开；有发现的暂不公开，列入“发布被拦截的信息”待处理；含密级标志的隔离，报公开办负责人。任一行有误则全部不导入。
       </p>
       {error && (
         <div class="error-summary" role="alert">
@@ -71,12 +82,7 @@ export function ImportPage(props: { ctx: PageContext; error?: string | undefined
           <pre class="problems">{error}</pre>
         </div>
       )}
-      {result && (
-        <Notice>
-          已导入 {result.imported} 条。
-          {result.findings.length > 0 && findingsNote(result)}
-        </Notice>
-      )}
+      {result && <Notice>{importSummary(result)}</Notice>}
       <form method="post" action="/console/items/import" enctype="multipart/form-data">
         <Csrf token={props.ctx.csrf} />
         <div class="field">

@@ -4,6 +4,7 @@ import { findAgencyById } from '../agencies/agency.store.ts'
 import { formatShanghai, isoNow } from '../clock.ts'
 import type { Finding, KnownPerson } from '../confidentiality/scan-rules.ts'
 import type { Deps } from '../deps.ts'
+import { editedBy } from '../reviews/review.ts'
 import { AppError } from '../errors.ts'
 import { rescanItem, scanFindings, standingFindings } from './item-scan.ts'
 import type { Executor } from '../storage/database.ts'
@@ -127,7 +128,12 @@ export async function updateItem(deps: Deps, actor: Staff, id: number, input: It
     if (item.status !== 'draft')
       throw new AppError('invalid_transition', '只有草稿可以修改；审核中或已发布的信息不能修改')
     await assertOwnColumn(trx, actor, input.columnId, input)
-    await updateItemRow(trx, id, { column_id: input.columnId, ...columnsOf(input), updated_at: isoNow(deps.clock) })
+    await updateItemRow(trx, id, {
+      column_id: input.columnId,
+      ...columnsOf(input),
+      ...editedBy(item, actor.id),
+      updated_at: isoNow(deps.clock),
+    })
     await appendAudit(deps, trx, actor, { action: 'item.update', objectType: 'item', objectId: id, result: 'success' })
   })
   await rescanItem(deps, id)
@@ -170,6 +176,7 @@ export async function addAttachment(
       })
       .returning('id')
       .executeTakeFirstOrThrow()
+    if (item.created_by !== actor.id) await updateItemRow(trx, itemId, editedBy(item, actor.id))
     await appendAudit(deps, trx, actor, {
       action: 'item.attach',
       objectType: 'item',
@@ -190,6 +197,7 @@ export async function removeAttachment(deps: Deps, actor: Staff, itemId: number,
     const row = await findAttachment(trx, itemId, attachmentId)
     if (!row) throw new AppError('not_found', '附件不存在')
     await trx.deleteFrom('attachments').where('id', '=', attachmentId).execute()
+    if (item.created_by !== actor.id) await updateItemRow(trx, itemId, editedBy(item, actor.id))
     await appendAudit(deps, trx, actor, {
       action: 'item.detach',
       objectType: 'item',
@@ -241,13 +249,18 @@ export async function publishItem(
     // Publication on the portal is automatic and recorded like any channel's; the portal is the
     // primary channel unless the item names another.
     const portal = (await listChannels(trx, item.agency_id)).find((c) => c.kind === 'portal')
+    // An item imported from an old site that the scan held (item-import.ts) keeps the date it was first published
+    // there, on the channel it came from, once cleared; anything else is published at the server's time.
+    const imported = item.source === 'imported' && item.published_at !== null
+    const when = imported ? item.published_at! : now
+    const channelId = imported ? (item.primary_channel_id ?? portal?.id) : portal?.id
     // Only one publication wins, whichever process or scheduler gets there first.
     const moved = await trx
       .updateTable('items')
       .set({
         status: 'published',
         findings: null,
-        published_at: now,
+        published_at: when,
         published_by: actor.id,
         updated_at: now,
         scheduled_at: null,
@@ -257,19 +270,19 @@ export async function publishItem(
       .where('status', '=', 'approved')
       .executeTakeFirst()
     if (Number(moved.numUpdatedRows) !== 1) throw new AppError('invalid_transition', '该信息已发布或状态已变化')
-    if (portal)
+    if (channelId !== undefined)
       await trx
         .insertInto('item_channels')
         .values({
           item_id: id,
-          channel_id: portal.id,
-          published_at: now,
+          channel_id: channelId,
+          published_at: when,
           link: null,
           recorded_by: actor.id,
           recorded_at: now,
         })
         .execute()
-    await indexItemText(trx, deps.kind, id, now, searchableText(item))
+    await indexItemText(trx, deps.kind, id, when, searchableText(item))
     await publicContentChanged(trx)
     await appendAudit(deps, trx, actor, {
       action: 'item.publish',

@@ -112,7 +112,7 @@ export async function nextSerial(trx: Executor, agencyId: number, year: number):
 
 export async function insertItem(
   trx: Executor,
-  row: Omit<ItemRow, 'id' | 'review_round' | 'source' | 'scheduled_at' | 'scheduled_by'>,
+  row: Omit<ItemRow, 'id' | 'review_round' | 'source' | 'scheduled_at' | 'scheduled_by' | 'editors'>,
 ): Promise<number> {
   const r = await trx.insertInto('items').values(row).returning('id').executeTakeFirstOrThrow()
   return r.id

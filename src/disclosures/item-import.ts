@@ -21,10 +21,13 @@ import { searchableText, cleanFileName } from './disclosure.service.ts'
 import { sanitizeBody } from './rich-text.ts'
 import { listChannels, listColumns, nextSerial } from './disclosure.store.ts'
 
-// Moving from an old site: existing items come in with their original publication dates, marked as
-// imported and audited — the only way a past publication date enters the platform. They are public
-// already, so they skip review; the scan still runs and lists findings for clean-up without blocking.
-// The whole file goes in or nothing does, and every bad line is named.
+// Moving from an old site: existing items come in with their original publication dates and 索引号, marked as
+// imported and audited — the only way a past publication date enters the platform. They were public on the old site,
+// so they skip the review rounds, but not the scan (条例 art. 17: no information is published without 保密审查; issue
+// #14): a clean row is published at its original date; a row with findings waits unpublished as an item the scan
+// blocked (审核通过、发布被拦截), for the 保密审查 reviewer to clear and the publisher to publish — still at its original
+// date — or to return for editing; a secret marking (密级标志) quarantines it for the office head and can never be
+// cleared in the system. The whole file goes in or nothing does, and every bad line is named.
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
 const optional = <T extends z.ZodType>(s: T) =>
@@ -143,7 +146,9 @@ export function readImportFile(text: string, fileName: string): { line: number; 
   return rows.map((r, i) => ({ line: i + 2, value: Object.fromEntries(keys.map((k, j) => [k!, r[j] ?? ''])) }))
 }
 
-export type ImportResult = { imported: number; findings: { line: number; title: string; findings: string[] }[] }
+/** One imported row the scan held back: blocked (clearable findings) or quarantined (a secret marking). */
+export type HeldRow = { line: number; title: string; findings: string[]; quarantined: boolean }
+export type ImportResult = { imported: number; published: number; findings: HeldRow[] }
 
 export async function importItems(
   deps: Deps,
@@ -237,6 +242,9 @@ export async function importItems(
       onProgress?.(Math.floor(parsed.length / 2 + i / 2))
       const year = Number(formatShanghai(p.publishedAt).slice(0, 4))
       const found = scanned[i]!
+      const quarantined = found.some((f) => !f.clearable)
+      // A held row keeps its original date on the item (published_at), public only once it is published.
+      const status = found.length === 0 ? 'published' : quarantined ? 'quarantined' : 'approved'
       const primary = p.row.channel ? channels.find((c) => c.name === p.row.channel) : portal
       const row = await trx
         .insertInto('items')
@@ -265,7 +273,7 @@ export async function importItems(
           effective_on: null,
           repealed_on: null,
           lapsed_on: null,
-          status: 'published',
+          status,
           source: 'imported',
           findings: found.length ? JSON.stringify(found) : null,
           cleared_findings: null,
@@ -274,11 +282,30 @@ export async function importItems(
           created_at: now.toISOString(),
           updated_at: now.toISOString(),
           published_at: p.publishedAt,
-          published_by: actor.id,
+          published_by: status === 'published' ? actor.id : null,
         })
         .returning('id')
         .executeTakeFirstOrThrow()
-      if (primary)
+      if (found.length) {
+        findings.push({
+          line: p.line,
+          title: p.row.title,
+          findings: found.map((f) => `${findingLabels[f.kind]}：${f.masked}`),
+          quarantined,
+        })
+        // As at publishing (disclosure.service.ts publishItem): the office head sees it in the audit log.
+        await appendAudit(deps, trx, actor, {
+          action: quarantined ? 'item.quarantine' : 'item.scan_block',
+          objectType: 'item',
+          objectId: row.id,
+          result: 'denied',
+          detail: {
+            findings: found.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })),
+            imported: true,
+          },
+        })
+      }
+      if (primary && status === 'published')
         await trx
           .insertInto('item_channels')
           .values({
@@ -306,25 +333,20 @@ export async function importItems(
           })
           .execute()
       }
-      await indexItemText(
-        trx,
-        deps.kind,
-        row.id,
-        p.publishedAt,
-        searchableText({
-          title: p.row.title,
-          doc_number: p.row.docNumber ?? null,
-          keywords: p.row.keywords ?? null,
-          summary: p.row.summary ?? null,
-          body: p.row.body,
-        }),
-      )
-      if (found.length)
-        findings.push({
-          line: p.line,
-          title: p.row.title,
-          findings: found.map((f) => `${findingLabels[f.kind]}：${f.masked}`),
-        })
+      if (status === 'published')
+        await indexItemText(
+          trx,
+          deps.kind,
+          row.id,
+          p.publishedAt,
+          searchableText({
+            title: p.row.title,
+            doc_number: p.row.docNumber ?? null,
+            keywords: p.row.keywords ?? null,
+            summary: p.row.summary ?? null,
+            body: p.row.body,
+          }),
+        )
     }
     await publicContentChanged(trx)
     await appendAudit(deps, trx, actor, {
@@ -332,8 +354,8 @@ export async function importItems(
       objectType: 'agency',
       objectId: agencyId,
       result: 'success',
-      detail: { items: parsed.length, withFindings: findings.length },
+      detail: { items: parsed.length, published: parsed.length - findings.length, held: findings.length },
     })
   })
-  return { imported: parsed.length, findings }
+  return { imported: parsed.length, published: parsed.length - findings.length, findings }
 }

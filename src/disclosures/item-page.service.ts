@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { clampPage, offsetOf, pageSize } from '../paging.ts'
 import { reviewViewFor } from '../reviews/review.service.ts'
+import { editorsOf } from '../reviews/review.ts'
 import { findOwnItem } from './disclosure.service.ts'
 import {
   countItemsOfAgency,
@@ -65,6 +66,7 @@ export async function itemPageOf(deps: Deps, actor: StaffActor, user: StaffUser,
     objectId: id,
     agencyId: item.agency_id,
     authorId: item.created_by,
+    editorIds: editorsOf(item.editors),
     round: item.review_round,
   }
   const review = await reviewViewFor(deps.db, subject, user)

@@ -13,14 +13,13 @@ import {
 } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
 import type { ReviewConfig } from '../reviews/review.ts'
-import { nextLevel } from '../reviews/review.ts'
+import { editorsOf, nextLevel } from '../reviews/review.ts'
 import type { Executor } from '../storage/database.ts'
 import { findOwnItem } from './disclosure.service.ts'
 import { updateItemRow } from './disclosure.store.ts'
 import type { ItemRow } from './disclosure.store.ts'
-import { fingerprint, rescanItem } from './item-scan.ts'
-import type { Clearance } from './item-scan.ts'
-import type { Finding } from '../confidentiality/scan-rules.ts'
+import { rescanItem } from './item-scan.ts'
+import { auditedFindings, clearanceOf } from '../confidentiality/clearance.ts'
 
 // An item's way through review (先审后发, 条例 art. 17): submission, the levels' signatures, the 保密审查 level that
 // is not signed while a finding of the scan stands, clearing findings with a reason, and the return for revision
@@ -39,6 +38,7 @@ const itemSubject = (deps: Deps, trx: Executor, item: ItemRow) => ({
   round: item.review_round,
   agencyId: item.agency_id,
   authorId: item.created_by,
+  editorIds: editorsOf(item.editors),
   update: (changes: { status: string; review_round?: number }) =>
     updateItemRow(trx, item.id, { ...changes, updated_at: isoNow(deps.clock) }),
 })
@@ -114,18 +114,9 @@ export async function clearFindings(
       )
     if (item.status !== 'in_review' && item.status !== 'approved')
       throw new AppError('invalid_transition', '只有审核中或待发布的信息可以解除保密审查发现；草稿请直接修改')
-    const findings = item.findings ? (JSON.parse(item.findings) as Finding[]) : []
-    if (findings.length === 0) throw new AppError('invalid_transition', '没有待解除的发现')
-    if (findings.some((f) => !f.clearable))
-      throw new AppError('forbidden', '含密级标志的信息不能在系统中解除，请报公开办负责人处理')
-    // Findings cleared earlier stay cleared (while their text stands): a later clearance adds to them.
-    const before = item.cleared_findings ? (JSON.parse(item.cleared_findings) as Clearance).fingerprints : []
-    const clearance: Clearance = {
-      fingerprints: [...new Set([...before, ...findings.map(fingerprint)])],
-      reason: reason.trim(),
-      by: actor.id,
-      at: isoNow(deps.clock),
-    }
+    const cleared = clearanceOf(item, actor.id, reason, isoNow(deps.clock))
+    if (!cleared.ok) throw new AppError(cleared.code, cleared.problem)
+    const { clearance, findings } = cleared
     await updateItemRow(trx, id, {
       cleared_findings: JSON.stringify(clearance),
       findings: null,
@@ -136,10 +127,7 @@ export async function clearFindings(
       objectType: 'item',
       objectId: id,
       result: 'success',
-      detail: {
-        reason: clearance.reason,
-        findings: findings.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })),
-      },
+      detail: { reason: clearance.reason, findings: auditedFindings(findings) },
     })
   })
 }
@@ -187,10 +175,13 @@ export async function returnItem(deps: Deps, actor: Staff, id: number, reason: s
       { objectType: 'item', objectId: id, agencyId: item.agency_id, round: item.review_round },
       reason,
     )
+    // An imported item the scan held loses its original date once returned: edited text is new content, published
+    // at the server's time after review (never back-dated).
     await updateItemRow(trx, id, {
       status: 'draft',
       scheduled_at: null,
       scheduled_by: null,
+      published_at: null,
       updated_at: isoNow(deps.clock),
     })
     await appendAudit(deps, trx, actor, {

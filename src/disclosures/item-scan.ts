@@ -1,4 +1,5 @@
 import { knownApplicants } from '../applications/applicant.service.ts'
+import { standingFindings } from '../confidentiality/clearance.ts'
 import { scanItem } from '../confidentiality/scan.ts'
 import type { Finding, KnownPerson } from '../confidentiality/scan-rules.ts'
 import type { Deps } from '../deps.ts'
@@ -12,9 +13,6 @@ import { sanitizeBody } from './rich-text.ts'
 // attachment change and every submission for review, not only at publish: its findings stand on the item, so the
 // drafter sees them while the text can still be fixed and every reviewer sees them before signing. A finding the
 // 保密审查 reviewer cleared stays cleared only while the same text stands in the same place.
-
-export type Clearance = { fingerprints: string[]; reason: string; by: number; at: string }
-export const fingerprint = (f: Finding) => `${f.kind}|${f.surface}|${f.offset}|${f.masked}`
 
 /** Every finding of the scan on the item as it stands: title, body, metadata and attachments. */
 export async function scanFindings(
@@ -43,11 +41,7 @@ export async function scanFindings(
   )
 }
 
-/** The findings the 保密审查 reviewer has not cleared. */
-export function standingFindings(item: ItemRow, findings: readonly Finding[]): Finding[] {
-  const cleared = new Set(item.cleared_findings ? (JSON.parse(item.cleared_findings) as Clearance).fingerprints : [])
-  return findings.filter((f) => !f.clearable || !cleared.has(fingerprint(f)))
-}
+export { standingFindings }
 
 /** Scans the item as it stands now and records its standing findings on it (none: cleared). */
 export async function rescanItem(deps: Deps, id: number): Promise<Finding[]> {

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts'
 import { countPublications } from '../disclosures/counts.ts'
 import type { Counts } from '../disclosures/counts.ts'
 import { reviewViewFor } from '../reviews/review.service.ts'
+import { editorsOf } from '../reviews/review.ts'
 import type { CheckResult } from './report-checks.ts'
 import { checkStored, findOwnReport } from './report.service.ts'
 import type { StoredReport } from './report.store.ts'
@@ -31,6 +32,7 @@ export async function reportPageOf(
     objectId: stored.id,
     agencyId: stored.agency_id,
     authorId: stored.created_by,
+    editorIds: editorsOf(stored.editors),
     round: stored.review_round,
   }
   const review = await reviewViewFor(deps.db, subject, user)

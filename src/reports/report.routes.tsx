@@ -20,6 +20,7 @@ import {
   submitForReview,
 } from './report.service.ts'
 import { reportPageOf } from './report-page.service.ts'
+import { clearReportFindings, returnApprovedReport } from './report-scan.service.ts'
 import { cellValue } from './report-cells.ts'
 import { ReportSettingsPage } from './report-settings.views.tsx'
 import { readAppealsCounting, saveAppealsCounting } from './report-settings.service.ts'
@@ -77,6 +78,12 @@ const allowedKinds: Record<string, string[]> = {
 const editors = ['drafter', 'office_head']
 
 // A publication refused for a failing check names the fields (the override reason) the page shows.
+const clearForm = z.object({
+  reason: z.string({ error: '请写明解除理由' }).trim().min(2, '请写明解除理由').max(500, '理由不超过 500 字'),
+})
+const returnForm = z.object({
+  returnReason: z.string({ error: '请写明退回理由' }).trim().min(1, '请写明退回理由').max(500, '理由不超过 500 字'),
+})
 const refusedPublication = (e: AppError) => e.code === 'invalid_transition' && namesFields(e)
 
 export function reportRoutes(app: FastifyInstance): void {
@@ -157,6 +164,8 @@ export function reportRoutes(app: FastifyInstance): void {
   ) => {
     const user = requireStaff(request)
     const { stored, check, review, counts } = await reportPageOf(deps, staffActor(request), user, id)
+    // The 保密审查 reviewer clears findings; with the office head, returns an approved report that may not go out.
+    const clears = user.roles.includes('reviewer') && user.reviewLevel === review.config.confidentialityLevel
     return reply.page(
       status,
       <ReportPage
@@ -165,6 +174,8 @@ export function reportRoutes(app: FastifyInstance): void {
         check={check}
         canEdit={canEdit(request)}
         canPublish={user.roles.includes('office_head')}
+        canClear={clears}
+        canReturn={clears || user.roles.includes('office_head')}
         review={review}
         form={form}
         figures={figuresOf(stored.report, counts)}
@@ -175,16 +186,16 @@ export function reportRoutes(app: FastifyInstance): void {
 
   app.get('/console/reports/:id', async (request, reply) => {
     const { id } = idParam.parse(request.params)
-    const q = request.query as { saved?: string; published?: string; submitted?: string; reviewed?: string }
-    const message = q.saved
-      ? '叙述已保存。'
-      : q.published
-        ? '已发布到门户网站“年度报告”栏目。'
-        : q.submitted
-          ? '已提交审核。'
-          : q.reviewed
-            ? '审核意见已记录。'
-            : undefined
+    const q = request.query as Record<string, string | undefined>
+    const messages: Record<string, string> = {
+      saved: '叙述已保存。',
+      published: '已发布到门户网站“年度报告”栏目。',
+      submitted: '已提交审核。',
+      reviewed: '审核意见已记录。',
+      cleared: '保密审查发现已解除，理由已记入审计日志。',
+      returned: '已退回起草人修改。',
+    }
+    const message = Object.entries(messages).find(([k]) => q[k])?.[1]
     return reportPage(request, reply, id, 200, emptyForm, message)
   })
 
@@ -226,6 +237,23 @@ export function reportRoutes(app: FastifyInstance): void {
     const r = await attempt(() => publishReport(deps, staffActor(request), id, reason), refusedPublication)
     if (!r.ok) return reportPage(request, reply, id, 422, { values: {}, errors: r.error.fields })
     return reply.redirect(`/console/reports/${id}?published=1`, 303)
+  })
+
+  app.post('/console/reports/:id/clear-findings', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(clearForm, request.body)
+    if (!parsed.ok) return reportPage(request, reply, id, 422, parsed.form)
+    const level = requireStaff(request).reviewLevel
+    await clearReportFindings(deps, staffActor(request), level, id, parsed.data.reason)
+    return reply.redirect(`/console/reports/${id}?cleared=1`, 303)
+  })
+
+  app.post('/console/reports/:id/return', async (request, reply) => {
+    const { id } = idParam.parse(request.params)
+    const parsed = parseForm(returnForm, request.body)
+    if (!parsed.ok) return reportPage(request, reply, id, 422, parsed.form)
+    await returnApprovedReport(deps, staffActor(request), id, parsed.data.returnReason)
+    return reply.redirect(`/console/reports/${id}?returned=1`, 303)
   })
 
   app.get('/console/reports/:id/download/:kind', async (request, reply) => {

@@ -19,6 +19,7 @@ import type { AgencyYearRecords } from './report-records.ts'
 import { rollUpRegion } from './report-region.ts'
 import { signSubject, submitSubject } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
+import { editedBy, editorsOf } from '../reviews/review.ts'
 import { loadApplicationRecords, loadDocumentRecords, loadProcessingFeeRecords } from './report-count.sql.ts'
 import { loadAppealRecords } from '../applications/appeal.service.ts'
 import { loadActivityRecords } from '../activities/activity.service.ts'
@@ -35,6 +36,7 @@ import {
 } from './report.store.ts'
 import type { StoredReport } from './report.store.ts'
 import { publicContentChanged } from '../portal/public-content.ts'
+import { refuseStandingReportFindings, refuseUnscannedPublication, rescanReport } from './report-scan.service.ts'
 
 type Staff = Actor & { id: number; agencyId: number }
 
@@ -144,7 +146,11 @@ export async function saveNarrative(deps: Deps, actor: Staff, id: number, sectio
     const stored = await findOwnReport(deps, actor, id, trx)
     if (stored.status !== 'draft')
       throw new AppError('invalid_transition', '已发布的年度报告不能修改；如需更正，请重新生成草稿并发布更正版本')
-    await updateReportRow(trx, id, { report: { ...stored.report, sections }, updated_at: isoNow(deps.clock) })
+    await updateReportRow(trx, id, {
+      report: { ...stored.report, sections },
+      ...editedBy(stored, actor.id),
+      updated_at: isoNow(deps.clock),
+    })
     await appendAudit(deps, trx, actor, {
       action: 'report.narrative',
       objectType: 'annual_report',
@@ -152,6 +158,7 @@ export async function saveNarrative(deps: Deps, actor: Staff, id: number, sectio
       result: 'success',
     })
   })
+  await rescanReport(deps, id)
 }
 
 /** The review path of a report, for the shared review steps (reviews module). */
@@ -164,12 +171,16 @@ const reportSubject = (deps: Deps, trx: Executor, stored: StoredReport) => ({
   round: stored.review_round,
   agencyId: stored.agency_id,
   authorId: stored.created_by,
+  editorIds: editorsOf(stored.editors),
   update: (changes: { status: string; review_round?: number }) =>
     updateReportRow(trx, stored.id, { ...changes, updated_at: isoNow(deps.clock) }),
 })
 
 /** The drafter hands the draft to the first review level (先审后发); it cannot be edited while in review. */
 export async function submitForReview(deps: Deps, actor: Staff, id: number): Promise<void> {
+  // The scan runs first, so every reviewer sees its findings (report-scan.service.ts).
+  await findOwnReport(deps, actor, id)
+  await rescanReport(deps, id)
   await deps.db
     .transaction()
     .execute(async (trx) =>
@@ -188,6 +199,7 @@ export async function reviewReport(
   id: number,
   decision: Decision,
 ): Promise<void> {
+  if (decision.decision === 'approved') await refuseStandingReportFindings(deps, actor, id)
   await deps.db
     .transaction()
     .execute(async (trx) =>
@@ -223,6 +235,8 @@ export async function publishReport(
       overrideReason: '存在错误时须填写发布理由',
     })
   }
+  // Nothing is published unscanned (条例 art. 17): the same scan and override rules as items.
+  await refuseUnscannedPublication(deps, actor, stored)
   await deps.db.transaction().execute(async (trx) => {
     const current = await findReportOfRecord(trx, stored.agency_id, stored.year)
     const now = isoNow(deps.clock)

@@ -13,7 +13,9 @@ const toStored = (row: ReportRow): StoredReport => {
 
 export async function insertReport(
   db: Executor,
-  row: Omit<ReportRow, 'id' | 'data' | 'review_round'> & { report: AnnualReport },
+  row: Omit<ReportRow, 'id' | 'data' | 'review_round' | 'editors' | 'findings' | 'cleared_findings'> & {
+    report: AnnualReport
+  },
 ): Promise<number> {
   const { report, ...rest } = row
   const r = await db

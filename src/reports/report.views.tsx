@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact'
 import { formatShanghai } from '../clock.ts'
-import { Csrf, ErrorSummary, Notice } from '../web/form.tsx'
+import { Csrf, ErrorSummary, Field, Notice } from '../web/form.tsx'
+import { findingsOf } from '../confidentiality/clearance.ts'
+import { findingLabels, surfaceLabel } from '../confidentiality/scan-rules.ts'
 import type { FormState } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
@@ -201,6 +203,8 @@ export function ReportPage(props: {
   check: CheckResult
   canEdit: boolean
   canPublish: boolean
+  canClear: boolean
+  canReturn: boolean
   review: ReviewView
   form: FormState
   figures: string[]
@@ -226,6 +230,13 @@ export function ReportPage(props: {
         <Notice kind="warn">发布时存在勾稽关系错误，公开办负责人的发布理由：{stored.override_reason}</Notice>
       )}
       <ErrorSummary form={props.form} />
+      <ScanFindings
+        ctx={props.ctx}
+        stored={stored}
+        form={props.form}
+        canClear={props.canClear}
+        canReturn={props.canReturn}
+      />
       <Findings check={props.check} missing={stored.report.missing} format={stored.report.format} />
       <Downloads base={base} />
       {draft && props.canEdit && (
@@ -510,5 +521,65 @@ export function AgencyCellPage(props: { ctx: PageContext; ref: string; cell: Cel
       <h1>{cell.label}</h1>
       <CellRecords cell={cell} valueId="agency-value" />
     </ConsoleLayout>
+  )
+}
+
+/**
+ * The confidentiality scan's standing findings on a report (report-scan.service.ts), with the 保密审查 reviewer's
+ * clearance form and the return of an approved report to its drafter.
+ */
+function ScanFindings(props: {
+  ctx: PageContext
+  stored: StoredReport
+  form: FormState
+  canClear: boolean
+  canReturn: boolean
+}) {
+  const { stored } = props
+  const findings = findingsOf(stored)
+  if (findings.length === 0) return null
+  const base = `/console/reports/${stored.id}`
+  const open = stored.status === 'in_review' || stored.status === 'approved'
+  return (
+    <section aria-labelledby="scan-h">
+      <div class="error-summary" role="alert">
+        <h2 id="scan-h">保密审查发现以下内容，报告不能发布</h2>
+        {stored.status === 'draft' && (
+          <p>每次保存叙述和提交审核时自动审查。请修改后保存；确需公开的，提交审核后由保密审查人员写明理由解除。</p>
+        )}
+        <ul>
+          {findings.map((f) => (
+            <li>
+              <strong>{findingLabels[f.kind]}</strong>：{f.masked}（位于{surfaceLabel(f.surface)}）
+              {!f.clearable && '，不可解除，请退回修改；已报公开办负责人'}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {props.canClear && open && findings.every((f) => f.clearable) && (
+        <form method="post" action={`${base}/clear-findings`}>
+          <Csrf token={props.ctx.csrf} />
+          <Field form={props.form} name="reason" label="解除理由（保密审查）" hint="解除记录写入审计日志" required />
+          <button type="submit" class="secondary">
+            解除以上发现
+          </button>
+        </form>
+      )}
+      {props.canReturn && stored.status === 'approved' && (
+        <form method="post" action={`${base}/return`}>
+          <Csrf token={props.ctx.csrf} />
+          <Field
+            form={props.form}
+            name="returnReason"
+            label="退回起草人修改的理由"
+            hint="起草人修改后重新提交，开始新一轮审核"
+            required
+          />
+          <button type="submit" class="secondary">
+            退回修改
+          </button>
+        </form>
+      )}
+    </section>
   )
 }

@@ -27,6 +27,7 @@ export type Reviewed = Readonly<{
   objectId: number
   agencyId: number
   authorId: number | null
+  editorIds?: readonly number[] | undefined
   round: number
 }>
 export type SignatureRow = Signature & {
@@ -83,7 +84,14 @@ export async function signReview(
 ): Promise<'returned' | 'complete' | number> {
   const config = await readReviewConfig(trx, object.agencyId)
   const round = (await signaturesOf(trx, object.objectType, object.objectId)).filter((s) => s.round === object.round)
-  const problem = signingProblem({ config, round, reviewerId: actor.id, reviewerLevel, authorId: object.authorId })
+  const problem = signingProblem({
+    config,
+    round,
+    reviewerId: actor.id,
+    reviewerLevel,
+    authorId: object.authorId,
+    editorIds: object.editorIds,
+  })
   if (problem) throw new AppError('forbidden', problem)
   const level = nextLevel(config, round) as number
   if (d.decision === 'approved') {
@@ -150,6 +158,7 @@ export async function reviewViewFor(
         reviewerId: user.id,
         reviewerLevel: user.reviewLevel,
         authorId: object.authorId,
+        editorIds: object.editorIds,
       }),
     requiredChecks: typeof waitingLevel === 'number' ? missingChecks(config, waitingLevel, []) : [],
   }
@@ -166,6 +175,7 @@ export type ReviewSubject = Readonly<{
   round: number
   agencyId: number
   authorId: number | null
+  editorIds?: readonly number[] | undefined
   /** Writes the object's new status (and round) in the caller's transaction. */
   update: (changes: { status: string; review_round?: number }) => Promise<void>
 }>
@@ -203,7 +213,14 @@ export async function signSubject(
     trx,
     actor,
     reviewerLevel,
-    { objectType: s.objectType, objectId: s.id, agencyId: s.agencyId, authorId: s.authorId, round: s.round },
+    {
+      objectType: s.objectType,
+      objectId: s.id,
+      agencyId: s.agencyId,
+      authorId: s.authorId,
+      editorIds: s.editorIds,
+      round: s.round,
+    },
     decision,
   )
   if (after === 'returned') await s.update({ status: 'draft' })

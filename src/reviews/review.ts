@@ -34,6 +34,18 @@ export function nextLevel(config: ReviewConfig, round: readonly Signature[]): nu
   return 'complete'
 }
 
+/** Editors as stored on the row (a JSON array of user ids), with one more added. */
+export function withEditor(stored: string | null, userId: number): string {
+  const ids = editorsOf(stored)
+  return JSON.stringify(ids.includes(userId) ? ids : [...ids, userId])
+}
+export const editorsOf = (stored: string | null): number[] => (stored ? (JSON.parse(stored) as number[]) : [])
+
+/** The change to a row's editors when this user changes its content (none when the user is its drafter). */
+export function editedBy(row: { created_by: number | null; editors: string | null }, userId: number) {
+  return row.created_by === userId ? {} : { editors: withEditor(row.editors, userId) }
+}
+
 /** Why this person may not sign the waiting level, or undefined when they may. */
 export function signingProblem(input: {
   config: ReviewConfig
@@ -41,12 +53,15 @@ export function signingProblem(input: {
   reviewerId: number
   reviewerLevel: number | null
   authorId: number | null
+  /** Everyone who changed the content after the drafter (issue #14: no edit-then-approve). */
+  editorIds?: readonly number[] | undefined
 }): string | undefined {
   const level = nextLevel(input.config, input.round)
   if (level === 'complete') return '各级审核已完成'
   if (input.reviewerLevel !== level)
     return `当前待${input.config.levels[level - 1]}（第 ${level} 级），您的审核级别不符`
   if (input.authorId === input.reviewerId) return '起草人不能审核自己起草的内容'
+  if (input.editorIds?.includes(input.reviewerId)) return '修改过该内容的人不能审核它（起草、修改与审核须由不同的人）'
   if (input.round.some((s) => s.reviewerId === input.reviewerId)) return '同一人不能在同一轮审核中签署两个级别'
   return undefined
 }

@@ -119,6 +119,11 @@ export interface AnnualReportTable {
   supersedes_id: number | null
   created_at: string
   created_by: number | null
+  /** Who changed the content after the drafter (JSON array of user ids): none of them may sign its review. */
+  editors: string | null
+  /** The last scan's findings (JSON) while any stands, and those the 保密审查 reviewer cleared, as for items. */
+  findings: string | null
+  cleared_findings: string | null
   updated_at: string
   published_at: string | null
   published_by: number | null
@@ -320,6 +325,8 @@ export interface ItemTable {
   scheduled_at: string | null
   scheduled_by: number | null
   created_by: number | null
+  /** Who changed the content after the drafter (JSON array of user ids): none of them may sign its review. */
+  editors: string | null
   created_at: string
   updated_at: string
   published_at: string | null

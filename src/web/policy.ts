@@ -155,6 +155,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/reports/:id/submit': ['drafter', 'office_head'],
   'POST /console/reports/:id/review': ['reviewer'],
   'POST /console/reports/:id/publish': ['office_head'],
+  'POST /console/reports/:id/clear-findings': ['reviewer'],
+  'POST /console/reports/:id/return': ['reviewer', 'office_head'],
   'GET /console/reports/:id/cell': ['drafter', 'reviewer', 'publisher', 'office_head'],
   'GET /console/reports/:id/download/:kind': ['drafter', 'reviewer', 'publisher', 'office_head'],
 

@@ -12,7 +12,7 @@ import { listJobs } from '../jobs/jobs.ts'
 import { regionOverview, reportDueOf } from '../region/region.service.ts'
 import { listReportsOfAgency } from '../reports/report.store.ts'
 import { readReviewConfig } from '../reviews/review.service.ts'
-import { nextLevel } from '../reviews/review.ts'
+import { editorsOf, nextLevel } from '../reviews/review.ts'
 import type { Signature } from '../reviews/review.ts'
 import { listItemSignatures, listOpenApplicationsOf, listUnpublishedItems } from './workbench.store.ts'
 
@@ -101,7 +101,11 @@ async function disclosureTodos(deps: Deps, user: StaffUser): Promise<TodoGroup> 
   }
   if (has('reviewer') && user.reviewLevel) {
     const waiting = items.filter(
-      (i) => i.status === 'in_review' && i.created_by !== user.id && nextLevel(config, roundOf(i)) === user.reviewLevel,
+      (i) =>
+        i.status === 'in_review' &&
+        i.created_by !== user.id &&
+        !editorsOf(i.editors).includes(user.id) &&
+        nextLevel(config, roundOf(i)) === user.reviewLevel,
     )
     const level = config.levels[user.reviewLevel - 1] ?? `第 ${user.reviewLevel} 级`
     todos.push(

@@ -8,6 +8,7 @@ export type ItemTodo = {
   title: string
   status: string
   created_by: number | null
+  editors: string | null
   review_round: number
   findings: string | null
   scheduled_at: string | null
@@ -17,7 +18,7 @@ export type ItemTodo = {
 export async function listUnpublishedItems(db: Executor, agencyId: number): Promise<ItemTodo[]> {
   return db
     .selectFrom('items')
-    .select(['id', 'title', 'status', 'created_by', 'review_round', 'findings', 'scheduled_at'])
+    .select(['id', 'title', 'status', 'created_by', 'editors', 'review_round', 'findings', 'scheduled_at'])
     .where('agency_id', '=', agencyId)
     .where('status', 'in', ['draft', 'in_review', 'approved', 'quarantined'])
     .orderBy('updated_at', 'desc')
