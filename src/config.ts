@@ -34,6 +34,13 @@ const schema = z
     MALWARE_SCAN_COMMAND: z.string().optional(),
     APPLY_PROOF_OF_WORK: z.enum(['on', 'off']).default('on'),
     APPLY_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    // Issue #14: a request must arrive whole within this many seconds (a 10 MB upload at 2 Mbit/s takes ~40 s), and a
+    // connection that sends nothing for a third of it is closed: slow bodies cannot hold the server's sockets.
+    REQUEST_TIMEOUT: z.coerce
+      .number({ error: 'REQUEST_TIMEOUT 应为秒数' })
+      .int('REQUEST_TIMEOUT 应为整数秒')
+      .min(1, 'REQUEST_TIMEOUT 至少 1 秒')
+      .default(120),
     // E-mail to the applicant (issue #11): the SMTP server, the sender, and the platform's public address that the
     // links in a message start with. Without SMTP_URL no e-mail is queued or sent.
     SMTP_URL: z
@@ -82,6 +89,8 @@ export type Config = Readonly<{
   /** The application form's proof of work and per-address limits (off only for load tests on loopback). */
   applyProofOfWork: boolean
   applyRateLimitPerHour: number
+  /** A request must arrive whole within this (REQUEST_TIMEOUT seconds); idle connections close at a third of it. */
+  requestTimeoutMs: number
   production: boolean
   /** The SMTP server applicants' e-mail goes through (smtp:// or smtps://); undefined: no e-mail. */
   smtpUrl: string | undefined
@@ -113,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     malwareScanCommand: e.MALWARE_SCAN_COMMAND?.trim() || undefined,
     applyProofOfWork: e.APPLY_PROOF_OF_WORK === 'on',
     applyRateLimitPerHour: e.APPLY_RATE_LIMIT,
+    requestTimeoutMs: e.REQUEST_TIMEOUT * 1000,
     production,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? defaultMailFrom(e.PUBLIC_URL),

@@ -40,6 +40,14 @@ export async function createDeps(opts: { config?: Config; clock?: Clock; migrate
 
 export async function serve(): Promise<void> {
   const deps = await createDeps({ migrate: true })
+  // The data directory is this server's while it runs: restore refuses meanwhile (backup/server-lock.ts).
+  const { holdDataDir } = await import('./backup/server-lock.ts')
+  const releaseDataDir = holdDataDir(deps.config.dataDir)
+  // Half-written uploads of a process that died are removed; applicant files stored before encryption are encrypted.
+  const { removeOrphanedParts } = await import('./files/file-store.ts')
+  const orphans = removeOrphanedParts(deps.config.dataDir)
+  const { encryptApplicantFiles } = await import('./applications/applicant.service.ts')
+  const encrypted = await encryptApplicantFiles(deps)
   const { buildApp } = await import('./web/app.ts')
   const app = await buildApp(deps)
   // Jobs left running by a process that ended were cut off (jobs/jobs.ts).
@@ -53,12 +61,15 @@ export async function serve(): Promise<void> {
   // E-mail to applicants goes out after the commit of the step that queued it (notify/mail-worker.ts).
   const { startMailWorker } = await import('./notify/mail-worker.ts')
   const stopMailWorker = startMailWorker(deps, { onError: (err) => app.log.error({ err }, 'applicant e-mail failed') })
+  if (orphans) app.log.info(`已清除 ${orphans} 个未写完的上传文件（.part）`)
+  if (encrypted) app.log.info(`已加密 ${encrypted} 份此前未加密保存的申请人材料`)
   if (!deps.config.smtpUrl) app.log.info('未配置邮件服务器（SMTP_URL），不会向申请人发送邮件通知')
   const close = async () => {
     await stopMailWorker()
     await stopScheduler()
     await app.close()
     await deps.db.destroy()
+    releaseDataDir()
     process.exit(0)
   }
   process.once('SIGINT', close)

@@ -1,10 +1,18 @@
+import { createHash } from 'node:crypto'
 import type { Actor, StaffActor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { KnownPerson } from '../confidentiality/scan-rules.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { allowedType, cleanFileName, readStoredFile, removeStoredFile, storeFile } from '../files/file-store.ts'
+import {
+  allowedType,
+  cleanFileName,
+  readStoredFile,
+  readStoredHead,
+  removeStoredFile,
+  storeFile,
+} from '../files/file-store.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
 import { forgetMailRecipients } from '../notify/outbox.service.ts'
 import { readSetting } from '../settings/settings.store.ts'
@@ -21,10 +29,15 @@ import {
   listApplicantFiles,
   listCorrectionAnswers,
   listExpiredPersonalData,
+  listAllApplicantFileKeys,
   listFileKeys,
   listPersonApplications,
+  setApplicantFileKey,
 } from './application.store.ts'
 import { decryptApplicant, fieldAad } from './applicant-data.ts'
+import { isEncryptedFile } from '../security/crypto.ts'
+
+const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 // The applicant's personal data and files: revealed only to the application's own handler and the
 // office head, each reveal and each opening audited, and erased once the retention period is over.
@@ -56,9 +69,43 @@ export async function knownApplicants(deps: Deps, db: Executor, agencyId: number
 
 const applicantFileTypes = new Set(['application/pdf', 'image/jpeg', 'image/png'])
 const maxApplicantFiles = 5
+/**
+ * All of one application's files together (issue #14: the disk is not the applicant's to fill). Each file is at most
+ * 10 MB (FILE-01); 20 MB in all is ample for ID copies and a power of attorney [U: no rule; a constant until an
+ * agency needs more].
+ */
+export const maxApplicantBytes = 20 * 1024 * 1024
+const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`
 
 /** A file from the applicant, checked and stored on disk, not yet recorded on the application. */
 export type IncomingFile = { fileName: string; type: string; stored: ReturnType<typeof storeFile> }
+
+/** An applicant's file is personal data: stored encrypted with the field key, bound to its application (CRY-02). */
+const fileAad = (application: Pick<ApplicationRow, 'number'>) => fieldAad(application.number, 'file')
+
+/** The five-file and total-size limits, checked before anything is written (and again inside the transaction). */
+async function refuseOverLimits(db: Executor, application: ApplicationRow, incoming: number): Promise<void> {
+  const files = await listApplicantFiles(db, application.id)
+  if (files.length >= maxApplicantFiles)
+    throw new AppError('invalid_input', `每件申请最多上传 ${maxApplicantFiles} 份材料`, {
+      file: `最多 ${maxApplicantFiles} 份`,
+    })
+  const total = files.reduce((n, f) => n + f.size, 0)
+  if (total + incoming > maxApplicantBytes) {
+    const message = `每件申请的材料合计不超过 ${megabytes(maxApplicantBytes)}（已上传 ${megabytes(total)}），本文件未保存`
+    throw new AppError('invalid_input', message, { file: message })
+  }
+}
+
+/** Runs `record` for a file already on disk; if it fails, the file is removed rather than left orphaned. */
+export async function keepingFileOnlyIf<T>(deps: Deps, file: IncomingFile | undefined, record: () => Promise<T>) {
+  try {
+    return await record()
+  } catch (e) {
+    if (file) removeStoredFile(deps.config.dataDir, file.stored.key)
+    throw e
+  }
+}
 
 /**
  * Checks a file the applicant sends (PDF, JPG or PNG by name and content, malware-checked, while
@@ -78,8 +125,11 @@ export async function receiveApplicantFile(
       file: '文件类型不允许或内容与扩展名不符',
     })
   if (application.status === 'concluded') throw new AppError('invalid_transition', '申请已办结，不能再上传材料')
+  await refuseOverLimits(deps.db, application, bytes.length)
   await refuseMalware(deps, actor, 'application', application.id, fileName, bytes)
-  return { fileName, type, stored: storeFile(deps.config.dataDir, bytes, deps.clock.now()) }
+  const stored = storeFile(deps.config.dataDir, deps.fields.encryptBytes(bytes, fileAad(application)), deps.clock.now())
+  // The row records the file as the applicant sent it: its size and digest, not the ciphertext's.
+  return { fileName, type, stored: { ...stored, size: bytes.length, sha256: sha256Hex(bytes) } }
 }
 
 /** Records a received file on the application, at most five in all, with its audit entry. */
@@ -91,11 +141,7 @@ export async function recordApplicantFile(
   { fileName, type, stored }: IncomingFile,
   correctionAnswerId: number | null = null,
 ): Promise<void> {
-  const count = (await listApplicantFiles(trx, application.id)).length
-  if (count >= maxApplicantFiles)
-    throw new AppError('invalid_input', `每件申请最多上传 ${maxApplicantFiles} 份材料`, {
-      file: `最多 ${maxApplicantFiles} 份`,
-    })
+  await refuseOverLimits(trx, application, stored.size)
   await insertApplicantFile(trx, {
     application_id: application.id,
     file_name: fileName,
@@ -128,7 +174,9 @@ export async function addApplicantFile(
   bytes: Buffer,
 ): Promise<void> {
   const file = await receiveApplicantFile(deps, actor, application, rawName, bytes)
-  await deps.db.transaction().execute((trx) => recordApplicantFile(deps, trx, actor, application, file))
+  await keepingFileOnlyIf(deps, file, () =>
+    deps.db.transaction().execute((trx) => recordApplicantFile(deps, trx, actor, application, file)),
+  )
 }
 
 export { listApplicantFiles }
@@ -154,7 +202,27 @@ export async function readApplicantFile(
       detail: { file: fileId },
     }),
   )
-  return { name: row.file_name, type: row.content_type, bytes: readStoredFile(deps.config.dataDir, row.storage_key) }
+  const raw = readStoredFile(deps.config.dataDir, row.storage_key)
+  // Files received before encryption (issue #14) are re-encrypted at start (encryptApplicantFiles); until then as sent.
+  const bytes = isEncryptedFile(raw) ? deps.fields.decryptBytes(raw, fileAad(application)) : raw
+  return { name: row.file_name, type: row.content_type, bytes }
+}
+
+/**
+ * Encrypts the applicant files stored before files were encrypted (issue #14), once, at start: each is written anew
+ * encrypted under a new name, its row pointed at it, and the plain copy removed. Returns how many were encrypted.
+ */
+export async function encryptApplicantFiles(deps: Deps): Promise<number> {
+  let done = 0
+  for (const row of await listAllApplicantFileKeys(deps.db)) {
+    if (isEncryptedFile(readStoredHead(deps.config.dataDir, row.storage_key, 16))) continue
+    const raw = readStoredFile(deps.config.dataDir, row.storage_key)
+    const stored = storeFile(deps.config.dataDir, deps.fields.encryptBytes(raw, fileAad(row)), deps.clock.now())
+    await setApplicantFileKey(deps.db, row.id, stored.key)
+    removeStoredFile(deps.config.dataDir, row.storage_key)
+    done++
+  }
+  return done
 }
 
 /**

@@ -307,6 +307,20 @@ export async function insertApplicantFile(db: Executor, file: Insertable<Applica
   await db.insertInto('application_files').values(file).execute()
 }
 
+/** Every applicant file with its application's number (the files' encryption is bound to it). */
+export async function listAllApplicantFileKeys(db: Executor) {
+  return db
+    .selectFrom('application_files')
+    .innerJoin('applications', 'applications.id', 'application_files.application_id')
+    .select(['application_files.id', 'application_files.storage_key', 'applications.number'])
+    .orderBy('application_files.id')
+    .execute()
+}
+
+export async function setApplicantFileKey(db: Executor, id: number, key: string): Promise<void> {
+  await db.updateTable('application_files').set({ storage_key: key }).where('id', '=', id).execute()
+}
+
 export async function listFileKeys(db: Executor, applicationId: number): Promise<string[]> {
   const rows = await db
     .selectFrom('application_files')

@@ -7,7 +7,7 @@ import { shanghaiDate } from './application.ts'
 import { addEvent } from './application.service.ts'
 import { findApplicationById, insertCorrectionAnswer, listEvents, updateApplication } from './application.store.ts'
 import { fieldAad } from './applicant-data.ts'
-import { receiveApplicantFile, recordApplicantFile } from './applicant.service.ts'
+import { keepingFileOnlyIf, receiveApplicantFile, recordApplicantFile } from './applicant.service.ts'
 import type { IncomingFile } from './applicant.service.ts'
 import { refreshDue, refuseUnlawfulStep } from './due-date.service.ts'
 
@@ -59,20 +59,22 @@ export async function answerCorrection(
     ? await receiveApplicantFile(deps, actor, application, input.file.name, input.file.bytes)
     : undefined
   const today = shanghaiDate(deps.clock.now())
-  await deps.db.transaction().execute(async (trx) => {
-    const current = (await findApplicationById(trx, application.id))!
-    if (current.status !== 'correction') throw new AppError('invalid_transition', noCorrectionPending)
-    await refuseUnlawfulStep(deps, trx, current, { kind: 'correctionReceived', on: today })
-    const answerId = await insertCorrectionAnswer(trx, {
-      application_id: current.id,
-      answered_on: today,
-      text_enc: text ? deps.fields.encrypt(text, fieldAad(current.number, 'correction_answer')) : null,
-      created_at: isoNow(deps.clock),
-    })
-    if (file) await recordApplicantFile(deps, trx, actor, current, file, answerId)
-    // The answer's text stays out of the event and the audit log: it is personal data.
-    await addEvent(deps, trx, actor, current, 'correction_received', today, { online: true, answer: answerId })
-    await updateApplication(trx, current.id, { status: 'open' })
-    await refreshDue(deps, trx, current)
-  })
+  await keepingFileOnlyIf(deps, file, () =>
+    deps.db.transaction().execute(async (trx) => {
+      const current = (await findApplicationById(trx, application.id))!
+      if (current.status !== 'correction') throw new AppError('invalid_transition', noCorrectionPending)
+      await refuseUnlawfulStep(deps, trx, current, { kind: 'correctionReceived', on: today })
+      const answerId = await insertCorrectionAnswer(trx, {
+        application_id: current.id,
+        answered_on: today,
+        text_enc: text ? deps.fields.encrypt(text, fieldAad(current.number, 'correction_answer')) : null,
+        created_at: isoNow(deps.clock),
+      })
+      if (file) await recordApplicantFile(deps, trx, actor, current, file, answerId)
+      // The answer's text stays out of the event and the audit log: it is personal data.
+      await addEvent(deps, trx, actor, current, 'correction_received', today, { online: true, answer: answerId })
+      await updateApplication(trx, current.id, { status: 'open' })
+      await refreshDue(deps, trx, current)
+    }),
+  )
 }

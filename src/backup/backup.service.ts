@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
+  chmodSync,
+  closeSync,
   cpSync,
   existsSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   readdirSync,
   renameSync,
@@ -15,6 +18,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import BetterSqlite3 from 'better-sqlite3'
+import pg from 'pg'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import { verifyAuditChain } from '../audit/audit.service.ts'
@@ -23,6 +27,7 @@ import type { Config } from '../config.ts'
 import type { Deps } from '../deps.ts'
 import { sqliteFileName } from '../storage/open-database.ts'
 import type { DatabaseKind } from '../storage/database.ts'
+import { runningServer } from './server-lock.ts'
 
 // A backup is one .tar.gz: manifest.json, the database (SQLite online-backup copy, or pg_dump's
 // custom format) and the uploaded files. Keys are never in it (security-and-reliability.md
@@ -110,12 +115,38 @@ export async function createBackup(deps: Deps, file: string): Promise<BackupMani
       files: listFiles(path.join(work, filesDirName)),
     }
     writeFileSync(path.join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+    // A backup holds every applicant's data: readable by its owner only (0600), from the moment it exists.
     const partial = `${file}.partial`
+    closeSync(openSync(partial, 'w', 0o600))
     await run('tar', ['-czf', partial, '-C', work, '.'])
+    chmodSync(partial, 0o600)
     renameSync(partial, file)
     return manifest
   } finally {
     rmSync(work, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Restore replaces the database under a running server's feet: refused while a server holds the data directory
+ * (server-lock.ts) or, on PostgreSQL, while any other connection to the database is open (another process, another
+ * machine behind the proxy).
+ */
+async function refuseWhileRunning(config: Config, kind: DatabaseKind): Promise<void> {
+  const pid = runningServer(config.dataDir)
+  if (pid !== undefined)
+    throw new Error(`平台正在运行（进程 ${pid} 使用数据目录 ${config.dataDir}），请先停止平台再恢复；恢复未执行`)
+  if (kind !== 'postgres') return
+  const client = new pg.Client({ connectionString: requireUrl(config) })
+  await client.connect()
+  try {
+    const r = await client.query<{ n: string }>(
+      'select count(*) as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    )
+    const n = Number(r.rows[0]?.n ?? 0)
+    if (n > 0) throw new Error(`数据库仍有 ${n} 个其他连接（平台可能仍在运行），请先停止所有平台进程再恢复；恢复未执行`)
+  } finally {
+    await client.end()
   }
 }
 
@@ -130,6 +161,7 @@ const requireUrl = (config: Config) => {
  */
 export async function restoreBackup(config: Config, kind: DatabaseKind, file: string): Promise<BackupManifest> {
   if (!existsSync(file)) throw new Error(`备份文件不存在：${file}`)
+  await refuseWhileRunning(config, kind)
   const work = mkdtempSync(path.join(tmpdir(), 'gongkai-restore-'))
   try {
     await run('tar', ['-xzf', file, '-C', work])

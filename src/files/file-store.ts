@@ -1,5 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import path from 'node:path'
 import { filesDirName } from '../backup/backup.service.ts'
 
@@ -13,15 +25,21 @@ export function storeFile(dataDir: string, bytes: Buffer, now: Date): StoredFile
   const target = path.join(dataDir, filesDirName, key)
   const dir = path.dirname(target)
   mkdirSync(dir, { recursive: true })
-  const temp = `${target}.part`
+  const temp = `${target}${partSuffix}`
   const fd = openSync(temp, 'wx', 0o600)
   try {
-    writeSync(fd, bytes)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
+    try {
+      writeSync(fd, bytes)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(temp, target)
+  } catch (e) {
+    // A failed write (the disk full: ENOSPC) leaves no half file behind.
+    rmSync(temp, { force: true })
+    throw e
   }
-  renameSync(temp, target)
   const dirFd = openSync(dir, 'r')
   try {
     fsyncSync(dirFd)
@@ -29,6 +47,42 @@ export function storeFile(dataDir: string, bytes: Buffer, now: Date): StoredFile
     closeSync(dirFd)
   }
   return { key, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }
+}
+
+const partSuffix = '.part'
+
+/**
+ * Removes the half-written files a process left when it died mid-write (issue #14), at start: a `.part` file is never
+ * referenced by any row. Returns how many were removed.
+ */
+export function removeOrphanedParts(dataDir: string): number {
+  const root = path.join(dataDir, filesDirName)
+  if (!existsSync(root)) return 0
+  let removed = 0
+  for (const year of readdirSync(root, { withFileTypes: true })) {
+    if (!year.isDirectory()) continue
+    for (const f of readdirSync(path.join(root, year.name))) {
+      if (!f.endsWith(partSuffix)) continue
+      rmSync(path.join(root, year.name, f), { force: true })
+      removed++
+    }
+  }
+  return removed
+}
+
+/** A storage error that means the disk (or the quota) is full: answered 503 with a Chinese message (web/app.ts). */
+export const diskFull = (e: unknown) => ['ENOSPC', 'EDQUOT'].includes((e as NodeJS.ErrnoException)?.code ?? '')
+
+/** The first bytes of a stored file (to tell an encrypted one without reading it all). */
+export function readStoredHead(dataDir: string, key: string, length: number): Buffer {
+  if (!/^\d{4}\/[0-9a-f]{32}$/.test(key)) throw new Error('invalid storage key')
+  const fd = openSync(path.join(dataDir, filesDirName, key), 'r')
+  try {
+    const head = Buffer.alloc(length)
+    return head.subarray(0, readSync(fd, head, 0, length, 0))
+  } finally {
+    closeSync(fd)
+  }
 }
 
 export function readStoredFile(dataDir: string, key: string): Buffer {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
@@ -24,6 +25,7 @@ import { renderPage } from './render.ts'
 import { registerRoutes } from './routes.ts'
 import { registerPageCache } from './page-cache.ts'
 import { pageContext, statusOf } from './request-context.ts'
+import { diskFull } from '../files/file-store.ts'
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public')
 
@@ -39,6 +41,21 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
               censor: '[已隐去]',
             },
           },
+    // Slow request bodies and idle connections time out (issue #14). Node checks the request deadline every
+    // `connectionsCheckingInterval`, 30 s by default: once a second here, so a dripping body is cut near its deadline.
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          requestTimeout: deps.config.requestTimeoutMs,
+          headersTimeout: Math.min(deps.config.requestTimeoutMs, 20_000),
+          connectionsCheckingInterval: 1000,
+        },
+        handler,
+      )
+      server.setTimeout(Math.max(1000, Math.floor(deps.config.requestTimeoutMs / 3)))
+      server.keepAliveTimeout = 5000
+      return server
+    },
     genReqId: () => randomUUID(),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -153,6 +170,18 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
       return reply.page(
         404,
         ErrorPage({ ctx: pageContext(request), status: 404, message: '您访问的页面不存在，可能已被移除或地址有误。' }),
+      )
+    }
+    // The disk (or quota) is full: nothing was stored (file-store.ts removes the half file); say so plainly.
+    if (diskFull(error)) {
+      request.log.error({ err: error, reqId: request.id }, 'disk full')
+      return reply.page(
+        503,
+        ErrorPage({
+          ctx: pageContext(request),
+          status: 503,
+          message: '服务器存储空间不足，本次提交未保存。请稍后再试；如一再出现，请联系平台管理员。',
+        }),
       )
     }
     const status = (error as { statusCode?: number }).statusCode
