@@ -46,6 +46,9 @@ export async function serve(): Promise<void> {
   // Half-written uploads of a process that died are removed; applicant files stored before encryption are encrypted.
   const { removeOrphanedParts } = await import('./files/file-store.ts')
   const orphans = removeOrphanedParts(deps.config.dataDir)
+  // An old-site import cut off by the death of its process leaves rows public nowhere: removed (item-import.ts).
+  const { discardImports } = await import('./disclosures/item-import.ts')
+  await discardImports(deps, { olderThan: new Date(Date.now() - 3_600_000).toISOString() })
   const { encryptApplicantFiles } = await import('./applications/applicant.service.ts')
   const encrypted = await encryptApplicantFiles(deps)
   const { buildApp } = await import('./web/app.ts')

@@ -5,14 +5,15 @@ import { findAgencyById } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
 import { scanItem } from '../confidentiality/scan.ts'
 import { findingLabels } from '../confidentiality/scan-rules.ts'
+import { auditedFindings } from '../confidentiality/clearance.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { storeFile } from '../files/file-store.ts'
+import { removeStoredFile, storeFile } from '../files/file-store.ts'
 import { allowedType } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { malwareRefusal, scanForMalware } from '../files/malware-scan.ts'
 import { knownApplicants } from '../applications/applicant.service.ts'
-import { indexItemText } from '../search/search.store.ts'
+import { indexItemText, unindexItem } from '../search/search.store.ts'
 import { publicContentChanged } from '../portal/public-content.ts'
 import { formatIndexNumber, indexPrefix } from './column-tree.ts'
 import { readIndexFormat } from './index-format.ts'
@@ -148,6 +149,37 @@ export function readImportFile(text: string, fileName: string): { line: number; 
 
 /** One imported row the scan held back: blocked (clearable findings) or quarantined (a secret marking). */
 export type HeldRow = { line: number; title: string; findings: string[]; quarantined: boolean }
+/** Rows written per transaction (other requests are served between two). */
+export const importBatchSize = { rows: 500 }
+const batchSize = () => importBatchSize.rows
+/** The status of rows written by an import that has not finished: public nowhere (search and counts see 'published'). */
+const importing = 'importing'
+
+/**
+ * Removes the rows of an import that did not finish: this one's (`stamp`) after a failure, or, at start, every
+ * import older than an hour (a process that died mid-import; an import of 30,000 rows takes well under a minute).
+ */
+export async function discardImports(
+  deps: Deps,
+  which: { agencyId: number; stamp: string } | { olderThan: string },
+): Promise<number> {
+  return deps.db.transaction().execute(async (trx) => {
+    let q = trx.selectFrom('items').select(['id', 'published_at']).where('status', '=', importing)
+    q =
+      'stamp' in which
+        ? q.where('agency_id', '=', which.agencyId).where('created_at', '=', which.stamp)
+        : q.where('created_at', '<', which.olderThan)
+    const rows = await q.execute()
+    for (const r of rows) {
+      if (r.published_at) await unindexItem(trx, deps.kind, r.id, r.published_at)
+      await trx.deleteFrom('item_channels').where('item_id', '=', r.id).execute()
+      await trx.deleteFrom('attachments').where('item_id', '=', r.id).execute()
+      await trx.deleteFrom('items').where('id', '=', r.id).execute()
+    }
+    return rows.length
+  })
+}
+
 export type ImportResult = { imported: number; published: number; findings: HeldRow[] }
 
 export async function importItems(
@@ -235,127 +267,159 @@ export async function importItems(
     ),
   )
   const stored = parsed.map((p) => p.files.map((f) => ({ ...f, ...storeFile(deps.config.dataDir, f.bytes, now) })))
-  await deps.db.transaction().execute(async (trx) => {
-    const portal = channels.find((c) => c.kind === 'portal')
-    const format = await readIndexFormat(trx, agencyId)
-    for (const [i, p] of parsed.entries()) {
-      onProgress?.(Math.floor(parsed.length / 2 + i / 2))
-      const year = Number(formatShanghai(p.publishedAt).slice(0, 4))
-      const found = scanned[i]!
-      const quarantined = found.some((f) => !f.clearable)
-      // A held row keeps its original date on the item (published_at), public only once it is published.
-      const status = found.length === 0 ? 'published' : quarantined ? 'quarantined' : 'approved'
-      const primary = p.row.channel ? channels.find((c) => c.name === p.row.channel) : portal
-      const row = await trx
-        .insertInto('items')
-        .values({
-          agency_id: agencyId,
-          column_id: p.columnId,
-          unit_id: null,
-          primary_channel_id: primary?.id ?? null,
-          index_number: formatIndexNumber(
-            indexPrefix(format, agency.creditCode),
-            year,
-            await nextSerial(trx, agencyId, year),
-            format.period === 'month' ? Number(formatShanghai(p.publishedAt).slice(5, 7)) : undefined,
-          ),
-          title: p.row.title,
-          doc_number: p.row.docNumber ?? null,
-          written_on: p.row.writtenOn ?? null,
-          formed_on: p.row.formedOn ?? formatShanghai(p.publishedAt).slice(0, 10),
-          topic: p.row.topic ?? null,
-          genre: p.row.genre ?? null,
-          keywords: p.row.keywords ?? null,
-          summary: p.row.summary ?? null,
-          body: sanitizeBody(p.row.body),
-          doc_kind: null,
-          validity: 'valid',
-          effective_on: null,
-          repealed_on: null,
-          lapsed_on: null,
-          status,
-          source: 'imported',
-          findings: found.length ? JSON.stringify(found) : null,
-          cleared_findings: null,
-          withdrawn_reason: null,
-          created_by: actor.id,
-          created_at: now.toISOString(),
-          updated_at: now.toISOString(),
-          published_at: p.publishedAt,
-          published_by: status === 'published' ? actor.id : null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      if (found.length) {
-        findings.push({
-          line: p.line,
-          title: p.row.title,
-          findings: found.map((f) => `${findingLabels[f.kind]}：${f.masked}`),
-          quarantined,
-        })
-        // As at publishing (disclosure.service.ts publishItem): the office head sees it in the audit log.
-        await appendAudit(deps, trx, actor, {
-          action: quarantined ? 'item.quarantine' : 'item.scan_block',
-          objectType: 'item',
-          objectId: row.id,
-          result: 'denied',
-          detail: {
-            findings: found.map((f) => ({ kind: f.kind, surface: f.surface, masked: f.masked })),
-            imported: true,
-          },
-        })
-      }
-      if (primary && status === 'published')
-        await trx
-          .insertInto('item_channels')
+  // Written in batches, each its own transaction, so that other requests are served in between (on SQLite one
+  // transaction of 30,000 rows held the only connection for 20 s; issue #14). The rows stay 'importing' — public
+  // nowhere — until one last transaction gives them their statuses: the whole file still goes in or nothing does.
+  const stamp = now.toISOString()
+  const held: { id: number; quarantined: boolean; found: (typeof scanned)[number] }[] = []
+  const portal = channels.find((c) => c.kind === 'portal')
+  const format = await readIndexFormat(deps.db, agencyId)
+  const writeBatch = (from: number) =>
+    deps.db.transaction().execute(async (trx) => {
+      for (const [j, p] of parsed.slice(from, from + batchSize()).entries()) {
+        const i = from + j
+        onProgress?.(Math.floor(parsed.length / 2 + i / 2))
+        const year = Number(formatShanghai(p.publishedAt).slice(0, 4))
+        const found = scanned[i]!
+        const quarantined = found.some((f) => !f.clearable)
+        // A held row keeps its original date on the item (published_at), public only once it is published.
+        const status = found.length === 0 ? 'published' : quarantined ? 'quarantined' : 'approved'
+        const primary = p.row.channel ? channels.find((c) => c.name === p.row.channel) : portal
+        const row = await trx
+          .insertInto('items')
           .values({
-            item_id: row.id,
-            channel_id: primary.id,
-            published_at: p.publishedAt,
-            link: null,
-            recorded_by: actor.id,
-            recorded_at: now.toISOString(),
-          })
-          .execute()
-      for (const f of stored[i]!) {
-        await trx
-          .insertInto('attachments')
-          .values({
-            item_id: row.id,
             agency_id: agencyId,
-            file_name: f.name,
-            content_type: f.type,
-            size: f.size,
-            sha256: f.sha256,
-            storage_key: f.key,
-            created_at: now.toISOString(),
-            created_by: actor.id,
-          })
-          .execute()
-      }
-      if (status === 'published')
-        await indexItemText(
-          trx,
-          deps.kind,
-          row.id,
-          p.publishedAt,
-          searchableText({
+            column_id: p.columnId,
+            unit_id: null,
+            primary_channel_id: primary?.id ?? null,
+            index_number: formatIndexNumber(
+              indexPrefix(format, agency.creditCode),
+              year,
+              await nextSerial(trx, agencyId, year),
+              format.period === 'month' ? Number(formatShanghai(p.publishedAt).slice(5, 7)) : undefined,
+            ),
             title: p.row.title,
             doc_number: p.row.docNumber ?? null,
+            written_on: p.row.writtenOn ?? null,
+            formed_on: p.row.formedOn ?? formatShanghai(p.publishedAt).slice(0, 10),
+            topic: p.row.topic ?? null,
+            genre: p.row.genre ?? null,
             keywords: p.row.keywords ?? null,
             summary: p.row.summary ?? null,
-            body: p.row.body,
-          }),
-        )
-    }
-    await publicContentChanged(trx)
-    await appendAudit(deps, trx, actor, {
-      action: 'item.import',
-      objectType: 'agency',
-      objectId: agencyId,
-      result: 'success',
-      detail: { items: parsed.length, published: parsed.length - findings.length, held: findings.length },
+            body: sanitizeBody(p.row.body),
+            doc_kind: null,
+            validity: 'valid',
+            effective_on: null,
+            repealed_on: null,
+            lapsed_on: null,
+            status: importing,
+            source: 'imported',
+            findings: found.length ? JSON.stringify(found) : null,
+            cleared_findings: null,
+            withdrawn_reason: null,
+            created_by: actor.id,
+            created_at: stamp,
+            updated_at: stamp,
+            published_at: p.publishedAt,
+            published_by: status === 'published' ? actor.id : null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        if (found.length) {
+          findings.push({
+            line: p.line,
+            title: p.row.title,
+            findings: found.map((f) => `${findingLabels[f.kind]}：${f.masked}`),
+            quarantined,
+          })
+          held.push({ id: row.id, quarantined, found })
+        }
+        if (primary && status === 'published')
+          await trx
+            .insertInto('item_channels')
+            .values({
+              item_id: row.id,
+              channel_id: primary.id,
+              published_at: p.publishedAt,
+              link: null,
+              recorded_by: actor.id,
+              recorded_at: now.toISOString(),
+            })
+            .execute()
+        for (const f of stored[i]!) {
+          await trx
+            .insertInto('attachments')
+            .values({
+              item_id: row.id,
+              agency_id: agencyId,
+              file_name: f.name,
+              content_type: f.type,
+              size: f.size,
+              sha256: f.sha256,
+              storage_key: f.key,
+              created_at: now.toISOString(),
+              created_by: actor.id,
+            })
+            .execute()
+        }
+        if (status === 'published')
+          await indexItemText(
+            trx,
+            deps.kind,
+            row.id,
+            p.publishedAt,
+            searchableText({
+              title: p.row.title,
+              doc_number: p.row.docNumber ?? null,
+              keywords: p.row.keywords ?? null,
+              summary: p.row.summary ?? null,
+              body: p.row.body,
+            }),
+          )
+      }
     })
-  })
+  try {
+    for (let from = 0; from < parsed.length; from += batchSize()) {
+      await writeBatch(from)
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await deps.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('items')
+        .set({ status: 'published' })
+        .where('agency_id', '=', agencyId)
+        .where('status', '=', importing)
+        .where('created_at', '=', stamp)
+        .where('findings', 'is', null)
+        .execute()
+      for (const h of held) {
+        await trx
+          .updateTable('items')
+          .set({ status: h.quarantined ? 'quarantined' : 'approved' })
+          .where('id', '=', h.id)
+          .execute()
+        // As at publishing (disclosure.service.ts publishItem): the office head sees it in the audit log.
+        await appendAudit(deps, trx, actor, {
+          action: h.quarantined ? 'item.quarantine' : 'item.scan_block',
+          objectType: 'item',
+          objectId: h.id,
+          result: 'denied',
+          detail: { findings: auditedFindings(h.found), imported: true },
+        })
+      }
+      await publicContentChanged(trx)
+      await appendAudit(deps, trx, actor, {
+        action: 'item.import',
+        objectType: 'agency',
+        objectId: agencyId,
+        result: 'success',
+        detail: { items: parsed.length, published: parsed.length - findings.length, held: findings.length },
+      })
+    })
+  } catch (e) {
+    await discardImports(deps, { agencyId, stamp })
+    for (const files of stored) for (const f of files) removeStoredFile(deps.config.dataDir, f.key)
+    throw e
+  }
   return { imported: parsed.length, published: parsed.length - findings.length, findings }
 }
