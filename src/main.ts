@@ -54,7 +54,10 @@ export async function serve(): Promise<void> {
   const { startMailWorker } = await import('./notify/mail-worker.ts')
   const stopMailWorker = startMailWorker(deps, { onError: (err) => app.log.error({ err }, 'applicant e-mail failed') })
   if (!deps.config.smtpUrl) app.log.info('未配置邮件服务器（SMTP_URL），不会向申请人发送邮件通知')
+  const { stopParseWorkers } = await import('./files/parse-worker.ts')
   const close = async () => {
+    // A parse in progress is stopped, not waited for: its request is answered (422) and the server exits (issue #14).
+    await stopParseWorkers()
     await stopMailWorker()
     await stopScheduler()
     await app.close()

@@ -40,6 +40,7 @@ export async function scanFindings(
       })),
     },
     people,
+    deps.config.parseLimits,
   )
 }
 
