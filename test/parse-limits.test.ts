@@ -6,6 +6,7 @@ import { crc32, deflateRawSync } from 'node:zlib'
 import ExcelJS from 'exceljs'
 import { describe, expect, test } from 'vitest'
 import { checkOfficeZip, defaultParseLimits } from '../src/files/parse-limits.ts'
+import { inWorker, parseWorkersRunning, stopParseWorkers } from '../src/files/parse-worker.ts'
 import { sanitizeBody } from '../src/disclosures/rich-text.ts'
 import { buildStaff, signIn } from './support/builders.ts'
 import type { Browserless } from './support/builders.ts'
@@ -220,11 +221,24 @@ async function stillWorks(base: string, s: Browserless) {
   expect(powers.location).toBe('/console/activities?imported=1')
 }
 
-// The bound is 100 ms per probe. On the shared 2-core machines these tests run on, other processes
-// at a load of 8–10 sometimes hold the processor from this one for a little over that, whatever it
-// is doing (an idle server shows the same); such a run is repeated. A server blocked by a parse, as
-// before issue #14, misses every probe for seconds or minutes, on every run.
+// The bound is 100 ms per probe. On the shared 2-core machines these tests run on (other test files
+// in the next fork, other engineers' builds, a load of 8–10), the scheduler sometimes holds this
+// process from the processor for 100–300 ms whatever it is doing: an idle server shows the same. So
+// two probes of an upload may be late, none by a second, and a run that is still unlucky is repeated.
+// A server blocked by a parse, as before issue #14, answers no probe for the whole parse: seconds to
+// minutes, on every run.
 const noisyMachine = { retry: 2, timeout: 180_000 }
+
+function expectAnsweredThroughout(probes: { ms: number; status: number }[], what: string) {
+  expect(probes.length, what).toBeGreaterThan(0)
+  expect(
+    probes.filter((p) => p.status !== 200),
+    what,
+  ).toEqual([])
+  const late = probes.filter((p) => p.ms > 100).map((p) => Math.round(p.ms))
+  expect(late.length, `${what}: probes over 100 ms: ${late.join(', ')}`).toBeLessThanOrEqual(2)
+  expect(Math.max(...probes.map((p) => p.ms)), what).toBeLessThan(1000)
+}
 
 describe.each(databaseKinds)('parse limits on %s', (kind) => {
   test(
@@ -242,11 +256,7 @@ describe.each(databaseKinds)('parse limits on %s', (kind) => {
           expect(answer.status, h.what).toBe(422)
           expect(answer.body, h.what).toMatch(h.refused)
           expect(answer.body, h.what).toContain('拒绝处理')
-          expect(probes.length, h.what).toBeGreaterThan(0)
-          expect(
-            probes.filter((p) => p.status !== 200 || p.ms > 100),
-            h.what,
-          ).toEqual([])
+          expectAnsweredThroughout(probes, h.what)
         }
         await stillWorks(base, s)
       } finally {
@@ -281,10 +291,7 @@ describe.each(databaseKinds)('parse limits on %s', (kind) => {
           expect(answer.status, h.what).toBe(422)
           // Stopped at a limit, or (a parser that gives up on its own) refused as unreadable: never a hang.
           expect(answer.body, h.what).toMatch(/文件过于复杂，解析(超过 8 秒|所需内存超过 128 MB)，已停止|无法读取/)
-          expect(
-            probes.filter((p) => p.status !== 200 || p.ms > 100),
-            h.what,
-          ).toEqual([])
+          expectAnsweredThroughout(probes, h.what)
         }
         await stillWorks(base, s)
       } finally {
@@ -348,5 +355,21 @@ describe('cheap checks on a workbook, before it is parsed', () => {
 
   test('a normal workbook passes', async () => {
     await expect(checkOfficeZip(workbook(500, 8))).resolves.toBeUndefined()
+  })
+})
+
+describe('shutting down (SIGTERM) while a file is being parsed', () => {
+  test('the parse in progress is stopped at once and its caller told why in Chinese, so that the server can exit', async () => {
+    const generous = { ...defaultParseLimits, maxUncompressedMb: 100000, maxRatio: 1e6, maxRows: 1e9, maxCells: 1e9 }
+    const parsing = inWorker('activityTable', { bytes: tenMillionCells() }, { ...generous, timeoutSeconds: 120 })
+    const outcome = parsing.then(
+      () => 'parsed',
+      (e: Error) => e.message,
+    )
+    expect(parseWorkersRunning()).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 1500)) // the worker is in the middle of its parse
+    await stopParseWorkers() // what src/main.ts does first on SIGTERM and SIGINT
+    expect(parseWorkersRunning()).toBe(0)
+    expect(await outcome).toBe('服务器正在停止，文件未解析完成，请稍后重试')
   })
 })
