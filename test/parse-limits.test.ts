@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs'
 import { describe, expect, test } from 'vitest'
 import { checkOfficeZip, defaultParseLimits } from '../src/files/parse-limits.ts'
 import { inWorker, parseWorkersRunning, stopParseWorkers } from '../src/files/parse-worker.ts'
+import { listColumns, listItemsOfAgency } from '../src/disclosures/disclosure.store.ts'
 import { sanitizeBody } from '../src/disclosures/rich-text.ts'
 import { buildStaff, signIn } from './support/builders.ts'
 import type { Browserless } from './support/builders.ts'
@@ -313,6 +314,25 @@ describe.each(databaseKinds)('parse limits on %s', (kind) => {
       })
       expect(preview.statusCode).toBe(422)
       expect(preview.body).toContain('正文的标签嵌套超过 100 层')
+      // Saved from the item form: refused with the reason beside the body, the input kept, nothing stored.
+      const column = (await listColumns(t.deps.db, t.officeId))[0]!.id
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/console/items',
+        headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: s.csrf,
+          columnId: String(column),
+          title: '关于做好政务公开工作的通知',
+          formedOn: '2026-03-01',
+          body: deep,
+          validity: 'valid',
+        }).toString(),
+      })
+      expect(created.statusCode).toBe(422)
+      expect(created.body).toContain('正文的标签嵌套超过 100 层（上限），无法保存')
+      expect(created.body).toContain('关于做好政务公开工作的通知')
+      expect(await listItemsOfAgency(t.deps.db, t.officeId)).toEqual([])
       expect(sanitizeBody('<p><strong>依申请公开</strong>的<em>答复</em></p><ul><li>一</li><li>二</li></ul>')).toBe(
         '<p><strong>依申请公开</strong>的<em>答复</em></p><ul><li>一</li><li>二</li></ul>',
       )

@@ -68,14 +68,7 @@ export const maxBodyDepth = 100
  * parser sees it (issue #14: 5,000 nested tags held the server), by a linear scan of its tags.
  */
 export function sanitizeBody(input: string): string {
-  if (!/<[a-zA-Z!/]/.test(input)) {
-    return input
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .map((l) => `<p>${escapeText(l)}</p>`)
-      .join('')
-  }
+  if (!/<[a-zA-Z!/]/.test(input)) return paragraphs(input)
   if (!new DepthMeter(true, maxBodyDepth).feed(input)) {
     const message = `正文的标签嵌套超过 ${maxBodyDepth} 层（上限），无法保存。请清除格式后重新粘贴正文`
     throw new AppError('invalid_input', message, { body: message })
@@ -104,6 +97,27 @@ export function sanitizeBody(input: string): string {
     return `<${name}${attrs}>${inner}</${name}>`
   }
   return ($('#root').get(0) as Element).children.map(out).join('').trim()
+}
+
+const paragraphs = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => `<p>${escapeText(l)}</p>`)
+    .join('')
+
+/**
+ * The body as a page shows it: sanitised, or, for one nested too deep to parse (a refused input shown
+ * back in its form, or a body stored before the limit), its text alone, tags stripped in linear time.
+ */
+export function shownBody(body: string): string {
+  try {
+    return sanitizeBody(body)
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    return paragraphs(body.replace(/<[^<>]*>/g, ' ').replace(/[ \t]+/g, ' '))
+  }
 }
 
 /** The text of a body, for search, the scan's reading, feeds and pasting into other platforms. */
