@@ -27,6 +27,8 @@ const idle: Slot[] = []
 /** Each parse in progress, with what stops it. */
 const running = new Map<Worker, () => void>()
 
+const ignore = () => {}
+
 const limitError = (message: string) => new AppError('invalid_input', message, { file: message })
 
 /** The task's error as the worker threw it: same message, same name (and code for an AppError). */
@@ -56,6 +58,9 @@ function take(memoryMb: number): Slot {
     stdout: false,
     stderr: false,
   })
+  // A worker stopped at a limit may still report an error after its task has been answered: an
+  // 'error' event without a listener would throw in the server's process.
+  worker.on('error', ignore)
   return { worker, memoryMb, tasks: 0 }
 }
 
