@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { defaultParseLimits } from './files/parse-limits.ts'
+import type { ParseLimits } from './files/parse-limits.ts'
 
 /** An address alone or with a display name: a@b.cn, 名称 <a@b.cn>. */
 const mailbox = /^(?:[^<>]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/
@@ -65,6 +67,14 @@ const schema = z
       .refine((v) => v === undefined || /^https?:\/\/[^/\s]+(\/\S*)?$/.test(v), {
         message: 'PUBLIC_URL 应为平台对外访问地址，以 http:// 或 https:// 开头，例如 https://gk.example.gov.cn',
       }),
+    // Limits on parsing a user's file (issue #14, files/parse-limits.ts); the defaults suit every real report.
+    PARSE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(defaultParseLimits.timeoutSeconds),
+    PARSE_MEMORY_MB: z.coerce.number().int().min(64).max(16384).default(defaultParseLimits.memoryMb),
+    PARSE_MAX_UNCOMPRESSED_MB: z.coerce.number().int().min(1).default(defaultParseLimits.maxUncompressedMb),
+    PARSE_MAX_RATIO: z.coerce.number().int().min(2).default(defaultParseLimits.maxRatio),
+    PARSE_MAX_ROWS: z.coerce.number().int().min(1).default(defaultParseLimits.maxRows),
+    PARSE_MAX_CELLS: z.coerce.number().int().min(1).default(defaultParseLimits.maxCells),
+    PARSE_MAX_DEPTH: z.coerce.number().int().min(10).default(defaultParseLimits.maxDepth),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ENV: z.string().default('development'),
   })
@@ -98,6 +108,8 @@ export type Config = Readonly<{
   mailFrom: string
   /** The platform's address as the public reaches it, without a trailing slash (links in e-mail). */
   publicUrl: string | undefined
+  /** Limits on parsing users' files: size, cells, nesting, memory, time (files/parse-limits.ts). */
+  parseLimits: ParseLimits
 }>
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -127,6 +139,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? defaultMailFrom(e.PUBLIC_URL),
     publicUrl: e.PUBLIC_URL,
+    parseLimits: Object.freeze({
+      ...defaultParseLimits,
+      timeoutSeconds: e.PARSE_TIMEOUT_SECONDS,
+      memoryMb: e.PARSE_MEMORY_MB,
+      maxUncompressedMb: e.PARSE_MAX_UNCOMPRESSED_MB,
+      maxRatio: e.PARSE_MAX_RATIO,
+      maxRows: e.PARSE_MAX_ROWS,
+      maxCells: e.PARSE_MAX_CELLS,
+      maxDepth: e.PARSE_MAX_DEPTH,
+    }),
   })
 }
 

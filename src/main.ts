@@ -67,7 +67,10 @@ export async function serve(): Promise<void> {
   if (orphans) app.log.info(`已清除 ${orphans} 个未写完的上传文件（.part）`)
   if (encrypted) app.log.info(`已加密 ${encrypted} 份此前未加密保存的申请人材料`)
   if (!deps.config.smtpUrl) app.log.info('未配置邮件服务器（SMTP_URL），不会向申请人发送邮件通知')
+  const { stopParseWorkers } = await import('./files/parse-worker.ts')
   const close = async () => {
+    // A parse in progress is stopped, not waited for: its request is answered (422) and the server exits (issue #14).
+    await stopParseWorkers()
     await stopMailWorker()
     await stopScheduler()
     await app.close()

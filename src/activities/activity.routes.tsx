@@ -87,7 +87,7 @@ export function activityRoutes(app: FastifyInstance): void {
       return page(request, reply, 422, { message: '请选择要导入的文件' })
     const bytes = await file.toBuffer()
     if (file.file.truncated) return page(request, reply, 422, { message: '文件超过 10 MB' })
-    const read = await attempt(() => readActivityFile(bytes, file.filename))
+    const read = await attempt(() => readActivityFile(bytes, file.filename, deps.config.parseLimits))
     if (!read.ok) return page(request, reply, 422, { message: read.error.message })
     const rows = read.value
     // A large file runs as a job with its progress shown (jobs/jobs.ts).

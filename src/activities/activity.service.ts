@@ -1,10 +1,12 @@
-import ExcelJS from 'exceljs'
 import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
 import { isoNow } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { parseCsv } from '../disclosures/item-import.ts'
 import { AppError } from '../errors.ts'
+import { checkOfficeZip, defaultParseLimits } from '../files/parse-limits.ts'
+import type { ParseLimits } from '../files/parse-limits.ts'
+import { inWorker } from '../files/parse-worker.ts'
 import type { CatalogueItemRecord, DecisionRecord, FeeRecord, ProcurementRecord } from '../reports/report-records.ts'
 import type { Executor } from '../storage/database.ts'
 
@@ -74,36 +76,16 @@ export const templateCsv = (kind: RecordKind) =>
 type Row = { line: number; cells: Record<string, string> }
 
 /** The rows of a CSV or an XLSX (its first visible sheet), header first, each with its line number. */
-export async function readActivityFile(bytes: Buffer, fileName: string): Promise<Row[]> {
+export async function readActivityFile(
+  bytes: Buffer,
+  fileName: string,
+  limits: ParseLimits = defaultParseLimits,
+): Promise<Row[]> {
   let table: string[][]
   if (/\.xlsx$/i.test(fileName) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) {
-    const wb = new ExcelJS.Workbook()
-    try {
-      await wb.xlsx.load(bytes as unknown as ArrayBuffer)
-    } catch {
-      throw new AppError('invalid_input', 'XLSX 文件无法读取', { file: 'XLSX 文件无法读取' })
-    }
-    const ws = wb.worksheets.find((w) => w.state === 'visible')
-    table = []
-    ws?.eachRow({ includeEmpty: true }, (row, n) => {
-      const cells: string[] = []
-      for (let c = 1; c <= ws.columnCount; c++) {
-        const v = row.getCell(c).value
-        cells.push(
-          v instanceof Date
-            ? v.toISOString().slice(0, 10)
-            : v === null || v === undefined
-              ? ''
-              : typeof v === 'object' && 'result' in v
-                ? String(v.result ?? '')
-                : typeof v === 'object' && 'text' in v
-                  ? String(v.text)
-                  : String(v),
-        )
-      }
-      table[n - 1] = cells
-    })
-    table = Array.from(table, (r) => r ?? [])
+    // Measured before it is opened, and opened in a worker with a memory and a time limit (issue #14).
+    await checkOfficeZip(bytes, limits, 'head')
+    table = await inWorker<string[][]>('activityTable', { bytes }, limits)
   } else {
     table = parseCsv(bytes.toString('utf8').replace(/^\ufeff/, ''))
   }

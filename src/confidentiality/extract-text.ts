@@ -1,5 +1,9 @@
 import * as cheerio from 'cheerio'
 import JSZip from 'jszip'
+import { AppError } from '../errors.ts'
+import { checkHtmlDepth, checkHtmlHead, checkOfficeZip, defaultParseLimits } from '../files/parse-limits.ts'
+import type { ParseLimits } from '../files/parse-limits.ts'
+import { inWorker } from '../files/parse-worker.ts'
 
 // The text a scan must see in an attachment: every part a reader could reveal, hidden or not —
 // DOCX headers, footers, comments and notes; XLSX hidden sheets, rows, columns and cells; the PDF
@@ -8,7 +12,9 @@ import JSZip from 'jszip'
 const maxUncompressed = 200 * 1024 * 1024
 const maxEntries = 5000
 
-export class UnscannableFile extends Error {}
+export class UnscannableFile extends Error {
+  override name = 'UnscannableFile'
+}
 
 async function openZip(bytes: Buffer): Promise<JSZip> {
   const zip = await JSZip.loadAsync(bytes)
@@ -96,7 +102,34 @@ export function htmlText(html: string): string {
   return $.root().text()
 }
 
-export async function attachmentText(bytes: Buffer, fileName: string): Promise<string> {
+/**
+ * The text of an attachment, for the scan: measured first in this thread, then read in a worker with
+ * a memory and a time limit (issue #14). A file past a limit is unscannable, with the limit's reason.
+ */
+export async function attachmentText(
+  bytes: Buffer,
+  fileName: string,
+  limits: ParseLimits = defaultParseLimits,
+): Promise<string> {
+  try {
+    if (bytes[0] === 0x50 && bytes[1] === 0x4b) await checkOfficeZip(bytes, limits, 'head')
+    else if (/\.html?$/i.test(fileName)) checkHtmlHead(bytes, limits.maxDepth)
+    return await inWorker<string>('attachmentText', { bytes, fileName }, limits)
+  } catch (e) {
+    if (e instanceof AppError || (e instanceof Error && e.name === 'UnscannableFile'))
+      throw new UnscannableFile(e.message)
+    throw e
+  }
+}
+
+/** What attachmentText runs in its worker (files/parse-tasks.ts): the whole file checked, then read. */
+export async function readAttachment(
+  bytes: Buffer,
+  fileName: string,
+  limits: ParseLimits = defaultParseLimits,
+): Promise<string> {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) await checkOfficeZip(bytes, limits, 'whole')
+  else if (/\.html?$/i.test(fileName)) checkHtmlDepth(bytes.toString('utf8'), limits.maxDepth)
   const head = bytes.subarray(0, 5).toString('latin1')
   if (head === '%PDF-') return pdfText(bytes)
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return /\.xlsx$/i.test(fileName) ? xlsxText(bytes) : docxText(bytes)

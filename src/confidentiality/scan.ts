@@ -1,5 +1,6 @@
 import { UnscannableFile, attachmentText, htmlText } from './extract-text.ts'
 import { scanText } from './scan-rules.ts'
+import type { ParseLimits } from '../files/parse-limits.ts'
 import type { Finding, KnownPerson } from './scan-rules.ts'
 
 // Scans every surface of an item before it may be published: title, body, metadata, attachment
@@ -13,7 +14,11 @@ export type ScanInput = Readonly<{
   attachments: readonly { name: string; bytes: Buffer }[]
 }>
 
-export async function scanItem(input: ScanInput, known: readonly KnownPerson[] = []): Promise<Finding[]> {
+export async function scanItem(
+  input: ScanInput,
+  known: readonly KnownPerson[] = [],
+  limits?: ParseLimits,
+): Promise<Finding[]> {
   const findings: Finding[] = [
     ...scanText(input.title, 'title', known),
     ...scanText(htmlText(input.bodyHtml), 'body', known),
@@ -22,7 +27,7 @@ export async function scanItem(input: ScanInput, known: readonly KnownPerson[] =
   for (const file of input.attachments) {
     findings.push(...scanText(file.name, `attachment-name:${file.name}`, known))
     try {
-      findings.push(...scanText(await attachmentText(file.bytes, file.name), `attachment:${file.name}`, known))
+      findings.push(...scanText(await attachmentText(file.bytes, file.name, limits), `attachment:${file.name}`, known))
     } catch (e) {
       const reason = e instanceof UnscannableFile ? e.message : '文件无法解析'
       findings.push({

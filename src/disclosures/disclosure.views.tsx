@@ -12,7 +12,7 @@ import type { AttachmentTable } from '../storage/database.ts'
 import type { ColumnRow, ItemRow } from './disclosure.store.ts'
 import { genres, itemStatusLabels, validityLabels } from './disclosure.ts'
 import type { Timeliness } from './timeliness.ts'
-import { bodyText, sanitizeBody } from './rich-text.ts'
+import { bodyText, shownBody } from './rich-text.ts'
 import { BodyField } from './item-editor.views.tsx'
 
 export const itemFormValues = (item: ItemRow) => ({
@@ -436,7 +436,7 @@ export function ItemPage(props: {
       ) : (
         <section aria-labelledby="body-h">
           <h2 id="body-h">正文</h2>
-          <div class="item-body" dangerouslySetInnerHTML={{ __html: sanitizeBody(item.body) }} />
+          <div class="item-body" dangerouslySetInnerHTML={{ __html: shownBody(item.body) }} />
         </section>
       )}
     </ConsoleLayout>

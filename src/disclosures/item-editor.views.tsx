@@ -3,7 +3,7 @@ import { Notice } from '../web/form.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import { editorAssets } from './editor-assets.ts'
-import { sanitizeBody } from './rich-text.ts'
+import { shownBody } from './rich-text.ts'
 
 // The body of an item (issue #12). Without script it is the textarea it always was, taking plain
 // text or basic markup; with script, public/item-editor.js puts a rich-text editor (Quill) in its
@@ -17,7 +17,7 @@ export function BodyField(props: { form: FormState }) {
   const f = props.form
   const body = typeof f.values.body === 'string' ? f.values.body : ''
   const error = f.errors.body
-  const preview = body.trim() ? sanitizeBody(body) : ''
+  const preview = body.trim() ? shownBody(body) : ''
   return (
     <div class={error ? 'field wide body-field has-error' : 'field wide body-field'}>
       <label for="f-body" id="l-body">

@@ -38,6 +38,7 @@ export async function scanFindings(
       })),
     },
     people,
+    deps.config.parseLimits,
   )
 }
 

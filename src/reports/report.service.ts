@@ -287,7 +287,7 @@ export async function importEarlierReport(
 ): Promise<number> {
   let report
   try {
-    report = await importReport(bytes, name)
+    report = await importReport(bytes, name, deps.config.parseLimits)
   } catch (e) {
     throw new AppError('invalid_input', `无法读取该报告：${e instanceof Error ? e.message : String(e)}`, {
       text: '无法读取该报告',

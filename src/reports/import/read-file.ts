@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { checkHtmlDepth, checkHtmlHead, checkOfficeZip, defaultParseLimits } from '../../files/parse-limits.ts'
+import type { ParseLimits } from '../../files/parse-limits.ts'
+import { inWorker } from '../../files/parse-worker.ts'
 import { parseReport, severalReports } from './parse-report.ts'
 import { readHtml } from './read-html.ts'
 import { readPdf } from './read-pdf.ts'
@@ -106,8 +109,34 @@ function decode(bytes: Buffer): string {
   }
 }
 
-/** Reads one published report (any supported kind) into the interchange JSON. */
-export async function importReport(bytes: Buffer, name: string): Promise<AnnualReport> {
+/**
+ * Reads one published report (any supported kind) into the interchange JSON: measured first in this
+ * thread (a zip's expanded size, cells and nesting; a page's nesting), then read in a worker with a
+ * memory and a time limit (issue #14), so that no file stops the server from answering.
+ */
+export async function importReport(
+  bytes: Buffer,
+  name: string,
+  limits: ParseLimits = defaultParseLimits,
+): Promise<AnnualReport> {
+  refuseUnsupported(bytes, name)
+  const kind = sourceKindOf(bytes, name)
+  if (kind === 'docx' || kind === 'xlsx') await checkOfficeZip(bytes, limits, 'head')
+  if (kind === 'html') checkHtmlHead(bytes, limits.maxDepth)
+  try {
+    return await inWorker<AnnualReport>('reportFile', { bytes, name }, limits)
+  } catch (e) {
+    // A limit's refusal and the reader's own reasons (UnreadableSource in the worker) are said as they are.
+    throw new UnreadableSource(e instanceof Error ? e.message : String(e))
+  }
+}
+
+/** What importReport runs in its worker (files/parse-tasks.ts): the whole file checked, then read. */
+export async function readReport(
+  bytes: Buffer,
+  name: string,
+  limits: ParseLimits = defaultParseLimits,
+): Promise<AnnualReport> {
   refuseUnsupported(bytes, name)
   const kind = sourceKindOf(bytes, name)
   if (kind === 'json') {
@@ -118,6 +147,8 @@ export async function importReport(bytes: Buffer, name: string): Promise<AnnualR
     }
     return parsed.data as AnnualReport
   }
+  if (kind === 'docx' || kind === 'xlsx') await checkOfficeZip(bytes, limits, 'whole')
+  if (kind === 'html') checkHtmlDepth(decode(bytes), limits.maxDepth)
   let tokens: Token[]
   try {
     tokens = await tokensOf(bytes, kind)
@@ -137,6 +168,6 @@ export async function importReport(bytes: Buffer, name: string): Promise<AnnualR
   return report
 }
 
-export async function importReportFile(file: string): Promise<AnnualReport> {
-  return importReport(await readFile(file), path.basename(file))
+export async function importReportFile(file: string, limits?: ParseLimits): Promise<AnnualReport> {
+  return importReport(await readFile(file), path.basename(file), limits)
 }
