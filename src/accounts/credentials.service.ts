@@ -9,7 +9,8 @@ import { insertPasswordHistory, recentPasswordHashes, updateUser } from './accou
 import { deleteSessionsOfUser } from './session.store.ts'
 import { requireUserRow } from './login.service.ts'
 import { passwordProblems } from './password-policy.ts'
-import { matchTotp, newTotpSecret } from './totp.ts'
+import { hmacSm3 } from '../security/crypto.ts'
+import { base32Encode, matchTotp } from './totp.ts'
 
 /**
  * Changes one's own password: the current one must be given, the new one must meet the policy and
@@ -69,36 +70,24 @@ export async function changeOwnPassword(
 }
 
 /**
- * Starts TOTP enrolment: a fresh secret is stored (encrypted, not yet in force) and returned for the
- * QR code. It takes effect only once a code from it is confirmed.
+ * The secret offered for enrolment, worked out rather than stored, so that showing the enrolment
+ * page writes nothing (issue #14: a GET must not change state). It is an HMAC under the session key
+ * of the account and its current password hash: unknowable without the key, stable while the page
+ * is reloaded, and new after every password change. It is stored (encrypted) only when a code from
+ * it is confirmed. A pending secret stored by an earlier version is still honoured.
  */
-export async function beginTotpEnrolment(deps: Deps, actor: Actor & { id: number }): Promise<string> {
-  const user = await requireUserRow(deps, actor.id)
-  if (user.totp_enabled) throw new AppError('invalid_transition', '已启用动态验证码')
-  const secret = newTotpSecret()
-  await deps.db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, { totp_secret: deps.fields.encrypt(secret, `users:${user.id}:totp_secret`) })
-    await appendAudit(deps, trx, actor, {
-      action: 'account.totp_secret',
-      objectType: 'user',
-      objectId: user.id,
-      result: 'success',
-    })
-  })
-  return secret
-}
-
-/** The pending secret, so the enrolment page can show it again after a wrong code. */
 export async function pendingTotpSecret(deps: Deps, userId: number): Promise<string | undefined> {
   const user = await requireUserRow(deps, userId)
-  if (user.totp_enabled || !user.totp_secret) return undefined
-  return deps.fields.decrypt(user.totp_secret, `users:${user.id}:totp_secret`)
+  if (user.totp_enabled) return undefined
+  if (user.totp_secret) return deps.fields.decrypt(user.totp_secret, `users:${user.id}:totp_secret`)
+  const derived = hmacSm3(deps.keys.session, `totp enrolment v1\n${user.id}\n${user.password_hash}`)
+  return base32Encode(derived.subarray(0, 20))
 }
 
 export async function confirmTotpEnrolment(deps: Deps, actor: Actor & { id: number }, code: string): Promise<void> {
   const user = await requireUserRow(deps, actor.id)
   const secret = await pendingTotpSecret(deps, user.id)
-  if (!secret) throw new AppError('invalid_transition', '请先生成动态验证码密钥')
+  if (!secret) throw new AppError('invalid_transition', '已启用动态验证码')
   const step = matchTotp(secret, code.trim(), deps.clock.now(), null)
   if (step === undefined) {
     await recordAudit(deps, actor, {
@@ -112,7 +101,11 @@ export async function confirmTotpEnrolment(deps: Deps, actor: Actor & { id: numb
     })
   }
   await deps.db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, { totp_enabled: 1, totp_last_step: step })
+    await updateUser(trx, user.id, {
+      totp_secret: deps.fields.encrypt(secret, `users:${user.id}:totp_secret`),
+      totp_enabled: 1,
+      totp_last_step: step,
+    })
     await appendAudit(deps, trx, actor, {
       action: 'account.totp_enrol',
       objectType: 'user',

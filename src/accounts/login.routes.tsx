@@ -5,12 +5,7 @@ import { emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { LoginPage, PasswordPage, TotpLoginPage, TotpPage } from './login.views.tsx'
-import {
-  beginTotpEnrolment,
-  changeOwnPassword,
-  confirmTotpEnrolment,
-  pendingTotpSecret,
-} from './credentials.service.ts'
+import { changeOwnPassword, confirmTotpEnrolment, pendingTotpSecret } from './credentials.service.ts'
 import { completeTotpLogin, login, logout } from './login.service.ts'
 import { otpauthUri } from './totp.ts'
 import { attempt, pageContext, requireStaff } from '../web/request-context.ts'
@@ -121,10 +116,8 @@ export function loginRoutes(app: FastifyInstance): void {
 
   const totpView = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) => {
     const user = requireStaff(request)
-    let secret: string | undefined
-    if (!user.totpEnabled)
-      secret =
-        (await pendingTotpSecret(deps, user.id)) ?? (await beginTotpEnrolment(deps, { ...request.actor, id: user.id }))
+    // Read-only: the offered secret is worked out, not stored, until a code confirms it (issue #14).
+    const secret = user.totpEnabled ? undefined : await pendingTotpSecret(deps, user.id)
     const qr = secret ? await QRCode.toDataURL(otpauthUri(secret, user.username), { margin: 1, width: 200 }) : undefined
     return reply.page(
       status,
