@@ -157,8 +157,11 @@ export interface ApplicationTable {
   wanted_form: string | null
   delivery_way: string | null
   needs_assistance: number | null
-  query_code_enc: string | null
+  /** The 查询码 as a keyed hash bound to the number (applicant-data.ts queryCodeHash); null once erased. */
+  query_code_hash: string | null
   idempotency_key: string | null
+  /** A keyed hash of what was submitted under the idempotency key: a reuse with other content is refused. */
+  idempotency_digest: string | null
   /** JSON array of flags for the handler (no_js, possible_repeat, frequent). */
   flags: string | null
   handler_id: number | null
