@@ -67,7 +67,16 @@ export function accountRoutes(app: FastifyInstance): void {
   ] as const) {
     app.post(`/console/accounts/:id/${action}`, async (request, reply) => {
       const { id } = idParam.parse(request.params)
-      await setAccountDisabled(deps, request.actor, id, disabled)
+      // The last 安全管理员 or 审计管理员 is refused on the page (issue #14), not as an error page.
+      const r = await attempt(
+        () => setAccountDisabled(deps, request.actor, id, disabled),
+        (e) => e.code === 'invalid_transition',
+      )
+      if (!r.ok)
+        return reply.page(
+          422,
+          <AccountsPage ctx={pageContext(request)} data={await listing()} form={emptyForm} error={r.error.message} />,
+        )
       return reply.redirect('/console/accounts', 303)
     })
   }

@@ -11,6 +11,8 @@ export function AccountsPage(props: {
   data: AccountListing
   form: FormState
   created?: { username: string; password: string } | undefined
+  /** A refusal to show above the list (the last 审计管理员 cannot be disabled…). */
+  error?: string | undefined
   /** The list's filter as typed (none after a form was sent). */
   filter?: { q?: string | undefined; agency?: number | undefined }
 }) {
@@ -26,6 +28,11 @@ export function AccountsPage(props: {
   return (
     <ConsoleLayout ctx={props.ctx} title="账号管理">
       <h1>账号管理</h1>
+      {props.error && (
+        <div class="error-summary" role="alert">
+          <p>{props.error}</p>
+        </div>
+      )}
       {props.created && (
         <Notice>
           账号 <strong>{props.created.username}</strong> 已创建。初始密码（仅显示一次，须当面或以安全方式交付本人）：

@@ -18,8 +18,10 @@ export const securityPolicySchema = z.object({
   absoluteHours: z.number().int().min(1).max(24),
   temporaryPasswordHours: z.number().int().min(1).max(168),
   totpForAdmins: z.boolean(),
-  /** The 等保 profile switch of issue #2: TOTP for every staff account. */
+  /** The 等保 profile switch of issue #2: TOTP for every staff account, business accounts included. */
   totpForAllStaff: z.boolean(),
+  /** Why the policy is below the 等保 level-3 baseline, as the 安全管理员 recorded it; null when it is not. */
+  deviationReason: z.string().max(500).nullable().default(null),
 })
 export type SecurityPolicy = z.infer<typeof securityPolicySchema>
 
@@ -37,7 +39,27 @@ export const defaultSecurityPolicy: SecurityPolicy = Object.freeze({
   temporaryPasswordHours: 72,
   totpForAdmins: true,
   totpForAllStaff: false,
+  deviationReason: null,
 })
+
+/**
+ * Where a policy falls below the 等保 level-3 baseline (GB/T 22239-2019 §8.1.4.1 a/d: passwords of
+ * at least 8 characters of three classes, changed periodically, old ones not reused; two factors for
+ * the administrators), in Chinese; empty when it meets it (issue #14).
+ */
+export function baselineShortfalls(policy: SecurityPolicy): string[] {
+  const dengbao = policy.profile === 'dengbao'
+  return [
+    ...(policy.minLength < 8 ? ['最短密码长度少于 8 个字符'] : []),
+    ...(!dengbao ? ['采用 ASVS 模板，不强制字符类别和定期更换'] : []),
+    ...(dengbao && policy.minClasses < 3 ? ['字符类别少于 3 类'] : []),
+    ...(dengbao && policy.maxAgeDays === 0 ? ['密码不过期'] : []),
+    ...(policy.historyCount < 1 ? ['不限制重复使用旧密码'] : []),
+    ...(!policy.totpForAdmins ? ['三类管理员不要求动态验证码'] : []),
+  ]
+}
+
+export const belowBaselineLabel = '低于等保三级基线'
 
 // The most used passwords (AUTH-02), from a data file read once when this module loads: the top
 // 10,000 of zxcvbn's frequency list (MIT) and this system's own words; the file says where from.
