@@ -13,6 +13,8 @@ export function AccountsPage(props: {
   created?: { username: string; password: string } | undefined
   /** A refusal to show above the list (the last 审计管理员 cannot be disabled…). */
   error?: string | undefined
+  /** What was done (a reset link sent…). */
+  notice?: string | undefined
   /** The list's filter as typed (none after a form was sent). */
   filter?: { q?: string | undefined; agency?: number | undefined }
 }) {
@@ -28,6 +30,7 @@ export function AccountsPage(props: {
   return (
     <ConsoleLayout ctx={props.ctx} title="账号管理">
       <h1>账号管理</h1>
+      {props.notice && <Notice>{props.notice}</Notice>}
       {props.error && (
         <div class="error-summary" role="alert">
           <p>{props.error}</p>
@@ -96,7 +99,7 @@ export function AccountsPage(props: {
                 <form method="post" action={`/console/accounts/${u.id}/reset-password`} class="inline">
                   <Csrf token={props.ctx.csrf} />
                   <button type="submit" class="secondary">
-                    重置密码<span class="visually-hidden">（{u.username}）</span>
+                    发送重置链接<span class="visually-hidden">（{u.username}）</span>
                   </button>
                 </form>
               </td>

@@ -6,11 +6,35 @@ import { AppError } from '../errors.ts'
 import { readSecurityPolicy } from '../settings/security-policy.service.ts'
 import { findAgencyById } from '../agencies/agency.store.ts'
 import { insertPasswordHistory, recentPasswordHashes, updateUser } from './account.store.ts'
+import type { UserRow } from './account.store.ts'
 import { deleteSessionsOfUser } from './session.store.ts'
 import { requireUserRow } from './login.service.ts'
 import { passwordProblems } from './password-policy.ts'
+import { maskAddress } from '../notify/mail.ts'
 import { hmacSm3 } from '../security/crypto.ts'
 import { base32Encode, matchTotp } from './totp.ts'
+
+/**
+ * Refuses a new password that breaks the policy or repeats one of the last ones kept (AUTH-02,
+ * AUTH-03), in Chinese on the field `next`.
+ */
+export async function assertAcceptableNewPassword(deps: Deps, user: UserRow, next: string): Promise<void> {
+  const policy = await readSecurityPolicy(deps.db)
+  const agency = await findAgencyById(deps.db, user.agency_id)
+  const problems = passwordProblems(policy, next, [user.username, user.display_name, agency?.name ?? ''])
+  if (problems.length > 0) throw new AppError('invalid_input', problems.join('；'), { next: problems.join('；') })
+  const previous = [
+    user.password_hash,
+    ...(await recentPasswordHashes(deps.db, user.id, Math.max(0, policy.historyCount - 1))),
+  ]
+  for (const old of previous.slice(0, Math.max(1, policy.historyCount))) {
+    if (await verify(old, next).catch(() => false)) {
+      throw new AppError('invalid_input', `新密码不得与最近 ${policy.historyCount} 次使用的密码相同`, {
+        next: `新密码不得与最近 ${policy.historyCount} 次使用的密码相同`,
+      })
+    }
+  }
+}
 
 /**
  * Changes one's own password: the current one must be given, the new one must meet the policy and
@@ -34,21 +58,7 @@ export async function changeOwnPassword(
     })
     throw new AppError('invalid_input', '当前密码不正确', { current: '当前密码不正确' })
   }
-  const policy = await readSecurityPolicy(deps.db)
-  const agency = await findAgencyById(deps.db, user.agency_id)
-  const problems = passwordProblems(policy, next, [user.username, user.display_name, agency?.name ?? ''])
-  if (problems.length > 0) throw new AppError('invalid_input', problems.join('；'), { next: problems.join('；') })
-  const previous = [
-    user.password_hash,
-    ...(await recentPasswordHashes(deps.db, user.id, Math.max(0, policy.historyCount - 1))),
-  ]
-  for (const old of previous.slice(0, Math.max(1, policy.historyCount))) {
-    if (await verify(old, next).catch(() => false)) {
-      throw new AppError('invalid_input', `新密码不得与最近 ${policy.historyCount} 次使用的密码相同`, {
-        next: `新密码不得与最近 ${policy.historyCount} 次使用的密码相同`,
-      })
-    }
-  }
+  await assertAcceptableNewPassword(deps, user, next)
   const passwordHash = await hash(next)
   const now = deps.clock.now().toISOString()
   await deps.db.transaction().execute(async (trx) => {
@@ -113,4 +123,43 @@ export async function confirmTotpEnrolment(deps: Deps, actor: Actor & { id: numb
       result: 'success',
     })
   })
+}
+
+/**
+ * Sets the account's own e-mail address, where password-reset links go (issue #14). Only the owner,
+ * with the current password, can set it: an administrator who could change it could send a reset
+ * link to himself.
+ */
+export async function setOwnEmail(
+  deps: Deps,
+  actor: Actor & { id: number },
+  current: string,
+  email: string,
+): Promise<void> {
+  const user = await requireUserRow(deps, actor.id)
+  if (!(await verify(user.password_hash, current).catch(() => false))) {
+    await recordAudit(deps, actor, {
+      action: 'account.email',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'failure',
+      detail: { reason: 'bad_current' },
+    })
+    throw new AppError('invalid_input', '当前密码不正确', { current: '当前密码不正确' })
+  }
+  await deps.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { email_enc: deps.fields.encrypt(email, `users:${user.id}:email`) })
+    await appendAudit(deps, trx, actor, {
+      action: 'account.email',
+      objectType: 'user',
+      objectId: user.id,
+      result: 'success',
+    })
+  })
+}
+
+/** The account's own e-mail address, masked (l***@example.cn), or undefined when none is registered. */
+export async function ownEmailMasked(deps: Deps, userId: number): Promise<string | undefined> {
+  const user = await requireUserRow(deps, userId)
+  return user.email_enc ? maskAddress(deps.fields.decrypt(user.email_enc, `users:${user.id}:email`)) : undefined
 }

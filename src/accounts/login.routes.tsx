@@ -37,11 +37,14 @@ export function loginRoutes(app: FastifyInstance): void {
 
   app.get('/login', async (request, reply) => {
     if (request.staff) return reply.redirect('/console')
-    const expired = (request.query as { expired?: string }).expired === '1'
-    return reply.page(
-      200,
-      <LoginPage ctx={pageContext(request)} form={emptyForm} info={expired ? '登录已超时，请重新登录。' : undefined} />,
-    )
+    const query = request.query as { expired?: string; reset?: string }
+    const info =
+      query.expired === '1'
+        ? '登录已超时，请重新登录。'
+        : query.reset === '1'
+          ? '新密码已设置，请用新密码登录。'
+          : undefined
+    return reply.page(200, <LoginPage ctx={pageContext(request)} form={emptyForm} info={info} />)
   })
 
   app.post('/login', { config: loginLimit }, async (request, reply) => {

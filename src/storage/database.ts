@@ -49,6 +49,19 @@ export interface UserTable {
   totp_last_step: number | null
   created_at: string
   last_login_at: string | null
+  /** The account's own e-mail address, encrypted (AAD users:<id>:email); set by its owner, for reset links. */
+  email_enc: string | null
+}
+
+/** A one-time password-reset link: only its hash, for a short time and a single use (issue #14). */
+export interface PasswordResetTable {
+  id: Generated<number>
+  user_id: number
+  token_hash: string
+  expires_at: string
+  used_at: string | null
+  created_by: number | null
+  created_at: string
 }
 
 export interface PasswordHistoryTable {
@@ -445,8 +458,13 @@ export interface JobTable {
 
 export interface MailOutboxTable {
   id: Generated<number>
-  application_id: number
-  application_number: string
+  /** The application a message to an applicant tells of; null for a message to staff (user_id). */
+  application_id: number | null
+  application_number: string | null
+  /** The member of staff a message goes to (a password-reset link); null for an applicant's. */
+  user_id: number | null
+  /** A message's own body, encrypted (AAD users:<id>:mail); erased once sent. Applicants' messages are composed. */
+  body_enc: string | null
   /** What the message tells: received | correction | extension | fee | delay | decision. */
   kind: string
   /** The applicant's address, encrypted as the application's e-mail field; null once erased. */
@@ -469,6 +487,7 @@ export interface Database {
   units: UnitTable
   users: UserTable
   password_history: PasswordHistoryTable
+  password_resets: PasswordResetTable
   user_roles: UserRoleTable
   sessions: SessionTable
   settings: SettingTable

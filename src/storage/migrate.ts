@@ -18,6 +18,7 @@ import { provisionalDue } from './migrations/2026-12-05-03-provisional-due.ts'
 import { mailOutbox } from './migrations/2026-12-05-04-mail-outbox.ts'
 import { siteSettings } from './migrations/2026-12-05-05-site-settings.ts'
 import { queryCodeHash } from './migrations/2026-12-06-01-query-code-hash.ts'
+import { passwordReset } from './migrations/2026-12-06-02-password-reset.ts'
 
 /** What some migrations need beyond the database: the field key, to convert encrypted values. */
 export type MigrationKeys = { field: Buffer } | undefined
@@ -41,6 +42,7 @@ const migrationsFor = (kind: DatabaseKind, keys?: MigrationKeys): Record<string,
   '2026-12-05-04-mail-outbox': mailOutbox(kind),
   '2026-12-05-05-site-settings': siteSettings(kind),
   '2026-12-06-01-query-code-hash': queryCodeHash(kind, keys?.field),
+  '2026-12-06-02-password-reset': passwordReset(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''

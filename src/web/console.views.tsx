@@ -59,6 +59,9 @@ export function ConsoleHomePage(props: {
             : '尚未分配角色，请联系安全管理员'}
         </dd>
       </dl>
+      <p>
+        <a href="/console/email">本人邮箱</a>（忘记密码时接收一次性重置链接）
+      </p>
     </ConsoleLayout>
   )
 }
