@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import { login } from '../src/accounts/login.service.ts'
 import { sendPasswordResetLink } from '../src/accounts/password-reset.service.ts'
@@ -5,7 +6,9 @@ import { systemActor } from '../src/audit/audit.ts'
 import type { Deps } from '../src/deps.ts'
 import { AppError } from '../src/errors.ts'
 import { sendDueMail } from '../src/notify/mail-worker.ts'
+import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { buildApp } from '../src/web/app.ts'
+import { buildApplication } from './support/build-application.ts'
 import { anonymousSession, buildStaff, form, setUpRegion, signIn } from './support/builders.ts'
 import { startSmtpServer } from './support/smtp-server.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -126,6 +129,35 @@ describe.each(databaseKinds)('password reset on %s', (kind) => {
     } finally {
       await app.close()
       await smtp.close()
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('the 2026-12-06-02 migration on %s', (kind) => {
+  test("keeps the applicants' queued e-mail, ids and all, while the outbox learns to carry messages to staff", async () => {
+    const t = await testEnv(kind)
+    try {
+      const { id, number } = await buildApplication(t.deps)
+      await migrateTo(t.deps.db, kind, '2026-12-06-01-query-code-hash')
+      const at = '2026-03-02T02:00:00.000Z'
+      await sql`insert into mail_outbox (application_id, application_number, kind, recipient_enc, status, attempts,
+        next_attempt_at, claimed_until, last_error, sent_at, created_at, updated_at)
+        values (${id}, ${number}, 'received', 'v1.x', 'queued', 2, ${at}, null, '邮件服务器暂时无法接收', null, ${at}, ${at})`.execute(
+        t.deps.db,
+      )
+      const before = await sql<Record<string, unknown>>`select * from mail_outbox`.execute(t.deps.db)
+      await migrateToLatest(t.deps.db, kind, t.deps.keys)
+      const after = await t.deps.db.selectFrom('mail_outbox').selectAll().execute()
+      expect(after).toEqual(before.rows.map((r) => ({ ...r, user_id: null, body_enc: null })))
+      // A message to a member of staff names no application.
+      const user = await buildStaff(t.deps, { roles: ['drafter'] })
+      await t.deps.db
+        .insertInto('mail_outbox')
+        .values({ ...after[0]!, id: undefined, application_id: null, application_number: null, user_id: user.id })
+        .execute()
+      expect(await t.deps.db.selectFrom('mail_outbox').select('id').execute()).toHaveLength(2)
+    } finally {
       await t.close()
     }
   })
