@@ -7,7 +7,7 @@ import { systemActor } from '../src/audit/audit.ts'
 import { AppError } from '../src/errors.ts'
 import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { buildApplication, citizenApplication } from './support/build-application.ts'
-import { anonymousSession, form, setUpRegion } from './support/builders.ts'
+import { anonymousSession, buildStaff, form, setUpRegion, signIn } from './support/builders.ts'
 import { testApp } from './support/app.ts'
 import type { TestApp } from './support/app.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -137,6 +137,34 @@ describe.each(databaseKinds)('query codes and idempotency keys on %s', (kind) =>
       expect(Object.keys(row)).not.toContain('query_code_enc')
       expect(row.query_code_hash).toBeTruthy()
       expect((await findByTracking(t.deps, built.number, 'K7M2P9Q4RT'))?.id).toBe(built.id)
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('an application registered by staff shows its query code once, on the page after the registration', async () => {
+    const t = await testApp(kind)
+    try {
+      const handler = await signIn(t.app, await buildStaff(t.deps, { roles: ['handler'] }))
+      const registered = await t.app.inject({
+        method: 'POST',
+        url: '/console/applications',
+        headers: post(handler.cookie),
+        payload: form({ _csrf: handler.csrf, ...values, channel: 'mail_signed', receivedOn: '2026-02-27' }),
+      })
+      expect(registered.statusCode).toBe(303)
+      const sealed = [registered.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('gk_registered='))!
+      const cookie = `${handler.cookie}; ${sealed.split(';')[0]}`
+      const page = await t.app.inject({ url: registered.headers.location!, headers: { cookie } })
+      const code = /查询码：([2-9A-Z]{10})。/.exec(page.body)?.[1]
+      expect(code).toBeDefined()
+      const number = /YSQ\d{14}/.exec(page.body)![0]
+      expect((await findByTracking(t.deps, number, code!))?.number).toBe(number)
+      // Read once: the cookie is cleared, and the page never shows it again.
+      expect([page.headers['set-cookie'] ?? []].flat().join()).toMatch(/gk_registered=;/)
+      const later = await t.app.inject({ url: registered.headers.location!, headers: { cookie: handler.cookie } })
+      expect(later.body).not.toContain(code)
+      expect(later.body).toContain('查询码只在登记后显示一次')
     } finally {
       await t.close()
     }
