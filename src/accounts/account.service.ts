@@ -204,7 +204,11 @@ export async function setAccountDisabled(deps: Deps, actor: Actor, userId: numbe
   })
 }
 
-/** A new random initial password; the old one stops working and every session ends. */
+/**
+ * A new random initial password; the old one stops working and every session ends. For the operator
+ * on the server only (`gongkai user passwd`): the console's reset sends the user a one-time link and
+ * shows the 系统管理员 no password (password-reset.service.ts, issue #14).
+ */
 export async function resetPassword(deps: Deps, actor: Actor, userId: number): Promise<string> {
   const temporaryPassword = generateTemporaryPassword()
   const passwordHash = await hash(temporaryPassword)
