@@ -24,7 +24,7 @@ export async function createDeps(opts: { config?: Config; clock?: Clock; migrate
     await opened.db.destroy()
     throw new Error(`数据库设置不安全，拒绝启动：\n  ${problems.join('\n  ')}`)
   }
-  if (opts.migrate) await migrateToLatest(opened.db, opened.kind)
+  if (opts.migrate) await migrateToLatest(opened.db, opened.kind, keys)
   const log = pino({ level: config.logLevel, redact: ['*.password', '*.token', '*.secret'] })
   return Object.freeze({
     db: opened.db,

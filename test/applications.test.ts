@@ -185,7 +185,7 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
       ])
 
       // The citizen finds it by number and code, and passes the second check with the phone's last four.
-      const found = await findByTracking(t.deps, number, queryCode)
+      const found = await findByTracking(t.deps, number, queryCode!)
       expect(found?.id).toBe(id)
       expect(await findByTracking(t.deps, number, 'WRONGCODE2')).toBeUndefined()
       expect(secondCheck(t.deps, found!, '5678')).toBe(true)
@@ -246,7 +246,8 @@ describe.each(databaseKinds)('disclosure on request on %s', (kind) => {
         ...online,
         idempotencyKey: 'k-123456789012',
       })
-      expect(b).toEqual({ ...a, repeated: true })
+      // The retry gets the same application; its query code was shown once and is not kept (issue #14).
+      expect(b).toEqual({ ...a, queryCode: null, repeated: true })
       expect(await t.deps.db.selectFrom('applications').select('id').execute()).toHaveLength(1)
       const bad = applicationForm.safeParse({ ...citizen(), idNumber: '110105194912310021' })
       expect(bad.success).toBe(false)

@@ -59,4 +59,44 @@ describe.each(databaseKinds)('backup and restore on %s', (kind) => {
       await t.close().catch(() => undefined)
     }
   })
+
+  test('a restore with other keys says "密钥与备份不符" once and replaces nothing (issue #14)', async () => {
+    const t = await testEnv(kind)
+    try {
+      await buildStaff(t.deps, { roles: ['drafter'] })
+      const file = path.join(t.env.DATA_DIR!, '..', `gk-backup-keys-${process.pid}-${kind}.tar.gz`)
+      const made = await gongkai(['backup', file], t.env)
+      expect(made.code, made.stderr).toBe(0)
+      await createAgency(t.deps, systemActor(), {
+        name: '垫江县司法局',
+        creditCode: '11500231MB1530120U',
+        level: '县级',
+        kind: '政府部门',
+        parentId: null,
+      })
+      await t.deps.db.destroy()
+      // The operator restores on a machine holding other keys.
+      const keyFile = path.join(t.env.DATA_DIR!, keyFileName)
+      const other = { session: 'a'.repeat(64), audit: 'b'.repeat(64), field: 'c'.repeat(64) }
+      writeFileSync(keyFile, JSON.stringify(other))
+      const restored = await gongkai(['restore', file], t.env)
+      expect(restored.code).toBe(1)
+      expect(restored.stderr.match(/密钥与备份不符/g)).toHaveLength(1)
+      expect(restored.stderr).not.toContain('内容被修改')
+      expect(restored.stderr.trim().split('\n')).toHaveLength(1)
+
+      const { createDeps } = await import('../src/main.ts')
+      const { loadConfig } = await import('../src/config.ts')
+      const again = await createDeps({ config: loadConfig(t.env), migrate: false })
+      try {
+        // Nothing was replaced: the agency made after the backup is still there.
+        expect(await listAgencies(again.db)).toHaveLength(2)
+      } finally {
+        await again.db.destroy()
+      }
+      rmSync(file)
+    } finally {
+      await t.close().catch(() => undefined)
+    }
+  })
 })

@@ -5,7 +5,8 @@ import { emptyForm } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { pageParam, textFilter } from '../web/pager.tsx'
 import { displayNameField, usernameField } from './account.ts'
-import { accountListing, createAccount, resetPassword, setAccountDisabled, usernameOf } from './account.service.ts'
+import { accountListing, createAccount, setAccountDisabled, usernameOf } from './account.service.ts'
+import { resetLinkMinutes, sendPasswordResetLink } from './password-reset.service.ts'
 import { AccountsPage } from './account.views.tsx'
 import { attempt, pageContext } from '../web/request-context.ts'
 
@@ -67,18 +68,33 @@ export function accountRoutes(app: FastifyInstance): void {
   ] as const) {
     app.post(`/console/accounts/:id/${action}`, async (request, reply) => {
       const { id } = idParam.parse(request.params)
-      await setAccountDisabled(deps, request.actor, id, disabled)
+      // The last 安全管理员 or 审计管理员 is refused on the page (issue #14), not as an error page.
+      const r = await attempt(
+        () => setAccountDisabled(deps, request.actor, id, disabled),
+        (e) => e.code === 'invalid_transition',
+      )
+      if (!r.ok)
+        return reply.page(
+          422,
+          <AccountsPage ctx={pageContext(request)} data={await listing()} form={emptyForm} error={r.error.message} />,
+        )
       return reply.redirect('/console/accounts', 303)
     })
   }
 
   app.post('/console/accounts/:id/reset-password', async (request, reply) => {
     const { id } = idParam.parse(request.params)
-    const password = await resetPassword(deps, request.actor, id)
-    const created = { username: (await usernameOf(deps, id)) ?? '', password }
-    return reply.page(
-      200,
-      <AccountsPage ctx={pageContext(request)} data={await listing()} form={emptyForm} created={created} />,
+    // 三员分立 (issue #14): the 系统管理员 sees no password and no link; the user gets a one-time link.
+    const r = await attempt(
+      () => sendPasswordResetLink(deps, request.actor, id),
+      (e) => e.code === 'invalid_transition',
     )
+    const ctx = pageContext(request)
+    if (!r.ok)
+      return reply.page(422, <AccountsPage ctx={ctx} data={await listing()} form={emptyForm} error={r.error.message} />)
+    const notice =
+      `已向账号 ${(await usernameOf(deps, id)) ?? ''} 登记的邮箱 ${r.value.to} 发送一次性重置链接（${resetLinkMinutes} 分钟内有效，只能使用一次），` +
+      '由本人设置新密码。原密码在本人设置新密码之前仍然有效。'
+    return reply.page(200, <AccountsPage ctx={ctx} data={await listing()} form={emptyForm} notice={notice} />)
   })
 }

@@ -17,6 +17,7 @@ import {
   insertPasswordHistory,
   insertUser,
   listUsers,
+  lockActiveUsersWithRole,
   replaceRoles,
   rolesByUser,
   rolesOfUser,
@@ -148,13 +149,10 @@ export async function assignRoles(
   checkGrants(grants)
   if (actor.id === userId) throw new AppError('forbidden', '不能修改本人的角色')
   await deps.db.transaction().execute(async (trx) => {
-    await findOrThrow(trx, userId)
     const before = await rolesOfUser(trx, userId)
-    // The last active 安全管理员 cannot be removed, or nobody could assign roles again.
-    if (before.some((g) => g.role === 'secadmin') && !grants.some((g) => g.role === 'secadmin')) {
-      if ((await countActiveUsersWithRole(trx, 'secadmin')) <= 1) {
-        throw new AppError('invalid_transition', '这是唯一的安全管理员，不能撤销其角色')
-      }
+    const user = await findOrThrow(trx, userId)
+    for (const role of before.map((g) => g.role).filter((r) => !grants.some((g) => g.role === r))) {
+      if (!user.disabled) await assertNotLastOfRole(deps, trx, role, '撤销其角色')
     }
     await replaceRoles(trx, userId, grants, actor.id, isoNow(deps.clock))
     // New powers take effect at the next login: end the account's sessions.
@@ -171,16 +169,29 @@ export async function assignRoles(
 
 const label = (g: RoleGrant) => (g.reviewLevel ? `${roleLabels[g.role]}(${g.reviewLevel}级)` : roleLabels[g.role])
 
+/**
+ * 三员分立 (GB/T 22239-2019 §8.1.4.2 c, §8.1.5): the last active 安全管理员 or 审计管理员 cannot be
+ * disabled or lose the role, or nobody could assign roles again, or nobody could read the audit log
+ * (issue #14).
+ */
+async function assertNotLastOfRole(deps: Deps, trx: Executor, role: Role, what: '停用' | '撤销其角色'): Promise<void> {
+  if (role !== 'secadmin' && role !== 'auditadmin') return
+  if ((await lockActiveUsersWithRole(trx, role, deps.kind)) <= 1) {
+    const rest = role === 'secadmin' ? '否则无人能够分配角色' : '否则无人能够查阅审计记录'
+    throw new AppError(
+      'invalid_transition',
+      `这是唯一在用的${roleLabels[role]}，不能${what}（三员分立，${rest}）。请先为另一账号授予${roleLabels[role]}角色。`,
+    )
+  }
+}
+
 /** Disabling ends the account's sessions at once (SESS-03). */
 export async function setAccountDisabled(deps: Deps, actor: Actor, userId: number, disabled: boolean): Promise<void> {
   if (actor.id === userId) throw new AppError('forbidden', '不能停用本人账号')
   await deps.db.transaction().execute(async (trx) => {
-    await findOrThrow(trx, userId)
-    if (disabled) {
-      const grants = await rolesOfUser(trx, userId)
-      if (grants.some((g) => g.role === 'secadmin') && (await countActiveUsersWithRole(trx, 'secadmin')) <= 1) {
-        throw new AppError('invalid_transition', '这是唯一的安全管理员，不能停用')
-      }
+    const user = await findOrThrow(trx, userId)
+    if (disabled && !user.disabled) {
+      for (const g of await rolesOfUser(trx, userId)) await assertNotLastOfRole(deps, trx, g.role, '停用')
     }
     await updateUser(trx, userId, { disabled: disabled ? 1 : 0 })
     if (disabled) await deleteSessionsOfUser(trx, userId)
@@ -193,7 +204,11 @@ export async function setAccountDisabled(deps: Deps, actor: Actor, userId: numbe
   })
 }
 
-/** A new random initial password; the old one stops working and every session ends. */
+/**
+ * A new random initial password; the old one stops working and every session ends. For the operator
+ * on the server only (`gongkai user passwd`): the console's reset sends the user a one-time link and
+ * shows the 系统管理员 no password (password-reset.service.ts, issue #14).
+ */
 export async function resetPassword(deps: Deps, actor: Actor, userId: number): Promise<string> {
   const temporaryPassword = generateTemporaryPassword()
   const passwordHash = await hash(temporaryPassword)

@@ -1,4 +1,4 @@
-import type { Executor, UserTable } from '../storage/database.ts'
+import type { DatabaseKind, Executor, UserTable } from '../storage/database.ts'
 import type { Selectable, Updateable } from 'kysely'
 import type { Role } from './roles.ts'
 
@@ -94,6 +94,20 @@ export async function countActiveUsersWithRole(db: Executor, role: Role): Promis
     .where('users.disabled', '=', 0)
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/**
+ * The active holders of a role, locked until the transaction ends (PostgreSQL; SQLite has one writer):
+ * two administrators disabling the last two holders at once cannot both see one more left.
+ */
+export async function lockActiveUsersWithRole(db: Executor, role: Role, kind: DatabaseKind): Promise<number> {
+  let q = db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.disabled', '=', 0)
+    .where('users.id', 'in', db.selectFrom('user_roles').select('user_id').where('role', '=', role))
+  if (kind === 'postgres') q = q.forUpdate()
+  return (await q.execute()).length
 }
 
 export async function insertPasswordHistory(db: Executor, userId: number, hash: string, at: string): Promise<void> {

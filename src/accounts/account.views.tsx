@@ -11,6 +11,10 @@ export function AccountsPage(props: {
   data: AccountListing
   form: FormState
   created?: { username: string; password: string } | undefined
+  /** A refusal to show above the list (the last 审计管理员 cannot be disabled…). */
+  error?: string | undefined
+  /** What was done (a reset link sent…). */
+  notice?: string | undefined
   /** The list's filter as typed (none after a form was sent). */
   filter?: { q?: string | undefined; agency?: number | undefined }
 }) {
@@ -26,6 +30,12 @@ export function AccountsPage(props: {
   return (
     <ConsoleLayout ctx={props.ctx} title="账号管理">
       <h1>账号管理</h1>
+      {props.notice && <Notice>{props.notice}</Notice>}
+      {props.error && (
+        <div class="error-summary" role="alert">
+          <p>{props.error}</p>
+        </div>
+      )}
       {props.created && (
         <Notice>
           账号 <strong>{props.created.username}</strong> 已创建。初始密码（仅显示一次，须当面或以安全方式交付本人）：
@@ -89,7 +99,7 @@ export function AccountsPage(props: {
                 <form method="post" action={`/console/accounts/${u.id}/reset-password`} class="inline">
                   <Csrf token={props.ctx.csrf} />
                   <button type="submit" class="secondary">
-                    重置密码<span class="visually-hidden">（{u.username}）</span>
+                    发送重置链接<span class="visually-hidden">（{u.username}）</span>
                   </button>
                 </form>
               </td>

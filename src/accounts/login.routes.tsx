@@ -5,12 +5,7 @@ import { emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { LoginPage, PasswordPage, TotpLoginPage, TotpPage } from './login.views.tsx'
-import {
-  beginTotpEnrolment,
-  changeOwnPassword,
-  confirmTotpEnrolment,
-  pendingTotpSecret,
-} from './credentials.service.ts'
+import { changeOwnPassword, confirmTotpEnrolment, pendingTotpSecret } from './credentials.service.ts'
 import { completeTotpLogin, login, logout } from './login.service.ts'
 import { otpauthUri } from './totp.ts'
 import { attempt, pageContext, requireStaff } from '../web/request-context.ts'
@@ -42,11 +37,14 @@ export function loginRoutes(app: FastifyInstance): void {
 
   app.get('/login', async (request, reply) => {
     if (request.staff) return reply.redirect('/console')
-    const expired = (request.query as { expired?: string }).expired === '1'
-    return reply.page(
-      200,
-      <LoginPage ctx={pageContext(request)} form={emptyForm} info={expired ? '登录已超时，请重新登录。' : undefined} />,
-    )
+    const query = request.query as { expired?: string; reset?: string }
+    const info =
+      query.expired === '1'
+        ? '登录已超时，请重新登录。'
+        : query.reset === '1'
+          ? '新密码已设置，请用新密码登录。'
+          : undefined
+    return reply.page(200, <LoginPage ctx={pageContext(request)} form={emptyForm} info={info} />)
   })
 
   app.post('/login', { config: loginLimit }, async (request, reply) => {
@@ -121,10 +119,8 @@ export function loginRoutes(app: FastifyInstance): void {
 
   const totpView = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) => {
     const user = requireStaff(request)
-    let secret: string | undefined
-    if (!user.totpEnabled)
-      secret =
-        (await pendingTotpSecret(deps, user.id)) ?? (await beginTotpEnrolment(deps, { ...request.actor, id: user.id }))
+    // Read-only: the offered secret is worked out, not stored, until a code confirms it (issue #14).
+    const secret = user.totpEnabled ? undefined : await pendingTotpSecret(deps, user.id)
     const qr = secret ? await QRCode.toDataURL(otpauthUri(secret, user.username), { margin: 1, width: 200 }) : undefined
     return reply.page(
       status,

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { defaultSecurityPolicy, passwordProblems } from './password-policy.ts'
+import { commonPasswords, defaultSecurityPolicy, passwordProblems } from './password-policy.ts'
 
 const dengbao = defaultSecurityPolicy
 const asvs = { ...defaultSecurityPolicy, profile: 'asvs' as const }
@@ -26,4 +26,15 @@ test("common passwords and the system's own words are refused", () => {
 test('Chinese characters and long passwords are accepted as typed', () => {
   expect(passwordProblems(dengbao, '政府信息公开平台的密码Ab1')).toEqual([])
   expect(passwordProblems(dengbao, `Aa1-${'x'.repeat(80)}`)).toEqual([])
+})
+
+test('the common-password list is a data file of at least 3,000 entries, and a password from deep in it is refused (issue #14)', () => {
+  expect(passwordProblems(dengbao, 'Stardust-2026')).toContain('该密码过于常见，请换一个')
+  expect(passwordProblems(dengbao, 'Sunflower#12345')).toContain('该密码过于常见，请换一个')
+  expect(commonPasswords.size).toBeGreaterThanOrEqual(3000)
+  // Entries from the 900th to the 3,300th of the list: the old built-in list of 52 let them through.
+  for (const p of ['Sunflower#1', 'Qwerty1234!!', 'Stardust-2026', 'Butterfly#88']) {
+    const folded = p.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+    expect(commonPasswords.has(folded) || commonPasswords.has(folded.replace(/\d+$/, '')), p).toBe(true)
+  }
 })

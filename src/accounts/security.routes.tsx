@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { securityPolicyOf, updateSecurityPolicy } from '../settings/security-policy.service.ts'
+import { securityPolicyStanding, updateSecurityPolicy } from '../settings/security-policy.service.ts'
 import { parseForm } from '../web/form-parse.ts'
 import { pageParam, textFilter } from '../web/pager.tsx'
 import type { PageContext } from '../web/layout.tsx'
@@ -34,6 +34,13 @@ const policyForm = z.object({
   temporaryPasswordHours: num('初始密码有效期', 1, 168),
   totpForAdmins: checkbox,
   totpForAllStaff: checkbox,
+  deviationReason: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : ''),
+    z
+      .string()
+      .max(500, '偏离理由不得超过 500 个字')
+      .transform((v) => (v === '' ? null : v)),
+  ),
 }) satisfies z.ZodType<SecurityPolicy>
 
 const rolesForm = z.object({
@@ -60,18 +67,25 @@ export function securityRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
   app.get('/console/security', async (request, reply) => {
-    const policy = await securityPolicyOf(deps)
+    const standing = await securityPolicyStanding(deps)
     const saved = (request.query as { saved?: string }).saved === '1'
+    const values = { ...standing.policy, deviationReason: standing.reason ?? '' }
     return reply.page(
       200,
-      <PolicyPage ctx={pageContext(request)} form={{ values: { ...policy }, errors: {} }} saved={saved} />,
+      <PolicyPage ctx={pageContext(request)} form={{ values, errors: {} }} saved={saved} standing={standing} />,
     )
   })
 
   app.post('/console/security', async (request, reply) => {
+    const standing = await securityPolicyStanding(deps)
     const parsed = parseForm(policyForm, request.body)
-    if (!parsed.ok) return reply.page(422, <PolicyPage ctx={pageContext(request)} form={parsed.form} />)
-    await updateSecurityPolicy(deps, request.actor, securityPolicySchema.parse(parsed.data))
+    if (!parsed.ok)
+      return reply.page(422, <PolicyPage ctx={pageContext(request)} form={parsed.form} standing={standing} />)
+    const r = await attempt(() => updateSecurityPolicy(deps, request.actor, securityPolicySchema.parse(parsed.data)))
+    if (!r.ok) {
+      const form = { values: request.body as Record<string, unknown>, errors: r.error.fields }
+      return reply.page(422, <PolicyPage ctx={pageContext(request)} form={form} standing={standing} />)
+    }
     return reply.redirect('/console/security?saved=1', 303)
   })
 

@@ -7,8 +7,23 @@ import { listLink, Pager } from '../web/pager.tsx'
 import type { SecurityAccount } from './account.service.ts'
 import { maxReviewLevel, roleLabels, roles as allRoles } from './roles.ts'
 import type { Role } from './roles.ts'
+import { belowBaselineLabel } from './password-policy.ts'
 
-export function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: boolean }) {
+/** The policy in force measured against the 等保 level-3 baseline. */
+export type PolicyStanding = { shortfalls: readonly string[]; reason: string | null }
+
+/** Says that the policy in force is below the 等保 level-3 baseline, where, and the reason recorded. */
+export function BelowBaselineNotice(props: { standing: PolicyStanding }) {
+  if (props.standing.shortfalls.length === 0) return null
+  return (
+    <Notice kind="warn">
+      <strong id="below-baseline">{belowBaselineLabel}</strong>：{props.standing.shortfalls.join('；')}。
+      {props.standing.reason && <>偏离理由：{props.standing.reason}</>}
+    </Notice>
+  )
+}
+
+export function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: boolean; standing: PolicyStanding }) {
   const f = props.form
   const box = (name: string, label: string) => (
     <div class="field checkbox">
@@ -25,6 +40,7 @@ export function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: b
     <ConsoleLayout ctx={props.ctx} title="安全策略">
       <h1>安全策略</h1>
       {props.saved && <Notice>安全策略已保存。</Notice>}
+      <BelowBaselineNotice standing={props.standing} />
       <p class="hint">
         默认值符合网络安全等级保护第三级要求（GB/T
         22239-2019）。选择“ASVS”模板将不再强制字符类别和定期更换密码，须在系统安全文档中记录此偏离。
@@ -59,7 +75,13 @@ export function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: b
         <Field form={f} name="absoluteHours" label="会话最长时长（小时）" inputmode="numeric" required />
         <Field form={f} name="temporaryPasswordHours" label="初始密码有效期（小时）" inputmode="numeric" required />
         {box('totpForAdmins', '三类管理员须使用动态验证码')}
-        {box('totpForAllStaff', '全体工作人员须使用动态验证码（等保三级双因素要求）')}
+        {box('totpForAllStaff', '业务账号（全体工作人员）须使用动态验证码（等保三级双因素要求）')}
+        <Field
+          form={f}
+          name="deviationReason"
+          label="偏离等保三级基线的理由"
+          hint="策略低于基线（少于 8 位或 3 类字符、密码不过期、不限制重复使用、管理员不用动态验证码、采用 ASVS 模板）时必填，记入审计日志"
+        />
         <button type="submit">保存</button>
       </form>
     </ConsoleLayout>

@@ -35,9 +35,10 @@ export function maskedApplicant(deps: Deps, application: ApplicationRow): Applic
   }
 }
 
-/** The query code given on submission, or undefined once retention has erased it. */
-export function queryCodeOf(deps: Deps, application: Pick<ApplicationRow, 'number' | 'query_code_enc'>) {
-  return application.query_code_enc
-    ? deps.fields.decrypt(application.query_code_enc, fieldAad(application.number, 'query_code'))
-    : undefined
-}
+/**
+ * The 查询码 as stored: a keyed hash (HMAC-SM3 under a key derived from the field key) bound to the
+ * application's number, so it can be checked but never read back (issue #14). The code itself is
+ * shown once, on submission. Must stay as the 2026-12-06-01 migration froze it.
+ */
+export const queryCodeHash = (deps: Pick<Deps, 'fields'>, number: string, code: string) =>
+  deps.fields.blindIndex(`${number}\n${code.toUpperCase()}`, 'query code v1')

@@ -215,6 +215,23 @@ type PageOptions = {
 export function applicationRoutes(app: FastifyInstance): void {
   const deps = app.deps
 
+  const registeredCookie = 'gk_registered'
+  const registeredAad = (id: number) => `registration:${id}:query_code`
+  /** What the page says after a registration: the query code, once, from the sealed cookie. */
+  const registeredNotice = (request: FastifyRequest, reply: FastifyReply, id: number) => {
+    const sealed = request.cookies[registeredCookie]
+    let code: string | undefined
+    try {
+      code = sealed ? deps.fields.decrypt(sealed, registeredAad(id)) : undefined
+    } catch {
+      code = undefined
+    }
+    if (sealed) reply.clearCookie(registeredCookie, { path: '/console/applications' })
+    return code
+      ? `已登记。查询码：${code}。请告知申请人或写入回执：查询码只在此显示一次，平台不保存其原文。`
+      : '已登记。查询码只在登记后显示一次，平台不保存其原文。'
+  }
+
   const showApplication = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -271,6 +288,16 @@ export function applicationRoutes(app: FastifyInstance): void {
     const agencyId = requireStaff(request).agencyId
     const r = await attempt(() => submitApplication(deps, request.actor, agencyId, parsed.data, meta))
     if (!r.ok) return registerPage(request, reply, 422, { values: body, errors: r.error.fields }, r.error.message)
+    // The query code is kept only as a hash (issue #14), so the page after the redirect shows it once
+    // from a sealed cookie: encrypted and bound to the application, short-lived, read once and cleared.
+    if (r.value.queryCode)
+      reply.setCookie(registeredCookie, deps.fields.encrypt(r.value.queryCode, registeredAad(r.value.id)), {
+        path: '/console/applications',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: deps.config.secureCookies,
+        maxAge: 600,
+      })
     return reply.redirect(`/console/applications/${r.value.id}?registered=1`, 303)
   })
 
@@ -278,7 +305,7 @@ export function applicationRoutes(app: FastifyInstance): void {
     const { id } = idParam.parse(request.params)
     const q = request.query as { done?: string; registered?: string }
     const notice = q.registered
-      ? '已登记。请把申请编号和查询码告知申请人（查询码见回执）。'
+      ? registeredNotice(request, reply, id)
       : q.done && isAction(q.done)
         ? actionNotices[q.done]
         : undefined

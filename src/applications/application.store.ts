@@ -26,7 +26,7 @@ export async function findApplicationByNumber(db: Executor, number: string): Pro
 export async function findApplicationByIdempotencyKey(db: Executor, key: string) {
   return db
     .selectFrom('applications')
-    .select(['id', 'number', 'query_code_enc', 'received_on', 'due_on', 'due_provisional'])
+    .select(['id', 'number', 'idempotency_digest', 'received_on', 'due_on', 'due_provisional'])
     .where('idempotency_key', '=', key)
     .executeTakeFirst()
 }
@@ -238,7 +238,7 @@ export async function erasePersonalData(db: Executor, id: number): Promise<void>
     address_enc: null,
     contact_person_enc: null,
     postcode: null,
-    query_code_enc: null,
+    query_code_hash: null,
   })
 }
 

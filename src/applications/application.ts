@@ -408,7 +408,8 @@ export type ApplicantDetails = {
 export type Submission = {
   id: number
   number: string
-  queryCode: string
+  /** Shown once, on the first answer; null on a repeat: only its hash is kept (issue #14). */
+  queryCode: string | null
   repeated: boolean
   receivedOn: string
   due: string | null

@@ -12,7 +12,7 @@ import { addApplicantFile } from './applicant.service.ts'
 import { answerCorrection } from './correction-answer.service.ts'
 import { explainDue } from './due-explanation.ts'
 import { ApplyPage, SubmittedPage, TrackPage } from './apply.views.tsx'
-import { findApplyingAgency, findSubmission, submitApplication } from './intake.service.ts'
+import { findApplyingAgency, findSubmission, reusedKeyMessage, submitApplication } from './intake.service.ts'
 import { letterFile, receiptPdf } from './letter.service.ts'
 import { AddressLimit, defaultBits, issueChallenge, ProofOfWork } from './proof-of-work.ts'
 import { findByTracking, publicStatus, secondCheck } from './tracking.service.ts'
@@ -29,6 +29,7 @@ type MultipartField = {
 }
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
+const reusedKey = (e: AppError) => e.message === reusedKeyMessage
 
 const trackForm = z.object({
   number: z.string({ error: '请填写申请编号' }).trim().min(1, '请填写申请编号').max(40),
@@ -93,7 +94,16 @@ export function applyRoutes(app: FastifyInstance): void {
       : 'ok'
     // A retry of a submission that went through (a reload resends the spent challenge) shows the
     // same receipt; a retry that gets past the check is answered from the stored one by the use case.
-    const retry = verdict !== 'ok' && idempotencyKey ? await findSubmission(deps, idempotencyKey) : undefined
+    // The same key with another application's content is refused (issue #14), with the input kept and
+    // a fresh key, so that sending the form again makes a new application.
+    const reused = (message: string) =>
+      reply.page(422, freshForm(request, agency, { values: { ...body, idem: '' }, errors: {} }, message))
+    const found =
+      verdict !== 'ok' && idempotencyKey
+        ? await attempt(() => findSubmission(deps, idempotencyKey, agency.id, parsed.data), reusedKey)
+        : undefined
+    if (found && !found.ok) return reused(found.error.message)
+    const retry = found?.value
     if (retry) verdict = 'ok'
     const flags: string[] = []
     if (verdict === 'missing') {
@@ -115,14 +125,21 @@ export function applyRoutes(app: FastifyInstance): void {
         freshForm(request, agency, { values: body, errors: {} }, '安全校验未通过或已过期，请重新提交。'),
       )
     }
-    const result =
-      retry ??
-      (await submitApplication(deps, request.actor, agency.id, parsed.data, {
-        channel: 'online',
-        flags,
-        agencyChecked: true,
-        ...(idempotencyKey ? { idempotencyKey, idempotencyChecked: true } : {}),
-      }))
+    const submitted = retry
+      ? { ok: true as const, value: retry }
+      : await attempt(
+          () =>
+            submitApplication(deps, request.actor, agency.id, parsed.data, {
+              channel: 'online',
+              flags,
+              agencyChecked: true,
+              // Looked up above, or left to the unique index: a raced or resent copy is found after its insert fails.
+              ...(idempotencyKey ? { idempotencyKey, idempotencyChecked: true } : {}),
+            }),
+          reusedKey,
+        )
+    if (!submitted.ok) return reused(submitted.error.message)
+    const result = submitted.value
     return reply.page(
       200,
       SubmittedPage({

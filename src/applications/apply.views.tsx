@@ -211,7 +211,8 @@ export function SubmittedPage(props: {
   ctx: PageContext
   agency: string
   number: string
-  queryCode: string
+  /** Null on a repeat: the code was shown on the first answer and is not kept (issue #14). */
+  queryCode: string | null
   receivedOn: string
   due: string | null
   dueProvisional: boolean
@@ -223,7 +224,10 @@ export function SubmittedPage(props: {
     <PortalLayout ctx={props.ctx} title="申请已提交">
       <h1>申请已提交</h1>
       {props.repeated && (
-        <Notice kind="warn">这份申请此前已经提交成功，以下是它的申请编号和查询码（没有重复提交）。</Notice>
+        <Notice kind="warn">
+          这份申请此前已经提交成功，没有重复提交。查询码只在首次提交成功时显示一次，本平台不保存查询码原文，无法再次显示；
+          如未记下，请凭申请编号联系{props.agency}。
+        </Notice>
       )}
       <p>
         {props.agency}已收到您的政府信息公开申请，收到申请之日为 {props.receivedOn}。
@@ -241,17 +245,25 @@ export function SubmittedPage(props: {
       <dl class="facts">
         <dt>申请编号</dt>
         <dd id="tracking-number">{props.number}</dd>
-        <dt>查询码</dt>
-        <dd id="query-code">{props.queryCode}</dd>
+        {props.queryCode !== null && (
+          <>
+            <dt>查询码</dt>
+            <dd id="query-code">{props.queryCode}</dd>
+          </>
+        )}
       </dl>
-      <p>请记下申请编号和查询码：查询办理进度、下载答复文书时需要。查询码只在此处显示一次。</p>
-      <form method="post" action="/apply/receipt">
-        <Csrf token={props.ctx.csrf} />
-        <input type="hidden" name="number" value={props.number} />
-        <input type="hidden" name="queryCode" value={props.queryCode} />
-        <button type="submit">下载申请回执（PDF）</button>
-      </form>
-      <UploadForm ctx={props.ctx} number={props.number} queryCode={props.queryCode} />
+      {props.queryCode !== null && (
+        <>
+          <p>请记下申请编号和查询码：查询办理进度、下载答复文书时需要。查询码只在此处显示一次。</p>
+          <form method="post" action="/apply/receipt">
+            <Csrf token={props.ctx.csrf} />
+            <input type="hidden" name="number" value={props.number} />
+            <input type="hidden" name="queryCode" value={props.queryCode} />
+            <button type="submit">下载申请回执（PDF）</button>
+          </form>
+          <UploadForm ctx={props.ctx} number={props.number} queryCode={props.queryCode} />
+        </>
+      )}
       <p>
         <a href="/track">查询办理进度</a>
       </p>

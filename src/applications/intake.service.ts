@@ -23,7 +23,7 @@ import {
   insertEvents,
   listRecentOfApplicants,
 } from './application.store.ts'
-import { fieldAad } from './applicant-data.ts'
+import { fieldAad, queryCodeHash } from './applicant-data.ts'
 import { provisionalClock, readClockSettings } from './due-date.service.ts'
 
 // Taking applications in (arts. 29–31): from the portal or registered by staff, once per
@@ -39,14 +39,32 @@ const newQueryCode = () => Array.from({ length: 10 }, () => codeAlphabet[randomI
 const newNumber = (receivedOn: string) =>
   `YSQ${receivedOn.replaceAll('-', '')}${String(randomInt(1_000_000)).padStart(6, '0')}`
 
-/** The submission made earlier with this idempotency key, if any (a retry answers with it). */
-export async function findSubmission(deps: Deps, idempotencyKey: string): Promise<Submission | undefined> {
+/** A keyed hash of what is submitted: the agency and the application as parsed. */
+const submissionDigest = (deps: Deps, agencyId: number, input: ApplicationInput) =>
+  deps.fields.blindIndex(JSON.stringify([agencyId, input]), 'idempotency v1')
+
+export const reusedKeyMessage = '这份申请表已提交过另一份内容的申请，不能重复使用。请重新打开申请页面填写后提交。'
+
+/**
+ * The submission made earlier with this idempotency key, if any: a retry of the same application is
+ * answered with it, without the query code, which is shown only once (issue #14). The same key with
+ * other content is refused: it never hands out another application's receipt.
+ */
+export async function findSubmission(
+  deps: Deps,
+  idempotencyKey: string,
+  agencyId: number,
+  input: ApplicationInput,
+): Promise<Submission | undefined> {
   const prior = await findApplicationByIdempotencyKey(deps.db, idempotencyKey)
+  if (prior && prior.idempotency_digest !== submissionDigest(deps, agencyId, input)) {
+    throw new AppError('invalid_input', reusedKeyMessage)
+  }
   return (
     prior && {
       id: prior.id,
       number: prior.number,
-      queryCode: deps.fields.decrypt(prior.query_code_enc!, fieldAad(prior.number, 'query_code')),
+      queryCode: null,
       repeated: true,
       receivedOn: prior.received_on,
       due: prior.due_on,
@@ -91,7 +109,7 @@ export async function submitApplication(
   const receivedOn = meta.receivedOn ?? today
   checkDate(receivedOn, 'receivedOn', '收到申请之日', today)
   if (meta.idempotencyKey && !meta.idempotencyChecked) {
-    const prior = await findSubmission(deps, meta.idempotencyKey)
+    const prior = await findSubmission(deps, meta.idempotencyKey, agencyId, input)
     if (prior) return prior
   }
   const key =
@@ -117,7 +135,7 @@ export async function submitApplication(
   } catch (e) {
     // Two copies of one retried submission raced: the second finds the first.
     if (meta.idempotencyKey && !(e instanceof AppError)) {
-      const prior = await findSubmission(deps, meta.idempotencyKey)
+      const prior = await findSubmission(deps, meta.idempotencyKey, agencyId, input)
       if (prior) return prior
     }
     throw e
@@ -239,8 +257,9 @@ function applicationRow(deps: Deps, p: Prepared, number: string): Insertable<App
     wanted_form: input.wantedForm,
     delivery_way: input.deliveryWay,
     needs_assistance: input.needsAssistance ? 1 : 0,
-    query_code_enc: deps.fields.encrypt(p.item.queryCode, fieldAad(number, 'query_code')),
+    query_code_hash: queryCodeHash(deps, number, p.item.queryCode),
     idempotency_key: meta.idempotencyKey ?? null,
+    idempotency_digest: meta.idempotencyKey ? submissionDigest(deps, p.item.agencyId, input) : null,
     flags: JSON.stringify(p.flags),
     handler_id: null,
     due_on: p.due,

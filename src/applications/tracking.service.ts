@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts'
 import type { ApplicationRow } from '../storage/database.ts'
 import type { PublicStatus } from './application.ts'
 import { findApplicationByNumber, listIssuedLetters } from './application.store.ts'
-import { decryptApplicant, queryCodeOf } from './applicant-data.ts'
+import { decryptApplicant, queryCodeHash } from './applicant-data.ts'
 import { pendingCorrection } from './correction-answer.service.ts'
 import type { PendingCorrection } from './correction-answer.service.ts'
 import { clockOrProblem } from './due-date.service.ts'
@@ -19,10 +19,13 @@ export async function findByTracking(
   number: string,
   queryCode: string,
 ): Promise<ApplicationRow | undefined> {
-  const row = await findApplicationByNumber(deps.db, number.trim().toUpperCase())
-  const stored = (row && queryCodeOf(deps, row)) ?? randomBytes(5).toString('hex').toUpperCase()
-  const a = Buffer.from(stored.padEnd(16))
-  const b = Buffer.from(queryCode.trim().toUpperCase().padEnd(16).slice(0, 16))
+  const key = number.trim().toUpperCase()
+  const row = await findApplicationByNumber(deps.db, key)
+  // The code is kept only as a keyed hash (issue #14): hash what was given and compare; a missing row
+  // or an erased code is compared against random bytes, taking the same time.
+  const stored = row?.query_code_hash ?? randomBytes(32).toString('base64url')
+  const a = Buffer.from(stored)
+  const b = Buffer.from(queryCodeHash(deps, key, queryCode.trim().slice(0, 40)))
   const same = a.length === b.length && timingSafeEqual(a, b)
   return same && row ? row : undefined
 }

@@ -25,6 +25,7 @@ import { verifyAuditChain } from '../audit/audit.service.ts'
 import { formatHead } from '../audit/audit.ts'
 import type { Config } from '../config.ts'
 import type { Deps } from '../deps.ts'
+import { keyCheckValues, keysNotMatching, loadKeys } from '../security/keys.ts'
 import { sqliteFileName } from '../storage/open-database.ts'
 import type { DatabaseKind } from '../storage/database.ts'
 import { runningServer } from './server-lock.ts'
@@ -45,6 +46,8 @@ const manifestSchema = z.object({
   auditHead: z.string(),
   counts: z.record(z.string(), z.number()),
   files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string() })),
+  /** Check values of the keys the backup was made with (keys.ts); absent in backups made before issue #14. */
+  keyCheck: z.object({ session: z.string(), audit: z.string(), field: z.string() }).optional(),
 })
 export type BackupManifest = z.infer<typeof manifestSchema>
 
@@ -113,6 +116,7 @@ export async function createBackup(deps: Deps, file: string): Promise<BackupMani
       auditHead: formatHead(head),
       counts,
       files: listFiles(path.join(work, filesDirName)),
+      keyCheck: keyCheckValues(deps.keys),
     }
     writeFileSync(path.join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
     // A backup holds every applicant's data: readable by its owner only (0600), from the moment it exists.
@@ -169,6 +173,17 @@ export async function restoreBackup(config: Config, kind: DatabaseKind, file: st
     if (manifest.database !== kind) {
       throw new Error(`该备份来自 ${manifest.database} 数据库，当前配置为 ${kind}，不能直接恢复`)
     }
+    // The keys are checked before anything is replaced (issue #14): with other keys every audit entry
+    // and every encrypted field would fail its check, one message each; say it once and stop.
+    if (manifest.keyCheck) {
+      const differing = keysNotMatching(loadKeys(config), manifest.keyCheck)
+      if (differing.length > 0) {
+        throw new KeyMismatch(
+          `密钥与备份不符：${differing.join('、')} 与制作备份时使用的不同，未恢复任何数据。` +
+            '请配置制作备份时的密钥（环境变量、KEY_FILE 或数据目录中的 keys.json）后重试。',
+        )
+      }
+    }
     for (const f of manifest.files) {
       const actual = createHash('sha256')
         .update(readFileSync(path.join(work, filesDirName, f.path)))
@@ -202,6 +217,9 @@ export async function restoreBackup(config: Config, kind: DatabaseKind, file: st
   }
 }
 
+/** The keys at hand are not those the backup was made with. */
+export class KeyMismatch extends Error {}
+
 /**
  * Problems between a restored database and its manifest: counts, and an audit chain that verifies and reaches the
  * recorded head.
@@ -209,7 +227,12 @@ export async function restoreBackup(config: Config, kind: DatabaseKind, file: st
 export async function checkRestored(deps: Deps, manifest: BackupManifest): Promise<string[]> {
   const [count, hash] = manifest.auditHead.split(':')
   const report = await verifyAuditChain(deps, count === '0' ? undefined : { count: Number(count), hash: hash ?? '' })
-  const problems = report.problems.map((p) => p.message)
+  // A backup from before key check values: when no entry of the chain verifies, the keys are wrong,
+  // not every entry; one line says so instead of one line per entry.
+  const everyEntryFails = report.problems.length > 1 && report.problems.length >= Number(count)
+  const problems = everyEntryFails
+    ? ['密钥与备份不符：审计记录无一通过校验，请配置制作备份时的密钥后重新恢复']
+    : report.problems.map((p) => p.message)
   const counts = await countRows(deps)
   for (const [table, n] of Object.entries(manifest.counts)) {
     if ((counts[table] ?? 0) < n) problems.push(`表 ${table} 恢复后有 ${counts[table] ?? 0} 行，备份时为 ${n} 行`)

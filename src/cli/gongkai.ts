@@ -87,7 +87,7 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return 0
       case 'migrate':
         return await withDeps(async (deps) => {
-          const applied = await migrateToLatest(deps.db, deps.kind)
+          const applied = await migrateToLatest(deps.db, deps.kind, deps.keys)
           out.log(applied.length ? `已执行迁移：${applied.join('、')}` : '数据库结构已是最新')
           return 0
         }, false)

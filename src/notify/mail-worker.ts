@@ -59,8 +59,16 @@ async function sendOne(deps: Deps, transport: Transporter, row: OutboxRow, publi
   }
   let to: string | undefined
   try {
-    to = deps.fields.decrypt(row.recipient_enc, fieldAad(row.application_number, 'email'))
-    const message = composeMail(row.kind as MailKind, row.application_number, publicUrl)
+    // A message to a member of staff carries its own body (a password-reset link, issue #14); an
+    // applicant's is composed from its kind and number.
+    const staff = row.user_id !== null
+    to = deps.fields.decrypt(
+      row.recipient_enc,
+      staff ? `users:${row.user_id}:email` : fieldAad(row.application_number ?? '', 'email'),
+    )
+    const message = staff
+      ? staffMessage(deps, row)
+      : composeMail(row.kind as MailKind, row.application_number ?? '', publicUrl)
     await transport.sendMail({ from: deps.config.mailFrom, to, subject: message.subject, text: message.text })
     const now = isoNow(deps.clock)
     await updateOutboxRow(deps.db, row.id, {
@@ -69,6 +77,8 @@ async function sendOne(deps: Deps, transport: Transporter, row: OutboxRow, publi
       sent_at: now,
       claimed_until: null,
       last_error: null,
+      // A one-time link is not kept once it is on its way.
+      body_enc: null,
       updated_at: now,
     })
   } catch (e) {
@@ -81,10 +91,23 @@ async function sendOne(deps: Deps, transport: Transporter, row: OutboxRow, publi
       next_attempt_at: delay === undefined ? row.next_attempt_at : plusMinutes(now, delay),
       claimed_until: null,
       last_error: error,
+      ...(delay === undefined ? { body_enc: null } : {}),
       updated_at: now,
     })
-    // The log names the message and the number, never the address.
-    deps.log.warn({ mail: row.id, number: row.application_number, attempts, error }, 'applicant e-mail not sent')
+    // The log names the message and the number or account, never the address.
+    const about = row.user_id !== null ? { user: row.user_id } : { number: row.application_number }
+    deps.log.warn({ mail: row.id, ...about, attempts, error }, 'e-mail not sent')
+  }
+}
+
+/** The subject of each kind of message to staff. */
+const staffSubjects: Record<string, string> = { password_reset: '重置登录密码' }
+
+function staffMessage(deps: Deps, row: OutboxRow): { subject: string; text: string } {
+  if (!row.body_enc) throw new Error('邮件内容已删除')
+  return {
+    subject: staffSubjects[row.kind] ?? '政府信息公开平台通知',
+    text: deps.fields.decrypt(row.body_enc, `users:${row.user_id}:mail`),
   }
 }
 

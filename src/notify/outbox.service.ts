@@ -47,6 +47,39 @@ export async function queueApplicantMail(
   kickMailWorker(deps)
 }
 
+/**
+ * Queues one message to a member of staff, in the caller's transaction: to the account's own address
+ * (encrypted, copied as it is), with its own body (a password-reset link, issue #14), encrypted too
+ * and erased once sent. Without SMTP_URL nothing is queued; the caller refuses first.
+ */
+export async function queueStaffMail(
+  deps: Deps,
+  trx: Executor,
+  message: { userId: number; recipientEnc: string; kind: string; text: string },
+): Promise<void> {
+  if (!deps.config.smtpUrl) return
+  const now = isoNow(deps.clock)
+  await insertOutboxRows(trx, [
+    {
+      application_id: null,
+      application_number: null,
+      user_id: message.userId,
+      kind: message.kind,
+      recipient_enc: message.recipientEnc,
+      body_enc: deps.fields.encrypt(message.text, `users:${message.userId}:mail`),
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: now,
+      claimed_until: null,
+      last_error: null,
+      sent_at: null,
+      created_at: now,
+      updated_at: now,
+    },
+  ])
+  kickMailWorker(deps)
+}
+
 /** Queues the message an issued letter calls for, if it is addressed to the applicant (letter.ts). */
 export async function queueLetterMail(
   deps: Deps,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
@@ -59,4 +59,30 @@ function fromHex(k: z.infer<typeof keyFileSchema>, source: Keys['source']): Keys
     field: Buffer.from(k.field, 'hex'),
     source,
   })
+}
+
+/** The keys a backup depends on, with the names an operator knows them by. */
+const checkedKeys = { session: 'GONGKAI_SESSION_KEY', audit: 'GONGKAI_AUDIT_KEY', field: 'GONGKAI_FIELD_KEY' } as const
+export type KeyCheck = Record<keyof typeof checkedKeys, string>
+
+/**
+ * A key check value of each key (an HMAC-SM3 of a fixed text, cut to 16 bytes): it tells whether
+ * the keys at hand are the ones a backup was made with, and says nothing about the keys themselves.
+ */
+export function keyCheckValues(keys: Keys): KeyCheck {
+  const kcv = (key: Buffer) =>
+    createHmac('sm3', key).update('gongkai key check v1').digest().subarray(0, 16).toString('hex')
+  return { session: kcv(keys.session), audit: kcv(keys.audit), field: kcv(keys.field) }
+}
+
+/** The names of the keys that differ from the check values recorded with a backup; empty when all match. */
+export function keysNotMatching(keys: Keys, recorded: KeyCheck): string[] {
+  const now = keyCheckValues(keys)
+  return (Object.keys(checkedKeys) as (keyof typeof checkedKeys)[])
+    .filter((k) => {
+      const a = Buffer.from(now[k], 'hex')
+      const b = Buffer.from(recorded[k], 'hex')
+      return a.length !== b.length || !timingSafeEqual(a, b)
+    })
+    .map((k) => checkedKeys[k])
 }

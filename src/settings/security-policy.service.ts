@@ -1,4 +1,10 @@
-import { defaultSecurityPolicy, securityPolicySchema } from '../accounts/password-policy.ts'
+import { AppError } from '../errors.ts'
+import {
+  baselineShortfalls,
+  belowBaselineLabel,
+  defaultSecurityPolicy,
+  securityPolicySchema,
+} from '../accounts/password-policy.ts'
 import type { SecurityPolicy } from '../accounts/password-policy.ts'
 import type { Actor } from '../audit/audit.ts'
 import { appendAudit } from '../audit/audit.service.ts'
@@ -22,7 +28,24 @@ export async function readSecurityPolicy(db: Executor): Promise<SecurityPolicy> 
 
 export const securityPolicyOf = (deps: Deps): Promise<SecurityPolicy> => readSecurityPolicy(deps.db)
 
-export async function updateSecurityPolicy(deps: Deps, actor: Actor, policy: SecurityPolicy): Promise<void> {
+/** The policy in force and, when it is below the 等保 level-3 baseline, where and why (issue #14). */
+export async function securityPolicyStanding(deps: Deps) {
+  const policy = await readSecurityPolicy(deps.db)
+  return { policy, shortfalls: baselineShortfalls(policy), reason: policy.deviationReason }
+}
+
+/**
+ * Saves the policy. One below the 等保 level-3 baseline needs a reason, kept with it and in the audit
+ * log (issue #14); one that meets the baseline keeps none.
+ */
+export async function updateSecurityPolicy(deps: Deps, actor: Actor, input: SecurityPolicy): Promise<void> {
+  const shortfalls = baselineShortfalls(input)
+  const reason = input.deviationReason?.trim() || null
+  if (shortfalls.length > 0 && !reason) {
+    const message = `该策略${belowBaselineLabel}（${shortfalls.join('；')}），须填写偏离理由`
+    throw new AppError('invalid_input', message, { deviationReason: message })
+  }
+  const policy = { ...input, deviationReason: shortfalls.length > 0 ? reason : null }
   await deps.db.transaction().execute(async (trx) => {
     const before = await readSecurityPolicy(trx)
     await writeSetting(trx, key, JSON.stringify(policy), actor.id, isoNow(deps.clock))
@@ -36,7 +59,7 @@ export async function updateSecurityPolicy(deps: Deps, actor: Actor, policy: Sec
       objectType: 'setting',
       objectId: key,
       result: 'success',
-      detail: changed,
+      detail: shortfalls.length > 0 ? { ...changed, belowBaseline: shortfalls, reason } : changed,
     })
   })
 }

@@ -49,6 +49,19 @@ export interface UserTable {
   totp_last_step: number | null
   created_at: string
   last_login_at: string | null
+  /** The account's own e-mail address, encrypted (AAD users:<id>:email); set by its owner, for reset links. */
+  email_enc: string | null
+}
+
+/** A one-time password-reset link: only its hash, for a short time and a single use (issue #14). */
+export interface PasswordResetTable {
+  id: Generated<number>
+  user_id: number
+  token_hash: string
+  expires_at: string
+  used_at: string | null
+  created_by: number | null
+  created_at: string
 }
 
 export interface PasswordHistoryTable {
@@ -162,8 +175,11 @@ export interface ApplicationTable {
   wanted_form: string | null
   delivery_way: string | null
   needs_assistance: number | null
-  query_code_enc: string | null
+  /** The 查询码 as a keyed hash bound to the number (applicant-data.ts queryCodeHash); null once erased. */
+  query_code_hash: string | null
   idempotency_key: string | null
+  /** A keyed hash of what was submitted under the idempotency key: a reuse with other content is refused. */
+  idempotency_digest: string | null
   /** JSON array of flags for the handler (no_js, possible_repeat, frequent). */
   flags: string | null
   handler_id: number | null
@@ -449,8 +465,13 @@ export interface JobTable {
 
 export interface MailOutboxTable {
   id: Generated<number>
-  application_id: number
-  application_number: string
+  /** The application a message to an applicant tells of; null for a message to staff (user_id). */
+  application_id: number | null
+  application_number: string | null
+  /** The member of staff a message goes to (a password-reset link); null for an applicant's. */
+  user_id: number | null
+  /** A message's own body, encrypted (AAD users:<id>:mail); erased once sent. Applicants' messages are composed. */
+  body_enc: string | null
   /** What the message tells: received | correction | extension | fee | delay | decision. */
   kind: string
   /** The applicant's address, encrypted as the application's e-mail field; null once erased. */
@@ -473,6 +494,7 @@ export interface Database {
   units: UnitTable
   users: UserTable
   password_history: PasswordHistoryTable
+  password_resets: PasswordResetTable
   user_roles: UserRoleTable
   sessions: SessionTable
   settings: SettingTable

@@ -17,10 +17,15 @@ import { letterFacts } from './migrations/2026-12-05-01-letter-facts.ts'
 import { provisionalDue } from './migrations/2026-12-05-03-provisional-due.ts'
 import { mailOutbox } from './migrations/2026-12-05-04-mail-outbox.ts'
 import { siteSettings } from './migrations/2026-12-05-05-site-settings.ts'
-import { reviewIntegrity } from './migrations/2026-12-06-01-review-integrity.ts'
+import { queryCodeHash } from './migrations/2026-12-06-01-query-code-hash.ts'
+import { passwordReset } from './migrations/2026-12-06-02-password-reset.ts'
+import { reviewIntegrity } from './migrations/2026-12-06-04-review-integrity.ts'
+
+/** What some migrations need beyond the database: the field key, to convert encrypted values. */
+export type MigrationKeys = { field: Buffer } | undefined
 
 // Migrations are listed in code, in order; each name is dated so that the order is the name order.
-const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
+const migrationsFor = (kind: DatabaseKind, keys?: MigrationKeys): Record<string, Migration> => ({
   '2026-11-26-01-foundation': foundation(kind),
   '2026-11-26-02-annual-reports': annualReports(kind),
   '2026-11-26-03-applications-core': applicationsCore(kind),
@@ -37,26 +42,28 @@ const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
   '2026-12-05-03-provisional-due': provisionalDue(kind),
   '2026-12-05-04-mail-outbox': mailOutbox(kind),
   '2026-12-05-05-site-settings': siteSettings(kind),
-  '2026-12-06-01-review-integrity': reviewIntegrity(kind),
+  '2026-12-06-01-query-code-hash': queryCodeHash(kind, keys?.field),
+  '2026-12-06-02-password-reset': passwordReset(kind),
+  '2026-12-06-04-review-integrity': reviewIntegrity(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''
 
-function migratorFor(db: Db, kind: DatabaseKind) {
-  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(kind) }
+function migratorFor(db: Db, kind: DatabaseKind, keys?: MigrationKeys) {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(kind, keys) }
   return new Migrator({ db, provider })
 }
 
 /** Brings the schema up to date; each migration runs in its own transaction. */
-export async function migrateToLatest(db: Db, kind: DatabaseKind): Promise<string[]> {
-  const { error, results } = await migratorFor(db, kind).migrateToLatest()
+export async function migrateToLatest(db: Db, kind: DatabaseKind, keys?: MigrationKeys): Promise<string[]> {
+  const { error, results } = await migratorFor(db, kind, keys).migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
 
 /** Brings the schema up (or down) to the named migration: for tests of a migration over existing data. */
-export async function migrateTo(db: Db, kind: DatabaseKind, name: string): Promise<void> {
-  const { error } = await migratorFor(db, kind).migrateTo(name)
+export async function migrateTo(db: Db, kind: DatabaseKind, name: string, keys?: MigrationKeys): Promise<void> {
+  const { error } = await migratorFor(db, kind, keys).migrateTo(name)
   if (error) throw error instanceof Error ? error : new Error(String(error))
 }
 

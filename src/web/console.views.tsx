@@ -1,5 +1,7 @@
 import type { StaffUser } from '../accounts/account.ts'
 import { roleLabels } from '../accounts/roles.ts'
+import { BelowBaselineNotice } from '../accounts/security.views.tsx'
+import type { PolicyStanding } from '../accounts/security.views.tsx'
 import type { Agency } from '../agencies/agency.ts'
 import { Notice } from './form.tsx'
 import { TodoList } from '../workbench/workbench.views.tsx'
@@ -18,6 +20,8 @@ export function ConsoleHomePage(props: {
   keySource: string
   dataDir: string
   malwareScanCommand: string | undefined
+  /** For the administrators: the security policy against the 等保 level-3 baseline. */
+  standing?: PolicyStanding | undefined
 }) {
   const { user, agency, query, isAdmin } = props
   return (
@@ -26,6 +30,7 @@ export function ConsoleHomePage(props: {
       {query.password === 'changed' && <Notice>密码已修改。</Notice>}
       {query.totp === 'enabled' && <Notice>动态验证码已启用。</Notice>}
       {query.taken === '1' && <Notice>已领办，申请已分配给您。</Notice>}
+      {isAdmin && props.standing && <BelowBaselineNotice standing={props.standing} />}
       {isAdmin && props.keySource === 'data-dir' && (
         <Notice kind="warn">
           密钥文件与数据存放在同一目录（{props.dataDir}
@@ -54,6 +59,9 @@ export function ConsoleHomePage(props: {
             : '尚未分配角色，请联系安全管理员'}
         </dd>
       </dl>
+      <p>
+        <a href="/console/email">本人邮箱</a>（忘记密码时接收一次性重置链接）
+      </p>
     </ConsoleLayout>
   )
 }

@@ -22,6 +22,9 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /login/totp': 'public',
   'POST /login/totp': 'public',
   'POST /logout': 'self',
+  // A one-time reset link (issue #14): whoever holds it sets the account's password, once.
+  'GET /password-reset': 'public',
+  'POST /password-reset': 'public',
   // The portal's 年度报告 column: published reports only.
   'GET /reports': 'public',
   'GET /reports/:id': 'public',
@@ -56,6 +59,8 @@ export const policy: Readonly<Record<string, Access>> = {
   'POST /console/password': 'self',
   'GET /console/totp': 'self',
   'POST /console/totp': 'self',
+  'GET /console/email': 'staff',
+  'POST /console/email': 'staff',
 
   // 系统管理员: agencies, units and accounts.
   'GET /console/agencies': ['sysadmin'],

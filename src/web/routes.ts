@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { accountRoutes } from '../accounts/account.routes.tsx'
 import { loginRoutes } from '../accounts/login.routes.tsx'
+import { passwordResetRoutes } from '../accounts/password-reset.routes.tsx'
 import { securityRoutes } from '../accounts/security.routes.tsx'
 import { agencyRoutes } from '../agencies/agency.routes.tsx'
 import { auditRoutes } from '../audit/audit.routes.tsx'
@@ -61,6 +62,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
     calendarRoutes,
     setupRoutes,
     loginRoutes,
+    passwordResetRoutes,
     consoleRoutes,
     agencyRoutes,
     accountRoutes,

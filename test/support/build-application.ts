@@ -94,8 +94,9 @@ export async function buildApplication(
     channel,
     ...(opts.receivedOn ? { receivedOn: opts.receivedOn } : {}),
   })
+  const queryCode = submitted.queryCode!
   for (let i = 1; i <= (opts.files ?? 0); i++) {
-    const application = await findByTracking(deps, submitted.number, submitted.queryCode)
+    const application = await findByTracking(deps, submitted.number, queryCode)
     await addApplicantFile(
       deps,
       systemActor('申请人'),
@@ -104,5 +105,5 @@ export async function buildApplication(
       Buffer.from(`%PDF-1.4 ${i}`),
     )
   }
-  return { id: submitted.id, number: submitted.number, queryCode: submitted.queryCode, agencyId }
+  return { id: submitted.id, number: submitted.number, queryCode, agencyId }
 }
