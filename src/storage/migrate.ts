@@ -17,6 +17,7 @@ import { letterFacts } from './migrations/2026-12-05-01-letter-facts.ts'
 import { provisionalDue } from './migrations/2026-12-05-03-provisional-due.ts'
 import { mailOutbox } from './migrations/2026-12-05-04-mail-outbox.ts'
 import { siteSettings } from './migrations/2026-12-05-05-site-settings.ts'
+import { sharedLimits } from './migrations/2026-12-06-01-shared-limits.ts'
 
 // Migrations are listed in code, in order; each name is dated so that the order is the name order.
 const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
@@ -36,6 +37,7 @@ const migrationsFor = (kind: DatabaseKind): Record<string, Migration> => ({
   '2026-12-05-03-provisional-due': provisionalDue(kind),
   '2026-12-05-04-mail-outbox': mailOutbox(kind),
   '2026-12-05-05-site-settings': siteSettings(kind),
+  '2026-12-06-01-shared-limits': sharedLimits(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''
