@@ -103,6 +103,39 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       await t.close()
     }
   }, 60_000)
+  test('a starting process marks as interrupted only the jobs whose lease ran out, not one another process is running', async () => {
+    const t = await testApp(kind)
+    try {
+      const now = t.clock.now().getTime()
+      const job = (label: string, leaseUntil: string | null) =>
+        t.deps.db
+          .insertInto('jobs')
+          .values({
+            agency_id: t.officeId,
+            kind: 'items.import',
+            label,
+            status: 'running',
+            done: 10,
+            total: 500,
+            message: null,
+            created_by: null,
+            created_at: 'x',
+            updated_at: 'x',
+            lease_until: leaseUntil,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      const alive = await job('另一进程正在运行的导入', new Date(now + 20_000).toISOString())
+      const lapsed = await job('进程已结束的导入', new Date(now - 1_000).toISOString())
+      expect(await markInterruptedJobs(t.deps)).toBe(1)
+      const status = async (id: number) =>
+        (await t.deps.db.selectFrom('jobs').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status
+      expect(await status(alive.id)).toBe('running')
+      expect(await status(lapsed.id)).toBe('interrupted')
+    } finally {
+      await t.close()
+    }
+  })
   test("a large region's overview export runs as a job whose page offers the file", async () => {
     const t = await testApp(kind)
     try {
