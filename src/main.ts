@@ -42,9 +42,11 @@ export async function serve(): Promise<void> {
   const deps = await createDeps({ migrate: true })
   const { buildApp } = await import('./web/app.ts')
   const app = await buildApp(deps)
-  // Jobs left running by a process that ended were cut off (jobs/jobs.ts).
-  const { markInterruptedJobs } = await import('./jobs/jobs.ts')
+  // Jobs left running by a process that ended — their lease ran out — were cut off (jobs/jobs.ts);
+  // while this process runs it keeps marking those of other processes that end.
+  const { markInterruptedJobs, startJobSweeper } = await import('./jobs/jobs.ts')
   await markInterruptedJobs(deps)
+  const stopSweeper = startJobSweeper(deps, (err) => app.log.error({ err }, 'marking interrupted jobs failed'))
   // Scheduled publications go out at the server's time; every process may try, one wins each item.
   const { startPublicationScheduler } = await import('./disclosures/scheduler.ts')
   const stopScheduler = startPublicationScheduler(deps, {
@@ -55,6 +57,7 @@ export async function serve(): Promise<void> {
   const stopMailWorker = startMailWorker(deps, { onError: (err) => app.log.error({ err }, 'applicant e-mail failed') })
   if (!deps.config.smtpUrl) app.log.info('未配置邮件服务器（SMTP_URL），不会向申请人发送邮件通知')
   const close = async () => {
+    stopSweeper()
     await stopMailWorker()
     await stopScheduler()
     await app.close()

@@ -164,16 +164,26 @@ export async function listJobs(deps: Deps, actor: Staff): Promise<JobView[]> {
 }
 
 /**
- * At start: work left running by a process that ended — its lease ran out — is marked as cut off.
- * A job whose lease another process keeps renewing is left to it.
+ * At start, and then every minute: work left running by a process that ended — its lease ran out —
+ * is marked as cut off. A job whose lease another process keeps renewing is left to it, and so is
+ * any job of this process (on SQLite its own long transaction may hold back its heartbeat).
  */
 export async function markInterruptedJobs(deps: Deps): Promise<number> {
   const now = isoNow(deps.clock)
+  const ours = [...live.keys()]
   const marked = await deps.db
     .updateTable('jobs')
     .set({ status: 'interrupted', message: '平台重启，任务中断；请重新提交。', updated_at: now, lease_until: null })
     .where('status', '=', 'running')
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .$if(ours.length > 0, (q) => q.where('id', 'not in', ours))
     .executeTakeFirst()
   return Number(marked.numUpdatedRows)
+}
+
+/** Marks the jobs of processes that ended while this one runs; returns the function that stops it. */
+export function startJobSweeper(deps: Deps, onError: (err: unknown) => void, everyMs = 60_000): () => void {
+  const timer = setInterval(() => void markInterruptedJobs(deps).catch(onError), everyMs)
+  timer.unref()
+  return () => clearInterval(timer)
 }
