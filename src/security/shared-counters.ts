@@ -13,9 +13,19 @@ import type { Executor } from '../storage/database.ts'
 const pruneEveryMs = 60_000
 const lastPrune = new WeakMap<object, number>()
 
-/** Runs a counter write without waiting for the disk (see above); everything else is untouched. */
-async function unsynced<T>(deps: Deps, write: (db: Executor) => Promise<T>): Promise<T> {
-  if (deps.kind !== 'sqlite') return write(deps.db)
+/**
+ * Runs a counter write without waiting for the disk (see above); everything else is untouched. A
+ * write to a logged PostgreSQL table skips the wait in its own transaction (synchronous_commit is
+ * set for that transaction only).
+ */
+async function unsynced<T>(deps: Deps, write: (db: Executor) => Promise<T>, logged = false): Promise<T> {
+  if (deps.kind !== 'sqlite') {
+    if (!logged) return write(deps.db)
+    return deps.db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx)
+      return write(trx)
+    })
+  }
   // SQLite has one connection: holding it, no other statement runs between the pragmas.
   return deps.db.connection().execute(async (db) => {
     await sql`pragma synchronous = normal`.execute(db)
@@ -86,21 +96,27 @@ function prune(deps: Deps, now: number): void {
 
 /**
  * Counts a request refused by a rate limit in its route's, address's and hour's row; true for the
- * first refusal of that hour, which alone is written to the audit log.
+ * first refusal of that hour, which alone is written to the audit log (with its fsync). The count
+ * itself is written without one, so that a flood costs no disk flush per refused request.
  */
 export async function countBlock(deps: Deps, route: string, address: string): Promise<boolean> {
   const now = deps.clock.now()
   const hour = new Date(now.getTime() - (now.getTime() % 3600_000)).toISOString()
   const at = now.toISOString()
-  const row = await deps.db
-    .insertInto('rate_limit_blocks')
-    .values({ route, address, hour, blocked: 1, first_at: at, last_at: at })
-    .onConflict((oc) =>
-      oc
-        .columns(['route', 'address', 'hour'])
-        .doUpdateSet((eb) => ({ blocked: eb('rate_limit_blocks.blocked', '+', 1), last_at: at })),
-    )
-    .returning('blocked')
-    .executeTakeFirstOrThrow()
+  const row = await unsynced(
+    deps,
+    (db) =>
+      db
+        .insertInto('rate_limit_blocks')
+        .values({ route, address, hour, blocked: 1, first_at: at, last_at: at })
+        .onConflict((oc) =>
+          oc
+            .columns(['route', 'address', 'hour'])
+            .doUpdateSet((eb) => ({ blocked: eb('rate_limit_blocks.blocked', '+', 1), last_at: at })),
+        )
+        .returning('blocked')
+        .executeTakeFirstOrThrow(),
+    true,
+  )
   return Number(row.blocked) === 1
 }
