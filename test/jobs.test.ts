@@ -137,7 +137,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       await t.close()
     }
   })
-  test("a job this process is running is never marked interrupted, even with its lease lapsed", async () => {
+  test('a job this process is running is never marked interrupted, even with its lease lapsed', async () => {
     const t = await testApp(kind)
     try {
       const actor = await buildActor(t.deps, ['office_head'])
