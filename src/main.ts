@@ -53,9 +53,11 @@ export async function serve(): Promise<void> {
   const encrypted = await encryptApplicantFiles(deps)
   const { buildApp } = await import('./web/app.ts')
   const app = await buildApp(deps)
-  // Jobs left running by a process that ended were cut off (jobs/jobs.ts).
-  const { markInterruptedJobs } = await import('./jobs/jobs.ts')
+  // Jobs left running by a process that ended — their lease ran out — were cut off (jobs/jobs.ts);
+  // while this process runs it keeps marking those of other processes that end.
+  const { markInterruptedJobs, startJobSweeper } = await import('./jobs/jobs.ts')
   await markInterruptedJobs(deps)
+  const stopSweeper = startJobSweeper(deps, (err) => app.log.error({ err }, 'marking interrupted jobs failed'))
   // Scheduled publications go out at the server's time; every process may try, one wins each item.
   const { startPublicationScheduler } = await import('./disclosures/scheduler.ts')
   const stopScheduler = startPublicationScheduler(deps, {
@@ -71,6 +73,7 @@ export async function serve(): Promise<void> {
   const close = async () => {
     // A parse in progress is stopped, not waited for: its request is answered (422) and the server exits (issue #14).
     await stopParseWorkers()
+    stopSweeper()
     await stopMailWorker()
     await stopScheduler()
     await app.close()

@@ -3,8 +3,9 @@ import { describe, expect, test } from 'vitest'
 import { syntheticCreditCode } from '../src/demo/busy-year.ts'
 import { createAgency } from '../src/agencies/agency.service.ts'
 import { systemActor } from '../src/audit/audit.ts'
-import { markInterruptedJobs } from '../src/jobs/jobs.ts'
+import { markInterruptedJobs, startJob } from '../src/jobs/jobs.ts'
 import { testApp } from './support/app.ts'
+import { buildActor } from './support/build-item.ts'
 import { buildStaff, signIn } from './support/builders.ts'
 import { multipart } from './support/multipart.ts'
 import { databaseKinds } from './support/test-deps.ts'
@@ -103,6 +104,62 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       await t.close()
     }
   }, 60_000)
+  test('a starting process marks as interrupted only the jobs whose lease ran out, not one another process is running', async () => {
+    const t = await testApp(kind)
+    try {
+      const now = t.clock.now().getTime()
+      const job = (label: string, leaseUntil: string | null) =>
+        t.deps.db
+          .insertInto('jobs')
+          .values({
+            agency_id: t.officeId,
+            kind: 'items.import',
+            label,
+            status: 'running',
+            done: 10,
+            total: 500,
+            message: null,
+            created_by: null,
+            created_at: 'x',
+            updated_at: 'x',
+            lease_until: leaseUntil,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      const alive = await job('另一进程正在运行的导入', new Date(now + 20_000).toISOString())
+      const lapsed = await job('进程已结束的导入', new Date(now - 1_000).toISOString())
+      expect(await markInterruptedJobs(t.deps)).toBe(1)
+      const status = async (id: number) =>
+        (await t.deps.db.selectFrom('jobs').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status
+      expect(await status(alive.id)).toBe('running')
+      expect(await status(lapsed.id)).toBe('interrupted')
+    } finally {
+      await t.close()
+    }
+  })
+  test('a job this process is running is never marked interrupted, even with its lease lapsed', async () => {
+    const t = await testApp(kind)
+    try {
+      const actor = await buildActor(t.deps, ['office_head'])
+      let finish = (_: string) => {}
+      const held = new Promise<string>((r) => (finish = r))
+      const id = await startJob(t.deps, actor, 'items.import', '本进程的导入', 300, () => held)
+      // Its lease lapsed (say its heartbeat was held back): it is still this process's job.
+      await t.deps.db
+        .updateTable('jobs')
+        .set({ lease_until: '2000-01-01T00:00:00.000Z' })
+        .where('id', '=', id)
+        .execute()
+      expect(await markInterruptedJobs(t.deps)).toBe(0)
+      finish('已导入 300 条记录。')
+      const done = async () =>
+        (await t.deps.db.selectFrom('jobs').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status
+      for (let i = 0; i < 50 && (await done()) !== 'done'; i++) await new Promise((r) => setTimeout(r, 20))
+      expect(await done()).toBe('done')
+    } finally {
+      await t.close()
+    }
+  })
   test("a large region's overview export runs as a job whose page offers the file", async () => {
     const t = await testApp(kind)
     try {

@@ -20,7 +20,9 @@ import { matchTotp } from './totp.ts'
 export type Client = Readonly<{ ip: string; userAgent: string }>
 export type LoginOutcome = { ok: true; token: string; stage: 'totp' | 'full' } | { ok: false; message: string }
 
-const genericFailure = '用户名或密码错误'
+// The same words for an unknown user, a wrong password and a locked account, so that a stranger
+// cannot learn which accounts exist or are locked (issue #14); they say that failures lock.
+const genericFailure = '用户名或密码错误。连续多次失败后账号将暂时锁定，请稍后再试或联系安全管理员'
 // Compared against when the user does not exist, so that timing does not reveal which usernames exist.
 const decoyHash = hash('decoy-password-for-timing')
 
@@ -75,10 +77,9 @@ export async function login(deps: Deps, username: string, password: string, clie
     return { ok: false as const, message }
   }
   if (user.locked_until && new Date(user.locked_until) > now) {
-    return fail(
-      'locked',
-      `登录失败次数过多，账号已锁定至 ${lockedUntilText(user.locked_until)}；如需提前解锁请联系安全管理员`,
-    )
+    // Answered like an unknown user, in the same time: nothing tells that the account exists.
+    await verify(await decoyHash, password).catch(() => false)
+    return fail('locked')
   }
   if (!(await verify(user.password_hash, password).catch(() => false))) {
     return registerFailure(deps, user, actor, policy, 'bad_password')
@@ -116,10 +117,12 @@ export async function login(deps: Deps, username: string, password: string, clie
   return { ok: true, token, stage }
 }
 
-const lockedUntilText = (iso: string) =>
-  new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hourCycle: 'h23' })
-
-/** A wrong password or code counts toward the lockout (AUTH-04); the message never says which factor failed. */
+/**
+ * A wrong password or code counts toward the lockout (AUTH-04); the message never says which factor
+ * failed. The count moves in the database in one statement, so failures sent to several processes at
+ * once all count (issue #14). A lockout refuses new logins only: it does not end the owner's other
+ * sessions, which a stranger guessing passwords could otherwise end at will.
+ */
 async function registerFailure(
   deps: Deps,
   user: UserRow,
@@ -128,16 +131,20 @@ async function registerFailure(
   reason: string,
 ): Promise<LoginOutcome> {
   const now = deps.clock.now()
-  const failures = user.failed_logins + 1
-  const locks = failures >= policy.lockoutThreshold
-  await deps.db.transaction().execute(async (trx) => {
-    await updateUser(
-      trx,
-      user.id,
-      locks
-        ? { failed_logins: 0, locked_until: new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString() }
-        : { failed_logins: failures },
-    )
+  const locks = await deps.db.transaction().execute(async (trx) => {
+    const counted = await trx
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('id', '=', user.id)
+      .returning('failed_logins')
+      .executeTakeFirstOrThrow()
+    const failures = Number(counted.failed_logins)
+    const locking = failures >= policy.lockoutThreshold
+    if (locking)
+      await updateUser(trx, user.id, {
+        failed_logins: 0,
+        locked_until: new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString(),
+      })
     await appendAudit(deps, trx, actor, {
       action: 'login',
       objectType: 'user',
@@ -145,8 +152,7 @@ async function registerFailure(
       result: 'failure',
       detail: { reason, failures },
     })
-    if (locks) {
-      await deleteSessionsOfUser(trx, user.id)
+    if (locking) {
       await appendAudit(deps, trx, actor, {
         action: 'account.lock',
         objectType: 'user',
@@ -155,14 +161,13 @@ async function registerFailure(
         detail: { minutes: policy.lockoutMinutes },
       })
     }
+    return locking
   })
+  if (reason !== 'bad_totp') return { ok: false, message: genericFailure }
+  // The code is asked of someone who gave the right password: telling them of the lock reveals nothing.
   return {
     ok: false,
-    message: locks
-      ? `登录失败次数过多，账号已锁定 ${policy.lockoutMinutes} 分钟`
-      : reason === 'bad_totp'
-        ? '动态验证码不正确或已使用'
-        : genericFailure,
+    message: locks ? `登录失败次数过多，账号已锁定 ${policy.lockoutMinutes} 分钟` : '动态验证码不正确或已使用',
   }
 }
 

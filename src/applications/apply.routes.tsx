@@ -14,7 +14,8 @@ import { explainDue } from './due-explanation.ts'
 import { ApplyPage, SubmittedPage, TrackPage } from './apply.views.tsx'
 import { findApplyingAgency, findSubmission, reusedKeyMessage, submitApplication } from './intake.service.ts'
 import { letterFile, receiptPdf } from './letter.service.ts'
-import { AddressLimit, defaultBits, issueChallenge, ProofOfWork } from './proof-of-work.ts'
+import { countHit } from '../security/shared-counters.ts'
+import { defaultBits, issueChallenge, verifyProofOfWork } from './proof-of-work.ts'
 import { findByTracking, publicStatus, secondCheck } from './tracking.service.ts'
 
 // The citizen's side: the application form of each agency, the receipt, and the status page by
@@ -42,10 +43,11 @@ const letterForm = trackForm.extend({
 
 export function applyRoutes(app: FastifyInstance): void {
   const deps = app.deps
-  const pow = new ProofOfWork(deps.keys.session)
   const bits = defaultBits
-  // Without the proof of work: at most 3 submissions per address per hour, and each is flagged.
-  const noScriptLimit = new AddressLimit(3, 3600_000)
+  // Without the proof of work: at most 3 submissions per address per hour (counted in the database,
+  // across processes), and each is flagged.
+  const noScriptAllowed = async (address: string) =>
+    (await countHit(deps, `apply.no_js|${address}`, 3600_000)).hits <= 3
   const submitLimit = { rateLimit: { max: deps.config.applyRateLimitPerHour, timeWindow: '1 hour' } }
   const trackLimit = { rateLimit: { max: 20, timeWindow: '10 minutes' } }
 
@@ -90,7 +92,7 @@ export function applyRoutes(app: FastifyInstance): void {
     const idem = stringValue(body.idem)
     const idempotencyKey = /^[\w-]{16,64}$/.test(idem) ? `web:${idem}` : undefined
     let verdict = deps.config.applyProofOfWork
-      ? pow.verify(stringValue(body.powChallenge), stringValue(body.powNonce), deps.clock.now())
+      ? await verifyProofOfWork(deps, stringValue(body.powChallenge), stringValue(body.powNonce))
       : 'ok'
     // A retry of a submission that went through (a reload resends the spent challenge) shows the
     // same receipt; a retry that gets past the check is answered from the stored one by the use case.
@@ -107,7 +109,7 @@ export function applyRoutes(app: FastifyInstance): void {
     if (retry) verdict = 'ok'
     const flags: string[] = []
     if (verdict === 'missing') {
-      if (!noScriptLimit.take(request.ip, Date.now())) {
+      if (!(await noScriptAllowed(request.ip))) {
         return reply.page(
           429,
           freshForm(

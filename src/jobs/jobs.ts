@@ -6,7 +6,10 @@ import { readStoredFile, storeFile } from '../files/file-store.ts'
 
 // Long-running work (issue #6): started by a request, run after it in this process, its progress
 // kept in memory while it runs (the work may hold the database for its whole transaction) and its
-// end written to the jobs table. A job still "running" when a process starts was cut off by a restart.
+// end written to the jobs table. While it runs, its process renews the job's lease every few
+// seconds (a heartbeat, which also writes the progress so that every process shows it); a process
+// that starts marks as interrupted only the running jobs whose lease has run out — the ones whose
+// process ended — not those another process is still running (issue #14).
 
 type Staff = Actor & { id: number; agencyId: number }
 
@@ -15,6 +18,10 @@ export const largeImport = 200
 /** Regions with more agencies than this export their overview as a job. */
 export const bulkExportAgencies = 20
 const live = new Map<number, { done: number; total: number }>()
+/** A running job's lease: renewed every `heartbeatMs`, so only a process that ended lets it run out. */
+export const jobLeaseMs = 30_000
+const heartbeatMs = 5_000
+const leaseFrom = (deps: Deps) => new Date(deps.clock.now().getTime() + jobLeaseMs).toISOString()
 
 export type JobView = {
   id: number
@@ -53,10 +60,21 @@ export async function startJob(
       created_by: actor.id,
       created_at: at,
       updated_at: at,
+      lease_until: leaseFrom(deps),
     })
     .returning('id')
     .executeTakeFirstOrThrow()
   live.set(row.id, { done: 0, total })
+  const heartbeat = setInterval(() => {
+    deps.db
+      .updateTable('jobs')
+      .set({ lease_until: leaseFrom(deps), done: live.get(row.id)?.done ?? 0 })
+      .where('id', '=', row.id)
+      .where('status', '=', 'running')
+      .execute()
+      .catch((err: unknown) => deps.log.error({ err, job: row.id }, 'job heartbeat failed'))
+  }, heartbeatMs)
+  heartbeat.unref()
   setImmediate(() => {
     void (async () => {
       let status: JobView['status'] = 'done'
@@ -78,6 +96,8 @@ export async function startJob(
         message = e instanceof AppError ? e.message : '任务出现意外错误，已记录。'
         if (!(e instanceof AppError)) deps.log.error({ err: e, job: row.id }, 'job failed')
       }
+      clearInterval(heartbeat)
+      // Its true end is written even if a starting process took it for cut off meanwhile.
       await deps.db
         .updateTable('jobs')
         .set({
@@ -88,6 +108,7 @@ export async function startJob(
           file_name: file?.name ?? null,
           file_type: file?.type ?? null,
           updated_at: isoNow(deps.clock),
+          lease_until: null,
         })
         .where('id', '=', row.id)
         .execute()
@@ -142,11 +163,27 @@ export async function listJobs(deps: Deps, actor: Staff): Promise<JobView[]> {
   }))
 }
 
-/** At start: work left running by a process that ended is marked as cut off. */
-export async function markInterruptedJobs(deps: Deps): Promise<void> {
-  await deps.db
+/**
+ * At start, and then every minute: work left running by a process that ended — its lease ran out —
+ * is marked as cut off. A job whose lease another process keeps renewing is left to it, and so is
+ * any job of this process (on SQLite its own long transaction may hold back its heartbeat).
+ */
+export async function markInterruptedJobs(deps: Deps): Promise<number> {
+  const now = isoNow(deps.clock)
+  const ours = [...live.keys()]
+  const marked = await deps.db
     .updateTable('jobs')
-    .set({ status: 'interrupted', message: '平台重启，任务中断；请重新提交。', updated_at: isoNow(deps.clock) })
+    .set({ status: 'interrupted', message: '平台重启，任务中断；请重新提交。', updated_at: now, lease_until: null })
     .where('status', '=', 'running')
-    .execute()
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .$if(ours.length > 0, (q) => q.where('id', 'not in', ours))
+    .executeTakeFirst()
+  return Number(marked.numUpdatedRows)
+}
+
+/** Marks the jobs of processes that ended while this one runs; returns the function that stops it. */
+export function startJobSweeper(deps: Deps, onError: (err: unknown) => void, everyMs = 60_000): () => void {
+  const timer = setInterval(() => void markInterruptedJobs(deps).catch(onError), everyMs)
+  timer.unref()
+  return () => clearInterval(timer)
 }

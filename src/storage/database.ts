@@ -461,6 +461,29 @@ export interface JobTable {
   created_by: number | null
   created_at: string
   updated_at: string
+  /** The process running the job renews this while it runs; past it, the job was cut off. */
+  lease_until: string | null
+}
+
+/** A fixed-window counter or a single-use mark shared by every process (security/shared-counters.ts). */
+export interface RateCounterTable {
+  key: string
+  /** The window's start in milliseconds since the epoch; 0 for a single-use mark. */
+  window_start: number
+  hits: number
+  /** Milliseconds since the epoch after which the row is pruned. */
+  expires_at: number
+}
+
+/** Requests refused by a rate limit, counted per route, address and hour in one row. */
+export interface RateLimitBlockTable {
+  route: string
+  address: string
+  /** The hour, as the ISO timestamp (UTC) of its start. */
+  hour: string
+  blocked: number
+  first_at: string
+  last_at: string
 }
 
 export interface MailOutboxTable {
@@ -523,6 +546,8 @@ export interface Database {
   holiday_calendar: HolidayCalendarTable
   calendar_years: CalendarYearTable
   site_state: SiteStateTable
+  rate_counters: RateCounterTable
+  rate_limit_blocks: RateLimitBlockTable
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres'

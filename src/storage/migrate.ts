@@ -19,6 +19,7 @@ import { mailOutbox } from './migrations/2026-12-05-04-mail-outbox.ts'
 import { siteSettings } from './migrations/2026-12-05-05-site-settings.ts'
 import { queryCodeHash } from './migrations/2026-12-06-01-query-code-hash.ts'
 import { passwordReset } from './migrations/2026-12-06-02-password-reset.ts'
+import { sharedLimits } from './migrations/2026-12-06-03-shared-limits.ts'
 import { reviewIntegrity } from './migrations/2026-12-06-04-review-integrity.ts'
 
 /** What some migrations need beyond the database: the field key, to convert encrypted values. */
@@ -44,6 +45,7 @@ const migrationsFor = (kind: DatabaseKind, keys?: MigrationKeys): Record<string,
   '2026-12-05-05-site-settings': siteSettings(kind),
   '2026-12-06-01-query-code-hash': queryCodeHash(kind, keys?.field),
   '2026-12-06-02-password-reset': passwordReset(kind),
+  '2026-12-06-03-shared-limits': sharedLimits(kind),
   '2026-12-06-04-review-integrity': reviewIntegrity(kind),
 })
 

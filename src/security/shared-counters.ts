@@ -1,0 +1,122 @@
+import { sql } from 'kysely'
+import type { Deps } from '../deps.ts'
+import type { Executor } from '../storage/database.ts'
+
+// Counters every process shares (issue #14): rate limits, the application form's limit for
+// submissions without the proof of work, spent proof-of-work challenges. Each is one row of
+// `rate_counters` per key and fixed window, moved by one UPSERT, so that 20 logins a minute are 20
+// whichever process receives them. A counter is not a record worth an fsync: on PostgreSQL the
+// table is UNLOGGED (its commit does not wait for the WAL to reach the disk; a crash of the server
+// empties it), and on SQLite its write is committed with synchronous=NORMAL (WAL mode: no fsync; a
+// power cut may lose the last counts). Every other write keeps its fsync.
+
+const pruneEveryMs = 60_000
+const lastPrune = new WeakMap<object, number>()
+
+/**
+ * Runs a counter write without waiting for the disk (see above); everything else is untouched. A
+ * write to a logged PostgreSQL table skips the wait in its own transaction (synchronous_commit is
+ * set for that transaction only).
+ */
+async function unsynced<T>(deps: Deps, write: (db: Executor) => Promise<T>, logged = false): Promise<T> {
+  if (deps.kind !== 'sqlite') {
+    if (!logged) return write(deps.db)
+    return deps.db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx)
+      return write(trx)
+    })
+  }
+  // SQLite has one connection: holding it, no other statement runs between the pragmas.
+  return deps.db.connection().execute(async (db) => {
+    await sql`pragma synchronous = normal`.execute(db)
+    try {
+      return await write(db)
+    } finally {
+      await sql`pragma synchronous = full`.execute(db)
+    }
+  })
+}
+
+/** Counts one hit of `key` in its fixed window of `windowMs`: the hits so far, and when the window ends. */
+export async function countHit(deps: Deps, key: string, windowMs: number): Promise<{ hits: number; resetAt: number }> {
+  const now = deps.clock.now().getTime()
+  const windowStart = now - (now % windowMs)
+  const resetAt = windowStart + windowMs
+  const row = await unsynced(deps, (db) =>
+    db
+      .insertInto('rate_counters')
+      .values({ key, window_start: windowStart, hits: 1, expires_at: resetAt })
+      .onConflict((oc) =>
+        oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({ hits: eb('rate_counters.hits', '+', 1) })),
+      )
+      .returning('hits')
+      .executeTakeFirstOrThrow(),
+  )
+  prune(deps, now)
+  return { hits: Number(row.hits), resetAt }
+}
+
+/** The hits of `key` in its current window, without counting one. */
+export async function readHits(deps: Deps, key: string, windowMs: number): Promise<{ hits: number; resetAt: number }> {
+  const now = deps.clock.now().getTime()
+  const windowStart = now - (now % windowMs)
+  const row = await deps.db
+    .selectFrom('rate_counters')
+    .select('hits')
+    .where('key', '=', key)
+    .where('window_start', '=', windowStart)
+    .executeTakeFirst()
+  return { hits: Number(row?.hits ?? 0), resetAt: windowStart + windowMs }
+}
+
+/** Marks `key` as used until `expiresAt` (ms); true for the first use, false for every later one. */
+export async function spendOnce(deps: Deps, key: string, expiresAt: number): Promise<boolean> {
+  const inserted = await unsynced(deps, (db) =>
+    db
+      .insertInto('rate_counters')
+      .values({ key, window_start: 0, hits: 1, expires_at: expiresAt })
+      .onConflict((oc) => oc.columns(['key', 'window_start']).doNothing())
+      .returning('hits')
+      .executeTakeFirst(),
+  )
+  prune(deps, deps.clock.now().getTime())
+  return inserted !== undefined
+}
+
+/** Each process drops the rows whose window has passed, at most once a minute, after answering. */
+function prune(deps: Deps, now: number): void {
+  if (now - (lastPrune.get(deps) ?? 0) < pruneEveryMs) return
+  lastPrune.set(deps, now)
+  setImmediate(() => {
+    unsynced(deps, (db) => db.deleteFrom('rate_counters').where('expires_at', '<', now).execute()).catch(
+      (err: unknown) => deps.log.error({ err }, 'pruning rate counters failed'),
+    )
+  })
+}
+
+/**
+ * Counts a request refused by a rate limit in its route's, address's and hour's row; true for the
+ * first refusal of that hour, which alone is written to the audit log (with its fsync). The count
+ * itself is written without one, so that a flood costs no disk flush per refused request.
+ */
+export async function countBlock(deps: Deps, route: string, address: string): Promise<boolean> {
+  const now = deps.clock.now()
+  const hour = new Date(now.getTime() - (now.getTime() % 3600_000)).toISOString()
+  const at = now.toISOString()
+  const row = await unsynced(
+    deps,
+    (db) =>
+      db
+        .insertInto('rate_limit_blocks')
+        .values({ route, address, hour, blocked: 1, first_at: at, last_at: at })
+        .onConflict((oc) =>
+          oc
+            .columns(['route', 'address', 'hour'])
+            .doUpdateSet((eb) => ({ blocked: eb('rate_limit_blocks.blocked', '+', 1), last_at: at })),
+        )
+        .returning('blocked')
+        .executeTakeFirstOrThrow(),
+    true,
+  )
+  return Number(row.blocked) === 1
+}
