@@ -264,3 +264,23 @@ describe.each(databaseKinds)('a large old-site import on %s', (kind) => {
     }
   })
 })
+
+describe.each(databaseKinds)('an old-site body nested too deep on %s', (kind) => {
+  test("is that line's problem, named in Chinese, and nothing is imported", async () => {
+    const t = await testEnv(kind, '2026-03-02T02:00:00Z')
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const deep = `${'<div>'.repeat(150)}正文${'</div>'.repeat(150)}`
+      const rows = [
+        { line: 2, value: { column: '部门动态', title: '旧闻一', publishedAt: '2021-05-06', body: '正文一' } },
+        { line: 3, value: { column: '部门动态', title: '旧闻二', publishedAt: '2021-05-07', body: deep } },
+      ]
+      await expect(importItems(t.deps, systemActor(), officeId, rows)).rejects.toThrow(
+        /第 3 行：正文：正文的标签嵌套超过/,
+      )
+      expect(await t.deps.db.selectFrom('items').selectAll().execute()).toEqual([])
+    } finally {
+      await t.close()
+    }
+  })
+})
