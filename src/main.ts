@@ -41,7 +41,15 @@ export async function createDeps(opts: { config?: Config; clock?: Clock; migrate
 export async function serve(): Promise<void> {
   const deps = await createDeps({ migrate: true })
   // The data directory is this server's while it runs: restore refuses meanwhile (backup/server-lock.ts).
-  const { holdDataDir } = await import('./backup/server-lock.ts')
+  const { holdDataDir, runningServer } = await import('./backup/server-lock.ts')
+  // SQLite is served by one process (its counters live in that process: security/shared-counters.ts).
+  const other = deps.kind === 'sqlite' ? runningServer(deps.config.dataDir) : undefined
+  if (other !== undefined) {
+    await deps.db.destroy()
+    throw new Error(
+      `另一个平台进程（进程 ${other}）正在使用数据目录 ${deps.config.dataDir}：内置 SQLite 只能由一个进程提供服务；多进程部署请使用 PostgreSQL`,
+    )
+  }
   const releaseDataDir = holdDataDir(deps.config.dataDir)
   // Half-written uploads of a process that died are removed; applicant files stored before encryption are encrypted.
   const { removeOrphanedParts } = await import('./files/file-store.ts')

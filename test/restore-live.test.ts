@@ -96,6 +96,12 @@ describe.each(databaseKinds)('restore and a running server on %s', (kind) => {
       }
       expect(existsSync(path.join(t.env.DATA_DIR!, 'files', old.key))).toBe(false)
 
+      if (kind === 'sqlite') {
+        // The embedded database is served by one process: a second one on the same data directory does not start.
+        const second = await gongkai(['serve'], { ...t.env, PORT: String(await freePort()) })
+        expect(second.code).toBe(1)
+        expect(second.stderr).toContain('内置 SQLite 只能由一个进程提供服务')
+      }
       const refused = await gongkai(['restore', file], t.env)
       expect(refused.code).not.toBe(0)
       expect(refused.stderr).toContain(`平台正在运行（进程 ${server.pid}`)

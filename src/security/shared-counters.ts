@@ -13,6 +13,19 @@ import type { Executor } from '../storage/database.ts'
 const pruneEveryMs = 60_000
 const lastPrune = new WeakMap<object, number>()
 
+// On SQLite a data directory is served by one process (a second one is refused at start, main.ts), so its counters
+// live in that process's memory: a counter written to the database on every request cost about 15 % of the durable
+// submission rate (`npm run bench -- requests`, 758 → 644 submissions/s side by side). Spent challenges and counts
+// are then lost at a restart, as the UNLOGGED table loses them on PostgreSQL after a crash.
+type Counter = { hits: number; expiresAt: number }
+const inMemory = new WeakMap<Deps, Map<string, Counter>>()
+function memoryOf(deps: Deps): Map<string, Counter> | undefined {
+  if (deps.kind !== 'sqlite') return undefined
+  let m = inMemory.get(deps)
+  if (!m) inMemory.set(deps, (m = new Map()))
+  return m
+}
+
 /**
  * Runs a counter write without waiting for the disk (see above); everything else is untouched. A
  * write to a logged PostgreSQL table skips the wait in its own transaction (synchronous_commit is
@@ -42,6 +55,15 @@ export async function countHit(deps: Deps, key: string, windowMs: number): Promi
   const now = deps.clock.now().getTime()
   const windowStart = now - (now % windowMs)
   const resetAt = windowStart + windowMs
+  const memory = memoryOf(deps)
+  if (memory) {
+    const k = `${key}|${windowStart}`
+    const c = memory.get(k) ?? { hits: 0, expiresAt: resetAt }
+    c.hits++
+    memory.set(k, c)
+    prune(deps, now)
+    return { hits: c.hits, resetAt }
+  }
   const row = await unsynced(deps, (db) =>
     db
       .insertInto('rate_counters')
@@ -60,6 +82,8 @@ export async function countHit(deps: Deps, key: string, windowMs: number): Promi
 export async function readHits(deps: Deps, key: string, windowMs: number): Promise<{ hits: number; resetAt: number }> {
   const now = deps.clock.now().getTime()
   const windowStart = now - (now % windowMs)
+  const memory = memoryOf(deps)
+  if (memory) return { hits: memory.get(`${key}|${windowStart}`)?.hits ?? 0, resetAt: windowStart + windowMs }
   const row = await deps.db
     .selectFrom('rate_counters')
     .select('hits')
@@ -71,6 +95,13 @@ export async function readHits(deps: Deps, key: string, windowMs: number): Promi
 
 /** Marks `key` as used until `expiresAt` (ms); true for the first use, false for every later one. */
 export async function spendOnce(deps: Deps, key: string, expiresAt: number): Promise<boolean> {
+  const memory = memoryOf(deps)
+  if (memory) {
+    prune(deps, deps.clock.now().getTime())
+    if (memory.has(`${key}|0`)) return false
+    memory.set(`${key}|0`, { hits: 1, expiresAt })
+    return true
+  }
   const inserted = await unsynced(deps, (db) =>
     db
       .insertInto('rate_counters')
@@ -87,6 +118,11 @@ export async function spendOnce(deps: Deps, key: string, expiresAt: number): Pro
 function prune(deps: Deps, now: number): void {
   if (now - (lastPrune.get(deps) ?? 0) < pruneEveryMs) return
   lastPrune.set(deps, now)
+  const memory = memoryOf(deps)
+  if (memory) {
+    for (const [k, c] of memory) if (c.expiresAt < now) memory.delete(k)
+    return
+  }
   setImmediate(() => {
     unsynced(deps, (db) => db.deleteFrom('rate_counters').where('expires_at', '<', now).execute()).catch(
       (err: unknown) => deps.log.error({ err }, 'pruning rate counters failed'),
