@@ -13,7 +13,7 @@ import {
 } from '../reviews/review.service.ts'
 import type { Decision } from '../reviews/review.service.ts'
 import type { ReviewConfig } from '../reviews/review.ts'
-import { editorsOf, nextLevel } from '../reviews/review.ts'
+import { clearerProblem, editorsOf, nextLevel } from '../reviews/review.ts'
 import type { Executor } from '../storage/database.ts'
 import { findOwnItem } from './disclosure.service.ts'
 import { updateItemRow } from './disclosure.store.ts'
@@ -107,11 +107,8 @@ export async function clearFindings(
   await deps.db.transaction().execute(async (trx) => {
     const item = await findOwnItem(deps, actor, id, trx)
     const config = await readReviewConfig(trx, item.agency_id)
-    if (reviewerLevel !== config.confidentialityLevel)
-      throw new AppError(
-        'forbidden',
-        `只有${config.levels[config.confidentialityLevel - 1]}（保密审查）审核人可以解除保密审查发现`,
-      )
+    const notClearer = clearerProblem(config, reviewerLevel)
+    if (notClearer) throw new AppError('forbidden', notClearer)
     if (item.status !== 'in_review' && item.status !== 'approved')
       throw new AppError('invalid_transition', '只有审核中或待发布的信息可以解除保密审查发现；草稿请直接修改')
     const cleared = clearanceOf(item, actor.id, reason, isoNow(deps.clock))

@@ -10,7 +10,7 @@ import type { Finding } from '../confidentiality/scan-rules.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { readReviewConfig, recordOutOfTurnReturn, signaturesOf } from '../reviews/review.service.ts'
-import { nextLevel } from '../reviews/review.ts'
+import { clearerProblem, nextLevel } from '../reviews/review.ts'
 import type { Executor } from '../storage/database.ts'
 import { reportTitle } from './render/report-html.tsx'
 import { sectionTitles } from './report-format.ts'
@@ -113,11 +113,8 @@ export async function clearReportFindings(
   await deps.db.transaction().execute(async (trx) => {
     const stored = await ownReport(trx, actor, id)
     const config = await readReviewConfig(trx, stored.agency_id)
-    if (reviewerLevel !== config.confidentialityLevel)
-      throw new AppError(
-        'forbidden',
-        `只有${config.levels[config.confidentialityLevel - 1]}（保密审查）审核人可以解除保密审查发现`,
-      )
+    const notClearer = clearerProblem(config, reviewerLevel)
+    if (notClearer) throw new AppError('forbidden', notClearer)
     if (stored.status !== 'in_review' && stored.status !== 'approved')
       throw new AppError('invalid_transition', '只有审核中或待发布的报告可以解除保密审查发现；草稿请直接修改')
     const cleared = clearanceOf(stored, actor.id, reason, isoNow(deps.clock))

@@ -46,6 +46,12 @@ export function editedBy(row: { created_by: number | null; editors: string | nul
   return row.created_by === userId ? {} : { editors: withEditor(row.editors, userId) }
 }
 
+/** Why a reviewer of this level may not clear scan findings (only the 保密审查 level may), or undefined. */
+export function clearerProblem(config: ReviewConfig, reviewerLevel: number | null): string | undefined {
+  if (reviewerLevel === config.confidentialityLevel) return undefined
+  return `只有${config.levels[config.confidentialityLevel - 1]}（保密审查）审核人可以解除保密审查发现`
+}
+
 /** Why this person may not sign the waiting level, or undefined when they may. */
 export function signingProblem(input: {
   config: ReviewConfig
