@@ -59,6 +59,9 @@ export async function serve(): Promise<void> {
   await discardImports(deps, { olderThan: new Date(Date.now() - 3_600_000).toISOString() })
   const { encryptApplicantFiles } = await import('./applications/applicant.service.ts')
   const encrypted = await encryptApplicantFiles(deps)
+  // Published items a migration found missing from the search index are indexed again (search.sqlite.ts keys).
+  const { repairSearchIndex } = await import('./disclosures/disclosure.service.ts')
+  const reindexed = await repairSearchIndex(deps)
   const { buildApp } = await import('./web/app.ts')
   const app = await buildApp(deps)
   // Jobs left running by a process that ended — their lease ran out — were cut off (jobs/jobs.ts);
@@ -76,6 +79,7 @@ export async function serve(): Promise<void> {
   const stopMailWorker = startMailWorker(deps, { onError: (err) => app.log.error({ err }, 'applicant e-mail failed') })
   if (orphans) app.log.info(`已清除 ${orphans} 个未写完的上传文件（.part）`)
   if (encrypted) app.log.info(`已加密 ${encrypted} 份此前未加密保存的申请人材料`)
+  if (reindexed) app.log.info(`已将 ${reindexed} 条此前漏出检索索引的已发布信息重新编入索引`)
   if (!deps.config.smtpUrl) app.log.info('未配置邮件服务器（SMTP_URL），不会向申请人发送邮件通知')
   const { stopParseWorkers } = await import('./files/parse-worker.ts')
   const close = async () => {

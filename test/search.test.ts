@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
-import { searchableText } from '../src/disclosures/disclosure.service.ts'
+import { repairSearchIndex, searchableText } from '../src/disclosures/disclosure.service.ts'
 import { normaliseText } from '../src/reports/import/normalize.ts'
-import { indexItemText, searchItems } from '../src/search/search.store.ts'
+import { indexItemText, searchItems, unindexItem } from '../src/search/search.store.ts'
+import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 
@@ -247,6 +248,95 @@ describe.each(databaseKinds)('search on %s', (kind) => {
         expect(dates, q).toEqual([...dates].sort().reverse())
       }
       expect(texts.size).toBe(72)
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe.each(databaseKinds)('search index keys on %s', (kind) => {
+  // Old-site imports put every item without a time at 09:00 of its day, so many items share a
+  // second; ids 65,536 apart once shared an index key and the newer one's indexing removed the older.
+  test('two items published in the same second whose ids differ by 65,536 are both found', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const at = '2024-05-10T01:00:00.000Z'
+      const ids: number[] = []
+      for (const [k, id] of [100_001, 100_001 + 65_536].entries()) {
+        const item = {
+          title: `乡村振兴简报第${k + 1}期`,
+          doc_number: null,
+          keywords: null,
+          summary: null,
+          body: '乡村振兴。',
+        }
+        await t.deps.db
+          .insertInto('items')
+          .values({
+            id,
+            agency_id: officeId,
+            column_id: column,
+            index_number: `K/2024-${String(k).padStart(5, '0')}`,
+            ...item,
+            formed_on: '2024-01-01',
+            written_on: null,
+            topic: null,
+            genre: null,
+            doc_kind: null,
+            validity: 'valid',
+            effective_on: null,
+            repealed_on: null,
+            lapsed_on: null,
+            status: 'published',
+            findings: null,
+            withdrawn_reason: null,
+            created_by: null,
+            created_at: 'x',
+            updated_at: 'x',
+            published_at: at,
+            published_by: null,
+          })
+          .execute()
+        await indexItemText(t.deps.db, t.deps.kind, id, at, searchableText(item))
+        ids.push(id)
+      }
+      for (const order of ['relevance', 'date'] as const) {
+        const found = (await searchItems(t.deps.db, t.deps.kind, '乡村振兴', {}, order)).map((h) => h.id)
+        expect(
+          found.sort((a, b) => a - b),
+          order,
+        ).toEqual(ids)
+      }
+      // Re-indexing one (an edit) and removing the other leave exactly the right one.
+      await indexItemText(t.deps.db, t.deps.kind, ids[0]!, at, '乡村振兴简报第1期 修订')
+      await unindexItem(t.deps.db, t.deps.kind, ids[1]!, at)
+      expect((await searchItems(t.deps.db, t.deps.kind, '振兴', {}, 'date')).map((h) => h.id)).toEqual([ids[0]])
+      expect((await searchItems(t.deps.db, t.deps.kind, '修订', {}, 'date')).map((h) => h.id)).toEqual([ids[0]])
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('published items that fell out of the index are listed by the migration and indexed again at start', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const kept = await addItem(t, officeId, column, 1, '乡村振兴简报', '乡村振兴。', 3)
+      const lost = await addItem(t, officeId, column, 2, '乡村振兴专报', '乡村振兴。', 4)
+      // As the old keys did: the item's rows are gone from the index while it stays published.
+      await unindexItem(t.deps.db, t.deps.kind, lost, '2026-03-04T08:00:00.000Z')
+      expect((await searchItems(t.deps.db, t.deps.kind, '乡村振兴', {}, 'date')).map((h) => h.id)).toEqual([kept])
+      await migrateTo(t.deps.db, kind, '2026-12-06-04-review-integrity')
+      await migrateToLatest(t.deps.db, kind)
+      // PostgreSQL never lost rows this way, so its migration lists nothing; the repair itself works on both.
+      if (kind === 'postgres') await t.deps.db.insertInto('search_repair').values({ item_id: lost }).execute()
+      expect(await repairSearchIndex(t.deps)).toBe(1)
+      expect((await searchItems(t.deps.db, t.deps.kind, '乡村振兴', {}, 'date')).map((h) => h.id)).toEqual([lost, kept])
+      expect(await t.deps.db.selectFrom('search_repair').selectAll().execute()).toEqual([])
+      expect(await repairSearchIndex(t.deps)).toBe(0)
     } finally {
       await t.close()
     }

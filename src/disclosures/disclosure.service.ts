@@ -460,3 +460,22 @@ export const searchableText = (item: Pick<ItemRow, 'title' | 'doc_number' | 'key
 
 export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+/**
+ * Indexes again the published items listed in search_repair (those a migration found missing from the search index)
+ * and empties the list; returns how many. Run at the server's start: the list is empty but after such a migration.
+ */
+export async function repairSearchIndex(deps: Deps): Promise<number> {
+  const listed = await deps.db.selectFrom('search_repair').select('item_id').execute()
+  let repaired = 0
+  for (const { item_id } of listed)
+    await deps.db.transaction().execute(async (trx) => {
+      const item = await trx.selectFrom('items').selectAll().where('id', '=', item_id).executeTakeFirst()
+      if (item?.status === 'published' && item.published_at) {
+        await indexItemText(trx, deps.kind, item.id, item.published_at, searchableText(item))
+        repaired++
+      }
+      await trx.deleteFrom('search_repair').where('item_id', '=', item_id).execute()
+    })
+  return repaired
+}

@@ -393,6 +393,10 @@ export interface ItemSearchTable {
   tokens: string
 }
 
+export interface SearchRepairTable {
+  item_id: number
+}
+
 export interface HolidayCalendarTable {
   date: string
   /** 'holiday' (a weekday off) or 'makeup_workday' (a weekend day worked, 调休). */
@@ -540,6 +544,7 @@ export interface Database {
   items: ItemTable
   index_serials: IndexSerialTable
   item_search: ItemSearchTable
+  search_repair: SearchRepairTable
   attachments: AttachmentTable
   channels: ChannelTable
   item_channels: ItemChannelTable
