@@ -1,15 +1,13 @@
 import type { QueryPart } from './tokenize.ts'
 
-// Relevance for engines whose own ranking is too slow (SQLite: see search.sqlite.ts), computed over
-// the candidates' token strings.
-
-export type Candidate = { id: number; tokens: string }
+// BM25 over token strings: term counts as FTS5 counts them, and the full formula for the engine that lacks bm25()
+// (PostgreSQL) when it must score every match (ranking.ts).
 
 const k1 = 1.2
 const b = 0.75
 const accented = /[\u00c0-\u024f\u1e00-\u1eff]/
-const plain = (s: string) => (accented.test(s) ? s.normalize('NFD').replace(/\p{M}/gu, '') : s)
-function tokenCount(tokens: string): number {
+export const plain = (s: string) => (accented.test(s) ? s.normalize('NFD').replace(/\p{M}/gu, '') : s)
+export function tokenCount(tokens: string): number {
   if (tokens.length === 0) return 0
   let n = 1
   for (let at = tokens.indexOf(' '); at >= 0; at = tokens.indexOf(' ', at + 1)) n++
@@ -17,7 +15,7 @@ function tokenCount(tokens: string): number {
 }
 
 /** Occurrences of a query part in a space-separated token string (FTS5's unicode61 folds diacritics, so we do too). */
-function occurrences(part: QueryPart, tokens: string): number {
+export function occurrences(part: QueryPart, tokens: string): number {
   const hay = ` ${plain(tokens)} `
   const needle =
     part.kind === 'prefix'
@@ -29,28 +27,34 @@ function occurrences(part: QueryPart, tokens: string): number {
   return n
 }
 
+export type Candidate = { id: number; tokens: string }
+
 /**
- * Okapi BM25 (k1 1.2, b 0.75, as FTS5) over the candidates. Every candidate holds every part, so
- * document frequency cannot tell the parts apart; each part is weighed instead by how rarely it
- * occurs among the candidates, so that the commoner part of a two-part query weighs less. Ties keep
- * the newer item first.
+ * Okapi BM25 exactly as FTS5's bm25() computes it (k1 1.2, b 0.75): each part weighed by its idf over the whole index
+ * (`matching[k]` of `docs` documents hold part k; an idf at or below zero counts as 1e-6), the document's length
+ * against the index's average. Best first; ties keep the newer item (higher id) first.
  */
-export function rankCandidates(
+export function scoreExactly(
   parts: readonly QueryPart[],
   rows: readonly Candidate[],
+  index: { docs: number; average: number; matching: readonly number[] },
 ): { id: number; rank: number }[] {
-  if (rows.length === 0) return []
-  const lengths = rows.map((r) => tokenCount(r.tokens))
-  const average = lengths.reduce((a, x) => a + x, 0) / rows.length || 1
-  const counts = rows.map((r) => parts.map((p) => occurrences(p, r.tokens)))
-  const totals = parts.map((_, k) => counts.reduce((a, c) => a + c[k]!, 0))
-  const most = Math.max(...totals, 1)
-  const weights = totals.map((t) => Math.log(1 + (most + 0.5) / (t + 0.5)))
-  const scored = rows.map((r, i) => {
-    const norm = k1 * (1 - b + (b * lengths[i]!) / average)
-    const score = counts[i]!.reduce((a, tf, k) => a + (weights[k]! * tf * (k1 + 1)) / (tf + norm), 0)
-    return { id: r.id, rank: score, order: i }
+  const idf = parts.map((_, k) => {
+    const n = index.matching[k] ?? 0
+    const v = Math.log((index.docs - n + 0.5) / (n + 0.5))
+    return v > 0 ? v : 1e-6
   })
-  scored.sort((x, y) => y.rank - x.rank || x.order - y.order)
-  return scored.map(({ id, rank }) => ({ id, rank }))
+  const average = index.average || 1
+  const best = new Map<number, number>()
+  for (const r of rows) {
+    const dl = tokenCount(r.tokens)
+    const norm = k1 * (1 - b + (b * dl) / average)
+    let score = 0
+    for (const [k, p] of parts.entries()) {
+      const tf = occurrences(p, r.tokens)
+      score += (idf[k]! * tf * (k1 + 1)) / (tf + norm)
+    }
+    if ((best.get(r.id) ?? -1) < score) best.set(r.id, score)
+  }
+  return [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
 }

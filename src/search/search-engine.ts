@@ -13,12 +13,16 @@ export type SearchQuery = Readonly<{ parts: readonly QueryPart[]; where: RawBuil
 export type SearchEngine = Readonly<{
   /** Stores one chunk of an item's tokens (a space-separated string), the `chunk`-th of the item. */
   insertChunk(trx: Executor, itemId: number, publishedAt: string, chunk: number, tokens: string): Promise<void>
+  /** An item's chunks' token strings, in chunk order. */
+  chunksOf(db: Executor, itemId: number, publishedAt: string): Promise<string[]>
   /** Removes all of an item's chunks. */
   unindexItem(trx: Executor, itemId: number, publishedAt: string): Promise<void>
+  /** One chunk's token string, by document number (item × 256 + chunk); undefined when it is not indexed. */
+  tokensOf(db: Executor, doc: number): Promise<string | undefined>
   /** Matching rows, newest first; an item with several matching chunks may come more than once. */
   newest(db: Executor, query: SearchQuery, take: number): Promise<SearchHit[]>
-  /** The newest `candidates` matching rows ranked best first; at least the first `take` of them. */
-  bestRanked(db: Executor, query: SearchQuery, candidates: number, take: number): Promise<SearchHit[]>
+  /** Every match scored by BM25 as FTS5's bm25() scores it, best first, the first `take` items. */
+  scoredAll(db: Executor, query: SearchQuery, take: number): Promise<SearchHit[]>
   /** How many items match, counted up to `cap` (a count past it is only known to be more). */
   count(db: Executor, query: SearchQuery, cap: number): Promise<number>
 }>

@@ -1,9 +1,13 @@
 import { sql } from 'kysely'
+import { scoreExactly } from './rank.ts'
+import type { Candidate } from './rank.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
 import type { QueryPart } from './tokenize.ts'
 
 // Search on PostgreSQL: a tsvector column (the 'simple' configuration) with a GIN index, an index on
-// item_id for removal and one on published_at so that newest-first stops early; ranked by ts_rank.
+// item_id for removal and one on published_at so that newest-first stops early. Relevance comes from
+// the impact lists (ranking.ts); when they cannot prove the best, every match is scored by BM25 as
+// FTS5's bm25() scores it (rank.ts), so that both engines give the same order.
 
 /** The to_tsquery text: every part, each quoted (tokens are letters and digits only). */
 const tsquery = (parts: readonly QueryPart[]) =>
@@ -18,12 +22,25 @@ const tsquery = (parts: readonly QueryPart[]) =>
     .join(' & ')
 
 export const postgresSearch: SearchEngine = {
-  async insertChunk(trx, itemId, publishedAt, _chunk, tokens) {
-    await trx.insertInto('item_search').values({ item_id: itemId, published_at: publishedAt, tokens }).execute()
+  async insertChunk(trx, itemId, publishedAt, chunk, tokens) {
+    await sql`insert into item_search (item_id, published_at, tokens, chunk)
+      values (${itemId}, ${publishedAt}, ${tokens}, ${chunk})`.execute(trx)
+  },
+
+  async chunksOf(db, itemId) {
+    const rows = await sql<{ tokens: string }>`select tokens from item_search where item_id = ${itemId}
+      order by chunk`.execute(db)
+    return rows.rows.map((r) => r.tokens)
   },
 
   async unindexItem(trx, itemId) {
     await trx.deleteFrom('item_search').where('item_id', '=', itemId).execute()
+  },
+
+  async tokensOf(db, doc) {
+    const rows = await sql<{ tokens: string }>`select tokens from item_search
+      where item_id = ${Math.floor(doc / 256)} and chunk = ${doc % 256}`.execute(db)
+    return rows.rows[0]?.tokens
   },
 
   async newest(db, { parts, where }, take) {
@@ -34,16 +51,23 @@ export const postgresSearch: SearchEngine = {
     return result.rows
   },
 
-  async bestRanked(db, { parts, where }, candidates, take) {
-    const q = tsquery(parts)
-    const result = await sql<SearchHit>`
-      with c as (
-        select s.item_id, s.tsv from item_search s join items i on i.id = s.item_id
-        where s.tsv @@ to_tsquery('simple', ${q}) and ${where} order by s.published_at desc limit ${candidates}
-      )
-      select item_id as id, ts_rank(tsv, to_tsquery('simple', ${q})) as rank from c
-      order by rank desc, item_id desc limit ${take}`.execute(db)
-    return result.rows
+  async scoredAll(db, { parts, where }, take) {
+    const matches = await sql<Candidate>`select s.item_id as id, s.tokens from item_search s
+      join items i on i.id = s.item_id where s.tsv @@ to_tsquery('simple', ${tsquery(parts)}) and ${where}`.execute(db)
+    const stats = await db.selectFrom('search_stats').select(['docs', 'tokens']).executeTakeFirstOrThrow()
+    const matching: number[] = []
+    for (const p of parts) {
+      const n = await sql<{ n: string }>`select count(*) as n from item_search
+        where tsv @@ to_tsquery('simple', ${tsquery([p])})`.execute(db)
+      matching.push(Number(n.rows[0]?.n ?? 0))
+    }
+    const docs = Number(stats.docs)
+    const hits = scoreExactly(
+      parts,
+      matches.rows.map((r) => ({ id: Number(r.id), tokens: r.tokens })),
+      { docs, average: docs ? Number(stats.tokens) / docs : 1, matching },
+    )
+    return hits.slice(0, take)
   },
 
   async count(db, { parts, where }, cap) {

@@ -1,14 +1,11 @@
 import { sql } from 'kysely'
-import { rankCandidates } from './rank.ts'
-import type { Candidate } from './rank.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
 import type { QueryPart } from './tokenize.ts'
 
 // Search on SQLite: an FTS5 table whose rowid is a date key (publication second, then a sequence), so
-// that newest-first walks the index backwards and stops early. Ranking is BM25 computed in rank.ts
-// over the newest candidates' token strings, not FTS5's bm25(): that function computes each
-// phrase's document frequency by running the phrase over the whole index first, which at 300,000
-// items cost 17–127 ms per query whatever the limit.
+// that newest-first walks the index backwards and stops early. Relevance comes from the impact lists
+// (ranking.ts); FTS5's bm25() scores every match when they cannot prove the best (it runs each phrase
+// over the whole index first: 17–127 ms per query at 300,000 items whatever the limit).
 
 /**
  * SQLite rowid: the publication second (from bit 24 up) and a sequence within that second (24 bits):
@@ -42,10 +39,28 @@ export const sqliteSearch: SearchEngine = {
       throw new Error(`search index: no key left in the second of ${publishedAt}`)
   },
 
+  async chunksOf(db, itemId, publishedAt) {
+    const rows = await sql<{ tokens: string }>`select tokens from item_search
+      where rowid between ${firstKey(publishedAt)} and ${lastKey(publishedAt)} and item_id = ${itemId} order by rowid`.execute(
+      db,
+    )
+    return rows.rows.map((r) => r.tokens)
+  },
+
   // Among the keys of the item's publication second (item_id is not indexed in FTS5).
   async unindexItem(trx, itemId, publishedAt) {
     await sql`delete from item_search where rowid in (select rowid from item_search
       where rowid between ${firstKey(publishedAt)} and ${lastKey(publishedAt)} and item_id = ${itemId})`.execute(trx)
+  },
+
+  async tokensOf(db, doc) {
+    const item = await db
+      .selectFrom('items')
+      .select('published_at')
+      .where('id', '=', Math.floor(doc / 256))
+      .executeTakeFirst()
+    if (!item?.published_at) return undefined
+    return (await sqliteSearch.chunksOf(db, Math.floor(doc / 256), item.published_at))[doc % 256]
   },
 
   async newest(db, { parts, where }, take) {
@@ -55,11 +70,13 @@ export const sqliteSearch: SearchEngine = {
     return result.rows
   },
 
-  async bestRanked(db, { parts, where }, candidates) {
-    const result = await sql<Candidate>`
-      select s.item_id as id, s.tokens as tokens from item_search s join items i on i.id = s.item_id
-      where item_search match ${fts5(parts)} and ${where} order by s.rowid desc limit ${candidates}`.execute(db)
-    return rankCandidates(parts, result.rows)
+  async scoredAll(db, { parts, where }, take) {
+    const result = await sql<SearchHit>`
+      select s.item_id as id, -bm25(item_search) as rank from item_search s join items i on i.id = s.item_id
+      where item_search match ${fts5(parts)} and ${where} order by bm25(item_search), s.item_id desc limit ${take}`.execute(
+      db,
+    )
+    return result.rows
   },
 
   async count(db, { parts, where }, cap) {

@@ -4,20 +4,19 @@ import type { DatabaseKind, Executor } from '../storage/database.ts'
 import { postgresSearch } from './search.postgres.ts'
 import { sqliteSearch } from './search.sqlite.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
+import { addRanked, removeRanked, walkLists } from './ranking.ts'
 import { chunkTokens, documentTokens, queryParts } from './tokenize.ts'
 
 // One query language, two engines: FTS5 MATCH on SQLite (search.sqlite.ts), to_tsquery('simple') on
 // PostgreSQL (search.postgres.ts). Tokens are letters and digits only (tokenize.ts), so they need no
 // escaping inside either syntax.
 //
-// Order by date stops early on both engines. Order by relevance ranks the newest `rankedCandidates`
-// matches (after the filters) only, so that a query matching most items (one character, a very
-// common word) costs the same as a rare one (stack.md pitfall 9); the set of matches itself is
+// Order by date stops early on both engines. Order by relevance is exact BM25 over every match (as
+// FTS5's bm25() over this index): the impact lists give the best without scoring every match
+// (ranking.ts); when they cannot prove it, the engine scores every match. The set of matches is
 // always exact.
 
 export type { SearchHit } from './search-engine.ts'
-
-export const rankedCandidates = 2000
 
 const engines: Record<DatabaseKind, SearchEngine> = { sqlite: sqliteSearch, postgres: postgresSearch }
 
@@ -29,9 +28,12 @@ export async function indexItemText(
   text: string,
 ): Promise<void> {
   const engine = engines[kind]
-  await engine.unindexItem(trx, itemId, publishedAt)
+  await unindexItem(trx, kind, itemId, publishedAt)
   const chunks = chunkTokens(documentTokens(text)).filter((c) => c.length)
-  for (const [i, chunk] of chunks.entries()) await engine.insertChunk(trx, itemId, publishedAt, i, chunk.join(' '))
+  for (const [i, chunk] of chunks.entries()) {
+    await engine.insertChunk(trx, itemId, publishedAt, i, chunk.join(' '))
+    await addRanked(trx, kind, itemId, i, chunk)
+  }
 }
 
 /** Removes an item's rows from the index. */
@@ -41,7 +43,10 @@ export async function unindexItem(
   itemId: number,
   publishedAt: string,
 ): Promise<void> {
-  await engines[kind].unindexItem(trx, itemId, publishedAt)
+  const engine = engines[kind]
+  const chunks = await engine.chunksOf(trx, itemId, publishedAt)
+  for (const [i, tokens] of chunks.entries()) await removeRanked(trx, kind, itemId, i, tokens ? tokens.split(' ') : [])
+  await engine.unindexItem(trx, itemId, publishedAt)
 }
 
 export type SearchFilter = Readonly<{
@@ -74,16 +79,18 @@ export async function searchItems(
   order: 'relevance' | 'date',
   limit = 20,
   offset = 0,
-  candidates = rankedCandidates,
 ): Promise<SearchHit[]> {
   const parts = queryParts(query)
   if (parts.length === 0) return []
   const search = { parts, where: itemConditions(filter) }
+  const engine = engines[kind]
+  if (order === 'relevance' && parts.length === 1) {
+    const best = await walkLists(db, kind, parts[0]!, search.where, limit + offset, (doc) => engine.tokensOf(db, doc))
+    if (best) return best.slice(offset, offset + limit)
+  }
   // An item with several chunks can match more than once: take a margin and keep its first row.
   const take = (limit + offset) * 2 + 10
-  const engine = engines[kind]
-  const rows =
-    order === 'date' ? await engine.newest(db, search, take) : await engine.bestRanked(db, search, candidates, take)
+  const rows = order === 'date' ? await engine.newest(db, search, take) : await engine.scoredAll(db, search, take)
   const seen = new Set<number>()
   const hits: SearchHit[] = []
   for (const r of rows) {

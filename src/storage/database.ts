@@ -393,6 +393,29 @@ export interface ItemSearchTable {
   tokens: string
 }
 
+export interface SearchPostingTable {
+  gram: string
+  impact: number
+  doc: number
+  tf: number
+  dl: number
+}
+
+export interface SearchGramTable {
+  gram: string
+  listed: number
+  floor: number
+  spill: number
+}
+
+export interface SearchStatsTable {
+  id: number
+  docs: number
+  tokens: number
+  snapshot_avg: number
+  rebuild: number
+}
+
 export interface SearchRepairTable {
   item_id: number
 }
@@ -545,6 +568,9 @@ export interface Database {
   index_serials: IndexSerialTable
   item_search: ItemSearchTable
   search_repair: SearchRepairTable
+  search_postings: SearchPostingTable
+  search_grams: SearchGramTable
+  search_stats: SearchStatsTable
   attachments: AttachmentTable
   channels: ChannelTable
   item_channels: ItemChannelTable

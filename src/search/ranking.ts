@@ -1,0 +1,365 @@
+import { sql } from 'kysely'
+import type { RawBuilder } from 'kysely'
+import type { DatabaseKind, Executor } from '../storage/database.ts'
+import { occurrences, plain } from './rank.ts'
+import type { QueryPart } from './tokenize.ts'
+
+// Exact BM25 relevance without scoring every match (issue #15). Okapi BM25 as FTS5's bm25() computes it over our
+// bigram index (k1 1.2, b 0.75; a row of the index — an item's chunk — is a document; its length is its token
+// count; the average is over every row): for a query of one part, a document's score is idf × f(tf, dl), where
+//   f(tf, dl) = tf (k1 + 1) / (tf + k1 (1 − b + b dl / avgdl)),
+// and idf is the same for every document, so the order is the order of f.
+//
+// Impact lists (search_postings): for every gram — each token (Han bigram, a run's last character, a word) and each
+// Han character as a one-character prefix (`公*`: a 1-character query is a prefix search) — the documents holding it,
+// ordered by f computed with a snapshot of the average length (search_stats.snapshot_avg). A list keeps the
+// `listCap` heaviest documents (between trims up to twice as many); `spill` is the highest impact of a document left
+// out.
+//
+// A query walks the lists of its grams in impact order (a phrase walks each of its bigrams' lists: a phrase occurs in
+// a document at most as often as each of its bigrams, so f(phrase tf) ≤ f(bigram tf)), scores each document found
+// exactly with the live average, and stops once the k-th best score is at least what any document not yet seen could
+// score: the cursor's (or spill's) impact × max(1, live avg / snapshot avg) — threshold algorithm; f with the live
+// average exceeds f with the snapshot by at most that factor (1 while the live average stays below the snapshot, which
+// is set with headroom). When the lists run out first (a filter that leaves
+// few documents in the capped lists, a deep page, a query of several parts), the engine scores every match exactly
+// (fallback: FTS5 bm25() on SQLite, the same formula over the matches' tokens on PostgreSQL).
+
+export const k1 = 1.2
+export const b = 0.75
+/** The most documents a gram's list keeps (tests make it small, to reach the trimming and the spill). */
+export const rankingLimits = { listCap: 256 }
+/** Lists are rebuilt inside a publication while the index is this small (a few hundred milliseconds at most). */
+const smallIndex = 200
+/**
+ * The snapshot average is set this much above the live one: while the live average stays below the snapshot, f with
+ * the live average never exceeds f with the snapshot and the walk's bound needs no slack.
+ */
+const headroom = 1.05
+
+export type RankedHit = { id: number; rank: number }
+
+/** A document's number: its item and its chunk. */
+export const docOf = (itemId: number, chunk: number) => itemId * 256 + chunk
+const itemOfDoc = (doc: number) => Math.floor(doc / 256)
+
+export const weight = (tf: number, dl: number, avg: number) => (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * dl) / avg))
+
+/** Each gram of a chunk's tokens with how often it occurs. */
+export function gramsOf(tokens: readonly string[]): Map<string, number> {
+  const grams = new Map<string, number>()
+  const add = (g: string) => grams.set(g, (grams.get(g) ?? 0) + 1)
+  for (const raw of tokens) {
+    const t = plain(raw)
+    add(t)
+    const first = String.fromCodePoint(t.codePointAt(0)!)
+    if (/\p{Script=Han}/u.test(first)) add(`${first}*`)
+  }
+  return grams
+}
+
+/** The grams a query part is looked up by, and how to count the part in a document's token string. */
+function gramsOfPart(part: QueryPart): string[] {
+  if (part.kind === 'prefix') return [`${plain(part.token)}*`]
+  if (part.kind === 'word') return [plain(part.token)]
+  return [...new Set(part.tokens.map(plain))]
+}
+
+type Stats = { docs: number; tokens: number; snapshot_avg: number; rebuild: number }
+
+async function statsOf(db: Executor, kind: DatabaseKind, lock = false): Promise<Stats> {
+  const row =
+    kind === 'postgres' && lock
+      ? (
+          await sql<Stats>`select docs, tokens, snapshot_avg, rebuild from search_stats where id = 1 for update`.execute(
+            db,
+          )
+        ).rows[0]
+      : await db.selectFrom('search_stats').select(['docs', 'tokens', 'snapshot_avg', 'rebuild']).executeTakeFirst()
+  if (!row) throw new Error('search_stats has no row')
+  return {
+    docs: Number(row.docs),
+    tokens: Number(row.tokens),
+    snapshot_avg: Number(row.snapshot_avg),
+    rebuild: Number(row.rebuild),
+  }
+}
+
+const chunked = <T>(xs: readonly T[], n: number): T[][] => {
+  const out: T[][] = []
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n))
+  return out
+}
+
+/** Adds one document to the lists and the counts. Callers on PostgreSQL hold the stats row (statsOf with lock). */
+async function listDocument(db: Executor, doc: number, tokens: readonly string[], avg: number): Promise<void> {
+  const dl = tokens.length
+  const grams = gramsOf(tokens)
+  const names = [...grams.keys()]
+  const known = new Map<string, { listed: number; floor: number; spill: number }>()
+  for (const part of chunked(names, 1000))
+    for (const g of await db
+      .selectFrom('search_grams')
+      .select(['gram', 'listed', 'floor', 'spill'])
+      .where('gram', 'in', part)
+      .execute())
+      known.set(g.gram, { listed: Number(g.listed), floor: Number(g.floor), spill: Number(g.spill) })
+  const postings: { gram: string; impact: number; doc: number; tf: number; dl: number }[] = []
+  const changed: { gram: string; listed: number; floor: number; spill: number }[] = []
+  const full: string[] = []
+  for (const [gram, tf] of grams) {
+    const impact = weight(tf, dl, avg)
+    const g = known.get(gram) ?? { listed: 0, floor: 0, spill: 0 }
+    if (g.listed < rankingLimits.listCap || impact > g.floor) {
+      postings.push({ gram, impact, doc, tf, dl })
+      changed.push({ ...g, gram, listed: g.listed + 1 })
+      if (g.listed + 1 >= 2 * rankingLimits.listCap) full.push(gram)
+    } else if (impact > g.spill) changed.push({ ...g, gram, spill: impact })
+  }
+  for (const part of chunked(postings, 400)) await db.insertInto('search_postings').values(part).execute()
+  for (const part of chunked(changed, 400))
+    await db
+      .insertInto('search_grams')
+      .values(part)
+      .onConflict((oc) =>
+        oc.column('gram').doUpdateSet((eb) => ({
+          listed: eb.ref('excluded.listed'),
+          floor: eb.ref('excluded.floor'),
+          spill: eb.ref('excluded.spill'),
+        })),
+      )
+      .execute()
+  // A list grown to twice its size drops its lightest documents back to `listCap`, all at once; the highest impact
+  // dropped raises the list's spill, the lightest kept is its floor (until then newcomers lighter than it may join).
+  for (const gram of full) await trimList(db, gram)
+}
+
+async function trimList(db: Executor, gram: string): Promise<void> {
+  const g = await db.selectFrom('search_grams').selectAll().where('gram', '=', gram).executeTakeFirstOrThrow()
+  const [kept, dropped] = await Promise.all(
+    [rankingLimits.listCap - 1, rankingLimits.listCap].map((offset) =>
+      db
+        .selectFrom('search_postings')
+        .select(['impact', 'doc'])
+        .where('gram', '=', gram)
+        .orderBy('impact', 'desc')
+        .orderBy('doc', 'desc')
+        .limit(1)
+        .offset(offset)
+        .executeTakeFirst(),
+    ),
+  )
+  if (!kept || !dropped) return
+  const gone = await db
+    .deleteFrom('search_postings')
+    .where('gram', '=', gram)
+    .where((eb) =>
+      eb.or([
+        eb('impact', '<', dropped.impact),
+        eb.and([eb('impact', '=', dropped.impact), eb('doc', '<=', dropped.doc)]),
+      ]),
+    )
+    .executeTakeFirst()
+  await db
+    .updateTable('search_grams')
+    .set({
+      listed: Number(g.listed) - Number(gone.numDeletedRows),
+      spill: Math.max(Number(g.spill), Number(dropped.impact)),
+      floor: Number(kept.impact),
+    })
+    .where('gram', '=', gram)
+    .execute()
+}
+
+/** Records a new document (an item's chunk) in the impact lists. */
+export async function addRanked(
+  db: Executor,
+  kind: DatabaseKind,
+  itemId: number,
+  chunk: number,
+  tokens: readonly string[],
+): Promise<void> {
+  const stats = await statsOf(db, kind, true)
+  const avg = stats.snapshot_avg > 0 ? stats.snapshot_avg : Math.max(1, tokens.length) * headroom
+  await listDocument(db, docOf(itemId, chunk), tokens, avg)
+  const docs = stats.docs + 1
+  const total = stats.tokens + tokens.length
+  await db.updateTable('search_stats').set({ docs, tokens: total, snapshot_avg: avg }).where('id', '=', 1).execute()
+  // While the index is small its average moves fast; the lists are recomputed with the new one (cheap then). A large
+  // index keeps its snapshot: results stay exact, the walks only get longer (`gongkai search rebuild` refreshes it).
+  const live = total / docs
+  if (docs <= smallIndex && (live > avg || live * 1.25 < avg)) await rebuildRanking(db, kind)
+}
+
+/** Removes a document (an item's chunk) from the impact lists. */
+export async function removeRanked(
+  db: Executor,
+  kind: DatabaseKind,
+  itemId: number,
+  chunk: number,
+  tokens: readonly string[],
+): Promise<void> {
+  const stats = await statsOf(db, kind, true)
+  const doc = docOf(itemId, chunk)
+  const names = [...gramsOf(tokens).keys()]
+  for (const part of chunked(names, 1000)) {
+    const gone = await db
+      .deleteFrom('search_postings')
+      .where('doc', '=', doc)
+      .where('gram', 'in', part)
+      .returning('gram')
+      .execute()
+    for (const grams of chunked(
+      gone.map((g) => g.gram),
+      1000,
+    ))
+      await db
+        .updateTable('search_grams')
+        .set((eb) => ({ listed: eb('listed', '-', 1) }))
+        .where('gram', 'in', grams)
+        .execute()
+  }
+  await db
+    .updateTable('search_stats')
+    .set({ docs: Math.max(0, stats.docs - 1), tokens: Math.max(0, stats.tokens - tokens.length) })
+    .where('id', '=', 1)
+    .execute()
+}
+
+/** Every document of the index with its tokens, in batches (for rebuilding the lists). */
+async function* allDocuments(db: Executor, kind: DatabaseKind): AsyncGenerator<{ doc: number; tokens: string[] }[]> {
+  if (kind === 'sqlite') {
+    // Rowids pass 2^53: walked as text. An item's chunks have consecutive keys, in order.
+    let after = '-1'
+    let last = { item: -1, chunk: 0 }
+    for (;;) {
+      const rows = (
+        await sql<{ key: string; item_id: number; tokens: string }>`select cast(rowid as text) as key, item_id, tokens
+          from item_search where rowid > cast(${after} as integer) order by rowid limit 500`.execute(db)
+      ).rows
+      if (rows.length === 0) return
+      yield rows.map((r) => {
+        const item = Number(r.item_id)
+        last = { item, chunk: last.item === item ? last.chunk + 1 : 0 }
+        return { doc: docOf(item, last.chunk), tokens: r.tokens ? r.tokens.split(' ') : [] }
+      })
+      after = rows.at(-1)!.key
+    }
+  }
+  let after = -1
+  for (;;) {
+    const rows = (
+      await sql<{ item_id: number; chunk: number; tokens: string }>`select item_id, chunk, tokens from item_search
+        where item_id * 256 + chunk > ${after} order by item_id, chunk limit 500`.execute(db)
+    ).rows
+    if (rows.length === 0) return
+    yield rows.map((r) => ({
+      doc: docOf(Number(r.item_id), Number(r.chunk)),
+      tokens: r.tokens ? r.tokens.split(' ') : [],
+    }))
+    after = docOf(Number(rows.at(-1)!.item_id), Number(rows.at(-1)!.chunk))
+  }
+}
+
+/** Recomputes the lists from the index with its present average (an existing index, or a refreshed snapshot). */
+export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<number> {
+  await statsOf(db, kind, true)
+  await db.deleteFrom('search_postings').execute()
+  await db.deleteFrom('search_grams').execute()
+  const counted = (
+    await sql<{ docs: number; tokens: number | null }>`select count(*) as docs,
+      sum(case when tokens = '' then 0 else length(tokens) - length(replace(tokens, ' ', '')) + 1 end) as tokens
+      from item_search`.execute(db)
+  ).rows[0]
+  const docs = Number(counted?.docs ?? 0)
+  const tokens = Number(counted?.tokens ?? 0)
+  const avg = docs > 0 ? (tokens / docs) * headroom : 0
+  for await (const batch of allDocuments(db, kind)) for (const d of batch) await listDocument(db, d.doc, d.tokens, avg)
+  await db
+    .updateTable('search_stats')
+    .set({ docs, tokens, snapshot_avg: avg, rebuild: 0 })
+    .where('id', '=', 1)
+    .execute()
+  return docs
+}
+
+/** Whether the lists must be built (an index that existed before them). */
+export async function rankingNeedsRebuild(db: Executor, kind: DatabaseKind): Promise<boolean> {
+  return (await statsOf(db, kind)).rebuild === 1
+}
+
+type Cursor = { gram: string; impact: number; doc: number; done: boolean; spill: number }
+
+/**
+ * The best `k` items for a query of one part, exactly, from the impact lists; undefined when the lists cannot prove
+ * it (the caller then scores every match). `tokensOf` returns a document's token string (for phrases).
+ */
+export async function walkLists(
+  db: Executor,
+  kind: DatabaseKind,
+  part: QueryPart,
+  where: RawBuilder<unknown>,
+  k: number,
+  tokensOf: (doc: number) => Promise<string | undefined>,
+): Promise<RankedHit[] | undefined> {
+  const stats = await statsOf(db, kind)
+  if (stats.rebuild === 1 || stats.docs === 0) return stats.docs === 0 ? [] : undefined
+  const avg = stats.tokens / stats.docs
+  const slack = Math.max(1, avg / stats.snapshot_avg)
+  const grams = gramsOfPart(part)
+  const info = await db.selectFrom('search_grams').selectAll().where('gram', 'in', grams).execute()
+  // A gram no document holds: nothing matches.
+  if (info.length < grams.length) return []
+  const cursors: Cursor[] = info.map((g) => ({
+    gram: g.gram,
+    impact: Number.POSITIVE_INFINITY,
+    doc: Number.MAX_SAFE_INTEGER,
+    done: false,
+    spill: Number(g.spill),
+  }))
+  const single = part.kind !== 'phrase' || part.tokens.length === 1
+  const seen = new Set<number>()
+  const best = new Map<number, number>() // item → its best document's score
+  const kth = () => (best.size < k ? 0 : [...best.values()].sort((x, y) => y - x)[k - 1]!)
+  const bound = () => slack * Math.min(...cursors.map((c) => (c.done ? c.spill : Math.max(c.impact, c.spill))))
+  const batch = 64
+  for (;;) {
+    const b0 = bound()
+    if (best.size >= k && kth() >= b0) break
+    if (cursors.every((c) => c.done)) {
+      if (b0 > 0 && (best.size < k || kth() < b0)) return undefined
+      break
+    }
+    for (const c of cursors) {
+      if (c.done) continue
+      const rows = (
+        await sql<{ doc: number; impact: number; tf: number; dl: number }>`select p.doc, p.impact, p.tf, p.dl
+          from search_postings p join items i on i.id = ${kind === 'sqlite' ? sql`p.doc >> 8` : sql`(p.doc / 256)`}
+          where p.gram = ${c.gram} and (p.impact < ${c.impact} or (p.impact = ${c.impact} and p.doc < ${c.doc}))
+          and ${where} order by p.impact desc, p.doc desc limit ${batch}`.execute(db)
+      ).rows
+      if (rows.length < batch) c.done = true
+      const last = rows.at(-1)
+      if (last) {
+        c.impact = Number(last.impact)
+        c.doc = Number(last.doc)
+      }
+      for (const r of rows) {
+        const doc = Number(r.doc)
+        if (seen.has(doc)) continue
+        seen.add(doc)
+        let tf = Number(r.tf)
+        const dl = Number(r.dl)
+        if (!single) {
+          const text = await tokensOf(doc)
+          tf = text === undefined ? 0 : occurrences(part, text)
+        }
+        if (tf === 0) continue
+        const score = weight(tf, dl, avg)
+        const item = itemOfDoc(doc)
+        if ((best.get(item) ?? -1) < score) best.set(item, score)
+      }
+    }
+  }
+  return [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
+}

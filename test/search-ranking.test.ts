@@ -1,0 +1,242 @@
+import { sql } from 'kysely'
+import { describe, expect, test } from 'vitest'
+import { listColumns } from '../src/disclosures/disclosure.store.ts'
+import { occurrences, scoreExactly } from '../src/search/rank.ts'
+import { rankingLimits, walkLists } from '../src/search/ranking.ts'
+import { indexItemText, searchItems, unindexItem } from '../src/search/search.store.ts'
+import { chunkTokens, documentTokens, queryParts } from '../src/search/tokenize.ts'
+import { setUpRegion } from './support/builders.ts'
+import { databaseKinds, testEnv } from './support/test-deps.ts'
+import type { TestEnv } from './support/test-deps.ts'
+
+// Relevance is exact BM25 over every match (issue #15), as FTS5's bm25() scores our bigram index: the
+// best 20 — and any page after them — are the brute-force BM25 ranking of every indexed item, on both
+// databases, whether the impact lists answer or every match is scored.
+
+const vocabulary = [
+  '政府信息公开',
+  '依申请公开',
+  '预算决算',
+  '行政许可',
+  '乡村振兴',
+  '公共服务',
+  '安全生产',
+  '营商环境',
+  '社会保障',
+  '信息化建设',
+  '公开透明',
+  '申请材料',
+  '府际合作',
+  'budget',
+  '的',
+  '和',
+  '工作',
+  '会议',
+]
+
+/** Deterministic text of `words` words drawn with a skew, so that some words are common and lengths vary. */
+function textOf(n: number, words: number): string {
+  let x = (n * 2654435761) % 4294967296
+  let s = ''
+  for (let i = 0; i < words; i++) {
+    x = (x * 1664525 + 1013904223) % 4294967296
+    const r = (x >>> 8) / 16777216
+    s += vocabulary[Math.floor(r * r * vocabulary.length)] + (x % 7 === 0 ? '，' : '')
+  }
+  return s
+}
+
+async function addItem(t: TestEnv, agencyId: number, columnId: number, n: number, text: string, at: string) {
+  const row = await t.deps.db
+    .insertInto('items')
+    .values({
+      agency_id: agencyId,
+      column_id: columnId,
+      index_number: `B/2025-${String(n).padStart(6, '0')}`,
+      title: `第${n}号`,
+      doc_number: null,
+      keywords: null,
+      summary: null,
+      body: text,
+      formed_on: '2025-01-01',
+      written_on: null,
+      topic: null,
+      genre: null,
+      doc_kind: null,
+      validity: 'valid',
+      effective_on: null,
+      repealed_on: null,
+      lapsed_on: null,
+      status: 'published',
+      findings: null,
+      withdrawn_reason: null,
+      created_by: null,
+      created_at: 'x',
+      updated_at: 'x',
+      published_at: at,
+      published_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await indexItemText(t.deps.db, t.deps.kind, row.id, at, text)
+  return row.id
+}
+
+/** Brute force: every item's text scored by BM25 over the whole index (FTS5's formula), best first. */
+function reference(texts: Map<number, string>, query: string) {
+  const parts = queryParts(query)
+  const rows = [...texts].flatMap(([id, text]) =>
+    chunkTokens(documentTokens(text))
+      .filter((c) => c.length)
+      .map((c) => ({ id, tokens: c.join(' ') })),
+  )
+  const average = rows.reduce((a, r) => a + r.tokens.split(' ').length, 0) / rows.length
+  const matching = parts.map((p) => rows.filter((r) => occurrences(p, r.tokens) > 0).length)
+  const matches = rows.filter((r) => parts.every((p) => occurrences(p, r.tokens) > 0))
+  return scoreExactly(parts, matches, { docs: rows.length, average, matching })
+}
+
+/**
+ * The same ranking: the same scores relative to the first (a one-part query's idf is one factor for every item,
+ * which the impact lists leave out), ties in either order, the same items above the last tie.
+ */
+function expectSameRanking(found: { id: number; rank: number }[], expected: { id: number; rank: number }[], q: string) {
+  const relative = (hs: { id: number; rank: number }[]) =>
+    hs.map((h) => ({ id: h.id, rank: Math.round((h.rank / hs[0]!.rank) * 1e9) / 1e9 }))
+  const [f, e] = [relative(found), relative(expected)]
+  expect(
+    f.map((h) => h.rank),
+    q,
+  ).toEqual(e.map((h) => h.rank))
+  const last = e.at(-1)?.rank ?? 0
+  const strict = (hs: { id: number; rank: number }[]) =>
+    hs
+      .filter((h) => h.rank > last)
+      .map((h) => h.id)
+      .sort((a, b) => a - b)
+  expect(strict(f), q).toEqual(strict(e))
+}
+
+const queries = [
+  '公',
+  '信',
+  '的',
+  '信息',
+  '公开',
+  '预算',
+  '府信',
+  '依申请',
+  '申请公开',
+  '政府信息公开',
+  '乡村振兴',
+  'budget',
+]
+
+describe.each(databaseKinds)('exact relevance on %s', (kind) => {
+  test('the best 20 and later pages are the BM25 ranking of every match, with and without filters', async () => {
+    const t = await testEnv(kind)
+    // Lists of 16 (trimmed at 32) so that 330 items overflow them: the walk must account for what was left out.
+    rankingLimits.listCap = 16
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const columns = await listColumns(t.deps.db, officeId)
+      const [busy, quiet] = [
+        columns.find((c) => c.name === '部门动态')!.id,
+        columns.find((c) => c.name === '通知公告')!.id,
+      ]
+      const texts = new Map<number, string>()
+      const inQuiet = new Set<number>()
+      // More items than an impact list keeps (256), of very different lengths, over many days.
+      for (let n = 0; n < 330; n++) {
+        const column = n % 9 === 0 ? quiet : busy
+        const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T01:00:00.000Z`
+        const id = await addItem(t, officeId, column, n, textOf(n, 3 + ((n * 37) % 120)), at)
+        texts.set(id, textOf(n, 3 + ((n * 37) % 120)))
+        if (column === quiet) inQuiet.add(id)
+      }
+      // A withdrawn item leaves the index and the counts.
+      const gone = [...texts.keys()][5]!
+      await unindexItem(t.deps.db, t.deps.kind, gone, '2025-06-06T01:00:00.000Z')
+      texts.delete(gone)
+      for (const q of queries) {
+        const expected = reference(texts, q)
+        expectSameRanking(
+          await searchItems(t.deps.db, t.deps.kind, q, {}, 'relevance', 20, 0),
+          expected.slice(0, 20),
+          q,
+        )
+        // A page far down (the lists keep 256 per gram): every page is reachable and exact.
+        expectSameRanking(
+          await searchItems(t.deps.db, t.deps.kind, q, {}, 'relevance', 20, 260),
+          expected.slice(260, 280),
+          `${q} p14`,
+        )
+        const quietOnly = new Map([...texts].filter(([id]) => inQuiet.has(id)))
+        const filtered = reference(texts, q).filter((h) => quietOnly.has(h.id))
+        expectSameRanking(
+          await searchItems(t.deps.db, t.deps.kind, q, { columnId: quiet }, 'relevance', 20, 0),
+          filtered.slice(0, 20),
+          `${q} filtered`,
+        )
+      }
+      // The impact lists answer the best 5 of common one- and two-character queries themselves, without scoring
+      // every match.
+      for (const q of ['公', '信', '信息', '公开']) {
+        const answered = await walkLists(
+          t.deps.db,
+          t.deps.kind,
+          queryParts(q)[0]!,
+          sql`i.status = 'published'`,
+          5,
+          () => Promise.resolve(undefined),
+        )
+        expect(answered?.length, q).toBeGreaterThanOrEqual(5)
+      }
+      if (kind === 'sqlite')
+        for (const q of ['公', '信息', '依申请', '政府信息公开']) {
+          // On SQLite the reference is FTS5's own bm25() over the same index.
+          const fts = await sql<{ id: number; rank: number }>`select item_id as id, -bm25(item_search) as rank
+            from item_search where item_search match ${q.length === 1 ? `"${q}"*` : `"${documentTokens(q).slice(0, -1).join(' ')}"`}
+            order by bm25(item_search) limit 20`.execute(t.deps.db)
+          expectSameRanking(
+            await searchItems(t.deps.db, t.deps.kind, q, {}, 'relevance', 20, 0),
+            fts.rows.map((r) => ({ id: Number(r.id), rank: Number(r.rank) })),
+            `${q} fts5`,
+          )
+        }
+    } finally {
+      rankingLimits.listCap = 256
+      await t.close()
+    }
+  }, 240_000)
+
+  test('an old item that matches far better than thousands of newer ones ranks first', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const old = await addItem(
+        t,
+        officeId,
+        column,
+        0,
+        '依申请公开工作规程。依申请公开的受理、办理和答复。',
+        '2021-01-04T01:00:00.000Z',
+      )
+      for (let n = 1; n <= 2100; n++)
+        await addItem(
+          t,
+          officeId,
+          column,
+          n,
+          `第${n}期工作动态：本月召开会议${n % 3 ? '，研究安全生产' : ''}，会上提到依申请公开。${'各科室汇报了近期工作。'.repeat(1 + (n % 4))}`,
+          `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T0${n % 10}:00:00.000Z`,
+        )
+      const found = await searchItems(t.deps.db, t.deps.kind, '依申请公开', {}, 'relevance', 20, 0)
+      expect(found[0]?.id).toBe(old)
+      expect((await searchItems(t.deps.db, t.deps.kind, '依申', {}, 'relevance', 20, 0))[0]?.id).toBe(old)
+    } finally {
+      await t.close()
+    }
+  }, 300_000)
+})
