@@ -62,6 +62,21 @@ export async function serve(): Promise<void> {
   // Published items a migration found missing from the search index are indexed again (search.sqlite.ts keys).
   const { repairSearchIndex } = await import('./disclosures/disclosure.service.ts')
   const reindexed = await repairSearchIndex(deps)
+  // The relevance lists of an index that existed before them are built now when the index is small enough to take
+  // a few minutes at most; a larger one is served by scoring every match until `gongkai search rebuild` runs.
+  const { rankingNeedsRebuild, rebuildRanking } = await import('./search/ranking.ts')
+  const unranked = await rankingNeedsRebuild(deps.db, deps.kind)
+  const searchDocs = unranked
+    ? Number(
+        (
+          await deps.db
+            .selectFrom('item_search')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirst()
+        )?.n ?? 0,
+      )
+    : 0
+  if (unranked && searchDocs <= 20_000) await deps.db.transaction().execute((trx) => rebuildRanking(trx, deps.kind))
   const { buildApp } = await import('./web/app.ts')
   const app = await buildApp(deps)
   // Jobs left running by a process that ended — their lease ran out — were cut off (jobs/jobs.ts);
@@ -79,6 +94,8 @@ export async function serve(): Promise<void> {
   const stopMailWorker = startMailWorker(deps, { onError: (err) => app.log.error({ err }, 'applicant e-mail failed') })
   if (orphans) app.log.info(`已清除 ${orphans} 个未写完的上传文件（.part）`)
   if (encrypted) app.log.info(`已加密 ${encrypted} 份此前未加密保存的申请人材料`)
+  if (unranked && searchDocs > 20_000)
+    app.log.warn('检索的相关度排序表尚未建立：按相关度排序时逐条计算，较慢；请在低峰时运行 gongkai search rebuild')
   if (reindexed) app.log.info(`已将 ${reindexed} 条此前漏出检索索引的已发布信息重新编入索引`)
   if (!deps.config.smtpUrl) app.log.info('未配置邮件服务器（SMTP_URL），不会向申请人发送邮件通知')
   const { stopParseWorkers } = await import('./files/parse-worker.ts')

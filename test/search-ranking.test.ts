@@ -2,12 +2,14 @@ import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
 import { occurrences, scoreExactly } from '../src/search/rank.ts'
-import { rankingLimits, walkLists } from '../src/search/ranking.ts'
+import { rankingLimits, rankingNeedsRebuild, rebuildRanking, walkLists } from '../src/search/ranking.ts'
+import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { indexItemText, searchItems, unindexItem } from '../src/search/search.store.ts'
 import { chunkTokens, documentTokens, queryParts } from '../src/search/tokenize.ts'
 import { setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 import type { TestEnv } from './support/test-deps.ts'
+import type { Executor } from '../src/storage/database.ts'
 
 // Relevance is exact BM25 over every match (issue #15), as FTS5's bm25() scores our bigram index: the
 // best 20 — and any page after them — are the brute-force BM25 ranking of every indexed item, on both
@@ -46,8 +48,16 @@ function textOf(n: number, words: number): string {
   return s
 }
 
-async function addItem(t: TestEnv, agencyId: number, columnId: number, n: number, text: string, at: string) {
-  const row = await t.deps.db
+async function addItem(
+  t: TestEnv,
+  agencyId: number,
+  columnId: number,
+  n: number,
+  text: string,
+  at: string,
+  db: Executor = t.deps.db,
+) {
+  const row = await db
     .insertInto('items')
     .values({
       agency_id: agencyId,
@@ -78,7 +88,7 @@ async function addItem(t: TestEnv, agencyId: number, columnId: number, n: number
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await indexItemText(t.deps.db, t.deps.kind, row.id, at, text)
+  await indexItemText(db, t.deps.kind, row.id, at, text)
   return row.id
 }
 
@@ -223,15 +233,20 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
         '依申请公开工作规程。依申请公开的受理、办理和答复。',
         '2021-01-04T01:00:00.000Z',
       )
-      for (let n = 1; n <= 2100; n++)
-        await addItem(
-          t,
-          officeId,
-          column,
-          n,
-          `第${n}期工作动态：本月召开会议${n % 3 ? '，研究安全生产' : ''}，会上提到依申请公开。${'各科室汇报了近期工作。'.repeat(1 + (n % 4))}`,
-          `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T0${n % 10}:00:00.000Z`,
-        )
+      // 2,100 newer items that mention it in passing, written 300 to a transaction.
+      for (let from = 1; from <= 2100; from += 300)
+        await t.deps.db.transaction().execute(async (trx) => {
+          for (let n = from; n < from + 300; n++)
+            await addItem(
+              t,
+              officeId,
+              column,
+              n,
+              `第${n}期工作动态：本月召开会议${n % 3 ? '，研究安全生产' : ''}，会上提到依申请公开。${'各科室汇报了近期工作。'.repeat(1 + (n % 4))}`,
+              `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T0${n % 10}:00:00.000Z`,
+              trx,
+            )
+        })
       const found = await searchItems(t.deps.db, t.deps.kind, '依申请公开', {}, 'relevance', 20, 0)
       expect(found[0]?.id).toBe(old)
       expect((await searchItems(t.deps.db, t.deps.kind, '依申', {}, 'relevance', 20, 0))[0]?.id).toBe(old)
@@ -239,4 +254,44 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       await t.close()
     }
   }, 300_000)
+
+  test('an index that existed before the relevance lists is ranked exactly at once and gets its lists when rebuilt', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const texts = new Map<number, string>()
+      for (let n = 0; n < 40; n++) {
+        const text = textOf(n, 5 + ((n * 13) % 60))
+        texts.set(
+          await addItem(t, officeId, column, n, text, `2025-03-${String((n % 28) + 1).padStart(2, '0')}T01:00:00.000Z`),
+          text,
+        )
+      }
+      await migrateTo(t.deps.db, kind, '2026-12-07-01-search-keys')
+      await migrateToLatest(t.deps.db, kind)
+      expect(await rankingNeedsRebuild(t.deps.db, kind)).toBe(true)
+      const part = queryParts('公开')[0]!
+      expect(
+        await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, () => Promise.resolve(undefined)),
+      ).toBeUndefined()
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '公开', {}, 'relevance', 10, 0),
+        reference(texts, '公开').slice(0, 10),
+        '公开',
+      )
+      expect(await t.deps.db.transaction().execute((trx) => rebuildRanking(trx, kind))).toBe(40)
+      expect(await rankingNeedsRebuild(t.deps.db, kind)).toBe(false)
+      expect(
+        await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, () => Promise.resolve(undefined)),
+      ).toHaveLength(reference(texts, '公开').length)
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '公开', {}, 'relevance', 10, 0),
+        reference(texts, '公开').slice(0, 10),
+        '公开 rebuilt',
+      )
+    } finally {
+      await t.close()
+    }
+  })
 })

@@ -64,6 +64,7 @@ const help = `用法：gongkai <命令> [选项]
   calendar workdays <日期> <n>  输出该日期（YYYY-MM-DD）之后第 n 个工作日；日历缺少所需年份时以 2 退出
   clock <JSON文件|->            按条例第三十条至第三十五条和国办函〔2020〕109号计算申请的答复期限并检查各办理步骤；
                                输出 JSON；有不合法的步骤时以 1 退出，输入无法读取时以 2 退出
+  search rebuild               重建检索的相关度排序表（由已建立的检索索引计算，升级后或文档平均长度变化较大时使用）
   backup <文件>                 在线备份数据库和上传文件（不含密钥）
   restore <文件>                从备份恢复（须先停止平台）
 
@@ -109,6 +110,17 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await withDeps((deps) => clockCommand(deps, rest, out))
       case 'items':
         return await itemsCommand(rest, out)
+      case 'search':
+        if (rest[0] !== 'rebuild') {
+          out.error('用法：gongkai search rebuild')
+          return 2
+        }
+        return await withDeps(async (deps) => {
+          const { rebuildRanking } = await import('../search/ranking.ts')
+          const docs = await deps.db.transaction().execute((trx) => rebuildRanking(trx, deps.kind))
+          out.log(`已重建相关度排序表：${docs} 个检索文档`)
+          return 0
+        })
       case 'backup':
         return await backupCommand(rest, out)
       case 'restore':

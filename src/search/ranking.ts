@@ -188,7 +188,7 @@ export async function addRanked(
   // While the index is small its average moves fast; the lists are recomputed with the new one (cheap then). A large
   // index keeps its snapshot: results stay exact, the walks only get longer (`gongkai search rebuild` refreshes it).
   const live = total / docs
-  if (docs <= smallIndex && (live > avg || live * 1.25 < avg)) await rebuildRanking(db, kind)
+  if (stats.rebuild === 0 && docs <= smallIndex && (live > avg || live * 1.25 < avg)) await rebuildRanking(db, kind)
 }
 
 /** Removes a document (an item's chunk) from the impact lists. */
@@ -303,7 +303,8 @@ export async function walkLists(
   tokensOf: (doc: number) => Promise<string | undefined>,
 ): Promise<RankedHit[] | undefined> {
   const stats = await statsOf(db, kind)
-  if (stats.rebuild === 1 || stats.docs === 0) return stats.docs === 0 ? [] : undefined
+  if (stats.rebuild === 1) return undefined
+  if (stats.docs === 0) return []
   const avg = stats.tokens / stats.docs
   const slack = Math.max(1, avg / stats.snapshot_avg)
   const grams = gramsOfPart(part)

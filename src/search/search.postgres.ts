@@ -54,7 +54,16 @@ export const postgresSearch: SearchEngine = {
   async scoredAll(db, { parts, where }, take) {
     const matches = await sql<Candidate>`select s.item_id as id, s.tokens from item_search s
       join items i on i.id = s.item_id where s.tsv @@ to_tsquery('simple', ${tsquery(parts)}) and ${where}`.execute(db)
-    const stats = await db.selectFrom('search_stats').select(['docs', 'tokens']).executeTakeFirstOrThrow()
+    // The index's counts; before the lists were first built (search_stats.rebuild) they are counted afresh.
+    const kept = await db.selectFrom('search_stats').select(['docs', 'tokens', 'rebuild']).executeTakeFirstOrThrow()
+    const stats =
+      Number(kept.rebuild) === 0
+        ? kept
+        : (
+            await sql<{ docs: string; tokens: string | null }>`select count(*) as docs,
+              sum(case when tokens = '' then 0 else length(tokens) - length(replace(tokens, ' ', '')) + 1 end) as tokens
+              from item_search`.execute(db)
+          ).rows[0]!
     const matching: number[] = []
     for (const p of parts) {
       const n = await sql<{ n: string }>`select count(*) as n from item_search
@@ -65,7 +74,7 @@ export const postgresSearch: SearchEngine = {
     const hits = scoreExactly(
       parts,
       matches.rows.map((r) => ({ id: Number(r.id), tokens: r.tokens })),
-      { docs, average: docs ? Number(stats.tokens) / docs : 1, matching },
+      { docs, average: docs ? Number(stats.tokens ?? 0) / docs : 1, matching },
     )
     return hits.slice(0, take)
   },
