@@ -198,7 +198,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
           queryParts(q)[0]!,
           sql`i.status = 'published'`,
           5,
-          () => Promise.resolve(undefined),
+          () => Promise.resolve(new Map()),
         )
         expect(answered?.length, q).toBeGreaterThanOrEqual(5)
       }
@@ -273,7 +273,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       expect(await rankingNeedsRebuild(t.deps.db, kind)).toBe(true)
       const part = queryParts('公开')[0]!
       expect(
-        await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, () => Promise.resolve(undefined)),
+        await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, () => Promise.resolve(new Map())),
       ).toBeUndefined()
       expectSameRanking(
         await searchItems(t.deps.db, kind, '公开', {}, 'relevance', 10, 0),
@@ -283,7 +283,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       expect(await t.deps.db.transaction().execute((trx) => rebuildRanking(trx, kind))).toBe(40)
       expect(await rankingNeedsRebuild(t.deps.db, kind)).toBe(false)
       expect(
-        await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, () => Promise.resolve(undefined)),
+        await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, () => Promise.resolve(new Map())),
       ).toHaveLength(reference(texts, '公开').length)
       expectSameRanking(
         await searchItems(t.deps.db, kind, '公开', {}, 'relevance', 10, 0),

@@ -292,7 +292,7 @@ type Cursor = { gram: string; impact: number; doc: number; done: boolean; spill:
 
 /**
  * The best `k` items for a query of one part, exactly, from the impact lists; undefined when the lists cannot prove
- * it (the caller then scores every match). `tokensOf` returns a document's token string (for phrases).
+ * it (the caller then scores every match). `tokensOf` returns documents' token strings (for phrases).
  */
 export async function walkLists(
   db: Executor,
@@ -300,7 +300,7 @@ export async function walkLists(
   part: QueryPart,
   where: RawBuilder<unknown>,
   k: number,
-  tokensOf: (doc: number) => Promise<string | undefined>,
+  tokensOf: (docs: readonly number[]) => Promise<Map<number, string>>,
 ): Promise<RankedHit[] | undefined> {
   const stats = await statsOf(db, kind)
   if (stats.rebuild === 1) return undefined
@@ -345,18 +345,15 @@ export async function walkLists(
         c.impact = Number(last.impact)
         c.doc = Number(last.doc)
       }
-      for (const r of rows) {
+      const fresh = rows.filter((r) => !seen.has(Number(r.doc)))
+      const texts = single ? undefined : await tokensOf(fresh.map((r) => Number(r.doc)))
+      for (const r of fresh) {
         const doc = Number(r.doc)
-        if (seen.has(doc)) continue
         seen.add(doc)
-        let tf = Number(r.tf)
-        const dl = Number(r.dl)
-        if (!single) {
-          const text = await tokensOf(doc)
-          tf = text === undefined ? 0 : occurrences(part, text)
-        }
+        const text = texts?.get(doc)
+        const tf = texts ? (text === undefined ? 0 : occurrences(part, text)) : Number(r.tf)
         if (tf === 0) continue
-        const score = weight(tf, dl, avg)
+        const score = weight(tf, Number(r.dl), avg)
         const item = itemOfDoc(doc)
         if ((best.get(item) ?? -1) < score) best.set(item, score)
       }

@@ -17,8 +17,8 @@ export type SearchEngine = Readonly<{
   chunksOf(db: Executor, itemId: number, publishedAt: string): Promise<string[]>
   /** Removes all of an item's chunks. */
   unindexItem(trx: Executor, itemId: number, publishedAt: string): Promise<void>
-  /** One chunk's token string, by document number (item × 256 + chunk); undefined when it is not indexed. */
-  tokensOf(db: Executor, doc: number): Promise<string | undefined>
+  /** Chunks' token strings by document number (item × 256 + chunk); a document not indexed is absent. */
+  tokensOf(db: Executor, docs: readonly number[]): Promise<Map<number, string>>
   /** Matching rows, newest first; an item with several matching chunks may come more than once. */
   newest(db: Executor, query: SearchQuery, take: number): Promise<SearchHit[]>
   /** Every match scored by BM25 as FTS5's bm25() scores it, best first, the first `take` items. */

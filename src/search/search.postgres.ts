@@ -37,10 +37,18 @@ export const postgresSearch: SearchEngine = {
     await trx.deleteFrom('item_search').where('item_id', '=', itemId).execute()
   },
 
-  async tokensOf(db, doc) {
-    const rows = await sql<{ tokens: string }>`select tokens from item_search
-      where item_id = ${Math.floor(doc / 256)} and chunk = ${doc % 256}`.execute(db)
-    return rows.rows[0]?.tokens
+  async tokensOf(db, docs) {
+    const found = new Map<number, string>()
+    if (docs.length === 0) return found
+    const wanted = new Set(docs)
+    const items = [...new Set(docs.map((d) => Math.floor(d / 256)))]
+    const rows = await sql<{ item_id: number; chunk: number; tokens: string }>`select item_id, chunk, tokens
+      from item_search where item_id in (${sql.join(items)})`.execute(db)
+    for (const r of rows.rows) {
+      const doc = Number(r.item_id) * 256 + Number(r.chunk)
+      if (wanted.has(doc)) found.set(doc, r.tokens)
+    }
+    return found
   },
 
   async newest(db, { parts, where }, take) {

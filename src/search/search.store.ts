@@ -85,7 +85,7 @@ export async function searchItems(
   const search = { parts, where: itemConditions(filter) }
   const engine = engines[kind]
   if (order === 'relevance' && parts.length === 1) {
-    const best = await walkLists(db, kind, parts[0]!, search.where, limit + offset, (doc) => engine.tokensOf(db, doc))
+    const best = await walkLists(db, kind, parts[0]!, search.where, limit + offset, (docs) => engine.tokensOf(db, docs))
     if (best) return best.slice(offset, offset + limit)
   }
   // An item with several chunks can match more than once: take a margin and keep its first row.
