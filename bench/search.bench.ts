@@ -78,29 +78,48 @@ const key = `${count}_v${dataVersion}_${schemaHash()}`
 
 type Seeded = { seconds: number; at: string; firstId: number; lastId: number }
 
-async function seed(deps: Deps): Promise<Seeded> {
-  const started = Date.now()
-  await performSetup(
-    deps,
-    {
-      regionName: '基准市',
-      officeName: `基准${DEPTS[0]!}`,
-      officeCreditCode: '11500231MB15204609',
-      officeLevel: '市级',
-      adminUsername: 'bench.admin',
-      adminName: '基准',
-    },
-    '127.0.0.1',
-  )
-  const actor = { id: null, name: '基准', roles: [], agencyId: null, ip: '127.0.0.1' }
-  for (let i = 1; i < agencyCount; i++)
-    await createAgency(deps, actor, {
-      name: `基准${DEPTS[i]!}`,
-      creditCode: syntheticCreditCode(i, '11500231MB'),
-      level: '市级',
-      kind: '政府部门',
-      parentId: null,
-    })
+/**
+ * Seeds items 1..count (item n has id n on both engines), or finishes an unfinished seeding: the
+ * items are prefix-stable (the first K of any size are the same), so a run stopped after K items
+ * goes on from K + 1. `progress` (a file) holds the seconds spent so far.
+ */
+async function seed(deps: Deps, progress: string): Promise<Seeded> {
+  let started = Date.now()
+  const done = await deps.db
+    .selectFrom('items')
+    .select((e) => [e.fn.countAll<number>().as('n'), e.fn.max('id').as('last')])
+    .executeTakeFirstOrThrow()
+  const resumed = Number(done.n)
+  if (resumed !== Number(done.last ?? 0)) throw new Error(`items are not 1..${resumed}: reseed without --reuse`)
+  if (resumed > count) throw new Error(`${resumed} items seeded, more than ${count}`)
+  if (resumed > 0 && existsSync(progress)) started -= Number(readFileSync(progress, 'utf8')) * 1000
+  if (resumed > 0) console.log(`  resuming the seeding after item ${resumed.toLocaleString('en')}`)
+  if (resumed === 0) {
+    await performSetup(
+      deps,
+      {
+        regionName: '基准市',
+        officeName: `基准${DEPTS[0]!}`,
+        officeCreditCode: '11500231MB15204609',
+        officeLevel: '市级',
+        adminUsername: 'bench.admin',
+        adminName: '基准',
+      },
+      '127.0.0.1',
+    )
+    const actor = { id: null, name: '基准', roles: [], agencyId: null, ip: '127.0.0.1' }
+    for (let i = 1; i < agencyCount; i++)
+      await createAgency(deps, actor, {
+        name: `基准${DEPTS[i]!}`,
+        creditCode: syntheticCreditCode(i, '11500231MB'),
+        level: '市级',
+        kind: '政府部门',
+        parentId: null,
+      })
+    if (deps.kind === 'sqlite')
+      await sql`create virtual table bench_trigram using fts5(text, tokenize = 'trigram')`.execute(deps.db)
+    else await sql`create extension if not exists pg_trgm`.execute(deps.db)
+  }
   const agencies = (await deps.db.selectFrom('agencies').select('id').orderBy('id').execute()).map((a) => a.id)
   // Each agency's first 20 leaf columns, one per category.
   const columns = new Map<number, number[]>()
@@ -115,15 +134,11 @@ async function seed(deps: Deps): Promise<Seeded> {
         .map((c) => c.id),
     )
   }
-  if (deps.kind === 'sqlite')
-    await sql`create virtual table bench_trigram using fts5(text, tokenize = 'trigram')`.execute(deps.db)
-  else await sql`create extension if not exists pg_trgm`.execute(deps.db)
 
   const items = realisticItems(count)
+  for (let k = 0; k < resumed; k++) items.next()
   const batch = 500
-  let firstId = 0
-  let lastId = 0
-  for (let start = 0; start < count; start += batch) {
+  for (let start = resumed; start < count; start += batch) {
     const chunk: RealisticItem[] = []
     for (let k = 0; k < batch; k++) {
       const next = items.next()
@@ -137,6 +152,7 @@ async function seed(deps: Deps): Promise<Seeded> {
         // A time of day from the item's number, so that no two items share a publication second.
         const second = it.n % 86_400
         return {
+          id: it.n,
           agency_id: agency,
           column_id: cols[CATEGORIES.indexOf(it.category) % cols.length]!,
           index_number: `SB-${it.date.slice(0, 4)}-${String(it.n).padStart(8, '0')}`,
@@ -151,28 +167,29 @@ async function seed(deps: Deps): Promise<Seeded> {
           published_at: new Date(Date.parse(`${it.date}T00:00:00.000Z`) + second * 1000).toISOString(),
         }
       })
-      const ids = await trx.insertInto('items').values(rows).returning('id').execute()
-      for (const [k, r] of ids.entries()) {
-        const row = rows[k]!
+      await trx.insertInto('items').values(rows).execute()
+      for (const row of rows) {
         // What disclosure.service.ts's searchableText gives for these plain-text bodies, without its
         // HTML pass (a third of the seeding time).
-        const text = `${row.title}\n${row.body}`
-        await indexItemText(trx, deps.kind, r.id, row.published_at, text)
+        await indexItemText(trx, deps.kind, row.id, row.published_at, `${row.title}\n${row.body}`)
       }
-      firstId ||= ids[0]!.id
-      lastId = ids.at(-1)!.id
       if (deps.kind === 'sqlite')
         await sql`insert into bench_trigram (rowid, text) select id, title || char(10) || body from items
-          where id between ${ids[0]!.id} and ${lastId}`.execute(trx)
+          where id between ${rows[0]!.id} and ${rows.at(-1)!.id}`.execute(trx)
     })
+    writeFileSync(progress, String((Date.now() - started) / 1000))
     if ((start + batch) % 50_000 === 0)
       console.log(`  … ${(start + batch).toLocaleString('en')} items, ${((Date.now() - started) / 1000).toFixed(0)} s`)
   }
   if (deps.kind === 'postgres') {
-    await sql`create index bench_trgm on items using gin ((title || ' ' || body) gin_trgm_ops)`.execute(deps.db)
+    await sql`select setval(pg_get_serial_sequence('items', 'id'), ${count})`.execute(deps.db)
+    await sql`create index if not exists bench_trgm on items using gin ((title || ' ' || body) gin_trgm_ops)`.execute(
+      deps.db,
+    )
     await sql`vacuum analyze`.execute(deps.db)
   }
-  return { seconds: (Date.now() - started) / 1000, at: new Date().toISOString(), firstId, lastId }
+  const seconds = (Date.now() - started) / 1000
+  return { seconds, at: new Date().toISOString(), firstId: 1, lastId: count }
 }
 
 /** The queries, from the generator's samples (one pass over the data, without a database). */
@@ -248,6 +265,8 @@ type Row = {
   ours: number[]
   date: number[]
   usual: number[]
+  /** Whether the reference has this query. */
+  judged: boolean
   overlap: number
   of: number
   total: number
@@ -290,7 +309,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   const rows: Row[] = []
   const started = Date.now()
   for (const { q, kind } of queries) {
-    const row: Row = { q, kind, ours: [], date: [], usual: [], overlap: 0, of: 0, total: 0, refTotal: 0 }
+    const row: Row = { q, kind, ours: [], date: [], usual: [], judged: false, overlap: 0, of: 0, total: 0, refTotal: 0 }
     for (let r = 0; r < rounds; r++) {
       row.ours.push(await timed(() => searchItems(db, deps.kind, q, {}, 'relevance')))
       row.date.push(await timed(() => searchItems(db, deps.kind, q, {}, 'date')))
@@ -303,6 +322,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
     const ref = reference?.queries[q]
     if (ref) {
       const ids = new Set(ref.top.map((r) => r.id))
+      row.judged = true
       row.of = Math.min(20, ref.total)
       row.overlap = top.filter((h) => ids.has(h.id)).length
       row.refTotal = ref.total
@@ -360,10 +380,13 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
     const [o, d, u] = [all((r) => r.ours), all((r) => r.date), all((r) => r.usual)]
     const rel = percentile(o, 95) / percentile(u, 95)
     const byDate = percentile(d, 95) / percentile(u, 95)
-    const judged = group.filter((r) => r.of > 0)
+    const judged = group.filter((r) => r.judged && r.of > 0)
     const overlaps = judged.map((r) => r.overlap / r.of)
     const full = judged.filter((r) => r.overlap === r.of).length
-    const exact = reference ? `${group.filter((r) => r.total === r.refTotal).length}/${group.length}` : '—'
+    const withTotal = group.filter((r) => r.judged)
+    const exact = withTotal.length
+      ? `${withTotal.filter((r) => r.total === r.refTotal).length}/${withTotal.length}`
+      : '—'
     const overlap = judged.length
       ? `${full}/${judged.length} full, min ${Math.min(...judged.map((r) => r.overlap))}/20`
       : '—'
@@ -376,7 +399,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       summary.line = `${label} ${count.toLocaleString('en')}: p95 ours/usual relevance ${rel.toFixed(2)}×, date ${byDate.toFixed(2)}× (goal ≤ 0.15×; by kind ${ratios.join(' ')}); top-20 overlap with bm25 ${full}/${judged.length} queries full, range ${judged.length ? `${Math.round(Math.min(...overlaps) * 20)}–${Math.round(Math.max(...overlaps) * 20)}/20` : '—'} (goal 20/20); totals exact ${exact}`
     }
   }
-  const wrong = rows.filter((r) => r.of > 0 && (r.overlap < r.of || r.total !== r.refTotal))
+  const wrong = rows.filter((r) => r.judged && (r.overlap < r.of || r.total !== r.refTotal))
   if (wrong.length)
     console.log(
       `  not as the reference (${wrong.length}): ${wrong
@@ -429,6 +452,7 @@ async function qualityCheck(deps: Deps, term: string): Promise<{ ours?: number; 
         .insertInto('items')
         .values({
           ...any,
+          id: count + 1,
           index_number: 'SB-QUALITY',
           title,
           formed_on: '2020-06-01',
@@ -473,12 +497,13 @@ async function onSqlite(queries: RealisticQuery[]) {
       cached = true
       cpSync(cache, run, { recursive: true })
     } else {
+      // With --reuse an unfinished seeding (a run stopped) goes on where it stopped.
       const dir = reuse ? `${cache}.partial` : run
-      rmSync(dir, { recursive: true, force: true })
+      if (!reuse) rmSync(dir, { recursive: true, force: true })
       mkdirSync(dir, { recursive: true })
       const deps = await open({ DATA_DIR: dir })
       try {
-        seeded = await seed(deps)
+        seeded = await seed(deps, path.join(dir, 'seeding-seconds'))
       } finally {
         await deps.db.destroy()
       }
@@ -534,13 +559,15 @@ async function onPostgres(queries: RealisticQuery[]) {
     }
     const cached = seeded !== undefined
     if (!seeded) {
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.query(
-        `create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`,
-      )
+      // With --reuse an unfinished seeding (a run stopped) goes on where it stopped.
+      const exists = await client.query('select 1 from pg_database where datname = $1', [name])
+      if (!exists.rowCount)
+        await client.query(
+          `create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`,
+        )
       const deps = await open(env)
       try {
-        seeded = await seed(deps)
+        seeded = await seed(deps, path.join(cacheRoot, `postgres-${key}.seeding-seconds`))
         await sql`create table bench_seeded (seeded text not null)`.execute(deps.db)
         await sql`insert into bench_seeded values (${JSON.stringify(seeded)})`.execute(deps.db)
       } finally {
