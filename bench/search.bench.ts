@@ -1,0 +1,603 @@
+// Search at scale, judged against the usual design and against FTS5's own BM25 (issue #15):
+//
+//   npm run bench -- search [--items N] [--engine sqlite|postgres] [--reuse] [--queries K] [--rounds R]
+//
+// Seeds N realistic items (default 300,000; bench/support/realistic-items.ts: long bodies, 12
+// agencies of 20 columns, dates 2021–2025) into a scratch database of each engine, then for each of
+// the generator's 1–6 character queries measures p50/p95 latency of our search by relevance and by
+// date against the usual design — SQLite: an FTS5 trigram table over title and body ranked by
+// bm25, LIKE under three characters; PostgreSQL: pg_trgm GIN with LIKE, newest first — and prints
+// the p95 ratios (goal ≤ 0.15×). It also checks, untimed:
+// - relevance: the overlap of our top 20 with the reference, FTS5 bm25() over our own bigram index
+//   (`item_search ... order by rank`, the query translated as search.sqlite.ts does); ties at the
+//   20th score count either way. On PostgreSQL the reference is the SQLite one for the same seeded
+//   data (the same ids), saved by the SQLite run. The goal is 20/20 for every query;
+// - totals: our count (uncapped) against count(distinct item_id) of the same MATCH;
+// - page 101 (offset 2000) of a common query: non-empty and the reference's ranks 2001–2020;
+// - quality: an old item that matches far better than thousands of newer ones ranks first.
+//
+// --reuse keeps the seeded database between runs (seeding a million items takes long), keyed by N,
+// the data version below and the schema and tokenizer (so that a migration or a tokenizer change
+// reseeds): SQLite in a folder under os.tmpdir() copied for each run, PostgreSQL as a named
+// database. Bump `dataVersion` when the items or the way they are indexed change otherwise.
+// --queries K measures an evenly spread K of the 235 queries; --rounds R times each R times (3).
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { createAgency } from '../src/agencies/agency.service.ts'
+import { syntheticCreditCode } from '../src/demo/busy-year.ts'
+import type { Deps } from '../src/deps.ts'
+import { searchableText } from '../src/disclosures/disclosure.service.ts'
+import { listColumns } from '../src/disclosures/disclosure.store.ts'
+import { loadConfig } from '../src/config.ts'
+import { createDeps } from '../src/main.ts'
+import { countSearchItems, indexItemText, searchItems } from '../src/search/search.store.ts'
+import { queryParts } from '../src/search/tokenize.ts'
+import type { QueryPart } from '../src/search/tokenize.ts'
+import { performSetup } from '../src/setup/setup.service.ts'
+import type { Executor } from '../src/storage/database.ts'
+import { DEPTS, CATEGORIES, realisticItems, realisticQueries } from './support/realistic-items.ts'
+import type { RealisticItem, RealisticQuery } from './support/realistic-items.ts'
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+const count = Number(arg('items') ?? process.env.BENCH_ITEMS ?? 300_000)
+const engineArg = arg('engine')
+const reuse = process.argv.includes('--reuse')
+const rounds = Number(arg('rounds') ?? 3)
+const queryLimit = arg('queries') ? Number(arg('queries')) : undefined
+if (engineArg && engineArg !== 'sqlite' && engineArg !== 'postgres') throw new Error('--engine sqlite|postgres')
+const engines = engineArg ? [engineArg] : ['sqlite', 'postgres']
+
+const dataVersion = 1
+const agencyCount = 12
+const columnsPerAgency = 20
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
+const cacheRoot = path.join(tmpdir(), 'gongkai-searchbench')
+mkdirSync(cacheRoot, { recursive: true })
+
+/** What the stored index depends on besides the data: the migrations and the tokenizer. */
+function schemaHash(): string {
+  const h = createHash('sha256')
+  const migrations = path.join(root, 'src/storage/migrations')
+  for (const f of readdirSync(migrations).sort()) h.update(f).update(readFileSync(path.join(migrations, f)))
+  h.update(readFileSync(path.join(root, 'src/search/tokenize.ts')))
+  return h.digest('hex').slice(0, 10)
+}
+const key = `${count}_v${dataVersion}_${schemaHash()}`
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+type Seeded = { seconds: number; at: string; firstId: number; lastId: number }
+
+/**
+ * Seeds items 1..count (item n has id n on both engines), or finishes an unfinished seeding: the
+ * items are prefix-stable (the first K of any size are the same), so a run stopped after K items
+ * goes on from K + 1. `progress` (a file) holds the seconds spent so far.
+ */
+async function seed(deps: Deps, progress: string): Promise<Seeded> {
+  let started = Date.now()
+  const done = await deps.db
+    .selectFrom('items')
+    .select((e) => [e.fn.countAll<number>().as('n'), e.fn.max('id').as('last')])
+    .executeTakeFirstOrThrow()
+  const resumed = Number(done.n)
+  if (resumed !== Number(done.last ?? 0)) throw new Error(`items are not 1..${resumed}: reseed without --reuse`)
+  if (resumed > count) throw new Error(`${resumed} items seeded, more than ${count}`)
+  if (resumed > 0 && existsSync(progress)) started -= Number(readFileSync(progress, 'utf8')) * 1000
+  if (resumed > 0) console.log(`  resuming the seeding after item ${resumed.toLocaleString('en')}`)
+  if (resumed === 0) {
+    await performSetup(
+      deps,
+      {
+        regionName: '基准市',
+        officeName: `基准${DEPTS[0]!}`,
+        officeCreditCode: '11500231MB15204609',
+        officeLevel: '市级',
+        adminUsername: 'bench.admin',
+        adminName: '基准',
+      },
+      '127.0.0.1',
+    )
+    const actor = { id: null, name: '基准', roles: [], agencyId: null, ip: '127.0.0.1' }
+    for (let i = 1; i < agencyCount; i++)
+      await createAgency(deps, actor, {
+        name: `基准${DEPTS[i]!}`,
+        creditCode: syntheticCreditCode(i, '11500231MB'),
+        level: '市级',
+        kind: '政府部门',
+        parentId: null,
+      })
+    if (deps.kind === 'sqlite')
+      await sql`create virtual table bench_trigram using fts5(text, tokenize = 'trigram')`.execute(deps.db)
+    else await sql`create extension if not exists pg_trgm`.execute(deps.db)
+  }
+  const agencies = (await deps.db.selectFrom('agencies').select('id').orderBy('id').execute()).map((a) => a.id)
+  // Each agency's first 20 leaf columns, one per category.
+  const columns = new Map<number, number[]>()
+  for (const a of agencies) {
+    const all = await listColumns(deps.db, a)
+    const parents = new Set(all.map((c) => c.parent_id))
+    columns.set(
+      a,
+      all
+        .filter((c) => !parents.has(c.id))
+        .slice(0, columnsPerAgency)
+        .map((c) => c.id),
+    )
+  }
+
+  const items = realisticItems(count)
+  for (let k = 0; k < resumed; k++) items.next()
+  const batch = 500
+  for (let start = resumed; start < count; start += batch) {
+    const chunk: RealisticItem[] = []
+    for (let k = 0; k < batch; k++) {
+      const next = items.next()
+      if (next.done) break
+      chunk.push(next.value)
+    }
+    await deps.db.transaction().execute(async (trx) => {
+      const rows = chunk.map((it) => {
+        const agency = agencies[DEPTS.indexOf(it.department) % agencyCount]!
+        const cols = columns.get(agency)!
+        // A time of day from the item's number, so that no two items share a publication second.
+        const second = it.n % 86_400
+        return {
+          id: it.n,
+          agency_id: agency,
+          column_id: cols[CATEGORIES.indexOf(it.category) % cols.length]!,
+          index_number: `SB-${it.date.slice(0, 4)}-${String(it.n).padStart(8, '0')}`,
+          title: it.title,
+          formed_on: it.date,
+          topic: it.category,
+          body: it.body,
+          validity: 'valid',
+          status: 'published',
+          created_at: `${it.date}T00:00:00.000Z`,
+          updated_at: `${it.date}T00:00:00.000Z`,
+          published_at: new Date(Date.parse(`${it.date}T00:00:00.000Z`) + second * 1000).toISOString(),
+        }
+      })
+      await trx.insertInto('items').values(rows).execute()
+      for (const row of rows) {
+        // What disclosure.service.ts's searchableText gives for these plain-text bodies, without its
+        // HTML pass (a third of the seeding time).
+        await indexItemText(trx, deps.kind, row.id, row.published_at, `${row.title}\n${row.body}`)
+      }
+      if (deps.kind === 'sqlite')
+        await sql`insert into bench_trigram (rowid, text) select id, title || char(10) || body from items
+          where id between ${rows[0]!.id} and ${rows.at(-1)!.id}`.execute(trx)
+    })
+    writeFileSync(progress, String((Date.now() - started) / 1000))
+    if ((start + batch) % 50_000 === 0)
+      console.log(`  … ${(start + batch).toLocaleString('en')} items, ${((Date.now() - started) / 1000).toFixed(0)} s`)
+  }
+  if (deps.kind === 'postgres') {
+    await sql`select setval(pg_get_serial_sequence('items', 'id'), ${count})`.execute(deps.db)
+    await sql`create index if not exists bench_trgm on items using gin ((title || ' ' || body) gin_trgm_ops)`.execute(
+      deps.db,
+    )
+    await sql`vacuum analyze`.execute(deps.db)
+  }
+  const seconds = (Date.now() - started) / 1000
+  return { seconds, at: new Date().toISOString(), firstId: 1, lastId: count }
+}
+
+/** The queries, from the generator's samples (one pass over the data, without a database). */
+function queriesFor(): RealisticQuery[] {
+  const file = path.join(cacheRoot, `queries-${count}_v${dataVersion}.json`)
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as RealisticQuery[]
+  const samples = { bodies: [] as string[], names: [] as string[] }
+  const items = realisticItems(count, samples)
+  while (!items.next().done);
+  const queries = realisticQueries(samples)
+  writeFileSync(file, JSON.stringify(queries))
+  return queries
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference: FTS5 bm25() over our own bigram index (SQLite only)
+
+/** The FTS5 MATCH expression exactly as search.sqlite.ts builds it. */
+const fts5 = (parts: readonly QueryPart[]) =>
+  parts
+    .map((p) =>
+      p.kind === 'prefix' ? `"${p.token}"*` : p.kind === 'phrase' ? `"${p.tokens.join(' ')}"` : `"${p.token}"`,
+    )
+    .join(' AND ')
+
+type Ranked = { id: number; rank: number }
+type QueryReference = { top: Ranked[]; total: number }
+type Reference = {
+  key: string
+  seeded: Seeded
+  queries: Record<string, QueryReference>
+  page?: { q: string; window: Ranked[] }
+}
+
+/** Ranked rows from `skip` on, `take` of them plus every row tied with the first or the last. */
+async function referenceRanks(db: Executor, q: string, skip: number, take: number): Promise<Ranked[]> {
+  const result = await sql<{ id: number; rank: number }>`
+    select item_id as id, rank from item_search where item_search match ${fts5(queryParts(q))}
+    order by rank limit ${skip + take + 200}`.execute(db)
+  const seen = new Set<number>()
+  const rows = result.rows.filter((r) => !seen.has(Number(r.id)) && seen.add(Number(r.id)))
+  const window = rows.slice(skip, skip + take)
+  if (window.length === 0) return []
+  const slack = (x: number) => Math.abs(x) * 1e-9
+  const [best, worst] = [window[0]!.rank, window.at(-1)!.rank]
+  return rows
+    .filter((r) => r.rank >= best - slack(best) && r.rank <= worst + slack(worst))
+    .map((r) => ({ id: Number(r.id), rank: Number(r.rank) }))
+}
+
+async function referenceTotal(db: Executor, q: string): Promise<number> {
+  const r = await sql<{ n: number }>`
+    select count(distinct item_id) as n from item_search where item_search match ${fts5(queryParts(q))}`.execute(db)
+  return Number(r.rows[0]!.n)
+}
+
+const referenceFile = path.join(cacheRoot, `reference-${key}.json`)
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+const percentile = (xs: number[], p: number) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const s = process.hrtime.bigint()
+  await fn()
+  return Number(process.hrtime.bigint() - s) / 1e6
+}
+
+type Row = {
+  q: string
+  kind: string
+  ours: number[]
+  date: number[]
+  usual: number[]
+  /** Whether the reference has this query. */
+  judged: boolean
+  overlap: number
+  of: number
+  total: number
+  refTotal: number
+}
+
+async function measure(label: string, deps: Deps, seeded: Seeded, queries: RealisticQuery[], cached: boolean) {
+  const db = deps.db
+  const onSqlite = deps.kind === 'sqlite'
+  const load = loadavg()
+  console.log(
+    `${label}, ${count.toLocaleString('en')} items: seeded in ${seeded.seconds.toFixed(0)} s (${(count / seeded.seconds).toFixed(0)} items/s)${cached ? `, cached since ${seeded.at}` : ''}; load ${load.map((x) => x.toFixed(1)).join(' ')}`,
+  )
+  let reference: Reference | undefined
+  if (onSqlite) reference = { key, seeded, queries: {} }
+  else if (existsSync(referenceFile)) {
+    reference = JSON.parse(readFileSync(referenceFile, 'utf8')) as Reference
+    if (reference.seeded.firstId !== seeded.firstId || reference.seeded.lastId !== seeded.lastId) {
+      console.log(
+        `  the SQLite reference has other ids (${reference.seeded.firstId}..${reference.seeded.lastId}): ignored`,
+      )
+      reference = undefined
+    }
+  }
+  if (!reference) console.log(`  no SQLite reference for this data (${referenceFile}): run --engine sqlite first`)
+
+  const usual = (q: string) =>
+    onSqlite
+      ? [...q].length >= 3
+        ? sql`select rowid from bench_trigram where bench_trigram match ${`"${q}"`} order by bm25(bench_trigram) limit 20`.execute(
+            db,
+          )
+        : sql`select id from items where title like ${`%${q}%`} or body like ${`%${q}%`} order by id desc limit 20`.execute(
+            db,
+          )
+      : sql`select id from items where (title || ' ' || body) like ${`%${q}%`} order by published_at desc limit 20`.execute(
+          db,
+        )
+
+  const rows: Row[] = []
+  const started = Date.now()
+  for (const { q, kind } of queries) {
+    const row: Row = { q, kind, ours: [], date: [], usual: [], judged: false, overlap: 0, of: 0, total: 0, refTotal: 0 }
+    for (let r = 0; r < rounds; r++) {
+      row.ours.push(await timed(() => searchItems(db, deps.kind, q, {}, 'relevance')))
+      row.date.push(await timed(() => searchItems(db, deps.kind, q, {}, 'date')))
+      row.usual.push(await timed(() => usual(q)))
+    }
+    const top = await searchItems(db, deps.kind, q, {}, 'relevance')
+    row.total = await countSearchItems(db, deps.kind, q, {}, 1_000_000_000)
+    if (onSqlite)
+      reference!.queries[q] = { top: await referenceRanks(db, q, 0, 20), total: await referenceTotal(db, q) }
+    const ref = reference?.queries[q]
+    if (ref) {
+      const ids = new Set(ref.top.map((r) => r.id))
+      row.judged = true
+      row.of = Math.min(20, ref.total)
+      row.overlap = top.filter((h) => ids.has(h.id)).length
+      row.refTotal = ref.total
+    }
+    rows.push(row)
+  }
+  const measuredIn = (Date.now() - started) / 1000
+
+  // Page 101 of a common query, against the reference's ranks 2001–2020.
+  let pageLine = '  page 101: no reference'
+  if (reference) {
+    if (onSqlite) {
+      const common = rows.filter((r) => r.kind === 'vocab').sort((a, b) => b.refTotal - a.refTotal)[0]
+      if (common && common.refTotal > 2020)
+        reference.page = { q: common.q, window: await referenceRanks(db, common.q, 2000, 20) }
+    }
+    if (reference.page) {
+      const { q, window } = reference.page
+      const page = await searchItems(db, deps.kind, q, {}, 'relevance', 20, 2000)
+      const ids = new Set(window.map((r) => r.id))
+      const inWindow = page.filter((h) => ids.has(h.id)).length
+      pageLine = `  page 101 of “${q}” (offset 2000): ${page.length} results, ${inWindow}/20 are the reference's ranks 2001–2020 — ${page.length > 0 && inWindow === 20 ? 'ok' : 'FAILS'}`
+    }
+  }
+  if (onSqlite) writeFileSync(referenceFile, JSON.stringify(reference))
+
+  // Quality: an old item matching far better than thousands of newer ones ranks first.
+  const candidates = rows.filter((r) => r.kind === 'vocab' && (r.refTotal || r.total) >= 3000)
+  const term = candidates.sort((a, b) => (a.refTotal || a.total) - (b.refTotal || b.total))[0]
+  let qualityLine = '  quality: no vocabulary query matches 3,000 items or more at this size'
+  if (term) {
+    const outcome = await qualityCheck(deps, term.q)
+    qualityLine = `  quality: an item of 2020 with “${term.q}” 40 times among ${(term.refTotal || term.total).toLocaleString('en')} newer matches ranks ${outcome.ours === 1 ? '1st — ok' : outcome.ours ? `${outcome.ours}th — FAILS` : 'not in the first 100 — FAILS'}${outcome.reference ? ` (reference bm25: rank ${outcome.reference})` : ''}`
+  }
+
+  // The table: one line per kind of query, then the whole.
+  const kinds = ['char', 'word2', 'vocab', 'name', 'substr', 'all']
+  const kindName: Record<string, string> = {
+    char: '1 char',
+    word2: '2-char words',
+    vocab: 'vocabulary 3–6',
+    name: 'names 3–6',
+    substr: 'substrings 3–6',
+    all: 'all',
+  }
+  const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0))
+  console.log(
+    `  ${'queries'.padEnd(15)} ${'n'.padStart(3)}  ${'ours rel p50/p95'.padStart(17)}  ${'ours date p50/p95'.padStart(17)}  ${'usual p50/p95'.padStart(15)}  ratio rel  date   top-20 overlap      totals exact`,
+  )
+  const summary: Record<string, string> = {}
+  for (const k of kinds) {
+    const group = k === 'all' ? rows : rows.filter((r) => r.kind === k)
+    if (group.length === 0) continue
+    const all = (f: (r: Row) => number[]) => group.flatMap(f)
+    const [o, d, u] = [all((r) => r.ours), all((r) => r.date), all((r) => r.usual)]
+    const rel = percentile(o, 95) / percentile(u, 95)
+    const byDate = percentile(d, 95) / percentile(u, 95)
+    const judged = group.filter((r) => r.judged && r.of > 0)
+    const overlaps = judged.map((r) => r.overlap / r.of)
+    const full = judged.filter((r) => r.overlap === r.of).length
+    const withTotal = group.filter((r) => r.judged)
+    const exact = withTotal.length
+      ? `${withTotal.filter((r) => r.total === r.refTotal).length}/${withTotal.length}`
+      : '—'
+    const overlap = judged.length
+      ? `${full}/${judged.length} full, min ${Math.min(...judged.map((r) => r.overlap))}/20`
+      : '—'
+    console.log(
+      `  ${kindName[k]!.padEnd(15)} ${String(group.length).padStart(3)}  ${`${ms(percentile(o, 50))}/${ms(percentile(o, 95))} ms`.padStart(17)}  ${`${ms(percentile(d, 50))}/${ms(percentile(d, 95))} ms`.padStart(17)}  ${`${ms(percentile(u, 50))}/${ms(percentile(u, 95))} ms`.padStart(15)}  ${`${rel.toFixed(2)}×`.padStart(8)} ${`${byDate.toFixed(2)}×`.padStart(6)}  ${overlap.padEnd(18)}  ${exact}`,
+    )
+    summary[k] = `${rel.toFixed(2)}×/${byDate.toFixed(2)}×`
+    if (k === 'all') {
+      const ratios = kinds.filter((x) => x !== 'all' && summary[x]).map((x) => summary[x]!.split('/')[0]!)
+      summary.line = `${label} ${count.toLocaleString('en')}: p95 ours/usual relevance ${rel.toFixed(2)}×, date ${byDate.toFixed(2)}× (goal ≤ 0.15×; by kind ${ratios.join(' ')}); top-20 overlap with bm25 ${full}/${judged.length} queries full, range ${judged.length ? `${Math.round(Math.min(...overlaps) * 20)}–${Math.round(Math.max(...overlaps) * 20)}/20` : '—'} (goal 20/20); totals exact ${exact}`
+    }
+  }
+  const wrong = rows.filter((r) => r.judged && (r.overlap < r.of || r.total !== r.refTotal))
+  if (wrong.length)
+    console.log(
+      `  not as the reference (${wrong.length}): ${wrong
+        .slice(0, 12)
+        .map((r) => `${r.q} ${r.overlap}/${r.of}${r.total !== r.refTotal ? ` total ${r.total}≠${r.refTotal}` : ''}`)
+        .join('; ')}${wrong.length > 12 ? ' …' : ''}`,
+    )
+  console.log(pageLine)
+  console.log(qualityLine)
+  const detail = path.join(cacheRoot, `last-${deps.kind}-${count}.tsv`)
+  writeFileSync(
+    detail,
+    ['query\tkind\tours_rel_ms\tours_date_ms\tusual_ms\toverlap\tof\ttotal\tref_total']
+      .concat(
+        rows.map((r) =>
+          [
+            r.q,
+            r.kind,
+            r.ours.map(ms).join(','),
+            r.date.map(ms).join(','),
+            r.usual.map(ms).join(','),
+            r.overlap,
+            r.of,
+            r.total,
+            r.refTotal,
+          ].join('\t'),
+        ),
+      )
+      .join('\n') + '\n',
+  )
+  console.log(
+    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s; load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}; per query: ${detail}`,
+  )
+  console.log(`SUMMARY ${summary.line}`)
+}
+
+/** Adds, in a transaction rolled back after, an item older than all others that is all about `term`. */
+async function qualityCheck(deps: Deps, term: string): Promise<{ ours?: number; reference?: number }> {
+  const outcome: { ours?: number; reference?: number } = {}
+  const rollback = new Error('rollback')
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      const any = await trx.selectFrom('items').select(['agency_id', 'column_id']).limit(1).executeTakeFirstOrThrow()
+      const publishedAt = '2020-06-01T08:00:00.000Z'
+      const title = `${term}专项报告`
+      const body = Array.from({ length: 40 }, (_, i) => `${term}${i % 2 ? '工作' : '情况'}`).join('，') + '。'
+      const { id } = await trx
+        .insertInto('items')
+        .values({
+          ...any,
+          id: count + 1,
+          index_number: 'SB-QUALITY',
+          title,
+          formed_on: '2020-06-01',
+          body,
+          validity: 'valid',
+          status: 'published',
+          created_at: publishedAt,
+          updated_at: publishedAt,
+          published_at: publishedAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const text = searchableText({ title, doc_number: null, keywords: null, summary: null, body })
+      await indexItemText(trx, deps.kind, id, publishedAt, text)
+      const hits = await searchItems(trx, deps.kind, term, {}, 'relevance', 100)
+      const at = hits.findIndex((h) => h.id === id)
+      if (at >= 0) outcome.ours = at + 1
+      if (deps.kind === 'sqlite') {
+        const ranks = await referenceRanks(trx, term, 0, 100)
+        const ref = ranks.findIndex((r) => r.id === id)
+        if (ref >= 0) outcome.reference = ref + 1
+      }
+      throw rollback
+    })
+  } catch (e) {
+    if (e !== rollback) throw e
+  }
+  return outcome
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two engines
+
+async function onSqlite(queries: RealisticQuery[]) {
+  const cache = path.join(cacheRoot, `sqlite-${key}`)
+  const run = mkdtempSync(path.join(tmpdir(), 'gongkai-searchbench-run-'))
+  try {
+    let seeded: Seeded
+    let cached = false
+    if (reuse && existsSync(path.join(cache, 'seeded.json'))) {
+      seeded = JSON.parse(readFileSync(path.join(cache, 'seeded.json'), 'utf8')) as Seeded
+      cached = true
+      cpSync(cache, run, { recursive: true })
+    } else {
+      // With --reuse an unfinished seeding (a run stopped) goes on where it stopped.
+      const dir = reuse ? `${cache}.partial` : run
+      if (!reuse) rmSync(dir, { recursive: true, force: true })
+      mkdirSync(dir, { recursive: true })
+      const deps = await open({ DATA_DIR: dir })
+      try {
+        seeded = await seed(deps, path.join(dir, 'seeding-seconds'))
+      } finally {
+        await deps.db.destroy()
+      }
+      if (reuse) {
+        writeFileSync(path.join(dir, 'seeded.json'), JSON.stringify(seeded))
+        rmSync(cache, { recursive: true, force: true })
+        renameSync(dir, cache)
+        cpSync(cache, run, { recursive: true })
+      }
+    }
+    const deps = await open({ DATA_DIR: run })
+    try {
+      await measure('SQLite', deps, seeded, queries, cached)
+    } finally {
+      await deps.db.destroy()
+    }
+  } finally {
+    rmSync(run, { recursive: true, force: true })
+  }
+}
+
+async function onPostgres(queries: RealisticQuery[]) {
+  const admin =
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  const client = new pg.Client({ connectionString: admin })
+  try {
+    await client.connect()
+  } catch (e) {
+    console.log(
+      `PostgreSQL: skipped, no server at ${admin.replace(/\/\/[^@]*@/, '//')} (${e instanceof Error ? e.message : String(e)}); set BENCH_DATABASE_URL`,
+    )
+    return
+  }
+  const name = reuse ? `gongkai_searchbench_${key}` : `gongkai_searchbench_${Date.now()}`
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  const env = { DATA_DIR: tmpdir(), DATABASE_URL: url.toString() }
+  try {
+    let seeded: Seeded | undefined
+    if (reuse) {
+      const exists = await client.query('select 1 from pg_database where datname = $1', [name])
+      if (exists.rowCount) {
+        const deps = await open(env)
+        try {
+          const r = await sql<{ seeded: string }>`select seeded from bench_seeded`.execute(deps.db)
+          if (r.rows[0]) seeded = JSON.parse(r.rows[0].seeded) as Seeded
+        } catch {
+          // Seeding did not finish: seed again.
+        } finally {
+          await deps.db.destroy()
+        }
+      }
+    }
+    const cached = seeded !== undefined
+    if (!seeded) {
+      // With --reuse an unfinished seeding (a run stopped) goes on where it stopped.
+      const exists = await client.query('select 1 from pg_database where datname = $1', [name])
+      if (!exists.rowCount)
+        await client.query(
+          `create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`,
+        )
+      const deps = await open(env)
+      try {
+        seeded = await seed(deps, path.join(cacheRoot, `postgres-${key}.seeding-seconds`))
+        await sql`create table bench_seeded (seeded text not null)`.execute(deps.db)
+        await sql`insert into bench_seeded values (${JSON.stringify(seeded)})`.execute(deps.db)
+      } finally {
+        await deps.db.destroy()
+      }
+    }
+    const deps = await open(env)
+    try {
+      await measure('PostgreSQL', deps, seeded, queries, cached)
+    } finally {
+      await deps.db.destroy()
+    }
+  } finally {
+    if (!reuse) await client.query(`drop database if exists ${name} with (force)`)
+    await client.end()
+  }
+}
+
+const open = (env: Record<string, string>) =>
+  createDeps({ config: loadConfig({ LOG_LEVEL: 'silent', ...env }), migrate: true })
+
+const all = queriesFor()
+const queries =
+  queryLimit && queryLimit < all.length
+    ? Array.from({ length: queryLimit }, (_, i) => all[Math.floor((i * all.length) / queryLimit)]!)
+    : all
+console.log(
+  `search bench: ${count.toLocaleString('en')} items, ${queries.length} queries × ${rounds} rounds, ${reuse ? `reusing seeded databases (key ${key})` : 'fresh databases'}`,
+)
+for (const engine of engines) {
+  if (engine === 'sqlite') await onSqlite(queries)
+  else await onPostgres(queries)
+}
