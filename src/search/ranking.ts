@@ -92,43 +92,59 @@ const chunked = <T>(xs: readonly T[], n: number): T[][] => {
 }
 
 /** Adds one document to the lists and the counts. Callers on PostgreSQL hold the stats row (statsOf with lock). */
-async function listDocument(db: Executor, doc: number, tokens: readonly string[], avg: number): Promise<void> {
+/** Rows passed as one JSON parameter: thousands of grams a document would cost thousands of bound values. */
+const jsonRows = (kind: DatabaseKind, rows: unknown[][], columns: RawBuilder<unknown>) =>
+  kind === 'sqlite'
+    ? sql`(select ${columns} from (select value as v from json_each(${JSON.stringify(rows)})))`
+    : sql`(select ${columns} from (select value as v from json_array_elements(${JSON.stringify(rows)}::json)) j)`
+// Element i of each row (a JSON array), as text or as a number; i is one of the few fixed positions below.
+const positions = ['0', '1', '2', '3'] as const
+const jsonText = (kind: DatabaseKind, i: 0 | 1 | 2 | 3) =>
+  kind === 'sqlite' ? sql`v ->> ${sql.raw(positions[i])}` : sql`(v ->> ${sql.raw(positions[i])})`
+const jsonNumber = (kind: DatabaseKind, i: 0 | 1 | 2 | 3) =>
+  kind === 'sqlite' ? sql`v ->> ${sql.raw(positions[i])}` : sql`(v ->> ${sql.raw(positions[i])})::double precision`
+
+async function listDocument(
+  db: Executor,
+  kind: DatabaseKind,
+  doc: number,
+  tokens: readonly string[],
+  avg: number,
+): Promise<void> {
   const dl = tokens.length
   const grams = gramsOf(tokens)
-  const names = [...grams.keys()]
   const known = new Map<string, { listed: number; floor: number; spill: number }>()
-  for (const part of chunked(names, 1000))
-    for (const g of await db
-      .selectFrom('search_grams')
-      .select(['gram', 'listed', 'floor', 'spill'])
-      .where('gram', 'in', part)
-      .execute())
-      known.set(g.gram, { listed: Number(g.listed), floor: Number(g.floor), spill: Number(g.spill) })
-  const postings: { gram: string; impact: number; doc: number; tf: number; dl: number }[] = []
-  const changed: { gram: string; listed: number; floor: number; spill: number }[] = []
+  const names = jsonRows(
+    kind,
+    [...grams.keys()].map((g) => [g]),
+    sql`${jsonText(kind, 0)} as gram`,
+  )
+  const found = await sql<{ gram: string; listed: number; floor: number; spill: number }>`select g.gram, g.listed,
+    g.floor, g.spill from search_grams g where g.gram in ${names}`.execute(db)
+  for (const g of found.rows)
+    known.set(g.gram, { listed: Number(g.listed), floor: Number(g.floor), spill: Number(g.spill) })
+  const postings: unknown[][] = []
+  const changed: unknown[][] = []
   const full: string[] = []
   for (const [gram, tf] of grams) {
     const impact = weight(tf, dl, avg)
     const g = known.get(gram) ?? { listed: 0, floor: 0, spill: 0 }
     if (g.listed < rankingLimits.listCap || impact > g.floor) {
-      postings.push({ gram, impact, doc, tf, dl })
-      changed.push({ ...g, gram, listed: g.listed + 1 })
+      postings.push([gram, impact, tf])
+      changed.push([gram, g.listed + 1, g.floor, g.spill])
       if (g.listed + 1 >= 2 * rankingLimits.listCap) full.push(gram)
-    } else if (impact > g.spill) changed.push({ ...g, gram, spill: impact })
+    } else if (impact > g.spill) changed.push([gram, g.listed, g.floor, impact])
   }
-  for (const part of chunked(postings, 400)) await db.insertInto('search_postings').values(part).execute()
-  for (const part of chunked(changed, 400))
-    await db
-      .insertInto('search_grams')
-      .values(part)
-      .onConflict((oc) =>
-        oc.column('gram').doUpdateSet((eb) => ({
-          listed: eb.ref('excluded.listed'),
-          floor: eb.ref('excluded.floor'),
-          spill: eb.ref('excluded.spill'),
-        })),
-      )
-      .execute()
+  if (postings.length)
+    await sql`insert into search_postings (gram, impact, doc, tf, dl) select gram, impact, ${doc}, tf, ${dl} from
+      ${jsonRows(kind, postings, sql`${jsonText(kind, 0)} as gram, ${jsonNumber(kind, 1)} as impact, ${jsonNumber(kind, 2)} as tf`)} p`.execute(
+      db,
+    )
+  if (changed.length)
+    await sql`insert into search_grams (gram, listed, floor, spill) select gram, listed, floor, spill from
+      ${jsonRows(kind, changed, sql`${jsonText(kind, 0)} as gram, ${jsonNumber(kind, 1)} as listed, ${jsonNumber(kind, 2)} as floor, ${jsonNumber(kind, 3)} as spill`)} c
+      where true on conflict (gram) do update set listed = excluded.listed, floor = excluded.floor,
+      spill = excluded.spill`.execute(db)
   // A list grown to twice its size drops its lightest documents back to `listCap`, all at once; the highest impact
   // dropped raises the list's spill, the lightest kept is its floor (until then newcomers lighter than it may join).
   for (const gram of full) await trimList(db, gram)
@@ -181,7 +197,7 @@ export async function addRanked(
 ): Promise<void> {
   const stats = await statsOf(db, kind, true)
   const avg = stats.snapshot_avg > 0 ? stats.snapshot_avg : Math.max(1, tokens.length) * headroom
-  await listDocument(db, docOf(itemId, chunk), tokens, avg)
+  await listDocument(db, kind, docOf(itemId, chunk), tokens, avg)
   const docs = stats.docs + 1
   const total = stats.tokens + tokens.length
   await db.updateTable('search_stats').set({ docs, tokens: total, snapshot_avg: avg }).where('id', '=', 1).execute()
@@ -274,7 +290,8 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
   const docs = Number(counted?.docs ?? 0)
   const tokens = Number(counted?.tokens ?? 0)
   const avg = docs > 0 ? (tokens / docs) * headroom : 0
-  for await (const batch of allDocuments(db, kind)) for (const d of batch) await listDocument(db, d.doc, d.tokens, avg)
+  for await (const batch of allDocuments(db, kind))
+    for (const d of batch) await listDocument(db, kind, d.doc, d.tokens, avg)
   await db
     .updateTable('search_stats')
     .set({ docs, tokens, snapshot_avg: avg, rebuild: 0 })
