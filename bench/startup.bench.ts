@@ -3,7 +3,7 @@
 // `gongkai serve` on a set-up SQLite data directory from launch to the first 200 from /healthz.
 // Goals: --help ≤ 3×, server ≤ 10×. `--runs N` (default 7) launches of each.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { get } from 'node:http'
 import { createServer } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
@@ -129,9 +129,18 @@ try {
     if (s.cpu !== undefined) serveCpu.push(s.cpu)
   }
   const ref = median(times.node)
-  const compiled = existsSync(path.join(root, 'dist', 'cli', 'gongkai.js'))
+  // bin/gongkai.mjs runs dist/ only when it was built after the last change to a source.
+  const stamp = path.join(root, 'dist', '.built')
+  const compiled =
+    existsSync(stamp) &&
+    readdirSync(path.join(root, 'src'), { recursive: true, withFileTypes: true }).every(
+      (e) =>
+        !e.isFile() ||
+        /\.test\.tsx?$/.test(e.name) ||
+        statSync(path.join(e.parentPath, e.name)).mtimeMs <= statSync(stamp).mtimeMs,
+    )
   console.log(
-    `Start-up (${runs} launches each, alternating; medians; ${compiled ? 'compiled dist/' : 'sources through tsx'}; ` +
+    `Start-up (${runs} launches each, alternating; medians; ${compiled ? 'compiled dist/' : 'sources through tsx: run npm run build'}; ` +
       `load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')})`,
