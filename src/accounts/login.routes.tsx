@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import QRCode from 'qrcode'
 import { z } from 'zod'
 import { emptyForm } from '../web/form.tsx'
 import type { FormState } from '../web/form.tsx'
@@ -121,7 +120,9 @@ export function loginRoutes(app: FastifyInstance): void {
     const user = requireStaff(request)
     // Read-only: the offered secret is worked out, not stored, until a code confirms it (issue #14).
     const secret = user.totpEnabled ? undefined : await pendingTotpSecret(deps, user.id)
-    const qr = secret ? await QRCode.toDataURL(otpauthUri(secret, user.username), { margin: 1, width: 200 }) : undefined
+    const qr = secret
+      ? await (await import('qrcode')).default.toDataURL(otpauthUri(secret, user.username), { margin: 1, width: 200 })
+      : undefined
     return reply.page(
       status,
       <TotpPage

@@ -1,4 +1,3 @@
-import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx'
 import { renderLetterPdf } from '../documents/pdf.ts'
 import type { LetterDocument } from '../documents/pdf.ts'
 import { feeNoticeLines, feeTemplateValues } from './fee-letter.ts'
@@ -327,6 +326,7 @@ export const decisionTemplateProblem = (template: string): string | undefined =>
 export const letterPdf = (doc: LetterDocument) => renderLetterPdf(doc)
 
 export async function letterDocx(doc: LetterDocument): Promise<Buffer> {
+  const { AlignmentType, Document, Packer, Paragraph, TextRun } = await import('docx')
   const run = (text: string, opts: { bold?: boolean; size?: number; font?: string } = {}) =>
     new TextRun({
       text,

@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import BetterSqlite3 from 'better-sqlite3'
-import pg from 'pg'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import { verifyAuditChain } from '../audit/audit.service.ts'
@@ -26,7 +25,7 @@ import { formatHead } from '../audit/audit.ts'
 import type { Config } from '../config.ts'
 import type { Deps } from '../deps.ts'
 import { keyCheckValues, keysNotMatching, loadKeys } from '../security/keys.ts'
-import { sqliteFileName } from '../storage/open-database.ts'
+import { postgres, sqliteFileName } from '../storage/open-database.ts'
 import type { DatabaseKind } from '../storage/database.ts'
 import { runningServer } from './server-lock.ts'
 
@@ -141,7 +140,7 @@ async function refuseWhileRunning(config: Config, kind: DatabaseKind): Promise<v
   if (pid !== undefined)
     throw new Error(`平台正在运行（进程 ${pid} 使用数据目录 ${config.dataDir}），请先停止平台再恢复；恢复未执行`)
   if (kind !== 'postgres') return
-  const client = new pg.Client({ connectionString: requireUrl(config) })
+  const client = new (postgres().Client)({ connectionString: requireUrl(config) })
   await client.connect()
   try {
     const r = await client.query<{ n: string }>(

@@ -1,5 +1,5 @@
-import * as cheerio from 'cheerio'
-import JSZip from 'jszip'
+import type JSZip from 'jszip'
+import { cheerio } from '../files/cheerio.ts'
 import { AppError } from '../errors.ts'
 import { checkHtmlDepth, checkHtmlHead, checkOfficeZip, defaultParseLimits } from '../files/parse-limits.ts'
 import type { ParseLimits } from '../files/parse-limits.ts'
@@ -17,7 +17,7 @@ export class UnscannableFile extends Error {
 }
 
 async function openZip(bytes: Buffer): Promise<JSZip> {
-  const zip = await JSZip.loadAsync(bytes)
+  const zip = await (await import('jszip')).default.loadAsync(bytes)
   const entries = Object.values(zip.files)
   if (entries.length > maxEntries) throw new UnscannableFile('压缩包内文件过多，拒绝处理')
   const total = entries.reduce(

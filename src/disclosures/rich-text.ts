@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio'
+import { cheerio } from '../files/cheerio.ts'
 import type { AnyNode, Element } from 'domhandler'
 import { htmlText } from '../confidentiality/extract-text.ts'
 import { AppError } from '../errors.ts'

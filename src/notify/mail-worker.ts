@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer'
 import { fieldAad } from '../applications/applicant-data.ts'
 import { isoNow } from '../clock.ts'
@@ -36,7 +35,7 @@ export async function sendDueMail(deps: Deps, limit = 20): Promise<number> {
       const row = await claimOutboxRow(deps.db, id, now, plusMinutes(now, holdMinutes))
       if (!row) continue // another worker has it
       tried++
-      transport ??= nodemailer.createTransport({ url: smtpUrl, ...smtpTimeouts })
+      transport ??= (await import('nodemailer')).default.createTransport({ url: smtpUrl, ...smtpTimeouts })
       await sendOne(deps, transport, row, publicUrl)
     }
   } finally {

@@ -1,4 +1,4 @@
-import * as echarts from 'echarts'
+import type * as Echarts from 'echarts'
 import { listAgencies, listUnits } from '../agencies/agency.store.ts'
 import type { Deps } from '../deps.ts'
 import { columnHealth } from '../disclosures/column-health.ts'
@@ -23,8 +23,11 @@ export type Chart = {
   svg: string
 }
 
+/** echarts (some 600 modules), loaded by the first dashboard rather than at start-up (issue #15). */
+let echarts: typeof Echarts | undefined
+
 function render(title: string, kind: 'bar' | 'line', categories: string[], series: Series[], unit: string): Chart {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 720, height: 300 })
+  const chart = echarts!.init(null, null, { renderer: 'svg', ssr: true, width: 720, height: 300 })
   try {
     chart.setOption({
       animation: false,
@@ -149,6 +152,7 @@ export async function dashboard(deps: Deps, year: number, agencyId?: number): Pr
     },
   ]
 
+  echarts ??= await import('echarts')
   return [
     render(`${year}年各月办结的申请（按办理结果）`, 'bar', labels, byOutcome, '件'),
     render(`${year}年各月按期答复率`, 'line', labels, onTime, '%'),

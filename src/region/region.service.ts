@@ -1,5 +1,4 @@
 import { csvCell } from '../web/csv.ts'
-import ExcelJS from 'exceljs'
 import { countAgencies, listAgencies, listUnits } from '../agencies/agency.store.ts'
 import { formatShanghai } from '../clock.ts'
 import { isOverdue } from '../applications/application.ts'
@@ -190,7 +189,7 @@ export async function tableXlsx(
   header: readonly string[],
   rows: readonly (readonly (string | number)[])[],
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await import('exceljs')).default.Workbook()
   const ws = wb.addWorksheet(sheet)
   ws.addRow([...header]).font = { bold: true }
   for (const r of rows) ws.addRow([...r])

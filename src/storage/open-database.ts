@@ -2,12 +2,20 @@ import BetterSqlite3 from 'better-sqlite3'
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import type { DatabaseConnection, Driver, SqliteDatabase } from 'kysely'
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
-import pg from 'pg'
+import type pg from 'pg'
 import type { Database, DatabaseKind, Db } from './database.ts'
 
-// pg returns int8 (count(*), sums) as strings; our counts fit in a double (stack.md pitfall 11).
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10))
+const require = createRequire(import.meta.url)
+
+/** pg, loaded only for PostgreSQL: it brings Node's fetch machinery along, a quarter second of start-up (issue #15). */
+export function postgres(): typeof pg {
+  const loaded = require('pg') as typeof pg
+  // pg returns int8 (count(*), sums) as strings; our counts fit in a double (stack.md pitfall 11).
+  loaded.types.setTypeParser(20, (v) => Number.parseInt(v, 10))
+  return loaded
+}
 
 export const sqliteFileName = 'gongkai.db'
 
@@ -63,7 +71,7 @@ export function openSqliteFile(file: string): BetterSqlite3.Database {
 
 export function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): OpenedDatabase {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
+    const pool = new (postgres().Pool)({ connectionString: opts.databaseUrl, max: 10 })
     // An idle client's connection can end under it (server restart, an administrator terminating
     // backends); pg reports that as an 'error' event that would otherwise crash the process. The
     // pool drops the client and the next query opens a new one.

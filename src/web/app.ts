@@ -27,6 +27,7 @@ import { registerRoutes } from './routes.ts'
 import { registerPageCache } from './page-cache.ts'
 import { sharedRateLimitStore } from './rate-limit-store.ts'
 import { pageContext, statusOf } from './request-context.ts'
+import { lazySchemaCompilers } from './schema-compilers.ts'
 import { diskFull } from '../files/file-store.ts'
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public')
@@ -43,6 +44,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
               censor: '[已隐去]',
             },
           },
+    schemaController: { compilersFactory: lazySchemaCompilers },
     // Slow request bodies and idle connections time out (issue #14). Node checks the request deadline every
     // `connectionsCheckingInterval`, 30 s by default: once a second here, so a dripping body is cut near its deadline.
     serverFactory: (handler) => {

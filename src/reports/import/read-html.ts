@@ -1,4 +1,5 @@
-import * as cheerio from 'cheerio'
+import type { CheerioAPI } from 'cheerio'
+import { cheerio } from '../../files/cheerio.ts'
 import type { AnyNode } from 'domhandler'
 import { tokenizeCell, tokenizeLine } from './tokens.ts'
 import type { Token } from './tokens.ts'
@@ -59,7 +60,7 @@ export function readHtml(html: string): Token[] {
 }
 
 /** One token run per row, cells in order; nested tables are read in place. */
-function readTable($: cheerio.CheerioAPI, table: AnyNode, out: Token[]): void {
+function readTable($: CheerioAPI, table: AnyNode, out: Token[]): void {
   $(table)
     .find('tr')
     .each((_, tr) => {
