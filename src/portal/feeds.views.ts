@@ -39,3 +39,12 @@ ${paths.map((p) => `  <url><loc>${escapeHtml(`${base}${p}`)}</loc></url>`).join(
 </urlset>
 `
 }
+
+/** The sitemap index (sitemaps.org): one entry per sitemap number, at /sitemaps/<n>.xml. */
+export function sitemapIndexXml(base: string, numbers: readonly number[]): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${numbers.map((n) => `  <sitemap><loc>${escapeHtml(`${base}/sitemaps/${n}.xml`)}</loc></sitemap>`).join('\n')}
+</sitemapindex>
+`
+}

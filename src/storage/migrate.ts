@@ -21,6 +21,7 @@ import { queryCodeHash } from './migrations/2026-12-06-01-query-code-hash.ts'
 import { passwordReset } from './migrations/2026-12-06-02-password-reset.ts'
 import { sharedLimits } from './migrations/2026-12-06-03-shared-limits.ts'
 import { reviewIntegrity } from './migrations/2026-12-06-04-review-integrity.ts'
+import { scaleIndexes } from './migrations/2026-12-07-02-scale-indexes.ts'
 
 /** What some migrations need beyond the database: the field key, to convert encrypted values. */
 export type MigrationKeys = { field: Buffer } | undefined
@@ -47,6 +48,7 @@ const migrationsFor = (kind: DatabaseKind, keys?: MigrationKeys): Record<string,
   '2026-12-06-02-password-reset': passwordReset(kind),
   '2026-12-06-03-shared-limits': sharedLimits(kind),
   '2026-12-06-04-review-integrity': reviewIntegrity(kind),
+  '2026-12-07-02-scale-indexes': scaleIndexes(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''
