@@ -176,9 +176,18 @@ async function measure(label: string, env: Record<string, string>) {
         .set({ scheduled_at: '2000-01-01T00:00:00.000Z' })
         .where('status', '=', 'approved')
         .execute()
-      await run(`scheduler round, ${dueCount} items due`, async () => {
+      const due = Number(
+        (
+          await deps.db
+            .selectFrom('items')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .where('status', '=', 'approved')
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+      await run(`scheduler round, ${due} items due`, async () => {
         const published = await publishDueItems(deps)
-        if (published !== dueCount) throw new Error(`published ${published} of ${dueCount}`)
+        if (published !== due) throw new Error(`published ${published} of ${due}`)
         return 1
       })
       await run('console column statistics, the large agency', async () => (await ownColumnHealth(deps, office!.id), 1))

@@ -206,12 +206,14 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /**
  * Each column of an agency with its published count and last publication, for column health. Per column: the last
  * date is one seek in (column_id, status, published_at, id); the count hops through that index `countStep` entries at
- * a time and gives the event loop back between hops, so a column of a million items never holds it (issue #15).
+ * a time and gives the event loop back between hops and columns, so a column of a million items never holds it
+ * (issue #15).
  */
-export async function columnStats(db: Executor, agencyId: number, countStep = 20_000) {
+export async function columnStats(db: Executor, agencyId: number, countStep = 10_000) {
   const columns = await listColumns(db, agencyId)
   const stats = []
   for (const c of columns) {
+    await yieldToEventLoop()
     const last = await db
       .selectFrom('items')
       .select(['published_at', 'id'])

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { AppError } from '../errors.ts'
 import { columnFeedOf, sitemapNumbersOf, sitemapPathsOf } from './portal.service.ts'
-import { columnFeedXml, sitemapIndexXml, sitemapXml } from './feeds.views.ts'
+import { columnFeedXml, sitemapEntries, sitemapIndexXml, sitemapXml } from './feeds.views.ts'
 
 // Atom per column and the sitemaps, so that the public, aggregators and search engines follow the
 // columns. Links are absolute on the configured PUBLIC_URL, never on the request's Host header: the
@@ -36,8 +36,9 @@ export function portalFeedRoutes(app: FastifyInstance): void {
 
   app.get('/sitemaps/:n', async (request, reply) => {
     const { n } = sitemapParam.parse(request.params)
-    const paths = await sitemapPathsOf(deps, n)
-    if (n > 0 && paths.length === 0) throw new AppError('not_found', '没有这个网站地图')
-    return reply.type('application/xml; charset=utf-8').send(sitemapXml(origin, paths))
+    const entries: string[] = []
+    for await (const paths of sitemapPathsOf(deps, n)) entries.push(sitemapEntries(origin, paths))
+    if (entries.length === 0) throw new AppError('not_found', '没有这个网站地图')
+    return reply.type('application/xml; charset=utf-8').send(sitemapXml(entries))
   })
 }

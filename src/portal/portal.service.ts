@@ -44,8 +44,9 @@ export async function columnFeedOf(deps: Deps, id: number): Promise<{ column: Co
 
 /** How many URLs one sitemap file lists at most (the sitemaps.org protocol allows 50,000). */
 export const sitemapSize = 50_000
-// Ids are read this many at a time, the event loop given back between slices (a whole file is some 50 ms of work).
-const sitemapSlice = 10_000
+// Ids are read and rendered this many at a time, the event loop given back between slices (a whole file of 50,000
+// is some 50 ms of work).
+const sitemapSlice = 5_000
 
 /**
  * The sitemap index: sitemap 0 lists the region's pages, agencies, columns and reports; sitemap n ≥ 1 the published
@@ -63,19 +64,23 @@ export async function sitemapNumbersOf(deps: Deps, size = sitemapSize): Promise<
   return numbers
 }
 
-/** The paths one sitemap lists (see sitemapNumbersOf): at most `size`. */
-export async function sitemapPathsOf(deps: Deps, n: number, size = sitemapSize): Promise<string[]> {
-  if (n === 0) return regionSitemapPaths(deps)
-  const paths: string[] = []
+/**
+ * The paths one sitemap lists (see sitemapNumbersOf), at most `size`, in slices of a few thousand: the caller renders
+ * each slice, and the event loop is given back between them.
+ */
+export async function* sitemapPathsOf(deps: Deps, n: number, size = sitemapSize): AsyncGenerator<string[]> {
+  if (n === 0) {
+    yield await regionSitemapPaths(deps)
+    return
+  }
   const end = n * size
   for (let from = (n - 1) * size; from < end;) {
     const ids = await listPublishedItemIds(deps.db, from, end, sitemapSlice)
-    for (const id of ids) paths.push(`/items/${id}`)
-    if (ids.length < sitemapSlice) break
+    if (ids.length > 0) yield ids.map((id) => `/items/${id}`)
+    if (ids.length < sitemapSlice) return
     from = ids.at(-1)!
     await new Promise<void>((resolve) => setImmediate(resolve))
   }
-  return paths
 }
 
 /** Home and its entry points, agencies, columns, reports: every public page but the items'. */
