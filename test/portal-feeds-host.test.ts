@@ -11,7 +11,7 @@ describe.each(databaseKinds)('sitemap and feeds on %s', (kind) => {
     const t = await testApp(kind)
     try {
       const item = await buildItem(t.deps, { title: '关于“<script>”字样的说明 & 其他', until: 'published' })
-      const pages = ['/sitemap.xml', `/columns/${item.columnId}/feed.xml`]
+      const pages = ['/sitemaps/1.xml', `/columns/${item.columnId}/feed.xml`]
       for (const url of pages) {
         const forged = await t.app.inject({ url, headers: { host: 'evil.example' } })
         expect(forged.statusCode, url).toBe(200)
@@ -31,7 +31,10 @@ describe.each(databaseKinds)('sitemap and feeds on %s', (kind) => {
     const u = await testApp(kind, { env: { PUBLIC_URL: 'https://gk.example.gov.cn/' } })
     try {
       const item = await buildItem(u.deps, { until: 'published' })
-      const sitemap = await u.app.inject({ url: '/sitemap.xml', headers: { host: 'evil.example' } })
+      const index = await u.app.inject({ url: '/sitemap.xml', headers: { host: 'evil.example' } })
+      expect(index.body).toContain('<loc>https://gk.example.gov.cn/sitemaps/1.xml</loc>')
+      expect(index.body).not.toContain('evil.example')
+      const sitemap = await u.app.inject({ url: '/sitemaps/1.xml', headers: { host: 'evil.example' } })
       expect(sitemap.body).toContain(`<loc>https://gk.example.gov.cn/items/${item.id}</loc>`)
       const feed = await u.app.inject({ url: `/columns/${item.columnId}/feed.xml`, headers: { host: 'evil.example' } })
       expect(feed.body).toContain(`<link href="https://gk.example.gov.cn/items/${item.id}"/>`)

@@ -189,26 +189,92 @@ export async function listPublicItems(db: Executor, columnId: number, limit = 50
     .execute()
 }
 
-/** Each column of an agency with its published count and last publication, for column health. */
-export async function columnStats(db: Executor, agencyId: number) {
+/** A place in the catalogue's order (published_at, then id, both descending): where a page starts or ends. */
+export type CatalogueKey = { published_at: string; id: number }
+
+/**
+ * Items after `key` in the catalogue's order ('older'), or before it ('newer'). A row-value comparison, so that both
+ * engines seek in the (…, published_at, id) index instead of filtering.
+ */
+const newerThan = (key: { published_at: string | null; id: number }, side: 'older' | 'newer') =>
+  side === 'older'
+    ? sql<boolean>`(published_at, id) < (${key.published_at}, ${key.id})`
+    : sql<boolean>`(published_at, id) > (${key.published_at}, ${key.id})`
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * Each column of an agency with its published count and last publication, for column health. Per column: the last
+ * date is one seek in (column_id, status, published_at, id); the count hops through that index `countStep` entries at
+ * a time and gives the event loop back between hops and columns, so a column of a million items never holds it
+ * (issue #15).
+ */
+export async function columnStats(db: Executor, agencyId: number, countStep = 10_000) {
   const columns = await listColumns(db, agencyId)
-  const rows = await db
-    .selectFrom('items')
-    .select((eb) => ['column_id', eb.fn.max('published_at').as('last'), eb.fn.countAll<number>().as('n')])
-    .where('agency_id', '=', agencyId)
-    .where('status', '=', 'published')
-    .groupBy('column_id')
-    .execute()
-  const byColumn = new Map(rows.map((r) => [r.column_id, r]))
-  return columns.map((c) => ({
-    id: c.id,
-    name: c.name,
-    class: c.class,
-    lastPublishedAt: (byColumn.get(c.id)?.last as string | null | undefined) ?? null,
-    published: Number(byColumn.get(c.id)?.n ?? 0),
-    hasChildren: columns.some((x) => x.parent_id === c.id),
-  }))
+  const stats = []
+  for (const c of columns) {
+    await yieldToEventLoop()
+    const last = await db
+      .selectFrom('items')
+      .select(['published_at', 'id'])
+      .where('column_id', '=', c.id)
+      .where('status', '=', 'published')
+      .orderBy('published_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    stats.push({
+      id: c.id,
+      name: c.name,
+      class: c.class,
+      lastPublishedAt: last?.published_at ?? null,
+      published: last ? await countPublishedInColumn(db, c.id, countStep) : 0,
+      hasChildren: columns.some((x) => x.parent_id === c.id),
+    })
+  }
+  return stats
 }
+
+/** How many published items a column holds, counted `step` index entries at a time, yielding between steps. */
+async function countPublishedInColumn(db: Executor, columnId: number, step: number): Promise<number> {
+  let n = 0
+  let after: CatalogueKey | undefined
+  for (;;) {
+    // The key `step` entries on: when there is one, exactly `step` entries lie before it.
+    const hop = await columnHopQuery(db, columnId, step, after).executeTakeFirst()
+    if (!hop?.published_at) {
+      const rest = publishedInColumn(db, columnId, after).select((eb) => eb.fn.countAll<number | string>().as('n'))
+      return n + Number((await rest.executeTakeFirstOrThrow()).n)
+    }
+    n += step
+    after = { published_at: hop.published_at, id: hop.id }
+    await yieldToEventLoop()
+  }
+}
+
+const publishedInColumn = (db: Executor, columnId: number, after: CatalogueKey | undefined) => {
+  const q = db.selectFrom('items').where('column_id', '=', columnId).where('status', '=', 'published')
+  return after ? q.where(newerThan(after, 'older')) : q
+}
+
+/** The key `step` published entries of a column after `after`: one hop of the column's count. */
+export const columnHopQuery = (db: Executor, columnId: number, step: number, after?: CatalogueKey) =>
+  publishedInColumn(db, columnId, after)
+    .select(['published_at', 'id'])
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .offset(step - 1)
+    .limit(1)
+
+/** Approved items whose scheduled time has come, with who scheduled them, in the order they came due. */
+export const dueItemsQuery = (db: Executor, now: string) =>
+  db
+    .selectFrom('items')
+    .innerJoin('users', 'users.id', 'items.scheduled_by')
+    .select(['items.id', 'items.agency_id', 'items.scheduled_by', 'users.display_name', 'users.username'])
+    .where('items.status', '=', 'approved')
+    .where('items.scheduled_at', '<=', now)
+    .orderBy('items.scheduled_at')
 
 export async function listAttachments(db: Executor, itemId: number) {
   return db.selectFrom('attachments').selectAll().where('item_id', '=', itemId).orderBy('id').execute()
@@ -223,18 +289,60 @@ export type CatalogueFilter = {
   columnId?: number | undefined
   genre?: string | undefined
   year?: number | undefined
-  topic?: string | undefined
 }
 
-/** The catalogue: an agency's published items with their metadata, filtered, newest first. */
-export async function listCatalogue(db: Executor, f: CatalogueFilter, limit = 50, offset = 0): Promise<ItemRow[]> {
-  let q = db.selectFrom('items').selectAll().where('status', '=', 'published')
-  if (f.agencyId) q = q.where('agency_id', '=', f.agencyId)
+/**
+ * Published items under a catalogue filter. Every combination the portal offers has an index that starts with its
+ * equalities and ends with (published_at, id): agency or column, with or without genre.
+ */
+function catalogueEqualities(db: Executor, f: CatalogueFilter) {
+  let q = db.selectFrom('items').where('status', '=', 'published')
   if (f.columnId) q = q.where('column_id', '=', f.columnId)
+  if (f.agencyId) q = q.where('agency_id', '=', f.agencyId)
   if (f.genre) q = q.where('genre', '=', f.genre)
-  if (f.topic) q = q.where('topic', '=', f.topic)
-  if (f.year) q = q.where('published_at', '>=', `${f.year}-01-01`).where('published_at', '<', `${f.year + 1}-01-01`)
-  return q.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute()
+  return q
+}
+
+/** Published items under a catalogue filter, the year as a range of published_at. */
+export function catalogueQuery(db: Executor, f: CatalogueFilter) {
+  const q = catalogueEqualities(db, f)
+  return f.year ? q.where('published_at', '>=', `${f.year}-01-01`).where('published_at', '<', `${f.year + 1}-01-01`) : q
+}
+
+export type CataloguePosition = { after?: CatalogueKey | undefined; before?: CatalogueKey | undefined }
+
+/**
+ * The query of a catalogue page (see listCatalogue); `before` reads upwards, oldest of the page first. The year and
+ * the key bound published_at once from each side at most: the key replaces the year's bound on its side when it lies
+ * inside the year. (SQLite without statistics takes three range terms on published_at for a narrow range and walks
+ * the status-only index past every other filter.)
+ */
+export function cataloguePageQuery(db: Executor, f: CatalogueFilter, limit: number, from: CataloguePosition = {}) {
+  let q = catalogueEqualities(db, f).selectAll()
+  const start = f.year ? `${f.year}-01-01` : undefined
+  const end = f.year ? `${f.year + 1}-01-01` : undefined
+  const after = from.before ? undefined : from.after
+  const before = from.before
+  if (after && (!end || after.published_at < end)) q = q.where(newerThan(after, 'older'))
+  else if (end) q = q.where('published_at', '<', end)
+  if (before && (!start || before.published_at >= start)) q = q.where(newerThan(before, 'newer'))
+  else if (start) q = q.where('published_at', '>=', start)
+  if (before) return q.orderBy('published_at', 'asc').orderBy('id', 'asc').limit(limit)
+  return q.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit)
+}
+
+/**
+ * A page of the catalogue, newest first: the first `limit` items, or those just after `from.after` (older), or just
+ * before `from.before` (newer; returned newest first too). Keyset paging: page 500 costs what page 1 costs.
+ */
+export async function listCatalogue(
+  db: Executor,
+  f: CatalogueFilter,
+  limit = 50,
+  from: CataloguePosition = {},
+): Promise<ItemRow[]> {
+  const rows = await cataloguePageQuery(db, f, limit, from).execute()
+  return from.before ? rows.reverse() : rows
 }
 
 /** Every item of an agency made on the platform and not withdrawn, newest first: what 条例 art. 26's time limit applies to. */
@@ -250,14 +358,29 @@ export async function listTimelinessItems(db: Executor, agencyId: number) {
     .execute()
 }
 
-/** The ids of published items, oldest first, as many as one sitemap holds. */
-export async function listPublishedItemIds(db: Executor, limit = 45_000): Promise<number[]> {
+/** The ids of published items in (from, to], ascending, at most `limit`: one slice of a sitemap. */
+export async function listPublishedItemIds(db: Executor, from: number, to: number, limit: number): Promise<number[]> {
   const rows = await db
     .selectFrom('items')
     .select('id')
     .where('status', '=', 'published')
+    .where('id', '>', from)
+    .where('id', '<=', to)
     .orderBy('id')
     .limit(limit)
     .execute()
   return rows.map((r) => r.id)
+}
+
+/** The smallest id of a published item above `from`, if any: how the sitemap index skips empty id ranges. */
+export async function nextPublishedItemId(db: Executor, from: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('items')
+    .select('id')
+    .where('status', '=', 'published')
+    .where('id', '>', from)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.id
 }

@@ -32,10 +32,25 @@ ${entries}
 `
 }
 
-export function sitemapXml(base: string, paths: string[]): string {
+/** The <url> entries of a slice of a sitemap's paths, absolute on `base`. */
+export function sitemapEntries(base: string, paths: readonly string[]): string {
+  const origin = escapeHtml(base)
+  return paths.map((p) => `  <url><loc>${origin}${escapeHtml(p)}</loc></url>\n`).join('')
+}
+
+/** A sitemap (sitemaps.org) of the entries rendered slice by slice. */
+export function sitemapXml(entries: readonly string[]): string {
   return `<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-${paths.map((p) => `  <url><loc>${escapeHtml(`${base}${p}`)}</loc></url>`).join('\n')}
-</urlset>
+${entries.join('')}</urlset>
+`
+}
+
+/** The sitemap index (sitemaps.org): one entry per sitemap number, at /sitemaps/<n>.xml. */
+export function sitemapIndexXml(base: string, numbers: readonly number[]): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${numbers.map((n) => `  <sitemap><loc>${escapeHtml(`${base}/sitemaps/${n}.xml`)}</loc></sitemap>`).join('\n')}
+</sitemapindex>
 `
 }

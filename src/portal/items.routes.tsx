@@ -22,10 +22,23 @@ const attachmentParams = z.object({
   id: z.coerce.number().int().positive(),
   attachmentId: z.coerce.number().int().positive(),
 })
+// A catalogue page is found by a key, `<published_at>_<id>` of the item it follows (after) or precedes (before): keyset
+// paging, so a crawler's page 500 costs what page 1 costs (issue #15). A malformed key, or a `page=` of the numbered
+// pages this replaced, is the first page.
+const catalogueKey = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\dT[\d:.]{8,15}Z_\d{1,15}$/)
+  .transform((s) => {
+    const cut = s.lastIndexOf('_')
+    return { published_at: s.slice(0, cut), id: Number(s.slice(cut + 1)) }
+  })
+  .optional()
+  .catch(undefined)
 const catalogueQuery = z.object({
   genre: z.enum(genres).optional().catch(undefined),
   year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(1000).optional().catch(undefined),
+  after: catalogueKey,
+  before: catalogueKey,
 })
 const agencyCatalogueQuery = catalogueQuery.extend({
   column: z.coerce.number().int().positive().optional().catch(undefined),
@@ -45,22 +58,16 @@ export function portalItemRoutes(app: FastifyInstance): void {
 
   app.get('/agencies/:id/catalogue', async (request, reply) => {
     const { id } = idParam.parse(request.params)
-    const { page = 1, ...filter } = agencyCatalogueQuery.parse(request.query)
-    const catalogue = await agencyCatalogueOf(deps, id, filter, page)
-    return reply.page(
-      200,
-      <AgencyCataloguePage ctx={pageContext(request)} {...catalogue} filter={filter} page={page} />,
-    )
+    const { after, before, ...filter } = agencyCatalogueQuery.parse(request.query)
+    const catalogue = await agencyCatalogueOf(deps, id, filter, { after, before })
+    return reply.page(200, <AgencyCataloguePage ctx={pageContext(request)} {...catalogue} filter={filter} />)
   })
 
   // The whole region's catalogue: every agency's published items, newest first.
   app.get('/catalogue', async (request, reply) => {
-    const { page = 1, ...filter } = regionCatalogueQuery.parse(request.query)
-    const catalogue = await regionCatalogueOf(deps, filter, page)
-    return reply.page(
-      200,
-      <RegionCataloguePage ctx={pageContext(request)} {...catalogue} filter={filter} page={page} />,
-    )
+    const { after, before, ...filter } = regionCatalogueQuery.parse(request.query)
+    const catalogue = await regionCatalogueOf(deps, filter, { after, before })
+    return reply.page(200, <RegionCataloguePage ctx={pageContext(request)} {...catalogue} filter={filter} />)
   })
 
   app.get('/columns/:id', async (request, reply) => {

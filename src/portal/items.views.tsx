@@ -1,23 +1,31 @@
 import { formatShanghai } from '../clock.ts'
 import type { Agency } from '../agencies/agency.ts'
 import { AgencyFilter, GenreAndYearFilters } from './filter-fields.views.tsx'
-import type { ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
+import type { CatalogueKey, ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
 import { PortalLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import { reportTitle } from '../reports/render/report-html.tsx'
 import type { StoredReport } from '../reports/report.store.ts'
-import type { AgencyCatalogueFilter, ColumnSection, RegionCatalogueFilter } from './portal.service.ts'
+import type { AgencyCatalogueFilter, CataloguePage, ColumnSection, RegionCatalogueFilter } from './portal.service.ts'
 
 // The public side of proactive disclosure: an agency's columns, the catalogues, a column's items,
 // an item's page with its catalogue metadata.
 
-/** A catalogue page's link to another page with the same filters. */
-const pageLink = (path: string, filter: Record<string, string | number | undefined>, page: number) =>
+/** A catalogue page's link to the page after or before a key, with the same filters. */
+const pageLink = (
+  path: string,
+  filter: Record<string, string | number | undefined>,
+  side: 'after' | 'before',
+  key: CatalogueKey,
+) =>
   `${path}?${new URLSearchParams(
-    Object.entries({ ...filter, page })
+    Object.entries({ ...filter, [side]: `${key.published_at}_${key.id}` })
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, String(v)]),
   ).toString()}`
+
+/** 共 N 条信息, or 共 N 余条信息 past the count's cap. */
+const totalLine = (page: CataloguePage) => `共 ${page.total} ${page.totalCapped ? '余条' : '条'}信息。`
 
 export function AgencyPortalPage(props: { ctx: PageContext; agency: Agency; columns: ColumnRow[] }) {
   const { agency, columns } = props
@@ -59,23 +67,20 @@ export function AgencyPortalPage(props: { ctx: PageContext; agency: Agency; colu
   )
 }
 
-export function AgencyCataloguePage(props: {
-  ctx: PageContext
-  agency: Agency
-  columns: ColumnRow[]
-  filter: AgencyCatalogueFilter
-  page: number
-  /** One more than a page holds when there is a next page. */
-  items: ItemRow[]
-  /** How many items the filter finds in all. */
-  total: number
-}) {
-  const { agency, columns, page, items } = props
+export function AgencyCataloguePage(
+  props: CataloguePage & {
+    ctx: PageContext
+    agency: Agency
+    columns: ColumnRow[]
+    filter: AgencyCatalogueFilter
+  },
+) {
+  const { agency, columns, items } = props
   const f = props.filter
   const id = agency.id
   const names = new Map(columns.map((c) => [c.id, c.name]))
-  const link = (p: number) =>
-    pageLink(`/agencies/${id}/catalogue`, { column: f.column, genre: f.genre, year: f.year }, p)
+  const link = (side: 'after' | 'before', key: CatalogueKey) =>
+    pageLink(`/agencies/${id}/catalogue`, { column: f.column, genre: f.genre, year: f.year }, side, key)
   return (
     <PortalLayout ctx={props.ctx} title={`${agency.name}政府信息公开目录`}>
       <p>
@@ -99,9 +104,7 @@ export function AgencyCataloguePage(props: {
         <GenreAndYearFilters genre={f.genre} year={f.year} />
         <button type="submit">筛选</button>
       </form>
-      <p class="total">
-        共 {props.total} 条信息{props.total > 50 && `，第 ${page} 页`}。
-      </p>
+      <p class="total">{totalLine(props)}</p>
       <table class="stack">
         <caption>目录（最新在前）</caption>
         <thead>
@@ -114,7 +117,7 @@ export function AgencyCataloguePage(props: {
           </tr>
         </thead>
         <tbody>
-          {items.slice(0, 50).map((i) => (
+          {items.map((i) => (
             <tr>
               <td data-label="索引号">{i.index_number}</td>
               <td data-label="名称">
@@ -127,35 +130,33 @@ export function AgencyCataloguePage(props: {
           ))}
         </tbody>
       </table>
-      <Pager page={page} more={items.length > 50} link={link} />
+      <Pager newer={props.newer} older={props.older} link={link} />
     </PortalLayout>
   )
 }
 
 /** Previous and next links under a catalogue page of 50 items. */
-function Pager(props: { page: number; more: boolean; link: (page: number) => string }) {
+function Pager(props: {
+  newer: CatalogueKey | undefined
+  older: CatalogueKey | undefined
+  link: (side: 'after' | 'before', key: CatalogueKey) => string
+}) {
   return (
     <nav aria-label="分页" class="pager">
-      {props.page > 1 && <a href={props.link(props.page - 1)}>上一页</a>}
-      {props.more && <a href={props.link(props.page + 1)}>下一页</a>}
+      {props.newer && <a href={props.link('before', props.newer)}>上一页</a>}
+      {props.older && <a href={props.link('after', props.older)}>下一页</a>}
     </nav>
   )
 }
 
-export function RegionCataloguePage(props: {
-  ctx: PageContext
-  agencies: Agency[]
-  filter: RegionCatalogueFilter
-  page: number
-  /** One more than a page holds when there is a next page. */
-  items: ItemRow[]
-  /** How many items the filter finds in all. */
-  total: number
-}) {
-  const { agencies, page, items } = props
+export function RegionCataloguePage(
+  props: CataloguePage & { ctx: PageContext; agencies: Agency[]; filter: RegionCatalogueFilter },
+) {
+  const { agencies, items } = props
   const f = props.filter
   const names = new Map(agencies.map((a) => [a.id, a.name]))
-  const link = (p: number) => pageLink('/catalogue', { agency: f.agency, genre: f.genre, year: f.year }, p)
+  const link = (side: 'after' | 'before', key: CatalogueKey) =>
+    pageLink('/catalogue', { agency: f.agency, genre: f.genre, year: f.year }, side, key)
   return (
     <PortalLayout ctx={props.ctx} title="政府信息公开目录">
       <h1>政府信息公开目录</h1>
@@ -164,9 +165,7 @@ export function RegionCataloguePage(props: {
         <GenreAndYearFilters genre={f.genre} year={f.year} />
         <button type="submit">筛选</button>
       </form>
-      <p class="total">
-        共 {props.total} 条信息{props.total > 50 && `，第 ${page} 页`}。
-      </p>
+      <p class="total">{totalLine(props)}</p>
       <table class="stack">
         <caption>全区域目录（最新在前）</caption>
         <thead>
@@ -179,7 +178,7 @@ export function RegionCataloguePage(props: {
           </tr>
         </thead>
         <tbody>
-          {items.slice(0, 50).map((i) => (
+          {items.map((i) => (
             <tr>
               <td data-label="索引号">{i.index_number}</td>
               <td data-label="名称">
@@ -192,7 +191,7 @@ export function RegionCataloguePage(props: {
           ))}
         </tbody>
       </table>
-      <Pager page={page} more={items.length > 50} link={link} />
+      <Pager newer={props.newer} older={props.older} link={link} />
     </PortalLayout>
   )
 }

@@ -10,17 +10,24 @@ import {
   listColumns,
   listPublicItems,
   listPublishedItemIds,
+  nextPublishedItemId,
 } from '../disclosures/disclosure.store.ts'
 import type { genres } from '../disclosures/disclosure.ts'
 
 type Genre = (typeof genres)[number]
-import type { ColumnRow, ItemRow } from '../disclosures/disclosure.store.ts'
+import type {
+  CatalogueFilter,
+  CatalogueKey,
+  CataloguePosition,
+  ColumnRow,
+  ItemRow,
+} from '../disclosures/disclosure.store.ts'
 import { AppError } from '../errors.ts'
 import { findReportById, listPublishedReports } from '../reports/report.store.ts'
 import type { StoredReport } from '../reports/report.store.ts'
 import { countCap, countSearchItems, searchItems } from '../search/search.store.ts'
 import { relatedOf } from './interpretations.ts'
-import { countCatalogue, findPublishedByNumber, latestInColumns } from './portal.store.ts'
+import { catalogueCountCap, countCatalogue, findPublishedByNumber, latestInColumns } from './portal.store.ts'
 import { numberSpellings } from './search-query.ts'
 
 // What the public portal reads: only published content, through the modules' stores.
@@ -35,14 +42,54 @@ export async function columnFeedOf(deps: Deps, id: number): Promise<{ column: Co
   return { column, items }
 }
 
-/** The paths of every public page a sitemap lists: home and its entry points, agencies, columns, items, reports. */
-export async function sitemapPathsOf(deps: Deps): Promise<string[]> {
+/** How many URLs one sitemap file lists at most (the sitemaps.org protocol allows 50,000). */
+export const sitemapSize = 50_000
+// Ids are read and rendered this many at a time, the event loop given back between slices (a whole file of 50,000
+// is some 50 ms of work).
+const sitemapSlice = 5_000
+
+/**
+ * The sitemap index: sitemap 0 lists the region's pages, agencies, columns and reports; sitemap n ≥ 1 the published
+ * items with ids in ((n−1)·size, n·size]. Id ranges never shift as items are added, so each file stays what search
+ * engines fetched until an item in its range is published or withdrawn, and the newest items are always in the last.
+ * Ranges without a published item are left out, found by one index seek each.
+ */
+export async function sitemapNumbersOf(deps: Deps, size = sitemapSize): Promise<number[]> {
+  const numbers = [0]
+  for (let id = await nextPublishedItemId(deps.db, 0); id !== undefined;) {
+    const n = Math.ceil(id / size)
+    numbers.push(n)
+    id = await nextPublishedItemId(deps.db, n * size)
+  }
+  return numbers
+}
+
+/**
+ * The paths one sitemap lists (see sitemapNumbersOf), at most `size`, in slices of a few thousand: the caller renders
+ * each slice, and the event loop is given back between them.
+ */
+export async function* sitemapPathsOf(deps: Deps, n: number, size = sitemapSize): AsyncGenerator<string[]> {
+  if (n === 0) {
+    yield await regionSitemapPaths(deps)
+    return
+  }
+  const end = n * size
+  for (let from = (n - 1) * size; from < end;) {
+    const ids = await listPublishedItemIds(deps.db, from, end, sitemapSlice)
+    if (ids.length > 0) yield ids.map((id) => `/items/${id}`)
+    if (ids.length < sitemapSlice) return
+    from = ids.at(-1)!
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+}
+
+/** Home and its entry points, agencies, columns, reports: every public page but the items'. */
+async function regionSitemapPaths(deps: Deps): Promise<string[]> {
   const paths: string[] = ['/', '/guide', '/rules', '/statutory', '/catalogue', '/apply', '/reports']
   for (const a of await listAgencies(deps.db)) {
     paths.push(`/agencies/${a.id}`)
     for (const c of await listColumns(deps.db, a.id)) paths.push(`/columns/${c.id}`)
   }
-  paths.push(...(await listPublishedItemIds(deps.db)).map((id) => `/items/${id}`))
   paths.push(...(await listPublishedReports(deps.db)).map((r) => `/reports/${r.id}`))
   return paths
 }
@@ -73,21 +120,55 @@ export async function agencyPortalOf(deps: Deps, id: number): Promise<{ agency: 
   return { agency, columns: await listColumns(deps.db, id) }
 }
 
+export type CataloguePage = {
+  items: ItemRow[]
+  /** Where the page before this one ends (上一页), unless this is the first page. */
+  newer: CatalogueKey | undefined
+  /** Where the next page starts (下一页), when there is one. */
+  older: CatalogueKey | undefined
+  /** How many items the filter finds, counted up to catalogueCountCap. */
+  total: number
+  totalCapped: boolean
+}
+
+const keyOf = (i: ItemRow | undefined): CatalogueKey | undefined =>
+  i?.published_at ? { published_at: i.published_at, id: i.id } : undefined
+
+/** One page of a catalogue by keyset; a page asked for before the first one is the first one. */
+async function cataloguePage(deps: Deps, filter: CatalogueFilter, at: CataloguePosition): Promise<CataloguePage> {
+  const total = await countCatalogue(deps.db, filter)
+  const counted = { total, totalCapped: total >= catalogueCountCap }
+  if (at.before) {
+    const rows = await listCatalogue(deps.db, filter, catalogueRows + 1, { before: at.before })
+    if (rows.length > catalogueRows) {
+      const items = rows.slice(1)
+      return { items, newer: keyOf(items[0]), older: keyOf(items.at(-1)), ...counted }
+    }
+  }
+  const after = at.before ? undefined : at.after
+  const rows = await listCatalogue(deps.db, filter, catalogueRows + 1, { after })
+  const items = rows.slice(0, catalogueRows)
+  return {
+    items,
+    newer: after ? keyOf(items[0]) : undefined,
+    older: rows.length > catalogueRows ? keyOf(items.at(-1)) : undefined,
+    ...counted,
+  }
+}
+
 /** One page of an agency's catalogue, with its columns for the filter. */
-export async function agencyCatalogueOf(deps: Deps, id: number, f: AgencyCatalogueFilter, page: number) {
+export async function agencyCatalogueOf(deps: Deps, id: number, f: AgencyCatalogueFilter, at: CataloguePosition) {
   const agency = await agencyOrThrow(deps, id)
   const columns = await listColumns(deps.db, id)
-  const filter = { agencyId: id, columnId: f.column, genre: f.genre, year: f.year }
-  const items = await listCatalogue(deps.db, filter, catalogueRows + 1, (page - 1) * catalogueRows)
-  return { agency, columns, items, total: await countCatalogue(deps.db, filter) }
+  const page = await cataloguePage(deps, { agencyId: id, columnId: f.column, genre: f.genre, year: f.year }, at)
+  return { agency, columns, ...page }
 }
 
 /** One page of the whole region's catalogue, with the agencies for the filter. */
-export async function regionCatalogueOf(deps: Deps, f: RegionCatalogueFilter, page: number) {
+export async function regionCatalogueOf(deps: Deps, f: RegionCatalogueFilter, at: CataloguePosition) {
   const agencies = await listAgencies(deps.db)
-  const filter = { agencyId: f.agency, genre: f.genre, year: f.year }
-  const items = await listCatalogue(deps.db, filter, catalogueRows + 1, (page - 1) * catalogueRows)
-  return { agencies, items, total: await countCatalogue(deps.db, filter) }
+  const page = await cataloguePage(deps, { agencyId: f.agency, genre: f.genre, year: f.year }, at)
+  return { agencies, ...page }
 }
 
 export type ColumnSection = { column: ColumnRow; items: ItemRow[] }

@@ -1,21 +1,28 @@
 import { sql } from 'kysely'
+import { catalogueQuery } from '../disclosures/disclosure.store.ts'
 import type { CatalogueFilter, ItemRow } from '../disclosures/disclosure.store.ts'
 import type { Executor } from '../storage/database.ts'
 
 // The portal's own reads over published items: counts for the catalogue, look-ups by number, the
 // latest items of a set of columns and the 政策解读 relation. Published items only, always.
 
-/** How many published items a catalogue filter finds (the catalogue shows the total above its pages). */
-export async function countCatalogue(db: Executor, f: CatalogueFilter): Promise<number> {
-  let q = db
-    .selectFrom('items')
+/** The most the catalogue counts exactly; past it the portal says “more than” (as search does). */
+export const catalogueCountCap = 10_000
+
+/**
+ * How many published items a catalogue filter finds, counted up to `cap` (the catalogue shows the total above its
+ * pages): at most `cap` index entries are read, where an exact count of a million would hold the server (issue #15).
+ */
+export async function countCatalogue(db: Executor, f: CatalogueFilter, cap = catalogueCountCap): Promise<number> {
+  const row = await db
+    .selectFrom(
+      catalogueQuery(db, f)
+        .select(sql<number>`1`.as('one'))
+        .limit(cap)
+        .as('found'),
+    )
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('status', '=', 'published')
-  if (f.agencyId) q = q.where('agency_id', '=', f.agencyId)
-  if (f.columnId) q = q.where('column_id', '=', f.columnId)
-  if (f.genre) q = q.where('genre', '=', f.genre)
-  if (f.year) q = q.where('published_at', '>=', `${f.year}-01-01`).where('published_at', '<', `${f.year + 1}-01-01`)
-  const row = await q.executeTakeFirst()
+    .executeTakeFirst()
   return Number(row?.n ?? 0)
 }
 

@@ -15,7 +15,7 @@ export const entryPoints = [
 ] as const
 
 export function HomePage(props: { ctx: PageContext } & PortalHome) {
-  const { agencies, latest, total } = props
+  const { agencies, latest, total, totalCapped } = props
   const names = new Map(agencies.map((a) => [a.id, a.name]))
   return (
     <PortalLayout ctx={props.ctx} title="首页">
@@ -60,7 +60,9 @@ export function HomePage(props: { ctx: PageContext } & PortalHome) {
                 ))}
               </ul>
               <p>
-                <a href="/catalogue">查看全部 {total} 条主动公开信息</a>
+                <a href="/catalogue">
+                  查看全部 {total} {totalCapped ? '余条' : '条'}主动公开信息
+                </a>
               </p>
             </>
           )}

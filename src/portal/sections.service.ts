@@ -4,18 +4,25 @@ import { article20Items } from '../disclosures/column-tree.ts'
 import type { Deps } from '../deps.ts'
 import { listCatalogue } from '../disclosures/disclosure.store.ts'
 import type { ItemRow } from '../disclosures/disclosure.store.ts'
-import { columnsOfArticle20Item, columnsOfClass, countCatalogue, latestInColumns } from './portal.store.ts'
+import {
+  catalogueCountCap,
+  columnsOfArticle20Item,
+  columnsOfClass,
+  countCatalogue,
+  latestInColumns,
+} from './portal.store.ts'
 
 // The region's sections of the portal, as the 政府信息公开 专栏 of a county site has them: the home
 // page, and one page for each entry point that spans every agency (指南、制度、法定主动公开内容、依申请公开).
 
-export type PortalHome = { agencies: Agency[]; latest: ItemRow[]; total: number }
+export type PortalHome = { agencies: Agency[]; latest: ItemRow[]; total: number; totalCapped: boolean }
 
-/** The portal's home: the agencies, the newest published items and how many there are in all. */
+/** The portal's home: the agencies, the newest published items and how many there are (counted up to a cap). */
 export async function portalHomeOf(deps: Deps): Promise<PortalHome> {
   const agencies = await listAgencies(deps.db)
   const latest = await listCatalogue(deps.db, {}, 10)
-  return { agencies, latest, total: await countCatalogue(deps.db, {}) }
+  const total = await countCatalogue(deps.db, {})
+  return { agencies, latest, total, totalCapped: total >= catalogueCountCap }
 }
 
 /** The agencies, for the region's pages that lead to each agency's own (指南, 依申请公开). */

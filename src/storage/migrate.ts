@@ -22,6 +22,7 @@ import { passwordReset } from './migrations/2026-12-06-02-password-reset.ts'
 import { sharedLimits } from './migrations/2026-12-06-03-shared-limits.ts'
 import { reviewIntegrity } from './migrations/2026-12-06-04-review-integrity.ts'
 import { searchKeys } from './migrations/2026-12-07-01-search-keys.ts'
+import { scaleIndexes } from './migrations/2026-12-07-02-scale-indexes.ts'
 import { searchRanking } from './migrations/2026-12-07-05-search-ranking.ts'
 
 /** What some migrations need beyond the database: the field key, to convert encrypted values. */
@@ -50,6 +51,7 @@ const migrationsFor = (kind: DatabaseKind, keys?: MigrationKeys): Record<string,
   '2026-12-06-03-shared-limits': sharedLimits(kind),
   '2026-12-06-04-review-integrity': reviewIntegrity(kind),
   '2026-12-07-01-search-keys': searchKeys(kind),
+  '2026-12-07-02-scale-indexes': scaleIndexes(kind),
   '2026-12-07-05-search-ranking': searchRanking(kind),
 })
 

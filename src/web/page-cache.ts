@@ -17,6 +17,7 @@ const cacheablePaths = [
   'columns/\\d+(?:/feed\\.xml)?',
   'items/\\d+',
   'sitemap\\.xml',
+  'sitemaps/\\d+\\.xml',
 ]
 const cacheable = new RegExp(`^/(?:${cacheablePaths.join('|')})$`)
 const maxEntries = 5000

@@ -44,6 +44,7 @@ export const policy: Readonly<Record<string, Access>> = {
   'GET /items/:id/attachments/:attachmentId': 'public',
   'GET /columns/:id/feed.xml': 'public',
   'GET /sitemap.xml': 'public',
+  'GET /sitemaps/:n': 'public',
   // Disclosure on request, the citizen's side: the form, the receipt, the status by number and code.
   'GET /agencies/:id/apply': 'public',
   'POST /agencies/:id/apply': 'public',

@@ -39,7 +39,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
       !request.url.startsWith('/assets/') &&
       !request.url.startsWith('/reports') &&
       !/^\/(agencies|columns|items)\//.test(request.url) &&
-      request.url !== '/sitemap.xml' &&
+      !/^\/(sitemap\.xml|sitemaps\/\d+\.xml)$/.test(request.url) &&
       request.url !== '/' &&
       !/^\/(guide|rules|statutory|apply)$/.test(request.url) &&
       request.url !== '/healthz'

@@ -196,10 +196,13 @@ test('draft → three review levels (others refused) → publish → the item is
     const feed = await (await page.request.get(`${base}/columns/${await columnIdOf('部门动态')}/feed.xml`)).text()
     expect(feed).toContain('<title>县司法局开展法治宣传进社区活动</title>')
     expect(feed).toContain('法律援助获奖名单')
-    const sitemap = await (await page.request.get(`${base}/sitemap.xml`)).text()
+    // The sitemap index leads to the sitemap of the items' id range (issue #15).
+    const index = await (await page.request.get(`${base}/sitemap.xml`)).text()
+    expect(index).toContain('<loc>/sitemaps/1.xml</loc>')
+    const sitemap = await (await page.request.get(`${base}/sitemaps/1.xml`)).text()
     // Without PUBLIC_URL the links are site-relative: never taken from the request's Host (issue #14).
     expect(sitemap).toMatch(/<loc>\/items\/\d+<\/loc>/)
-    expect(sitemap).not.toContain('127.0.0.1')
+    expect(index + sitemap).not.toContain('127.0.0.1')
     expect(violations).toEqual([])
   } finally {
     await context.close()
