@@ -137,7 +137,9 @@ export async function publicItemOf(deps: Deps, id: number): Promise<PublicItem> 
   const column = await findColumn(deps.db, item.column_id)
   const published = item.status === 'published'
   const attachments = published ? await listAttachments(deps.db, item.id) : []
-  const related = published ? await relatedOf(deps.db, item) : { kind: 'interpretations' as const, items: [] }
+  const related = published
+    ? await relatedOf(deps.db, deps.kind, item)
+    : { kind: 'interpretations' as const, items: [] }
   return { item, agency, column, attachments, related }
 }
 
