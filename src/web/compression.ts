@@ -28,9 +28,12 @@ export function encodingFor(request: FastifyRequest): Encoding {
   return 'identity'
 }
 
-/** Whether a response of this content type is worth compressing. */
+/** Whether responses of this content type are sent compressed (they then vary with Accept-Encoding). */
+export const isTextual = (contentType: string): boolean => compressible.test(contentType)
+
+/** Whether a response of this content type and size is worth compressing. */
 export const isCompressible = (contentType: string, bytes: number): boolean =>
-  bytes >= minBytes && compressible.test(contentType)
+  bytes >= minBytes && isTextual(contentType)
 
 /** The body in the encoding given. Brotli at quality 5 compresses HTML about as well as gzip -9, at gzip's speed. */
 export function encode(body: Buffer, encoding: Encoding): Buffer {
@@ -58,9 +61,11 @@ export function registerCompression(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.getHeader('content-encoding') || request.method === 'HEAD') return payload
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
-    const body = typeof payload === 'string' ? Buffer.from(payload) : payload
-    if (!isCompressible(String(reply.getHeader('content-type') ?? ''), body.length)) return payload
+    const type = String(reply.getHeader('content-type') ?? '')
+    if (!isTextual(type)) return payload
     varyOnEncoding(reply)
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload
+    if (body.length < minBytes) return payload
     const encoding = encodingFor(request)
     if (encoding === 'identity') return payload
     reply.header('content-encoding', encoding)

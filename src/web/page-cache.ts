@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { onPublicContentChanged, siteGeneration } from '../portal/public-content.ts'
-import { encode, encodingFor, isCompressible, varyOnEncoding } from './compression.ts'
+import { encode, encodingFor, isCompressible, isTextual, varyOnEncoding } from './compression.ts'
 
 // Public pages come from a render cache (issue #4): anonymous GETs of the portal are kept per URL.
 // The use cases that change public content call `publicContentChanged` (portal/public-content.ts)
@@ -44,7 +44,7 @@ function newFlight(generation: number): Flight {
 /** Sends a kept page in the encoding the browser takes, compressing it the first time that encoding is asked. */
 function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: Entry) {
   const encoding = isCompressible(entry.type, entry.body.length) ? encodingFor(request) : 'identity'
-  varyOnEncoding(reply)
+  if (isTextual(entry.type)) varyOnEncoding(reply)
   reply.header('x-cache', 'hit').type(entry.type)
   if (encoding === 'identity') return reply.send(entry.body)
   const body = (entry.encoded[encoding] ??= encode(entry.body, encoding))
@@ -139,8 +139,8 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     if (pages.size >= maxEntries) pages.delete(pages.keys().next().value as string)
     pages.set(request.url, entry)
     settle(request, entry)
+    if (isTextual(entry.type)) varyOnEncoding(reply)
     if (!isCompressible(entry.type, entry.body.length)) return payload
-    varyOnEncoding(reply)
     const encoding = encodingFor(request)
     if (encoding === 'identity') return payload
     reply.header('content-encoding', encoding)
