@@ -40,7 +40,8 @@ export async function relatedOf(
   kind: DatabaseKind,
   item: ItemRow,
 ): Promise<{ kind: 'policies' | 'interpretations'; items: ItemRow[] }> {
-  const { columns, items } = await interpretationsOf(db, kind)
+  const list = await interpretationsOf(db, kind)
+  const { columns } = list
   if (columns.includes(item.column_id)) {
     const text = `${item.title}\n${bodyText(item.body)}`
     const policies = await itemsNamed(db, docNumbersIn(text), titlesIn(text), columns)
@@ -49,19 +50,25 @@ export async function relatedOf(
   // The 文号 as stored and as people type its brackets, and the title when long enough to mean one document.
   const numbers = item.doc_number ? numberSpellings(item.doc_number) : []
   const phrases = [...numbers, ...(item.title.length >= 6 ? [item.title] : [])]
-  const found = namingAny(items, phrases, kind).slice(0, 10)
+  const found = namingAny(list, phrases, kind).slice(0, 10)
   return { kind: 'interpretations', items: found.filter((i) => i.id !== item.id) }
 }
 
 // Every policy's page asks which 解读 name it. Asked of the database, that is a substring scan of every
 // interpretation of the region (LIKE '%…%' on title and body) on each uncached page, growing with the
 // region (issue #15: item pages at 0.03× /healthz with 5% of the items in 解读 columns). The published
-// interpretations are read once per site generation instead — a few hundred to a few thousand items —
-// and scanned here. Any publication, withdrawal or column change moves the generation, which is read
-// (one indexed row) on every use, so the list is never older than the page that shows it.
-type Interpretations = { columns: number[]; items: Interpretation[] }
-/** A published interpretation, with its title and body as LIKE compares them on this engine. */
-type Interpretation = { row: ItemRow; title: string; body: string }
+// interpretations are read once per site generation instead and kept as one text, newest first, which
+// one indexOf per phrase searches. Any publication, withdrawal or column change moves the generation,
+// which is read (one indexed row) on every use, so the list is never older than the page that shows it.
+type Interpretations = {
+  columns: number[]
+  /** Newest first. */
+  rows: ItemRow[]
+  /** Each row's title and body as LIKE compares them on this engine, each followed by a NUL. */
+  text: string
+  /** Where each row's title starts in `text`. */
+  starts: number[]
+}
 const loaded = new WeakMap<Executor, { generation: number; list: Promise<Interpretations> }>()
 
 async function interpretationsOf(db: Executor, kind: DatabaseKind): Promise<Interpretations> {
@@ -71,12 +78,16 @@ async function interpretationsOf(db: Executor, kind: DatabaseKind): Promise<Inte
   const list = (async () => {
     const columns = await interpretationColumnIds(db)
     const fold = likeFold(kind)
-    const items = (await publishedItemsIn(db, columns)).map((row) => ({
-      row,
-      title: fold(row.title),
-      body: fold(row.body),
-    }))
-    return { columns, items }
+    const rows = (await publishedItemsIn(db, columns)).sort(newestFirst)
+    const starts: number[] = []
+    let length = 0
+    const parts = rows.map((row) => {
+      const part = `${fold(row.title)}\u0000${fold(row.body)}\u0000`
+      starts.push(length)
+      length += part.length
+      return part
+    })
+    return { columns, rows, text: parts.join(''), starts }
   })()
   loaded.set(db, { generation, list })
   // A failed read is not kept: the next page reads again.
@@ -91,12 +102,29 @@ const likeFold = (kind: DatabaseKind) =>
 const newestFirst = (a: ItemRow, b: ItemRow) =>
   a.published_at === b.published_at ? b.id - a.id : (b.published_at ?? '') < (a.published_at ?? '') ? -1 : 1
 
+/** The row of `text` a position falls in: the last start at or before it. */
+function rowAt(starts: readonly number[], position: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid]! <= position) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
 /** The interpretations whose title or body holds one of the phrases, as `LIKE '%phrase%'` finds them, newest first. */
-function namingAny(items: readonly Interpretation[], phrases: readonly string[], kind: DatabaseKind): ItemRow[] {
-  if (phrases.length === 0) return []
-  const wanted = phrases.map(likeFold(kind))
-  return items
-    .filter((i) => wanted.some((p) => i.title.includes(p) || i.body.includes(p)))
-    .map((i) => i.row)
-    .sort(newestFirst)
+function namingAny(list: Interpretations, phrases: readonly string[], kind: DatabaseKind): ItemRow[] {
+  const found = new Set<number>()
+  // A phrase never holds the NUL that ends each title and body, so no match runs across two of them.
+  for (const phrase of phrases.map(likeFold(kind)).filter((p) => p && !p.includes('\u0000'))) {
+    let at = list.text.indexOf(phrase)
+    while (at >= 0) {
+      const row = rowAt(list.starts, at)
+      found.add(row)
+      at = row + 1 < list.starts.length ? list.text.indexOf(phrase, list.starts[row + 1]) : -1
+    }
+  }
+  return [...found].sort((a, b) => a - b).map((row) => list.rows[row]!)
 }
