@@ -71,16 +71,16 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     return false
   }
   const readGeneration = async () => {
-    checkedAt = Date.now()
     const seen = await siteGeneration(deps.db)
+    checkedAt = Date.now()
     if (seen !== generation) {
       pages.clear()
       generation = seen
     }
   }
-  // One read of the generation at a time, however many requests arrive when it is due.
+  // One read of the generation at a time: requests that come while it is read wait for what it says.
   const current = async () => {
-    if (Date.now() - checkedAt < cacheFreshnessMs && !waiting()) return
+    if (!checking && Date.now() - checkedAt < cacheFreshnessMs && !waiting()) return
     checking ??= readGeneration().finally(() => (checking = undefined))
     await checking
   }
