@@ -14,7 +14,7 @@ import {
 import { testApp } from './support/app.ts'
 import type { TestApp } from './support/app.ts'
 import { buildActor, buildItem } from './support/build-item.ts'
-import { buildStaff } from './support/builders.ts'
+import { buildStaff, signIn } from './support/builders.ts'
 import { databaseKinds } from './support/test-deps.ts'
 
 // How the portal's pages reach visitors (issue #15): a page is rendered once however many ask for it
@@ -72,6 +72,17 @@ describe.each(databaseKinds)('delivering the portal on %s', (kind) => {
       const identity = await t.app.inject({ url, headers: { 'accept-encoding': 'identity' } })
       expect(identity.headers['content-encoding'], url).toBeUndefined()
       expect(identity.body, url).toBe(plain.body)
+    }
+  })
+
+  test('pages for signed-in staff, which hold their CSRF token, are never compressed (BREACH)', async () => {
+    t = await testApp(kind)
+    const staff = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
+    for (const url of ['/console', '/console/items']) {
+      const res = await t.app.inject({ url, headers: { cookie: staff.cookie, 'accept-encoding': 'gzip, deflate, br' } })
+      expect(res.statusCode, url).toBe(200)
+      expect(res.body, url).toContain(staff.csrf)
+      expect(res.headers['content-encoding'], url).toBeUndefined()
     }
   })
 

@@ -170,7 +170,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   app.addHook('preHandler', async (request, reply) => gate(app, request, reply))
   registerPageCache(app, app.sessionCookie)
   // After the render cache, which sends its pages compressed already.
-  registerCompression(app)
+  registerCompression(app, app.sessionCookie)
 
   app.setNotFoundHandler((request, reply) =>
     reply.page(

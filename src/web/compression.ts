@@ -5,6 +5,11 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 // an item page of 20 kB goes out as about 4 kB. Pages from the render cache (page-cache.ts) keep their
 // compressed bytes and are not compressed again; other text responses are compressed as they go out.
 // Downloads (PDF, DOCX, XLSX) are compressed already and are sent as they are.
+//
+// Only what a visitor reads is compressed: GET requests without a staff session. A staff page holds the
+// session's CSRF token beside text the request put there, and compressing the two together lets an
+// onlooker who can count bytes guess the token (BREACH); the console is small and on the office
+// network, so it goes uncompressed.
 
 export type Encoding = 'br' | 'gzip' | 'identity'
 
@@ -56,10 +61,11 @@ export function varyOnEncoding(reply: FastifyReply): void {
   else if (!/accept-encoding/i.test(String(vary))) reply.header('vary', `${String(vary)}, Accept-Encoding`)
 }
 
-/** Compresses the text responses that no one compressed before them (the render cache does its own). */
-export function registerCompression(app: FastifyInstance): void {
+/** Compresses the text responses to visitors that no one compressed before them (the render cache does its own). */
+export function registerCompression(app: FastifyInstance, sessionCookie: string): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.getHeader('content-encoding') || request.method === 'HEAD') return payload
+    if (reply.getHeader('content-encoding') || request.method !== 'GET' || request.cookies[sessionCookie])
+      return payload
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
     const type = String(reply.getHeader('content-type') ?? '')
     if (!isTextual(type)) return payload
