@@ -1,6 +1,8 @@
 // Computing section 三 of one region-year's report from 1,000,000 application records, on SQLite
 // and on PostgreSQL, as a ratio to one plain GROUP BY over the same rows (goal ≤ 3×), measured side
-// by side in one run.
+// by side in one run. "The same rows" are the year's: those received by its end and not concluded
+// before its start, which the report reads (issue #15: the anchor counted all 1,000,000 rows while
+// the report reads about a third of them, which flattered the ratio).
 import { sql } from 'kysely'
 import { loadConfig } from '../src/config.ts'
 import type { Deps } from '../src/deps.ts'
@@ -11,6 +13,7 @@ import { onBothDatabases } from './support/both-databases.ts'
 
 const rows = Number(process.env.BENCH_APPLICATIONS ?? 1_000_000)
 const agencies = 20
+const year = 2024
 
 async function best(fn: () => Promise<unknown>, rounds = 3): Promise<number> {
   let t = Infinity
@@ -87,14 +90,19 @@ async function measure(label: string, env: Record<string, string>) {
     const started = Date.now()
     const ids = await seed(deps)
     const seeded = Date.now() - started
+    const start = `${year}-01-01`
+    const end = `${year}-12-31`
+    const yearRows = sql`applications where agency_id in (${sql.join(ids)})
+      and received_on <= ${end} and (concluded_on is null or concluded_on >= ${start})`
     const plain = await best(() =>
-      sql`select applicant_category, count(*) as n from applications where agency_id in (${sql.join(ids)}) group by applicant_category`.execute(
+      sql`select applicant_category, outcome, count(*) as n from ${yearRows} group by applicant_category, outcome`.execute(
         deps.db,
       ),
     )
-    const report = await best(() => countApplicationsSql(deps.db, ids, 2024, '2021'))
+    const read = await sql<{ n: number | string }>`select count(*) as n from ${yearRows}`.execute(deps.db)
+    const report = await best(() => countApplicationsSql(deps.db, ids, year, '2021'))
     console.log(
-      `  ${label.padEnd(11)} plain GROUP BY ${plain.toFixed(0).padStart(6)} ms   report section 三 ${report.toFixed(0).padStart(6)} ms   ratio ${(report / plain).toFixed(2)}× (goal ≤ 3×; seeded in ${(seeded / 1000).toFixed(1)} s)`,
+      `  ${label.padEnd(11)} plain GROUP BY ${plain.toFixed(0).padStart(6)} ms   report section 三 ${report.toFixed(0).padStart(6)} ms   ratio ${(report / plain).toFixed(2)}× (goal ≤ 3×; ${Number(read.rows[0]!.n).toLocaleString('en')} rows of ${year}; seeded in ${(seeded / 1000).toFixed(1)} s)`,
     )
   } finally {
     await deps.db.destroy()

@@ -72,3 +72,50 @@ end
     rmSync(dir, { recursive: true, force: true })
   }
 }
+
+/**
+ * Requests per second from wrk over a spread of paths: every request picks one of `paths` at random
+ * (wrk's Lua request hook), so that a page cache answers only what a real spread of visitors would
+ * repeat. `headers` are sent with every request (e.g. the Accept-Encoding a browser sends).
+ */
+export async function wrkSpread(
+  origin: string,
+  paths: readonly string[],
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gongkai-wrk-'))
+  const script = path.join(dir, 'spread.lua')
+  const list = path.join(dir, 'paths.txt')
+  const lua = (s: string) => JSON.stringify(s) // a JSON string of ASCII is a valid Lua string
+  // Read from a file: a Lua table literal of 300,000 strings passes LuaJIT's constant limit.
+  writeFileSync(list, `${paths.join('\n')}\n`)
+  writeFileSync(
+    script,
+    `
+local paths = {}
+for line in io.lines(${lua(list)}) do paths[#paths + 1] = line end
+${Object.entries(headers)
+  .map(([k, v]) => `wrk.headers[${lua(k)}] = ${lua(v)}`)
+  .join('\n')}
+function setup(thread) thread:set("seed", math.random(1, 1000000000)) end
+function init(args) math.randomseed(seed) end
+request = function()
+  return wrk.format("GET", paths[math.random(1, #paths)])
+end
+`,
+  )
+  try {
+    const { stdout: out } = await promisify(execFile)('wrk', ['-t1', '-c32', `-d${seconds}s`, '-s', script, origin], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    })
+    const m = /Requests\/sec:\s+([\d.]+)/.exec(out)
+    if (!m) throw new Error(`wrk output not understood:\n${out}`)
+    const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)
+    if (errors) throw new Error(`${origin} (spread of ${paths.length} paths): ${errors[1]} error responses`)
+    return Number(m[1])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -179,13 +179,37 @@ export async function countItemsOfAgency(db: Executor, agencyId: number, f: Agen
 
 /** Public items of a column (published, or withdrawn with its notice), newest first. */
 export async function listPublicItems(db: Executor, columnId: number, limit = 50): Promise<ItemRow[]> {
+  // The newest of each status read from the (column_id, status, published_at) index alone and merged,
+  // then only those rows fetched: `status in (…) order by published_at` cannot be read from that index
+  // in order, and PostgreSQL answered it with a parallel scan and sort of the whole table (~500 ms at
+  // 300,000 items; issue #15).
+  const newest = (status: 'published' | 'withdrawn') =>
+    db
+      .selectFrom('items')
+      .select(['id', 'published_at'])
+      .where('column_id', '=', columnId)
+      .where('status', '=', status)
+      .orderBy('published_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+  const shown = db
+    .selectFrom(
+      db
+        .selectFrom(newest('published').as('p'))
+        .selectAll()
+        .unionAll(db.selectFrom(newest('withdrawn').as('w')).selectAll())
+        .as('u'),
+    )
+    .select('u.id')
+    .orderBy('u.published_at', 'desc')
+    .orderBy('u.id', 'desc')
+    .limit(limit)
   return db
     .selectFrom('items')
     .selectAll()
-    .where('column_id', '=', columnId)
-    .where('status', 'in', ['published', 'withdrawn'])
+    .where('id', 'in', shown)
     .orderBy('published_at', 'desc')
-    .limit(limit)
+    .orderBy('id', 'desc')
     .execute()
 }
 

@@ -1,7 +1,8 @@
 import type { ItemRow } from '../disclosures/disclosure.store.ts'
 import { bodyText } from '../disclosures/rich-text.ts'
-import type { Executor } from '../storage/database.ts'
-import { interpretationColumnIds, itemsNamed, itemsNaming } from './portal.store.ts'
+import type { DatabaseKind, Executor } from '../storage/database.ts'
+import { interpretationColumnIds, itemsNamed, publishedItemsIn } from './portal.store.ts'
+import { siteGeneration } from './public-content.ts'
 import { numberSpellings } from './search-query.ts'
 
 // 相关解读: a policy and its 解读 are linked both ways (国办发〔2016〕80号 asks that a policy and its
@@ -36,17 +37,94 @@ export const titlesIn = (text: string): string[] => [
 /** The other side of the 政策解读 relation of a published item: its policies, or its interpretations. */
 export async function relatedOf(
   db: Executor,
+  kind: DatabaseKind,
   item: ItemRow,
 ): Promise<{ kind: 'policies' | 'interpretations'; items: ItemRow[] }> {
-  const interpretationColumns = await interpretationColumnIds(db)
-  if (interpretationColumns.includes(item.column_id)) {
+  const list = await interpretationsOf(db, kind)
+  const { columns } = list
+  if (columns.includes(item.column_id)) {
     const text = `${item.title}\n${bodyText(item.body)}`
-    const policies = await itemsNamed(db, docNumbersIn(text), titlesIn(text), interpretationColumns)
+    const policies = await itemsNamed(db, docNumbersIn(text), titlesIn(text), columns)
     return { kind: 'policies', items: policies }
   }
   // The 文号 as stored and as people type its brackets, and the title when long enough to mean one document.
   const numbers = item.doc_number ? numberSpellings(item.doc_number) : []
   const phrases = [...numbers, ...(item.title.length >= 6 ? [item.title] : [])]
-  const found = await itemsNaming(db, interpretationColumns, phrases)
+  const found = namingAny(list, phrases, kind).slice(0, 10)
   return { kind: 'interpretations', items: found.filter((i) => i.id !== item.id) }
+}
+
+// Every policy's page asks which 解读 name it. Asked of the database, that is a substring scan of every
+// interpretation of the region (LIKE '%…%' on title and body) on each uncached page, growing with the
+// region (issue #15: item pages at 0.03× /healthz with 5% of the items in 解读 columns). The published
+// interpretations are read once per site generation instead and kept as one text, newest first, which
+// one indexOf per phrase searches. Any publication, withdrawal or column change moves the generation,
+// which is read (one indexed row) on every use, so the list is never older than the page that shows it.
+type Interpretations = {
+  columns: number[]
+  /** Newest first. */
+  rows: ItemRow[]
+  /** Each row's title and body as LIKE compares them on this engine, each followed by a NUL. */
+  text: string
+  /** Where each row's title starts in `text`. */
+  starts: number[]
+}
+const loaded = new WeakMap<Executor, { generation: number; list: Promise<Interpretations> }>()
+
+async function interpretationsOf(db: Executor, kind: DatabaseKind): Promise<Interpretations> {
+  const generation = await siteGeneration(db)
+  const held = loaded.get(db)
+  if (held && held.generation >= generation) return held.list
+  const list = (async () => {
+    const columns = await interpretationColumnIds(db)
+    const fold = likeFold(kind)
+    const rows = (await publishedItemsIn(db, columns)).sort(newestFirst)
+    const starts: number[] = []
+    let length = 0
+    const parts = rows.map((row) => {
+      const part = `${fold(row.title)}\u0000${fold(row.body)}\u0000`
+      starts.push(length)
+      length += part.length
+      return part
+    })
+    return { columns, rows, text: parts.join(''), starts }
+  })()
+  loaded.set(db, { generation, list })
+  // A failed read is not kept: the next page reads again.
+  list.catch(() => loaded.get(db)?.list === list && loaded.delete(db))
+  return list
+}
+
+// SQLite's LIKE ignores the case of ASCII letters only; PostgreSQL's LIKE ignores none (stack.md pitfall 11).
+const likeFold = (kind: DatabaseKind) =>
+  kind === 'sqlite' ? (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : (s: string) => s
+
+const newestFirst = (a: ItemRow, b: ItemRow) =>
+  a.published_at === b.published_at ? b.id - a.id : (b.published_at ?? '') < (a.published_at ?? '') ? -1 : 1
+
+/** The row of `text` a position falls in: the last start at or before it. */
+function rowAt(starts: readonly number[], position: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid]! <= position) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
+/** The interpretations whose title or body holds one of the phrases, as `LIKE '%phrase%'` finds them, newest first. */
+function namingAny(list: Interpretations, phrases: readonly string[], kind: DatabaseKind): ItemRow[] {
+  const found = new Set<number>()
+  // A phrase never holds the NUL that ends each title and body, so no match runs across two of them.
+  for (const phrase of phrases.map(likeFold(kind)).filter((p) => p && !p.includes('\u0000'))) {
+    let at = list.text.indexOf(phrase)
+    while (at >= 0) {
+      const row = rowAt(list.starts, at)
+      found.add(row)
+      at = row + 1 < list.starts.length ? list.text.indexOf(phrase, list.starts[row + 1]) : -1
+    }
+  }
+  return [...found].sort((a, b) => a - b).map((row) => list.rows[row]!)
 }

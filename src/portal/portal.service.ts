@@ -181,15 +181,18 @@ export type ColumnSection = { column: ColumnRow; items: ItemRow[] }
 export async function publicColumnOf(deps: Deps, id: number) {
   const column = await findColumn(deps.db, id)
   if (!column) throw new AppError('not_found', '栏目不存在')
-  const agency = await findAgencyById(deps.db, column.agency_id)
-  const children = (await listColumns(deps.db, column.agency_id)).filter((c) => c.parent_id === column.id)
-  const sections: ColumnSection[] = []
-  for (const child of children) sections.push({ column: child, items: await latestInColumns(deps.db, [child.id], 5) })
-  const reports =
-    column.class === 'report'
-      ? (await listPublishedReports(deps.db)).filter((r) => r.agency_id === column.agency_id)
-      : []
-  return { column, agency, items: await listPublicItems(deps.db, id), sections, reports }
+  // Independent reads, sent together: on PostgreSQL each is a round trip (issue #15).
+  const [agency, columns, items, reports] = await Promise.all([
+    findAgencyById(deps.db, column.agency_id),
+    listColumns(deps.db, column.agency_id),
+    listPublicItems(deps.db, id),
+    column.class === 'report' ? listPublishedReports(deps.db) : [],
+  ])
+  const children = columns.filter((c) => c.parent_id === column.id)
+  const sections: ColumnSection[] = await Promise.all(
+    children.map(async (child) => ({ column: child, items: await latestInColumns(deps.db, [child.id], 5) })),
+  )
+  return { column, agency, items, sections, reports: reports.filter((r) => r.agency_id === column.agency_id) }
 }
 
 /** An attachment of a published item; nothing of an item not (or no longer) published. */
@@ -214,11 +217,14 @@ export async function publicItemOf(deps: Deps, id: number): Promise<PublicItem> 
   const item = await findItem(deps.db, id)
   if (!item || (item.status !== 'published' && item.status !== 'withdrawn'))
     throw new AppError('not_found', '信息不存在')
-  const agency = await findAgencyById(deps.db, item.agency_id)
-  const column = await findColumn(deps.db, item.column_id)
   const published = item.status === 'published'
-  const attachments = published ? await listAttachments(deps.db, item.id) : []
-  const related = published ? await relatedOf(deps.db, item) : { kind: 'interpretations' as const, items: [] }
+  // Independent reads, sent together: on PostgreSQL each is a round trip (issue #15).
+  const [agency, column, attachments, related] = await Promise.all([
+    findAgencyById(deps.db, item.agency_id),
+    findColumn(deps.db, item.column_id),
+    published ? listAttachments(deps.db, item.id) : [],
+    published ? relatedOf(deps.db, deps.kind, item) : { kind: 'interpretations' as const, items: [] },
+  ])
   return { item, agency, column, attachments, related }
 }
 

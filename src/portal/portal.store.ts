@@ -69,30 +69,14 @@ export async function columnsOfArticle20Item(db: Executor, n: number): Promise<n
   return rows.map((r) => r.id)
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
-
-/** Published items in the columns given whose title or body names one of the phrases (a 文号, a title). */
-export async function itemsNaming(
-  db: Executor,
-  columnIds: readonly number[],
-  phrases: readonly string[],
-): Promise<ItemRow[]> {
-  if (columnIds.length === 0 || phrases.length === 0) return []
+/** Every published item of the columns given (the region's 解读, read once per site generation). */
+export async function publishedItemsIn(db: Executor, columnIds: readonly number[]): Promise<ItemRow[]> {
+  if (columnIds.length === 0) return []
   return db
     .selectFrom('items')
     .selectAll()
     .where('status', '=', 'published')
     .where('column_id', 'in', columnIds)
-    .where((eb) =>
-      eb.or(
-        phrases.flatMap((p) => {
-          const like = `%${escapeLike(p)}%`
-          return [sql<boolean>`title like ${like} escape '\\'`, sql<boolean>`body like ${like} escape '\\'`]
-        }),
-      ),
-    )
-    .orderBy('published_at', 'desc')
-    .limit(10)
     .execute()
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { contentDisposition, exportKinds, exportReport } from '../reports/render/report-export.ts'
+import { contentDisposition, exportKinds } from '../reports/render/report-export.ts'
 import { publicReportsOf, publishedReportOf } from './portal.service.ts'
+import { publicReportDownload } from './report-downloads.ts'
 import { PublicReportPage, PublicReportsPage } from './reports.views.tsx'
 import { pageContext } from '../web/request-context.ts'
 
@@ -27,8 +28,8 @@ export function portalReportRoutes(app: FastifyInstance): void {
 
   app.get('/reports/:id/download/:kind', async (request, reply) => {
     const { id, kind } = downloadParams.parse(request.params)
-    const stored = await publishedReportOf(deps, id)
-    const file = await exportReport(stored.report, kind)
+    const { file, kept } = await publicReportDownload(deps, id, kind)
+    if (kept) reply.header('x-cache', 'hit')
     return reply
       .header('content-type', file.type)
       .header('content-disposition', contentDisposition(file.fileName))

@@ -25,6 +25,7 @@ import { policy, policyKey } from './policy.ts'
 import { renderPage } from './render.ts'
 import { registerRoutes } from './routes.ts'
 import { registerPageCache } from './page-cache.ts'
+import { registerCompression } from './compression.ts'
 import { sharedRateLimitStore } from './rate-limit-store.ts'
 import { pageContext, statusOf } from './request-context.ts'
 import { lazySchemaCompilers } from './schema-compilers.ts'
@@ -170,6 +171,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   })
   app.addHook('preHandler', async (request, reply) => gate(app, request, reply))
   registerPageCache(app, app.sessionCookie)
+  // After the render cache, which sends its pages compressed already.
+  registerCompression(app, app.sessionCookie)
 
   app.setNotFoundHandler((request, reply) =>
     reply.page(

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { onPublicContentChanged, siteGeneration } from '../portal/public-content.ts'
+import { encode, encodingFor, isCompressible, isTextual, varyOnEncoding } from './compression.ts'
 
 // Public pages come from a render cache (issue #4): anonymous GETs of the portal are kept per URL.
 // The use cases that change public content call `publicContentChanged` (portal/public-content.ts)
@@ -7,6 +8,11 @@ import { onPublicContentChanged, siteGeneration } from '../portal/public-content
 // new generation from the database, so a page rendered before that transaction committed is never
 // kept. Another process (or the CLI) is seen when this one next reads the generation: at most a
 // second later.
+//
+// A page not in the cache is rendered once however many ask for it at the same time (issue #15: a
+// cold column page let all 32 connections of the bench run its query at once): the first request
+// renders it and the others wait for that page. A page is kept with its compressed bytes (brotli,
+// gzip), each made the first time a browser asks for it (web/compression.ts).
 
 const cacheablePaths = [
   '', // the home page
@@ -26,15 +32,37 @@ export const cacheFreshnessMs = 1000
 /** A change whose transaction did not commit within this time is taken as rolled back. */
 const commitWaitMs = 5000
 
-type Entry = { body: string; type: string }
+type Entry = { body: Buffer; type: string; encoded: { br?: Buffer; gzip?: Buffer } }
+/** A page being rendered: the requests that ask for it meanwhile wait for it. */
+type Flight = { generation: number; done: Promise<Entry | undefined>; settle(entry: Entry | undefined): void }
+
+function newFlight(generation: number): Flight {
+  let settle: (entry: Entry | undefined) => void = () => undefined
+  const done = new Promise<Entry | undefined>((resolve) => (settle = resolve))
+  return { generation, done, settle }
+}
+
+/** Sends a kept page in the encoding the browser takes, compressing it the first time that encoding is asked. */
+function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: Entry) {
+  const encoding = isCompressible(entry.type, entry.body.length) ? encodingFor(request) : 'identity'
+  if (isTextual(entry.type)) varyOnEncoding(reply)
+  reply.header('x-cache', 'hit').type(entry.type)
+  if (encoding === 'identity') return reply.send(entry.body)
+  const body = (entry.encoded[encoding] ??= encode(entry.body, encoding))
+  return reply.header('content-encoding', encoding).send(body)
+}
 
 export function registerPageCache(app: FastifyInstance, sessionCookie: string): void {
   const deps = app.deps
   const pages = new Map<string, Entry>()
+  const rendering = new Map<string, Flight>()
+  // The render each leading request owes the requests waiting for its page.
+  const leading = new WeakMap<FastifyRequest, Flight>()
   // The generation each request was rendered at: a page is kept only if no change came in between.
   const renderedAt = new WeakMap<FastifyRequest, number>()
   let generation = -1
   let checkedAt = 0
+  let checking: Promise<void> | undefined
   // A generation this process moved to in a transaction that may not have committed yet.
   let awaited = { generation: -1, since: 0 }
   const waiting = () => {
@@ -43,16 +71,19 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     awaited = { generation: -1, since: 0 }
     return false
   }
-  const current = async () => {
-    const now = Date.now()
-    if (now - checkedAt >= cacheFreshnessMs || waiting()) {
-      checkedAt = now
-      const seen = await siteGeneration(deps.db)
-      if (seen !== generation) {
-        pages.clear()
-        generation = seen
-      }
+  const readGeneration = async () => {
+    const seen = await siteGeneration(deps.db)
+    checkedAt = Date.now()
+    if (seen !== generation) {
+      pages.clear()
+      generation = seen
     }
+  }
+  // One read of the generation at a time: requests that come while it is read wait for what it says.
+  const current = async () => {
+    if (!checking && Date.now() - checkedAt < cacheFreshnessMs && !waiting()) return
+    checking ??= readGeneration().finally(() => (checking = undefined))
+    await checking
   }
   const stopListening = onPublicContentChanged((moved) => {
     pages.clear()
@@ -63,24 +94,60 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
   const isCacheable = (request: FastifyRequest) =>
     request.method === 'GET' && !request.cookies[sessionCookie] && cacheable.test(request.url)
 
+  const settle = (request: FastifyRequest, entry: Entry | undefined) => {
+    const flight = leading.get(request)
+    if (!flight) return
+    leading.delete(request)
+    if (rendering.get(request.url) === flight) rendering.delete(request.url)
+    flight.settle(entry)
+  }
+
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isCacheable(request)) return
     await current()
     renderedAt.set(request, generation)
-    const hit = pages.get(request.url)
-    if (hit) return reply.header('x-cache', 'hit').type(hit.type).send(hit.body)
+    let hit = pages.get(request.url)
+    if (!hit) {
+      const flight = rendering.get(request.url)
+      if (flight && flight.generation === generation) hit = await flight.done
+      else {
+        const mine = newFlight(generation)
+        rendering.set(request.url, mine)
+        leading.set(request, mine)
+        return
+      }
+    }
+    // A page not kept (an error, or a change came in while it rendered) is rendered by each who asked.
+    if (hit) return sendEntry(request, reply, hit)
   })
 
   app.addHook('onSend', async (request, reply, payload) => {
+    if (!leading.has(request)) return payload
     const fresh =
-      isCacheable(request) && reply.statusCode === 200 && typeof payload === 'string' && !reply.getHeader('x-cache')
-    if (fresh && !waiting() && renderedAt.get(request) === generation) {
-      if (pages.size >= maxEntries) pages.delete(pages.keys().next().value as string)
-      pages.set(request.url, {
-        body: payload,
-        type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
-      })
+      reply.statusCode === 200 &&
+      (typeof payload === 'string' || Buffer.isBuffer(payload)) &&
+      !reply.getHeader('x-cache') &&
+      !reply.getHeader('content-encoding')
+    if (!fresh || waiting() || renderedAt.get(request) !== generation) {
+      settle(request, undefined)
+      return payload
     }
-    return payload
+    const entry: Entry = {
+      body: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
+      encoded: {},
+    }
+    if (pages.size >= maxEntries) pages.delete(pages.keys().next().value as string)
+    pages.set(request.url, entry)
+    settle(request, entry)
+    if (isTextual(entry.type)) varyOnEncoding(reply)
+    if (!isCompressible(entry.type, entry.body.length)) return payload
+    const encoding = encodingFor(request)
+    if (encoding === 'identity') return payload
+    reply.header('content-encoding', encoding)
+    return (entry.encoded[encoding] = encode(entry.body, encoding))
   })
+  // A request that ends without sending (the client went away) releases those waiting for it.
+  app.addHook('onResponse', async (request) => settle(request, undefined))
+  app.addHook('onRequestAbort', async (request) => settle(request, undefined))
 }
