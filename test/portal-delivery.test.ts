@@ -48,7 +48,7 @@ describe.each(databaseKinds)('delivering the portal on %s', (kind) => {
       `/items/${item.id}`,
       `/columns/${item.columnId}`,
       `/columns/${item.columnId}/feed.xml`,
-      '/sitemap.xml',
+      '/sitemaps/0.xml',
     ]
     // A page no cache keeps (the search page) is compressed too.
     urls.push(`/search?q=${encodeURIComponent('培训')}`)
