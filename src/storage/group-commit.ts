@@ -1,16 +1,20 @@
 import type { Db, Executor } from './database.ts'
 
 // Group commit (for the public form's submissions): requests that arrive while a transaction is
-// being written wait and go together into the next one, each inside its own savepoint, so one
-// commit — one fsync — makes a whole batch durable. A request is answered only after the commit
-// that holds it; one that fails rolls back to its savepoint and fails alone.
+// being written wait and go together into the next one, so one commit — one fsync — makes a whole
+// batch durable. The batch is written at once (multi-row statements: a few statements for any
+// number of requests); if that fails, it is rolled back to its savepoint and each request is
+// written again in a savepoint of its own, so that one that fails, fails alone and the others keep
+// the same commit. A request is answered only after the commit that holds it.
 
-type Work<T> = (trx: Executor) => Promise<T>
-type Entry = { work: Work<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+/** Writes a batch of items in the caller's transaction, returning one result per item, in order. */
+export type BatchWrite<I, R> = (trx: Executor, items: readonly I[]) => Promise<R[]>
+type Entry<I, R> = { item: I; resolve: (v: R) => void; reject: (e: unknown) => void }
+type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown }
+type Transaction = Awaited<ReturnType<ReturnType<Db['startTransaction']>['execute']>>
 
-export class GroupCommitter {
-  private readonly queue: Entry[] = []
+export class GroupCommitter<I, R> {
+  private readonly queue: Entry<I, R>[] = []
   private running = false
   /**
    * `lingerMs`: how long the first request of a batch waits for others. SQLite's commit blocks the
@@ -19,13 +23,14 @@ export class GroupCommitter {
    */
   constructor(
     private readonly db: Db,
+    private readonly write: BatchWrite<I, R>,
     private readonly maxBatch = 64,
     private readonly lingerMs = 2,
   ) {}
 
-  run<T>(work: Work<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work: work as Work<unknown>, resolve: resolve as (v: unknown) => void, reject })
+  run(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject })
       if (!this.running) void this.drain()
     })
   }
@@ -37,21 +42,11 @@ export class GroupCommitter {
         if (this.lingerMs > 0 && this.queue.length < this.maxBatch)
           await new Promise((r) => setTimeout(r, this.lingerMs))
         const batch = this.queue.splice(0, this.maxBatch)
-        const outcomes: Outcome[] = []
-        let trx: Awaited<ReturnType<ReturnType<Db['startTransaction']>['execute']>> | undefined
+        let outcomes: Outcome<R>[]
+        let trx: Transaction | undefined
         try {
           trx = await this.db.startTransaction().execute()
-          for (const [i, entry] of batch.entries()) {
-            const name = `g${i}`
-            const point = await trx.savepoint(name).execute()
-            try {
-              outcomes.push({ ok: true, value: await entry.work(point) })
-              await point.releaseSavepoint(name).execute()
-            } catch (error) {
-              await point.rollbackToSavepoint(name).execute()
-              outcomes.push({ ok: false, error })
-            }
-          }
+          outcomes = await this.writeBatch(trx, batch)
           await trx.commit().execute()
         } catch (error) {
           if (trx)
@@ -72,16 +67,34 @@ export class GroupCommitter {
       this.running = false
     }
   }
-}
 
-const committers = new WeakMap<object, GroupCommitter>()
-
-/** The group committer of one database (one per Deps). */
-export function groupCommitter(deps: { db: Db }): GroupCommitter {
-  let c = committers.get(deps)
-  if (!c) {
-    c = new GroupCommitter(deps.db)
-    committers.set(deps, c)
+  /** The whole batch at once; failing that, each item alone in its own savepoint. */
+  private async writeBatch(trx: Transaction, batch: readonly Entry<I, R>[]): Promise<Outcome<R>[]> {
+    const items = batch.map((e) => e.item)
+    // Alone, an item's failure is the transaction's: no savepoint needed.
+    if (items.length === 1) return (await this.write(trx, items)).map((value) => ({ ok: true, value }))
+    const all = await trx.savepoint('batch').execute()
+    try {
+      const values = await this.write(all, items)
+      await all.releaseSavepoint('batch').execute()
+      return values.map((value) => ({ ok: true, value }))
+    } catch {
+      await all.rollbackToSavepoint('batch').execute()
+      await all.releaseSavepoint('batch').execute()
+    }
+    const outcomes: Outcome<R>[] = []
+    for (const [i, item] of items.entries()) {
+      const name = `g${i}`
+      const point = await trx.savepoint(name).execute()
+      try {
+        outcomes.push({ ok: true, value: (await this.write(point, [item]))[0]! })
+        await point.releaseSavepoint(name).execute()
+      } catch (error) {
+        await point.rollbackToSavepoint(name).execute()
+        await point.releaseSavepoint(name).execute()
+        outcomes.push({ ok: false, error })
+      }
+    }
+    return outcomes
   }
-  return c
 }
