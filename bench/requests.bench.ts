@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import path from 'node:path'
@@ -62,6 +62,16 @@ function fsyncRate(dir: string, ms = 3000): number {
     rmSync(file, { force: true })
   }
   return n / (ms / 1000)
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN
+  }
 }
 
 type Server = { child: ChildProcess; base: string }
@@ -219,6 +229,7 @@ async function measure(label: string, given: Record<string, string>) {
     delete fields.idem
     delete fields.idNumber
     fields.idType = 'passport'
+    const cpuBefore = cpuSeconds(server.child.pid)
     const { rate, errors } = await wrkPostForm(
       `${server.base}/agencies/${agencyId}/apply`,
       seconds,
@@ -226,10 +237,13 @@ async function measure(label: string, given: Record<string, string>) {
       s0.cookie,
       fields,
     )
+    const cpu = cpuSeconds(server.child.pid) - cpuBefore
     const stored = (await readRows(env)).length
     console.log(
       `${label}: wrk, ${clients} connections for ${seconds} s: ${rate.toFixed(0)} durable submissions/s (${errors} errors; ${stored} stored); raw append+fsync ${fsyncs.toFixed(0)}/s; ratio ${(rate / fsyncs).toFixed(2)}× (goal ≥ 0.15×)`,
     )
+    // Less sensitive to other work on the machine than the rate: the server's own CPU per submission.
+    if (cpu > 0) console.log(`  server CPU ${((1000 * cpu) / (rate * seconds)).toFixed(2)} ms per submission`)
     if (profileDir) {
       // The profile is written when the server exits.
       await stop(server, 'SIGTERM')
