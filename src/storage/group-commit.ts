@@ -3,9 +3,9 @@ import type { Db, Executor } from './database.ts'
 // Group commit (for the public form's submissions): requests that arrive while a transaction is
 // being written wait and go together into the next one, so one commit — one fsync — makes a whole
 // batch durable. The batch is written at once (multi-row statements: a few statements for any
-// number of requests); if that fails, it is rolled back to its savepoint and each request is
-// written again in a savepoint of its own, so that one that fails, fails alone and the others keep
-// the same commit. A request is answered only after the commit that holds it.
+// number of requests); if that fails, it is rolled back and the batch is written again in a new
+// transaction, each request in a savepoint of its own, so that one that fails, fails alone and the
+// others share the commit. A request is answered only after the commit that holds it.
 
 /** Writes a batch of items in the caller's transaction, returning one result per item, in order. */
 export type BatchWrite<I, R> = (trx: Executor, items: readonly I[]) => Promise<R[]>
@@ -43,19 +43,23 @@ export class GroupCommitter<I, R> {
           await new Promise((r) => setTimeout(r, this.lingerMs))
         const batch = this.queue.splice(0, this.maxBatch)
         let outcomes: Outcome<R>[]
-        let trx: Transaction | undefined
         try {
-          trx = await this.db.startTransaction().execute()
-          outcomes = await this.writeBatch(trx, batch)
-          await trx.commit().execute()
+          outcomes = await this.inTransaction(async (trx) =>
+            (
+              await this.write(
+                trx,
+                batch.map((e) => e.item),
+              )
+            ).map((value) => ({ ok: true as const, value })),
+          )
         } catch (error) {
-          if (trx)
-            await trx
-              .rollback()
-              .execute()
-              .catch(() => undefined)
-          for (const entry of batch) entry.reject(error)
-          continue
+          // Alone, an item's failure is its own; in a batch, each is written again on its own.
+          try {
+            outcomes =
+              batch.length === 1 ? [{ ok: false, error }] : await this.inTransaction((trx) => this.oneByOne(trx, batch))
+          } catch (failed) {
+            outcomes = batch.map(() => ({ ok: false, error: failed }))
+          }
         }
         batch.forEach((entry, i) => {
           const o = outcomes[i]!
@@ -68,22 +72,26 @@ export class GroupCommitter<I, R> {
     }
   }
 
-  /** The whole batch at once; failing that, each item alone in its own savepoint. */
-  private async writeBatch(trx: Transaction, batch: readonly Entry<I, R>[]): Promise<Outcome<R>[]> {
-    const items = batch.map((e) => e.item)
-    // Alone, an item's failure is the transaction's: no savepoint needed.
-    if (items.length === 1) return (await this.write(trx, items)).map((value) => ({ ok: true, value }))
-    const all = await trx.savepoint('batch').execute()
+  /** Runs `work` in a transaction and commits it; rolled back if the work or the commit fails. */
+  private async inTransaction<T>(work: (trx: Transaction) => Promise<T>): Promise<T> {
+    const trx = await this.db.startTransaction().execute()
     try {
-      const values = await this.write(all, items)
-      await all.releaseSavepoint('batch').execute()
-      return values.map((value) => ({ ok: true, value }))
-    } catch {
-      await all.rollbackToSavepoint('batch').execute()
-      await all.releaseSavepoint('batch').execute()
+      const result = await work(trx)
+      await trx.commit().execute()
+      return result
+    } catch (error) {
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined)
+      throw error
     }
+  }
+
+  /** Each item in a savepoint of its own: one that fails is rolled back alone. */
+  private async oneByOne(trx: Transaction, batch: readonly Entry<I, R>[]): Promise<Outcome<R>[]> {
     const outcomes: Outcome<R>[] = []
-    for (const [i, item] of items.entries()) {
+    for (const [i, { item }] of batch.entries()) {
       const name = `g${i}`
       const point = await trx.savepoint(name).execute()
       try {
