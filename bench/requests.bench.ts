@@ -1,4 +1,5 @@
-// Disclosure on request under load (npm run bench -- requests [--seconds N] [--clients N] [--kills N]):
+// Disclosure on request under load (npm run bench -- requests [--seconds N] [--clients N] [--kills N] [--profile]
+//   [--engine sqlite|postgresql]):
 //   1. durable submissions per second through the public form, with concurrent clients on loopback,
 //      against the real server in its own process, as a ratio to the raw append+fsync rate of the
 //      same disk measured in the same run (goal ≥ 0.15×). Proof of work and per-address limits are
@@ -7,11 +8,12 @@
 //   2. a crash test: the server is killed with SIGKILL while submissions are in flight, again and
 //      again; after each restart the clients retry what was not acknowledged (same idempotency
 //      key). At the end every acknowledged application is present, and none twice.
-// Both on SQLite and on a scratch PostgreSQL database.
+// Both on SQLite and on a scratch PostgreSQL database. With --profile the server runs the throughput
+// part under node --cpu-prof, and the functions that took the most CPU are printed (profile kept).
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import path from 'node:path'
@@ -19,6 +21,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import Database from 'better-sqlite3'
 import { onBothDatabases } from './support/both-databases.ts'
+import { summariseCpuProfile } from './support/cpu-profile.ts'
 import { ensureWrk, wrkPostForm } from './support/wrk.ts'
 
 const arg = (name: string) => {
@@ -28,6 +31,8 @@ const arg = (name: string) => {
 const seconds = Number(arg('seconds') ?? process.env.BENCH_SECONDS ?? 10)
 const clients = Number(arg('clients') ?? 16)
 const kills = Number(arg('kills') ?? 100)
+const profile = process.argv.includes('--profile')
+const engine = arg('engine')?.toLowerCase()
 const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'gongkai.mjs')
 
 function freePort(): Promise<number> {
@@ -59,10 +64,20 @@ function fsyncRate(dir: string, ms = 3000): number {
   return n / (ms / 1000)
 }
 
+/** User + system CPU seconds a process has used so far (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN
+  }
+}
+
 type Server = { child: ChildProcess; base: string }
 
-async function startServer(env: Record<string, string>, port: number): Promise<Server> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
+async function startServer(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
     env: {
       ...process.env,
       ...env,
@@ -192,6 +207,7 @@ async function readRows(env: Record<string, string>): Promise<Rows> {
 }
 
 async function measure(label: string, given: Record<string, string>) {
+  if (engine && label.toLowerCase() !== engine) return
   // Each run gets its own data folder (keys, files), on PostgreSQL too.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gongkai-requests-'))
   const env = { ...given, DATA_DIR: dataDir }
@@ -203,11 +219,17 @@ async function measure(label: string, given: Record<string, string>) {
     const fsyncs = fsyncRate(dataDir)
     // wrk drives the load (a Node client would spend the CPU the server needs); one session's
     // cookie and token, a new idempotency key and applicant per request.
+    const profileDir = profile ? mkdtempSync(path.join(tmpdir(), 'gongkai-requests-profile-')) : undefined
+    if (profileDir) {
+      await stop(server, 'SIGTERM')
+      server = await startServer(env, port, ['--cpu-prof', '--cpu-prof-dir', profileDir])
+    }
     const s0 = await session(server.base, agencyId)
     const fields = Object.fromEntries(new URLSearchParams(formBody(s0.csrf, 'x', 0)))
     delete fields.idem
     delete fields.idNumber
     fields.idType = 'passport'
+    const cpuBefore = cpuSeconds(server.child.pid)
     const { rate, errors } = await wrkPostForm(
       `${server.base}/agencies/${agencyId}/apply`,
       seconds,
@@ -215,10 +237,23 @@ async function measure(label: string, given: Record<string, string>) {
       s0.cookie,
       fields,
     )
+    const cpu = cpuSeconds(server.child.pid) - cpuBefore
     const stored = (await readRows(env)).length
     console.log(
       `${label}: wrk, ${clients} connections for ${seconds} s: ${rate.toFixed(0)} durable submissions/s (${errors} errors; ${stored} stored); raw append+fsync ${fsyncs.toFixed(0)}/s; ratio ${(rate / fsyncs).toFixed(2)}× (goal ≥ 0.15×)`,
     )
+    // Less sensitive to other work on the machine than the rate: the server's own CPU per submission.
+    if (cpu > 0) console.log(`  server CPU ${((1000 * cpu) / (rate * seconds)).toFixed(2)} ms per submission`)
+    if (profileDir) {
+      // The profile is written when the server exits.
+      await stop(server, 'SIGTERM')
+      const file = path.join(
+        profileDir,
+        readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!,
+      )
+      console.log(`  CPU profile of the server (${file}):\n${summariseCpuProfile(file, 30, (seconds + 1) * 1000)}`)
+      server = await startServer(env, port)
+    }
 
     // 2. Crash test.
     const acknowledged = new Map<string, string>()

@@ -12,7 +12,7 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
 import { readSettingCached } from '../settings/settings.store.ts'
 import type { ApplicationRow, ApplicationTable, Executor } from '../storage/database.ts'
-import { groupCommitter } from '../storage/group-commit.ts'
+import { GroupCommitter } from '../storage/group-commit.ts'
 import { queueApplicantMail } from '../notify/outbox.service.ts'
 import type { ApplicationInput, Channel, Submission } from './application.ts'
 import { addDays, checkDate, maskName, screenApplication, shanghaiDate } from './application.ts'
@@ -28,7 +28,7 @@ import { provisionalClock, readClockSettings } from './due-date.service.ts'
 
 // Taking applications in (arts. 29–31): from the portal or registered by staff, once per
 // idempotency key, each with its 'received' event and audit entry. Under load submissions share
-// transactions: a group commit on SQLite, a batch of multi-row statements on PostgreSQL.
+// transactions and statements: a group commit, on SQLite and PostgreSQL alike.
 
 const codeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
 const newQueryCode = () => Array.from({ length: 10 }, () => codeAlphabet[randomInt(codeAlphabet.length)]).join('')
@@ -126,12 +126,9 @@ export async function submitApplication(
     queryCode: newQueryCode(),
   }
   try {
-    // Under load, submissions share transactions: on SQLite (one writer) each in its own savepoint
-    // of a group commit; on PostgreSQL written together with multi-row statements, falling back to
-    // one by one if the batch fails. Each is answered only after the commit that holds it.
-    return deps.kind === 'sqlite'
-      ? await groupCommitter(deps).run(async (trx) => (await insertApplications(deps, trx, [item]))[0]!)
-      : await submissionBatcher(deps).run(item)
+    // Under load, submissions share a transaction (one commit, one fsync) and its multi-row
+    // statements; each is answered only after the commit that holds it.
+    return await intakeCommitter(deps).run(item)
   } catch (e) {
     // Two copies of one retried submission raced: the second finds the first.
     if (meta.idempotencyKey && !(e instanceof AppError)) {
@@ -141,6 +138,8 @@ export async function submitApplication(
     throw e
   }
 }
+
+type StoredApplication = Pick<ApplicationRow, 'id' | 'number' | 'email_enc'>
 
 type Prepared = {
   item: NewApplication
@@ -205,16 +204,36 @@ async function prepareApplications(
   return prepared
 }
 
+type FirstDue = { due: string | null; provisional: boolean }
+/**
+ * The first due dates worked out with one calendar (calendarFor keeps it until it changes), by
+ * receipt day, day of the computation and settings: the applications of a day share them.
+ */
+const firstDueDates = new WeakMap<WorkCalendar, Map<string, FirstDue>>()
+
 /**
  * A new application has no steps yet: its due date is 20 working days from receipt, 暂定 where it
  * runs into a year whose holiday notice is not recorded (due-date.service.ts).
  */
-function firstDueDate(
+function firstDueDate(calendar: WorkCalendar, receivedOn: string, today: string, settings: ClockSettings): FirstDue {
+  let known = firstDueDates.get(calendar)
+  if (!known) firstDueDates.set(calendar, (known = new Map()))
+  const key = JSON.stringify([receivedOn, today, settings])
+  let due = known.get(key)
+  if (!due) {
+    due = computeFirstDueDate(calendar, receivedOn, today, settings)
+    if (known.size >= 1000) known.clear()
+    known.set(key, due)
+  }
+  return due
+}
+
+function computeFirstDueDate(
   calendar: WorkCalendar,
   receivedOn: string,
   today: string,
   settings: ClockSettings,
-): { due: string | null; provisional: boolean } {
+): FirstDue {
   try {
     const clock = provisionalClock(calendar, receivedOn, [], today, settings)
     return { due: clock.due, provisional: clock.provisional }
@@ -278,8 +297,8 @@ async function insertWithFreshNumbers(
   deps: Deps,
   trx: Executor,
   prepared: readonly Prepared[],
-): Promise<ApplicationRow[]> {
-  const stored = new Map<number, ApplicationRow>()
+): Promise<StoredApplication[]> {
+  const stored = new Map<number, StoredApplication>()
   while (stored.size < prepared.length) {
     const waiting = prepared
       .map((p, i) => ({ p, i, number: newNumber(p.item.receivedOn) }))
@@ -302,7 +321,7 @@ async function recordReceived(
   deps: Deps,
   trx: Executor,
   prepared: readonly Prepared[],
-  applications: readonly ApplicationRow[],
+  applications: readonly StoredApplication[],
 ): Promise<void> {
   await insertEvents(
     trx,
@@ -333,59 +352,12 @@ async function recordReceived(
   )
 }
 
-/**
- * PostgreSQL: submissions that arrive within 2 ms of each other are written in one transaction
- * with multi-row statements (each statement a round trip, and the audit chain's lock is held by one
- * writer at a time). If the batch fails (a raced idempotency key, say) each is written on its own.
- */
-class SubmissionBatcher {
-  private readonly queue: { item: NewApplication; resolve: (s: Submission) => void; reject: (e: unknown) => void }[] =
-    []
-  private running = false
-  constructor(private readonly deps: Deps) {}
-  run(item: NewApplication): Promise<Submission> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ item, resolve, reject })
-      if (!this.running) void this.drain()
-    })
-  }
-  private async drain(): Promise<void> {
-    this.running = true
-    try {
-      while (this.queue.length > 0) {
-        await new Promise((r) => setTimeout(r, 2))
-        const batch = this.queue.splice(0, 64)
-        try {
-          const done = await this.deps.db.transaction().execute((trx) =>
-            insertApplications(
-              this.deps,
-              trx,
-              batch.map((b) => b.item),
-            ),
-          )
-          batch.forEach((b, i) => b.resolve(done[i]!))
-        } catch {
-          for (const b of batch) {
-            try {
-              b.resolve(
-                (await this.deps.db.transaction().execute((trx) => insertApplications(this.deps, trx, [b.item])))[0]!,
-              )
-            } catch (e) {
-              b.reject(e)
-            }
-          }
-        }
-      }
-    } finally {
-      this.running = false
-    }
-  }
-}
-const batchers = new WeakMap<object, SubmissionBatcher>()
-const submissionBatcher = (deps: Deps) => {
-  let b = batchers.get(deps)
-  if (!b) batchers.set(deps, (b = new SubmissionBatcher(deps)))
-  return b
+const committers = new WeakMap<object, GroupCommitter<NewApplication, Submission>>()
+/** The group committer of one database's submissions (one per Deps). */
+function intakeCommitter(deps: Deps): GroupCommitter<NewApplication, Submission> {
+  let c = committers.get(deps)
+  if (!c) committers.set(deps, (c = new GroupCommitter(deps.db, (trx, items) => insertApplications(deps, trx, items))))
+  return c
 }
 
 /** The agency an application is made to, or not found. */

@@ -64,18 +64,74 @@ export async function countHit(deps: Deps, key: string, windowMs: number): Promi
     prune(deps, now)
     return { hits: c.hits, resetAt }
   }
-  const row = await unsynced(deps, (db) =>
-    db
-      .insertInto('rate_counters')
-      .values({ key, window_start: windowStart, hits: 1, expires_at: resetAt })
-      .onConflict((oc) =>
-        oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({ hits: eb('rate_counters.hits', '+', 1) })),
-      )
-      .returning('hits')
-      .executeTakeFirstOrThrow(),
-  )
+  const hits = await countTogether(deps, key, windowStart, resetAt)
   prune(deps, now)
-  return { hits: Number(row.hits), resetAt }
+  return { hits, resetAt }
+}
+
+// On PostgreSQL each hit was a round trip of its own, one per request of a rate-limited route (issue
+// #15). The hits counted while a statement is on its way are counted together by the next one (one
+// writer at a time per database), a key's hits added at once (`hits + n`), and each caller is given
+// its own place in the count, exactly as one by one: the n = 10 hits of a key that reach 17 are the
+// 8th to the 17th.
+type PendingHit = { key: string; windowStart: number; resetAt: number; waiters: Waiter[] }
+type Waiter = { resolve: (hits: number) => void; reject: (e: unknown) => void }
+type HitWriter = { pending: Map<string, PendingHit>; writing: boolean }
+const hitWriters = new WeakMap<Deps, HitWriter>()
+
+function countTogether(deps: Deps, key: string, windowStart: number, resetAt: number): Promise<number> {
+  let writer = hitWriters.get(deps)
+  if (!writer) hitWriters.set(deps, (writer = { pending: new Map(), writing: false }))
+  const w = writer
+  return new Promise((resolve, reject) => {
+    const id = `${key}|${windowStart}`
+    let hit = w.pending.get(id)
+    if (!hit) w.pending.set(id, (hit = { key, windowStart, resetAt, waiters: [] }))
+    hit.waiters.push({ resolve, reject })
+    if (w.writing) return
+    w.writing = true
+    // The hits of the requests read in this turn of the event loop go together; later ones wait for the write.
+    setImmediate(() => {
+      void (async () => {
+        while (w.pending.size > 0) {
+          const hits = [...w.pending.values()]
+          w.pending.clear()
+          await writeHits(deps, hits)
+        }
+        w.writing = false
+      })()
+    })
+  })
+}
+
+async function writeHits(deps: Deps, hits: readonly PendingHit[]): Promise<void> {
+  try {
+    const rows = await unsynced(deps, (db) =>
+      db
+        .insertInto('rate_counters')
+        .values(
+          hits.map((h) => ({ key: h.key, window_start: h.windowStart, hits: h.waiters.length, expires_at: h.resetAt })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['key', 'window_start'])
+            .doUpdateSet((eb) => ({ hits: eb('rate_counters.hits', '+', eb.ref('excluded.hits')) })),
+        )
+        .returning(['key', 'window_start', 'hits'])
+        .execute(),
+    )
+    const totals = new Map(rows.map((r) => [`${r.key}|${Number(r.window_start)}`, Number(r.hits)]))
+    for (const h of hits) {
+      const total = totals.get(`${h.key}|${h.windowStart}`)
+      h.waiters.forEach((w, i) =>
+        total === undefined
+          ? w.reject(new Error('rate counter not returned'))
+          : w.resolve(total - h.waiters.length + 1 + i),
+      )
+    }
+  } catch (e) {
+    for (const h of hits) for (const w of h.waiters) w.reject(e)
+  }
 }
 
 /** The hits of `key` in its current window, without counting one. */

@@ -1,16 +1,20 @@
 import type { Db, Executor } from './database.ts'
 
 // Group commit (for the public form's submissions): requests that arrive while a transaction is
-// being written wait and go together into the next one, each inside its own savepoint, so one
-// commit — one fsync — makes a whole batch durable. A request is answered only after the commit
-// that holds it; one that fails rolls back to its savepoint and fails alone.
+// being written wait and go together into the next one, so one commit — one fsync — makes a whole
+// batch durable. The batch is written at once (multi-row statements: a few statements for any
+// number of requests); if that fails, it is rolled back and the batch is written again in a new
+// transaction, each request in a savepoint of its own, so that one that fails, fails alone and the
+// others share the commit. A request is answered only after the commit that holds it.
 
-type Work<T> = (trx: Executor) => Promise<T>
-type Entry = { work: Work<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+/** Writes a batch of items in the caller's transaction, returning one result per item, in order. */
+export type BatchWrite<I, R> = (trx: Executor, items: readonly I[]) => Promise<R[]>
+type Entry<I, R> = { item: I; resolve: (v: R) => void; reject: (e: unknown) => void }
+type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown }
+type Transaction = Awaited<ReturnType<ReturnType<Db['startTransaction']>['execute']>>
 
-export class GroupCommitter {
-  private readonly queue: Entry[] = []
+export class GroupCommitter<I, R> {
+  private readonly queue: Entry<I, R>[] = []
   private running = false
   /**
    * `lingerMs`: how long the first request of a batch waits for others. SQLite's commit blocks the
@@ -19,13 +23,14 @@ export class GroupCommitter {
    */
   constructor(
     private readonly db: Db,
+    private readonly write: BatchWrite<I, R>,
     private readonly maxBatch = 64,
     private readonly lingerMs = 2,
   ) {}
 
-  run<T>(work: Work<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work: work as Work<unknown>, resolve: resolve as (v: unknown) => void, reject })
+  run(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject })
       if (!this.running) void this.drain()
     })
   }
@@ -37,30 +42,24 @@ export class GroupCommitter {
         if (this.lingerMs > 0 && this.queue.length < this.maxBatch)
           await new Promise((r) => setTimeout(r, this.lingerMs))
         const batch = this.queue.splice(0, this.maxBatch)
-        const outcomes: Outcome[] = []
-        let trx: Awaited<ReturnType<ReturnType<Db['startTransaction']>['execute']>> | undefined
+        let outcomes: Outcome<R>[]
         try {
-          trx = await this.db.startTransaction().execute()
-          for (const [i, entry] of batch.entries()) {
-            const name = `g${i}`
-            const point = await trx.savepoint(name).execute()
-            try {
-              outcomes.push({ ok: true, value: await entry.work(point) })
-              await point.releaseSavepoint(name).execute()
-            } catch (error) {
-              await point.rollbackToSavepoint(name).execute()
-              outcomes.push({ ok: false, error })
-            }
-          }
-          await trx.commit().execute()
+          outcomes = await this.inTransaction(async (trx) =>
+            (
+              await this.write(
+                trx,
+                batch.map((e) => e.item),
+              )
+            ).map((value) => ({ ok: true as const, value })),
+          )
         } catch (error) {
-          if (trx)
-            await trx
-              .rollback()
-              .execute()
-              .catch(() => undefined)
-          for (const entry of batch) entry.reject(error)
-          continue
+          // Alone, an item's failure is its own; in a batch, each is written again on its own.
+          try {
+            outcomes =
+              batch.length === 1 ? [{ ok: false, error }] : await this.inTransaction((trx) => this.oneByOne(trx, batch))
+          } catch (failed) {
+            outcomes = batch.map(() => ({ ok: false, error: failed }))
+          }
         }
         batch.forEach((entry, i) => {
           const o = outcomes[i]!
@@ -72,16 +71,38 @@ export class GroupCommitter {
       this.running = false
     }
   }
-}
 
-const committers = new WeakMap<object, GroupCommitter>()
-
-/** The group committer of one database (one per Deps). */
-export function groupCommitter(deps: { db: Db }): GroupCommitter {
-  let c = committers.get(deps)
-  if (!c) {
-    c = new GroupCommitter(deps.db)
-    committers.set(deps, c)
+  /** Runs `work` in a transaction and commits it; rolled back if the work or the commit fails. */
+  private async inTransaction<T>(work: (trx: Transaction) => Promise<T>): Promise<T> {
+    const trx = await this.db.startTransaction().execute()
+    try {
+      const result = await work(trx)
+      await trx.commit().execute()
+      return result
+    } catch (error) {
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined)
+      throw error
+    }
   }
-  return c
+
+  /** Each item in a savepoint of its own: one that fails is rolled back alone. */
+  private async oneByOne(trx: Transaction, batch: readonly Entry<I, R>[]): Promise<Outcome<R>[]> {
+    const outcomes: Outcome<R>[] = []
+    for (const [i, { item }] of batch.entries()) {
+      const name = `g${i}`
+      const point = await trx.savepoint(name).execute()
+      try {
+        outcomes.push({ ok: true, value: (await this.write(point, [item]))[0]! })
+        await point.releaseSavepoint(name).execute()
+      } catch (error) {
+        await point.rollbackToSavepoint(name).execute()
+        await point.releaseSavepoint(name).execute()
+        outcomes.push({ ok: false, error })
+      }
+    }
+    return outcomes
+  }
 }
