@@ -16,8 +16,8 @@ import type { QueryPart } from './tokenize.ts'
 // `listCap` heaviest documents (between trims up to twice as many); `spill` is the highest impact of a document left
 // out.
 //
-// A query walks the lists of its grams in impact order (a phrase walks each of its bigrams' lists: a phrase occurs in
-// a document at most as often as each of its bigrams, so f(phrase tf) ≤ f(bigram tf)), scores each document found
+// A query walks its gram's list in impact order (a phrase walks one of its bigrams' lists: a phrase occurs in a
+// document at most as often as each of its bigrams, so f(phrase tf) ≤ f(bigram tf)), scores each document found
 // exactly with the live average, and stops once the k-th best score is at least what any document not yet seen could
 // score: the cursor's (or spill's) impact × max(1, live avg / snapshot avg) — threshold algorithm; f with the live
 // average exceeds f with the snapshot by at most that factor (1 while the live average stays below the snapshot, which
@@ -328,7 +328,11 @@ export async function walkLists(
   const info = await db.selectFrom('search_grams').selectAll().where('gram', 'in', grams).execute()
   // A gram no document holds: nothing matches.
   if (info.length < grams.length) return []
-  const cursors: Cursor[] = info.map((g) => ({
+  // A phrase walks one of its bigrams' lists — a phrase occurs in a document at most as often as any of its bigrams,
+  // so any one list bounds what is unseen — the one holding fewest documents (a short list is complete), then the one
+  // whose left-out documents weigh least.
+  const walked = info.length <= 1 ? info : [[...info].sort((x, y) => x.listed - y.listed || x.spill - y.spill)[0]!]
+  const cursors: Cursor[] = walked.map((g) => ({
     gram: g.gram,
     impact: Number.POSITIVE_INFINITY,
     doc: Number.MAX_SAFE_INTEGER,

@@ -53,21 +53,17 @@ export const sqliteSearch: SearchEngine = {
       where rowid between ${firstKey(publishedAt)} and ${lastKey(publishedAt)} and item_id = ${itemId})`.execute(trx)
   },
 
-  // The items' chunks in one query: each item's keys lie in its publication second, its chunks in key order.
+  // Each item's chunks by the key range of its publication second, which FTS5 seeks to (a join computing the range
+  // per row would make it scan the whole index).
   async tokensOf(db, docs) {
     const items = [...new Set(docs.map((d) => Math.floor(d / 256)))]
     const found = new Map<number, string>()
     if (items.length === 0) return found
-    const rows = await sql<{ item_id: number; tokens: string }>`select s.item_id, s.tokens from items i
-      join item_search s on s.rowid between cast(strftime('%s', i.published_at) as integer) * ${slots}
-        and cast(strftime('%s', i.published_at) as integer) * ${slots} + ${slots - 1n} and s.item_id = i.id
-      where i.id in (${sql.join(items)}) order by s.rowid`.execute(db)
-    const chunk = new Map<number, number>()
-    for (const r of rows.rows) {
-      const item = Number(r.item_id)
-      const n = chunk.get(item) ?? 0
-      chunk.set(item, n + 1)
-      found.set(item * 256 + n, r.tokens)
+    const dated = await db.selectFrom('items').select(['id', 'published_at']).where('id', 'in', items).execute()
+    for (const item of dated) {
+      if (!item.published_at) continue
+      for (const [chunk, tokens] of (await sqliteSearch.chunksOf(db, item.id, item.published_at)).entries())
+        found.set(item.id * 256 + chunk, tokens)
     }
     return found
   },
