@@ -251,6 +251,12 @@ const referenceFile = path.join(cacheRoot, `reference-${key}.json`)
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
+/** The lowest overlap, as found/possible. */
+const worstOf = (rows: readonly { overlap: number; of: number }[]) => {
+  const w = [...rows].sort((a, b) => a.overlap / a.of - b.overlap / b.of)[0]
+  return w ? `${w.overlap}/${w.of}` : '—'
+}
+
 const percentile = (xs: number[], p: number) =>
   xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -387,9 +393,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
     const exact = withTotal.length
       ? `${withTotal.filter((r) => r.total === r.refTotal).length}/${withTotal.length}`
       : '—'
-    const overlap = judged.length
-      ? `${full}/${judged.length} full, min ${Math.min(...judged.map((r) => r.overlap))}/20`
-      : '—'
+    const overlap = judged.length ? `${full}/${judged.length} full, worst ${worstOf(judged)}` : '—'
     console.log(
       `  ${kindName[k]!.padEnd(15)} ${String(group.length).padStart(3)}  ${`${ms(percentile(o, 50))}/${ms(percentile(o, 95))} ms`.padStart(17)}  ${`${ms(percentile(d, 50))}/${ms(percentile(d, 95))} ms`.padStart(17)}  ${`${ms(percentile(u, 50))}/${ms(percentile(u, 95))} ms`.padStart(15)}  ${`${rel.toFixed(2)}×`.padStart(8)} ${`${byDate.toFixed(2)}×`.padStart(6)}  ${overlap.padEnd(18)}  ${exact}`,
     )
