@@ -14,7 +14,7 @@ function areaOf(url: string): string {
   if (!url) return '(native)'
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (pkg) return pkg[1]!
-  const src = /\/src\/([^/]+)\//.exec(url)
+  const src = /\/(?:src|dist)\/([^/]+)\//.exec(url)
   if (src) return `src/${src[1]}`
   if (url.startsWith('node:')) return 'node core'
   return url.split('/').slice(-1)[0]!
@@ -45,7 +45,7 @@ export function summariseCpuProfile(file: string, top: number, windowMs: number)
       continue
     }
     busy += ms
-    const name = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|src)\//, '$1/')}:${lineNumber + 1}`
+    const name = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|src|dist)\//, '$1/')}:${lineNumber + 1}`
     fn.set(name, (fn.get(name) ?? 0) + ms)
     area.set(areaOf(url), (area.get(areaOf(url)) ?? 0) + ms)
   }
@@ -57,8 +57,9 @@ export function summariseCpuProfile(file: string, top: number, windowMs: number)
     const seen = new Set<string>()
     for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
       const { functionName, url, lineNumber } = byId.get(n)!.callFrame
-      if (!url.includes('/src/')) continue
-      seen.add(`${functionName || '(anonymous)'} ${url.replace(/^.*\/src\//, 'src/')}:${lineNumber + 1}`)
+      // The server runs the compiled copy (dist/) when it is up to date: its folders mirror src/.
+      if (!/\/(src|dist)\//.test(url) || /node_modules|\/dist\/vendor\//.test(url)) continue
+      seen.add(`${functionName || '(anonymous)'} ${url.replace(/^.*\/(src|dist)\//, 'src/')}:${lineNumber + 1}`)
     }
     for (const k of seen) total.set(k, (total.get(k) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000)
   })

@@ -5,6 +5,7 @@ import {
   createHmac,
   hkdfSync,
   randomBytes,
+  randomFillSync,
   timingSafeEqual,
 } from 'node:crypto'
 
@@ -17,6 +18,21 @@ export const hmacSm3 = (key: Buffer, data: string | Buffer): Buffer => createHma
 
 export function equalBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
+}
+
+// IVs come from the CSPRNG in blocks of 256: one call per 256 encryptions instead of one each (a
+// submission encrypts six fields; the call was 4–5 % of the server's CPU, `npm run bench -- requests`).
+// Each IV is copied out and its bytes are never handed out twice.
+const ivPool = Buffer.alloc(16 * 256)
+let ivNext = ivPool.length
+function freshIv(): Buffer {
+  if (ivNext === ivPool.length) {
+    randomFillSync(ivPool)
+    ivNext = 0
+  }
+  const iv = Buffer.from(ivPool.subarray(ivNext, ivNext + 16))
+  ivNext += 16
+  return iv
 }
 
 const fileMarker = Buffer.from('GKENC1\n', 'latin1')
@@ -35,7 +51,7 @@ export class FieldCipher {
   }
 
   encrypt(plain: string, aad: string): string {
-    const iv = randomBytes(16)
+    const iv = freshIv()
     const cipher = createCipheriv('sm4-cbc', this.encKey, iv)
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
     const mac = hmacSm3(this.macKey, Buffer.concat([Buffer.from(`${aad}\n`, 'utf8'), iv, ct]))
@@ -52,7 +68,7 @@ export class FieldCipher {
    * with a marker no PDF, JPEG or PNG starts with, so files stored before encryption are still told apart.
    */
   encryptBytes(plain: Buffer, aad: string): Buffer {
-    const iv = randomBytes(16)
+    const iv = freshIv()
     const cipher = createCipheriv('sm4-cbc', this.encKey, iv)
     const ct = Buffer.concat([cipher.update(plain), cipher.final()])
     const mac = hmacSm3(this.macKey, Buffer.concat([Buffer.from(`${aad}\n`, 'utf8'), iv, ct]))
