@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.ts'
 import type { Deps } from '../src/deps.ts'
 import { listColumns, seedColumns } from '../src/disclosures/disclosure.store.ts'
 import { createDeps } from '../src/main.ts'
-import { indexItemText, searchItems } from '../src/search/search.store.ts'
+import { indexItemsText, searchItems } from '../src/search/search.store.ts'
 import { performSetup } from '../src/setup/setup.service.ts'
 import { buildApp } from '../src/web/app.ts'
 import { onBothDatabases } from './support/both-databases.ts'
@@ -141,9 +141,14 @@ async function seed(deps: Deps, places: readonly Place[]): Promise<number> {
         }
       })
       const ids = await trx.insertInto('items').values(rows).returning('id').execute()
-      for (const [k, r] of ids.entries())
-        if (rows[k]!.status === 'published')
-          await indexItemText(trx, deps.kind, r.id, rows[k]!.published_at, `${rows[k]!.title}\n${rows[k]!.body}`)
+      await indexItemsText(
+        trx,
+        deps.kind,
+        ids
+          .map((r, k) => ({ r, row: rows[k]! }))
+          .filter(({ row }) => row.status === 'published')
+          .map(({ r, row }) => ({ itemId: r.id, publishedAt: row.published_at, text: `${row.title}\n${row.body}` })),
+      )
       if (deps.kind === 'sqlite') {
         await sql`insert into bench_trigram (rowid, text) select id, title || char(10) || body from items where id between ${ids[0]!.id} and ${ids.at(-1)!.id}`.execute(
           trx,

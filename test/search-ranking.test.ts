@@ -4,7 +4,7 @@ import { listColumns } from '../src/disclosures/disclosure.store.ts'
 import { occurrences, scoreExactly } from '../src/search/rank.ts'
 import { rankingLimits, rankingNeedsRebuild, rebuildRanking, walkLists } from '../src/search/ranking.ts'
 import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
-import { indexItemText, searchItems, unindexItem } from '../src/search/search.store.ts'
+import { indexItemText, indexItemsText, searchItems, unindexItem } from '../src/search/search.store.ts'
 import { chunkTokens, documentTokens, queryParts } from '../src/search/tokenize.ts'
 import { setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -56,6 +56,7 @@ async function addItem(
   text: string,
   at: string,
   db: Executor = t.deps.db,
+  indexed = true,
 ) {
   const row = await db
     .insertInto('items')
@@ -88,7 +89,7 @@ async function addItem(
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await indexItemText(db, t.deps.kind, row.id, at, text)
+  if (indexed) await indexItemText(db, t.deps.kind, row.id, at, text)
   return row.id
 }
 
@@ -214,6 +215,54 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
             `${q} fts5`,
           )
         }
+    } finally {
+      rankingLimits.listCap = 256
+      await t.close()
+    }
+  }, 240_000)
+
+  test('items indexed together, as an import indexes its batches, rank exactly as items indexed one by one', async () => {
+    const t = await testEnv(kind)
+    // Lists of 16: one batch of 200 items grows many lists far past twice the cap before they are trimmed.
+    rankingLimits.listCap = 16
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const texts = new Map<number, string>()
+      const batch: { itemId: number; publishedAt: string; text: string }[] = []
+      for (let n = 0; n < 330; n++) {
+        const text = textOf(n, 3 + ((n * 41) % 110))
+        const at = `2024-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T02:00:00.000Z`
+        const id = await addItem(t, officeId, column, n, text, at, t.deps.db, false)
+        texts.set(id, text)
+        batch.push({ itemId: id, publishedAt: at, text })
+      }
+      // A first batch of 200 (lists far past twice the cap), then batches of 13 (lists with floors and spills).
+      await t.deps.db.transaction().execute((trx) => indexItemsText(trx, kind, batch.slice(0, 200)))
+      const first = new Map([...texts].slice(0, 200))
+      for (const q of ['公', '信息', '公开', '依申请']) {
+        const expected = reference(first, q)
+        expectSameRanking(await searchItems(t.deps.db, kind, q, {}, 'relevance', 20, 0), expected.slice(0, 20), q)
+      }
+      for (let from = 200; from < batch.length; from += 13)
+        await t.deps.db.transaction().execute((trx) => indexItemsText(trx, kind, batch.slice(from, from + 13)))
+      const lists = await t.deps.db.selectFrom('search_grams').select(['gram', 'listed']).execute()
+      expect(Math.max(...lists.map((g) => Number(g.listed)))).toBeLessThan(2 * 16)
+      for (const q of queries) {
+        const expected = reference(texts, q)
+        expectSameRanking(await searchItems(t.deps.db, kind, q, {}, 'relevance', 20, 0), expected.slice(0, 20), q)
+        expectSameRanking(
+          await searchItems(t.deps.db, kind, q, {}, 'relevance', 20, 100),
+          expected.slice(100, 120),
+          `${q} p6`,
+        )
+      }
+      for (const q of ['公', '信息', '公开']) {
+        const answered = await walkLists(t.deps.db, kind, queryParts(q)[0]!, sql`i.status = 'published'`, 5, () =>
+          Promise.resolve(new Map()),
+        )
+        expect(answered?.length, q).toBeGreaterThanOrEqual(5)
+      }
     } finally {
       rankingLimits.listCap = 256
       await t.close()

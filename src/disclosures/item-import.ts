@@ -13,7 +13,7 @@ import { allowedType } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
 import { malwareRefusal, scanForMalware } from '../files/malware-scan.ts'
 import { knownApplicants } from '../applications/applicant.service.ts'
-import { indexItemText, unindexItem } from '../search/search.store.ts'
+import { indexItemsText, unindexItem } from '../search/search.store.ts'
 import { publicContentChanged } from '../portal/public-content.ts'
 import { formatIndexNumber, indexPrefix } from './column-tree.ts'
 import { readIndexFormat } from './index-format.ts'
@@ -287,6 +287,8 @@ export async function importItems(
   const format = await readIndexFormat(deps.db, agencyId)
   const writeBatch = (from: number) =>
     deps.db.transaction().execute(async (trx) => {
+      // The batch's clean rows are indexed together at its end (one pass over the relevance lists; issue #15).
+      const toIndex: { itemId: number; publishedAt: string; text: string }[] = []
       for (const [j, p] of parsed.slice(from, from + batchSize()).entries()) {
         const i = from + j
         onProgress?.(Math.floor(parsed.length / 2 + i / 2))
@@ -374,20 +376,19 @@ export async function importItems(
             .execute()
         }
         if (status === 'published')
-          await indexItemText(
-            trx,
-            deps.kind,
-            row.id,
-            p.publishedAt,
-            searchableText({
+          toIndex.push({
+            itemId: row.id,
+            publishedAt: p.publishedAt,
+            text: searchableText({
               title: p.row.title,
               doc_number: p.row.docNumber ?? null,
               keywords: p.row.keywords ?? null,
               summary: p.row.summary ?? null,
               body: p.row.body,
             }),
-          )
+          })
       }
+      await indexItemsText(trx, deps.kind, toIndex)
     })
   try {
     for (let from = 0; from < parsed.length; from += batchSize()) {

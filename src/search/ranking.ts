@@ -98,56 +98,88 @@ const jsonRows = (kind: DatabaseKind, rows: unknown[][], columns: RawBuilder<unk
     ? sql`(select ${columns} from (select value as v from json_each(${JSON.stringify(rows)})))`
     : sql`(select ${columns} from (select value as v from json_array_elements(${JSON.stringify(rows)}::json)) j)`
 // Element i of each row (a JSON array), as text or as a number; i is one of the few fixed positions below.
-const positions = ['0', '1', '2', '3'] as const
-const jsonText = (kind: DatabaseKind, i: 0 | 1 | 2 | 3) =>
+const positions = ['0', '1', '2', '3', '4'] as const
+const jsonText = (kind: DatabaseKind, i: 0 | 1 | 2 | 3 | 4) =>
   kind === 'sqlite' ? sql`v ->> ${sql.raw(positions[i])}` : sql`(v ->> ${sql.raw(positions[i])})`
-const jsonNumber = (kind: DatabaseKind, i: 0 | 1 | 2 | 3) =>
+const jsonNumber = (kind: DatabaseKind, i: 0 | 1 | 2 | 3 | 4) =>
   kind === 'sqlite' ? sql`v ->> ${sql.raw(positions[i])}` : sql`(v ->> ${sql.raw(positions[i])})::double precision`
 
-async function listDocument(
+type GramState = { listed: number; floor: number; spill: number; changed: boolean }
+
+/**
+ * Adds documents to the lists, any number at once: their grams' rows are read in one pass, the cap and spill rules
+ * applied in memory document by document (in order), and the postings and grams written with a few statements — the
+ * documents of a batch share most of their ~900 grams each, so a batch of 500 costs a fraction of 500 single ones
+ * (issue #15: indexing at 28–40 items/s). A list that grew past twice its cap within the batch is trimmed after it,
+ * once: until then a list may hold more than it would one document at a time, which only lengthens walks.
+ */
+async function listDocuments(
   db: Executor,
   kind: DatabaseKind,
-  doc: number,
-  tokens: readonly string[],
+  docs: readonly { doc: number; tokens: readonly string[] }[],
   avg: number,
 ): Promise<void> {
-  const dl = tokens.length
-  const grams = gramsOf(tokens)
-  const known = new Map<string, { listed: number; floor: number; spill: number }>()
-  const names = jsonRows(
-    kind,
-    [...grams.keys()].map((g) => [g]),
-    sql`${jsonText(kind, 0)} as gram`,
-  )
-  const found = await sql<{ gram: string; listed: number; floor: number; spill: number }>`select g.gram, g.listed,
-    g.floor, g.spill from search_grams g where g.gram in ${names}`.execute(db)
-  for (const g of found.rows)
-    known.set(g.gram, { listed: Number(g.listed), floor: Number(g.floor), spill: Number(g.spill) })
-  const postings: unknown[][] = []
-  const changed: unknown[][] = []
-  const full: string[] = []
-  for (const [gram, tf] of grams) {
-    const impact = weight(tf, dl, avg)
-    const g = known.get(gram) ?? { listed: 0, floor: 0, spill: 0 }
-    if (g.listed < rankingLimits.listCap || impact > g.floor) {
-      postings.push([gram, impact, tf])
-      changed.push([gram, g.listed + 1, g.floor, g.spill])
-      if (g.listed + 1 >= 2 * rankingLimits.listCap) full.push(gram)
-    } else if (impact > g.spill) changed.push([gram, g.listed, g.floor, impact])
+  const perDoc = docs.map((d) => ({ doc: d.doc, dl: d.tokens.length, grams: gramsOf(d.tokens) }))
+  const names = new Set<string>()
+  for (const d of perDoc) for (const g of d.grams.keys()) names.add(g)
+  const state = new Map<string, GramState>()
+  for (const part of chunked([...names], 20_000)) {
+    const found = await sql<{ gram: string; listed: number; floor: number; spill: number }>`select g.gram, g.listed,
+      g.floor, g.spill from search_grams g where g.gram in ${jsonRows(
+        kind,
+        part.map((g) => [g]),
+        sql`${jsonText(kind, 0)} as gram`,
+      )}`.execute(db)
+    for (const g of found.rows)
+      state.set(g.gram, { listed: Number(g.listed), floor: Number(g.floor), spill: Number(g.spill), changed: false })
   }
-  if (postings.length)
-    await sql`insert into search_postings (gram, impact, doc, tf, dl) select gram, impact, ${doc}, tf, ${dl} from
-      ${jsonRows(kind, postings, sql`${jsonText(kind, 0)} as gram, ${jsonNumber(kind, 1)} as impact, ${jsonNumber(kind, 2)} as tf`)} p`.execute(
+  const candidates = new Map<string, unknown[][]>()
+  for (const { doc, dl, grams } of perDoc) {
+    for (const [gram, tf] of grams) {
+      const impact = weight(tf, dl, avg)
+      let g = state.get(gram)
+      if (!g) state.set(gram, (g = { listed: 0, floor: 0, spill: 0, changed: false }))
+      if (g.listed < rankingLimits.listCap || impact > g.floor) {
+        let list = candidates.get(gram)
+        if (!list) candidates.set(gram, (list = []))
+        list.push([gram, impact, tf, doc, dl])
+        g.listed++
+        g.changed = true
+      } else if (impact > g.spill) {
+        g.spill = impact
+        g.changed = true
+      }
+    }
+  }
+  // A gram whose list will be trimmed after the batch keeps at most `listCap` of the batch's documents: the trim keeps
+  // the list's best `listCap` (impact, then doc, descending), which cannot include a document that `listCap` others of
+  // the batch outweigh. Those are left out here, their highest impact raising the spill as the trim would; a first
+  // batch of 500 items no longer writes (and deletes again) ~450,000 postings.
+  const postings: unknown[][] = []
+  for (const [gram, list] of candidates) {
+    const g = state.get(gram)!
+    if (g.listed >= 2 * rankingLimits.listCap && list.length > rankingLimits.listCap) {
+      list.sort((x, y) => (y[1] as number) - (x[1] as number) || (y[3] as number) - (x[3] as number))
+      const dropped = list.splice(rankingLimits.listCap)
+      g.listed -= dropped.length
+      g.spill = Math.max(g.spill, dropped[0]![1] as number)
+    }
+    for (const posting of list) postings.push(posting)
+  }
+  for (const part of chunked(postings, 5_000))
+    await sql`insert into search_postings (gram, impact, doc, tf, dl) select gram, impact, doc, tf, dl from
+      ${jsonRows(kind, part, sql`${jsonText(kind, 0)} as gram, ${jsonNumber(kind, 1)} as impact, ${jsonNumber(kind, 2)} as tf, ${jsonNumber(kind, 3)} as doc, ${jsonNumber(kind, 4)} as dl`)} p`.execute(
       db,
     )
-  if (changed.length)
+  const changed = [...state].filter(([, g]) => g.changed).map(([gram, g]) => [gram, g.listed, g.floor, g.spill])
+  for (const part of chunked(changed, 5_000))
     await sql`insert into search_grams (gram, listed, floor, spill) select gram, listed, floor, spill from
-      ${jsonRows(kind, changed, sql`${jsonText(kind, 0)} as gram, ${jsonNumber(kind, 1)} as listed, ${jsonNumber(kind, 2)} as floor, ${jsonNumber(kind, 3)} as spill`)} c
+      ${jsonRows(kind, part, sql`${jsonText(kind, 0)} as gram, ${jsonNumber(kind, 1)} as listed, ${jsonNumber(kind, 2)} as floor, ${jsonNumber(kind, 3)} as spill`)} c
       where true on conflict (gram) do update set listed = excluded.listed, floor = excluded.floor,
       spill = excluded.spill`.execute(db)
   // A list grown to twice its size drops its lightest documents back to `listCap`, all at once; the highest impact
   // dropped raises the list's spill, the lightest kept is its floor (until then newcomers lighter than it may join).
-  for (const gram of full) await trimList(db, gram)
+  for (const [gram, g] of state) if (g.changed && g.listed >= 2 * rankingLimits.listCap) await trimList(db, gram)
 }
 
 async function trimList(db: Executor, gram: string): Promise<void> {
@@ -187,19 +219,22 @@ async function trimList(db: Executor, gram: string): Promise<void> {
     .execute()
 }
 
-/** Records a new document (an item's chunk) in the impact lists. */
-export async function addRanked(
-  db: Executor,
-  kind: DatabaseKind,
-  itemId: number,
-  chunk: number,
-  tokens: readonly string[],
-): Promise<void> {
+export type NewDocument = { itemId: number; chunk: number; tokens: readonly string[] }
+
+/** Records new documents (items' chunks) in the impact lists, any number at once. */
+export async function addRanked(db: Executor, kind: DatabaseKind, documents: readonly NewDocument[]): Promise<void> {
+  if (documents.length === 0) return
   const stats = await statsOf(db, kind, true)
-  const avg = stats.snapshot_avg > 0 ? stats.snapshot_avg : Math.max(1, tokens.length) * headroom
-  await listDocument(db, kind, docOf(itemId, chunk), tokens, avg)
-  const docs = stats.docs + 1
-  const total = stats.tokens + tokens.length
+  const added = documents.reduce((n, d) => n + d.tokens.length, 0)
+  const avg = stats.snapshot_avg > 0 ? stats.snapshot_avg : Math.max(1, added / documents.length) * headroom
+  await listDocuments(
+    db,
+    kind,
+    documents.map((d) => ({ doc: docOf(d.itemId, d.chunk), tokens: d.tokens })),
+    avg,
+  )
+  const docs = stats.docs + documents.length
+  const total = stats.tokens + added
   await db.updateTable('search_stats').set({ docs, tokens: total, snapshot_avg: avg }).where('id', '=', 1).execute()
   // While the index is small its average moves fast; the lists are recomputed with the new one (cheap then). A large
   // index keeps its snapshot: results stay exact, the walks only get longer (`gongkai search rebuild` refreshes it).
@@ -290,8 +325,7 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
   const docs = Number(counted?.docs ?? 0)
   const tokens = Number(counted?.tokens ?? 0)
   const avg = docs > 0 ? (tokens / docs) * headroom : 0
-  for await (const batch of allDocuments(db, kind))
-    for (const d of batch) await listDocument(db, kind, d.doc, d.tokens, avg)
+  for await (const batch of allDocuments(db, kind)) await listDocuments(db, kind, batch, avg)
   await db
     .updateTable('search_stats')
     .set({ docs, tokens, snapshot_avg: avg, rebuild: 0 })

@@ -5,6 +5,7 @@ import { postgresSearch } from './search.postgres.ts'
 import { sqliteSearch } from './search.sqlite.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
 import { addRanked, removeRanked, walkLists } from './ranking.ts'
+import type { NewDocument } from './ranking.ts'
 import { chunkTokens, documentTokens, queryParts } from './tokenize.ts'
 
 // One query language, two engines: FTS5 MATCH on SQLite (search.sqlite.ts), to_tsquery('simple') on
@@ -27,13 +28,31 @@ export async function indexItemText(
   publishedAt: string,
   text: string,
 ): Promise<void> {
+  await indexItemsText(trx, kind, [{ itemId, publishedAt, text }])
+}
+
+/**
+ * Indexes many items at once (an import's batch): each one's earlier rows removed, its chunks inserted, and all of
+ * their documents added to the relevance lists together (ranking.ts addRanked), which costs far less than one by one.
+ */
+export async function indexItemsText(
+  trx: Executor,
+  kind: DatabaseKind,
+  items: readonly { itemId: number; publishedAt: string; text: string }[],
+): Promise<void> {
   const engine = engines[kind]
-  await unindexItem(trx, kind, itemId, publishedAt)
-  const chunks = chunkTokens(documentTokens(text)).filter((c) => c.length)
-  for (const [i, chunk] of chunks.entries()) {
-    await engine.insertChunk(trx, itemId, publishedAt, i, chunk.join(' '))
-    await addRanked(trx, kind, itemId, i, chunk)
+  const documents: NewDocument[] = []
+  // An item given twice is indexed once, as last given.
+  const last = new Map(items.map((item) => [item.itemId, item]))
+  for (const { itemId, publishedAt, text } of last.values()) {
+    await unindexItem(trx, kind, itemId, publishedAt)
+    const chunks = chunkTokens(documentTokens(text)).filter((c) => c.length)
+    for (const [i, chunk] of chunks.entries()) {
+      await engine.insertChunk(trx, itemId, publishedAt, i, chunk.join(' '))
+      documents.push({ itemId, chunk: i, tokens: chunk })
+    }
   }
+  await addRanked(trx, kind, documents)
 }
 
 /** Removes an item's rows from the index. */
