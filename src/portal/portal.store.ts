@@ -88,6 +88,16 @@ export async function itemsNamed(
   exceptColumns: readonly number[],
 ): Promise<ItemRow[]> {
   if (docNumbers.length === 0 && titles.length === 0) return []
+  return itemsNamedQuery(db, docNumbers, titles, exceptColumns).execute()
+}
+
+/** itemsNamed's query: found through the indexes on 文号 and title (items_doc_number, items_title). */
+export function itemsNamedQuery(
+  db: Executor,
+  docNumbers: readonly string[],
+  titles: readonly string[],
+  exceptColumns: readonly number[],
+) {
   let q = db.selectFrom('items').selectAll().where('status', '=', 'published')
   if (exceptColumns.length) q = q.where('column_id', 'not in', exceptColumns)
   return q
@@ -99,7 +109,6 @@ export async function itemsNamed(
     )
     .orderBy('published_at', 'desc')
     .limit(10)
-    .execute()
 }
 
 /** The columns of the region that hold interpretations: 政策解读, or any column named for 解读. */
