@@ -96,6 +96,40 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
     }
   })
 
+  test('TOTP: an account locked after its password was accepted cannot finish the login with a right code until the lock ends', async () => {
+    const t = await testEnv(kind)
+    try {
+      const admin = await buildStaff(t.deps, { roles: ['secadmin'] })
+      const unknown = await login(t.deps, 'nobody-here', 'wrong-Password-1', client)
+      const first = await login(t.deps, admin.username, admin.password, client)
+      if (!first.ok) throw new Error(first.message)
+      // Meanwhile someone elsewhere guesses the password five times: the account locks.
+      for (let i = 0; i < 5; i++) await login(t.deps, admin.username, 'wrong-Password-1', client)
+      const refused = await completeTotpLogin(t.deps, first.token, currentCode(t.deps, admin.totpSecret!), client)
+      expect(refused).toEqual(unknown)
+      expect((await resolveSession(t.deps, first.token, client.ip)).state).toBe('totp')
+
+      // Five wrong codes lock it too, and then the right code is refused in the same words.
+      t.clock.advanceMinutes(16)
+      const second = await login(t.deps, admin.username, admin.password, client)
+      if (!second.ok) throw new Error(second.message)
+      for (let i = 0; i < 5; i++)
+        expect((await completeTotpLogin(t.deps, second.token, '000000', client)).ok).toBe(false)
+      expect((await findUserById(t.deps.db, admin.id))?.locked_until).not.toBeNull()
+      const code = currentCode(t.deps, admin.totpSecret!)
+      expect(await completeTotpLogin(t.deps, second.token, code, client)).toEqual(unknown)
+
+      // Once the lock has run out, the password and a right code sign in.
+      t.clock.advanceMinutes(16)
+      const third = await login(t.deps, admin.username, admin.password, client)
+      if (!third.ok) throw new Error(third.message)
+      const done = await completeTotpLogin(t.deps, third.token, currentCode(t.deps, admin.totpSecret!), client)
+      expect(done).toMatchObject({ ok: true, stage: 'full' })
+    } finally {
+      await t.close()
+    }
+  })
+
   test('TOTP: four submissions of one code at once open exactly one session (the step is spent atomically)', async () => {
     const t = await testEnv(kind)
     try {

@@ -270,13 +270,14 @@ const specs: FormSpec[] = [
     who: 'sysadmin',
     page: () => '/console/accounts',
     action: () => '/console/accounts',
-    valid: () => ({ agencyId: String(t.officeId), username: 'zhangsan', displayName: '张三' }),
+    valid: () => ({ agencyId: String(t.officeId), username: 'zhangsan', displayName: '张三', email: 'zs@example.cn' }),
     keep: 'displayName',
-    ok: 201, // the page with the new account's one-time password
+    ok: 201, // the page saying where the link to set the password went (mail is configured below)
     bad: [
       { why: 'empty username', values: { username: '' }, field: 'username' },
       { why: 'wrong username', values: { username: '张三 ' }, field: 'username' },
       { why: 'too long name', values: { username: 'lisi', displayName: long(200) }, field: 'displayName' },
+      { why: 'wrong e-mail', values: { email: 'zs@' }, field: 'email' },
     ],
   },
   {
@@ -685,7 +686,8 @@ async function submit(spec: FormSpec, values: Fields, file?: { name: string; con
 
 describe.each(databaseKinds)('every form on %s', (kind) => {
   beforeAll(async () => {
-    t = await testApp(kind)
+    // Mail configured, as the console's account creation needs (issue #14); no mail worker runs here.
+    t = await testApp(kind, { env: { SMTP_URL: 'smtp://127.0.0.1:2525', PUBLIC_URL: 'https://gk.example.gov.cn' } })
     app = t.app
     sessions.clear()
     sessions.set('anonymous', await anonymousSession(app))

@@ -4,8 +4,9 @@ import type { AppError } from '../errors.ts'
 import { emptyForm } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { pageParam, textFilter } from '../web/pager.tsx'
-import { displayNameField, usernameField } from './account.ts'
-import { accountListing, createAccount, setAccountDisabled, usernameOf } from './account.service.ts'
+import { displayNameField, emailField, usernameField } from './account.ts'
+import { accountListing, setAccountDisabled, usernameOf } from './account.service.ts'
+import { createAccountWithSetupLink } from './account-setup.service.ts'
 import { resetLinkMinutes, sendPasswordResetLink } from './password-reset.service.ts'
 import { AccountsPage } from './account.views.tsx'
 import { attempt, pageContext } from '../web/request-context.ts'
@@ -17,6 +18,7 @@ const accountForm = z.object({
   agencyId: z.coerce.number({ error: '请选择所属机关' }).int().positive('请选择所属机关'),
   username: usernameField,
   displayName: displayNameField,
+  email: emailField,
   bootstrapRole: z.enum(['', 'secadmin', 'auditadmin']).optional(),
 })
 
@@ -49,17 +51,26 @@ export function accountRoutes(app: FastifyInstance): void {
       return reply.page(422, <AccountsPage ctx={pageContext(request)} data={await listing()} form={parsed.form} />)
     const { bootstrapRole, ...input } = parsed.data
     const roles = bootstrapRole ? [{ role: bootstrapRole, reviewLevel: null }] : []
-    const r = await attempt(() => createAccount(deps, request.actor, { ...input, roles }, 'bootstrap'), refusedAccount)
+    // 三员分立 (issue #14): the owner sets the first password through a link sent by mail; the
+    // 系统管理员 sees no password and no link. Without mail the account is not created.
+    const r = await attempt(
+      () => createAccountWithSetupLink(deps, request.actor, { ...input, roles }, 'bootstrap'),
+      (e) => refusedAccount(e) || e.code === 'invalid_transition',
+    )
+    const ctx = pageContext(request)
     if (!r.ok) {
+      if (r.error.code === 'invalid_transition') {
+        const form = { values: parsed.data, errors: {} }
+        return reply.page(422, <AccountsPage ctx={ctx} data={await listing()} form={form} error={r.error.message} />)
+      }
       const errors = Object.keys(r.error.fields).length > 0 ? r.error.fields : { bootstrapRole: r.error.message }
       const form = { values: parsed.data, errors }
-      return reply.page(422, <AccountsPage ctx={pageContext(request)} data={await listing()} form={form} />)
+      return reply.page(422, <AccountsPage ctx={ctx} data={await listing()} form={form} />)
     }
-    const created = { username: input.username, password: r.value.temporaryPassword }
-    return reply.page(
-      201,
-      <AccountsPage ctx={pageContext(request)} data={await listing()} form={emptyForm} created={created} />,
-    )
+    const notice =
+      `账号 ${input.username} 已创建。设置密码的一次性链接已发送至本人邮箱 ${r.value.to}（${r.value.hours} 小时内有效，只能使用一次），` +
+      '由本人设置密码；系统管理员看不到链接，也看不到密码。链接过期未用的，可点“发送重置链接”重新发送。'
+    return reply.page(201, <AccountsPage ctx={ctx} data={await listing()} form={emptyForm} notice={notice} />)
   })
 
   for (const [action, disabled] of [

@@ -58,7 +58,9 @@ function checkGrants(grants: readonly RoleGrant[]): void {
 
 /**
  * Creates an account with a random initial password that must be changed at first login and
- * expires unused (AUTH-06). Returns the password once; it is never stored or logged in clear.
+ * expires unused (AUTH-06). Returns the password once; it is never stored or logged in clear. For the
+ * operator with shell access and the first-run setup only: the console sends a one-time link instead
+ * (account-setup.service.ts, issue #14).
  */
 export async function createAccount(
   deps: Deps,
@@ -67,40 +69,61 @@ export async function createAccount(
   authority: GrantAuthority,
   trxIn?: Executor,
 ): Promise<{ id: number; temporaryPassword: string }> {
-  const grants = input.roles ?? []
-  checkGrants(grants)
+  checkGrants(input.roles ?? [])
   const temporaryPassword = generateTemporaryPassword()
   const passwordHash = await hash(temporaryPassword)
   const run = async (trx: Executor) => {
-    if (!(await findAgencyById(trx, input.agencyId)))
-      throw new AppError('invalid_input', '所属机关不存在', { agencyId: '请选择已登记的机关' })
-    if (await findUserByUsername(trx, input.username)) {
-      throw new AppError('conflict', '用户名已被使用', { username: '该用户名已被使用，请换一个' })
-    }
-    if (grants.length > 0) await assertMayGrantOnCreate(trx, authority, grants)
     const policy = await readSecurityPolicy(trx)
-    const now = deps.clock.now()
-    const id = await insertUser(trx, {
-      agency_id: input.agencyId,
-      username: input.username,
-      display_name: input.displayName,
-      password_hash: passwordHash,
-      password_set_at: now.toISOString(),
-      temporary_expires_at: new Date(now.getTime() + policy.temporaryPasswordHours * 3_600_000).toISOString(),
-      created_at: now.toISOString(),
-    })
-    if (grants.length > 0) await replaceRoles(trx, id, grants, actor.id, now.toISOString())
-    await appendAudit(deps, trx, actor, {
-      action: 'account.create',
-      objectType: 'user',
-      objectId: id,
-      result: 'success',
-      detail: { username: input.username, agencyId: input.agencyId, roles: grants.map((g) => g.role) },
-    })
-    return id
+    const expiresAt = new Date(deps.clock.now().getTime() + policy.temporaryPasswordHours * 3_600_000).toISOString()
+    return insertAccount(deps, trx, actor, input, authority, { passwordHash, expiresAt })
   }
   const id = trxIn ? await run(trxIn) : await deps.db.transaction().execute(run)
   return { id, temporaryPassword }
+}
+
+/** The account's first secret: the hash of its initial password, and when that stops working. */
+export type InitialSecret = { passwordHash: string; expiresAt: string }
+
+/**
+ * Inserts a new account with its roles and records it in the audit log, inside the caller's
+ * transaction; `detail` adds to the audit entry (how the first password is set).
+ */
+export async function insertAccount(
+  deps: Deps,
+  trx: Executor,
+  actor: Actor,
+  input: NewAccount,
+  authority: GrantAuthority,
+  secret: InitialSecret,
+  detail: Record<string, string> = {},
+): Promise<number> {
+  const grants = input.roles ?? []
+  checkGrants(grants)
+  if (!(await findAgencyById(trx, input.agencyId)))
+    throw new AppError('invalid_input', '所属机关不存在', { agencyId: '请选择已登记的机关' })
+  if (await findUserByUsername(trx, input.username)) {
+    throw new AppError('conflict', '用户名已被使用', { username: '该用户名已被使用，请换一个' })
+  }
+  if (grants.length > 0) await assertMayGrantOnCreate(trx, authority, grants)
+  const now = deps.clock.now().toISOString()
+  const id = await insertUser(trx, {
+    agency_id: input.agencyId,
+    username: input.username,
+    display_name: input.displayName,
+    password_hash: secret.passwordHash,
+    password_set_at: now,
+    temporary_expires_at: secret.expiresAt,
+    created_at: now,
+  })
+  if (grants.length > 0) await replaceRoles(trx, id, grants, actor.id, now)
+  await appendAudit(deps, trx, actor, {
+    action: 'account.create',
+    objectType: 'user',
+    objectId: id,
+    result: 'success',
+    detail: { username: input.username, agencyId: input.agencyId, roles: grants.map((g) => g.role), ...detail },
+  })
+  return id
 }
 
 /**
@@ -271,6 +294,8 @@ export type AccountListing = {
   roles: Map<number, RoleGrant[]>
   agencies: Agency[]
   bootstrap: { secadmin: boolean; auditadmin: boolean }
+  /** Whether e-mail is configured, without which the console cannot create accounts (issue #14). */
+  mailReady: boolean
 }
 
 /** What narrows the list of accounts: words of the user name or name, the agency. */
@@ -290,6 +315,7 @@ export async function accountListing(deps: Deps, filter: AccountFilter = {}, pag
     roles: await rolesByUser(deps.db),
     agencies: await listAgencies(deps.db),
     bootstrap: await bootstrapRolesOpen(deps),
+    mailReady: !!deps.config.smtpUrl && !!deps.config.publicUrl,
   }
 }
 

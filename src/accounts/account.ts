@@ -17,6 +17,14 @@ export const displayNameField = z
   .max(30, '姓名不得超过 30 个字')
   .refine((v) => !/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(v), '姓名含有不允许的控制字符')
 
+/** An account's own e-mail address, where one-time links to set a password go (issue #14). */
+export const emailField = z
+  .string({ error: '请填写电子邮箱' })
+  .trim()
+  .min(1, '请填写电子邮箱')
+  .max(254, '电子邮箱过长')
+  .pipe(z.email('电子邮箱格式不正确'))
+
 /** The account as a signed-in request sees it. */
 export type StaffUser = Readonly<{
   id: number

@@ -10,7 +10,6 @@ export function AccountsPage(props: {
   ctx: PageContext
   data: AccountListing
   form: FormState
-  created?: { username: string; password: string } | undefined
   /** A refusal to show above the list (the last 审计管理员 cannot be disabled…). */
   error?: string | undefined
   /** What was done (a reset link sent…). */
@@ -35,12 +34,6 @@ export function AccountsPage(props: {
         <div class="error-summary" role="alert">
           <p>{props.error}</p>
         </div>
-      )}
-      {props.created && (
-        <Notice>
-          账号 <strong>{props.created.username}</strong> 已创建。初始密码（仅显示一次，须当面或以安全方式交付本人）：
-          <code id="temporary-password">{props.created.password}</code>
-        </Notice>
       )}
       <form method="get" action="/console/accounts" class="filters" role="search" aria-label="查找账号">
         <div class="field">
@@ -112,7 +105,13 @@ export function AccountsPage(props: {
       <p class="hint">
         角色由安全管理员分配。
         {bootOptions.length > 0 && '安全管理员设立之前，可在此直接创建首个安全管理员和审计管理员。'}
+        账号创建后，系统向本人邮箱发送设置密码的一次性链接，由本人设置密码（三员分立：系统管理员看不到密码）。
       </p>
+      {!props.data.mailReady && (
+        <Notice kind="warn">
+          尚未配置邮件服务（SMTP_URL、PUBLIC_URL），不能在此创建账号：请先配置邮件服务，或请具有服务器权限的运维人员在服务器上创建账号。
+        </Notice>
+      )}
       <ErrorSummary form={props.form} />
       <form method="post" action="/console/accounts" novalidate aria-labelledby="new-account">
         <Csrf token={props.ctx.csrf} />
@@ -125,6 +124,15 @@ export function AccountsPage(props: {
         />
         <Field form={props.form} name="username" label="用户名" required />
         <Field form={props.form} name="displayName" label="姓名" required />
+        <Field
+          form={props.form}
+          name="email"
+          label="本人电子邮箱"
+          type="email"
+          autocomplete="off"
+          required
+          hint="设置密码的一次性链接发到此邮箱，须为账号使用人本人的邮箱；日后的重置链接也发到这里"
+        />
         {bootOptions.length > 0 && (
           <Select
             form={props.form}

@@ -256,6 +256,10 @@ export async function completeTotpLogin(
   if (!user || !user.totp_secret) return { ok: false, message: '登录已失效，请重新输入用户名和密码' }
   const roles = (await rolesOfUser(deps.db, user.id)).map((g) => g.role)
   const actor = actorOf(user, roles, client.ip)
+  // An account locked after its password was accepted (failed logins elsewhere, failed codes here, or
+  // the 安全管理员) finishes no login while the lock lasts (AUTH-04; GB/T 22239-2019 §8.1.4.1 b), and is
+  // answered in the password step's words, which do not say that the account exists (issue #14).
+  if (lockedAt(user, deps.clock.now())) return refuseLocked(deps, actor, user.id)
   const secret = deps.fields.decrypt(user.totp_secret, `users:${user.id}:totp_secret`)
   const step = matchTotp(secret, code.trim(), deps.clock.now(), user.totp_last_step)
   if (step === undefined) {
@@ -272,6 +276,8 @@ export async function completeTotpLogin(
       .set({ totp_last_step: step, failed_logins: 0, last_login_at: now })
       .where('id', '=', user.id)
       .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      // A lock set since the check above (ISO-8601 UTC text compares in time order) also refuses.
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
       .executeTakeFirst()
     if (Number(moved.numUpdatedRows) !== 1) return true
     await deleteSession(trx, id)
@@ -294,8 +300,26 @@ export async function completeTotpLogin(
     })
     return false
   })
-  if (spent) return registerFailure(deps, user, actor, await readSecurityPolicy(deps.db), 'bad_totp')
+  if (spent) {
+    const latest = await findUserById(deps.db, user.id)
+    if (latest && lockedAt(latest, deps.clock.now())) return refuseLocked(deps, actor, user.id)
+    return registerFailure(deps, user, actor, await readSecurityPolicy(deps.db), 'bad_totp')
+  }
   return { ok: true, token: fresh, stage: 'full' }
+}
+
+const lockedAt = (user: Pick<UserRow, 'locked_until'>, now: Date) =>
+  user.locked_until !== null && new Date(user.locked_until) > now
+
+async function refuseLocked(deps: Deps, actor: Actor, userId: number): Promise<LoginOutcome> {
+  await recordAudit(deps, actor, {
+    action: 'login',
+    objectType: 'user',
+    objectId: userId,
+    result: 'failure',
+    detail: { reason: 'locked', factor: 'totp' },
+  })
+  return { ok: false, message: genericFailure }
 }
 
 /** Ends the session on the server, so the old cookie no longer works (SESS-03). */

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { emptyForm } from '../web/form.tsx'
 import { parseForm } from '../web/form-parse.ts'
 import { attempt, pageContext, requireStaff } from '../web/request-context.ts'
+import { emailField } from './account.ts'
 import { ownEmailMasked, setOwnEmail } from './credentials.service.ts'
 import { completePasswordReset, resetLinkAccount } from './password-reset.service.ts'
 import { OwnEmailPage, PasswordResetPage } from './password-reset.views.tsx'
@@ -19,12 +20,7 @@ const resetForm = z
   .refine((v) => v.next === v.confirm, { path: ['confirm'], message: '两次填写的新密码不一致' })
 
 const emailForm = z.object({
-  email: z
-    .string({ error: '请填写电子邮箱' })
-    .trim()
-    .min(1, '请填写电子邮箱')
-    .max(254, '电子邮箱过长')
-    .pipe(z.email('电子邮箱格式不正确')),
+  email: emailField,
   current: z.string({ error: '请填写当前密码' }).min(1, '请填写当前密码').max(256, '密码过长'),
 })
 

@@ -31,7 +31,7 @@ const policyForm = z.object({
   idleMinutes: num('空闲超时', 5, 120),
   adminIdleMinutes: num('管理员空闲超时', 5, 60),
   absoluteHours: num('会话最长时长', 1, 24),
-  temporaryPasswordHours: num('初始密码有效期', 1, 168),
+  temporaryPasswordHours: num('初始密码及设置密码链接有效期', 1, 168),
   totpForAdmins: checkbox,
   totpForAllStaff: checkbox,
   deviationReason: z.preprocess(

@@ -73,7 +73,13 @@ export function PolicyPage(props: { ctx: PageContext; form: FormState; saved?: b
         <Field form={f} name="idleMinutes" label="空闲超时（分钟）" inputmode="numeric" required />
         <Field form={f} name="adminIdleMinutes" label="管理员和发布人空闲超时（分钟）" inputmode="numeric" required />
         <Field form={f} name="absoluteHours" label="会话最长时长（小时）" inputmode="numeric" required />
-        <Field form={f} name="temporaryPasswordHours" label="初始密码有效期（小时）" inputmode="numeric" required />
+        <Field
+          form={f}
+          name="temporaryPasswordHours"
+          label="初始密码及设置密码链接有效期（小时）"
+          inputmode="numeric"
+          required
+        />
         {box('totpForAdmins', '三类管理员须使用动态验证码')}
         {box('totpForAllStaff', '业务账号（全体工作人员）须使用动态验证码（等保三级双因素要求）')}
         <Field

@@ -100,7 +100,7 @@ async function sendOne(deps: Deps, transport: Transporter, row: OutboxRow, publi
 }
 
 /** The subject of each kind of message to staff. */
-const staffSubjects: Record<string, string> = { password_reset: '重置登录密码' }
+const staffSubjects: Record<string, string> = { password_reset: '重置登录密码', account_setup: '设置登录密码' }
 
 function staffMessage(deps: Deps, row: OutboxRow): { subject: string; text: string } {
   if (!row.body_enc) throw new Error('邮件内容已删除')

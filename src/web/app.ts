@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { DestinationStream } from 'pino'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,10 +32,14 @@ import { sharedRateLimitStore } from './rate-limit-store.ts'
 import { pageContext, statusOf } from './request-context.ts'
 import { lazySchemaCompilers } from './schema-compilers.ts'
 import { diskFull } from '../files/file-store.ts'
+import { hiddenValue, requestForLog } from './request-log.ts'
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public')
 
-export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: Deps,
+  opts: { logger?: boolean; logStream?: DestinationStream } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       opts.logger === false
@@ -43,8 +48,11 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
             level: deps.config.logLevel,
             redact: {
               paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.token'],
-              censor: '[已隐去]',
+              censor: hiddenValue,
             },
+            // Secret query values (a reset link's token…) are hidden from the logged URL (LOG-03, issue #14).
+            serializers: { req: requestForLog },
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
           },
     schemaController: { compilersFactory: lazySchemaCompilers },
     // Slow request bodies and idle connections time out (issue #14). Node checks the request deadline every
