@@ -75,6 +75,9 @@ const schema = z
     PARSE_MAX_ROWS: z.coerce.number().int().min(1).default(defaultParseLimits.maxRows),
     PARSE_MAX_CELLS: z.coerce.number().int().min(1).default(defaultParseLimits.maxCells),
     PARSE_MAX_DEPTH: z.coerce.number().int().min(10).default(defaultParseLimits.maxDepth),
+    PARSE_MAX_PDF_MB: z.coerce.number().int().min(1).default(defaultParseLimits.maxPdfMb),
+    PARSE_MAX_PDF_PAGES: z.coerce.number().int().min(1).default(defaultParseLimits.maxPdfPages),
+    PARSE_MAX_PDF_OBJECTS: z.coerce.number().int().min(100).default(defaultParseLimits.maxPdfObjects),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ENV: z.string().default('development'),
   })
@@ -148,6 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRows: e.PARSE_MAX_ROWS,
       maxCells: e.PARSE_MAX_CELLS,
       maxDepth: e.PARSE_MAX_DEPTH,
+      maxPdfMb: e.PARSE_MAX_PDF_MB,
+      maxPdfPages: e.PARSE_MAX_PDF_PAGES,
+      maxPdfObjects: e.PARSE_MAX_PDF_OBJECTS,
     }),
   })
 }

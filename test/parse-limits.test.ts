@@ -2,10 +2,17 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import v8 from 'node:v8'
 import vm from 'node:vm'
-import { crc32, deflateRawSync } from 'node:zlib'
+import { crc32, deflateRawSync, deflateSync } from 'node:zlib'
 import ExcelJS from 'exceljs'
 import { describe, expect, test } from 'vitest'
+import fc from 'fast-check'
 import { checkOfficeZip, defaultParseLimits } from '../src/files/parse-limits.ts'
+import { checkPdf } from '../src/files/pdf-limits.ts'
+import { readAttachment } from '../src/confidentiality/extract-text.ts'
+import { renderReportPdf } from '../src/reports/render/report-pdf.ts'
+import { findAgencyById } from '../src/agencies/agency.store.ts'
+import { buildItem } from './support/build-item.ts'
+import { arbitraryReport } from './support/report-arbitrary.ts'
 import { inWorker, parseWorkersRunning, stopParseWorkers } from '../src/files/parse-worker.ts'
 import { listColumns, listItemsOfAgency } from '../src/disclosures/disclosure.store.ts'
 import { sanitizeBody } from '../src/disclosures/rich-text.ts'
@@ -127,6 +134,88 @@ const nestedDivs = () =>
     Buffer.from('</body></html>'),
   ])
 
+/**
+ * A PDF written by hand: `objects` numbered from 1 (object 1 the catalog), a cross-reference table
+ * that points at each, and the trailer (with `trailer` added to it).
+ */
+function pdf(objects: (string | Buffer)[], trailer = ''): Buffer {
+  const parts: Buffer[] = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')]
+  let at = parts[0]!.length
+  const offsets: number[] = []
+  objects.forEach((o, i) => {
+    const bytes = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), Buffer.from(o), Buffer.from('\nendobj\n')])
+    offsets.push(at)
+    parts.push(bytes)
+    at += bytes.length
+  })
+  const xref = [
+    `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`,
+    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`),
+  ].join('')
+  parts.push(
+    Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailer}>>\nstartxref\n${at}\n%%EOF\n`),
+  )
+  return Buffer.concat(parts)
+}
+
+const stream = (dict: string, data: Buffer | string) => {
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data, 'latin1')
+  return Buffer.concat([
+    Buffer.from(`<< ${dict} /Length ${bytes.length} >>\nstream\n`),
+    bytes,
+    Buffer.from('\nendstream'),
+  ])
+}
+
+/** A one-page PDF whose page says `text` in Helvetica, its page tree claiming `pages` pages. */
+function onePagePdf(text: string, pages: number | string = 1, more: (string | Buffer)[] = [], trailer = ''): Buffer {
+  return pdf(
+    [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      `<< /Type /Pages /Kids [3 0 R] /Count ${pages} >>`,
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+      stream('', `BT /F1 12 Tf 72 760 Td (${text}) Tj ET`),
+      ...more,
+    ],
+    trailer,
+  )
+}
+
+/** A PDF of a million objects: one object stream holds them (deflated, a few MB), its dictionary says so. */
+function millionObjects(): Buffer {
+  const count = 1_000_000
+  const header = Array.from({ length: count }, (_, k) => `${k + 7} ${k * 5}`).join(' ')
+  const body = Buffer.concat([Buffer.from(`${header}\n`), repeated('null ', count)])
+  const packed = deflateSync(body)
+  return onePagePdf('Notice', 1, [
+    stream(`/Type /ObjStm /N ${count} /First ${header.length + 1} /Filter /FlateDecode`, packed),
+  ])
+}
+
+/** A PDF encrypted with the standard security handler (RC4, 40 bits: what "restrict printing" often writes). */
+const encryptedPdf = () =>
+  onePagePdf(
+    'Notice',
+    1,
+    [`<< /Filter /Standard /V 1 /R 2 /O <${'7a'.repeat(32)}> /U <${'3b'.repeat(32)}> /P -44 >>`],
+    `/Encrypt 6 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>] `,
+  )
+
+const hostilePdfs = [
+  {
+    what: 'a PDF claiming 100,000 pages',
+    file: () => onePagePdf('Notice', 100_000),
+    refused: /PDF 文件有 100,000 页，超过上限 2,000 页/,
+  },
+  {
+    what: 'a PDF of 1,000,000 objects',
+    file: millionObjects,
+    refused: /PDF 文件中有 1,000,00\d 个对象，超过上限 200,000 个/,
+  },
+  { what: 'an encrypted PDF', file: encryptedPdf, refused: /PDF 文件已加密/ },
+]
+
 // The server shares this process with the test: a full collection of what building the files left
 // is done before the probes start, so that its pause is not charged to the server.
 v8.setFlagsFromString('--expose-gc')
@@ -167,8 +256,15 @@ async function served(t: TestApp) {
   return `http://127.0.0.1:${address.port}`
 }
 
-async function post(base: string, s: Browserless, url: string, name: string, content: Buffer): Promise<Answer> {
-  const body = multipart({ _csrf: s.csrf }, { name, content })
+async function post(
+  base: string,
+  s: Browserless,
+  url: string,
+  name: string,
+  content: Buffer,
+  fields: Record<string, string> = {},
+): Promise<Answer> {
+  const body = multipart({ _csrf: s.csrf, ...fields }, { name, content })
   const res = await fetch(`${base}${url}`, {
     method: 'POST',
     headers: { cookie: s.cookie, 'content-type': body.contentType },
@@ -301,6 +397,65 @@ describe.each(databaseKinds)('parse limits on %s', (kind) => {
     },
   )
 
+  test(
+    'PDFs claiming 100,000 pages, holding 1,000,000 objects or encrypted are refused 422 with the limit named in Chinese, at the report upload and as an item attachment, and /healthz answers within 100 ms throughout; a normal PDF still works',
+    noisyMachine,
+    async () => {
+      const t = await testApp(kind)
+      try {
+        const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['drafter'] }))
+        const item = await buildItem(t.deps, { until: 'draft' })
+        const base = await served(t)
+        // A normal PDF of each kind, first (each route's first request is not what is measured) and last.
+        const normalPdfsWork = async () => {
+          const report = fc.sample(arbitraryReport(), { numRuns: 1, seed: 7 })[0]!
+          report.agency = (await findAgencyById(t.deps.db, t.officeId))!.name
+          const imported = await post(
+            base,
+            s,
+            '/console/reports/upload',
+            `${report.year}年报.pdf`,
+            await renderReportPdf(report),
+          )
+          expect(imported.status, imported.body.slice(0, 300)).toBe(303)
+          const attached = await post(
+            base,
+            s,
+            `/console/items/${item.id}/attachments`,
+            '名单.pdf',
+            onePagePdf('ID 11010519491231002X'),
+          )
+          expect(attached.status, attached.body.slice(0, 300)).toBe(303)
+          // Read through pdf.js in the worker: the ID number on its page is found by the scan.
+          const row = await t.deps.db
+            .selectFrom('items')
+            .select('findings')
+            .where('id', '=', item.id)
+            .executeTakeFirstOrThrow()
+          expect(row.findings).toContain('id_number')
+        }
+        await normalPdfsWork()
+        for (const h of hostilePdfs) {
+          const file = h.file()
+          for (const url of ['/console/reports/upload', `/console/items/${item.id}/attachments`]) {
+            const what = `${h.what} to ${url}`
+            const { answer, probes } = await probingHealth(base, () => post(base, s, url, '2023年报.pdf', file))
+            expect(answer.status, what).toBe(422)
+            expect(answer.body, what).toMatch(h.refused)
+            expect(answer.body, what).toContain('拒绝处理')
+            expectAnsweredThroughout(probes, what)
+          }
+        }
+        expect(
+          (await t.deps.db.selectFrom('attachments').select('file_name').execute()).map((a) => a.file_name),
+        ).toEqual(['名单.pdf'])
+        await normalPdfsWork()
+      } finally {
+        await t.close()
+      }
+    },
+  )
+
   test('an item body nested 5,000 tags deep is refused 422 in Chinese before the sanitiser parses it; a normal body is kept', async () => {
     const t = await testApp(kind)
     try {
@@ -375,6 +530,44 @@ describe('cheap checks on a workbook, before it is parsed', () => {
 
   test('a normal workbook passes', async () => {
     await expect(checkOfficeZip(workbook(500, 8))).resolves.toBeUndefined()
+  })
+})
+
+describe('cheap checks on a PDF, before pdf.js reads it', () => {
+  test('a PDF larger than the limit is refused, naming the limit', () => {
+    const big = onePagePdf('Notice', 1, [stream('', repeated('0 ', 1024 * 1024))])
+    expect(() => checkPdf(big, { ...defaultParseLimits, maxPdfMb: 1 })).toThrow(/PDF 文件大小为 2\.0 MB，超过上限 1 MB/)
+  })
+
+  test('a content stream that inflates past the uncompressed limit is refused while it inflates', () => {
+    const bomb = onePagePdf('Notice', 1, [stream('/Filter /FlateDecode', deflateSync(repeated(' ', 3 * 1024 * 1024)))])
+    expect(() => checkPdf(bomb, { ...defaultParseLimits, maxUncompressedMb: 2 })).toThrow(/数据流解压后超过上限 2 MB/)
+  })
+
+  test('a page count the bytes do not show (behind a reference) is refused by the page limit pdf.js reads with', async () => {
+    // Eleven real pages (pdf.js counts the page tree when /Count lies), their count in object 3.
+    const kids = Array.from({ length: 11 }, (_, k) => `${k + 6} 0 R`).join(' ')
+    const page =
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>'
+    const hidden = pdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      `<< /Type /Pages /Kids [${kids}] /Count 3 0 R >>`,
+      '11',
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+      stream('', 'BT /F1 12 Tf 72 760 Td (Notice) Tj ET'),
+      ...Array.from({ length: 11 }, () => page),
+    ])
+    const limits = { ...defaultParseLimits, maxPdfPages: 10 }
+    expect(() => checkPdf(hidden, limits)).not.toThrow()
+    await expect(readAttachment(hidden, '通知.pdf', limits)).rejects.toThrow(/PDF 文件有 11 页，超过上限 10 页/)
+    const { readPdf } = await import('../src/reports/import/read-pdf.ts')
+    await expect(readPdf(new Uint8Array(hidden), limits)).rejects.toThrow(/PDF 文件有 11 页，超过上限 10 页/)
+  })
+
+  test('a normal PDF passes and its text is read', async () => {
+    const normal = onePagePdf('Notice 2026')
+    expect(() => checkPdf(normal)).not.toThrow()
+    expect(await readAttachment(normal, '通知.pdf')).toContain('Notice 2026')
   })
 })
 

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts'
 import { checkHtmlDepth, checkHtmlHead, checkOfficeZip, defaultParseLimits } from '../files/parse-limits.ts'
 import type { ParseLimits } from '../files/parse-limits.ts'
 import { inWorker } from '../files/parse-worker.ts'
+import { checkPdf, checkPdfPages, isPdf } from '../files/pdf-limits.ts'
 
 // The text a scan must see in an attachment: every part a reader could reveal, hidden or not —
 // DOCX headers, footers, comments and notes; XLSX hidden sheets, rows, columns and cells; the PDF
@@ -79,11 +80,13 @@ export async function xlsxText(bytes: Buffer): Promise<string> {
   return lines.join('\n')
 }
 
-export async function pdfText(bytes: Buffer): Promise<string> {
+export async function pdfText(bytes: Buffer, limits: ParseLimits = defaultParseLimits): Promise<string> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
   const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, verbosity: 0 }).promise
   const pages: string[] = []
   try {
+    // Refused rather than read in part: a scan that stopped at a page limit would pass what follows.
+    checkPdfPages(doc.numPages, limits)
     for (let p = 1; p <= doc.numPages; p++) {
       const content = await (await doc.getPage(p)).getTextContent()
       pages.push(content.items.map((it) => ('str' in it ? it.str + (it.hasEOL ? '\n' : '') : '')).join(''))
@@ -114,6 +117,7 @@ export async function attachmentText(
   try {
     if (bytes[0] === 0x50 && bytes[1] === 0x4b) await checkOfficeZip(bytes, limits, 'head')
     else if (/\.html?$/i.test(fileName)) checkHtmlHead(bytes, limits.maxDepth)
+    else if (isPdf(bytes)) checkPdf(bytes, limits, 'head')
     return await inWorker<string>('attachmentText', { bytes, fileName }, limits)
   } catch (e) {
     if (e instanceof AppError || (e instanceof Error && e.name === 'UnscannableFile'))
@@ -130,8 +134,10 @@ export async function readAttachment(
 ): Promise<string> {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) await checkOfficeZip(bytes, limits, 'whole')
   else if (/\.html?$/i.test(fileName)) checkHtmlDepth(bytes.toString('utf8'), limits.maxDepth)
-  const head = bytes.subarray(0, 5).toString('latin1')
-  if (head === '%PDF-') return pdfText(bytes)
+  if (isPdf(bytes)) {
+    checkPdf(bytes, limits, 'whole')
+    return pdfText(bytes, limits)
+  }
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return /\.xlsx$/i.test(fileName) ? xlsxText(bytes) : docxText(bytes)
   if (/\.html?$/i.test(fileName)) return htmlText(bytes.toString('utf8'))
   if (/\.(txt|csv|json)$/i.test(fileName)) return bytes.toString('utf8')

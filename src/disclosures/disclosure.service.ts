@@ -28,6 +28,7 @@ import { assertHoldsRole } from '../accounts/authority.service.ts'
 import { publicContentChanged } from '../portal/public-content.ts'
 import { allowedType, cleanFileName, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
+import { checkPdf, isPdf } from '../files/pdf-limits.ts'
 import { refuseMalware } from '../files/malware-scan.ts'
 import type { ItemRow } from './disclosure.store.ts'
 
@@ -156,6 +157,8 @@ export async function addAttachment(
     throw new AppError('invalid_input', '附件仅支持 PDF、DOCX、XLSX、JPG、PNG，且文件内容须与扩展名一致', {
       file: '附件类型不允许或内容与扩展名不符',
     })
+  // A PDF the scan could never read (encrypted, or past a parse limit) is refused before it is stored (issue #14).
+  if (isPdf(bytes)) checkPdf(bytes, deps.config.parseLimits, 'head')
   const item = await findOwnItem(deps, actor, itemId)
   if (item.status !== 'draft') throw new AppError('invalid_transition', '只有草稿可以添加附件')
   await refuseMalware(deps, actor, 'item', itemId, fileName, bytes)

@@ -112,7 +112,10 @@ export async function nextSerial(trx: Executor, agencyId: number, year: number):
 
 export async function insertItem(
   trx: Executor,
-  row: Omit<ItemRow, 'id' | 'review_round' | 'source' | 'scheduled_at' | 'scheduled_by' | 'editors'>,
+  row: Omit<
+    ItemRow,
+    'id' | 'review_round' | 'source' | 'scheduled_at' | 'scheduled_by' | 'editors' | 'shown_body' | 'shown_body_key'
+  >,
 ): Promise<number> {
   const r = await trx.insertInto('items').values(row).returning('id').executeTakeFirstOrThrow()
   return r.id
@@ -120,6 +123,11 @@ export async function insertItem(
 
 export async function updateItemRow(trx: Executor, id: number, changes: Partial<Omit<ItemRow, 'id'>>): Promise<void> {
   await trx.updateTable('items').set(changes).where('id', '=', id).execute()
+}
+
+/** Keeps the page body made from the item's body (rich-text.ts shownBodyKey); its other columns are left as they are. */
+export async function saveShownBody(db: Executor, id: number, html: string, key: string): Promise<void> {
+  await db.updateTable('items').set({ shown_body: html, shown_body_key: key }).where('id', '=', id).execute()
 }
 
 export async function findItem(db: Executor, id: number): Promise<ItemRow | undefined> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { cheerio } from '../files/cheerio.ts'
 import type { AnyNode, Element } from 'domhandler'
 import { htmlText } from '../confidentiality/extract-text.ts'
@@ -119,6 +120,16 @@ export function shownBody(body: string): string {
     return paragraphs(body.replace(/<[^<>]*>/g, ' ').replace(/[ \t]+/g, ' '))
   }
 }
+
+/** Raise whenever sanitizeBody or shownBody changes what a page shows: every kept page body is then made again. */
+export const bodySanitiserVersion = 1
+
+/**
+ * What a page body kept on the item's row (shown_body) was made from: the sanitiser's version and the
+ * body's hash, so that a body changed by any path, or a new sanitiser, is never shown from the old HTML.
+ */
+export const shownBodyKey = (body: string) =>
+  `${bodySanitiserVersion}:${createHash('sha256').update(body).digest('base64url')}`
 
 /** The text of a body, for search, the scan's reading, feeds and pasting into other platforms. */
 export const bodyText = (body: string) =>

@@ -5,7 +5,8 @@ import { AppError } from '../errors.ts'
 // linear time: a zip's central directory (how much it claims to expand to), the sheets' rows and
 // cells and the XML's nesting counted while inflating them as a stream, and the nesting of an HTML
 // page by a scan of its tags (no DOM). The parse itself then runs in a worker with a memory and a
-// time limit (parse-worker.ts). Every refusal is a 422 with a Chinese reason naming the limit.
+// time limit (parse-worker.ts). PDFs are measured by pdf-limits.ts. Every refusal is a 422 with a
+// Chinese reason naming the limit.
 
 export type ParseLimits = Readonly<{
   /** Wall-clock seconds a parse may run before its worker is stopped. */
@@ -24,6 +25,12 @@ export type ParseLimits = Readonly<{
   maxCells: number
   /** Elements open inside one another, in an HTML page or an Office XML part. */
   maxDepth: number
+  /** A PDF's size, in MB. */
+  maxPdfMb: number
+  /** Pages of a PDF, as its page tree claims them (pdf-limits.ts). */
+  maxPdfPages: number
+  /** Objects of a PDF: those it holds, those its object streams declare, those its trailer claims. */
+  maxPdfObjects: number
 }>
 
 export const defaultParseLimits: ParseLimits = Object.freeze({
@@ -35,6 +42,9 @@ export const defaultParseLimits: ParseLimits = Object.freeze({
   maxRows: 200_000,
   maxCells: 1_000_000,
   maxDepth: 200,
+  maxPdfMb: 50,
+  maxPdfPages: 2000,
+  maxPdfObjects: 200_000,
 })
 
 /** A zip's ratio is only judged past this much expanded content: a small file may compress very well. */

@@ -1,7 +1,6 @@
 import { formatShanghai } from '../clock.ts'
 import { validityLabels } from '../disclosures/disclosure.ts'
 import type { ItemRow } from '../disclosures/disclosure.store.ts'
-import { shownBody } from '../disclosures/rich-text.ts'
 import { Notice } from '../web/form.tsx'
 import { PortalLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
@@ -116,7 +115,7 @@ export function PublicItemPage(props: PublicItem & { ctx: PageContext }) {
         <Notice kind="warn">本信息已撤回。撤回说明：{item.withdrawn_reason}</Notice>
       ) : (
         <>
-          <div class="item-body" dangerouslySetInnerHTML={{ __html: shownBody(item.body) }} />
+          <div class="item-body" dangerouslySetInnerHTML={{ __html: props.bodyHtml }} />
           {attachments.length > 0 && (
             <section aria-labelledby="att-h">
               <h2 id="att-h">附件</h2>

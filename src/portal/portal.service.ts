@@ -11,7 +11,9 @@ import {
   listPublicItems,
   listPublishedItemIds,
   nextPublishedItemId,
+  saveShownBody,
 } from '../disclosures/disclosure.store.ts'
+import { shownBody, shownBodyKey } from '../disclosures/rich-text.ts'
 import type { genres } from '../disclosures/disclosure.ts'
 
 type Genre = (typeof genres)[number]
@@ -210,6 +212,8 @@ export type PublicItem = {
   attachments: Awaited<ReturnType<typeof listAttachments>>
   /** The other side of the 政策解读 relation: the policies it interprets, or its interpretations. */
   related: Awaited<ReturnType<typeof relatedOf>>
+  /** The body's HTML as the page shows it; none for a withdrawn item. */
+  bodyHtml: string
 }
 
 /** A published item, or a withdrawn one (its page shows the withdrawal notice and no attachments). */
@@ -225,7 +229,21 @@ export async function publicItemOf(deps: Deps, id: number): Promise<PublicItem> 
     published ? listAttachments(deps.db, item.id) : [],
     published ? relatedOf(deps.db, deps.kind, item) : { kind: 'interpretations' as const, items: [] },
   ])
-  return { item, agency, column, attachments, related }
+  return { item, agency, column, attachments, related, bodyHtml: published ? await pageBodyOf(deps, item) : '' }
+}
+
+/**
+ * The item's body as its page shows it: kept on the row once made, for as long as its key (the body's
+ * hash and the sanitiser's version) matches, so that a render does not parse the HTML again (issue #15:
+ * the sanitiser was about 16 % of an item page's CPU). A body edited by any path, or a new sanitiser,
+ * misses its key and is made again, then kept.
+ */
+async function pageBodyOf(deps: Deps, item: ItemRow): Promise<string> {
+  const key = shownBodyKey(item.body)
+  if (item.shown_body_key === key && item.shown_body !== null) return item.shown_body
+  const html = shownBody(item.body)
+  await saveShownBody(deps.db, item.id, html, key)
+  return html
 }
 
 /** Every published report of the region, corrected versions with their history. */

@@ -26,8 +26,18 @@ export function onPublicContentChanged(listener: Listener): () => void {
   return () => listeners.delete(listener)
 }
 
+const seen = new WeakMap<object, number>()
+
 /** The site's current generation: a cache holds pages rendered at one generation only. */
 export async function siteGeneration(db: Executor): Promise<number> {
   const row = await db.selectFrom('site_state').select('generation').where('id', '=', 1).executeTakeFirst()
-  return Number(row?.generation ?? 0)
+  const generation = Number(row?.generation ?? 0)
+  seen.set(db, generation)
+  return generation
 }
+
+/**
+ * The generation this process last read for the database (the render cache reads it before each public
+ * page, at most once a second): what a page's other cached inputs, such as the footer, are checked against.
+ */
+export const seenSiteGeneration = (db: Executor): number | undefined => seen.get(db)

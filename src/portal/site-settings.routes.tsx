@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { parseForm } from '../web/form-parse.ts'
 import { pageContext, staffActor } from '../web/request-context.ts'
-import { saveSiteFooter, siteFooterOf } from './site-settings.service.ts'
+import { saveSiteFooter, siteFooterOf, storedSiteFooter } from './site-settings.service.ts'
 import { siteFooterForm } from './site-settings.ts'
 import { SiteSettingsPage } from './site-settings.views.tsx'
 
@@ -20,7 +20,7 @@ export function siteSettingsRoutes(app: FastifyInstance): void {
   })
 
   app.get('/console/site', async (request, reply) => {
-    const footer = await siteFooterOf(deps)
+    const footer = await storedSiteFooter(deps)
     const saved = (request.query as { saved?: string }).saved === '1'
     const form = { values: { ...(footer ?? {}) }, errors: {} }
     return reply.page(200, <SiteSettingsPage ctx={pageContext(request)} form={form} saved={saved} />)

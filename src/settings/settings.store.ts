@@ -25,6 +25,9 @@ export async function writeSetting(
 let generation = 0
 const cache = new WeakMap<object, Map<string, { at: number; generation: number; value: string | undefined }>>()
 
+/** Moves with every write of a setting in this process: a value kept from before is read again. */
+export const settingsGeneration = () => generation
+
 export async function readSettingCached(scope: object, db: Executor, key: string): Promise<string | undefined> {
   let entries = cache.get(scope)
   if (!entries) cache.set(scope, (entries = new Map()))

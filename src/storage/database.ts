@@ -321,6 +321,10 @@ export interface ItemTable {
   summary: string | null
   /** The body as plain text paragraphs; rendered escaped. */
   body: string
+  /** The body's HTML as the portal shows it (shownBody), kept for the body and sanitiser of `shown_body_key`. */
+  shown_body: Generated<string | null>
+  /** What `shown_body` was made from: the sanitiser's version and a hash of the body (rich-text.ts shownBodyKey). */
+  shown_body_key: Generated<string | null>
   /** 'rule' or 'normative' for 规章 and 行政规范性文件 (report section 二(一)). */
   doc_kind: string | null
   validity: string

@@ -24,6 +24,7 @@ import { reviewIntegrity } from './migrations/2026-12-06-04-review-integrity.ts'
 import { searchKeys } from './migrations/2026-12-07-01-search-keys.ts'
 import { scaleIndexes } from './migrations/2026-12-07-02-scale-indexes.ts'
 import { searchRanking } from './migrations/2026-12-07-05-search-ranking.ts'
+import { sanitisedBody } from './migrations/2026-12-08-02-sanitised-body.ts'
 import { itemNames } from './migrations/2026-12-08-03-item-names.ts'
 
 /** What some migrations need beyond the database: the field key, to convert encrypted values. */
@@ -54,6 +55,7 @@ const migrationsFor = (kind: DatabaseKind, keys?: MigrationKeys): Record<string,
   '2026-12-07-01-search-keys': searchKeys(kind),
   '2026-12-07-02-scale-indexes': scaleIndexes(kind),
   '2026-12-07-05-search-ranking': searchRanking(kind),
+  '2026-12-08-02-sanitised-body': sanitisedBody(kind),
   '2026-12-08-03-item-names': itemNames(kind),
 })
 

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { checkHtmlDepth, checkHtmlHead, checkOfficeZip, defaultParseLimits } from '../../files/parse-limits.ts'
 import type { ParseLimits } from '../../files/parse-limits.ts'
 import { inWorker } from '../../files/parse-worker.ts'
+import { checkPdf } from '../../files/pdf-limits.ts'
 import { parseReport, severalReports } from './parse-report.ts'
 import { readHtml } from './read-html.ts'
 import { readPdf } from './read-pdf.ts'
@@ -10,6 +11,7 @@ import { tokenizeText } from './tokens.ts'
 import type { Token } from './tokens.ts'
 import type { AnnualReport } from '../report.ts'
 import { annualReportSchema } from '../report.ts'
+import { AppError } from '../../errors.ts'
 
 export type SourceKind = 'text' | 'html' | 'docx' | 'pdf' | 'xlsx' | 'json'
 
@@ -78,10 +80,14 @@ export function sourceKindOf(bytes: Buffer, name: string): SourceKind {
   return 'text'
 }
 
-export async function tokensOf(bytes: Buffer, kind: SourceKind): Promise<Token[]> {
+export async function tokensOf(
+  bytes: Buffer,
+  kind: SourceKind,
+  limits: ParseLimits = defaultParseLimits,
+): Promise<Token[]> {
   switch (kind) {
     case 'pdf':
-      return readPdf(new Uint8Array(bytes))
+      return readPdf(new Uint8Array(bytes), limits)
     case 'docx': {
       const mammoth = (await import('mammoth')).default
       const { value } = await mammoth.convertToHtml({ buffer: bytes })
@@ -123,6 +129,7 @@ export async function importReport(
   const kind = sourceKindOf(bytes, name)
   if (kind === 'docx' || kind === 'xlsx') await checkOfficeZip(bytes, limits, 'head')
   if (kind === 'html') checkHtmlHead(bytes, limits.maxDepth)
+  if (kind === 'pdf') checkPdf(bytes, limits, 'head')
   try {
     return await inWorker<AnnualReport>('reportFile', { bytes, name }, limits)
   } catch (e) {
@@ -149,10 +156,12 @@ export async function readReport(
   }
   if (kind === 'docx' || kind === 'xlsx') await checkOfficeZip(bytes, limits, 'whole')
   if (kind === 'html') checkHtmlDepth(decode(bytes), limits.maxDepth)
+  if (kind === 'pdf') checkPdf(bytes, limits, 'whole')
   let tokens: Token[]
   try {
-    tokens = await tokensOf(bytes, kind)
+    tokens = await tokensOf(bytes, kind, limits)
   } catch (e) {
+    if (e instanceof AppError) throw e // a limit's refusal, said as it is
     throw new UnreadableSource(`无法读取文件内容（${kind}）：${e instanceof Error ? e.message : String(e)}`)
   }
   if (!tokens.some((t) => t.t === 'text')) throw new UnreadableSource('文件中没有可读的文字（可能是扫描图片）')

@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { defaultParseLimits } from '../../files/parse-limits.ts'
+import type { ParseLimits } from '../../files/parse-limits.ts'
+import { checkPdfPages } from '../../files/pdf-limits.ts'
 import { normaliseText } from './normalize.ts'
 import { isFurniture, splitPiece } from './tokens.ts'
 import type { Token } from './tokens.ts'
@@ -11,7 +14,7 @@ import type { Token } from './tokens.ts'
 
 export type Item = { x: number; y: number; s: string; h: number; w: number }
 
-export async function readPdf(data: Uint8Array): Promise<Token[]> {
+export async function readPdf(data: Uint8Array, limits: ParseLimits = defaultParseLimits): Promise<Token[]> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
   const root = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'))
   const doc = await pdfjs.getDocument({
@@ -24,6 +27,8 @@ export async function readPdf(data: Uint8Array): Promise<Token[]> {
   }).promise
   const out: Token[] = []
   try {
+    // Past the page limit nothing is read: a report cut short would import as a wrong one.
+    checkPdfPages(doc.numPages, limits)
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p)
       const content = await page.getTextContent()
