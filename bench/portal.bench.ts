@@ -9,6 +9,7 @@ import { sql } from 'kysely'
 import { loadConfig } from '../src/config.ts'
 import type { Deps } from '../src/deps.ts'
 import { listColumns, seedColumns } from '../src/disclosures/disclosure.store.ts'
+import { shownBody, shownBodyKey } from '../src/disclosures/rich-text.ts'
 import { createDeps } from '../src/main.ts'
 import { indexItemsText, searchItems } from '../src/search/search.store.ts'
 import { performSetup } from '../src/setup/setup.service.ts'
@@ -126,13 +127,17 @@ async function seed(deps: Deps, places: readonly Place[]): Promise<number> {
       const rows = Array.from({ length: Math.min(batch, count - start) }, (_, k) => {
         const n = start + k
         const place = places[(n * 7919) % places.length]!
+        const body = textOf(n + 7, 120)
         return {
           agency_id: place.agencyId,
           column_id: place.columnId,
           index_number: `BENCH/${2000 + (n % 26)}-${String(n).padStart(7, '0')}`,
           title: textOf(n, 20),
           formed_on: '2026-01-01',
-          body: textOf(n + 7, 120),
+          body,
+          // As publication leaves it (disclosure.service.ts publishItem): the page's body made once.
+          shown_body: shownBody(body),
+          shown_body_key: shownBodyKey(body),
           validity: 'valid',
           status: n % withdrawnEvery === 0 ? 'withdrawn' : 'published',
           created_at: 'bench',

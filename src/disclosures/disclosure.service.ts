@@ -10,7 +10,7 @@ import { rescanItem, scanFindings, standingFindings } from './item-scan.ts'
 import type { Executor } from '../storage/database.ts'
 import { indexItemText, unindexItem } from '../search/search.store.ts'
 import { formatIndexNumber, indexPrefix } from './column-tree.ts'
-import { bodyText, sanitizeBody } from './rich-text.ts'
+import { bodyText, sanitizeBody, shownBody, shownBodyKey } from './rich-text.ts'
 import { readIndexFormat } from './index-format.ts'
 import type { ItemInput } from './disclosure.ts'
 import {
@@ -21,6 +21,7 @@ import {
   insertItem,
   listChannels,
   nextSerial,
+  saveShownBody,
   updateItemRow,
 } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
@@ -287,6 +288,8 @@ export async function publishItem(
         })
         .execute()
     await indexItemText(trx, deps.kind, id, when, searchableText(item))
+    // The page's body is made now, not by the first visitor's request (a write on a public GET; issue #15).
+    await saveShownBody(trx, id, shownBody(item.body), shownBodyKey(item.body))
     await publicContentChanged(trx)
     await appendAudit(deps, trx, actor, {
       action: 'item.publish',
