@@ -5,6 +5,8 @@ import { occurrences, scoreExactly } from '../src/search/rank.ts'
 import { rankingLimits, rankingNeedsRebuild, rebuildRanking, walkLists } from '../src/search/ranking.ts'
 import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { indexItemText, indexItemsText, searchItems, unindexItem } from '../src/search/search.store.ts'
+import { postgresSearch } from '../src/search/search.postgres.ts'
+import { sqliteSearch } from '../src/search/search.sqlite.ts'
 import { chunkTokens, documentTokens, queryParts } from '../src/search/tokenize.ts'
 import { setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -268,6 +270,41 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       await t.close()
     }
   }, 240_000)
+
+  test("a common phrase is answered from its bigrams' lists, though one of its bigrams is mostly about other things", async () => {
+    const t = await testEnv(kind)
+    rankingLimits.listCap = 16
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const texts = new Map<number, string>()
+      // 企业 is everywhere, mostly in 企业登记 (its heaviest documents never say 中小企业), and its list, trimmed, holds
+      // fewer documents than 中小's (30, only in 中小企业, never trimmed).
+      for (let n = 0; n < 240; n++) {
+        const text =
+          n % 8 === 0
+            ? `关于扶持中小企业的通知。${'各部门做好服务。'.repeat(1 + (n % 7))}`
+            : `${'企业登记、企业年报。'.repeat(2 + (n % 4))}${'工作会议。'.repeat(n % 5)}`
+        const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`
+        texts.set(await addItem(t, officeId, column, n, text, at), text)
+      }
+      const part = queryParts('中小企业')[0]!
+      // The best 5 (lists of 16 hold them).
+      const answered = await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, (docs) =>
+        (kind === 'sqlite' ? sqliteSearch : postgresSearch).tokensOf(t.deps.db, docs),
+      )
+      expect(answered, 'answered from the lists, not by scoring every match').toBeDefined()
+      expectSameRanking(answered!.slice(0, 5), reference(texts, '中小企业').slice(0, 5), '中小企业')
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '中小企业', {}, 'relevance', 20, 0),
+        reference(texts, '中小企业').slice(0, 20),
+        '中小企业 search',
+      )
+    } finally {
+      rankingLimits.listCap = 256
+      await t.close()
+    }
+  })
 
   test('an old item that matches far better than thousands of newer ones ranks first', async () => {
     const t = await testEnv(kind)

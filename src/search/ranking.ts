@@ -359,11 +359,12 @@ export async function walkLists(
   const info = await db.selectFrom('search_grams').selectAll().where('gram', 'in', grams).execute()
   // A gram no document holds: nothing matches.
   if (info.length < grams.length) return []
-  // A phrase walks one of its bigrams' lists — a phrase occurs in a document at most as often as any of its bigrams,
-  // so any one list bounds what is unseen — the one holding fewest documents (a short list is complete), then the one
-  // whose left-out documents weigh least.
-  const walked = info.length <= 1 ? info : [[...info].sort((x, y) => x.listed - y.listed || x.spill - y.spill)[0]!]
-  const cursors: Cursor[] = walked.map((g) => ({
+  // A phrase walks all of its bigrams' lists side by side: it occurs in a document at most as often as each of its
+  // bigrams, so a document no list has shown yet scores at most the lowest of the lists' bounds. The tightest list —
+  // usually the rarest bigram's, whose counts follow the phrase's — ends the walk. Walking one list chosen in advance
+  // (the shortest) failed for common phrases: 中小企业 walked 企业, whose heaviest documents are about other 企业, and
+  // fell back to scoring all 6,782 matches (100 ms on SQLite, 370–740 ms on PostgreSQL at 10,000 items; issue #15).
+  const cursors: Cursor[] = info.map((g) => ({
     gram: g.gram,
     impact: Number.POSITIVE_INFINITY,
     doc: Number.MAX_SAFE_INTEGER,
