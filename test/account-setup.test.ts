@@ -101,9 +101,18 @@ describe.each(databaseKinds)('creating an account in the console on %s', (kind) 
   test('without e-mail configured the console refuses in Chinese, says what to do, and creates nothing', async () => {
     const t = await testApp(kind)
     try {
-      const s = await signIn(t.app, await buildStaff(t.deps, { roles: ['sysadmin'] }))
+      const admin = await buildStaff(t.deps, { roles: ['sysadmin'] })
+      const s = await signIn(t.app, admin)
       const page = await t.app.inject({ url: '/console/accounts', headers: { cookie: s.cookie } })
       expect(page.body).toContain('尚未配置邮件服务')
+      // The form answers at itself (its errors sit below the list), and the administrator's own row offers no 停用.
+      expect(page.body).toContain('action="/console/accounts#new-account"')
+      const me = await t.deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', admin.username)
+        .executeTakeFirstOrThrow()
+      expect(page.body).not.toContain(`/console/accounts/${me.id}/disable`)
       const res = await t.app.inject({
         method: 'POST',
         url: '/console/accounts',

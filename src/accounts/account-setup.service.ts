@@ -45,7 +45,7 @@ export async function createAccountWithSetupLink(
     throw new AppError(
       'invalid_transition',
       '未配置邮件服务（SMTP_URL、PUBLIC_URL），无法把设置密码的链接发给本人，账号未创建。为保证三员分立，系统管理员不能查看或设定他人的密码；' +
-        '请配置邮件服务，或由具有服务器权限的运维人员执行 gongkai user create --username <用户名> --name <姓名> --agency <机关> 创建账号。',
+        '请配置邮件服务，或由具有服务器权限的运维人员在服务器上用命令 gongkai user create 创建账号（机关以机关编号或统一社会信用代码指定，用法见 gongkai --help）。',
     )
   }
   const token = randomBytes(32).toString('base64url')

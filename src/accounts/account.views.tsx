@@ -78,17 +78,20 @@ export function AccountsPage(props: {
               <td>{(roles.get(u.id) ?? []).map((g) => roleLabels[g.role]).join('、') || '—'}</td>
               <td>{u.disabled ? '已停用' : u.password_temporary ? '待首次登录' : '正常'}</td>
               <td class="actions">
-                <form
-                  method="post"
-                  action={`/console/accounts/${u.id}/${u.disabled ? 'enable' : 'disable'}`}
-                  class="inline"
-                >
-                  <Csrf token={props.ctx.csrf} />
-                  <button type="submit" class="secondary">
-                    {u.disabled ? '启用' : '停用'}
-                    <span class="visually-hidden">账号 {u.username}</span>
-                  </button>
-                </form>
+                {/* One's own account cannot be disabled (the use case refuses it): no button that only leads to a refusal. */}
+                {u.id !== props.ctx.user?.id && (
+                  <form
+                    method="post"
+                    action={`/console/accounts/${u.id}/${u.disabled ? 'enable' : 'disable'}`}
+                    class="inline"
+                  >
+                    <Csrf token={props.ctx.csrf} />
+                    <button type="submit" class="secondary">
+                      {u.disabled ? '启用' : '停用'}
+                      <span class="visually-hidden">账号 {u.username}</span>
+                    </button>
+                  </form>
+                )}
                 <form method="post" action={`/console/accounts/${u.id}/reset-password`} class="inline">
                   <Csrf token={props.ctx.csrf} />
                   <button type="submit" class="secondary">
@@ -113,7 +116,8 @@ export function AccountsPage(props: {
         </Notice>
       )}
       <ErrorSummary form={props.form} />
-      <form method="post" action="/console/accounts" novalidate aria-labelledby="new-account">
+      {/* Answered with the page again (422), which opens at the form and its error summary, below the list. */}
+      <form method="post" action="/console/accounts#new-account" novalidate aria-labelledby="new-account">
         <Csrf token={props.ctx.csrf} />
         <Select
           form={props.form}
