@@ -278,13 +278,14 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const { officeId } = await setUpRegion(t.deps)
       const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
       const texts = new Map<number, string>()
-      // 企业 is everywhere, mostly in 企业登记 (its heaviest documents never say 中小企业), and its list, trimmed, holds
-      // fewer documents than 中小's (30, only in 中小企业, never trimmed).
+      // 企业 is everywhere; its heaviest documents are the 30 that say 中小企业 once and 企业 a dozen times, so its list
+      // shows them but cannot bound the phrase (its impacts are for 12 occurrences, the phrase has 1). 中小's list is
+      // complete (30 documents, never trimmed) but not the shortest: 企业's, trimmed, holds fewer.
       for (let n = 0; n < 240; n++) {
         const text =
           n % 8 === 0
-            ? `关于扶持中小企业的通知。${'各部门做好服务。'.repeat(1 + (n % 7))}`
-            : `${'企业登记、企业年报。'.repeat(2 + (n % 4))}${'工作会议。'.repeat(n % 5)}`
+            ? `关于扶持中小企业的通知。${'企业登记、企业年报。'.repeat(6)}${'各部门做好服务。'.repeat(n % 3)}`
+            : `${'企业登记、企业年报。'.repeat(1 + (n % 2))}${'工作会议。'.repeat(2 + (n % 5))}`
         const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`
         texts.set(await addItem(t, officeId, column, n, text, at), text)
       }
