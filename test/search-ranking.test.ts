@@ -8,7 +8,7 @@ import { indexItemText, indexItemsText, searchItems, unindexItem } from '../src/
 import { postgresSearch } from '../src/search/search.postgres.ts'
 import { sqliteSearch } from '../src/search/search.sqlite.ts'
 import { chunkTokens, documentTokens, queryParts } from '../src/search/tokenize.ts'
-import { setUpRegion } from './support/builders.ts'
+import { publishedItemRow, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 import type { TestEnv } from './support/test-deps.ts'
 import type { Executor } from '../src/storage/database.ts'
@@ -62,33 +62,17 @@ async function addItem(
 ) {
   const row = await db
     .insertInto('items')
-    .values({
-      agency_id: agencyId,
-      column_id: columnId,
-      index_number: `B/2025-${String(n).padStart(6, '0')}`,
-      title: `第${n}号`,
-      doc_number: null,
-      keywords: null,
-      summary: null,
-      body: text,
-      formed_on: '2025-01-01',
-      written_on: null,
-      topic: null,
-      genre: null,
-      doc_kind: null,
-      validity: 'valid',
-      effective_on: null,
-      repealed_on: null,
-      lapsed_on: null,
-      status: 'published',
-      findings: null,
-      withdrawn_reason: null,
-      created_by: null,
-      created_at: 'x',
-      updated_at: 'x',
-      published_at: at,
-      published_by: null,
-    })
+    .values(
+      publishedItemRow({
+        agency_id: agencyId,
+        column_id: columnId,
+        index_number: `B/2025-${String(n).padStart(6, '0')}`,
+        title: `第${n}号`,
+        body: text,
+        formed_on: '2025-01-01',
+        published_at: at,
+      }),
+    )
     .returning('id')
     .executeTakeFirstOrThrow()
   if (indexed) await indexItemText(db, t.deps.kind, row.id, at, text)

@@ -4,7 +4,7 @@ import { repairSearchIndex, searchableText } from '../src/disclosures/disclosure
 import { normaliseText } from '../src/reports/import/normalize.ts'
 import { indexItemText, searchItems, unindexItem } from '../src/search/search.store.ts'
 import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
-import { setUpRegion } from './support/builders.ts'
+import { publishedItemRow, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 
 // Search is exact: for every query, the items found are the items a brute-force substring scan
@@ -71,29 +71,15 @@ async function addItem(
   const publishedAt = `2026-03-${String(day).padStart(2, '0')}T08:00:00.000Z`
   const row = await t.deps.db
     .insertInto('items')
-    .values({
-      agency_id: officeId,
-      column_id: column,
-      index_number: `R/2026-${String(n).padStart(5, '0')}`,
-      ...item,
-      formed_on: '2026-01-01',
-      written_on: null,
-      topic: null,
-      genre: null,
-      doc_kind: null,
-      validity: 'valid',
-      effective_on: null,
-      repealed_on: null,
-      lapsed_on: null,
-      status: 'published',
-      findings: null,
-      withdrawn_reason: null,
-      created_by: null,
-      created_at: 'x',
-      updated_at: 'x',
-      published_at: publishedAt,
-      published_by: null,
-    })
+    .values(
+      publishedItemRow({
+        agency_id: officeId,
+        column_id: column,
+        index_number: `R/2026-${String(n).padStart(5, '0')}`,
+        ...item,
+        published_at: publishedAt,
+      }),
+    )
     .returning('id')
     .executeTakeFirstOrThrow()
   await indexItemText(t.deps.db, t.deps.kind, row.id, publishedAt, searchableText(item))
@@ -181,29 +167,16 @@ describe.each(databaseKinds)('search on %s', (kind) => {
         }
         const row = await t.deps.db
           .insertInto('items')
-          .values({
-            agency_id: officeId,
-            column_id: column,
-            index_number: `X/2026-${String(n).padStart(5, '0')}`,
-            ...item,
-            formed_on: '2026-01-01',
-            written_on: null,
-            topic: null,
-            genre: null,
-            doc_kind: null,
-            validity: 'valid',
-            effective_on: null,
-            repealed_on: null,
-            lapsed_on: null,
-            status: n % 10 === 9 ? 'draft' : 'published',
-            findings: null,
-            withdrawn_reason: null,
-            created_by: null,
-            created_at: 'x',
-            updated_at: 'x',
-            published_at: `2026-02-${String((n % 27) + 1).padStart(2, '0')}T00:00:00.000Z`,
-            published_by: null,
-          })
+          .values(
+            publishedItemRow({
+              agency_id: officeId,
+              column_id: column,
+              index_number: `X/2026-${String(n).padStart(5, '0')}`,
+              ...item,
+              status: n % 10 === 9 ? 'draft' : 'published',
+              published_at: `2026-02-${String((n % 27) + 1).padStart(2, '0')}T00:00:00.000Z`,
+            }),
+          )
           .returning('id')
           .executeTakeFirstOrThrow()
         if (n % 10 !== 9) {
@@ -274,30 +247,17 @@ describe.each(databaseKinds)('search index keys on %s', (kind) => {
         }
         await t.deps.db
           .insertInto('items')
-          .values({
-            id,
-            agency_id: officeId,
-            column_id: column,
-            index_number: `K/2024-${String(k).padStart(5, '0')}`,
-            ...item,
-            formed_on: '2024-01-01',
-            written_on: null,
-            topic: null,
-            genre: null,
-            doc_kind: null,
-            validity: 'valid',
-            effective_on: null,
-            repealed_on: null,
-            lapsed_on: null,
-            status: 'published',
-            findings: null,
-            withdrawn_reason: null,
-            created_by: null,
-            created_at: 'x',
-            updated_at: 'x',
-            published_at: at,
-            published_by: null,
-          })
+          .values(
+            publishedItemRow({
+              id,
+              agency_id: officeId,
+              column_id: column,
+              index_number: `K/2024-${String(k).padStart(5, '0')}`,
+              ...item,
+              formed_on: '2024-01-01',
+              published_at: at,
+            }),
+          )
           .execute()
         await indexItemText(t.deps.db, t.deps.kind, id, at, searchableText(item))
         ids.push(id)

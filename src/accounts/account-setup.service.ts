@@ -2,7 +2,6 @@ import { hash } from '@node-rs/argon2'
 import { randomBytes } from 'node:crypto'
 import type { Actor } from '../audit/audit.ts'
 import type { Deps } from '../deps.ts'
-import { AppError } from '../errors.ts'
 import { maskAddress } from '../notify/mail.ts'
 import { queueStaffMail } from '../notify/outbox.service.ts'
 import { sm3Hex } from '../security/crypto.ts'
@@ -10,7 +9,7 @@ import { readSecurityPolicy } from '../settings/security-policy.service.ts'
 import { insertAccount } from './account.service.ts'
 import type { GrantAuthority, NewAccount } from './account.service.ts'
 import { updateUser } from './account.store.ts'
-import { resetLink } from './password-reset.service.ts'
+import { requireMailForLinks, resetLink } from './password-reset.service.ts'
 import { insertPasswordReset } from './password-reset.store.ts'
 
 // An account created in the console, in 三员分立 (issue #14; GB/T 22239-2019 §8.1.4.2 c, §8.1.5): the
@@ -40,14 +39,11 @@ export async function createAccountWithSetupLink(
   input: NewAccount & { email: string },
   authority: GrantAuthority,
 ): Promise<{ id: number; to: string; hours: number }> {
-  const { smtpUrl, publicUrl } = deps.config
-  if (!smtpUrl || !publicUrl) {
-    throw new AppError(
-      'invalid_transition',
-      '未配置邮件服务（SMTP_URL、PUBLIC_URL），无法把设置密码的链接发给本人，账号未创建。为保证三员分立，系统管理员不能查看或设定他人的密码；' +
-        '请配置邮件服务，或由具有服务器权限的运维人员在服务器上用命令 gongkai user create 创建账号（机关以机关编号或统一社会信用代码指定，用法见 gongkai --help）。',
-    )
-  }
+  const publicUrl = requireMailForLinks(
+    deps,
+    '无法把设置密码的链接发给本人，账号未创建',
+    '由具有服务器权限的运维人员在服务器上用命令 gongkai user create 创建账号（机关以机关编号或统一社会信用代码指定，用法见 gongkai --help）',
+  )
   const token = randomBytes(32).toString('base64url')
   const passwordHash = await hash(randomBytes(32).toString('base64url'))
   return deps.db.transaction().execute(async (trx) => {

@@ -37,18 +37,29 @@ export const resetLink = (publicUrl: string, token: string) =>
   `${publicUrl.replace(/\/+$/, '')}/password-reset?token=${token}`
 
 /**
+ * A one-time link (reset, or an account's first password) goes only by mail: without it the console refuses, saying
+ * what could not be sent and what to do instead, since no administrator may see or set another's password. Returns the
+ * public address the link starts with.
+ */
+export function requireMailForLinks(deps: Deps, notSent: string, instead: string): string {
+  if (deps.config.smtpUrl && deps.config.publicUrl) return deps.config.publicUrl
+  throw new AppError(
+    'invalid_transition',
+    `未配置邮件服务（SMTP_URL、PUBLIC_URL），${notSent}。为保证三员分立，系统管理员不能查看或设定他人的密码；` +
+      `请配置邮件服务，或${instead}。`,
+  )
+}
+
+/**
  * Sends the user a one-time reset link by e-mail, through the outbox. Returns the address it goes to,
  * masked, for the administrator's page. Earlier links of the account stop working.
  */
 export async function sendPasswordResetLink(deps: Deps, actor: Actor, userId: number): Promise<{ to: string }> {
-  const { smtpUrl, publicUrl } = deps.config
-  if (!smtpUrl || !publicUrl) {
-    throw new AppError(
-      'invalid_transition',
-      '未配置邮件服务（SMTP_URL、PUBLIC_URL），无法把重置链接发给本人。为保证三员分立，系统管理员不能查看或设定他人的密码；' +
-        '请配置邮件服务，或由具有服务器权限的运维人员执行 gongkai user passwd <用户名>。',
-    )
-  }
+  const publicUrl = requireMailForLinks(
+    deps,
+    '无法把重置链接发给本人',
+    '由具有服务器权限的运维人员执行 gongkai user passwd <用户名>',
+  )
   const token = randomBytes(32).toString('base64url')
   return deps.db.transaction().execute(async (trx) => {
     const user = await findUserById(trx, userId)
