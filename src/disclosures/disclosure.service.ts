@@ -26,6 +26,7 @@ import {
 } from './disclosure.store.ts'
 import { listUnits } from '../agencies/agency.store.ts'
 import { assertHoldsRole } from '../accounts/authority.service.ts'
+import { relatedItemIds } from '../portal/interpretations.ts'
 import { publicContentChanged } from '../portal/public-content.ts'
 import { allowedType, cleanFileName, storeFile } from '../files/file-store.ts'
 import { withoutImageMetadata } from '../files/image-metadata.ts'
@@ -290,7 +291,8 @@ export async function publishItem(
     await indexItemText(trx, deps.kind, id, when, searchableText(item))
     // The page's body is made now, not by the first visitor's request (a write on a public GET; issue #15).
     await saveShownBody(trx, id, shownBody(item.body), shownBodyKey(item.body))
-    await publicContentChanged(trx)
+    // Its page, and the pages on the other side of its 政策解读 relation, which now list it.
+    await publicContentChanged(trx, { itemPages: () => withRelated(deps, trx, item) })
     await appendAudit(deps, trx, actor, {
       action: 'item.publish',
       objectType: 'item',
@@ -375,7 +377,8 @@ export async function changeValidity(
         ? { validity, repealed_on: on, updated_at: isoNow(deps.clock) }
         : { validity, lapsed_on: on, updated_at: isoNow(deps.clock) },
     )
-    await publicContentChanged(trx)
+    // Only its own page shows its validity.
+    await publicContentChanged(trx, { itemPages: async () => [id] })
     await appendAudit(deps, trx, actor, {
       action: 'item.validity',
       objectType: 'item',
@@ -435,6 +438,12 @@ export async function publishDueItems(deps: Deps): Promise<number> {
   return published
 }
 
+/** An item and the items whose pages show it as their 解读 or as the policy they interpret. */
+async function withRelated(deps: Deps, db: Executor, item: ItemRow): Promise<number[] | 'all'> {
+  const related = await relatedItemIds(db, deps.kind, item)
+  return related === 'all' ? 'all' : [item.id, ...related]
+}
+
 /** Withdrawal needs a reason; the item's page then carries a public notice of the change instead of the content. */
 export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason: string): Promise<void> {
   if (!reason.trim()) throw new AppError('invalid_input', '撤回须写明理由', { reason: '撤回须写明理由' })
@@ -448,7 +457,8 @@ export async function withdrawItem(deps: Deps, actor: Staff, id: number, reason:
       updated_at: isoNow(deps.clock),
     })
     if (item.published_at) await unindexItem(trx, deps.kind, id, item.published_at)
-    await publicContentChanged(trx)
+    // Its page, and the pages on the other side of its 政策解读 relation, which no longer list it.
+    await publicContentChanged(trx, { itemPages: () => withRelated(deps, trx, item) })
     await appendAudit(deps, trx, actor, {
       action: 'item.withdraw',
       objectType: 'item',

@@ -1,7 +1,8 @@
 import type { ItemRow } from '../disclosures/disclosure.store.ts'
 import { bodyText } from '../disclosures/rich-text.ts'
 import type { DatabaseKind, Executor } from '../storage/database.ts'
-import { interpretationColumnIds, itemsNamed, publishedItemsIn } from './portal.store.ts'
+import { searchItems } from '../search/search.store.ts'
+import { interpretationColumnIds, itemsNamed, publishedItemsIn, publishedItemsOf } from './portal.store.ts'
 import { siteGeneration } from './public-content.ts'
 import { numberSpellings } from './search-query.ts'
 
@@ -52,6 +53,38 @@ export async function relatedOf(
   const phrases = [...numbers, ...(item.title.length >= 6 ? [item.title] : [])]
   const found = namingAny(list, phrases, kind).slice(0, 10)
   return { kind: 'interpretations', items: found.filter((i) => i.id !== item.id) }
+}
+
+// How many interpretations naming one policy are looked for when that policy changes; past it, every stored
+// page is taken as changed (a title so common that thousands of items hold it).
+const relatedSearchLimit = 2000
+
+/**
+ * Every published item whose page shows `item` on the other side of the 政策解读 relation, uncapped: the
+ * policies a 解读 names, or the 解读 that may name a policy (a superset: found through the search index, whose
+ * matches hold every part of the 文号 or title, as LIKE would find the whole of it). Asked when the item is
+ * published, withdrawn or marked repealed, so that those pages are rendered anew (web/page-store.ts);
+ * 'all' when too many items hold the policy's title for that to be worth it.
+ */
+export async function relatedItemIds(db: Executor, kind: DatabaseKind, item: ItemRow): Promise<number[] | 'all'> {
+  const columns = await interpretationColumnIds(db)
+  if (columns.includes(item.column_id)) {
+    const text = `${item.title}\n${bodyText(item.body)}`
+    return (await itemsNamed(db, docNumbersIn(text), titlesIn(text), columns)).map((i) => i.id)
+  }
+  if (columns.length === 0) return []
+  const phrases = [
+    ...(item.doc_number ? numberSpellings(item.doc_number) : []),
+    ...(item.title.length >= 6 ? [item.title] : []),
+  ]
+  const ids = new Set<number>()
+  for (const phrase of phrases) {
+    const hits = await searchItems(db, kind, phrase, {}, 'date', relatedSearchLimit + 1)
+    if (hits.length > relatedSearchLimit) return 'all'
+    for (const h of hits) ids.add(h.id)
+  }
+  ids.delete(item.id)
+  return publishedItemsOf(db, [...ids], columns)
 }
 
 // Every policy's page asks which 解读 name it. Asked of the database, that is a substring scan of every

@@ -80,6 +80,26 @@ export async function publishedItemsIn(db: Executor, columnIds: readonly number[
     .execute()
 }
 
+/** Which of the items given are published in one of the columns given, in chunks of 500 ids. */
+export async function publishedItemsOf(
+  db: Executor,
+  ids: readonly number[],
+  columnIds: readonly number[],
+): Promise<number[]> {
+  const out: number[] = []
+  for (let i = 0; i < ids.length && columnIds.length > 0; i += 500) {
+    const rows = await db
+      .selectFrom('items')
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('status', '=', 'published')
+      .where('column_id', 'in', columnIds)
+      .execute()
+    out.push(...rows.map((r) => r.id))
+  }
+  return out
+}
+
 /** Published items, outside the columns given, whose 文号 or title is one of those named. */
 export async function itemsNamed(
   db: Executor,

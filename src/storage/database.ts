@@ -440,6 +440,18 @@ export interface CalendarYearTable {
 export interface SiteStateTable {
   id: number
   generation: number
+  /** Moved by changes that can touch every public page; a stored page rendered at another is not served. */
+  layout_generation: number
+}
+
+/** Rendered public pages kept compressed, read by path (web/page-store.ts). */
+export interface StoredPageTable {
+  item_id: number
+  layout_generation: number
+  content_type: string
+  /** The page's size before compression. */
+  size: number
+  br: Buffer
 }
 
 export interface PowerItemTable {
@@ -581,6 +593,7 @@ export interface Database {
   holiday_calendar: HolidayCalendarTable
   calendar_years: CalendarYearTable
   site_state: SiteStateTable
+  stored_pages: StoredPageTable
   rate_counters: RateCounterTable
   rate_limit_blocks: RateLimitBlockTable
 }

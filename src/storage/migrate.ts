@@ -26,6 +26,7 @@ import { scaleIndexes } from './migrations/2026-12-07-02-scale-indexes.ts'
 import { searchRanking } from './migrations/2026-12-07-05-search-ranking.ts'
 import { sanitisedBody } from './migrations/2026-12-08-02-sanitised-body.ts'
 import { itemNames } from './migrations/2026-12-08-03-item-names.ts'
+import { storedPages } from './migrations/2026-12-09-01-stored-pages.ts'
 
 /** What some migrations need beyond the database: the field key, to convert encrypted values. */
 export type MigrationKeys = { field: Buffer } | undefined
@@ -57,6 +58,7 @@ const migrationsFor = (kind: DatabaseKind, keys?: MigrationKeys): Record<string,
   '2026-12-07-05-search-ranking': searchRanking(kind),
   '2026-12-08-02-sanitised-body': sanitisedBody(kind),
   '2026-12-08-03-item-names': itemNames(kind),
+  '2026-12-09-01-stored-pages': storedPages(kind),
 })
 
 export const latestSchemaVersion = (kind: DatabaseKind): string => Object.keys(migrationsFor(kind)).sort().at(-1) ?? ''

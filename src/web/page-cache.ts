@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { onPublicContentChanged, siteGeneration } from '../portal/public-content.ts'
+import { brotliDecompressSync } from 'node:zlib'
+import { onPublicContentChanged, siteGenerations } from '../portal/public-content.ts'
 import { encode, encodingFor, isCompressible, isTextual, varyOnEncoding } from './compression.ts'
+import { findStoredPage, pageStoreWriter, storedItemOf } from './page-store.ts'
 
 // Public pages come from a render cache (issue #4): anonymous GETs of the portal are kept per URL.
 // The use cases that change public content call `publicContentChanged` (portal/public-content.ts)
@@ -13,6 +15,10 @@ import { encode, encodingFor, isCompressible, isTextual, varyOnEncoding } from '
 // cold column page let all 32 connections of the bench run its query at once): the first request
 // renders it and the others wait for that page. A page is kept with its compressed bytes (brotli,
 // gzip), each made the first time a browser asks for it (web/compression.ts).
+//
+// Item pages, which a region has by the hundred thousand, are also kept compressed in the database
+// (web/page-store.ts): a page missing here is read from there before it is rendered, and a page
+// rendered here is written there, so a random item is a read of one row rather than a render.
 
 const cacheablePaths = [
   '', // the home page
@@ -32,7 +38,10 @@ export const cacheFreshnessMs = 1000
 /** A change whose transaction did not commit within this time is taken as rolled back. */
 const commitWaitMs = 5000
 
-type Entry = { body: Buffer; type: string; encoded: { br?: Buffer; gzip?: Buffer } }
+/** A kept page: its bytes (a stored page has only its brotli bytes until another encoding is asked for). */
+type Entry = { body?: Buffer; size: number; type: string; encoded: { br?: Buffer; gzip?: Buffer } }
+
+const bodyOf = (entry: Entry): Buffer => (entry.body ??= brotliDecompressSync(entry.encoded.br!))
 /** A page being rendered: the requests that ask for it meanwhile wait for it. */
 type Flight = { generation: number; done: Promise<Entry | undefined>; settle(entry: Entry | undefined): void }
 
@@ -43,12 +52,12 @@ function newFlight(generation: number): Flight {
 }
 
 /** Sends a kept page in the encoding the browser takes, compressing it the first time that encoding is asked. */
-function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: Entry) {
-  const encoding = isCompressible(entry.type, entry.body.length) ? encodingFor(request) : 'identity'
+function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: Entry, from: 'hit' | 'stored' = 'hit') {
+  const encoding = isCompressible(entry.type, entry.size) ? encodingFor(request) : 'identity'
   if (isTextual(entry.type)) varyOnEncoding(reply)
-  reply.header('x-cache', 'hit').type(entry.type)
-  if (encoding === 'identity') return reply.send(entry.body)
-  const body = (entry.encoded[encoding] ??= encode(entry.body, encoding))
+  reply.header('x-cache', from).type(entry.type)
+  if (encoding === 'identity') return reply.send(bodyOf(entry))
+  const body = (entry.encoded[encoding] ??= encode(bodyOf(entry), encoding))
   return reply.header('content-encoding', encoding).send(body)
 }
 
@@ -60,7 +69,10 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
   const leading = new WeakMap<FastifyRequest, Flight>()
   // The generation each request was rendered at: a page is kept only if no change came in between.
   const renderedAt = new WeakMap<FastifyRequest, number>()
+  const store = pageStoreWriter(deps, app.log)
   let generation = -1
+  // The layout generation read with `generation`: what a stored page must have been rendered at.
+  let layout = -1
   let checkedAt = 0
   let checking: Promise<void> | undefined
   // A generation this process moved to in a transaction that may not have committed yet.
@@ -72,11 +84,12 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     return false
   }
   const readGeneration = async () => {
-    const seen = await siteGeneration(deps.db)
+    const seen = await siteGenerations(deps.db)
     checkedAt = Date.now()
-    if (seen !== generation) {
+    if (seen.generation !== generation) {
       pages.clear()
-      generation = seen
+      generation = seen.generation
+      layout = seen.layout
     }
   }
   // One read of the generation at a time: requests that come while it is read wait for what it says.
@@ -89,7 +102,15 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     pages.clear()
     awaited = { generation: Math.max(moved, awaited.generation), since: Date.now() }
   })
-  app.addHook('onClose', async () => stopListening())
+  app.addHook('onClose', async () => {
+    stopListening()
+    await store.close()
+  })
+
+  const remember = (url: string, entry: Entry) => {
+    if (pages.size >= maxEntries) pages.delete(pages.keys().next().value as string)
+    pages.set(url, entry)
+  }
 
   const isCacheable = (request: FastifyRequest) =>
     request.method === 'GET' && !request.cookies[sessionCookie] && cacheable.test(request.url)
@@ -107,6 +128,17 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     await current()
     renderedAt.set(request, generation)
     let hit = pages.get(request.url)
+    const itemId = hit || rendering.has(request.url) ? undefined : storedItemOf(request.url)
+    if (itemId !== undefined && !waiting()) {
+      // An item's kept copy, if there is one: a read of one row instead of a render.
+      const stored = await findStoredPage(deps, itemId, layout)
+      if (stored && renderedAt.get(request) === generation) {
+        const entry: Entry = { size: stored.size, type: stored.contentType, encoded: { br: stored.br } }
+        remember(request.url, entry)
+        return sendEntry(request, reply, entry, 'stored')
+      }
+      hit = pages.get(request.url)
+    }
     if (!hit) {
       const flight = rendering.get(request.url)
       if (flight && flight.generation === generation) hit = await flight.done
@@ -132,20 +164,26 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
       settle(request, undefined)
       return payload
     }
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload
     const entry: Entry = {
-      body: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      body,
+      size: body.length,
       type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
       encoded: {},
     }
-    if (pages.size >= maxEntries) pages.delete(pages.keys().next().value as string)
-    pages.set(request.url, entry)
+    remember(request.url, entry)
     settle(request, entry)
+    const itemId = storedItemOf(request.url)
+    if (itemId !== undefined) {
+      const br = (entry.encoded.br = encode(body, 'br'))
+      store.add({ itemId, generation, layout, contentType: entry.type, size: body.length, br })
+    }
     if (isTextual(entry.type)) varyOnEncoding(reply)
-    if (!isCompressible(entry.type, entry.body.length)) return payload
+    if (!isCompressible(entry.type, entry.size)) return payload
     const encoding = encodingFor(request)
     if (encoding === 'identity') return payload
     reply.header('content-encoding', encoding)
-    return (entry.encoded[encoding] = encode(entry.body, encoding))
+    return (entry.encoded[encoding] ??= encode(body, encoding))
   })
   // A request that ends without sending (the client went away) releases those waiting for it.
   app.addHook('onResponse', async (request) => settle(request, undefined))

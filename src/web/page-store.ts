@@ -1,0 +1,149 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { sql } from 'kysely'
+import type { CompiledQuery } from 'kysely'
+import type { Deps } from '../deps.ts'
+
+// Item pages kept across generations and processes (issue #15): a visitor's random item missed the render cache of a
+// few thousand pages and was rendered at about 1 ms (portal bench: 0.05–0.07× /healthz at 30,000 items). Each item
+// page, once rendered, is kept compressed (brotli, a fifth of its size) in stored_pages with the layout generation
+// it was rendered at. The row is served while the layout generation stands and the row is there: the changes that
+// touch an item page delete its row (portal/public-content.ts), and those that may touch every page move the layout
+// generation. Writes are batched off the request: a page is kept only if no change of public content came between
+// its render and its write, so a page rendered from data a change had not yet committed is never kept.
+
+/** The item whose page a path is, if it is one: item pages, which a region has by the hundred thousand, are kept. */
+export function storedItemOf(path: string): number | undefined {
+  const m = /^\/items\/(\d{1,15})$/.exec(path)
+  return m ? Number(m[1]) : undefined
+}
+
+export type StoredPage = { contentType: string; size: number; br: Buffer }
+
+type Row = { item_id: number; content_type: string; size: number; br: Uint8Array; layout_generation: number }
+// On SQLite the lookup is compiled once per database: building and compiling it took as long as running it.
+const lookups = new WeakMap<object, CompiledQuery<Row>>()
+// On PostgreSQL each query costs the server process a round trip and the driver's work, more than the page's
+// bytes (portal bench: 0.26× /healthz one query per page): lookups asked in the same turn of the event loop are
+// sent as one query.
+const batches = new WeakMap<object, (id: number) => Promise<Row | undefined>>()
+
+function sqliteLookup(deps: Deps, itemId: number): Promise<Row | undefined> {
+  let lookup = lookups.get(deps.db)
+  if (!lookup) {
+    lookup = deps.db
+      .selectFrom('stored_pages')
+      .select(['item_id', 'content_type', 'size', 'br', 'layout_generation'])
+      .where('item_id', '=', 0)
+      .compile() as CompiledQuery<Row>
+    lookups.set(deps.db, lookup)
+  }
+  return deps.db.executeQuery<Row>({ ...lookup, parameters: [itemId] }).then((r) => r.rows[0])
+}
+
+function batchedLookup(deps: Deps): (id: number) => Promise<Row | undefined> {
+  let batch = batches.get(deps.db)
+  if (batch) return batch
+  let waiting: { id: number; done: (row: Row | undefined) => void; failed: (e: unknown) => void }[] = []
+  const run = async () => {
+    const asked = waiting
+    waiting = []
+    try {
+      const ids = [...new Set(asked.map((w) => w.id))]
+      const rows = await sql<Row>`select item_id, content_type, size, br, layout_generation from stored_pages
+        where item_id = any(${ids}::bigint[])`.execute(deps.db)
+      const byId = new Map(rows.rows.map((r) => [Number(r.item_id), r]))
+      for (const w of asked) w.done(byId.get(w.id))
+    } catch (e) {
+      for (const w of asked) w.failed(e)
+    }
+  }
+  batch = (id: number) =>
+    new Promise<Row | undefined>((done, failed) => {
+      if (waiting.push({ id, done, failed }) === 1) setImmediate(() => void run())
+    })
+  batches.set(deps.db, batch)
+  return batch
+}
+
+/** An item's kept page, if it was rendered at this layout generation and nothing has changed it since. */
+export async function findStoredPage(deps: Deps, itemId: number, layout: number): Promise<StoredPage | undefined> {
+  const row = await (deps.kind === 'postgres' ? batchedLookup(deps)(itemId) : sqliteLookup(deps, itemId))
+  if (!row || Number(row.layout_generation) !== layout) return undefined
+  const br = Buffer.isBuffer(row.br) ? row.br : Buffer.from(row.br)
+  return { contentType: row.content_type, size: Number(row.size), br }
+}
+
+export type PageToStore = StoredPage & { itemId: number; generation: number; layout: number }
+
+// A batch is written this long after its first page, or at this many pages.
+const batchDelayMs = 50
+const batchPages = 200
+// Pages waiting beyond this are dropped: a cache may forget, a burst of renders must not grow memory.
+const maxWaiting = 2000
+
+/** Keeps rendered pages in batches, each in one transaction, off the request that rendered them. */
+export function pageStoreWriter(deps: Deps, log: FastifyBaseLogger) {
+  const waiting: PageToStore[] = []
+  let timer: NodeJS.Timeout | undefined
+  let writing: Promise<void> = Promise.resolve()
+
+  const write = async (batch: PageToStore[]) => {
+    await deps.db.transaction().execute(async (trx) => {
+      // The generation read is the last committed one, and no change of public content commits before this batch
+      // does: on PostgreSQL FOR SHARE waits for a change in flight (they all move this row) and holds off the next;
+      // on SQLite the transaction began holding the write lock (BEGIN IMMEDIATE, open-database.ts).
+      const base = trx.selectFrom('site_state').select('generation').where('id', '=', 1)
+      const row = await (deps.kind === 'postgres' ? base.forShare() : base).executeTakeFirst()
+      const generation = Number(row?.generation ?? 0)
+      const current = new Map<number, PageToStore>()
+      for (const page of batch) if (page.generation === generation) current.set(page.itemId, page)
+      if (current.size === 0) return
+      await trx
+        .insertInto('stored_pages')
+        .values(
+          [...current.values()].map((p) => ({
+            item_id: p.itemId,
+            layout_generation: p.layout,
+            content_type: p.contentType,
+            size: p.size,
+            br: p.br,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('item_id').doUpdateSet((eb) => ({
+            layout_generation: eb.ref('excluded.layout_generation'),
+            content_type: eb.ref('excluded.content_type'),
+            size: eb.ref('excluded.size'),
+            br: eb.ref('excluded.br'),
+          })),
+        )
+        .execute()
+    })
+  }
+
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    const batch = waiting.splice(0, batchPages)
+    if (batch.length > 0)
+      writing = writing
+        .then(() => write(batch))
+        .catch((err: unknown) => log.warn({ err }, 'keeping rendered pages failed; they are rendered again'))
+    if (waiting.length > 0) timer = setTimeout(flush, batchDelayMs)
+    return writing
+  }
+
+  return {
+    add(page: PageToStore) {
+      if (waiting.length >= maxWaiting) return
+      waiting.push(page)
+      if (waiting.length >= batchPages) void flush()
+      else timer ??= setTimeout(flush, batchDelayMs)
+    },
+    /** Writes what waits; on close, before the database goes. */
+    async close() {
+      while (waiting.length > 0) await flush()
+      await writing
+    },
+  }
+}
