@@ -96,7 +96,6 @@ describe.each(databaseKinds)('kept item pages on %s', (kind) => {
     })
     const other = await buildItem(t.deps, { title: '垫江县农村公路养护办法', column: '政策文件', until: 'published' })
     await viewAndKeep(`/items/${policy.id}`)
-    await viewAndKeep(`/items/${other.id}`)
     const interpretation = await buildItem(t.deps, {
       title: '图解：2026年政务公开工作要点',
       column: '政策解读',
@@ -106,11 +105,10 @@ describe.each(databaseKinds)('kept item pages on %s', (kind) => {
     const policyPage = await viewFresh(`/items/${policy.id}`)
     expect(policyPage.body).toContain('相关解读')
     expect(policyPage.body).toContain(`href="/items/${interpretation.id}"`)
-    // A page the 解读 does not name keeps its copy.
-    expect((await viewFresh(`/items/${other.id}`)).headers['x-cache']).toBe('stored')
 
     // The other side: a policy the kept 解读 names by title, published after it.
     await viewAndKeep(`/items/${interpretation.id}`)
+    await viewAndKeep(`/items/${other.id}`)
     const named = await buildItem(t.deps, {
       title: '垫江县政务公开考核细则（试行）',
       column: '政策文件',
@@ -119,11 +117,44 @@ describe.each(databaseKinds)('kept item pages on %s', (kind) => {
     const interpretationPage = await viewFresh(`/items/${interpretation.id}`)
     expect(interpretationPage.headers['x-cache']).toBeUndefined()
     expect(interpretationPage.body).toContain(`href="/items/${named.id}"`)
+    // A policy's publication leaves the kept pages that do not show it.
+    expect((await viewFresh(`/items/${other.id}`)).headers['x-cache']).toBe('stored')
 
     // Withdrawing the 解读 takes it off the policy's kept page.
     await viewAndKeep(`/items/${policy.id}`)
     await withdrawItem(t.deps, await buildActor(t.deps, ['publisher']), interpretation.id, '误发')
     expect((await viewFresh(`/items/${policy.id}`)).body).not.toContain('相关解读')
+  })
+
+  test('a 解读 whose title holds a policy’s title without 《》 is listed on that policy’s kept page once published', async () => {
+    t = await testApp(kind)
+    const policy = await buildItem(t.deps, {
+      title: '关于进一步加强农村道路交通安全管理的通知',
+      column: '政策文件',
+      until: 'published',
+    })
+    await viewAndKeep(`/items/${policy.id}`)
+    const interpretation = await buildItem(t.deps, {
+      title: '关于进一步加强农村道路交通安全管理的通知政策解读',
+      column: '政策解读',
+      body: '<p>一图读懂农村道路交通安全管理新要求。</p>',
+      until: 'published',
+    })
+    const page = await viewFresh(`/items/${policy.id}`)
+    expect(page.body).toContain(`href="/items/${interpretation.id}"`)
+  })
+
+  test('pages kept by other code (before an upgrade) are rendered anew by this code', async () => {
+    t = await testApp(kind)
+    const item = await buildItem(t.deps, { title: '关于发布2026年第一季度空气质量状况的公告', until: 'published' })
+    const url = `/items/${item.id}`
+    await viewAndKeep(url)
+    expect((await viewFresh(url)).headers['x-cache']).toBe('stored')
+    await t.deps.db.updateTable('site_state').set({ render_version: 'earlier-code' }).execute()
+    expect((await viewFresh(url)).headers['x-cache'], 'rendered by this code').toBeUndefined()
+    expect(
+      (await t.deps.db.selectFrom('site_state').select('render_version').executeTakeFirstOrThrow()).render_version,
+    ).not.toBe('earlier-code')
   })
 
   test('a footer change, which every page shows, is on every item page, kept or not', async () => {

@@ -13,6 +13,8 @@ import type { CatalogueFilter } from '../src/disclosures/disclosure.store.ts'
 import { publishDueItems } from '../src/disclosures/disclosure.service.ts'
 import { countCatalogue, itemsNamedQuery } from '../src/portal/portal.store.ts'
 import { sitemapNumbersOf, sitemapPathsOf } from '../src/portal/portal.service.ts'
+import { createAgency } from '../src/agencies/agency.service.ts'
+import { systemActor } from '../src/audit/audit.ts'
 import { testApp } from './support/app.ts'
 import { buildActor, buildItem } from './support/build-item.ts'
 import { databaseKinds } from './support/test-deps.ts'
@@ -35,7 +37,7 @@ async function insertItems(
     return {
       agency_id: agencyId,
       column_id: columnIds[k % columnIds.length]!,
-      index_number: `T/${String(k).padStart(7, '0')}`,
+      index_number: `T${agencyId}/${String(k).padStart(7, '0')}`,
       title: `测试信息${k}`,
       formed_on: '2026-01-01',
       genre: s.genre === undefined ? '通知' : s.genre,
@@ -136,6 +138,20 @@ describe.each(databaseKinds)('the catalogue and sitemaps at scale on %s', (kind)
       }
       expect(seen).toEqual(wanted)
       expect(wanted.length).toBeGreaterThan(100)
+
+      // Another agency's column in an edited link filters nothing: the page is this agency's catalogue.
+      const otherId = await createAgency(t.deps, systemActor(), {
+        name: '垫江县司法局',
+        creditCode: '11500231MB1530120U',
+        level: '县级',
+        kind: '政府部门',
+        parentId: null,
+      })
+      const [foreign] = await listColumns(t.deps.db, otherId)
+      const [theirs] = await insertItems(t.deps, otherId, [foreign!.id], 1, () => ({ date: 900 }))
+      const edited = (await t.app.inject(`/agencies/${t.officeId}/catalogue?column=${foreign!.id}`)).body
+      expect(itemIdsOn(edited)).toEqual(catalogueOrder(items).slice(0, 50))
+      expect(itemIdsOn(edited)).not.toContain(theirs!.id)
     } finally {
       await t.close()
     }

@@ -32,7 +32,7 @@ export function docNumbersIn(text: string): string[] {
 
 /** The titles an item's text names between 《》, long enough to mean one document. */
 export const titlesIn = (text: string): string[] => [
-  ...new Set([...text.matchAll(/《([^《》]{6,200})》/g)].map((m) => m[1]!.trim())),
+  ...new Set([...text.matchAll(/《([^《》]{6,200})》/g)].map((m) => m[1]!.trim()).filter((t) => [...t].length >= 6)),
 ]
 
 /** The other side of the 政策解读 relation of a published item: its policies, or its interpretations. */
@@ -60,18 +60,16 @@ export async function relatedOf(
 const relatedSearchLimit = 2000
 
 /**
- * Every published item whose page shows `item` on the other side of the 政策解读 relation, uncapped: the
- * policies a 解读 names, or the 解读 that may name a policy (a superset: found through the search index, whose
- * matches hold every part of the 文号 or title, as LIKE would find the whole of it). Asked when the item is
- * published, withdrawn or marked repealed, so that those pages are rendered anew (web/page-store.ts);
- * 'all' when too many items hold the policy's title for that to be worth it.
+ * Every published item whose page shows `item` on the other side of the 政策解读 relation, uncapped, when `item`
+ * is a policy: the 解读 that may name it (a superset: found through the search index, whose matches hold every
+ * part of the 文号 or title, as LIKE would find the whole of it). Asked when the item is published, withdrawn or
+ * marked repealed, so that those pages are rendered anew (web/page-store.ts). 'all' for a 解读: the policies
+ * that list it are those whose title or 文号 its text holds anywhere (namingAny), which no index finds; and
+ * 'all' when too many items hold the policy's title for the search to be worth it.
  */
 export async function relatedItemIds(db: Executor, kind: DatabaseKind, item: ItemRow): Promise<number[] | 'all'> {
   const columns = await interpretationColumnIds(db)
-  if (columns.includes(item.column_id)) {
-    const text = `${item.title}\n${bodyText(item.body)}`
-    return (await itemsNamed(db, docNumbersIn(text), titlesIn(text), columns)).map((i) => i.id)
-  }
+  if (columns.includes(item.column_id)) return 'all'
   if (columns.length === 0) return []
   const phrases = [
     ...(item.doc_number ? numberSpellings(item.doc_number) : []),

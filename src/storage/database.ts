@@ -442,6 +442,8 @@ export interface SiteStateTable {
   generation: number
   /** Moved by changes that can touch every public page; a stored page rendered at another is not served. */
   layout_generation: number
+  /** The code that rendered the kept pages (web/page-store.ts codeVersion). */
+  render_version: string | null
 }
 
 /** Rendered public pages kept compressed, read by path (web/page-store.ts). */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { brotliDecompressSync } from 'node:zlib'
 import { onPublicContentChanged, siteGenerations } from '../portal/public-content.ts'
 import { encode, encodingFor, isCompressible, isTextual, varyOnEncoding } from './compression.ts'
-import { findStoredPage, pageStoreWriter, storedItemOf } from './page-store.ts'
+import { codeVersion, ensureRenderVersion, findStoredPage, pageStoreWriter, storedItemOf } from './page-store.ts'
 
 // Public pages come from a render cache (issue #4): anonymous GETs of the portal are kept per URL.
 // The use cases that change public content call `publicContentChanged` (portal/public-content.ts)
@@ -70,6 +70,16 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
   // The generation each request was rendered at: a page is kept only if no change came in between.
   const renderedAt = new WeakMap<FastifyRequest, number>()
   const store = pageStoreWriter(deps, app.log)
+  // Kept pages are served once they are known to be this code's (checked after start, not before it).
+  let versionChecked: Promise<boolean> | undefined
+  const keptPagesUsable = () =>
+    (versionChecked ??= ensureRenderVersion(deps, codeVersion()).then(
+      () => true,
+      (err: unknown) => {
+        app.log.error({ err }, 'checking the kept pages against this code failed; pages are rendered')
+        return false
+      },
+    ))
   let generation = -1
   // The layout generation read with `generation`: what a stored page must have been rendered at.
   let layout = -1
@@ -102,6 +112,8 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     pages.clear()
     awaited = { generation: Math.max(moved, awaited.generation), since: Date.now() }
   })
+  // Started once the server is ready, not awaited by its start: an item page waits for it, others do not.
+  app.addHook('onReady', async () => void keptPagesUsable())
   app.addHook('onClose', async () => {
     stopListening()
     await store.close()
@@ -129,9 +141,12 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     renderedAt.set(request, generation)
     let hit = pages.get(request.url)
     const itemId = hit || rendering.has(request.url) ? undefined : storedItemOf(request.url)
-    if (itemId !== undefined && !waiting()) {
-      // An item's kept copy, if there is one: a read of one row instead of a render.
-      const stored = await findStoredPage(deps, itemId, layout)
+    if (itemId !== undefined && (await keptPagesUsable()) && !waiting()) {
+      // An item's kept copy, if there is one: a read of one row instead of a render. A failed read renders.
+      const stored = await findStoredPage(deps, itemId, layout).catch((err: unknown) => {
+        request.log.warn({ err }, 'reading a kept page failed; it is rendered')
+        return undefined
+      })
       if (stored && renderedAt.get(request) === generation) {
         const entry: Entry = { size: stored.size, type: stored.contentType, encoded: { br: stored.br } }
         remember(request.url, entry)

@@ -1,7 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
 import type { CompiledQuery } from 'kysely'
+import { createHash } from 'node:crypto'
+import { readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Deps } from '../deps.ts'
+import { publicContentChanged } from '../portal/public-content.ts'
 
 // Item pages kept across generations and processes (issue #15): a visitor's random item missed the render cache of a
 // few thousand pages and was rendered at about 1 ms (portal bench: 0.05–0.07× /healthz at 30,000 items). Each item
@@ -73,6 +78,46 @@ export async function findStoredPage(deps: Deps, itemId: number, layout: number)
   return { contentType: row.content_type, size: Number(row.size), br }
 }
 
+let version: string | undefined
+
+/**
+ * The running code, as a digest of its files' names, sizes and times: an upgrade (or any rebuild) gives another,
+ * and the pages kept by the code before are not served, since a view, the layout or the sanitiser may have changed
+ * (an HTML sanitiser fixed for a hole must not leave the pages it made). Read once per process.
+ */
+export function codeVersion(): string {
+  if (version) return version
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+  const digest = createHash('sha256')
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else if (/\.(?:tsx?|m?js|json|txt)$/.test(entry.name)) {
+        const s = statSync(full)
+        digest.update(`${path.relative(root, full)}\0${s.size}\0${s.mtimeMs}\n`)
+      }
+    }
+  }
+  walk(root)
+  return (version = digest.digest('hex').slice(0, 24))
+}
+
+/** Voids every kept page if they were rendered by other code than `current` (at start, off the start-up path). */
+export async function ensureRenderVersion(deps: Deps, current: string): Promise<void> {
+  const row = await deps.db.selectFrom('site_state').select('render_version').where('id', '=', 1).executeTakeFirst()
+  if (!row || row.render_version === current) return
+  const kept = await deps.db.selectFrom('stored_pages').select('item_id').limit(1).executeTakeFirst()
+  if (!kept) {
+    await deps.db.updateTable('site_state').set({ render_version: current }).where('id', '=', 1).execute()
+    return
+  }
+  await deps.db.transaction().execute(async (trx) => {
+    await publicContentChanged(trx)
+    await trx.updateTable('site_state').set({ render_version: current }).where('id', '=', 1).execute()
+  })
+}
+
 export type PageToStore = StoredPage & { itemId: number; generation: number; layout: number }
 
 // A batch is written this long after its first page, or at this many pages.
@@ -86,6 +131,8 @@ export function pageStoreWriter(deps: Deps, log: FastifyBaseLogger) {
   const waiting: PageToStore[] = []
   let timer: NodeJS.Timeout | undefined
   let writing: Promise<void> = Promise.resolve()
+  // Pages taken for a batch not yet written: they count against maxWaiting too, so a stalled write holds no more.
+  let inFlight = 0
 
   const write = async (batch: PageToStore[]) => {
     await deps.db.transaction().execute(async (trx) => {
@@ -125,17 +172,19 @@ export function pageStoreWriter(deps: Deps, log: FastifyBaseLogger) {
     if (timer) clearTimeout(timer)
     timer = undefined
     const batch = waiting.splice(0, batchPages)
+    inFlight += batch.length
     if (batch.length > 0)
       writing = writing
         .then(() => write(batch))
         .catch((err: unknown) => log.warn({ err }, 'keeping rendered pages failed; they are rendered again'))
+        .finally(() => (inFlight -= batch.length))
     if (waiting.length > 0) timer = setTimeout(flush, batchDelayMs)
     return writing
   }
 
   return {
     add(page: PageToStore) {
-      if (waiting.length >= maxWaiting) return
+      if (waiting.length + inFlight >= maxWaiting) return
       waiting.push(page)
       if (waiting.length >= batchPages) void flush()
       else timer ??= setTimeout(flush, batchDelayMs)

@@ -7,7 +7,8 @@ import type { DatabaseKind } from '../database.ts'
 // stored_pages: one row per item, read by its key, shared by every process and kept across restarts. A row holds
 // the layout generation it was rendered at (site_state.layout_generation, moved by any change that can touch every
 // page: an agency or column renamed, the footer, the setup); an item's publication, withdrawal or validity change
-// deletes its own row and its related items' rows (portal/public-content.ts). It is a cache: deleting every row
+// deletes its own row and its related items' rows (portal/public-content.ts); and site_state.render_version names
+// the code that rendered them, so that an upgrade voids them all (web/page-store.ts). It is a cache: deleting every row
 // loses nothing. On PostgreSQL the table is unlogged, so it costs no WAL and is emptied after a crash.
 
 export function storedPages(kind: DatabaseKind) {
@@ -17,6 +18,7 @@ export function storedPages(kind: DatabaseKind) {
         .alterTable('site_state')
         .addColumn('layout_generation', 'integer', (c) => c.notNull().defaultTo(0))
         .execute()
+      await db.schema.alterTable('site_state').addColumn('render_version', 'text').execute()
       const bytes = kind === 'postgres' ? sql`bytea` : sql`blob`
       const table = kind === 'postgres' ? sql`create unlogged table` : sql`create table`
       await sql`${table} stored_pages (
@@ -29,6 +31,7 @@ export function storedPages(kind: DatabaseKind) {
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('stored_pages').execute()
+      await db.schema.alterTable('site_state').dropColumn('render_version').execute()
       await db.schema.alterTable('site_state').dropColumn('layout_generation').execute()
     },
   }
