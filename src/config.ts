@@ -43,6 +43,13 @@ const schema = z
       .int('REQUEST_TIMEOUT 应为整数秒')
       .min(1, 'REQUEST_TIMEOUT 至少 1 秒')
       .default(120),
+    // Issue #15: the HTML library (cheerio) is loaded a module at a time this many milliseconds after the server
+    // starts listening, so that the first publication or page that needs it does not hold the server while it loads.
+    PRELOAD_DELAY_MS: z.coerce
+      .number({ error: 'PRELOAD_DELAY_MS 应为毫秒数' })
+      .int('PRELOAD_DELAY_MS 应为整数毫秒')
+      .min(0, 'PRELOAD_DELAY_MS 不能为负数')
+      .default(1000),
     // E-mail to the applicant (issue #11): the SMTP server, the sender, and the platform's public address that the
     // links in a message start with. Without SMTP_URL no e-mail is queued or sent.
     SMTP_URL: z
@@ -104,6 +111,8 @@ export type Config = Readonly<{
   applyRateLimitPerHour: number
   /** A request must arrive whole within this (REQUEST_TIMEOUT seconds); idle connections close at a third of it. */
   requestTimeoutMs: number
+  /** How long after the server starts listening the HTML library is preloaded (PRELOAD_DELAY_MS). */
+  preloadDelayMs: number
   production: boolean
   /** The SMTP server applicants' e-mail goes through (smtp:// or smtps://); undefined: no e-mail. */
   smtpUrl: string | undefined
@@ -138,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     applyProofOfWork: e.APPLY_PROOF_OF_WORK === 'on',
     applyRateLimitPerHour: e.APPLY_RATE_LIMIT,
     requestTimeoutMs: e.REQUEST_TIMEOUT * 1000,
+    preloadDelayMs: e.PRELOAD_DELAY_MS,
     production,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? defaultMailFrom(e.PUBLIC_URL),

@@ -32,6 +32,7 @@ import { sharedRateLimitStore } from './rate-limit-store.ts'
 import { pageContext, statusOf } from './request-context.ts'
 import { lazySchemaCompilers } from './schema-compilers.ts'
 import { diskFull } from '../files/file-store.ts'
+import { preloadCheerio } from '../files/cheerio.ts'
 import { hiddenValue, requestForLog } from './request-log.ts'
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public')
@@ -189,6 +190,18 @@ export async function buildApp(
   registerPageCache(app, app.sessionCookie)
   // After the render cache, which sends its pages compressed already.
   registerCompression(app, app.sessionCookie)
+
+  // The HTML library that publication and imports need, loaded a module at a time once the server listens: loaded at
+  // once by the first publication, it held the server for 270–540 ms (files/cheerio.ts; issue #15).
+  let closing = false
+  app.addHook('onListen', async () => {
+    preloadCheerio(deps.config.preloadDelayMs, 10, () => closing).catch((err: unknown) =>
+      app.log.warn({ err }, 'preloading cheerio failed'),
+    )
+  })
+  app.addHook('onClose', async () => {
+    closing = true
+  })
 
   app.setNotFoundHandler((request, reply) =>
     reply.page(
