@@ -16,6 +16,7 @@ import type { TestApp } from './support/app.ts'
 import { buildActor, buildItem } from './support/build-item.ts'
 import { buildStaff, signIn } from './support/builders.ts'
 import { databaseKinds } from './support/test-deps.ts'
+import { csrfTokenFor } from '../src/web/csrf.ts'
 
 // How the portal's pages reach visitors (issue #15): a page is rendered once however many ask for it
 // at the same moment, goes out compressed as the browser accepts, a column lists its published and
@@ -38,6 +39,39 @@ describe.each(databaseKinds)('delivering the portal on %s', (kind) => {
       expect(rendered, `${url} is rendered once`).toHaveLength(1)
       for (const res of all) expect(res.body, url).toBe(rendered[0]!.body)
     }
+  })
+
+  test('public pages go out without a cookie; a page with a form sets the cookie its CSRF token is bound to, and its form is accepted', async () => {
+    t = await testApp(kind)
+    const item = await buildItem(t.deps, { title: '关于开展政务公开培训的通知', until: 'published' })
+    // A Set-Cookie on every public page kept it from every shared cache and gave each visitor a cookie (issue #15).
+    for (const url of ['/', `/items/${item.id}`, `/columns/${item.columnId}`, '/catalogue', '/apply', '/guide']) {
+      for (const round of ['rendered', 'cached']) {
+        const res = await t.app.inject(url)
+        expect(res.statusCode, url).toBe(200)
+        expect(res.headers['set-cookie'], `${url} ${round}`).toBeUndefined()
+      }
+    }
+    const login = await t.app.inject('/login')
+    const raw = [login.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('gk_csrf='))
+    expect(raw, 'the login form sets the cookie').toBeDefined()
+    const binding = raw!.split(';')[0]!.split('=')[1]!
+    const token = csrfTokenFor(t.deps.keys.session, binding)
+    expect(login.body).toContain(`name="_csrf" value="${token}"`)
+    const post = (cookie: string | undefined) =>
+      t!.app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+        payload: new URLSearchParams({ _csrf: token, username: 'nobody', password: 'wrong-password' }).toString(),
+      })
+    const withCookie = await post(`gk_csrf=${binding}`)
+    expect(withCookie.statusCode, 'the token of the page is accepted; the sign-in itself fails').not.toBe(403)
+    expect(withCookie.body).not.toContain('安全校验未通过')
+    // Without the cookie the same token is refused: a visitor never shown a token has no binding at all.
+    const without = await post(undefined)
+    expect(without.statusCode).toBe(403)
+    expect(without.body).toContain('安全校验未通过')
   })
 
   test('pages, feeds and the sitemap go out in brotli or gzip as the browser accepts, the same page once unpacked, cached or not', async () => {

@@ -21,7 +21,7 @@ import { findRegion } from '../agencies/agency.store.ts'
 import { countBlock } from '../security/shared-counters.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../errors.ts'
-import { anonCookie, csrfProblem, newAnonBinding, setAnonCookie } from './csrf.ts'
+import { anonCookie, csrfProblem, setAnonCookie } from './csrf.ts'
 import { ErrorPage } from './error-pages.tsx'
 import { policy, policyKey } from './policy.ts'
 import { renderPage } from './render.ts'
@@ -84,8 +84,15 @@ export async function buildApp(
   app.decorateRequest('csrfBinding', '')
   app.decorateRequest('staff', undefined)
   app.decorateRequest('actor', null as never)
+  app.decorateRequest('csrfCookieDue', false)
   app.decorateReply('page', function (this: FastifyReply, status: number, page: VNode) {
-    return this.code(status).type('text/html; charset=utf-8').send(renderPage(page))
+    const html = renderPage(page)
+    // The page showed a CSRF token bound to a binding made while it rendered (request-context.ts pageContext).
+    if (this.request.csrfCookieDue) {
+      this.request.csrfCookieDue = false
+      setAnonCookie(this, this.request.csrfBinding, deps.config.secureCookies)
+    }
+    return this.code(status).type('text/html; charset=utf-8').send(html)
   })
   app.decorate('setSessionCookie', (reply: FastifyReply, token: string) => {
     reply.setCookie(app.sessionCookie, token, {
@@ -171,12 +178,9 @@ export async function buildApp(
     request.actor = { id: null, name: '访客', roles: [], agencyId: null, ip: request.ip }
     const sessionToken = request.cookies[app.sessionCookie]
     if (!sessionToken) {
-      let binding = request.cookies[anonCookie]
-      if (!binding || binding.length > 64) {
-        binding = newAnonBinding()
-        setAnonCookie(reply, binding, deps.config.secureCookies)
-      }
-      request.csrfBinding = binding
+      // A visitor without one gets a binding (and its cookie) when a page first shows a token (pageContext).
+      const binding = request.cookies[anonCookie]
+      request.csrfBinding = binding && binding.length <= 64 ? binding : ''
     }
   })
 
@@ -291,10 +295,9 @@ async function gate(app: FastifyInstance, request: FastifyRequest, reply: Fastif
   if (view.state === 'full' || view.state === 'totp') request.csrfBinding = view.sessionId
   else if (token) {
     reply.clearCookie(app.sessionCookie, { path: '/' })
-    if (!request.csrfBinding) {
-      request.csrfBinding = newAnonBinding()
-      setAnonCookie(reply, request.csrfBinding, deps.config.secureCookies)
-    }
+    // The session's binding is gone with it: the visitor's own, if any; a page showing a token makes one.
+    const binding = request.cookies[anonCookie]
+    request.csrfBinding = binding && binding.length <= 64 ? binding : ''
   }
   if (view.state === 'full') {
     request.staff = view.user

@@ -35,7 +35,8 @@ export function csrfProblem(key: Buffer, request: FastifyRequest, binding: strin
         ? (field as { value: unknown }).value
         : undefined
   const sent = (typeof fromBody === 'string' && fromBody) || request.headers['x-csrf-token']
-  if (typeof sent !== 'string' || sent.length === 0) return 'missing_token'
+  // No binding (a visitor who was never shown a token): nothing can match, whatever was sent.
+  if (typeof sent !== 'string' || sent.length === 0 || !binding) return 'missing_token'
   const expected = Buffer.from(csrfTokenFor(key, binding))
   return equalBytes(Buffer.from(sent), expected) ? undefined : 'bad_token'
 }

@@ -7,7 +7,7 @@ import type { StaffUser } from '../accounts/account.ts'
 import type { StaffActor } from '../audit/audit.ts'
 import { AppError } from '../errors.ts'
 import type { ErrorCode } from '../errors.ts'
-import { csrfTokenFor } from './csrf.ts'
+import { csrfTokenFor, newAnonBinding } from './csrf.ts'
 import type { PageContext } from './layout.tsx'
 import type { SiteFooter } from '../portal/site-settings.ts'
 
@@ -18,7 +18,10 @@ import type { SiteFooter } from '../portal/site-settings.ts'
 declare module 'fastify' {
   interface FastifyRequest {
     sessionView: SessionView
+    /** What this request's CSRF token is bound to: the session, the visitor's gk_csrf cookie, or '' (none yet). */
     csrfBinding: string
+    /** A binding made for this request, whose gk_csrf cookie reply.page must set (a page showed its token). */
+    csrfCookieDue: boolean
     staff: StaffUser | undefined
     actor: Actor
     /** The public site's footer settings, read before a public page renders (portal/site-settings.routes.tsx). */
@@ -53,7 +56,15 @@ export const statusOf: Record<ErrorCode, number> = {
 export function pageContext(request: FastifyRequest): PageContext {
   const app = request.server
   return {
-    csrf: csrfTokenFor(app.deps.keys.session, request.csrfBinding),
+    // Made when a page shows it: a visitor without a binding gets one (and its cookie) only from a page with a form,
+    // so that public pages go out without a Set-Cookie that would keep them from every shared cache (issue #15).
+    get csrf() {
+      if (!request.csrfBinding) {
+        request.csrfBinding = newAnonBinding()
+        request.csrfCookieDue = true
+      }
+      return csrfTokenFor(app.deps.keys.session, request.csrfBinding)
+    },
     user: request.staff,
     regionName: app.site.regionName,
     path: request.routeOptions.url ?? request.url,

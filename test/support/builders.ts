@@ -106,8 +106,11 @@ export async function signIn(app: FastifyInstance, account: StaffAccount): Promi
   return { cookie, csrf: csrfTokenFor(app.deps.keys.session, sessionIdOf(cookie.split('=')[1]!)) }
 }
 
+/** A visitor's CSRF cookie and token, as a browser gets them from the sign-in form (or, before set-up, the set-up form). */
 export async function anonymousSession(app: FastifyInstance): Promise<Browserless> {
-  const res = await app.inject({ method: 'GET', url: '/login' })
+  let res = await app.inject({ method: 'GET', url: '/login' })
+  // Only a page that shows a form sets the cookie; before set-up /login leads to /setup.
+  if (res.headers.location === '/setup') res = await app.inject({ method: 'GET', url: '/setup' })
   const raw = [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('gk_csrf='))
   if (!raw) throw new Error('no csrf cookie')
   const value = raw.split(';')[0]!
