@@ -174,7 +174,7 @@ export async function buildApp(
   })
   await app.register(fastifyStatic, { root: publicDir, prefix: '/assets/', index: false, maxAge: '1h' })
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     request.actor = { id: null, name: '访客', roles: [], agencyId: null, ip: request.ip }
     const sessionToken = request.cookies[app.sessionCookie]
     if (!sessionToken) {
