@@ -36,6 +36,8 @@ const vocabulary = [
   '和',
   '工作',
   '会议',
+  '哈哈哈',
+  '2025年',
 ]
 
 /** Deterministic text of `words` words drawn with a skew, so that some words are common and lengths vary. */
@@ -127,6 +129,9 @@ const queries = [
   '政府信息公开',
   '乡村振兴',
   'budget',
+  // A phrase that overlaps itself (哈哈哈哈 holds 哈哈哈 twice) and a number.
+  '哈哈哈',
+  '2025',
 ]
 
 describe.each(databaseKinds)('exact relevance on %s', (kind) => {

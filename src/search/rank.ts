@@ -3,8 +3,8 @@ import type { QueryPart } from './tokenize.ts'
 // BM25 over token strings: term counts as FTS5 counts them, and the full formula for the engine that lacks bm25()
 // (PostgreSQL) when it must score every match (ranking.ts).
 
-const k1 = 1.2
-const b = 0.75
+export const k1 = 1.2
+export const b = 0.75
 const accented = /[\u00c0-\u024f\u1e00-\u1eff]/
 export const plain = (s: string) => (accented.test(s) ? s.normalize('NFD').replace(/\p{M}/gu, '') : s)
 export function tokenCount(tokens: string): number {

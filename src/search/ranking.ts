@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { RawBuilder } from 'kysely'
 import type { DatabaseKind, Executor } from '../storage/database.ts'
-import { occurrences, plain } from './rank.ts'
+import { b, k1, occurrences, plain } from './rank.ts'
 import type { QueryPart } from './tokenize.ts'
 
 // Exact BM25 relevance without scoring every match (issue #15). Okapi BM25 as FTS5's bm25() computes it over our
@@ -23,10 +23,8 @@ import type { QueryPart } from './tokenize.ts'
 // average exceeds f with the snapshot by at most that factor (1 while the live average stays below the snapshot, which
 // is set with headroom). When the lists run out first (a filter that leaves
 // few documents in the capped lists, a deep page, a query of several parts), the engine scores every match exactly
-// (fallback: FTS5 bm25() on SQLite, the same formula over the matches' tokens on PostgreSQL).
+// (fallback: FTS5 bm25() on SQLite, the same formula in SQL or over the matches' tokens on PostgreSQL).
 
-export const k1 = 1.2
-export const b = 0.75
 /** The most documents a gram's list keeps (tests make it small, to reach the trimming and the spill). */
 export const rankingLimits = { listCap: 256 }
 /** Lists are rebuilt inside a publication while the index is this small (a few hundred milliseconds at most). */

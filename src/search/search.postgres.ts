@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import { scoreExactly } from './rank.ts'
+import type { RawBuilder } from 'kysely'
+import { b, k1, scoreExactly } from './rank.ts'
 import type { Candidate } from './rank.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
 import type { QueryPart } from './tokenize.ts'
@@ -20,6 +21,51 @@ const tsquery = (parts: readonly QueryPart[]) =>
           : `'${p.token}'`,
     )
     .join(' & ')
+
+/** Whether a phrase can occur overlapping itself (哈哈哈 in 哈哈哈哈): some shift of its tokens matches its start. */
+function overlapsItself(tokens: readonly string[]): boolean {
+  for (let shift = 1; shift < tokens.length; shift++)
+    if (tokens.slice(shift).every((t, j) => t === tokens[j])) return true
+  return false
+}
+
+/**
+ * BM25 as rank.ts scoreExactly computes it, as an SQL expression over `s.tokens`, for queries whose parts are Han
+ * phrases, Han prefixes and words of digits; undefined for other queries (a Latin word: FTS5 folds its accents, which
+ * SQL here does not, and rank.ts does). A part's count is the count rank.ts occurrences() makes: the occurrences of
+ * its tokens at token boundaries, overlapping ones included. Han tokens are at most two characters, so ` t1 … tn`
+ * (a space before each) can only match whole tokens, and where the phrase cannot overlap itself, counting it with
+ * replace() is exact; otherwise (and for words, which may repeat side by side) a lookahead counts every position.
+ */
+function scoreInDatabase(
+  parts: readonly QueryPart[],
+  index: { docs: number; average: number; matching: readonly number[] },
+): RawBuilder<unknown> | undefined {
+  const han = /^\p{Script=Han}+$/u
+  const digits = /^[0-9]+$/
+  const usable = parts.every((p) =>
+    p.kind === 'word' ? digits.test(p.token) : (p.kind === 'prefix' ? [p.token] : p.tokens).every((t) => han.test(t)),
+  )
+  if (!usable) return undefined
+  const float = (x: number) => sql`${x}::double precision`
+  const dl = sql`(length(s.tokens) - length(replace(s.tokens, ' ', '')) + 1)::double precision`
+  const norm = sql`(${float(k1)} * (1 - ${float(b)} + ${float(b)} * ${dl} / ${float(index.average || 1)}))`
+  const terms = parts.map((p, k) => {
+    const n = index.matching[k] ?? 0
+    const v = Math.log((index.docs - n + 0.5) / (n + 0.5))
+    const idf = v > 0 ? v : 1e-6
+    let tf: RawBuilder<unknown>
+    if (p.kind === 'prefix' || (p.kind === 'phrase' && !overlapsItself(p.tokens))) {
+      const needle = p.kind === 'prefix' ? ` ${p.token}` : ` ${p.tokens.join(' ')}`
+      tf = sql`((length(' ' || s.tokens) - length(replace(' ' || s.tokens, ${needle}::text, ''))) / ${[...needle].length}::integer)`
+    } else {
+      const needle = p.kind === 'word' ? p.token : p.tokens.join(' ')
+      tf = sql`regexp_count(' ' || s.tokens || ' ', ${`(?= ${needle} )`}::text)`
+    }
+    return sql`(${float(idf)} * ${tf} * ${float(k1 + 1)} / (${tf} + ${norm}))`
+  })
+  return sql.join(terms, sql` + `)
+}
 
 export const postgresSearch: SearchEngine = {
   async insertChunk(trx, itemId, publishedAt, chunk, tokens) {
@@ -60,8 +106,6 @@ export const postgresSearch: SearchEngine = {
   },
 
   async scoredAll(db, { parts, where }, take) {
-    const matches = await sql<Candidate>`select s.item_id as id, s.tokens from item_search s
-      join items i on i.id = s.item_id where s.tsv @@ to_tsquery('simple', ${tsquery(parts)}) and ${where}`.execute(db)
     // The index's counts; before the lists were first built (search_stats.rebuild) they are counted afresh.
     const kept = await db.selectFrom('search_stats').select(['docs', 'tokens', 'rebuild']).executeTakeFirstOrThrow()
     const stats =
@@ -79,10 +123,24 @@ export const postgresSearch: SearchEngine = {
       matching.push(Number(n.rows[0]?.n ?? 0))
     }
     const docs = Number(stats.docs)
+    const index = { docs, average: docs ? Number(stats.tokens ?? 0) / docs : 1, matching }
+    const inDatabase = scoreInDatabase(parts, index)
+    if (inDatabase) {
+      // Scored where the rows are: only the best `take` come back (a common phrase's every match, shipped here to be
+      // scored, was a gigabyte at 300,000 items).
+      const best =
+        await sql<SearchHit>`select id, max(score) as rank from (select s.item_id as id, ${inDatabase} as score
+        from item_search s join items i on i.id = s.item_id
+        where s.tsv @@ to_tsquery('simple', ${tsquery(parts)}) and ${where}) scored
+        group by id order by rank desc, id desc limit ${take}`.execute(db)
+      return best.rows.map((r) => ({ id: Number(r.id), rank: Number(r.rank) }))
+    }
+    const matches = await sql<Candidate>`select s.item_id as id, s.tokens from item_search s
+      join items i on i.id = s.item_id where s.tsv @@ to_tsquery('simple', ${tsquery(parts)}) and ${where}`.execute(db)
     const hits = scoreExactly(
       parts,
       matches.rows.map((r) => ({ id: Number(r.id), tokens: r.tokens })),
-      { docs, average: docs ? Number(stats.tokens ?? 0) / docs : 1, matching },
+      index,
     )
     return hits.slice(0, take)
   },
