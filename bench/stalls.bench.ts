@@ -4,7 +4,7 @@
 // thread asks /healthz every 50 ms (monotonic clock, its own event loop) runs what used to hold the server: a crawl of
 // the region's catalogue (page 1, next and previous links, deep pages, every filter, old ?page= links), the agency
 // catalogue, the home page, a scheduler round with nothing due and one with due items, the console's column statistics
-// (one agency, the region) and the sitemaps. Prints, per activity, the longest /healthz answer the worker saw and the
+// (one agency, the region), its publication time limits (the large agency) and the sitemaps. Prints, per activity, the longest /healthz answer the worker saw and the
 // longest event-loop delay this thread measured (perf_hooks.monitorEventLoopDelay); the goal is ≤ 50 ms for every one.
 import { loadavg } from 'node:os'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
@@ -13,7 +13,7 @@ import { sql } from 'kysely'
 import { loadConfig } from '../src/config.ts'
 import { genres } from '../src/disclosures/disclosure.ts'
 import { publishDueItems } from '../src/disclosures/disclosure.service.ts'
-import { ownColumnHealth, regionColumnHealth } from '../src/disclosures/health.service.ts'
+import { ownColumnHealth, regionColumnHealth, timelinessOf } from '../src/disclosures/health.service.ts'
 import { createDeps } from '../src/main.ts'
 import { buildApp } from '../src/web/app.ts'
 import { onBothDatabases } from './support/both-databases.ts'
@@ -192,6 +192,11 @@ async function measure(label: string, env: Record<string, string>) {
       })
       await run('console column statistics, the large agency', async () => (await ownColumnHealth(deps, office!.id), 1))
       await run('console column statistics, whole region', async () => (await regionColumnHealth(deps), 1))
+      await run('console publication time limits (条例第二十六条), the large agency', async () => {
+        const report = await timelinessOf(deps, office!.id)
+        console.log(`  time limits: ${report.checked.toLocaleString('en')} items checked, ${report.late.length} late`)
+        return 1
+      })
       await run('sitemap index and every sitemap', async () => {
         const index = await get('/sitemap.xml')
         const locs = [...index.matchAll(/<loc>[^<]*(\/sitemaps\/\d+\.xml)<\/loc>/g)].map((m) => m[1]!)

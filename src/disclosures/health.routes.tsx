@@ -15,9 +15,9 @@ export function healthRoutes(app: FastifyInstance): void {
 
   // 条例 art. 26: items published more than 20 working days after being made or changed.
   app.get('/console/timeliness', async (request, reply) => {
-    const rows = await timelinessOf(deps, requireStaff(request).agencyId)
+    const report = await timelinessOf(deps, requireStaff(request).agencyId)
     const page = pageParam.parse((request.query as { page?: unknown } | undefined)?.page)
-    return reply.page(200, <TimelinessPage ctx={pageContext(request)} rows={rows} page={page} />)
+    return reply.page(200, <TimelinessPage ctx={pageContext(request)} report={report} page={page} />)
   })
 
   app.get('/console/region/columns', async (request, reply) => {

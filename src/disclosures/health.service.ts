@@ -24,9 +24,45 @@ export async function regionColumnHealth(deps: Deps): Promise<{ agency: Agency; 
 
 export type TimelinessRow = Awaited<ReturnType<typeof listTimelinessItems>>[number] & { t: Timeliness }
 
-/** 条例 art. 26: the agency's items, each with the date it is due to be published by and whether it was late. */
-export async function timelinessOf(deps: Deps, agencyId: number): Promise<TimelinessRow[]> {
+/** 条例 art. 26 over an agency's items: the late ones, how many were checked, how many could not be decided. */
+export type TimelinessReport = {
+  late: TimelinessRow[]
+  checked: number
+  unverified: { count: number; reason: string } | undefined
+}
+
+/** How many items a slice of the check reads (tests make it small, to cross slices). */
+export const timelinessSlice = { size: 2000 }
+
+/**
+ * 条例 art. 26: every item of the agency, each with the date it is due to be published by and whether it was late; the
+ * late ones are kept, newest made first. Read a slice at a time with the event loop given back between slices, and
+ * each (made on, hour published) pair worked out once.
+ */
+export async function timelinessOf(deps: Deps, agencyId: number): Promise<TimelinessReport> {
   const cal = await loadCalendar(deps.db)
-  const items = await listTimelinessItems(deps.db, agencyId)
-  return items.map((i) => ({ ...i, t: publicationTimeliness(cal, i.formed_on, i.published_at, deps.clock.now()) }))
+  const now = deps.clock.now()
+  const known = new Map<string, Timeliness>()
+  const late: TimelinessRow[] = []
+  let checked = 0
+  let unverified: TimelinessReport['unverified']
+  for (let after = 0; ;) {
+    const slice = await listTimelinessItems(deps.db, agencyId, after, timelinessSlice.size)
+    for (const item of slice) {
+      // A UTC time's hour decides its day in Shanghai: items published within one hour share their outcome.
+      const at = item.published_at ?? ''
+      const key = `${item.formed_on}|${/^\d{4}-\d\d-\d\dT\d\d:.*Z$/.test(at) ? at.slice(0, 13) : at}`
+      let t = known.get(key)
+      if (!t) known.set(key, (t = publicationTimeliness(cal, item.formed_on, item.published_at, now)))
+      checked++
+      if ('late' in t && t.late) late.push({ ...item, t })
+      if (t.due === null)
+        unverified = { count: (unverified?.count ?? 0) + 1, reason: unverified?.reason ?? t.unverified }
+    }
+    if (slice.length < timelinessSlice.size) break
+    after = slice.at(-1)!.id
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+  late.sort((x, y) => (x.formed_on < y.formed_on ? 1 : x.formed_on > y.formed_on ? -1 : y.id - x.id))
+  return { late, checked, unverified }
 }

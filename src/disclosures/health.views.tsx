@@ -6,7 +6,7 @@ import { listLink, Pager } from '../web/pager.tsx'
 import { ConsoleLayout } from '../web/layout.tsx'
 import type { PageContext } from '../web/layout.tsx'
 import type { ColumnState, HealthReport } from './column-health.ts'
-import type { TimelinessRow } from './health.service.ts'
+import type { TimelinessReport } from './health.service.ts'
 
 const stateLabels: Record<ColumnState, string> = {
   ok: '正常',
@@ -62,11 +62,10 @@ export function ColumnHealthPage(props: { ctx: PageContext; report: HealthReport
 }
 
 /** 条例 art. 26: the items published late, or not yet published and already late. */
-export function TimelinessPage(props: { ctx: PageContext; rows: TimelinessRow[]; page?: number }) {
+export function TimelinessPage(props: { ctx: PageContext; report: TimelinessReport; page?: number }) {
   // Every item is checked (no cut at 500); the late ones are shown 50 a page with their total.
-  const allLate = props.rows.filter((r) => 'late' in r.t && r.t.late)
-  const late = pageOf(allLate, props.page ?? 1)
-  const unverified = props.rows.filter((r) => r.t.due === null)
+  const late = pageOf(props.report.late, props.page ?? 1)
+  const unverified = props.report.unverified
   return (
     <ConsoleLayout ctx={props.ctx} title="公开时限">
       <h1>公开时限（条例第二十六条）</h1>
@@ -76,7 +75,7 @@ export function TimelinessPage(props: { ctx: PageContext; rows: TimelinessRow[];
       ) : (
         <table>
           <caption>
-            逾期的信息（共 {late.total} 条，已核查本机关全部 {props.rows.length} 条信息）
+            逾期的信息（共 {late.total} 条，已核查本机关全部 {props.report.checked} 条信息）
           </caption>
           <thead>
             <tr>
@@ -103,10 +102,9 @@ export function TimelinessPage(props: { ctx: PageContext; rows: TimelinessRow[];
       {late.total > 0 && (
         <Pager total={late.total} page={late.page} link={(p) => listLink('/console/timeliness', {}, p)} />
       )}
-      {unverified.length > 0 && (
+      {unverified && (
         <Notice kind="warn">
-          {unverified.length} 条信息的时限无法核定：
-          {'unverified' in unverified[0]!.t ? unverified[0]!.t.unverified : ''}
+          {unverified.count} 条信息的时限无法核定：{unverified.reason}
         </Notice>
       )}
     </ConsoleLayout>
