@@ -4,8 +4,9 @@
 // thread asks /healthz every 50 ms (monotonic clock, its own event loop) runs what used to hold the server: a crawl of
 // the region's catalogue (page 1, next and previous links, deep pages, every filter, old ?page= links), the agency
 // catalogue, the home page, a scheduler round with nothing due and one with due items, the console's column statistics
-// (one agency, the region), its publication time limits (the large agency) and the sitemaps. Prints, per activity, the longest /healthz answer the worker saw and the
-// longest event-loop delay this thread measured (perf_hooks.monitorEventLoopDelay); the goal is ≤ 50 ms for every one.
+// (one agency, the region), its publication time limits (the large agency) and the sitemaps. Prints, per activity,
+// the longest /healthz answer the worker saw and the longest event-loop delay this thread measured
+// (perf_hooks.monitorEventLoopDelay); the goal is ≤ 50 ms for every one.
 import { loadavg } from 'node:os'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
