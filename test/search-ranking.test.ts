@@ -12,6 +12,7 @@ import { publishedItemRow, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
 import type { TestEnv } from './support/test-deps.ts'
 import type { Executor } from '../src/storage/database.ts'
+import { readerOf } from '../src/storage/sqlite-reader.ts'
 
 // Relevance is exact BM25 over every match (issue #15), as FTS5's bm25() scores our bigram index: the
 // best 20 — and any page after them — are the brute-force BM25 ranking of every indexed item, on both
@@ -181,6 +182,8 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
           `${q} filtered`,
         )
       }
+      // On SQLite, scoring every match (the deep pages above) ran on the reader's thread, not the server's.
+      if (kind === 'sqlite') expect(readerOf(t.deps.db)?.answered).toBeGreaterThan(0)
       // The impact lists answer the best 5 of common one- and two-character queries themselves, without scoring
       // every match.
       for (const q of ['公', '信', '信息', '公开']) {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
 import { repairSearchIndex, searchableText } from '../src/disclosures/disclosure.service.ts'
 import { normaliseText } from '../src/reports/import/normalize.ts'
-import { indexItemText, searchItems, unindexItem } from '../src/search/search.store.ts'
+import { countSearchItems, indexItemText, searchItems, unindexItem } from '../src/search/search.store.ts'
 import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { publishedItemRow, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -230,6 +230,47 @@ describe.each(databaseKinds)('search on %s', (kind) => {
 describe.each(databaseKinds)('search index keys on %s', (kind) => {
   // Old-site imports put every item without a time at 09:00 of its day, so many items share a
   // second; ids 65,536 apart once shared an index key and the newer one's indexing removed the older.
+  test('a search inside a transaction finds what that transaction has just published, and its count too', async () => {
+    // On SQLite a search that reads every match runs on a reader thread with its own connection (issue #15), which
+    // cannot see a transaction's own writes: inside a transaction the search stays on the transaction.
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId))[0]!.id
+      await addItem(t, officeId, column, 1, '关于政务公开培训的通知', '定于本月开展培训。', 2)
+      const rollback = new Error('rollback')
+      await expect(
+        t.deps.db.transaction().execute(async (trx) => {
+          const publishedAt = '2026-03-03T08:00:00.000Z'
+          const row = await trx
+            .insertInto('items')
+            .values(
+              publishedItemRow({
+                agency_id: officeId,
+                column_id: column,
+                index_number: 'R/2026-99999',
+                title: '关于鹭洲湾湿地保护的公告',
+                body: '鹭洲湾湿地保护范围。',
+                published_at: publishedAt,
+              }),
+            )
+            .returning('id')
+            .executeTakeFirstOrThrow()
+          await indexItemText(trx, kind, row.id, publishedAt, '关于鹭洲湾湿地保护的公告\n鹭洲湾湿地保护范围。')
+          // A rare phrase: fewer matches than a page, so every match is scored.
+          expect((await searchItems(trx, kind, '鹭洲湾', {}, 'relevance')).map((h) => h.id)).toEqual([row.id])
+          expect(await countSearchItems(trx, kind, '鹭洲湾', {})).toBe(1)
+          throw rollback
+        }),
+      ).rejects.toBe(rollback)
+      expect(await searchItems(t.deps.db, kind, '鹭洲湾', {}, 'relevance')).toEqual([])
+      expect(await countSearchItems(t.deps.db, kind, '鹭洲湾', {})).toBe(0)
+      expect((await searchItems(t.deps.db, kind, '政务公开培训', {}, 'relevance')).length).toBe(1)
+    } finally {
+      await t.close()
+    }
+  })
+
   test('two items published in the same second whose ids differ by 65,536 are both found', async () => {
     const t = await testEnv(kind)
     try {

@@ -1,11 +1,12 @@
 import { sql } from 'kysely'
+import { readRows } from '../storage/sqlite-reader.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
 import type { QueryPart } from './tokenize.ts'
 
 // Search on SQLite: an FTS5 table whose rowid is a date key (publication second, then a sequence), so
 // that newest-first walks the index backwards and stops early. Relevance comes from the impact lists
 // (ranking.ts); FTS5's bm25() scores every match when they cannot prove the best (it runs each phrase
-// over the whole index first: 17–127 ms per query at 300,000 items whatever the limit).
+// over the whole index first: 17–127 ms per query at 300,000 items whatever the limit), on a thread of its own.
 
 /**
  * SQLite rowid: the publication second (from bit 24 up) and a sequence within that second (24 bits):
@@ -75,19 +76,23 @@ export const sqliteSearch: SearchEngine = {
     return result.rows
   },
 
+  // Both read every match: on the reader's thread (storage/sqlite-reader.ts), so that the server goes on meanwhile.
   async scoredAll(db, { parts, where }, take) {
-    const result = await sql<SearchHit>`
-      select s.item_id as id, -bm25(item_search) as rank from item_search s join items i on i.id = s.item_id
-      where item_search match ${fts5(parts)} and ${where} order by bm25(item_search), s.item_id desc limit ${take}`.execute(
+    return readRows(
       db,
+      sql<SearchHit>`
+      select s.item_id as id, -bm25(item_search) as rank from item_search s join items i on i.id = s.item_id
+      where item_search match ${fts5(parts)} and ${where} order by bm25(item_search), s.item_id desc limit ${take}`,
     )
-    return result.rows
   },
 
   async count(db, { parts, where }, cap) {
-    const result = await sql<{ n: number }>`
+    const rows = await readRows(
+      db,
+      sql<{ n: number }>`
       select count(*) as n from (select distinct s.item_id from item_search s join items i on i.id = s.item_id
-      where item_search match ${fts5(parts)} and ${where} limit ${cap})`.execute(db)
-    return Number(result.rows[0]?.n ?? 0)
+      where item_search match ${fts5(parts)} and ${where} limit ${cap})`,
+    )
+    return Number(rows[0]?.n ?? 0)
   },
 }

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import type pg from 'pg'
 import type { Database, DatabaseKind, Db } from './database.ts'
+import { SqliteReader, attachReader } from './sqlite-reader.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -39,7 +40,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * the server keeps the prepared statements of the texts it has seen (bounded; statements are
  * reusable once finished, and one connection runs one query at a time).
  */
-function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
+function withStatementCache(raw: BetterSqlite3.Database, reader: SqliteReader): SqliteDatabase {
   const statements = new Map<string, BetterSqlite3.Statement>()
   return {
     prepare(text: string) {
@@ -52,6 +53,7 @@ function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
       return stmt as unknown as ReturnType<SqliteDatabase['prepare']>
     },
     close() {
+      void reader.close()
       raw.close()
     },
   }
@@ -81,12 +83,15 @@ export function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: 
     pool.on('error', (err) => process.emitWarning(`PostgreSQL 空闲连接中断：${err.message}`))
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' }
   }
-  const raw = openSqliteFile(path.join(opts.dataDir, sqliteFileName))
-  return {
-    db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) }),
-    kind: 'sqlite',
-    sqlite: raw,
-  }
+  const file = path.join(opts.dataDir, sqliteFileName)
+  const raw = openSqliteFile(file)
+  // Long reads go to a thread of their own (sqlite-reader.ts), started at the first of them.
+  const reader = new SqliteReader(file)
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw, reader) }),
+  })
+  attachReader(db, reader)
+  return { db, kind: 'sqlite', sqlite: raw }
 }
 
 /**

@@ -1,0 +1,97 @@
+import { Worker } from 'node:worker_threads'
+import type { CompiledQuery } from 'kysely'
+import type { Executor } from './database.ts'
+
+// Long reads off the server's thread (issue #15). better-sqlite3 runs a query on the thread that asks, and while it
+// runs that thread serves nothing: scoring every match of a common word by relevance (FTS5 bm25() over hundreds of
+// thousands of rows, a deep page of results) held the whole server for seconds at scale. A reader is a worker thread
+// with its own connection to the same file, which only reads: a query sent there leaves the event loop free, and in
+// WAL mode it sees every committed write. Queries inside a transaction stay on the transaction's connection (they
+// must see its own writes), and a query the reader could not run is run on the caller's connection instead.
+
+const entry = new URL('./sqlite-reader-entry.mjs', import.meta.url)
+
+type Pending = { resolve(rows: unknown[]): void; reject(e: Error): void }
+
+export class SqliteReader {
+  #worker: Worker | undefined
+  #pending = new Map<number, Pending>()
+  #next = 0
+  #closed = false
+  /** Queries the reader has answered (tests check that long reads went there). */
+  answered = 0
+
+  constructor(private readonly file: string) {}
+
+  #start(): Worker {
+    const worker = new Worker(entry, { workerData: { file: this.file } })
+    worker.unref()
+    worker.on('message', ({ id, rows, error }: { id: number; rows?: unknown[]; error?: string }) => {
+      const pending = this.#pending.get(id)
+      if (!pending) return
+      this.#pending.delete(id)
+      if (this.#pending.size === 0) worker.unref()
+      if (error !== undefined) pending.reject(new Error(error))
+      else {
+        this.answered++
+        pending.resolve(rows ?? [])
+      }
+    })
+    const fail = (e: Error) => {
+      if (this.#worker === worker) this.#worker = undefined
+      for (const p of this.#pending.values()) p.reject(e)
+      this.#pending.clear()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => fail(new Error(`SQLite reader exited (${code})`)))
+    return worker
+  }
+
+  /** The rows of a compiled query, read on the reader's thread. */
+  all<R>(query: CompiledQuery): Promise<R[]> {
+    if (this.#closed) return Promise.reject(new Error('SQLite reader closed'))
+    const worker = (this.#worker ??= this.#start())
+    const id = this.#next++
+    return new Promise<R[]>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (rows: unknown[]) => void, reject })
+      worker.ref()
+      worker.postMessage({ id, sql: query.sql, parameters: query.parameters })
+    })
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    const worker = this.#worker
+    this.#worker = undefined
+    if (worker) await worker.terminate()
+  }
+}
+
+const readers = new WeakMap<object, SqliteReader>()
+
+/** Gives a SQLite database (the Kysely instance, not a transaction) its reader. */
+export function attachReader(db: object, reader: SqliteReader): void {
+  readers.set(db, reader)
+}
+
+/**
+ * The rows of a query that may read long: on the reader's thread when `db` is a SQLite database with one, else (a
+ * transaction, PostgreSQL, a reader that failed) where `db` runs it.
+ */
+export async function readRows<R>(
+  db: Executor,
+  query: { compile(db: Executor): CompiledQuery; execute(db: Executor): Promise<{ rows: R[] }> },
+): Promise<R[]> {
+  const reader = readers.get(db)
+  if (reader) {
+    try {
+      return await reader.all<R>(query.compile(db))
+    } catch {
+      // The reader could not run it (it stopped, or the file is not one it can open): run it here.
+    }
+  }
+  return (await query.execute(db)).rows
+}
+
+/** The reader of a SQLite database, if it has one. */
+export const readerOf = (db: Executor): SqliteReader | undefined => readers.get(db)
