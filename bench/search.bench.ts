@@ -14,7 +14,8 @@
 //   data (the same ids), saved by the SQLite run. The goal is 20/20 for every query;
 // - totals: our count (uncapped) against count(distinct item_id) of the same MATCH;
 // - page 101 (offset 2000) of a common query: non-empty and the reference's ranks 2001–2020;
-// - quality: an old item that matches far better than thousands of newer ones ranks first.
+// - quality: an old item that matches far better than thousands of newer ones ranks first;
+// - stalls: the longest event-loop delay while the queries ran and while page 101 was read (a server's loop).
 //
 // --reuse keeps the seeded database between runs (seeding a million items takes long), keyed by N,
 // the data version below and the schema and tokenizer (so that a migration or a tokenizer change
@@ -27,6 +28,7 @@ import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
@@ -325,6 +327,9 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
 
   const rows: Row[] = []
   const started = Date.now()
+  // How long any search held this thread (a server's event loop): a long read that runs here stops every request.
+  const loop = monitorEventLoopDelay({ resolution: 5 })
+  loop.enable()
   for (const { q, kind } of queries) {
     const row: Row = { q, kind, ours: [], date: [], usual: [], judged: false, overlap: 0, of: 0, total: 0, refTotal: 0 }
     for (let r = 0; r < rounds; r++) {
@@ -347,6 +352,8 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
     rows.push(row)
   }
   const measuredIn = (Date.now() - started) / 1000
+  loop.disable()
+  const stallMs = loop.max / 1e6
 
   // Page 101 of a common query, against the reference's ranks 2001–2020.
   let pageLine = '  page 101: no reference'
@@ -358,10 +365,15 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
     }
     if (reference.page) {
       const { q, window } = reference.page
+      const deep = monitorEventLoopDelay({ resolution: 5 })
+      deep.enable()
+      const pageStarted = Date.now()
       const page = await searchItems(db, deps.kind, q, {}, 'relevance', 20, 2000)
+      const pageMs = Date.now() - pageStarted
+      deep.disable()
       const ids = new Set(window.map((r) => r.id))
       const inWindow = page.filter((h) => ids.has(h.id)).length
-      pageLine = `  page 101 of “${q}” (offset 2000): ${page.length} results, ${inWindow}/20 are the reference's ranks 2001–2020 — ${page.length > 0 && inWindow === 20 ? 'ok' : 'FAILS'}`
+      pageLine = `  page 101 of “${q}” (offset 2000): ${page.length} results, ${inWindow}/20 are the reference's ranks 2001–2020 — ${page.length > 0 && inWindow === 20 ? 'ok' : 'FAILS'}; ${pageMs} ms, longest event-loop stall ${(deep.max / 1e6).toFixed(0)} ms`
     }
   }
   if (onSqlite) writeFileSync(referenceFile, JSON.stringify(reference))
@@ -446,7 +458,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       .join('\n') + '\n',
   )
   console.log(
-    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s; load ${loadavg()
+    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s, longest event-loop stall ${stallMs.toFixed(0)} ms; load ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}; per query: ${detail}`,
   )
