@@ -45,7 +45,7 @@ export async function timelinessOf(deps: Deps, agencyId: number): Promise<Timeli
   const known = new Map<string, Timeliness>()
   const late: TimelinessRow[] = []
   let checked = 0
-  let unverified: TimelinessReport['unverified']
+  let unverified: { count: number; reason: string; formedOn: string; id: number } | undefined
   for (let after = 0; ;) {
     const slice = await listTimelinessItems(deps.db, agencyId, after, timelinessSlice.size)
     for (const item of slice) {
@@ -56,13 +56,21 @@ export async function timelinessOf(deps: Deps, agencyId: number): Promise<Timeli
       if (!t) known.set(key, (t = publicationTimeliness(cal, item.formed_on, item.published_at, now)))
       checked++
       if ('late' in t && t.late) late.push({ ...item, t })
-      if (t.due === null)
-        unverified = { count: (unverified?.count ?? 0) + 1, reason: unverified?.reason ?? t.unverified }
+      // The reason shown is the newest such item's, as when the list was read newest first.
+      if (t.due === null) {
+        const newest =
+          !unverified ||
+          item.formed_on > unverified.formedOn ||
+          (item.formed_on === unverified.formedOn && item.id > unverified.id)
+        unverified = newest
+          ? { count: (unverified?.count ?? 0) + 1, reason: t.unverified, formedOn: item.formed_on, id: item.id }
+          : { ...unverified!, count: unverified!.count + 1 }
+      }
     }
     if (slice.length < timelinessSlice.size) break
     after = slice.at(-1)!.id
     await new Promise<void>((resolve) => setImmediate(resolve))
   }
   late.sort((x, y) => (x.formed_on < y.formed_on ? 1 : x.formed_on > y.formed_on ? -1 : y.id - x.id))
-  return { late, checked, unverified }
+  return { late, checked, unverified: unverified && { count: unverified.count, reason: unverified.reason } }
 }

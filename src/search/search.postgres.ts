@@ -60,7 +60,8 @@ function scoreInDatabase(
       tf = sql`((length(' ' || s.tokens) - length(replace(' ' || s.tokens, ${needle}::text, ''))) / ${[...needle].length}::integer)`
     } else {
       const needle = p.kind === 'word' ? p.token : p.tokens.join(' ')
-      tf = sql`regexp_count(' ' || s.tokens || ' ', ${`(?= ${needle} )`}::text)`
+      // regexp_matches, not regexp_count (PostgreSQL 15 and later only): a zero-width match at every position.
+      tf = sql`(select count(*) from regexp_matches(' ' || s.tokens || ' ', ${`(?= ${needle} )`}::text, 'g'))`
     }
     return sql`(${float(idf)} * ${tf} * ${float(k1 + 1)} / (${tf} + ${norm}))`
   })

@@ -12,25 +12,31 @@ import type { Executor } from './database.ts'
 const entry = new URL('./sqlite-reader-entry.mjs', import.meta.url)
 
 type Pending = { resolve(rows: unknown[]): void; reject(e: Error): void }
+type Running = { worker: Worker; pending: Map<number, Pending> }
+
+/** After the reader failed, long reads run on the caller's thread for this long before it is started again. */
+const restartAfterMs = 60_000
 
 export class SqliteReader {
-  #worker: Worker | undefined
-  #pending = new Map<number, Pending>()
+  #running: Running | undefined
   #next = 0
   #closed = false
+  #failedAt = Number.NEGATIVE_INFINITY
   /** Queries the reader has answered (tests check that long reads went there). */
   answered = 0
 
   constructor(private readonly file: string) {}
 
-  #start(): Worker {
+  #start(): Running {
     const worker = new Worker(entry, { workerData: { file: this.file } })
     worker.unref()
+    // Each worker has its own waiting queries: one that failed rejects only those it was given.
+    const running: Running = { worker, pending: new Map() }
     worker.on('message', ({ id, rows, error }: { id: number; rows?: unknown[]; error?: string }) => {
-      const pending = this.#pending.get(id)
+      const pending = running.pending.get(id)
       if (!pending) return
-      this.#pending.delete(id)
-      if (this.#pending.size === 0) worker.unref()
+      running.pending.delete(id)
+      if (running.pending.size === 0) worker.unref()
       if (error !== undefined) pending.reject(new Error(error))
       else {
         this.answered++
@@ -38,32 +44,41 @@ export class SqliteReader {
       }
     })
     const fail = (e: Error) => {
-      if (this.#worker === worker) this.#worker = undefined
-      for (const p of this.#pending.values()) p.reject(e)
-      this.#pending.clear()
+      if (this.#running === running) {
+        this.#running = undefined
+        if (!this.#closed) {
+          this.#failedAt = Date.now()
+          // Said once per failure: its long reads now hold the server's thread again, until it is restarted.
+          process.emitWarning(`SQLite 读取线程出错，较长的查询暂在主线程执行：${e.message}`)
+        }
+      }
+      for (const p of running.pending.values()) p.reject(e)
+      running.pending.clear()
     }
     worker.on('error', fail)
     worker.on('exit', (code) => fail(new Error(`SQLite reader exited (${code})`)))
-    return worker
+    return running
   }
 
-  /** The rows of a compiled query, read on the reader's thread. */
+  /** The rows of a compiled query, read on the reader's thread; rejected if the reader cannot run it. */
   all<R>(query: CompiledQuery): Promise<R[]> {
     if (this.#closed) return Promise.reject(new Error('SQLite reader closed'))
-    const worker = (this.#worker ??= this.#start())
+    if (!this.#running && Date.now() - this.#failedAt < restartAfterMs)
+      return Promise.reject(new Error('SQLite reader failed recently'))
+    const running = (this.#running ??= this.#start())
     const id = this.#next++
     return new Promise<R[]>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (rows: unknown[]) => void, reject })
-      worker.ref()
-      worker.postMessage({ id, sql: query.sql, parameters: query.parameters })
+      running.pending.set(id, { resolve: resolve as (rows: unknown[]) => void, reject })
+      running.worker.ref()
+      running.worker.postMessage({ id, sql: query.sql, parameters: query.parameters })
     })
   }
 
   async close(): Promise<void> {
     this.#closed = true
-    const worker = this.#worker
-    this.#worker = undefined
-    if (worker) await worker.terminate()
+    const running = this.#running
+    this.#running = undefined
+    if (running) await running.worker.terminate()
   }
 }
 
