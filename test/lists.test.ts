@@ -200,7 +200,7 @@ describe.each(databaseKinds)('the console lists on %s', (kind) => {
         expect(sliced[0]!.body).toContain('已核查本机关全部 120 条信息')
         expect(sliced.map((r) => r.body)).toEqual(whole.map((r) => r.body))
       } finally {
-        timelinessSlice.size = 2000
+        timelinessSlice.size = 1000
       }
     } finally {
       await t.close()
