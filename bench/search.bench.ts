@@ -327,14 +327,24 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
 
   const rows: Row[] = []
   const started = Date.now()
-  // How long any search held this thread (a server's event loop): a long read that runs here stops every request.
+  // How long our searches held this thread (a server's event loop): a long read that runs here stops every request.
+  // Sampled only while ours run (the baseline's and the reference's queries run here too), each followed by a short
+  // wait so that a late sample is taken before sampling stops.
   const loop = monitorEventLoopDelay({ resolution: 5 })
-  loop.enable()
+  const watched = async <T>(fn: () => Promise<T>): Promise<T> => {
+    loop.enable()
+    try {
+      return await fn()
+    } finally {
+      await new Promise((r) => setTimeout(r, 12))
+      loop.disable()
+    }
+  }
   for (const { q, kind } of queries) {
     const row: Row = { q, kind, ours: [], date: [], usual: [], judged: false, overlap: 0, of: 0, total: 0, refTotal: 0 }
     for (let r = 0; r < rounds; r++) {
-      row.ours.push(await timed(() => searchItems(db, deps.kind, q, {}, 'relevance')))
-      row.date.push(await timed(() => searchItems(db, deps.kind, q, {}, 'date')))
+      row.ours.push(await watched(() => timed(() => searchItems(db, deps.kind, q, {}, 'relevance'))))
+      row.date.push(await watched(() => timed(() => searchItems(db, deps.kind, q, {}, 'date'))))
       row.usual.push(await timed(() => usual(q)))
     }
     const top = await searchItems(db, deps.kind, q, {}, 'relevance')
@@ -352,7 +362,6 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
     rows.push(row)
   }
   const measuredIn = (Date.now() - started) / 1000
-  loop.disable()
   const stallMs = loop.max / 1e6
 
   // Page 101 of a common query, against the reference's ranks 2001–2020.
@@ -458,7 +467,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       .join('\n') + '\n',
   )
   console.log(
-    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s, longest event-loop stall ${stallMs.toFixed(0)} ms; load ${loadavg()
+    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s, longest event-loop stall in ours ${stallMs.toFixed(0)} ms; load ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}; per query: ${detail}`,
   )
