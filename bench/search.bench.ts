@@ -328,16 +328,19 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   const rows: Row[] = []
   const started = Date.now()
   // How long our searches held this thread (a server's event loop): a long read that runs here stops every request.
-  // Sampled only while ours run (the baseline's and the reference's queries run here too), each followed by a short
+  // Sampled only while ours run (the baseline's and the reference's queries run here too), by a monitor of its own
+  // for each search (one monitor across them counted the baseline's time between them), each followed by a short
   // wait so that a late sample is taken before sampling stops.
-  const loop = monitorEventLoopDelay({ resolution: 5 })
+  let stallMs = 0
   const watched = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const loop = monitorEventLoopDelay({ resolution: 5 })
     loop.enable()
     try {
       return await fn()
     } finally {
       await new Promise((r) => setTimeout(r, 12))
       loop.disable()
+      stallMs = Math.max(stallMs, loop.max / 1e6)
     }
   }
   for (const { q, kind } of queries) {
@@ -362,7 +365,6 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
     rows.push(row)
   }
   const measuredIn = (Date.now() - started) / 1000
-  const stallMs = loop.max / 1e6
 
   // Page 101 of a common query, against the reference's ranks 2001–2020.
   let pageLine = '  page 101: no reference'
