@@ -4,7 +4,7 @@ import type { DatabaseKind, Executor } from '../storage/database.ts'
 import { postgresSearch } from './search.postgres.ts'
 import { sqliteSearch } from './search.sqlite.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
-import { addRanked, removeRanked, walkLists } from './ranking.ts'
+import { addRanked, nothingMatches, removeRanked, walkLists } from './ranking.ts'
 import type { NewDocument } from './ranking.ts'
 import { chunkTokens, documentTokens, queryParts } from './tokenize.ts'
 
@@ -103,6 +103,7 @@ export async function searchItems(
   if (parts.length === 0) return []
   const search = { parts, where: itemConditions(filter) }
   const engine = engines[kind]
+  if (await nothingMatches(db, kind, parts)) return []
   if (order === 'relevance' && parts.length === 1) {
     const best = await walkLists(db, kind, parts[0]!, search.where, limit + offset, (docs) => engine.tokensOf(db, docs))
     if (best) return best.slice(offset, offset + limit)
@@ -133,6 +134,6 @@ export async function countSearchItems(
   cap = countCap,
 ): Promise<number> {
   const parts = queryParts(query)
-  if (parts.length === 0) return 0
+  if (parts.length === 0 || (await nothingMatches(db, kind, parts))) return 0
   return engines[kind].count(db, { parts, where: itemConditions(filter) }, cap)
 }
