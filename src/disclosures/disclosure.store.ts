@@ -233,7 +233,8 @@ const newerThan = (key: { published_at: string | null; id: number }, side: 'olde
     ? sql<boolean>`(published_at, id) < (${key.published_at}, ${key.id})`
     : sql<boolean>`(published_at, id) > (${key.published_at}, ${key.id})`
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+/** Gives the event loop back for a turn, between the slices of a long piece of work. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Each column of an agency with its published count and last publication, for column health. Per column: the last

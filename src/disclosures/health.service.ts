@@ -5,7 +5,7 @@ import { loadCalendar } from '../deadlines/calendar.store.ts'
 import type { Deps } from '../deps.ts'
 import { columnHealth } from './column-health.ts'
 import type { HealthReport } from './column-health.ts'
-import { columnStats, listTimelinessItems } from './disclosure.store.ts'
+import { columnStats, listTimelinessItems, yieldToEventLoop } from './disclosure.store.ts'
 import { publicationTimeliness } from './timeliness.ts'
 import type { Timeliness } from './timeliness.ts'
 
@@ -54,7 +54,7 @@ export async function timelinessOf(deps: Deps, agencyId: number): Promise<Timeli
       // Working out a new pair can take a while (a year without its holiday notice): the loop is given back every
       // 10 ms within a slice too.
       if (n % 100 === 99 && performance.now() - since > 10) {
-        await new Promise<void>((resolve) => setImmediate(resolve))
+        await yieldToEventLoop()
         since = performance.now()
       }
       // A UTC time's hour decides its day in Shanghai: items published within one hour share their outcome.
@@ -77,7 +77,7 @@ export async function timelinessOf(deps: Deps, agencyId: number): Promise<Timeli
     }
     if (slice.length < timelinessSlice.size) break
     after = slice.at(-1)!.id
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    await yieldToEventLoop()
     since = performance.now()
   }
   late.sort((x, y) => (x.formed_on < y.formed_on ? 1 : x.formed_on > y.formed_on ? -1 : y.id - x.id))
