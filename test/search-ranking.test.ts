@@ -284,7 +284,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const part = queryParts('中小企业')[0]!
       // The best 5 (lists of 16 hold them).
       const answered = await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, (docs) =>
-        (kind === 'sqlite' ? sqliteSearch : postgresSearch).tokensOf(t.deps.db, docs),
+        (kind === 'sqlite' ? sqliteSearch : postgresSearch).occurrencesIn(t.deps.db, docs, part),
       )
       expect(answered, 'answered from the lists, not by scoring every match').toBeDefined()
       expectSameRanking(answered!.slice(0, 5), reference(texts, '中小企业').slice(0, 5), '中小企业')
@@ -295,6 +295,71 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       )
     } finally {
       rankingLimits.listCap = 256
+      await t.close()
+    }
+  })
+
+  test('items that score the same are listed newest first, page after page, and an item no longer published is never listed', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      // 70 items with the same text score the same for any query: more than a page's rows and its margin (50), so
+      // the tie runs across every cut the search makes.
+      const ids: number[] = []
+      for (let n = 0; n < 70; n++)
+        ids.push(
+          await addItem(
+            t,
+            officeId,
+            column,
+            n,
+            '行政许可事项办理公告。公共服务事项清单。',
+            `2025-03-${String((n % 28) + 1).padStart(2, '0')}T02:00:00.000Z`,
+          ),
+        )
+      // Five of them, different from the others, score higher, so that the best rows are not all tied.
+      const better: number[] = []
+      for (let n = 70; n < 75; n++)
+        better.push(
+          await addItem(
+            t,
+            officeId,
+            column,
+            n,
+            '行政许可公共服务。行政许可。公共服务。',
+            `2025-04-0${n - 69}T02:00:00.000Z`,
+          ),
+        )
+      const newestFirst = [...ids].sort((x, y) => y - x)
+      // Two words: every match is scored (the lists answer one part only).
+      const q = '行政许可 公共服务'
+      const page = (n: number) =>
+        searchItems(t.deps.db, t.deps.kind, q, {}, 'relevance', 20, n * 20).then((hs) => hs.map((h) => h.id))
+      const first = await page(0)
+      expect(new Set(first.slice(0, 5))).toEqual(new Set(better))
+      expect(first.slice(5)).toEqual(newestFirst.slice(0, 15))
+      expect(await page(1)).toEqual(newestFirst.slice(15, 35))
+      expect(await page(3)).toEqual(newestFirst.slice(55, 70))
+      // An item no longer published (its index rows not yet removed) is left out: 40 items of different lengths
+      // (different scores), fewer than a page's rows and margin, and the best of them withdrawn.
+      const distinct: number[] = []
+      for (let n = 0; n < 40; n++)
+        distinct.push(
+          await addItem(
+            t,
+            officeId,
+            column,
+            100 + n,
+            `依申请公开。预算决算。${'各科室汇报了近期工作。'.repeat(n)}`,
+            `2025-05-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`,
+          ),
+        )
+      const hidden = distinct[0]!
+      await t.deps.db.updateTable('items').set({ status: 'withdrawn' }).where('id', '=', hidden).execute()
+      const shown = await searchItems(t.deps.db, t.deps.kind, '依申请公开 预算决算', {}, 'relevance', 20, 0)
+      expect(shown.map((h) => h.id)).toEqual(distinct.slice(1, 21))
+    } finally {
       await t.close()
     }
   })

@@ -27,6 +27,24 @@ export function occurrences(part: QueryPart, tokens: string): number {
   return n
 }
 
+/** Whether a phrase can occur overlapping itself (哈哈哈 in 哈哈哈哈): some shift of its tokens matches its start. */
+export function overlapsItself(tokens: readonly string[]): boolean {
+  for (let shift = 1; shift < tokens.length; shift++)
+    if (tokens.slice(shift).every((t, j) => t === tokens[j])) return true
+  return false
+}
+
+/**
+ * For a Han phrase that cannot overlap itself, the text ` t1 … tn` whose count in ` ` + a token string is
+ * occurrences(): Han tokens are at most two characters, so it matches whole tokens only, and its matches cannot
+ * overlap, so SQL's replace() counts them all; undefined for other parts (counted with occurrences()).
+ */
+export function countableNeedle(part: QueryPart): string | undefined {
+  if (part.kind !== 'phrase' || overlapsItself(part.tokens)) return undefined
+  if (!part.tokens.every((t) => /^\p{Script=Han}+$/u.test(t))) return undefined
+  return ` ${part.tokens.join(' ')}`
+}
+
 export type Candidate = { id: number; tokens: string }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { RawBuilder } from 'kysely'
 import type { DatabaseKind, Executor } from '../storage/database.ts'
-import { b, k1, occurrences, plain } from './rank.ts'
+import { b, k1, plain } from './rank.ts'
 import type { QueryPart } from './tokenize.ts'
 
 // Exact BM25 relevance without scoring every match (issue #15). Okapi BM25 as FTS5's bm25() computes it over our
@@ -351,7 +351,7 @@ type Cursor = { gram: string; impact: number; doc: number; done: boolean; spill:
 
 /**
  * The best `k` items for a query of one part, exactly, from the impact lists; undefined when the lists cannot prove
- * it (the caller then scores every match). `tokensOf` returns documents' token strings (for phrases).
+ * it (the caller then scores every match). `occurrencesIn` counts the part in documents (for phrases).
  */
 export async function walkLists(
   db: Executor,
@@ -359,7 +359,7 @@ export async function walkLists(
   part: QueryPart,
   where: RawBuilder<unknown>,
   k: number,
-  tokensOf: (docs: readonly number[]) => Promise<Map<number, string>>,
+  occurrencesIn: (docs: readonly number[]) => Promise<Map<number, number>>,
 ): Promise<RankedHit[] | undefined> {
   const stats = await statsOf(db, kind)
   if (stats.rebuild === 1) return undefined
@@ -428,12 +428,11 @@ export async function walkLists(
         c.doc = Number(last.doc)
       }
       const fresh = rows.filter((r) => !seen.has(Number(r.doc)))
-      const texts = single ? undefined : await tokensOf(fresh.map((r) => Number(r.doc)))
+      const counts = single ? undefined : await occurrencesIn(fresh.map((r) => Number(r.doc)))
       for (const r of fresh) {
         const doc = Number(r.doc)
         seen.add(doc)
-        const text = texts?.get(doc)
-        const tf = texts ? (text === undefined ? 0 : occurrences(part, text)) : Number(r.tf)
+        const tf = counts ? (counts.get(doc) ?? 0) : Number(r.tf)
         if (tf === 0) continue
         const score = weight(tf, Number(r.dl), avg)
         const item = itemOfDoc(doc)

@@ -8,7 +8,12 @@ import type { QueryPart } from './tokenize.ts'
 export type SearchHit = { id: number; rank: number }
 
 /** One search: the query's parts and the filters on items, as a condition over `items i`. */
-export type SearchQuery = Readonly<{ parts: readonly QueryPart[]; where: RawBuilder<unknown> }>
+export type SearchQuery = Readonly<{
+  parts: readonly QueryPart[]
+  where: RawBuilder<unknown>
+  /** Whether `where` holds a filter besides “published” (agency, column, year, genre). */
+  filtered: boolean
+}>
 
 export type SearchEngine = Readonly<{
   /** Stores one chunk of an item's tokens (a space-separated string), the `chunk`-th of the item. */
@@ -17,8 +22,11 @@ export type SearchEngine = Readonly<{
   chunksOf(db: Executor, itemId: number, publishedAt: string): Promise<string[]>
   /** Removes all of an item's chunks. */
   unindexItem(trx: Executor, itemId: number, publishedAt: string): Promise<void>
-  /** Chunks' token strings by document number (item × 256 + chunk); a document not indexed is absent. */
-  tokensOf(db: Executor, docs: readonly number[]): Promise<Map<number, string>>
+  /**
+   * How often a query part occurs in each document (item × 256 + chunk), counted as rank.ts occurrences() counts it;
+   * a document not indexed is absent.
+   */
+  occurrencesIn(db: Executor, docs: readonly number[], part: QueryPart): Promise<Map<number, number>>
   /** Matching rows, newest first; an item with several matching chunks may come more than once. */
   newest(db: Executor, query: SearchQuery, take: number): Promise<SearchHit[]>
   /** Every match scored by BM25 as FTS5's bm25() scores it, best first, the first `take` items. */

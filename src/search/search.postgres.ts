@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { RawBuilder } from 'kysely'
-import { b, k1, scoreExactly } from './rank.ts'
+import { b, countableNeedle, k1, occurrences, overlapsItself, scoreExactly } from './rank.ts'
 import type { Candidate } from './rank.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
 import type { QueryPart } from './tokenize.ts'
@@ -21,13 +21,6 @@ const tsquery = (parts: readonly QueryPart[]) =>
           : `'${p.token}'`,
     )
     .join(' & ')
-
-/** Whether a phrase can occur overlapping itself (哈哈哈 in 哈哈哈哈): some shift of its tokens matches its start. */
-function overlapsItself(tokens: readonly string[]): boolean {
-  for (let shift = 1; shift < tokens.length; shift++)
-    if (tokens.slice(shift).every((t, j) => t === tokens[j])) return true
-  return false
-}
 
 /**
  * BM25 as rank.ts scoreExactly computes it, as an SQL expression over `s.tokens`, for queries whose parts are Han
@@ -84,16 +77,23 @@ export const postgresSearch: SearchEngine = {
     await trx.deleteFrom('item_search').where('item_id', '=', itemId).execute()
   },
 
-  async tokensOf(db, docs) {
-    const found = new Map<number, string>()
+  // Counted in SQL where replace() counts exactly (a phrase that cannot overlap itself): the documents' token strings
+  // stay in the database.
+  async occurrencesIn(db, docs, part) {
+    const found = new Map<number, number>()
     if (docs.length === 0) return found
     const wanted = new Set(docs)
     const items = [...new Set(docs.map((d) => Math.floor(d / 256)))]
-    const rows = await sql<{ item_id: number; chunk: number; tokens: string }>`select item_id, chunk, tokens
-      from item_search where item_id in (${sql.join(items)})`.execute(db)
+    const needle = countableNeedle(part)
+    const count = needle
+      ? sql`(length(' ' || tokens) - length(replace(' ' || tokens, ${needle}::text, ''))) / ${[...needle].length}::integer`
+      : sql`null::integer`
+    const rows = await sql<{ item_id: number; chunk: number; n: number | null; tokens: string | null }>`select item_id,
+      chunk, ${count} as n, ${needle ? sql`null::text` : sql`tokens`} as tokens from item_search
+      where item_id in (${sql.join(items)})`.execute(db)
     for (const r of rows.rows) {
       const doc = Number(r.item_id) * 256 + Number(r.chunk)
-      if (wanted.has(doc)) found.set(doc, r.tokens)
+      if (wanted.has(doc)) found.set(doc, r.n === null ? occurrences(part, r.tokens ?? '') : Number(r.n))
     }
     return found
   },

@@ -89,6 +89,8 @@ function itemConditions(filter: SearchFilter): RawBuilder<unknown> {
   return sql.join(conditions, sql` and `)
 }
 
+const isFiltered = (filter: SearchFilter) => Boolean(filter.agencyId || filter.columnId || filter.genre || filter.year)
+
 /** Published items matching every part of the query, best first or newest first. */
 export async function searchItems(
   db: Executor,
@@ -101,11 +103,13 @@ export async function searchItems(
 ): Promise<SearchHit[]> {
   const parts = queryParts(query)
   if (parts.length === 0) return []
-  const search = { parts, where: itemConditions(filter) }
+  const search = { parts, where: itemConditions(filter), filtered: isFiltered(filter) }
   const engine = engines[kind]
   if (await nothingMatches(db, kind, parts)) return []
   if (order === 'relevance' && parts.length === 1) {
-    const best = await walkLists(db, kind, parts[0]!, search.where, limit + offset, (docs) => engine.tokensOf(db, docs))
+    const best = await walkLists(db, kind, parts[0]!, search.where, limit + offset, (docs) =>
+      engine.occurrencesIn(db, docs, parts[0]!),
+    )
     if (best) return best.slice(offset, offset + limit)
   }
   // An item with several chunks can match more than once: take a margin and keep its first row.
@@ -135,5 +139,5 @@ export async function countSearchItems(
 ): Promise<number> {
   const parts = queryParts(query)
   if (parts.length === 0 || (await nothingMatches(db, kind, parts))) return 0
-  return engines[kind].count(db, { parts, where: itemConditions(filter) }, cap)
+  return engines[kind].count(db, { parts, where: itemConditions(filter), filtered: isFiltered(filter) }, cap)
 }
