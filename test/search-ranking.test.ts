@@ -270,13 +270,15 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const { officeId } = await setUpRegion(t.deps)
       const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
       const texts = new Map<number, string>()
-      // 企业 is everywhere; its heaviest documents are the 30 that say 中小企业 once and 企业 a dozen times, so its list
+      // 企业 is everywhere; its heaviest documents are the 40 that say 中小企业 once and 企业 a dozen times, so its list
       // shows them but cannot bound the phrase (its impacts are for 12 occurrences, the phrase has 1). 中小's list is
-      // complete (30 documents, never trimmed) but not the shortest: 企业's, trimmed, holds fewer.
+      // trimmed too (40 documents, lists of 16) but its left-out documents weigh less: the walk starts there, where the
+      // phrase's counts are the bigram's, and proves the best 5 — by how many documents a list holds it would start
+      // with 企业's, trimmed shorter.
       for (let n = 0; n < 240; n++) {
         const text =
-          n % 8 === 0
-            ? `关于扶持中小企业的通知。${'企业登记、企业年报。'.repeat(6)}${'各部门做好服务。'.repeat(n % 3)}`
+          n % 6 === 0
+            ? `关于扶持中小企业的通知。${'企业登记、企业年报。'.repeat(6)}${'各部门做好服务。'.repeat((n / 6) % 5)}`
             : `${'企业登记、企业年报。'.repeat(1 + (n % 2))}${'工作会议。'.repeat(2 + (n % 5))}`
         const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`
         texts.set(await addItem(t, officeId, column, n, text, at), text)
@@ -360,6 +362,43 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const shown = await searchItems(t.deps.db, t.deps.kind, '依申请公开 预算决算', {}, 'relevance', 20, 0)
       expect(shown.map((h) => h.id)).toEqual(distinct.slice(1, 21))
     } finally {
+      await t.close()
+    }
+  })
+
+  test('a phrase is walked from the list of its rarer bigram, whose left-out documents weigh least, though that list holds more documents', async () => {
+    const t = await testEnv(kind)
+    rankingLimits.listCap = 16
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const texts = new Map<number, string>()
+      // 种设 is in every item, and short items say it many times (各种设施、各种设计); 备保 only where the phrase 种设备保障
+      // is, once. 种设's list, trimmed last, holds fewer documents than 备保's, and none of them is the phrase's.
+      for (let n = 0; n < 54; n++) {
+        const text =
+          n < 40
+            ? `关于加强特种设备保障工作的通知。${'各部门做好服务。'.repeat(n % 7)}`
+            : `各种设施、各种设计、各种设想。`.repeat(1 + (n % 3))
+        const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T04:00:00.000Z`
+        texts.set(await addItem(t, officeId, column, n, text, at), text)
+      }
+      const lists = new Map(
+        (await t.deps.db.selectFrom('search_grams').selectAll().where('gram', 'in', ['种设', '备保']).execute()).map(
+          (g) => [g.gram, g],
+        ),
+      )
+      // The shape that made the walk take the wrong list when it went by how many documents a list holds.
+      expect(Number(lists.get('种设')!.listed)).toBeLessThan(Number(lists.get('备保')!.listed))
+      expect(Number(lists.get('种设')!.spill)).toBeGreaterThan(Number(lists.get('备保')!.spill))
+      const part = queryParts('种设备保障')[0]!
+      const answered = await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, (docs) =>
+        (kind === 'sqlite' ? sqliteSearch : postgresSearch).occurrencesIn(t.deps.db, docs, part),
+      )
+      expect(answered, 'answered from the list of 备保, not by scoring every match').toBeDefined()
+      expectSameRanking(answered!.slice(0, 5), reference(texts, '种设备保障').slice(0, 5), '种设备保障')
+    } finally {
+      rankingLimits.listCap = 256
       await t.close()
     }
   })
