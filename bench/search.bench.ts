@@ -578,7 +578,10 @@ async function onPostgres(queries: RealisticQuery[]) {
   const name = reuse ? `gongkai_searchbench_${key}` : `gongkai_searchbench_${Date.now()}`
   const url = new URL(admin)
   url.pathname = `/${name}`
-  const env = { DATA_DIR: tmpdir(), DATABASE_URL: url.toString() }
+  // A data folder of its own (the key file is written there), not the shared temporary folder.
+  const dataDir = path.join(cacheRoot, `postgres-${reuse ? key : Date.now()}-data`)
+  mkdirSync(dataDir, { recursive: true })
+  const env = { DATA_DIR: dataDir, DATABASE_URL: url.toString() }
   try {
     let seeded: Seeded | undefined
     if (reuse) {
@@ -619,7 +622,10 @@ async function onPostgres(queries: RealisticQuery[]) {
       await deps.db.destroy()
     }
   } finally {
-    if (!reuse) await client.query(`drop database if exists ${name} with (force)`)
+    if (!reuse) {
+      await client.query(`drop database if exists ${name} with (force)`)
+      rmSync(dataDir, { recursive: true, force: true })
+    }
     await client.end()
   }
 }
