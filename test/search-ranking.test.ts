@@ -306,8 +306,8 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
     try {
       const { officeId } = await setUpRegion(t.deps)
       const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
-      // 70 items with the same text score the same for any query: more than a page's rows and its margin (50), so
-      // the tie runs across every cut the search makes.
+      // 70 items with the same text score the same for any query: more than the first page's rows and their margin (50), so
+      // the tie runs across its cut.
       const ids: number[] = []
       for (let n = 0; n < 70; n++)
         ids.push(
@@ -399,6 +399,30 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       expectSameRanking(answered!.slice(0, 5), reference(texts, '种设备保障').slice(0, 5), '种设备保障')
     } finally {
       rankingLimits.listCap = 256
+      await t.close()
+    }
+  })
+
+  test('a phrase is counted in an item whose publication time was stored without a zone, whatever the zone the server runs in', async () => {
+    const t = await testEnv(kind)
+    const zone = process.env.TZ
+    // Read as local time by JavaScript, as UTC by SQLite's date functions: the item's index rows must be found all
+    // the same (the walk would otherwise count the phrase 0 times there and leave the item out).
+    process.env.TZ = 'Asia/Shanghai'
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const id = await addItem(t, officeId, column, 1, '中小企业服务。扶持中小企业。', '2025-03-01 10:00:00')
+      const part = queryParts('中小企业')[0]!
+      const counts = await (kind === 'sqlite' ? sqliteSearch : postgresSearch).occurrencesIn(
+        t.deps.db,
+        [id * 256],
+        part,
+      )
+      expect(counts.get(id * 256)).toBe(2)
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
       await t.close()
     }
   })

@@ -93,7 +93,7 @@ export const sqliteSearch: SearchEngine = {
       where rowid between ${firstKey(publishedAt)} and ${lastKey(publishedAt)} and item_id = ${itemId})`.execute(trx)
   },
 
-  // Each item's chunks by the key range of its publication second, all items in one statement: items first (CROSS
+  // Each item's chunks by the key range of its publication second, all items in one statement: the ranges first (CROSS
   // JOIN keeps that order), so that FTS5 is given each range and seeks to it (the other order scans the whole index).
   // Counted in SQL where replace() counts exactly (a phrase that cannot overlap itself): a statement per item and the
   // token strings brought into JavaScript cost 30–38 µs a document, most of a phrase's walk (issue #15).
@@ -105,11 +105,17 @@ export const sqliteSearch: SearchEngine = {
     const count = needle
       ? sql`(length(' ' || s.tokens) - length(replace(' ' || s.tokens, ${needle}, ''))) / ${[...needle].length}`
       : sql`null`
-    const rows = await sql<{ id: number; n: number | null; tokens: string | null }>`select i.id, ${count} as n,
-      ${needle ? sql`null` : sql`s.tokens`} as tokens from items i cross join item_search s
-      on s.rowid between unixepoch(i.published_at) * ${slots} and unixepoch(i.published_at) * ${slots} + ${slots - 1n}
-      where i.id in (select value from json_each(${JSON.stringify(items)})) and i.published_at is not null
-      and s.item_id = i.id order by i.id, s.rowid`.execute(db)
+    // Each item's key range worked out here, as insertChunk and chunksOf work it out (SQLite's unixepoch() reads a time
+    // without a zone as UTC where JavaScript reads local time, and some forms not at all: an item would go missing).
+    const dated = await db.selectFrom('items').select(['id', 'published_at']).where('id', 'in', items).execute()
+    const ranges = dated
+      .filter((item) => item.published_at && !Number.isNaN(new Date(item.published_at).getTime()))
+      .map((item) => `[${item.id},${firstKey(item.published_at!)},${lastKey(item.published_at!)}]`)
+    if (ranges.length === 0) return found
+    const rows = await sql<{ id: number; n: number | null; tokens: string | null }>`select s.item_id as id,
+      ${count} as n, ${needle ? sql`null` : sql`s.tokens`} as tokens from json_each(${`[${ranges.join(',')}]`}) r
+      cross join item_search s on s.rowid between r.value ->> 1 and r.value ->> 2
+      where s.item_id = r.value ->> 0 order by s.item_id, s.rowid`.execute(db)
     let last = -1
     let chunk = 0
     for (const r of rows.rows) {
