@@ -2,7 +2,16 @@ import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
 import { occurrences, scoreExactly } from '../src/search/rank.ts'
-import { rankingLimits, rankingNeedsRebuild, rebuildRanking, walkLists } from '../src/search/ranking.ts'
+import {
+  deferRanking,
+  docOf,
+  gramsOf,
+  rankingLimits,
+  rankingNeedsRebuild,
+  rebuildRanking,
+  walkLists,
+  weight,
+} from '../src/search/ranking.ts'
 import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { indexItemText, indexItemsText, searchItems, unindexItem } from '../src/search/search.store.ts'
 import { postgresSearch } from '../src/search/search.postgres.ts'
@@ -256,6 +265,100 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
           Promise.resolve(new Map()),
         )
         expect(answered?.length, q).toBeGreaterThanOrEqual(5)
+      }
+    } finally {
+      rankingLimits.listCap = 256
+      await t.close()
+    }
+  }, 240_000)
+
+  test('a bulk load builds the lists once at its end: each gram keeps its best documents, and relevance stays exact before, after and as items follow', async () => {
+    const t = await testEnv(kind)
+    // Lists of 16, so that 260 items leave many documents out of the common grams' lists.
+    rankingLimits.listCap = 16
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const texts = new Map<number, string>()
+      const load: { itemId: number; publishedAt: string; text: string }[] = []
+      for (let n = 0; n < 260; n++) {
+        const text = textOf(n, 3 + ((n * 29) % 130))
+        const at = `2023-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`
+        const id = await addItem(t, officeId, column, n, text, at, t.deps.db, false)
+        texts.set(id, text)
+        load.push({ itemId: id, publishedAt: at, text })
+      }
+      // The load keeps no lists: nothing is written to them, and relevance scores every match meanwhile.
+      await deferRanking(t.deps.db)
+      for (let from = 0; from < load.length; from += 50)
+        await t.deps.db.transaction().execute((trx) => indexItemsText(trx, kind, load.slice(from, from + 50)))
+      expect((await t.deps.db.selectFrom('search_postings').select('doc').execute()).length).toBe(0)
+      expect(await rankingNeedsRebuild(t.deps.db, kind)).toBe(true)
+      const answer = (q: string) =>
+        walkLists(t.deps.db, kind, queryParts(q)[0]!, sql`i.status = 'published'`, 5, () => Promise.resolve(new Map()))
+      expect(await answer('公开')).toBeUndefined()
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '公开', {}, 'relevance', 20, 0),
+        reference(texts, '公开').slice(0, 20),
+        '公开 before the rebuild',
+      )
+      expect(await t.deps.db.transaction().execute((trx) => rebuildRanking(trx, kind))).toBe(texts.size)
+
+      // Every gram's list is its best 16 documents by impact (ties: the higher document first), computed here from the
+      // texts with the average the rebuild took; its spill is the highest impact left out, its floor the lowest kept
+      // once one was left out.
+      const stats = await t.deps.db.selectFrom('search_stats').selectAll().executeTakeFirstOrThrow()
+      const avg = Number(stats.snapshot_avg)
+      const all = new Map<string, { impact: number; doc: number }[]>()
+      for (const [id, text] of texts)
+        for (const [i, chunk] of chunkTokens(documentTokens(text))
+          .filter((c) => c.length)
+          .entries())
+          for (const [gram, tf] of gramsOf(chunk)) {
+            if (!all.has(gram)) all.set(gram, [])
+            all.get(gram)!.push({ impact: weight(tf, chunk.length, avg), doc: docOf(id, i) })
+          }
+      const postings = await t.deps.db
+        .selectFrom('search_postings')
+        .select(['gram', 'impact', 'doc'])
+        .orderBy('gram')
+        .orderBy('impact', 'desc')
+        .orderBy('doc', 'desc')
+        .execute()
+      const grams = await t.deps.db.selectFrom('search_grams').selectAll().execute()
+      expect(grams.length).toBe(all.size)
+      let cut = 0
+      for (const g of grams) {
+        const best = all.get(g.gram)!.sort((x, y) => y.impact - x.impact || y.doc - x.doc)
+        const kept = best.slice(0, 16)
+        const listed = postings
+          .filter((p) => p.gram === g.gram)
+          .map((p) => ({ impact: Number(p.impact), doc: Number(p.doc) }))
+        expect(listed, g.gram).toEqual(kept)
+        expect(Number(g.listed), g.gram).toBe(kept.length)
+        expect(Number(g.spill), g.gram).toBe(best[16]?.impact ?? 0)
+        expect(Number(g.floor), g.gram).toBe(best.length > 16 ? kept.at(-1)!.impact : 0)
+        if (best.length > 16) cut++
+      }
+      expect(cut).toBeGreaterThan(20)
+      expect((await answer('公开'))?.length).toBeGreaterThanOrEqual(5)
+
+      // Items published after the rebuild join the lists one by one, as usual.
+      for (let n = 260; n < 300; n++) {
+        const text = textOf(n, 3 + ((n * 29) % 130))
+        texts.set(
+          await addItem(t, officeId, column, n, text, `2026-01-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`),
+          text,
+        )
+      }
+      for (const q of queries) {
+        const expected = reference(texts, q)
+        expectSameRanking(await searchItems(t.deps.db, kind, q, {}, 'relevance', 20, 0), expected.slice(0, 20), q)
+        expectSameRanking(
+          await searchItems(t.deps.db, kind, q, {}, 'relevance', 20, 40),
+          expected.slice(40, 60),
+          `${q} p3`,
+        )
       }
     } finally {
       rankingLimits.listCap = 256

@@ -224,6 +224,14 @@ export async function addRanked(db: Executor, kind: DatabaseKind, documents: rea
   if (documents.length === 0) return
   const stats = await statsOf(db, kind, true)
   const added = documents.reduce((n, d) => n + d.tokens.length, 0)
+  const docs = stats.docs + documents.length
+  const total = stats.tokens + added
+  // Lists waiting for a rebuild (an index from before them, or a bulk import that builds them once at its end) are not
+  // read until it, which recomputes them from the whole index: only the counts are kept.
+  if (stats.rebuild === 1) {
+    await db.updateTable('search_stats').set({ docs, tokens: total }).where('id', '=', 1).execute()
+    return
+  }
   const avg = stats.snapshot_avg > 0 ? stats.snapshot_avg : Math.max(1, added / documents.length) * headroom
   await listDocuments(
     db,
@@ -231,13 +239,11 @@ export async function addRanked(db: Executor, kind: DatabaseKind, documents: rea
     documents.map((d) => ({ doc: docOf(d.itemId, d.chunk), tokens: d.tokens })),
     avg,
   )
-  const docs = stats.docs + documents.length
-  const total = stats.tokens + added
   await db.updateTable('search_stats').set({ docs, tokens: total, snapshot_avg: avg }).where('id', '=', 1).execute()
   // While the index is small its average moves fast; the lists are recomputed with the new one (cheap then). A large
   // index keeps its snapshot: results stay exact, the walks only get longer (`gongkai search rebuild` refreshes it).
   const live = total / docs
-  if (stats.rebuild === 0 && docs <= smallIndex && (live > avg || live * 1.25 < avg)) await rebuildRanking(db, kind)
+  if (docs <= smallIndex && (live > avg || live * 1.25 < avg)) await rebuildRanking(db, kind)
 }
 
 /** Removes a document (an item's chunk) from the impact lists. */
@@ -307,7 +313,39 @@ async function* allDocuments(db: Executor, kind: DatabaseKind): AsyncGenerator<{
   }
 }
 
-/** Recomputes the lists from the index with its present average (an existing index, or a refreshed snapshot). */
+/**
+ * One gram's list while the lists are rebuilt: its entries four numbers each (impact, doc, tf, dl), unordered until
+ * they reach twice the cap, then cut to the best `listCap` (impact, then doc, descending, the lists' order); `last` is
+ * the lowest kept after a cut (impact and doc), below which a document cannot join; `spill` the highest impact cut.
+ */
+type Building = { entries: number[]; cut: boolean; lastImpact: number; lastDoc: number; spill: number }
+
+function cutList(g: Building): void {
+  const n = g.entries.length / 4
+  const order = Array.from({ length: n }, (_, i) => i)
+  const e = g.entries
+  order.sort((x, y) => e[y * 4]! - e[x * 4]! || e[y * 4 + 1]! - e[x * 4 + 1]!)
+  const cap = rankingLimits.listCap
+  if (n > cap) g.spill = Math.max(g.spill, e[order[cap]! * 4]!)
+  const kept: number[] = []
+  for (const i of order.slice(0, cap)) kept.push(e[i * 4]!, e[i * 4 + 1]!, e[i * 4 + 2]!, e[i * 4 + 3]!)
+  g.entries = kept
+  if (n > cap) {
+    g.cut = true
+    g.lastImpact = kept[kept.length - 4]!
+    g.lastDoc = kept[kept.length - 3]!
+  }
+}
+
+/**
+ * Recomputes the lists from the index with its present average (an existing index, or a refreshed snapshot), in one
+ * pass: every document's grams go into lists kept in memory, each cut to its best `listCap` whenever it reaches twice
+ * that, and the lists are written once at the end in the index's order. Adding the documents batch by batch, as
+ * publication does, wrote and trimmed every list again and again: 300,000 items took 40 minutes to index that way
+ * (issue #15). The result is what publication one by one keeps — each gram's best `listCap` documents, the highest
+ * impact left out as its spill, the lowest kept as its floor once a document was left out — without the slack that
+ * lists get between trims.
+ */
 export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<number> {
   await statsOf(db, kind, true)
   await db.deleteFrom('search_postings').execute()
@@ -320,13 +358,66 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
   const docs = Number(counted?.docs ?? 0)
   const tokens = Number(counted?.tokens ?? 0)
   const avg = docs > 0 ? (tokens / docs) * headroom : 0
-  for await (const batch of allDocuments(db, kind)) await listDocuments(db, kind, batch, avg)
+  const cap = rankingLimits.listCap
+  const lists = new Map<string, Building>()
+  for await (const batch of allDocuments(db, kind)) {
+    for (const { doc, tokens: t } of batch) {
+      const dl = t.length
+      for (const [gram, tf] of gramsOf(t)) {
+        const impact = weight(tf, dl, avg)
+        let g = lists.get(gram)
+        if (!g) lists.set(gram, (g = { entries: [], cut: false, lastImpact: 0, lastDoc: 0, spill: 0 }))
+        // Below the lowest kept after a cut: it would be cut again.
+        if (g.cut && (impact < g.lastImpact || (impact === g.lastImpact && doc < g.lastDoc))) {
+          if (impact > g.spill) g.spill = impact
+          continue
+        }
+        g.entries.push(impact, doc, tf, dl)
+        if (g.entries.length >= 8 * cap) cutList(g)
+      }
+    }
+  }
+  const grams = [...lists.keys()].sort()
+  let postings: unknown[][] = []
+  let rows: unknown[][] = []
+  const writePostings = async () => {
+    for (const part of chunked(postings, 5_000))
+      await sql`insert into search_postings (gram, impact, doc, tf, dl) select gram, impact, doc, tf, dl from
+        ${jsonRows(kind, part, sql`${jsonText(kind, 0)} as gram, ${jsonNumber(kind, 1)} as impact, ${jsonNumber(kind, 2)} as tf, ${jsonNumber(kind, 3)} as doc, ${jsonNumber(kind, 4)} as dl`)} p`.execute(
+        db,
+      )
+    for (const part of chunked(rows, 5_000))
+      await sql`insert into search_grams (gram, listed, floor, spill) select gram, listed, floor, spill from
+        ${jsonRows(kind, part, sql`${jsonText(kind, 0)} as gram, ${jsonNumber(kind, 1)} as listed, ${jsonNumber(kind, 2)} as floor, ${jsonNumber(kind, 3)} as spill`)} c`.execute(
+        db,
+      )
+    postings = []
+    rows = []
+  }
+  for (const gram of grams) {
+    const g = lists.get(gram)!
+    cutList(g)
+    const e = g.entries
+    for (let i = 0; i < e.length; i += 4) postings.push([gram, e[i], e[i + 2], e[i + 1], e[i + 3]])
+    rows.push([gram, e.length / 4, g.cut ? g.lastImpact : 0, g.spill])
+    lists.delete(gram)
+    if (postings.length >= 50_000) await writePostings()
+  }
+  await writePostings()
   await db
     .updateTable('search_stats')
     .set({ docs, tokens, snapshot_avg: avg, rebuild: 0 })
     .where('id', '=', 1)
     .execute()
   return docs
+}
+
+/**
+ * Stops keeping the lists until rebuildRanking builds them again: for a bulk load, which then pays for the lists once
+ * instead of batch by batch. Until the rebuild, relevance scores every match (exact, slower).
+ */
+export async function deferRanking(db: Executor): Promise<void> {
+  await db.updateTable('search_stats').set({ rebuild: 1 }).where('id', '=', 1).execute()
 }
 
 /** Whether the lists must be built (an index that existed before them). */
