@@ -126,6 +126,29 @@ function expectSameRanking(found: { id: number; rank: number }[], expected: { id
   expect(strict(f), q).toEqual(strict(e))
 }
 
+/**
+ * Runs `fn` on a fresh region with its office's 部门动态 column, the impact lists capped at `cap` documents meanwhile
+ * (small caps reach the trimming and the spill with few items).
+ */
+async function withColumn(
+  kind: (typeof databaseKinds)[number],
+  cap: number | undefined,
+  fn: (t: TestEnv, officeId: number, column: number) => Promise<void>,
+) {
+  const t = await testEnv(kind)
+  if (cap) rankingLimits.listCap = cap
+  try {
+    const { officeId } = await setUpRegion(t.deps)
+    const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+    await fn(t, officeId, column)
+  } finally {
+    rankingLimits.listCap = 256
+    await t.close()
+  }
+}
+
+const engineOf = (kind: (typeof databaseKinds)[number]) => (kind === 'sqlite' ? sqliteSearch : postgresSearch)
+
 const queries = [
   '公',
   '信',
@@ -225,12 +248,8 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
   }, 240_000)
 
   test('items indexed together, as an import indexes its batches, rank exactly as items indexed one by one', async () => {
-    const t = await testEnv(kind)
     // Lists of 16: one batch of 200 items grows many lists far past twice the cap before they are trimmed.
-    rankingLimits.listCap = 16
-    try {
-      const { officeId } = await setUpRegion(t.deps)
-      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+    await withColumn(kind, 16, async (t, officeId, column) => {
       const texts = new Map<number, string>()
       const batch: { itemId: number; publishedAt: string; text: string }[] = []
       for (let n = 0; n < 330; n++) {
@@ -266,19 +285,12 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
         )
         expect(answered?.length, q).toBeGreaterThanOrEqual(5)
       }
-    } finally {
-      rankingLimits.listCap = 256
-      await t.close()
-    }
+    })
   }, 240_000)
 
   test('a bulk load builds the lists once at its end: each gram keeps its best documents, and relevance stays exact before, after and as items follow', async () => {
-    const t = await testEnv(kind)
     // Lists of 16, so that 260 items leave many documents out of the common grams' lists.
-    rankingLimits.listCap = 16
-    try {
-      const { officeId } = await setUpRegion(t.deps)
-      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+    await withColumn(kind, 16, async (t, officeId, column) => {
       const texts = new Map<number, string>()
       const load: { itemId: number; publishedAt: string; text: string }[] = []
       for (let n = 0; n < 260; n++) {
@@ -360,18 +372,11 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
           `${q} p3`,
         )
       }
-    } finally {
-      rankingLimits.listCap = 256
-      await t.close()
-    }
+    })
   }, 240_000)
 
   test("a common phrase is answered from its bigrams' lists, though one of its bigrams is mostly about other things", async () => {
-    const t = await testEnv(kind)
-    rankingLimits.listCap = 16
-    try {
-      const { officeId } = await setUpRegion(t.deps)
-      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+    await withColumn(kind, 16, async (t, officeId, column) => {
       const texts = new Map<number, string>()
       // 企业 is everywhere; its heaviest documents are the 40 that say 中小企业 once and 企业 a dozen times, so its list
       // shows them but cannot bound the phrase (its impacts are for 12 occurrences, the phrase has 1). 中小's list is
@@ -389,7 +394,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const part = queryParts('中小企业')[0]!
       // The best 5 (lists of 16 hold them).
       const answered = await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, (docs) =>
-        (kind === 'sqlite' ? sqliteSearch : postgresSearch).occurrencesIn(t.deps.db, docs, part),
+        engineOf(kind).occurrencesIn(t.deps.db, docs, part),
       )
       expect(answered, 'answered from the lists, not by scoring every match').toBeDefined()
       expectSameRanking(answered!.slice(0, 5), reference(texts, '中小企业').slice(0, 5), '中小企业')
@@ -398,17 +403,11 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
         reference(texts, '中小企业').slice(0, 20),
         '中小企业 search',
       )
-    } finally {
-      rankingLimits.listCap = 256
-      await t.close()
-    }
+    })
   })
 
   test('items that score the same are listed newest first, page after page, and an item no longer published is never listed', async () => {
-    const t = await testEnv(kind)
-    try {
-      const { officeId } = await setUpRegion(t.deps)
-      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+    await withColumn(kind, undefined, async (t, officeId, column) => {
       // 70 items with the same text score the same for any query: more than the first page's rows and their margin (50), so
       // the tie runs across its cut.
       const ids: number[] = []
@@ -464,17 +463,11 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       await t.deps.db.updateTable('items').set({ status: 'withdrawn' }).where('id', '=', hidden).execute()
       const shown = await searchItems(t.deps.db, t.deps.kind, '依申请公开 预算决算', {}, 'relevance', 20, 0)
       expect(shown.map((h) => h.id)).toEqual(distinct.slice(1, 21))
-    } finally {
-      await t.close()
-    }
+    })
   })
 
   test('a phrase is walked from the list of its rarer bigram, whose left-out documents weigh least, though that list holds more documents', async () => {
-    const t = await testEnv(kind)
-    rankingLimits.listCap = 16
-    try {
-      const { officeId } = await setUpRegion(t.deps)
-      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+    await withColumn(kind, 16, async (t, officeId, column) => {
       const texts = new Map<number, string>()
       // 种设 is in every item, and short items say it many times (各种设施、各种设计); 备保 only where the phrase 种设备保障
       // is, once. 种设's list, trimmed last, holds fewer documents than 备保's, and none of them is the phrase's.
@@ -496,14 +489,62 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       expect(Number(lists.get('种设')!.spill)).toBeGreaterThan(Number(lists.get('备保')!.spill))
       const part = queryParts('种设备保障')[0]!
       const answered = await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, (docs) =>
-        (kind === 'sqlite' ? sqliteSearch : postgresSearch).occurrencesIn(t.deps.db, docs, part),
+        engineOf(kind).occurrencesIn(t.deps.db, docs, part),
       )
       expect(answered, 'answered from the list of 备保, not by scoring every match').toBeDefined()
       expectSameRanking(answered!.slice(0, 5), reference(texts, '种设备保障').slice(0, 5), '种设备保障')
-    } finally {
-      rankingLimits.listCap = 256
-      await t.close()
-    }
+    })
+  })
+
+  test('a page is full though the best matches belong to items no longer published whose index rows remain', async () => {
+    await withColumn(kind, undefined, async (t, officeId, column) => {
+      // 80 items of different lengths (different scores); the best 45 withdrawn without leaving the index, more than a
+      // first page's rows and margin (50) hold, so that the rows read first are mostly theirs.
+      const ids: number[] = []
+      for (let n = 0; n < 80; n++)
+        ids.push(
+          await addItem(
+            t,
+            officeId,
+            column,
+            n,
+            `依申请公开。预算决算。${'各科室汇报了近期工作。'.repeat(n)}`,
+            `2025-06-${String((n % 28) + 1).padStart(2, '0')}T05:00:00.000Z`,
+          ),
+        )
+      await t.deps.db.updateTable('items').set({ status: 'withdrawn' }).where('id', 'in', ids.slice(0, 45)).execute()
+      // Two words: every match is scored (the lists answer one part only).
+      const shown = await searchItems(t.deps.db, kind, '依申请公开 预算决算', {}, 'relevance', 20, 0)
+      expect(shown.map((h) => h.id)).toEqual(ids.slice(45, 65))
+    })
+  })
+
+  test('a phrase that overlaps itself is walked from its list and counted where it overlaps (哈哈哈 twice in 哈哈哈哈)', async () => {
+    await withColumn(kind, 8, async (t, officeId, column) => {
+      const texts = new Map<number, string>()
+      // 哈哈 is in every item: a third hold 哈哈哈哈 (哈哈哈 twice, overlapping) a different number of times, the others
+      // 哈哈 once. The list of 哈哈 (8 kept) is trimmed, so the walk must count the phrase in each document it reads.
+      for (let n = 0; n < 60; n++) {
+        const text =
+          n % 3 === 0
+            ? `${'哈哈哈哈，'.repeat(1 + ((n / 3) % 4))}${'工作会议。'.repeat(1 + (n % 5))}`
+            : `哈哈。${'工作会议。'.repeat(1 + (n % 4))}`
+        const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T06:00:00.000Z`
+        texts.set(await addItem(t, officeId, column, n, text, at), text)
+      }
+      const list = await t.deps.db
+        .selectFrom('search_grams')
+        .selectAll()
+        .where('gram', '=', '哈哈')
+        .executeTakeFirstOrThrow()
+      expect(Number(list.spill)).toBeGreaterThan(0)
+      const part = queryParts('哈哈哈')[0]!
+      const answered = await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, (docs) =>
+        engineOf(kind).occurrencesIn(t.deps.db, docs, part),
+      )
+      expect(answered, 'answered from the list of 哈哈').toBeDefined()
+      expectSameRanking(answered!.slice(0, 5), reference(texts, '哈哈哈').slice(0, 5), '哈哈哈')
+    })
   })
 
   test('a phrase is counted in an item whose publication time was stored without a zone, whatever the zone the server runs in', async () => {
@@ -517,11 +558,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
       const id = await addItem(t, officeId, column, 1, '中小企业服务。扶持中小企业。', '2025-03-01 10:00:00')
       const part = queryParts('中小企业')[0]!
-      const counts = await (kind === 'sqlite' ? sqliteSearch : postgresSearch).occurrencesIn(
-        t.deps.db,
-        [id * 256],
-        part,
-      )
+      const counts = await engineOf(kind).occurrencesIn(t.deps.db, [id * 256], part)
       expect(counts.get(id * 256)).toBe(2)
     } finally {
       if (zone === undefined) delete process.env.TZ
@@ -531,10 +568,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
   })
 
   test('an old item that matches far better than thousands of newer ones ranks first', async () => {
-    const t = await testEnv(kind)
-    try {
-      const { officeId } = await setUpRegion(t.deps)
-      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+    await withColumn(kind, undefined, async (t, officeId, column) => {
       const old = await addItem(
         t,
         officeId,
@@ -560,16 +594,11 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const found = await searchItems(t.deps.db, t.deps.kind, '依申请公开', {}, 'relevance', 20, 0)
       expect(found[0]?.id).toBe(old)
       expect((await searchItems(t.deps.db, t.deps.kind, '依申', {}, 'relevance', 20, 0))[0]?.id).toBe(old)
-    } finally {
-      await t.close()
-    }
+    })
   }, 300_000)
 
   test('an index that existed before the relevance lists is ranked exactly at once and gets its lists when rebuilt', async () => {
-    const t = await testEnv(kind)
-    try {
-      const { officeId } = await setUpRegion(t.deps)
-      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+    await withColumn(kind, undefined, async (t, officeId, column) => {
       const texts = new Map<number, string>()
       for (let n = 0; n < 40; n++) {
         const text = textOf(n, 5 + ((n * 13) % 60))
@@ -600,8 +629,6 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
         reference(texts, '公开').slice(0, 10),
         '公开 rebuilt',
       )
-    } finally {
-      await t.close()
-    }
+    })
   })
 })

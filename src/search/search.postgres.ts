@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { RawBuilder } from 'kysely'
-import { b, countableNeedle, k1, occurrences, overlapsItself, scoreExactly } from './rank.ts'
+import { b, countableNeedle, k1, occurrences, scoreExactly } from './rank.ts'
 import type { Candidate } from './rank.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
 import type { QueryPart } from './tokenize.ts'
@@ -48,13 +48,14 @@ function scoreInDatabase(
     const v = Math.log((index.docs - n + 0.5) / (n + 0.5))
     const idf = v > 0 ? v : 1e-6
     let tf: RawBuilder<unknown>
-    if (p.kind === 'prefix' || (p.kind === 'phrase' && !overlapsItself(p.tokens))) {
-      const needle = p.kind === 'prefix' ? ` ${p.token}` : ` ${p.tokens.join(' ')}`
+    // A prefix, or a phrase replace() counts exactly (rank.ts countableNeedle); others by a zero-width regexp match.
+    const needle = p.kind === 'prefix' ? ` ${p.token}` : countableNeedle(p)
+    if (needle !== undefined) {
       tf = sql`((length(' ' || s.tokens) - length(replace(' ' || s.tokens, ${needle}::text, ''))) / ${[...needle].length}::integer)`
     } else {
-      const needle = p.kind === 'word' ? p.token : p.tokens.join(' ')
+      const word = p.kind === 'word' ? p.token : p.kind === 'phrase' ? p.tokens.join(' ') : p.token
       // regexp_matches, not regexp_count (PostgreSQL 15 and later only): a zero-width match at every position.
-      tf = sql`(select count(*) from regexp_matches(' ' || s.tokens || ' ', ${`(?= ${needle} )`}::text, 'g'))`
+      tf = sql`(select count(*) from regexp_matches(' ' || s.tokens || ' ', ${`(?= ${word} )`}::text, 'g'))`
     }
     return sql`(${float(idf)} * ${tf} * ${float(k1 + 1)} / (${tf} + ${norm}))`
   })
