@@ -2,7 +2,13 @@ import { describe, expect, test } from 'vitest'
 import { listColumns } from '../src/disclosures/disclosure.store.ts'
 import { repairSearchIndex, searchableText } from '../src/disclosures/disclosure.service.ts'
 import { normaliseText } from '../src/reports/import/normalize.ts'
-import { countSearchItems, indexItemText, searchItems, unindexItem } from '../src/search/search.store.ts'
+import {
+  countSearchItems,
+  indexItemText,
+  indexItemsText,
+  searchItems,
+  unindexItem,
+} from '../src/search/search.store.ts'
 import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts'
 import { publishedItemRow, setUpRegion } from './support/builders.ts'
 import { databaseKinds, testEnv } from './support/test-deps.ts'
@@ -315,6 +321,51 @@ describe.each(databaseKinds)('search index keys on %s', (kind) => {
       await unindexItem(t.deps.db, t.deps.kind, ids[1]!, at)
       expect((await searchItems(t.deps.db, t.deps.kind, '振兴', {}, 'date')).map((h) => h.id)).toEqual([ids[0]])
       expect((await searchItems(t.deps.db, t.deps.kind, '修订', {}, 'date')).map((h) => h.id)).toEqual([ids[0]])
+    } finally {
+      await t.close()
+    }
+  })
+
+  test('an item indexed again within an import batch keeps only its new text, and is counted once', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const at = '2024-06-01T02:00:00.000Z'
+      const ids: number[] = []
+      for (const k of [0, 1]) {
+        const row = await t.deps.db
+          .insertInto('items')
+          .values(
+            publishedItemRow({
+              agency_id: officeId,
+              column_id: column,
+              index_number: `R/2024-${String(k).padStart(5, '0')}`,
+              title: `营商环境简报第${k + 1}期`,
+              body: '营商环境。',
+              formed_on: '2024-01-01',
+              published_at: at,
+            }),
+          )
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        ids.push(row.id)
+      }
+      await indexItemText(t.deps.db, kind, ids[0]!, at, '营商环境简报第1期 初稿')
+      // The batch of an import that corrects the first item and brings the second.
+      await t.deps.db.transaction().execute((trx) =>
+        indexItemsText(trx, kind, [
+          { itemId: ids[0]!, publishedAt: at, text: '营商环境简报第1期 修订稿' },
+          { itemId: ids[1]!, publishedAt: at, text: '营商环境简报第2期' },
+        ]),
+      )
+      expect(await searchItems(t.deps.db, kind, '初稿', {}, 'date')).toEqual([])
+      expect((await searchItems(t.deps.db, kind, '修订', {}, 'date')).map((h) => h.id)).toEqual([ids[0]])
+      expect(await countSearchItems(t.deps.db, kind, '营商环境', {})).toBe(2)
+      const rows = await t.deps.db.selectFrom('item_search').select('item_id').execute()
+      expect(rows.map((r) => Number(r.item_id)).sort((a, b) => a - b)).toEqual(ids)
+      const stats = await t.deps.db.selectFrom('search_stats').select('docs').executeTakeFirstOrThrow()
+      expect(Number(stats.docs)).toBe(2)
     } finally {
       await t.close()
     }

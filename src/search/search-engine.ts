@@ -7,6 +7,8 @@ import type { QueryPart } from './tokenize.ts'
 
 export type SearchHit = { id: number; rank: number }
 
+export type IndexedChunk = Readonly<{ itemId: number; publishedAt: string; chunk: number; tokens: string }>
+
 /** One search: the query's parts and the filters on items, as a condition over `items i`. */
 export type SearchQuery = Readonly<{
   parts: readonly QueryPart[]
@@ -16,10 +18,15 @@ export type SearchQuery = Readonly<{
 }>
 
 export type SearchEngine = Readonly<{
-  /** Stores one chunk of an item's tokens (a space-separated string), the `chunk`-th of the item. */
-  insertChunk(trx: Executor, itemId: number, publishedAt: string, chunk: number, tokens: string): Promise<void>
+  /**
+   * Stores chunks of items' tokens (each a space-separated string, the `chunk`-th of its item), in the order given:
+   * an item's chunks in chunk order.
+   */
+  insertChunks(trx: Executor, chunks: readonly IndexedChunk[]): Promise<void>
   /** An item's chunks' token strings, in chunk order. */
   chunksOf(db: Executor, itemId: number, publishedAt: string): Promise<string[]>
+  /** Which of these items have rows in the index (found where chunksOf finds them). */
+  indexedAmong(db: Executor, items: readonly { itemId: number; publishedAt: string }[]): Promise<Set<number>>
   /** Removes all of an item's chunks. */
   unindexItem(trx: Executor, itemId: number, publishedAt: string): Promise<void>
   /**

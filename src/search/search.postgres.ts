@@ -63,9 +63,20 @@ function scoreInDatabase(
 }
 
 export const postgresSearch: SearchEngine = {
-  async insertChunk(trx, itemId, publishedAt, chunk, tokens) {
-    await sql`insert into item_search (item_id, published_at, tokens, chunk)
-      values (${itemId}, ${publishedAt}, ${tokens}, ${chunk})`.execute(trx)
+  // A batch in one statement (an import's 500 items are ~550 chunks: a round trip each was most of indexing's time).
+  async insertChunks(trx, chunks) {
+    for (let at = 0; at < chunks.length; at += 1_000) {
+      const rows = chunks.slice(at, at + 1_000).map((c) => [c.itemId, c.publishedAt, c.tokens, c.chunk])
+      await sql`insert into item_search (item_id, published_at, tokens, chunk) select (v ->> 0)::integer,
+        v ->> 1, v ->> 2, (v ->> 3)::integer from json_array_elements(${JSON.stringify(rows)}::json) v`.execute(trx)
+    }
+  },
+
+  async indexedAmong(db, items) {
+    if (items.length === 0) return new Set()
+    const rows = await sql<{ item_id: number }>`select distinct item_id from item_search
+      where item_id in (${sql.join(items.map((i) => i.itemId))})`.execute(db)
+    return new Set(rows.rows.map((r) => Number(r.item_id)))
   },
 
   async chunksOf(db, itemId) {

@@ -3,7 +3,7 @@ import type { RawBuilder } from 'kysely'
 import type { DatabaseKind, Executor } from '../storage/database.ts'
 import { postgresSearch } from './search.postgres.ts'
 import { sqliteSearch } from './search.sqlite.ts'
-import type { SearchEngine, SearchHit } from './search-engine.ts'
+import type { IndexedChunk, SearchEngine, SearchHit } from './search-engine.ts'
 import { addRanked, nothingMatches, removeRanked, walkLists } from './ranking.ts'
 import type { NewDocument } from './ranking.ts'
 import { chunkTokens, documentTokens, queryParts } from './tokenize.ts'
@@ -43,15 +43,19 @@ export async function indexItemsText(
   const engine = engines[kind]
   const documents: NewDocument[] = []
   // An item given twice is indexed once, as last given.
-  const last = new Map(items.map((item) => [item.itemId, item]))
-  for (const { itemId, publishedAt, text } of last.values()) {
-    await unindexItem(trx, kind, itemId, publishedAt)
+  const last = [...new Map(items.map((item) => [item.itemId, item])).values()]
+  // Rows already there (an item indexed again) are removed first; new items, most of an import, skip that.
+  const indexed = await engine.indexedAmong(trx, last)
+  const rows: IndexedChunk[] = []
+  for (const { itemId, publishedAt, text } of last) {
+    if (indexed.has(itemId)) await unindexItem(trx, kind, itemId, publishedAt)
     const chunks = chunkTokens(documentTokens(text)).filter((c) => c.length)
     for (const [i, chunk] of chunks.entries()) {
-      await engine.insertChunk(trx, itemId, publishedAt, i, chunk.join(' '))
+      rows.push({ itemId, publishedAt, chunk: i, tokens: chunk.join(' ') })
       documents.push({ itemId, chunk: i, tokens: chunk })
     }
   }
+  await engine.insertChunks(trx, rows)
   await addRanked(trx, kind, documents)
 }
 
