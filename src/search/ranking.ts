@@ -359,14 +359,38 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
   const tokens = Number(counted?.tokens ?? 0)
   const avg = docs > 0 ? (tokens / docs) * headroom : 0
   const cap = rankingLimits.listCap
-  const lists = new Map<string, Building>()
+  // Grams are numbered as first met, and each distinct token's grams (itself, and its first character as a prefix when
+  // that is Han, as gramsOf makes them) worked out once: a document's ~1,100 tokens are then counted in an array, not a
+  // Map built for each document (the pass over 1,000,000 documents is most of the rebuild).
+  const names: string[] = []
+  const lists: Building[] = []
+  const ids = new Map<string, number>()
+  const idOf = (gram: string) => {
+    let id = ids.get(gram)
+    if (id === undefined) {
+      ids.set(gram, (id = names.length))
+      names.push(gram)
+      lists.push({ entries: [], cut: false, lastImpact: 0, lastDoc: 0, spill: 0 })
+      counts.push(0)
+    }
+    return id
+  }
+  const counts: number[] = []
+  const gramsOfToken = new Map<string, readonly number[]>()
+  const touched: number[] = []
   for await (const batch of allDocuments(db, kind)) {
     for (const { doc, tokens: t } of batch) {
       const dl = t.length
-      for (const [gram, tf] of gramsOf(t)) {
+      for (const raw of t) {
+        let own = gramsOfToken.get(raw)
+        if (!own) gramsOfToken.set(raw, (own = [...gramsOf([raw]).keys()].map(idOf)))
+        for (const id of own) if (counts[id]!++ === 0) touched.push(id)
+      }
+      for (const id of touched) {
+        const tf = counts[id]!
+        counts[id] = 0
         const impact = weight(tf, dl, avg)
-        let g = lists.get(gram)
-        if (!g) lists.set(gram, (g = { entries: [], cut: false, lastImpact: 0, lastDoc: 0, spill: 0 }))
+        const g = lists[id]!
         // Below the lowest kept after a cut: it would be cut again.
         if (g.cut && (impact < g.lastImpact || (impact === g.lastImpact && doc < g.lastDoc))) {
           if (impact > g.spill) g.spill = impact
@@ -375,9 +399,10 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
         g.entries.push(impact, doc, tf, dl)
         if (g.entries.length >= 8 * cap) cutList(g)
       }
+      touched.length = 0
     }
   }
-  const grams = [...lists.keys()].sort()
+  const grams = names.map((name, id) => ({ name, id })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
   let postings: unknown[][] = []
   let rows: unknown[][] = []
   const writePostings = async () => {
@@ -394,13 +419,13 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
     postings = []
     rows = []
   }
-  for (const gram of grams) {
-    const g = lists.get(gram)!
+  for (const { name: gram, id } of grams) {
+    const g = lists[id]!
     cutList(g)
     const e = g.entries
     for (let i = 0; i < e.length; i += 4) postings.push([gram, e[i], e[i + 2], e[i + 1], e[i + 3]])
     rows.push([gram, e.length / 4, g.cut ? g.lastImpact : 0, g.spill])
-    lists.delete(gram)
+    g.entries = []
     if (postings.length >= 50_000) await writePostings()
   }
   await writePostings()
