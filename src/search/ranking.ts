@@ -63,6 +63,11 @@ function gramsOfPart(part: QueryPart): string[] {
   return [...new Set(part.tokens.map(plain))]
 }
 
+/**
+ * search_stats.rebuild: 0 the lists are kept; 1 they must be built and the counts are not known (an index from before
+ * them); 2 they are deferred for a bulk load and the counts are kept exact (deferRanking). While it is not 0 the lists
+ * are neither kept nor read, and rebuildRanking builds them and counts afresh.
+ */
 type Stats = { docs: number; tokens: number; snapshot_avg: number; rebuild: number }
 
 async function statsOf(db: Executor, kind: DatabaseKind, lock = false): Promise<Stats> {
@@ -226,9 +231,9 @@ export async function addRanked(db: Executor, kind: DatabaseKind, documents: rea
   const added = documents.reduce((n, d) => n + d.tokens.length, 0)
   const docs = stats.docs + documents.length
   const total = stats.tokens + added
-  // Lists waiting for a rebuild (an index from before them, or a bulk import that builds them once at its end) are not
+  // Lists waiting for a rebuild (an index from before them, or a bulk load that builds them once at its end) are not
   // read until it, which recomputes them from the whole index: only the counts are kept.
-  if (stats.rebuild === 1) {
+  if (stats.rebuild !== 0) {
     await db.updateTable('search_stats').set({ docs, tokens: total }).where('id', '=', 1).execute()
     return
   }
@@ -255,6 +260,12 @@ export async function removeRanked(
   tokens: readonly string[],
 ): Promise<void> {
   const stats = await statsOf(db, kind, true)
+  const counted = { docs: Math.max(0, stats.docs - 1), tokens: Math.max(0, stats.tokens - tokens.length) }
+  // Lists waiting for a rebuild hold nothing to remove.
+  if (stats.rebuild !== 0) {
+    await db.updateTable('search_stats').set(counted).where('id', '=', 1).execute()
+    return
+  }
   const doc = docOf(itemId, chunk)
   const names = [...gramsOf(tokens).keys()]
   // The grams as one JSON parameter (a document has ~900), as listDocuments writes them.
@@ -271,11 +282,7 @@ export async function removeRanked(
       sql`${jsonText(kind, 0)} as gram`,
     )}`.execute(db)
   }
-  await db
-    .updateTable('search_stats')
-    .set({ docs: Math.max(0, stats.docs - 1), tokens: Math.max(0, stats.tokens - tokens.length) })
-    .where('id', '=', 1)
-    .execute()
+  await db.updateTable('search_stats').set(counted).where('id', '=', 1).execute()
 }
 
 /** Every document of the index with its tokens, in batches (for rebuilding the lists). */
@@ -298,43 +305,71 @@ async function* allDocuments(db: Executor, kind: DatabaseKind): AsyncGenerator<{
       after = rows.at(-1)!.key
     }
   }
-  let after = -1
+  // Paged by (item, chunk) from the item index: `item_id * 256 + chunk > x` filtered every row before the page (each
+  // page rescanned all the earlier ones: quadratic at 1,000,000 documents) and overflowed integer past item 8,388,607.
+  let after = { item: -1, chunk: -1 }
   for (;;) {
     const rows = (
       await sql<{ item_id: number; chunk: number; tokens: string }>`select item_id, chunk, tokens from item_search
-        where item_id * 256 + chunk > ${after} order by item_id, chunk limit 500`.execute(db)
+        where item_id >= ${after.item} and (item_id, chunk) > (${after.item}, ${after.chunk})
+        order by item_id, chunk limit 500`.execute(db)
     ).rows
     if (rows.length === 0) return
     yield rows.map((r) => ({
       doc: docOf(Number(r.item_id), Number(r.chunk)),
       tokens: r.tokens ? r.tokens.split(' ') : [],
     }))
-    after = docOf(Number(rows.at(-1)!.item_id), Number(rows.at(-1)!.chunk))
+    after = { item: Number(rows.at(-1)!.item_id), chunk: Number(rows.at(-1)!.chunk) }
   }
 }
 
 /**
- * One gram's list while the lists are rebuilt: its entries four numbers each (impact, doc, tf, dl), unordered until
- * they reach twice the cap, then cut to the best `listCap` (impact, then doc, descending, the lists' order); `last` is
- * the lowest kept after a cut (impact and doc), below which a document cannot join; `spill` the highest impact cut.
+ * One gram's list while the lists are rebuilt: `size` entries of four numbers (impact, doc, tf, dl) in a typed array
+ * (outside the JavaScript heap, whose limit a large vocabulary would reach: ~15 KB a full list), unordered until they
+ * reach twice the cap, then cut to the best `listCap` (impact, then doc, descending, the lists' order); `lastImpact`
+ * and `lastDoc` are the lowest kept after a cut, below which a document cannot join; `spill` the highest impact cut.
  */
-type Building = { entries: number[]; cut: boolean; lastImpact: number; lastDoc: number; spill: number }
+type Building = {
+  entries: Float64Array
+  size: number
+  cut: boolean
+  lastImpact: number
+  lastDoc: number
+  spill: number
+}
+
+function addEntry(g: Building, impact: number, doc: number, tf: number, dl: number): void {
+  if (g.size * 4 === g.entries.length) {
+    const grown = new Float64Array(Math.max(16, g.entries.length * 2))
+    grown.set(g.entries)
+    g.entries = grown
+  }
+  const at = g.size * 4
+  g.entries[at] = impact
+  g.entries[at + 1] = doc
+  g.entries[at + 2] = tf
+  g.entries[at + 3] = dl
+  g.size++
+  if (g.size >= 2 * rankingLimits.listCap) cutList(g)
+}
 
 function cutList(g: Building): void {
-  const n = g.entries.length / 4
-  const order = Array.from({ length: n }, (_, i) => i)
+  const n = g.size
   const e = g.entries
+  const order = Array.from({ length: n }, (_, i) => i)
   order.sort((x, y) => e[y * 4]! - e[x * 4]! || e[y * 4 + 1]! - e[x * 4 + 1]!)
   const cap = rankingLimits.listCap
-  if (n > cap) g.spill = Math.max(g.spill, e[order[cap]! * 4]!)
-  const kept: number[] = []
-  for (const i of order.slice(0, cap)) kept.push(e[i * 4]!, e[i * 4 + 1]!, e[i * 4 + 2]!, e[i * 4 + 3]!)
-  g.entries = kept
+  const keep = Math.min(n, cap)
+  const kept = new Float64Array(Math.max(16, 2 * cap * 4))
+  for (let k = 0; k < keep; k++) kept.set(e.subarray(order[k]! * 4, order[k]! * 4 + 4), k * 4)
   if (n > cap) {
+    g.spill = Math.max(g.spill, e[order[cap]! * 4]!)
     g.cut = true
-    g.lastImpact = kept[kept.length - 4]!
-    g.lastDoc = kept[kept.length - 3]!
+    g.lastImpact = kept[(keep - 1) * 4]!
+    g.lastDoc = kept[(keep - 1) * 4 + 1]!
   }
+  g.entries = n > cap ? kept : e
+  g.size = keep
 }
 
 /**
@@ -358,7 +393,6 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
   const docs = Number(counted?.docs ?? 0)
   const tokens = Number(counted?.tokens ?? 0)
   const avg = docs > 0 ? (tokens / docs) * headroom : 0
-  const cap = rankingLimits.listCap
   // Grams are numbered as first met, and each distinct token's grams (itself, and its first character as a prefix when
   // that is Han, as gramsOf makes them) worked out once: a document's ~1,100 tokens are then counted in an array, not a
   // Map built for each document (the pass over 1,000,000 documents is most of the rebuild).
@@ -370,7 +404,7 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
     if (id === undefined) {
       ids.set(gram, (id = names.length))
       names.push(gram)
-      lists.push({ entries: [], cut: false, lastImpact: 0, lastDoc: 0, spill: 0 })
+      lists.push({ entries: new Float64Array(0), size: 0, cut: false, lastImpact: 0, lastDoc: 0, spill: 0 })
       counts.push(0)
     }
     return id
@@ -396,8 +430,7 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
           if (impact > g.spill) g.spill = impact
           continue
         }
-        g.entries.push(impact, doc, tf, dl)
-        if (g.entries.length >= 8 * cap) cutList(g)
+        addEntry(g, impact, doc, tf, dl)
       }
       touched.length = 0
     }
@@ -423,9 +456,9 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
     const g = lists[id]!
     cutList(g)
     const e = g.entries
-    for (let i = 0; i < e.length; i += 4) postings.push([gram, e[i], e[i + 2], e[i + 1], e[i + 3]])
-    rows.push([gram, e.length / 4, g.cut ? g.lastImpact : 0, g.spill])
-    g.entries = []
+    for (let i = 0; i < g.size * 4; i += 4) postings.push([gram, e[i], e[i + 2], e[i + 1], e[i + 3]])
+    rows.push([gram, g.size, g.cut ? g.lastImpact : 0, g.spill])
+    g.entries = new Float64Array(0)
     if (postings.length >= 50_000) await writePostings()
   }
   await writePostings()
@@ -442,12 +475,13 @@ export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<
  * instead of batch by batch. Until the rebuild, relevance scores every match (exact, slower).
  */
 export async function deferRanking(db: Executor): Promise<void> {
-  await db.updateTable('search_stats').set({ rebuild: 1 }).where('id', '=', 1).execute()
+  // Lists that must be built already (1, counts unknown) stay so.
+  await db.updateTable('search_stats').set({ rebuild: 2 }).where('id', '=', 1).where('rebuild', '=', 0).execute()
 }
 
 /** Whether the lists must be built (an index that existed before them). */
 export async function rankingNeedsRebuild(db: Executor, kind: DatabaseKind): Promise<boolean> {
-  return (await statsOf(db, kind)).rebuild === 1
+  return (await statsOf(db, kind)).rebuild !== 0
 }
 
 /**
@@ -457,7 +491,7 @@ export async function rankingNeedsRebuild(db: Executor, kind: DatabaseKind): Pro
  * lists are built; before that, false (not known).
  */
 export async function nothingMatches(db: Executor, kind: DatabaseKind, parts: readonly QueryPart[]): Promise<boolean> {
-  if ((await statsOf(db, kind)).rebuild === 1) return false
+  if ((await statsOf(db, kind)).rebuild !== 0) return false
   const grams = [...new Set(parts.flatMap(gramsOfPart))]
   const rows = await db.selectFrom('search_grams').select(['listed', 'spill']).where('gram', 'in', grams).execute()
   return rows.length < grams.length || rows.some((g) => Number(g.listed) === 0 && Number(g.spill) === 0)
@@ -478,7 +512,7 @@ export async function walkLists(
   occurrencesIn: (docs: readonly number[]) => Promise<Map<number, number>>,
 ): Promise<RankedHit[] | undefined> {
   const stats = await statsOf(db, kind)
-  if (stats.rebuild === 1) return undefined
+  if (stats.rebuild !== 0) return undefined
   if (stats.docs === 0) return []
   const avg = stats.tokens / stats.docs
   const slack = Math.max(1, avg / stats.snapshot_avg)

@@ -119,10 +119,11 @@ export const postgresSearch: SearchEngine = {
   },
 
   async scoredAll(db, { parts, where }, take) {
-    // The index's counts; before the lists were first built (search_stats.rebuild) they are counted afresh.
+    // The index's counts; before the lists were first built (search_stats.rebuild 1) they are counted afresh. Lists
+    // deferred for a bulk load (2) keep them exact.
     const kept = await db.selectFrom('search_stats').select(['docs', 'tokens', 'rebuild']).executeTakeFirstOrThrow()
     const stats =
-      Number(kept.rebuild) === 0
+      Number(kept.rebuild) !== 1
         ? kept
         : (
             await sql<{ docs: string; tokens: string | null }>`select count(*) as docs,
