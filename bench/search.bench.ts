@@ -11,7 +11,8 @@
 // - relevance: the overlap of our top 20 with the reference, FTS5 bm25() over our own bigram index
 //   (`item_search ... order by rank`, the query translated as search.sqlite.ts does); ties at the
 //   20th score count either way. On PostgreSQL the reference is the SQLite one for the same seeded
-//   data (the same ids), saved by the SQLite run. The goal is 20/20 for every query;
+//   data (the same ids), saved by the SQLite run, or kept in bench/references when SQLite was
+//   measured at that size in an earlier session. The goal is 20/20 for every query;
 // - totals: our count (uncapped) against count(distinct item_id) of the same MATCH;
 // - page 101 (offset 2000) of a common query: non-empty and the reference's ranks 2001–2020;
 // - quality: an old item that matches far better than thousands of newer ones ranks first;
@@ -263,7 +264,23 @@ async function referenceTotal(db: Executor, q: string): Promise<number> {
   return Number(r.rows[0]!.n)
 }
 
-const referenceFile = path.join(cacheRoot, `reference-${key}.json`)
+/**
+ * What the reference depends on: the data (count and version) and how items become index rows (tokenize.ts and the
+ * search migrations, which set FTS5's tokenizer), not the relevance lists nor other tables.
+ */
+function referenceKey(): string {
+  const h = createHash('sha256').update(readFileSync(path.join(root, 'src/search/tokenize.ts')))
+  const migrations = path.join(root, 'src/storage/migrations')
+  for (const f of readdirSync(migrations).sort())
+    if (f.includes('search')) h.update(f).update(readFileSync(path.join(migrations, f)))
+  return `${count}_v${dataVersion}_${h.digest('hex').slice(0, 10)}`
+}
+const referenceFile = path.join(cacheRoot, `reference-${referenceKey()}.json`)
+/**
+ * References kept with the project (bench/references), for a PostgreSQL run on a machine where SQLite was not seeded
+ * at that size: seeding 1,000,000 items on each engine does not fit one session.
+ */
+const keptReference = path.join(root, 'bench', 'references', path.basename(referenceFile))
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
@@ -305,8 +322,10 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   )
   let reference: Reference | undefined
   if (onSqlite) reference = { key, seeded, queries: {} }
-  else if (existsSync(referenceFile)) {
-    reference = JSON.parse(readFileSync(referenceFile, 'utf8')) as Reference
+  else if (existsSync(referenceFile) || existsSync(keptReference)) {
+    const file = existsSync(referenceFile) ? referenceFile : keptReference
+    console.log(`  reference: ${path.relative(root, file).startsWith('..') ? file : path.relative(root, file)}`)
+    reference = JSON.parse(readFileSync(file, 'utf8')) as Reference
     if (reference.seeded.firstId !== seeded.firstId || reference.seeded.lastId !== seeded.lastId) {
       console.log(
         `  the SQLite reference has other ids (${reference.seeded.firstId}..${reference.seeded.lastId}): ignored`,
