@@ -371,6 +371,48 @@ describe.each(databaseKinds)('search index keys on %s', (kind) => {
     }
   })
 
+  test('an item long enough to be indexed in several chunks is found and counted once, whatever the filter', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      const at = '2024-07-01T02:00:00.000Z'
+      // 30,000 characters: three chunks of the index (12,000 tokens each), each holding 营商环境; and a short item.
+      const long = '营商环境优化。'.repeat(4_300)
+      const ids: number[] = []
+      for (const [k, body] of [long, '营商环境简报。'].entries()) {
+        const row = await t.deps.db
+          .insertInto('items')
+          .values(
+            publishedItemRow({
+              agency_id: officeId,
+              column_id: column,
+              index_number: `L/2024-${String(k).padStart(5, '0')}`,
+              title: `第${k + 1}期`,
+              body,
+              formed_on: '2024-01-01',
+              published_at: at,
+            }),
+          )
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        await indexItemText(t.deps.db, kind, row.id, at, body)
+        ids.push(row.id)
+      }
+      const rows = await t.deps.db.selectFrom('item_search').select('item_id').where('item_id', '=', ids[0]!).execute()
+      expect(rows.length).toBeGreaterThanOrEqual(3)
+      expect(await countSearchItems(t.deps.db, kind, '营商环境', {})).toBe(2)
+      expect(await countSearchItems(t.deps.db, kind, '营商环境', { agencyId: officeId })).toBe(2)
+      expect(await countSearchItems(t.deps.db, kind, '优化', { year: 2024 })).toBe(1)
+      for (const order of ['relevance', 'date'] as const)
+        expect(
+          (await searchItems(t.deps.db, kind, '营商环境', {}, order)).map((h) => h.id).sort((a, b) => a - b),
+        ).toEqual(ids)
+    } finally {
+      await t.close()
+    }
+  })
+
   test('published items that fell out of the index are listed by the migration and indexed again at start', async () => {
     const t = await testEnv(kind)
     try {

@@ -165,11 +165,16 @@ export const sqliteSearch: SearchEngine = {
     )
   },
 
+  // Each match's item read from FTS5's content table (item_search_content: id is the rowid, c0 the item): through the
+  // virtual table, reading item_id reads the whole row, its ~6 KB of tokens included, where the content table gives the
+  // first column from the row's first page. Unfiltered, `published` then comes from the index (status, id), not the
+  // item's row. A common phrase at 30,000 items (10,000 counted): 80–90 ms → 35 ms warm.
   async count(db, { parts, where }, cap) {
     const rows = await readRows(
       db,
       sql<{ n: number }>`
-      select count(*) as n from (select distinct s.item_id from item_search s join items i on i.id = s.item_id
+      select count(*) as n from (select distinct c.c0 from item_search s
+      join item_search_content c on c.id = s.rowid join items i on i.id = c.c0
       where item_search match ${fts5(parts)} and ${where} limit ${cap})`,
     )
     return Number(rows[0]?.n ?? 0)
