@@ -6,6 +6,7 @@ import {
   deferRanking,
   docOf,
   gramsOf,
+  headroom,
   rankingLimits,
   rankingNeedsRebuild,
   rebuildRanking,
@@ -62,6 +63,12 @@ function textOf(n: number, words: number): string {
   return s
 }
 
+const two = (n: number) => String(n).padStart(2, '0')
+/** Item n's publication time: spread over the months and days of a year, or over the days of one month ('2025-03'). */
+const spreadOver = (yearOrMonth: string, n: number, hour: number) =>
+  `${yearOrMonth.length === 4 ? `${yearOrMonth}-${two((n % 12) + 1)}` : yearOrMonth}-${two((n % 28) + 1)}T${two(hour)}:00:00.000Z`
+
+/** A published item inserted straight into `items`, indexed unless told not to; `id` numbers it. */
 async function addItem(
   t: TestEnv,
   agencyId: number,
@@ -69,13 +76,13 @@ async function addItem(
   n: number,
   text: string,
   at: string,
-  db: Executor = t.deps.db,
-  indexed = true,
+  { db = t.deps.db, indexed = true, id }: { db?: Executor; indexed?: boolean; id?: number } = {},
 ) {
   const row = await db
     .insertInto('items')
     .values(
       publishedItemRow({
+        ...(id === undefined ? {} : { id }),
         agency_id: agencyId,
         column_id: columnId,
         index_number: `B/2025-${String(n).padStart(6, '0')}`,
@@ -89,6 +96,19 @@ async function addItem(
     .executeTakeFirstOrThrow()
   if (indexed) await indexItemText(db, t.deps.kind, row.id, at, text)
   return row.id
+}
+
+/** The index's documents (chunks) and tokens for these texts, as search_stats must count them. */
+function countsOf(texts: Map<number, string>) {
+  const chunks = [...texts.values()].flatMap((text) => chunkTokens(documentTokens(text)).filter((c) => c.length))
+  return { docs: chunks.length, tokens: chunks.reduce((n, c) => n + c.length, 0) }
+}
+/** The stats after a rebuild: the true counts, and their average with the headroom the walks rely on. */
+async function expectStatsOf(t: TestEnv, texts: Map<number, string>) {
+  const stats = await t.deps.db.selectFrom('search_stats').selectAll().executeTakeFirstOrThrow()
+  const { docs, tokens } = countsOf(texts)
+  expect([Number(stats.docs), Number(stats.tokens)]).toEqual([docs, tokens])
+  expect(Number(stats.snapshot_avg)).toBeCloseTo((tokens / docs) * headroom, 9)
 }
 
 /** Brute force: every item's text scored by BM25 over the whole index (FTS5's formula), best first. */
@@ -184,7 +204,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       // More items than an impact list keeps (256), of very different lengths, over many days.
       for (let n = 0; n < 330; n++) {
         const column = n % 9 === 0 ? quiet : busy
-        const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T01:00:00.000Z`
+        const at = spreadOver('2025', n, 1)
         const id = await addItem(t, officeId, column, n, textOf(n, 3 + ((n * 37) % 120)), at)
         texts.set(id, textOf(n, 3 + ((n * 37) % 120)))
         if (column === quiet) inQuiet.add(id)
@@ -254,8 +274,8 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const batch: { itemId: number; publishedAt: string; text: string }[] = []
       for (let n = 0; n < 330; n++) {
         const text = textOf(n, 3 + ((n * 41) % 110))
-        const at = `2024-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T02:00:00.000Z`
-        const id = await addItem(t, officeId, column, n, text, at, t.deps.db, false)
+        const at = spreadOver('2024', n, 2)
+        const id = await addItem(t, officeId, column, n, text, at, { indexed: false })
         texts.set(id, text)
         batch.push({ itemId: id, publishedAt: at, text })
       }
@@ -295,8 +315,8 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const load: { itemId: number; publishedAt: string; text: string }[] = []
       for (let n = 0; n < 260; n++) {
         const text = textOf(n, 3 + ((n * 29) % 130))
-        const at = `2023-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`
-        const id = await addItem(t, officeId, column, n, text, at, t.deps.db, false)
+        const at = spreadOver('2023', n, 3)
+        const id = await addItem(t, officeId, column, n, text, at, { indexed: false })
         texts.set(id, text)
         load.push({ itemId: id, publishedAt: at, text })
       }
@@ -316,12 +336,9 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       texts.delete(gone.itemId)
       texts.set(fixed.itemId, textOf(999, 90))
       await indexItemText(t.deps.db, kind, fixed.itemId, fixed.publishedAt, texts.get(fixed.itemId)!)
-      const chunks = [...texts.values()].flatMap((text) => chunkTokens(documentTokens(text)).filter((c) => c.length))
       const counted = await t.deps.db.selectFrom('search_stats').selectAll().executeTakeFirstOrThrow()
-      expect([Number(counted.docs), Number(counted.tokens)]).toEqual([
-        chunks.length,
-        chunks.reduce((n, c) => n + c.length, 0),
-      ])
+      const { docs, tokens } = countsOf(texts)
+      expect([Number(counted.docs), Number(counted.tokens)]).toEqual([docs, tokens])
       expect((await t.deps.db.selectFrom('search_postings').select('doc').execute()).length).toBe(0)
       for (const q of queries)
         expectSameRanking(
@@ -334,6 +351,8 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       // Every gram's list is its best 16 documents by impact (ties: the higher document first), computed here from the
       // texts with the average the rebuild took; its spill is the highest impact left out, its floor the lowest kept
       // once one was left out.
+      // That average is the index's own (from the counts kept through the load), with the headroom.
+      await expectStatsOf(t, texts)
       const stats = await t.deps.db.selectFrom('search_stats').selectAll().executeTakeFirstOrThrow()
       const avg = Number(stats.snapshot_avg)
       const all = new Map<string, { impact: number; doc: number }[]>()
@@ -373,10 +392,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       // Items published after the rebuild join the lists one by one, as usual.
       for (let n = 260; n < 300; n++) {
         const text = textOf(n, 3 + ((n * 29) % 130))
-        texts.set(
-          await addItem(t, officeId, column, n, text, `2026-01-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`),
-          text,
-        )
+        texts.set(await addItem(t, officeId, column, n, text, spreadOver('2026-01', n, 3)), text)
       }
       for (const q of queries) {
         const expected = reference(texts, q)
@@ -403,7 +419,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
           n % 6 === 0
             ? `关于扶持中小企业的通知。${'企业登记、企业年报。'.repeat(6)}${'各部门做好服务。'.repeat((n / 6) % 5)}`
             : `${'企业登记、企业年报。'.repeat(1 + (n % 2))}${'工作会议。'.repeat(2 + (n % 5))}`
-        const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`
+        const at = spreadOver('2025', n, 3)
         texts.set(await addItem(t, officeId, column, n, text, at), text)
       }
       const part = queryParts('中小企业')[0]!
@@ -434,7 +450,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
             column,
             n,
             '行政许可事项办理公告。公共服务事项清单。',
-            `2025-03-${String((n % 28) + 1).padStart(2, '0')}T02:00:00.000Z`,
+            spreadOver('2025-03', n, 2),
           ),
         )
       // Five of them, different from the others, score higher, so that the best rows are not all tied.
@@ -471,7 +487,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
             column,
             100 + n,
             `依申请公开。预算决算。${'各科室汇报了近期工作。'.repeat(n)}`,
-            `2025-05-${String((n % 28) + 1).padStart(2, '0')}T03:00:00.000Z`,
+            spreadOver('2025-05', n, 3),
           ),
         )
       const hidden = distinct[0]!
@@ -491,7 +507,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
           n < 40
             ? `关于加强特种设备保障工作的通知。${'各部门做好服务。'.repeat(n % 7)}`
             : `各种设施、各种设计、各种设想。`.repeat(1 + (n % 3))
-        const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T04:00:00.000Z`
+        const at = spreadOver('2025', n, 4)
         texts.set(await addItem(t, officeId, column, n, text, at), text)
       }
       const lists = new Map(
@@ -524,7 +540,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
             column,
             n,
             `依申请公开。预算决算。${'各科室汇报了近期工作。'.repeat(n)}`,
-            `2025-06-${String((n % 28) + 1).padStart(2, '0')}T05:00:00.000Z`,
+            spreadOver('2025-06', n, 5),
           ),
         )
       await t.deps.db.updateTable('items').set({ status: 'withdrawn' }).where('id', 'in', ids.slice(0, 45)).execute()
@@ -544,7 +560,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
           n % 3 === 0
             ? `${'哈哈哈哈，'.repeat(1 + ((n / 3) % 4))}${'工作会议。'.repeat(1 + (n % 5))}`
             : `哈哈。${'工作会议。'.repeat(1 + (n % 4))}`
-        const at = `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T06:00:00.000Z`
+        const at = spreadOver('2025', n, 6)
         texts.set(await addItem(t, officeId, column, n, text, at), text)
       }
       const list = await t.deps.db
@@ -602,8 +618,8 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
               column,
               n,
               `第${n}期工作动态：本月召开会议${n % 3 ? '，研究安全生产' : ''}，会上提到依申请公开。${'各科室汇报了近期工作。'.repeat(1 + (n % 4))}`,
-              `2025-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}T0${n % 10}:00:00.000Z`,
-              trx,
+              spreadOver('2025', n, n % 10),
+              { db: trx },
             )
         })
       const found = await searchItems(t.deps.db, t.deps.kind, '依申请公开', {}, 'relevance', 20, 0)
@@ -618,22 +634,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const texts = new Map<number, string>()
       for (const [k, id] of [9_000_000, 9_000_001, 9_000_002].entries()) {
         const text = `乡村振兴。${'乡村振兴工作。'.repeat(k)}`
-        await t.deps.db
-          .insertInto('items')
-          .values(
-            publishedItemRow({
-              id,
-              agency_id: officeId,
-              column_id: column,
-              index_number: `H/2025-${k}`,
-              title: `第${k}号`,
-              body: text,
-              formed_on: '2025-01-01',
-              published_at: '2025-02-01T01:00:00.000Z',
-            }),
-          )
-          .execute()
-        await indexItemText(t.deps.db, kind, id, '2025-02-01T01:00:00.000Z', text)
+        await addItem(t, officeId, column, k, text, '2025-02-01T01:00:00.000Z', { id })
         texts.set(id, text)
       }
       expect(await t.deps.db.transaction().execute((trx) => rebuildRanking(trx, kind))).toBe(3)
@@ -649,10 +650,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       const texts = new Map<number, string>()
       for (let n = 0; n < 40; n++) {
         const text = textOf(n, 5 + ((n * 13) % 60))
-        texts.set(
-          await addItem(t, officeId, column, n, text, `2025-03-${String((n % 28) + 1).padStart(2, '0')}T01:00:00.000Z`),
-          text,
-        )
+        texts.set(await addItem(t, officeId, column, n, text, spreadOver('2025-03', n, 1)), text)
       }
       await migrateTo(t.deps.db, kind, '2026-12-07-01-search-keys')
       await migrateToLatest(t.deps.db, kind)
@@ -668,6 +666,8 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
       )
       expect(await t.deps.db.transaction().execute((trx) => rebuildRanking(trx, kind))).toBe(40)
       expect(await rankingNeedsRebuild(t.deps.db, kind)).toBe(false)
+      // Counted afresh: the index from before the lists kept no counts.
+      await expectStatsOf(t, texts)
       expect(
         await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 5, () => Promise.resolve(new Map())),
       ).toHaveLength(reference(texts, '公开').length)

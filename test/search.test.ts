@@ -64,6 +64,16 @@ const queries = [
 ]
 
 type Env = Awaited<ReturnType<typeof testEnv>>
+/** Inserts a published item straight into `items`, not indexed; returns its id. */
+async function insertPublished(t: Env, fields: Parameters<typeof publishedItemRow>[0]): Promise<number> {
+  const row = await t.deps.db
+    .insertInto('items')
+    .values(publishedItemRow(fields))
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+/** A published item, indexed as publication indexes it. */
 async function addItem(
   t: Env,
   officeId: number,
@@ -75,21 +85,16 @@ async function addItem(
 ): Promise<number> {
   const item = { title, doc_number: null, keywords: null, summary: null, body }
   const publishedAt = `2026-03-${String(day).padStart(2, '0')}T08:00:00.000Z`
-  const row = await t.deps.db
-    .insertInto('items')
-    .values(
-      publishedItemRow({
-        agency_id: officeId,
-        column_id: column,
-        index_number: `R/2026-${String(n).padStart(5, '0')}`,
-        ...item,
-        published_at: publishedAt,
-      }),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await indexItemText(t.deps.db, t.deps.kind, row.id, publishedAt, searchableText(item))
-  return row.id
+  const index_number = `R/2026-${String(n).padStart(5, '0')}`
+  const id = await insertPublished(t, {
+    agency_id: officeId,
+    column_id: column,
+    index_number,
+    ...item,
+    published_at: publishedAt,
+  })
+  await indexItemText(t.deps.db, t.deps.kind, id, publishedAt, searchableText(item))
+  return id
 }
 
 describe.each(databaseKinds)('search on %s', (kind) => {
@@ -292,20 +297,15 @@ describe.each(databaseKinds)('search index keys on %s', (kind) => {
           summary: null,
           body: '乡村振兴。',
         }
-        await t.deps.db
-          .insertInto('items')
-          .values(
-            publishedItemRow({
-              id,
-              agency_id: officeId,
-              column_id: column,
-              index_number: `K/2024-${String(k).padStart(5, '0')}`,
-              ...item,
-              formed_on: '2024-01-01',
-              published_at: at,
-            }),
-          )
-          .execute()
+        const index_number = `K/2024-${String(k).padStart(5, '0')}`
+        await insertPublished(t, {
+          id,
+          agency_id: officeId,
+          column_id: column,
+          index_number,
+          ...item,
+          published_at: at,
+        })
         await indexItemText(t.deps.db, t.deps.kind, id, at, searchableText(item))
         ids.push(id)
       }
@@ -334,22 +334,18 @@ describe.each(databaseKinds)('search index keys on %s', (kind) => {
       const at = '2024-06-01T02:00:00.000Z'
       const ids: number[] = []
       for (const k of [0, 1]) {
-        const row = await t.deps.db
-          .insertInto('items')
-          .values(
-            publishedItemRow({
-              agency_id: officeId,
-              column_id: column,
-              index_number: `R/2024-${String(k).padStart(5, '0')}`,
-              title: `营商环境简报第${k + 1}期`,
-              body: '营商环境。',
-              formed_on: '2024-01-01',
-              published_at: at,
-            }),
-          )
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        ids.push(row.id)
+        const index_number = `R/2024-${String(k).padStart(5, '0')}`
+        const title = `营商环境简报第${k + 1}期`
+        ids.push(
+          await insertPublished(t, {
+            agency_id: officeId,
+            column_id: column,
+            index_number,
+            title,
+            body: '营商环境。',
+            published_at: at,
+          }),
+        )
       }
       await indexItemText(t.deps.db, kind, ids[0]!, at, '营商环境简报第1期 初稿')
       // The batch of an import that corrects the first item and brings the second.
@@ -381,23 +377,17 @@ describe.each(databaseKinds)('search index keys on %s', (kind) => {
       const long = '营商环境优化。'.repeat(4_300)
       const ids: number[] = []
       for (const [k, body] of [long, '营商环境简报。'].entries()) {
-        const row = await t.deps.db
-          .insertInto('items')
-          .values(
-            publishedItemRow({
-              agency_id: officeId,
-              column_id: column,
-              index_number: `L/2024-${String(k).padStart(5, '0')}`,
-              title: `第${k + 1}期`,
-              body,
-              formed_on: '2024-01-01',
-              published_at: at,
-            }),
-          )
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        await indexItemText(t.deps.db, kind, row.id, at, body)
-        ids.push(row.id)
+        const index_number = `L/2024-${String(k).padStart(5, '0')}`
+        const id = await insertPublished(t, {
+          agency_id: officeId,
+          column_id: column,
+          index_number,
+          title: `第${k + 1}期`,
+          body,
+          published_at: at,
+        })
+        await indexItemText(t.deps.db, kind, id, at, body)
+        ids.push(id)
       }
       const rows = await t.deps.db.selectFrom('item_search').select('item_id').where('item_id', '=', ids[0]!).execute()
       expect(rows.length).toBeGreaterThanOrEqual(3)
