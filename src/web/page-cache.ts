@@ -72,12 +72,14 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
   const store = pageStoreWriter(deps, app.log)
   // Kept pages are served once they are known to be this code's (checked after start, not before it).
   let versionChecked: Promise<boolean> | undefined
+  // What the check said, once it has: a kept page then costs no wait for it.
+  let keptUsable: boolean | undefined
   const keptPagesUsable = () =>
     (versionChecked ??= ensureRenderVersion(deps, codeVersion()).then(
-      () => true,
+      () => (keptUsable = true),
       (err: unknown) => {
         app.log.error({ err }, 'checking the kept pages against this code failed; pages are rendered')
-        return false
+        return (keptUsable = false)
       },
     ))
   let generation = -1
@@ -103,8 +105,9 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
     }
   }
   // One read of the generation at a time: requests that come while it is read wait for what it says.
+  const fresh = () => !checking && Date.now() - checkedAt < cacheFreshnessMs && !waiting()
   const current = async () => {
-    if (!checking && Date.now() - checkedAt < cacheFreshnessMs && !waiting()) return
+    if (fresh()) return
     checking ??= readGeneration().finally(() => (checking = undefined))
     await checking
   }
@@ -137,11 +140,12 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isCacheable(request)) return
-    await current()
+    // Awaited only when there is something to wait for: each await is a turn of the microtask queue per request.
+    if (!fresh()) await current()
     renderedAt.set(request, generation)
     let hit = pages.get(request.url)
     const itemId = hit || rendering.has(request.url) ? undefined : storedItemOf(request.url)
-    if (itemId !== undefined && (await keptPagesUsable()) && !waiting()) {
+    if (itemId !== undefined && (keptUsable ?? (await keptPagesUsable())) && !waiting()) {
       // An item's kept copy, if there is one: a read of one row instead of a render. A failed read renders.
       const stored = await findStoredPage(deps, itemId, layout).catch((err: unknown) => {
         request.log.warn({ err }, 'reading a kept page failed; it is rendered')
