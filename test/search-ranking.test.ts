@@ -578,6 +578,33 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
     })
   })
 
+  test('scoring every match counts a number, a prefix and a phrase wherever they stand, the last token of an item included', async () => {
+    await withColumn(kind, undefined, async (t, officeId, column) => {
+      const texts = new Map<number, string>()
+      const all = [
+        '预算工作2025',
+        '2025年预算工作',
+        '会议2025，2025',
+        '哈哈哈',
+        '工作哈哈哈哈',
+        '哈哈哈，会议，预算工作',
+        '预算',
+        '会议纪要',
+      ]
+      for (const [n, text] of all.entries())
+        texts.set(await addItem(t, officeId, column, n, text, spreadOver('2025-04', n, 2)), text)
+      for (const q of ['2025', '哈哈哈', '预', '预算工作', '会议 2025']) {
+        const found = await engineOf(kind).scoredAll(
+          t.deps.db,
+          { parts: queryParts(q), where: sql`i.status = 'published'`, filtered: false },
+          20,
+        )
+        expectSameRanking(found, reference(texts, q), q)
+        expect(found.length, q).toBe(reference(texts, q).length)
+      }
+    })
+  })
+
   test('a phrase is counted in an item whose publication time was stored without a zone, whatever the zone the server runs in', async () => {
     const t = await testEnv(kind)
     const zone = process.env.TZ
