@@ -88,6 +88,20 @@ async function statsOf(db: Executor, kind: DatabaseKind, lock = false): Promise<
   }
 }
 
+/**
+ * The index's documents and tokens. They are kept exact as documents come and go (search_stats.rebuild 0, or 2 while a
+ * bulk load defers the lists); an index from before the lists (1) has them counted here, a read of every token (about
+ * 6 GB at 1,000,000 items). On PostgreSQL `lock` holds the stats row, as a rebuild must.
+ */
+export async function indexCounts(db: Executor, kind: DatabaseKind, lock = false) {
+  const kept = await statsOf(db, kind, lock)
+  if (kept.rebuild !== 1) return { docs: kept.docs, tokens: kept.tokens }
+  const counted = await sql<{ docs: number; tokens: number | null }>`select count(*) as docs,
+    sum(case when tokens = '' then 0 else length(tokens) - length(replace(tokens, ' ', '')) + 1 end) as tokens
+    from item_search`.execute(db)
+  return { docs: Number(counted.rows[0]?.docs ?? 0), tokens: Number(counted.rows[0]?.tokens ?? 0) }
+}
+
 const chunked = <T>(xs: readonly T[], n: number): T[][] => {
   const out: T[][] = []
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n))
@@ -382,21 +396,9 @@ function cutList(g: Building): void {
  * lists get between trims.
  */
 export async function rebuildRanking(db: Executor, kind: DatabaseKind): Promise<number> {
-  const kept = await statsOf(db, kind, true)
+  const { docs, tokens } = await indexCounts(db, kind, true)
   await db.deleteFrom('search_postings').execute()
   await db.deleteFrom('search_grams').execute()
-  // The counts are kept exact as documents come and go (rebuild 0 or 2); only an index from before the lists (1) has
-  // them counted here, a read of every token (about 6 GB at 1,000,000 items) that the pass below makes again.
-  const counted =
-    kept.rebuild === 1
-      ? (
-          await sql<{ docs: number; tokens: number | null }>`select count(*) as docs,
-            sum(case when tokens = '' then 0 else length(tokens) - length(replace(tokens, ' ', '')) + 1 end) as tokens
-            from item_search`.execute(db)
-        ).rows[0]
-      : kept
-  const docs = Number(counted?.docs ?? 0)
-  const tokens = Number(counted?.tokens ?? 0)
   const avg = docs > 0 ? (tokens / docs) * headroom : 0
   // Grams are numbered as first met, and each distinct token's grams (itself, and its first character as a prefix when
   // that is Han, as gramsOf makes them) worked out once: a document's ~1,100 tokens are then counted in an array, not a

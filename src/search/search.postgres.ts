@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { RawBuilder } from 'kysely'
+import { indexCounts } from './ranking.ts'
 import { b, countableNeedle, k1, occurrences, scoreExactly } from './rank.ts'
 import type { Candidate } from './rank.ts'
 import type { SearchEngine, SearchHit } from './search-engine.ts'
@@ -131,17 +132,7 @@ export const postgresSearch: SearchEngine = {
   },
 
   async scoredAll(db, { parts, where }, take) {
-    // The index's counts; before the lists were first built (search_stats.rebuild 1) they are counted afresh. Lists
-    // deferred for a bulk load (2) keep them exact.
-    const kept = await db.selectFrom('search_stats').select(['docs', 'tokens', 'rebuild']).executeTakeFirstOrThrow()
-    const stats =
-      Number(kept.rebuild) !== 1
-        ? kept
-        : (
-            await sql<{ docs: string; tokens: string | null }>`select count(*) as docs,
-              sum(case when tokens = '' then 0 else length(tokens) - length(replace(tokens, ' ', '')) + 1 end) as tokens
-              from item_search`.execute(db)
-          ).rows[0]!
+    const stats = await indexCounts(db, 'postgres')
     // Each part's idf needs the count of documents holding it, a scan of its every match. A one-part query's idf is
     // one factor for every match, which leaves the order as it is: it is left out (as the lists leave it out), and
     // so is the scan (a third of a deep page's time for a common phrase).
@@ -151,8 +142,8 @@ export const postgresSearch: SearchEngine = {
         where tsv @@ to_tsquery('simple', ${tsquery([p])})`.execute(db)
       matching.push(Number(n.rows[0]?.n ?? 0))
     }
-    const docs = Number(stats.docs)
-    const index = { docs, average: docs ? Number(stats.tokens ?? 0) / docs : 1, matching }
+    const { docs, tokens } = stats
+    const index = { docs, average: docs ? tokens / docs : 1, matching }
     const inDatabase = scoreInDatabase(
       parts,
       index,
