@@ -50,6 +50,18 @@ const schema = z
       .int('PRELOAD_DELAY_MS 应为整数毫秒')
       .min(0, 'PRELOAD_DELAY_MS 不能为负数')
       .default(1000),
+    // Issue #15: searches by relevance that score every match (deep pages, substrings the lists cannot prove) at once
+    // per database in each process, and how many more may wait; past that a search is refused (503) at once.
+    SEARCH_SCORING_CONCURRENCY: z.coerce
+      .number({ error: 'SEARCH_SCORING_CONCURRENCY 应为整数' })
+      .int('SEARCH_SCORING_CONCURRENCY 应为整数')
+      .min(1, 'SEARCH_SCORING_CONCURRENCY 至少为 1')
+      .default(2),
+    SEARCH_SCORING_QUEUE: z.coerce
+      .number({ error: 'SEARCH_SCORING_QUEUE 应为整数' })
+      .int('SEARCH_SCORING_QUEUE 应为整数')
+      .min(0, 'SEARCH_SCORING_QUEUE 不能为负数')
+      .default(16),
     // E-mail to the applicant (issue #11): the SMTP server, the sender, and the platform's public address that the
     // links in a message start with. Without SMTP_URL no e-mail is queued or sent.
     SMTP_URL: z
@@ -113,6 +125,8 @@ export type Config = Readonly<{
   requestTimeoutMs: number
   /** How long after the server starts listening the HTML library is preloaded (PRELOAD_DELAY_MS). */
   preloadDelayMs: number
+  /** Relevance searches that score every match: at once, and waiting (search/full-scoring.ts). */
+  searchScoring: Readonly<{ concurrency: number; waiting: number }>
   production: boolean
   /** The SMTP server applicants' e-mail goes through (smtp:// or smtps://); undefined: no e-mail. */
   smtpUrl: string | undefined
@@ -148,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     applyRateLimitPerHour: e.APPLY_RATE_LIMIT,
     requestTimeoutMs: e.REQUEST_TIMEOUT * 1000,
     preloadDelayMs: e.PRELOAD_DELAY_MS,
+    searchScoring: Object.freeze({ concurrency: e.SEARCH_SCORING_CONCURRENCY, waiting: e.SEARCH_SCORING_QUEUE }),
     production,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? defaultMailFrom(e.PUBLIC_URL),

@@ -1,6 +1,13 @@
 // One error class with a closed list of codes; the domain never speaks HTTP (see web/app.ts).
 export type ErrorCode =
-  'not_found' | 'forbidden' | 'invalid_input' | 'invalid_transition' | 'conflict' | 'deadline_passed'
+  | 'not_found'
+  | 'forbidden'
+  | 'invalid_input'
+  | 'invalid_transition'
+  | 'conflict'
+  | 'deadline_passed'
+  /** Too much of one costly kind of work at once (search/full-scoring.ts): try again shortly. */
+  | 'busy'
 
 export class AppError extends Error {
   constructor(

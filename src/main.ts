@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts'
 import { loadConfig } from './config.ts'
 import type { Config } from './config.ts'
 import type { Deps } from './deps.ts'
+import { limitFullScoring } from './search/full-scoring.ts'
 import { FieldCipher, selfTestCrypto } from './security/crypto.ts'
 import { loadKeys } from './security/keys.ts'
 import { currentSchemaVersion, migrateToLatest } from './storage/migrate.ts'
@@ -25,6 +26,7 @@ export async function createDeps(opts: { config?: Config; clock?: Clock; migrate
     throw new Error(`数据库设置不安全，拒绝启动：\n  ${problems.join('\n  ')}`)
   }
   if (opts.migrate) await migrateToLatest(opened.db, opened.kind, keys)
+  limitFullScoring(opened.db, config.searchScoring)
   const log = pino({ level: config.logLevel, redact: ['*.password', '*.token', '*.secret'] })
   return Object.freeze({
     db: opened.db,

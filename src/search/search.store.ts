@@ -6,6 +6,7 @@ import { sqliteSearch } from './search.sqlite.ts'
 import type { IndexedChunk, SearchEngine, SearchHit } from './search-engine.ts'
 import { addRanked, nothingMatches, removeRanked, walkLists } from './ranking.ts'
 import type { NewDocument } from './ranking.ts'
+import { fullScoringGate } from './full-scoring.ts'
 import { chunkTokens, documentTokens, queryParts } from './tokenize.ts'
 
 // One query language, two engines: FTS5 MATCH on SQLite (search.sqlite.ts), to_tsquery('simple') on
@@ -118,7 +119,13 @@ export async function searchItems(
   }
   // An item with several chunks can match more than once: take a margin and keep its first row.
   const take = (limit + offset) * 2 + 10
-  const rows = order === 'date' ? await engine.newest(db, search, take) : await engine.scoredAll(db, search, take)
+  const gate = fullScoringGate(db)
+  const rows =
+    order === 'date'
+      ? await engine.newest(db, search, take)
+      : gate
+        ? await gate.run(() => engine.scoredAll(db, search, take))
+        : await engine.scoredAll(db, search, take)
   const seen = new Set<number>()
   const hits: SearchHit[] = []
   for (const r of rows) {

@@ -216,6 +216,8 @@ export async function buildApp(
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof AppError) {
+      // Busy: worth asking again shortly.
+      if (error.code === 'busy') reply.header('retry-after', '30')
       return reply.page(
         statusOf[error.code],
         ErrorPage({ ctx: pageContext(request), status: statusOf[error.code], message: error.message }),

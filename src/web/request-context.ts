@@ -50,6 +50,7 @@ export const statusOf: Record<ErrorCode, number> = {
   invalid_transition: 409,
   conflict: 409,
   deadline_passed: 409,
+  busy: 503,
 }
 
 /** The page context of a request: its CSRF token, who is signed in, the region's name and the route. */
