@@ -240,23 +240,24 @@ async function deferIndexes(db: Executor) {
 }
 
 async function restoreIndexes(db: Executor) {
+  const saved = await sql<{ t: string | null }>`select to_regclass('bench_deferred_indexes')::text as t`.execute(db)
+  if (!saved.rows[0]?.t) return
   const deferred = await sql<{ name: string; definition: string }>`select name, definition
-    from bench_deferred_indexes`
-    .execute(db)
-    .catch(() => ({ rows: [] }))
-  for (const { name, definition } of deferred.rows) {
-    await buildIndex(db, sql.raw(definition))
-    await sql`delete from bench_deferred_indexes where name = ${name}`.execute(db)
-  }
-  await sql`drop table if exists bench_deferred_indexes`.execute(db)
+    from bench_deferred_indexes`.execute(db)
+  // Each built and its saved definition removed in one transaction: a run stopped between the two would otherwise
+  // build it again on resuming, and fail.
+  for (const { name, definition } of deferred.rows)
+    await buildIndex(db, sql.raw(definition), sql`delete from bench_deferred_indexes where name = ${name}`)
+  await sql`drop table bench_deferred_indexes`.execute(db)
 }
 
 /** One index built with a gigabyte of working memory (the server's 64 MB default spills a GIN build to disk). */
-async function buildIndex(db: Executor, statement: RawBuilder<unknown>) {
+async function buildIndex(db: Executor, statement: RawBuilder<unknown>, andThen?: RawBuilder<unknown>) {
   const t0 = Date.now()
   await db.transaction().execute(async (trx) => {
     await sql`set local maintenance_work_mem = '1GB'`.execute(trx)
     await statement.execute(trx)
+    if (andThen) await andThen.execute(trx)
   })
   const name = /index (?:if not exists )?(\w+)/i.exec(statement.compile(db).sql)?.[1] ?? 'an index'
   console.log(`  ${name} built in ${((Date.now() - t0) / 1000).toFixed(0)} s`)

@@ -47,6 +47,16 @@ test('searches scoring every match take turns: two at once, one waits, the next 
   holds[2]!.release()
   expect(await Promise.all(runs)).toEqual([0, 1, 2])
   expect(gate.load).toEqual({ running: 0, waiting: 0 })
+  // A search that waits too long is refused, and leaves the queue.
+  const slow = new FullScoringGate({ concurrency: 1, waiting: 1, maxWaitMs: 30 })
+  const occupying = held()
+  const first = slow.run(() => occupying.promise)
+  const waited = await slow.run(async () => 'ran').catch((e: unknown) => e)
+  expect((waited as AppError).code).toBe('busy')
+  expect(slow.load).toEqual({ running: 1, waiting: 0 })
+  occupying.release()
+  await first
+  expect(slow.load).toEqual({ running: 0, waiting: 0 })
   // A search that fails frees its place too.
   await expect(gate.run(() => Promise.reject(new Error('查询失败')))).rejects.toThrow('查询失败')
   expect(gate.load).toEqual({ running: 0, waiting: 0 })

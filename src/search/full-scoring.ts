@@ -8,13 +8,21 @@ import { AppError } from '../errors.ts'
 // each process, at most `waiting` more wait their turn, and a search past that is refused at once: 503, in Chinese,
 // with the other pages and the lists' own answers unaffected.
 
-export type FullScoringLimits = Readonly<{ concurrency: number; waiting: number }>
+export type FullScoringLimits = Readonly<{ concurrency: number; waiting: number; maxWaitMs?: number }>
 
 export const busyMessage = '检索请求较多，本次按相关度排序的检索未能执行。请稍后再试，或改为按日期排序、缩小检索范围。'
 
+/**
+ * How long a search waits its turn before it is refused: about a proxy's usual timeout and less, so that a visitor
+ * gone by then does not leave a search to run for nobody, and a crawler that asks and hangs up holds no place long.
+ */
+const defaultMaxWaitMs = 20_000
+
+type Waiting = { turn(): void; timer: NodeJS.Timeout }
+
 export class FullScoringGate {
   #running = 0
-  readonly #queue: (() => void)[] = []
+  readonly #queue: Waiting[] = []
 
   constructor(readonly limits: FullScoringLimits) {}
 
@@ -25,16 +33,31 @@ export class FullScoringGate {
 
   async run<T>(score: () => Promise<T>): Promise<T> {
     if (this.#running < this.limits.concurrency) this.#running++
-    else if (this.#queue.length < this.limits.waiting) await new Promise<void>((turn) => this.#queue.push(turn))
+    else if (this.#queue.length < this.limits.waiting) await this.#wait()
     else throw new AppError('busy', busyMessage)
     try {
       return await score()
     } finally {
       // The slot passes to the longest waiting, if any.
       const next = this.#queue.shift()
-      if (next) next()
-      else this.#running--
+      if (next) {
+        clearTimeout(next.timer)
+        next.turn()
+      } else this.#running--
     }
+  }
+
+  #wait(): Promise<void> {
+    return new Promise<void>((turn, refuse) => {
+      const waiting: Waiting = {
+        turn,
+        timer: setTimeout(() => {
+          this.#queue.splice(this.#queue.indexOf(waiting), 1)
+          refuse(new AppError('busy', busyMessage))
+        }, this.limits.maxWaitMs ?? defaultMaxWaitMs),
+      }
+      this.#queue.push(waiting)
+    })
   }
 }
 

@@ -66,7 +66,7 @@ function gramsOfPart(part: QueryPart): string[] {
 /**
  * search_stats.rebuild: 0 the lists are kept; 1 they must be built and the counts are not known (an index from before
  * them); 2 they are deferred for a bulk load and the counts are kept exact (deferRanking). While it is not 0 the lists
- * are neither kept nor read, and rebuildRanking builds them and counts afresh.
+ * are neither kept nor read, and rebuildRanking builds them (indexCounts: counted afresh only at 1).
  */
 type Stats = { docs: number; tokens: number; snapshot_avg: number; rebuild: number }
 

@@ -216,8 +216,11 @@ export async function buildApp(
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof AppError) {
-      // Busy: worth asking again shortly.
-      if (error.code === 'busy') reply.header('retry-after', '30')
+      // Busy: worth asking again shortly; counted in the log, so that operators see how often it happens.
+      if (error.code === 'busy') {
+        request.log.warn({ reqId: request.id, url: request.url }, 'refused: too many searches scoring every match')
+        reply.header('retry-after', '30').header('cache-control', 'no-store')
+      }
       return reply.page(
         statusOf[error.code],
         ErrorPage({ ctx: pageContext(request), status: statusOf[error.code], message: error.message }),

@@ -8,6 +8,7 @@ const titles: Record<number, string> = {
   422: '输入有误',
   429: '请求过于频繁',
   500: '系统错误',
+  503: '系统繁忙',
 }
 
 export function ErrorPage(props: { ctx: PageContext; status: number; message: string; requestId?: string }) {
