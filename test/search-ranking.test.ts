@@ -527,6 +527,65 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
     })
   })
 
+  test('a rare name is ranked from the few items its rare bigrams share, every page and filter exact, without scoring every match', async () => {
+    await withColumn(kind, 16, async (t, officeId, column) => {
+      const quiet = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '通知公告')!.id
+      const texts = new Map<number, string>()
+      const inQuiet = new Set<number>()
+      // 银阳科技有限公司 in 8 items of different lengths; 银阳 alone (银阳镇) in 4 more, 阳科 alone (太阳科普) in 4 more: the
+      // lists of 银阳 and 阳科 hold every item that has them (the cap is 16). 科技, 技有 and 有限 are in all 60 items, their
+      // lists trimmed. Only the items both complete lists hold can hold the phrase.
+      for (let n = 0; n < 60; n++) {
+        const filler = '科技有限责任公司的工作会议。'.repeat(1 + (n % 5))
+        const text =
+          n < 8
+            ? `银阳科技有限公司。${filler}${'银阳科技有'.repeat(n % 3)}`
+            : n < 12
+              ? `银阳镇${filler}`
+              : n < 16
+                ? `太阳科普${filler}`
+                : filler
+        const id = await addItem(t, officeId, n % 4 === 0 ? quiet : column, n, text, spreadOver('2025', n, 6))
+        texts.set(id, text)
+        if (n % 4 === 0) inQuiet.add(id)
+      }
+      const lists = await t.deps.db
+        .selectFrom('search_grams')
+        .selectAll()
+        .where('gram', 'in', ['银阳', '阳科', '科技'])
+        .execute()
+      const spillOf = (gram: string) => Number(lists.find((g) => g.gram === gram)!.spill)
+      expect([spillOf('银阳'), spillOf('阳科')], 'complete lists').toEqual([0, 0])
+      expect(spillOf('科技'), 'a trimmed list').toBeGreaterThan(0)
+
+      const part = queryParts('银阳科技有')[0]!
+      const counted: number[] = []
+      const answered = await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 20, (docs) => {
+        counted.push(...docs)
+        return engineOf(kind).occurrencesIn(t.deps.db, docs, part)
+      })
+      expect(answered, 'answered from the complete lists, not by scoring every match').toBeDefined()
+      // Only the 8 items in both complete lists were counted, not the 12 of 银阳's list nor the 60 that hold 科技.
+      expect(new Set(counted.map((d) => Math.floor(d / 256))).size).toBe(8)
+      const expected = reference(texts, '银阳科技有')
+      expect(expected).toHaveLength(8)
+      expectSameRanking(answered!, expected, '银阳科技有')
+      // Through the search itself: a later page and a column filter.
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '银阳科技有', {}, 'relevance', 5, 5),
+        expected.slice(5, 8),
+        'p2',
+      )
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '银阳科技有', { columnId: quiet }, 'relevance', 20, 0),
+        expected.filter((h) => inQuiet.has(h.id)),
+        'filtered',
+      )
+      // A phrase whose complete lists share no item matches nothing (银阳 and 阳科 meet only in the name).
+      expect(await searchItems(t.deps.db, kind, '银阳科普', {}, 'relevance', 20, 0)).toEqual([])
+    })
+  })
+
   test('a page is full though the best matches belong to items no longer published whose index rows remain', async () => {
     await withColumn(kind, undefined, async (t, officeId, column) => {
       // 80 items of different lengths (different scores); the best 45 withdrawn without leaving the index, more than a

@@ -547,10 +547,16 @@ export async function walkLists(
       spill: Number(g.spill),
     }))
   const single = part.kind !== 'phrase' || part.tokens.length === 1
-  // A phrase one of whose bigrams is in so few documents that its list holds them all (nothing ever left out): the
-  // phrase's matches are among those few, and scoring them is cheaper than checking each listed document's text
-  // (rare names: 10 ms walked, at 300,000 items).
-  if (!single && cursors[0]!.spill === 0) return undefined
+  // A phrase one of whose bigrams is in so few documents that its list holds them all (nothing ever left out).
+  if (!single && cursors[0]!.spill === 0)
+    return scoreCompleteLists(
+      db,
+      kind,
+      cursors.filter((c) => c.spill === 0).map((c) => c.gram),
+      where,
+      avg,
+      occurrencesIn,
+    )
   const seen = new Set<number>()
   const best = new Map<number, number>() // item → its best document's score
   const kth = () => (best.size < k ? 0 : [...best.values()].sort((x, y) => y - x)[k - 1]!)
@@ -597,6 +603,54 @@ export async function walkLists(
         if ((best.get(item) ?? -1) < score) best.set(item, score)
       }
     }
+  }
+  return [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
+}
+
+/**
+ * The phrase's matches scored, when some of its bigrams' lists are complete: a document holding the phrase holds each
+ * of its bigrams, so it is in every complete list, and the documents all of them hold are the only candidates. Only
+ * those are counted (rare names and cross-word substrings: the lists of 收做 and 好公 share a handful of documents,
+ * where each alone holds a few hundred). Every candidate is scored, so every page is exact. FTS5's bm25() on such a
+ * phrase ran it over the whole index twice, its common bigrams (做好, 公路) in hundreds of thousands of rows: 15–30 ms
+ * warm at 300,000 items (issue #15).
+ */
+async function scoreCompleteLists(
+  db: Executor,
+  kind: DatabaseKind,
+  grams: readonly string[],
+  where: RawBuilder<unknown>,
+  avg: number,
+  occurrencesIn: (docs: readonly number[]) => Promise<Map<number, number>>,
+): Promise<RankedHit[]> {
+  let candidates: Map<number, number> | undefined // doc → its length
+  for (const [n, gram] of grams.entries()) {
+    // The filters are applied to the first list read; the others only narrow it.
+    const rows = (
+      n === 0
+        ? await sql<{ doc: number; dl: number }>`select p.doc, p.dl from search_postings p
+            join items i on i.id = ${kind === 'sqlite' ? sql`p.doc >> 8` : sql`(p.doc / 256)`}
+            where p.gram = ${gram} and ${where}`.execute(db)
+        : await sql<{ doc: number; dl: number }>`select p.doc, p.dl from search_postings p
+            where p.gram = ${gram}`.execute(db)
+    ).rows
+    const next = new Map<number, number>()
+    for (const r of rows) {
+      const doc = Number(r.doc)
+      if (!candidates || candidates.has(doc)) next.set(doc, Number(r.dl))
+    }
+    candidates = next
+    if (candidates.size === 0) return []
+  }
+  if (!candidates) return []
+  const counts = await occurrencesIn([...candidates.keys()])
+  const best = new Map<number, number>() // item → its best document's score
+  for (const [doc, dl] of candidates) {
+    const tf = counts.get(doc) ?? 0
+    if (tf === 0) continue
+    const score = weight(tf, dl, avg)
+    const item = itemOfDoc(doc)
+    if ((best.get(item) ?? -1) < score) best.set(item, score)
   }
   return [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
 }
