@@ -5,6 +5,7 @@ import { changeValidity, withdrawItem } from '../src/disclosures/disclosure.serv
 import { saveSiteFooter } from '../src/portal/site-settings.service.ts'
 import { publicContentChanged } from '../src/portal/public-content.ts'
 import { pageStoreWriter } from '../src/web/page-store.ts'
+import { pageReaderOf } from '../src/storage/sqlite-reader.ts'
 import { buildApp } from '../src/web/app.ts'
 import { testApp } from './support/app.ts'
 import type { TestApp } from './support/app.ts'
@@ -62,6 +63,29 @@ describe.each(databaseKinds)('kept item pages on %s', (kind) => {
       .where('item_id', '=', item.id)
       .executeTakeFirstOrThrow()
     expect(row.content_type).toMatch(/^text\/html/)
+  })
+
+  test('visitors asking for kept pages at once get each its own page; on SQLite they are read off the server’s thread, and on it when that reader fails', async () => {
+    t = await testApp(kind)
+    const titles = ['关于2026年春运期间道路管控的通告', '关于开展城乡环境综合整治的通知', '垫江县2026年重点项目名单']
+    const items = []
+    for (const title of titles) items.push(await buildItem(t.deps, { title, until: 'published' }))
+    for (const item of items) await viewAndKeep(`/items/${item.id}`)
+    const app = await freshProcess()
+    // Asked in one turn of the event loop: one lookup for all of them, and each answered with its own page.
+    const pages = await Promise.all(items.map((item) => app.inject(`/items/${item.id}`)))
+    for (const [i, page] of pages.entries()) {
+      expect(page.headers['x-cache']).toBe('stored')
+      expect(page.body).toContain(titles[i])
+    }
+    if (kind !== 'sqlite') return
+    const reader = pageReaderOf(t.deps.db)!
+    expect(reader.answered, 'read on the page reader').toBeGreaterThan(0)
+    // A reader that cannot answer (stopped): the kept pages are read on the server's own connection.
+    await reader.close()
+    const again = await (await freshProcess()).inject(`/items/${items[1]!.id}`)
+    expect(again.headers['x-cache']).toBe('stored')
+    expect(again.body).toContain(titles[1])
   })
 
   test('a withdrawn item shows its withdrawal notice, not its kept page', async () => {

@@ -40,7 +40,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * the server keeps the prepared statements of the texts it has seen (bounded; statements are
  * reusable once finished, and one connection runs one query at a time).
  */
-function withStatementCache(raw: BetterSqlite3.Database, reader: SqliteReader): SqliteDatabase {
+function withStatementCache(raw: BetterSqlite3.Database, readers: readonly SqliteReader[]): SqliteDatabase {
   const statements = new Map<string, BetterSqlite3.Statement>()
   return {
     prepare(text: string) {
@@ -53,7 +53,7 @@ function withStatementCache(raw: BetterSqlite3.Database, reader: SqliteReader): 
       return stmt as unknown as ReturnType<SqliteDatabase['prepare']>
     },
     close() {
-      void reader.close()
+      for (const reader of readers) void reader.close()
       raw.close()
     },
   }
@@ -85,12 +85,15 @@ export function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: 
   }
   const file = path.join(opts.dataDir, sqliteFileName)
   const raw = openSqliteFile(file)
-  // Long reads go to a thread of their own (sqlite-reader.ts), started at the first of them.
+  // Long reads go to a thread of their own (sqlite-reader.ts), started at the first of them; kept item pages to
+  // another, so that a visitor's page never waits behind a long search (web/page-store.ts).
   const reader = new SqliteReader(file)
+  const pageReader = new SqliteReader(file)
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw, reader) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw, [reader, pageReader]) }),
   })
   attachReader(db, reader)
+  attachReader(db, pageReader, 'pages')
   return { db, kind: 'sqlite', sqlite: raw }
 }
 

@@ -83,10 +83,14 @@ export class SqliteReader {
 }
 
 const readers = new WeakMap<object, SqliteReader>()
+const pageReaders = new WeakMap<object, SqliteReader>()
 
-/** Gives a SQLite database (the Kysely instance, not a transaction) its reader. */
-export function attachReader(db: object, reader: SqliteReader): void {
-  readers.set(db, reader)
+/**
+ * Gives a SQLite database (the Kysely instance, not a transaction) its reader: for long reads, or for the kept item
+ * pages (web/page-store.ts), short reads many at once that must not wait behind a long one.
+ */
+export function attachReader(db: object, reader: SqliteReader, use: 'long' | 'pages' = 'long'): void {
+  ;(use === 'pages' ? pageReaders : readers).set(db, reader)
 }
 
 /**
@@ -110,3 +114,6 @@ export async function readRows<R>(
 
 /** The reader of a SQLite database, if it has one. */
 export const readerOf = (db: Executor): SqliteReader | undefined => readers.get(db)
+
+/** The reader of a SQLite database's kept item pages, if it has one. */
+export const pageReaderOf = (db: Executor): SqliteReader | undefined => pageReaders.get(db)

@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
-import type { CompiledQuery } from 'kysely'
 import { createHash } from 'node:crypto'
 import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Deps } from '../deps.ts'
 import { publicContentChanged } from '../portal/public-content.ts'
+import { pageReaderOf } from '../storage/sqlite-reader.ts'
 
 // Item pages kept across generations and processes (issue #15): a visitor's random item missed the render cache of a
 // few thousand pages and was rendered at about 1 ms (portal bench: 0.05–0.07× /healthz at 30,000 items). Each item
@@ -25,24 +25,33 @@ export function storedItemOf(path: string): number | undefined {
 export type StoredPage = { contentType: string; size: number; br: Buffer }
 
 type Row = { item_id: number; content_type: string; size: number; br: Uint8Array; layout_generation: number }
-// On SQLite the lookup is compiled once per database: building and compiling it took as long as running it.
-const lookups = new WeakMap<object, CompiledQuery<Row>>()
-// On PostgreSQL each query costs the server process a round trip and the driver's work, more than the page's
-// bytes (portal bench: 0.26× /healthz one query per page): lookups asked in the same turn of the event loop are
-// sent as one query.
+// Each lookup costs a round trip more than the page's bytes: on PostgreSQL the server process and the driver's work
+// (portal bench: 0.26× /healthz one query per page), on SQLite the read itself on the server's thread — a kept page of
+// a few kilobytes is two pages of the file, mostly out of SQLite's cache at a region's scale (a tenth of an item
+// request's CPU, 25 µs of 257). Lookups asked in the same turn of the event loop are sent as one query, and on SQLite
+// to a reader thread of its own (storage/sqlite-reader.ts): the server's thread only sends and receives, as it does
+// with PostgreSQL (portal bench at 30,000 items, SQLite items 0.43–0.50× /healthz before, issue #15).
 const batches = new WeakMap<object, (id: number) => Promise<Row | undefined>>()
 
-function sqliteLookup(deps: Deps, itemId: number): Promise<Row | undefined> {
-  let lookup = lookups.get(deps.db)
-  if (!lookup) {
-    lookup = deps.db
-      .selectFrom('stored_pages')
-      .select(['item_id', 'content_type', 'size', 'br', 'layout_generation'])
-      .where('item_id', '=', 0)
-      .compile() as CompiledQuery<Row>
-    lookups.set(deps.db, lookup)
+function lookupQuery(deps: Deps, ids: readonly number[]) {
+  return deps.kind === 'postgres'
+    ? sql<Row>`select item_id, content_type, size, br, layout_generation from stored_pages
+        where item_id = any(${ids}::bigint[])`
+    : sql<Row>`select item_id, content_type, size, br, layout_generation from stored_pages
+        where item_id in (select value from json_each(${JSON.stringify(ids)}))`
+}
+
+async function readLookup(deps: Deps, ids: readonly number[]): Promise<Row[]> {
+  const query = lookupQuery(deps, ids)
+  const reader = deps.kind === 'sqlite' ? pageReaderOf(deps.db) : undefined
+  if (reader) {
+    try {
+      return await reader.all<Row>(query.compile(deps.db))
+    } catch {
+      // The reader could not run it (it stopped, or failed a moment ago): read here.
+    }
   }
-  return deps.db.executeQuery<Row>({ ...lookup, parameters: [itemId] }).then((r) => r.rows[0])
+  return (await query.execute(deps.db)).rows
 }
 
 function batchedLookup(deps: Deps): (id: number) => Promise<Row | undefined> {
@@ -53,10 +62,8 @@ function batchedLookup(deps: Deps): (id: number) => Promise<Row | undefined> {
     const asked = waiting
     waiting = []
     try {
-      const ids = [...new Set(asked.map((w) => w.id))]
-      const rows = await sql<Row>`select item_id, content_type, size, br, layout_generation from stored_pages
-        where item_id = any(${ids}::bigint[])`.execute(deps.db)
-      const byId = new Map(rows.rows.map((r) => [Number(r.item_id), r]))
+      const rows = await readLookup(deps, [...new Set(asked.map((w) => w.id))])
+      const byId = new Map(rows.map((r) => [Number(r.item_id), r]))
       for (const w of asked) w.done(byId.get(w.id))
     } catch (e) {
       for (const w of asked) w.failed(e)
@@ -72,9 +79,10 @@ function batchedLookup(deps: Deps): (id: number) => Promise<Row | undefined> {
 
 /** An item's kept page, if it was rendered at this layout generation and nothing has changed it since. */
 export async function findStoredPage(deps: Deps, itemId: number, layout: number): Promise<StoredPage | undefined> {
-  const row = await (deps.kind === 'postgres' ? batchedLookup(deps)(itemId) : sqliteLookup(deps, itemId))
+  const row = await batchedLookup(deps)(itemId)
   if (!row || Number(row.layout_generation) !== layout) return undefined
-  const br = Buffer.isBuffer(row.br) ? row.br : Buffer.from(row.br)
+  // From the reader's thread a Uint8Array: wrapped, not copied.
+  const br = Buffer.isBuffer(row.br) ? row.br : Buffer.from(row.br.buffer, row.br.byteOffset, row.br.byteLength)
   return { contentType: row.content_type, size: Number(row.size), br }
 }
 
