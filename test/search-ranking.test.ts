@@ -586,6 +586,52 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
     })
   })
 
+  test('a rare phrase whose bigrams are all common is ranked exactly, as bm25() ranks it, filters and pages included', async () => {
+    await withColumn(kind, 16, async (t, officeId, column) => {
+      const quiet = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '通知公告')!.id
+      const texts = new Map<number, string>()
+      const inQuiet = new Set<number>()
+      // 工作, 作会 and 会议 are in all 70 items, most often apart (工作。作会。会议。); the phrase 工作会议 in 6 long items
+      // only, once or twice. The lists (16 kept) lead with the short items that repeat the bigrams: the walk finds
+      // none of the phrase's and every match is scored.
+      for (let n = 0; n < 70; n++) {
+        const apart = '工作。作会。会议。'.repeat(1 + (n % 4))
+        const text =
+          n % 12 === 0
+            ? `${'各科室汇报了近期情况。'.repeat(8 + n / 12)}召开工作会议。${n % 24 === 0 ? '工作会议纪要。' : ''}${apart}`
+            : apart
+        const id = await addItem(t, officeId, n % 24 === 0 ? quiet : column, n, text, spreadOver('2025', n, 7))
+        texts.set(id, text)
+        if (n % 24 === 0) inQuiet.add(id)
+      }
+      const part = queryParts('工作会议')[0]!
+      const walked = await walkLists(t.deps.db, kind, part, sql`i.status = 'published'`, 20, (docs) =>
+        engineOf(kind).occurrencesIn(t.deps.db, docs, part),
+      )
+      expect(walked, 'the lists cannot prove it').toBeUndefined()
+      const expected = reference(texts, '工作会议')
+      expect(expected).toHaveLength(6)
+      const found = await searchItems(t.deps.db, kind, '工作会议', {}, 'relevance', 20, 0)
+      expectSameRanking(found, expected, '工作会议')
+      expectSameRanking(await searchItems(t.deps.db, kind, '工作会议', {}, 'relevance', 4, 4), expected.slice(4), 'p2')
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '工作会议', { columnId: quiet }, 'relevance', 20, 0),
+        expected.filter((h) => inQuiet.has(h.id)),
+        'filtered',
+      )
+      if (kind === 'sqlite') {
+        // The very scores of FTS5's bm25() over the same index, not only the order.
+        const fts = await sql<{ id: number; rank: number }>`select item_id as id, -bm25(item_search) as rank
+          from item_search where item_search match '"工作 作会 会议"' order by bm25(item_search) limit 20`.execute(
+          t.deps.db,
+        )
+        expect(found.map((h) => [h.id, h.rank.toPrecision(12)])).toEqual(
+          fts.rows.map((r) => [Number(r.id), Number(r.rank).toPrecision(12)]),
+        )
+      }
+    })
+  })
+
   test('a page is full though the best matches belong to items no longer published whose index rows remain', async () => {
     await withColumn(kind, undefined, async (t, officeId, column) => {
       // 80 items of different lengths (different scores); the best 45 withdrawn without leaving the index, more than a

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { readRows } from '../storage/sqlite-reader.ts'
 import type { Executor } from '../storage/database.ts'
 import type { SearchEngine, SearchHit, SearchQuery } from './search-engine.ts'
+import { indexCounts, weight } from './ranking.ts'
 import { countableNeedle, occurrences } from './rank.ts'
 import type { QueryPart } from './tokenize.ts'
 
@@ -73,6 +74,53 @@ async function bestByKey(db: Executor, { parts }: SearchQuery, take: number): Pr
   // Rows of unpublished items (none while withdrawal unindexes) leave fewer than asked: the rows past the cut may count.
   if (more && hits.length < kept.length) return undefined
   return hits.sort((x, y) => y.rank - x.rank || y.id - x.id)
+}
+
+/** The most matches a phrase may have to be scored from their rows (fewScored) rather than by FTS5's bm25(). */
+const fewMatches = 256
+
+/**
+ * Every match of a one-part query scored from its rows, when it has at most `fewMatches` of them (undefined when it has
+ * more). The lists fall back here for a rare phrase whose bigrams are all common (及时完善财政: each list is cut and
+ * led by other documents, so the walk finds too few): FTS5's bm25() runs the phrase over the whole index twice, once
+ * to count the rows that hold it (its idf) and once to score them, 30–70 ms warm at 300,000 items; here it runs once
+ * without scoring, stopping past `fewMatches`, and the few rows found are counted in SQL (issue #15). The score is
+ * bm25()'s: idf over the rows found (all the phrase's), the row's token count against the index's average.
+ */
+async function fewScored(db: Executor, { parts, where }: SearchQuery, take: number): Promise<SearchHit[] | undefined> {
+  const part = parts[0]
+  if (parts.length !== 1 || !part) return undefined
+  const keys = await readRows(
+    db,
+    sql<{ key: string }>`select cast(rowid as text) as key from item_search where item_search match ${fts5(parts)}
+      limit ${fewMatches + 1}`,
+  )
+  if (keys.length > fewMatches) return undefined
+  if (keys.length === 0) return []
+  const needle = countableNeedle(part)
+  const rows = await readRows(
+    db,
+    sql<{ id: number; n: number | null; dl: number; tokens: string | null }>`select c.c0 as id,
+      ${needle ? sql`(length(' ' || c.c2) - length(replace(' ' || c.c2, ${needle}, ''))) / ${[...needle].length}` : sql`null`} as n,
+      length(c.c2) - length(replace(c.c2, ' ', '')) + 1 as dl, ${needle ? sql`null` : sql`c.c2`} as tokens
+      from item_search_content c join items i on i.id = c.c0
+      where c.id in (select cast(value as integer) from json_each(${JSON.stringify(keys.map((k) => k.key))})) and ${where}`,
+  )
+  const { docs, tokens } = await indexCounts(db, 'sqlite')
+  const average = docs ? tokens / docs : 1
+  const idf = Math.max(Math.log((docs - keys.length + 0.5) / (keys.length + 0.5)), 0) || 1e-6
+  const best = new Map<number, number>()
+  for (const r of rows) {
+    const tf = r.n === null ? occurrences(part, r.tokens ?? '') : Number(r.n)
+    if (tf === 0) continue
+    const score = idf * weight(tf, Number(r.dl), average)
+    const id = Number(r.id)
+    if ((best.get(id) ?? -1) < score) best.set(id, score)
+  }
+  return [...best.entries()]
+    .map(([id, rank]) => ({ id, rank }))
+    .sort((x, y) => y.rank - x.rank || y.id - x.id)
+    .slice(0, take)
 }
 
 export const sqliteSearch: SearchEngine = {
@@ -160,6 +208,8 @@ export const sqliteSearch: SearchEngine = {
 
   // Both read every match: on the reader's thread (storage/sqlite-reader.ts), so that the server goes on meanwhile.
   async scoredAll(db, query, take) {
+    const few = await fewScored(db, query, take)
+    if (few) return few
     if (!query.filtered) {
       const best = await bestByKey(db, query, take)
       if (best) return best
