@@ -7,6 +7,9 @@ import type { QueryPart } from './tokenize.ts'
 
 export type SearchHit = { id: number; rank: number }
 
+/** A query's few matching rows (SearchEngine.fewMatches): how many, and their scores when asked. */
+export type FewMatches = Readonly<{ rows: number; scored(): Promise<SearchHit[]> }>
+
 export type IndexedChunk = Readonly<{ itemId: number; publishedAt: string; chunk: number; tokens: string }>
 
 /** One search: the query's parts and the filters on items, as a condition over `items i`. */
@@ -36,6 +39,11 @@ export type SearchEngine = Readonly<{
   occurrencesIn(db: Executor, docs: readonly number[], part: QueryPart): Promise<Map<number, number>>
   /** Matching rows, newest first; an item with several matching chunks may come more than once. */
   newest(db: Executor, query: SearchQuery, take: number): Promise<SearchHit[]>
+  /**
+   * A one-part query's matching rows, when there are at most `most` (undefined when there are more: it stops looking
+   * past them, or the engine has no cheaper way than `scoredAll`), with a way to score them all: best first, every item.
+   */
+  fewMatches?(db: Executor, query: SearchQuery, most: number): Promise<FewMatches | undefined>
   /** Every match scored by BM25 as FTS5's bm25() scores it, best first, the first `take` items. */
   scoredAll(db: Executor, query: SearchQuery, take: number): Promise<SearchHit[]>
   /** How many items match, counted up to `cap` (a count past it is only known to be more). */

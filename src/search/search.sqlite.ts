@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
+import type { RawBuilder } from 'kysely'
 import { readRows } from '../storage/sqlite-reader.ts'
 import type { Executor } from '../storage/database.ts'
-import type { SearchEngine, SearchHit, SearchQuery } from './search-engine.ts'
+import type { FewMatches, SearchEngine, SearchHit, SearchQuery } from './search-engine.ts'
 import { indexCounts, weight } from './ranking.ts'
 import { countableNeedle, occurrences } from './rank.ts'
 import type { QueryPart } from './tokenize.ts'
@@ -76,26 +77,43 @@ async function bestByKey(db: Executor, { parts }: SearchQuery, take: number): Pr
   return hits.sort((x, y) => y.rank - x.rank || y.id - x.id)
 }
 
-/** The most matches a phrase may have to be scored from their rows (fewScored) rather than by FTS5's bm25(). */
-const fewMatches = 256
-
 /**
- * Every match of a one-part query scored from its rows, when it has at most `fewMatches` of them (undefined when it has
- * more). The lists fall back here for a rare phrase whose bigrams are all common (及时完善财政: each list is cut and
- * led by other documents, so the walk finds too few): FTS5's bm25() runs the phrase over the whole index twice, once
- * to count the rows that hold it (its idf) and once to score them, 30–70 ms warm at 300,000 items; here it runs once
- * without scoring, stopping past `fewMatches`, and the few rows found are counted in SQL (issue #15). The score is
- * bm25()'s: idf over the rows found (all the phrase's), the row's token count against the index's average.
+ * A one-part query's matching rows, when it has at most `most` of them (undefined when it has more), scored from the
+ * rows when asked. For a rare phrase whose bigrams are all common (及时完善财政: each list is cut and led by other documents, so
+ * the walk finds too few), FTS5's bm25() runs the phrase over the whole index twice, once to count the rows that hold
+ * it (its idf) and once to score them, 30–70 ms warm at 300,000 items; here it runs once without scoring, stopping
+ * past `most`, and the rows found are counted in SQL (issue #15) — about 0.1 ms a row (a row's tokens are some 8 kB),
+ * so only a few hundred are worth it. The score is bm25()'s: idf over the rows found (all the phrase's), the row's
+ * token count against the index's average.
  */
-async function fewScored(db: Executor, { parts, where }: SearchQuery, take: number): Promise<SearchHit[] | undefined> {
-  const part = parts[0]
-  if (parts.length !== 1 || !part) return undefined
+async function fewMatches(db: Executor, query: SearchQuery, most: number): Promise<FewMatches | undefined> {
+  const part = query.parts[0]
+  if (query.parts.length !== 1 || !part) return undefined
   const keys = await readRows(
     db,
-    sql<{ key: string }>`select cast(rowid as text) as key from item_search where item_search match ${fts5(parts)}
-      limit ${fewMatches + 1}`,
+    sql<{ key: string }>`select cast(rowid as text) as key from item_search where item_search match ${fts5(query.parts)}
+      limit ${most + 1}`,
   )
-  if (keys.length > fewMatches) return undefined
+  if (keys.length > most) return undefined
+  return {
+    rows: keys.length,
+    scored: () =>
+      scoreRows(
+        db,
+        query.where,
+        part,
+        keys.map((k) => k.key),
+      ),
+  }
+}
+
+/** Rows (by key) that hold a part, each scored as bm25() scores it: they are all the part's rows (its idf). */
+async function scoreRows(
+  db: Executor,
+  where: RawBuilder<unknown>,
+  part: QueryPart,
+  keys: readonly string[],
+): Promise<SearchHit[]> {
   if (keys.length === 0) return []
   const needle = countableNeedle(part)
   const rows = await readRows(
@@ -104,7 +122,7 @@ async function fewScored(db: Executor, { parts, where }: SearchQuery, take: numb
       ${needle ? sql`(length(' ' || c.c2) - length(replace(' ' || c.c2, ${needle}, ''))) / ${[...needle].length}` : sql`null`} as n,
       length(c.c2) - length(replace(c.c2, ' ', '')) + 1 as dl, ${needle ? sql`null` : sql`c.c2`} as tokens
       from item_search_content c join items i on i.id = c.c0
-      where c.id in (select cast(value as integer) from json_each(${JSON.stringify(keys.map((k) => k.key))})) and ${where}`,
+      where c.id in (select cast(value as integer) from json_each(${JSON.stringify(keys)})) and ${where}`,
   )
   const { docs, tokens } = await indexCounts(db, 'sqlite')
   const average = docs ? tokens / docs : 1
@@ -117,10 +135,7 @@ async function fewScored(db: Executor, { parts, where }: SearchQuery, take: numb
     const id = Number(r.id)
     if ((best.get(id) ?? -1) < score) best.set(id, score)
   }
-  return [...best.entries()]
-    .map(([id, rank]) => ({ id, rank }))
-    .sort((x, y) => y.rank - x.rank || y.id - x.id)
-    .slice(0, take)
+  return [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
 }
 
 export const sqliteSearch: SearchEngine = {
@@ -207,9 +222,9 @@ export const sqliteSearch: SearchEngine = {
   },
 
   // Both read every match: on the reader's thread (storage/sqlite-reader.ts), so that the server goes on meanwhile.
+  fewMatches,
+
   async scoredAll(db, query, take) {
-    const few = await fewScored(db, query, take)
-    if (few) return few
     if (!query.filtered) {
       const best = await bestByKey(db, query, take)
       if (best) return best
