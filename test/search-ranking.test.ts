@@ -581,6 +581,21 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
         expected.filter((h) => inQuiet.has(h.id)),
         'filtered',
       )
+      // Three characters (two bigrams, both lists complete): answered by the search from those lists, pages and filters
+      // included (a longer phrase with this few rows is scored from its rows on SQLite before any walk).
+      const short = reference(texts, '银阳科')
+      expect(short).toHaveLength(8)
+      expectSameRanking(await searchItems(t.deps.db, kind, '银阳科', {}, 'relevance', 20, 0), short, '银阳科')
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '银阳科', {}, 'relevance', 3, 3),
+        short.slice(3, 6),
+        '银阳科 p2',
+      )
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '银阳科', { columnId: quiet }, 'relevance', 20, 0),
+        short.filter((h) => inQuiet.has(h.id)),
+        '银阳科 filtered',
+      )
       // A phrase whose complete lists share no item matches nothing (银阳 and 阳科 meet only in the name).
       expect(await searchItems(t.deps.db, kind, '银阳科普', {}, 'relevance', 20, 0)).toEqual([])
     })

@@ -21,9 +21,11 @@ import type { QueryPart } from './tokenize.ts'
 // exactly with the live average, and stops once the k-th best score is at least what any document not yet seen could
 // score: the cursor's (or spill's) impact × max(1, live avg / snapshot avg) — threshold algorithm; f with the live
 // average exceeds f with the snapshot by at most that factor (1 while the live average stays below the snapshot, which
-// is set with headroom). When the lists run out first (a filter that leaves
-// few documents in the capped lists, a deep page, a query of several parts), the engine scores every match exactly
-// (fallback: FTS5 bm25() on SQLite, the same formula in SQL or over the matches' tokens on PostgreSQL).
+// is set with headroom). A phrase with complete lists (bigrams in so few documents that their lists hold them all) is
+// scored over the documents those lists share (scoreCompleteLists). When the lists run out first (a filter that leaves
+// few documents in the capped lists, a deep page, a query of several parts), the matches are scored exactly: on SQLite
+// from their rows while they are a few hundred (search.sqlite.ts fewMatches), else FTS5 bm25(); on PostgreSQL the same
+// formula in SQL or over the matches' tokens (search.store.ts searchItems).
 
 /** The most documents a gram's list keeps (tests make it small, to reach the trimming and the spill). */
 export const rankingLimits = { listCap: 256 }

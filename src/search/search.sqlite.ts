@@ -3,7 +3,7 @@ import type { RawBuilder } from 'kysely'
 import { readRows } from '../storage/sqlite-reader.ts'
 import type { Executor } from '../storage/database.ts'
 import type { FewMatches, SearchEngine, SearchHit, SearchQuery } from './search-engine.ts'
-import { indexCounts, weight } from './ranking.ts'
+import { indexCounts, rankingNeedsRebuild, weight } from './ranking.ts'
 import { countableNeedle, occurrences } from './rank.ts'
 import type { QueryPart } from './tokenize.ts'
 
@@ -82,13 +82,17 @@ async function bestByKey(db: Executor, { parts }: SearchQuery, take: number): Pr
  * rows when asked. For a rare phrase whose bigrams are all common (及时完善财政: each list is cut and led by other documents, so
  * the walk finds too few), FTS5's bm25() runs the phrase over the whole index twice, once to count the rows that hold
  * it (its idf) and once to score them, 30–70 ms warm at 300,000 items; here it runs once without scoring, stopping
- * past `most`, and the rows found are counted in SQL (issue #15) — about 0.1 ms a row (a row's tokens are some 8 kB),
+ * past `most`, and the rows found are counted (in SQL for a Han phrase; prefixes, words and a phrase that overlaps
+ * itself in JavaScript) (issue #15) — about 0.1 ms a row (a row's tokens are some 8 kB),
  * so only a few hundred are worth it. The score is bm25()'s: idf over the rows found (all the phrase's), the row's
  * token count against the index's average.
  */
 async function fewMatches(db: Executor, query: SearchQuery, most: number): Promise<FewMatches | undefined> {
   const part = query.parts[0]
   if (query.parts.length !== 1 || !part) return undefined
+  // An index whose counts are not kept (from before the lists, until `gongkai search rebuild`) would be counted token
+  // by token for the idf of each query: scored every match by bm25() instead.
+  if (await rankingNeedsRebuild(db, 'sqlite')) return undefined
   const keys = await readRows(
     db,
     sql<{ key: string }>`select cast(rowid as text) as key from item_search where item_search match ${fts5(query.parts)}
@@ -221,8 +225,9 @@ export const sqliteSearch: SearchEngine = {
     return result.rows
   },
 
-  // Both read every match: on the reader's thread (storage/sqlite-reader.ts), so that the server goes on meanwhile.
   fewMatches,
+
+  // Both read every match: on the reader's thread (storage/sqlite-reader.ts), so that the server goes on meanwhile.
 
   async scoredAll(db, query, take) {
     if (!query.filtered) {

@@ -3,7 +3,7 @@ import type { RawBuilder } from 'kysely'
 import type { DatabaseKind, Executor } from '../storage/database.ts'
 import { postgresSearch } from './search.postgres.ts'
 import { sqliteSearch } from './search.sqlite.ts'
-import type { IndexedChunk, SearchEngine, SearchHit } from './search-engine.ts'
+import type { FewMatches, IndexedChunk, SearchEngine, SearchHit } from './search-engine.ts'
 import { addRanked, nothingMatches, removeRanked, walkLists } from './ranking.ts'
 import type { NewDocument } from './ranking.ts'
 import { fullScoringGate } from './full-scoring.ts'
@@ -115,26 +115,32 @@ export async function searchItems(
   const search = { parts, where: itemConditions(filter), filtered: isFiltered(filter) }
   const engine = engines[kind]
   if (await nothingMatches(db, kind, parts)) return []
+  const gate = fullScoringGate(db)
   if (order === 'relevance' && parts.length === 1) {
     const part = parts[0]!
     // A phrase of several bigrams may be rare though each bigram is common. Where the engine can count a few matches
     // cheaply, a phrase with very few is scored at once, before the walk reads a hundred documents that do not hold it
     // (SQLite at 300,000 items: 5–8 ms warm, 50–90 ms cold, and then scoring anyway); with a few hundred the walk
-    // goes first (it answers most common phrases) and the rows found are scored if it cannot prove the best; with more,
-    // or for one token whose walk could not (a deep page, a filter), the engine scores every match (issue #15).
+    // goes first (it answers most common phrases) and the rows found are scored if it cannot prove the best. One
+    // token's walk answers at once; where it cannot (a deep page, a filter), its rows are scored if they are few. Else
+    // the engine scores every match (issue #15). The lookup is bounded (it stops past its few rows; a rare phrase of
+    // common bigrams costs one pass over their postings, half of what bm25() costs) and so is scoring a handful of rows;
+    // scoring hundreds takes its turn at the gate, as scoring every match does.
+    const few = (most: number) => engine.fewMatches?.(db, search, most)
+    const scored = (found: FewMatches) =>
+      gate && found.rows > fewBeforeWalk ? gate.run(() => found.scored()) : found.scored()
     const phrase = part.kind === 'phrase' && part.tokens.length > 2
-    const few = phrase ? await engine.fewMatches?.(db, search, fewAfterWalk) : undefined
-    if (few && few.rows <= fewBeforeWalk) return (await few.scored()).slice(offset, offset + limit)
+    const found = phrase ? await few(fewAfterWalk) : undefined
+    if (found && found.rows <= fewBeforeWalk) return (await scored(found)).slice(offset, offset + limit)
     const best = await walkLists(db, kind, part, search.where, limit + offset, (docs) =>
       engine.occurrencesIn(db, docs, part),
     )
     if (best) return best.slice(offset, offset + limit)
-    const rare = few ?? (phrase ? undefined : await engine.fewMatches?.(db, search, fewAfterWalk))
-    if (rare) return (await rare.scored()).slice(offset, offset + limit)
+    const rare = found ?? (phrase ? undefined : await few(fewAfterWalk))
+    if (rare) return (await scored(rare)).slice(offset, offset + limit)
   }
   // An item with several chunks can match more than once: take a margin and keep its first row.
   const take = (limit + offset) * 2 + 10
-  const gate = fullScoringGate(db)
   const rows =
     order === 'date'
       ? await engine.newest(db, search, take)

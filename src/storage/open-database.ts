@@ -68,8 +68,9 @@ export function openSqliteFile(file: string): BetterSqlite3.Database {
   raw.pragma('synchronous = FULL')
   raw.pragma('foreign_keys = ON')
   raw.pragma('busy_timeout = 5000')
-  // 64 MB of pages kept in memory (SQLite's default is 2 MB): at a region's scale the indexes a page reads, and the
-  // kept item pages (web/page-store.ts), otherwise come from the operating system's cache on every read (issue #15).
+  // 64 MB of pages kept in memory (SQLite's default is 2 MB): at a region's scale the indexes a page reads otherwise
+  // come from the operating system's cache on every read (issue #15). The kept item pages are read by a reader thread
+  // of their own, with its own cache (sqlite-reader-entry.mjs, web/page-store.ts).
   raw.pragma('cache_size = -65536')
   return raw
 }

@@ -49,7 +49,7 @@ export class SqliteReader {
         if (!this.#closed) {
           this.#failedAt = Date.now()
           // Said once per failure: its long reads now hold the server's thread again, until it is restarted.
-          process.emitWarning(`SQLite 读取线程出错，较长的查询暂在主线程执行：${e.message}`)
+          process.emitWarning(`SQLite 读取线程出错，其查询暂在主线程执行：${e.message}`)
         }
       }
       for (const p of running.pending.values()) p.reject(e)

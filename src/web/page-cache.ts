@@ -151,7 +151,8 @@ export function registerPageCache(app: FastifyInstance, sessionCookie: string): 
         request.log.warn({ err }, 'reading a kept page failed; it is rendered')
         return undefined
       })
-      if (stored && renderedAt.get(request) === generation) {
+      // Read off this thread, the row may predate a change made meanwhile in this process: not kept then.
+      if (stored && renderedAt.get(request) === generation && !waiting()) {
         const entry: Entry = { size: stored.size, type: stored.contentType, encoded: { br: stored.br } }
         remember(request.url, entry)
         return sendEntry(request, reply, entry, 'stored')
