@@ -45,6 +45,10 @@ export function countableNeedle(part: QueryPart): string | undefined {
   return ` ${part.tokens.join(' ')}`
 }
 
+/** Each item's best score, best first; ties keep the newer item (higher id) first. */
+export const rankedItems = (best: ReadonlyMap<number, number>): { id: number; rank: number }[] =>
+  [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
+
 export type Candidate = { id: number; tokens: string }
 
 /**
@@ -74,5 +78,5 @@ export function scoreExactly(
     }
     if ((best.get(r.id) ?? -1) < score) best.set(r.id, score)
   }
-  return [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
+  return rankedItems(best)
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { RawBuilder } from 'kysely'
 import type { DatabaseKind, Executor } from '../storage/database.ts'
-import { b, k1, plain } from './rank.ts'
+import { b, k1, plain, rankedItems } from './rank.ts'
 import type { QueryPart } from './tokenize.ts'
 
 // Exact BM25 relevance without scoring every match (issue #15). Okapi BM25 as FTS5's bm25() computes it over our
@@ -606,7 +606,7 @@ export async function walkLists(
       }
     }
   }
-  return [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
+  return rankedItems(best)
 }
 
 /**
@@ -654,5 +654,5 @@ async function scoreCompleteLists(
     const item = itemOfDoc(doc)
     if ((best.get(item) ?? -1) < score) best.set(item, score)
   }
-  return [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
+  return rankedItems(best)
 }

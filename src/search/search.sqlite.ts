@@ -4,7 +4,7 @@ import { readRows } from '../storage/sqlite-reader.ts'
 import type { Executor } from '../storage/database.ts'
 import type { FewMatches, SearchEngine, SearchHit, SearchQuery } from './search-engine.ts'
 import { indexCounts, rankingNeedsRebuild, weight } from './ranking.ts'
-import { countableNeedle, occurrences } from './rank.ts'
+import { countableNeedle, occurrences, rankedItems } from './rank.ts'
 import type { QueryPart } from './tokenize.ts'
 
 // Search on SQLite: an FTS5 table whose rowid is a date key (publication second, then a sequence), so
@@ -31,6 +31,10 @@ const lastKey = (publishedAt: string) => firstKey(publishedAt) + slots - 1n
  * column 110 → 57 ms; every match scored within an agency 109–124 → 56–67 ms; the count below 2–2.5× faster.
  */
 const itemOfMatch = sql`join item_search_content c on c.id = s.rowid join items i on i.id = c.c0`
+
+/** How often a countable needle (rank.ts countableNeedle) occurs in a token string, counted by SQL's replace(). */
+const countedIn = (tokens: RawBuilder<unknown>, needle: string) =>
+  sql`(length(' ' || ${tokens}) - length(replace(' ' || ${tokens}, ${needle}, ''))) / ${[...needle].length}`
 
 /** The FTS5 MATCH expression: every part, each a quoted string (tokens are letters and digits only). */
 const fts5 = (parts: readonly QueryPart[]) =>
@@ -123,7 +127,7 @@ async function scoreRows(
   const rows = await readRows(
     db,
     sql<{ id: number; n: number | null; dl: number; tokens: string | null }>`select c.c0 as id,
-      ${needle ? sql`(length(' ' || c.c2) - length(replace(' ' || c.c2, ${needle}, ''))) / ${[...needle].length}` : sql`null`} as n,
+      ${needle ? countedIn(sql`c.c2`, needle) : sql`null`} as n,
       length(c.c2) - length(replace(c.c2, ' ', '')) + 1 as dl, ${needle ? sql`null` : sql`c.c2`} as tokens
       from item_search_content c join items i on i.id = c.c0
       where c.id in (select cast(value as integer) from json_each(${JSON.stringify(keys)})) and ${where}`,
@@ -139,7 +143,7 @@ async function scoreRows(
     const id = Number(r.id)
     if ((best.get(id) ?? -1) < score) best.set(id, score)
   }
-  return [...best.entries()].map(([id, rank]) => ({ id, rank })).sort((x, y) => y.rank - x.rank || y.id - x.id)
+  return rankedItems(best)
 }
 
 export const sqliteSearch: SearchEngine = {
@@ -193,9 +197,7 @@ export const sqliteSearch: SearchEngine = {
     const found = new Map<number, number>()
     if (items.length === 0) return found
     const needle = countableNeedle(part)
-    const count = needle
-      ? sql`(length(' ' || s.tokens) - length(replace(' ' || s.tokens, ${needle}, ''))) / ${[...needle].length}`
-      : sql`null`
+    const count = needle ? countedIn(sql`s.tokens`, needle) : sql`null`
     // Each item's key range worked out here, as insertChunks and chunksOf work it out (SQLite's unixepoch() reads a time
     // without a zone as UTC where JavaScript reads local time, and some forms not at all: an item would go missing).
     const dated = await db.selectFrom('items').select(['id', 'published_at']).where('id', 'in', items).execute()
