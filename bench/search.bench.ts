@@ -30,6 +30,7 @@
 // the import do (about 4× slower to seed; the lists then carry the slack between trims and the average of the first
 // batch, which widens the walks' bounds); its databases are cached apart.
 import { createHash } from 'node:crypto'
+import type { Hash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -75,11 +76,16 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const cacheRoot = path.join(tmpdir(), 'gongkai-searchbench')
 mkdirSync(cacheRoot, { recursive: true })
 
+/** Feeds the files of a folder of the project (those `keep` names), each by name and content, to `h`. */
+function hashFolder(h: Hash, folder: string, keep: (file: string) => boolean = () => true): Hash {
+  const dir = path.join(root, folder)
+  for (const f of readdirSync(dir).sort()) if (keep(f)) h.update(f).update(readFileSync(path.join(dir, f)))
+  return h
+}
+
 /** What the stored index depends on besides the data: the migrations and the tokenizer. */
 function schemaHash(): string {
-  const h = createHash('sha256')
-  const migrations = path.join(root, 'src/storage/migrations')
-  for (const f of readdirSync(migrations).sort()) h.update(f).update(readFileSync(path.join(migrations, f)))
+  const h = hashFolder(createHash('sha256'), 'src/storage/migrations')
   h.update(readFileSync(path.join(root, 'src/search/tokenize.ts')))
   return h.digest('hex').slice(0, 10)
 }
@@ -87,10 +93,9 @@ const key = `${count}_v${dataVersion}${incremental ? 'i' : ''}_${schemaHash()}`
 
 /** What our counts depend on besides the seeded database: the search code. */
 function searchCodeHash(): string {
-  const h = createHash('sha256')
-  const dir = path.join(root, 'src/search')
-  for (const f of readdirSync(dir).sort()) if (f.endsWith('.ts')) h.update(f).update(readFileSync(path.join(dir, f)))
-  return h.digest('hex').slice(0, 10)
+  return hashFolder(createHash('sha256'), 'src/search', (f) => f.endsWith('.ts'))
+    .digest('hex')
+    .slice(0, 10)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,15 +468,12 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   const totalsFile = reuse ? path.join(cacheRoot, `totals-${deps.kind}-${key}-${searchCodeHash()}.json`) : undefined
   const knownTotals: Record<string, number> =
     totalsFile && existsSync(totalsFile) ? (JSON.parse(readFileSync(totalsFile, 'utf8')) as Record<string, number>) : {}
-  let totalsReused = 0
   const checksStarted = Date.now()
   for (const [n, row] of rows.entries()) {
     const { q } = row
     const t0 = Date.now()
     const top = await searchItems(db, deps.kind, q, {}, 'relevance')
-    const known = knownTotals[q]
-    if (known !== undefined) totalsReused++
-    row.total = known ?? (await uncappedCount(deps, q))
+    row.total = knownTotals[q] ?? (await uncappedCount(deps, q))
     if (onSqlite)
       reference!.queries[q] = { top: await referenceRanks(db, q, 0, 20), total: await referenceTotal(db, q) }
     const ref = reference?.queries[q]
@@ -487,6 +489,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       console.log(`  … checked ${n + 1}/${rows.length} queries, ${((Date.now() - checksStarted) / 1000).toFixed(0)} s`)
   }
   const checkedIn = (Date.now() - checksStarted) / 1000
+  const totalsReused = rows.filter((r) => knownTotals[r.q] !== undefined).length
   if (totalsFile)
     writeFileSync(
       totalsFile,
