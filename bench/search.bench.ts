@@ -380,6 +380,8 @@ type Row = {
   refTotal: number
   /** How long the exactness checks of this query took (its top 20 and its uncapped count). */
   checkMs: number
+  /** The longest event-loop stall while this query's own searches ran. */
+  stallMs: number
 }
 
 async function measure(label: string, deps: Deps, seeded: Seeded, queries: RealisticQuery[], cached: boolean) {
@@ -424,7 +426,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   // for each search (one monitor across them counted the baseline's time between them), each followed by a short
   // wait so that a late sample is taken before sampling stops.
   let stallMs = 0
-  const watched = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const watched = async <T>(row: Row, fn: () => Promise<T>): Promise<T> => {
     const loop = monitorEventLoopDelay({ resolution: 5 })
     loop.enable()
     try {
@@ -433,6 +435,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       await new Promise((r) => setTimeout(r, 12))
       loop.disable()
       stallMs = Math.max(stallMs, loop.max / 1e6)
+      row.stallMs = Math.max(row.stallMs, loop.max / 1e6)
     }
   }
   // The timings first, for every query, then the exactness checks: at 1,000,000 items on PostgreSQL an uncapped count
@@ -451,10 +454,11 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       total: 0,
       refTotal: 0,
       checkMs: 0,
+      stallMs: 0,
     }
     for (let r = 0; r < rounds; r++) {
-      row.ours.push(await watched(() => timed(() => searchItems(db, deps.kind, q, {}, 'relevance'))))
-      row.date.push(await watched(() => timed(() => searchItems(db, deps.kind, q, {}, 'date'))))
+      row.ours.push(await watched(row, () => timed(() => searchItems(db, deps.kind, q, {}, 'relevance'))))
+      row.date.push(await watched(row, () => timed(() => searchItems(db, deps.kind, q, {}, 'date'))))
       row.usual.push(await timed(() => usual(q)))
     }
     rows.push(row)
@@ -580,7 +584,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   const detail = path.join(cacheRoot, `last-${deps.kind}-${count}.tsv`)
   writeFileSync(
     detail,
-    ['query\tkind\tours_rel_ms\tours_date_ms\tusual_ms\toverlap\tof\ttotal\tref_total\tcheck_ms']
+    ['query\tkind\tours_rel_ms\tours_date_ms\tusual_ms\toverlap\tof\ttotal\tref_total\tcheck_ms\tstall_ms']
       .concat(
         rows.map((r) =>
           [
@@ -594,13 +598,14 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
             r.total,
             r.refTotal,
             r.checkMs,
+            r.stallMs.toFixed(0),
           ].join('\t'),
         ),
       )
       .join('\n') + '\n',
   )
   console.log(
-    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s (checked in ${checkedIn.toFixed(0)} s${totalsReused ? `, ${totalsReused} of our totals from an earlier run on this database and search code, ${path.basename(totalsFile!)}` : ''}), longest event-loop stall in ours ${stallMs.toFixed(0)} ms; load ${loadavg()
+    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s (checked in ${checkedIn.toFixed(0)} s${totalsReused ? `, ${totalsReused} of our totals from an earlier run on this database and search code, ${path.basename(totalsFile!)}` : ''}), longest event-loop stall in ours ${stallMs.toFixed(0)} ms (${rows.reduce((a, r) => (r.stallMs > a.stallMs ? r : a), rows[0]!)?.q ?? '—'}); load ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}; per query: ${detail}`,
   )
