@@ -34,7 +34,7 @@ import type { Hash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
@@ -382,6 +382,17 @@ type Row = {
   checkMs: number
   /** The longest event-loop stall while this query's own searches ran. */
   stallMs: number
+  /** The search in which it happened: its time, this process's CPU time then, its longest GC pause, and how often the
+   * kernel took the CPU from this process then (involuntary context switches). */
+  stall: { wallMs: number; cpuMs: number; gcMs: number; preempted: number; from: number; to: number }
+}
+
+/** The query of the longest stall, and what its search did meanwhile. */
+function stalled(rows: readonly Row[]): string {
+  const worst = rows.reduce<Row | undefined>((a, r) => (!a || r.stallMs > a.stallMs ? r : a), undefined)
+  if (!worst) return '—'
+  const { wallMs, cpuMs, gcMs, preempted } = worst.stall
+  return `${worst.q}: in a search of ${wallMs.toFixed(0)} ms this process used ${cpuMs.toFixed(0)} ms of CPU, its longest GC pause ${gcMs.toFixed(1)} ms, ${preempted} involuntary context switches`
 }
 
 async function measure(label: string, deps: Deps, seeded: Seeded, queries: RealisticQuery[], cached: boolean) {
@@ -425,17 +436,40 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   // Sampled only while ours run (the baseline's and the reference's queries run here too), by a monitor of its own
   // for each search (one monitor across them counted the baseline's time between them), each followed by a short
   // wait so that a late sample is taken before sampling stops.
+  // What a stall was: this thread busy (its CPU time near the stall: our code or a GC, whose pauses are kept) or not
+  // running at all (CPU time low, the kernel's involuntary switches up: the machine).
   let stallMs = 0
+  const pauses: { start: number; duration: number }[] = []
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ start: e.startTime, duration: e.duration })
+  })
+  gcs.observe({ entryTypes: ['gc'] })
   const watched = async <T>(row: Row, fn: () => Promise<T>): Promise<T> => {
     const loop = monitorEventLoopDelay({ resolution: 5 })
+    const from = performance.now()
+    const cpu = process.cpuUsage()
+    const switches = process.resourceUsage().involuntaryContextSwitches
     loop.enable()
     try {
       return await fn()
     } finally {
       await new Promise((r) => setTimeout(r, 12))
       loop.disable()
-      stallMs = Math.max(stallMs, loop.max / 1e6)
-      row.stallMs = Math.max(row.stallMs, loop.max / 1e6)
+      const max = loop.max / 1e6
+      stallMs = Math.max(stallMs, max)
+      if (max > row.stallMs) {
+        const used = process.cpuUsage(cpu)
+        const to = performance.now()
+        row.stallMs = max
+        row.stall = {
+          wallMs: to - from,
+          cpuMs: (used.user + used.system) / 1000,
+          gcMs: 0,
+          preempted: process.resourceUsage().involuntaryContextSwitches - switches,
+          from,
+          to,
+        }
+      }
     }
   }
   // The timings first, for every query, then the exactness checks: at 1,000,000 items on PostgreSQL an uncapped count
@@ -455,6 +489,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       refTotal: 0,
       checkMs: 0,
       stallMs: 0,
+      stall: { wallMs: 0, cpuMs: 0, gcMs: 0, preempted: 0, from: 0, to: 0 },
     }
     for (let r = 0; r < rounds; r++) {
       row.ours.push(await watched(row, () => timed(() => searchItems(db, deps.kind, q, {}, 'relevance'))))
@@ -466,6 +501,12 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       console.log(`  … timed ${rows.length}/${queries.length} queries, ${((Date.now() - started) / 1000).toFixed(0)} s`)
   }
   const measuredIn = (Date.now() - started) / 1000
+  // The GC pauses are reported late (after the search that had them): matched to the searches by time.
+  await new Promise((r) => setTimeout(r, 50))
+  gcs.disconnect()
+  for (const { stall } of rows)
+    for (const p of pauses)
+      if (p.start >= stall.from && p.start < stall.to) stall.gcMs = Math.max(stall.gcMs, p.duration)
   // Our uncapped totals depend only on the seeded database and the search code: with --reuse a later run on the same
   // database and code takes them from the first run's file (at 1,000,000 items on PostgreSQL they were 9 of a run's
   // 59 minutes, and two runs after a seeding did not fit in a session). The top 20 are searched and compared every run.
@@ -584,7 +625,9 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   const detail = path.join(cacheRoot, `last-${deps.kind}-${count}.tsv`)
   writeFileSync(
     detail,
-    ['query\tkind\tours_rel_ms\tours_date_ms\tusual_ms\toverlap\tof\ttotal\tref_total\tcheck_ms\tstall_ms']
+    [
+      'query\tkind\tours_rel_ms\tours_date_ms\tusual_ms\toverlap\tof\ttotal\tref_total\tcheck_ms\tstall_ms\tstall_search_ms\tstall_cpu_ms\tstall_gc_ms\tstall_preempted',
+    ]
       .concat(
         rows.map((r) =>
           [
@@ -599,13 +642,17 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
             r.refTotal,
             r.checkMs,
             r.stallMs.toFixed(0),
+            r.stall.wallMs.toFixed(0),
+            r.stall.cpuMs.toFixed(0),
+            r.stall.gcMs.toFixed(1),
+            r.stall.preempted,
           ].join('\t'),
         ),
       )
       .join('\n') + '\n',
   )
   console.log(
-    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s (checked in ${checkedIn.toFixed(0)} s${totalsReused ? `, ${totalsReused} of our totals from an earlier run on this database and search code, ${path.basename(totalsFile!)}` : ''}), longest event-loop stall in ours ${stallMs.toFixed(0)} ms (${rows.reduce((a, r) => (r.stallMs > a.stallMs ? r : a), rows[0]!)?.q ?? '—'}); load ${loadavg()
+    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s (checked in ${checkedIn.toFixed(0)} s${totalsReused ? `, ${totalsReused} of our totals from an earlier run on this database and search code, ${path.basename(totalsFile!)}` : ''}), longest event-loop stall in ours ${stallMs.toFixed(0)} ms (${stalled(rows)}); load ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}; per query: ${detail}`,
   )
