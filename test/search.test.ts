@@ -403,6 +403,56 @@ describe.each(databaseKinds)('search index keys on %s', (kind) => {
     }
   })
 
+  test('an item so long that its matching chunks outnumber the rows a page reads does not push the other matches off the page', async () => {
+    const t = await testEnv(kind)
+    try {
+      const { officeId } = await setUpRegion(t.deps)
+      const column = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '部门动态')!.id
+      // A page of 2 takes 2 × 2 + 10 = 14 rows; the newest item has 16 chunks (190,000 tokens), each holding both words.
+      const long = '营商环境优化。'.repeat(32_000)
+      const items: [string, string][] = [
+        ['营商环境简报。优化服务。', '2024-03-01T02:00:00.000Z'],
+        [long, '2024-07-01T02:00:00.000Z'],
+      ]
+      const ids: number[] = []
+      for (const [k, [body, at]] of items.entries()) {
+        const id = await insertPublished(t, {
+          agency_id: officeId,
+          column_id: column,
+          index_number: `M/2024-${String(k).padStart(5, '0')}`,
+          title: `第${k + 1}期`,
+          body,
+          published_at: at,
+        })
+        await indexItemText(t.deps.db, kind, id, at, body)
+        ids.push(id)
+      }
+      const chunks = await t.deps.db
+        .selectFrom('item_search')
+        .select('item_id')
+        .where('item_id', '=', ids[1]!)
+        .execute()
+      expect(chunks.length).toBeGreaterThan(14)
+      const [short, longId] = ids
+      // Newest first: the long item, then the short one.
+      expect((await searchItems(t.deps.db, kind, '营商环境', {}, 'date', 2)).map((h) => h.id)).toEqual([longId, short])
+      // A filter and a query of two words take the paths that read rows per chunk on either engine.
+      expect(
+        (await searchItems(t.deps.db, kind, '营商环境 优化', { agencyId: officeId }, 'relevance', 2))
+          .map((h) => h.id)
+          .sort((a, b) => a! - b!),
+      ).toEqual([short, longId].sort((a, b) => a! - b!))
+      expect((await searchItems(t.deps.db, kind, '营商环境 优化', {}, 'date', 2)).map((h) => h.id)).toEqual([
+        longId,
+        short,
+      ])
+      // The second page holds the rest: nothing.
+      expect(await searchItems(t.deps.db, kind, '营商环境', {}, 'date', 2, 2)).toEqual([])
+    } finally {
+      await t.close()
+    }
+  })
+
   test('published items that fell out of the index are listed by the migration and indexed again at start', async () => {
     const t = await testEnv(kind)
     try {

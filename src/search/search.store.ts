@@ -139,23 +139,26 @@ export async function searchItems(
     const rare = found ?? (phrase ? undefined : await few(fewAfterWalk))
     if (rare) return (await scored(rare)).slice(offset, offset + limit)
   }
-  // An item with several chunks can match more than once: take a margin and keep its first row.
-  const take = (limit + offset) * 2 + 10
-  const rows =
-    order === 'date'
-      ? await engine.newest(db, search, take)
-      : gate
-        ? await gate.run(() => engine.scoredAll(db, search, take))
-        : await engine.scoredAll(db, search, take)
-  const seen = new Set<number>()
-  const hits: SearchHit[] = []
-  for (const r of rows) {
-    const id = Number(r.id)
-    if (seen.has(id)) continue
-    seen.add(id)
-    hits.push({ id, rank: Number(r.rank) })
+  // An item with several chunks can match more than once (a row each): take a margin and keep its first row. A very
+  // long item (more matching chunks than the margin: a 600,000-character budget text) would leave the page short, so
+  // while rows were left out and the page is not full, the margin grows.
+  for (let take = (limit + offset) * 2 + 10; ; take *= 4) {
+    const rows =
+      order === 'date'
+        ? await engine.newest(db, search, take)
+        : gate
+          ? await gate.run(() => engine.scoredAll(db, search, take))
+          : await engine.scoredAll(db, search, take)
+    const seen = new Set<number>()
+    const hits: SearchHit[] = []
+    for (const r of rows) {
+      const id = Number(r.id)
+      if (seen.has(id)) continue
+      seen.add(id)
+      hits.push({ id, rank: Number(r.rank) })
+    }
+    if (hits.length >= limit + offset || rows.length < take) return hits.slice(offset, offset + limit)
   }
-  return hits.slice(offset, offset + limit)
 }
 
 /** The most a search counts exactly; past it the portal says “more than”. */
