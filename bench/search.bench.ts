@@ -390,9 +390,9 @@ type Row = {
 /** The query of the longest stall, and what its search did meanwhile. */
 function stalled(rows: readonly Row[]): string {
   const worst = rows.reduce<Row | undefined>((a, r) => (!a || r.stallMs > a.stallMs ? r : a), undefined)
-  if (!worst) return '—'
+  if (!worst) return '— ms'
   const { wallMs, cpuMs, gcMs, preempted } = worst.stall
-  return `${worst.q}: in a search of ${wallMs.toFixed(0)} ms this process used ${cpuMs.toFixed(0)} ms of CPU, its longest GC pause ${gcMs.toFixed(1)} ms, ${preempted} involuntary context switches`
+  return `${worst.stallMs.toFixed(0)} ms (${worst.q}: in a search of ${wallMs.toFixed(0)} ms this process used ${cpuMs.toFixed(0)} ms of CPU, its longest GC pause ${gcMs.toFixed(1)} ms, ${preempted} involuntary context switches)`
 }
 
 async function measure(label: string, deps: Deps, seeded: Seeded, queries: RealisticQuery[], cached: boolean) {
@@ -438,7 +438,6 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   // wait so that a late sample is taken before sampling stops.
   // What a stall was: this thread busy (its CPU time near the stall: our code or a GC, whose pauses are kept) or not
   // running at all (CPU time low, the kernel's involuntary switches up: the machine).
-  let stallMs = 0
   const pauses: { start: number; duration: number }[] = []
   const gcs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) pauses.push({ start: e.startTime, duration: e.duration })
@@ -456,7 +455,6 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       await new Promise((r) => setTimeout(r, 12))
       loop.disable()
       const max = loop.max / 1e6
-      stallMs = Math.max(stallMs, max)
       if (max > row.stallMs) {
         const used = process.cpuUsage(cpu)
         const to = performance.now()
@@ -652,7 +650,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
       .join('\n') + '\n',
   )
   console.log(
-    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s (checked in ${checkedIn.toFixed(0)} s${totalsReused ? `, ${totalsReused} of our totals from an earlier run on this database and search code, ${path.basename(totalsFile!)}` : ''}), longest event-loop stall in ours ${stallMs.toFixed(0)} ms (${stalled(rows)}); load ${loadavg()
+    `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s (checked in ${checkedIn.toFixed(0)} s${totalsReused ? `, ${totalsReused} of our totals from an earlier run on this database and search code, ${path.basename(totalsFile!)}` : ''}), longest event-loop stall in ours ${stalled(rows)}; load ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}; per query: ${detail}`,
   )
