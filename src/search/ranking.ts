@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { RawBuilder } from 'kysely'
 import type { DatabaseKind, Executor } from '../storage/database.ts'
+import { readRows } from '../storage/sqlite-reader.ts'
 import { b, k1, plain, rankedItems } from './rank.ts'
 import type { QueryPart } from './tokenize.ts'
 
@@ -581,12 +582,17 @@ export async function walkLists(
     }
     for (const c of cursors.slice(0, active)) {
       if (c.done) continue
-      const rows = (
-        await sql<{ doc: number; impact: number; tf: number; dl: number }>`select p.doc, p.impact, p.tf, p.dl
+      // On SQLite's reader thread (storage/sqlite-reader.ts), as the phrase counts are (occurrencesIn): a batch is short
+      // when cached, but a cold one waits on the disk, and better-sqlite3 waits on the server's thread. At 1,000,000
+      // items a cold first search of 审计结果 or 人民政府 froze the server 168–409 ms on 15 ms of CPU, 巩固政策文件
+      // 1,268 ms; on the reader, 10–46 ms (issue #15).
+      const rows = await readRows(
+        db,
+        sql<{ doc: number; impact: number; tf: number; dl: number }>`select p.doc, p.impact, p.tf, p.dl
           from search_postings p join items i on i.id = ${kind === 'sqlite' ? sql`p.doc >> 8` : sql`(p.doc / 256)`}
           where p.gram = ${c.gram} and (p.impact < ${c.impact} or (p.impact = ${c.impact} and p.doc < ${c.doc}))
-          and ${where} order by p.impact desc, p.doc desc limit ${batch}`.execute(db)
-      ).rows
+          and ${where} order by p.impact desc, p.doc desc limit ${batch}`,
+      )
       if (rows.length < batch) c.done = true
       const last = rows.at(-1)
       if (last) {

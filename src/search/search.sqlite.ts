@@ -205,13 +205,17 @@ export const sqliteSearch: SearchEngine = {
       .filter((item) => item.published_at && !Number.isNaN(new Date(item.published_at).getTime()))
       .map((item) => `[${item.id},${firstKey(item.published_at!)},${lastKey(item.published_at!)}]`)
     if (ranges.length === 0) return found
-    const rows = await sql<{ id: number; n: number | null; tokens: string | null }>`select s.item_id as id,
+    // On the reader's thread: a cold batch of 64 documents' tokens waits on the disk (see walkLists).
+    const rows = await readRows(
+      db,
+      sql<{ id: number; n: number | null; tokens: string | null }>`select s.item_id as id,
       ${count} as n, ${needle ? sql`null` : sql`s.tokens`} as tokens from json_each(${`[${ranges.join(',')}]`}) r
       cross join item_search s on s.rowid between r.value ->> 1 and r.value ->> 2
-      where s.item_id = r.value ->> 0 order by s.item_id, s.rowid`.execute(db)
+      where s.item_id = r.value ->> 0 order by s.item_id, s.rowid`,
+    )
     let last = -1
     let chunk = 0
-    for (const r of rows.rows) {
+    for (const r of rows) {
       const id = Number(r.id)
       chunk = id === last ? chunk + 1 : 0
       last = id
