@@ -262,10 +262,13 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
         expect(walked?.length, 'the walk answered 政府信息公开').toBeGreaterThanOrEqual(5)
         // At least one batch of a list and one count of the phrase in its documents.
         expect(reader.answered - before).toBeGreaterThanOrEqual(2)
-      }
-      if (kind === 'sqlite')
+        // The count alone is one read on the reader.
+        const docs = walked!.map((h) => h.id * 256)
+        const counted = reader.answered
+        await sqliteSearch.occurrencesIn(t.deps.db, docs, phrase)
+        expect(reader.answered - counted, 'the phrase counted on the reader').toBe(1)
+        // On SQLite the reference is FTS5's own bm25() over the same index.
         for (const q of ['公', '信息', '依申请', '政府信息公开']) {
-          // On SQLite the reference is FTS5's own bm25() over the same index.
           const fts = await sql<{ id: number; rank: number }>`select item_id as id, -bm25(item_search) as rank
             from item_search where item_search match ${q.length === 1 ? `"${q}"*` : `"${documentTokens(q).slice(0, -1).join(' ')}"`}
             order by bm25(item_search) limit 20`.execute(t.deps.db)
@@ -275,6 +278,7 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
             `${q} fts5`,
           )
         }
+      }
     } finally {
       rankingLimits.listCap = 256
       await t.close()
