@@ -396,6 +396,42 @@ function stalled(rows: readonly Row[]): string {
   return `${worst.stallMs.toFixed(0)} ms (${worst.q}: in a search of ${wallMs.toFixed(0)} ms this process used ${cpuMs.toFixed(0)} ms of CPU, its longest GC pause ${gcMs.toFixed(1)} ms, ${preempted} involuntary context switches)`
 }
 
+const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0))
+
+/** Each query's timings and checks (a file beside the cached databases); returns its path. */
+function writeDetail(kind: string, rows: readonly Row[]): string {
+  const detail = path.join(cacheRoot, `last-${kind}-${count}.tsv`)
+  writeFileSync(
+    detail,
+    [
+      'query\tkind\tours_rel_ms\tours_date_ms\tusual_ms\toverlap\tof\ttotal\tref_total\tcheck_ms\tstall_ms\tstall_search_ms\tstall_cpu_ms\tstall_gc_ms\tstall_preempted',
+    ]
+      .concat(
+        rows.map((r) =>
+          [
+            r.q,
+            r.kind,
+            r.ours.map(ms).join(','),
+            r.date.map(ms).join(','),
+            r.usual.map(ms).join(','),
+            r.overlap,
+            r.of,
+            r.total,
+            r.refTotal,
+            r.checkMs,
+            r.stallMs.toFixed(0),
+            r.stall.wallMs.toFixed(0),
+            r.stall.cpuMs.toFixed(0),
+            r.stall.gcMs.toFixed(1),
+            r.stall.preempted,
+          ].join('\t'),
+        ),
+      )
+      .join('\n') + '\n',
+  )
+  return detail
+}
+
 async function measure(label: string, deps: Deps, seeded: Seeded, queries: RealisticQuery[], cached: boolean) {
   const db = deps.db
   const onSqlite = deps.kind === 'sqlite'
@@ -523,6 +559,13 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
   for (const { stall } of rows)
     for (const p of pauses)
       if (p.start >= stall.from && p.start < stall.to) stall.gcMs = Math.max(stall.gcMs, p.duration)
+  // The timings at once, before the checks (at 1,000,000 items on SQLite they take half an hour): p95 ratios by kind.
+  const p95 = (group: readonly Row[], f: (r: Row) => number[]) => percentile(group.flatMap(f), 95)
+  const ratioOf = (group: readonly Row[]) =>
+    `${(p95(group, (r) => r.ours) / p95(group, (r) => r.usual)).toFixed(2)}×/${(p95(group, (r) => r.date) / p95(group, (r) => r.usual)).toFixed(2)}×`
+  console.log(
+    `  timed: p95 ours/usual relevance/date ${ratioOf(rows)} (${[...new Set(rows.map((r) => r.kind))].map((k) => `${k} ${ratioOf(rows.filter((r) => r.kind === k))}`).join(', ')}); longest stall ${stalled(rows)}; per query: ${writeDetail(deps.kind, rows)}`,
+  )
   // Our uncapped totals depend only on the seeded database and the search code: with --reuse a later run on the same
   // database and code takes them from the first run's file (at 1,000,000 items on PostgreSQL they were 9 of a run's
   // 59 minutes, and two runs after a seeding did not fit in a session). The top 20 are searched and compared every run.
@@ -599,7 +642,6 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
     substr: 'substrings 3–6',
     all: 'all',
   }
-  const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0))
   console.log(
     `  ${'queries'.padEnd(15)} ${'n'.padStart(3)}  ${'ours rel p50/p95'.padStart(17)}  ${'ours date p50/p95'.padStart(17)}  ${'usual p50/p95'.padStart(15)}  ratio rel  date   top-20 overlap      totals exact`,
   )
@@ -638,35 +680,7 @@ async function measure(label: string, deps: Deps, seeded: Seeded, queries: Reali
     )
   console.log(pageLine)
   console.log(qualityLine)
-  const detail = path.join(cacheRoot, `last-${deps.kind}-${count}.tsv`)
-  writeFileSync(
-    detail,
-    [
-      'query\tkind\tours_rel_ms\tours_date_ms\tusual_ms\toverlap\tof\ttotal\tref_total\tcheck_ms\tstall_ms\tstall_search_ms\tstall_cpu_ms\tstall_gc_ms\tstall_preempted',
-    ]
-      .concat(
-        rows.map((r) =>
-          [
-            r.q,
-            r.kind,
-            r.ours.map(ms).join(','),
-            r.date.map(ms).join(','),
-            r.usual.map(ms).join(','),
-            r.overlap,
-            r.of,
-            r.total,
-            r.refTotal,
-            r.checkMs,
-            r.stallMs.toFixed(0),
-            r.stall.wallMs.toFixed(0),
-            r.stall.cpuMs.toFixed(0),
-            r.stall.gcMs.toFixed(1),
-            r.stall.preempted,
-          ].join('\t'),
-        ),
-      )
-      .join('\n') + '\n',
-  )
+  const detail = writeDetail(deps.kind, rows)
   console.log(
     `  ${queries.length} queries × ${rounds} rounds in ${measuredIn.toFixed(0)} s (checked in ${checkedIn.toFixed(0)} s${totalsReused ? `, ${totalsReused} of our totals from an earlier run on this database and search code, ${path.basename(totalsFile!)}` : ''}), longest event-loop stall in ours ${stalled(rows)}; load ${loadavg()
       .map((x) => x.toFixed(1))
