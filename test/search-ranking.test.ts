@@ -619,6 +619,53 @@ describe.each(databaseKinds)('exact relevance on %s', (kind) => {
     })
   })
 
+  test('a rare name of common words is found by its rare first part: items with that part but not the name are counted out, scores, pages and filters exact', async () => {
+    await withColumn(kind, 16, async (t, officeId, column) => {
+      const quiet = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '通知公告')!.id
+      const texts = new Map<number, string>()
+      const inQuiet = new Set<number>()
+      // 银阳建设工 (银阳 阳建 建设 设工) in 6 items, once to thrice; 银阳建材 in 5 more (the pair 银阳 阳建, not the name);
+      // 建设工作 over and over in 40 (建设 and 设工: lists trimmed, their heaviest left-out documents heavy).
+      for (let n = 0; n < 51; n++) {
+        const text =
+          n < 6
+            ? `${'银阳建设工程队。'.repeat(1 + (n % 3))}${'各部门汇报了情况。'.repeat(1 + n)}`
+            : n < 11
+              ? `银阳建材市场。${'各部门汇报了情况。'.repeat(n - 5)}`
+              : `${'建设工作。'.repeat(1 + (n % 6))}会议`
+        const id = await addItem(t, officeId, n % 3 === 0 ? quiet : column, n, text, spreadOver('2025', n, 8))
+        texts.set(id, text)
+        if (n % 3 === 0) inQuiet.add(id)
+      }
+      const expected = reference(texts, '银阳建设工')
+      expect(expected).toHaveLength(6)
+      if (kind === 'sqlite') {
+        // Looked up by 银阳建 (11 items), not by the whole name through the long lists of 建设 and 设工 (§ issue #15).
+        const query = { parts: queryParts('银阳建设工'), where: sql`i.status = 'published'`, filtered: false }
+        const found = await sqliteSearch.fewMatches!(t.deps.db, query, 512)
+        expect(found?.rows, 'the rows of the rare pair 银阳建').toBe(11)
+      }
+      // The scores themselves, not only their order: the idf counts the 6 items that hold the name, not the 11 found.
+      const all = await searchItems(t.deps.db, kind, '银阳建设工', {}, 'relevance', 20, 0)
+      expectSameRanking(all, expected, '银阳建设工')
+      if (kind === 'sqlite') expect(all[0]!.rank).toBeCloseTo(expected[0]!.rank, 9)
+      expectSameRanking(
+        await searchItems(t.deps.db, kind, '银阳建设工', {}, 'relevance', 3, 3),
+        expected.slice(3, 6),
+        'p2',
+      )
+      const filtered = await searchItems(t.deps.db, kind, '银阳建设工', { columnId: quiet }, 'relevance', 20, 0)
+      expectSameRanking(
+        filtered,
+        expected.filter((h) => inQuiet.has(h.id)),
+        'filtered',
+      )
+      // Filtered, the idf still counts every item with the name, as bm25() does.
+      if (kind === 'sqlite') expect(filtered[0]!.rank).toBeCloseTo(expected.find((h) => inQuiet.has(h.id))!.rank, 9)
+      expect(await searchItems(t.deps.db, kind, '银阳建材市', {}, 'relevance', 20, 0)).toHaveLength(5)
+    })
+  })
+
   test('a rare phrase whose bigrams are all common is ranked exactly, as bm25() ranks it, filters and pages included', async () => {
     await withColumn(kind, 16, async (t, officeId, column) => {
       const quiet = (await listColumns(t.deps.db, officeId)).find((c) => c.name === '通知公告')!.id

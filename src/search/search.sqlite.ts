@@ -4,7 +4,7 @@ import { readRows } from '../storage/sqlite-reader.ts'
 import type { Executor } from '../storage/database.ts'
 import type { FewMatches, SearchEngine, SearchHit, SearchQuery } from './search-engine.ts'
 import { indexCounts, rankingNeedsRebuild, weight } from './ranking.ts'
-import { countableNeedle, occurrences, rankedItems } from './rank.ts'
+import { countableNeedle, occurrences, plain, rankedItems } from './rank.ts'
 import type { QueryPart } from './tokenize.ts'
 
 // Search on SQLite: an FTS5 table whose rowid is a date key (publication second, then a sequence), so
@@ -97,6 +97,33 @@ async function fewMatches(db: Executor, query: SearchQuery, most: number): Promi
   // An index whose counts are not kept (from before the lists, until `gongkai search rebuild`) would be counted token
   // by token for the idf of each query: scored every match by bm25() instead.
   if (await rankingNeedsRebuild(db, 'sqlite')) return undefined
+  // A phrase of three bigrams or more is looked up by its rarest pair of adjacent bigrams first: FTS5 matches a phrase
+  // by seeking each of its bigrams to every row the others lead to, and a common bigram's list is long and mostly not
+  // cached at 1,000,000 items, so a rare name of common bigrams (平泉建设工: 建设, 设工) cost 135–537 ms cold where its
+  // first pair (平泉建) takes 6–19 ms. The pair's rows hold every row of the phrase; each is counted (as it is scored
+  // anyway) and those without the phrase dropped (issue #15).
+  const pair = part.kind === 'phrase' && part.tokens.length > 2 ? await rarestPair(db, part.tokens) : undefined
+  if (pair) {
+    const candidates = await readRows(
+      db,
+      sql<{
+        key: string
+      }>`select cast(rowid as text) as key from item_search where item_search match ${`"${pair.join(' ')}"`}
+        limit ${most + 1}`,
+    )
+    if (candidates.length <= most)
+      return {
+        rows: candidates.length,
+        scored: () =>
+          scoreRows(
+            db,
+            query.where,
+            part,
+            candidates.map((k) => k.key),
+            true,
+          ),
+      }
+  }
   const keys = await readRows(
     db,
     sql<{ key: string }>`select cast(rowid as text) as key from item_search where item_search match ${fts5(query.parts)}
@@ -115,29 +142,71 @@ async function fewMatches(db: Executor, query: SearchQuery, most: number): Promi
   }
 }
 
-/** Rows (by key) that hold a part, each scored as bm25() scores it: they are all the part's rows (its idf). */
+/**
+ * A pair is looked up first only while both its bigrams' spills are below this: the spill, the heaviest document a list
+ * left out, is 1.0–1.45 at 1,000,000 items for a bigram seldom repeated in a document (a name's own part 平泉, 秋云, 滨城; a
+ * cross-word bigram 红中, 滨德) and 1.65–2.15 for a common word's (建设, 结果, 和工). A pair with a common word in it
+ * had thousands of rows: its lookup stopped past 512 and cost 100–300 ms cold before the phrase's own.
+ */
+const rareSpill = 1.5
+
+/**
+ * The adjacent pair of a phrase's bigrams whose lists are lightest (the higher of the two spills lowest, the first on
+ * a tie), when both are rare (rareSpill); undefined otherwise, or when a bigram has no list yet.
+ */
+async function rarestPair(db: Executor, tokens: readonly string[]): Promise<[string, string] | undefined> {
+  const rows = await db
+    .selectFrom('search_grams')
+    .select(['gram', 'spill'])
+    .where('gram', 'in', [...new Set(tokens.map(plain))])
+    .execute()
+  const spill = new Map(rows.map((r) => [r.gram, Number(r.spill)]))
+  let best: [string, string] | undefined
+  let lightest = Number.POSITIVE_INFINITY
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const [a, b] = [spill.get(plain(tokens[i]!)), spill.get(plain(tokens[i + 1]!))]
+    if (a === undefined || b === undefined) return undefined
+    if (Math.max(a, b) < lightest) {
+      lightest = Math.max(a, b)
+      best = [tokens[i]!, tokens[i + 1]!]
+    }
+  }
+  return lightest < rareSpill ? best : undefined
+}
+
+/**
+ * Rows (by key) that hold a part, each scored as bm25() scores it: they are all the part's rows (its idf). With
+ * `counted`, the rows are candidates (a pair's rows, see fewMatches): each is counted and the part's rows are those it
+ * occurs in, filtered or not, which give its idf.
+ */
 async function scoreRows(
   db: Executor,
   where: RawBuilder<unknown>,
   part: QueryPart,
   keys: readonly string[],
+  counted = false,
 ): Promise<SearchHit[]> {
   if (keys.length === 0) return []
   const needle = countableNeedle(part)
   const rows = await readRows(
     db,
-    sql<{ id: number; n: number | null; dl: number; tokens: string | null }>`select c.c0 as id,
+    sql<{ id: number; n: number | null; dl: number; tokens: string | null; kept: number }>`select c.c0 as id,
       ${needle ? countedIn(sql`c.c2`, needle) : sql`null`} as n,
-      length(c.c2) - length(replace(c.c2, ' ', '')) + 1 as dl, ${needle ? sql`null` : sql`c.c2`} as tokens
+      length(c.c2) - length(replace(c.c2, ' ', '')) + 1 as dl, ${needle ? sql`null` : sql`c.c2`} as tokens,
+      ${counted ? sql`case when ${where} then 1 else 0 end` : sql`1`} as kept
       from item_search_content c join items i on i.id = c.c0
-      where c.id in (select cast(value as integer) from json_each(${JSON.stringify(keys)})) and ${where}`,
+      where c.id in (select cast(value as integer) from json_each(${JSON.stringify(keys)}))
+      ${counted ? sql`` : sql`and ${where}`}`,
   )
+  const tfOf = (r: (typeof rows)[number]) => (r.n === null ? occurrences(part, r.tokens ?? '') : Number(r.n))
+  const holding = counted ? rows.filter((r) => tfOf(r) > 0).length : keys.length
   const { docs, tokens } = await indexCounts(db, 'sqlite')
   const average = docs ? tokens / docs : 1
-  const idf = Math.max(Math.log((docs - keys.length + 0.5) / (keys.length + 0.5)), 0) || 1e-6
+  const idf = Math.max(Math.log((docs - holding + 0.5) / (holding + 0.5)), 0) || 1e-6
   const best = new Map<number, number>()
   for (const r of rows) {
-    const tf = r.n === null ? occurrences(part, r.tokens ?? '') : Number(r.n)
+    if (!Number(r.kept)) continue
+    const tf = tfOf(r)
     if (tf === 0) continue
     const score = idf * weight(tf, Number(r.dl), average)
     const id = Number(r.id)
